@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, build the renderer (the e2e tests drive the built app), run every Vitest
+// project, and end with the one line CI reads: "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const run = (cmd, args) => {
+  console.log(`\n> ${cmd} ${args.join(' ')}`);
+  return spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
+};
+
+let failedSteps = 0;
+for (const [cmd, args] of [
+  ['npx', ['tsc', '-p', 'tsconfig.node.json']],
+  ['npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']],
+  ['npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']],
+]) {
+  if (run(cmd, args) !== 0) failedSteps++;
+}
+
+const report = 'vitest-report.json';
+rmSync(report, { force: true });
+const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)]);
+
+let passed = 0;
+let failed = 0;
+if (existsSync(report)) {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  passed = json.numPassedTests ?? 0;
+  failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+} else {
+  failed = 1;
+}
+failed += failedSteps;
+if (vitestStatus !== 0 && failed === 0) failed = 1;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

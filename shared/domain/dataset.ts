@@ -1,0 +1,55 @@
+/**
+ * A dataset as the engine sees it: a dense row-major feature matrix plus optional class labels.
+ * Row indices are 0-based in the order of the imported file; constraints refer to them.
+ */
+export interface DatasetMatrix {
+  /** Number of samples (rows). */
+  nRows: number;
+  /** Number of features (columns of `features`). */
+  nFeatures: number;
+  /** (nRows, nFeatures), row-major: feature f of row i is `features[i * nFeatures + f]`. */
+  features: Float64Array;
+  /** One name per feature column. */
+  featureNames: string[];
+  /** Class index per row into `classNames`, or null for an unlabeled dataset. */
+  labels: Int32Array | null;
+  /** Class names in index order (empty for unlabeled data). */
+  classNames: string[];
+  /** Set for image datasets (e.g. digits 8×8): features are pixels in row-major image order. */
+  imageShape?: [number, number] | null;
+}
+
+/** What lists and the CLI show about a stored dataset (no feature data). */
+export interface DatasetSummary {
+  id: number;
+  name: string;
+  rows: number;
+  features: number;
+  classes: string[];
+  labeled: boolean;
+  sourceFile: string | null;
+  sourceSha256: string | null;
+  /** sha256 of the stored content (features + labels), used to tie runs to exact data. */
+  contentHash: string;
+  createdAt: string;
+  constraintCount?: number;
+  imageShape?: [number, number] | null;
+}
+
+/** Feature value of row i, feature f. */
+export function featureAt(data: DatasetMatrix, row: number, feature: number): number {
+  return data.features[row * data.nFeatures + feature]!;
+}
+
+/** Copies the rows listed in `rows` (in that order) into a new DatasetMatrix. */
+export function selectRows(data: DatasetMatrix, rows: ArrayLike<number>): DatasetMatrix {
+  const d = data.nFeatures;
+  const features = new Float64Array(rows.length * d);
+  const labels = data.labels ? new Int32Array(rows.length) : null;
+  for (let r = 0; r < rows.length; r++) {
+    const src = rows[r]!;
+    features.set(data.features.subarray(src * d, src * d + d), r * d);
+    if (labels && data.labels) labels[r] = data.labels[src]!;
+  }
+  return { ...data, nRows: rows.length, features, labels };
+}

@@ -1,0 +1,35 @@
+import { ValidationError } from '../errors.ts';
+import type { LearnerDefinition } from './learner.ts';
+import { covarianceLearner } from './learners/covariance.ts';
+import { euclideanLearner } from './learners/euclidean.ts';
+import { itmlLearner } from './learners/itml.ts';
+import { ldaLearner } from './learners/lda.ts';
+import { lmnnLearner } from './learners/lmnn.ts';
+import { mmcDiagonalLearner } from './learners/mmc-diagonal.ts';
+import { mmcLearner } from './learners/mmc.ts';
+import { ncaLearner } from './learners/nca.ts';
+import { pcaLearner } from './learners/pca.ts';
+
+/** Every method, in the order the CLI and the UI list them. */
+export const LEARNERS: readonly LearnerDefinition[] = [
+  euclideanLearner,
+  covarianceLearner,
+  pcaLearner,
+  ldaLearner,
+  ncaLearner,
+  mmcLearner,
+  mmcDiagonalLearner,
+  itmlLearner,
+  lmnnLearner,
+];
+
+export const METHOD_NAMES = LEARNERS.map((l) => l.name);
+
+/** @throws ValidationError listing the known methods when `name` is not one of them. */
+export function getLearner(name: string): LearnerDefinition {
+  const learner = LEARNERS.find((l) => l.name === name);
+  if (!learner) {
+    throw new ValidationError(`Unknown method '${name}'. Known methods: ${METHOD_NAMES.join(', ')}.`);
+  }
+  return learner;
+}

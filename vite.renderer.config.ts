@@ -1,0 +1,20 @@
+import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+
+/**
+ * The renderer alone (browser mode and tests). electron.config.ts builds the same renderer for the
+ * desktop app; both read this one definition so they cannot drift.
+ */
+export const rendererConfig = {
+  root: resolve(import.meta.dirname, 'src-renderer'),
+  base: './',
+  plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
+  build: {
+    outDir: resolve(import.meta.dirname, 'out/renderer'),
+    emptyOutDir: true,
+    minify: true,
+  },
+};
+
+export default defineConfig(rendererConfig);
