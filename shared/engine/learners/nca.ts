@@ -1,13 +1,473 @@
-import type { LearnerDefinition } from '../learner.ts';
+import { ValidationError } from '../../errors.ts';
+import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
+import {
+  embedInto,
+  pairGraphFromNeighbours,
+  pairScatterGradient,
+  pairScatterWorkLength,
+  pairSquaredDistances,
+  smallestIndices,
+  squaredDistanceMatrix,
+  transposeInto,
+  type PairGraph,
+} from '../../math/neighbour-kernels.ts';
+import { createRng } from '../../math/seeded-random.ts';
+import type { LearnerDefinition, LearnerHooks, TrainingData } from '../learner.ts';
+import { ldaLearner } from './lda.ts';
+import { pcaLearner } from './pca.ts';
 
-// STUB: to be replaced by the real learner.
+/**
+ * Neighbourhood Components Analysis (Goldberger, Roweis, Hinton & Salakhutdinov, NIPS 2004).
+ *
+ * Each point i picks a neighbour j ≠ i at random with the softmax probability of the learned distance,
+ *
+ *   p_ij = exp(−‖Lx_i − Lx_j‖²) / Σ_{l≠i} exp(−‖Lx_i − Lx_l‖²),   p_ii = 0,
+ *
+ * and is classified correctly with probability p_i = Σ_{j: y_j = y_i} p_ij. NCA maximizes the expected number
+ * of correctly classified points f(L) = Σ_i p_i with L-BFGS (we minimize −f, as scikit-learn does).
+ *
+ * Gradient. With d_ik = ‖L(x_i − x_k)‖² and W_ik = p_ik·([y_i = y_k] − p_i), ∂p_i/∂d_ik = −W_ik, so
+ *
+ *   ∂(−f)/∂L = 2·L·Σ_{i,k} W_ik (x_i − x_k)(x_i − x_k)ᵀ = 2·L·Xᵀ(D − S)X,   S = W + Wᵀ, D = diag(S·1).
+ *
+ * Exact cost per evaluation: O(n²·k) for the distances, O(n²) exponentials, O(n²·d + n·d²) for the gradient
+ * ({@link ncaLossAndGradient}). That is too slow in one JavaScript thread for thousands of points, so the
+ * learner optimizes a *truncated* objective (below), which is what makes it fast.
+ *
+ * Truncated softmax. p_ij decays like exp(−(d_ij − d_i,min)): a neighbour τ farther than i's nearest carries a
+ * weight e^−τ relative to it. Every few iterations (a "refresh") we compute all distances in the current
+ * embedding once, O(n²·k/2), and keep for each i the candidates C_i = {j : d_ij ≤ d_i,min + τ} (at least
+ * `minCandidates`, at most `maxCandidates` of the nearest), symmetrized into a pair graph. Between refreshes the
+ * softmax runs over C_i only, which costs O(m·k) for m candidate pairs instead of O(n²·k). Error bound: if
+ * ρ_i = Σ_{j∉C_i} e^{−d_ij} / Σ_{j≠i} e^{−d_ij} is the mass left out of row i, the truncated p̃_i satisfies
+ * |p_i − p̃_i| ≤ ρ_i (p_i = (1 − ρ_i)·p̃_i + (same-class mass outside)), so |f − f̃| ≤ Σ_i ρ_i, and at the moment
+ * of a refresh ρ_i ≤ (n − 1 − |C_i|)·e^{−(d_i,out − d_i,min)} ≤ (n − 1)·e^{−τ} unless the cap bound. With
+ * τ = 24, (n − 1)·e^{−τ} ≈ 3.8·10⁻¹¹·n (measured, not assumed, by {@link ncaTruncationError}). The embedding
+ * moves between refreshes, so the candidate lists are refreshed every `refreshEvery` iterations and before
+ * convergence is accepted. Within one L-BFGS phase the truncated objective is a fixed smooth function, so the
+ * line search is sound; the curvature pairs are kept across refreshes (they model a nearby function).
+ */
+
+/** The truncation rule (see the file comment). Fixed constants, documented, not user parameters. */
+export interface NcaTruncation {
+  /** Candidates of i: every j with d_ij ≤ d_i,min + tau. */
+  tau: number;
+  minCandidates: number;
+  maxCandidates: number;
+  /** Iterations between refreshes of the candidate lists. */
+  refreshEvery: number;
+}
+
+export const NCA_TRUNCATION: NcaTruncation = { tau: 24, minCandidates: 10, maxCandidates: 160, refreshEvery: 5 };
+
+/** Below this many rows the exact objective is cheap enough: no truncation at all. */
+const EXACT_BELOW = 200;
+
+/**
+ * Exact NCA loss −Σ_i p_i and its gradient with respect to L, in the formulas of the file comment.
+ * Pure: reads `flatL` (k, d) and `X` (n, d), returns new arrays. Cost O(n²·(k + d) + n·d² + k·d²) time,
+ * O(n·(k + d) + d²) memory (rows of the softmax are formed one at a time).
+ *
+ * @param flatL (k, d) row-major linear map.
+ * @param X (n, d) row-major data.
+ * @param labels (n) class of each row.
+ * @returns loss = −Σ_i p_i (to be minimized) and gradient = ∂loss/∂L (k, d) row-major.
+ */
+export function ncaLossAndGradient(
+  flatL: Float64Array,
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  labels: Int32Array,
+): { loss: number; gradient: Float64Array } {
+  if (flatL.length !== k * d) throw new RangeError(`ncaLossAndGradient: L must have ${k}×${d} entries, got ${flatL.length}.`);
+  if (X.length !== n * d) throw new RangeError(`ncaLossAndGradient: X must have ${n}×${d} entries, got ${X.length}.`);
+  const Z = new Float64Array(n * k); // (n, k)
+  embedInto(X, n, d, flatL, k, Z);
+  const row = new Float64Array(n); // distances, then probabilities, of row i
+  const S = new Float64Array(n * n); // (n, n) S = W + Wᵀ
+  let objective = 0;
+  for (let i = 0; i < n; i++) {
+    let min = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      let s = 0;
+      for (let r = 0; r < k; r++) {
+        const u = Z[i * k + r]! - Z[j * k + r]!;
+        s += u * u;
+      }
+      row[j] = s;
+      if (s < min) min = s;
+    }
+    let total = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      row[j] = Math.exp(-(row[j]! - min));
+      total += row[j]!;
+    }
+    let pi = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      row[j]! /= total;
+      if (labels[j] === labels[i]) pi += row[j]!;
+    }
+    objective += pi;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const w = row[j]! * ((labels[j] === labels[i] ? 1 : 0) - pi); // W_ij
+      S[i * n + j]! += w;
+      S[j * n + i]! += w;
+    }
+  }
+  // G = Xᵀ(D − S)X, gradient = 2·L·G.
+  const B = new Float64Array(n * d); // (n, d) = (D − S)X
+  for (let i = 0; i < n; i++) {
+    let rowSum = 0;
+    for (let j = 0; j < n; j++) {
+      const s = S[i * n + j]!;
+      if (s === 0) continue;
+      rowSum += s;
+      for (let f = 0; f < d; f++) B[i * d + f]! -= s * X[j * d + f]!;
+    }
+    for (let f = 0; f < d; f++) B[i * d + f]! += rowSum * X[i * d + f]!;
+  }
+  const G = new Float64Array(d * d); // (d, d)
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < d; a++) {
+      const x = X[i * d + a]!;
+      for (let b = 0; b < d; b++) G[a * d + b]! += x * B[i * d + b]!;
+    }
+  }
+  const gradient = new Float64Array(k * d); // (k, d)
+  for (let r = 0; r < k; r++) {
+    for (let a = 0; a < d; a++) {
+      const l = flatL[r * d + a]!;
+      for (let b = 0; b < d; b++) gradient[r * d + b]! += 2 * l * G[a * d + b]!;
+    }
+  }
+  return { loss: -objective, gradient };
+}
+
+/**
+ * The truncated NCA objective over a fixed candidate pair graph: the softmax of row i runs over the pairs that
+ * touch i only. With the complete graph it equals {@link ncaLossAndGradient} (to rounding). Holds its own work
+ * buffers, so an evaluation allocates nothing. Cost per evaluation O(n·k·d) (embedding) + O(m·k) (distances)
+ * + 2m exponentials + the pair scatter (see {@link pairScatterGradient}).
+ */
+export class TruncatedNcaObjective {
+  private readonly Z: Float64Array;
+  private readonly dist: Float64Array;
+  private readonly weights: Float64Array;
+  private readonly same: Uint8Array;
+  private readonly rowExp: Float64Array;
+  private readonly work: Float64Array;
+  /** Σ_i p̃_i at the last evaluation. */
+  lastObjective = 0;
+
+  constructor(
+    private readonly X: Float64Array,
+    private readonly Xt: Float64Array,
+    private readonly n: number,
+    private readonly d: number,
+    private readonly k: number,
+    labels: Int32Array,
+    readonly graph: PairGraph,
+  ) {
+    this.Z = new Float64Array(n * k);
+    this.dist = new Float64Array(graph.count);
+    this.weights = new Float64Array(graph.count);
+    this.same = new Uint8Array(graph.count);
+    for (let p = 0; p < graph.count; p++) this.same[p] = labels[graph.a[p]!] === labels[graph.b[p]!] ? 1 : 0;
+    this.rowExp = new Float64Array(2 * graph.count);
+    this.work = new Float64Array(pairScatterWorkLength(n, d, k));
+  }
+
+  /** Loss −Σ_i p̃_i at L (k, d); writes ∂loss/∂L into `gradient`. */
+  evaluate(L: Float64Array, gradient: Float64Array): number {
+    const { n, d, k, Z, dist, weights, same, rowExp, graph } = this;
+    const { rowStart, rowPairs } = graph;
+    embedInto(this.X, n, d, L, k, Z);
+    pairSquaredDistances(Z, k, graph, dist);
+    weights.fill(0);
+    let objective = 0;
+    for (let i = 0; i < n; i++) {
+      const start = rowStart[i]!;
+      const end = rowStart[i + 1]!;
+      if (end === start) continue;
+      let min = Number.POSITIVE_INFINITY;
+      for (let t = start; t < end; t++) {
+        const v = dist[rowPairs[t]!]!;
+        if (v < min) min = v;
+      }
+      let total = 0;
+      let inClass = 0;
+      for (let t = start; t < end; t++) {
+        const p = rowPairs[t]!;
+        const e = Math.exp(min - dist[p]!);
+        rowExp[t] = e;
+        total += e;
+        if (same[p] === 1) inClass += e;
+      }
+      const inv = 1 / total;
+      const pi = inClass * inv;
+      objective += pi;
+      // ∂(−f)/∂d_p gets W_ij = p_ij([same] − p_i) from row i's side.
+      for (let t = start; t < end; t++) {
+        const p = rowPairs[t]!;
+        weights[p]! += rowExp[t]! * inv * (same[p]! - pi);
+      }
+    }
+    this.lastObjective = objective;
+    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, graph, weights, gradient, this.work);
+    return -objective;
+  }
+}
+
+/**
+ * Candidate pair graph for the truncated softmax in the embedding Z (n, k), by the rule of {@link NcaTruncation}.
+ * Cost O(n²·k/2) for the distances plus O(n²) for the selection. Memory O(n²) (one distance matrix).
+ */
+export function ncaCandidateGraph(Z: Float64Array, n: number, k: number, rule: NcaTruncation = NCA_TRUNCATION): PairGraph {
+  const D = squaredDistanceMatrix(Z, n, k); // (n, n)
+  const neighbours: Int32Array[] = new Array(n);
+  const minC = Math.min(rule.minCandidates, n - 1);
+  const maxC = Math.min(rule.maxCandidates, n - 1);
+  for (let i = 0; i < n; i++) {
+    const row = D.subarray(i * n, (i + 1) * n);
+    let min = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) if (j !== i && row[j]! < min) min = row[j]!;
+    const cut = min + rule.tau;
+    let count = 0;
+    for (let j = 0; j < n; j++) if (j !== i && row[j]! <= cut) count++;
+    if (count >= minC && count <= maxC) {
+      const list = new Int32Array(count);
+      let t = 0;
+      for (let j = 0; j < n; j++) if (j !== i && row[j]! <= cut) list[t++] = j;
+      neighbours[i] = list;
+    } else {
+      neighbours[i] = smallestIndices(row, n, count < minC ? minC : maxC, i);
+    }
+  }
+  return pairGraphFromNeighbours(n, neighbours);
+}
+
+/** The complete pair graph on n rows: the truncated objective on it is the exact one. */
+export function completePairGraph(n: number): PairGraph {
+  const neighbours: Int32Array[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const list = new Int32Array(n - 1 - i);
+    for (let j = i + 1; j < n; j++) list[j - i - 1] = j;
+    neighbours[i] = list;
+  }
+  return pairGraphFromNeighbours(n, neighbours);
+}
+
+/**
+ * How much softmax mass a candidate graph leaves out at L: ρ_i for every row (see the file comment), with
+ * their maximum and sum (|f − f̃| ≤ Σ ρ_i). Exact, O(n²·k): a diagnostic for tests and benchmarks.
+ */
+export function ncaTruncationError(
+  L: Float64Array,
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  graph: PairGraph,
+): { max: number; sum: number } {
+  const Z = new Float64Array(n * k);
+  embedInto(X, n, d, L, k, Z);
+  const inGraph = new Uint8Array(n);
+  let max = 0;
+  let sum = 0;
+  const row = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    inGraph.fill(0);
+    for (let t = graph.rowStart[i]!; t < graph.rowStart[i + 1]!; t++) {
+      const p = graph.rowPairs[t]!;
+      inGraph[graph.a[p] === i ? graph.b[p]! : graph.a[p]!] = 1;
+    }
+    let min = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      let s = 0;
+      for (let r = 0; r < k; r++) {
+        const u = Z[i * k + r]! - Z[j * k + r]!;
+        s += u * u;
+      }
+      row[j] = s;
+      if (s < min) min = s;
+    }
+    let total = 0;
+    let outside = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const e = Math.exp(min - row[j]!);
+      total += e;
+      if (inGraph[j] === 0) outside += e;
+    }
+    const rho = total > 0 ? outside / total : 0;
+    sum += rho;
+    if (rho > max) max = rho;
+  }
+  return { max, sum };
+}
+
+export type NcaInit = 'auto' | 'pca' | 'lda' | 'identity' | 'random';
+
+/**
+ * scikit-learn's documented `init='auto'` rule: 'lda' if k ≤ min(d, C − 1), else 'pca' if k < min(d, n),
+ * else 'identity'.
+ */
+export function resolveNcaInit(init: NcaInit, k: number, d: number, n: number, nClasses: number): Exclude<NcaInit, 'auto'> {
+  if (init !== 'auto') return init;
+  if (k <= Math.min(d, nClasses - 1)) return 'lda';
+  if (k < Math.min(d, n)) return 'pca';
+  return 'identity';
+}
+
+/** The starting L (k, d) for an init mode (pca and lda through the baseline learners, sklearn's conventions). */
+export function initialComponents(data: TrainingData, k: number, init: Exclude<NcaInit, 'auto'>, seed: number, method: string): Float64Array {
+  const { d } = data;
+  const quiet: LearnerHooks = {};
+  switch (init) {
+    case 'identity': {
+      const L = new Float64Array(k * d);
+      for (let r = 0; r < Math.min(k, d); r++) L[r * d + r] = 1;
+      return L;
+    }
+    case 'random': {
+      const rng = createRng(seed);
+      const L = new Float64Array(k * d);
+      for (let t = 0; t < L.length; t++) L[t] = rng.normal();
+      return L;
+    }
+    case 'pca':
+      return pcaLearner.fit(data, { components: k, whiten: false }, { seed, hooks: quiet }).L;
+    case 'lda': {
+      let present = 0;
+      const seen = new Set<number>();
+      for (const c of data.labels ?? []) seen.add(c);
+      present = seen.size;
+      const maxK = Math.min(d, present - 1);
+      if (k > maxK) {
+        throw new ValidationError(
+          `${method}: init 'lda' gives at most min(features, classes − 1) = ${maxK} components, but 'components' is ${k}.`,
+        );
+      }
+      return ldaLearner.fit(data, { components: k, regularization: 1e-4 }, { seed, hooks: quiet }).L;
+    }
+  }
+}
+
+/** Checks the data a label-based neighbourhood learner needs and returns the labels and the output dimension. */
+export function checkLabeledData(method: string, data: TrainingData, components: number | null): { labels: Int32Array; k: number } {
+  const { labels, n, d } = data;
+  if (!labels) throw new ValidationError(`${method} learns from class labels, but none were given.`);
+  if (n < 2) throw new ValidationError(`${method} needs at least 2 training rows, got ${n}.`);
+  if (components !== null && components > d) {
+    throw new ValidationError(
+      `${method}: parameter 'components' (${components}) cannot be greater than the number of features after preprocessing (${d}).`,
+    );
+  }
+  return { labels, k: components ?? d };
+}
+
 export const ncaLearner: LearnerDefinition = {
   name: 'nca',
-  title: 'nca',
-  description: 'not implemented yet',
+  title: 'NCA',
+  description:
+    'Neighbourhood Components Analysis (Goldberger et al. 2004): maximizes the expected number of points a stochastic (softmax) nearest-neighbour rule classifies correctly, by L-BFGS. Fast: the softmax is truncated to near neighbours, refreshed every few iterations.',
   input: 'labels',
-  params: {},
-  fit() {
-    throw new Error('nca: not implemented yet');
+  params: {
+    components: {
+      type: 'int',
+      default: null,
+      min: 1,
+      nullable: true,
+      description: 'Output dimension k (null = every feature).',
+    },
+    init: {
+      type: 'enum',
+      values: ['auto', 'pca', 'lda', 'identity', 'random'],
+      default: 'auto',
+      description:
+        "Starting L. 'auto' (scikit-learn's rule): 'lda' if k ≤ min(features, classes − 1), else 'pca' if k < min(features, rows), else 'identity'. 'random': standard normal entries from the seed.",
+    },
+    maxIter: { type: 'int', default: 50, min: 1, description: 'Maximum number of L-BFGS iterations.' },
+    tol: {
+      type: 'float',
+      default: 1e-5,
+      min: 0,
+      description: 'Convergence tolerance: stop when the relative decrease of the loss or the largest gradient entry falls below it.',
+    },
+  },
+  fit(data, params, { seed, hooks }) {
+    const start = performance.now();
+    const { X, n, d, nClasses } = data;
+    const { labels, k } = checkLabeledData('nca', data, params.components as number | null);
+    const maxIter = params.maxIter as number;
+    const tol = params.tol as number;
+    const init = resolveNcaInit(params.init as NcaInit, k, d, n, nClasses);
+    const t0 = performance.now();
+    const L0 = initialComponents(data, k, init, seed, 'nca');
+    (globalThis as any).__init = performance.now() - t0;
+    const Xt = new Float64Array(n * d); // (d, n)
+    transposeInto(X, n, d, Xt);
+
+    const rule = NCA_TRUNCATION;
+    const exact = n < EXACT_BELOW;
+    const Z = new Float64Array(n * k);
+    const buildObjective = (L: Float64Array): TruncatedNcaObjective => {
+      const tt = performance.now();
+      try {
+      let graph: PairGraph;
+      if (exact) graph = completePairGraph(n);
+      else {
+        embedInto(X, n, d, L, k, Z);
+        graph = ncaCandidateGraph(Z, n, k, rule);
+      }
+      return new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+      } finally { (globalThis as any).__ref = ((globalThis as any).__ref ?? 0) + performance.now() - tt; }
+    };
+    let objective = buildObjective(L0);
+    const asFunction = (o: TruncatedNcaObjective): ObjectiveWithGradient => (x, g) => o.evaluate(x, g);
+    const state = new LbfgsState(asFunction(objective), L0);
+    const trace: number[] = [];
+    let iterations = 0;
+    let converged = false;
+    let sinceRefresh = 0;
+    const refresh = (): number => {
+      // Re-select candidates at the current L; returns how much the loss moved (relative), 0 when exact.
+      if (exact) return 0;
+      const before = state.value;
+      objective = buildObjective(state.x);
+      state.setObjective(asFunction(objective));
+      sinceRefresh = 0;
+      return Math.abs(relativeReduction(before, state.value));
+    };
+
+    if (maxAbs(state.gradient) <= tol) converged = true;
+    while (!converged && iterations < maxIter) {
+      if (hooks.shouldStop?.()) break;
+      const step = state.step();
+      if (step.status === 'failed') {
+        // No decrease on this (truncated) function: stationary unless the candidates were stale.
+        if (sinceRefresh === 0 || refresh() <= tol) converged = true;
+        continue;
+      }
+      iterations++;
+      sinceRefresh++;
+      trace.push(-state.value);
+      hooks.onIteration?.({ iteration: iterations, objective: -state.value, elapsedMs: performance.now() - start });
+      const small = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
+      if (small) {
+        // Accept convergence only on fresh candidate lists: if refreshing moves the loss, keep going.
+        if (exact || refresh() <= tol) converged = true;
+      } else if (sinceRefresh >= rule.refreshEvery) {
+        refresh();
+      }
+    }
+    return { L: Float64Array.from(state.x), nComponents: k, iterations, converged, objectiveTrace: trace };
   },
 };

@@ -1,0 +1,173 @@
+import { rowSquaredDistance } from '../../math/distances.ts';
+import { createRng, type Rng } from '../../math/seeded-random.ts';
+
+export interface KMeansOptions {
+  seed: number;
+  /** Independent k-means++ starts; the one with the lowest inertia wins (the first on ties). Default 4. */
+  nInit?: number;
+  /** Lloyd iterations per start. Default 300. */
+  maxIter?: number;
+}
+
+export interface KMeansResult {
+  /** Cluster index per row, in [0, nClusters). */
+  assignments: Int32Array;
+  /** (nClusters, dims) */
+  centers: Float64Array;
+  /** Σ squared distance of each row to its center. */
+  inertia: number;
+}
+
+/** k-means++ seeding (Arthur & Vassilvitskii 2007): first center uniform, then each next one drawn ∝ D². */
+function seedCenters(Y: Float64Array, n: number, dims: number, nClusters: number, rng: Rng): Float64Array {
+  const centers = new Float64Array(nClusters * dims);
+  const first = rng.int(n);
+  centers.set(Y.subarray(first * dims, first * dims + dims), 0);
+  const nearest = new Float64Array(n);
+  for (let i = 0; i < n; i++) nearest[i] = rowSquaredDistance(Y, i, centers, 0, dims);
+  for (let c = 1; c < nClusters; c++) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += nearest[i]!;
+    let chosen = 0;
+    if (total > 0) {
+      let target = rng.next() * total;
+      chosen = n - 1;
+      for (let i = 0; i < n; i++) {
+        target -= nearest[i]!;
+        if (target < 0) {
+          chosen = i;
+          break;
+        }
+      }
+    } else {
+      chosen = rng.int(n);
+    }
+    centers.set(Y.subarray(chosen * dims, chosen * dims + dims), c * dims);
+    for (let i = 0; i < n; i++) nearest[i] = Math.min(nearest[i]!, rowSquaredDistance(Y, i, centers, c, dims));
+  }
+  return centers;
+}
+
+function lloyd(Y: Float64Array, n: number, dims: number, nClusters: number, centers: Float64Array, maxIter: number): KMeansResult {
+  const assignments = new Int32Array(n).fill(-1);
+  const counts = new Int32Array(nClusters);
+  const pointDistance = new Float64Array(n);
+  for (let iter = 0; iter < maxIter; iter++) {
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      let bestD = Infinity;
+      for (let c = 0; c < nClusters; c++) {
+        const dc = rowSquaredDistance(Y, i, centers, c, dims);
+        if (dc < bestD) {
+          bestD = dc;
+          best = c;
+        }
+      }
+      pointDistance[i] = bestD;
+      if (assignments[i] !== best) {
+        assignments[i] = best;
+        changed = true;
+      }
+    }
+    if (!changed && iter > 0) break;
+    centers.fill(0);
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = assignments[i]!;
+      counts[c]!++;
+      for (let f = 0; f < dims; f++) centers[c * dims + f]! += Y[i * dims + f]!;
+    }
+    for (let c = 0; c < nClusters; c++) {
+      if (counts[c]! > 0) {
+        for (let f = 0; f < dims; f++) centers[c * dims + f]! /= counts[c]!;
+        continue;
+      }
+      // Empty cluster: move its center to the row farthest from its own center.
+      let far = 0;
+      for (let i = 1; i < n; i++) if (pointDistance[i]! > pointDistance[far]!) far = i;
+      centers.set(Y.subarray(far * dims, far * dims + dims), c * dims);
+      pointDistance[far] = 0;
+    }
+  }
+  let inertia = 0;
+  for (let i = 0; i < n; i++) inertia += rowSquaredDistance(Y, i, centers, assignments[i]!, dims);
+  return { assignments, centers, inertia };
+}
+
+/**
+ * k-means clustering of Y (n, dims) into min(nClusters, n) clusters: k-means++ seeding and Lloyd iterations,
+ * `nInit` seeded restarts, the lowest inertia kept. Distances to centers tie toward the lower center index.
+ * Deterministic from `seed`. Cost O(nInit·maxIter·n·nClusters·dims).
+ */
+export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: number, options: KMeansOptions): KMeansResult {
+  const k = Math.max(1, Math.min(nClusters, n));
+  const rng = createRng(options.seed);
+  let best: KMeansResult | null = null;
+  for (let run = 0; run < (options.nInit ?? 4); run++) {
+    const result = lloyd(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300);
+    if (!best || result.inertia < best.inertia) best = result;
+  }
+  return best!;
+}
+
+/** Contingency table of two labelings (values need not be contiguous). */
+function contingency(a: Int32Array, b: Int32Array): { table: number[][]; rowSums: number[]; colSums: number[] } {
+  if (a.length !== b.length) throw new RangeError(`Labelings have different lengths: ${a.length} and ${b.length}.`);
+  const ia = new Map<number, number>();
+  const ib = new Map<number, number>();
+  for (const v of a) if (!ia.has(v)) ia.set(v, ia.size);
+  for (const v of b) if (!ib.has(v)) ib.set(v, ib.size);
+  const table = Array.from({ length: ia.size }, () => new Array<number>(ib.size).fill(0));
+  for (let i = 0; i < a.length; i++) table[ia.get(a[i]!)!]![ib.get(b[i]!)!]!++;
+  const rowSums = table.map((row) => row.reduce((s, v) => s + v, 0));
+  const colSums = Array.from({ length: ib.size }, (_, j) => table.reduce((s, row) => s + row[j]!, 0));
+  return { table, rowSums, colSums };
+}
+
+function entropy(counts: number[], n: number): number {
+  let h = 0;
+  for (const c of counts) if (c > 0) h -= (c / n) * Math.log(c / n);
+  return h;
+}
+
+/**
+ * Normalized mutual information with arithmetic-mean normalization (scikit-learn's default):
+ * NMI = I(U; V) / ((H(U) + H(V)) / 2), natural logarithms, in [0, 1]. Two labelings that each have a single
+ * cluster score 1. Invariant to renaming clusters. Cost O(n + |U|·|V|).
+ */
+export function normalizedMutualInformation(truth: Int32Array, predicted: Int32Array): number {
+  const n = truth.length;
+  const { table, rowSums, colSums } = contingency(truth, predicted);
+  if (n === 0 || (rowSums.length === 1 && colSums.length === 1)) return 1;
+  let mi = 0;
+  table.forEach((row, i) =>
+    row.forEach((nij, j) => {
+      if (nij > 0) mi += (nij / n) * Math.log((n * nij) / (rowSums[i]! * colSums[j]!));
+    }),
+  );
+  const normalizer = (entropy(rowSums, n) + entropy(colSums, n)) / 2;
+  if (normalizer <= 0) return 1;
+  return Math.min(1, Math.max(0, mi / normalizer));
+}
+
+const choose2 = (x: number): number => (x * (x - 1)) / 2;
+
+/**
+ * Adjusted Rand index (Hubert & Arabie 1985): (RI − E[RI]) / (max RI − E[RI]) over pairs of rows, 1 for identical
+ * partitions, about 0 for independent ones, possibly negative. When the expected and maximum index coincide
+ * (e.g. both labelings put every row in one cluster), the score is 1. Cost O(n + |U|·|V|).
+ */
+export function adjustedRandIndex(truth: Int32Array, predicted: Int32Array): number {
+  const n = truth.length;
+  const { table, rowSums, colSums } = contingency(truth, predicted);
+  let index = 0;
+  for (const row of table) for (const nij of row) index += choose2(nij);
+  const sumA = rowSums.reduce((s, v) => s + choose2(v), 0);
+  const sumB = colSums.reduce((s, v) => s + choose2(v), 0);
+  const total = choose2(n);
+  const expected = total > 0 ? (sumA * sumB) / total : 0;
+  const max = (sumA + sumB) / 2;
+  if (max === expected) return 1;
+  return (index - expected) / (max - expected);
+}

@@ -1,0 +1,279 @@
+/**
+ * Honest evaluation of a method by stratified k-fold cross-validation. Per fold, only the training part is
+ * seen when fitting: the preprocessing (zscore statistics, constant features) and the metric are fitted on it,
+ * hand-labeled constraints are restricted to pairs inside it, and generated constraints are drawn from its
+ * labels. The test part is then mapped by L and scored:
+ *
+ * - accuracy: kNN trained on the mapped training part (uniform votes; neighbours at equal distance by lower row
+ *   index; class ties to the lowest class index, scikit-learn's rule; see {@link knnPredict});
+ * - nmi, ari: seeded k-means++ on the mapped test part, k = number of classes, against the test labels;
+ * - precisionAt1, mapAtR: retrieval within the mapped test part (see {@link retrievalScores});
+ * - pairAuc: ROC-AUC of the learned distances on held-out constraints inside the test part: the hand-labeled
+ *   ones when the method learned from hand labels, otherwise pairs generated from the test labels.
+ *
+ * Every figure is a fraction in [0, 1] (ARI may be negative); summaries are means over folds.
+ */
+import { JobCancelledError, ValidationError } from '../../errors.ts';
+import type { PairConstraint } from '../../domain/constraints.ts';
+import { selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
+import type { PreprocessKind } from '../../domain/learned-metric.ts';
+import { rowSquaredDistance } from '../../math/distances.ts';
+import { transform } from '../../metric/mahalanobis.ts';
+import { checkSeed, classCount, fitMetric, resolveConstraintSource, type FitSpec } from '../fit.ts';
+import type { LearnerHooks } from '../learner.ts';
+import { generateSupervisedPairs, restrictPairsToRows, validateConstraints } from '../pairs.ts';
+import { checkPreprocessKind } from '../preprocess.ts';
+import { getLearner } from '../registry.ts';
+import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
+import { stratifiedKFold } from './folds.ts';
+import { accuracyScore, knnPredict } from './knn.ts';
+import { pairDistanceAuc } from './pair-auc.ts';
+import { retrievalScores } from './retrieval.ts';
+
+/** The cross-validation protocol. */
+export interface Protocol {
+  folds: number;
+  /** Neighbours of the kNN classifier. */
+  k: number;
+  /** Seeds the fold split (the learner's seed is `spec.seed`, defaulting to this one). */
+  seed: number;
+  preprocess: PreprocessKind;
+}
+
+export const DEFAULT_PROTOCOL: Protocol = { folds: 5, k: 3, seed: 0, preprocess: 'zscore' };
+
+export interface EvaluationSpec extends FitSpec {
+  protocol?: Partial<Protocol>;
+  /** Echoed in the result (the CLI passes the dataset id). */
+  dataset?: string | number | null;
+}
+
+export interface EvaluationHooks extends LearnerHooks {
+  /** Called when fold `fold` (0-based) of `folds` starts. */
+  onFold?(fold: number, folds: number): void;
+}
+
+export interface FoldResult {
+  /** 0-based. */
+  fold: number;
+  trainSize: number;
+  testSize: number;
+  accuracy: number;
+  fitSeconds: number;
+  iterations: number;
+  converged: boolean;
+  nComponents: number;
+  /** Pairs the metric learned from (pair-based methods), else 0. */
+  trainPairs: number;
+  /** Held-out pairs scored by pairAuc. */
+  testPairs: number;
+  nmi: number;
+  ari: number;
+  precisionAt1: number | null;
+  mapAtR: number | null;
+  pairAuc: number | null;
+}
+
+/** Shaped exactly like the CLI's `{"evaluation": …}` payload, plus the per-fold detail. */
+export interface EvaluationResult {
+  dataset: string | number | null;
+  method: string;
+  params: Record<string, unknown>;
+  protocol: Protocol;
+  accuracy: { mean: number; std: number; folds: number[] };
+  fitSeconds: { median: number; folds: number[] };
+  nmi: number;
+  ari: number;
+  precisionAt1: number | null;
+  mapAtR: number | null;
+  pairAuc: number | null;
+  folds: FoldResult[];
+}
+
+/** Arithmetic mean (NaN for an empty list). */
+export function mean(values: readonly number[]): number {
+  return values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+/** Population standard deviation (ddof 0), as numpy's default `std`. */
+export function populationStd(values: readonly number[]): number {
+  const m = mean(values);
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) * (v - m), 0) / values.length);
+}
+
+/** Median (mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function meanOfPresent(values: ReadonlyArray<number | null>): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length ? mean(present) : null;
+}
+
+/**
+ * Fills in and checks a protocol. `preprocess` falls back to `spec.preprocess`, `seed` to `spec.seed`.
+ * @throws ValidationError naming the field, its value and the rule.
+ */
+export function resolveProtocol(spec: Pick<EvaluationSpec, 'protocol' | 'seed' | 'preprocess'>): Protocol {
+  const p = spec.protocol ?? {};
+  const protocol: Protocol = {
+    folds: p.folds ?? DEFAULT_PROTOCOL.folds,
+    k: p.k ?? DEFAULT_PROTOCOL.k,
+    seed: checkSeed(p.seed ?? spec.seed ?? DEFAULT_PROTOCOL.seed),
+    preprocess: checkPreprocessKind(p.preprocess ?? spec.preprocess ?? DEFAULT_PROTOCOL.preprocess),
+  };
+  if (!Number.isInteger(protocol.folds) || protocol.folds < 2) {
+    throw new ValidationError(`folds must be an integer ≥ 2, got ${JSON.stringify(protocol.folds)}.`);
+  }
+  if (!Number.isInteger(protocol.k) || protocol.k < 1) {
+    throw new ValidationError(`k must be an integer ≥ 1, got ${JSON.stringify(protocol.k)}.`);
+  }
+  return protocol;
+}
+
+/**
+ * Cross-validates `spec.method` on a labeled dataset (see the module comment for what is measured and how).
+ * Hooks: `onFold` before each fold; `onIteration` / `shouldStop` are passed to the learner. Once `shouldStop()`
+ * is true the learner returns early and evaluation stops with JobCancelledError.
+ * @throws ValidationError for an unlabeled dataset, a bad protocol, method or parameters.
+ */
+export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks: EvaluationHooks = {}): EvaluationResult {
+  const learner = getLearner(spec.method);
+  if (!data.labels) throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
+  const labels = data.labels;
+  const protocol = resolveProtocol(spec);
+  const seed = spec.seed ?? protocol.seed;
+  const nClasses = classCount(data);
+  const source = learner.input === 'pairs' ? resolveConstraintSource(spec) : null;
+  const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
+  if (handLabels) validateConstraints(handLabels, data.nRows);
+  const splits = stratifiedKFold(labels, protocol.folds, protocol.seed);
+  for (const split of splits) {
+    if (protocol.k > split.train.length) {
+      throw new ValidationError(`k (${protocol.k}) cannot be greater than the number of training rows in a fold (${split.train.length}).`);
+    }
+  }
+
+  const foldResults: FoldResult[] = [];
+  let params: Record<string, unknown> = {};
+  splits.forEach((split, fold) => {
+    if (hooks.shouldStop?.()) throw new JobCancelledError();
+    hooks.onFold?.(fold, protocol.folds);
+    const train = selectRows(data, split.train);
+    const test = selectRows(data, split.test);
+    const trainConstraints: PairConstraint[] | undefined = handLabels ? restrictPairsToRows(handLabels, split.train) : undefined;
+    if (learner.input === 'pairs' && trainConstraints && trainConstraints.length === 0) {
+      throw new ValidationError(
+        `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled pairs inside its training part; label more pairs or use generated constraints.`,
+      );
+    }
+    const { onIteration, shouldStop } = hooks;
+    const metric = fitMetric(
+      train,
+      {
+        method: spec.method,
+        params: spec.params,
+        seed,
+        preprocess: protocol.preprocess,
+        constraintSource: source ?? undefined,
+        constraints: trainConstraints,
+        pairCount: spec.pairCount,
+      },
+      { onIteration, shouldStop },
+    );
+    if (hooks.shouldStop?.()) throw new JobCancelledError();
+    params = metric.params;
+    const k = metric.nComponents;
+    const trainY = transform(metric, train.features, train.nRows); // (nTrain, k)
+    const testY = transform(metric, test.features, test.nRows); // (nTest, k)
+    const testLabels = test.labels!;
+
+    const predicted = knnPredict(trainY, train.labels!, train.nRows, testY, test.nRows, k, protocol.k);
+    const accuracy = accuracyScore(predicted, testLabels);
+
+    const clusters = kMeans(testY, test.nRows, k, nClasses, { seed: protocol.seed });
+    const nmi = normalizedMutualInformation(testLabels, clusters.assignments);
+    const ari = adjustedRandIndex(testLabels, clusters.assignments);
+    const retrieval = retrievalScores(testY, testLabels, test.nRows, k);
+
+    const heldOut = handLabels
+      ? (() => {
+          const restricted = restrictPairsToRows(handLabels, split.test);
+          return {
+            left: Int32Array.from(restricted, (c) => c.i),
+            right: Int32Array.from(restricted, (c) => c.j),
+            similar: Uint8Array.from(restricted, (c) => (c.kind === 'must' ? 1 : 0)),
+          };
+        })()
+      : generateSupervisedPairs(testLabels, nClasses, seed, spec.pairCount);
+    const distances = new Float64Array(heldOut.left.length);
+    for (let p = 0; p < distances.length; p++) distances[p] = Math.sqrt(rowSquaredDistance(testY, heldOut.left[p]!, testY, heldOut.right[p]!, k));
+    const pairAuc = pairDistanceAuc(distances, heldOut.similar);
+
+    foldResults.push({
+      fold,
+      trainSize: train.nRows,
+      testSize: test.nRows,
+      accuracy,
+      fitSeconds: metric.summary.fitSeconds,
+      iterations: metric.summary.iterations,
+      converged: metric.summary.converged,
+      nComponents: k,
+      trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(train.labels!, nClasses, seed, spec.pairCount)) : 0,
+      testPairs: distances.length,
+      nmi,
+      ari,
+      precisionAt1: retrieval.precisionAt1,
+      mapAtR: retrieval.mapAtR,
+      pairAuc,
+    });
+  });
+
+  const accuracies = foldResults.map((f) => f.accuracy);
+  const fitTimes = foldResults.map((f) => f.fitSeconds);
+  return {
+    dataset: spec.dataset ?? null,
+    method: learner.name,
+    params,
+    protocol,
+    accuracy: { mean: mean(accuracies), std: populationStd(accuracies), folds: accuracies },
+    fitSeconds: { median: median(fitTimes), folds: fitTimes },
+    nmi: mean(foldResults.map((f) => f.nmi)),
+    ari: mean(foldResults.map((f) => f.ari)),
+    precisionAt1: meanOfPresent(foldResults.map((f) => f.precisionAt1)),
+    mapAtR: meanOfPresent(foldResults.map((f) => f.mapAtR)),
+    pairAuc: meanOfPresent(foldResults.map((f) => f.pairAuc)),
+    folds: foldResults,
+  };
+}
+
+function generatedPairCount(labels: Int32Array, nClasses: number, seed: number, count?: number): number {
+  return generateSupervisedPairs(labels, nClasses, seed, count).left.length;
+}
+
+export interface CompareOptions extends Omit<EvaluationSpec, 'method' | 'params'> {
+  /** Parameters per method name; methods not listed use their defaults. */
+  paramsByMethod?: Record<string, Record<string, unknown>>;
+}
+
+export interface CompareHooks extends EvaluationHooks {
+  /** Called when method `index` (0-based) of `total` starts. */
+  onMethod?(method: string, index: number, total: number): void;
+}
+
+/**
+ * Evaluates several methods under the same protocol and seed (same folds for all), in the order given.
+ * @throws ValidationError for an unknown method (before anything is fitted) or an empty list.
+ */
+export function compareMethods(data: DatasetMatrix, methods: readonly string[], options: CompareOptions = {}, hooks: CompareHooks = {}): EvaluationResult[] {
+  if (methods.length === 0) throw new ValidationError('compare needs at least one method.');
+  for (const m of methods) getLearner(m);
+  const { paramsByMethod, ...shared } = options;
+  return methods.map((method, index) => {
+    hooks.onMethod?.(method, index, methods.length);
+    return evaluateMethod(data, { ...shared, method, params: paramsByMethod?.[method] }, hooks);
+  });
+}

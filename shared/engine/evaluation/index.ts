@@ -1,0 +1,6 @@
+export * from './evaluate.ts';
+export * from './folds.ts';
+export * from './knn.ts';
+export * from './clustering.ts';
+export * from './retrieval.ts';
+export * from './pair-auc.ts';

@@ -1,0 +1,178 @@
+/**
+ * Fitting one metric: parameters → preprocessing → training data (labels or pairs) → learner → LearnedMetric.
+ * This is what `workbench learn` runs on the whole dataset and what evaluation runs on each training part.
+ */
+import { ValidationError, NumericalError } from '../errors.ts';
+import { toPairSet, type PairConstraint, type PairSet } from '../domain/constraints.ts';
+import type { DatasetMatrix } from '../domain/dataset.ts';
+import type { LearnedMetric, PreprocessKind, Preprocessing } from '../domain/learned-metric.ts';
+import type { LearnerDefinition, LearnerHooks, TrainingData } from './learner.ts';
+import { generateSupervisedPairs, validateConstraints } from './pairs.ts';
+import { validateParams } from './params.ts';
+import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
+import { getLearner } from './registry.ts';
+
+/** Where a pair-based learner's constraints come from. */
+export type ConstraintSource = 'labeled' | 'generated';
+export const CONSTRAINT_SOURCES = ['labeled', 'generated'] as const;
+
+export interface FitSpec {
+  /** A method name from the registry, e.g. `nca`, `mmc-diagonal`. */
+  method: string;
+  /** Raw parameters; validated against the learner's declarations, defaults filled in. */
+  params?: Record<string, unknown>;
+  /** Default 0. */
+  seed?: number;
+  /** Default `zscore`. */
+  preprocess?: PreprocessKind;
+  /**
+   * For pair-based learners: `labeled` uses `constraints` (the user's own pairs), `generated` draws pairs from
+   * the class labels (metric-learn's supervised convention). Default: `labeled` when `constraints` is non-empty,
+   * otherwise `generated`. Ignored by the other learners.
+   */
+  constraintSource?: ConstraintSource;
+  /** The user's labeled pairs, in row indices of the data being fitted. */
+  constraints?: readonly PairConstraint[];
+  /** For generated pairs: how many of each kind (default 20·C²). */
+  pairCount?: number;
+}
+
+/** The resolved inputs of a fit. */
+export interface PreparedFit {
+  learner: LearnerDefinition;
+  params: Record<string, unknown>;
+  seed: number;
+  preprocessing: Preprocessing;
+  training: TrainingData;
+  constraintSource: ConstraintSource | null;
+}
+
+/** Number of classes of a labeled dataset: its class names, or max label + 1 when larger. */
+export function classCount(data: DatasetMatrix): number {
+  let max = -1;
+  if (data.labels) for (const c of data.labels) if (c > max) max = c;
+  return Math.max(data.classNames.length, max + 1);
+}
+
+/** @throws ValidationError when the seed is not an integer in [0, 2³²). */
+export function checkSeed(seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new ValidationError(`seed must be an integer in 0…4294967295, got ${JSON.stringify(seed) ?? String(seed)}.`);
+  }
+  return seed;
+}
+
+/** Resolves which constraints a pair learner gets (see {@link FitSpec.constraintSource}). */
+export function resolveConstraintSource(spec: Pick<FitSpec, 'constraintSource' | 'constraints'>): ConstraintSource {
+  const source = spec.constraintSource ?? (spec.constraints && spec.constraints.length > 0 ? 'labeled' : 'generated');
+  if (!(CONSTRAINT_SOURCES as readonly string[]).includes(source)) {
+    throw new ValidationError(`constraints must be one of 'labeled', 'generated', got ${JSON.stringify(source)}.`);
+  }
+  return source;
+}
+
+/**
+ * Validates a spec against the data and builds everything the learner needs, without fitting.
+ * @throws ValidationError for an unknown method, bad parameters, seed or preprocessing, a labels-based method on
+ *   an unlabeled dataset, or a pair-based method with neither hand-labeled pairs nor class labels.
+ * @throws ConstraintError for hand-labeled pairs that do not fit the dataset.
+ */
+export function prepareFit(data: DatasetMatrix, spec: FitSpec): PreparedFit {
+  const learner = getLearner(spec.method);
+  const params = validateParams(learner.name, learner.params, spec.params ?? {});
+  const seed = checkSeed(spec.seed ?? 0);
+  const kind = checkPreprocessKind(spec.preprocess ?? 'zscore');
+  if (data.nRows < 2) throw new ValidationError(`${learner.name}: needs at least 2 rows, got ${data.nRows}.`);
+  if (spec.pairCount !== undefined && (!Number.isInteger(spec.pairCount) || spec.pairCount < 1)) {
+    throw new ValidationError(`pairCount must be an integer ≥ 1, got ${JSON.stringify(spec.pairCount)}.`);
+  }
+  const preprocessing = fitPreprocessing(data.features, data.nRows, data.nFeatures, kind);
+  const d = preprocessing.kept.length;
+  if (d === 0) {
+    throw new ValidationError(`${learner.name}: every feature is constant on the fitting rows, so no feature is left after '${kind}' preprocessing.`);
+  }
+  const X = applyPreprocessing(preprocessing, data.features, data.nRows);
+  const nClasses = classCount(data);
+
+  let labels: Int32Array | null = null;
+  let pairs: PairSet | null = null;
+  let constraintSource: ConstraintSource | null = null;
+  if (learner.input === 'labels') {
+    if (!data.labels) throw new ValidationError(`${learner.name} learns from class labels, but the dataset has none.`);
+    labels = data.labels;
+  } else if (learner.input === 'pairs') {
+    constraintSource = resolveConstraintSource(spec);
+    if (constraintSource === 'labeled') {
+      const constraints = spec.constraints ?? [];
+      if (constraints.length === 0) {
+        throw new ValidationError(`${learner.name} was asked to use labeled constraints, but the dataset has no labeled pairs.`);
+      }
+      validateConstraints(constraints, data.nRows);
+      pairs = toPairSet(constraints);
+    } else {
+      if (!data.labels) {
+        throw new ValidationError(
+          `${learner.name} learns from must-link / cannot-link pairs: label some pairs, or use a dataset with class labels to generate them.`,
+        );
+      }
+      pairs = generateSupervisedPairs(data.labels, nClasses, seed, spec.pairCount);
+    }
+    let must = 0;
+    for (const s of pairs.similar) must += s;
+    if (must === 0 && pairs.similar.length - must === 0) {
+      throw new ValidationError(`${learner.name}: no pair constraints to learn from.`);
+    }
+  } else {
+    labels = data.labels;
+  }
+  const training: TrainingData = { X, n: data.nRows, d, labels, nClasses, pairs };
+  return { learner, params, seed, preprocessing, training, constraintSource };
+}
+
+/** Wall-clock milliseconds (performance.now exists in Node, workers and browsers). */
+export function nowMs(): number {
+  return performance.now();
+}
+
+/**
+ * Fits `spec.method` on `data` and returns the learned metric, with the preprocessing it expects and a summary.
+ * Preprocessing is fitted on `data` itself (pass only the training rows to keep a test part unseen).
+ * `fitSeconds` times the learner only, not preprocessing or pair generation.
+ * @throws see {@link prepareFit}; NumericalError when the learner returns a non-finite or wrongly shaped L.
+ */
+export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHooks = {}): LearnedMetric {
+  const prepared = prepareFit(data, spec);
+  return runPreparedFit(prepared, hooks);
+}
+
+/** Runs the learner of a {@link PreparedFit}: the timed part of {@link fitMetric}. */
+export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}): LearnedMetric {
+  const { learner, params, seed, preprocessing, training } = prepared;
+  const start = nowMs();
+  const outcome = learner.fit(training, params, { seed, hooks });
+  const fitSeconds = (nowMs() - start) / 1000;
+  const { L, nComponents } = outcome;
+  if (!Number.isInteger(nComponents) || nComponents < 1 || L.length !== nComponents * training.d) {
+    throw new NumericalError(
+      `${learner.name}: the learner returned L with ${L.length} entries for ${nComponents} components × ${training.d} features.`,
+    );
+  }
+  for (let i = 0; i < L.length; i++) {
+    if (!Number.isFinite(L[i]!)) throw new NumericalError(`${learner.name}: the learned metric has a non-finite entry (${L[i]}).`);
+  }
+  return {
+    method: learner.name,
+    params,
+    seed,
+    L,
+    nComponents,
+    nFeatures: training.d,
+    preprocessing,
+    summary: {
+      iterations: outcome.iterations,
+      converged: outcome.converged,
+      objectiveTrace: outcome.objectiveTrace,
+      fitSeconds,
+    },
+  };
+}

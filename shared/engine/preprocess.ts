@@ -1,0 +1,107 @@
+/**
+ * Feature preprocessing, fitted on one set of rows (the training part of a fold) and applied to any rows:
+ *
+ *   z[f] = (x[kept[f]] − center[f]) / scale[f]
+ *
+ * - `zscore` (default): center = mean, scale = population standard deviation (ddof 0);
+ * - `minmax`: center = min, scale = max − min, so the fitting rows land in [0, 1] (the pyDML benchmark's choice);
+ * - `none`: raw features, center 0, scale 1, every feature kept.
+ *
+ * `zscore` and `minmax` drop the features that are constant on the fitting rows (max = min): they carry no
+ * information there and cannot be scaled.
+ */
+import { ValidationError } from '../errors.ts';
+import { PREPROCESS_KINDS, type PreprocessKind, type Preprocessing } from '../domain/learned-metric.ts';
+
+/** @throws ValidationError "preprocess must be one of 'zscore', 'minmax', 'none', got 'x'." */
+export function checkPreprocessKind(kind: unknown): PreprocessKind {
+  if (typeof kind !== 'string' || !(PREPROCESS_KINDS as readonly string[]).includes(kind)) {
+    throw new ValidationError(
+      `preprocess must be one of ${PREPROCESS_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(kind) ?? String(kind)}.`,
+    );
+  }
+  return kind as PreprocessKind;
+}
+
+/** The preprocessing that changes nothing: every one of `d` features kept, center 0, scale 1. */
+export function identityPreprocessing(d: number): Preprocessing {
+  return {
+    kind: 'none',
+    inputFeatures: d,
+    kept: Array.from({ length: d }, (_, f) => f),
+    dropped: [],
+    center: new Float64Array(d),
+    scale: new Float64Array(d).fill(1),
+  };
+}
+
+/**
+ * Fits `kind` on X (n, d). Cost O(n·d).
+ * @throws ValidationError for an unknown kind or when n = 0.
+ */
+export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: PreprocessKind = 'zscore'): Preprocessing {
+  checkPreprocessKind(kind);
+  if (X.length !== n * d) throw new RangeError(`fitPreprocessing: expected ${n}×${d} = ${n * d} entries, got ${X.length}.`);
+  if (kind === 'none') return identityPreprocessing(d);
+  if (n === 0) throw new ValidationError('Cannot fit preprocessing on 0 rows.');
+  const min = new Float64Array(d).fill(Infinity);
+  const max = new Float64Array(d).fill(-Infinity);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    for (let f = 0; f < d; f++) {
+      const v = X[row + f]!;
+      if (v < min[f]!) min[f] = v;
+      if (v > max[f]!) max[f] = v;
+      mean[f]! += v;
+    }
+  }
+  for (let f = 0; f < d; f++) mean[f]! /= n;
+  const kept: number[] = [];
+  const dropped: number[] = [];
+  for (let f = 0; f < d; f++) (max[f]! > min[f]! ? kept : dropped).push(f);
+  const center = new Float64Array(kept.length);
+  const scale = new Float64Array(kept.length);
+  if (kind === 'minmax') {
+    kept.forEach((f, c) => {
+      center[c] = min[f]!;
+      scale[c] = max[f]! - min[f]!;
+    });
+  } else {
+    // Two-pass population variance (ddof = 0): Σ(x − mean)² / n.
+    const sq = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      const row = i * d;
+      for (let f = 0; f < d; f++) {
+        const t = X[row + f]! - mean[f]!;
+        sq[f]! += t * t;
+      }
+    }
+    kept.forEach((f, c) => {
+      center[c] = mean[f]!;
+      const std = Math.sqrt(sq[f]! / n);
+      // A non-constant feature can still have a std that underflows; fall back to its range.
+      scale[c] = std > 0 ? std : max[f]! - min[f]!;
+    });
+  }
+  return { kind, inputFeatures: d, kept, dropped, center, scale };
+}
+
+/**
+ * Applies a fitted preprocessing to X (n, inputFeatures) → new (n, kept.length). Cost O(n·d).
+ * @throws RangeError when X does not have `inputFeatures` columns.
+ */
+export function applyPreprocessing(p: Preprocessing, X: Float64Array, n: number): Float64Array {
+  const d = p.inputFeatures;
+  if (X.length !== n * d) {
+    throw new RangeError(`applyPreprocessing: expected ${n} rows × ${d} features = ${n * d} entries, got ${X.length}.`);
+  }
+  const out = p.kept.length;
+  const Z = new Float64Array(n * out); // (n, kept)
+  for (let i = 0; i < n; i++) {
+    const src = i * d;
+    const dst = i * out;
+    for (let c = 0; c < out; c++) Z[dst + c] = (X[src + p.kept[c]!]! - p.center[c]!) / p.scale[c]!;
+  }
+  return Z;
+}

@@ -1,0 +1,166 @@
+import type { ConstraintKind, PairConstraint } from '../domain/constraints.ts';
+import { createRng } from '../math/seeded-random.ts';
+import { closeConstraints, impliedKind } from './constraint-closure.ts';
+
+/**
+ * Which pair should the researcher label next? Three strategies (active learning of pairwise
+ * constraints):
+ *
+ * - `uncertain`: pairs whose distance under the current metric lies closest to the threshold θ that
+ *   separates must-link from cannot-link pairs. θ is the midpoint of the mean labeled must-link distance
+ *   and the mean labeled cannot-link distance; with no labels of one kind it falls back to the median
+ *   distance between anchors and their partners. A label there moves the metric most.
+ * - `explore`: farthest-first traversal (Basu, Banerjee & Mooney 2004, "Active semi-supervision for
+ *   pairwise constrained clustering"): the point farthest from every labeled point, paired with its
+ *   nearest labeled point, so new regions of the data are visited early.
+ * - `consolidate` (same paper): an unlabeled point paired with the nearest point that already has a
+ *   label, which grows the existing must-link neighbourhoods.
+ *
+ * Pairs that are already labeled or implied by the constraint closure are never suggested, and each
+ * point appears in at most one suggestion so a queue covers many points. Cost: O(a·n·e) for `a`
+ * anchors (at most `maxAnchors`), n points and e embedded dimensions.
+ */
+export type SuggestStrategy = 'uncertain' | 'explore' | 'consolidate';
+export const SUGGEST_STRATEGIES = ['uncertain', 'explore', 'consolidate'] as const;
+
+export interface SuggestInput {
+  /** (n, e) row-major: the points in the space of the current metric (X·Lᵀ, or preprocessed X). */
+  points: Float64Array;
+  n: number;
+  e: number;
+  constraints: readonly Pick<PairConstraint, 'i' | 'j' | 'kind'>[];
+  strategy: SuggestStrategy;
+  count: number;
+  seed?: number;
+  /** Upper bound on the points examined as first members of a pair (default 200). */
+  maxAnchors?: number;
+}
+
+export interface PairSuggestion {
+  i: number;
+  j: number;
+  /** Lower is more informative for `uncertain` (|d − θ|/θ); for the others, the rank order. */
+  score: number;
+  distance: number;
+  reason: string;
+}
+
+function squaredDistance(points: Float64Array, e: number, a: number, b: number): number {
+  let s = 0;
+  for (let k = 0; k < e; k++) {
+    const t = points[a * e + k]! - points[b * e + k]!;
+    s += t * t;
+  }
+  return s;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 1;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** @throws RangeError if `points` does not hold n·e numbers or count is negative. */
+export function suggestPairs(input: SuggestInput): PairSuggestion[] {
+  const { points, n, e, constraints, strategy } = input;
+  if (points.length !== n * e) {
+    throw new RangeError(`suggestPairs: points has ${points.length} numbers, expected n·e = ${n}·${e} = ${n * e}`);
+  }
+  if (!(input.count >= 0)) throw new RangeError(`suggestPairs: count must be ≥ 0, got ${input.count}`);
+  if (n < 2 || input.count === 0) return [];
+  const rng = createRng(input.seed ?? 0);
+  const closure = closeConstraints(constraints, 0);
+  const labeledPoints = new Set<number>();
+  for (const c of constraints) {
+    labeledPoints.add(c.i);
+    labeledPoints.add(c.j);
+  }
+  const open = (i: number, j: number): boolean => i !== j && impliedKind(closure, constraints, i, j) === null && !isLabeled(i, j);
+  const labeledKeys = new Set(constraints.map((c) => (c.i < c.j ? `${c.i},${c.j}` : `${c.j},${c.i}`)));
+  function isLabeled(i: number, j: number): boolean {
+    return labeledKeys.has(i < j ? `${i},${j}` : `${j},${i}`);
+  }
+
+  const order = Array.from({ length: n }, (_, i) => i);
+  rng.shuffle(order);
+  const anchors = order.slice(0, Math.min(n, input.maxAnchors ?? 200));
+  const used = new Set<number>();
+  const out: PairSuggestion[] = [];
+  const dist = (a: number, b: number): number => Math.sqrt(squaredDistance(points, e, a, b));
+
+  if (strategy === 'uncertain') {
+    const byKind = (kind: ConstraintKind): number[] =>
+      constraints.filter((c) => c.kind === kind && c.i < n && c.j < n).map((c) => dist(c.i, c.j));
+    const must = byKind('must'), cannot = byKind('cannot');
+    const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
+    let theta: number;
+    if (must.length > 0 && cannot.length > 0) theta = (mean(must) + mean(cannot)) / 2;
+    else {
+      const sample = anchors.slice(0, 50).flatMap((a) => anchors.slice(0, 50).filter((b) => b > a).map((b) => dist(a, b)));
+      theta = median(sample) / 2;
+    }
+    theta = Math.max(theta, 1e-12);
+    const candidates: PairSuggestion[] = [];
+    for (const a of anchors) {
+      let best = -1, bestScore = Infinity, bestD = 0;
+      for (let b = 0; b < n; b++) {
+        if (b === a || !open(a, b)) continue;
+        const d = dist(a, b);
+        const score = Math.abs(d - theta) / theta;
+        if (score < bestScore) { bestScore = score; best = b; bestD = d; }
+      }
+      if (best >= 0) candidates.push({ i: Math.min(a, best), j: Math.max(a, best), score: bestScore, distance: bestD, reason: `distance ${bestD.toPrecision(3)} is near the must/cannot threshold ${theta.toPrecision(3)}` });
+    }
+    candidates.sort((p, q) => p.score - q.score || p.i - q.i || p.j - q.j);
+    for (const c of candidates) {
+      if (out.length >= input.count) break;
+      if (used.has(c.i) || used.has(c.j)) continue;
+      used.add(c.i);
+      used.add(c.j);
+      out.push(c);
+    }
+    return out;
+  }
+
+  const labeledList = [...labeledPoints].filter((p) => p < n).sort((a, b) => a - b);
+  const nearestOf = (a: number, pool: readonly number[]): [number, number] => {
+    let best = -1, bestD = Infinity;
+    for (const b of pool) {
+      if (b === a || used.has(b) || !open(a, b)) continue;
+      const d = dist(a, b);
+      if (d < bestD) { bestD = d; best = b; }
+    }
+    return [best, bestD];
+  };
+  const everyPoint = order.slice().sort((a, b) => a - b);
+  const visited = [...labeledList];
+  const candidatesPool = anchors.filter((a) => !labeledPoints.has(a));
+  while (out.length < input.count && candidatesPool.length > 0) {
+    let pick = -1;
+    if (strategy === 'explore') {
+      let bestMin = -1;
+      for (const a of candidatesPool) {
+        if (used.has(a)) continue;
+        let minD = Infinity;
+        for (const v of visited) minD = Math.min(minD, dist(a, v));
+        if (visited.length === 0) minD = 0;
+        if (minD > bestMin) { bestMin = minD; pick = a; }
+      }
+    } else {
+      pick = candidatesPool.find((a) => !used.has(a)) ?? -1;
+    }
+    if (pick < 0) break;
+    candidatesPool.splice(candidatesPool.indexOf(pick), 1);
+    const pool = visited.length > 0 ? visited : everyPoint;
+    const [partner, d] = nearestOf(pick, pool);
+    if (partner < 0) continue;
+    used.add(pick);
+    used.add(partner);
+    visited.push(pick);
+    out.push({
+      i: Math.min(pick, partner), j: Math.max(pick, partner), score: out.length, distance: d,
+      reason: strategy === 'explore' ? 'far from everything labeled so far' : 'unlabeled point beside a labeled neighbourhood',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * Accuracy against the number of constraints: the learning curve of a pair-based method (mmc, mmc-diagonal,
+ * itml). For each N in `counts` and each of `seeds` seeds, the method is cross-validated with N constraints:
+ *
+ * - `labeled`: the first N of the user's hand-labeled pairs, in the order they were labeled (each fold keeps
+ *   those inside its training part, as in every evaluation);
+ * - `generated`: ⌈N/2⌉ must-link and ⌈N/2⌉ cannot-link pairs drawn from each fold's training labels, seeded.
+ *
+ * N = 0 is the Euclidean baseline (no constraint, the identity metric) under the same protocol. Seed s
+ * (s = 0 … seeds − 1) uses learner seed `seed + s` and fold split `protocol.seed + s`, so the spread across
+ * seeds covers both the constraint draw and the split. The result is one value the charts draw directly.
+ */
+import type { PairConstraint } from '../domain/constraints.ts';
+import type { DatasetMatrix } from '../domain/dataset.ts';
+import { DEFAULT_SWEEP_COUNTS, DEFAULT_SWEEP_SEEDS, type ConstraintSource, type SweepPoint, type SweepResult } from '../domain/job.ts';
+import { JobCancelledError, ValidationError } from '../errors.ts';
+import { evaluateMethod, mean, populationStd, resolveProtocol, type EvaluationHooks, type Protocol } from './evaluation/evaluate.ts';
+import { checkSeed } from './fit.ts';
+import { validateParams } from './params.ts';
+import { getLearner, LEARNERS } from './registry.ts';
+
+export interface SweepSpec {
+  method: string;
+  params?: Record<string, unknown>;
+  /** Numbers of constraints; default 0, 10, 20, 50, 100, 200, 500. */
+  counts?: readonly number[];
+  /** How many seeds per N; default 3. */
+  seeds?: number;
+  /** First seed; default 0. */
+  seed?: number;
+  protocol?: Partial<Protocol>;
+  /** Default: 'labeled' when `constraints` is non-empty, otherwise 'generated'. */
+  constraintSource?: ConstraintSource;
+  /** The user's hand-labeled pairs in labeling order. */
+  constraints?: readonly PairConstraint[];
+}
+
+export interface SweepHooks extends EvaluationHooks {
+  /** Called before each evaluation: step `step` (0-based) of `steps`, with its N and seed. */
+  onStep?(step: number, steps: number, count: number, seed: number): void;
+}
+
+const PAIR_METHODS = (): string[] => LEARNERS.filter((l) => l.input === 'pairs').map((l) => l.name);
+
+/** Checks and fills in a sweep spec. @throws ValidationError naming the field, its value and the rule. */
+export function resolveSweep(spec: SweepSpec): { counts: number[]; seeds: number[]; protocol: Protocol; source: ConstraintSource; params: Record<string, unknown> } {
+  const learner = getLearner(spec.method);
+  if (learner.input !== 'pairs') {
+    throw new ValidationError(
+      `sweep: method '${learner.name}' does not learn from pair constraints; use one of ${PAIR_METHODS().join(', ')}.`,
+    );
+  }
+  const params = validateParams(learner.name, learner.params, spec.params ?? {});
+  const counts = [...(spec.counts ?? DEFAULT_SWEEP_COUNTS)];
+  if (counts.length === 0) throw new ValidationError('sweep: counts must list at least one number of constraints.');
+  for (const n of counts) {
+    if (!Number.isInteger(n) || n < 0) throw new ValidationError(`sweep: counts must be integers ≥ 0, got ${JSON.stringify(n)}.`);
+  }
+  const nSeeds = spec.seeds ?? DEFAULT_SWEEP_SEEDS;
+  if (!Number.isInteger(nSeeds) || nSeeds < 1 || nSeeds > 100) {
+    throw new ValidationError(`sweep: seeds must be an integer in 1…100, got ${JSON.stringify(nSeeds)}.`);
+  }
+  const base = checkSeed(spec.seed ?? 0);
+  const source = spec.constraintSource ?? (spec.constraints && spec.constraints.length > 0 ? 'labeled' : 'generated');
+  if (source !== 'labeled' && source !== 'generated') {
+    throw new ValidationError(`sweep: constraints must be one of 'labeled', 'generated', got ${JSON.stringify(source)}.`);
+  }
+  if (source === 'labeled' && (spec.constraints?.length ?? 0) === 0) {
+    throw new ValidationError('sweep: labeled constraints were asked for, but the dataset has no labeled pairs.');
+  }
+  const protocol = resolveProtocol({ protocol: spec.protocol, seed: base });
+  return { counts, seeds: Array.from({ length: nSeeds }, (_, s) => base + s), protocol, source, params };
+}
+
+/**
+ * Runs the sweep (see the module comment). Cancellation: `hooks.shouldStop()` is checked by every learner
+ * iteration and between evaluations; the sweep then throws JobCancelledError.
+ * @throws ValidationError for a method that is not pair-based, bad counts, seeds or protocol, an unlabeled dataset.
+ */
+export function sweepConstraints(data: DatasetMatrix, spec: SweepSpec, hooks: SweepHooks = {}): SweepResult {
+  const { counts, seeds, protocol, source, params } = resolveSweep(spec);
+  const steps = counts.length * seeds.length;
+  const points: SweepPoint[] = [];
+  let step = 0;
+  for (const count of counts) {
+    const accuracies: number[] = [];
+    const used: number[] = [];
+    let error: string | undefined;
+    for (const [s, seed] of seeds.entries()) {
+      if (hooks.shouldStop?.()) throw new JobCancelledError();
+      hooks.onStep?.(step++, steps, count, seed);
+      if (error !== undefined) continue;
+      const stepProtocol = { ...protocol, seed: protocol.seed + s };
+      try {
+        if (count === 0) {
+          const evaluation = evaluateMethod(data, { method: 'euclidean', seed, protocol: stepProtocol }, hooks);
+          accuracies.push(evaluation.accuracy.mean);
+          used.push(0);
+        } else if (source === 'labeled') {
+          const constraints = spec.constraints!.slice(0, count);
+          const evaluation = evaluateMethod(
+            data,
+            { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'labeled', constraints },
+            hooks,
+          );
+          accuracies.push(evaluation.accuracy.mean);
+          used.push(constraints.length);
+        } else {
+          const perKind = Math.ceil(count / 2);
+          const evaluation = evaluateMethod(
+            data,
+            { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', pairCount: perKind },
+            hooks,
+          );
+          accuracies.push(evaluation.accuracy.mean);
+          used.push(Math.round(mean(evaluation.folds.map((f) => f.trainPairs))));
+        }
+      } catch (e) {
+        // A point that cannot be evaluated (e.g. too few labeled pairs for every fold) leaves a gap in the
+        // curve rather than failing the whole sweep; anything else (cancel, numerical failure) propagates.
+        if (!(e instanceof ValidationError) || e instanceof JobCancelledError) throw e;
+        error = e.message;
+      }
+    }
+    points.push({
+      count,
+      used,
+      accuracies,
+      mean: error === undefined ? mean(accuracies) : null,
+      std: error === undefined ? populationStd(accuracies) : null,
+      ...(error === undefined ? {} : { error }),
+    });
+  }
+  return { method: spec.method, params, constraintSource: source, protocol, seeds, points };
+}
+

@@ -1,0 +1,252 @@
+/**
+ * THE contract between the renderer and main (Electron IPC) or the browser and the HTTP server.
+ *
+ * One map `channel → { request, response }` and one map of events main → renderer. Everything else —
+ * the preload API, the main-side handler map, the renderer client, the HTTP routes — is derived from
+ * these two objects, so no channel name or payload type is written twice.
+ *
+ * Requests are strict (unknown fields rejected) and bounded; responses strip unknown fields.
+ * Errors cross as {@link ErrorPayload} `{ code, message }` with codes from shared/errors.ts.
+ */
+import { z } from 'zod';
+import type { ErrorPayload } from '../errors.ts';
+import {
+  CancelledSchema,
+  ConstraintKindSchema,
+  ConstraintOriginSchema,
+  DatasetDataSchema,
+  DatasetDetailSchema,
+  DatasetPreviewSchema,
+  DatasetSummarySchema,
+  Empty,
+  ExportFormatSchema,
+  FileRefSchema,
+  Id,
+  ImportOptionsSchema,
+  JobInfoSchema,
+  JobProgressSchema,
+  JobSpecSchema,
+  JobStatusSchema,
+  LIMITS,
+  MethodDeclarationSchema,
+  Name,
+  PairConstraintSchema,
+  RowIndex,
+  RunDetailSchema,
+  RunSummarySchema,
+  SampleSchema,
+  Seed,
+  Token,
+} from './schemas.ts';
+
+const channel = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, doc: string) => ({
+  request,
+  response,
+  doc,
+});
+
+export const CHANNELS = {
+  'app.info': channel(
+    Empty,
+    z.object({
+      version: z.string(),
+      mode: z.enum(['electron', 'browser']),
+      dbPath: z.string(),
+      cores: z.number(),
+      platform: z.string(),
+    }),
+    'Version, mode (electron | browser), database path and CPU cores.',
+  ),
+
+  'samples.list': channel(Empty, z.object({ samples: z.array(SampleSchema) }), 'Bundled sample datasets.'),
+  'samples.add': channel(
+    z.strictObject({ name: Name }),
+    z.object({ dataset: DatasetSummarySchema }),
+    'Imports a bundled sample (iris, wine, breast_cancer, digits, apples).',
+  ),
+
+  'datasets.list': channel(Empty, z.object({ datasets: z.array(DatasetSummarySchema) }), 'Stored datasets, oldest first.'),
+  'datasets.get': channel(
+    z.strictObject({ id: Id }),
+    z.object({ dataset: DatasetDetailSchema }),
+    'One dataset: summary, feature and class names, per-feature statistics, class counts.',
+  ),
+  'datasets.data': channel(
+    z.strictObject({ id: Id }),
+    DatasetDataSchema,
+    'The feature matrix (row-major numbers) and class index per row.',
+  ),
+  'datasets.delete': channel(
+    z.strictObject({ id: Id }),
+    z.object({ deleted: z.literal(true), id: z.number() }),
+    'Deletes a dataset with its constraints and runs.',
+  ),
+  'datasets.preview': channel(
+    z.strictObject({ fileId: Token, options: ImportOptionsSchema.optional() }),
+    z.object({ preview: DatasetPreviewSchema }),
+    'Parses an uploaded or chosen file without storing it: columns, first rows, format, label column, issues.',
+  ),
+  'datasets.import': channel(
+    z.strictObject({ fileId: Token, name: Name.optional(), options: ImportOptionsSchema.optional() }),
+    z.object({ dataset: DatasetSummarySchema, warnings: z.array(z.string()) }),
+    'Imports an uploaded or chosen file (all or nothing).',
+  ),
+
+  'files.openDialog': channel(
+    z.strictObject({ purpose: z.enum(['dataset', 'constraints']).optional() }),
+    z.union([FileRefSchema, CancelledSchema]),
+    'Desktop only: native open dialog in main; returns a file id, never a path to the renderer.',
+  ),
+  'files.upload': channel(
+    z.strictObject({ name: Name, base64: z.string().max(LIMITS.uploadBase64) }),
+    FileRefSchema,
+    'Uploads file content (desktop drag and drop). Browser mode streams to POST /api/upload?name=… instead.',
+  ),
+
+  'constraints.list': channel(
+    z.strictObject({ datasetId: Id }),
+    z.object({ constraints: z.array(PairConstraintSchema) }),
+    'Constraints of a dataset in the order they were labeled.',
+  ),
+  'constraints.set': channel(
+    z.strictObject({ datasetId: Id, i: RowIndex, j: RowIndex, kind: ConstraintKindSchema }),
+    z.object({ constraint: PairConstraintSchema }),
+    'Adds a pair or replaces its kind (one row per unordered pair).',
+  ),
+  'constraints.remove': channel(
+    z.strictObject({ datasetId: Id, i: RowIndex, j: RowIndex }),
+    z.object({ removed: z.boolean() }),
+    'Removes a pair (either order).',
+  ),
+  'constraints.clear': channel(
+    z.strictObject({ datasetId: Id, origin: ConstraintOriginSchema.optional() }),
+    z.object({ removed: z.number() }),
+    'Removes every constraint of a dataset (or only those of one origin).',
+  ),
+  'constraints.generate': channel(
+    z.strictObject({ datasetId: Id, pairs: z.int().min(1).max(100_000), seed: Seed }),
+    z.object({ added: z.number(), total: z.number() }),
+    'Generates pairs from class labels (half must-link, half cannot-link), reproducible from the seed.',
+  ),
+
+  'methods.list': channel(
+    Empty,
+    z.object({ methods: z.array(MethodDeclarationSchema) }),
+    'Every metric-learning method with its parameter declarations.',
+  ),
+
+  'jobs.start': channel(
+    z.strictObject({ spec: JobSpecSchema }),
+    z.object({ jobId: z.string(), runIds: z.array(z.number()) }),
+    'Queues a learn | evaluate | compare | sweep job.',
+  ),
+  'jobs.cancel': channel(z.strictObject({ jobId: Token }), z.object({ cancelled: z.boolean() }), 'Cancels a queued or running job.'),
+  'jobs.list': channel(Empty, z.object({ jobs: z.array(JobInfoSchema) }), 'Jobs of this session (queued, running, finished).'),
+
+  'runs.list': channel(
+    z.strictObject({ datasetId: Id.optional() }),
+    z.object({ runs: z.array(RunSummarySchema) }),
+    'Experiment history, newest first.',
+  ),
+  'runs.get': channel(
+    z.strictObject({ runId: Id }),
+    z.object({ run: RunDetailSchema }),
+    'One run: learned metric (L, shape, M, preprocessing), evaluation per fold, sweep result.',
+  ),
+  'runs.rerun': channel(
+    z.strictObject({ runId: Id }),
+    z.object({ jobId: z.string(), runIds: z.array(z.number()) }),
+    'Queues the same spec again (same data hash, params and seed).',
+  ),
+
+  'export.build': channel(
+    z.strictObject({ runId: Id, format: ExportFormatSchema }),
+    z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() }),
+    'Builds an export file in memory; the UI offers it as a download.',
+  ),
+  'export.saveDialog': channel(
+    z.strictObject({ runId: Id, format: ExportFormatSchema }),
+    z.union([z.object({ path: z.string() }), CancelledSchema]),
+    'Desktop only: native save dialog in main, then writes the export there.',
+  ),
+} as const;
+
+export const EVENTS = {
+  'job.progress': JobProgressSchema,
+  'job.finished': z.object({
+    jobId: z.string(),
+    runIds: z.array(z.number()),
+    status: JobStatusSchema,
+    error: z.string().nullable().optional(),
+  }),
+  'job.queued': JobInfoSchema,
+  'dataset.imported': z.object({ dataset: DatasetSummarySchema }),
+  'dataset.deleted': z.object({ id: z.number() }),
+  'constraints.changed': z.object({ datasetId: z.number(), count: z.number() }),
+  'import.progress': z.object({
+    fileId: z.string(),
+    bytesRead: z.number(),
+    totalBytes: z.number(),
+    rows: z.number().optional(),
+  }),
+  /** Application menu commands forwarded to the renderer (desktop), e.g. Help → Guided example. */
+  'app.command': z.object({ command: z.enum(['guided-example', 'import-dataset', 'about']) }),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Derived types: nothing below names a channel.
+// ---------------------------------------------------------------------------------------------
+
+export type Channels = typeof CHANNELS;
+export type Channel = keyof Channels;
+export type EventName = keyof typeof EVENTS;
+
+export const CHANNEL_NAMES = Object.keys(CHANNELS) as Channel[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+/** What a caller passes (before defaults and transforms). */
+export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
+/** What a handler receives (after validation). */
+export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
+/** What a handler may return (validated and stripped before it crosses). */
+export type HandlerResultOf<C extends Channel> = z.input<Channels[C]['response']>;
+/** What a caller receives. */
+export type ResponseOf<C extends Channel> = z.output<Channels[C]['response']>;
+export type EventOf<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+/** The main-side implementation of every channel. */
+export type HandlerMap = {
+  [C in Channel]: (request: ParsedRequestOf<C>) => HandlerResultOf<C> | Promise<HandlerResultOf<C>>;
+};
+
+/** A call's outcome as it crosses the boundary (IPC reply or HTTP body). */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
+
+/** What the preload exposes as `window.workbench` (desktop) — the raw, untyped-at-runtime bridge. */
+export interface PreloadApi {
+  /** Invokes a channel; resolves to an envelope (errors never throw across the bridge). */
+  invoke(channel: string, request: unknown): Promise<Envelope<unknown>>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on(event: string, listener: (payload: unknown) => void): () => void;
+  readonly channels: readonly string[];
+  readonly events: readonly string[];
+}
+
+/** A typed proxy: `api['datasets.list']({})`. */
+export type TypedApi = {
+  [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+};
+
+export function isChannel(name: string): name is Channel {
+  return Object.prototype.hasOwnProperty.call(CHANNELS, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(EVENTS, name);
+}
+
+/** The one IPC channel main uses to push events; the message is `{ event, payload }`. */
+export const EVENT_CHANNEL = 'workbench:event';
+
+/** Channels that only make sense in the desktop app (they open native dialogs). */
+export const DESKTOP_ONLY_CHANNELS: readonly Channel[] = ['files.openDialog', 'export.saveDialog'];

@@ -1,0 +1,309 @@
+/**
+ * Building blocks of the IPC contract (shared/ipc/contract.ts): zod schemas for the values that cross
+ * from the renderer to main (requests: strict, bounded) and back (responses: unknown fields stripped).
+ *
+ * Rules for requests: objects are strict (an unknown field is an error), integers are safe integers
+ * ≥ 0, strings and arrays have an upper length, numbers are finite.
+ */
+import { z } from 'zod';
+import { ERROR_CODE_LIST } from '../errors.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+// ---------------------------------------------------------------------------------------------
+
+export const LIMITS = {
+  /** Dataset, run and method names, class names, file names. */
+  name: 200,
+  /** Free text such as a label column given by name. */
+  text: 1_000,
+  /** Opaque ids handed out by main (upload file ids, job ids). */
+  token: 100,
+  /** Upper bound of any row index (the store refuses indices ≥ rows anyway). */
+  rowIndex: 100_000_000,
+  /** Sizes of requested lists (sweep counts, seeds, methods in a comparison). */
+  list: 64,
+  /** Parameters per method. */
+  params: 32,
+  /** An upload sent through IPC as base64 (desktop drag and drop); the HTTP upload streams instead. */
+  uploadBase64: 400 * 1024 * 1024,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+// ---------------------------------------------------------------------------------------------
+
+/** A non-negative safe integer (rejects NaN, Infinity, fractions and negatives). */
+export const count = () => z.int().min(0);
+/** Database ids (datasets, runs) are positive integers. */
+export const Id = z.int().min(1);
+export const RowIndex = z.int().min(0).max(LIMITS.rowIndex);
+export const Seed = z.int().min(0).max(2 ** 32 - 1);
+export const Name = z.string().min(1).max(LIMITS.name);
+export const Token = z.string().min(1).max(LIMITS.token).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, _ and -');
+export const MethodName = z.string().min(1).max(LIMITS.name).regex(/^[a-z0-9-]+$/, 'must be a method name such as nca or mmc-diagonal');
+export const ParamValue = z.union([z.number(), z.string().max(LIMITS.text), z.boolean(), z.null()]);
+export const Params = z
+  .record(z.string().max(LIMITS.name), ParamValue)
+  .refine((p) => Object.keys(p).length <= LIMITS.params, `must have at most ${LIMITS.params} parameters`);
+
+export const ConstraintKindSchema = z.enum(['must', 'cannot']);
+export const ConstraintOriginSchema = z.enum(['manual', 'generated', 'imported']);
+export const PreprocessSchema = z.enum(['zscore', 'minmax', 'none']);
+export const ImportFormatSchema = z.enum(['csv', 'tsv', 'arff', 'libsvm', 'npy']);
+export const ExportFormatSchema = z.enum(['json', 'csv', 'npy', 'npz', 'mat', 'transformed']);
+export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
+
+/** Request with no fields. */
+export const Empty = z.strictObject({});
+
+// ---------------------------------------------------------------------------------------------
+// Jobs (mirrors shared/domain/job.ts)
+// ---------------------------------------------------------------------------------------------
+
+export const ProtocolSchema = z.strictObject({
+  folds: z.int().min(2).max(50).optional(),
+  k: z.int().min(1).max(100).optional(),
+  seed: Seed.optional(),
+  preprocess: PreprocessSchema.optional(),
+});
+
+export const ConstraintSourceSchema = z.enum(['labeled', 'generated']);
+
+const MethodChoice = z.strictObject({ method: MethodName, params: Params.optional() });
+
+const jobCommon = {
+  datasetId: Id,
+  seed: Seed.optional(),
+  protocol: ProtocolSchema.optional(),
+  constraintSource: ConstraintSourceSchema.optional(),
+  /** Number of generated pairs when constraintSource is 'generated'. */
+  pairs: z.int().min(0).max(1_000_000).optional(),
+};
+
+export const JobSpecSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('learn'), method: MethodName, params: Params.optional(), ...jobCommon }),
+  z.strictObject({ kind: z.literal('evaluate'), method: MethodName, params: Params.optional(), ...jobCommon }),
+  z.strictObject({ kind: z.literal('compare'), methods: z.array(MethodChoice).min(1).max(LIMITS.list), ...jobCommon }),
+  z.strictObject({
+    kind: z.literal('sweep'),
+    method: MethodName,
+    params: Params.optional(),
+    counts: z.array(z.int().min(0).max(1_000_000)).min(1).max(LIMITS.list).optional(),
+    seeds: z.int().min(1).max(100).optional(),
+    ...jobCommon,
+  }),
+]);
+
+export const JobPhaseSchema = z.string().max(LIMITS.name);
+
+export const JobProgressSchema = z.object({
+  jobId: z.string(),
+  runId: z.number().nullable().optional(),
+  phase: JobPhaseSchema,
+  fold: z.number().optional(),
+  folds: z.number().optional(),
+  iteration: z.number().optional(),
+  objective: z.number().nullable().optional(),
+  elapsedMs: z.number(),
+  etaMs: z.number().nullable().optional(),
+  /** 0…1 where it can be known. */
+  fraction: z.number().nullable().optional(),
+  message: z.string().optional(),
+});
+
+export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+
+export const JobInfoSchema = z.object({
+  jobId: z.string(),
+  kind: z.enum(['learn', 'evaluate', 'compare', 'sweep']),
+  datasetId: z.number(),
+  status: JobStatusSchema,
+  runIds: z.array(z.number()),
+  progress: JobProgressSchema.nullable().optional(),
+  error: z.string().nullable().optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Datasets, files, constraints
+// ---------------------------------------------------------------------------------------------
+
+export const DatasetSummarySchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  rows: z.number(),
+  features: z.number(),
+  classes: z.array(z.string()),
+  labeled: z.boolean(),
+  sourceFile: z.string().nullable(),
+  sourceSha256: z.string().nullable(),
+  contentHash: z.string(),
+  createdAt: z.string(),
+  constraintCount: z.number().optional(),
+  imageShape: z.tuple([z.number(), z.number()]).nullable().optional(),
+});
+
+export const FeatureStatsSchema = z.object({
+  name: z.string(),
+  mean: z.number(),
+  std: z.number(),
+  min: z.number(),
+  max: z.number(),
+});
+
+export const DatasetDetailSchema = DatasetSummarySchema.extend({
+  featureNames: z.array(z.string()),
+  classNames: z.array(z.string()),
+  imageShape: z.tuple([z.number(), z.number()]).nullable(),
+  stats: z.array(FeatureStatsSchema),
+  /** Rows per class, in the order of `classNames` (empty when unlabeled). */
+  classCounts: z.array(z.number()),
+});
+
+export const DatasetDataSchema = z.object({
+  nRows: z.number(),
+  nFeatures: z.number(),
+  /** (nRows, nFeatures) row-major. */
+  features: z.array(z.number()),
+  /** Class index per row, or null for an unlabeled dataset. */
+  labels: z.array(z.number()).nullable(),
+});
+
+export const SampleSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  rows: z.number(),
+  features: z.number(),
+  classes: z.array(z.string()),
+});
+
+export const FileRefSchema = z.object({ fileId: z.string(), name: z.string(), size: z.number() });
+export const CancelledSchema = z.object({ cancelled: z.literal(true) });
+
+export const ImportOptionsSchema = z.strictObject({
+  format: ImportFormatSchema.optional(),
+  /** Label column by name or 0-based index; null = unlabeled; absent = detect. */
+  label: z.union([z.string().min(1).max(LIMITS.text), z.int().min(0).max(100_000), z.null()]).optional(),
+  dropMissing: z.boolean().optional(),
+  /** CSV/TSV: whether the first row is a header; absent = detect. */
+  header: z.boolean().optional(),
+  /** CSV: one delimiter character; absent = sniff. */
+  delimiter: z.enum([',', ';', '\t', '|', ' ']).optional(),
+});
+
+export const ImportIssueSchema = z.object({
+  message: z.string(),
+  row: z.number().nullable().optional(),
+  column: z.string().nullable().optional(),
+});
+
+export const DatasetPreviewSchema = z.object({
+  fileName: z.string(),
+  format: z.string(),
+  columns: z.array(z.string()),
+  /** The first rows as text, one string per column. */
+  rows: z.array(z.array(z.string())),
+  totalRows: z.number().nullable(),
+  labelColumn: z.string().nullable(),
+  featureCount: z.number(),
+  classes: z.array(z.string()),
+  warnings: z.array(z.string()),
+  errors: z.array(ImportIssueSchema),
+});
+
+export const PairConstraintSchema = z.object({
+  i: z.number(),
+  j: z.number(),
+  kind: ConstraintKindSchema,
+  origin: ConstraintOriginSchema.optional(),
+  createdAt: z.string().optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+// ---------------------------------------------------------------------------------------------
+
+export const ParamDeclarationSchema = z.object({
+  name: z.string(),
+  type: z.enum(['int', 'float', 'enum', 'bool']),
+  default: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  exclusiveMin: z.boolean().optional(),
+  exclusiveMax: z.boolean().optional(),
+  nullable: z.boolean().optional(),
+  values: z.array(z.string()).optional(),
+  description: z.string(),
+  /** Human-readable rule, e.g. "an integer ≥ 1" (what validation errors say). */
+  rule: z.string(),
+});
+
+export const MethodDeclarationSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  input: z.enum(['none', 'labels', 'pairs']),
+  params: z.array(ParamDeclarationSchema),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+// ---------------------------------------------------------------------------------------------
+
+export const RunStatusSchema = JobStatusSchema;
+
+const FoldResultSchema = z.looseObject({ fold: z.number(), accuracy: z.number() });
+
+/** Mirrors src-main/storage/runs-repository.ts RunRecord (extra fields pass through). */
+export const RunSummarySchema = z.looseObject({
+  id: z.number(),
+  datasetId: z.number().nullable(),
+  datasetHash: z.string().nullable(),
+  kind: z.enum(['learn', 'evaluate', 'compare', 'sweep']),
+  method: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  protocol: z.record(z.string(), z.unknown()).nullable(),
+  seed: z.number().nullable(),
+  status: RunStatusSchema,
+  appVersion: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  timings: z.record(z.string(), z.number()).nullable(),
+  errorCode: z.string().nullable(),
+  error: z.string().nullable(),
+  parentRunId: z.number().nullable(),
+});
+
+export const LearnedMetricWireSchema = z.object({
+  method: z.string(),
+  /** (nComponents, nFeatures) row-major. */
+  L: z.array(z.number()),
+  /** [nComponents, nFeatures]. */
+  shape: z.tuple([z.number(), z.number()]),
+  /** (nFeatures, nFeatures) row-major, M = LᵀL. */
+  M: z.array(z.number()),
+  preprocessing: z.object({
+    kind: PreprocessSchema,
+    inputFeatures: z.number(),
+    kept: z.array(z.number()),
+    dropped: z.array(z.number()),
+    center: z.array(z.number()),
+    scale: z.array(z.number()),
+  }),
+  summary: z.looseObject({
+    iterations: z.number(),
+    converged: z.boolean(),
+    objectiveTrace: z.array(z.number()),
+    fitSeconds: z.number(),
+  }),
+});
+
+export const RunDetailSchema = RunSummarySchema.extend({
+  metric: LearnedMetricWireSchema.nullable(),
+  evaluation: z.looseObject({ folds: z.array(FoldResultSchema) }).nullable().optional(),
+  sweep: z.unknown().optional(),
+});
+
+export const ErrorPayloadSchema = z.object({ code: ErrorCodeSchema, message: z.string() });

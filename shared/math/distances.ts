@@ -1,0 +1,45 @@
+/**
+ * Squared Euclidean distances between rows of row-major matrices. These are the kernels behind every
+ * Mahalanobis distance: d_M(x, y)² = ‖Lx − Ly‖², so distances in the learned space are Euclidean distances
+ * between mapped rows. Computed by differencing (not ‖a‖² + ‖b‖² − 2a·b), so they are exact to rounding,
+ * never negative, and exactly 0 for identical rows, which keeps ties deterministic.
+ */
+
+/** ‖a − b‖² for rows `ia` of A and `ib` of B, both with `k` columns. Cost O(k). */
+export function rowSquaredDistance(A: Float64Array, ia: number, B: Float64Array, ib: number, k: number): number {
+  const oa = ia * k;
+  const ob = ib * k;
+  let s = 0;
+  for (let f = 0; f < k; f++) {
+    const t = A[oa + f]! - B[ob + f]!;
+    s += t * t;
+  }
+  return s;
+}
+
+/** D[i][j] = ‖A_i − B_j‖² for A (m, k) and B (n, k) → D (m, n). Cost O(m·n·k). */
+export function crossSquaredDistances(A: Float64Array, m: number, B: Float64Array, n: number, k: number): Float64Array {
+  if (A.length !== m * k || B.length !== n * k) {
+    throw new RangeError(`crossSquaredDistances: expected A ${m}×${k} and B ${n}×${k}, got ${A.length} and ${B.length} entries.`);
+  }
+  const D = new Float64Array(m * n); // (m, n)
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) D[row + j] = rowSquaredDistance(A, i, B, j, k);
+  }
+  return D;
+}
+
+/** D[i][j] = ‖Y_i − Y_j‖² for Y (n, k) → D (n, n), symmetric with a zero diagonal. Cost O(n²·k/2). */
+export function squaredDistanceMatrix(Y: Float64Array, n: number, k: number): Float64Array {
+  if (Y.length !== n * k) throw new RangeError(`squaredDistanceMatrix: expected ${n}×${k} = ${n * k} entries, got ${Y.length}.`);
+  const D = new Float64Array(n * n); // (n, n)
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = rowSquaredDistance(Y, i, Y, j, k);
+      D[i * n + j] = v;
+      D[j * n + i] = v;
+    }
+  }
+  return D;
+}

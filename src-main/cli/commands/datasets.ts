@@ -1,0 +1,109 @@
+/** `workbench datasets` and `workbench dataset show|delete|rename`. */
+import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
+import { deleteDataset, getDataset, listDatasets, renameDataset, toDatasetInfo } from '../../services/datasets.ts';
+import { UsageError, type CliCommand } from '../command.ts';
+import { formatRecord, formatTable } from '../format.ts';
+
+/** "'iris' (id 1): 150 rows × 4 features, 3 classes (setosa, versicolor, virginica)" */
+export function describeDataset(d: DatasetSummary): string {
+  const classes = d.labeled ? `${d.classes.length} class${d.classes.length === 1 ? '' : 'es'} (${shortList(d.classes)})` : 'unlabeled';
+  return `'${d.name}' (id ${d.id}): ${d.rows} rows × ${d.features} features, ${classes}`;
+}
+
+function shortList(values: readonly string[], max = 10): string {
+  return values.length <= max ? values.join(', ') : `${values.slice(0, max).join(', ')}, … ${values.length - max} more`;
+}
+
+export const datasetsCommand: CliCommand = {
+  name: 'datasets',
+  summary: 'List the stored datasets.',
+  usage: 'workbench datasets',
+  help: 'JSON output: {"datasets": [{"id", "name", "rows", "features", "classes", "labeled", "constraints", "sourceFile", "createdAt"}]}',
+  run(ctx) {
+    if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
+    const datasets = listDatasets(ctx.store);
+    ctx.out(
+      {
+        datasets: datasets.map((d) => ({ ...toDatasetInfo(d), constraints: d.constraintCount, sourceFile: d.sourceFile, contentHash: d.contentHash, createdAt: d.createdAt })),
+      },
+      formatTable(
+        datasets,
+        [
+          { header: 'ID', value: (d) => d.id, right: true },
+          { header: 'NAME', value: (d) => d.name },
+          { header: 'ROWS', value: (d) => d.rows, right: true },
+          { header: 'FEATURES', value: (d) => d.features, right: true },
+          { header: 'CLASSES', value: (d) => (d.labeled ? d.classes.length : '-'), right: true },
+          { header: 'CONSTRAINTS', value: (d) => d.constraintCount, right: true },
+          { header: 'SOURCE', value: (d) => d.sourceFile ?? '' },
+          { header: 'CREATED', value: (d) => d.createdAt.slice(0, 19).replace('T', ' ') },
+        ],
+        "No datasets yet. Add one with 'workbench import FILE' or 'workbench samples add iris'.",
+      ),
+    );
+    return 0;
+  },
+};
+
+export const datasetCommand: CliCommand = {
+  name: 'dataset',
+  summary: 'Show, rename or delete one dataset (by id or unique name).',
+  usage: ['workbench dataset show ID', 'workbench dataset delete ID --yes', 'workbench dataset rename ID NEW_NAME'].join('\n'),
+  help: [
+    'ID is a dataset id or its unique name.',
+    'delete removes the dataset with its constraints and runs; it needs --yes.',
+    '',
+    'JSON output: show → {"dataset": {…}}; delete → {"deleted": {"id", "name", …}, "constraintsRemoved", "runsRemoved"}',
+  ].join('\n'),
+  options: { yes: { type: 'boolean', short: 'y' } },
+  run(ctx) {
+    const sub = ctx.requirePositional(0, 'show|delete|rename');
+    const ref = () => ctx.requirePositional(1, 'ID');
+    const noMore = (count: number) => {
+      if (ctx.positionals.length > count) throw new UsageError(`Unexpected argument '${ctx.positionals[count]}'.`);
+    };
+    if (sub === 'show') {
+      noMore(2);
+      const d = getDataset(ctx.store, ref());
+      const { featureNames, ...rest } = d;
+      ctx.out(
+        { dataset: { ...toDatasetInfo(d), ...rest, featureNames } },
+        formatRecord({
+          id: d.id,
+          name: d.name,
+          rows: d.rows,
+          features: d.features,
+          classes: d.labeled ? d.classes : '(unlabeled)',
+          constraints: d.constraintCount,
+          'feature names': shortList(featureNames, 12),
+          'image shape': d.imageShape ? `${d.imageShape[0]}×${d.imageShape[1]}` : null,
+          source: d.sourceFile,
+          'source sha256': d.sourceSha256,
+          format: d.format,
+          'content hash': d.contentHash,
+          created: d.createdAt,
+          warnings: d.warnings.length ? d.warnings.join(' | ') : null,
+        }),
+      );
+      return 0;
+    }
+    if (sub === 'delete') {
+      noMore(2);
+      const target = getDataset(ctx.store, ref());
+      if (!ctx.flag('yes')) throw new UsageError(`Deleting ${describeDataset(target)} needs --yes (its constraints and runs are deleted too).`);
+      const result = deleteDataset(ctx.store, target.id);
+      ctx.out(
+        { deleted: toDatasetInfo(result.dataset), constraintsRemoved: result.constraintsRemoved, runsRemoved: result.runsRemoved },
+        `Deleted dataset '${result.dataset.name}' (id ${result.dataset.id}) with ${result.constraintsRemoved} constraints and ${result.runsRemoved} runs.`,
+      );
+      return 0;
+    }
+    if (sub === 'rename') {
+      noMore(3);
+      const d = renameDataset(ctx.store, ref(), ctx.requirePositional(2, 'NEW_NAME'));
+      ctx.out({ dataset: toDatasetInfo(d) }, `Renamed to ${describeDataset(d)}.`);
+      return 0;
+    }
+    throw new UsageError(`Unknown sub-command 'dataset ${sub}'; expected show, delete or rename.`);
+  },
+};

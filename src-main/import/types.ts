@@ -1,0 +1,67 @@
+import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
+
+/** The file formats the importer reads. */
+export type ImportFormat = 'csv' | 'tsv' | 'arff' | 'libsvm' | 'npy';
+
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['csv', 'tsv', 'arff', 'libsvm', 'npy'];
+
+/** How to read a file. Every field is optional; what is left out is detected. */
+export interface ImportOptions {
+  /** Overrides the format guessed from the extension (and, for unknown extensions, from the content). */
+  format?: ImportFormat;
+  /**
+   * The label column: a column (attribute) name or a 0-based column index (negative counts from the end);
+   * `null` = the data is unlabeled; `undefined` = detect (a column named label, class, target or y, any case;
+   * else the last column if it is not numeric; else none).
+   */
+  label?: string | number | null;
+  /** CSV/TSV: whether the first row is a header; `undefined` = detect. */
+  header?: boolean;
+  /** CSV/TSV: the field delimiter (`,` `;` tab `|` or space); `undefined` = sniff. */
+  delimiter?: string;
+  /** Drop rows with a missing, non-numeric or non-finite value (with a warning) instead of refusing the file. */
+  dropMissing?: boolean;
+  /** npy: a sibling labels file (`.npy`, or `.csv`/`.txt` with one label per line), relative to the data file. */
+  labelsFile?: string;
+  /** npy: the column of the array that holds the labels (0-based); it is removed from the features. */
+  labelColumnIndex?: number;
+  /** Called with the fraction of bytes read so far (0…1), at least once at the end with 1. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** What an import produced: the matrix plus everything needed to store and explain it. */
+export interface ParsedDataset {
+  matrix: DatasetMatrix;
+  format: string;
+  warnings: string[];
+  /** Base name of the imported file. */
+  sourceFile: string;
+  /** sha256 (hex) of the file's bytes. */
+  sourceSha256: string;
+  /** The resolved options: format, delimiter, header, label column, dropMissing (…). */
+  options: Record<string, unknown>;
+  /** Rows skipped because of `dropMissing`. */
+  droppedRows: number;
+}
+
+/** The first rows of a file as text, for the import dialog. Nothing is stored. */
+export interface ImportPreview {
+  fileName: string;
+  format: ImportFormat;
+  /** CSV/TSV only. */
+  delimiter?: string;
+  header: boolean;
+  /** Every column of the file, the label column included (ARFF: attributes; LIBSVM: `label`, `x1`…). */
+  columns: string[];
+  /** The first data rows, one string per column. */
+  rows: string[][];
+  /** The label column's name (or 0-based index when the file has no header), or null for unlabeled data. */
+  labelColumn: string | number | null;
+  /** Number of feature columns after import (one-hot nominal attributes expanded). */
+  featureCount: number;
+  /** Classes seen in the preview rows (a lower bound on the file's classes). */
+  classes: string[];
+  /** Number of data rows, when the whole file was read for the preview; else null. */
+  totalRows: number | null;
+  warnings: string[];
+}

@@ -1,0 +1,103 @@
+/**
+ * What a job computes, given its payload: the engine calls behind learn, evaluate, compare and sweep, with
+ * progress going to a {@link JobReporter}. Pure computation (no SQLite, no worker API), so the worker runs it
+ * and the bench can run it in-process to measure the job overhead.
+ */
+import type { JobSpec } from '../../shared/domain/job.ts';
+import { JobCancelledError } from '../../shared/errors.ts';
+import { evaluateMethod, type EvaluationResult, type EvaluationSpec } from '../../shared/engine/evaluation/evaluate.ts';
+import { fitMetric } from '../../shared/engine/fit.ts';
+import { sweepConstraints } from '../../shared/engine/sweep.ts';
+import type { JobReporter } from './reporter.ts';
+import type { JobResult, WorkerJobPayload } from './types.ts';
+
+/** The common parts of a spec as the engine's FitSpec / EvaluationSpec fields. */
+function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constraints'>): Omit<EvaluationSpec, 'method' | 'params'> {
+  return {
+    seed: spec.seed ?? 0,
+    preprocess: spec.protocol?.preprocess ?? 'zscore',
+    protocol: spec.protocol,
+    constraintSource: spec.constraintSource,
+    constraints: payload.constraints,
+    ...(spec.pairs === undefined ? {} : { pairCount: spec.pairs }),
+  };
+}
+
+export function executeJob(payload: Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'runIds'>, reporter: JobReporter): JobResult {
+  const { spec, dataset } = payload;
+  const common = engineOptions(spec, payload);
+  switch (spec.kind) {
+    case 'learn': {
+      reporter.phase('fit', { message: spec.method });
+      const metric = fitMetric(dataset, { ...common, method: spec.method, params: spec.params }, reporter.hooks);
+      if (reporter.shouldStop()) throw new JobCancelledError();
+      return { kind: 'learn', metric };
+    }
+    case 'evaluate': {
+      const evaluation = evaluateOne(payload, spec.method, spec.params, 0, 1, reporter);
+      return { kind: 'evaluate', evaluation };
+    }
+    case 'compare': {
+      const evaluations = spec.methods.map((choice, index) =>
+        evaluateOne(payload, choice.method, choice.params, index, spec.methods.length, reporter),
+      );
+      return { kind: 'compare', evaluations };
+    }
+    case 'sweep': {
+      const folds = spec.protocol?.folds ?? 5;
+      let stepsTotal = 1;
+      let stepIndex = 0;
+      const sweep = sweepConstraints(
+        dataset,
+        {
+          method: spec.method,
+          params: spec.params,
+          counts: spec.counts,
+          seeds: spec.seeds,
+          seed: spec.seed ?? 0,
+          protocol: spec.protocol,
+          constraintSource: spec.constraintSource,
+          constraints: payload.constraints,
+        },
+        {
+          ...reporter.hooks,
+          onStep(step, steps, count, seed) {
+            stepsTotal = steps;
+            stepIndex = step;
+            reporter.units(step, steps);
+            reporter.phase('sweep', { message: `${spec.method}, N = ${count}, seed ${seed}`, fraction: step / steps });
+          },
+          onFold(fold, total) {
+            reporter.units(stepIndex * folds + fold, stepsTotal * folds);
+            reporter.phase('sweep', { fold: fold + 1, folds: total });
+          },
+        },
+      );
+      return { kind: 'sweep', sweep };
+    }
+  }
+}
+
+/** Cross-validates one method, reporting folds as units `index·folds + fold` of `total·folds`. */
+function evaluateOne(
+  payload: Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'runIds'>,
+  method: string,
+  params: Record<string, unknown> | undefined,
+  index: number,
+  total: number,
+  reporter: JobReporter,
+): EvaluationResult {
+  const common = engineOptions(payload.spec, payload);
+  const runId = payload.runIds[index] ?? null;
+  return evaluateMethod(
+    payload.dataset,
+    { ...common, method, params, dataset: payload.spec.datasetId },
+    {
+      ...reporter.hooks,
+      onFold(fold, folds) {
+        reporter.units(index * folds + fold, total * folds);
+        reporter.phase('evaluate', { runId, fold: fold + 1, folds, message: `${method}, fold ${fold + 1}/${folds}` });
+      },
+    },
+  );
+}

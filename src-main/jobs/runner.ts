@@ -1,0 +1,375 @@
+/**
+ * The job runner: a queue of learn / evaluate / compare / sweep jobs, each run in its own worker thread.
+ *
+ * - Concurrency: max(1, cores − 1) workers at once by default; the rest wait in FIFO order.
+ * - Progress: workers report (throttled to ~10/s per job, see reporter.ts); the runner adds the job id and
+ *   forwards it to every subscriber.
+ * - Cancel: a queued job is dropped; a running job gets its shared flag set (the learner's `shouldStop()` reads
+ *   it each iteration) and, if its worker has not exited after `cancelGraceMs`, the worker is terminated. In both
+ *   cases `done` rejects with JobCancelledError at once, before the worker has stopped, and the runs are
+ *   recorded `cancelled` (piscina's order: callers never see a termination error).
+ * - Failure: a worker that throws, or exits without a result, marks its runs `failed` with the error text;
+ *   the next queued job starts as usual.
+ * - Only this (main) thread writes SQLite, through {@link JobPersistence}, one transaction per change.
+ * - The dataset's features go to workers in a SharedArrayBuffer, copied once per dataset content and shared by
+ *   every job on it.
+ *
+ * No Electron import: the CLI, the desktop app and the browser-mode server all use this module.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
+import type { JobEvent, JobInfo, JobOutcome, JobProgress, JobSpec, JobStatus } from '../../shared/domain/job.ts';
+import { JobCancelledError, WorkbenchError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../../shared/errors.ts';
+import type { JobPersistence, JobResult, JobTimings, PreparedJob, WorkerJobPayload, WorkerMessage } from './types.ts';
+
+/** The worker the runner starts under plain Node: registers tsx, then runs worker.ts. */
+export const DEFAULT_WORKER_URL = new URL('./worker-entry.mjs', import.meta.url);
+
+export interface JobRunnerOptions {
+  /** Where runs are recorded (src-main/services/runs.ts `createRunsService(store)`). */
+  persistence: JobPersistence;
+  /** Jobs running at once; default max(1, cores − 1). */
+  concurrency?: number;
+  /**
+   * The worker script: a file URL or path, or a function of the spec (called at submit time). Default
+   * {@link DEFAULT_WORKER_URL}; the Electron build passes its bundled worker, tests pass fixture workers.
+   */
+  workerUrl?: URL | string | ((spec: JobSpec) => URL | string);
+  /** How long a cancelled worker may take to stop on its own before it is terminated; default 2000 ms. */
+  cancelGraceMs?: number;
+  /** Mark runs left `running`/`queued` by a crashed process as `interrupted` at creation; default true. */
+  recover?: boolean;
+  /** Finished jobs kept for `list()`; default 200. */
+  keepFinished?: number;
+}
+
+export interface SubmittedJob {
+  jobId: string;
+  runIds: number[];
+  /**
+   * Resolves with the outcome when the job succeeds. Rejects with JobCancelledError as soon as the job is
+   * cancelled, or with a WorkbenchError carrying the worker's error code and text when it fails.
+   */
+  done: Promise<Extract<JobOutcome, { status: 'succeeded' }> & { result: JobResult }>;
+}
+
+export interface JobRunner {
+  /**
+   * Validates the spec, records its runs as `queued` and queues it.
+   * @throws ValidationError / NotFoundError (from the persistence layer) with nothing recorded.
+   */
+  submit(spec: JobSpec): SubmittedJob;
+  /** Cancels a queued or running job; false when the job is unknown or already finished. */
+  cancel(jobId: string): boolean;
+  /** Jobs of this runner, oldest first: queued, running and the most recent finished ones. */
+  list(): JobInfo[];
+  get(jobId: string): JobInfo | undefined;
+  /** Listens to progress, status and finished events of every job; returns the unsubscribe function. */
+  subscribe(listener: (event: JobEvent) => void): () => void;
+  /** Number of jobs running at once. */
+  readonly concurrency: number;
+  /** Cancels every queued and running job and waits until every worker has exited. */
+  close(): Promise<void>;
+}
+
+interface JobState {
+  info: JobInfo;
+  spec: JobSpec;
+  prepared: PreparedJob;
+  workerUrl: URL | string;
+  cancelFlag: SharedArrayBuffer;
+  queuedAt: string;
+  startedAt: string | null;
+  startMs: number;
+  worker: Worker | null;
+  exited: Promise<void> | null;
+  finalized: boolean;
+  killTimer: ReturnType<typeof setTimeout> | null;
+  resolve: (value: Awaited<SubmittedJob['done']>) => void;
+  reject: (error: Error) => void;
+}
+
+interface SharedDataset {
+  matrix: DatasetMatrix;
+  users: number;
+}
+
+const MAX_IDLE_DATASETS = 4;
+
+/** Copies features (and labels) into SharedArrayBuffers so workers read them without a copy. */
+function shareDataset(data: DatasetMatrix): DatasetMatrix {
+  const features = new Float64Array(new SharedArrayBuffer(data.features.byteLength));
+  features.set(data.features);
+  let labels: Int32Array | null = null;
+  if (data.labels) {
+    labels = new Int32Array(new SharedArrayBuffer(data.labels.byteLength));
+    labels.set(data.labels);
+  }
+  return { ...data, features, labels };
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const persistence = options.persistence;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency()));
+  const graceMs = options.cancelGraceMs ?? 2000;
+  const keepFinished = options.keepFinished ?? 200;
+  const jobs = new Map<string, JobState>();
+  const queue: JobState[] = [];
+  const running = new Set<JobState>();
+  const listeners = new Set<(event: JobEvent) => void>();
+  const datasets = new Map<string, SharedDataset>();
+  let closed = false;
+
+  if (options.recover ?? true) persistence.recoverInterrupted();
+
+  const emit = (event: JobEvent): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not break the runner or the other listeners.
+      }
+    }
+  };
+
+  const setStatus = (job: JobState, status: JobStatus): void => {
+    job.info.status = status;
+    emit({ type: 'status', jobId: job.info.jobId, status });
+  };
+
+  const datasetKey = (p: PreparedJob): string => `${p.dataset.id}:${p.dataset.contentHash}`;
+
+  const acquireDataset = (p: PreparedJob): DatasetMatrix => {
+    const key = datasetKey(p);
+    let entry = datasets.get(key);
+    if (!entry) {
+      entry = { matrix: shareDataset(p.loadDataset()), users: 0 };
+      datasets.set(key, entry);
+    }
+    entry.users++;
+    return entry.matrix;
+  };
+
+  const releaseDataset = (p: PreparedJob): void => {
+    const entry = datasets.get(datasetKey(p));
+    if (entry) entry.users--;
+    const idle = [...datasets.entries()].filter(([, e]) => e.users <= 0);
+    for (const [key] of idle.slice(0, Math.max(0, idle.length - MAX_IDLE_DATASETS))) datasets.delete(key);
+  };
+
+  const timings = (job: JobState): JobTimings => ({
+    queuedAt: job.queuedAt,
+    startedAt: job.startedAt,
+    finishedAt: new Date().toISOString(),
+    runMs: job.startedAt ? performance.now() - job.startMs : 0,
+  });
+
+  const pruneFinished = (): void => {
+    const finished = [...jobs.values()].filter((j) => j.finalized && !running.has(j));
+    for (const j of finished.slice(0, Math.max(0, finished.length - keepFinished))) jobs.delete(j.info.jobId);
+  };
+
+  /** Records the end of a job once; later messages of its worker are ignored. */
+  const finalize = (job: JobState, end: { status: 'succeeded'; result: JobResult } | { status: 'failed' | 'cancelled'; error: ErrorPayload }): void => {
+    if (job.finalized) return;
+    job.finalized = true;
+    const { jobId, runIds } = job.info;
+    if (end.status === 'succeeded') {
+      try {
+        persistence.complete(runIds, end.result, timings(job));
+      } catch (error) {
+        finalizeFailure(job, { code: 'INTERNAL', message: `Saving the result failed: ${toErrorPayload(error).message}` });
+        return;
+      }
+      job.info.progress = job.info.progress ? { ...job.info.progress, phase: 'done', fraction: 1, etaMs: 0 } : null;
+      setStatus(job, 'succeeded');
+      const outcome = { jobId, status: 'succeeded' as const, runIds, result: end.result };
+      emit({ type: 'finished', outcome });
+      job.resolve(outcome);
+    } else {
+      finalizeFailure(job, end.error, end.status);
+    }
+    pruneFinished();
+  };
+
+  const finalizeFailure = (job: JobState, error: ErrorPayload, status: 'failed' | 'cancelled' = 'failed'): void => {
+    job.finalized = true;
+    const { jobId, runIds } = job.info;
+    try {
+      persistence.finishUnsuccessfully(runIds, status, error.message, timings(job));
+    } catch {
+      // The database is gone (closing); the runs stay `running` and become `interrupted` at the next start.
+    }
+    job.info.error = error.message;
+    setStatus(job, status);
+    emit({ type: 'finished', outcome: { jobId, status, runIds, error } });
+    job.reject(status === 'cancelled' ? new JobCancelledError(error.message) : fromErrorPayload(error));
+  };
+
+  const onWorkerMessage = (job: JobState, message: WorkerMessage): void => {
+    if (job.finalized) return;
+    switch (message.type) {
+      case 'progress': {
+        const progress: JobProgress = { ...message.progress, jobId: job.info.jobId };
+        job.info.progress = progress;
+        emit({ type: 'progress', progress });
+        break;
+      }
+      case 'result':
+        finalize(job, { status: 'succeeded', result: message.result });
+        break;
+      case 'error':
+        finalize(job, message.error.code === 'JOB_CANCELLED' ? { status: 'cancelled', error: message.error } : { status: 'failed', error: message.error });
+        break;
+    }
+  };
+
+  const start = (job: JobState): void => {
+    running.add(job);
+    job.startedAt = new Date().toISOString();
+    job.startMs = performance.now();
+    let dataset: DatasetMatrix;
+    try {
+      persistence.markRunning(job.info.runIds, job.startedAt);
+      dataset = acquireDataset(job.prepared);
+    } catch (error) {
+      running.delete(job);
+      finalizeFailure(job, toErrorPayload(error));
+      return;
+    }
+    setStatus(job, 'running');
+    const payload: WorkerJobPayload = {
+      jobId: job.info.jobId,
+      runIds: job.info.runIds,
+      spec: job.spec,
+      dataset: { ...dataset, name: job.prepared.dataset.name },
+      constraints: job.prepared.constraints,
+      cancelFlag: job.cancelFlag,
+    };
+    const worker = new Worker(job.workerUrl, { workerData: payload, stdout: false, stderr: false });
+    job.worker = worker;
+    job.exited = new Promise<void>((resolveExit) => {
+      worker.on('message', (message: WorkerMessage) => onWorkerMessage(job, message));
+      worker.on('error', (error) => {
+        finalize(job, { status: 'failed', error: { code: 'JOB_FAILED', message: `The job worker crashed: ${error.message}` } });
+      });
+      worker.on('exit', (code) => {
+        finalize(job, {
+          status: 'failed',
+          error: { code: 'JOB_FAILED', message: `The job worker exited with code ${code} before finishing.` },
+        });
+        if (job.killTimer) clearTimeout(job.killTimer);
+        job.worker = null;
+        running.delete(job);
+        releaseDataset(job.prepared);
+        resolveExit();
+        pump();
+      });
+    });
+  };
+
+  const pump = (): void => {
+    while (!closed && running.size < concurrency && queue.length > 0) start(queue.shift()!);
+  };
+
+  const resolveWorkerUrl = (spec: JobSpec): URL | string => {
+    const w = options.workerUrl;
+    if (w === undefined) return DEFAULT_WORKER_URL;
+    return typeof w === 'function' ? w(spec) : w;
+  };
+
+  const runner: JobRunner = {
+    concurrency,
+    submit(spec) {
+      if (closed) throw new WorkbenchError('INTERNAL', 'The job runner is closed.');
+      const prepared = persistence.prepare(spec);
+      const jobId = randomUUID();
+      let resolve!: JobState['resolve'];
+      let reject!: JobState['reject'];
+      const done = new Promise<Awaited<SubmittedJob['done']>>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      done.catch(() => {}); // callers that only subscribe to events must not get an unhandled rejection
+      const job: JobState = {
+        info: {
+          jobId,
+          kind: prepared.spec.kind,
+          datasetId: prepared.dataset.id,
+          status: 'queued',
+          runIds: prepared.runIds,
+          progress: { jobId, runId: prepared.runIds[0] ?? null, phase: 'queued', elapsedMs: 0 },
+          error: null,
+        },
+        spec: prepared.spec,
+        prepared,
+        workerUrl: resolveWorkerUrl(prepared.spec),
+        cancelFlag: new SharedArrayBuffer(4),
+        queuedAt: new Date().toISOString(),
+        startedAt: null,
+        startMs: 0,
+        worker: null,
+        exited: null,
+        finalized: false,
+        killTimer: null,
+        resolve,
+        reject,
+      };
+      jobs.set(jobId, job);
+      queue.push(job);
+      emit({ type: 'status', jobId, status: 'queued' });
+      emit({ type: 'progress', progress: job.info.progress! });
+      pump();
+      return { jobId, runIds: prepared.runIds, done };
+    },
+
+    cancel(jobId) {
+      const job = jobs.get(jobId);
+      if (!job || job.finalized) return false;
+      const queuedAt = queue.indexOf(job);
+      if (queuedAt >= 0) {
+        queue.splice(queuedAt, 1);
+        finalizeFailure(job, { code: 'JOB_CANCELLED', message: 'The job was cancelled before it started.' }, 'cancelled');
+        return true;
+      }
+      Atomics.store(new Int32Array(job.cancelFlag), 0, 1);
+      finalizeFailure(job, { code: 'JOB_CANCELLED', message: 'The job was cancelled while running.' }, 'cancelled');
+      const worker = job.worker;
+      if (worker) {
+        job.killTimer = setTimeout(() => void worker.terminate(), graceMs);
+        job.killTimer.unref?.();
+      }
+      return true;
+    },
+
+    list() {
+      return [...jobs.values()].map((j) => structuredClone(j.info));
+    },
+
+    get(jobId) {
+      const job = jobs.get(jobId);
+      return job ? structuredClone(job.info) : undefined;
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async close() {
+      if (closed) return;
+      for (const job of [...queue]) runner.cancel(job.info.jobId);
+      for (const job of [...running]) runner.cancel(job.info.jobId);
+      closed = true;
+      await Promise.all([...running].map((j) => j.exited));
+      listeners.clear();
+    },
+  };
+  return runner;
+}

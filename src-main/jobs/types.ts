@@ -1,0 +1,76 @@
+/**
+ * The job runner's internal contracts: what the main thread sends a worker, what a worker sends back,
+ * what each kind of job returns, and the persistence the runner writes through (implemented by
+ * src-main/services/runs.ts on the SQLite store; only the main thread calls it).
+ */
+import type { PairConstraint } from '../../shared/domain/constraints.ts';
+import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
+import type { JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.ts';
+import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
+import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
+import type { ErrorPayload } from '../../shared/errors.ts';
+
+/** What a job returns, per kind. */
+export type JobResult =
+  | { kind: 'learn'; metric: LearnedMetric }
+  | { kind: 'evaluate'; evaluation: EvaluationResult }
+  | { kind: 'compare'; evaluations: EvaluationResult[] }
+  | { kind: 'sweep'; sweep: SweepResult };
+
+/** Everything a worker needs; sent as `workerData`. Features are backed by a SharedArrayBuffer where possible. */
+export interface WorkerJobPayload {
+  jobId: string;
+  runIds: number[];
+  spec: JobSpec;
+  /** The dataset as stored (raw features). `features.buffer` is a SharedArrayBuffer shared by every job on it. */
+  dataset: DatasetMatrix & { name: string };
+  /** The dataset's hand-labeled constraints, in labeling order. */
+  constraints: PairConstraint[];
+  /** Int32Array(1) over it: 0 = run, 1 = stop. Written by main with Atomics.store, read by `shouldStop()`. */
+  cancelFlag: SharedArrayBuffer;
+}
+
+/** Progress as a worker reports it (the runner adds jobId and forwards it). */
+export type WorkerProgress = Omit<JobProgress, 'jobId'>;
+
+/** Worker → main messages. */
+export type WorkerMessage =
+  | { type: 'progress'; progress: WorkerProgress }
+  | { type: 'result'; result: JobResult }
+  | { type: 'error'; error: ErrorPayload };
+
+/** A job accepted by the persistence layer: runs created (status queued), data located. */
+export interface PreparedJob {
+  /** The spec with defaults filled in, as stored with the runs. */
+  spec: JobSpec;
+  runIds: number[];
+  dataset: { id: number; name: string; contentHash: string };
+  constraints: PairConstraint[];
+  /** Loads the dataset's matrix (called only when the runner has no shared copy of this content hash). */
+  loadDataset(): DatasetMatrix;
+}
+
+/** Timings the runner measures for every run. */
+export interface JobTimings {
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string;
+  /** Wall time in the worker, from start to the result message. */
+  runMs: number;
+}
+
+/** The writes the runner makes. Every method runs on the main thread, each in one transaction. */
+export interface JobPersistence {
+  /**
+   * Validates the spec (dataset exists, method and parameters valid), creates its runs with status `queued`
+   * and returns what the worker needs.
+   * @throws ValidationError / NotFoundError; nothing is written then.
+   */
+  prepare(spec: JobSpec): PreparedJob;
+  markRunning(runIds: number[], startedAt: string): void;
+  complete(runIds: number[], result: JobResult, timings: JobTimings): void;
+  /** Marks runs failed or cancelled, with the error text. */
+  finishUnsuccessfully(runIds: number[], status: 'failed' | 'cancelled', message: string, timings: JobTimings): void;
+  /** Runs left `running` or `queued` by a previous process become `interrupted`; returns how many. */
+  recoverInterrupted(): number;
+}

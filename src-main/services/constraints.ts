@@ -1,0 +1,229 @@
+/**
+ * The pair-constraint application API (plain functions over a {@link Store}): add / remove / list, CSV import
+ * and export (columns i, j, kind), and generation from class labels. Row indices are 0-based in the order of the
+ * imported file. Every rule has one exact message:
+ *
+ * - `Row index 'x' is not an integer.`
+ * - `Row index 150 is out of range: dataset 'iris' has 150 rows (valid indices 0…149).`
+ * - `A row cannot be paired with itself (i = j = 3).`
+ * - `Constraint kind must be 'must' or 'cannot', got 'maybe'.`
+ * - unknown dataset: `No dataset with id or name 'x'.` (NOT_FOUND)
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import Papa from 'papaparse';
+import type { ConstraintKind, ConstraintOrigin, PairConstraint } from '../../shared/domain/constraints.ts';
+import { ConstraintError, ImportError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { generateConstraintPairs } from '../../shared/engine/pairs.ts';
+import type { BulkOutcome, SetOutcome, StoredConstraint } from '../storage/constraints-repository.ts';
+import type { DatasetDetails } from '../storage/datasets-repository.ts';
+import type { Store } from '../storage/store.ts';
+import { resolveDataset } from './datasets.ts';
+
+/**
+ * A row index from a number or its text. @throws ConstraintError when it is not an integer or not in 0…nRows−1.
+ */
+export function checkRowIndex(value: number | string, dataset: Pick<DatasetDetails, 'name' | 'rows'>): number {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const index = typeof value === 'number' ? value : /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(index)) throw new ConstraintError(`Row index ${typeof value === 'string' ? `'${value}'` : String(value)} is not an integer.`);
+  if (index < 0 || index >= dataset.rows) {
+    const valid = dataset.rows === 0 ? 'it has no rows' : `valid indices 0…${dataset.rows - 1}`;
+    throw new ConstraintError(`Row index ${index} is out of range: dataset '${dataset.name}' has ${dataset.rows} rows (${valid}).`);
+  }
+  return index;
+}
+
+/** 'must' | 'cannot' (also 'must-link' / 'cannot-link', any case). @throws ConstraintError otherwise. */
+export function parseConstraintKind(value: string): ConstraintKind {
+  const text = value.trim().toLowerCase();
+  if (text === 'must' || text === 'must-link') return 'must';
+  if (text === 'cannot' || text === 'cannot-link') return 'cannot';
+  throw new ConstraintError(`Constraint kind must be 'must' or 'cannot', got '${value}'.`);
+}
+
+/** Checks one pair against a dataset and returns it with i < j. @throws ConstraintError (see module doc). */
+export function checkPair(dataset: Pick<DatasetDetails, 'name' | 'rows'>, i: number | string, j: number | string): [number, number] {
+  const a = checkRowIndex(i, dataset);
+  const b = checkRowIndex(j, dataset);
+  if (a === b) throw new ConstraintError(`A row cannot be paired with itself (i = j = ${a}).`);
+  return a < b ? [a, b] : [b, a];
+}
+
+export interface AddConstraintResult {
+  dataset: DatasetDetails;
+  constraint: StoredConstraint;
+  /** 'added', 'relabeled' (the pair had the other kind) or 'unchanged'. */
+  outcome: SetOutcome;
+}
+
+/**
+ * Labels the pair {i, j} of a dataset (either order) as must-link or cannot-link; labeling a pair again
+ * replaces its kind. @throws NotFoundError (dataset) / ConstraintError (rules in the module doc).
+ */
+export function addConstraint(
+  store: Store,
+  datasetRef: string | number,
+  i: number | string,
+  j: number | string,
+  kind: ConstraintKind | string,
+  origin: ConstraintOrigin = 'manual',
+): AddConstraintResult {
+  return store.transaction(() => {
+    const dataset = resolveDataset(store, datasetRef);
+    const [a, b] = checkPair(dataset, i, j);
+    const k = parseConstraintKind(kind);
+    const outcome = store.constraints.set(dataset.id, { i: a, j: b, kind: k, origin });
+    return { dataset, constraint: store.constraints.get(dataset.id, a, b)!, outcome };
+  });
+}
+
+/**
+ * Removes the constraint on the pair {i, j}.
+ * @throws NotFoundError "Dataset 'iris' has no constraint on the pair (3, 7)." when there is none.
+ */
+export function removeConstraint(store: Store, datasetRef: string | number, i: number | string, j: number | string): { dataset: DatasetDetails; removed: StoredConstraint } {
+  return store.transaction(() => {
+    const dataset = resolveDataset(store, datasetRef);
+    const [a, b] = checkPair(dataset, i, j);
+    const existing = store.constraints.get(dataset.id, a, b);
+    if (!existing) throw new NotFoundError(`Dataset '${dataset.name}' has no constraint on the pair (${a}, ${b}).`);
+    store.constraints.remove(dataset.id, a, b);
+    return { dataset, removed: existing };
+  });
+}
+
+/** A dataset's constraints in labeling order. @throws NotFoundError. */
+export function listConstraints(store: Store, datasetRef: string | number): { dataset: DatasetDetails; constraints: StoredConstraint[] } {
+  const dataset = resolveDataset(store, datasetRef);
+  return { dataset, constraints: store.constraints.list(dataset.id) };
+}
+
+/**
+ * Parses constraint CSV text: a header with columns i, j and kind (any order, any case; other columns are
+ * ignored), one pair per line. Blank lines are skipped. A pair listed twice with the same kind counts once.
+ * @throws ConstraintError "FILE, line N: …" for the first bad line (index, self-pair, kind, or a pair listed
+ *   twice with different kinds); ImportError for a missing header or column.
+ */
+export function parseConstraintsCsv(text: string, fileName: string, dataset: Pick<DatasetDetails, 'name' | 'rows'>): PairConstraint[] {
+  const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const result = Papa.parse<string[]>(clean, { header: false, skipEmptyLines: false });
+  const rows = result.data;
+  const headerIndex = rows.findIndex((r) => r.some((cell) => cell.trim() !== ''));
+  if (headerIndex < 0) throw new ImportError(`${fileName}: the file is empty; expected a header with columns i, j, kind.`);
+  const header = rows[headerIndex]!.map((h) => h.trim().toLowerCase());
+  const column = (name: string): number => {
+    const k = header.indexOf(name);
+    if (k < 0) throw new ImportError(`${fileName}: the header must have columns i, j and kind; found ${header.map((h) => `'${h}'`).join(', ')}.`);
+    return k;
+  };
+  const ci = column('i');
+  const cj = column('j');
+  const ck = column('kind');
+  const seen = new Map<string, { kind: ConstraintKind; line: number }>();
+  const out: PairConstraint[] = [];
+  for (let r = headerIndex + 1; r < rows.length; r++) {
+    const row = rows[r]!;
+    if (row.every((cell) => cell.trim() === '')) continue;
+    const line = r + 1;
+    const at = (message: string): ConstraintError => new ConstraintError(`${fileName}, line ${line}: ${message}`);
+    const cell = (k: number, name: string): string => {
+      const value = row[k];
+      if (value === undefined || value.trim() === '') throw at(`column ${name} is empty.`);
+      return value;
+    };
+    let pair: [number, number];
+    let kind: ConstraintKind;
+    try {
+      pair = checkPair(dataset, cell(ci, 'i'), cell(cj, 'j'));
+      kind = parseConstraintKind(cell(ck, 'kind'));
+    } catch (error) {
+      if (error instanceof ConstraintError && !error.message.startsWith(`${fileName}, line`)) throw at(error.message);
+      throw error;
+    }
+    const key = `${pair[0]},${pair[1]}`;
+    const previous = seen.get(key);
+    if (previous) {
+      if (previous.kind !== kind) throw at(`the pair (${pair[0]}, ${pair[1]}) is already listed on line ${previous.line} as '${previous.kind}'.`);
+      continue;
+    }
+    seen.set(key, { kind, line });
+    out.push({ i: pair[0], j: pair[1], kind, origin: 'imported' });
+  }
+  return out;
+}
+
+/**
+ * Imports constraints from a CSV file (columns i, j, kind) in one transaction: every line is checked first,
+ * so a bad file adds nothing. Pairs already labeled take the file's kind.
+ */
+export async function importConstraintsCsv(store: Store, datasetRef: string | number, path: string): Promise<{ dataset: DatasetDetails; total: number } & BulkOutcome> {
+  const dataset = resolveDataset(store, datasetRef);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ImportError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`, { cause: error });
+  }
+  const pairs = parseConstraintsCsv(text, basename(path), dataset);
+  const outcome = store.transaction(() => {
+    // The dataset could have been deleted while the file was read.
+    const current = resolveDataset(store, dataset.id);
+    return store.constraints.bulkInsert(current.id, pairs, { origin: 'imported' });
+  });
+  return { dataset, total: pairs.length, ...outcome };
+}
+
+/** CSV text of constraints: header `i,j,kind,origin,created_at`, one pair per line in labeling order. */
+export function constraintsToCsv(constraints: readonly StoredConstraint[]): string {
+  const lines = ['i,j,kind,origin,created_at'];
+  for (const c of constraints) lines.push(`${c.i},${c.j},${c.kind},${c.origin},${c.createdAt}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes a dataset's constraints to a CSV file that {@link importConstraintsCsv} reads back. */
+export async function exportConstraintsCsv(store: Store, datasetRef: string | number, path: string): Promise<{ dataset: DatasetDetails; count: number; path: string }> {
+  const { dataset, constraints } = listConstraints(store, datasetRef);
+  await writeFile(path, constraintsToCsv(constraints), 'utf8');
+  return { dataset, count: constraints.length, path };
+}
+
+export interface GenerateResult {
+  dataset: DatasetDetails;
+  /** Pairs drawn: ⌈pairs/2⌉ must-link then ⌊pairs/2⌋ cannot-link. */
+  requested: { must: number; cannot: number };
+  /** New pairs stored. */
+  added: number;
+  /** Drawn pairs that were already labeled (they keep their label). */
+  skipped: number;
+  seed: number;
+}
+
+/**
+ * Draws `pairs` constraints from the class labels, half must-link (same class) and half cannot-link (different
+ * classes; the odd one is a must-link), reproducibly from `seed` (shared/engine/pairs.ts), and stores them with
+ * origin 'generated' in one transaction. Pairs already labeled keep their label.
+ * @throws ValidationError for a bad count or seed, or more pairs than the labels allow; ConstraintError for an
+ *   unlabeled dataset or fewer than 2 classes; NotFoundError for an unknown dataset.
+ */
+export function generateConstraints(store: Store, datasetRef: string | number, options: { pairs: number; seed?: number }): GenerateResult {
+  const { pairs } = options;
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(pairs) || pairs < 1) throw new ValidationError(`The number of pairs must be an integer ≥ 1, got ${pairs}.`);
+  if (!Number.isSafeInteger(seed)) throw new ValidationError(`The seed must be an integer, got ${seed}.`);
+  return store.transaction(() => {
+    const dataset = resolveDataset(store, datasetRef);
+    const matrix = store.datasets.loadMatrix(dataset.id);
+    if (!matrix.labels) throw new ConstraintError(`Dataset '${dataset.name}' has no class labels; generating constraints needs a labeled dataset.`);
+    const present = new Set<number>();
+    for (const c of matrix.labels) if (c >= 0) present.add(c);
+    if (present.size < 2) {
+      throw new ConstraintError(`Dataset '${dataset.name}' has ${present.size} class${present.size === 1 ? '' : 'es'} among its labeled rows; generating constraints needs at least 2.`);
+    }
+    const must = Math.ceil(pairs / 2);
+    const cannot = pairs - must;
+    const drawn = generateConstraintPairs(matrix.labels, { mustLink: must, cannotLink: cannot, seed });
+    const outcome = store.constraints.bulkInsert(dataset.id, drawn, { origin: 'generated', overwrite: false });
+    return { dataset, requested: { must, cannot }, added: outcome.added, skipped: outcome.skipped, seed };
+  });
+}

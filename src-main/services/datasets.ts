@@ -1,0 +1,155 @@
+/**
+ * The dataset application API (plain functions over a {@link Store}; no Electron), used by the CLI, the Electron
+ * IPC handlers and the browser-mode server.
+ */
+import type { DatasetMatrix, DatasetSummary } from '../../shared/domain/dataset.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { importFile } from '../import/index.ts';
+import type { ImportOptions, ParsedDataset } from '../import/types.ts';
+import { loadSample } from '../samples/index.ts';
+import type { DatasetDetails } from '../storage/datasets-repository.ts';
+import type { Store } from '../storage/store.ts';
+
+/** The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — the contract of issue 2. */
+export interface DatasetInfo {
+  id: number;
+  name: string;
+  rows: number;
+  features: number;
+  classes: string[];
+  labeled: boolean;
+}
+
+/** What an import or sample addition returns. */
+export interface ImportResult {
+  dataset: DatasetDetails;
+  warnings: string[];
+  droppedRows: number;
+}
+
+export interface ImportDatasetOptions extends ImportOptions {
+  /** Dataset name. Default: the file name without its extension, made unique with " (2)", " (3)" … */
+  name?: string;
+}
+
+/** The contract fields of a dataset (extra fields of `dataset` are dropped). */
+export function toDatasetInfo(dataset: DatasetSummary): DatasetInfo {
+  return { id: dataset.id, name: dataset.name, rows: dataset.rows, features: dataset.features, classes: dataset.classes, labeled: dataset.labeled };
+}
+
+/**
+ * Finds a dataset by id (a number or a string of digits naming an existing id) or by its unique name.
+ * @throws NotFoundError "No dataset with id or name 'x'."
+ */
+export function resolveDataset(store: Store, ref: string | number): DatasetDetails {
+  const dataset = store.datasets.getByIdOrName(ref);
+  if (!dataset) {
+    throw new NotFoundError(typeof ref === 'number' ? `No dataset with id ${ref}.` : `No dataset with id or name '${ref}'.`);
+  }
+  return dataset;
+}
+
+/** All datasets, oldest first. */
+export function listDatasets(store: Store): DatasetDetails[] {
+  return store.datasets.list();
+}
+
+/** One dataset's details. @throws NotFoundError. */
+export function getDataset(store: Store, ref: string | number): DatasetDetails {
+  return resolveDataset(store, ref);
+}
+
+/** The feature matrix and labels of a dataset, bit-exact. @throws NotFoundError. */
+export function loadDatasetMatrix(store: Store, ref: string | number): DatasetMatrix {
+  return store.datasets.loadMatrix(resolveDataset(store, ref).id);
+}
+
+/**
+ * Throws unless `name` can be used for a new dataset.
+ * @throws ValidationError "A dataset named 'x' already exists (id 3)." or for an empty name.
+ */
+export function assertNameAvailable(store: Store, name: string): void {
+  const trimmed = name.trim();
+  if (trimmed === '') throw new ValidationError('A dataset name cannot be empty.');
+  const existing = store.datasets.getByName(trimmed);
+  if (existing) throw new ValidationError(`A dataset named '${trimmed}' already exists (id ${existing.id}).`);
+}
+
+/**
+ * Stores a parsed dataset in one transaction. With `name` given, a taken name is an error; without it, the
+ * default name is made unique. Nothing is written if anything fails.
+ */
+export function storeParsedDataset(store: Store, parsed: ParsedDataset, name: string | undefined, defaultName: string): ImportResult {
+  const dataset = store.transaction(() => {
+    let finalName: string;
+    if (name !== undefined) {
+      assertNameAvailable(store, name);
+      finalName = name.trim();
+    } else finalName = store.datasets.uniqueName(defaultName);
+    return store.datasets.insert({
+      name: finalName,
+      matrix: parsed.matrix,
+      sourceFile: parsed.sourceFile,
+      sourceSha256: parsed.sourceSha256,
+      format: parsed.format,
+      importOptions: { ...parsed.options, droppedRows: parsed.droppedRows },
+      warnings: parsed.warnings,
+    });
+  });
+  return { dataset, warnings: parsed.warnings, droppedRows: parsed.droppedRows };
+}
+
+/**
+ * Imports a data file (CSV, TSV, ARFF, LIBSVM, .npy; see src-main/import) as a new dataset. All or nothing: the
+ * file is parsed completely first, then stored in one transaction, so a refused file leaves the database
+ * unchanged. An explicitly given name that is taken is refused before the file is read.
+ * @throws ImportError (IMPORT_FAILED) naming file/row/column for a bad file; ValidationError for a taken name.
+ */
+export async function importDataset(store: Store, path: string, options: ImportDatasetOptions = {}): Promise<ImportResult> {
+  const { name, ...importOptions } = options;
+  if (name !== undefined) assertNameAvailable(store, name);
+  const parsed = await importFile(path, importOptions);
+  return storeParsedDataset(store, parsed, name, baseName(parsed.sourceFile));
+}
+
+/**
+ * Adds a bundled sample dataset (iris, wine, breast_cancer, digits, apples) under its own name (made unique if
+ * it is already there, unless `name` is given).
+ * @throws NotFoundError / ValidationError from the samples module for an unknown sample name.
+ */
+export async function addSample(store: Store, sampleName: string, options: { name?: string } = {}): Promise<ImportResult> {
+  if (options.name !== undefined) assertNameAvailable(store, options.name);
+  const parsed = await loadSample(sampleName);
+  return storeParsedDataset(store, parsed, options.name, sampleName);
+}
+
+/** What {@link deleteDataset} removed. */
+export interface DeleteResult {
+  dataset: DatasetDetails;
+  constraintsRemoved: number;
+  runsRemoved: number;
+}
+
+/** Deletes a dataset with its constraints and runs (one transaction). @throws NotFoundError. */
+export function deleteDataset(store: Store, ref: string | number): DeleteResult {
+  return store.transaction(() => {
+    const dataset = resolveDataset(store, ref);
+    const constraintsRemoved = store.constraints.count(dataset.id).total;
+    const runsRemoved = store.runs.list({ datasetId: dataset.id }).length;
+    store.datasets.delete(dataset.id);
+    return { dataset, constraintsRemoved, runsRemoved };
+  });
+}
+
+/** Renames a dataset. @throws NotFoundError / ValidationError (empty or taken name). */
+export function renameDataset(store: Store, ref: string | number, name: string): DatasetDetails {
+  return store.transaction(() => store.datasets.rename(resolveDataset(store, ref).id, name));
+}
+
+/** "iris.csv" → "iris"; "data.tar.npy" → "data.tar". */
+function baseName(fileName: string): string {
+  const slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+  const base = fileName.slice(slash + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}

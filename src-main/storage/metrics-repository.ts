@@ -1,0 +1,122 @@
+/** Learned metrics: one {@link LearnedMetric} per run, stored bit-exact (L, center, scale, objective trace as Float64 BLOBs). */
+import type { Database, Statement } from 'better-sqlite3';
+import type { LearnedMetric, PreprocessKind } from '../../shared/domain/learned-metric.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { blobToFloat64, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
+
+interface MetricRow {
+  run_id: number;
+  method: string;
+  params: string;
+  seed: number;
+  l: Buffer;
+  n_components: number;
+  n_features: number;
+  preprocessing: string;
+  center: Buffer;
+  scale: Buffer;
+  summary: string;
+  objective_trace: Buffer;
+}
+
+interface StoredPreprocessing {
+  kind: PreprocessKind;
+  inputFeatures: number;
+  kept: number[];
+  dropped: number[];
+}
+
+interface StoredSummary {
+  iterations: number;
+  converged: boolean;
+  fitSeconds: number;
+}
+
+export class MetricsRepository {
+  readonly #db: Database;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  #prepare(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    return statement;
+  }
+
+  /**
+   * Saves (or replaces) the metric learned by run `runId`.
+   * @throws ValidationError when L's length is not nComponents × nFeatures or center/scale do not match `kept`;
+   *   NotFoundError for an unknown run.
+   */
+  save(runId: number, metric: LearnedMetric): void {
+    if (metric.L.length !== metric.nComponents * metric.nFeatures) {
+      throw new ValidationError(`L has ${metric.L.length} values; expected nComponents × nFeatures = ${metric.nComponents} × ${metric.nFeatures}.`);
+    }
+    const p = metric.preprocessing;
+    if (p.center.length !== p.kept.length || p.scale.length !== p.kept.length) {
+      throw new ValidationError(`preprocessing center (${p.center.length}) and scale (${p.scale.length}) must have one value per kept feature (${p.kept.length}).`);
+    }
+    if (!this.#prepare('SELECT 1 FROM runs WHERE id = ?').get(runId)) throw new NotFoundError(`No run with id ${runId}.`);
+    const preprocessing: StoredPreprocessing = { kind: p.kind, inputFeatures: p.inputFeatures, kept: [...p.kept], dropped: [...p.dropped] };
+    const summary: StoredSummary = { iterations: metric.summary.iterations, converged: metric.summary.converged, fitSeconds: metric.summary.fitSeconds };
+    this.#prepare(
+      `INSERT OR REPLACE INTO metrics (run_id, method, params, seed, l, n_components, n_features, preprocessing, center, scale, summary, objective_trace, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      runId,
+      metric.method,
+      JSON.stringify(metric.params),
+      metric.seed,
+      typedArrayToBlob(metric.L),
+      metric.nComponents,
+      metric.nFeatures,
+      JSON.stringify(preprocessing),
+      typedArrayToBlob(p.center),
+      typedArrayToBlob(p.scale),
+      JSON.stringify(summary),
+      typedArrayToBlob(Float64Array.from(metric.summary.objectiveTrace)),
+      new Date().toISOString(),
+    );
+  }
+
+  /** The metric run `runId` learned, bit-exact as saved, or null if it has none. */
+  get(runId: number): LearnedMetric | null {
+    const row = this.#prepare('SELECT * FROM metrics WHERE run_id = ?').get(runId) as MetricRow | undefined;
+    if (!row) return null;
+    const pre = parseJsonColumn<StoredPreprocessing>(row.preprocessing, 'metrics.preprocessing')!;
+    const summary = parseJsonColumn<StoredSummary>(row.summary, 'metrics.summary')!;
+    return {
+      method: row.method,
+      params: parseJsonColumn<Record<string, unknown>>(row.params, 'metrics.params')!,
+      seed: row.seed,
+      L: blobToFloat64(row.l, `metrics.l of run ${runId}`),
+      nComponents: row.n_components,
+      nFeatures: row.n_features,
+      preprocessing: {
+        kind: pre.kind,
+        inputFeatures: pre.inputFeatures,
+        kept: pre.kept,
+        dropped: pre.dropped,
+        center: blobToFloat64(row.center, `metrics.center of run ${runId}`),
+        scale: blobToFloat64(row.scale, `metrics.scale of run ${runId}`),
+      },
+      summary: {
+        iterations: summary.iterations,
+        converged: summary.converged,
+        fitSeconds: summary.fitSeconds,
+        objectiveTrace: Array.from(blobToFloat64(row.objective_trace, `metrics.objective_trace of run ${runId}`)),
+      },
+    };
+  }
+
+  has(runId: number): boolean {
+    return this.#prepare('SELECT 1 FROM metrics WHERE run_id = ?').get(runId) !== undefined;
+  }
+
+  delete(runId: number): boolean {
+    return this.#prepare('DELETE FROM metrics WHERE run_id = ?').run(runId).changes > 0;
+  }
+}

@@ -1,0 +1,100 @@
+import { getContext, setContext } from 'svelte';
+import type { Backend } from '../backend/backend.ts';
+import { DatasetStore } from '../datasets/dataset-store.svelte.ts';
+import { ImportSession } from '../datasets/import-session.svelte.ts';
+import { LabelingSession } from '../labeling/labeling-session.svelte.ts';
+import { LabelSpace } from '../labeling/label-space.svelte.ts';
+import { JobMonitor } from '../experiments/job-monitor.svelte.ts';
+import { ExperimentPlanner } from '../experiments/experiment-planner.svelte.ts';
+import { RunHistory } from '../experiments/run-history.svelte.ts';
+import { CompareBoard } from '../compare/compare-board.svelte.ts';
+import { Exporter } from '../export/exporter.svelte.ts';
+import { GuidedTour } from '../tour/guided-tour.svelte.ts';
+import { registerStateHook } from './test-hooks.ts';
+
+/** The five views, in navigation order; the names are part of the product's contract. */
+export const VIEWS = ['Datasets', 'Label', 'Experiments', 'Compare', 'Export'] as const;
+export type ViewName = (typeof VIEWS)[number];
+
+/** The root of the UI state: one instance per window, shared through a typed context. */
+export class Workbench {
+  readonly backend: Backend;
+  readonly datasets: DatasetStore;
+  readonly importer: ImportSession;
+  readonly space: LabelSpace;
+  readonly labeling: LabelingSession;
+  readonly jobs: JobMonitor;
+  readonly planner: ExperimentPlanner;
+  readonly history: RunHistory;
+  readonly compare: CompareBoard;
+  readonly exporter: Exporter;
+  readonly tour: GuidedTour;
+  view = $state<ViewName>('Datasets');
+  ready = $state(false);
+  fatal = $state<string | null>(null);
+
+  constructor(backend: Backend) {
+    this.backend = backend;
+    this.datasets = new DatasetStore(backend);
+    this.importer = new ImportSession(backend);
+    this.jobs = new JobMonitor(backend);
+    this.history = new RunHistory(backend, this.jobs);
+    this.space = new LabelSpace(this.datasets, this.history);
+    this.labeling = new LabelingSession(backend, () => this.space.embedding);
+    this.planner = new ExperimentPlanner(backend, this.jobs);
+    this.compare = new CompareBoard(this.history);
+    this.exporter = new Exporter(backend);
+    this.tour = new GuidedTour(this);
+    backend.on('dataset.imported', () => void this.datasets.refresh());
+    backend.on('dataset.deleted', () => void this.datasets.refresh());
+    backend.on('app.command', ({ command }) => {
+      if (command === 'guided-example') this.tour.open();
+      if (command === 'import-dataset') this.view = 'Datasets';
+    });
+    registerStateHook('view', () => this.view);
+    registerStateHook('currentDataset', () => this.datasets.currentId);
+    registerStateHook('pending', () => this.labeling.pending);
+    registerStateHook('constraints', () => this.labeling.constraints.map((c) => ({ i: c.i, j: c.j, kind: c.kind })));
+    registerStateHook('jobs', () => this.jobs.jobs.map((j) => ({ jobId: j.jobId, status: j.status, runIds: j.runIds })));
+  }
+
+  /** First load: datasets, methods, jobs; opens the most recent dataset, or offers the guided example. */
+  async start(): Promise<void> {
+    try {
+      await Promise.all([this.datasets.refresh(), this.planner.load(), this.jobs.refresh()]);
+      const last = this.datasets.list.at(-1);
+      if (last) await this.openDataset(last.id);
+      else this.tour.offerOnFirstRun();
+    } catch (error) {
+      this.fatal = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.ready = true;
+    }
+  }
+
+  /** Makes a dataset current everywhere: data, constraints, run history. */
+  async openDataset(id: number): Promise<void> {
+    await this.datasets.select(id);
+    this.space.useRaw();
+    await Promise.all([this.labeling.load(id), this.history.load(id)]);
+    this.compare.chosen = [];
+    this.compare.focus = null;
+    this.exporter.runId = null;
+  }
+
+  go(view: ViewName): void {
+    this.view = view;
+  }
+}
+
+const KEY = Symbol('workbench');
+
+export function setWorkbench(workbench: Workbench): void {
+  setContext(KEY, workbench);
+}
+
+export function getWorkbench(): Workbench {
+  const workbench = getContext<Workbench | undefined>(KEY);
+  if (!workbench) throw new Error('Workbench not found: wrap your component in <App> (or call setWorkbench in a test wrapper).');
+  return workbench;
+}

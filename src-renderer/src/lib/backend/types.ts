@@ -1,0 +1,40 @@
+/**
+ * Wire types the UI works with, inferred from the one IPC contract's schemas (never written twice).
+ */
+import type { z } from 'zod';
+import type {
+  DatasetDataSchema,
+  DatasetDetailSchema,
+  DatasetPreviewSchema,
+  DatasetSummarySchema,
+  FileRefSchema,
+  ImportOptionsSchema,
+  JobInfoSchema,
+  JobProgressSchema,
+  JobSpecSchema,
+  LearnedMetricWireSchema,
+  MethodDeclarationSchema,
+  PairConstraintSchema,
+  ParamDeclarationSchema,
+  RunDetailSchema,
+  RunSummarySchema,
+  SampleSchema,
+} from '../../../../shared/ipc/schemas.ts';
+
+export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
+export type DatasetDetail = z.infer<typeof DatasetDetailSchema>;
+export type DatasetData = z.infer<typeof DatasetDataSchema>;
+export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;
+export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
+export type FileRef = z.infer<typeof FileRefSchema>;
+export type Sample = z.infer<typeof SampleSchema>;
+export type WirePairConstraint = z.infer<typeof PairConstraintSchema>;
+export type MethodDeclaration = z.infer<typeof MethodDeclarationSchema>;
+export type ParamDeclaration = z.infer<typeof ParamDeclarationSchema>;
+export type JobSpec = z.infer<typeof JobSpecSchema>;
+export type JobInfo = z.infer<typeof JobInfoSchema>;
+export type JobProgress = z.infer<typeof JobProgressSchema>;
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+export type LearnedMetricWire = z.infer<typeof LearnedMetricWireSchema>;
+export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz' | 'mat' | 'transformed';

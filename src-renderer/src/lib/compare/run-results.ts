@@ -1,0 +1,89 @@
+import type { RunDetail } from '../backend/types.ts';
+
+/** Accuracy of one run, as the bar chart draws it (fractions in [0, 1]). */
+export interface AccuracySummary {
+  runId: number;
+  method: string;
+  mean: number;
+  std: number;
+  folds: number[];
+}
+
+/** Clustering and retrieval figures, where the run has them. */
+export interface QualityFigures {
+  nmi: number | null;
+  ari: number | null;
+  precisionAt1: number | null;
+  mapAtR: number | null;
+  pairAuc: number | null;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Population std, the convention the engine reports. */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  if (values.length === 0) return { mean: Number.NaN, std: Number.NaN };
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+  return { mean, std };
+}
+
+/** Mean ± std over folds: from the stored summary when present, else from the per-fold accuracies. */
+export function accuracyOf(run: RunDetail): AccuracySummary | null {
+  const evaluation = run.evaluation as (Record<string, unknown> & { folds: { accuracy: number }[] }) | null | undefined;
+  if (!evaluation) return null;
+  const folds = evaluation.folds.map((f) => f.accuracy);
+  const stored = evaluation.accuracy as { mean?: unknown; std?: unknown } | undefined;
+  const computed = meanStd(folds);
+  const mean = num(stored?.mean) ?? computed.mean;
+  const std = num(stored?.std) ?? computed.std;
+  if (!Number.isFinite(mean)) return null;
+  return { runId: run.id, method: run.method, mean, std, folds };
+}
+
+export function qualityOf(run: RunDetail): QualityFigures {
+  const e = (run.evaluation ?? {}) as Record<string, unknown>;
+  return { nmi: num(e.nmi), ari: num(e.ari), precisionAt1: num(e.precisionAt1), mapAtR: num(e.mapAtR), pairAuc: num(e.pairAuc) };
+}
+
+/** Per-fold rows for the table: fold number, accuracy, and fit seconds where stored. */
+export function foldRows(run: RunDetail): { fold: number; accuracy: number; fitSeconds: number | null }[] {
+  const evaluation = run.evaluation;
+  if (!evaluation) return [];
+  return evaluation.folds.map((f, k) => ({
+    fold: typeof f.fold === 'number' ? f.fold : k + 1,
+    accuracy: f.accuracy,
+    fitSeconds: num((f as Record<string, unknown>).fitSeconds),
+  }));
+}
+
+/** One point of an accuracy-vs-number-of-constraints curve. */
+export interface SweepCurvePoint {
+  count: number;
+  mean: number;
+  std: number;
+}
+
+/** The sweep curve stored with a sweep run (see shared/domain/job.ts SweepResult), or null. */
+export function sweepCurve(run: RunDetail): SweepCurvePoint[] | null {
+  const sweep = run.sweep as { points?: { count: number; mean: number; std: number }[] } | null | undefined;
+  if (!sweep || !Array.isArray(sweep.points)) return null;
+  return sweep.points
+    .filter((p) => Number.isFinite(p.count) && Number.isFinite(p.mean))
+    .map((p) => ({ count: p.count, mean: p.mean, std: Number.isFinite(p.std) ? p.std : 0 }));
+}
+
+/** Diagonal of M (d, d) row-major: the weight of each feature under the metric. */
+export function diagonal(M: readonly number[], d: number): number[] {
+  return Array.from({ length: d }, (_, f) => M[f * d + f] ?? 0);
+}
+
+/** Feature names of the metric's kept features (dropped constant features are not in M). */
+export function keptFeatureNames(featureNames: readonly string[], kept: readonly number[]): string[] {
+  return kept.map((f) => featureNames[f] ?? `feature ${f}`);
+}
+
+/** Format a fraction as a percentage with one decimal. */
+export function pct(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)}%`;
+}

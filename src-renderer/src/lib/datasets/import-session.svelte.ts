@@ -1,0 +1,127 @@
+import type { Backend } from '../backend/backend.ts';
+import { errorMessage } from '../backend/backend.ts';
+import type { DatasetPreview, DatasetSummary, FileRef, ImportOptions } from '../backend/types.ts';
+
+/** The label column choice: detect, none (unlabeled) or a column name. */
+export type LabelChoice = { kind: 'detect' } | { kind: 'none' } | { kind: 'column'; name: string };
+
+/**
+ * One import in progress: a file → preview (format, columns, first rows, issues) → options → import.
+ * Each change of an option asks main for a fresh preview, so what the user sees is what will be stored.
+ */
+export class ImportSession {
+  #backend: Backend;
+  file = $state.raw<FileRef | null>(null);
+  preview = $state.raw<DatasetPreview | null>(null);
+  name = $state('');
+  label = $state.raw<LabelChoice>({ kind: 'detect' });
+  format = $state<ImportOptions['format'] | 'detect'>('detect');
+  dropMissing = $state(false);
+  /** 0…1 while uploading, null otherwise. */
+  uploadProgress = $state<number | null>(null);
+  status = $state<'idle' | 'uploading' | 'previewing' | 'importing' | 'done'>('idle');
+  error = $state<string | null>(null);
+  warnings = $state.raw<string[]>([]);
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  readonly canImport = $derived(
+    this.preview !== null && this.preview.errors.length === 0 && this.status !== 'importing' && this.status !== 'uploading',
+  );
+
+  options(): ImportOptions {
+    const options: ImportOptions = {};
+    if (this.format !== 'detect' && this.format) options.format = this.format;
+    if (this.label.kind === 'none') options.label = null;
+    if (this.label.kind === 'column') options.label = this.label.name;
+    if (this.dropMissing) options.dropMissing = true;
+    return options;
+  }
+
+  reset(): void {
+    this.file = null;
+    this.preview = null;
+    this.name = '';
+    this.label = { kind: 'detect' };
+    this.format = 'detect';
+    this.dropMissing = false;
+    this.status = 'idle';
+    this.error = null;
+    this.warnings = [];
+  }
+
+  /** Browser: a File from an input or a drop. */
+  async useFile(file: File): Promise<void> {
+    this.reset();
+    this.status = 'uploading';
+    this.uploadProgress = 0;
+    try {
+      const ref = await this.#backend.upload(file, (f) => (this.uploadProgress = f));
+      this.file = ref;
+      this.name = file.name.replace(/\.[^.]+$/, '');
+      await this.refreshPreview();
+    } catch (error) {
+      this.status = 'idle';
+      this.error = `Could not read ${file.name}: ${errorMessage(error)}`;
+    } finally {
+      this.uploadProgress = null;
+    }
+  }
+
+  /** Desktop: the native open dialog in main. Returns false when the user cancelled. */
+  async chooseWithDialog(): Promise<boolean> {
+    try {
+      const result = await this.#backend.call('files.openDialog', { purpose: 'dataset' });
+      if ('cancelled' in result) return false;
+      this.reset();
+      this.file = result;
+      this.name = result.name.replace(/\.[^.]+$/, '');
+      await this.refreshPreview();
+      return true;
+    } catch (error) {
+      this.error = `Could not open the file: ${errorMessage(error)}`;
+      return false;
+    }
+  }
+
+  async refreshPreview(): Promise<void> {
+    if (!this.file) return;
+    this.status = 'previewing';
+    this.error = null;
+    try {
+      const { preview } = await this.#backend.call('datasets.preview', { fileId: this.file.fileId, options: this.options() });
+      this.preview = preview;
+      if (this.label.kind === 'detect' && preview.labelColumn) this.label = { kind: 'column', name: preview.labelColumn };
+      this.status = 'idle';
+    } catch (error) {
+      this.status = 'idle';
+      this.preview = null;
+      this.error = errorMessage(error);
+    }
+  }
+
+  async setLabel(choice: LabelChoice): Promise<void> {
+    this.label = choice;
+    await this.refreshPreview();
+  }
+
+  /** Stores the dataset; returns its summary, or null with `error` set. */
+  async commit(): Promise<DatasetSummary | null> {
+    if (!this.file) return null;
+    this.status = 'importing';
+    this.error = null;
+    try {
+      const name = this.name.trim() || undefined;
+      const result = await this.#backend.call('datasets.import', { fileId: this.file.fileId, name, options: this.options() });
+      this.warnings = result.warnings;
+      this.status = 'done';
+      return result.dataset;
+    } catch (error) {
+      this.status = 'idle';
+      this.error = errorMessage(error);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { Backend } from '../backend/backend.ts';
+import { errorMessage } from '../backend/backend.ts';
+import type { RunDetail, RunSummary } from '../backend/types.ts';
+import type { JobMonitor } from './job-monitor.svelte.ts';
+
+/** The experiment history of the current dataset, with filters, details on demand, and re-run. */
+export class RunHistory {
+  #backend: Backend;
+  #monitor: JobMonitor;
+  #runs = $state.raw<RunSummary[]>([]);
+  #details = $state.raw<Map<number, RunDetail>>(new Map());
+  #datasetId: number | null = null;
+  methodFilter = $state('');
+  statusFilter = $state('');
+  kindFilter = $state('');
+  error = $state<string | null>(null);
+
+  constructor(backend: Backend, monitor: JobMonitor) {
+    this.#backend = backend;
+    this.#monitor = monitor;
+    monitor.onFinished(() => void this.refresh());
+    backend.on('job.queued', () => void this.refresh());
+  }
+
+  get runs(): RunSummary[] { return this.#runs; }
+  readonly filtered = $derived(
+    this.#runs.filter(
+      (r) =>
+        (!this.methodFilter || r.method === this.methodFilter) &&
+        (!this.statusFilter || r.status === this.statusFilter) &&
+        (!this.kindFilter || r.kind === this.kindFilter),
+    ),
+  );
+  readonly methodNames = $derived([...new Set(this.#runs.map((r) => r.method))].sort());
+
+  async load(datasetId: number | null): Promise<void> {
+    this.#datasetId = datasetId;
+    if (datasetId === null) {
+      this.#runs = [];
+      return;
+    }
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const datasetId = this.#datasetId;
+    if (datasetId === null) return;
+    try {
+      const { runs } = await this.#backend.call('runs.list', { datasetId });
+      if (datasetId === this.#datasetId) this.#runs = runs;
+      this.error = null;
+    } catch (error) {
+      this.error = `Could not load the run history: ${errorMessage(error)}`;
+    }
+  }
+
+  /** The full run (metric, folds, sweep), fetched once per finished run. */
+  async detail(runId: number): Promise<RunDetail | null> {
+    const cached = this.#details.get(runId);
+    if (cached && cached.status !== 'running' && cached.status !== 'queued') return cached;
+    try {
+      const { run } = await this.#backend.call('runs.get', { runId });
+      this.#details = new Map(this.#details).set(runId, run);
+      return run;
+    } catch (error) {
+      this.error = `Could not load run ${runId}: ${errorMessage(error)}`;
+      return null;
+    }
+  }
+
+  async rerun(run: RunSummary): Promise<void> {
+    try {
+      const { jobId, runIds } = await this.#backend.call('runs.rerun', { runId: run.id });
+      this.#monitor.track(jobId, `re-run of #${run.id} · ${run.method}`, 'evaluate', run.datasetId, runIds);
+      await this.refresh();
+    } catch (error) {
+      this.error = `Could not re-run #${run.id}: ${errorMessage(error)}`;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { Backend } from '../backend/backend.ts';
+import { errorMessage } from '../backend/backend.ts';
+import type { ExportFormat } from '../backend/types.ts';
+import { pythonSnippet } from './python-snippet.ts';
+
+/** Turns base64 from export.build into bytes. */
+export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Export of one run in one format: a download in the browser, the native save dialog in the desktop app. */
+export class Exporter {
+  #backend: Backend;
+  runId = $state<number | null>(null);
+  format = $state<ExportFormat>('json');
+  busy = $state(false);
+  message = $state<string | null>(null);
+  error = $state<string | null>(null);
+  lastFileName = $state<string | null>(null);
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  readonly snippet = $derived(pythonSnippet(this.format, this.lastFileName ?? defaultName(this.runId, this.format)));
+
+  async download(): Promise<void> {
+    if (this.runId === null) {
+      this.error = 'Choose a run to export first (runs with a learned metric are listed).';
+      return;
+    }
+    this.busy = true;
+    this.error = null;
+    this.message = null;
+    try {
+      if (this.#backend.mode === 'electron') {
+        const result = await this.#backend.call('export.saveDialog', { runId: this.runId, format: this.format });
+        if ('path' in result) this.message = `Saved ${result.path}`;
+        return;
+      }
+      const file = await this.#backend.call('export.build', { runId: this.runId, format: this.format });
+      this.lastFileName = file.fileName;
+      const url = URL.createObjectURL(new Blob([base64ToBytes(file.base64)], { type: file.mimeType }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.fileName;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.message = `Downloaded ${file.fileName}`;
+    } catch (error) {
+      this.error = `Export failed: ${errorMessage(error)}`;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+function defaultName(runId: number | null, format: ExportFormat): string {
+  const base = `metric-run-${runId ?? 'N'}`;
+  const ext: Record<ExportFormat, string> = { json: 'json', csv: 'csv', npy: 'npy', npz: 'npz', mat: 'mat', transformed: 'transformed.csv' };
+  return `${base}.${ext[format]}`;
+}

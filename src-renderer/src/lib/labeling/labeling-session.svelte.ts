@@ -1,0 +1,188 @@
+import type { ConstraintKind, PairConstraint } from '../../../../shared/domain/constraints.ts';
+import { closeConstraints, impliedKind } from '../../../../shared/engine/constraint-closure.ts';
+import { suggestPairs, type PairSuggestion, type SuggestStrategy } from '../../../../shared/engine/suggest.ts';
+import type { Backend } from '../backend/backend.ts';
+import { errorMessage } from '../backend/backend.ts';
+import { ConstraintHistory, type ConstraintEdit } from './constraint-history.ts';
+
+/** The space suggestions are computed in: (n, e) row-major. */
+export interface EmbeddingSpace {
+  points: Float64Array;
+  n: number;
+  e: number;
+}
+
+const key = (i: number, j: number): string => (i < j ? `${i},${j}` : `${j},${i}`);
+
+/**
+ * Pair labeling for one dataset: click one point, then another → a pending pair → Must-link / Cannot-link
+ * / Skip. Keeps the constraint list (in labeling order) in sync with main, with undo/redo, the derived
+ * closure, and a queue of suggested pairs for keyboard-only labeling.
+ */
+export class LabelingSession {
+  #backend: Backend;
+  #space: () => EmbeddingSpace | null;
+  #history = new ConstraintHistory();
+  #datasetId = $state<number | null>(null);
+  #constraints = $state.raw<PairConstraint[]>([]);
+  #pending = $state.raw<number[]>([]);
+  #queue = $state.raw<PairSuggestion[]>([]);
+  /** Bumped on every edit so canUndo/canRedo re-evaluate (the history itself is not reactive). */
+  #version = $state(0);
+  strategy = $state<SuggestStrategy>('uncertain');
+  currentSuggestion = $state.raw<PairSuggestion | null>(null);
+  error = $state<string | null>(null);
+  saving = $state(false);
+
+  constructor(backend: Backend, space: () => EmbeddingSpace | null) {
+    this.#backend = backend;
+    this.#space = space;
+  }
+
+  get datasetId(): number | null { return this.#datasetId; }
+  get constraints(): PairConstraint[] { return this.#constraints; }
+  get pending(): number[] { return this.#pending; }
+  get queue(): PairSuggestion[] { return this.#queue; }
+  get canUndo(): boolean { void this.#version; return this.#history.canUndo; }
+  get canRedo(): boolean { void this.#version; return this.#history.canRedo; }
+
+  readonly closure = $derived(closeConstraints(this.#constraints));
+  readonly counts = $derived({
+    must: this.#constraints.filter((c) => c.kind === 'must').length,
+    cannot: this.#constraints.filter((c) => c.kind === 'cannot').length,
+  });
+  /** The pending pair when two points are chosen, with its current label (explicit or implied). */
+  readonly pair = $derived.by(() => {
+    if (this.#pending.length !== 2) return null;
+    const [i, j] = this.#pending as [number, number];
+    const existing = this.#constraints.find((c) => key(c.i, c.j) === key(i, j))?.kind ?? null;
+    return { i, j, existing, implied: existing ? null : impliedKind(this.closure, this.#constraints, i, j) };
+  });
+
+  /** Loads the constraints of a dataset (clears history, selection and queue). */
+  async load(datasetId: number): Promise<void> {
+    this.#datasetId = datasetId;
+    this.#history.clear();
+    this.#pending = [];
+    this.#queue = [];
+    this.currentSuggestion = null;
+    this.#version++;
+    try {
+      const { constraints } = await this.#backend.call('constraints.list', { datasetId });
+      if (this.#datasetId === datasetId) this.#constraints = constraints;
+    } catch (error) {
+      this.error = `Could not load the constraints: ${errorMessage(error)}`;
+    }
+  }
+
+  /** A click on point i: first point, second point (→ pair card), or a fresh start. Clicking the same point again deselects it. */
+  pick(i: number): void {
+    this.currentSuggestion = null;
+    const p = this.#pending;
+    if (p.length === 1 && p[0] === i) this.#pending = [];
+    else if (p.length === 1) this.#pending = [p[0]!, i];
+    else this.#pending = [i];
+  }
+
+  /** Shows an existing pair in the pair card (to relabel it). */
+  selectPair(i: number, j: number): void {
+    this.currentSuggestion = null;
+    this.#pending = [i, j];
+  }
+
+  clearSelection(): void {
+    this.#pending = [];
+    this.currentSuggestion = null;
+  }
+
+  /** Labels the pending pair and moves on to the next suggestion when the pair came from the queue. */
+  async label(kind: ConstraintKind): Promise<void> {
+    const pair = this.pair;
+    if (!pair) return;
+    const fromQueue = this.currentSuggestion !== null;
+    this.#pending = [];
+    this.currentSuggestion = null;
+    await this.#apply({ i: pair.i, j: pair.j, before: pair.existing, after: kind }, true);
+    if (fromQueue) this.next();
+  }
+
+  /** Skips the pending pair (nothing is stored). */
+  skip(): void {
+    const fromQueue = this.currentSuggestion !== null;
+    this.clearSelection();
+    if (fromQueue) this.next();
+  }
+
+  async remove(i: number, j: number): Promise<void> {
+    const existing = this.#constraints.find((c) => key(c.i, c.j) === key(i, j));
+    if (existing) await this.#apply({ i, j, before: existing.kind, after: null }, true);
+  }
+
+  async undo(): Promise<void> {
+    const edit = this.#history.undo();
+    this.#version++;
+    if (edit) await this.#apply({ ...edit, after: edit.before, before: edit.after }, false);
+  }
+
+  async redo(): Promise<void> {
+    const edit = this.#history.redo();
+    this.#version++;
+    if (edit) await this.#apply(edit, false);
+  }
+
+  /** Applies an edit locally at once, then in main; on failure the local change is rolled back. */
+  async #apply(edit: ConstraintEdit, record: boolean): Promise<void> {
+    const datasetId = this.#datasetId;
+    if (datasetId === null) return;
+    const previous = this.#constraints;
+    const [i, j] = edit.i < edit.j ? [edit.i, edit.j] : [edit.j, edit.i];
+    const rest = previous.filter((c) => key(c.i, c.j) !== key(i, j));
+    this.#constraints = edit.after ? [...rest, { i, j, kind: edit.after, origin: 'manual' }] : rest;
+    if (record) {
+      this.#history.record(edit);
+      this.#version++;
+    }
+    this.saving = true;
+    try {
+      if (edit.after) await this.#backend.call('constraints.set', { datasetId, i, j, kind: edit.after });
+      else await this.#backend.call('constraints.remove', { datasetId, i, j });
+      this.error = null;
+    } catch (error) {
+      this.#constraints = previous;
+      this.error = `Could not save the pair (${i}, ${j}): ${errorMessage(error)}`;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Recomputes the suggestion queue in the current space. */
+  refreshQueue(count = 20): void {
+    const space = this.#space();
+    if (!space) {
+      this.#queue = [];
+      return;
+    }
+    this.#queue = suggestPairs({ ...space, constraints: this.#constraints, strategy: this.strategy, count, seed: this.#constraints.length });
+  }
+
+  /** Shows the next suggested pair that is still open (recomputing the queue when it runs dry). */
+  next(): void {
+    const isOpen = (s: PairSuggestion): boolean =>
+      !this.#constraints.some((c) => key(c.i, c.j) === key(s.i, s.j)) && impliedKind(this.closure, this.#constraints, s.i, s.j) === null;
+    let queue = this.#queue.filter(isOpen);
+    if (queue.length === 0) {
+      this.refreshQueue();
+      queue = this.#queue.filter(isOpen);
+    }
+    const [head, ...tail] = queue;
+    this.#queue = tail;
+    this.currentSuggestion = head ?? null;
+    this.#pending = head ? [head.i, head.j] : [];
+    if (!head) this.error = 'No open pair is left to suggest: every pair is labeled or implied.';
+  }
+
+  setStrategy(strategy: SuggestStrategy): void {
+    this.strategy = strategy;
+    this.#queue = [];
+  }
+}

@@ -1,0 +1,87 @@
+import { classColor } from './palette.ts';
+import type { Viewport } from './viewport.ts';
+
+export interface ScatterLine {
+  i: number;
+  j: number;
+  kind: 'must' | 'cannot';
+  /** Derived (implied) constraints are drawn thinner and translucent. */
+  derived?: boolean;
+  /** A contradiction is drawn thicker. */
+  flagged?: boolean;
+}
+
+export interface ScatterScene {
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Class index per point, or null: every point gets the first colour. */
+  classes: Int32Array | null;
+  lines: readonly ScatterLine[];
+  /** Points ringed as selected (the pending pair). */
+  selected: readonly number[];
+  hovered: number;
+  pointRadius: number;
+  colors: { must: string; cannot: string; ring: string; background: string };
+}
+
+/**
+ * Draws the scene in CSS pixels (the caller has already scaled the context by devicePixelRatio).
+ * Points are batched into one path per class, so 10,000 points cost a dozen fill() calls.
+ */
+export function drawScatter(ctx: CanvasRenderingContext2D, width: number, height: number, view: Viewport, scene: ScatterScene): void {
+  ctx.clearRect(0, 0, width, height);
+  const { xs, ys, classes, pointRadius: r } = scene;
+  const n = xs.length;
+
+  ctx.lineCap = 'round';
+  for (const line of scene.lines) {
+    if (line.i >= n || line.j >= n) continue;
+    const [ax, ay] = view.toScreen(xs[line.i]!, ys[line.i]!);
+    const [bx, by] = view.toScreen(xs[line.j]!, ys[line.j]!);
+    ctx.beginPath();
+    ctx.strokeStyle = line.kind === 'must' ? scene.colors.must : scene.colors.cannot;
+    ctx.globalAlpha = line.derived ? 0.35 : 0.95;
+    ctx.lineWidth = line.flagged ? 4 : line.derived ? 1 : 2;
+    ctx.setLineDash(line.kind === 'cannot' ? [6, 4] : []);
+    ctx.moveTo(ax, ay);
+    ctx.lineTo(bx, by);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  ctx.globalAlpha = n > 3000 ? 0.6 : 0.85;
+
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const c = classes ? classes[i]! : 0;
+    let g = groups.get(c);
+    if (!g) groups.set(c, (g = []));
+    g.push(i);
+  }
+  for (const [c, members] of groups) {
+    ctx.fillStyle = classColor(c);
+    ctx.beginPath();
+    for (const i of members) {
+      const [x, y] = view.toScreen(xs[i]!, ys[i]!);
+      if (x < -r || y < -r || x > width + r || y > height + r) continue;
+      ctx.moveTo(x + r, y);
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+    }
+    ctx.fill();
+  }
+  ctx.globalAlpha = 1;
+
+  const ring = (i: number, radius: number, color: string, widthPx: number): void => {
+    if (i < 0 || i >= n) return;
+    const [x, y] = view.toScreen(xs[i]!, ys[i]!);
+    ctx.beginPath();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = widthPx;
+    ctx.arc(x, y, radius, 0, Math.PI * 2);
+    ctx.stroke();
+  };
+  ring(scene.hovered, r + 3, scene.colors.ring, 1.5);
+  for (const i of scene.selected) {
+    ring(i, r + 5, scene.colors.background, 5);
+    ring(i, r + 5, scene.colors.ring, 2.5);
+  }
+}
