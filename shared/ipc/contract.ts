@@ -33,7 +33,7 @@ import {
   PairConstraintSchema,
   RowIndex,
   RunDetailSchema,
-  RunSummarySchema,
+  RunListItemSchema,
   SampleSchema,
   Seed,
   Token,
@@ -145,7 +145,7 @@ export const CHANNELS = {
 
   'runs.list': channel(
     z.strictObject({ datasetId: Id.optional() }),
-    z.object({ runs: z.array(RunSummarySchema) }),
+    z.object({ runs: z.array(RunListItemSchema) }),
     'Experiment history, newest first.',
   ),
   'runs.get': channel(
@@ -179,7 +179,7 @@ export const EVENTS = {
     status: JobStatusSchema,
     error: z.string().nullable().optional(),
   }),
-  'job.queued': JobInfoSchema,
+  'job.status': z.object({ jobId: z.string(), status: JobStatusSchema }),
   'dataset.imported': z.object({ dataset: DatasetSummarySchema }),
   'dataset.deleted': z.object({ id: z.number() }),
   'constraints.changed': z.object({ datasetId: z.number(), count: z.number() }),

@@ -99,7 +99,7 @@ export const JobPhaseSchema = z.string().max(LIMITS.name);
 
 export const JobProgressSchema = z.object({
   jobId: z.string(),
-  runId: z.number().nullable().optional(),
+  runId: z.number().nullable(),
   phase: JobPhaseSchema,
   fold: z.number().optional(),
   folds: z.number().optional(),
@@ -198,17 +198,25 @@ export const ImportIssueSchema = z.object({
   column: z.string().nullable().optional(),
 });
 
+/** Mirrors ImportPreview of src-main/import/types.ts, plus the problems a trial parse found. */
 export const DatasetPreviewSchema = z.object({
   fileName: z.string(),
-  format: z.string(),
+  format: ImportFormatSchema,
+  /** CSV/TSV only. */
+  delimiter: z.string().optional(),
+  header: z.boolean(),
+  /** Every column of the file, the label column included. */
   columns: z.array(z.string()),
-  /** The first rows as text, one string per column. */
+  /** The first data rows as text, one string per column. */
   rows: z.array(z.array(z.string())),
-  totalRows: z.number().nullable(),
-  labelColumn: z.string().nullable(),
+  /** The label column's name (or 0-based index when the file has no header), or null for unlabeled data. */
+  labelColumn: z.union([z.string(), z.number()]).nullable(),
   featureCount: z.number(),
+  /** Classes seen in the preview rows. */
   classes: z.array(z.string()),
+  totalRows: z.number().nullable(),
   warnings: z.array(z.string()),
+  /** Why importing with these options would fail (naming file, row and column); empty when it would succeed. */
   errors: z.array(ImportIssueSchema),
 });
 
@@ -252,15 +260,117 @@ export const MethodDeclarationSchema = z.object({
 // ---------------------------------------------------------------------------------------------
 
 export const RunStatusSchema = JobStatusSchema;
+export const RunKindSchema = z.enum(['learn', 'evaluate', 'compare', 'sweep']);
 
-const FoldResultSchema = z.looseObject({ fold: z.number(), accuracy: z.number() });
-
-/** Mirrors src-main/storage/runs-repository.ts RunRecord (extra fields pass through). */
-export const RunSummarySchema = z.looseObject({
+/** Mirrors RunListItem of src-main/services/runs.ts (what the history lists). */
+export const RunListItemSchema = z.object({
   id: z.number(),
   datasetId: z.number().nullable(),
   datasetHash: z.string().nullable(),
-  kind: z.enum(['learn', 'evaluate', 'compare', 'sweep']),
+  kind: RunKindSchema,
+  method: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  seed: z.number().nullable(),
+  status: RunStatusSchema,
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  parentRunId: z.number().nullable(),
+  error: z.string().nullable(),
+  /** Mean CV accuracy (evaluate), or null. */
+  accuracy: z.number().nullable(),
+  /** [k, d] of the learned metric (learn), or null. */
+  components: z.tuple([z.number(), z.number()]).nullable(),
+});
+
+/** A learned metric as plain JSON (numbers instead of typed arrays). */
+export const LearnedMetricWireSchema = z.object({
+  method: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  seed: z.number(),
+  /** (nComponents, nFeatures) row-major. */
+  L: z.array(z.number()),
+  /** [nComponents, nFeatures]. */
+  shape: z.tuple([z.number(), z.number()]),
+  /** (nFeatures, nFeatures) row-major, M = LᵀL. */
+  M: z.array(z.number()),
+  preprocessing: z.object({
+    kind: z.string(),
+    inputFeatures: z.number(),
+    kept: z.array(z.number()),
+    dropped: z.array(z.number()),
+    center: z.array(z.number()),
+    scale: z.array(z.number()),
+  }),
+  summary: z.object({
+    iterations: z.number(),
+    converged: z.boolean(),
+    objectiveTrace: z.array(z.number()),
+    fitSeconds: z.number(),
+  }),
+});
+
+const nullableNumber = z.number().nullable();
+
+/** Mirrors FoldResult of shared/engine/evaluation/evaluate.ts. */
+export const FoldResultSchema = z.object({
+  fold: z.number(),
+  trainSize: z.number(),
+  testSize: z.number(),
+  accuracy: z.number(),
+  fitSeconds: z.number(),
+  iterations: z.number(),
+  converged: z.boolean(),
+  nComponents: z.number(),
+  trainPairs: z.number(),
+  testPairs: z.number(),
+  nmi: z.number(),
+  ari: z.number(),
+  precisionAt1: nullableNumber,
+  mapAtR: nullableNumber,
+  pairAuc: nullableNumber,
+});
+
+/** Mirrors EvaluationResult of shared/engine/evaluation/evaluate.ts. */
+export const EvaluationSchema = z.object({
+  method: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  protocol: z.object({ folds: z.number(), k: z.number(), seed: z.number(), preprocess: z.string() }),
+  accuracy: z.object({ mean: z.number(), std: z.number(), folds: z.array(z.number()) }),
+  fitSeconds: z.object({ median: z.number(), folds: z.array(z.number()) }),
+  nmi: z.number(),
+  ari: z.number(),
+  precisionAt1: nullableNumber,
+  mapAtR: nullableNumber,
+  pairAuc: nullableNumber,
+  folds: z.array(FoldResultSchema),
+});
+
+/** Mirrors SweepResult of shared/domain/job.ts. */
+export const SweepResultSchema = z.object({
+  method: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  constraintSource: z.enum(['labeled', 'generated']),
+  protocol: z.object({ folds: z.number(), k: z.number(), seed: z.number(), preprocess: z.string() }),
+  seeds: z.array(z.number()),
+  points: z.array(
+    z.object({
+      count: z.number(),
+      used: z.array(z.number()),
+      accuracies: z.array(z.number()),
+      /** Null when this N could not be evaluated (see `error`). */
+      mean: z.number().nullable(),
+      std: z.number().nullable(),
+      error: z.string().optional(),
+    }),
+  ),
+});
+
+/** Mirrors RunDetail of src-main/services/runs.ts: the run record plus its results. */
+export const RunDetailSchema = z.object({
+  id: z.number(),
+  datasetId: z.number().nullable(),
+  datasetHash: z.string().nullable(),
+  kind: RunKindSchema,
   method: z.string().nullable(),
   params: z.record(z.string(), z.unknown()),
   protocol: z.record(z.string(), z.unknown()).nullable(),
@@ -274,36 +384,11 @@ export const RunSummarySchema = z.looseObject({
   errorCode: z.string().nullable(),
   error: z.string().nullable(),
   parentRunId: z.number().nullable(),
-});
-
-export const LearnedMetricWireSchema = z.object({
-  method: z.string(),
-  /** (nComponents, nFeatures) row-major. */
-  L: z.array(z.number()),
-  /** [nComponents, nFeatures]. */
-  shape: z.tuple([z.number(), z.number()]),
-  /** (nFeatures, nFeatures) row-major, M = LᵀL. */
-  M: z.array(z.number()),
-  preprocessing: z.object({
-    kind: PreprocessSchema,
-    inputFeatures: z.number(),
-    kept: z.array(z.number()),
-    dropped: z.array(z.number()),
-    center: z.array(z.number()),
-    scale: z.array(z.number()),
-  }),
-  summary: z.looseObject({
-    iterations: z.number(),
-    converged: z.boolean(),
-    objectiveTrace: z.array(z.number()),
-    fitSeconds: z.number(),
-  }),
-});
-
-export const RunDetailSchema = RunSummarySchema.extend({
   metric: LearnedMetricWireSchema.nullable(),
-  evaluation: z.looseObject({ folds: z.array(FoldResultSchema) }).nullable().optional(),
-  sweep: z.unknown().optional(),
+  evaluation: EvaluationSchema.nullable(),
+  sweep: SweepResultSchema.nullable(),
+  /** Compare: the per-method evaluate runs. */
+  children: z.array(RunListItemSchema),
 });
 
 export const ErrorPayloadSchema = z.object({ code: ErrorCodeSchema, message: z.string() });

@@ -313,12 +313,12 @@ export class LbfgsState {
       }
       if (Math.abs(r.slope) <= -c2 * slope0) return finish(alpha, r.f);
       if (r.slope >= 0) return zoom(alpha, r.f, r.slope, prevAlpha, prevF, prevSlope);
-      // Still descending steeply: extrapolate (cubic step, kept within [1.1α, 4α]).
+      // Still descending steeply: extrapolate (cubic step, kept within [2α, 4α] so a short direction grows fast).
       const next = cubicMinimizer(prevAlpha, prevF, prevSlope, alpha, r.f, r.slope);
       prevAlpha = alpha;
       prevF = r.f;
       prevSlope = r.slope;
-      alpha = Math.min(Math.max(next, 1.1 * alpha), 4 * alpha);
+      alpha = Math.min(Math.max(next, 2 * alpha), 4 * alpha);
     }
     return fallbackAlpha;
   }

@@ -270,6 +270,8 @@ export function smallestIndices(values: ArrayLike<number>, length: number, count
  *   (b) B = (D − S)·Z (n, k), grad = 2·Bᵀ·X: O(m·k + n·k·d),
  * with m pairs, Z = X·Lᵀ (n, k), `Xt` = Xᵀ (d, n) precomputed by the caller. Writes grad (k, d) into `out`.
  * `work` must hold at least max(n·d, n·k) + d·n + d·d entries (reused between calls; no allocation).
+ * Pairs with |w_p| ≤ `skipBelow` are left out (default 0: only exact zeros), which lets a caller drop the
+ * numerically irrelevant tail of a softmax; the error is at most Σ_skipped |w_p|·‖L(x_a − x_b)‖·‖x_a − x_b‖·2.
  */
 export function pairScatterGradient(
   X: Float64Array,
@@ -283,6 +285,7 @@ export function pairScatterGradient(
   weights: Float64Array,
   out: Float64Array,
   work: Float64Array,
+  skipBelow = 0,
 ): void {
   const m = pairs.count;
   const costA = m * d + (n * d * d) / 2 + k * d * d;
@@ -295,7 +298,7 @@ export function pairScatterGradient(
     B.fill(0);
     for (let p = 0; p < m; p++) {
       const w = weights[p]!;
-      if (w === 0) continue;
+      if (!(Math.abs(w) > skipBelow)) continue;
       const ra = pa[p]! * d;
       const rb = pb[p]! * d;
       for (let f = 0; f < d; f++) {
@@ -321,7 +324,7 @@ export function pairScatterGradient(
     B.fill(0);
     for (let p = 0; p < m; p++) {
       const w = weights[p]!;
-      if (w === 0) continue;
+      if (!(Math.abs(w) > skipBelow)) continue;
       const ra = pa[p]! * k;
       const rb = pb[p]! * k;
       for (let f = 0; f < k; f++) {

@@ -52,7 +52,8 @@ export function metricFromComponents(L: Float64Array, k: number, d: number): Flo
 /**
  * Components L (n, n) with LᵀL = M for a PSD matrix M (n, n): the inverse of {@link metricFromComponents}.
  *
- * - M positive definite: L = Cᵀ, where C is the lower Cholesky factor (M = C·Cᵀ), so L is upper triangular.
+ * - M positive definite (every Cholesky pivot² > 1e-10·max Mᵢᵢ): L = Cᵀ, where C is the lower Cholesky factor
+ *   (M = C·Cᵀ), so L is upper triangular.
  * - M singular PSD: from M = V·diag(λ)·Vᵀ, the rows of L are √max(λⱼ, 0)·vⱼᵀ, largest eigenvalue first
  *   (eigenvalues in [−tol, tol] count as 0, so the last rows of L are zero).
  *
@@ -69,8 +70,13 @@ export function componentsFromMetric(M: Float64Array, n: number, tol?: number): 
   const scale = Math.max(1, maxAbsEntry(M));
   if (asymmetry(M, n) > 1e-8 * scale) throw new NonPsdError('Matrix is not positive semidefinite (PSD): it is not symmetric.');
   if (n === 0) return new Float64Array(0);
+  // Cholesky "succeeds" on a singular PSD matrix with pivots at rounding level; only trust clearly positive ones.
+  let maxDiagonal = 0;
+  for (let i = 0; i < n; i++) maxDiagonal = Math.max(maxDiagonal, M[i * n + i]!);
   const C = tryCholesky(M, n);
-  if (C) {
+  let wellConditioned = C !== null;
+  for (let i = 0; C && i < n; i++) if (C[i * n + i]! * C[i * n + i]! <= 1e-10 * maxDiagonal) wellConditioned = false;
+  if (C && wellConditioned) {
     // L = Cᵀ.
     const L = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) L[j * n + i] = C[i * n + j]!;

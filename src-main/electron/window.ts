@@ -46,6 +46,9 @@ export function createMainWindow(preload: string): BrowserWindow {
     title: 'Metric Workbench',
     backgroundColor: '#1e1e1e',
     webPreferences: {
+      // electronegativity PRELOAD_JS_CHECK (MEDIUM, review) — accepted: the preload is our own bundled
+      // script (out/preload/preload.cjs), runs sandboxed with context isolation, and exposes only
+      // `window.workbench` built from the contract: invoke for contract channels, on for contract events.
       preload,
       contextIsolation: true,
       sandbox: true,

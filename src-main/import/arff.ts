@@ -43,7 +43,8 @@ export function splitArffList(text: string, separator = ','): string[] {
       if (c === '\\' && i + 1 < text.length) current += text[++i];
       else if (c === quoteChar) quoteChar = null;
       else current += c;
-    } else if (c === "'" || c === '"') {
+    } else if ((c === "'" || c === '"') && current.trim() === '' && !quoted) {
+      current = '';
       quoteChar = c;
       quoted = true;
     } else if (c === separator) {

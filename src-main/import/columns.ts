@@ -69,7 +69,7 @@ export function headerNames(fileName: string, cells: readonly string[], warnings
   if (unnamed.length > 0) {
     warnings.push(
       `${fileName}: ${unnamed.length === 1 ? 'a column has' : `${unnamed.length} columns have`} no name in the header; ` +
-        `named ${quoteList(unnamed.map((i) => names[i]!))} after their 0-based index`,
+        `named ${quoteList(unnamed.map((i) => names[i]!))} after ${unnamed.length === 1 ? 'its' : 'their'} 0-based index`,
     );
   }
   const seen = new Map<string, number[]>();

@@ -68,20 +68,21 @@ export class ProblemLog {
   }
 
   /**
-   * Throws the ImportError for the first kind of problem found (missing features first), e.g.
+   * Throws one ImportError naming every kind of problem found, the first few offenders of each, e.g.
    * `iris.csv: 2 rows have a missing or non-numeric feature (use --drop-missing to skip them; rows are 1-based
    * line numbers in the file): row 5, column "petal_width": "abc"; row 9, column "sepal_length": ""`.
    */
   throwIfAny(): void {
+    const parts: string[] = [];
     for (const kind of ORDER) {
       const log = this.#byKind.get(kind);
       if (!log) continue;
+      const head = `${plural(log.rows, 'row')} ${log.rows === 1 ? 'has' : 'have'} ${DESCRIPTIONS[kind]}`;
+      const hint = parts.length === 0 ? ` (use --drop-missing to skip them; ${this.#rowsNote()})` : '';
       const more = log.rows > log.examples.length ? '; …' : '';
-      throw new ImportError(
-        `${this.fileName}: ${plural(log.rows, 'row')} ${log.rows === 1 ? 'has' : 'have'} ${DESCRIPTIONS[kind]} ` +
-          `(use --drop-missing to skip them; ${this.#rowsNote()}): ${log.examples.join('; ')}${more}`,
-      );
+      parts.push(`${head}${hint}: ${log.examples.join('; ')}${more}`);
     }
+    if (parts.length > 0) throw new ImportError(`${this.fileName}: ${parts.join('. Also, ')}`);
   }
 
   /** The warning that goes with dropped rows, or null when none were dropped. */

@@ -10,6 +10,9 @@
  *   recorded `cancelled` (piscina's order: callers never see a termination error).
  * - Failure: a worker that throws, or exits without a result, marks its runs `failed` with the error text;
  *   the next queued job starts as usual.
+ * - Workers are kept after a job (unref'd, up to `concurrency`, for `idleWorkerMs`) and reused for the next job
+ *   on the same script, so only the first jobs pay the worker start; a worker that was terminated, crashed or
+ *   exited is replaced.
  * - Only this (main) thread writes SQLite, through {@link JobPersistence}, one transaction per change.
  * - The dataset's features go to workers in a SharedArrayBuffer, copied once per dataset content and shared by
  *   every job on it.
@@ -22,14 +25,18 @@ import { Worker } from 'node:worker_threads';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { JobEvent, JobInfo, JobOutcome, JobProgress, JobSpec, JobStatus } from '../../shared/domain/job.ts';
 import { JobCancelledError, WorkbenchError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../../shared/errors.ts';
-import type { JobPersistence, JobResult, JobTimings, PreparedJob, WorkerJobPayload, WorkerMessage } from './types.ts';
+import { createRunsService } from '../services/runs.ts';
+import type { Store } from '../storage/store.ts';
+import type { JobPersistence, JobResult, JobTimings, PreparedJob, SubmitOptions, WorkerJobPayload, WorkerMessage, WorkerRequest } from './types.ts';
 
 /** The worker the runner starts under plain Node: registers tsx, then runs worker.ts. */
 export const DEFAULT_WORKER_URL = new URL('./worker-entry.mjs', import.meta.url);
 
 export interface JobRunnerOptions {
-  /** Where runs are recorded (src-main/services/runs.ts `createRunsService(store)`). */
-  persistence: JobPersistence;
+  /** The store runs are recorded in (through `createRunsService(store)`), unless `persistence` is given. */
+  store?: Store;
+  /** Where runs are recorded; default `createRunsService(store)`. */
+  persistence?: JobPersistence;
   /** Jobs running at once; default max(1, cores − 1). */
   concurrency?: number;
   /**
@@ -41,6 +48,8 @@ export interface JobRunnerOptions {
   cancelGraceMs?: number;
   /** Mark runs left `running`/`queued` by a crashed process as `interrupted` at creation; default true. */
   recover?: boolean;
+  /** How long a finished worker waits for the next job before it exits; default 30 s. Idle workers never keep the process alive. */
+  idleWorkerMs?: number;
   /** Finished jobs kept for `list()`; default 200. */
   keepFinished?: number;
 }
@@ -60,7 +69,7 @@ export interface JobRunner {
    * Validates the spec, records its runs as `queued` and queues it.
    * @throws ValidationError / NotFoundError (from the persistence layer) with nothing recorded.
    */
-  submit(spec: JobSpec): SubmittedJob;
+  submit(spec: JobSpec, options?: SubmitOptions): SubmittedJob;
   /** Cancels a queued or running job; false when the job is unknown or already finished. */
   cancel(jobId: string): boolean;
   /** Jobs of this runner, oldest first: queued, running and the most recent finished ones. */
@@ -84,11 +93,22 @@ interface JobState {
   startedAt: string | null;
   startMs: number;
   worker: Worker | null;
-  exited: Promise<void> | null;
+  /** Resolves once the job no longer holds a worker (finished, stopped after cancel, or its worker exited). */
+  exited: Promise<void>;
+  markExited: () => void;
   finalized: boolean;
   killTimer: ReturnType<typeof setTimeout> | null;
   resolve: (value: Awaited<SubmittedJob['done']>) => void;
   reject: (error: Error) => void;
+}
+
+interface PooledWorker {
+  worker: Worker;
+  /** The script URL as a string: a worker only runs jobs of the script it was started with. */
+  key: string;
+  job: JobState | null;
+  dead: boolean;
+  idleTimer: ReturnType<typeof setTimeout> | null;
 }
 
 interface SharedDataset {
@@ -115,7 +135,8 @@ export function defaultConcurrency(): number {
 }
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
-  const persistence = options.persistence;
+  const persistence = options.persistence ?? (options.store ? createRunsService(options.store) : null);
+  if (!persistence) throw new TypeError('createJobRunner needs a store or a persistence.');
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency()));
   const graceMs = options.cancelGraceMs ?? 2000;
   const keepFinished = options.keepFinished ?? 200;
@@ -124,6 +145,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const running = new Set<JobState>();
   const listeners = new Set<(event: JobEvent) => void>();
   const datasets = new Map<string, SharedDataset>();
+  const idle: PooledWorker[] = [];
+  const idleMs = options.idleWorkerMs ?? 30_000;
   let closed = false;
 
   if (options.recover ?? true) persistence.recoverInterrupted();
@@ -212,10 +235,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     job.reject(status === 'cancelled' ? new JobCancelledError(error.message) : fromErrorPayload(error));
   };
 
-  const onWorkerMessage = (job: JobState, message: WorkerMessage): void => {
-    if (job.finalized) return;
+  const onWorkerMessage = (pooled: PooledWorker, message: WorkerMessage): void => {
+    const job = pooled.job;
+    if (!job) return;
     switch (message.type) {
       case 'progress': {
+        if (job.finalized) return;
         const progress: JobProgress = { ...message.progress, jobId: job.info.jobId };
         job.info.progress = progress;
         emit({ type: 'progress', progress });
@@ -223,11 +248,70 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
       case 'result':
         finalize(job, { status: 'succeeded', result: message.result });
+        endJob(job, pooled, true);
         break;
       case 'error':
         finalize(job, message.error.code === 'JOB_CANCELLED' ? { status: 'cancelled', error: message.error } : { status: 'failed', error: message.error });
+        endJob(job, pooled, true);
         break;
     }
+  };
+
+  /** The job no longer holds a slot: its worker goes back to the pool (or away), and the next job may start. */
+  const endJob = (job: JobState, pooled: PooledWorker, reusable: boolean): void => {
+    if (pooled.job !== job) return;
+    pooled.job = null;
+    if (job.killTimer) clearTimeout(job.killTimer);
+    job.worker = null;
+    running.delete(job);
+    releaseDataset(job.prepared);
+    if (reusable && !closed && !pooled.dead) parkWorker(pooled);
+    else void pooled.worker.terminate();
+    job.markExited();
+    pump();
+  };
+
+  const spawnWorker = (url: URL | string): PooledWorker => {
+    const worker = new Worker(url, { stdout: false, stderr: false });
+    const pooled: PooledWorker = { worker, key: String(url), job: null, dead: false, idleTimer: null };
+    worker.on('message', (message: WorkerMessage) => onWorkerMessage(pooled, message));
+    worker.on('error', (error) => {
+      pooled.dead = true;
+      const job = pooled.job;
+      if (job) finalize(job, { status: 'failed', error: { code: 'JOB_FAILED', message: `The job worker crashed: ${error.message}` } });
+    });
+    worker.on('exit', (code) => {
+      pooled.dead = true;
+      if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
+      const idleAt = idle.indexOf(pooled);
+      if (idleAt >= 0) idle.splice(idleAt, 1);
+      const job = pooled.job;
+      if (job) {
+        finalize(job, { status: 'failed', error: { code: 'JOB_FAILED', message: `The job worker exited with code ${code} before finishing.` } });
+        endJob(job, pooled, false);
+      }
+    });
+    return pooled;
+  };
+
+  /** Keeps a finished worker for the next job on the same script; it does not keep the process alive. */
+  const parkWorker = (pooled: PooledWorker): void => {
+    pooled.worker.unref();
+    idle.push(pooled);
+    pooled.idleTimer = setTimeout(() => void pooled.worker.terminate(), idleMs);
+    pooled.idleTimer.unref?.();
+    while (idle.length > concurrency) void idle.shift()!.worker.terminate();
+  };
+
+  const takeWorker = (url: URL | string): PooledWorker => {
+    const key = String(url);
+    const at = idle.findIndex((w) => w.key === key && !w.dead);
+    if (at < 0) return spawnWorker(url);
+    const pooled = idle.splice(at, 1)[0]!;
+    if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
+    pooled.idleTimer = null;
+    pooled.worker.ref();
+    return pooled;
   };
 
   const start = (job: JobState): void => {
@@ -241,6 +325,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     } catch (error) {
       running.delete(job);
       finalizeFailure(job, toErrorPayload(error));
+      job.markExited();
       return;
     }
     setStatus(job, 'running');
@@ -252,26 +337,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       constraints: job.prepared.constraints,
       cancelFlag: job.cancelFlag,
     };
-    const worker = new Worker(job.workerUrl, { workerData: payload, stdout: false, stderr: false });
-    job.worker = worker;
-    job.exited = new Promise<void>((resolveExit) => {
-      worker.on('message', (message: WorkerMessage) => onWorkerMessage(job, message));
-      worker.on('error', (error) => {
-        finalize(job, { status: 'failed', error: { code: 'JOB_FAILED', message: `The job worker crashed: ${error.message}` } });
-      });
-      worker.on('exit', (code) => {
-        finalize(job, {
-          status: 'failed',
-          error: { code: 'JOB_FAILED', message: `The job worker exited with code ${code} before finishing.` },
-        });
-        if (job.killTimer) clearTimeout(job.killTimer);
-        job.worker = null;
-        running.delete(job);
-        releaseDataset(job.prepared);
-        resolveExit();
-        pump();
-      });
-    });
+    const pooled = takeWorker(job.workerUrl);
+    pooled.job = job;
+    job.worker = pooled.worker;
+    const request: WorkerRequest = { type: 'job', payload };
+    pooled.worker.postMessage(request);
   };
 
   const pump = (): void => {
@@ -286,9 +356,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   const runner: JobRunner = {
     concurrency,
-    submit(spec) {
+    submit(spec, submitOptions) {
       if (closed) throw new WorkbenchError('INTERNAL', 'The job runner is closed.');
-      const prepared = persistence.prepare(spec);
+      const prepared = persistence.prepare(spec, submitOptions);
       const jobId = randomUUID();
       let resolve!: JobState['resolve'];
       let reject!: JobState['reject'];
@@ -297,6 +367,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         reject = rej;
       });
       done.catch(() => {}); // callers that only subscribe to events must not get an unhandled rejection
+      let markExited!: () => void;
+      const exited = new Promise<void>((res) => (markExited = res));
       const job: JobState = {
         info: {
           jobId,
@@ -315,7 +387,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         startedAt: null,
         startMs: 0,
         worker: null,
-        exited: null,
+        exited,
+        markExited,
         finalized: false,
         killTimer: null,
         resolve,
@@ -336,6 +409,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (queuedAt >= 0) {
         queue.splice(queuedAt, 1);
         finalizeFailure(job, { code: 'JOB_CANCELLED', message: 'The job was cancelled before it started.' }, 'cancelled');
+        job.markExited();
         return true;
       }
       Atomics.store(new Int32Array(job.cancelFlag), 0, 1);
@@ -368,7 +442,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       for (const job of [...running]) runner.cancel(job.info.jobId);
       closed = true;
       await Promise.all([...running].map((j) => j.exited));
+      await Promise.all(idle.splice(0).map((w) => w.worker.terminate()));
       listeners.clear();
+      persistence.dispose?.();
     },
   };
   return runner;

@@ -17,7 +17,13 @@ export type JobResult =
   | { kind: 'compare'; evaluations: EvaluationResult[] }
   | { kind: 'sweep'; sweep: SweepResult };
 
-/** Everything a worker needs; sent as `workerData`. Features are backed by a SharedArrayBuffer where possible. */
+/** Main → worker: run this job (a worker runs one job at a time and then waits for the next). */
+export interface WorkerRequest {
+  type: 'job';
+  payload: WorkerJobPayload;
+}
+
+/** Everything a worker needs for one job. Features are backed by a SharedArrayBuffer where possible. */
 export interface WorkerJobPayload {
   jobId: string;
   runIds: number[];
@@ -38,6 +44,14 @@ export type WorkerMessage =
   | { type: 'progress'; progress: WorkerProgress }
   | { type: 'result'; result: JobResult }
   | { type: 'error'; error: ErrorPayload };
+
+/** Extras for {@link JobPersistence.prepare}, used by re-runs. */
+export interface SubmitOptions {
+  /** Use exactly these hand-labeled pairs (in this order) instead of the dataset's current ones. */
+  constraints?: PairConstraint[];
+  /** The run this job repeats (recorded in the new run's protocol). */
+  rerunOf?: number;
+}
 
 /** A job accepted by the persistence layer: runs created (status queued), data located. */
 export interface PreparedJob {
@@ -66,11 +80,15 @@ export interface JobPersistence {
    * and returns what the worker needs.
    * @throws ValidationError / NotFoundError; nothing is written then.
    */
-  prepare(spec: JobSpec): PreparedJob;
+  prepare(spec: JobSpec, options?: SubmitOptions): PreparedJob;
   markRunning(runIds: number[], startedAt: string): void;
   complete(runIds: number[], result: JobResult, timings: JobTimings): void;
   /** Marks runs failed or cancelled, with the error text. */
   finishUnsuccessfully(runIds: number[], status: 'failed' | 'cancelled', message: string, timings: JobTimings): void;
-  /** Runs left `running` or `queued` by a previous process become `interrupted`; returns how many. */
+  /**
+   * Runs left `running` or `queued` by a process that is gone (a crash) become `interrupted`; returns how many.
+   */
   recoverInterrupted(): number;
+  /** Called by the runner's close(): this persistence no longer owns live runs. */
+  dispose?(): void;
 }

@@ -6,4 +6,4 @@
 import { executeJob } from './execute.ts';
 import { runWorker } from './worker-host.ts';
 
-await runWorker(executeJob);
+runWorker(executeJob);

@@ -3,7 +3,7 @@
  * IPC handlers and the browser-mode server.
  */
 import type { DatasetMatrix, DatasetSummary } from '../../shared/domain/dataset.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { JobCancelledError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { importFile } from '../import/index.ts';
 import type { ImportOptions, ParsedDataset } from '../import/types.ts';
 import { loadSample } from '../samples/index.ts';
@@ -30,6 +30,8 @@ export interface ImportResult {
 export interface ImportDatasetOptions extends ImportOptions {
   /** Dataset name. Default: the file name without its extension, made unique with " (2)", " (3)" … */
   name?: string;
+  /** Cancels the import (JobCancelledError) while the file is read; nothing is stored. */
+  signal?: AbortSignal;
 }
 
 /** The contract fields of a dataset (extra fields of `dataset` are dropped). */
@@ -103,12 +105,25 @@ export function storeParsedDataset(store: Store, parsed: ParsedDataset, name: st
  * Imports a data file (CSV, TSV, ARFF, LIBSVM, .npy; see src-main/import) as a new dataset. All or nothing: the
  * file is parsed completely first, then stored in one transaction, so a refused file leaves the database
  * unchanged. An explicitly given name that is taken is refused before the file is read.
+ * @throws JobCancelledError when `signal` aborts before the dataset is stored.
  * @throws ImportError (IMPORT_FAILED) naming file/row/column for a bad file; ValidationError for a taken name.
  */
 export async function importDataset(store: Store, path: string, options: ImportDatasetOptions = {}): Promise<ImportResult> {
-  const { name, ...importOptions } = options;
+  const { name, signal, ...importOptions } = options;
+  const checkCancelled = (): void => {
+    if (signal?.aborted) throw new JobCancelledError('The import was cancelled; nothing was stored.');
+  };
+  checkCancelled();
   if (name !== undefined) assertNameAvailable(store, name);
-  const parsed = await importFile(path, importOptions);
+  const onProgress = importOptions.onProgress;
+  const parsed = await importFile(path, {
+    ...importOptions,
+    onProgress: (fraction) => {
+      checkCancelled();
+      onProgress?.(fraction);
+    },
+  });
+  checkCancelled();
   return storeParsedDataset(store, parsed, name, baseName(parsed.sourceFile));
 }
 

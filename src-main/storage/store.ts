@@ -6,7 +6,7 @@
  *
  * better-sqlite3 is synchronous: a Store belongs to one thread (the Electron main process, the CLI or the server).
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkbenchError } from '../../shared/errors.ts';
@@ -26,6 +26,11 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** Migrate only up to this version (tests of the migration path). Default: the latest. */
   targetVersion?: number;
+  /**
+   * Path of a better-sqlite3 `.node` build to load instead of the default one: the desktop app passes a build
+   * for Electron's ABI (src-main/electron/native-binding.ts); Node never sets it.
+   */
+  nativeBinding?: string;
 }
 
 export class Store {
@@ -84,13 +89,16 @@ export class Store {
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const memory = path === ':memory:' || path === '';
   if (!memory) {
-    if (existsSync(path) && statSync(path).size > 0) checkVersionReadOnly(path);
+    if (existsSync(path) && statSync(path).size > 0) checkVersionReadOnly(path, options.nativeBinding);
     else if (options.readonly) throw new WorkbenchError('NOT_FOUND', `The database ${path} does not exist.`);
     else mkdirSync(dirname(path), { recursive: true });
   }
   let db: Database.Database;
   try {
-    db = new Database(memory ? ':memory:' : path, { readonly: options.readonly ?? false });
+    db = new Database(memory ? ':memory:' : path, {
+      readonly: options.readonly ?? false,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
   } catch (error) {
     throw new WorkbenchError('INVALID_ARGUMENT', `Cannot open the database ${path}: ${(error as Error).message}`, { cause: error });
   }
@@ -114,10 +122,29 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   return new Store(db, memory ? ':memory:' : path);
 }
 
-function checkVersionReadOnly(path: string): void {
+/**
+ * Refuses a newer database without writing anything: the schema version is read from the file header
+ * (offset 60, big-endian `user_version`), which needs no SQLite connection and so creates no -wal/-shm files.
+ * Only when a -wal file exists (the header may then be stale) is the database also probed read-only.
+ */
+function checkVersionReadOnly(path: string, nativeBinding?: string): void {
+  const header = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') {
+    throw new WorkbenchError('INVALID_ARGUMENT', `The file ${path} is not a Metric Workbench database (it is not an SQLite database).`);
+  }
+  const headerVersion = header.readInt32BE(60);
+  if (headerVersion > LATEST_SCHEMA_VERSION) throw new DatabaseTooNewError(path, headerVersion);
+  if (!existsSync(`${path}-wal`)) return;
   let probe: Database.Database | undefined;
   try {
-    probe = new Database(path, { readonly: true, fileMustExist: true });
+    probe = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
     const version = schemaVersion(probe);
     if (version > LATEST_SCHEMA_VERSION) throw new DatabaseTooNewError(path, version);
   } catch (error) {

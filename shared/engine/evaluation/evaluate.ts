@@ -63,6 +63,8 @@ export interface FoldResult {
   iterations: number;
   converged: boolean;
   nComponents: number;
+  /** Raw feature indices dropped as constant on this fold's training part. */
+  droppedFeatures: number[];
   /** Pairs the metric learned from (pair-based methods), else 0. */
   trainPairs: number;
   /** Held-out pairs scored by pairAuc. */
@@ -222,6 +224,7 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
       iterations: metric.summary.iterations,
       converged: metric.summary.converged,
       nComponents: k,
+      droppedFeatures: metric.preprocessing.dropped,
       trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(train.labels!, nClasses, seed, spec.pairCount)) : 0,
       testPairs: distances.length,
       nmi,

@@ -1,13 +1,437 @@
-import type { LearnerDefinition } from '../learner.ts';
+import { ValidationError } from '../../errors.ts';
+import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
+import {
+  embedInto,
+  pairScatterGradient,
+  pairScatterWorkLength,
+  pairSquaredDistances,
+  squaredDistanceMatrix,
+  transposeInto,
+} from '../../math/neighbour-kernels.ts';
+import type { FitOutcome, LearnerDefinition, LearnerHooks } from '../learner.ts';
+import { checkLabeledData, initialComponents, resolveNcaInit, type NcaInit } from './nca.ts';
 
-// STUB: to be replaced by the real learner.
+/**
+ * Large Margin Nearest Neighbor (Weinberger & Saul, JMLR 2009), in metric-learn's formulation.
+ *
+ * Every row i has `k` target neighbours T(i): its nearest same-class rows in the input space, fixed once. With
+ * d_ij = ‖L(x_i − x_j)‖², the loss pulls targets close and pushes differently-labeled "impostors" l out of a unit
+ * margin around each target:
+ *
+ *   ε(L) = (1 − μ)·Σ_i Σ_{j∈T(i)} d_ij  +  μ·Σ_i Σ_{j∈T(i)} Σ_{l: y_l≠y_i} [1 + d_ij − d_il]₊ .
+ *
+ * It is piecewise quadratic in L. On each piece, with active triplets A = {(i, j, l): 1 + d_ij − d_il > 0},
+ *
+ *   ∂ε/∂L = 2·L·Σ_p w_p (x_a − x_b)(x_a − x_b)ᵀ,
+ *   w_(i,j) = (1 − μ) + μ·#{l : (i, j, l) ∈ A}  for target pairs,   w_(i,l) = −μ·#{j : (i, j, l) ∈ A}  for impostor pairs,
+ *
+ * computed by the shared pair scatter ({@link pairScatterGradient}). We minimize ε over L with L-BFGS (its Wolfe
+ * line search copes with the kinks in practice; a step that gains nothing ends the run as converged).
+ *
+ * Active set. Only impostors within reach matter: l can violate a margin of i only if d_il < max_j d_ij + 1. At a
+ * refresh we compute all distances once, O(n²·k/2), and keep as candidates of i the other-class rows with
+ * d_il < (1 + η)·(max_j d_ij + 1) (η = {@link IMPOSTOR_SLACK}), so rows that come closer during the next
+ * iterations are already listed. Between refreshes each evaluation costs O(n·k·d) for the embedding plus
+ * O(n·|T|·|I|) for the triplets, instead of O(n²·k). The staleness of a candidate set — the hinge loss of the active
+ * triplets it missed — is measured at the next refresh; refreshes come every few iterations (adaptively, as in
+ * NCA) and convergence is only accepted on a fresh set. No threads: a learner never touches them.
+ */
+
+/** Relative slack of the impostor radius, see the file comment. */
+export const IMPOSTOR_SLACK = 0.5;
+const FIRST_INTERVAL = 2;
+const MAX_INTERVAL = 16;
+
+/**
+ * Target neighbours: for each row, the `k` nearest rows of the same class (squared Euclidean in X (n, d); ties by
+ * lower index). A class with c ≤ k rows gives each of its rows its c − 1 classmates. Returned as CSR:
+ * targets of i are `index[start[i] … start[i+1])`. Cost O(n²·d) time, O(n²) memory.
+ */
+export function selectTargets(X: Float64Array, n: number, d: number, labels: Int32Array, k: number): { start: Int32Array; index: Int32Array } {
+  const D = squaredDistanceMatrix(X, n, d);
+  const start = new Int32Array(n + 1);
+  const lists: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const best: number[] = [];
+    const dist: number[] = [];
+    for (let j = 0; j < n; j++) {
+      if (j === i || labels[j] !== labels[i]) continue;
+      const v = D[i * n + j]!;
+      if (best.length === k && !(v < dist[k - 1]!)) continue;
+      let pos = best.length < k ? best.length : k - 1;
+      if (best.length < k) {
+        best.push(j);
+        dist.push(v);
+      }
+      while (pos > 0 && dist[pos - 1]! > v) {
+        dist[pos] = dist[pos - 1]!;
+        best[pos] = best[pos - 1]!;
+        pos--;
+      }
+      dist[pos] = v;
+      best[pos] = j;
+    }
+    lists.push(best);
+    start[i + 1] = start[i]! + best.length;
+  }
+  const index = new Int32Array(start[n]!);
+  lists.forEach((list, i) => index.set(list, start[i]!));
+  return { start, index };
+}
+
+/**
+ * Exact LMNN loss and gradient (every impostor considered). Pure; O(n²·(k + |T|) + n·d²) time. For tests and
+ * small problems; the learner uses {@link ActiveSetLmnnObjective}.
+ *
+ * @param flatL (k, d) row-major linear map.
+ * @param X (n, d) row-major data.
+ * @param targets CSR target lists from {@link selectTargets}.
+ * @param mu push weight μ in [0, 1].
+ * @returns loss ε(L) and gradient ∂ε/∂L (k, d) row-major (a subgradient at kinks: inactive when 1 + d_ij − d_il = 0).
+ */
+export function lmnnLossAndGradient(
+  flatL: Float64Array,
+  X: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  labels: Int32Array,
+  targets: { start: Int32Array; index: Int32Array },
+  mu: number,
+): { loss: number; gradient: Float64Array } {
+  if (flatL.length !== k * d) throw new RangeError(`lmnnLossAndGradient: L must have ${k}×${d} entries, got ${flatL.length}.`);
+  const Z = new Float64Array(n * k);
+  embedInto(X, n, d, flatL, k, Z);
+  const dist = (a: number, b: number): number => {
+    let s = 0;
+    for (let r = 0; r < k; r++) {
+      const u = Z[a * k + r]! - Z[b * k + r]!;
+      s += u * u;
+    }
+    return s;
+  };
+  const pa: number[] = [];
+  const pb: number[] = [];
+  const w: number[] = [];
+  let loss = 0;
+  const impostorWeight = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    impostorWeight.fill(0);
+    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) {
+      const j = targets.index[t]!;
+      const dij = dist(i, j);
+      let weight = 1 - mu;
+      loss += (1 - mu) * dij;
+      for (let l = 0; l < n; l++) {
+        if (labels[l] === labels[i]) continue;
+        const h = 1 + dij - dist(i, l);
+        if (h > 0) {
+          loss += mu * h;
+          weight += mu;
+          impostorWeight[l]! -= mu;
+        }
+      }
+      pa.push(i);
+      pb.push(j);
+      w.push(weight);
+    }
+    for (let l = 0; l < n; l++) {
+      if (impostorWeight[l] === 0) continue;
+      pa.push(i);
+      pb.push(l);
+      w.push(impostorWeight[l]!);
+    }
+  }
+  const pairs = { count: pa.length, a: Int32Array.from(pa), b: Int32Array.from(pb) };
+  const Xt = new Float64Array(n * d);
+  transposeInto(X, n, d, Xt);
+  const gradient = new Float64Array(k * d);
+  pairScatterGradient(X, Xt, n, d, flatL, Z, k, pairs, Float64Array.from(w), gradient, new Float64Array(pairScatterWorkLength(n, d, k)));
+  return { loss, gradient };
+}
+
+/** Directed impostor candidates: for anchor i, `index[start[i] … start[i+1])` are other-class rows. */
+export interface ImpostorLists {
+  start: Int32Array;
+  index: Int32Array;
+}
+
+/**
+ * Candidate impostors in the embedding Z (n, k), with the staleness of the previous lists: the hinge loss
+ * μ·Σ [1 + d_ij − d_il]₊ of active triplets whose impostor l the previous lists did not hold.
+ * Cost O(n²·k/2 + n²). `buffer` (n·n) is reused when given.
+ */
+export function selectImpostors(
+  Z: Float64Array,
+  n: number,
+  k: number,
+  labels: Int32Array,
+  targets: { start: Int32Array; index: Int32Array },
+  mu: number,
+  buffer?: Float64Array,
+  previous?: ImpostorLists,
+): { impostors: ImpostorLists; staleness: number } {
+  const D = squaredDistanceMatrix(Z, n, k, buffer);
+  const start = new Int32Array(n + 1);
+  let index = new Int32Array(Math.max(16, 4 * n));
+  let count = 0;
+  const mark = previous ? new Int32Array(n).fill(-1) : null;
+  let staleness = 0;
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    let reach = 0;
+    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) reach = Math.max(reach, D[row + targets.index[t]!]!);
+    const margin = reach + 1;
+    const radius = (1 + IMPOSTOR_SLACK) * margin;
+    if (previous && mark) {
+      for (let t = previous.start[i]!; t < previous.start[i + 1]!; t++) mark[previous.index[t]!] = i;
+    }
+    const yi = labels[i];
+    for (let l = 0; l < n; l++) {
+      if (labels[l] === yi) continue;
+      const v = D[row + l]!;
+      if (mark && v < margin && mark[l] !== i) {
+        for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) {
+          const h = 1 + D[row + targets.index[t]!]! - v;
+          if (h > 0) staleness += mu * h;
+        }
+      }
+      if (v < radius) {
+        if (count === index.length) {
+          const grown = new Int32Array(index.length * 2);
+          grown.set(index);
+          index = grown;
+        }
+        index[count++] = l;
+      }
+    }
+    start[i + 1] = count;
+  }
+  return { impostors: { start, index: index.slice(0, count) }, staleness };
+}
+
+/**
+ * The LMNN loss over fixed target and candidate-impostor lists. Pairs are laid out as targets first (n·|T|
+ * directed pairs (i, j)), then impostors ((i, l) per candidate); weights follow the file comment. Owns its
+ * buffers: an evaluation allocates nothing.
+ */
+export class ActiveSetLmnnObjective {
+  private readonly pairs: { count: number; a: Int32Array; b: Int32Array };
+  private readonly nTargets: number;
+  private readonly Z: Float64Array;
+  private readonly dist: Float64Array;
+  private readonly weights: Float64Array;
+  private readonly work: Float64Array;
+  /** Active triplets at the last evaluation. */
+  activeTriplets = 0;
+
+  constructor(
+    private readonly X: Float64Array,
+    private readonly Xt: Float64Array,
+    private readonly n: number,
+    private readonly d: number,
+    private readonly k: number,
+    private readonly targets: { start: Int32Array; index: Int32Array },
+    private readonly impostors: ImpostorLists,
+    private readonly mu: number,
+  ) {
+    const nT = targets.index.length;
+    const nI = impostors.index.length;
+    const a = new Int32Array(nT + nI);
+    const b = new Int32Array(nT + nI);
+    for (let i = 0; i < n; i++) {
+      for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) {
+        a[t] = i;
+        b[t] = targets.index[t]!;
+      }
+      for (let t = impostors.start[i]!; t < impostors.start[i + 1]!; t++) {
+        a[nT + t] = i;
+        b[nT + t] = impostors.index[t]!;
+      }
+    }
+    this.pairs = { count: nT + nI, a, b };
+    this.nTargets = nT;
+    this.Z = new Float64Array(n * k);
+    this.dist = new Float64Array(nT + nI);
+    this.weights = new Float64Array(nT + nI);
+    this.work = new Float64Array(pairScatterWorkLength(n, d, k));
+  }
+
+  /** ε(L) on these lists; writes ∂ε/∂L (k, d) into `gradient`. */
+  evaluate(L: Float64Array, gradient: Float64Array): number {
+    const { n, d, k, Z, dist, weights, targets, impostors, mu, nTargets } = this;
+    embedInto(this.X, n, d, L, k, Z);
+    pairSquaredDistances(Z, k, this.pairs, dist);
+    let loss = 0;
+    let active = 0;
+    const pull = 1 - mu;
+    weights.fill(0);
+    for (let i = 0; i < n; i++) {
+      const iStart = impostors.start[i]!;
+      const iEnd = impostors.start[i + 1]!;
+      for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) {
+        const dij = dist[t]!;
+        loss += pull * dij;
+        let hits = 0;
+        let hinge = 0;
+        const reach = 1 + dij;
+        for (let s = iStart; s < iEnd; s++) {
+          const h = reach - dist[nTargets + s]!;
+          if (h > 0) {
+            hinge += h;
+            hits++;
+            weights[nTargets + s]! -= mu;
+          }
+        }
+        loss += mu * hinge;
+        active += hits;
+        weights[t] = pull + mu * hits;
+      }
+    }
+    this.activeTriplets = active;
+    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, this.pairs, weights, gradient, this.work);
+    return loss;
+  }
+}
+
+/** What {@link fitLmnn} did besides the outcome: for benchmarks and tests. */
+export interface LmnnDiagnostics {
+  evaluations: number;
+  refreshes: number;
+  staleness: number[];
+  /** Mean candidate impostors per row in the last lists. */
+  impostorsPerRow: number;
+  activeTriplets: number;
+}
+
+/**
+ * LMNN from a starting L0 (k, d) with fixed targets: L-BFGS on the active-set loss, impostors refreshed on an
+ * adaptive schedule (first after 2 iterations; the interval doubles up to 16 while the staleness stays below 1 %
+ * of max(tol, 10⁻⁶)·ε, halves above it). Convergence (relative decrease or max |∇| ≤ tol, or a line search that
+ * cannot decrease ε) is accepted only right after a refresh that moves ε by at most tol (relative).
+ */
+export function fitLmnn(
+  X: Float64Array,
+  n: number,
+  d: number,
+  labels: Int32Array,
+  targets: { start: Int32Array; index: Int32Array },
+  L0: Float64Array,
+  k: number,
+  mu: number,
+  maxIter: number,
+  tol: number,
+  hooks: LearnerHooks,
+): { outcome: FitOutcome; diagnostics: LmnnDiagnostics } {
+  const start = performance.now();
+  const Xt = new Float64Array(n * d);
+  transposeInto(X, n, d, Xt);
+  const Z = new Float64Array(n * k);
+  const buffer = new Float64Array(n * n);
+  const diagnostics: LmnnDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], impostorsPerRow: 0, activeTriplets: 0 };
+  let impostors: ImpostorLists | undefined;
+  const build = (L: Float64Array): ActiveSetLmnnObjective => {
+    embedInto(X, n, d, L, k, Z);
+    const selected = selectImpostors(Z, n, k, labels, targets, mu, buffer, impostors);
+    if (impostors) diagnostics.staleness.push(selected.staleness);
+    impostors = selected.impostors;
+    return new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu);
+  };
+  let objective = build(L0);
+  const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
+  const state = new LbfgsState(evaluate, L0);
+  const trace: number[] = [];
+  let iterations = 0;
+  let converged = false;
+  let sinceRefresh = 0;
+  let interval = FIRST_INTERVAL;
+  const refresh = (): number => {
+    const before = state.value;
+    objective = build(state.x);
+    state.setObjective(evaluate);
+    diagnostics.refreshes++;
+    sinceRefresh = 0;
+    const staleness = diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0;
+    const budget = Math.max(tol, 1e-6) * Math.max(1, Math.abs(state.value));
+    if (staleness <= 0.01 * budget) interval = Math.min(2 * interval, MAX_INTERVAL);
+    else if (staleness > budget) interval = Math.max(1, interval >> 1);
+    return Math.abs(relativeReduction(before, state.value));
+  };
+
+  if (maxAbs(state.gradient) <= tol) converged = true;
+  while (!converged && iterations < maxIter) {
+    if (hooks.shouldStop?.()) break;
+    const step = state.step();
+    if (step.status === 'failed') {
+      if (sinceRefresh === 0 || refresh() <= tol) converged = true;
+      continue;
+    }
+    iterations++;
+    sinceRefresh++;
+    trace.push(state.value);
+    hooks.onIteration?.({ iteration: iterations, objective: state.value, elapsedMs: performance.now() - start });
+    const small = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
+    if (small) {
+      if (refresh() <= tol) converged = true;
+    } else if (sinceRefresh >= interval && iterations < maxIter) {
+      refresh();
+    }
+  }
+  diagnostics.evaluations = state.evaluations;
+  diagnostics.impostorsPerRow = impostors ? impostors.index.length / n : 0;
+  diagnostics.activeTriplets = objective.activeTriplets;
+  return {
+    outcome: { L: Float64Array.from(state.x), nComponents: k, iterations, converged, objectiveTrace: trace },
+    diagnostics,
+  };
+}
+
 export const lmnnLearner: LearnerDefinition = {
   name: 'lmnn',
-  title: 'lmnn',
-  description: 'not implemented yet',
+  title: 'LMNN',
+  description:
+    'Large Margin Nearest Neighbor (Weinberger & Saul 2009): pulls each point’s k target neighbours (same class) close and pushes differently-labeled impostors out of a unit margin; L-BFGS on the hinge loss with an active set of impostors.',
   input: 'labels',
-  params: {},
-  fit() {
-    throw new Error('lmnn: not implemented yet');
+  params: {
+    k: { type: 'int', default: 3, min: 1, description: 'Number of target neighbours per point (same-class nearest neighbours).' },
+    components: {
+      type: 'int',
+      default: null,
+      min: 1,
+      nullable: true,
+      description: 'Output dimension (null = every feature).',
+    },
+    init: {
+      type: 'enum',
+      values: ['auto', 'pca', 'lda', 'identity', 'random'],
+      default: 'auto',
+      description:
+        "Starting L. 'auto' (scikit-learn's rule): 'lda' if components ≤ min(features, classes − 1), else 'pca' if components < min(features, rows), else 'identity'.",
+    },
+    mu: {
+      type: 'float',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      description: 'Push weight μ: the loss is (1 − μ)·pull + μ·push (metric-learn’s `regularization`; 0.5 = equal weight).',
+    },
+    maxIter: { type: 'int', default: 200, min: 1, description: 'Maximum number of L-BFGS iterations.' },
+    tol: {
+      type: 'float',
+      default: 1e-5,
+      min: 0,
+      description: 'Convergence tolerance: stop when the relative decrease of the loss or the largest gradient entry falls below it.',
+    },
+  },
+  fit(data, params, { seed, hooks }) {
+    const { labels, k } = checkLabeledData('lmnn', data, params.components as number | null);
+    const init = resolveNcaInit(params.init as NcaInit, k, data.d, data.n, data.nClasses);
+    const L0 = initialComponents(data, k, init, seed, 'lmnn');
+    const targets = selectTargets(data.X, data.n, data.d, labels, params.k as number);
+    if (targets.index.length === 0) {
+      throw new ValidationError('lmnn needs at least one class with 2 or more training rows to choose target neighbours.');
+    }
+    return fitLmnn(data.X, data.n, data.d, labels, targets, L0, k, params.mu as number, params.maxIter as number, params.tol as number, hooks)
+      .outcome;
   },
 };

@@ -12,7 +12,7 @@ import {
   type PairGraph,
 } from '../../math/neighbour-kernels.ts';
 import { createRng } from '../../math/seeded-random.ts';
-import type { LearnerDefinition, LearnerHooks, TrainingData } from '../learner.ts';
+import type { FitOutcome, LearnerDefinition, LearnerHooks, TrainingData } from '../learner.ts';
 import { ldaLearner } from './lda.ts';
 import { pcaLearner } from './pca.ts';
 
@@ -43,25 +43,33 @@ import { pcaLearner } from './pca.ts';
  * |p_i − p̃_i| ≤ ρ_i (p_i = (1 − ρ_i)·p̃_i + (same-class mass outside)), so |f − f̃| ≤ Σ_i ρ_i, and at the moment
  * of a refresh ρ_i ≤ (n − 1 − |C_i|)·e^{−(d_i,out − d_i,min)} ≤ (n − 1)·e^{−τ} unless the cap bound. With
  * τ = 24, (n − 1)·e^{−τ} ≈ 3.8·10⁻¹¹·n (measured, not assumed, by {@link ncaTruncationError}). The embedding
- * moves between refreshes, so the candidate lists are refreshed every `refreshEvery` iterations and before
+ * moves between refreshes, so the candidate lists are refreshed on an adaptive schedule (see {@link fitNca}) and before
  * convergence is accepted. Within one L-BFGS phase the truncated objective is a fixed smooth function, so the
  * line search is sound; the curvature pairs are kept across refreshes (they model a nearby function).
  */
 
 /** The truncation rule (see the file comment). Fixed constants, documented, not user parameters. */
 export interface NcaTruncation {
-  /** Candidates of i: every j with d_ij ≤ d_i,min + tau. */
+  /** Candidates of i: every j with d_ij ≤ max(d_i,min + tau, (1 + relativeMargin)·d_i,min). */
   tau: number;
+  /**
+   * For far-out rows (large d_i,min) a small relative change of L moves distances by more than tau; the relative
+   * margin keeps the neighbours that such a change could bring to the front.
+   */
+  relativeMargin: number;
   minCandidates: number;
   maxCandidates: number;
-  /** Iterations between refreshes of the candidate lists. */
-  refreshEvery: number;
 }
 
-export const NCA_TRUNCATION: NcaTruncation = { tau: 24, minCandidates: 10, maxCandidates: 160, refreshEvery: 5 };
+export const NCA_TRUNCATION: NcaTruncation = { tau: 24, relativeMargin: 0.2, minCandidates: 10, maxCandidates: 160 };
 
 /** Below this many rows the exact objective is cheap enough: no truncation at all. */
 const EXACT_BELOW = 200;
+/** Pair weights below this fraction of the largest are skipped in the gradient (relative effect ≲ m·10⁻¹²). */
+const WEIGHT_CUTOFF = 1e-12;
+/** Iterations before the first candidate refresh, and the longest interval between refreshes. */
+const FIRST_INTERVAL = 2;
+const MAX_INTERVAL = 16;
 
 /**
  * Exact NCA loss −Σ_i p_i and its gradient with respect to L, in the formulas of the file comment.
@@ -219,37 +227,105 @@ export class TruncatedNcaObjective {
       }
     }
     this.lastObjective = objective;
-    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, graph, weights, gradient, this.work);
+    let largest = 0;
+    for (let p = 0; p < graph.count; p++) {
+      const a = Math.abs(weights[p]!);
+      if (a > largest) largest = a;
+    }
+    // A peaked softmax leaves most pair weights at 10⁻¹² of the largest or less; they cannot move the gradient.
+    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, graph, weights, gradient, this.work, WEIGHT_CUTOFF * largest);
     return -objective;
   }
 }
 
+/** A candidate refresh: the new pair graph and how stale the previous one had become. */
+export interface CandidateRefresh {
+  graph: PairGraph;
+  /**
+   * Σ_i ρ_i of the *previous* graph at this embedding: the softmax mass it was missing when it was replaced
+   * (an upper bound on |f − f̃| at the end of the previous phase). 0 without a previous graph.
+   */
+  staleness: number;
+}
+
+/** Beyond this gap above a row's nearest distance, e^{−gap} < 5·10⁻¹⁸ is treated as 0 in the staleness sum. */
+const NEGLIGIBLE_GAP = 40;
+
 /**
  * Candidate pair graph for the truncated softmax in the embedding Z (n, k), by the rule of {@link NcaTruncation}.
- * Cost O(n²·k/2) for the distances plus O(n²) for the selection. Memory O(n²) (one distance matrix).
+ * Cost O(n²·k/2) for the distances plus O(n²) for the selection. Memory O(n²) (one distance matrix; pass
+ * `buffer` with n·n entries to reuse one). With `previous`, also measures that graph's staleness.
  */
-export function ncaCandidateGraph(Z: Float64Array, n: number, k: number, rule: NcaTruncation = NCA_TRUNCATION): PairGraph {
-  const D = squaredDistanceMatrix(Z, n, k); // (n, n)
+export function ncaCandidateGraph(
+  Z: Float64Array,
+  n: number,
+  k: number,
+  rule: NcaTruncation = NCA_TRUNCATION,
+  buffer?: Float64Array,
+  previous?: PairGraph,
+): CandidateRefresh {
+  const D = squaredDistanceMatrix(Z, n, k, buffer); // (n, n)
   const neighbours: Int32Array[] = new Array(n);
   const minC = Math.min(rule.minCandidates, n - 1);
   const maxC = Math.min(rule.maxCandidates, n - 1);
+  const member = previous ? new Int32Array(n).fill(-1) : null;
+  const picked = new Int32Array(n);
+  let staleness = 0;
   for (let i = 0; i < n; i++) {
     const row = D.subarray(i * n, (i + 1) * n);
     let min = Number.POSITIVE_INFINITY;
     for (let j = 0; j < n; j++) if (j !== i && row[j]! < min) min = row[j]!;
-    const cut = min + rule.tau;
-    let count = 0;
-    for (let j = 0; j < n; j++) if (j !== i && row[j]! <= cut) count++;
-    if (count >= minC && count <= maxC) {
-      const list = new Int32Array(count);
-      let t = 0;
-      for (let j = 0; j < n; j++) if (j !== i && row[j]! <= cut) list[t++] = j;
-      neighbours[i] = list;
-    } else {
-      neighbours[i] = smallestIndices(row, n, count < minC ? minC : maxC, i);
+    if (previous && member) {
+      for (let t = previous.rowStart[i]!; t < previous.rowStart[i + 1]!; t++) {
+        const p = previous.rowPairs[t]!;
+        member[previous.a[p] === i ? previous.b[p]! : previous.a[p]!] = i;
+      }
+      const far = min + NEGLIGIBLE_GAP;
+      let total = 0;
+      let outside = 0;
+      for (let j = 0; j < n; j++) {
+        const v = row[j]!;
+        if (j === i || v > far) continue;
+        const e = Math.exp(min - v);
+        total += e;
+        if (member[j] !== i) outside += e;
+      }
+      staleness += outside / total;
     }
+    const cut = Math.max(min + rule.tau, min * (1 + rule.relativeMargin));
+    let count = 0;
+    for (let j = 0; j < n; j++) {
+      if (row[j]! <= cut && j !== i) picked[count++] = j;
+    }
+    if (count < minC) neighbours[i] = nearestByInsertion(row, n, minC, i);
+    else if (count > maxC) neighbours[i] = smallestIndices(row, n, maxC, i);
+    else neighbours[i] = picked.slice(0, count);
   }
-  return pairGraphFromNeighbours(n, neighbours);
+  return { graph: pairGraphFromNeighbours(n, neighbours), staleness };
+}
+
+/**
+ * Indices of the `count` smallest entries of row[0 … n) except `exclude`, by one scan with a sorted buffer
+ * (ties: lower index first). O(n + count²) worst case, O(n) typically: most entries fail the first comparison.
+ */
+function nearestByInsertion(row: Float64Array, n: number, count: number, exclude: number): Int32Array {
+  const idx = new Int32Array(count);
+  const val = new Float64Array(count).fill(Number.POSITIVE_INFINITY);
+  let size = 0;
+  for (let j = 0; j < n; j++) {
+    if (j === exclude) continue;
+    const v = row[j]!;
+    if (size === count && !(v < val[count - 1]!)) continue;
+    let pos = size < count ? size++ : count - 1;
+    while (pos > 0 && val[pos - 1]! > v) {
+      val[pos] = val[pos - 1]!;
+      idx[pos] = idx[pos - 1]!;
+      pos--;
+    }
+    val[pos] = v;
+    idx[pos] = j;
+  }
+  return idx;
 }
 
 /** The complete pair graph on n rows: the truncated objective on it is the exact one. */
@@ -403,71 +479,112 @@ export const ncaLearner: LearnerDefinition = {
     },
   },
   fit(data, params, { seed, hooks }) {
-    const start = performance.now();
-    const { X, n, d, nClasses } = data;
     const { labels, k } = checkLabeledData('nca', data, params.components as number | null);
-    const maxIter = params.maxIter as number;
-    const tol = params.tol as number;
-    const init = resolveNcaInit(params.init as NcaInit, k, d, n, nClasses);
-    const t0 = performance.now();
+    const init = resolveNcaInit(params.init as NcaInit, k, data.d, data.n, data.nClasses);
     const L0 = initialComponents(data, k, init, seed, 'nca');
-    (globalThis as any).__init = performance.now() - t0;
-    const Xt = new Float64Array(n * d); // (d, n)
-    transposeInto(X, n, d, Xt);
-
-    const rule = NCA_TRUNCATION;
-    const exact = n < EXACT_BELOW;
-    const Z = new Float64Array(n * k);
-    const buildObjective = (L: Float64Array): TruncatedNcaObjective => {
-      const tt = performance.now();
-      try {
-      let graph: PairGraph;
-      if (exact) graph = completePairGraph(n);
-      else {
-        embedInto(X, n, d, L, k, Z);
-        graph = ncaCandidateGraph(Z, n, k, rule);
-      }
-      return new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
-      } finally { (globalThis as any).__ref = ((globalThis as any).__ref ?? 0) + performance.now() - tt; }
-    };
-    let objective = buildObjective(L0);
-    const asFunction = (o: TruncatedNcaObjective): ObjectiveWithGradient => (x, g) => o.evaluate(x, g);
-    const state = new LbfgsState(asFunction(objective), L0);
-    const trace: number[] = [];
-    let iterations = 0;
-    let converged = false;
-    let sinceRefresh = 0;
-    const refresh = (): number => {
-      // Re-select candidates at the current L; returns how much the loss moved (relative), 0 when exact.
-      if (exact) return 0;
-      const before = state.value;
-      objective = buildObjective(state.x);
-      state.setObjective(asFunction(objective));
-      sinceRefresh = 0;
-      return Math.abs(relativeReduction(before, state.value));
-    };
-
-    if (maxAbs(state.gradient) <= tol) converged = true;
-    while (!converged && iterations < maxIter) {
-      if (hooks.shouldStop?.()) break;
-      const step = state.step();
-      if (step.status === 'failed') {
-        // No decrease on this (truncated) function: stationary unless the candidates were stale.
-        if (sinceRefresh === 0 || refresh() <= tol) converged = true;
-        continue;
-      }
-      iterations++;
-      sinceRefresh++;
-      trace.push(-state.value);
-      hooks.onIteration?.({ iteration: iterations, objective: -state.value, elapsedMs: performance.now() - start });
-      const small = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
-      if (small) {
-        // Accept convergence only on fresh candidate lists: if refreshing moves the loss, keep going.
-        if (exact || refresh() <= tol) converged = true;
-      } else if (sinceRefresh >= rule.refreshEvery) {
-        refresh();
-      }
-    }
-    return { L: Float64Array.from(state.x), nComponents: k, iterations, converged, objectiveTrace: trace };
+    return fitNca(data.X, data.n, data.d, labels, L0, k, params.maxIter as number, params.tol as number, hooks).outcome;
   },
 };
+
+/** What {@link fitNca} did besides the outcome: for benchmarks and tests. */
+export interface NcaDiagnostics {
+  evaluations: number;
+  /** Candidate refreshes after the first selection. */
+  refreshes: number;
+  /** Staleness (Σρ_i of the replaced graph) at each refresh; see {@link CandidateRefresh}. */
+  staleness: number[];
+  /** Mean candidates per row of the last graph. */
+  candidatesPerRow: number;
+  exact: boolean;
+}
+
+/**
+ * The NCA optimization from a starting L0 (k, d): L-BFGS on the truncated objective with candidate refreshes.
+ *
+ * Refresh schedule: the first refresh comes after `FIRST_INTERVAL` iterations (the early steps are the largest);
+ * afterwards the interval doubles (up to `MAX_INTERVAL`) while the measured staleness stays below 1 % of the
+ * error budget max(tol, 10⁻⁶)·|f|, and halves when it exceeds the budget. Convergence (relative decrease or
+ * gradient ≤ tol) is only accepted right after a refresh that does not move the loss by more than tol.
+ */
+export function fitNca(
+  X: Float64Array,
+  n: number,
+  d: number,
+  labels: Int32Array,
+  L0: Float64Array,
+  k: number,
+  maxIter: number,
+  tol: number,
+  hooks: LearnerHooks,
+): { outcome: FitOutcome; diagnostics: NcaDiagnostics } {
+  const start = performance.now();
+  const Xt = new Float64Array(n * d); // (d, n)
+  transposeInto(X, n, d, Xt);
+  const rule = NCA_TRUNCATION;
+  const exact = n < EXACT_BELOW;
+  const Z = new Float64Array(n * k); // (n, k)
+  const distanceBuffer = exact ? null : new Float64Array(n * n); // (n, n), reused by every refresh
+  const diagnostics: NcaDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], candidatesPerRow: 0, exact };
+
+  let graph: PairGraph | null = null;
+  const selectGraph = (L: Float64Array): PairGraph => {
+    if (exact || !distanceBuffer) return completePairGraph(n);
+    embedInto(X, n, d, L, k, Z);
+    const refreshed = ncaCandidateGraph(Z, n, k, rule, distanceBuffer, graph ?? undefined);
+    if (graph) diagnostics.staleness.push(refreshed.staleness);
+    return refreshed.graph;
+  };
+  graph = selectGraph(L0);
+  let objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+  const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
+  const state = new LbfgsState(evaluate, L0);
+  const trace: number[] = [];
+  let iterations = 0;
+  let converged = false;
+  let sinceRefresh = 0;
+  let interval = FIRST_INTERVAL;
+
+  /** Re-selects the candidates at the current L; returns how much that moved the loss (relative). */
+  const refresh = (): number => {
+    if (exact) return 0;
+    const before = state.value;
+    graph = selectGraph(state.x);
+    objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+    state.setObjective(evaluate);
+    diagnostics.refreshes++;
+    sinceRefresh = 0;
+    const staleness = diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0;
+    const budget = Math.max(tol, 1e-6) * Math.max(1, Math.abs(state.value));
+    if (staleness <= 0.01 * budget) interval = Math.min(2 * interval, MAX_INTERVAL);
+    else if (staleness > budget) interval = Math.max(1, interval >> 1);
+    return Math.abs(relativeReduction(before, state.value));
+  };
+
+  if (maxAbs(state.gradient) <= tol) converged = true;
+  while (!converged && iterations < maxIter) {
+    if (hooks.shouldStop?.()) break;
+    const step = state.step();
+    if (step.status === 'failed') {
+      // No decrease on this (truncated) function: stationary, unless the candidates were stale.
+      if (sinceRefresh === 0 || refresh() <= tol) converged = true;
+      continue;
+    }
+    iterations++;
+    sinceRefresh++;
+    trace.push(-state.value);
+    hooks.onIteration?.({ iteration: iterations, objective: -state.value, elapsedMs: performance.now() - start });
+    const small = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
+    if (small) {
+      // Accept convergence only on fresh candidate lists: if refreshing moves the loss, keep going.
+      if (exact || refresh() <= tol) converged = true;
+    } else if (sinceRefresh >= interval && iterations < maxIter) {
+      refresh();
+    }
+  }
+  diagnostics.evaluations = state.evaluations;
+  diagnostics.candidatesPerRow = graph ? (2 * graph.count) / n : 0;
+  return {
+    outcome: { L: Float64Array.from(state.x), nComponents: k, iterations, converged, objectiveTrace: trace },
+    diagnostics,
+  };
+}

@@ -58,6 +58,7 @@ export const importCommand: CliCommand = {
       ...(labelsFile !== undefined ? { labelsFile } : {}),
       dropMissing: ctx.flag('drop-missing'),
       onProgress: progress,
+      signal: ctx.signal,
     });
     progress.done();
     for (const warning of result.warnings) ctx.progress(`warning: ${warning}`);

@@ -17,7 +17,7 @@ import type {
   PairConstraintSchema,
   ParamDeclarationSchema,
   RunDetailSchema,
-  RunSummarySchema,
+  RunListItemSchema,
   SampleSchema,
 } from '../../../../shared/ipc/schemas.ts';
 
@@ -34,7 +34,7 @@ export type ParamDeclaration = z.infer<typeof ParamDeclarationSchema>;
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 export type JobInfo = z.infer<typeof JobInfoSchema>;
 export type JobProgress = z.infer<typeof JobProgressSchema>;
-export type RunSummary = z.infer<typeof RunSummarySchema>;
+export type RunSummary = z.infer<typeof RunListItemSchema>;
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 export type LearnedMetricWire = z.infer<typeof LearnedMetricWireSchema>;
 export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz' | 'mat' | 'transformed';

@@ -20,9 +20,11 @@ export class CompareBoard {
     this.#history = history;
   }
 
-  /** Finished runs that have an evaluation or a metric to show (learn, evaluate or compare runs). */
-  readonly candidates = $derived(this.#history.runs.filter((r) => isDone(r) && r.kind !== 'sweep'));
-  readonly sweeps = $derived(this.#history.runs.filter((r) => isDone(r) && r.kind === 'sweep'));
+  /** Finished cross-validated runs (accuracy bars, folds, clustering and retrieval figures). */
+  readonly candidates = $derived.by(() => this.#history.runs.filter((r) => isDone(r) && r.kind === 'evaluate'));
+  /** Finished runs holding a learned metric (fitted on every row): M, weights, spectrum, scatters. */
+  readonly learned = $derived.by(() => this.#history.runs.filter((r) => isDone(r) && r.components !== null));
+  readonly sweeps = $derived.by(() => this.#history.runs.filter((r) => isDone(r) && r.kind === 'sweep'));
   /** The newest finished Euclidean run: always drawn as the baseline. */
   readonly baseline = $derived(this.candidates.find((r) => r.method === 'euclidean') ?? null);
 
@@ -49,7 +51,7 @@ export class CompareBoard {
     this.chosen = on ? [...new Set([...this.chosen, id])] : this.chosen.filter((x) => x !== id);
   }
 
-  /** Fetches every run the view needs; picks a focus run (the newest learned, non-Euclidean metric). */
+  /** Fetches every run the view needs; picks a focus run (the newest learned non-Euclidean metric). */
   async load(): Promise<void> {
     this.loading = true;
     try {
@@ -61,10 +63,17 @@ export class CompareBoard {
         if (run) map.set(id, run);
       }
       this.#details = map;
-      if (this.focus === null || !map.get(this.focus)?.metric) {
-        const withMetric = this.shown.map((id) => map.get(id)).find((r) => r && r.metric && r.method !== 'euclidean');
-        this.focus = withMetric?.id ?? null;
+      if (this.focus === null || !this.learned.some((r) => r.id === this.focus)) {
+        const pick = this.learned.find((r) => r.method !== 'euclidean') ?? this.learned[0];
+        if (pick) {
+          this.focus = pick.id;
+          if (!map.has(pick.id)) {
+            const run = await this.#history.detail(pick.id);
+            if (run) map.set(pick.id, run);
+          }
+        } else this.focus = null;
       }
+      this.#details = map;
     } finally {
       this.loading = false;
     }

@@ -30,19 +30,18 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
 
 /** Mean ± std over folds: from the stored summary when present, else from the per-fold accuracies. */
 export function accuracyOf(run: RunDetail): AccuracySummary | null {
-  const evaluation = run.evaluation as (Record<string, unknown> & { folds: { accuracy: number }[] }) | null | undefined;
+  const evaluation = run.evaluation;
   if (!evaluation) return null;
   const folds = evaluation.folds.map((f) => f.accuracy);
-  const stored = evaluation.accuracy as { mean?: unknown; std?: unknown } | undefined;
   const computed = meanStd(folds);
-  const mean = num(stored?.mean) ?? computed.mean;
-  const std = num(stored?.std) ?? computed.std;
+  const mean = num(evaluation.accuracy?.mean) ?? computed.mean;
+  const std = num(evaluation.accuracy?.std) ?? computed.std;
   if (!Number.isFinite(mean)) return null;
-  return { runId: run.id, method: run.method, mean, std, folds };
+  return { runId: run.id, method: run.method ?? run.kind, mean, std, folds };
 }
 
 export function qualityOf(run: RunDetail): QualityFigures {
-  const e = (run.evaluation ?? {}) as Record<string, unknown>;
+  const e: Record<string, unknown> = run.evaluation ?? {};
   return { nmi: num(e.nmi), ari: num(e.ari), precisionAt1: num(e.precisionAt1), mapAtR: num(e.mapAtR), pairAuc: num(e.pairAuc) };
 }
 
@@ -53,7 +52,7 @@ export function foldRows(run: RunDetail): { fold: number; accuracy: number; fitS
   return evaluation.folds.map((f, k) => ({
     fold: typeof f.fold === 'number' ? f.fold : k + 1,
     accuracy: f.accuracy,
-    fitSeconds: num((f as Record<string, unknown>).fitSeconds),
+    fitSeconds: num(f.fitSeconds),
   }));
 }
 
@@ -66,11 +65,15 @@ export interface SweepCurvePoint {
 
 /** The sweep curve stored with a sweep run (see shared/domain/job.ts SweepResult), or null. */
 export function sweepCurve(run: RunDetail): SweepCurvePoint[] | null {
-  const sweep = run.sweep as { points?: { count: number; mean: number; std: number }[] } | null | undefined;
-  if (!sweep || !Array.isArray(sweep.points)) return null;
-  return sweep.points
-    .filter((p) => Number.isFinite(p.count) && Number.isFinite(p.mean))
-    .map((p) => ({ count: p.count, mean: p.mean, std: Number.isFinite(p.std) ? p.std : 0 }));
+  const sweep = run.sweep;
+  if (!sweep) return null;
+  const out: SweepCurvePoint[] = [];
+  for (const p of sweep.points) {
+    // A count that could not be evaluated (mean null) is left out of the curve.
+    if (p.mean === null || !Number.isFinite(p.mean) || !Number.isFinite(p.count)) continue;
+    out.push({ count: p.count, mean: p.mean, std: p.std !== null && Number.isFinite(p.std) ? p.std : 0 });
+  }
+  return out;
 }
 
 /** Diagonal of M (d, d) row-major: the weight of each feature under the metric. */

@@ -2,8 +2,8 @@ import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
 import type { DatasetPreview, DatasetSummary, FileRef, ImportOptions } from '../backend/types.ts';
 
-/** The label column choice: detect, none (unlabeled) or a column name. */
-export type LabelChoice = { kind: 'detect' } | { kind: 'none' } | { kind: 'column'; name: string };
+/** The label column choice: detect, none (unlabeled) or a column (0-based index into the preview's columns). */
+export type LabelChoice = { kind: 'detect' } | { kind: 'none' } | { kind: 'column'; index: number };
 
 /**
  * One import in progress: a file → preview (format, columns, first rows, issues) → options → import.
@@ -35,7 +35,7 @@ export class ImportSession {
     const options: ImportOptions = {};
     if (this.format !== 'detect' && this.format) options.format = this.format;
     if (this.label.kind === 'none') options.label = null;
-    if (this.label.kind === 'column') options.label = this.label.name;
+    if (this.label.kind === 'column') options.label = this.label.index;
     if (this.dropMissing) options.dropMissing = true;
     return options;
   }
@@ -93,7 +93,10 @@ export class ImportSession {
     try {
       const { preview } = await this.#backend.call('datasets.preview', { fileId: this.file.fileId, options: this.options() });
       this.preview = preview;
-      if (this.label.kind === 'detect' && preview.labelColumn) this.label = { kind: 'column', name: preview.labelColumn };
+      if (this.label.kind === 'detect' && preview.labelColumn !== null) {
+        const index = typeof preview.labelColumn === 'number' ? preview.labelColumn : preview.columns.indexOf(preview.labelColumn);
+        if (index >= 0) this.label = { kind: 'column', index };
+      }
       this.status = 'idle';
     } catch (error) {
       this.status = 'idle';

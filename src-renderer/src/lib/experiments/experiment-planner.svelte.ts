@@ -27,6 +27,8 @@ export class ExperimentPlanner {
   constraintSource = $state<'labeled' | 'generated'>('generated');
   sweepCounts = $state('0, 10, 20, 50, 100, 200');
   sweepSeeds = $state(3);
+  /** With a comparison, also fit each learned method on every row (its M for Compare, and for Export). */
+  alsoLearn = $state(true);
   starting = $state(false);
   error = $state<string | null>(null);
 
@@ -119,6 +121,13 @@ export class ExperimentPlanner {
       const { jobId, runIds } = await this.#backend.call('jobs.start', { spec });
       const what = spec.kind === 'compare' ? spec.methods.map((m) => m.method).join(', ') : spec.method;
       this.#monitor.track(jobId, `${spec.kind} · ${what} · ${datasetName}`, spec.kind, datasetId, runIds);
+      if (spec.kind === 'compare' && this.alsoLearn) {
+        for (const { method, params } of spec.methods.filter((m) => m.method !== 'euclidean')) {
+          const learn: JobSpec = { kind: 'learn', method, params, datasetId, seed: spec.seed, protocol: spec.protocol, constraintSource: spec.constraintSource };
+          const started = await this.#backend.call('jobs.start', { spec: learn });
+          this.#monitor.track(started.jobId, `learn · ${method} on all rows · ${datasetName}`, 'learn', datasetId, started.runIds);
+        }
+      }
       return jobId;
     } catch (error) {
       this.error = `Could not start the job: ${errorMessage(error)}`;

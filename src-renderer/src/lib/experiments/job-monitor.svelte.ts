@@ -29,7 +29,7 @@ export class JobMonitor {
 
   constructor(backend: Backend) {
     this.#backend = backend;
-    backend.on('job.queued', (info) => this.#upsert(info.jobId, { kind: info.kind, datasetId: info.datasetId, status: info.status, runIds: info.runIds }));
+    backend.on('job.status', ({ jobId, status }) => this.#upsert(jobId, { status }));
     backend.on('job.progress', (p) => this.#onProgress(p));
     backend.on('job.finished', (event) => {
       this.#upsert(event.jobId, { status: event.status, runIds: event.runIds, error: event.error ?? null });

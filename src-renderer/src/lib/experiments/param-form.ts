@@ -38,7 +38,9 @@ export function checkField(method: string, decl: ParamDeclaration, text: string)
     const out = validateParams(method, { [decl.name]: spec }, { [decl.name]: value });
     return { ok: true, value: out[decl.name] };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    // Text that is not a number coerces to NaN, which the engine prints as null; show what was typed.
+    return { ok: false, message: Number.isNaN(value) ? message.replace(/got null\.$/, `got ${JSON.stringify(text)}.`) : message };
   }
 }
 

@@ -19,7 +19,7 @@ export class RunHistory {
     this.#backend = backend;
     this.#monitor = monitor;
     monitor.onFinished(() => void this.refresh());
-    backend.on('job.queued', () => void this.refresh());
+    backend.on('job.status', () => void this.refresh());
   }
 
   get runs(): RunSummary[] { return this.#runs; }
@@ -31,7 +31,7 @@ export class RunHistory {
         (!this.kindFilter || r.kind === this.kindFilter),
     ),
   );
-  readonly methodNames = $derived([...new Set(this.#runs.map((r) => r.method))].sort());
+  readonly methodNames = $derived([...new Set(this.#runs.map((r) => r.method ?? ''))].filter(Boolean).sort());
 
   async load(datasetId: number | null): Promise<void> {
     this.#datasetId = datasetId;
@@ -71,7 +71,7 @@ export class RunHistory {
   async rerun(run: RunSummary): Promise<void> {
     try {
       const { jobId, runIds } = await this.#backend.call('runs.rerun', { runId: run.id });
-      this.#monitor.track(jobId, `re-run of #${run.id} · ${run.method}`, 'evaluate', run.datasetId, runIds);
+      this.#monitor.track(jobId, `re-run of #${run.id} · ${run.method ?? run.kind}`, run.kind, run.datasetId ?? 0, runIds);
       await this.refresh();
     } catch (error) {
       this.error = `Could not re-run #${run.id}: ${errorMessage(error)}`;

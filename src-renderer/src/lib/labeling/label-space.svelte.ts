@@ -1,4 +1,4 @@
-import type { Preprocessing } from '../../../../shared/domain/learned-metric.ts';
+import type { PreprocessKind, Preprocessing } from '../../../../shared/domain/learned-metric.ts';
 import type { DatasetStore } from '../datasets/dataset-store.svelte.ts';
 import { errorMessage } from '../backend/backend.ts';
 import type { LearnedMetricWire } from '../backend/types.ts';
@@ -9,7 +9,7 @@ import type { EmbeddingSpace } from './labeling-session.svelte.ts';
 /** A metric from the wire as the projection helpers take it. */
 export function preprocessingOf(metric: LearnedMetricWire): Preprocessing {
   const p = metric.preprocessing;
-  return { ...p, center: Float64Array.from(p.center), scale: Float64Array.from(p.scale) };
+  return { ...p, kind: p.kind as PreprocessKind, center: Float64Array.from(p.center), scale: Float64Array.from(p.scale) };
 }
 
 /**
@@ -30,7 +30,7 @@ export class LabelSpace {
 
   get runId(): number | null { return this.#learned?.runId ?? null; }
 
-  readonly projection = $derived(this.#learned?.projection ?? this.#datasets.data?.projection ?? null);
+  readonly projection = $derived.by(() => this.#learned?.projection ?? this.#datasets.data?.projection ?? null);
   readonly embedding = $derived.by((): EmbeddingSpace | null => {
     if (this.#learned) return this.#learned.embedding;
     const data = this.#datasets.data;
@@ -50,7 +50,7 @@ export class LabelSpace {
     try {
       const run = await this.#history.detail(runId);
       if (!run?.metric) {
-        this.error = `Run #${runId} has no learned metric to project with; choose a finished learn, evaluate or compare run.`;
+        this.error = `Run #${runId} has no learned metric to project with; choose a finished learn run (Experiments fits one per method).`;
         return;
       }
       const [k] = run.metric.shape;

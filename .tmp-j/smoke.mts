@@ -1,0 +1,16 @@
+import { createJobRunner } from '../src-main/jobs/runner.ts';
+import { tempStore, addDataset } from '../test/jobs/helpers.ts';
+const t = tempStore();
+const id = addDataset(t.store, 'iris');
+const runner = createJobRunner({ store: t.store, concurrency: 1 });
+runner.subscribe((e) => console.log(JSON.stringify(e).slice(0, 200)));
+const t0 = performance.now();
+const job = runner.submit({ kind: 'learn', datasetId: id, method: 'nca' });
+const out = await job.done;
+console.log('learn done', performance.now() - t0, out.result.kind);
+const ev = runner.submit({ kind: 'evaluate', datasetId: id, method: 'lda' });
+console.log(JSON.stringify((await ev.done).result).slice(0, 300));
+const sw = runner.submit({ kind: 'sweep', datasetId: id, method: 'mmc-diagonal', counts: [0, 10, 50], seeds: 2 });
+console.log(JSON.stringify((await sw.done).result));
+await runner.close();
+t.cleanup();

@@ -1,0 +1,276 @@
+/**
+ * Dataset import: CSV/TSV (papaparse, streamed), ARFF, LIBSVM/svmlight and NumPy `.npy` files →
+ * {@link ParsedDataset}. Plain functions, usable without Electron: the CLI, the services and the tests call them.
+ *
+ * Every import reads the file once, front to back (memory proportional to the data), reports progress by bytes
+ * read, hashes the bytes (sha256) and ends in the same checks ({@link finalizeTable}): at least 2 rows and 1
+ * feature, classes ordered, constant features and single-class labels warned about, image layout detected.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ImportError } from '../../shared/errors.ts';
+import { quote } from './cells.ts';
+import { parseArff, previewArff } from './arff.ts';
+import { classesInRows, parseCsv, sniffCsv } from './csv.ts';
+import { finalizeTable, orderClasses } from './finalize.ts';
+import { parseLibsvm, previewLibsvm } from './libsvm.ts';
+import { formatNumber, isNpy, npyTable, readLabelsFile } from './npy.ts';
+import { bytesSource, fileSource, headText, SourceReader, type ByteSource } from './source.ts';
+import { IMPORT_FORMATS, type ImportFormat, type ImportOptions, type ImportPreview, type ParsedDataset } from './types.ts';
+
+export type { ImportFormat, ImportOptions, ImportPreview, ParsedDataset } from './types.ts';
+export { IMPORT_FORMATS } from './types.ts';
+export { detectImageShape, orderClasses } from './finalize.ts';
+
+/** Bytes read from the start of a text file to sniff its layout and build a preview. */
+const SNIFF_BYTES = 256 * 1024;
+
+const EXTENSIONS: Record<string, ImportFormat | 'sniff'> = {
+  csv: 'csv',
+  tsv: 'tsv',
+  tab: 'tsv',
+  txt: 'sniff',
+  dat: 'sniff',
+  data: 'sniff',
+  arff: 'arff',
+  svm: 'libsvm',
+  libsvm: 'libsvm',
+  svmlight: 'libsvm',
+  npy: 'npy',
+};
+
+/** The format named by a file's extension (`.csv .tsv .txt .arff .svm .libsvm .svmlight .npy`), or null. */
+export function formatFromFileName(fileName: string): ImportFormat | null {
+  const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  const format = ext === undefined ? undefined : EXTENSIONS[ext];
+  return format === undefined || format === 'sniff' ? null : format;
+}
+
+const LIBSVM_LINE = /^\s*[^\s:#]+(?:\s+(?:\d+|qid):\S+)+\s*(?:#.*)?$/;
+
+/** The format the content looks like: npy magic, an ARFF header, LIBSVM `label i:v` lines, else CSV. */
+export function formatFromContent(head: Uint8Array): ImportFormat {
+  if (isNpy(head)) return 'npy';
+  const text = new TextDecoder().decode(head.subarray(0, 64 * 1024));
+  const lines = text.split(/\r\n|\n|\r/).map((l) => l.trim()).filter((l) => l !== '');
+  const first = lines.find((l) => !l.startsWith('%') && !l.startsWith('#'));
+  if (first && /^@(relation|attribute)\b/i.test(first)) return 'arff';
+  if (first && LIBSVM_LINE.test(first)) return 'libsvm';
+  return 'csv';
+}
+
+async function resolveFormat(source: ByteSource, options: ImportOptions): Promise<ImportFormat> {
+  if (options.format !== undefined) {
+    if (!IMPORT_FORMATS.includes(options.format)) {
+      throw new ImportError(
+        `${source.fileName}: unknown format ${quote(String(options.format))}; use one of ${IMPORT_FORMATS.join(', ')}`,
+      );
+    }
+    return options.format;
+  }
+  return formatFromFileName(source.fileName) ?? formatFromContent(await source.head(64 * 1024));
+}
+
+async function openFile(path: string): Promise<ByteSource> {
+  try {
+    return await fileSource(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new ImportError(`${path}: cannot read the file: ${why}`, { cause: error });
+  }
+}
+
+/** The npy label option: `labelColumnIndex`, or `label` as a number or integer text. */
+function npyLabelColumn(fileName: string, options: ImportOptions): number | null {
+  if (options.labelColumnIndex !== undefined) return options.labelColumnIndex;
+  const { label } = options;
+  if (label === undefined || label === null) return null;
+  if (typeof label === 'number') return label;
+  if (/^[+-]?\d+$/.test(label.trim())) return Number(label);
+  throw new ImportError(
+    `${fileName}: npy columns have no names, so the label column ${quote(label)} must be a 0-based column index (or use a labels file)`,
+  );
+}
+
+async function npyLabels(source: ByteSource, options: ImportOptions): Promise<{ labels: string[] | null; name: string | null }> {
+  if (!options.labelsFile) return { labels: null, name: null };
+  const base = source.path ? dirname(source.path) : process.cwd();
+  const path = isAbsolute(options.labelsFile) ? options.labelsFile : resolve(base, options.labelsFile);
+  const labelsSource = await openFile(path);
+  const bytes = await new SourceReader(labelsSource).bytes();
+  return { labels: readLabelsFile(labelsSource.fileName, bytes), name: labelsSource.fileName };
+}
+
+async function importSource(source: ByteSource, options: ImportOptions): Promise<ParsedDataset> {
+  const format = await resolveFormat(source, options);
+  const reader = new SourceReader(source, options.onProgress);
+  const dropMissing = options.dropMissing ?? false;
+  const warnings: string[] = [];
+  let parsed: { table: Parameters<typeof finalizeTable>[0]; droppedRows: number; warnings: string[] };
+  let resolved: Record<string, unknown>;
+
+  if (format === 'csv' || format === 'tsv') {
+    const head = await headText(source, SNIFF_BYTES);
+    const sniff = sniffCsv(source.fileName, head.text, head.whole, { ...options, format });
+    warnings.push(...sniff.warnings);
+    const { layout } = sniff;
+    parsed = await parseCsv(reader, layout, { dropMissing, expectedRows: source.size / sniff.bytesPerRow + 16 });
+    resolved = {
+      format,
+      delimiter: layout.delimiter,
+      header: layout.header,
+      label: layout.labelColumn === null ? null : layout.header ? layout.columns[layout.labelColumn]! : layout.labelColumn,
+      dropMissing,
+      ...(layout.decimalComma ? { decimalComma: true } : {}),
+    };
+  } else if (format === 'arff') {
+    const arff = await parseArff(reader, { label: options.label, dropMissing });
+    parsed = arff;
+    resolved = { format, label: arff.table.labelColumn, dropMissing, relation: arff.layout.relation };
+  } else if (format === 'libsvm') {
+    parsed = await parseLibsvm(reader, { label: options.label, dropMissing });
+    resolved = { format, label: parsed.table.labelColumn, dropMissing };
+  } else {
+    const labelColumn = npyLabelColumn(source.fileName, options);
+    const bytes = await reader.bytes();
+    const { labels, name } = await npyLabels(source, options);
+    const npy = npyTable(source.fileName, bytes, { labelColumn, labels, labelsFileName: name, dropMissing });
+    parsed = npy;
+    resolved = {
+      format,
+      label: labelColumn,
+      labelsFile: name,
+      dropMissing,
+      dtype: npy.header.descr,
+      fortranOrder: npy.header.fortranOrder,
+      shape: npy.header.shape,
+    };
+  }
+  warnings.push(...parsed.warnings);
+  const matrix = finalizeTable(parsed.table, warnings);
+  options.onProgress?.(1);
+  return {
+    matrix,
+    format,
+    warnings,
+    sourceFile: source.fileName,
+    sourceSha256: reader.sha256(),
+    options: resolved,
+    droppedRows: parsed.droppedRows,
+  };
+}
+
+/**
+ * Imports a dataset file. The format comes from `options.format`, else the extension, else the content.
+ * @throws ImportError naming the file (and row, column, value where there is one) when the file cannot be imported.
+ */
+export async function importFile(path: string, options: ImportOptions = {}): Promise<ParsedDataset> {
+  return importSource(await openFile(path), options);
+}
+
+/**
+ * Imports a dataset from bytes already in memory (a browser upload); `fileName` gives the name used in
+ * messages and, through its extension, the format.
+ * @throws ImportError as {@link importFile}.
+ */
+export async function importBytes(bytes: Uint8Array, fileName: string, options: ImportOptions = {}): Promise<ParsedDataset> {
+  return importSource(bytesSource(bytes, fileName), options);
+}
+
+async function previewSource(source: ByteSource, options: ImportOptions, maxRows: number): Promise<ImportPreview> {
+  const format = await resolveFormat(source, options);
+  const fileName = source.fileName;
+  if (format === 'npy') {
+    const bytes = await new SourceReader(source).bytes();
+    const labelColumn = npyLabelColumn(fileName, options);
+    const { labels, name } = await npyLabels(source, options);
+    const { table, warnings } = npyTable(fileName, bytes, { labelColumn, labels, labelsFileName: name, dropMissing: true });
+    const d = table.featureNames.length;
+    const columns = [...table.featureNames, ...(table.labelIds ? [table.labelColumn ?? 'label'] : [])];
+    const rows: string[][] = [];
+    for (let i = 0; i < Math.min(maxRows, table.nRows); i++) {
+      const row = Array.from(table.features.subarray(i * d, (i + 1) * d), formatNumber);
+      if (table.labelIds) row.push(table.labelValues[table.labelIds[i]!]!);
+      rows.push(row);
+    }
+    return {
+      fileName,
+      format,
+      header: false,
+      columns,
+      rows,
+      labelColumn: table.labelIds ? columns.length - 1 : null,
+      featureCount: d,
+      classes: table.labelIds ? orderClasses(table.labelValues).classNames : [],
+      totalRows: table.nRows,
+      warnings,
+    };
+  }
+  const head = await headText(source, SNIFF_BYTES);
+  if (format === 'arff') {
+    const p = previewArff(fileName, head.text, options, maxRows);
+    return {
+      fileName,
+      format,
+      header: true,
+      columns: p.layout.attributes.map((a) => a.name),
+      rows: p.rows,
+      labelColumn: p.layout.labelAttribute === null ? null : p.layout.attributes[p.layout.labelAttribute]!.name,
+      featureCount: p.layout.featureNames.length,
+      classes: p.classes,
+      totalRows: head.whole && p.complete ? p.rows.length : null,
+      warnings: p.layout.warnings,
+    };
+  }
+  if (format === 'libsvm') {
+    const p = previewLibsvm(fileName, head.text, maxRows);
+    const labeled = options.label !== null;
+    return {
+      fileName,
+      format,
+      header: false,
+      columns: p.columns,
+      rows: p.rows,
+      labelColumn: labeled ? 'label' : null,
+      featureCount: p.columns.length - 1,
+      classes: labeled ? p.classes : [],
+      totalRows: head.whole && p.complete ? p.rows.length : null,
+      warnings: [],
+    };
+  }
+  const sniff = sniffCsv(fileName, head.text, head.whole, { ...options, format });
+  const { layout } = sniff;
+  return {
+    fileName,
+    format,
+    delimiter: layout.delimiter,
+    header: layout.header,
+    columns: layout.columns,
+    rows: sniff.rows.slice(0, maxRows),
+    labelColumn: layout.labelColumn === null ? null : layout.header ? layout.columns[layout.labelColumn]! : layout.labelColumn,
+    featureCount: layout.columns.length - (layout.labelColumn === null ? 0 : 1),
+    classes: classesInRows(sniff.rows, layout.labelColumn),
+    totalRows: head.whole ? sniff.rows.length : null,
+    warnings: sniff.warnings,
+  };
+}
+
+/**
+ * The first `maxRows` rows of a file as text, with the detected format, delimiter, header and label column,
+ * for the import dialog. Reads only the start of text files (256 KiB); nothing is stored.
+ * @throws ImportError when even the layout cannot be read (empty file, unknown label column, …).
+ */
+export async function previewFile(path: string, options: ImportOptions = {}, maxRows = 20): Promise<ImportPreview> {
+  return previewSource(await openFile(path), options, maxRows);
+}
+
+/** {@link previewFile} for bytes in memory (a browser upload). */
+export async function previewBytes(
+  bytes: Uint8Array,
+  fileName: string,
+  options: ImportOptions = {},
+  maxRows = 20,
+): Promise<ImportPreview> {
+  return previewSource(bytesSource(bytes, fileName), options, maxRows);
+}

@@ -1,0 +1,285 @@
+/**
+ * One implementation per contract channel, over the services (datasets, constraints, runs, export) and
+ * the job runner. Requests arrive already validated by the gateway (shared/ipc/validate.ts); every
+ * id is still looked up, so an id that does not exist (or belongs to nothing) is a clean NOT_FOUND.
+ */
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
+import { ValidationError, WorkbenchError } from '../../shared/errors.ts';
+import { paramRule } from '../../shared/engine/params.ts';
+import { LEARNERS } from '../../shared/engine/registry.ts';
+import { base64ToBytes } from '../../shared/ipc/base64.ts';
+import type { HandlerMap, HandlerResultOf } from '../../shared/ipc/contract.ts';
+import { importFile, previewFile } from '../import/index.ts';
+import type { ImportOptions } from '../import/types.ts';
+import type { JobRunner } from '../jobs/runner.ts';
+import { listSamples } from '../samples/index.ts';
+import { APP_VERSION } from '../storage/app-version.ts';
+import type { StoredConstraint } from '../storage/constraints-repository.ts';
+import type { DatasetDetails } from '../storage/datasets-repository.ts';
+import type { Store } from '../storage/store.ts';
+import { addConstraint, checkPair, generateConstraints, listConstraints } from './constraints.ts';
+import { addSample, deleteDataset, importDataset, resolveDataset } from './datasets.ts';
+import { buildExport } from './export.ts';
+import type { RunsService } from './runs.ts';
+import type { FileRegistry } from './uploads.ts';
+import type { WorkbenchDialogs, WorkbenchEvents } from './workbench.ts';
+
+export interface HandlerDeps {
+  store: Store;
+  runner: JobRunner;
+  runs: RunsService;
+  files: FileRegistry;
+  events: WorkbenchEvents;
+  mode: 'electron' | 'browser';
+  dialogs: WorkbenchDialogs | null;
+}
+
+/** Files up to this size get a full trial parse in `datasets.preview`, so errors show before import. */
+const TRIAL_PARSE_MAX_BYTES = 32 * 1024 * 1024;
+
+type DatasetSummaryOut = HandlerResultOf<'datasets.list'>['datasets'][number];
+
+function summary(dataset: DatasetDetails): DatasetSummaryOut {
+  return {
+    id: dataset.id,
+    name: dataset.name,
+    rows: dataset.rows,
+    features: dataset.features,
+    classes: dataset.classes,
+    labeled: dataset.labeled,
+    sourceFile: dataset.sourceFile,
+    sourceSha256: dataset.sourceSha256,
+    contentHash: dataset.contentHash,
+    createdAt: dataset.createdAt,
+    constraintCount: dataset.constraintCount,
+    imageShape: dataset.imageShape ?? null,
+  };
+}
+
+function constraintOut(c: StoredConstraint) {
+  return { i: c.i, j: c.j, kind: c.kind, ...(c.origin ? { origin: c.origin } : {}), ...(c.createdAt ? { createdAt: c.createdAt } : {}) };
+}
+
+/** Per-feature mean, population std, min and max; rows per class. */
+export function datasetStatistics(matrix: DatasetMatrix): {
+  stats: { name: string; mean: number; std: number; min: number; max: number }[];
+  classCounts: number[];
+} {
+  const { nRows: n, nFeatures: d, features } = matrix;
+  const stats = matrix.featureNames.map((name, f) => {
+    let sum = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const v = features[i * d + f]!;
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const mean = n > 0 ? sum / n : 0;
+    let squares = 0;
+    for (let i = 0; i < n; i++) {
+      const delta = features[i * d + f]! - mean;
+      squares += delta * delta;
+    }
+    return { name, mean, std: n > 0 ? Math.sqrt(squares / n) : 0, min: n > 0 ? min : 0, max: n > 0 ? max : 0 };
+  });
+  const classCounts = matrix.classNames.map(() => 0);
+  if (matrix.labels) for (const c of matrix.labels) if (c >= 0 && c < classCounts.length) classCounts[c]!++;
+  return { stats, classCounts };
+}
+
+function toImportOptions(options: HandlerParams<'datasets.preview'>['options']): ImportOptions {
+  const out: ImportOptions = {};
+  if (!options) return out;
+  if (options.format !== undefined) out.format = options.format;
+  if (options.label !== undefined) out.label = options.label;
+  if (options.dropMissing !== undefined) out.dropMissing = options.dropMissing;
+  if (options.header !== undefined) out.header = options.header;
+  if (options.delimiter !== undefined) out.delimiter = options.delimiter;
+  return out;
+}
+
+type HandlerParams<C extends keyof HandlerMap> = Parameters<HandlerMap[C]>[0];
+
+function desktopOnly(channel: string, alternative: string): never {
+  throw new ValidationError(`'${channel}' is only available in the desktop app; in the browser, ${alternative}.`);
+}
+
+export function createHandlers(deps: HandlerDeps): HandlerMap {
+  const { store, runner, runs, files, events } = deps;
+
+  const constraintsChanged = (datasetId: number) =>
+    events.emit('constraints.changed', { datasetId, count: store.constraints.count(datasetId).total });
+
+  const watch = (done: Promise<unknown>) => {
+    // Outcomes reach the renderer as job.finished events; the promise itself needs no listener.
+    done.catch(() => undefined);
+  };
+
+  return {
+    'app.info': () => ({
+      version: APP_VERSION,
+      mode: deps.mode,
+      dbPath: store.path,
+      cores: availableParallelism(),
+      platform: process.platform,
+    }),
+
+    'samples.list': async () => ({ samples: await listSamples() }),
+    'samples.add': async ({ name }) => {
+      const { dataset } = await addSample(store, name);
+      const out = summary(dataset);
+      events.emit('dataset.imported', { dataset: out });
+      return { dataset: out };
+    },
+
+    'datasets.list': () => ({ datasets: store.datasets.list().map(summary) }),
+    'datasets.get': ({ id }) => {
+      const dataset = resolveDataset(store, id);
+      const matrix = store.datasets.loadMatrix(dataset.id);
+      return {
+        dataset: {
+          ...summary(dataset),
+          featureNames: matrix.featureNames,
+          classNames: matrix.classNames,
+          imageShape: matrix.imageShape ?? null,
+          ...datasetStatistics(matrix),
+        },
+      };
+    },
+    'datasets.data': ({ id }) => {
+      const matrix = store.datasets.loadMatrix(resolveDataset(store, id).id);
+      return {
+        nRows: matrix.nRows,
+        nFeatures: matrix.nFeatures,
+        features: Array.from(matrix.features),
+        labels: matrix.labels ? Array.from(matrix.labels) : null,
+      };
+    },
+    'datasets.delete': ({ id }) => {
+      const { dataset } = deleteDataset(store, id);
+      events.emit('dataset.deleted', { id: dataset.id });
+      return { deleted: true as const, id: dataset.id };
+    },
+    'datasets.preview': async ({ fileId, options }) => {
+      const file = files.resolve(fileId);
+      const importOptions = toImportOptions(options);
+      const preview = await previewFile(file.path, importOptions);
+      const errors: { message: string }[] = [];
+      const warnings = [...preview.warnings];
+      if (file.size <= TRIAL_PARSE_MAX_BYTES) {
+        try {
+          const parsed = await importFile(file.path, importOptions);
+          for (const w of parsed.warnings) if (!warnings.includes(w)) warnings.push(w);
+        } catch (error) {
+          if (!(error instanceof WorkbenchError)) throw error;
+          errors.push({ message: error.message });
+        }
+      }
+      return { preview: { ...preview, fileName: file.name, warnings, errors } };
+    },
+    'datasets.import': async ({ fileId, name, options }) => {
+      const file = files.resolve(fileId);
+      const { dataset, warnings } = await importDataset(store, file.path, {
+        ...toImportOptions(options),
+        ...(name === undefined ? {} : { name }),
+        onProgress: (fraction) =>
+          events.emit('import.progress', { fileId, bytesRead: Math.round(fraction * file.size), totalBytes: file.size }),
+      });
+      const out = summary(dataset);
+      events.emit('dataset.imported', { dataset: out });
+      return { dataset: out, warnings };
+    },
+
+    'files.openDialog': async ({ purpose }) => {
+      if (!deps.dialogs) desktopOnly('files.openDialog', 'choose or drop the file in the page (it is uploaded to POST /api/upload)');
+      const path = await deps.dialogs.openFile(purpose ?? 'dataset');
+      return path === null ? { cancelled: true as const } : files.registerPath(path);
+    },
+    'files.upload': async ({ name, base64 }) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = base64ToBytes(base64);
+      } catch (error) {
+        throw new ValidationError(`files.upload: 'base64' is not valid base64: ${(error as Error).message}`);
+      }
+      return files.storeBytes(name, bytes);
+    },
+
+    'constraints.list': ({ datasetId }) => ({ constraints: listConstraints(store, datasetId).constraints.map(constraintOut) }),
+    'constraints.set': ({ datasetId, i, j, kind }) => {
+      const { dataset, constraint } = addConstraint(store, datasetId, i, j, kind, 'manual');
+      constraintsChanged(dataset.id);
+      return { constraint: constraintOut(constraint) };
+    },
+    'constraints.remove': ({ datasetId, i, j }) => {
+      const removed = store.transaction(() => {
+        const dataset = resolveDataset(store, datasetId);
+        const [a, b] = checkPair(dataset, i, j);
+        return store.constraints.remove(dataset.id, a, b);
+      });
+      if (removed) constraintsChanged(datasetId);
+      return { removed };
+    },
+    'constraints.clear': ({ datasetId, origin }) => {
+      const removed = store.transaction(() => store.constraints.clear(resolveDataset(store, datasetId).id, origin));
+      if (removed > 0) constraintsChanged(datasetId);
+      return { removed };
+    },
+    'constraints.generate': ({ datasetId, pairs, seed }) => {
+      const result = generateConstraints(store, datasetId, { pairs, seed });
+      constraintsChanged(result.dataset.id);
+      return { added: result.added, total: store.constraints.count(result.dataset.id).total };
+    },
+
+    'methods.list': () => ({
+      methods: LEARNERS.map((learner) => ({
+        name: learner.name,
+        title: learner.title,
+        description: learner.description,
+        input: learner.input,
+        params: Object.entries(learner.params).map(([name, spec]) =>
+          spec.type === 'enum' ? { name, ...spec, values: [...spec.values], rule: paramRule(spec) } : { name, ...spec, rule: paramRule(spec) },
+        ),
+      })),
+    }),
+
+    'jobs.start': ({ spec }) => {
+      const submitted = runner.submit(spec);
+      watch(submitted.done);
+      return { jobId: submitted.jobId, runIds: submitted.runIds };
+    },
+    'jobs.cancel': ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
+    'jobs.list': () => ({ jobs: runner.list() }),
+
+    'runs.list': ({ datasetId }) => {
+      if (datasetId !== undefined) resolveDataset(store, datasetId);
+      return { runs: runs.list(datasetId === undefined ? {} : { datasetId }) };
+    },
+    'runs.get': ({ runId }) => ({ run: runs.show(runId) }),
+    'runs.rerun': ({ runId }) => {
+      const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
+      const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });
+      watch(submitted.done);
+      return { jobId: submitted.jobId, runIds: submitted.runIds };
+    },
+
+    'export.build': ({ runId, format }) => {
+      const file = buildExport(store, runId, format);
+      return { fileName: file.fileName, mimeType: file.mimeType, base64: Buffer.from(file.bytes).toString('base64') };
+    },
+    'export.saveDialog': async ({ runId, format }) => {
+      if (!deps.dialogs) desktopOnly('export.saveDialog', "use 'export.build' and save the download");
+      const file = buildExport(store, runId, format);
+      const extension = file.fileName.includes('.') ? file.fileName.slice(file.fileName.lastIndexOf('.') + 1) : format;
+      const path = await deps.dialogs.saveFile(file.fileName, extension);
+      if (path === null) return { cancelled: true as const };
+      await writeFile(path, file.bytes);
+      return { path };
+    },
+  };
+}
+

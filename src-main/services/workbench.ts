@@ -1,0 +1,156 @@
+/**
+ * The composition root shared by the desktop app and the browser mode: opens and migrates the store,
+ * starts the job runner, and builds the handler map for every contract channel plus the gateway that
+ * validates around it. Nothing here imports Electron; the desktop app adds native dialogs through
+ * {@link WorkbenchOptions.dialogs}.
+ */
+import type { JobEvent } from '../../shared/domain/job.ts';
+import type { EventName, EventOf, HandlerMap } from '../../shared/ipc/contract.ts';
+import { parseEvent } from '../../shared/ipc/validate.ts';
+import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
+import { openStore, type Store } from '../storage/store.ts';
+import { createGateway, type Dispatch } from './gateway.ts';
+import { createHandlers } from './handlers.ts';
+import { createRunsService, type RunsService } from './runs.ts';
+import { createFileRegistry, type FileRegistry } from './uploads.ts';
+
+/** Native dialogs (desktop only). Each resolves to a path, or null when the user cancelled. */
+export interface WorkbenchDialogs {
+  openFile(purpose: 'dataset' | 'constraints'): Promise<string | null>;
+  /** `extension` without the dot, e.g. 'npy'. */
+  saveFile(defaultName: string, extension: string): Promise<string | null>;
+}
+
+export interface WorkbenchOptions {
+  dbPath: string;
+  mode: 'electron' | 'browser';
+  /** Jobs at once; default max(1, cores − 1). */
+  concurrency?: number;
+  /** The job worker script (the Electron build passes its bundled worker); default the tsx entry. */
+  workerUrl?: URL | string;
+  /** better-sqlite3 native binding for Electron's ABI (see src-main/electron/native-binding.ts). */
+  nativeBinding?: string;
+  dialogs?: WorkbenchDialogs;
+  /** Logs unexpected errors; default console.error. */
+  log?: (message: string) => void;
+}
+
+export interface WorkbenchEvents {
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+  onAny(listener: (event: EventName, payload: unknown) => void): () => void;
+  /** Validates the payload against the contract, then delivers it. */
+  emit<E extends EventName>(event: E, payload: EventOf<E>): void;
+}
+
+export interface Workbench {
+  readonly store: Store;
+  readonly runner: JobRunner;
+  readonly runs: RunsService;
+  readonly files: FileRegistry;
+  readonly handlers: HandlerMap;
+  /** Validate → handler → validate, errors as `{code, message}`; used by IPC and HTTP alike. */
+  readonly dispatch: Dispatch;
+  readonly events: WorkbenchEvents;
+  /** Cancels running jobs, waits for workers, closes the database and deletes uploads. */
+  close(): Promise<void>;
+}
+
+export function createEventHub(): WorkbenchEvents {
+  const listeners = new Set<(event: EventName, payload: unknown) => void>();
+  return {
+    on(event, listener) {
+      return this.onAny((name, payload) => {
+        if (name === event) listener(payload as EventOf<typeof event>);
+      });
+    },
+    onAny(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    emit(event, payload) {
+      const checked = parseEvent(event, payload);
+      for (const listener of [...listeners]) {
+        try {
+          listener(event, checked);
+        } catch {
+          // One failing subscriber (a closed stream) must not stop the others.
+        }
+      }
+    },
+  };
+}
+
+/** Turns runner events into contract events. */
+export function forwardJobEvents(runner: Pick<JobRunner, 'subscribe'>, events: WorkbenchEvents): () => void {
+  return runner.subscribe((event: JobEvent) => {
+    switch (event.type) {
+      case 'progress':
+        events.emit('job.progress', event.progress);
+        break;
+      case 'status':
+        events.emit('job.status', { jobId: event.jobId, status: event.status });
+        break;
+      case 'finished': {
+        const outcome = event.outcome;
+        events.emit('job.finished', {
+          jobId: outcome.jobId,
+          runIds: outcome.runIds,
+          status: outcome.status,
+          error: outcome.status === 'succeeded' ? null : outcome.error.message,
+        });
+        break;
+      }
+    }
+  });
+}
+
+export async function createWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  const log = options.log ?? ((message: string) => console.error(message));
+  const store = openStore(options.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  let runs: RunsService | undefined;
+  let runner: JobRunner | undefined;
+  try {
+    runs = createRunsService(store);
+    runner = createJobRunner({
+      persistence: runs,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+    });
+  } catch (error) {
+    runs?.dispose();
+    store.close();
+    throw error;
+  }
+  const files = createFileRegistry();
+  const events = createEventHub();
+  const stopForwarding = forwardJobEvents(runner, events);
+  const handlers = createHandlers({ store, runner, runs, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
+  const dispatch = createGateway(handlers, {
+    onInternalError: (channel, error) => log(`[workbench] ${channel}: ${(error as Error)?.stack ?? String(error)}`),
+  });
+
+  let closed: Promise<void> | null = null;
+  const finalRunner = runner;
+  const finalRuns = runs;
+  return {
+    store,
+    runner: finalRunner,
+    runs: finalRuns,
+    files,
+    handlers,
+    dispatch,
+    events,
+    close() {
+      closed ??= (async () => {
+        stopForwarding();
+        await finalRunner.close();
+        finalRuns.dispose();
+        store.close();
+        await files.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/** Small deterministic datasets for engine tests. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
+import { createRng } from '../../shared/math/seeded-random.ts';
+
+/**
+ * `perClass` rows per class around class centers spaced `separation` apart along alternating axes, Gaussian
+ * noise of unit scale, plus `noiseFeatures` pure-noise features. Seeded.
+ */
+export function blobs(options: { classes?: number; perClass?: number; features?: number; separation?: number; seed?: number } = {}): DatasetMatrix {
+  const { classes = 3, perClass = 8, features = 4, separation = 4, seed = 1 } = options;
+  const rng = createRng(seed);
+  const n = classes * perClass;
+  const X = new Float64Array(n * features);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % classes;
+    labels[i] = c;
+    for (let f = 0; f < features; f++) {
+      const center = f === c % features ? separation * (1 + Math.floor(c / features)) : 0;
+      X[i * features + f] = center + rng.normal() * (f === features - 1 ? 3 : 1);
+    }
+  }
+  return {
+    nRows: n,
+    nFeatures: features,
+    features: X,
+    featureNames: Array.from({ length: features }, (_, f) => `f${f}`),
+    labels,
+    classNames: Array.from({ length: classes }, (_, c) => `class ${c}`),
+  };
+}
+
+/** Reads one of the bundled sample CSVs (numeric features, last column = integer label). */
+export function sampleDataset(name: 'iris' | 'wine' | 'breast_cancer' | 'digits'): DatasetMatrix {
+  const path = join(import.meta.dirname, '..', '..', 'src-main', 'samples', 'data', `${name}.csv`);
+  const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
+  const header = lines[0]!.split(',');
+  const d = header.length - 1;
+  const n = lines.length - 1;
+  const features = new Float64Array(n * d);
+  const labels = new Int32Array(n);
+  lines.slice(1).forEach((line, i) => {
+    const cells = line.split(',').map(Number);
+    for (let f = 0; f < d; f++) features[i * d + f] = cells[f]!;
+    labels[i] = cells[d]!;
+  });
+  const nClasses = Math.max(...labels) + 1;
+  return { nRows: n, nFeatures: d, features, featureNames: header.slice(0, d), labels, classNames: Array.from({ length: nClasses }, (_, c) => String(c)) };
+}
+
+/** Random (m, n) matrix with entries uniform in [−1, 1). */
+export function randomMatrix(m: number, n: number, seed = 7): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: m * n }, () => 2 * rng.next() - 1);
+}
+
+/** Largest absolute entry-wise difference. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}

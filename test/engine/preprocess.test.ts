@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../shared/errors.ts';
+import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from '../../shared/engine/preprocess.ts';
+import { columnMeans } from '../../shared/math/dense.ts';
+
+// (4, 3): feature 1 is constant.
+const X = Float64Array.from([1, 7, 10, 2, 7, 20, 3, 7, 30, 6, 7, 40]);
+
+describe('preprocessing', () => {
+  it('zscore uses the mean and the population std and drops constant features', () => {
+    const p = fitPreprocessing(X, 4, 3, 'zscore');
+    expect(p.kept).toEqual([0, 2]);
+    expect(p.dropped).toEqual([1]);
+    expect(Array.from(p.center)).toEqual([3, 25]);
+    // population std of 1,2,3,6 = √(14/4); of 10…40 = √(500/4)
+    expect(p.scale[0]).toBeCloseTo(Math.sqrt(14 / 4), 14);
+    expect(p.scale[1]).toBeCloseTo(Math.sqrt(500 / 4), 14);
+    const Z = applyPreprocessing(p, X, 4);
+    expect(Z.length).toBe(8);
+    for (const m of columnMeans(Z, 4, 2)) expect(Math.abs(m)).toBeLessThan(1e-15);
+    let sq = 0;
+    for (let i = 0; i < 4; i++) sq += Z[i * 2]! ** 2;
+    expect(sq / 4).toBeCloseTo(1, 14);
+  });
+
+  it('minmax maps the fitting rows onto [0, 1]', () => {
+    const p = fitPreprocessing(X, 4, 3, 'minmax');
+    expect(Array.from(applyPreprocessing(p, X, 4))).toEqual([0, 0, 0.2, 1 / 3, 0.4, 2 / 3, 1, 1]);
+  });
+
+  it('none keeps every raw feature unchanged', () => {
+    const p = fitPreprocessing(X, 4, 3, 'none');
+    expect(p.kept).toEqual([0, 1, 2]);
+    expect(Array.from(applyPreprocessing(p, X, 4))).toEqual(Array.from(X));
+  });
+
+  it('statistics come from the fitting rows only; other rows are mapped with them', () => {
+    const p = fitPreprocessing(X.subarray(0, 6), 2, 3, 'zscore'); // rows 1, 2: mean 1.5 / 15, std 0.5 / 5
+    expect(Array.from(applyPreprocessing(p, Float64Array.from([6, 0, 40]), 1))).toEqual([9, 5]);
+  });
+
+  it('rejects an unknown kind and a wrong width', () => {
+    expect(() => checkPreprocessKind('robust')).toThrow(new ValidationError("preprocess must be one of 'zscore', 'minmax', 'none', got \"robust\"."));
+    const p = fitPreprocessing(X, 4, 3, 'zscore');
+    expect(() => applyPreprocessing(p, new Float64Array(4), 2)).toThrow(
+      new RangeError('applyPreprocessing: expected 2 rows × 3 features = 6 entries, got 4.'),
+    );
+  });
+});

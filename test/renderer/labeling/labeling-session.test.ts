@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { WorkbenchError } from '../../../shared/errors.ts';
+import { LabelingSession, type EmbeddingSpace } from '../../../src-renderer/src/lib/labeling/labeling-session.svelte.ts';
+import { backendWithDataset } from '../fake-backend.ts';
+
+const space: EmbeddingSpace = { points: Float64Array.from([0, 0, 0.1, 0, 0.2, 0.1, 5, 5, 5.1, 5, 5.2, 5.1]), n: 6, e: 2 };
+
+async function session() {
+  const backend = backendWithDataset();
+  const labeling = new LabelingSession(backend, () => space);
+  await labeling.load(1);
+  return { backend, labeling };
+}
+
+describe('LabelingSession', () => {
+  it('turns two clicks into a pending pair; clicking the first point again deselects it', async () => {
+    const { labeling } = await session();
+    labeling.pick(2);
+    expect(labeling.pending).toEqual([2]);
+    expect(labeling.pair).toBeNull();
+    labeling.pick(2);
+    expect(labeling.pending).toEqual([]);
+    labeling.pick(0);
+    labeling.pick(4);
+    expect(labeling.pair).toEqual({ i: 0, j: 4, existing: null, implied: null });
+    labeling.pick(5);
+    expect(labeling.pending).toEqual([5]);
+  });
+
+  it('stores a label in main with i < j and counts it', async () => {
+    const { backend, labeling } = await session();
+    labeling.pick(4);
+    labeling.pick(1);
+    await labeling.label('must');
+    expect(backend.callsTo('constraints.set')).toEqual([{ datasetId: 1, i: 1, j: 4, kind: 'must' }]);
+    expect(labeling.constraints.map(({ i, j, kind }) => ({ i, j, kind }))).toEqual([{ i: 1, j: 4, kind: 'must' }]);
+    expect(labeling.counts).toEqual({ must: 1, cannot: 0 });
+    expect(labeling.pending).toEqual([]);
+  });
+
+  it('undo removes the pair in main, redo adds it back, and a relabel undoes to the old kind', async () => {
+    const { backend, labeling } = await session();
+    labeling.pick(0);
+    labeling.pick(3);
+    await labeling.label('cannot');
+    labeling.selectPair(0, 3);
+    expect(labeling.pair?.existing).toBe('cannot');
+    await labeling.label('must');
+    await labeling.undo();
+    expect(labeling.constraints.map((c) => c.kind)).toEqual(['cannot']);
+    await labeling.undo();
+    expect(labeling.constraints).toEqual([]);
+    expect(labeling.canUndo).toBe(false);
+    expect(labeling.canRedo).toBe(true);
+    await labeling.redo();
+    expect(labeling.constraints.map((c) => c.kind)).toEqual(['cannot']);
+    expect(backend.callsTo('constraints.remove')).toEqual([{ datasetId: 1, i: 0, j: 3 }]);
+  });
+
+  it('rolls the local change back and says why when main refuses it', async () => {
+    const { backend, labeling } = await session();
+    backend.handle('constraints.set', () => {
+      throw new WorkbenchError('CONSTRAINT_INVALID', 'Row 9 is out of range: dataset 1 has 6 rows.');
+    });
+    labeling.pick(0);
+    labeling.pick(1);
+    await labeling.label('must');
+    expect(labeling.constraints).toEqual([]);
+    expect(labeling.error).toBe('Could not save the pair (0, 1): Row 9 is out of range: dataset 1 has 6 rows.');
+  });
+
+  it('shows derived pairs and flags a contradiction', async () => {
+    const { labeling } = await session();
+    for (const [i, j, kind] of [[0, 1, 'must'], [1, 2, 'must'], [0, 2, 'cannot']] as const) {
+      labeling.selectPair(i, j);
+      await labeling.label(kind);
+    }
+    expect(labeling.closure.contradictions).toEqual([{ i: 0, j: 2, path: [0, 1, 2] }]);
+  });
+
+  it('Suggest next pair fills the pending pair with an open pair and moves on after labeling it', async () => {
+    const { labeling } = await session();
+    labeling.next();
+    const first = labeling.pair;
+    expect(first).not.toBeNull();
+    expect(labeling.currentSuggestion).not.toBeNull();
+    await labeling.label('must');
+    expect(labeling.constraints).toHaveLength(1);
+    const second = labeling.pair;
+    expect(second).not.toBeNull();
+    expect(`${second!.i},${second!.j}`).not.toBe(`${first!.i},${first!.j}`);
+  });
+});
