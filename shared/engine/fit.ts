@@ -7,7 +7,7 @@ import { toPairSet, type PairConstraint, type PairSet } from '../domain/constrai
 import type { DatasetMatrix } from '../domain/dataset.ts';
 import type { LearnedMetric, PreprocessKind, Preprocessing } from '../domain/learned-metric.ts';
 import type { LearnerDefinition, LearnerHooks, TrainingData } from './learner.ts';
-import { generateSupervisedPairs, validateConstraints } from './pairs.ts';
+import { distinctLabelCount, generateSupervisedPairs, validateConstraints } from './pairs.ts';
 import { validateParams } from './params.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
@@ -115,7 +115,8 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec): PreparedFit {
           `${learner.name} learns from must-link / cannot-link pairs: label some pairs, or use a dataset with class labels to generate them.`,
         );
       }
-      pairs = generateSupervisedPairs(data.labels, nClasses, seed, spec.pairCount);
+      // C counts the classes present in the fitting rows, as metric-learn's len(np.unique(y)) does.
+      pairs = generateSupervisedPairs(data.labels, distinctLabelCount(data.labels), seed, spec.pairCount);
     }
     let must = 0;
     for (const s of pairs.similar) must += s;

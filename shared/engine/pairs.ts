@@ -143,6 +143,13 @@ export function generateConstraintPairs(labels: Int32Array, options: PairGenerat
   ];
 }
 
+/** Number of distinct non-negative labels: metric-learn's C = len(np.unique(y)) for the supervised default. */
+export function distinctLabelCount(labels: Int32Array): number {
+  const seen = new Set<number>();
+  for (const c of labels) if (c >= 0) seen.add(c);
+  return seen.size;
+}
+
 /** metric-learn's supervised default: 20·C² pairs of each kind for C classes. */
 export function defaultSupervisedPairCount(nClasses: number): number {
   return 20 * nClasses * nClasses;

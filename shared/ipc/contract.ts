@@ -160,14 +160,14 @@ export const CHANNELS = {
   ),
 
   'export.build': channel(
-    z.strictObject({ runId: Id, format: ExportFormatSchema }),
+    z.strictObject({ runId: Id, format: ExportFormatSchema, part: z.enum(['L', 'M']).optional() }),
     z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() }),
-    'Builds an export file in memory; the UI offers it as a download.',
+    'Builds an export file in memory; the UI offers it as a download. For npy, `part` picks L (default) or M.',
   ),
   'export.saveDialog': channel(
     z.strictObject({ runId: Id, format: ExportFormatSchema }),
-    z.union([z.object({ path: z.string() }), CancelledSchema]),
-    'Desktop only: native save dialog in main, then writes the export there.',
+    z.union([z.object({ path: z.string(), paths: z.array(z.string()) }), CancelledSchema]),
+    'Desktop only: native save dialog in main, then writes the export there (npy: NAME_L.npy and NAME_M.npy).',
   ),
 } as const;
 

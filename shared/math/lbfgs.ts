@@ -146,11 +146,13 @@ export class LbfgsState {
   /**
    * Switches to a new objective and re-evaluates value and gradient at the current point. The curvature
    * pairs are kept when `keepMemory` (default true): they are a fair model of a nearby function.
+   * With `reevaluate` false the caller asserts that the new objective has the same value and gradient at the
+   * current point as the old one (e.g. it only added terms that are zero there), and no evaluation is spent.
    */
-  setObjective(objective: ObjectiveWithGradient, keepMemory = true): void {
+  setObjective(objective: ObjectiveWithGradient, keepMemory = true, reevaluate = true): void {
     this.objective = objective;
     if (!keepMemory) this.resetMemory();
-    this.value = this.evaluate(this.x, this.gradient);
+    if (reevaluate) this.value = this.evaluate(this.x, this.gradient);
   }
 
   /** d = −H·g by the two-loop recursion, H₀ = (sᵀy / yᵀy)·I (or a scaled identity with no pairs). */

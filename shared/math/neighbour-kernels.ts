@@ -371,3 +371,96 @@ export function pairSquaredDistances(
     out[p] = s;
   }
 }
+
+/**
+ * Lower bounds on current distances from a reference embedding, so that candidate lists (NCA's softmax support,
+ * LMNN's impostors) can be re-selected exactly without recomputing all n² distances.
+ *
+ * At {@link reset} we store the root distances r⁰_ij = ‖z⁰_i − z⁰_j‖ of a reference embedding Z⁰. For a later
+ * embedding Z, with movements m_i = ‖z_i − z⁰_i‖ ({@link updateMovement}), the triangle inequality gives
+ *
+ *   ‖z_i − z_j‖ ≥ r⁰_ij − m_i − m_j,
+ *
+ * so a pair whose bound already exceeds a row's selection radius cannot be selected and need not be computed;
+ * the others are computed exactly ({@link distance}). Early on, when the embedding moves a lot, most pairs fail
+ * the test; callers then {@link reset} at the current embedding (O(n²·k/2)). r⁰ is stored in Float32 rounded
+ * down by a relative 2⁻²⁰, so the bound stays a bound. Memory: 4·n² bytes.
+ */
+export class MovementBounds {
+  /** Root reference distances r⁰ (n, n), Float32, rounded down. */
+  readonly root: Float32Array;
+  /** Movement of each row since the reference, m_i. */
+  readonly movement: Float64Array;
+  /** Largest movement. */
+  maxMovement = 0;
+  private readonly Z0: Float64Array;
+  private readonly scratch: Float64Array;
+  /** Exact distance computations since the last reset (callers use it to decide when to reset). */
+  exactSinceReset = 0;
+
+  constructor(
+    readonly n: number,
+    readonly k: number,
+  ) {
+    this.root = new Float32Array(n * n);
+    this.movement = new Float64Array(n);
+    this.Z0 = new Float64Array(n * k);
+    this.scratch = new Float64Array(n * n);
+  }
+
+  /** Takes Z (n, k) as the new reference: O(n²·k/2). */
+  reset(Z: Float64Array): void {
+    const { n, k } = this;
+    const D = squaredDistanceMatrix(Z, n, k, this.scratch);
+    // The Gram trick errs by about (k + 2)·ε·(‖z_i‖² + ‖z_j‖²) in absolute terms: subtract a safe multiple of that.
+    let largest = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let r = 0; r < k; r++) s += Z[i * k + r]! * Z[i * k + r]!;
+      if (s > largest) largest = s;
+    }
+    const slack = 1e-12 * (k + 2) * 2 * largest;
+    const shrink = 1 - 2 ** -20;
+    for (let t = 0; t < n * n; t++) {
+      const v = D[t]! - slack;
+      this.root[t] = v > 0 ? Math.sqrt(v) * shrink : 0;
+    }
+    this.Z0.set(Z.subarray(0, n * k));
+    this.movement.fill(0);
+    this.maxMovement = 0;
+    this.exactSinceReset = 0;
+  }
+
+  /** m_i = ‖z_i − z⁰_i‖ for the current Z (n, k); returns max m. O(n·k). */
+  updateMovement(Z: Float64Array): number {
+    const { n, k, Z0, movement } = this;
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let r = 0; r < k; r++) {
+        const u = Z[i * k + r]! - Z0[i * k + r]!;
+        s += u * u;
+      }
+      // Round up: the movement must not be underestimated.
+      const m = Math.sqrt(s) * (1 + 2 ** -40);
+      movement[i] = m;
+      if (m > max) max = m;
+    }
+    this.maxMovement = max;
+    return max;
+  }
+
+  /** Exact ‖z_i − z_j‖² in the current Z (n, k); counted in {@link exactSinceReset}. */
+  distance(Z: Float64Array, i: number, j: number): number {
+    this.exactSinceReset++;
+    const k = this.k;
+    const a = i * k;
+    const b = j * k;
+    let s = 0;
+    for (let r = 0; r < k; r++) {
+      const u = Z[a + r]! - Z[b + r]!;
+      s += u * u;
+    }
+    return s;
+  }
+}

@@ -64,3 +64,16 @@ function choleskySolve(C: Float64Array, d: number, b: Float64Array): Float64Arra
   }
   return x;
 }
+
+/**
+ * log det H for a symmetric positive-definite H (d, d), from its Cholesky factor (2·Σ log Cᵢᵢ). O(d³/3).
+ * Returns −∞ when H is not numerically positive definite.
+ */
+export function logDeterminantSpd(H: Float64Array, d: number): number {
+  if (H.length !== d * d) throw new RangeError(`logDeterminantSpd: expected a ${d}×${d} matrix, got ${H.length} entries.`);
+  const C = choleskyLower(H, d, 0);
+  if (!C) return Number.NEGATIVE_INFINITY;
+  let s = 0;
+  for (let i = 0; i < d; i++) s += Math.log(C[i * d + i]!);
+  return 2 * s;
+}

@@ -57,7 +57,8 @@ export function metricFromComponents(L: Float64Array, k: number, d: number): Flo
  * - M singular PSD: from M = V·diag(λ)·Vᵀ, the rows of L are √max(λⱼ, 0)·vⱼᵀ, largest eigenvalue first
  *   (eigenvalues in [−tol, tol] count as 0, so the last rows of L are zero).
  *
- * `tol` defaults to λ_max·n·ε (λ_max the largest eigenvalue, ε machine epsilon).
+ * `tol` defaults to 1e-10·λ_max (λ_max the largest eigenvalue, floored at n·ε·λ_max): lenient enough for the
+ * rounding a PSD projection or an optimizer leaves behind, so only a clearly indefinite M is rejected.
  * @throws NonPsdError when M is not symmetric or has an eigenvalue below −tol.
  */
 export function componentsFromMetric(M: Float64Array, n: number, tol?: number): Float64Array {
@@ -84,7 +85,7 @@ export function componentsFromMetric(M: Float64Array, n: number, tol?: number): 
   }
   const { values, vectors } = symmetricEigen(M, n);
   const largest = Math.max(0, values[n - 1]!);
-  const cutoff = tol ?? largest * n * Number.EPSILON;
+  const cutoff = tol ?? Math.max(1e-10, n * Number.EPSILON) * largest;
   if (values[0]! < -cutoff) {
     throw new NonPsdError(`Matrix is not positive semidefinite (PSD): smallest eigenvalue ${values[0]} < −${cutoff}.`);
   }

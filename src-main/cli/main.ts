@@ -47,6 +47,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     ...(io.signal ? { signal: io.signal } : {}),
   };
   const json = argv.includes('--json');
+  const terminal: TerminalState = { lineOpen: false };
   let command: CliCommand | undefined;
   let store: Store | undefined;
   const controller = new AbortController();
@@ -54,7 +55,8 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   const onSigint = (): void => {
     interrupts++;
     if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
-    if (!json) full.stderr('\nInterrupted; stopping… (press Ctrl-C again to quit at once)\n');
+    endLine(full, terminal);
+    if (!json) full.stderr('Interrupted; stopping… (press Ctrl-C again to quit at once)\n');
     controller.abort(new Error('Interrupted by Ctrl-C.'));
   };
   const signal = full.signal ?? controller.signal;
@@ -96,23 +98,24 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       values: parsed.values,
       positionals: parsed.positionals,
       signal,
+      terminal,
       getStore: () => (store ??= openStore(dbPath)),
     });
     const code = await command.run(ctx);
     return signal.aborted ? EXIT_INTERRUPTED : code;
   } catch (error) {
     if (signal.aborted) {
-      reportError(full, json, { code: 'JOB_CANCELLED', message: 'Interrupted by Ctrl-C.' });
+      reportError(full, json, { code: 'JOB_CANCELLED', message: 'Interrupted by Ctrl-C.' }, terminal);
       return EXIT_INTERRUPTED;
     }
     if (error instanceof UsageError) {
-      reportError(full, json, { code: 'INVALID_ARGUMENT', message: error.message });
+      reportError(full, json, { code: 'INVALID_ARGUMENT', message: error.message }, terminal);
       if (!json) full.stderr(command ? `Usage:\n${indent(command.usage)}\nRun 'workbench ${command.name} --help' for details.\n` : '');
       return EXIT_USAGE;
     }
     const payload = toErrorPayload(error);
     if (payload.code === 'INTERNAL' && error instanceof Error && !json && full.env.WORKBENCH_DEBUG) full.stderr(`${error.stack}\n`);
-    reportError(full, json, payload);
+    reportError(full, json, payload, terminal);
     return EXIT_ERROR;
   } finally {
     if (!full.signal) process.off('SIGINT', onSigint);
@@ -124,7 +127,18 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   }
 }
 
-function reportError(io: CliIo, json: boolean, payload: ErrorPayload): void {
+/** Whether a progress line is being redrawn in place on stderr (it needs a newline before other output). */
+interface TerminalState {
+  lineOpen: boolean;
+}
+
+function endLine(io: CliIo, terminal: TerminalState): void {
+  if (terminal.lineOpen) io.stderr('\n');
+  terminal.lineOpen = false;
+}
+
+function reportError(io: CliIo, json: boolean, payload: ErrorPayload, terminal: TerminalState): void {
+  endLine(io, terminal);
   io.stderr(json ? `${JSON.stringify({ error: payload })}\n` : `workbench: error: ${payload.message}\n`);
 }
 
@@ -136,11 +150,12 @@ interface ContextInit {
   values: CliContext['values'];
   positionals: string[];
   signal: AbortSignal;
+  terminal: TerminalState;
   getStore: () => Store;
 }
 
 function createContext(init: ContextInit): CliContext {
-  const { io, json, values, positionals } = init;
+  const { io, json, values, positionals, terminal } = init;
   const ctx: CliContext = {
     command: init.command,
     positionals,
@@ -156,15 +171,18 @@ function createContext(init: ContextInit): CliContext {
     out(value, text) {
       if (json) io.stdout(`${JSON.stringify(value, jsonReplacer)}\n`);
       else {
+        endLine(io, terminal);
         const rendered = text ?? formatValue(value);
         if (rendered !== '') io.stdout(`${rendered}\n`);
       }
     },
     progress(message) {
-      if (!json) io.stderr(`${message}\n`);
+      if (json) return;
+      endLine(io, terminal);
+      io.stderr(`${message}\n`);
     },
     progressFraction(label) {
-      return createProgress(io, json, label);
+      return createProgress(io, json, label, terminal);
     },
     option(name) {
       const value = values[name];
@@ -205,7 +223,7 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-function createProgress(io: CliIo, json: boolean, label: string): ProgressCallback {
+function createProgress(io: CliIo, json: boolean, label: string, terminal: TerminalState): ProgressCallback {
   let lastShown = -1;
   let finished = false;
   const report = ((fraction: number) => {
@@ -214,6 +232,7 @@ function createProgress(io: CliIo, json: boolean, label: string): ProgressCallba
     if (io.stderrIsTTY) {
       if (percent === lastShown) return;
       io.stderr(`\r${label} ${String(percent).padStart(3)}%`);
+      terminal.lineOpen = true;
     } else {
       const step = Math.floor(percent / 10) * 10;
       if (step <= lastShown) return;
@@ -226,7 +245,10 @@ function createProgress(io: CliIo, json: boolean, label: string): ProgressCallba
   report.done = () => {
     if (json || finished) return;
     finished = true;
-    if (io.stderrIsTTY && lastShown >= 0) io.stderr(`\r${label} 100%\n`);
+    if (io.stderrIsTTY && lastShown >= 0) {
+      io.stderr(`\r${label} 100%\n`);
+      terminal.lineOpen = false;
+    }
   };
   return report;
 }

@@ -13,6 +13,17 @@ const INFINITY = /^\s*[+-]?(?:inf|infinity)\s*$/i;
  * @param decimalComma also accept `1,5` as 1.5 (semicolon-separated files from European locales).
  */
 export function parseCell(text: string, decimalComma = false): number {
+  // Fast path: Number() agrees with plain decimal notation for any text that starts with a digit, sign or point
+  // and is not a 0x/0b/0o literal (Number() refuses signed radix literals), when the result is finite and not 0
+  // (Number('') and Number('  ') are 0).
+  const fast = Number(text);
+  if (fast === fast && fast !== 0 && fast !== Infinity && fast !== -Infinity) {
+    const c0 = text.charCodeAt(0);
+    const c1 = text.charCodeAt(1) | 0x20;
+    if (((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46) && c1 !== 0x78 && c1 !== 0x62 && c1 !== 0x6f) {
+      return fast;
+    }
+  }
   if (DECIMAL.test(text)) return Number(text);
   if (decimalComma && DECIMAL_COMMA.test(text)) return Number(text.replace(',', '.'));
   if (INFINITY.test(text)) return text.trim().startsWith('-') ? -Infinity : Infinity;

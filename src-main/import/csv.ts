@@ -38,7 +38,12 @@ export interface CsvSniff {
   warnings: string[];
 }
 
-const isBlankRow = (row: readonly string[]): boolean => row.every((c) => c.trim() === '');
+function isBlankRow(row: readonly string[]): boolean {
+  for (const cell of row) {
+    if (cell.length > 0 && (cell.charCodeAt(0) > 32 || cell.trim() !== '')) return false;
+  }
+  return true;
+}
 
 /** Splits text into rows with papaparse, dropping blank rows; a space delimiter merges runs of spaces. */
 function splitRows(text: string, delimiter: string, limit?: number): string[][] {

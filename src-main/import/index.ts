@@ -5,6 +5,8 @@
  * Every import reads the file once, front to back (memory proportional to the data), reports progress by bytes
  * read, hashes the bytes (sha256) and ends in the same checks ({@link finalizeTable}): at least 2 rows and 1
  * feature, classes ordered, constant features and single-class labels warned about, image layout detected.
+ * A file imported from disk whose labels are the class indices 0…k−1 takes its class names from a
+ * `manifest.json` beside it when that lists the file (see {@link classNamesFromManifest}).
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -14,6 +16,7 @@ import { parseArff, previewArff } from './arff.ts';
 import { classesInRows, parseCsv, sniffCsv } from './csv.ts';
 import { finalizeTable, orderClasses } from './finalize.ts';
 import { parseLibsvm, previewLibsvm } from './libsvm.ts';
+import { classNamesFromManifest } from './manifest.ts';
 import { formatNumber, isNpy, npyTable, readLabelsFile } from './npy.ts';
 import { bytesSource, fileSource, headText, SourceReader, type ByteSource } from './source.ts';
 import { IMPORT_FORMATS, type ImportFormat, type ImportOptions, type ImportPreview, type ParsedDataset } from './types.ts';
@@ -115,7 +118,7 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
     const sniff = sniffCsv(source.fileName, head.text, head.whole, { ...options, format });
     warnings.push(...sniff.warnings);
     const { layout } = sniff;
-    parsed = await parseCsv(reader, layout, { dropMissing, expectedRows: source.size / sniff.bytesPerRow + 16 });
+    parsed = await parseCsv(reader, layout, { dropMissing, expectedRows: (1.05 * source.size) / sniff.bytesPerRow + 16 });
     resolved = {
       format,
       delimiter: layout.delimiter,
@@ -148,7 +151,14 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
     };
   }
   warnings.push(...parsed.warnings);
-  const matrix = finalizeTable(parsed.table, warnings);
+  let matrix = finalizeTable(parsed.table, warnings);
+  if (source.path) {
+    const named = await classNamesFromManifest(source.path, source.fileName, matrix);
+    if (named) {
+      matrix = { ...matrix, classNames: named };
+      resolved = { ...resolved, classNamesFrom: 'manifest.json' };
+    }
+  }
   options.onProgress?.(1);
   return {
     matrix,

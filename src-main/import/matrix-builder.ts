@@ -69,11 +69,16 @@ export class MatrixBuilder {
     this.#capacity = capacity;
   }
 
-  /** The rows so far: features (nRows, d) and label ids into `labelValues`, trimmed to size (copied when needed). */
+  /**
+   * The rows so far: features (nRows, d) and label ids into `labelValues`. When the capacity is within 25 % of
+   * the rows (a good size hint) the arrays are views on the builder's buffers, so no copy doubles the peak memory;
+   * otherwise they are trimmed copies.
+   */
   build(): { features: Float64Array; labelIds: Int32Array | null; labelValues: string[]; nRows: number } {
     const n = this.#rows;
+    const fits = this.#capacity <= Math.max(16, n * 1.25);
     const trim = <T extends Float64Array | Int32Array>(a: T, len: number): T =>
-      (a.length === len ? a : a.slice(0, len)) as T;
+      (a.length === len ? a : fits ? a.subarray(0, len) : a.slice(0, len)) as T;
     return {
       features: trim(this.#data, n * this.d),
       labelIds: this.#labelIds ? trim(this.#labelIds, n) : null,

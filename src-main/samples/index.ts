@@ -111,11 +111,12 @@ export async function loadSample(name: string, options: Pick<ImportOptions, 'onP
   const entry = manifest()[name]!;
   const parsed = await importFile(join(samplesDataDir(), entry.file), { format: 'csv', label: 'label', ...options });
   const { matrix } = parsed;
-  // The CSV's numeric labels 0…k−1 are sorted numerically by the importer, so class i is label i.
-  const expected = entry.classes.map((_, i) => String(i));
-  if (matrix.classNames.join() !== expected.join() || matrix.nRows !== entry.n_samples) {
+  // The importer names the classes from data/manifest.json itself; class i is label i either way.
+  const indices = entry.classes.map((_, i) => String(i));
+  const named = matrix.classNames.join('\n') === entry.classes.join('\n');
+  if ((!named && matrix.classNames.join('\n') !== indices.join('\n')) || matrix.nRows !== entry.n_samples) {
     throw new ImportError(
-      `${entry.file}: does not match data/manifest.json (labels ${matrix.classNames.join(', ')}, ${matrix.nRows} rows)`,
+      `${entry.file}: does not match data/manifest.json (classes ${matrix.classNames.join(', ')}, ${matrix.nRows} rows)`,
     );
   }
   return { ...parsed, matrix: { ...matrix, classNames: [...entry.classes] }, options: { ...parsed.options, sample: name } };

@@ -174,6 +174,14 @@ export async function importConstraintsCsv(store: Store, datasetRef: string | nu
   return { dataset, total: pairs.length, ...outcome };
 }
 
+/** Removes all of a dataset's constraints, or those of one origin, in one transaction. @throws NotFoundError. */
+export function clearConstraints(store: Store, datasetRef: string | number, origin?: ConstraintOrigin): { dataset: DatasetDetails; removed: number } {
+  return store.transaction(() => {
+    const dataset = resolveDataset(store, datasetRef);
+    return { dataset, removed: store.constraints.clear(dataset.id, origin) };
+  });
+}
+
 /** CSV text of constraints: header `i,j,kind,origin,created_at`, one pair per line in labeling order. */
 export function constraintsToCsv(constraints: readonly StoredConstraint[]): string {
   const lines = ['i,j,kind,origin,created_at'];

@@ -3,7 +3,6 @@
  * the job runner. Requests arrive already validated by the gateway (shared/ipc/validate.ts); every
  * id is still looked up, so an id that does not exist (or belongs to nothing) is a clean NOT_FOUND.
  */
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import { ValidationError, WorkbenchError } from '../../shared/errors.ts';
@@ -21,7 +20,7 @@ import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
 import { addConstraint, checkPair, generateConstraints, listConstraints } from './constraints.ts';
 import { addSample, deleteDataset, importDataset, resolveDataset } from './datasets.ts';
-import { buildExport } from './export.ts';
+import { buildExport, writeExport } from './export.ts';
 import type { RunsService } from './runs.ts';
 import type { FileRegistry } from './uploads.ts';
 import type { WorkbenchDialogs, WorkbenchEvents } from './workbench.ts';
@@ -267,18 +266,19 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       return { jobId: submitted.jobId, runIds: submitted.runIds };
     },
 
-    'export.build': ({ runId, format }) => {
-      const file = buildExport(store, runId, format);
+    'export.build': ({ runId, format, part }) => {
+      const file = buildExport(store, runId, format, part);
       return { fileName: file.fileName, mimeType: file.mimeType, base64: Buffer.from(file.bytes).toString('base64') };
     },
     'export.saveDialog': async ({ runId, format }) => {
       if (!deps.dialogs) desktopOnly('export.saveDialog', "use 'export.build' and save the download");
       const file = buildExport(store, runId, format);
-      const extension = file.fileName.includes('.') ? file.fileName.slice(file.fileName.lastIndexOf('.') + 1) : format;
-      const path = await deps.dialogs.saveFile(file.fileName, extension);
+      const extension = file.fileName.slice(file.fileName.lastIndexOf('.') + 1);
+      const suggested = format === 'npy' ? file.fileName.replace(/_L\.npy$/, '.npy') : file.fileName;
+      const path = await deps.dialogs.saveFile(suggested, extension);
       if (path === null) return { cancelled: true as const };
-      await writeFile(path, file.bytes);
-      return { path };
+      const written = await writeExport(store, runId, format, path);
+      return { path: written[0]!.path, paths: written.map((w) => w.path) };
     },
   };
 }

@@ -64,7 +64,7 @@ export class ConstraintsRepository {
    * @throws ConstraintError for i = j; SQLite rejects an unknown dataset (FOREIGN KEY).
    */
   set(datasetId: number, constraint: { i: number; j: number; kind: ConstraintKind; origin?: ConstraintOrigin }): SetOutcome {
-    return this.#db.transaction(() => this.#setOne(datasetId, constraint, true, new Date().toISOString()) as SetOutcome)();
+    return this.#db.transaction(() => this.#setOne(datasetId, constraint, true, new Date().toISOString()) as SetOutcome).immediate();
   }
 
   #setOne(datasetId: number, c: { i: number; j: number; kind: ConstraintKind; origin?: ConstraintOrigin }, overwrite: boolean, now: string): SetOutcome | 'skipped' {
@@ -98,7 +98,7 @@ export class ConstraintsRepository {
         const origin = options.origin ?? c.origin ?? 'manual';
         outcome[this.#setOne(datasetId, { i: c.i, j: c.j, kind: c.kind, origin }, options.overwrite ?? true, now)]++;
       }
-    })();
+    }).immediate();
     return outcome;
   }
 

@@ -37,7 +37,7 @@ export class EvaluationsRepository {
       this.#prepare('INSERT INTO evaluations (run_id, summary, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(summary), new Date().toISOString());
       const insertFold = this.#prepare('INSERT INTO evaluation_folds (run_id, fold, result) VALUES (?, ?, ?)');
       folds.forEach((fold, k) => insertFold.run(runId, k, JSON.stringify(fold)));
-    })();
+    }).immediate();
   }
 
   get<S = Record<string, unknown>, F = Record<string, unknown>>(runId: number): StoredEvaluation<S, F> | null {

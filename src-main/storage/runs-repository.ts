@@ -187,7 +187,7 @@ export class RunsRepository {
         id,
       );
       return this.get(id)!;
-    })();
+    }).immediate();
   }
 
   /** Merges named durations into a run's timings (any status). */
@@ -196,7 +196,7 @@ export class RunsRepository {
       const run = this.require(id);
       this.#prepare('UPDATE runs SET timings = ? WHERE id = ?').run(JSON.stringify({ ...(run.timings ?? {}), ...timings }), id);
       return this.get(id)!;
-    })();
+    }).immediate();
   }
 
   /**
@@ -214,7 +214,7 @@ export class RunsRepository {
       const update = this.#prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error_code = 'JOB_FAILED', error = ? WHERE id = ?`);
       for (const id of ids) update.run(now, INTERRUPTED_MESSAGE, id);
       return ids;
-    })();
+    }).immediate();
   }
 
   /** Runs matching `filter`, newest first unless `order: 'asc'`. */

@@ -142,6 +142,16 @@ describe('workbench import', () => {
     expect(r.stdout).toMatch(/^Imported 'flowers' \(id 1\): 150 rows × 4 features, 3 classes \(.*\)\.\n$/);
     expect(r.stderr).toContain('Importing');
   });
+
+  it('redraws progress in place on a terminal and starts an error on a fresh line', async () => {
+    const ok = await runCli(['--db', db, 'import', join(SAMPLES_DIR, 'iris.csv')], { stderrIsTTY: true });
+    expect(ok.stderr).toMatch(/^(\rImporting .*iris\.csv +\d+%)+\rImporting .*iris\.csv 100%\n$/);
+    const bad = join(dir, 'ragged.csv');
+    writeFileSync(bad, 'a,b\n1,2\n3,4,5\n');
+    const refused = await runCli(['--db', db, 'import', bad], { stderrIsTTY: true });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/%\nworkbench: error: .*ragged\.csv/);
+  });
 });
 
 describe('workbench samples', () => {
@@ -183,13 +193,19 @@ describe('workbench datasets, dataset and constraints', () => {
     const exported = join(dir, 'pairs.csv');
     expect((await cli('constraints', 'export', '--dataset', 'iris', 'pairs.csv')).json).toMatchObject({ exported: { path: exported } });
     const listed = (await cli('constraints', 'list', '--dataset', 'iris')).json as { constraints: Array<{ i: number; j: number; kind: string }> };
-    const total = listed.constraints.length;
+    let total = listed.constraints.length;
     expect(total).toBeGreaterThanOrEqual(10);
     expect(readFileSync(exported, 'utf8').trim().split('\n')).toHaveLength(total + 1);
 
     expect((await cli('constraints', 'remove', '--dataset', 'iris', '7', '3')).json).toMatchObject({ removed: { i: 3, j: 7, kind: 'cannot' } });
     const imported = await cli('constraints', 'import', '--dataset', 'iris', exported);
     expect(imported.json).toMatchObject({ imported: { total, added: 1, unchanged: total - 1 } });
+
+    expect((await cli('constraints', 'clear', '--dataset', 'iris', '--origin', 'generated')).code).toBe(2);
+    const cleared = await cli('constraints', 'clear', '--dataset', 'iris', '--origin', 'imported', '--yes');
+    expect(cleared.json).toMatchObject({ cleared: 1 });
+    expect(((await cli('constraints', 'list', '--dataset', 'iris')).json as { constraints: Array<{ origin: string }> }).constraints.every((c) => c.origin !== 'imported')).toBe(true);
+    total -= 1;
 
     const refuse = await cli('dataset', 'delete', 'iris');
     expect(refuse.code).toBe(2);

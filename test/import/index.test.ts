@@ -55,7 +55,11 @@ describe('importFile and importBytes', () => {
     const bytes = readFileSync(path);
     const fromFile = await importFile(path);
     const fromBytes = await importBytes(new Uint8Array(bytes), 'C:\\Users\\me\\wine.csv');
-    expect(fromBytes.matrix).toEqual(fromFile.matrix);
+    // The file on disk has a manifest.json beside it that names the classes; uploaded bytes do not.
+    expect(fromFile.matrix.classNames).toEqual(['class_0', 'class_1', 'class_2']);
+    expect(fromFile.options['classNamesFrom']).toBe('manifest.json');
+    expect(fromBytes.matrix.classNames).toEqual(['0', '1', '2']);
+    expect(fromBytes.matrix).toEqual({ ...fromFile.matrix, classNames: ['0', '1', '2'] });
     expect(fromFile.sourceFile).toBe('wine.csv');
     expect(fromBytes.sourceFile).toBe('wine.csv');
     const expected = createHash('sha256').update(bytes).digest('hex');
@@ -63,24 +67,53 @@ describe('importFile and importBytes', () => {
     expect(fromBytes.sourceSha256).toBe(expected);
   });
 
+  it('takes class names from a manifest.json beside the file only when it lists the file and the labels are 0…k−1', async () => {
+    const dir = mkdtempSync(join(tmp, 'manifest-'));
+    writeFileSync(join(dir, 'a.csv'), 'x,label\n1,0\n2,1\n3,1\n');
+    writeFileSync(join(dir, 'b.csv'), 'x,label\n1,1\n2,2\n');
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({ a: { file: 'a.csv', classes: ['cat', 'dog'], n_samples: 3 }, b: { file: 'b.csv', classes: ['p', 'q'] } }),
+    );
+    expect((await importFile(join(dir, 'a.csv'))).matrix.classNames).toEqual(['cat', 'dog']);
+    // b's labels are 1 and 2, not the indices 0 and 1 of its two classes: left alone.
+    expect((await importFile(join(dir, 'b.csv'))).matrix.classNames).toEqual(['1', '2']);
+    writeFileSync(join(dir, 'manifest.json'), '{ not json');
+    expect((await importFile(join(dir, 'a.csv'))).matrix.classNames).toEqual(['0', '1']);
+  });
+
   it('streams a multi-chunk file: values, line numbers and multi-byte characters across 1 MiB chunk boundaries', async () => {
     const rows: string[] = ['x,y,label'];
-    for (let i = 0; i < 60_000; i++) rows.push(`${i},${(i * 0.5).toFixed(1)},${i % 3 === 0 ? 'grün' : 'rot'}`);
-    const bad = rows.length; // 1-based line number of the row added next
+    for (let i = 0; i < 130_000; i++) rows.push(`${i},${(i * 0.5).toFixed(1)},${i % 3 === 0 ? 'grün' : 'rot'}`);
+    const bad = rows.length + 1; // 1-based line number of the row pushed next (rows[k] is line k + 1)
     rows.push('7,oops,rot');
     const text = `${rows.join('\n')}\n`;
-    expect(text.length).toBeGreaterThan(2 * 1024 * 1024 * 0.6);
+    expect(text.length).toBeGreaterThan(2 * 1024 * 1024);
     const path = join(tmp, 'big.csv');
     writeFileSync(path, text);
     await expect(importFile(path)).rejects.toThrow(`row ${bad}, column "y": "oops"`);
     const fractions: number[] = [];
     const { matrix } = await importFile(path, { dropMissing: true, onProgress: (f) => fractions.push(f) });
-    expect(matrix.nRows).toBe(60_000);
+    expect(matrix.nRows).toBe(130_000);
     expect(matrix.classNames).toEqual(['grün', 'rot']);
-    expect(matrix.features[59_999 * 2 + 1]).toBe(29_999.5);
+    expect(matrix.features[129_999 * 2 + 1]).toBe(64_999.5);
     expect(fractions.length).toBeGreaterThan(1);
     expect(fractions.at(-1)).toBe(1);
     expect(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]!))).toBe(true);
+  });
+
+  it('an error thrown by onProgress (a cancellation) aborts the import with that error, for every format', async () => {
+    const stop = new Error('cancelled by the user');
+    const onProgress = () => {
+      throw stop;
+    };
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i},${i % 7},${i % 2}`).join('\n');
+    const path = join(tmp, 'cancel.csv');
+    writeFileSync(path, `a,b,label\n${rows}\n`);
+    await expect(importFile(path, { onProgress })).rejects.toBe(stop);
+    await expect(importFile(join(GOOD, 'nominal.arff'), { onProgress })).rejects.toBe(stop);
+    await expect(importFile(join(GOOD, 'sparse.libsvm'), { onProgress })).rejects.toBe(stop);
+    await expect(importFile(join(GOOD, 'float64.npy'), { onProgress })).rejects.toBe(stop);
   });
 
   it('reports progress for in-memory bytes too', async () => {

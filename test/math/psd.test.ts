@@ -49,3 +49,13 @@ describe('PSD helpers', () => {
     expect(isPsd(Float64Array.from([1, 0, 0, Number.NaN]), 2)).toBe(false);
   });
 });
+
+describe('componentsFromMetric tolerance', () => {
+  it('accepts the rounding-level negative eigenvalues a PSD projection leaves behind, rejects clear ones', () => {
+    // diag(1, −1e-13) is PSD up to rounding; diag(1, −1e-6) is not.
+    const L = componentsFromMetric(Float64Array.from([1, 0, 0, -1e-13]), 2);
+    expect(Array.from(L)).toEqual([1, 0, 0, 0]);
+    expect(() => componentsFromMetric(Float64Array.from([1, 0, 0, -1e-6]), 2)).toThrow(NonPsdError);
+    expect(() => componentsFromMetric(Float64Array.from([1, 0, 0, -1e-13]), 2, 1e-14)).toThrow(NonPsdError);
+  });
+});

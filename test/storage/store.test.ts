@@ -282,6 +282,15 @@ describe('runs, metrics, evaluations and sweeps', () => {
     expect(store.db.prepare('SELECT count(*) AS n FROM evaluation_folds').get()).toEqual({ n: 0 });
   });
 
+  it('opens read-only: reads work, writes are refused, a missing file is NOT_FOUND', () => {
+    store.datasets.insert({ name: 'ro', matrix: edgeMatrix() });
+    const reader = openStore(join(dir, 'store.sqlite'), { readonly: true });
+    expect(reader.datasets.list().map((d) => d.name)).toEqual(['ro']);
+    expect(() => reader.datasets.insert({ name: 'no', matrix: edgeMatrix() })).toThrow(/readonly/);
+    reader.close();
+    expect(() => openStore(join(dir, 'absent.sqlite'), { readonly: true })).toThrow(`The database ${join(dir, 'absent.sqlite')} does not exist.`);
+  });
+
   it('rolls back every write of a failed transaction', () => {
     expect(() =>
       store.transaction(() => {

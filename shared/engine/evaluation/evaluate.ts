@@ -21,7 +21,7 @@ import { rowSquaredDistance } from '../../math/distances.ts';
 import { transform } from '../../metric/mahalanobis.ts';
 import { checkSeed, classCount, fitMetric, resolveConstraintSource, type FitSpec } from '../fit.ts';
 import type { LearnerHooks } from '../learner.ts';
-import { generateSupervisedPairs, restrictPairsToRows, validateConstraints } from '../pairs.ts';
+import { distinctLabelCount, generateSupervisedPairs, restrictPairsToRows, validateConstraints } from '../pairs.ts';
 import { checkPreprocessKind } from '../preprocess.ts';
 import { getLearner } from '../registry.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
@@ -210,7 +210,7 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
             similar: Uint8Array.from(restricted, (c) => (c.kind === 'must' ? 1 : 0)),
           };
         })()
-      : generateSupervisedPairs(testLabels, nClasses, seed, spec.pairCount);
+      : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), seed, spec.pairCount);
     const distances = new Float64Array(heldOut.left.length);
     for (let p = 0; p < distances.length; p++) distances[p] = Math.sqrt(rowSquaredDistance(testY, heldOut.left[p]!, testY, heldOut.right[p]!, k));
     const pairAuc = pairDistanceAuc(distances, heldOut.similar);
@@ -225,7 +225,7 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
       converged: metric.summary.converged,
       nComponents: k,
       droppedFeatures: metric.preprocessing.dropped,
-      trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(train.labels!, nClasses, seed, spec.pairCount)) : 0,
+      trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(train.labels!, seed, spec.pairCount)) : 0,
       testPairs: distances.length,
       nmi,
       ari,
@@ -253,8 +253,8 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
   };
 }
 
-function generatedPairCount(labels: Int32Array, nClasses: number, seed: number, count?: number): number {
-  return generateSupervisedPairs(labels, nClasses, seed, count).left.length;
+function generatedPairCount(labels: Int32Array, seed: number, count?: number): number {
+  return generateSupervisedPairs(labels, distinctLabelCount(labels), seed, count).left.length;
 }
 
 export interface CompareOptions extends Omit<EvaluationSpec, 'method' | 'params'> {

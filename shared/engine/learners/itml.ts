@@ -13,6 +13,7 @@
  *
  * which costs O(d²) and keeps M positive definite. A sweep visits every must-link pair, then every cannot-link
  * pair. It stops when the dual variables λ settle: Σ|λ − λ_prev| / (‖λ‖ + ‖λ_prev‖) < tol, or after maxIter sweeps.
+ * The objective reported after each sweep is D_ld(M, M₀).
  *
  * Bounds: by default u and l are the `mustLinkPercentile`-th and `cannotLinkPercentile`-th percentiles (5 / 95, linear
  * interpolation) of the Euclidean distances between the rows that appear in a pair (every ordered pair of them,
@@ -24,6 +25,7 @@ import { symmetrize } from '../../math/dense.ts';
 import { inverseSpd } from '../../math/eigen.ts';
 import { componentsFromMetric } from '../../math/psd.ts';
 import { pairDifferences } from '../../math/pair-differences.ts';
+import { logDeterminantSpd } from '../../math/pair-solve.ts';
 import type { FitOutcome, LearnerDefinition, ParamSpecs } from '../learner.ts';
 
 const params: ParamSpecs = {
@@ -110,8 +112,12 @@ export function pairwiseDistancePercentiles(X: Float64Array, d: number, rows: In
   });
 }
 
-/** Inverse of the covariance (population, ridge 1e-10·trace/d when singular) of the given rows. */
-function inverseCovariance(X: Float64Array, d: number, rows: Int32Array): Float64Array {
+/**
+ * The prior M₀ (d, d) and M₀⁻¹: the identity, or the inverse of the population covariance of the given rows
+ * (with a ridge of 1e-10·tr/d when that covariance is singular).
+ */
+function priorMetric(prior: 'identity' | 'covariance', X: Float64Array, d: number, rows: Int32Array): { M0: Float64Array; M0inverse: Float64Array } {
+  if (prior === 'identity') return { M0: identityMatrix(d), M0inverse: identityMatrix(d) };
   const r = rows.length;
   const mean = new Float64Array(d);
   for (const i of rows) for (let f = 0; f < d; f++) mean[f]! += X[i * d + f]!;
@@ -133,13 +139,22 @@ function inverseCovariance(X: Float64Array, d: number, rows: Int32Array): Float6
     }
     trace += C[a * d + a]!;
   }
-  try {
-    return inverseSpd(C, d);
-  } catch {
+  if (!Number.isFinite(logDeterminantSpd(C, d))) {
     const ridge = 1e-10 * Math.max(trace / d, 1e-300);
     for (let a = 0; a < d; a++) C[a * d + a]! += ridge;
-    return inverseSpd(C, d);
   }
+  return { M0: inverseSpd(C, d), M0inverse: C };
+}
+
+/**
+ * The LogDet divergence D_ld(M, M₀) = tr(M·M₀⁻¹) − log det M + log det M₀ − d, given M₀⁻¹ and log det M₀.
+ * O(d³/3). +∞ when M is not positive definite.
+ */
+export function logDetDivergence(M: Float64Array, M0inverse: Float64Array, logDetM0: number, d: number): number {
+  let trace = 0;
+  for (let i = 0; i < d * d; i++) trace += M[i]! * M0inverse[i]!;
+  const logDet = logDeterminantSpd(symmetrize(M, d), d);
+  return logDet === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : trace - logDet + logDetM0 - d;
 }
 
 export const itmlLearner: LearnerDefinition = {
@@ -166,7 +181,9 @@ export const itmlLearner: LearnerDefinition = {
     const start = performance.now();
 
     // M (d, d), symmetric positive definite throughout.
-    const M = prior === 'identity' ? identityMatrix(d) : inverseCovariance(X, d, rows);
+    const { M0, M0inverse } = priorMetric(prior, X, d, rows);
+    const logDetM0 = -logDeterminantSpd(M0inverse, d);
+    const M = Float64Array.from(M0);
     const mustCount = diffs.mustCount;
     const cannotCount = diffs.cannotCount;
     const total = mustCount + cannotCount;
@@ -174,67 +191,17 @@ export const itmlLearner: LearnerDefinition = {
     const V = new Float64Array(total * d);
     V.set(diffs.must, 0);
     V.set(diffs.cannot, mustCount * d);
-    const lambda = new Float64Array(total); // dual variables
+    const sweep = createSweep(M, V, d, mustCount, cannotCount, upperBound, lowerBound, gamma);
     const previous = new Float64Array(total);
-    // ξ: the slack-adjusted target distance of each constraint, starting at its bound.
-    const target = new Float64Array(total);
-    target.fill(upperBound, 0, mustCount);
-    target.fill(lowerBound, mustCount, total);
-    const projectionScale = gamma / (gamma + 1);
-    const Mv = new Float64Array(d);
 
     const objectiveTrace: number[] = [];
     let iterations = 0;
     let converged = false;
     while (iterations < maxIter) {
       if (hooks.shouldStop?.()) break;
-      for (let c = 0; c < total; c++) {
-        const row = c * d;
-        // Mv = M·v and p = vᵀMv: the squared distance of this pair under the current M. O(d²); four
-        // accumulators break the add-latency chain of the dot products.
-        let p = 0;
-        for (let i = 0; i < d; i++) {
-          const mRow = i * d;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          let j = 0;
-          for (; j + 3 < d; j += 4) {
-            s0 += M[mRow + j]! * V[row + j]!;
-            s1 += M[mRow + j + 1]! * V[row + j + 1]!;
-            s2 += M[mRow + j + 2]! * V[row + j + 2]!;
-            s3 += M[mRow + j + 3]! * V[row + j + 3]!;
-          }
-          for (; j < d; j++) s0 += M[mRow + j]! * V[row + j]!;
-          const s = s0 + s1 + (s2 + s3);
-          Mv[i] = s;
-          p += s * V[row + i]!;
-        }
-        if (!(p > 0)) continue; // a zero difference constrains nothing
-        const must = c < mustCount;
-        const xi = target[c]!;
-        // The Bregman projection onto this constraint's hyperplane, capped by λ so the dual stays ≥ 0.
-        const wanted = must ? projectionScale * (1 / p - 1 / xi) : projectionScale * (1 / xi - 1 / p);
-        const alpha = Math.min(lambda[c]!, wanted);
-        if (alpha === 0) continue;
-        lambda[c]! -= alpha;
-        let beta: number;
-        if (must) {
-          beta = alpha / (1 - alpha * p);
-          target[c] = 1 / (1 / xi + alpha / gamma);
-        } else {
-          beta = -alpha / (1 + alpha * p);
-          target[c] = 1 / (1 / xi - alpha / gamma);
-        }
-        // M ← M + β·(Mv)(Mv)ᵀ over the whole matrix (contiguous rows; M is symmetrized once at the end). O(d²).
-        for (let i = 0; i < d; i++) {
-          const bi = beta * Mv[i]!;
-          const mRow = i * d;
-          for (let j = 0; j < d; j++) M[mRow + j]! += bi * Mv[j]!;
-        }
-      }
+      sweep.run();
       iterations++;
+      const lambda = sweep.lambda;
       let change = 0;
       let norm = 0;
       let normPrevious = 0;
@@ -245,8 +212,9 @@ export const itmlLearner: LearnerDefinition = {
       }
       const normSum = Math.sqrt(norm) + Math.sqrt(normPrevious);
       const relative = normSum === 0 ? 0 : change / normSum;
-      objectiveTrace.push(relative);
-      hooks.onIteration?.({ iteration: iterations, objective: relative, elapsedMs: performance.now() - start });
+      const divergence = logDetDivergence(M, M0inverse, logDetM0, d);
+      objectiveTrace.push(divergence);
+      hooks.onIteration?.({ iteration: iterations, objective: divergence, elapsedMs: performance.now() - start });
       if (normSum === 0 || relative < tol) {
         converged = true;
         break;
@@ -261,4 +229,186 @@ function identityMatrix(d: number): Float64Array {
   const I = new Float64Array(d * d);
   for (let i = 0; i < d; i++) I[i * d + i] = 1;
   return I;
+}
+
+/**
+ * p = vᵀMv with Mv written to `out`, for the row of V starting at `row`. O(d²); four accumulators break the
+ * add-latency chain of the dot products.
+ */
+function matVecQuad(M: Float64Array, V: Float64Array, row: number, d: number, out: Float64Array): number {
+  let p = 0;
+  for (let i = 0; i < d; i++) {
+    const mRow = i * d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j + 3 < d; j += 4) {
+      s0 += M[mRow + j]! * V[row + j]!;
+      s1 += M[mRow + j + 1]! * V[row + j + 1]!;
+      s2 += M[mRow + j + 2]! * V[row + j + 2]!;
+      s3 += M[mRow + j + 3]! * V[row + j + 3]!;
+    }
+    for (; j < d; j++) s0 += M[mRow + j]! * V[row + j]!;
+    const s = s0 + s1 + (s2 + s3);
+    out[i] = s;
+    p += s * V[row + i]!;
+  }
+  return p;
+}
+
+/**
+ * M ← M + β·u·uᵀ, then p = vᵀMv with Mv written to `out` for the row of V at `row`, in one pass over M (the
+ * same arithmetic, in the same order, as {@link rankOneUpdate} followed by {@link matVecQuad}). O(d²).
+ */
+function rankOneUpdateThenMatVec(M: Float64Array, u: Float64Array, beta: number, V: Float64Array, row: number, d: number, out: Float64Array): number {
+  let p = 0;
+  for (let i = 0; i < d; i++) {
+    const mRow = i * d;
+    const bi = beta * u[i]!;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j + 3 < d; j += 4) {
+      const m0 = M[mRow + j]! + bi * u[j]!;
+      const m1 = M[mRow + j + 1]! + bi * u[j + 1]!;
+      const m2 = M[mRow + j + 2]! + bi * u[j + 2]!;
+      const m3 = M[mRow + j + 3]! + bi * u[j + 3]!;
+      M[mRow + j] = m0;
+      M[mRow + j + 1] = m1;
+      M[mRow + j + 2] = m2;
+      M[mRow + j + 3] = m3;
+      s0 += m0 * V[row + j]!;
+      s1 += m1 * V[row + j + 1]!;
+      s2 += m2 * V[row + j + 2]!;
+      s3 += m3 * V[row + j + 3]!;
+    }
+    for (; j < d; j++) {
+      const m = M[mRow + j]! + bi * u[j]!;
+      M[mRow + j] = m;
+      s0 += m * V[row + j]!;
+    }
+    const s = s0 + s1 + (s2 + s3);
+    out[i] = s;
+    p += s * V[row + i]!;
+  }
+  return p;
+}
+
+/** M ← M + β·u·uᵀ over the whole matrix (contiguous rows; M is symmetrized once at the end). O(d²). */
+function rankOneUpdate(M: Float64Array, u: Float64Array, beta: number, d: number): void {
+  for (let i = 0; i < d; i++) {
+    const mRow = i * d;
+    const bi = beta * u[i]!;
+    for (let j = 0; j < d; j++) M[mRow + j] = M[mRow + j]! + bi * u[j]!;
+  }
+}
+
+/**
+ * One sweep of Bregman projections over every constraint (must-link rows of V first, then cannot-link), with the
+ * dual variables λ and the slack targets ξ carried from sweep to sweep.
+ *
+ * Exact skipping: a constraint with λ = 0 that is satisfied is left unchanged by its projection (α = 0), so its
+ * O(d²) distance need not be computed when it provably still holds. Each update M ← M + β·u·uᵀ, u = M·v_t,
+ * changes any squared distance p = vᵀMv by β·(vᵀMv_t)², and Cauchy–Schwarz in the M inner product bounds that by
+ * β·p·p_t: p grows at most by the factor (1 + β·p_t) when β > 0 and shrinks at most by it when β < 0. The
+ * running sums of log(1 + β·p_t) therefore bound every distance since it was last computed, and a constraint is
+ * skipped only while that bound keeps it satisfied with a margin of 1e-9. The skipped work is exactly work whose
+ * outcome is "no change", so the iterates are those of the plain cyclic algorithm.
+ */
+function createSweep(
+  M: Float64Array,
+  V: Float64Array,
+  d: number,
+  mustCount: number,
+  cannotCount: number,
+  upperBound: number,
+  lowerBound: number,
+  gamma: number,
+): { run(): void; lambda: Float64Array } {
+  const total = mustCount + cannotCount;
+  const lambda = new Float64Array(total); // dual variables
+  // ξ: the slack-adjusted target distance of each constraint, starting at its bound.
+  const target = new Float64Array(total);
+  target.fill(upperBound, 0, mustCount);
+  target.fill(lowerBound, mustCount, total);
+  const projectionScale = gamma / (gamma + 1);
+  // Skipping state: the distance when last computed and the running log-growth / log-shrink sums at that time.
+  const lastDistance = new Float64Array(total).fill(Number.NaN);
+  const growthAt = new Float64Array(total);
+  const shrinkAt = new Float64Array(total);
+  let growth = 0; // Σ log(1 + β·p_t) over updates with β > 0
+  let shrink = 0; // Σ log(1 + β·p_t) over updates with β < 0 (≤ 0)
+  const zero = new Uint8Array(total);
+  for (let c = 0; c < total; c++) {
+    let any = false;
+    for (let f = 0; f < d; f++) if (V[c * d + f] !== 0) any = true;
+    zero[c] = any ? 0 : 1;
+  }
+  const margin = 1e-9;
+  const skippable = (c: number): boolean => {
+    if (zero[c]) return true; // a zero difference constrains nothing
+    if (lambda[c] !== 0) return false;
+    const last = lastDistance[c]!;
+    if (!(last === last)) return false; // never computed
+    return c < mustCount
+      ? last * Math.exp(growth - growthAt[c]!) <= target[c]! * (1 - margin)
+      : last * Math.exp(shrink - shrinkAt[c]!) >= target[c]! * (1 + margin);
+  };
+  const nextToEvaluate = (from: number): number => {
+    let c = from;
+    while (c < total && skippable(c)) c++;
+    return c;
+  };
+  let Mv = new Float64Array(d);
+  let u = new Float64Array(d);
+
+  return {
+    lambda,
+    run(): void {
+      let c = nextToEvaluate(0);
+      let p = c < total ? matVecQuad(M, V, c * d, d, Mv) : 0;
+      while (c < total) {
+        lastDistance[c] = p;
+        growthAt[c] = growth;
+        shrinkAt[c] = shrink;
+        let beta = 0;
+        if (p > 0) {
+          const must = c < mustCount;
+          const xi = target[c]!;
+          // The Bregman projection onto this constraint's hyperplane, capped by λ so the dual stays ≥ 0.
+          const wanted = must ? projectionScale * (1 / p - 1 / xi) : projectionScale * (1 / xi - 1 / p);
+          const alpha = Math.min(lambda[c]!, wanted);
+          if (alpha !== 0) {
+            lambda[c]! -= alpha;
+            if (must) {
+              beta = alpha / (1 - alpha * p);
+              target[c] = 1 / (1 / xi + alpha / gamma);
+            } else {
+              beta = -alpha / (1 + alpha * p);
+              target[c] = 1 / (1 / xi - alpha / gamma);
+            }
+            const change = Math.log1p(beta * p);
+            if (beta > 0) growth += change;
+            else shrink += change;
+          }
+        }
+        const next = nextToEvaluate(c + 1);
+        if (beta !== 0) {
+          // u = M·v of this constraint; Mv becomes the next constraint's.
+          const swap = u;
+          u = Mv;
+          Mv = swap;
+          if (next < total) p = rankOneUpdateThenMatVec(M, u, beta, V, next * d, d, Mv);
+          else rankOneUpdate(M, u, beta, d);
+        } else if (next < total) {
+          p = matVecQuad(M, V, next * d, d, Mv);
+        }
+        c = next;
+      }
+    },
+  };
 }

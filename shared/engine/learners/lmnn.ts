@@ -2,6 +2,7 @@ import { ValidationError } from '../../errors.ts';
 import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
 import {
   embedInto,
+  MovementBounds,
   pairScatterGradient,
   pairScatterWorkLength,
   pairSquaredDistances,
@@ -39,8 +40,6 @@ import { checkLabeledData, initialComponents, resolveNcaInit, type NcaInit } fro
 
 /** Relative slack of the impostor radius, see the file comment. */
 export const IMPOSTOR_SLACK = 0.5;
-const FIRST_INTERVAL = 2;
-const MAX_INTERVAL = 16;
 
 /**
  * Target neighbours: for each row, the `k` nearest rows of the same class (squared Euclidean in X (n, d); ties by
@@ -157,9 +156,12 @@ export interface ImpostorLists {
 }
 
 /**
- * Candidate impostors in the embedding Z (n, k), with the staleness of the previous lists: the hinge loss
- * μ·Σ [1 + d_ij − d_il]₊ of active triplets whose impostor l the previous lists did not hold.
- * Cost O(n²·k/2 + n²). `buffer` (n·n) is reused when given.
+ * Candidate impostors of every row in the embedding Z (n, k): the other-class rows l with
+ * d_il < (1 + η)·(max_{j∈T(i)} d_ij + 1). Exact: pairs are skipped only when the movement bound of `bounds`
+ * proves them outside the radius (see {@link MovementBounds}); without `bounds` a fresh one is made at Z.
+ * Also returns the staleness of `previous`: the hinge loss μ·Σ [1 + d_ij − d_il]₊ of the triplets active at Z whose
+ * impostor l the previous lists did not hold (0 means the previous lists give the same loss and gradient at Z).
+ * Cost O(n²) bound checks plus O(k) per pair that needs an exact distance.
  */
 export function selectImpostors(
   Z: Float64Array,
@@ -168,31 +170,48 @@ export function selectImpostors(
   labels: Int32Array,
   targets: { start: Int32Array; index: Int32Array },
   mu: number,
-  buffer?: Float64Array,
+  bounds?: MovementBounds,
   previous?: ImpostorLists,
-): { impostors: ImpostorLists; staleness: number } {
-  const D = squaredDistanceMatrix(Z, n, k, buffer);
+): { impostors: ImpostorLists; staleness: number; exact: number } {
+  if (!bounds) {
+    bounds = new MovementBounds(n, k);
+    bounds.reset(Z);
+  }
+  const before = bounds.exactSinceReset;
+  bounds.updateMovement(Z);
+  const { root, movement } = bounds;
   const start = new Int32Array(n + 1);
   let index = new Int32Array(Math.max(16, 4 * n));
   let count = 0;
   const mark = previous ? new Int32Array(n).fill(-1) : null;
   let staleness = 0;
+  const targetDist = new Float64Array(64);
   for (let i = 0; i < n; i++) {
-    const row = i * n;
+    const t0 = targets.start[i]!;
+    const nT = targets.start[i + 1]! - t0;
     let reach = 0;
-    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) reach = Math.max(reach, D[row + targets.index[t]!]!);
+    for (let t = 0; t < nT; t++) {
+      const v = bounds.distance(Z, i, targets.index[t0 + t]!);
+      if (t < targetDist.length) targetDist[t] = v;
+      if (v > reach) reach = v;
+    }
     const margin = reach + 1;
     const radius = (1 + IMPOSTOR_SLACK) * margin;
-    if (previous && mark) {
+    const rootRadius = Math.sqrt(radius);
+    const mi = movement[i]!;
+    if (mark && previous) {
       for (let t = previous.start[i]!; t < previous.start[i + 1]!; t++) mark[previous.index[t]!] = i;
     }
     const yi = labels[i];
+    const row = i * n;
     for (let l = 0; l < n; l++) {
       if (labels[l] === yi) continue;
-      const v = D[row + l]!;
+      if (root[row + l]! - mi - movement[l]! > rootRadius) continue;
+      const v = bounds.distance(Z, i, l);
       if (mark && v < margin && mark[l] !== i) {
-        for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) {
-          const h = 1 + D[row + targets.index[t]!]! - v;
+        for (let t = 0; t < nT; t++) {
+          const dij = t < targetDist.length ? targetDist[t]! : bounds.distance(Z, i, targets.index[t0 + t]!);
+          const h = 1 + dij - v;
           if (h > 0) staleness += mu * h;
         }
       }
@@ -207,7 +226,7 @@ export function selectImpostors(
     }
     start[i + 1] = count;
   }
-  return { impostors: { start, index: index.slice(0, count) }, staleness };
+  return { impostors: { start, index: index.slice(0, count) }, staleness, exact: bounds.exactSinceReset - before };
 }
 
 /**
@@ -234,6 +253,7 @@ export class ActiveSetLmnnObjective {
     private readonly targets: { start: Int32Array; index: Int32Array },
     private readonly impostors: ImpostorLists,
     private readonly mu: number,
+    work?: Float64Array,
   ) {
     const nT = targets.index.length;
     const nI = impostors.index.length;
@@ -254,8 +274,16 @@ export class ActiveSetLmnnObjective {
     this.Z = new Float64Array(n * k);
     this.dist = new Float64Array(nT + nI);
     this.weights = new Float64Array(nT + nI);
-    this.work = new Float64Array(pairScatterWorkLength(n, d, k));
+    this.work = work ?? new Float64Array(pairScatterWorkLength(n, d, k));
   }
+
+  /** The embedding X·Lᵀ (n, k) of the last evaluation (overwritten by the next one). */
+  get embedding(): Float64Array {
+    return this.Z;
+  }
+
+  /** A copy of the L of the last evaluation, or null before the first. */
+  lastL: Float64Array | null = null;
 
   /** ε(L) on these lists; writes ∂ε/∂L (k, d) into `gradient`. */
   evaluate(L: Float64Array, gradient: Float64Array): number {
@@ -289,6 +317,8 @@ export class ActiveSetLmnnObjective {
       }
     }
     this.activeTriplets = active;
+    if (!this.lastL) this.lastL = new Float64Array(L.length);
+    this.lastL.set(L);
     pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, this.pairs, weights, gradient, this.work);
     return loss;
   }
@@ -297,18 +327,30 @@ export class ActiveSetLmnnObjective {
 /** What {@link fitLmnn} did besides the outcome: for benchmarks and tests. */
 export interface LmnnDiagnostics {
   evaluations: number;
+  /** Impostor re-selections (one per iteration) and full O(n²·k) resets of the distance bounds among them. */
   refreshes: number;
+  resets: number;
+  /** Missed hinge loss found at each re-selection (0: the lists were complete). */
   staleness: number[];
   /** Mean candidate impostors per row in the last lists. */
   impostorsPerRow: number;
   activeTriplets: number;
 }
 
+function sameArray(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let t = 0; t < a.length; t++) if (a[t] !== b[t]) return false;
+  return true;
+}
+
+/** Reset the distance bounds once a re-selection needed more than this fraction of the n² exact distances. */
+const RESET_FRACTION = 0.25;
+
 /**
- * LMNN from a starting L0 (k, d) with fixed targets: L-BFGS on the active-set loss, impostors refreshed on an
- * adaptive schedule (first after 2 iterations; the interval doubles up to 16 while the staleness stays below 1 %
- * of max(tol, 10⁻⁶)·ε, halves above it). Convergence (relative decrease or max |∇| ≤ tol, or a line search that
- * cannot decrease ε) is accepted only right after a refresh that moves ε by at most tol (relative).
+ * LMNN from a starting L0 (k, d) with fixed targets: L-BFGS on the active-set loss. After every iteration the
+ * impostors are re-selected exactly (cheaply, through {@link MovementBounds}); the objective is re-evaluated only
+ * when the new lists hold an active triplet the old ones missed, so every accepted iterate is scored on the exact
+ * LMNN loss. Stops when the relative decrease or max |∇| is ≤ tol, or a line search cannot decrease the loss.
  */
 export function fitLmnn(
   X: Float64Array,
@@ -326,60 +368,50 @@ export function fitLmnn(
   const start = performance.now();
   const Xt = new Float64Array(n * d);
   transposeInto(X, n, d, Xt);
+  const work = new Float64Array(pairScatterWorkLength(n, d, k));
+  const diagnostics: LmnnDiagnostics = { evaluations: 0, refreshes: 0, resets: 1, staleness: [], impostorsPerRow: 0, activeTriplets: 0 };
   const Z = new Float64Array(n * k);
-  const buffer = new Float64Array(n * n);
-  const diagnostics: LmnnDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], impostorsPerRow: 0, activeTriplets: 0 };
-  let impostors: ImpostorLists | undefined;
-  const build = (L: Float64Array): ActiveSetLmnnObjective => {
-    embedInto(X, n, d, L, k, Z);
-    const selected = selectImpostors(Z, n, k, labels, targets, mu, buffer, impostors);
-    if (impostors) diagnostics.staleness.push(selected.staleness);
-    impostors = selected.impostors;
-    return new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu);
-  };
-  let objective = build(L0);
+  embedInto(X, n, d, L0, k, Z);
+  const bounds = new MovementBounds(n, k);
+  bounds.reset(Z);
+  let selection = selectImpostors(Z, n, k, labels, targets, mu, bounds);
+  let objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, selection.impostors, mu, work);
   const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
   const state = new LbfgsState(evaluate, L0);
   const trace: number[] = [];
   let iterations = 0;
-  let converged = false;
-  let sinceRefresh = 0;
-  let interval = FIRST_INTERVAL;
-  const refresh = (): number => {
-    const before = state.value;
-    objective = build(state.x);
-    state.setObjective(evaluate);
-    diagnostics.refreshes++;
-    sinceRefresh = 0;
-    const staleness = diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0;
-    const budget = Math.max(tol, 1e-6) * Math.max(1, Math.abs(state.value));
-    if (staleness <= 0.01 * budget) interval = Math.min(2 * interval, MAX_INTERVAL);
-    else if (staleness > budget) interval = Math.max(1, interval >> 1);
-    return Math.abs(relativeReduction(before, state.value));
-  };
-
-  if (maxAbs(state.gradient) <= tol) converged = true;
+  let converged = maxAbs(state.gradient) <= tol;
   while (!converged && iterations < maxIter) {
     if (hooks.shouldStop?.()) break;
     const step = state.step();
     if (step.status === 'failed') {
-      if (sinceRefresh === 0 || refresh() <= tol) converged = true;
-      continue;
+      converged = true; // the lists are fresh at every iterate: no decrease is possible along any tried direction
+      break;
     }
     iterations++;
-    sinceRefresh++;
+    // Re-select impostors at the accepted point; re-evaluate only if that adds an active triplet.
+    if (objective.lastL && sameArray(objective.lastL, state.x)) Z.set(objective.embedding);
+    else embedInto(X, n, d, state.x, k, Z);
+    diagnostics.activeTriplets = objective.activeTriplets;
+    if (selection.exact > RESET_FRACTION * n * n) {
+      bounds.reset(Z);
+      diagnostics.resets++;
+    }
+    const previous = selection.impostors;
+    selection = selectImpostors(Z, n, k, labels, targets, mu, bounds, previous);
+    diagnostics.refreshes++;
+    diagnostics.staleness.push(selection.staleness);
+    objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, selection.impostors, mu, work);
+    const changed = selection.staleness > 0;
+    state.setObjective(evaluate, true, changed);
     trace.push(state.value);
     hooks.onIteration?.({ iteration: iterations, objective: state.value, elapsedMs: performance.now() - start });
-    const small = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
-    if (small) {
-      if (refresh() <= tol) converged = true;
-    } else if (sinceRefresh >= interval && iterations < maxIter) {
-      refresh();
-    }
+    // The decrease is judged on the function the step was taken on; a re-selection that added active
+    // triplets means the loss is not settled yet.
+    if (!changed && (relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol)) converged = true;
   }
   diagnostics.evaluations = state.evaluations;
-  diagnostics.impostorsPerRow = impostors ? impostors.index.length / n : 0;
-  diagnostics.activeTriplets = objective.activeTriplets;
+  diagnostics.impostorsPerRow = selection.impostors.index.length / n;
   return {
     outcome: { L: Float64Array.from(state.x), nComponents: k, iterations, converged, objectiveTrace: trace },
     diagnostics,

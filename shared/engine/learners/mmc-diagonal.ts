@@ -153,7 +153,7 @@ export const mmcDiagonalLearner: LearnerDefinition = {
     const problem = diagonalMmcProblem(diffs.must, diffs.mustCount, diffs.cannot, diffs.cannotCount, d);
     const start = performance.now();
 
-    let a = new Float64Array(d).fill(1);
+    let a: Float64Array = new Float64Array(d).fill(1);
     let objective = diagonalMmcObjective(problem, a);
     const objectiveTrace: number[] = [];
     let converged = false;

@@ -1,7 +1,9 @@
 /** `workbench constraints add|remove|list|import|export|generate --dataset ID …` */
 import type { StoredConstraint } from '../../storage/constraints-repository.ts';
+import { CONSTRAINT_ORIGINS, type ConstraintOrigin } from '../../../shared/domain/constraints.ts';
 import {
   addConstraint,
+  clearConstraints,
   exportConstraintsCsv,
   generateConstraints,
   importConstraintsCsv,
@@ -18,6 +20,7 @@ const USAGE = [
   'workbench constraints import --dataset ID FILE.csv',
   'workbench constraints export --dataset ID FILE.csv',
   'workbench constraints generate --dataset ID --pairs N [--seed S]',
+  'workbench constraints clear --dataset ID [--origin manual|generated|imported] --yes',
 ].join('\n');
 
 export const constraintsCommand: CliCommand = {
@@ -35,13 +38,20 @@ export const constraintsCommand: CliCommand = {
     '  generate          draws N pairs from the class labels: half must-link, half cannot-link',
     '                    (the odd one is must-link), reproducible from --seed (default 0);',
     '                    pairs already labeled keep their label',
+    '  clear             removes all of the dataset\'s constraints (or those of one --origin); needs --yes',
     '',
     'JSON output: add → {"constraint": {"i", "j", "kind", "origin", "createdAt", "seq"}, "outcome"};',
     'remove → {"removed": {…}}; list → {"dataset": {"id", "name"}, "constraints": […]};',
     'import → {"imported": {"total", "added", "relabeled", "unchanged"}}; export → {"exported": {"count", "path"}};',
-    'generate → {"generated": {"must", "cannot", "added", "skipped", "seed"}}',
+    'generate → {"generated": {"must", "cannot", "added", "skipped", "seed"}}; clear → {"cleared": N}',
   ].join('\n'),
-  options: { dataset: { type: 'string', short: 'd' }, pairs: { type: 'string' }, seed: { type: 'string' } },
+  options: {
+    dataset: { type: 'string', short: 'd' },
+    pairs: { type: 'string' },
+    seed: { type: 'string' },
+    origin: { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+  },
   async run(ctx) {
     const sub = ctx.requirePositional(0, 'add|remove|list|import|export|generate');
     const args = ctx.positionals.slice(1);
@@ -54,6 +64,7 @@ export const constraintsCommand: CliCommand = {
     };
     onlyFor('pairs', 'generate');
     onlyFor('seed', 'generate');
+    onlyFor('origin', 'clear');
     switch (sub) {
       case 'add': {
         const [i, j, kind] = expect(['I', 'J', 'must|cannot']);
@@ -61,27 +72,27 @@ export const constraintsCommand: CliCommand = {
         const result = addConstraint(ctx.store, datasetRef(ctx), rowArg(ctx, i!, 'I'), rowArg(ctx, j!, 'J'), kind);
         const c = result.constraint;
         const verb = result.outcome === 'added' ? 'Added' : result.outcome === 'relabeled' ? 'Relabeled' : 'Unchanged:';
-        ctx.out({ dataset: ref(result.dataset), constraint: c, outcome: result.outcome }, `${verb} ${c.kind}-link (${c.i}, ${c.j}) on dataset '${result.dataset.name}'.`);
+        ctx.out({ dataset: refOf(result.dataset), constraint: c, outcome: result.outcome }, `${verb} ${c.kind}-link (${c.i}, ${c.j}) on dataset '${result.dataset.name}'.`);
         return 0;
       }
       case 'remove': {
         const [i, j] = expect(['I', 'J']);
         const result = removeConstraint(ctx.store, datasetRef(ctx), rowArg(ctx, i!, 'I'), rowArg(ctx, j!, 'J'));
         const c = result.removed;
-        ctx.out({ dataset: ref(result.dataset), removed: c }, `Removed ${c.kind}-link (${c.i}, ${c.j}) from dataset '${result.dataset.name}'.`);
+        ctx.out({ dataset: refOf(result.dataset), removed: c }, `Removed ${c.kind}-link (${c.i}, ${c.j}) from dataset '${result.dataset.name}'.`);
         return 0;
       }
       case 'list': {
         expect([]);
         const { dataset, constraints } = listConstraints(ctx.store, datasetRef(ctx));
-        ctx.out({ dataset: ref(dataset), constraints }, formatConstraints(constraints, dataset.name));
+        ctx.out({ dataset: refOf(dataset), constraints }, formatConstraints(constraints, dataset.name));
         return 0;
       }
       case 'import': {
         const [file] = expect(['FILE.csv']);
         const r = await importConstraintsCsv(ctx.store, datasetRef(ctx), ctx.resolvePath(file!));
         ctx.out(
-          { dataset: ref(r.dataset), imported: { total: r.total, added: r.added, relabeled: r.relabeled, unchanged: r.unchanged } },
+          { dataset: refOf(r.dataset), imported: { total: r.total, added: r.added, relabeled: r.relabeled, unchanged: r.unchanged } },
           `Imported ${r.total} pairs into dataset '${r.dataset.name}': ${r.added} added, ${r.relabeled} relabeled, ${r.unchanged} unchanged.`,
         );
         return 0;
@@ -89,7 +100,7 @@ export const constraintsCommand: CliCommand = {
       case 'export': {
         const [file] = expect(['FILE.csv']);
         const r = await exportConstraintsCsv(ctx.store, datasetRef(ctx), ctx.resolvePath(file!));
-        ctx.out({ dataset: ref(r.dataset), exported: { count: r.count, path: r.path } }, `Wrote ${r.count} constraints of dataset '${r.dataset.name}' to ${r.path}.`);
+        ctx.out({ dataset: refOf(r.dataset), exported: { count: r.count, path: r.path } }, `Wrote ${r.count} constraints of dataset '${r.dataset.name}' to ${r.path}.`);
         return 0;
       }
       case 'generate': {
@@ -99,14 +110,26 @@ export const constraintsCommand: CliCommand = {
         const seed = seedText === undefined ? 0 : ctx.integer(seedText, '--seed');
         const r = generateConstraints(ctx.store, datasetRef(ctx), { pairs, seed });
         ctx.out(
-          { dataset: ref(r.dataset), generated: { must: r.requested.must, cannot: r.requested.cannot, added: r.added, skipped: r.skipped, seed: r.seed } },
+          { dataset: refOf(r.dataset), generated: { must: r.requested.must, cannot: r.requested.cannot, added: r.added, skipped: r.skipped, seed: r.seed } },
           `Generated ${r.requested.must} must-link and ${r.requested.cannot} cannot-link pairs for dataset '${r.dataset.name}' (seed ${r.seed}): ` +
             `${r.added} added, ${r.skipped} already labeled.`,
         );
         return 0;
       }
+      case 'clear': {
+        expect([]);
+        const origin = ctx.option('origin');
+        if (origin !== undefined && !(CONSTRAINT_ORIGINS as readonly string[]).includes(origin)) {
+          throw new UsageError(`--origin must be one of ${CONSTRAINT_ORIGINS.join(', ')}, got '${origin}'.`);
+        }
+        const ref = datasetRef(ctx);
+        if (!ctx.flag('yes')) throw new UsageError(`Clearing the constraints of dataset '${ref}' needs --yes.`);
+        const r = clearConstraints(ctx.store, ref, origin as ConstraintOrigin | undefined);
+        ctx.out({ dataset: refOf(r.dataset), cleared: r.removed }, `Removed ${r.removed} ${origin ?? ''}${origin ? ' ' : ''}constraints from dataset '${r.dataset.name}'.`);
+        return 0;
+      }
       default:
-        throw new UsageError(`Unknown sub-command 'constraints ${sub}'; expected add, remove, list, import, export or generate.`);
+        throw new UsageError(`Unknown sub-command 'constraints ${sub}'; expected add, remove, list, import, export, generate or clear.`);
     }
   },
 };
@@ -119,7 +142,7 @@ function rowArg(ctx: CliContext, raw: string, label: string): number {
   return ctx.integer(raw, `Row index ${label}`);
 }
 
-function ref(d: { id: number; name: string }): { id: number; name: string } {
+function refOf(d: { id: number; name: string }): { id: number; name: string } {
   return { id: d.id, name: d.name };
 }
 

@@ -7,6 +7,14 @@ import { constraintsCommand } from './constraints.ts';
 import { datasetCommand, datasetsCommand } from './datasets.ts';
 import { importCommand } from './import.ts';
 import { samplesCommand } from './samples.ts';
+import { compareCommand } from './compare.ts';
+import { evaluateCommand } from './evaluate.ts';
+import { exportCommand } from './export.ts';
+import { learnCommand } from './learn.ts';
+import { methodsCommand } from './methods.ts';
+import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
+import { sweepCommand } from './sweep.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   importCommand,
@@ -14,6 +22,14 @@ export const COMMANDS: readonly CliCommand[] = [
   datasetsCommand,
   datasetCommand,
   constraintsCommand,
+  methodsCommand,
+  learnCommand,
+  evaluateCommand,
+  compareCommand,
+  sweepCommand,
+  runsCommand,
+  runCommand,
+  exportCommand,
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

@@ -77,6 +77,7 @@ export class Workbench {
     await this.datasets.select(id);
     this.space.useRaw();
     await Promise.all([this.labeling.load(id), this.history.load(id)]);
+    if (!this.planner.sourceChosen) this.planner.constraintSource = this.labeling.constraints.length > 0 ? 'labeled' : 'generated';
     this.compare.chosen = [];
     this.compare.focus = null;
     this.exporter.runId = null;

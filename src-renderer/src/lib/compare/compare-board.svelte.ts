@@ -12,6 +12,8 @@ const isDone = (r: RunSummary): boolean => r.status === 'succeeded';
 export class CompareBoard {
   #history: RunHistory;
   #details = $state.raw<Map<number, RunDetail>>(new Map());
+  /** Evaluate runs made by comparisons (runs.get(compare).children). */
+  #children = $state.raw<RunSummary[]>([]);
   chosen = $state.raw<number[]>([]);
   focus = $state<number | null>(null);
   loading = $state(false);
@@ -21,7 +23,9 @@ export class CompareBoard {
   }
 
   /** Finished cross-validated runs (accuracy bars, folds, clustering and retrieval figures). */
-  readonly candidates = $derived.by(() => this.#history.runs.filter((r) => isDone(r) && r.kind === 'evaluate'));
+  readonly candidates = $derived.by(() =>
+    [...this.#history.runs.filter((r) => r.kind === 'evaluate'), ...this.#children].filter(isDone).sort((a, b) => b.id - a.id),
+  );
   /** Finished runs holding a learned metric (fitted on every row): M, weights, spectrum, scatters. */
   readonly learned = $derived.by(() => this.#history.runs.filter((r) => isDone(r) && r.components !== null));
   readonly sweeps = $derived.by(() => this.#history.runs.filter((r) => isDone(r) && r.kind === 'sweep'));
@@ -30,7 +34,9 @@ export class CompareBoard {
 
   /** Runs drawn in the bars: the baseline first, then the chosen ones (newest first if none chosen). */
   readonly shown = $derived.by(() => {
-    const chosen = this.chosen.length > 0 ? this.chosen : this.candidates.filter((r) => r.method !== 'euclidean').slice(0, 6).map((r) => r.id);
+    const latestPerMethod = new Map<string, number>();
+    for (const r of this.candidates) if (r.method && r.method !== 'euclidean' && !latestPerMethod.has(r.method)) latestPerMethod.set(r.method, r.id);
+    const chosen = this.chosen.length > 0 ? this.chosen : [...latestPerMethod.values()].slice(0, 6);
     const ids = this.baseline ? [this.baseline.id, ...chosen.filter((id) => id !== this.baseline!.id)] : chosen;
     return ids;
   });
@@ -51,29 +57,37 @@ export class CompareBoard {
     this.chosen = on ? [...new Set([...this.chosen, id])] : this.chosen.filter((x) => x !== id);
   }
 
-  /** Fetches every run the view needs; picks a focus run (the newest learned non-Euclidean metric). */
+  async #fetch(id: number, quiet = false): Promise<RunDetail | null> {
+    const cached = this.#details.get(id);
+    if (cached) return cached;
+    const run = await this.#history.detail(id, { quiet });
+    if (run) this.#details = new Map(this.#details).set(id, run);
+    return run;
+  }
+
+  /**
+   * Fetches every run the view needs: the children of finished comparisons (one evaluate run per
+   * method, not listed in the history), the shown runs, the sweeps, and a focus run (the newest learned
+   * non-Euclidean metric when none is chosen).
+   */
   async load(): Promise<void> {
     this.loading = true;
     try {
-      const ids = [...new Set([...this.shown, ...this.sweeps.map((r) => r.id), ...(this.focus !== null ? [this.focus] : [])])];
-      const map = new Map(this.#details);
-      for (const id of ids) {
-        if (map.has(id)) continue;
-        const run = await this.#history.detail(id);
-        if (run) map.set(id, run);
+      const children: RunSummary[] = [];
+      for (const parent of this.#history.runs.filter((r) => isDone(r) && r.kind === 'compare')) {
+        const detail = await this.#fetch(parent.id, true);
+        children.push(...(detail?.children ?? []));
       }
-      this.#details = map;
+      const known = new Set(this.#children.map((r) => r.id));
+      if (children.some((c) => !known.has(c.id)) || children.length !== this.#children.length) {
+        this.#children = children.sort((a, b) => b.id - a.id);
+      }
+      for (const id of [...this.shown, ...this.sweeps.map((r) => r.id)]) await this.#fetch(id);
       if (this.focus === null || !this.learned.some((r) => r.id === this.focus)) {
         const pick = this.learned.find((r) => r.method !== 'euclidean') ?? this.learned[0];
-        if (pick) {
-          this.focus = pick.id;
-          if (!map.has(pick.id)) {
-            const run = await this.#history.detail(pick.id);
-            if (run) map.set(pick.id, run);
-          }
-        } else this.focus = null;
+        this.focus = pick?.id ?? null;
       }
-      this.#details = map;
+      if (this.focus !== null) await this.#fetch(this.focus);
     } finally {
       this.loading = false;
     }
@@ -81,9 +95,6 @@ export class CompareBoard {
 
   async setFocus(id: number): Promise<void> {
     this.focus = id;
-    if (!this.#details.has(id)) {
-      const run = await this.#history.detail(id);
-      if (run) this.#details = new Map(this.#details).set(id, run);
-    }
+    await this.#fetch(id);
   }
 }

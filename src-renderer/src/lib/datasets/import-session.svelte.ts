@@ -22,6 +22,8 @@ export class ImportSession {
   status = $state<'idle' | 'uploading' | 'previewing' | 'importing' | 'done'>('idle');
   error = $state<string | null>(null);
   warnings = $state.raw<string[]>([]);
+  /** Name of the dataset the last import created (shown until the next file). */
+  imported = $state<string | null>(null);
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -50,6 +52,7 @@ export class ImportSession {
     this.status = 'idle';
     this.error = null;
     this.warnings = [];
+    this.imported = null;
   }
 
   /** Browser: a File from an input or a drop. */

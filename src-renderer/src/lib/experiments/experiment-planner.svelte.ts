@@ -25,6 +25,8 @@ export class ExperimentPlanner {
   seed = $state(0);
   preprocess = $state<Preprocess>('zscore');
   constraintSource = $state<'labeled' | 'generated'>('generated');
+  /** True once the researcher picked a constraint source by hand (then it is never changed for them). */
+  sourceChosen = $state(false);
   sweepCounts = $state('0, 10, 20, 50, 100, 200');
   sweepSeeds = $state(3);
   /** With a comparison, also fit each learned method on every row (its M for Compare, and for Export). */
@@ -87,9 +89,37 @@ export class ExperimentPlanner {
     return out;
   });
 
+  /** Advice that does not block Start (e.g. too few labeled pairs for cross-validation). */
+  warnings(counts: { must: number; cannot: number }): string[] {
+    const pairMethods = this.selected.filter((m) => this.method(m)?.input === 'pairs');
+    if (this.constraintSource !== 'labeled' || pairMethods.length === 0) return [];
+    if (counts.must >= 5 && counts.cannot >= 5) return [];
+    return [
+      `${pairMethods.join(', ')} will learn from your ${counts.must} must-link and ${counts.cannot} cannot-link pairs. ` +
+        `Cross-validation keeps only the pairs inside each training part, so with fewer than about 5 of each kind a fold can be left ` +
+        `without one kind and fail. Label a few more pairs, or choose “generated from class labels”.`,
+    ];
+  }
+
   parsedCounts(): number[] | null {
     const parts = this.sweepCounts.split(/[\s,]+/).filter(Boolean).map(Number);
     return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 0) ? parts : null;
+  }
+
+  /**
+   * The jobs Start submits. A comparison becomes one evaluate job per method (the Euclidean baseline
+   * first), each with its own progress, objective curve and cancel button, plus (optionally) one learn job
+   * per learned method: the metric fitted on every row, which Compare draws and Export writes.
+   */
+  buildSpecs(datasetId: number): JobSpec[] {
+    const spec = this.buildSpec(datasetId);
+    if (spec.kind !== 'compare') return [spec];
+    const { methods, kind: _kind, ...common } = spec;
+    const evaluations: JobSpec[] = methods.map(({ method, params }) => ({ kind: 'evaluate', method, params, ...common }));
+    const learns: JobSpec[] = this.alsoLearn
+      ? methods.filter((m) => m.method !== 'euclidean').map(({ method, params }) => ({ kind: 'learn', method, params, ...common }))
+      : [];
+    return [...evaluations, ...learns];
   }
 
   buildSpec(datasetId: number): JobSpec {
@@ -117,23 +147,32 @@ export class ExperimentPlanner {
     this.starting = true;
     this.error = null;
     try {
-      const spec = this.buildSpec(datasetId);
-      const { jobId, runIds } = await this.#backend.call('jobs.start', { spec });
-      const what = spec.kind === 'compare' ? spec.methods.map((m) => m.method).join(', ') : spec.method;
-      this.#monitor.track(jobId, `${spec.kind} · ${what} · ${datasetName}`, spec.kind, datasetId, runIds);
-      if (spec.kind === 'compare' && this.alsoLearn) {
-        for (const { method, params } of spec.methods.filter((m) => m.method !== 'euclidean')) {
-          const learn: JobSpec = { kind: 'learn', method, params, datasetId, seed: spec.seed, protocol: spec.protocol, constraintSource: spec.constraintSource };
-          const started = await this.#backend.call('jobs.start', { spec: learn });
-          this.#monitor.track(started.jobId, `learn · ${method} on all rows · ${datasetName}`, 'learn', datasetId, started.runIds);
-        }
+      let first: string | null = null;
+      for (const spec of this.buildSpecs(datasetId)) {
+        const { jobId, runIds } = await this.#backend.call('jobs.start', { spec });
+        this.#monitor.track(jobId, jobTitle(spec, datasetName), spec.kind, datasetId, runIds);
+        first ??= jobId;
       }
-      return jobId;
+      return first;
     } catch (error) {
       this.error = `Could not start the job: ${errorMessage(error)}`;
       return null;
     } finally {
       this.starting = false;
     }
+  }
+}
+
+/** "evaluate · nca (5-fold) · iris", "learn · mmc on all rows · iris", "sweep · itml · iris". */
+export function jobTitle(spec: JobSpec, datasetName: string): string {
+  switch (spec.kind) {
+    case 'evaluate':
+      return `evaluate · ${spec.method} (${spec.protocol?.folds ?? 5}-fold) · ${datasetName}`;
+    case 'learn':
+      return `learn · ${spec.method} on all rows · ${datasetName}`;
+    case 'sweep':
+      return `sweep · ${spec.method} · ${datasetName}`;
+    case 'compare':
+      return `compare · ${spec.methods.map((m) => m.method).join(', ')} · ${datasetName}`;
   }
 }

@@ -55,7 +55,7 @@ export class RunHistory {
   }
 
   /** The full run (metric, folds, sweep), fetched once per finished run. */
-  async detail(runId: number): Promise<RunDetail | null> {
+  async detail(runId: number, options: { quiet?: boolean } = {}): Promise<RunDetail | null> {
     const cached = this.#details.get(runId);
     if (cached && cached.status !== 'running' && cached.status !== 'queued') return cached;
     try {
@@ -63,7 +63,7 @@ export class RunHistory {
       this.#details = new Map(this.#details).set(runId, run);
       return run;
     } catch (error) {
-      this.error = `Could not load run ${runId}: ${errorMessage(error)}`;
+      if (!options.quiet) this.error = `Could not load run ${runId}: ${errorMessage(error)}`;
       return null;
     }
   }

@@ -44,7 +44,7 @@ export function pythonSnippet(format: ExportFormat, fileName: string): string {
     case 'npy':
       return [
         'import numpy as np',
-        `L = np.load(${JSON.stringify(fileName)})   # (k, d) float64`,
+        `L = np.load(${JSON.stringify(fileName)})   # (k, d) float64; M is in the matching _M.npy`,
         'M = L.T @ L',
         '# mean, scale and kept come from the JSON or .npz export of the same run',
         ...knn,
@@ -54,7 +54,7 @@ export function pythonSnippet(format: ExportFormat, fileName: string): string {
         'import numpy as np',
         `data = np.load(${JSON.stringify(fileName)})`,
         'L, M, mean, scale = data["L"], data["M"], data["mean"], data["scale"]',
-        'kept = np.arange(L.shape[1])  # the JSON export lists dropped constant features, if any',
+        'kept = data["kept"].astype(int)   # raw feature columns the metric uses (constant ones dropped)',
         'assert np.allclose(M, L.T @ L)',
         ...knn,
       ].join('\n');
@@ -65,7 +65,7 @@ export function pythonSnippet(format: ExportFormat, fileName: string): string {
         `data = loadmat(${JSON.stringify(fileName)})`,
         'L, M = data["L"], data["M"]',
         'mean, scale = data["mean"].ravel(), data["scale"].ravel()',
-        'kept = np.arange(L.shape[1])  # the JSON export lists dropped constant features, if any',
+        'kept = data["kept"].ravel().astype(int)   # raw feature columns the metric uses',
         'assert np.allclose(M, L.T @ L)',
         ...knn,
       ].join('\n');

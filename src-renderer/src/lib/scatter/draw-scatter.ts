@@ -47,6 +47,22 @@ export function drawScatter(ctx: CanvasRenderingContext2D, width: number, height
     ctx.lineTo(bx, by);
     ctx.stroke();
   }
+  if (scene.selected.length === 2) {
+    // The pending pair: a thin neutral dotted line, so both ends are easy to find.
+    const [a, b] = scene.selected as [number, number];
+    if (a < n && b < n) {
+      const [ax, ay] = view.toScreen(xs[a]!, ys[a]!);
+      const [bx, by] = view.toScreen(xs[b]!, ys[b]!);
+      ctx.beginPath();
+      ctx.globalAlpha = 0.8;
+      ctx.strokeStyle = scene.colors.ring;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([2, 4]);
+      ctx.moveTo(ax, ay);
+      ctx.lineTo(bx, by);
+      ctx.stroke();
+    }
+  }
   ctx.setLineDash([]);
   ctx.globalAlpha = n > 3000 ? 0.6 : 0.85;
 

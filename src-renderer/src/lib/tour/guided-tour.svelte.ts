@@ -29,8 +29,9 @@ export class GuidedTour {
     {
       title: 'A guided example: apples',
       text:
-        'Three apple varieties are described by size, weight and colour. Size and weight vary a lot and say little about the variety; ' +
-        'colour says a lot but varies little. Plain Euclidean kNN is dominated by size and weight and confuses the varieties. ' +
+        'Three apple varieties are described by colour, size, weight and nine other measurements. Size, weight and the others vary a lot ' +
+        'and say nothing about the variety; colour tells them apart but varies little. Plain Euclidean kNN is dominated by the big, ' +
+        'useless features and confuses the varieties. ' +
         'You will label a few pairs and learn a metric that fixes that.',
       action: { label: 'Add the apples sample', run: async () => { await this.#addApples(); } },
       done: () => this.#appleDatasetOpen(),

@@ -1,0 +1,15 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.on('pageerror', (e) => console.log(`pageerror: ${e.message}`));
+await page.goto('http://127.0.0.1:5199/#token=testtoken-uuuuuuuu');
+await page.getByRole('tab', { name: 'Experiments' }).click();
+await page.getByRole('checkbox', { name: /^mmc / }).check();
+await page.getByRole('radio', { name: /generated from class labels/ }).check();
+await page.getByRole('button', { name: 'Start' }).click();
+await page.waitForTimeout(300);
+await page.waitForFunction(() => { const j = window.__workbench.state.jobs(); return j.every((x) => !['queued', 'running'].includes(x.status)); }, null, { timeout: 120000 });
+await page.getByRole('tab', { name: 'Compare' }).click();
+await page.waitForTimeout(2000);
+await page.screenshot({ path: '/tmp/shots/11-compare.png', fullPage: true });
+await browser.close();

@@ -1,0 +1,119 @@
+/**
+ * Pair-based learners benchmark: MMC (full), MMC-diagonal and ITML on the sample datasets with the reference
+ * protocol (stratified 5-fold CV, seed 0, z-score fitted per training part, 20·C² must-link + 20·C² cannot-link
+ * pairs generated from the training labels, 3-NN in the learned space), beside metric-learn 0.7.0's figures.
+ *
+ *   node --import tsx bench/pairs.ts [--datasets iris,wine] [--methods mmc,itml] [--folds 5]
+ *
+ * Prints per dataset and method: 3-NN accuracy (mean ± population std, %), the reference accuracy, the median
+ * fit seconds per fold (wall clock of the learner only, as evaluateMethod measures it), metric-learn's median,
+ * their ratio (goal ≤ 0.1), the median iterations, and the CPU share of the run (process CPU seconds ÷ wall
+ * seconds; well below 1 means other processes were competing for the cores and the wall times are inflated).
+ * Each method is fitted once on iris before timing so the JIT has compiled its loops.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatasetMatrix } from '../shared/domain/dataset.ts';
+import { evaluateMethod } from '../shared/engine/evaluation/index.ts';
+
+const DATA_DIR = join(import.meta.dirname, '..', 'src-main', 'samples', 'data');
+const DATASETS = ['iris', 'wine', 'breast_cancer', 'digits'] as const;
+const METHODS = ['mmc', 'mmc-diagonal', 'itml'] as const;
+
+/**
+ * metric-learn 0.7.0 (and the Euclidean baseline) on the same protocol: 3-NN accuracy % (mean, std) and median
+ * fit seconds per fold, copied from ../shared/REFERENCE.md, table "3-NN accuracy % (median fit seconds per fold)"
+ * (MMC_Supervised full and diagonal=True, ITML_Supervised, defaults).
+ */
+const REFERENCE: Record<string, Record<string, [mean: number, std: number, seconds: number | null]>> = {
+  iris: { euclidean: [95.3, 3.4, null], mmc: [96.7, 3.7, 0.881], 'mmc-diagonal': [94.7, 2.7, 0.0101], itml: [94.7, 2.7, 1.29] },
+  wine: { euclidean: [95.5, 2.3, null], mmc: [93.9, 4.1, 0.485], 'mmc-diagonal': [98.3, 1.4, 0.0154], itml: [98.3, 1.4, 0.217] },
+  breast_cancer: { euclidean: [96.5, 1.6, null], mmc: [95.8, 1.8, 21.6], 'mmc-diagonal': [96.7, 1.2, 0.0104], itml: [94.7, 1.0, 0.083] },
+  digits: { euclidean: [97.6, 1.0, null], mmc: [84.6, 1.5, 14], 'mmc-diagonal': [97.6, 0.5, 0.206], itml: [97.8, 0.6, 39.7] },
+};
+
+/** Reads a numeric CSV whose last column is the integer class label. */
+function readLabeledCsv(path: string): DatasetMatrix {
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = lines[0]!.split(',');
+  const d = header.length - 1;
+  const n = lines.length - 1;
+  const features = new Float64Array(n * d);
+  const labels = new Int32Array(n);
+  let nClasses = 0;
+  for (let i = 0; i < n; i++) {
+    const cells = lines[i + 1]!.split(',');
+    for (let f = 0; f < d; f++) features[i * d + f] = Number(cells[f]);
+    labels[i] = Number(cells[d]);
+    nClasses = Math.max(nClasses, labels[i]! + 1);
+  }
+  return {
+    nRows: n,
+    nFeatures: d,
+    features,
+    featureNames: header.slice(0, d),
+    labels,
+    classNames: Array.from({ length: nClasses }, (_, c) => String(c)),
+  };
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const pct = (x: number): string => (100 * x).toFixed(1);
+const secs = (s: number | null): string => (s === null ? '—' : s < 0.01 ? s.toPrecision(2) : s < 10 ? s.toPrecision(3) : s.toFixed(1));
+
+function main(): void {
+  const datasets = option('datasets')?.split(',') ?? [...DATASETS];
+  const methods = option('methods')?.split(',') ?? [...METHODS];
+  const folds = Number(option('folds') ?? 5);
+  const warmup = readLabeledCsv(join(DATA_DIR, 'iris.csv'));
+  for (const method of methods) evaluateMethod(warmup, { method, protocol: { folds: 2 } });
+
+  console.log(`Pair-based learners: ${folds}-fold 3-NN accuracy % (mean ± population std), median fit s per fold; zscore; seed 0`);
+  console.log('| dataset | method | ours | metric-learn | Δ | ours fit s | metric-learn fit s | time ratio | iterations (median) | CPU share | accuracy bar | speed goal |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const name of datasets) {
+    const data = readLabeledCsv(join(DATA_DIR, `${name}.csv`));
+    const euclidean = evaluateMethod(data, { method: 'euclidean', protocol: { folds } });
+    const eref = REFERENCE[name]?.euclidean;
+    console.log(
+      `| ${name} | euclidean | ${pct(euclidean.accuracy.mean)} ± ${pct(euclidean.accuracy.std)} | ${eref ? `${eref[0].toFixed(1)} ± ${eref[1].toFixed(1)}` : '—'} | | | | | | | | |`,
+    );
+    for (const method of methods) {
+      const cpuStart = process.cpuUsage();
+      const wallStart = performance.now();
+      const result = evaluateMethod(data, { method, dataset: name, protocol: { folds } });
+      const cpu = process.cpuUsage(cpuStart);
+      const wall = (performance.now() - wallStart) / 1000;
+      const share = (cpu.user + cpu.system) / 1e6 / wall;
+      const ref = REFERENCE[name]?.[method];
+      const ours = 100 * result.accuracy.mean;
+      const fit = result.fitSeconds.median;
+      const ratio = ref?.[2] ? fit / ref[2] : null;
+      const iterations = [...result.folds.map((f) => f.iterations)].sort((a, b) => a - b)[result.folds.length >> 1];
+      console.log(
+        [
+          '',
+          name,
+          method,
+          `${pct(result.accuracy.mean)} ± ${pct(result.accuracy.std)}`,
+          ref ? `${ref[0].toFixed(1)} ± ${ref[1].toFixed(1)}` : '—',
+          ref ? `${ours - ref[0] >= 0 ? '+' : ''}${(ours - ref[0]).toFixed(1)}` : '',
+          secs(fit),
+          ref ? secs(ref[2]) : '—',
+          ratio === null ? '—' : `${ratio.toPrecision(2)}×`,
+          String(iterations),
+          share.toFixed(2),
+          ref ? (ours >= ref[0] - 1.5 ? 'ok' : 'BELOW') : '',
+          ratio === null ? '' : ratio <= 0.1 ? 'ok' : 'missed',
+          '',
+        ].join(' | ').trim(),
+      );
+    }
+  }
+}
+
+main();

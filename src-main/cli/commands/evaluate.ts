@@ -1,0 +1,63 @@
+/** `workbench evaluate`: cross-validates one method in a background job; the result is stored as a run. */
+import { getLearner } from '../../../shared/engine/registry.ts';
+import type { EvaluationResult } from '../../../shared/engine/evaluation/evaluate.ts';
+import type { CliCommand } from '../command.ts';
+import { formatTable } from '../format.ts';
+import { COMMON_JOB_HELP, COMMON_JOB_OPTIONS, CV_HELP, CV_OPTIONS, commonSpec, parseParams, runJobFromCli, stringList } from './job-options.ts';
+
+const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(2)}%`);
+
+/** One line per metric for the human output. */
+export function describeEvaluation(e: EvaluationResult, runId?: number): string {
+  const head = `${runId === undefined ? '' : `Run ${runId}: `}${e.method}, ${e.protocol.folds}-fold ${e.protocol.k}-NN, seed ${e.protocol.seed}, ${e.protocol.preprocess}`;
+  return [
+    head,
+    `  accuracy      ${pct(e.accuracy.mean)} ± ${pct(e.accuracy.std)}   folds: ${e.accuracy.folds.map((a) => pct(a)).join(' ')}`,
+    `  fit time      median ${e.fitSeconds.median.toFixed(3)} s`,
+    `  NMI / ARI     ${e.nmi.toFixed(4)} / ${e.ari.toFixed(4)}`,
+    `  P@1 / MAP@R   ${pct(e.precisionAt1)} / ${pct(e.mapAtR)}`,
+    `  pair ROC-AUC  ${e.pairAuc === null ? '–' : e.pairAuc.toFixed(4)}`,
+  ].join('\n');
+}
+
+export function comparisonTable(evaluations: ReadonlyArray<EvaluationResult & { runId?: number }>): string {
+  return formatTable(evaluations, [
+    { header: 'RUN', value: (e) => e.runId ?? '', right: true },
+    { header: 'METHOD', value: (e) => e.method },
+    { header: 'ACCURACY', value: (e) => pct(e.accuracy.mean), right: true },
+    { header: '± STD', value: (e) => pct(e.accuracy.std), right: true },
+    { header: 'FIT S (MEDIAN)', value: (e) => e.fitSeconds.median.toFixed(3), right: true },
+    { header: 'NMI', value: (e) => e.nmi.toFixed(3), right: true },
+    { header: 'P@1', value: (e) => pct(e.precisionAt1), right: true },
+    { header: 'PAIR AUC', value: (e) => (e.pairAuc === null ? '–' : e.pairAuc.toFixed(3)), right: true },
+  ]);
+}
+
+export const evaluateCommand: CliCommand = {
+  name: 'evaluate',
+  summary: 'Cross-validate a method (kNN accuracy, NMI, ARI, retrieval, pair AUC) in a background job.',
+  usage:
+    'workbench evaluate --dataset ID --method M [--param key=value]… [--folds F] [--k K] [--seed S] [--preprocess zscore|minmax|none] [--constraints labeled|generated]',
+  help: [
+    'Options:',
+    '  --method M                         see `workbench methods`',
+    ...COMMON_JOB_HELP,
+    ...CV_HELP,
+    '',
+    'Preprocessing and the metric are fitted on each training part only. Accuracies are fractions in [0, 1].',
+    'JSON output: {"evaluation": {"dataset", "method", "params", "protocol": {"folds", "k", "seed", "preprocess"},',
+    '  "accuracy": {"mean", "std", "folds": []}, "fitSeconds": {"median", "folds": []}, "nmi", "ari",',
+    '  "precisionAt1", "mapAtR", "pairAuc", "runId", "folds": [per-fold detail]}}',
+  ].join('\n'),
+  options: { ...COMMON_JOB_OPTIONS, ...CV_OPTIONS, method: { type: 'string', short: 'm' } },
+  async run(ctx) {
+    const method = getLearner(ctx.requireOption('method')).name;
+    const params = parseParams(method, getLearner(method).params, stringList(ctx, 'param'));
+    const spec = { kind: 'evaluate' as const, method, params, ...commonSpec(ctx, true) };
+    const { outcome, job } = await runJobFromCli(ctx, spec, `evaluate ${method}`);
+    if (outcome.result.kind !== 'evaluate') throw new Error('evaluate: unexpected job result');
+    const evaluation = { ...outcome.result.evaluation, runId: job.runIds[0]! };
+    ctx.out({ evaluation }, describeEvaluation(evaluation, evaluation.runId));
+    return 0;
+  },
+};

@@ -1,0 +1,38 @@
+/** `workbench export --run ID --format json|csv|npy|npz|mat|transformed --out PATH`. */
+import { EXPORT_FORMATS, writeExport, type ExportFormat } from '../../services/export.ts';
+import { UsageError, type CliCommand } from '../command.ts';
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'Export a learned metric (JSON, CSV, .npy, .npz, MATLAB .mat) or the transformed dataset.',
+  usage: 'workbench export --run ID --format json|csv|npy|npz|mat|transformed --out PATH',
+  help: [
+    'Formats (docs/export-format.md):',
+    '  json         L, M, feature names, preprocessing (mean, scale, kept, dropped), method, params, dataset',
+    '               name and hash, seed, results, created: schema "metric-workbench/metric", version 1',
+    '  csv          L and M under a header of feature names',
+    '  npy          two files: PATH_L.npy and PATH_M.npy (a trailing .npy in PATH is replaced)',
+    '  npz          L, M, mean, scale, kept in one archive (np.load)',
+    '  mat          MATLAB Level 5 MAT-file with L, M, mean, scale, kept (scipy.io.loadmat, MATLAB load)',
+    '  transformed  the dataset mapped by the metric (preprocessed X·Lᵀ) as CSV, with labels',
+    '',
+    'L acts on preprocessed rows: z = (x[kept] − mean) / scale. Only learn runs hold a metric.',
+    'JSON output: {"exported": {"run", "format", "files": [{"path", "bytes"}]}}',
+  ].join('\n'),
+  options: { run: { type: 'string' }, format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' } },
+  async run(ctx) {
+    if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
+    const runId = ctx.integer(ctx.requireOption('run'), '--run', { min: 1 });
+    const format = ctx.requireOption('format');
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'.`);
+    }
+    const out = ctx.resolvePath(ctx.requireOption('out'));
+    const files = await writeExport(ctx.store, runId, format as ExportFormat, out);
+    ctx.out(
+      { exported: { run: runId, format, files } },
+      files.map((f) => `Wrote ${f.path} (${f.bytes} bytes).`).join('\n'),
+    );
+    return 0;
+  },
+};

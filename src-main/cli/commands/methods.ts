@@ -1,0 +1,53 @@
+/** `workbench methods`: every method with its parameters (types, defaults, ranges), as the UI forms use them. */
+import type { ParamSpec } from '../../../shared/engine/learner.ts';
+import { paramRule } from '../../../shared/engine/params.ts';
+import { LEARNERS } from '../../../shared/engine/registry.ts';
+import { UsageError, type CliCommand } from '../command.ts';
+
+export interface ParamDeclaration {
+  name: string;
+  type: ParamSpec['type'];
+  default: number | string | boolean | null;
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  nullable?: boolean;
+  values?: string[];
+  description: string;
+  rule: string;
+}
+
+export function describeParams(specs: Record<string, ParamSpec>): ParamDeclaration[] {
+  return Object.entries(specs).map(([name, spec]): ParamDeclaration =>
+    spec.type === 'enum' ? { name, ...spec, values: [...spec.values], rule: paramRule(spec) } : { name, ...spec, rule: paramRule(spec) },
+  );
+}
+
+export function methodDeclarations() {
+  return LEARNERS.map((l) => ({ name: l.name, title: l.title, description: l.description, input: l.input, params: describeParams(l.params) }));
+}
+
+export const methodsCommand: CliCommand = {
+  name: 'methods',
+  summary: 'List every metric-learning method with its parameters, types, defaults and ranges.',
+  usage: 'workbench methods',
+  help: [
+    'input: what the method learns from: labels (class labels), pairs (must-link / cannot-link), none.',
+    'JSON output: {"methods": [{"name", "title", "description", "input",',
+    '  "params": [{"name", "type", "default", "min"?, "max"?, "values"?, "nullable"?, "description", "rule"}]}]}',
+  ].join('\n'),
+  run(ctx) {
+    if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
+    const methods = methodDeclarations();
+    const text = methods
+      .map((m) => {
+        const head = `${m.name} (${m.input}): ${m.title}`;
+        const params = m.params.map((p) => `    ${p.name} = ${JSON.stringify(p.default)}   ${p.type}: ${p.rule}. ${p.description}`);
+        return [head, ...(params.length ? params : ['    (no parameters)'])].join('\n');
+      })
+      .join('\n');
+    ctx.out({ methods }, text);
+    return 0;
+  },
+};

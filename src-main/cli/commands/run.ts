@@ -1,0 +1,97 @@
+/** `workbench run show ID` and `workbench run rerun ID`. */
+import type { JobResult } from '../../jobs/types.ts';
+import { createRunsService, type RunDetail } from '../../services/runs.ts';
+import { UsageError, type CliCommand } from '../command.ts';
+import { formatRecord } from '../format.ts';
+import { comparisonTable, describeEvaluation } from './evaluate.ts';
+import { runJobFromCli } from './job-options.ts';
+import { runsTable } from './runs.ts';
+import { sweepTable } from './sweep.ts';
+
+function describeRun(run: RunDetail): string {
+  const lines = [
+    formatRecord({
+      id: run.id,
+      kind: run.kind,
+      method: run.method ?? '',
+      status: run.status,
+      dataset: run.datasetId ?? '',
+      datasetHash: run.datasetHash ?? '',
+      params: run.params,
+      protocol: run.protocol ? Object.fromEntries(Object.entries(run.protocol).filter(([k]) => k !== 'job' && k !== 'constraints')) : '',
+      seed: run.seed ?? '',
+      appVersion: run.appVersion,
+      createdAt: run.createdAt,
+      startedAt: run.startedAt ?? '',
+      finishedAt: run.finishedAt ?? '',
+      timings: run.timings ?? '',
+      ...(run.error ? { error: run.error } : {}),
+    }),
+  ];
+  if (run.metric) {
+    const m = run.metric;
+    lines.push('', `Learned metric: L ${m.shape[0]}×${m.shape[1]}, ${m.summary.iterations} iterations, ${m.summary.converged ? 'converged' : 'not converged'}, ${m.summary.fitSeconds.toFixed(3)} s`);
+  }
+  if (run.evaluation && run.kind === 'evaluate') lines.push('', describeEvaluation(run.evaluation));
+  if (run.sweep) lines.push('', sweepTable(run.sweep));
+  if (run.children.length) {
+    lines.push('', 'Runs in this comparison:', run.kind === 'compare' ? runsTable(run.children) : '');
+  }
+  return lines.join('\n');
+}
+
+/** Whether two results of the same job kind are identical (L bit for bit; evaluations and sweeps as JSON). */
+function sameResult(a: JobResult | null, b: JobResult): boolean | null {
+  if (a === null) return null;
+  if (a.kind === 'learn' && b.kind === 'learn') {
+    const x = a.metric.L;
+    const y = b.metric.L;
+    return x.length === y.length && Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+  }
+  return null;
+}
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'Show one run of the history, or re-run it (same data, params, pairs and seed).',
+  usage: ['workbench run show ID', 'workbench run rerun ID'].join('\n'),
+  help: [
+    'show    everything stored about the run: inputs, timings, status, learned metric, evaluation, sweep',
+    'rerun   queues the same job again as a new run; for a learn run it also checks that the new L is',
+    '        bit-for-bit identical to the stored one ("identical": true)',
+    '',
+    'JSON output: show → {"run": {…, "metric": {"L", "shape", "M", "preprocessing", "summary"} | null,',
+    '  "evaluation", "sweep", "children"}}; rerun → {"rerun": {"of", "runIds", "kind", "identical"}, "run": {…}}',
+  ].join('\n'),
+  async run(ctx) {
+    const sub = ctx.requirePositional(0, 'show|rerun');
+    const id = ctx.integer(ctx.requirePositional(1, 'ID'), 'ID', { min: 1 });
+    if (ctx.positionals.length > 2) throw new UsageError(`Unexpected argument '${ctx.positionals[2]}'.`);
+    const runs = createRunsService(ctx.store);
+    switch (sub) {
+      case 'show': {
+        const run = runs.show(id);
+        ctx.out({ run }, describeRun(run));
+        return 0;
+      }
+      case 'rerun': {
+        const original = runs.show(id);
+        const { spec, constraints, rerunOf } = runs.rerunSpec(id);
+        const { outcome, job } = await runJobFromCli(ctx, spec, `rerun of run ${id}`, { rerunOf, ...(constraints ? { constraints } : {}) });
+        const stored = original.kind === 'learn' ? ctx.store.metrics.get(id) : null;
+        const identical = sameResult(stored ? { kind: 'learn', metric: stored } : null, outcome.result);
+        const run = runs.show(job.runIds[0]!);
+        const summary = { of: id, runIds: job.runIds, kind: spec.kind, identical };
+        ctx.out(
+          { rerun: summary, run },
+          `Run ${job.runIds[0]} repeats run ${id}` +
+            (identical === null ? '.' : identical ? ': the learned L is bit-for-bit identical.' : ': the learned L DIFFERS from the stored one.') +
+            `\n\n${describeRun(run)}`,
+        );
+        return identical === false ? 1 : 0;
+      }
+      default:
+        throw new UsageError(`Unknown sub-command 'run ${sub}'; expected 'run show ID' or 'run rerun ID'.`);
+    }
+  },
+};

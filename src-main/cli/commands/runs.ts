@@ -1,0 +1,46 @@
+/** `workbench runs [--dataset ID]`: the experiment history, newest first. */
+import { resolveDataset } from '../../services/datasets.ts';
+import { createRunsService, type RunListItem } from '../../services/runs.ts';
+import { UsageError, type CliCommand } from '../command.ts';
+import { formatTable } from '../format.ts';
+
+export function runsTable(runs: readonly RunListItem[]): string {
+  return formatTable(runs, [
+    { header: 'ID', value: (r) => r.id, right: true },
+    { header: 'DATASET', value: (r) => r.datasetId ?? '', right: true },
+    { header: 'KIND', value: (r) => r.kind },
+    { header: 'METHOD', value: (r) => r.method ?? '' },
+    { header: 'STATUS', value: (r) => r.status },
+    { header: 'SEED', value: (r) => r.seed ?? '', right: true },
+    { header: 'RESULT', value: (r) => (r.accuracy !== null ? `accuracy ${(100 * r.accuracy).toFixed(2)}%` : r.components ? `L ${r.components[0]}×${r.components[1]}` : (r.error ?? '')) },
+    { header: 'CREATED', value: (r) => r.createdAt },
+  ], '(no runs)');
+}
+
+export const runsCommand: CliCommand = {
+  name: 'runs',
+  summary: 'List the experiment history (runs), newest first.',
+  usage: 'workbench runs [--dataset ID] [--all] [--limit N]',
+  help: [
+    'Options:',
+    '  --dataset ID   only runs on this dataset',
+    '  --all          include the per-method runs inside comparisons',
+    '  --limit N      at most N runs',
+    '',
+    'JSON output: {"runs": [{"id", "datasetId", "datasetHash", "kind", "method", "params", "seed", "status",',
+    '  "createdAt", "finishedAt", "parentRunId", "error", "accuracy", "components"}]}',
+  ].join('\n'),
+  options: { dataset: { type: 'string', short: 'd' }, all: { type: 'boolean' }, limit: { type: 'string' } },
+  run(ctx) {
+    if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
+    const ref = ctx.option('dataset');
+    const limit = ctx.option('limit');
+    const runs = createRunsService(ctx.store).list({
+      ...(ref === undefined ? {} : { datasetId: resolveDataset(ctx.store, ref).id }),
+      ...(ctx.flag('all') ? { includeChildren: true } : {}),
+      ...(limit === undefined ? {} : { limit: ctx.integer(limit, '--limit', { min: 1 }) }),
+    });
+    ctx.out({ runs }, runsTable(runs));
+    return 0;
+  },
+};

@@ -1,0 +1,207 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEARNERS } from '../../shared/engine/registry.ts';
+import { openStore } from '../../src-main/storage/store.ts';
+import { main } from '../../src-main/cli/main.ts';
+import { runCli } from '../cli/helpers.ts';
+
+let dir: string;
+let db: string;
+const cli = (...args: string[]) => runCli(['--db', db, '--json', ...args], { cwd: dir });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wb-cli-engine-'));
+  db = join(dir, 'test.sqlite');
+  expect((await cli('samples', 'add', 'iris')).code).toBe(0);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('workbench methods', () => {
+  it('lists every method with its parameters, types, defaults and rules', async () => {
+    const r = await cli('methods');
+    expect(r.code).toBe(0);
+    const methods = (r.json as { methods: Array<{ name: string; input: string; params: Array<Record<string, unknown>> }> }).methods;
+    expect(methods.map((m) => m.name)).toEqual(LEARNERS.map((l) => l.name));
+    const nca = methods.find((m) => m.name === 'nca')!;
+    expect(nca.input).toBe('labels');
+    const maxIter = nca.params.find((p) => p.name === 'maxIter')!;
+    expect(maxIter).toMatchObject({ type: 'int', min: 1, rule: 'an integer ≥ 1' });
+    expect(maxIter.default).toBe(LEARNERS.find((l) => l.name === 'nca')!.params.maxIter!.default);
+  });
+});
+
+describe('workbench learn / run / runs / export', () => {
+  let runId: number;
+
+  it('learn prints the run contract and stores the metric', async () => {
+    const r = await cli('learn', '--dataset', 'iris', '--method', 'nca', '--param', 'maxIter=40', '--seed', '3');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(''); // silent with --json
+    const run = (r.json as { run: Record<string, unknown> }).run;
+    expect(Object.keys(run)).toEqual(expect.arrayContaining(['id', 'method', 'params', 'fitSeconds', 'iterations', 'converged', 'components']));
+    expect(run).toMatchObject({ method: 'nca', seed: 3, components: [4, 4] });
+    expect(run.params).toMatchObject({ maxIter: 40 });
+    runId = run.id as number;
+    const store = openStore(db);
+    try {
+      expect(store.runs.require(runId)).toMatchObject({ kind: 'learn', status: 'succeeded', seed: 3 });
+      expect(store.metrics.get(runId)!.nComponents).toBe(4);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('runs lists it, run show shows inputs and the metric with M = LᵀL', async () => {
+    const list = (await cli('runs', '--dataset', 'iris')).json as { runs: Array<{ id: number; components: number[] }> };
+    expect(list.runs.find((x) => x.id === runId)!.components).toEqual([4, 4]);
+    const shown = (await cli('run', 'show', String(runId))).json as { run: { metric: { L: number[]; M: number[]; shape: [number, number] }; appVersion: string } };
+    const { L, M, shape } = shown.run.metric;
+    expect(shape).toEqual([4, 4]);
+    for (let a = 0; a < 4; a++) {
+      for (let b = 0; b < 4; b++) {
+        let s = 0;
+        for (let c = 0; c < 4; c++) s += L[c * 4 + a]! * L[c * 4 + b]!;
+        expect(M[a * 4 + b]).toBeCloseTo(s, 12);
+      }
+    }
+    expect(shown.run.appVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('run rerun reproduces a bit-for-bit identical L', async () => {
+    const r = await cli('run', 'rerun', String(runId));
+    expect(r.code).toBe(0);
+    const out = r.json as { rerun: { of: number; runIds: number[]; identical: boolean } };
+    expect(out.rerun).toMatchObject({ of: runId, identical: true });
+    expect(out.rerun.runIds[0]).toBeGreaterThan(runId);
+  });
+
+  it('export writes every format, and numpy / scipy load them with M = LᵀL (when python3 is present)', async () => {
+    const out = (format: string, name: string) => cli('export', '--run', String(runId), '--format', format, '--out', join(dir, name));
+    for (const [format, name] of [['json', 'm.json'], ['csv', 'm.csv'], ['npy', 'm.npy'], ['npz', 'm.npz'], ['mat', 'm.mat'], ['transformed', 't.csv']]) {
+      const r = await out(format!, name!);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(['m.json', 'm.csv', 'm_L.npy', 'm_M.npy', 'm.npz', 'm.mat', 't.csv'].every((f) => existsSync(join(dir, f)))).toBe(true);
+    const doc = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    expect(doc).toMatchObject({ schema: 'metric-workbench/metric', version: 1, method: 'nca', seed: 3, runId, dataset: { name: 'iris' } });
+    expect(readFileSync(join(dir, 't.csv'), 'utf8').split('\n')[1]).toMatch(/,setosa$/);
+
+    const python = spawnSync('python3', ['-c', 'import numpy, scipy.io'], { encoding: 'utf8' });
+    if (python.error || python.status !== 0) {
+      console.warn('[test/cli-engine] python3 with numpy and scipy not found: the Python load check of CLI exports is skipped.');
+      return;
+    }
+    const check = spawnSync(
+      'python3',
+      [
+        '-c',
+        `
+import json, sys, numpy as np, scipy.io
+d = sys.argv[1]
+doc = json.load(open(d + '/m.json'))
+L = np.array(doc['L'])
+z = np.load(d + '/m.npz'); m = scipy.io.loadmat(d + '/m.mat')
+for name, got in [('npy L', np.load(d + '/m_L.npy')), ('npz L', z['L']), ('mat L', m['L'])]:
+    assert np.array_equal(got, L), name
+for name, got in [('npy M', np.load(d + '/m_M.npy')), ('npz M', z['M']), ('mat M', m['M'])]:
+    assert np.allclose(got, L.T @ L, rtol=1e-13, atol=1e-13), name
+assert np.array_equal(z['mean'], np.array(doc['preprocessing']['mean']))
+assert np.array_equal(m['scale'][0], np.array(doc['preprocessing']['scale']))
+print('OK', L.shape)
+`,
+        dir,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(check.stderr).toBe('');
+    expect(check.stdout.trim()).toBe('OK (4, 4)');
+  });
+
+  it('export refuses a run without a metric and an unknown format', async () => {
+    const ev = await cli('evaluate', '--dataset', 'iris', '--method', 'euclidean', '--folds', '3');
+    const evalRun = (ev.json as { evaluation: { runId: number } }).evaluation.runId;
+    const r = await cli('export', '--run', String(evalRun), '--format', 'json', '--out', join(dir, 'x.json'));
+    expect(r.code).toBe(1);
+    expect(r.errorJson).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: `Run ${evalRun} has no learned metric: it is an evaluate run (only learn runs store a metric; run \`workbench learn\`).` },
+    });
+    const bad = await cli('export', '--run', String(runId), '--format', 'hdf5', '--out', join(dir, 'x'));
+    expect(bad.code).toBe(2);
+    expect(bad.errorJson).toEqual({ error: { code: 'INVALID_ARGUMENT', message: "--format must be one of json, csv, npy, npz, mat, transformed, got 'hdf5'." } });
+  });
+});
+
+describe('workbench evaluate / compare / sweep', () => {
+  it('evaluate prints the evaluation contract with accuracies as fractions', async () => {
+    const r = await cli('evaluate', '--dataset', 'iris', '--method', 'lda', '--folds', '4', '--k', '5', '--seed', '2');
+    expect(r.code).toBe(0);
+    const e = (r.json as { evaluation: Record<string, unknown> & { accuracy: { mean: number; std: number; folds: number[] }; fitSeconds: { folds: number[] } } }).evaluation;
+    expect(Object.keys(e)).toEqual(
+      expect.arrayContaining(['dataset', 'method', 'params', 'protocol', 'accuracy', 'fitSeconds', 'nmi', 'ari', 'precisionAt1', 'mapAtR', 'pairAuc']),
+    );
+    expect(e.protocol).toEqual({ folds: 4, k: 5, seed: 2, preprocess: 'zscore' });
+    expect(e.accuracy.folds).toHaveLength(4);
+    expect(e.fitSeconds.folds).toHaveLength(4);
+    expect(e.accuracy.mean).toBeGreaterThan(0.5);
+    expect(e.accuracy.mean).toBeLessThanOrEqual(1);
+  });
+
+  it('compare prints one evaluation per method on the same folds', async () => {
+    const r = await cli('compare', '--dataset', 'iris', '--methods', 'euclidean,lda', '--folds', '3', '--param', 'lda.components=1');
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json as { comparison: Array<{ method: string; params: Record<string, unknown>; protocol: unknown; runId: number }>; runId: number };
+    expect(out.comparison.map((e) => e.method)).toEqual(['euclidean', 'lda']);
+    expect(out.comparison[1]!.params).toMatchObject({ components: 1 });
+    expect(out.comparison[0]!.protocol).toEqual(out.comparison[1]!.protocol);
+    expect(out.runId).toBeLessThan(out.comparison[0]!.runId);
+  });
+
+  it('sweep prints mean ± std per N and refuses a method without pairs', async () => {
+    const r = await cli('sweep', '--dataset', 'iris', '--method', 'mmc-diagonal', '--counts', '0,20', '--seeds', '2', '--folds', '3');
+    expect(r.code, r.stderr).toBe(0);
+    const sweep = (r.json as { sweep: { runId: number; points: Array<{ count: number; accuracies: number[]; mean: number; std: number }> } }).sweep;
+    expect(sweep.points.map((p) => [p.count, p.accuracies.length])).toEqual([[0, 2], [20, 2]]);
+    const bad = await cli('sweep', '--dataset', 'iris', '--method', 'lda');
+    expect(bad.code).toBe(1);
+    expect((bad.errorJson as { error: { message: string } }).error.message).toMatch(/^sweep: method 'lda' does not learn from pair constraints; use one of /);
+  });
+
+  it('rejects an unknown parameter naming the method and the known ones', async () => {
+    const r = await cli('learn', '--dataset', 'iris', '--method', 'lda', '--param', 'foo=1');
+    expect(r.code).toBe(2);
+    expect(r.errorJson).toEqual({ error: { code: 'INVALID_ARGUMENT', message: 'lda: unknown parameter \'foo\'. Known parameters: components, regularization.' } });
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('cancels the running job cleanly: exit 130 and the run is recorded as cancelled', async () => {
+    expect((await cli('samples', 'add', 'digits')).code).toBe(0);
+    const controller = new AbortController();
+    let stderr = '';
+    const code = await main(['--db', db, 'learn', '--dataset', 'digits', '--method', 'nca', '--param', 'maxIter=100000', '--param', 'tol=0'], {
+      cwd: dir,
+      env: {},
+      signal: controller.signal,
+      stderrIsTTY: false,
+      stdout: () => {},
+      stderr: (text: string) => {
+        stderr += text;
+        // The first iteration line means the learner is running in its worker: press Ctrl-C now.
+        if (/iteration \d+/.test(stderr) && !controller.signal.aborted) controller.abort();
+      },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toContain('learn nca: cancelled.');
+    const store = openStore(db);
+    try {
+      const run = store.runs.list({ method: 'nca' }).find((x) => x.datasetId !== null && store.datasets.get(x.datasetId)!.name === 'digits')!;
+      expect(run).toMatchObject({ status: 'cancelled', errorCode: 'JOB_CANCELLED' });
+      expect(store.metrics.get(run.id)).toBeNull();
+    } finally {
+      store.close();
+    }
+  });
+});
