@@ -4,7 +4,7 @@
 // browser mode instead (`npm run serve`), print its address and open a browser where there is one.
 // Arguments after `npm start --` go to the browser mode (e.g. `--port 8080 --db FILE`).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -68,8 +68,29 @@ function openBrowser(url) {
   }
 }
 
+/** Newest modification time under the given files and folders. */
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (path) => {
+    if (!existsSync(path)) return;
+    const info = statSync(path);
+    if (info.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else newest = Math.max(newest, info.mtimeMs);
+  };
+  paths.forEach(visit);
+  return newest;
+}
+
+/** Whether out/renderer is missing or older than its sources. */
+function rendererIsStale() {
+  const index = join(root, 'out', 'renderer', 'index.html');
+  if (!existsSync(index)) return true;
+  const sources = ['src-renderer', 'shared', 'vite.renderer.config.ts', 'svelte.config.js', 'package.json'].map((p) => join(root, p));
+  return newestMtime(sources) > statSync(index).mtimeMs;
+}
+
 function startBrowserMode() {
-  if (!run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'])) {
+  if (rendererIsStale() && !run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'])) {
     console.error('npm start: building the renderer failed (see above).');
     process.exit(1);
   }

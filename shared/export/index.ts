@@ -12,4 +12,4 @@ export {
   METRIC_SCHEMA_VERSION,
   type MetricDocumentV1,
   type MetricExportInput,
-} from './metric-document.ts';
+} from './metric-record.ts';

@@ -1,4 +1,4 @@
-import { buildMetricDocument, type MetricExportInput } from './metric-document.ts';
+import { buildMetricDocument, type MetricExportInput } from './metric-record.ts';
 
 /**
  * The learned metric as a JSON document of schema `metric-workbench/metric`, version 1

@@ -8,7 +8,6 @@
  * and HTTP (`POST /api/<channel>` with a bearer token, events as server-sent events on /api/events,
  * see {@link createHttpTransport}).
  */
-import { z } from 'zod';
 import { fromErrorPayload, isErrorPayload, WorkbenchError, type ErrorPayload } from '../errors.ts';
 import { bytesToBase64 } from './base64.ts';
 import {
@@ -25,10 +24,6 @@ import {
   type TypedApi,
 } from './contract.ts';
 import { parseEvent, parseResponse } from './validate.ts';
-
-// The renderer runs under `script-src 'self'` (no 'unsafe-eval'): keep zod from probing `new Function`,
-// which the browser would report as a CSP violation even though zod catches the error.
-z.config({ jitless: true });
 
 /** Anything with bytes: a Uint8Array, or a File/Blob (which has `arrayBuffer()`). */
 export type UploadBody = Uint8Array | { arrayBuffer(): Promise<ArrayBuffer>; readonly size: number };

@@ -5,6 +5,7 @@
  * Rules for requests: objects are strict (an unknown field is an error), integers are safe integers
  * ≥ 0, strings and arrays have an upper length, numbers are finite.
  */
+import './zod-config.ts';
 import { z } from 'zod';
 import { ERROR_CODE_LIST } from '../errors.ts';
 

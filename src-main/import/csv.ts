@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { ImportError } from '../../shared/errors.ts';
-import { isMissingLabel, isNumericCell, parseCell, plural, quote } from './cells.ts';
+import { isMissingLabel, isNumericCell, parseCell, plural } from './cells.ts';
 import { headerNames, indexNames, resolveLabelColumn } from './columns.ts';
 import type { RawTable } from './finalize.ts';
 import { orderClasses } from './finalize.ts';
@@ -283,7 +283,3 @@ export async function parseCsv(
   };
 }
 
-/** Used by messages that name a delimiter. */
-export function delimiterName(delimiter: string): string {
-  return delimiter === '\t' ? 'tab' : delimiter === ' ' ? 'space' : quote(delimiter);
-}

@@ -65,11 +65,32 @@ export function decodeHead(bytes: Uint8Array, complete: boolean): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** The first `maxBytes` of a source as text (BOM dropped), and whether that is the whole file. */
-export async function headText(source: ByteSource, maxBytes: number): Promise<{ text: string; whole: boolean }> {
-  const bytes = await source.head(maxBytes);
-  const whole = bytes.length >= source.size;
-  return { text: decodeHead(bytes, whole), whole };
+const MAX_HEAD_BYTES = 64 * 1024 * 1024;
+
+function hasLines(text: string, wanted: number): boolean {
+  let at = -1;
+  for (let n = 0; n < wanted; n++) {
+    at = text.indexOf('\n', at + 1);
+    if (at < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The first `maxBytes` of a source as text (BOM dropped), and whether that is the whole file. Reads further
+ * (×4 at a time, up to 64 MiB) when that many bytes hold fewer than `minLines` complete lines (very wide rows).
+ */
+export async function headText(
+  source: ByteSource,
+  maxBytes: number,
+  minLines = 25,
+): Promise<{ text: string; whole: boolean }> {
+  for (let size = maxBytes; ; size *= 4) {
+    const bytes = await source.head(size);
+    const whole = bytes.length >= source.size;
+    const text = decodeHead(bytes, whole);
+    if (whole || size >= MAX_HEAD_BYTES || hasLines(text, minLines)) return { text, whole };
+  }
 }
 
 /**

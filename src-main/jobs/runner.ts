@@ -79,6 +79,13 @@ export interface JobRunner {
   subscribe(listener: (event: JobEvent) => void): () => void;
   /** Number of jobs running at once. */
   readonly concurrency: number;
+  /**
+   * Starts idle workers up to `concurrency` (for the default or given script) and resolves when they are ready, so
+   * the first jobs do not pay the worker start. Optional: jobs start workers on demand anyway.
+   */
+  warmUp(workerUrl?: URL | string): Promise<void>;
+  /** Counts for diagnostics: jobs waiting, jobs running, and started workers waiting for a job. */
+  stats(): { queued: number; running: number; idleWorkers: number };
   /** Cancels every queued and running job and waits until every worker has exited. */
   close(): Promise<void>;
 }
@@ -104,6 +111,8 @@ interface JobState {
 
 interface PooledWorker {
   worker: Worker;
+  /** Resolves when the worker has loaded its script and listens for jobs (or has exited). */
+  ready: Promise<void>;
   /** The script URL as a string: a worker only runs jobs of the script it was started with. */
   key: string;
   job: JobState | null;
@@ -273,8 +282,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   const spawnWorker = (url: URL | string): PooledWorker => {
     const worker = new Worker(url, { stdout: false, stderr: false });
-    const pooled: PooledWorker = { worker, key: String(url), job: null, dead: false, idleTimer: null };
-    worker.on('message', (message: WorkerMessage) => onWorkerMessage(pooled, message));
+    let markReady!: () => void;
+    const ready = new Promise<void>((res) => (markReady = res));
+    const pooled: PooledWorker = { worker, ready, key: String(url), job: null, dead: false, idleTimer: null };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'ready') markReady();
+      else onWorkerMessage(pooled, message);
+    });
     worker.on('error', (error) => {
       pooled.dead = true;
       const job = pooled.job;
@@ -282,6 +296,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     });
     worker.on('exit', (code) => {
       pooled.dead = true;
+      markReady();
       if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
       const idleAt = idle.indexOf(pooled);
       if (idleAt >= 0) idle.splice(idleAt, 1);
@@ -424,6 +439,24 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
     list() {
       return [...jobs.values()].map((j) => structuredClone(j.info));
+    },
+
+    stats() {
+      return { queued: queue.length, running: running.size, idleWorkers: idle.filter((w) => !w.dead).length };
+    },
+
+    async warmUp(workerUrl) {
+      if (closed) return;
+      const url = workerUrl ?? (typeof options.workerUrl === 'function' || options.workerUrl === undefined ? DEFAULT_WORKER_URL : options.workerUrl);
+      const key = String(url);
+      const have = idle.filter((w) => w.key === key && !w.dead).length + running.size;
+      const started: PooledWorker[] = [];
+      for (let k = have; k < concurrency; k++) {
+        const pooled = spawnWorker(url);
+        parkWorker(pooled);
+        started.push(pooled);
+      }
+      await Promise.all(started.map((w) => w.ready));
     },
 
     get(jobId) {

@@ -41,6 +41,7 @@ export type WorkerProgress = Omit<JobProgress, 'jobId'>;
 
 /** Worker → main messages. */
 export type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'progress'; progress: WorkerProgress }
   | { type: 'result'; result: JobResult }
   | { type: 'error'; error: ErrorPayload };

@@ -50,4 +50,5 @@ export function runWorker(executor: JobExecutor): void {
     if (request?.type !== 'job') return;
     chain = chain.then(() => runJob(executor, request.payload, post));
   });
+  post({ type: 'ready' });
 }

@@ -10,7 +10,7 @@ import { ValidationError } from '../../shared/errors.ts';
 import { exportCsv, exportTransformedCsv } from '../../shared/export/csv.ts';
 import { exportJson } from '../../shared/export/json.ts';
 import { writeMat } from '../../shared/export/mat.ts';
-import { metricArrays } from '../../shared/export/metric-document.ts';
+import { metricArrays } from '../../shared/export/metric-record.ts';
 import { writeNpy } from '../../shared/export/npy.ts';
 import { writeNpz } from '../../shared/export/npz.ts';
 import type { RunRecord } from '../storage/runs-repository.ts';

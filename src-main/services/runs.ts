@@ -32,7 +32,7 @@ import { validateParams } from '../../shared/engine/params.ts';
 import { checkPreprocessKind } from '../../shared/engine/preprocess.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
 import { resolveSweep } from '../../shared/engine/sweep.ts';
-import { metricMatrix } from '../../shared/export/metric-document.ts';
+import { metricMatrix } from '../../shared/export/metric-record.ts';
 import type { JobPersistence, JobTimings, PreparedJob, SubmitOptions } from '../jobs/types.ts';
 import { INTERRUPTED_MESSAGE, type RunRecord } from '../storage/runs-repository.ts';
 import type { Store } from '../storage/store.ts';

@@ -78,8 +78,8 @@ export function watchProblems(page: Page, sink: string[]): void {
   });
   page.on('requestfailed', (request) => {
     const reason = request.failure()?.errorText ?? 'failed';
-    // The event stream is aborted on purpose when a page unloads or a test stops reading it.
-    if (!(new URL(request.url()).pathname === '/api/events' && reason.includes('ABORTED'))) sink.push(`requestfailed: ${request.url()} ${reason}`);
+    // Requests still in flight when a page navigates or reloads (and the event stream, when a reader stops) are aborted on purpose.
+    if (!reason.includes('ERR_ABORTED')) sink.push(`requestfailed: ${request.url()} ${reason}`);
   });
 }
 

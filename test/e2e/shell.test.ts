@@ -65,7 +65,9 @@ describe('browser mode shell', () => {
       status: 400,
       body: { error: { code: 'INVALID_ARGUMENT', message: "Invalid request for 'datasets.get': id: Too small: expected number to be >=1" } },
     });
-    expect(app.problems().filter((p) => !p.includes('status of 40'))).toEqual([]);
+    // Only the two refusals this test asked for.
+    expect(app.problems().filter((p) => p.startsWith('http '))).toEqual(['http 401: POST /api/datasets.list', 'http 400: POST /api/datasets.get']);
+    expect(app.problems().filter((p) => !p.startsWith('http ') && !p.includes('status of 40'))).toEqual([]);
   });
 
   it('streams events to the page', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppHarness } from './harness.ts';
 
 /**
@@ -16,6 +16,11 @@ let app: AppHarness;
 
 beforeAll(async () => {
   app = await startApp();
+});
+
+afterEach(() => {
+  // No console error, page error, failed request or CSP violation in any step.
+  expect(app.problems()).toEqual([]);
 });
 
 afterAll(async () => {
@@ -139,6 +144,5 @@ describe('the researcher UI in the browser', () => {
     expect([...npy.subarray(0, 6)]).toEqual([0x93, ...Buffer.from('NUMPY')]);
     expect(await page.getByLabel('Python snippet', { exact: true }).textContent()).toContain('np.load(');
     await app.screenshot('ui-export');
-    expect(app.problems()).toEqual([]);
   });
 });

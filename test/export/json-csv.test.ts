@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportCsv, exportTransformedCsv } from '../../shared/export/csv.ts';
 import { exportJson } from '../../shared/export/json.ts';
-import { METRIC_SCHEMA, metricArrays, type MetricDocumentV1 } from '../../shared/export/metric-document.ts';
+import { METRIC_SCHEMA, metricArrays, type MetricDocumentV1 } from '../../shared/export/metric-record.ts';
 import { FEATURE_NAMES, naiveM, sampleData, sampleMetric } from './fixtures.ts';
 
 const input = () => ({

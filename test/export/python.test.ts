@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exportCsv, exportTransformedCsv } from '../../shared/export/csv.ts';
 import { exportJson } from '../../shared/export/json.ts';
 import { writeMat } from '../../shared/export/mat.ts';
-import { metricArrays } from '../../shared/export/metric-document.ts';
+import { metricArrays } from '../../shared/export/metric-record.ts';
 import { writeNpy } from '../../shared/export/npy.ts';
 import { writeNpz } from '../../shared/export/npz.ts';
 import { FEATURE_NAMES, sampleData, sampleMetric } from './fixtures.ts';

@@ -76,3 +76,34 @@ describe('ARFF import', () => {
     expect(splitArffList("O'Brien, x")).toEqual(["O'Brien", 'x']);
   });
 });
+
+describe('ARFF dropMissing and label by index', () => {
+  const text = [
+    '@relation r',
+    '@attribute a numeric',
+    '@attribute kind {p, q}',
+    '@attribute class {x, y}',
+    '@data',
+    '1, p, x',
+    '?, q, y',
+    '2, r, y',
+    '3, q, y',
+    '4, p, ?',
+  ].join('\n');
+
+  it('drops rows with ?, undeclared values and missing labels, naming their lines', async () => {
+    const { matrix, droppedRows, warnings } = await importBytes(enc(text), 'd.arff', { dropMissing: true });
+    expect(droppedRows).toBe(3);
+    expect(Array.from(matrix.features)).toEqual([1, 1, 0, 3, 0, 1]);
+    expect(Array.from(matrix.labels!)).toEqual([0, 1]);
+    expect(warnings).toEqual([
+      'd.arff: dropped 3 rows with a missing or non-numeric feature or a value that is not declared for its nominal attribute or a missing label (rows are 1-based line numbers in the file): row 7, row 8, row 10',
+    ]);
+  });
+
+  it('the label may be an attribute index', async () => {
+    const { matrix } = await importBytes(enc(text), 'd.arff', { dropMissing: true, label: 1 });
+    expect(matrix.classNames).toEqual(['p', 'q']);
+    expect(matrix.featureNames).toEqual(['a', 'class=x', 'class=y']);
+  });
+});

@@ -202,3 +202,18 @@ describe('preview', () => {
     );
   });
 });
+
+describe('very wide rows', () => {
+  it('sniffs a header longer than the first 256 KiB by reading further', async () => {
+    const d = 40_000;
+    const header = Array.from({ length: d }, (_, j) => `feature_number_${j}`).join(',');
+    const row = (v: number) => Array.from({ length: d }, (_, j) => String((v + j) % 10)).join(',');
+    const text = `${header}\n${row(0)}\n${row(1)}\n${row(2)}\n`;
+    expect(header.length).toBeGreaterThan(256 * 1024);
+    const { matrix } = await importBytes(enc(text), 'wide.csv');
+    expect(matrix.nFeatures).toBe(d);
+    expect(matrix.nRows).toBe(3);
+    expect(matrix.featureNames[d - 1]).toBe(`feature_number_${d - 1}`);
+    expect(matrix.features[2 * d + d - 1]).toBe((2 + d - 1) % 10);
+  });
+});

@@ -106,6 +106,21 @@ describe('job runner (fixture worker)', () => {
     expect(runner.list().map((j) => [j.jobId, j.status, j.runIds])).toEqual([[job.jobId, 'succeeded', job.runIds]]);
   });
 
+  it('warmUp() starts idle workers up to the concurrency; jobs reuse them; close() ends them', async () => {
+    runner = createJobRunner({ store, concurrency: 2, workerUrl: FIXTURE_WORKER });
+    expect(runner.stats()).toEqual({ queued: 0, running: 0, idleWorkers: 0 });
+    await runner.warmUp();
+    expect(runner.stats()).toEqual({ queued: 0, running: 0, idleWorkers: 2 });
+    await learn('euclidean').done;
+    await learn('euclidean').done;
+    expect(runner.stats()).toEqual({ queued: 0, running: 0, idleWorkers: 2 });
+    // A worker that exits is not reused: the pool shrinks, and the next job starts a new one.
+    await expect(learn('covariance').done).rejects.toThrow('The job worker exited with code 7 before finishing.');
+    expect(runner.stats().idleWorkers).toBe(1);
+    await runner.close();
+    expect(runner.stats()).toEqual({ queued: 0, running: 0, idleWorkers: 0 });
+  });
+
   it('rejects an invalid spec at submit with nothing recorded', () => {
     runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER });
     expect(() => runner.submit({ kind: 'learn', datasetId: 999, method: 'nca' })).toThrow('No dataset with id 999.');

@@ -110,17 +110,23 @@ function setAt(base: unknown, path: readonly (string | number)[], value: unknown
   return copy;
 }
 
+interface BadValue {
+  label: string;
+  value: unknown;
+  json: boolean;
+}
+
 /** Bad values for one field, by kind. */
-function badValues(schema: unknown): { label: string; value: unknown; json: boolean }[] {
+function badValues(schema: unknown): BadValue[] {
   const def = defOf(unwrap(schema).schema);
-  const common = [
+  const common: BadValue[] = [
     { label: 'an object', value: { $gt: '' }, json: true },
     { label: 'an array', value: [1], json: true },
   ];
   switch (def.type) {
     case 'number': {
       const b = numberBounds(def);
-      const out = [
+      const out: BadValue[] = [
         ...common,
         { label: 'a numeric string', value: '1', json: true },
         { label: 'true', value: true, json: true },
@@ -136,7 +142,7 @@ function badValues(schema: unknown): { label: string; value: unknown; json: bool
     }
     case 'string': {
       const b = lengthBounds(def);
-      const out = [
+      const out: BadValue[] = [
         ...common,
         { label: 'a number', value: 123, json: true },
         { label: 'null', value: null, json: true },
@@ -155,7 +161,7 @@ function badValues(schema: unknown): { label: string; value: unknown; json: bool
       return [...common, { label: "'bogus'", value: 'bogus', json: true }, { label: '1', value: 1, json: true }, { label: 'null', value: null, json: true }];
     case 'array': {
       const b = lengthBounds(def);
-      const out = [{ label: 'a string', value: 'x', json: true }, { label: 'an object', value: {}, json: true }, { label: 'null', value: null, json: true }];
+      const out: BadValue[] = [{ label: 'a string', value: 'x', json: true }, { label: 'an object', value: {}, json: true }, { label: 'null', value: null, json: true }];
       const bad = badValues(def.element)[0];
       if (bad) out.push({ label: `[${bad.label}]`, value: [bad.value], json: true });
       if (b.max !== undefined) out.push({ label: `${b.max + 1} elements`, value: Array.from({ length: b.max + 1 }, () => validSample(def.element)), json: true });

@@ -98,18 +98,54 @@ export function pairwiseDistancePercentiles(X: Float64Array, d: number, rows: In
       distances[k++] = Math.sqrt(s);
     }
   }
-  distances.sort();
   // The full r×r matrix holds r zeros and every off-diagonal distance twice: sorted position t of that multiset.
+  // Only a few order statistics are needed, so select them (O(r²) on average) instead of sorting.
   const total = r * r;
-  const at = (t: number): number => (t < r ? 0 : distances[Math.floor((t - r) / 2)]!);
+  const at = (t: number): number => (t < r ? 0 : kthSmallest(distances, Math.floor((t - r) / 2)));
   return percentiles.map((q) => {
     if (total === 0) return 0;
     const position = (q / 100) * (total - 1);
     const lo = Math.floor(position);
     const hi = Math.min(lo + 1, total - 1);
     const frac = position - lo;
-    return at(lo) + frac * (at(hi) - at(lo));
+    const low = at(lo);
+    return frac === 0 ? low : low + frac * (at(hi) - low);
   });
+}
+
+/**
+ * The k-th smallest value (0-based) of `values`, by quickselect (Hoare partition around a median of three);
+ * reorders `values` in place. Average O(length).
+ */
+export function kthSmallest(values: Float64Array, k: number): number {
+  if (!(k >= 0 && k < values.length)) throw new RangeError(`kthSmallest: k = ${k} is outside 0…${values.length - 1}.`);
+  let lo = 0;
+  let hi = values.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as the pivot value.
+    const a = values[lo]!;
+    const b = values[mid]!;
+    const c = values[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k]!;
+  }
+  return values[k]!;
 }
 
 /**

@@ -29,13 +29,20 @@ import { checkLabeledData, initialComponents, resolveNcaInit, type NcaInit } fro
  * computed by the shared pair scatter ({@link pairScatterGradient}). We minimize ε over L with L-BFGS (its Wolfe
  * line search copes with the kinks in practice; a step that gains nothing ends the run as converged).
  *
- * Active set. Only impostors within reach matter: l can violate a margin of i only if d_il < max_j d_ij + 1. At a
- * refresh we compute all distances once, O(n²·k/2), and keep as candidates of i the other-class rows with
- * d_il < (1 + η)·(max_j d_ij + 1) (η = {@link IMPOSTOR_SLACK}), so rows that come closer during the next
- * iterations are already listed. Between refreshes each evaluation costs O(n·k·d) for the embedding plus
- * O(n·|T|·|I|) for the triplets, instead of O(n²·k). The staleness of a candidate set — the hinge loss of the active
- * triplets it missed — is measured at the next refresh; refreshes come every few iterations (adaptively, as in
- * NCA) and convergence is only accepted on a fresh set. No threads: a learner never touches them.
+ * Active set. Only impostors within reach matter: l can violate a margin of i only if d_il < max_j d_ij + 1. The
+ * objective is evaluated over candidate lists holding the other-class rows with d_il < (1 + η)·(max_j d_ij + 1)
+ * (η = {@link IMPOSTOR_SLACK}), which costs O(n·k·d) for the embedding plus O(n·|T|·|I|) for the triplets per
+ * evaluation instead of O(n²·k). The lists are re-selected *exactly* at accepted iterates: the triangle-inequality
+ * bound of {@link MovementBounds} (‖z_i − z_l‖ ≥ r⁰_il − m_i − m_l, from a reference embedding and each row's
+ * movement since) rules out almost every pair without computing it, and a full O(n²·k/2) reset of the reference is
+ * only needed while the embedding still moves a lot (see {@link fitLmnn} for the schedule). When a re-selection finds
+ * an active triplet the old lists missed (their "staleness" > 0), the objective is re-evaluated; otherwise the value
+ * and gradient are unchanged, and convergence is only accepted then. So the loss reported at the end is the exact
+ * LMNN loss, not an approximation.
+ *
+ * Starting scale: L0 (from `init`, scikit-learn's rule) is multiplied by a scalar so that the median target distance
+ * is 1, the margin's size ({@link scaleToMargin}); on z-scored data this halves the iterations. No threads: a
+ * learner never touches them.
  */
 
 /** Relative slack of the impostor radius, see the file comment. */
@@ -155,6 +162,46 @@ export interface ImpostorLists {
   index: Int32Array;
 }
 
+function squaredDistance(Z: Float64Array, k: number, i: number, j: number): number {
+  const a = i * k;
+  const b = j * k;
+  let s = 0;
+  for (let r = 0; r < k; r++) {
+    const u = Z[a + r]! - Z[b + r]!;
+    s += u * u;
+  }
+  return s;
+}
+
+/**
+ * Estimates how many other-class pairs the movement bound cannot rule out of the impostor radius
+ * (1 + η)·(max_{j∈T(i)} d_ij + 1) — the exact distances a re-selection would need now — from every `stride`-th row,
+ * scaled to n rows. O(n²/stride). `bounds.updateMovement(Z)` must have been called.
+ */
+export function planImpostorSearch(
+  Z: Float64Array,
+  n: number,
+  k: number,
+  labels: Int32Array,
+  targets: { start: Int32Array; index: Int32Array },
+  bounds: MovementBounds,
+  stride = Math.max(1, Math.floor(n / 64)),
+): { uncertain: number } {
+  const { root, movement } = bounds;
+  let uncertain = 0;
+  let rows = 0;
+  for (let i = 0; i < n; i += stride) {
+    rows++;
+    let reach = 0;
+    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) reach = Math.max(reach, squaredDistance(Z, k, i, targets.index[t]!));
+    const limit = Math.sqrt((1 + IMPOSTOR_SLACK) * (reach + 1)) + movement[i]!;
+    const yi = labels[i];
+    const row = i * n;
+    for (let l = 0; l < n; l++) if (root[row + l]! - movement[l]! <= limit && labels[l] !== yi) uncertain++;
+  }
+  return { uncertain: rows ? (uncertain * n) / rows : 0 };
+}
+
 /**
  * Candidate impostors of every row in the embedding Z (n, k): the other-class rows l with
  * d_il < (1 + η)·(max_{j∈T(i)} d_ij + 1). Exact: pairs are skipped only when the movement bound of `bounds`
@@ -177,41 +224,45 @@ export function selectImpostors(
     bounds = new MovementBounds(n, k);
     bounds.reset(Z);
   }
-  const before = bounds.exactSinceReset;
   bounds.updateMovement(Z);
   const { root, movement } = bounds;
   const start = new Int32Array(n + 1);
   let index = new Int32Array(Math.max(16, 4 * n));
   let count = 0;
+  let exact = 0;
   const mark = previous ? new Int32Array(n).fill(-1) : null;
   let staleness = 0;
-  const targetDist = new Float64Array(64);
+  const targetDist = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const t0 = targets.start[i]!;
     const nT = targets.start[i + 1]! - t0;
     let reach = 0;
     for (let t = 0; t < nT; t++) {
-      const v = bounds.distance(Z, i, targets.index[t0 + t]!);
-      if (t < targetDist.length) targetDist[t] = v;
+      const v = squaredDistance(Z, k, i, targets.index[t0 + t]!);
+      targetDist[t] = v;
       if (v > reach) reach = v;
     }
     const margin = reach + 1;
     const radius = (1 + IMPOSTOR_SLACK) * margin;
-    const rootRadius = Math.sqrt(radius);
-    const mi = movement[i]!;
+    const limit = Math.sqrt(radius) + movement[i]!;
     if (mark && previous) {
       for (let t = previous.start[i]!; t < previous.start[i + 1]!; t++) mark[previous.index[t]!] = i;
     }
     const yi = labels[i];
     const row = i * n;
+    const a = i * k;
     for (let l = 0; l < n; l++) {
-      if (labels[l] === yi) continue;
-      if (root[row + l]! - mi - movement[l]! > rootRadius) continue;
-      const v = bounds.distance(Z, i, l);
+      if (root[row + l]! - movement[l]! > limit || labels[l] === yi) continue;
+      exact++;
+      const b = l * k;
+      let v = 0;
+      for (let r = 0; r < k; r++) {
+        const u = Z[a + r]! - Z[b + r]!;
+        v += u * u;
+      }
       if (mark && v < margin && mark[l] !== i) {
         for (let t = 0; t < nT; t++) {
-          const dij = t < targetDist.length ? targetDist[t]! : bounds.distance(Z, i, targets.index[t0 + t]!);
-          const h = 1 + dij - v;
+          const h = 1 + targetDist[t]! - v;
           if (h > 0) staleness += mu * h;
         }
       }
@@ -226,7 +277,7 @@ export function selectImpostors(
     }
     start[i + 1] = count;
   }
-  return { impostors: { start, index: index.slice(0, count) }, staleness, exact: bounds.exactSinceReset - before };
+  return { impostors: { start, index: index.slice(0, count) }, staleness, exact };
 }
 
 /**
@@ -343,14 +394,25 @@ function sameArray(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-/** Reset the distance bounds once a re-selection needed more than this fraction of the n² exact distances. */
-const RESET_FRACTION = 0.25;
+/**
+ * A re-selection that would need exact distances for more than this fraction of the n² pairs resets the bounds
+ * first (one blocked O(n²·k/2) pass costs about as much as n²/8 unblocked exact distances).
+ */
+const RESET_FRACTION = 0.1;
+/** Longest run of iterations without re-selecting impostors while re-selection is expensive. */
+const MAX_INTERVAL = 8;
 
 /**
- * LMNN from a starting L0 (k, d) with fixed targets: L-BFGS on the active-set loss. After every iteration the
- * impostors are re-selected exactly (cheaply, through {@link MovementBounds}); the objective is re-evaluated only
- * when the new lists hold an active triplet the old ones missed, so every accepted iterate is scored on the exact
- * LMNN loss. Stops when the relative decrease or max |∇| is ≤ tol, or a line search cannot decrease the loss.
+ * LMNN from a starting L0 (k, d) with fixed targets: L-BFGS on the active-set loss.
+ *
+ * Impostors are re-selected exactly at accepted iterates through {@link MovementBounds}. While that is cheap (the
+ * bound rules out all but a few pairs: late in the run) it happens after every iteration; while it is expensive
+ * (the embedding still moves a lot, so a bound reset would be needed) it happens every `interval` iterations, the
+ * interval doubling (up to {@link MAX_INTERVAL}) after a re-selection that found nothing missed and dropping to 1
+ * after one that did. The objective is re-evaluated only when the new lists hold an active triplet the old ones
+ * missed. Convergence — relative decrease or max |∇| ≤ tol on the function the step was taken on, or a line search
+ * that cannot decrease it — is accepted only right after a re-selection that found nothing missed, so the returned
+ * L is scored on the exact LMNN loss.
  */
 export function fitLmnn(
   X: Float64Array,
@@ -374,48 +436,90 @@ export function fitLmnn(
   embedInto(X, n, d, L0, k, Z);
   const bounds = new MovementBounds(n, k);
   bounds.reset(Z);
-  let selection = selectImpostors(Z, n, k, labels, targets, mu, bounds);
-  let objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, selection.impostors, mu, work);
+  let impostors = selectImpostors(Z, n, k, labels, targets, mu, bounds).impostors;
+  let objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work);
   const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
   const state = new LbfgsState(evaluate, L0);
   const trace: number[] = [];
   let iterations = 0;
-  let converged = maxAbs(state.gradient) <= tol;
+  let interval = 1;
+  let sinceRefresh = 0;
+  let converged = false;
+
+  /** Re-selects at Z (the current iterate); returns whether the lists had missed an active triplet. */
+  const refresh = (resetFirst: boolean): boolean => {
+    if (resetFirst) {
+      bounds.reset(Z);
+      diagnostics.resets++;
+    }
+    const selection = selectImpostors(Z, n, k, labels, targets, mu, bounds, impostors);
+    diagnostics.refreshes++;
+    diagnostics.staleness.push(selection.staleness);
+    diagnostics.activeTriplets = objective.activeTriplets;
+    impostors = selection.impostors;
+    objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work);
+    const missed = selection.staleness > 0;
+    state.setObjective(evaluate, true, missed);
+    interval = missed ? 1 : Math.min(2 * interval, MAX_INTERVAL);
+    sinceRefresh = 0;
+    return missed;
+  };
+  const embedCurrent = (): void => {
+    if (objective.lastL && sameArray(objective.lastL, state.x)) Z.set(objective.embedding);
+    else embedInto(X, n, d, state.x, k, Z);
+  };
+
+  if (maxAbs(state.gradient) <= tol) converged = true;
   while (!converged && iterations < maxIter) {
     if (hooks.shouldStop?.()) break;
     const step = state.step();
     if (step.status === 'failed') {
-      converged = true; // the lists are fresh at every iterate: no decrease is possible along any tried direction
-      break;
+      // No decrease along any tried direction: a minimum, unless fresh impostors change the function.
+      embedCurrent();
+      bounds.updateMovement(Z);
+      const plan = planImpostorSearch(Z, n, k, labels, targets, bounds);
+      if (sinceRefresh === 0 || !refresh(plan.uncertain > RESET_FRACTION * n * n)) converged = true;
+      continue;
     }
     iterations++;
-    // Re-select impostors at the accepted point; re-evaluate only if that adds an active triplet.
-    if (objective.lastL && sameArray(objective.lastL, state.x)) Z.set(objective.embedding);
-    else embedInto(X, n, d, state.x, k, Z);
-    diagnostics.activeTriplets = objective.activeTriplets;
-    if (selection.exact > RESET_FRACTION * n * n) {
-      bounds.reset(Z);
-      diagnostics.resets++;
-    }
-    const previous = selection.impostors;
-    selection = selectImpostors(Z, n, k, labels, targets, mu, bounds, previous);
-    diagnostics.refreshes++;
-    diagnostics.staleness.push(selection.staleness);
-    objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, selection.impostors, mu, work);
-    const changed = selection.staleness > 0;
-    state.setObjective(evaluate, true, changed);
+    sinceRefresh++;
+    embedCurrent();
+    bounds.updateMovement(Z);
+    const plan = planImpostorSearch(Z, n, k, labels, targets, bounds);
+    const expensive = plan.uncertain > RESET_FRACTION * n * n;
+    const settled = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
+    let missed = false;
+    if (settled || !expensive || sinceRefresh >= interval) missed = refresh(expensive);
     trace.push(state.value);
     hooks.onIteration?.({ iteration: iterations, objective: state.value, elapsedMs: performance.now() - start });
-    // The decrease is judged on the function the step was taken on; a re-selection that added active
-    // triplets means the loss is not settled yet.
-    if (!changed && (relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol)) converged = true;
+    if (settled && !missed) converged = true;
   }
   diagnostics.evaluations = state.evaluations;
-  diagnostics.impostorsPerRow = selection.impostors.index.length / n;
+  diagnostics.impostorsPerRow = impostors.index.length / n;
   return {
     outcome: { L: Float64Array.from(state.x), nComponents: k, iterations, converged, objectiveTrace: trace },
     diagnostics,
   };
+}
+
+/**
+ * Rescales L (k, d) in place so that the median target distance d_ij becomes 1, the size of the margin. From a
+ * start whose distances are far larger than the margin (z-scored data has d_ij of the order of the feature count),
+ * the optimizer would otherwise spend its first iterations shrinking L as a whole while the impostor sets churn.
+ * A scalar factor changes no neighbour ordering. O(n·|T|·k + n·k·d).
+ */
+export function scaleToMargin(L: Float64Array, X: Float64Array, n: number, d: number, k: number, targets: { start: Int32Array; index: Int32Array }): void {
+  const Z = new Float64Array(n * k);
+  embedInto(X, n, d, L, k, Z);
+  const dist = new Float64Array(targets.index.length);
+  for (let i = 0; i < n; i++) {
+    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) dist[t] = squaredDistance(Z, k, i, targets.index[t]!);
+  }
+  dist.sort();
+  const median = dist.length ? dist[dist.length >> 1]! : 0;
+  if (!(median > 0) || !Number.isFinite(median)) return;
+  const factor = 1 / Math.sqrt(median);
+  for (let t = 0; t < L.length; t++) L[t]! *= factor;
 }
 
 export const lmnnLearner: LearnerDefinition = {
@@ -450,9 +554,10 @@ export const lmnnLearner: LearnerDefinition = {
     maxIter: { type: 'int', default: 200, min: 1, description: 'Maximum number of L-BFGS iterations.' },
     tol: {
       type: 'float',
-      default: 1e-5,
+      default: 1e-3,
       min: 0,
-      description: 'Convergence tolerance: stop when the relative decrease of the loss or the largest gradient entry falls below it.',
+      description:
+        "Convergence tolerance: stop when the relative decrease of the loss in one iteration or the largest gradient entry falls below it (metric-learn's `convergence_tol` default, 1e-3).",
     },
   },
   fit(data, params, { seed, hooks }) {
@@ -463,6 +568,7 @@ export const lmnnLearner: LearnerDefinition = {
     if (targets.index.length === 0) {
       throw new ValidationError('lmnn needs at least one class with 2 or more training rows to choose target neighbours.');
     }
+    scaleToMargin(L0, data.X, data.n, data.d, k, targets);
     return fitLmnn(data.X, data.n, data.d, labels, targets, L0, k, params.mu as number, params.maxIter as number, params.tol as number, hooks)
       .outcome;
   },

@@ -153,12 +153,13 @@ export const mmcDiagonalLearner: LearnerDefinition = {
     const problem = diagonalMmcProblem(diffs.must, diffs.mustCount, diffs.cannot, diffs.cannotCount, d);
     const start = performance.now();
 
-    let a: Float64Array = new Float64Array(d).fill(1);
+    const a = new Float64Array(d).fill(1);
     let objective = diagonalMmcObjective(problem, a);
     const objectiveTrace: number[] = [];
     let converged = false;
     let iterations = 0;
     const trial = new Float64Array(d);
+    const best = new Float64Array(d);
     while (iterations < maxIter) {
       if (hooks.shouldStop?.()) break;
       const { gradient, hessian } = diagonalMmcDerivatives(problem, a);
@@ -166,7 +167,7 @@ export const mmcDiagonalLearner: LearnerDefinition = {
       const step = solveSymmetricPositive(hessian, d, gradient);
       // Halve λ from 1 while the objective keeps falling; keep the last improvement along the way.
       let lambda = 1;
-      let best: Float64Array | null = null;
+      let found = false;
       let bestObjective = Number.POSITIVE_INFINITY;
       for (let halvings = 0; halvings < 1100; halvings++) {
         for (let f = 0; f < d; f++) {
@@ -176,11 +177,12 @@ export const mmcDiagonalLearner: LearnerDefinition = {
         const value = diagonalMmcObjective(problem, trial);
         if (!(value < bestObjective)) break;
         bestObjective = value;
-        best = Float64Array.from(trial);
+        best.set(trial);
+        found = true;
         lambda /= 2;
       }
       iterations++;
-      if (best === null || !(bestObjective < objective)) {
+      if (!found || !(bestObjective < objective)) {
         // No point on the Newton ray improves g: a fixed point of the procedure.
         objectiveTrace.push(objective);
         hooks.onIteration?.({ iteration: iterations, objective, elapsedMs: performance.now() - start });
@@ -188,7 +190,7 @@ export const mmcDiagonalLearner: LearnerDefinition = {
         break;
       }
       const change = Math.abs((bestObjective - objective) / bestObjective);
-      a = best;
+      a.set(best);
       objective = bestObjective;
       objectiveTrace.push(objective);
       hooks.onIteration?.({ iteration: iterations, objective, elapsedMs: performance.now() - start });

@@ -68,6 +68,7 @@ export const runCommand: CliCommand = {
     const id = ctx.integer(ctx.requirePositional(1, 'ID'), 'ID', { min: 1 });
     if (ctx.positionals.length > 2) throw new UsageError(`Unexpected argument '${ctx.positionals[2]}'.`);
     const runs = createRunsService(ctx.store);
+    runs.recoverInterrupted(); // a run whose process died shows as interrupted, not running
     switch (sub) {
       case 'show': {
         const run = runs.show(id);

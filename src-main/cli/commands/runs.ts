@@ -22,6 +22,8 @@ export const runsCommand: CliCommand = {
   summary: 'List the experiment history (runs), newest first.',
   usage: 'workbench runs [--dataset ID] [--all] [--limit N]',
   help: [
+    'Runs left running by a process that no longer exists (a crash) are marked interrupted first.',
+    '',
     'Options:',
     '  --dataset ID   only runs on this dataset',
     '  --all          include the per-method runs inside comparisons',
@@ -35,7 +37,10 @@ export const runsCommand: CliCommand = {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
     const ref = ctx.option('dataset');
     const limit = ctx.option('limit');
-    const runs = createRunsService(ctx.store).list({
+    const service = createRunsService(ctx.store);
+    // Runs left running by a process that died (a crash, kill -9) are shown as interrupted, not running.
+    service.recoverInterrupted();
+    const runs = service.list({
       ...(ref === undefined ? {} : { datasetId: resolveDataset(ctx.store, ref).id }),
       ...(ctx.flag('all') ? { includeChildren: true } : {}),
       ...(limit === undefined ? {} : { limit: ctx.integer(limit, '--limit', { min: 1 }) }),

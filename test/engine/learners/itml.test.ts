@@ -3,7 +3,7 @@ import type { PairSet } from '../../../shared/domain/constraints.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { prepareFit, fitMetric } from '../../../shared/engine/fit.ts';
 import type { FitOutcome, TrainingData } from '../../../shared/engine/learner.ts';
-import { itmlLearner, logDetDivergence, pairwiseDistancePercentiles } from '../../../shared/engine/learners/itml.ts';
+import { itmlLearner, kthSmallest, logDetDivergence, pairwiseDistancePercentiles } from '../../../shared/engine/learners/itml.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { inverseSpd } from '../../../shared/math/eigen.ts';
 import { isPsd, metricFromComponents } from '../../../shared/math/psd.ts';
@@ -42,6 +42,14 @@ describe('itml: distance bounds', () => {
     const qs = [0, 5, 37.5, 50, 95, 100];
     const got = pairwiseDistancePercentiles(X, d, Int32Array.from(rows), qs);
     qs.forEach((q, i) => expect(got[i]).toBeCloseTo(naivePercentile(X, d, rows, q), 12));
+  });
+
+  it('selects the k-th smallest value like a sort would, duplicates included', () => {
+    const rng = createRng(6);
+    const values = Float64Array.from({ length: 101 }, () => Math.floor(rng.next() * 20));
+    const sorted = Array.from(values).sort((a, b) => a - b);
+    for (const k of [0, 1, 17, 50, 99, 100]) expect(kthSmallest(Float64Array.from(values), k)).toBe(sorted[k]);
+    expect(() => kthSmallest(values, 101)).toThrow(new RangeError('kthSmallest: k = 101 is outside 0…100.'));
   });
 });
 

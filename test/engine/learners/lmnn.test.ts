@@ -206,7 +206,7 @@ describe('lmnnLearner', () => {
   });
 
   it('declares and validates its parameters', () => {
-    expect(defaults()).toEqual({ k: 3, components: null, init: 'auto', mu: 0.5, maxIter: 200, tol: 1e-5 });
+    expect(defaults()).toEqual({ k: 3, components: null, init: 'auto', mu: 0.5, maxIter: 200, tol: 1e-3 });
     expect(() => defaults({ k: 0 })).toThrow("lmnn: parameter 'k' must be an integer ≥ 1, got 0.");
     expect(() => defaults({ mu: 1.5 })).toThrow("lmnn: parameter 'mu' must be a finite number ≥ 0 ≤ 1, got 1.5.");
     expect(() => lmnnLearner.fit(data, defaults({ components: 9 }), { seed: 0, hooks: {} })).toThrow(

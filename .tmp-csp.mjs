@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => console.log('CSP ' + e.violatedDirective + ' ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample));`);
+page.on('console', (m) => { if (m.text().startsWith('CSP')) console.log(m.text()); });
+await page.goto('http://127.0.0.1:5199/#token=testtoken-uuuuuuuu');
+await page.waitForTimeout(1500);
+console.log('--- compare');
+await page.getByRole('tab', { name: 'Compare' }).click();
+await page.waitForTimeout(1500);
+console.log('--- export');
+await page.getByRole('tab', { name: 'Export' }).click();
+await page.waitForTimeout(1000);
+await browser.close();
