@@ -105,7 +105,9 @@ function startBrowserMode() {
       openBrowser(match[1]);
     }
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  // Ctrl+C in a terminal reaches the server directly (same process group); stay alive until it has stopped.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 

@@ -75,11 +75,14 @@ export function suggestPairs(input: SuggestInput): PairSuggestion[] {
     labeledPoints.add(c.i);
     labeledPoints.add(c.j);
   }
-  const open = (i: number, j: number): boolean => i !== j && impliedKind(closure, constraints, i, j) === null && !isLabeled(i, j);
   const labeledKeys = new Set(constraints.map((c) => (c.i < c.j ? `${c.i},${c.j}` : `${c.j},${c.i}`)));
-  function isLabeled(i: number, j: number): boolean {
-    return labeledKeys.has(i < j ? `${i},${j}` : `${j},${i}`);
-  }
+  // Only a pair whose two ends both carry a label can be labeled or implied already: test that first, so the
+  // O(a·n) scan builds no string keys for the vast majority of pairs.
+  const open = (i: number, j: number): boolean => {
+    if (i === j) return false;
+    if (!labeledPoints.has(i) || !labeledPoints.has(j)) return true;
+    return !labeledKeys.has(i < j ? `${i},${j}` : `${j},${i}`) && impliedKind(closure, constraints, i, j) === null;
+  };
 
   const order = Array.from({ length: n }, (_, i) => i);
   rng.shuffle(order);

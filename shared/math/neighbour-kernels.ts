@@ -162,6 +162,54 @@ export function squaredDistanceMatrix(Z: Float64Array, n: number, k: number, out
   return D;
 }
 
+/** Up to this many rows, {@link forEachDistanceRow} fills one symmetric n×n matrix (half the flops). */
+export const FULL_MATRIX_ROWS = 4096;
+const ROW_BLOCK = 64;
+
+/** Length of the buffer {@link forEachDistanceRow} needs for n rows. */
+export function distanceRowsBufferLength(n: number): number {
+  return n <= FULL_MATRIX_ROWS ? n * n : ROW_BLOCK * n;
+}
+
+/**
+ * Calls `visit(i, row)` for i = 0 … n − 1 in order, where row[j] = ‖z_i − z_j‖² (row[i] = 0) for Z (n, k). Up to
+ * {@link FULL_MATRIX_ROWS} rows it computes the symmetric matrix once (O(n²·k/2), n² memory); beyond, it works in
+ * blocks of 64 rows (O(n²·k), 64·n memory), so memory stays linear in n. `row` is only valid during the call.
+ * Pass `buffer` (at least {@link distanceRowsBufferLength}(n) entries) to reuse one.
+ */
+export function forEachDistanceRow(
+  Z: Float64Array,
+  n: number,
+  k: number,
+  visit: (i: number, row: Float64Array) => void,
+  buffer?: Float64Array,
+): void {
+  const need = distanceRowsBufferLength(n);
+  const buf = buffer && buffer.length >= need ? buffer : new Float64Array(need);
+  if (n <= FULL_MATRIX_ROWS) {
+    squaredDistanceMatrix(Z, n, k, buf);
+    for (let i = 0; i < n; i++) visit(i, buf.subarray(i * n, (i + 1) * n));
+    return;
+  }
+  const norms = rowSquaredNorms(Z, n, k);
+  for (let start = 0; start < n; start += ROW_BLOCK) {
+    const rows = Math.min(ROW_BLOCK, n - start);
+    const block = buf.subarray(0, rows * n);
+    dotRows(Z.subarray(start * k, (start + rows) * k), rows, Z, n, k, block, n);
+    for (let r = 0; r < rows; r++) {
+      const i = start + r;
+      const row = block.subarray(r * n, (r + 1) * n);
+      const ni = norms[i]!;
+      for (let j = 0; j < n; j++) {
+        const v = ni + norms[j]! - 2 * row[j]!;
+        row[j] = v > 0 ? v : 0;
+      }
+      row[i] = 0;
+      visit(i, row);
+    }
+  }
+}
+
 /**
  * Unordered pairs {a_p, b_p} with a_p < b_p, sorted by (a, b), plus, per row, the list of pairs that touch it
  * (CSR: `rowPairs[rowStart[i] … rowStart[i+1])` are pair indices). Built once per candidate refresh.
@@ -384,7 +432,8 @@ export function pairSquaredDistances(
  * so a pair whose bound already exceeds a row's selection radius cannot be selected and need not be computed;
  * the others are computed exactly ({@link distance}). Early on, when the embedding moves a lot, most pairs fail
  * the test; callers then {@link reset} at the current embedding (O(n²·k/2)). r⁰ is stored in Float32 rounded
- * down by a relative 2⁻²⁰, so the bound stays a bound. Memory: 4·n² bytes.
+ * down by a relative 2⁻²⁰, so the bound stays a bound. Memory: 4·n² bytes, plus 8·n² bytes of scratch up to
+ * {@link FULL_MATRIX_ROWS} rows (8·64·n beyond).
  */
 export class MovementBounds {
   /** Root reference distances r⁰ (n, n), Float32, rounded down. */
@@ -405,13 +454,12 @@ export class MovementBounds {
     this.root = new Float32Array(n * n);
     this.movement = new Float64Array(n);
     this.Z0 = new Float64Array(n * k);
-    this.scratch = new Float64Array(n * n);
+    this.scratch = new Float64Array(distanceRowsBufferLength(n));
   }
 
   /** Takes Z (n, k) as the new reference: O(n²·k/2). */
   reset(Z: Float64Array): void {
     const { n, k } = this;
-    const D = squaredDistanceMatrix(Z, n, k, this.scratch);
     // The Gram trick errs by about (k + 2)·ε·(‖z_i‖² + ‖z_j‖²) in absolute terms: subtract a safe multiple of that.
     let largest = 0;
     for (let i = 0; i < n; i++) {
@@ -421,10 +469,20 @@ export class MovementBounds {
     }
     const slack = 1e-12 * (k + 2) * 2 * largest;
     const shrink = 1 - 2 ** -20;
-    for (let t = 0; t < n * n; t++) {
-      const v = D[t]! - slack;
-      this.root[t] = v > 0 ? Math.sqrt(v) * shrink : 0;
-    }
+    const root = this.root;
+    forEachDistanceRow(
+      Z,
+      n,
+      k,
+      (i, row) => {
+        const base = i * n;
+        for (let j = 0; j < n; j++) {
+          const v = row[j]! - slack;
+          root[base + j] = v > 0 ? Math.sqrt(v) * shrink : 0;
+        }
+      },
+      this.scratch,
+    );
     this.Z0.set(Z.subarray(0, n * k));
     this.movement.fill(0);
     this.maxMovement = 0;

@@ -168,7 +168,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   log('Open that address in a browser (the token after # is the password). Press Ctrl+C to stop.');
 
   return new Promise<number>((resolveExit) => {
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       log(`\n${signal}: stopping (cancelling running jobs) …`);
       void handle.close().then(
         () => resolveExit(0),
@@ -178,7 +181,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
 }

@@ -88,6 +88,8 @@ export interface RunDetail extends RunRecord {
   metric: LearnedMetricWire | null;
   evaluation: (EvaluationResult & Record<string, unknown>) | null;
   sweep: SweepResult | null;
+  /** Compare: accuracy and fit time per method, in order (the full evaluations are the children's). */
+  comparison: Array<{ runId: number; method: string; accuracy: EvaluationResult['accuracy']; fitSeconds: EvaluationResult['fitSeconds'] }> | null;
   /** Compare: the per-method evaluate runs. */
   children: RunListItem[];
 }
@@ -376,11 +378,14 @@ export function createRunsService(store: Store): RunsService {
       const run = store.runs.require(runId);
       const metric = store.metrics.get(runId);
       const stored = store.evaluations.get<Record<string, unknown>, Record<string, unknown>>(runId);
-      const evaluation = stored ? ({ ...stored.summary, ...(stored.folds.length ? { folds: stored.folds } : {}) } as unknown as RunDetail['evaluation']) : null;
+      // A compare parent stores {comparison: […]}: shown as `comparison`; `evaluation` is an evaluate run's own.
+      const evaluation = stored && run.kind === 'evaluate' ? ({ ...stored.summary, folds: stored.folds } as unknown as RunDetail['evaluation']) : null;
+      const comparison = stored && run.kind === 'compare' ? ((stored.summary as { comparison?: RunDetail['comparison'] }).comparison ?? null) : null;
       return {
         ...run,
         metric: metric ? toWireMetric(metric) : null,
         evaluation,
+        comparison,
         sweep: store.sweeps.get<SweepResult>(runId),
         children: store.runs.list({ parentRunId: runId, order: 'asc' }).map(listItem),
       };

@@ -120,9 +120,11 @@ print('OK', L.shape)
     expect(check.stdout.trim()).toBe('OK (4, 4)');
   });
 
-  it('export refuses a run without a metric and an unknown format', async () => {
+  it('export refuses a run without a metric and an unknown format; an evaluate run re-runs identically', async () => {
     const ev = await cli('evaluate', '--dataset', 'iris', '--method', 'euclidean', '--folds', '3');
     const evalRun = (ev.json as { evaluation: { runId: number } }).evaluation.runId;
+    const again = await cli('run', 'rerun', String(evalRun));
+    expect((again.json as { rerun: unknown }).rerun).toMatchObject({ of: evalRun, kind: 'evaluate', identical: true });
     const r = await cli('export', '--run', String(evalRun), '--format', 'json', '--out', join(dir, 'x.json'));
     expect(r.code).toBe(1);
     expect(r.errorJson).toEqual({

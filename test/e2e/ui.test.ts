@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// window.__workbench (the UI's test hooks) is declared there.
+import type {} from '../../src-renderer/src/lib/app/test-hooks.ts';
 import { startApp, type AppHarness } from './harness.ts';
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSpec } from '../../shared/domain/job.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
+import { JobInfoSchema, JobProgressSchema, RunDetailSchema, RunListItemSchema } from '../../shared/ipc/schemas.ts';
 import { createJobRunner, type JobRunner } from '../../src-main/jobs/runner.ts';
 import { createRunsService, type RunsService } from '../../src-main/services/runs.ts';
 import { APP_VERSION } from '../../src-main/storage/app-version.ts';
@@ -112,6 +113,11 @@ describe('experiment history on the real worker', () => {
     expect(result.kind).toBe('compare');
     const detail = runs.show(parent!);
     expect(detail).toMatchObject({ kind: 'compare', status: 'succeeded', method: null });
+    expect(detail.comparison!.map((c) => [c.runId, c.method])).toEqual([
+      [children[0], 'euclidean'],
+      [children[1], 'lda'],
+    ]);
+    expect(detail.evaluation).toBeNull();
     expect(detail.children.map((c) => [c.id, c.method, c.kind, c.status])).toEqual([
       [children[0], 'euclidean', 'evaluate', 'succeeded'],
       [children[1], 'lda', 'evaluate', 'succeeded'],
@@ -139,6 +145,21 @@ describe('experiment history on the real worker', () => {
     }
     expect(sweep.points[0]!.used).toEqual([0, 0]);
     expect(sweep.points[1]!.used).toEqual([10, 10]);
+  });
+
+  it('its values pass the IPC contract schemas (run detail, run list, job info, progress)', async () => {
+    const progress: unknown[] = [];
+    const off = runner.subscribe((e) => {
+      if (e.type === 'progress') progress.push(e.progress);
+    });
+    const learn = runner.submit({ kind: 'learn', datasetId: iris, method: 'nca', params: { maxIter: 5 } });
+    await learn.done;
+    off();
+    for (const p of progress) JobProgressSchema.parse(p);
+    expect(progress.length).toBeGreaterThan(2);
+    for (const info of runner.list()) JobInfoSchema.parse(info);
+    for (const item of runs.list({ includeChildren: true })) RunListItemSchema.parse(item);
+    for (const item of runs.list({ includeChildren: true })) RunDetailSchema.parse(runs.show(item.id));
   });
 
   it('refuses a sweep of a method that does not learn from pairs, and export of a run without a metric', () => {

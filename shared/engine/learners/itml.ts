@@ -15,6 +15,10 @@
  * pair. It stops when the dual variables λ settle: Σ|λ − λ_prev| / (‖λ‖ + ‖λ_prev‖) < tol, or after maxIter sweeps.
  * The objective reported after each sweep is D_ld(M, M₀).
  *
+ * Speed: the two O(d²) kernels (M·δ with δᵀMδ, and the rank-one update fused with the next constraint's M·δ) run
+ * as WebAssembly SIMD (shared/math/pair-kernels.ts, bitwise equal to its TypeScript fallback), and a constraint
+ * that provably still holds with λ = 0 is skipped without changing the iterates (see createSweep).
+ *
  * Bounds: by default u and l are the `mustLinkPercentile`-th and `cannotLinkPercentile`-th percentiles (5 / 95, linear
  * interpolation) of the Euclidean distances between the rows that appear in a pair (every ordered pair of them,
  * the zero self-distances included), compared with the squared Mahalanobis distance. That is metric-learn 0.7.0's
@@ -25,6 +29,7 @@ import { symmetrize } from '../../math/dense.ts';
 import { inverseSpd } from '../../math/eigen.ts';
 import { componentsFromMetric } from '../../math/psd.ts';
 import { pairDifferences } from '../../math/pair-differences.ts';
+import { createPairKernels, type PairKernels } from '../../math/pair-kernels.ts';
 import { logDeterminantSpd } from '../../math/pair-solve.ts';
 import type { FitOutcome, LearnerDefinition, ParamSpecs } from '../learner.ts';
 
@@ -219,15 +224,22 @@ export const itmlLearner: LearnerDefinition = {
     // M (d, d), symmetric positive definite throughout.
     const { M0, M0inverse } = priorMetric(prior, X, d, rows);
     const logDetM0 = -logDeterminantSpd(M0inverse, d);
-    const M = Float64Array.from(M0);
     const mustCount = diffs.mustCount;
     const cannotCount = diffs.cannotCount;
     const total = mustCount + cannotCount;
-    // One vector of differences (total, d): the must-link pairs first, then the cannot-link pairs.
-    const V = new Float64Array(total * d);
-    V.set(diffs.must, 0);
-    V.set(diffs.cannot, mustCount * d);
-    const sweep = createSweep(M, V, d, mustCount, cannotCount, upperBound, lowerBound, gamma);
+    // M and one vector of differences per constraint (must-link pairs first), zero-padded to dp columns.
+    const kernels = createPairKernels(d, total);
+    const dp = kernels.dp;
+    for (let i = 0; i < d; i++) kernels.M.set(M0.subarray(i * d, i * d + d), i * dp);
+    for (let c = 0; c < total; c++) {
+      const source = c < mustCount ? diffs.must.subarray(c * d, c * d + d) : diffs.cannot.subarray((c - mustCount) * d, (c - mustCount + 1) * d);
+      kernels.V.set(source, c * dp);
+    }
+    const M = new Float64Array(d * d); // the unpadded M, refreshed after each sweep
+    const unpad = (): void => {
+      for (let i = 0; i < d; i++) M.set(kernels.M.subarray(i * dp, i * dp + d), i * d);
+    };
+    const sweep = createSweep(kernels, mustCount, cannotCount, upperBound, lowerBound, gamma);
     const previous = new Float64Array(total);
 
     const objectiveTrace: number[] = [];
@@ -236,6 +248,7 @@ export const itmlLearner: LearnerDefinition = {
     while (iterations < maxIter) {
       if (hooks.shouldStop?.()) break;
       sweep.run();
+      unpad();
       iterations++;
       const lambda = sweep.lambda;
       let change = 0;
@@ -257,6 +270,7 @@ export const itmlLearner: LearnerDefinition = {
       }
       previous.set(lambda);
     }
+    unpad();
     return { L: componentsFromMetric(symmetrize(M, d), d), nComponents: d, iterations, converged, objectiveTrace };
   },
 };
@@ -265,82 +279,6 @@ function identityMatrix(d: number): Float64Array {
   const I = new Float64Array(d * d);
   for (let i = 0; i < d; i++) I[i * d + i] = 1;
   return I;
-}
-
-/**
- * p = vᵀMv with Mv written to `out`, for the row of V starting at `row`. O(d²); four accumulators break the
- * add-latency chain of the dot products.
- */
-function matVecQuad(M: Float64Array, V: Float64Array, row: number, d: number, out: Float64Array): number {
-  let p = 0;
-  for (let i = 0; i < d; i++) {
-    const mRow = i * d;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let j = 0;
-    for (; j + 3 < d; j += 4) {
-      s0 += M[mRow + j]! * V[row + j]!;
-      s1 += M[mRow + j + 1]! * V[row + j + 1]!;
-      s2 += M[mRow + j + 2]! * V[row + j + 2]!;
-      s3 += M[mRow + j + 3]! * V[row + j + 3]!;
-    }
-    for (; j < d; j++) s0 += M[mRow + j]! * V[row + j]!;
-    const s = s0 + s1 + (s2 + s3);
-    out[i] = s;
-    p += s * V[row + i]!;
-  }
-  return p;
-}
-
-/**
- * M ← M + β·u·uᵀ, then p = vᵀMv with Mv written to `out` for the row of V at `row`, in one pass over M (the
- * same arithmetic, in the same order, as {@link rankOneUpdate} followed by {@link matVecQuad}). O(d²).
- */
-function rankOneUpdateThenMatVec(M: Float64Array, u: Float64Array, beta: number, V: Float64Array, row: number, d: number, out: Float64Array): number {
-  let p = 0;
-  for (let i = 0; i < d; i++) {
-    const mRow = i * d;
-    const bi = beta * u[i]!;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let j = 0;
-    for (; j + 3 < d; j += 4) {
-      const m0 = M[mRow + j]! + bi * u[j]!;
-      const m1 = M[mRow + j + 1]! + bi * u[j + 1]!;
-      const m2 = M[mRow + j + 2]! + bi * u[j + 2]!;
-      const m3 = M[mRow + j + 3]! + bi * u[j + 3]!;
-      M[mRow + j] = m0;
-      M[mRow + j + 1] = m1;
-      M[mRow + j + 2] = m2;
-      M[mRow + j + 3] = m3;
-      s0 += m0 * V[row + j]!;
-      s1 += m1 * V[row + j + 1]!;
-      s2 += m2 * V[row + j + 2]!;
-      s3 += m3 * V[row + j + 3]!;
-    }
-    for (; j < d; j++) {
-      const m = M[mRow + j]! + bi * u[j]!;
-      M[mRow + j] = m;
-      s0 += m * V[row + j]!;
-    }
-    const s = s0 + s1 + (s2 + s3);
-    out[i] = s;
-    p += s * V[row + i]!;
-  }
-  return p;
-}
-
-/** M ← M + β·u·uᵀ over the whole matrix (contiguous rows; M is symmetrized once at the end). O(d²). */
-function rankOneUpdate(M: Float64Array, u: Float64Array, beta: number, d: number): void {
-  for (let i = 0; i < d; i++) {
-    const mRow = i * d;
-    const bi = beta * u[i]!;
-    for (let j = 0; j < d; j++) M[mRow + j] = M[mRow + j]! + bi * u[j]!;
-  }
 }
 
 /**
@@ -356,9 +294,7 @@ function rankOneUpdate(M: Float64Array, u: Float64Array, beta: number, d: number
  * outcome is "no change", so the iterates are those of the plain cyclic algorithm.
  */
 function createSweep(
-  M: Float64Array,
-  V: Float64Array,
-  d: number,
+  kernels: PairKernels,
   mustCount: number,
   cannotCount: number,
   upperBound: number,
@@ -378,10 +314,11 @@ function createSweep(
   const shrinkAt = new Float64Array(total);
   let growth = 0; // Σ log(1 + β·p_t) over updates with β > 0
   let shrink = 0; // Σ log(1 + β·p_t) over updates with β < 0 (≤ 0)
+  const { V, dp } = kernels;
   const zero = new Uint8Array(total);
   for (let c = 0; c < total; c++) {
     let any = false;
-    for (let f = 0; f < d; f++) if (V[c * d + f] !== 0) any = true;
+    for (let f = 0; f < dp; f++) if (V[c * dp + f] !== 0) any = true;
     zero[c] = any ? 0 : 1;
   }
   const margin = 1e-9;
@@ -399,14 +336,14 @@ function createSweep(
     while (c < total && skippable(c)) c++;
     return c;
   };
-  let Mv = new Float64Array(d);
-  let u = new Float64Array(d);
+  let Mv = kernels.a;
+  let u = kernels.b;
 
   return {
     lambda,
     run(): void {
       let c = nextToEvaluate(0);
-      let p = c < total ? matVecQuad(M, V, c * d, d, Mv) : 0;
+      let p = c < total ? kernels.matVecQuad(c, Mv) : 0;
       while (c < total) {
         lastDistance[c] = p;
         growthAt[c] = growth;
@@ -438,10 +375,10 @@ function createSweep(
           const swap = u;
           u = Mv;
           Mv = swap;
-          if (next < total) p = rankOneUpdateThenMatVec(M, u, beta, V, next * d, d, Mv);
-          else rankOneUpdate(M, u, beta, d);
+          if (next < total) p = kernels.rankOneUpdateThenMatVec(u, beta, next, Mv);
+          else kernels.rankOneUpdate(u, beta);
         } else if (next < total) {
-          p = matVecQuad(M, V, next * d, d, Mv);
+          p = kernels.matVecQuad(next, Mv);
         }
         c = next;
       }

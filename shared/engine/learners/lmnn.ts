@@ -399,7 +399,8 @@ function sameArray(a: Float64Array, b: Float64Array): boolean {
  * first (one blocked O(n²·k/2) pass costs about as much as n²/8 unblocked exact distances).
  */
 const RESET_FRACTION = 0.1;
-/** Longest run of iterations without re-selecting impostors while re-selection is expensive. */
+/** Shortest and longest runs of iterations without re-selecting impostors while re-selection is expensive. */
+const MIN_INTERVAL = 1;
 const MAX_INTERVAL = 8;
 
 /**
@@ -460,7 +461,7 @@ export function fitLmnn(
     objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work);
     const missed = selection.staleness > 0;
     state.setObjective(evaluate, true, missed);
-    interval = missed ? 1 : Math.min(2 * interval, MAX_INTERVAL);
+    interval = missed ? MIN_INTERVAL : Math.min(2 * interval, MAX_INTERVAL);
     sinceRefresh = 0;
     return missed;
   };

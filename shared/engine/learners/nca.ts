@@ -7,7 +7,8 @@ import {
   pairScatterWorkLength,
   pairSquaredDistances,
   smallestIndices,
-  squaredDistanceMatrix,
+  distanceRowsBufferLength,
+  forEachDistanceRow,
   transposeInto,
   type PairGraph,
 } from '../../math/neighbour-kernels.ts';
@@ -253,8 +254,8 @@ const NEGLIGIBLE_GAP = 40;
 
 /**
  * Candidate pair graph for the truncated softmax in the embedding Z (n, k), by the rule of {@link NcaTruncation}.
- * Cost O(n²·k/2) for the distances plus O(n²) for the selection. Memory O(n²) (one distance matrix; pass
- * `buffer` with n·n entries to reuse one). With `previous`, also measures that graph's staleness.
+ * Cost O(n²·k/2) for the distances plus O(n²) for the selection; memory O(n²) up to 4096 rows, O(n) beyond (see
+ * {@link forEachDistanceRow}; pass `buffer` to reuse one). With `previous`, also measures that graph's staleness.
  */
 export function ncaCandidateGraph(
   Z: Float64Array,
@@ -264,43 +265,47 @@ export function ncaCandidateGraph(
   buffer?: Float64Array,
   previous?: PairGraph,
 ): CandidateRefresh {
-  const D = squaredDistanceMatrix(Z, n, k, buffer); // (n, n)
   const neighbours: Int32Array[] = new Array(n);
   const minC = Math.min(rule.minCandidates, n - 1);
   const maxC = Math.min(rule.maxCandidates, n - 1);
   const member = previous ? new Int32Array(n).fill(-1) : null;
   const picked = new Int32Array(n);
   let staleness = 0;
-  for (let i = 0; i < n; i++) {
-    const row = D.subarray(i * n, (i + 1) * n);
-    let min = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < n; j++) if (j !== i && row[j]! < min) min = row[j]!;
-    if (previous && member) {
-      for (let t = previous.rowStart[i]!; t < previous.rowStart[i + 1]!; t++) {
-        const p = previous.rowPairs[t]!;
-        member[previous.a[p] === i ? previous.b[p]! : previous.a[p]!] = i;
+  forEachDistanceRow(
+    Z,
+    n,
+    k,
+    (i, row) => {
+      let min = Number.POSITIVE_INFINITY;
+      for (let j = 0; j < n; j++) if (j !== i && row[j]! < min) min = row[j]!;
+      if (previous && member) {
+        for (let t = previous.rowStart[i]!; t < previous.rowStart[i + 1]!; t++) {
+          const p = previous.rowPairs[t]!;
+          member[previous.a[p] === i ? previous.b[p]! : previous.a[p]!] = i;
+        }
+        const far = min + NEGLIGIBLE_GAP;
+        let total = 0;
+        let outside = 0;
+        for (let j = 0; j < n; j++) {
+          const v = row[j]!;
+          if (j === i || v > far) continue;
+          const e = Math.exp(min - v);
+          total += e;
+          if (member[j] !== i) outside += e;
+        }
+        staleness += outside / total;
       }
-      const far = min + NEGLIGIBLE_GAP;
-      let total = 0;
-      let outside = 0;
+      const cut = Math.max(min + rule.tau, min * (1 + rule.relativeMargin));
+      let count = 0;
       for (let j = 0; j < n; j++) {
-        const v = row[j]!;
-        if (j === i || v > far) continue;
-        const e = Math.exp(min - v);
-        total += e;
-        if (member[j] !== i) outside += e;
+        if (row[j]! <= cut && j !== i) picked[count++] = j;
       }
-      staleness += outside / total;
-    }
-    const cut = Math.max(min + rule.tau, min * (1 + rule.relativeMargin));
-    let count = 0;
-    for (let j = 0; j < n; j++) {
-      if (row[j]! <= cut && j !== i) picked[count++] = j;
-    }
-    if (count < minC) neighbours[i] = nearestByInsertion(row, n, minC, i);
-    else if (count > maxC) neighbours[i] = smallestIndices(row, n, maxC, i);
-    else neighbours[i] = picked.slice(0, count);
-  }
+      if (count < minC) neighbours[i] = nearestByInsertion(row, n, minC, i);
+      else if (count > maxC) neighbours[i] = smallestIndices(row, n, maxC, i);
+      else neighbours[i] = picked.slice(0, count);
+    },
+    buffer,
+  );
   return { graph: pairGraphFromNeighbours(n, neighbours), staleness };
 }
 
@@ -523,7 +528,7 @@ export function fitNca(
   const rule = NCA_TRUNCATION;
   const exact = n < EXACT_BELOW;
   const Z = new Float64Array(n * k); // (n, k)
-  const distanceBuffer = exact ? null : new Float64Array(n * n); // (n, n), reused by every refresh
+  const distanceBuffer = exact ? null : new Float64Array(distanceRowsBufferLength(n)); // reused by every refresh
   const diagnostics: NcaDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], candidatesPerRow: 0, exact };
 
   let graph: PairGraph | null = null;

@@ -40,13 +40,20 @@ function describeRun(run: RunDetail): string {
   return lines.join('\n');
 }
 
-/** Whether two results of the same job kind are identical (L bit for bit; evaluations and sweeps as JSON). */
-function sameResult(a: JobResult | null, b: JobResult): boolean | null {
-  if (a === null) return null;
-  if (a.kind === 'learn' && b.kind === 'learn') {
-    const x = a.metric.L;
-    const y = b.metric.L;
-    return x.length === y.length && Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+/**
+ * Whether a re-run reproduced the stored result: for learn, L bit for bit; for evaluate, the per-fold accuracies
+ * exactly. Null for kinds not compared (compare, sweep: see their runs).
+ */
+function sameResult(original: RunDetail, again: JobResult): boolean | null {
+  if (again.kind === 'learn' && original.metric) {
+    const stored = Float64Array.from(original.metric.L);
+    const y = again.metric.L;
+    return stored.length === y.length && stored.every((v, k) => Object.is(v, y[k]));
+  }
+  if (again.kind === 'evaluate' && original.evaluation) {
+    const a = original.evaluation.accuracy.folds;
+    const b = again.evaluation.accuracy.folds;
+    return a.length === b.length && a.every((v, k) => Object.is(v, b[k]));
   }
   return null;
 }
@@ -58,7 +65,8 @@ export const runCommand: CliCommand = {
   help: [
     'show    everything stored about the run: inputs, timings, status, learned metric, evaluation, sweep',
     'rerun   queues the same job again as a new run; for a learn run it also checks that the new L is',
-    '        bit-for-bit identical to the stored one ("identical": true)',
+    '        bit-for-bit identical to the stored one, for an evaluate run that the fold accuracies are',
+    '        ("identical": true; exit 1 when they differ)',
     '',
     'JSON output: show → {"run": {…, "metric": {"L", "shape", "M", "preprocessing", "summary"} | null,',
     '  "evaluation", "sweep", "children"}}; rerun → {"rerun": {"of", "runIds", "kind", "identical"}, "run": {…}}',
@@ -79,14 +87,17 @@ export const runCommand: CliCommand = {
         const original = runs.show(id);
         const { spec, constraints, rerunOf } = runs.rerunSpec(id);
         const { outcome, job } = await runJobFromCli(ctx, spec, `rerun of run ${id}`, { rerunOf, ...(constraints ? { constraints } : {}) });
-        const stored = original.kind === 'learn' ? ctx.store.metrics.get(id) : null;
-        const identical = sameResult(stored ? { kind: 'learn', metric: stored } : null, outcome.result);
+        const identical = sameResult(original, outcome.result);
         const run = runs.show(job.runIds[0]!);
         const summary = { of: id, runIds: job.runIds, kind: spec.kind, identical };
         ctx.out(
           { rerun: summary, run },
           `Run ${job.runIds[0]} repeats run ${id}` +
-            (identical === null ? '.' : identical ? ': the learned L is bit-for-bit identical.' : ': the learned L DIFFERS from the stored one.') +
+            (identical === null
+              ? '.'
+              : identical
+                ? `: ${spec.kind === 'learn' ? 'the learned L is bit-for-bit identical' : 'the per-fold accuracies are identical'}.`
+                : `: the result DIFFERS from the stored one.`) +
             `\n\n${describeRun(run)}`,
         );
         return identical === false ? 1 : 0;

@@ -25,10 +25,12 @@ export interface ScatterScene {
 }
 
 /**
- * Draws the scene in CSS pixels (the caller has already scaled the context by devicePixelRatio).
- * Points are batched into one path per class, so 10,000 points cost a dozen fill() calls.
+ * Draws the constraint lines and the points in CSS pixels (the caller has already scaled the context by
+ * devicePixelRatio). Points are batched into one path per class, so 10,000 points cost a dozen fill()
+ * calls. Hover and selection go on a separate overlay ({@link drawOverlay}), so moving the mouse never
+ * redraws the points.
  */
-export function drawScatter(ctx: CanvasRenderingContext2D, width: number, height: number, view: Viewport, scene: ScatterScene): void {
+export function drawBase(ctx: CanvasRenderingContext2D, width: number, height: number, view: Viewport, scene: ScatterScene): void {
   ctx.clearRect(0, 0, width, height);
   const { xs, ys, classes, pointRadius: r } = scene;
   const n = xs.length;
@@ -46,22 +48,6 @@ export function drawScatter(ctx: CanvasRenderingContext2D, width: number, height
     ctx.moveTo(ax, ay);
     ctx.lineTo(bx, by);
     ctx.stroke();
-  }
-  if (scene.selected.length === 2) {
-    // The pending pair: a thin neutral dotted line, so both ends are easy to find.
-    const [a, b] = scene.selected as [number, number];
-    if (a < n && b < n) {
-      const [ax, ay] = view.toScreen(xs[a]!, ys[a]!);
-      const [bx, by] = view.toScreen(xs[b]!, ys[b]!);
-      ctx.beginPath();
-      ctx.globalAlpha = 0.8;
-      ctx.strokeStyle = scene.colors.ring;
-      ctx.lineWidth = 1.5;
-      ctx.setLineDash([2, 4]);
-      ctx.moveTo(ax, ay);
-      ctx.lineTo(bx, by);
-      ctx.stroke();
-    }
   }
   ctx.setLineDash([]);
   ctx.globalAlpha = n > 3000 ? 0.6 : 0.85;
@@ -85,7 +71,31 @@ export function drawScatter(ctx: CanvasRenderingContext2D, width: number, height
     ctx.fill();
   }
   ctx.globalAlpha = 1;
+}
 
+/** Draws the hovered point, the selected points and the pending pair's dotted line (clears first). */
+export function drawOverlay(ctx: CanvasRenderingContext2D, width: number, height: number, view: Viewport, scene: ScatterScene): void {
+  ctx.clearRect(0, 0, width, height);
+  const { xs, ys, pointRadius: r } = scene;
+  const n = xs.length;
+  if (scene.selected.length === 2) {
+    // The pending pair: a thin neutral dotted line, so both ends are easy to find.
+    const [a, b] = scene.selected as [number, number];
+    if (a < n && b < n) {
+      const [ax, ay] = view.toScreen(xs[a]!, ys[a]!);
+      const [bx, by] = view.toScreen(xs[b]!, ys[b]!);
+      ctx.beginPath();
+      ctx.globalAlpha = 0.8;
+      ctx.strokeStyle = scene.colors.ring;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([2, 4]);
+      ctx.moveTo(ax, ay);
+      ctx.lineTo(bx, by);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
+    }
+  }
   const ring = (i: number, radius: number, color: string, widthPx: number): void => {
     if (i < 0 || i >= n) return;
     const [x, y] = view.toScreen(xs[i]!, ys[i]!);

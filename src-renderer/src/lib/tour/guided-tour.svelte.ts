@@ -29,8 +29,8 @@ export class GuidedTour {
     {
       title: 'A guided example: apples',
       text:
-        'Three apple varieties are described by colour, size, weight and nine other measurements. Size, weight and the others vary a lot ' +
-        'and say nothing about the variety; colour tells them apart but varies little. Plain Euclidean kNN is dominated by the big, ' +
+        'Three apple varieties are described by their colour (redness), size, weight and nine other measurements. Those others vary ' +
+        'a lot and say nothing about the variety; redness tells them apart but varies little. Plain Euclidean kNN is dominated by the ' +
         'useless features and confuses the varieties. ' +
         'You will label a few pairs and learn a metric that fixes that.',
       action: { label: 'Add the apples sample', run: async () => { await this.#addApples(); } },
@@ -47,7 +47,8 @@ export class GuidedTour {
     {
       title: '2 · Learn a diagonal metric',
       text:
-        'Compare Euclidean kNN with mmc-diagonal (Xing et al. 2002) learned from your pairs, on raw features, 5-fold cross-validation.',
+        'Compare Euclidean kNN with mmc-diagonal (Xing et al. 2002) learned from your pairs: 5-fold cross-validation on z-scored ' +
+        'features, so that each learned weight says how much a feature matters, whatever its unit.',
       action: { label: 'Run euclidean vs mmc-diagonal', run: () => this.#runComparison() },
       done: () => this.#wb.history.runs.some((r) => r.method === 'mmc-diagonal' && r.status === 'succeeded'),
     },
@@ -55,7 +56,7 @@ export class GuidedTour {
       title: '3 · Read the result',
       text:
         'In Compare, the accuracy bars show the jump over the Euclidean baseline, and the feature-weight chart (the diagonal of M) ' +
-        'weights colour far above size and weight. That is the whole story: a few labels, a better metric.',
+        'weights redness far above size and weight. That is the whole story: a few labels, a better metric.',
       action: { label: 'Open Compare', run: () => this.#wb.go('Compare') },
     },
   ];
@@ -102,7 +103,7 @@ export class GuidedTour {
     if (!dataset) return;
     wb.planner.kind = 'compare';
     wb.planner.selected = ['euclidean', 'mmc-diagonal'];
-    wb.planner.preprocess = 'none';
+    wb.planner.preprocess = 'zscore';
     wb.planner.constraintSource = wb.labeling.constraints.length > 0 ? 'labeled' : 'generated';
     wb.go('Experiments');
     await wb.planner.start(dataset.id, dataset.name);
