@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  distanceRowsBufferLength,
   dotRows,
   embedInto,
+  forEachDistanceRow,
+  FULL_MATRIX_ROWS,
   MovementBounds,
   pairGraphFromNeighbours,
   pairScatterGradient,
@@ -171,6 +174,31 @@ describe('MovementBounds', () => {
         expect(bounds.root[i * n + j]!).toBeLessThanOrEqual(exact);
         expect(exact - bounds.root[i * n + j]!).toBeLessThan(1e-5 * Math.max(1, exact));
       }
+    }
+  });
+});
+
+describe('forEachDistanceRow', () => {
+  it('visits every row in order with exact squared distances, through the full matrix and through row blocks', () => {
+    for (const n of [50, FULL_MATRIX_ROWS + 3]) {
+      const k = 2;
+      const Z = random(n * k, n);
+      const seen: number[] = [];
+      const checkRows = new Set([0, 1, 63, 64, n - 1]);
+      forEachDistanceRow(Z, n, k, (i, row) => {
+        seen.push(i);
+        expect(row).toHaveLength(n);
+        if (!checkRows.has(i)) return;
+        expect(row[i]).toBe(0);
+        for (let j = 0; j < n; j += 7) {
+          const exact = (Z[i * k]! - Z[j * k]!) ** 2 + (Z[i * k + 1]! - Z[j * k + 1]!) ** 2;
+          expect(row[j]).toBeCloseTo(exact, 9);
+        }
+      });
+      expect(seen).toHaveLength(n);
+      expect(seen[n - 1]).toBe(n - 1);
+      expect(seen.every((v, t) => v === t)).toBe(true);
+      expect(distanceRowsBufferLength(n)).toBe(n <= FULL_MATRIX_ROWS ? n * n : 64 * n);
     }
   });
 });

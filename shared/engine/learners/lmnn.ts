@@ -2,6 +2,7 @@ import { ValidationError } from '../../errors.ts';
 import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
 import {
   embedInto,
+  forEachDistanceRow,
   MovementBounds,
   pairScatterGradient,
   pairScatterWorkLength,
@@ -51,24 +52,21 @@ export const IMPOSTOR_SLACK = 0.5;
 /**
  * Target neighbours: for each row, the `k` nearest rows of the same class (squared Euclidean in X (n, d); ties by
  * lower index). A class with c ≤ k rows gives each of its rows its c − 1 classmates. Returned as CSR:
- * targets of i are `index[start[i] … start[i+1])`. Cost O(n²·d) time, O(n²) memory.
+ * targets of i are `index[start[i] … start[i+1])`. Cost O(n²·d) time (see {@link forEachDistanceRow} for memory).
  */
 export function selectTargets(X: Float64Array, n: number, d: number, labels: Int32Array, k: number): { start: Int32Array; index: Int32Array } {
-  const D = squaredDistanceMatrix(X, n, d);
   const start = new Int32Array(n + 1);
-  const lists: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const best: number[] = [];
-    const dist: number[] = [];
+  const lists: Int32Array[] = [];
+  const best = new Int32Array(k);
+  const dist = new Float64Array(k);
+  forEachDistanceRow(X, n, d, (i, row) => {
+    let size = 0;
+    const yi = labels[i];
     for (let j = 0; j < n; j++) {
-      if (j === i || labels[j] !== labels[i]) continue;
-      const v = D[i * n + j]!;
-      if (best.length === k && !(v < dist[k - 1]!)) continue;
-      let pos = best.length < k ? best.length : k - 1;
-      if (best.length < k) {
-        best.push(j);
-        dist.push(v);
-      }
+      if (j === i || labels[j] !== yi) continue;
+      const v = row[j]!;
+      if (size === k && !(v < dist[k - 1]!)) continue;
+      let pos = size < k ? size++ : k - 1;
       while (pos > 0 && dist[pos - 1]! > v) {
         dist[pos] = dist[pos - 1]!;
         best[pos] = best[pos - 1]!;
@@ -77,9 +75,9 @@ export function selectTargets(X: Float64Array, n: number, d: number, labels: Int
       dist[pos] = v;
       best[pos] = j;
     }
-    lists.push(best);
-    start[i + 1] = start[i]! + best.length;
-  }
+    lists.push(best.slice(0, size));
+    start[i + 1] = start[i]! + size;
+  });
   const index = new Int32Array(start[n]!);
   lists.forEach((list, i) => index.set(list, start[i]!));
   return { start, index };
