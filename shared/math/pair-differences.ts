@@ -43,13 +43,17 @@ export function pairDifferences(method: string, X: Float64Array, n: number, d: n
       throw new ValidationError(`${method}: pair ${p} (${a}, ${b}) refers to a row outside 0…${n - 1}.`);
     }
     const similar = pairs.similar[p] === 1;
-    const out = similar ? must : cannot;
-    const row = (similar ? mi++ : ci++) * d;
-    const ra = a * d;
-    const rb = b * d;
-    for (let f = 0; f < d; f++) out[row + f] = X[ra + f]! - X[rb + f]!;
+    subtractRows(X, a * d, b * d, similar ? must : cannot, (similar ? mi++ : ci++) * d, d);
   }
   return { must, mustCount, cannot, cannotCount, d };
+}
+
+/**
+ * out[at … at + d) = X[a … a + d) − X[b … b + d). A small function of its own so the engine compiles it after a
+ * few calls, where a loop inside a long function called once per fit would run unoptimized.
+ */
+function subtractRows(X: Float64Array, a: number, b: number, out: Float64Array, at: number, d: number): void {
+  for (let f = 0; f < d; f++) out[at + f] = X[a + f]! - X[b + f]!;
 }
 
 /** Squared differences δ∘δ of each row of `D` (count, d) → (count, d). */

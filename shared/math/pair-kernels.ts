@@ -1,15 +1,15 @@
 /**
  * The two O(d²) kernels of ITML's Bregman projections, on a symmetric matrix M (dp, dp) whose size dp is d rounded
- * up to a multiple of 4 (the padding rows and columns are zero and stay zero):
+ * up to a multiple of 8 (the padding rows and columns are zero and stay zero):
  *
  *   matVecQuad:               out = M·v,                     returns vᵀ·out
  *   rankOneUpdateThenMatVec:  M ← M + β·u·uᵀ, then out = M·v, returns vᵀ·out   (one pass over M)
  *   rankOneUpdate:            M ← M + β·u·uᵀ
  *
  * Two implementations with the same arithmetic in the same order, so they give bitwise-identical results:
- * a WebAssembly one using 128-bit SIMD (two f64 lanes, two accumulators), assembled below from bytes, and a plain
+ * a WebAssembly one using 128-bit SIMD (two f64 lanes, four accumulators), assembled below from bytes, and a plain
  * TypeScript one used where WebAssembly SIMD is unavailable. Each dot product accumulates the products of
- * columns j ≡ 0, 1, 2, 3 (mod 4) separately and sums them as (s₀ + s₂) + (s₁ + s₃).
+ * columns j ≡ 0 … 7 (mod 8) separately in s₀ … s₇ and sums them as ((s₀ + s₂) + (s₄ + s₆)) + ((s₁ + s₃) + (s₅ + s₇)).
  *
  * All arrays live in one buffer (the WebAssembly memory when available); {@link createPairKernels} hands out
  * Float64Array views of it.
@@ -34,9 +34,9 @@ export interface PairKernels {
   rankOneUpdate(u: Float64Array, beta: number): void;
 }
 
-/** d rounded up to a multiple of 4. */
+/** d rounded up to a multiple of 8. */
 export function paddedDimension(d: number): number {
-  return Math.ceil(d / 4) * 4;
+  return Math.ceil(d / 8) * 8;
 }
 
 /**
@@ -93,6 +93,83 @@ export function createPairKernels(d: number, rows: number, preferSimd = true): P
   };
 }
 
+/** Row dot products out[i] = A[i]·x for a (rows, cp) matrix, cp = cols rounded up to a multiple of 8. */
+export interface RowDotKernel {
+  readonly simd: boolean;
+  /** (rows, cp) row-major, zero-initialised. */
+  readonly A: Float64Array;
+  /** (cp), zero-initialised. */
+  readonly x: Float64Array;
+  /** (rows). */
+  readonly out: Float64Array;
+  readonly cp: number;
+  /** out[i] = A[i]·x for i in [first, first + count), with the same summation order as the ITML kernels. */
+  rowDots(first: number, count: number): void;
+}
+
+/** Allocates A (rows, cp), x and out for the row-dot kernel. `preferSimd: false` forces the TypeScript path. */
+export function createRowDotKernel(rows: number, cols: number, preferSimd = true): RowDotKernel {
+  const cp = paddedDimension(cols);
+  const module = preferSimd ? simdModule() : null;
+  if (module) {
+    const floats = rows * cp + cp + rows;
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((floats * 8) / 65536)) });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const rowdots = (instance.exports as unknown as { rowdots(A: number, x: number, out: number, rows: number, cols: number): void }).rowdots;
+    const buffer = memory.buffer;
+    const A = new Float64Array(buffer, 0, rows * cp);
+    const x = new Float64Array(buffer, A.byteLength, cp);
+    const out = new Float64Array(buffer, x.byteOffset + x.byteLength, rows);
+    return {
+      simd: true,
+      A,
+      x,
+      out,
+      cp,
+      rowDots: (first, count) => {
+        if (count > 0) rowdots(first * cp * 8, x.byteOffset, out.byteOffset + first * 8, count, cp);
+      },
+    };
+  }
+  const A = new Float64Array(rows * cp);
+  const x = new Float64Array(cp);
+  const out = new Float64Array(rows);
+  return {
+    simd: false,
+    A,
+    x,
+    out,
+    cp,
+    rowDots: (first, count) => {
+      for (let i = first; i < first + count; i++) out[i] = rowDotScalar(A, i * cp, x, cp);
+    },
+  };
+}
+
+/** A[offset … offset + cp) · x with eight accumulators, summed as the SIMD kernels do. */
+function rowDotScalar(A: Float64Array, offset: number, x: Float64Array, cp: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let s7 = 0;
+  for (let j = 0; j < cp; j += 8) {
+    const m = offset + j;
+    s0 += A[m]! * x[j]!;
+    s1 += A[m + 1]! * x[j + 1]!;
+    s2 += A[m + 2]! * x[j + 2]!;
+    s3 += A[m + 3]! * x[j + 3]!;
+    s4 += A[m + 4]! * x[j + 4]!;
+    s5 += A[m + 5]! * x[j + 5]!;
+    s6 += A[m + 6]! * x[j + 6]!;
+    s7 += A[m + 7]! * x[j + 7]!;
+  }
+  return s0 + s2 + (s4 + s6) + (s1 + s3 + (s5 + s7));
+}
+
 function matVecQuadScalar(M: Float64Array, V: Float64Array, row: number, dp: number, out: Float64Array): number {
   let p = 0;
   for (let i = 0; i < dp; i++) {
@@ -101,13 +178,23 @@ function matVecQuadScalar(M: Float64Array, V: Float64Array, row: number, dp: num
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
-    for (let j = 0; j < dp; j += 4) {
-      s0 += M[mRow + j]! * V[row + j]!;
-      s1 += M[mRow + j + 1]! * V[row + j + 1]!;
-      s2 += M[mRow + j + 2]! * V[row + j + 2]!;
-      s3 += M[mRow + j + 3]! * V[row + j + 3]!;
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
+    for (let j = 0; j < dp; j += 8) {
+      const r = row + j;
+      const m = mRow + j;
+      s0 += M[m]! * V[r]!;
+      s1 += M[m + 1]! * V[r + 1]!;
+      s2 += M[m + 2]! * V[r + 2]!;
+      s3 += M[m + 3]! * V[r + 3]!;
+      s4 += M[m + 4]! * V[r + 4]!;
+      s5 += M[m + 5]! * V[r + 5]!;
+      s6 += M[m + 6]! * V[r + 6]!;
+      s7 += M[m + 7]! * V[r + 7]!;
     }
-    const s = s0 + s2 + (s1 + s3);
+    const s = s0 + s2 + (s4 + s6) + (s1 + s3 + (s5 + s7));
     out[i] = s;
     p += s * V[row + i]!;
   }
@@ -116,28 +203,19 @@ function matVecQuadScalar(M: Float64Array, V: Float64Array, row: number, dp: num
 
 function rankOneUpdateThenMatVecScalar(M: Float64Array, u: Float64Array, beta: number, V: Float64Array, row: number, dp: number, out: Float64Array): number {
   let p = 0;
+  const acc = new Float64Array(8);
   for (let i = 0; i < dp; i++) {
     const mRow = i * dp;
     const bi = beta * u[i]!;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let j = 0; j < dp; j += 4) {
-      const m0 = M[mRow + j]! + bi * u[j]!;
-      const m1 = M[mRow + j + 1]! + bi * u[j + 1]!;
-      const m2 = M[mRow + j + 2]! + bi * u[j + 2]!;
-      const m3 = M[mRow + j + 3]! + bi * u[j + 3]!;
-      M[mRow + j] = m0;
-      M[mRow + j + 1] = m1;
-      M[mRow + j + 2] = m2;
-      M[mRow + j + 3] = m3;
-      s0 += m0 * V[row + j]!;
-      s1 += m1 * V[row + j + 1]!;
-      s2 += m2 * V[row + j + 2]!;
-      s3 += m3 * V[row + j + 3]!;
+    acc.fill(0);
+    for (let j = 0; j < dp; j += 8) {
+      for (let k = 0; k < 8; k++) {
+        const m = M[mRow + j + k]! + bi * u[j + k]!;
+        M[mRow + j + k] = m;
+        acc[k]! += m * V[row + j + k]!;
+      }
     }
-    const s = s0 + s2 + (s1 + s3);
+    const s = acc[0]! + acc[2]! + (acc[4]! + acc[6]!) + (acc[1]! + acc[3]! + (acc[5]! + acc[7]!));
     out[i] = s;
     p += s * V[row + i]!;
   }
@@ -251,13 +329,13 @@ function countedLoop(idx: number, limitLocal: number, step: number, body: number
 }
 
 /**
- * Inner product of row `rowPtr` with the vector at `vPtr` over dp columns, f64x2 lanes, accumulators acc0 (columns
- * 4k, 4k+1) and acc1 (4k+2, 4k+3). When `update` is set, first writes M[row][j] += bi·u[j] back into the row.
- * Leaves s = (acc0.0 + acc1.0) + (acc0.1 + acc1.1), i.e. (s₀ + s₂) + (s₁ + s₃), on the stack.
+ * Inner product of row `rowPtr` with the vector at `vPtr` over dp columns, f64x2 lanes, accumulators a0 … a3 for
+ * columns (8k, 8k+1) … (8k+6, 8k+7). When `update` is set, first writes M[row][j] += bi·u[j] back into the row.
+ * Leaves ((s₀ + s₂) + (s₄ + s₆)) + ((s₁ + s₃) + (s₅ + s₇)) on the stack.
  */
 function rowDot(l: Locals, update: boolean): number[] {
   const addr = (base: number): number[] => [...get(base), ...get(l.jBytes), I32_ADD];
-  const half = (offset: number, acc: number): number[] => {
+  const part = (offset: number, acc: number): number[] => {
     const value = update
       ? [
           // m = M[row][j..j+1] + bi·u[j..j+1]; store it back; keep it for the product.
@@ -267,16 +345,19 @@ function rowDot(l: Locals, update: boolean): number[] {
       : [...addr(l.rowPtr), ...v128Load(offset)];
     return [...get(acc), ...value, ...addr(l.vPtr), ...v128Load(offset), ...f64x2Mul, ...f64x2Add, ...set(acc)];
   };
+  const [a0, a1, a2, a3] = l.acc;
   return [
-    ...v128Zero, ...set(l.acc0), ...v128Zero, ...set(l.acc1),
-    ...countedLoop(l.jBytes, l.rowBytes, 32, [...half(0, l.acc0), ...half(16, l.acc1)]),
-    ...get(l.acc0), ...f64x2Extract(0), ...get(l.acc1), ...f64x2Extract(0), F64_ADD,
-    ...get(l.acc0), ...f64x2Extract(1), ...get(l.acc1), ...f64x2Extract(1), F64_ADD, F64_ADD,
+    ...v128Zero, ...set(a0), ...v128Zero, ...set(a1), ...v128Zero, ...set(a2), ...v128Zero, ...set(a3),
+    ...countedLoop(l.jBytes, l.rowBytes, 64, [...part(0, a0), ...part(16, a1), ...part(32, a2), ...part(48, a3)]),
+    // (a0 + a1) + (a2 + a3) lane-wise, then lane 0 + lane 1.
+    ...get(a0), ...get(a1), ...f64x2Add, ...get(a2), ...get(a3), ...f64x2Add, ...f64x2Add, ...tee(l.mVec),
+    ...f64x2Extract(0), ...get(l.mVec), ...f64x2Extract(1), F64_ADD,
   ];
 }
 
 interface Locals {
   rowPtr: number;
+  iLimit: number;
   vPtr: number;
   uPtr: number;
   outPtr: number;
@@ -285,8 +366,7 @@ interface Locals {
   jBytes: number;
   p: number;
   s: number;
-  acc0: number;
-  acc1: number;
+  acc: [number, number, number, number];
   biVec: number;
   mVec: number;
   beta: number;
@@ -294,39 +374,42 @@ interface Locals {
 }
 
 /** Body of matvec / update_matvec / update. */
-function kernelBody(kind: 'matvec' | 'update_matvec' | 'update'): number[] {
-  // Parameters: matvec (M, v, out, dp); update_matvec (M, u, beta, v, out, dp); update (M, u, beta, dp).
-  const params = kind === 'matvec' ? 4 : kind === 'update_matvec' ? 6 : 4;
-  const dpParam = params - 1;
+function kernelBody(kind: 'matvec' | 'update_matvec' | 'update' | 'rowdots'): number[] {
+  // Parameters: matvec (M, v, out, dp); update_matvec (M, u, beta, v, out, dp); update (M, u, beta, dp);
+  // rowdots (A, x, out, rows, cols).
+  const params = kind === 'matvec' ? 4 : kind === 'update_matvec' ? 6 : kind === 'update' ? 4 : 5;
+  const dpParam = params - 1; // the row length (dp, or cols for rowdots)
+  const rowsParam = kind === 'rowdots' ? 3 : dpParam;
   let next = params;
   const local = (): number => next++;
   const l: Locals = {
     M: 0,
-    uPtr: kind === 'matvec' ? -1 : 1,
-    beta: kind === 'matvec' ? -1 : 2,
-    vPtr: kind === 'matvec' ? 1 : kind === 'update_matvec' ? 3 : -1,
-    outPtr: kind === 'matvec' ? 2 : kind === 'update_matvec' ? 4 : -1,
+    uPtr: kind === 'matvec' || kind === 'rowdots' ? -1 : 1,
+    beta: kind === 'matvec' || kind === 'rowdots' ? -1 : 2,
+    vPtr: kind === 'matvec' || kind === 'rowdots' ? 1 : kind === 'update_matvec' ? 3 : -1,
+    outPtr: kind === 'matvec' || kind === 'rowdots' ? 2 : kind === 'update_matvec' ? 4 : -1,
     rowPtr: local(),
+    iLimit: local(),
     rowBytes: local(),
     iBytes: local(),
     jBytes: local(),
     s: local(),
     p: local(),
-    acc0: local(),
-    acc1: local(),
+    acc: [local(), local(), local(), local()],
     biVec: local(),
     mVec: local(),
   };
   const declarations = [
-    // rowPtr, rowBytes, iBytes, jBytes: i32; s, p: f64; acc0, acc1, biVec, mVec: v128.
-    3, 4, I32, 2, F64, 4, V128,
+    // rowPtr, iLimit, rowBytes, iBytes, jBytes: i32; s, p: f64; acc ×4, biVec, mVec: v128.
+    3, 5, I32, 2, F64, 6, V128,
   ];
   const setup = [
     ...get(dpParam), ...i32(8), I32_MUL, ...set(l.rowBytes),
+    ...get(rowsParam), ...i32(8), I32_MUL, ...set(l.iLimit),
     ...f64Zero, ...set(l.p),
     ...get(l.M), ...set(l.rowPtr),
   ];
-  const bi = kind === 'matvec' ? [] : [...get(l.beta), ...get(l.uPtr), ...get(l.iBytes), I32_ADD, F64_LOAD, 3, 0, F64_MUL, ...f64x2Splat, ...set(l.biVec)];
+  const bi = kind === 'matvec' || kind === 'rowdots' ? [] : [...get(l.beta), ...get(l.uPtr), ...get(l.iBytes), I32_ADD, F64_LOAD, 3, 0, F64_MUL, ...f64x2Splat, ...set(l.biVec)];
   let perRow: number[];
   if (kind === 'update') {
     const addr = (base: number): number[] => [...get(base), ...get(l.jBytes), I32_ADD];
@@ -334,7 +417,9 @@ function kernelBody(kind: 'matvec' | 'update_matvec' | 'update'): number[] {
       ...addr(l.rowPtr), ...addr(l.rowPtr), ...v128Load(offset), ...get(l.biVec), ...addr(l.uPtr), ...v128Load(offset),
       ...f64x2Mul, ...f64x2Add, ...v128Store(offset),
     ];
-    perRow = [...bi, ...countedLoop(l.jBytes, l.rowBytes, 32, [...half(0), ...half(16)])];
+    perRow = [...bi, ...countedLoop(l.jBytes, l.rowBytes, 64, [...half(0), ...half(16), ...half(32), ...half(48)])];
+  } else if (kind === 'rowdots') {
+    perRow = [...rowDot(l, false), ...set(l.s), ...get(l.outPtr), ...get(l.iBytes), I32_ADD, ...get(l.s), F64_STORE, 3, 0];
   } else {
     perRow = [
       ...bi,
@@ -346,11 +431,11 @@ function kernelBody(kind: 'matvec' | 'update_matvec' | 'update'): number[] {
       ...get(l.p), ...get(l.s), ...get(l.vPtr), ...get(l.iBytes), I32_ADD, F64_LOAD, 3, 0, F64_MUL, F64_ADD, ...set(l.p),
     ];
   }
-  const rows = countedLoop(l.iBytes, l.rowBytes, 8, [
+  const rows = countedLoop(l.iBytes, l.iLimit, 8, [
     ...perRow,
     ...get(l.rowPtr), ...get(l.rowBytes), I32_ADD, ...set(l.rowPtr),
   ]);
-  const result = kind === 'update' ? [] : get(l.p);
+  const result = kind === 'update' || kind === 'rowdots' ? [] : get(l.p);
   const code = [...declarations, ...setup, ...rows, ...result, END];
   return [...uleb(code.length), ...code];
 }
@@ -365,15 +450,16 @@ function name(text: string): number[] {
 
 function assembleModule(): Uint8Array<ArrayBuffer> {
   const types = [
-    3,
+    4,
     0x60, 4, I32, I32, I32, I32, 1, F64, // matvec
     0x60, 6, I32, I32, F64, I32, I32, I32, 1, F64, // update_matvec
     0x60, 4, I32, I32, F64, I32, 0, // update
+    0x60, 5, I32, I32, I32, I32, I32, 0, // rowdots
   ];
   const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
-  const functions = [3, 0, 1, 2];
-  const exports = [3, ...name('matvec'), 0, 0, ...name('update_matvec'), 0, 1, ...name('update'), 0, 2];
-  const code = [3, ...kernelBody('matvec'), ...kernelBody('update_matvec'), ...kernelBody('update')];
+  const functions = [4, 0, 1, 2, 3];
+  const exports = [4, ...name('matvec'), 0, 0, ...name('update_matvec'), 0, 1, ...name('update'), 0, 2, ...name('rowdots'), 0, 3];
+  const code = [4, ...kernelBody('matvec'), ...kernelBody('update_matvec'), ...kernelBody('update'), ...kernelBody('rowdots')];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, types),

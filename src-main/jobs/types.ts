@@ -9,6 +9,7 @@ import type { JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import type { ErrorPayload } from '../../shared/errors.ts';
+import type { ImportOptions, ParsedDataset } from '../import/types.ts';
 
 /** What a job returns, per kind. */
 export type JobResult =
@@ -35,6 +36,29 @@ export interface WorkerJobPayload {
   /** Int32Array(1) over it: 0 = run, 1 = stop. Written by main with Atomics.store, read by `shouldStop()`. */
   cancelFlag: SharedArrayBuffer;
 }
+
+/** What an import worker parses: a data file on disk (with the import options) or a bundled sample. */
+export type ImportSource =
+  | { kind: 'file'; path: string; options: Omit<ImportOptions, 'onProgress'> }
+  | { kind: 'sample'; name: string };
+
+/** Main → worker: parse this source and send the {@link ParsedDataset} back (see import-worker.ts). */
+export interface WorkerImportRequest {
+  type: 'import';
+  importId: string;
+  source: ImportSource;
+  /** Int32Array(1) over it: 0 = run, 1 = stop; read at every progress report (about every 1 MiB read). */
+  cancelFlag: SharedArrayBuffer;
+}
+
+/**
+ * Worker → main messages of an import. The result's Float64Array / Int32Array buffers are transferred (moved),
+ * not copied.
+ */
+export type ImportWorkerMessage =
+  | { type: 'import-progress'; importId: string; fraction: number }
+  | { type: 'import-result'; importId: string; parsed: ParsedDataset }
+  | { type: 'import-error'; importId: string; error: ErrorPayload };
 
 /** Progress as a worker reports it (the runner adds jobId and forwards it). */
 export type WorkerProgress = Omit<JobProgress, 'jobId'>;

@@ -1,9 +1,11 @@
 /**
- * Entry of the product job worker: runs the job in `workerData` with the engine's executor. The runner starts
+ * Entry of the product job worker: runs the jobs it is sent with the engine's executor, and parses the dataset
+ * imports it is sent (import-worker.ts), transferring the parsed arrays back. The runner starts
  * it through `worker-entry.mjs` under plain Node; the Electron build bundles this file (electron-vite
  * `?modulePath`) and passes that URL as `workerUrl`.
  */
 import { executeJob } from './execute.ts';
+import { executeImport, parsedTransferList } from './import-execute.ts';
 import { runWorker } from './worker-host.ts';
 
-runWorker(executeJob);
+runWorker(executeJob, { importer: executeImport, transferList: parsedTransferList });

@@ -27,12 +27,25 @@ export interface ImportResult {
   droppedRows: number;
 }
 
+/**
+ * Parses a data file for {@link importDataset}: src-main/import `importFile` in this thread by default (the CLI),
+ * or `createImportWorkers().importFile` in a worker thread (the app: src-main/jobs/import-worker.ts).
+ */
+export type DatasetParser = (path: string, options: ImportOptions & { signal?: AbortSignal }) => Promise<ParsedDataset>;
+
+/** Loads a bundled sample for {@link addSample}: src-main/samples `loadSample` by default, or in a worker. */
+export type SampleLoader = (name: string, options: { signal?: AbortSignal }) => Promise<ParsedDataset>;
+
 export interface ImportDatasetOptions extends ImportOptions {
   /** Dataset name. Default: the file name without its extension, made unique with " (2)", " (3)" … */
   name?: string;
   /** Cancels the import (JobCancelledError) while the file is read; nothing is stored. */
   signal?: AbortSignal;
+  /** Where the file is parsed; default in this thread. The result is stored here either way, in one transaction. */
+  parse?: DatasetParser;
 }
+
+const parseInProcess: DatasetParser = (path, { signal: _signal, ...options }) => importFile(path, options);
 
 /** The contract fields of a dataset (extra fields of `dataset` are dropped). */
 export function toDatasetInfo(dataset: DatasetSummary): DatasetInfo {
@@ -103,21 +116,22 @@ export function storeParsedDataset(store: Store, parsed: ParsedDataset, name: st
 
 /**
  * Imports a data file (CSV, TSV, ARFF, LIBSVM, .npy; see src-main/import) as a new dataset. All or nothing: the
- * file is parsed completely first, then stored in one transaction, so a refused file leaves the database
- * unchanged. An explicitly given name that is taken is refused before the file is read.
+ * file is parsed completely first (by `options.parse`: in this thread, or in a worker thread), then stored in
+ * one transaction on this thread, so a refused file leaves the database unchanged. An explicitly given name that is taken is refused before the file is read.
  * @throws JobCancelledError when `signal` aborts before the dataset is stored.
  * @throws ImportError (IMPORT_FAILED) naming file/row/column for a bad file; ValidationError for a taken name.
  */
 export async function importDataset(store: Store, path: string, options: ImportDatasetOptions = {}): Promise<ImportResult> {
-  const { name, signal, ...importOptions } = options;
+  const { name, signal, parse = parseInProcess, ...importOptions } = options;
   const checkCancelled = (): void => {
     if (signal?.aborted) throw new JobCancelledError('The import was cancelled; nothing was stored.');
   };
   checkCancelled();
   if (name !== undefined) assertNameAvailable(store, name);
   const onProgress = importOptions.onProgress;
-  const parsed = await importFile(path, {
+  const parsed = await parse(path, {
     ...importOptions,
+    ...(signal ? { signal } : {}),
     onProgress: (fraction) => {
       checkCancelled();
       onProgress?.(fraction);
@@ -129,12 +143,18 @@ export async function importDataset(store: Store, path: string, options: ImportD
 
 /**
  * Adds a bundled sample dataset (iris, wine, breast_cancer, digits, apples) under its own name (made unique if
- * it is already there, unless `name` is given).
+ * it is already there, unless `name` is given). `load` parses it elsewhere (a worker); it is stored here.
  * @throws NotFoundError / ValidationError from the samples module for an unknown sample name.
  */
-export async function addSample(store: Store, sampleName: string, options: { name?: string } = {}): Promise<ImportResult> {
+export async function addSample(
+  store: Store,
+  sampleName: string,
+  options: { name?: string; signal?: AbortSignal; load?: SampleLoader } = {},
+): Promise<ImportResult> {
   if (options.name !== undefined) assertNameAvailable(store, options.name);
-  const parsed = await loadSample(sampleName);
+  const load = options.load ?? ((name: string) => loadSample(name));
+  const parsed = await load(sampleName, options.signal ? { signal: options.signal } : {});
+  if (options.signal?.aborted) throw new JobCancelledError('The import was cancelled; nothing was stored.');
   return storeParsedDataset(store, parsed, options.name, sampleName);
 }
 

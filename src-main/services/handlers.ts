@@ -10,8 +10,9 @@ import { paramRule } from '../../shared/engine/params.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
 import { base64ToBytes } from '../../shared/ipc/base64.ts';
 import type { HandlerMap, HandlerResultOf } from '../../shared/ipc/contract.ts';
-import { importFile, previewFile } from '../import/index.ts';
+import { previewFile } from '../import/index.ts';
 import type { ImportOptions } from '../import/types.ts';
+import type { ImportWorkers } from '../jobs/import-worker.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { listSamples } from '../samples/index.ts';
 import { APP_VERSION } from '../storage/app-version.ts';
@@ -28,6 +29,8 @@ import type { WorkbenchDialogs, WorkbenchEvents } from './workbench.ts';
 export interface HandlerDeps {
   store: Store;
   runner: JobRunner;
+  /** Parses imported files and samples in worker threads; the handlers store the result on this thread. */
+  imports: ImportWorkers;
   runs: RunsService;
   files: FileRegistry;
   events: WorkbenchEvents;
@@ -108,7 +111,7 @@ function desktopOnly(channel: string, alternative: string): never {
 }
 
 export function createHandlers(deps: HandlerDeps): HandlerMap {
-  const { store, runner, runs, files, events } = deps;
+  const { store, runner, imports, runs, files, events } = deps;
 
   const constraintsChanged = (datasetId: number) =>
     events.emit('constraints.changed', { datasetId, count: store.constraints.count(datasetId).total });
@@ -129,7 +132,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
 
     'samples.list': async () => ({ samples: await listSamples() }),
     'samples.add': async ({ name }) => {
-      const { dataset } = await addSample(store, name);
+      const { dataset } = await addSample(store, name, { load: (sample) => imports.loadSample(sample) });
       const out = summary(dataset);
       events.emit('dataset.imported', { dataset: out });
       return { dataset: out };
@@ -171,7 +174,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       const warnings = [...preview.warnings];
       if (file.size <= TRIAL_PARSE_MAX_BYTES) {
         try {
-          const parsed = await importFile(file.path, importOptions);
+          const parsed = await imports.importFile(file.path, importOptions);
           for (const w of parsed.warnings) if (!warnings.includes(w)) warnings.push(w);
         } catch (error) {
           if (!(error instanceof WorkbenchError)) throw error;
@@ -185,6 +188,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       const { dataset, warnings } = await importDataset(store, file.path, {
         ...toImportOptions(options),
         ...(name === undefined ? {} : { name }),
+        parse: (path, parseOptions) => imports.importFile(path, parseOptions),
         onProgress: (fraction) =>
           events.emit('import.progress', { fileId, bytesRead: Math.round(fraction * file.size), totalBytes: file.size }),
       });

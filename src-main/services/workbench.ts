@@ -7,6 +7,7 @@
 import type { JobEvent } from '../../shared/domain/job.ts';
 import type { EventName, EventOf, HandlerMap } from '../../shared/ipc/contract.ts';
 import { parseEvent } from '../../shared/ipc/validate.ts';
+import { createImportWorkers, type ImportWorkers } from '../jobs/import-worker.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { openStore, type Store } from '../storage/store.ts';
 import { createGateway, type Dispatch } from './gateway.ts';
@@ -26,7 +27,7 @@ export interface WorkbenchOptions {
   mode: 'electron' | 'browser';
   /** Jobs at once; default max(1, cores − 1). */
   concurrency?: number;
-  /** The job worker script (the Electron build passes its bundled worker); default the tsx entry. */
+  /** The job worker script, also used for imports (the Electron build passes its bundled worker); default the tsx entry. */
   workerUrl?: URL | string;
   /** better-sqlite3 native binding for Electron's ABI (see src-main/electron/native-binding.ts). */
   nativeBinding?: string;
@@ -45,6 +46,8 @@ export interface WorkbenchEvents {
 export interface Workbench {
   readonly store: Store;
   readonly runner: JobRunner;
+  /** Parses dataset imports and samples in worker threads (the main thread only stores them). */
+  readonly imports: ImportWorkers;
   readonly runs: RunsService;
   readonly files: FileRegistry;
   readonly handlers: HandlerMap;
@@ -124,9 +127,10 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     throw error;
   }
   const files = createFileRegistry();
+  const imports = createImportWorkers(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl });
   const events = createEventHub();
   const stopForwarding = forwardJobEvents(runner, events);
-  const handlers = createHandlers({ store, runner, runs, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
+  const handlers = createHandlers({ store, runner, imports, runs, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
   const dispatch = createGateway(handlers, {
     onInternalError: (channel, error) => log(`[workbench] ${channel}: ${(error as Error)?.stack ?? String(error)}`),
   });
@@ -137,6 +141,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   return {
     store,
     runner: finalRunner,
+    imports,
     runs: finalRuns,
     files,
     handlers,
@@ -145,6 +150,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     close() {
       closed ??= (async () => {
         stopForwarding();
+        await imports.close();
         await finalRunner.close();
         finalRuns.dispose();
         store.close();

@@ -129,6 +129,11 @@ describe('the researcher UI in the browser', () => {
     expect(await page.getByRole('img', { name: /^Accuracy, mean ± std over folds/ }).count()).toBe(1);
     await page.getByTestId('feature-weights').waitFor({ state: 'attached' });
     expect(await page.getByTestId('fold-table').locator('tbody tr').count()).toBe(5);
+    for (const button of [/^Save “Accuracy, mean ± std/, /^Save PCA of the learned space as PNG/]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+      expect(download.suggestedFilename()).toMatch(/\.png$/);
+      expect([...readFileSync((await download.path())!).subarray(1, 4)]).toEqual([...Buffer.from('PNG')]);
+    }
     await app.screenshot('ui-compare');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPairKernels, paddedDimension } from '../../shared/math/pair-kernels.ts';
+import { createPairKernels, createRowDotKernel, paddedDimension } from '../../shared/math/pair-kernels.ts';
 import { createRng } from '../../shared/math/seeded-random.ts';
 
 /** Fills a random symmetric M (d, d) and `rows` random vectors into kernels of padded size dp. */
@@ -17,8 +17,8 @@ function fill(kernels: ReturnType<typeof createPairKernels>, d: number, rows: nu
 }
 
 describe('pair kernels (ITML Bregman projections)', () => {
-  it('pads the dimension to a multiple of 4', () => {
-    expect([1, 4, 5, 61, 64].map(paddedDimension)).toEqual([4, 4, 8, 64, 64]);
+  it('pads the dimension to a multiple of 8', () => {
+    expect([1, 4, 8, 9, 61, 64].map(paddedDimension)).toEqual([8, 8, 8, 16, 64, 64]);
   });
 
   it('uses WebAssembly SIMD on this platform', () => {
@@ -64,6 +64,41 @@ describe('pair kernels (ITML Bregman projections)', () => {
       expect(Array.from(simd.b)).toEqual(Array.from(plain.b));
       // Padding stays zero.
       for (let i = 0; i < dp; i++) for (let j = d; j < dp; j++) expect(plain.M[i * dp + j]).toBe(0);
+    });
+  }
+});
+
+describe('row-dot kernel (MMC-diagonal Hessian)', () => {
+  for (const [rows, cols] of [[1, 1], [5, 7], [9, 16], [13, 203]] as const) {
+    it(`computes A[i]·x for a row range, identically on both paths (${rows}×${cols})`, () => {
+      const simd = createRowDotKernel(rows, cols, true);
+      const plain = createRowDotKernel(rows, cols, false);
+      expect(simd.simd).toBe(true);
+      expect(plain.simd).toBe(false);
+      const rng = createRng(rows * 1000 + cols);
+      const cp = plain.cp;
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) {
+          const v = rng.normal();
+          simd.A[i * cp + j] = v;
+          plain.A[i * cp + j] = v;
+        }
+      }
+      for (let j = 0; j < cols; j++) {
+        const v = rng.normal();
+        simd.x[j] = v;
+        plain.x[j] = v;
+      }
+      const first = rows > 2 ? 1 : 0;
+      simd.rowDots(first, rows - first);
+      plain.rowDots(first, rows - first);
+      expect(Array.from(simd.out)).toEqual(Array.from(plain.out));
+      if (first === 1) expect(plain.out[0]).toBe(0);
+      for (let i = first; i < rows; i++) {
+        let naive = 0;
+        for (let j = 0; j < cols; j++) naive += plain.A[i * cp + j]! * plain.x[j]!;
+        expect(Math.abs(plain.out[i]! - naive)).toBeLessThan(1e-12 * (1 + Math.abs(naive)) * cols);
+      }
     });
   }
 });

@@ -1,9 +1,10 @@
 import { ValidationError } from '../../errors.ts';
 import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
 import {
+  distanceRowsBufferLength,
   embedInto,
   forEachDistanceRow,
-  MovementBounds,
+  smallestIndices,
   pairScatterGradient,
   pairScatterWorkLength,
   pairSquaredDistances,
@@ -34,7 +35,7 @@ import { checkLabeledData, initialComponents, resolveNcaInit, type NcaInit } fro
  * objective is evaluated over candidate lists holding the other-class rows with d_il < (1 + η)·(max_j d_ij + 1)
  * (η = {@link IMPOSTOR_SLACK}), which costs O(n·k·d) for the embedding plus O(n·|T|·|I|) for the triplets per
  * evaluation instead of O(n²·k). The lists are re-selected *exactly* at accepted iterates: the triangle-inequality
- * bound of {@link MovementBounds} (‖z_i − z_l‖ ≥ r⁰_il − m_i − m_l, from a reference embedding and each row's
+ * bound of {@link ImpostorReach} (‖z_i − z_l‖ ≥ r⁰_il − m_i − m_l, from a reference embedding and each row's
  * movement since) rules out almost every pair without computing it, and a full O(n²·k/2) reset of the reference is
  * only needed while the embedding still moves a lot (see {@link fitLmnn} for the schedule). When a re-selection finds
  * an active triplet the old lists missed (their "staleness" > 0), the objective is re-evaluated; otherwise the value
@@ -171,42 +172,161 @@ function squaredDistance(Z: Float64Array, k: number, i: number, j: number): numb
   return s;
 }
 
-/**
- * Estimates how many other-class pairs the movement bound cannot rule out of the impostor radius
- * (1 + η)·(max_{j∈T(i)} d_ij + 1) — the exact distances a re-selection would need now — from every `stride`-th row,
- * scaled to n rows. O(n²/stride). `bounds.updateMovement(Z)` must have been called.
- */
-export function planImpostorSearch(
-  Z: Float64Array,
-  n: number,
-  k: number,
-  labels: Int32Array,
-  targets: { start: Int32Array; index: Int32Array },
-  bounds: MovementBounds,
-  stride = Math.max(1, Math.floor(n / 64)),
-): { uncertain: number } {
-  const { root, movement } = bounds;
-  let uncertain = 0;
-  let rows = 0;
-  for (let i = 0; i < n; i += stride) {
-    rows++;
+/** Margin of every row at Z (n, k): max_{j∈T(i)} d_ij + 1 → `out` (n). O(n·|T|·k). */
+function rowMargins(Z: Float64Array, n: number, k: number, targets: { start: Int32Array; index: Int32Array }, out: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) {
     let reach = 0;
     for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) reach = Math.max(reach, squaredDistance(Z, k, i, targets.index[t]!));
-    const limit = Math.sqrt((1 + IMPOSTOR_SLACK) * (reach + 1)) + movement[i]!;
-    const yi = labels[i];
-    const row = i * n;
-    for (let l = 0; l < n; l++) if (root[row + l]! - movement[l]! <= limit && labels[l] !== yi) uncertain++;
+    out[i] = reach + 1;
   }
-  return { uncertain: rows ? (uncertain * n) / rows : 0 };
+  return out;
+}
+
+/** Rows whose movement is handled exactly (not bounded) at each re-selection, see {@link ImpostorReach}. */
+const MOVERS = 32;
+/** How far, in multiples of the impostor radius (root distances), the reach lists extend at a reset. */
+const REACH_FACTOR = 1.6;
+
+/**
+ * Reach lists: what makes exact impostor re-selection cheap. At a {@link reset} at embedding Z⁰ we keep, for every
+ * row i, the other-class rows l whose root distance r⁰_il = ‖z⁰_i − z⁰_l‖ is below the cap
+ * c_i = {@link REACH_FACTOR}·√((1 + η)·margin_i), with r⁰_il (rounded down). For a later Z with movements
+ * m_l = ‖z_l − z⁰_l‖ the triangle inequality gives ‖z_i − z_l‖ ≥ r⁰_il − m_i − m_l, so as long as
+ * √radius_i + m_i + max m < c_i no row outside the list can be within the radius (it had r⁰ ≥ c_i): the re-selection
+ * scans the list only, and computes exact distances only for entries the bound cannot rule out. The few rows that
+ * moved most (the "movers") are compared exactly with every row instead, so that max m is taken over the others
+ * and one far-travelling row does not void every bound. A row whose cap no longer covers its radius is scanned in
+ * full (and many such rows call for a reset). Memory O(Σ list lengths).
+ */
+export class ImpostorReach {
+  start: Int32Array;
+  index: Int32Array;
+  root: Float64Array;
+  readonly cap: Float64Array;
+  readonly movement: Float64Array;
+  /** Largest movement among the rows that are not {@link movers}. */
+  maxMovement = 0;
+  /** The rows that moved most: a re-selection computes their distances exactly instead of bounding them. */
+  movers: Int32Array = new Int32Array(0);
+  readonly isMover: Uint8Array;
+  private readonly Z0: Float64Array;
+  private readonly margins: Float64Array;
+  private buffer: Float64Array | undefined;
+
+  constructor(
+    readonly n: number,
+    readonly k: number,
+    private readonly labels: Int32Array,
+  ) {
+    this.start = new Int32Array(n + 1);
+    this.index = new Int32Array(0);
+    this.root = new Float64Array(0);
+    this.cap = new Float64Array(n);
+    this.movement = new Float64Array(n);
+    this.isMover = new Uint8Array(n);
+    this.Z0 = new Float64Array(n * k);
+    this.margins = new Float64Array(n);
+  }
+
+  /** Takes Z (n, k) as the reference and rebuilds the lists: O(n²·k/2) (see {@link forEachDistanceRow}). */
+  reset(Z: Float64Array, targets: { start: Int32Array; index: Int32Array }): void {
+    const { n, k, labels, cap } = this;
+    rowMargins(Z, n, k, targets, this.margins);
+    for (let i = 0; i < n; i++) cap[i] = REACH_FACTOR * Math.sqrt((1 + IMPOSTOR_SLACK) * this.margins[i]!);
+    let largest = 0;
+    for (let i = 0; i < n * k; i++) largest = Math.max(largest, Math.abs(Z[i]!));
+    // Gram-trick rounding is about (k + 2)·ε·(‖z_i‖² + ‖z_j‖²): subtract a safe multiple before the root.
+    const slack = 1e-12 * (k + 2) * 2 * k * largest * largest;
+    const shrink = 1 - 2 ** -20;
+    // Mutable state lives in one object so the per-row callback does not write captured variables in its loop.
+    const acc = { index: new Int32Array(Math.max(16, 8 * n)), root: new Float64Array(Math.max(16, 8 * n)), count: 0 };
+    this.buffer ??= new Float64Array(distanceRowsBufferLength(n));
+    const rowStart = this.start;
+    forEachDistanceRow(
+      Z,
+      n,
+      k,
+      (i, row) => {
+        const yi = labels[i];
+        const c2 = cap[i]! * cap[i]!;
+        let index = acc.index;
+        let root = acc.root;
+        let count = acc.count;
+        for (let l = 0; l < n; l++) {
+          const v = row[l]!;
+          if (v >= c2 || labels[l] === yi) continue;
+          if (count === index.length) {
+            const grownIndex = new Int32Array(index.length * 2);
+            grownIndex.set(index);
+            index = grownIndex;
+            const grownRoot = new Float64Array(root.length * 2);
+            grownRoot.set(root);
+            root = grownRoot;
+          }
+          index[count] = l;
+          root[count++] = v > slack ? Math.sqrt(v - slack) * shrink : 0;
+        }
+        acc.index = index;
+        acc.root = root;
+        acc.count = count;
+        rowStart[i + 1] = count;
+      },
+      this.buffer,
+    );
+    const { index, root, count } = acc;
+    this.index = index.slice(0, count);
+    this.root = root.slice(0, count);
+    this.Z0.set(Z.subarray(0, n * k));
+    this.movement.fill(0);
+    this.maxMovement = 0;
+    this.movers = new Int32Array(0);
+    this.isMover.fill(0);
+  }
+
+  /**
+   * m_i = ‖z_i − z⁰_i‖ (rounded up) for Z (n, k); also picks the {@link MOVERS} rows that moved most (checked
+   * exactly by every re-selection) and the largest movement among the others, {@link maxMovement}. O(n·k).
+   */
+  updateMovement(Z: Float64Array): number {
+    const { n, k, Z0, movement } = this;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let r = 0; r < k; r++) {
+        const u = Z[i * k + r]! - Z0[i * k + r]!;
+        s += u * u;
+      }
+      movement[i] = Math.sqrt(s) * (1 + 2 ** -40);
+    }
+    const count = Math.min(MOVERS, n);
+    const top = count > 0 ? smallestIndices(Float64Array.from(movement, (m) => -m), n, count) : new Int32Array(0);
+    this.isMover.fill(0);
+    for (const i of top) this.isMover[i] = 1;
+    this.movers = top;
+    let max = 0;
+    for (let i = 0; i < n; i++) if (this.isMover[i] === 0 && movement[i]! > max) max = movement[i]!;
+    this.maxMovement = max;
+    return max;
+  }
+
+  /** Rows whose cap no longer covers their radius at Z (call {@link updateMovement} first). O(n·|T|·k). */
+  uncoveredRows(Z: Float64Array, targets: { start: Int32Array; index: Int32Array }): number {
+    const { n, k, cap, movement, margins } = this;
+    rowMargins(Z, n, k, targets, margins);
+    let uncovered = 0;
+    for (let i = 0; i < n; i++) {
+      if (Math.sqrt((1 + IMPOSTOR_SLACK) * margins[i]!) + movement[i]! + this.maxMovement >= cap[i]!) uncovered++;
+    }
+    return uncovered;
+  }
 }
 
 /**
  * Candidate impostors of every row in the embedding Z (n, k): the other-class rows l with
- * d_il < (1 + η)·(max_{j∈T(i)} d_ij + 1). Exact: pairs are skipped only when the movement bound of `bounds`
- * proves them outside the radius (see {@link MovementBounds}); without `bounds` a fresh one is made at Z.
+ * d_il < (1 + η)·(max_{j∈T(i)} d_ij + 1). Exact: a row is scanned through its {@link ImpostorReach} list when the
+ * list provably covers the radius, in full otherwise; within a list, entries the movement bound rules out are not
+ * computed. Without `reach` a fresh one is made at Z.
  * Also returns the staleness of `previous`: the hinge loss μ·Σ [1 + d_ij − d_il]₊ of the triplets active at Z whose
  * impostor l the previous lists did not hold (0 means the previous lists give the same loss and gradient at Z).
- * Cost O(n²) bound checks plus O(k) per pair that needs an exact distance.
  */
 export function selectImpostors(
   Z: Float64Array,
@@ -215,42 +335,61 @@ export function selectImpostors(
   labels: Int32Array,
   targets: { start: Int32Array; index: Int32Array },
   mu: number,
-  bounds?: MovementBounds,
+  reach?: ImpostorReach,
   previous?: ImpostorLists,
-): { impostors: ImpostorLists; staleness: number; exact: number } {
-  if (!bounds) {
-    bounds = new MovementBounds(n, k);
-    bounds.reset(Z);
+): { impostors: ImpostorLists; staleness: number; exact: number; fullRows: number } {
+  if (!reach) {
+    reach = new ImpostorReach(n, k, labels);
+    reach.reset(Z, targets);
   }
-  bounds.updateMovement(Z);
-  const { root, movement } = bounds;
+  reach.updateMovement(Z);
+  const { movement, cap, maxMovement, movers, isMover } = reach;
+  const listStart = reach.start;
+  const listIndex = reach.index;
+  const listRoot = reach.root;
   const start = new Int32Array(n + 1);
   let index = new Int32Array(Math.max(16, 4 * n));
   let count = 0;
   let exact = 0;
+  let fullRows = 0;
   const mark = previous ? new Int32Array(n).fill(-1) : null;
   let staleness = 0;
   const targetDist = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const t0 = targets.start[i]!;
     const nT = targets.start[i + 1]! - t0;
-    let reach = 0;
+    let farthest = 0;
     for (let t = 0; t < nT; t++) {
       const v = squaredDistance(Z, k, i, targets.index[t0 + t]!);
       targetDist[t] = v;
-      if (v > reach) reach = v;
+      if (v > farthest) farthest = v;
     }
-    const margin = reach + 1;
+    const margin = farthest + 1;
     const radius = (1 + IMPOSTOR_SLACK) * margin;
     const limit = Math.sqrt(radius) + movement[i]!;
     if (mark && previous) {
       for (let t = previous.start[i]!; t < previous.start[i + 1]!; t++) mark[previous.index[t]!] = i;
     }
+    // Scan the reach list when it provably covers the radius, every other-class row otherwise.
+    const useList = limit + maxMovement < cap[i]!;
+    if (!useList) fullRows++;
+    const from = useList ? listStart[i]! : 0;
+    const to = useList ? listStart[i + 1]! + movers.length : n;
     const yi = labels[i];
-    const row = i * n;
     const a = i * k;
-    for (let l = 0; l < n; l++) {
-      if (root[row + l]! - movement[l]! > limit || labels[l] === yi) continue;
+    for (let t = from; t < to; t++) {
+      let l: number;
+      if (!useList) {
+        l = t;
+        if (labels[l] === yi) continue;
+      } else if (t < listStart[i + 1]!) {
+        l = listIndex[t]!;
+        // Movers are computed exactly below, whether or not they are on the list.
+        if (isMover[l] === 1 || listRoot[t]! - movement[l]! > limit) continue;
+      } else {
+        l = movers[t - listStart[i + 1]!]!;
+        if (labels[l] === yi) continue;
+      }
       exact++;
       const b = l * k;
       let v = 0;
@@ -259,8 +398,8 @@ export function selectImpostors(
         v += u * u;
       }
       if (mark && v < margin && mark[l] !== i) {
-        for (let t = 0; t < nT; t++) {
-          const h = 1 + targetDist[t]! - v;
+        for (let q = 0; q < nT; q++) {
+          const h = 1 + targetDist[q]! - v;
           if (h > 0) staleness += mu * h;
         }
       }
@@ -275,7 +414,7 @@ export function selectImpostors(
     }
     start[i + 1] = count;
   }
-  return { impostors: { start, index: index.slice(0, count) }, staleness, exact };
+  return { impostors: { start, index: index.slice(0, count) }, staleness, exact, fullRows };
 }
 
 /**
@@ -376,7 +515,7 @@ export class ActiveSetLmnnObjective {
 /** What {@link fitLmnn} did besides the outcome: for benchmarks and tests. */
 export interface LmnnDiagnostics {
   evaluations: number;
-  /** Impostor re-selections (one per iteration) and full O(n²·k) resets of the distance bounds among them. */
+  /** Impostor re-selections, and full O(n²·k/2) resets of the reach lists (the first included). */
   refreshes: number;
   resets: number;
   /** Missed hinge loss found at each re-selection (0: the lists were complete). */
@@ -393,10 +532,10 @@ function sameArray(a: Float64Array, b: Float64Array): boolean {
 }
 
 /**
- * A re-selection that would need exact distances for more than this fraction of the n² pairs resets the bounds
- * first (one blocked O(n²·k/2) pass costs about as much as n²/8 unblocked exact distances).
+ * A re-selection that would scan more than this fraction of the rows in full (their reach lists no longer cover
+ * their radius) resets the reach lists first: one blocked O(n²·k/2) pass is cheaper than n/8 unblocked O(n·k) rows.
  */
-const RESET_FRACTION = 0.1;
+const RESET_FRACTION = 0.125;
 /** Shortest and longest runs of iterations without re-selecting impostors while re-selection is expensive. */
 const MIN_INTERVAL = 1;
 const MAX_INTERVAL = 8;
@@ -404,7 +543,7 @@ const MAX_INTERVAL = 8;
 /**
  * LMNN from a starting L0 (k, d) with fixed targets: L-BFGS on the active-set loss.
  *
- * Impostors are re-selected exactly at accepted iterates through {@link MovementBounds}. While that is cheap (the
+ * Impostors are re-selected exactly at accepted iterates through {@link ImpostorReach}. While that is cheap (the
  * bound rules out all but a few pairs: late in the run) it happens after every iteration; while it is expensive
  * (the embedding still moves a lot, so a bound reset would be needed) it happens every `interval` iterations, the
  * interval doubling (up to {@link MAX_INTERVAL}) after a re-selection that found nothing missed and dropping to 1
@@ -433,9 +572,9 @@ export function fitLmnn(
   const diagnostics: LmnnDiagnostics = { evaluations: 0, refreshes: 0, resets: 1, staleness: [], impostorsPerRow: 0, activeTriplets: 0 };
   const Z = new Float64Array(n * k);
   embedInto(X, n, d, L0, k, Z);
-  const bounds = new MovementBounds(n, k);
-  bounds.reset(Z);
-  let impostors = selectImpostors(Z, n, k, labels, targets, mu, bounds).impostors;
+  const reach = new ImpostorReach(n, k, labels);
+  reach.reset(Z, targets);
+  let impostors = selectImpostors(Z, n, k, labels, targets, mu, reach).impostors;
   let objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work);
   const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
   const state = new LbfgsState(evaluate, L0);
@@ -448,10 +587,10 @@ export function fitLmnn(
   /** Re-selects at Z (the current iterate); returns whether the lists had missed an active triplet. */
   const refresh = (resetFirst: boolean): boolean => {
     if (resetFirst) {
-      bounds.reset(Z);
+      reach.reset(Z, targets);
       diagnostics.resets++;
     }
-    const selection = selectImpostors(Z, n, k, labels, targets, mu, bounds, impostors);
+    const selection = selectImpostors(Z, n, k, labels, targets, mu, reach, impostors);
     diagnostics.refreshes++;
     diagnostics.staleness.push(selection.staleness);
     diagnostics.activeTriplets = objective.activeTriplets;
@@ -475,17 +614,15 @@ export function fitLmnn(
     if (step.status === 'failed') {
       // No decrease along any tried direction: a minimum, unless fresh impostors change the function.
       embedCurrent();
-      bounds.updateMovement(Z);
-      const plan = planImpostorSearch(Z, n, k, labels, targets, bounds);
-      if (sinceRefresh === 0 || !refresh(plan.uncertain > RESET_FRACTION * n * n)) converged = true;
+      reach.updateMovement(Z);
+      if (sinceRefresh === 0 || !refresh(reach.uncoveredRows(Z, targets) > RESET_FRACTION * n)) converged = true;
       continue;
     }
     iterations++;
     sinceRefresh++;
     embedCurrent();
-    bounds.updateMovement(Z);
-    const plan = planImpostorSearch(Z, n, k, labels, targets, bounds);
-    const expensive = plan.uncertain > RESET_FRACTION * n * n;
+    reach.updateMovement(Z);
+    const expensive = reach.uncoveredRows(Z, targets) > RESET_FRACTION * n;
     const settled = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
     let missed = false;
     if (settled || !expensive || sinceRefresh >= interval) missed = refresh(expensive);

@@ -25,7 +25,7 @@ describe('App', () => {
       if (!h) throw new Error('label scatter not registered yet');
       return h;
     });
-    const canvas = screen.getByLabelText(/Scatter of toy for pair labeling/);
+    const canvas = screen.getByLabelText(/^Scatter of toy for pair labeling/);
     for (const i of [0, 4]) {
       const p = hook.pointToClient(i)!;
       await fireEvent.pointerDown(canvas, { clientX: p.x, clientY: p.y, pointerId: 1 });
@@ -37,6 +37,25 @@ describe('App', () => {
     expect(screen.getByTestId('constraint-counts').textContent).toContain('1 must-link');
     await fireEvent.keyDown(window, { key: 'z', ctrlKey: true });
     await waitFor(() => expect(backend.callsTo('constraints.remove')).toEqual([{ datasetId: 1, i: 0, j: 4 }]));
+  });
+
+  it('labels with the keyboard alone: N suggests a pair, C and M label it and the next one appears', async () => {
+    const backend = backendWithDataset();
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Label' }));
+    await waitFor(() => screen.getByRole('button', { name: 'Suggest next pair (N)' }));
+    await fireEvent.keyDown(window, { key: 'n' });
+    await waitFor(() => expect(screen.getByText(/^Suggested:/)).toBeTruthy());
+    await fireEvent.keyDown(window, { key: 'c' });
+    await waitFor(() => expect(backend.callsTo('constraints.set')).toHaveLength(1));
+    await waitFor(() => expect(screen.getByText(/^Suggested:/)).toBeTruthy());
+    await fireEvent.keyDown(window, { key: 'm' });
+    await waitFor(() => expect(backend.callsTo('constraints.set')).toHaveLength(2));
+    const kinds = backend.callsTo('constraints.set').map((r) => (r as { kind: string }).kind);
+    expect(kinds).toEqual(['cannot', 'must']);
+    const pairs = backend.callsTo('constraints.set').map((r) => { const { i, j } = r as { i: number; j: number }; return `${i},${j}`; });
+    expect(new Set(pairs).size).toBe(2);
   });
 
   it('offers the guided example when there is no dataset, and it can be skipped', async () => {

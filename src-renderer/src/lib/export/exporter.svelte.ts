@@ -2,6 +2,7 @@ import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
 import type { ExportFormat } from '../backend/types.ts';
 import { pythonSnippet } from './python-snippet.ts';
+import { downloadBytes } from '../app/download.ts';
 
 /** Turns base64 from export.build into bytes. */
 export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
@@ -43,14 +44,7 @@ export class Exporter {
       }
       const file = await this.#backend.call('export.build', { runId: this.runId, format: this.format });
       this.lastFileName = file.fileName;
-      const url = URL.createObjectURL(new Blob([base64ToBytes(file.base64)], { type: file.mimeType }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = file.fileName;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBytes(base64ToBytes(file.base64), file.mimeType, file.fileName);
       this.message = `Downloaded ${file.fileName}`;
     } catch (error) {
       this.error = `Export failed: ${errorMessage(error)}`;

@@ -30,14 +30,18 @@ export class Viewport {
   offsetX = 0;
   offsetY = 0;
 
-  /** Fits the bounds into width × height pixels with `padding` pixels on every side. */
-  fit(bounds: Bounds, width: number, height: number, padding = 16): void {
+  /**
+   * Fits the bounds into width × height pixels with `padding` pixels on every side, and at least `top`
+   * pixels above (room for controls drawn over the canvas).
+   */
+  fit(bounds: Bounds, width: number, height: number, padding = 16, top = padding): void {
     const w = Math.max(bounds.maxX - bounds.minX, 1e-9);
     const h = Math.max(bounds.maxY - bounds.minY, 1e-9);
-    this.scale = Math.max(Math.min((width - 2 * padding) / w, (height - 2 * padding) / h), 1e-9);
+    const inner = height - padding - Math.max(top, padding);
+    this.scale = Math.max(Math.min((width - 2 * padding) / w, inner / h), 1e-9);
     const cx = (bounds.minX + bounds.maxX) / 2, cy = (bounds.minY + bounds.maxY) / 2;
     this.offsetX = width / 2 - this.scale * cx;
-    this.offsetY = height / 2 + this.scale * cy;
+    this.offsetY = Math.max(top, padding) + inner / 2 + this.scale * cy;
   }
 
   toScreen(x: number, y: number): [number, number] {

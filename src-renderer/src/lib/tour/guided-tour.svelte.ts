@@ -19,6 +19,8 @@ export interface TourStep {
 export class GuidedTour {
   #wb: Workbench;
   visible = $state(false);
+  /** Folded to a small button so the tour does not cover the view it talks about. */
+  collapsed = $state(false);
   step = $state(0);
 
   constructor(workbench: Workbench) {
@@ -70,6 +72,7 @@ export class GuidedTour {
   open(): void {
     this.step = 0;
     this.visible = true;
+    this.collapsed = false;
   }
 
   close(): void {

@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: every benchmark in one run, one after the other (each in its own process so one
+ * benchmark's heap and JIT state cannot skew the next):
+ *
+ *   accuracy  5-fold 3-NN accuracy and median fit time, every method × iris, wine, breast_cancer, digits,
+ *             beside the scikit-learn / metric-learn reference figures
+ *   nca       our NCA vs scikit-learn's NCA on the same folds (time ratio), where python3 + sklearn exist
+ *   lmnn      LMNN fit time and accuracy vs metric-learn's reference
+ *   pairs     MMC, MMC-diagonal and ITML vs metric-learn's reference (time ratios)
+ *   jobs      job overhead (worker start + data transfer) vs the in-process fit
+ *   import    a large generated CSV imported with progress (seconds, peak RSS)
+ *
+ * Usage: npm run bench [-- only,these] [-- --import-mb 100]
+ * Timings are wall-clock on whatever machine runs this; never assert on them in tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const here = import.meta.dirname;
+const args = process.argv.slice(2);
+const importMbIndex = args.indexOf('--import-mb');
+const importMb = importMbIndex >= 0 ? args[importMbIndex + 1] ?? '100' : '100';
+const only = args.find((a) => !a.startsWith('--') && a !== importMb)?.split(',');
+
+const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
+  { name: 'accuracy', file: 'accuracy.ts', args: ['--methods', 'euclidean,covariance,pca,lda'] },
+  { name: 'nca', file: 'nca.ts', args: [] },
+  { name: 'lmnn', file: 'lmnn.ts', args: [] },
+  { name: 'pairs', file: 'pairs.ts', args: [] },
+  { name: 'jobs', file: 'jobs.ts', args: [] },
+  { name: 'import', file: 'import.ts', args: [importMb] },
+];
+
+let failures = 0;
+for (const bench of BENCHES) {
+  if (only && !only.includes(bench.name)) continue;
+  const file = join(here, bench.file);
+  if (!existsSync(file)) {
+    console.log(`\n=== ${bench.name}: ${bench.file} is missing, skipped ===`);
+    continue;
+  }
+  console.log(`\n=== ${bench.name} (${bench.file} ${bench.args.join(' ')}) ===`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ['--import', 'tsx', file, ...bench.args], { stdio: 'inherit' });
+  console.log(`=== ${bench.name}: ${result.status === 0 ? 'done' : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+  if (result.status !== 0) failures++;
+}
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ImportSession } from '../../../src-renderer/src/lib/datasets/import-session.svelte.ts';
+import type { DatasetPreview } from '../../../src-renderer/src/lib/backend/types.ts';
+import { FakeBackend } from '../fake-backend.ts';
+
+const preview = (labelColumn: string | number | null, errors: DatasetPreview['errors'] = []): DatasetPreview => ({
+  fileName: 'fruit.csv', format: 'csv', header: true, columns: ['size', 'hue', 'variety'], rows: [['1', '0.1', 'gala']],
+  labelColumn, featureCount: 2, classes: ['gala'], totalRows: 1, warnings: [], errors,
+});
+
+describe('ImportSession', () => {
+  it('uploads, previews with the detected label column, and imports with the chosen options', async () => {
+    const backend = new FakeBackend()
+      .handle('datasets.preview', ({ options }) => ({ preview: preview(options?.label === null ? null : 'variety') }))
+      .handle('datasets.import', () => ({
+        dataset: { id: 4, name: 'fruit', rows: 1, features: 2, classes: ['gala'], labeled: true, sourceFile: 'fruit.csv', sourceSha256: null, contentHash: 'h', createdAt: 'now' },
+        warnings: [],
+      }));
+    const session = new ImportSession(backend);
+    await session.useFile(new File(['size,hue,variety\n1,0.1,gala\n'], 'fruit.csv'));
+    expect(session.name).toBe('fruit');
+    expect(session.label).toEqual({ kind: 'column', index: 2 });
+    expect(session.canImport).toBe(true);
+    await session.setLabel({ kind: 'none' });
+    expect(backend.callsTo('datasets.preview').at(-1)).toEqual({ fileId: 'upload-1', options: { label: null } });
+    session.dropMissing = true;
+    const dataset = await session.commit();
+    expect(dataset?.id).toBe(4);
+    expect(backend.callsTo('datasets.import')).toEqual([{ fileId: 'upload-1', name: 'fruit', options: { label: null, dropMissing: true } }]);
+  });
+
+  it('keeps Import disabled while the preview reports errors naming row and column', async () => {
+    const backend = new FakeBackend().handle('datasets.preview', () => ({
+      preview: preview('variety', [{ message: "'abc' is not a number", row: 7, column: 'hue' }]),
+    }));
+    const session = new ImportSession(backend);
+    await session.useFile(new File(['x'], 'bad.csv'));
+    expect(session.preview?.errors).toEqual([{ message: "'abc' is not a number", row: 7, column: 'hue' }]);
+    expect(session.canImport).toBe(false);
+  });
+});

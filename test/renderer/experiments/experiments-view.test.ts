@@ -1,0 +1,80 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import App from '../../../src-renderer/src/App.svelte';
+import type { MethodDeclaration } from '../../../src-renderer/src/lib/backend/types.ts';
+import { backendWithDataset } from '../fake-backend.ts';
+
+const methods: MethodDeclaration[] = [
+  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', params: [] },
+  {
+    name: 'nca', title: 'NCA', description: 'nca', input: 'labels',
+    params: [
+      { name: 'maxIter', type: 'int', default: 50, min: 1, description: 'Maximum number of iterations.', rule: 'an integer ≥ 1' },
+      { name: 'init', type: 'enum', default: 'auto', values: ['auto', 'pca'], description: 'Starting L.', rule: "one of 'auto', 'pca'" },
+    ],
+  },
+  { name: 'mmc', title: 'MMC', description: 'mmc', input: 'pairs', params: [] },
+];
+
+describe('Experiments view', () => {
+  afterEach(() => cleanup());
+
+  it('generates parameter forms from methods.list, validates inline, and starts one job per method', async () => {
+    let nextJob = 0;
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('jobs.start', () => ({ jobId: `job-${++nextJob}`, runIds: [nextJob] }));
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+
+    const maxIter = (await waitFor(() => screen.getByLabelText('maxIter'))) as HTMLInputElement;
+    expect(maxIter.value).toBe('50');
+    expect((screen.getByLabelText('init') as HTMLSelectElement).value).toBe('auto');
+    await fireEvent.input(maxIter, { target: { value: '0' } });
+    expect(maxIter.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getAllByText("nca: parameter 'maxIter' must be an integer ≥ 1, got 0.").length).toBeGreaterThan(0);
+    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
+
+    await fireEvent.input(maxIter, { target: { value: '20' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(backend.callsTo('jobs.start')).toHaveLength(3));
+    const specs = backend.callsTo('jobs.start').map((r) => (r as { spec: Record<string, unknown> }).spec);
+    expect(specs.map((s) => [s.kind, s.method, s.params])).toEqual([
+      ['evaluate', 'euclidean', {}],
+      ['evaluate', 'nca', { maxIter: 20 }],
+      ['learn', 'nca', { maxIter: 20 }],
+    ]);
+    expect(specs[0]).toMatchObject({ datasetId: 1, protocol: { folds: 5, k: 3, seed: 0, preprocess: 'zscore' }, constraintSource: 'generated' });
+
+    backend.emit('job.progress', { jobId: 'job-2', runId: 2, phase: 'fit', fold: 2, folds: 5, iteration: 3, objective: 1.5, elapsedMs: 1200, fraction: 0.3 });
+    await waitFor(() => expect(screen.getByText(/fold 2\/5/)).toBeTruthy());
+    backend.emit('job.finished', { jobId: 'job-2', runIds: [2], status: 'failed', error: 'nca: the data has a single class.' });
+    await waitFor(() => expect(screen.getByText('nca: the data has a single class.')).toBeTruthy());
+  });
+});
+
+describe('Experiments view with contradictory labels', () => {
+  afterEach(() => cleanup());
+
+  it('blocks pair-based fits on my labels until the contradiction is fixed', async () => {
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('constraints.list', () => ({
+        constraints: [
+          { i: 0, j: 1, kind: 'must' as const },
+          { i: 1, j: 2, kind: 'must' as const },
+          { i: 0, j: 2, kind: 'cannot' as const },
+        ],
+      }));
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    await fireEvent.click(await waitFor(() => screen.getByRole('checkbox', { name: /^mmc / })));
+    expect((screen.getByRole('radio', { name: /my labels \(3 pairs\)/ }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByText(/Your pairs contain 1 contradiction/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(screen.getByRole('radio', { name: /generated from class labels/ }));
+    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
