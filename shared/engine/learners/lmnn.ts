@@ -308,15 +308,26 @@ export class ImpostorReach {
     return max;
   }
 
-  /** Rows whose cap no longer covers their radius at Z (call {@link updateMovement} first). O(n·|T|·k). */
-  uncoveredRows(Z: Float64Array, targets: { start: Int32Array; index: Int32Array }): number {
-    const { n, k, cap, movement, margins } = this;
+  /**
+   * The exact distances a re-selection at Z would compute (rows not covered by their list count n each, movers
+   * n each, list entries the bound cannot rule out 1 each). Call {@link updateMovement} first. O(n·|T|·k + Σ list).
+   */
+  exactWork(Z: Float64Array, targets: { start: Int32Array; index: Int32Array }): number {
+    const { n, k, cap, movement, margins, start, root, index, isMover } = this;
     rowMargins(Z, n, k, targets, margins);
-    let uncovered = 0;
+    let work = this.movers.length * n;
     for (let i = 0; i < n; i++) {
-      if (Math.sqrt((1 + IMPOSTOR_SLACK) * margins[i]!) + movement[i]! + this.maxMovement >= cap[i]!) uncovered++;
+      const limit = Math.sqrt((1 + IMPOSTOR_SLACK) * margins[i]!) + movement[i]!;
+      if (limit + this.maxMovement >= cap[i]!) {
+        work += n;
+        continue;
+      }
+      for (let t = start[i]!; t < start[i + 1]!; t++) {
+        const l = index[t]!;
+        if (isMover[l] === 0 && root[t]! - movement[l]! <= limit) work++;
+      }
     }
-    return uncovered;
+    return work;
   }
 }
 
@@ -532,10 +543,11 @@ function sameArray(a: Float64Array, b: Float64Array): boolean {
 }
 
 /**
- * A re-selection that would scan more than this fraction of the rows in full (their reach lists no longer cover
- * their radius) resets the reach lists first: one blocked O(n²·k/2) pass is cheaper than n/8 unblocked O(n·k) rows.
+ * A re-selection that would compute more than this many exact distances, as a fraction of n², resets the reach
+ * lists first: the blocked O(n²·k/2) pass of a reset runs about twice as fast per pair as unblocked distances, so
+ * it costs about as much as n²/4 of them.
  */
-const RESET_FRACTION = 0.125;
+const RESET_WORK = 0.25;
 /** Shortest and longest runs of iterations without re-selecting impostors while re-selection is expensive. */
 const MIN_INTERVAL = 1;
 const MAX_INTERVAL = 8;
@@ -615,14 +627,14 @@ export function fitLmnn(
       // No decrease along any tried direction: a minimum, unless fresh impostors change the function.
       embedCurrent();
       reach.updateMovement(Z);
-      if (sinceRefresh === 0 || !refresh(reach.uncoveredRows(Z, targets) > RESET_FRACTION * n)) converged = true;
+      if (sinceRefresh === 0 || !refresh(reach.exactWork(Z, targets) > RESET_WORK * n * n)) converged = true;
       continue;
     }
     iterations++;
     sinceRefresh++;
     embedCurrent();
     reach.updateMovement(Z);
-    const expensive = reach.uncoveredRows(Z, targets) > RESET_FRACTION * n;
+    const expensive = reach.exactWork(Z, targets) > RESET_WORK * n * n;
     const settled = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
     let missed = false;
     if (settled || !expensive || sinceRefresh >= interval) missed = refresh(expensive);

@@ -12,11 +12,11 @@
  * k-NN (about 81 % on digits, 91 % on breast cancer); metric-learn's projected gradient only partly escapes this
  * by stopping early (84.6 % on digits). This learner makes the problem well-posed instead:
  *
- * 1. `shrinkage`: the must-link scatter, estimated from few pairs, is shrunk toward its own diagonal,
- *    S_ρ = ((1 − ρ)·S + ρ·diag(S)) / tr S,  ρ = κd / (m + κd)  (m must-link pairs, κ = `shrinkage` pseudo-pairs
- *    per feature), so S_ρ is positive definite and well conditioned. Shrinking toward the diagonal (rather than
- *    toward I) keeps the whole method invariant to rescaling the features: raw and z-scored data give the same
- *    distances.
+ * 1. `shrinkage`: the must-link scatter, estimated from few pairs, is shrunk toward the per-feature variances
+ *    of the data, S_ρ = (1 − ρ)·S / tr S + ρ·T / tr T with T = diag(var x_f), ρ = κd / (m + κd) (m must-link
+ *    pairs, κ = `shrinkage` pseudo-pairs per feature), so S_ρ is positive definite and well conditioned even
+ *    from a handful of hand-labeled pairs. Shrinking toward T (rather than toward I) keeps the whole method
+ *    invariant to rescaling the features: raw and z-scored data give the same distances.
  * 2. `barrier`: the constraint M ⪰ 0 is enforced by the log-determinant barrier of interior-point methods,
  *    maximize  F(M) = log h(M) + (μ/d)·log det M   on   tr(S_ρ·M) = 1,
  *    which keeps M full rank; μ → 0 recovers the paper's problem.
@@ -49,7 +49,7 @@ const params: ParamSpecs = {
     type: 'float',
     default: 1,
     min: 0,
-    description: 'Shrinkage of the must-link scatter toward its diagonal, in pseudo-pairs per feature (0: none).',
+    description: 'Shrinkage of the must-link scatter toward the feature variances, in pseudo-pairs per feature (0: none).',
   },
 };
 
@@ -130,25 +130,45 @@ function quadraticForm(E: Float64Array, offset: number, d: number, N: Float64Arr
 }
 
 /**
- * The shrunk, trace-normalized must-link scatter S_ρ = ((1 − ρ)·S + ρ·diag(S)) / tr S with ρ = κd / (m + κd), for
- * S = Σ_must δδᵀ (d, d). Variances of 0 are lifted to 1e-9·tr S / d so S_ρ stays positive definite; with no
- * must-link differences at all, S_ρ = I / d. tr S_ρ = 1 (up to that lift). O(m·d²).
+ * The shrunk, trace-normalized must-link scatter
+ *   S_ρ = (1 − ρ)·S / tr S + ρ·T / tr T,   ρ = κd / (m + κd),
+ * for S = Σ_must δδᵀ (d, d) over m must-link differences and the target T = diag(`featureVariances`): the
+ * per-feature variances of the data, which are well estimated even when there are few pairs. Both terms scale
+ * with the features, so the method stays invariant to rescaling them. Variances of 0 are lifted to 1e-9 of the
+ * mean so S_ρ stays positive definite; with no must-link differences, S_ρ = T / tr T. tr S_ρ = 1 (up to that
+ * lift). O(m·d²).
  */
-export function shrunkMustLinkScatter(must: Float64Array, mustCount: number, d: number, shrinkage: number): Float64Array {
+export function shrunkMustLinkScatter(must: Float64Array, mustCount: number, d: number, shrinkage: number, featureVariances: Float64Array): Float64Array {
   const S = weightedOuterProductSum(must, mustCount, d, null);
   let trace = 0;
   for (let i = 0; i < d; i++) trace += S[i * d + i]!;
+  let targetTrace = 0;
+  for (let i = 0; i < d; i++) targetTrace += featureVariances[i]!;
   const rho = trace > 0 ? (shrinkage * d) / (mustCount + shrinkage * d) : 1;
   const out = new Float64Array(d * d);
-  if (!(trace > 0)) {
-    for (let i = 0; i < d; i++) out[i * d + i] = 1 / d;
-    return out;
-  }
-  // Target: the diagonal of S, with zero variances lifted to a small share of the mean so it stays definite.
-  const floor = (1e-9 * trace) / d;
-  for (let i = 0; i < d * d; i++) out[i] = ((1 - rho) * S[i]!) / trace;
-  for (let i = 0; i < d; i++) out[i * d + i] = Math.max(S[i * d + i]!, floor) / trace;
+  if (trace > 0) for (let i = 0; i < d * d; i++) out[i] = ((1 - rho) * S[i]!) / trace;
+  for (let i = 0; i < d; i++) out[i * d + i]! += targetTrace > 0 ? (rho * featureVariances[i]!) / targetTrace : rho / d;
+  let diagonalMean = 0;
+  for (let i = 0; i < d; i++) diagonalMean += out[i * d + i]! / d;
+  const floor = 1e-9 * (diagonalMean > 0 ? diagonalMean : 1 / d);
+  for (let i = 0; i < d; i++) if (!(out[i * d + i]! > floor)) out[i * d + i] = floor;
   return out;
+}
+
+/** Population variance of each column of X (n, d) → (d). O(n·d). */
+export function featureVariances(X: Float64Array, n: number, d: number): Float64Array {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f]! += X[i * d + f]!;
+  for (let f = 0; f < d; f++) mean[f]! /= Math.max(n, 1);
+  const variance = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < d; f++) {
+      const t = X[i * d + f]! - mean[f]!;
+      variance[f]! += t * t;
+    }
+  }
+  for (let f = 0; f < d; f++) variance[f]! /= Math.max(n, 1);
+  return variance;
 }
 
 /** softmax(z) into `out` (shifted by max z, so it cannot overflow). */
@@ -233,7 +253,7 @@ export const mmcLearner: LearnerDefinition = {
     const start = performance.now();
 
     // Whitening W = S_ρ^(−½) (d, d), symmetric; eigenvalues floored so a singular S (shrinkage 0) stays usable.
-    const scatter = shrunkMustLinkScatter(diffs.must, diffs.mustCount, d, shrinkage);
+    const scatter = shrunkMustLinkScatter(diffs.must, diffs.mustCount, d, shrinkage, featureVariances(X, n, d));
     const scatterEigen = symmetricEigen(scatter, d);
     const floor = 1e-12 / d;
     const invSqrt = new Float64Array(d);

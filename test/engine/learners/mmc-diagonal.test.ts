@@ -94,7 +94,7 @@ describe('mmc-diagonal', () => {
         worstHessian = Math.max(worstHessian, Math.abs(numericH - hessian[k * d + f]!) / Math.max(1e-3, Math.abs(hessian[k * d + f]!)));
       }
     }
-    // Measured: gradient ≈ 1e-9, Hessian ≈ 1e-7 relative error.
+    // Measured: gradient 4.3e-10, Hessian 6.6e-7 relative error.
     expect(worstGradient).toBeLessThan(1e-6);
     expect(worstHessian).toBeLessThan(1e-5);
   });

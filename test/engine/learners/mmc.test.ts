@@ -12,6 +12,7 @@ import {
   mmcLearner,
   mmcSimilarity,
   shrunkMustLinkScatter,
+  featureVariances,
 } from '../../../shared/engine/learners/mmc.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { symmetricEigen } from '../../../shared/math/eigen.ts';
@@ -82,7 +83,7 @@ describe('mmc: objective parts', () => {
   it('mmcDissimilarityGradient matches finite differences of Σ √(eᵀNe)', () => {
     const G = mmcDissimilarityGradient(E, count, d, N);
     const error = worstGradientError((M) => mmcDissimilarity(E, count, d, M), G, N, d);
-    // Measured ≈ 1e-9.
+    // Measured 1.0e-7 (rounding-limited at h = 1e-6); the barrier gradient 2e-8…4e-8.
     expect(error).toBeLessThan(1e-6);
   });
 
@@ -100,20 +101,29 @@ describe('mmc: objective parts', () => {
     expect(error).toBeLessThan(1e-6);
   });
 
-  it('shrinks the must-link scatter toward its diagonal with ρ = κd / (m + κd), trace 1', () => {
+  it('shrinks the must-link scatter toward the feature variances with ρ = κd / (m + κd), trace 1', () => {
     const m = 12;
     const D = Float64Array.from({ length: m * d }, () => rng.normal());
     const S = weightedOuterProductSum(D, m, d, null);
     let trace = 0;
     for (let i = 0; i < d; i++) trace += S[i * d + i]!;
-    const shrunk = shrunkMustLinkScatter(D, m, d, 2);
+    const variances = Float64Array.from([1, 4, 0.25, 2]);
+    const shrunk = shrunkMustLinkScatter(D, m, d, 2, variances);
     const rho = (2 * d) / (m + 2 * d);
+    let total = 0;
     for (let i = 0; i < d; i++) {
+      total += shrunk[i * d + i]!;
       for (let j = 0; j < d; j++) {
-        const expected = (i === j ? S[i * d + i]! : (1 - rho) * S[i * d + j]!) / trace;
+        const expected = ((1 - rho) * S[i * d + j]!) / trace + (i === j ? (rho * variances[i]!) / 7.25 : 0);
         expect(shrunk[i * d + j]).toBeCloseTo(expected, 14);
       }
     }
+    expect(total).toBeCloseTo(1, 14);
+  });
+
+  it('computes population variances per feature', () => {
+    const X = Float64Array.from([1, 10, 3, 10, 5, 10]); // (3, 2)
+    expect(Array.from(featureVariances(X, 3, 2))).toEqual([8 / 3, 0]);
   });
 });
 
