@@ -5,7 +5,6 @@ import {
   embedInto,
   forEachDistanceRow,
   FULL_MATRIX_ROWS,
-  MovementBounds,
   pairGraphFromNeighbours,
   pairScatterGradient,
   pairScatterWorkLength,
@@ -140,42 +139,6 @@ describe('pairScatterGradient', () => {
       }
     });
   }
-});
-
-describe('MovementBounds', () => {
-  it('never overestimates a distance after the embedding moved: r⁰_ij − m_i − m_j ≤ ‖z_i − z_j‖', () => {
-    const n = 40;
-    const k = 3;
-    const Z0 = random(n * k, 8);
-    const bounds = new MovementBounds(n, k);
-    bounds.reset(Z0);
-    const Z1 = Float64Array.from(Z0, (v, t) => v * 1.3 + 0.2 * Math.sin(t));
-    const max = bounds.updateMovement(Z1);
-    expect(max).toBeGreaterThan(0);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        if (i === j) continue;
-        const exact = Math.sqrt(bounds.distance(Z1, i, j));
-        expect(bounds.root[i * n + j]! - bounds.movement[i]! - bounds.movement[j]!).toBeLessThanOrEqual(exact);
-      }
-    }
-    expect(bounds.exactSinceReset).toBe(n * (n - 1));
-  });
-
-  it('is tight at the reference (movement 0, root = distance to 1e-6)', () => {
-    const n = 12;
-    const Z = random(n * 4, 9);
-    const bounds = new MovementBounds(n, 4);
-    bounds.reset(Z);
-    expect(bounds.updateMovement(Z)).toBe(0);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const exact = Math.sqrt(bounds.distance(Z, i, j));
-        expect(bounds.root[i * n + j]!).toBeLessThanOrEqual(exact);
-        expect(exact - bounds.root[i * n + j]!).toBeLessThan(1e-5 * Math.max(1, exact));
-      }
-    }
-  });
 });
 
 describe('forEachDistanceRow', () => {

@@ -218,6 +218,7 @@ export const itmlLearner: LearnerDefinition = {
     if (!pairs) throw new ValidationError('itml learns from must-link / cannot-link pairs, but none were given.');
     const diffs = pairDifferences('itml', X, n, d, pairs);
     const rows = pairedRows(pairs.left, pairs.right, n);
+    // The paper's u (must-link pairs: d_M ≤ u) and l (cannot-link pairs: d_M ≥ l).
     const [upperBound, lowerBound] = pairwiseDistancePercentiles(X, d, rows, [mustLinkPercentile, cannotLinkPercentile]) as [number, number];
     const start = performance.now();
 

@@ -183,7 +183,7 @@ function rowMargins(Z: Float64Array, n: number, k: number, targets: { start: Int
 }
 
 /** Rows whose movement is handled exactly (not bounded) at each re-selection, see {@link ImpostorReach}. */
-const MOVERS = Number(process.env.MOV ?? 32);
+const MOVERS = 16;
 /** How far, in multiples of the impostor radius (root distances), the reach lists extend at a reset. */
 const REACH_FACTOR = 1.6;
 

@@ -13,9 +13,9 @@
  * by stopping early (84.6 % on digits). This learner makes the problem well-posed instead:
  *
  * 1. `shrinkage`: the must-link scatter, estimated from few pairs, is shrunk toward the per-feature variances
- *    of the data, S_ρ = (1 − ρ)·S / tr S + ρ·T / tr T with T = diag(var x_f), ρ = κd / (m + κd) (m must-link
- *    pairs, κ = `shrinkage` pseudo-pairs per feature), so S_ρ is positive definite and well conditioned even
- *    from a handful of hand-labeled pairs. Shrinking toward T (rather than toward I) keeps the whole method
+ *    of the data, S_ρ ∝ (1 − ρ)·S / s̄ + ρ·T with T = diag(var x_f), s̄ = tr(S·T⁻¹)/d, ρ = κd / (m + κd) (m
+ *    must-link pairs, κ = `shrinkage` pseudo-pairs per feature), so S_ρ is positive definite and well conditioned
+ *    even from a handful of hand-labeled pairs. Shrinking toward T (rather than toward I) keeps the whole method
  *    invariant to rescaling the features: raw and z-scored data give the same distances.
  * 2. `barrier`: the constraint M ⪰ 0 is enforced by the log-determinant barrier of interior-point methods,
  *    maximize  F(M) = log h(M) + (μ/d)·log det M   on   tr(S_ρ·M) = 1,
@@ -130,28 +130,31 @@ function quadraticForm(E: Float64Array, offset: number, d: number, N: Float64Arr
 }
 
 /**
- * The shrunk, trace-normalized must-link scatter
- *   S_ρ = (1 − ρ)·S / tr S + ρ·T / tr T,   ρ = κd / (m + κd),
+ * The shrunk must-link scatter, normalized to trace 1:
+ *   S_ρ ∝ (1 − ρ)·S / s̄ + ρ·T,   ρ = κd / (m + κd),   s̄ = tr(S·T⁻¹) / d,
  * for S = Σ_must δδᵀ (d, d) over m must-link differences and the target T = diag(`featureVariances`): the
- * per-feature variances of the data, which are well estimated even when there are few pairs. Both terms scale
- * with the features, so the method stays invariant to rescaling them. Variances of 0 are lifted to 1e-9 of the
- * mean so S_ρ stays positive definite; with no must-link differences, S_ρ = T / tr T. tr S_ρ = 1 (up to that
- * lift). O(m·d²).
+ * per-feature variances of the data, which are well estimated even when there are few pairs. Measuring S against
+ * T (s̄, the mean must-link variance in units of each feature's variance) makes the mix invariant to rescaling
+ * the features: scaling feature f by c_f scales S_ρ's entry (f, g) by c_f·c_g, up to one common factor. Variances
+ * of 0 are lifted to 1e-12 of the mean variance. With no must-link differences, S_ρ ∝ T. O(m·d²).
  */
 export function shrunkMustLinkScatter(must: Float64Array, mustCount: number, d: number, shrinkage: number, featureVariances: Float64Array): Float64Array {
   const S = weightedOuterProductSum(must, mustCount, d, null);
-  let trace = 0;
-  for (let i = 0; i < d; i++) trace += S[i * d + i]!;
-  let targetTrace = 0;
-  for (let i = 0; i < d; i++) targetTrace += featureVariances[i]!;
-  const rho = trace > 0 ? (shrinkage * d) / (mustCount + shrinkage * d) : 1;
+  let meanVariance = 0;
+  for (let f = 0; f < d; f++) meanVariance += featureVariances[f]! / d;
+  const lift = meanVariance > 0 ? 1e-12 * meanVariance : 1;
+  const T = Float64Array.from(featureVariances, (v) => (v > lift ? v : lift));
+  let relative = 0; // tr(S·T⁻¹) / d
+  for (let f = 0; f < d; f++) relative += S[f * d + f]! / T[f]! / d;
+  const rho = relative > 0 ? (shrinkage * d) / (mustCount + shrinkage * d) : 1;
   const out = new Float64Array(d * d);
-  if (trace > 0) for (let i = 0; i < d * d; i++) out[i] = ((1 - rho) * S[i]!) / trace;
-  for (let i = 0; i < d; i++) out[i * d + i]! += targetTrace > 0 ? (rho * featureVariances[i]!) / targetTrace : rho / d;
-  let diagonalMean = 0;
-  for (let i = 0; i < d; i++) diagonalMean += out[i * d + i]! / d;
-  const floor = 1e-9 * (diagonalMean > 0 ? diagonalMean : 1 / d);
-  for (let i = 0; i < d; i++) if (!(out[i * d + i]! > floor)) out[i * d + i] = floor;
+  if (relative > 0) for (let i = 0; i < d * d; i++) out[i] = ((1 - rho) * S[i]!) / relative;
+  for (let f = 0; f < d; f++) out[f * d + f]! += rho * T[f]!;
+  let trace = 0;
+  for (let f = 0; f < d; f++) trace += out[f * d + f]!;
+  const floor = 1e-12 * (trace / d);
+  for (let i = 0; i < d * d; i++) out[i]! /= trace;
+  for (let f = 0; f < d; f++) if (!(out[f * d + f]! > floor / trace)) out[f * d + f] = floor / trace;
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { TrainingData } from '../../../shared/engine/learner.ts';
 import {
   ActiveSetLmnnObjective,
   fitLmnn,
+  ImpostorReach,
   lmnnLearner,
   lmnnLossAndGradient,
   selectImpostors,
@@ -142,6 +143,27 @@ describe('active impostor set', () => {
     expect(objective.activeTriplets).toBeGreaterThan(0);
     expect(loss).toBeCloseTo(exact.loss, 9);
     expect(relativeError(gradient, exact.gradient)).toBeLessThan(1e-12);
+  });
+
+  it('re-selects through old reach lists exactly as a fresh selection would, for small and large moves', () => {
+    const L1 = randomL(5, 5, 2, 0.6);
+    const reach = new ImpostorReach(data.n, 5, data.labels!);
+    reach.reset(embed(L1), targets);
+    const sorted = (lists: { start: Int32Array; index: Int32Array }) =>
+      Array.from({ length: data.n }, (_, i) => Array.from(lists.index.subarray(lists.start[i]!, lists.start[i + 1]!)).sort((a, b) => a - b));
+    const small = Float64Array.from(L1, (v, t) => v * 1.02 + 0.01 * Math.cos(t));
+    const large = randomL(5, 5, 3, 0.9);
+    for (const L2 of [small, large]) {
+      const viaReach = selectImpostors(embed(L2), data.n, 5, data.labels!, targets, 0.5, reach);
+      const fresh = selectImpostors(embed(L2), data.n, 5, data.labels!, targets, 0.5);
+      expect(sorted(viaReach.impostors)).toEqual(sorted(fresh.impostors));
+      // A small move keeps every row on its list, and the bound spares most of the 90 × 60 other-class pairs.
+      if (L2 === small) {
+        expect(viaReach.fullRows).toBe(0);
+        expect(viaReach.exact).toBeLessThan((data.n * 60) / 2);
+      }
+      else expect(viaReach.fullRows).toBeGreaterThan(0); // moved too far: some rows fell back to a full scan
+    }
   });
 
   it('measures staleness as exactly the hinge loss the old lists miss after L moved', () => {

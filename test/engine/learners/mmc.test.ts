@@ -105,20 +105,23 @@ describe('mmc: objective parts', () => {
     const m = 12;
     const D = Float64Array.from({ length: m * d }, () => rng.normal());
     const S = weightedOuterProductSum(D, m, d, null);
-    let trace = 0;
-    for (let i = 0; i < d; i++) trace += S[i * d + i]!;
     const variances = Float64Array.from([1, 4, 0.25, 2]);
-    const shrunk = shrunkMustLinkScatter(D, m, d, 2, variances);
+    let relative = 0;
+    for (let f = 0; f < d; f++) relative += S[f * d + f]! / variances[f]! / d;
     const rho = (2 * d) / (m + 2 * d);
-    let total = 0;
-    for (let i = 0; i < d; i++) {
-      total += shrunk[i * d + i]!;
-      for (let j = 0; j < d; j++) {
-        const expected = ((1 - rho) * S[i * d + j]!) / trace + (i === j ? (rho * variances[i]!) / 7.25 : 0);
-        expect(shrunk[i * d + j]).toBeCloseTo(expected, 14);
-      }
-    }
-    expect(total).toBeCloseTo(1, 14);
+    const raw = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) raw[i * d + j] = ((1 - rho) * S[i * d + j]!) / relative + (i === j ? rho * variances[i]! : 0);
+    let trace = 0;
+    for (let f = 0; f < d; f++) trace += raw[f * d + f]!;
+    const shrunk = shrunkMustLinkScatter(D, m, d, 2, variances);
+    for (let i = 0; i < d * d; i++) expect(shrunk[i]).toBeCloseTo(raw[i]! / trace, 14);
+    // Rescaling feature f by c_f rescales entry (f, g) by c_f·c_g, up to one common factor.
+    const c = [2, 0.5, 3, 1];
+    const scaledD = Float64Array.from(D, (v, k) => v * c[k % d]!);
+    const scaledVariances = Float64Array.from(variances, (v, f) => v * c[f]! * c[f]!);
+    const scaled = shrunkMustLinkScatter(scaledD, m, d, 2, scaledVariances);
+    const ratio = scaled[0]! / (shrunk[0]! * c[0]! * c[0]!);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expect(scaled[i * d + j]! / (shrunk[i * d + j]! * c[i]! * c[j]!)).toBeCloseTo(ratio, 10);
   });
 
   it('computes population variances per feature', () => {
