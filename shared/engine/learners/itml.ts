@@ -23,6 +23,8 @@
  * interpolation) of the Euclidean distances between the rows that appear in a pair (every ordered pair of them,
  * the zero self-distances included), compared with the squared Mahalanobis distance. That is metric-learn 0.7.0's
  * convention, kept so results line up with the reference; the paper takes percentiles of squared distances.
+ * When that percentile is 0 (few paired rows, so the self-distances fill the low percentiles), u falls back to
+ * the smallest positive distance between the paired rows, where metric-learn would divide by zero.
  */
 import { ValidationError } from '../../errors.ts';
 import { symmetrize } from '../../math/dense.ts';
@@ -116,6 +118,22 @@ export function pairwiseDistancePercentiles(X: Float64Array, d: number, rows: In
     const low = at(lo);
     return frac === 0 ? low : low + frac * (at(hi) - low);
   });
+}
+
+/** The smallest positive Euclidean distance between two of the given rows of X; 1 when every distance is 0. */
+export function smallestPositiveDistance(X: Float64Array, d: number, rows: Int32Array): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let a = 0; a < rows.length; a++) {
+    for (let b = a + 1; b < rows.length; b++) {
+      let s = 0;
+      for (let f = 0; f < d; f++) {
+        const t = X[rows[a]! * d + f]! - X[rows[b]! * d + f]!;
+        s += t * t;
+      }
+      if (s > 0 && s < best) best = s;
+    }
+  }
+  return Number.isFinite(best) ? Math.sqrt(best) : 1;
 }
 
 /**
@@ -219,7 +237,10 @@ export const itmlLearner: LearnerDefinition = {
     const diffs = pairDifferences('itml', X, n, d, pairs);
     const rows = pairedRows(pairs.left, pairs.right, n);
     // The paper's u (must-link pairs: d_M ≤ u) and l (cannot-link pairs: d_M ≥ l).
-    const [upperBound, lowerBound] = pairwiseDistancePercentiles(X, d, rows, [mustLinkPercentile, cannotLinkPercentile]) as [number, number];
+    const [percentileU, lowerBound] = pairwiseDistancePercentiles(X, d, rows, [mustLinkPercentile, cannotLinkPercentile]) as [number, number];
+    // With few paired rows the zero self-distances fill the low percentiles, and u = 0 would demand a singular M
+    // (metric-learn divides by it and returns NaN): fall back to the smallest positive distance between them.
+    const upperBound = percentileU > 0 ? percentileU : smallestPositiveDistance(X, d, rows);
     const start = performance.now();
 
     // M (d, d), symmetric positive definite throughout.

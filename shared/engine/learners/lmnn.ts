@@ -184,6 +184,8 @@ function rowMargins(Z: Float64Array, n: number, k: number, targets: { start: Int
 
 /** Rows whose movement is handled exactly (not bounded) at each re-selection, see {@link ImpostorReach}. */
 const MOVERS = 16;
+/** Longest reach list per row (memory O(n·MAX_REACH)); a longer one is cut at its MAX_REACH nearest rows. */
+const MAX_REACH = 2048;
 /** How far, in multiples of the impostor radius (root distances), the reach lists extend at a reset. */
 const REACH_FACTOR = 1.6;
 
@@ -242,6 +244,7 @@ export class ImpostorReach {
     const acc = { index: new Int32Array(Math.max(16, 8 * n)), root: new Float64Array(Math.max(16, 8 * n)), count: 0 };
     this.buffer ??= new Float64Array(distanceRowsBufferLength(n));
     const rowStart = this.start;
+    const candidates = new Int32Array(n);
     forEachDistanceRow(
       Z,
       n,
@@ -249,12 +252,27 @@ export class ImpostorReach {
       (i, row) => {
         const yi = labels[i];
         const c2 = cap[i]! * cap[i]!;
+        let inReach = 0;
+        for (let l = 0; l < n; l++) if (row[l]! < c2 && labels[l] !== yi) candidates[inReach++] = l;
+        if (inReach > MAX_REACH) {
+          // Keep the MAX_REACH nearest; every row left out is at least as far as the nearest of them (`cut`), so
+          // lowering the cap to that distance keeps the cover argument valid.
+          const values = Float64Array.from(candidates.subarray(0, inReach), (l) => row[l]!);
+          const order = smallestIndices(values, inReach, MAX_REACH + 1);
+          let far = 0;
+          for (let t = 1; t < order.length; t++) if (values[order[t]!]! > values[order[far]!]!) far = t;
+          const cut = values[order[far]!]!;
+          const kept = Int32Array.from(order.filter((_, t) => t !== far), (t) => candidates[t]!).sort();
+          candidates.set(kept);
+          inReach = kept.length;
+          cap[i] = (cut > slack ? Math.sqrt(cut - slack) : 0) * shrink;
+        }
         let index = acc.index;
         let root = acc.root;
         let count = acc.count;
-        for (let l = 0; l < n; l++) {
+        for (let t = 0; t < inReach; t++) {
+          const l = candidates[t]!;
           const v = row[l]!;
-          if (v >= c2 || labels[l] === yi) continue;
           if (count === index.length) {
             const grownIndex = new Int32Array(index.length * 2);
             grownIndex.set(index);

@@ -38,7 +38,8 @@ import { pcaLearner } from './pca.ts';
  * Truncated softmax. p_ij decays like exp(−(d_ij − d_i,min)): a neighbour τ farther than i's nearest carries a
  * weight e^−τ relative to it. At a "refresh" we compute all distances in the current embedding once, O(n²·k/2),
  * and keep for each i the candidates C_i = {j : d_ij ≤ max(d_i,min + τ, (1 + η)·d_i,min)} (at least
- * `minCandidates`, at most `maxCandidates` of the nearest; the relative term η protects far-out rows, whose
+ * `minCandidates`; at most `maxCandidates` of the nearest unless the rows beyond the cap could carry a relative mass
+ * above 10⁻⁹, as with many ties near the front; the relative term η protects far-out rows, whose
  * distances move by more than τ when L changes by a few per cent), symmetrized into a pair graph. Between
  * refreshes the softmax runs over C_i only, which costs O(m·k) for m candidate pairs instead of O(n²·k).
  *
@@ -177,6 +178,8 @@ export class TruncatedNcaObjective {
   private readonly weights: Float64Array;
   private readonly same: Uint8Array;
   private readonly rowExp: Float64Array;
+  private readonly rowMin: Float64Array;
+  private readonly pairExp: Float64Array;
   private readonly work: Float64Array;
   /** Σ_i p̃_i at the last evaluation. */
   lastObjective = 0;
@@ -196,6 +199,8 @@ export class TruncatedNcaObjective {
     this.same = new Uint8Array(graph.count);
     for (let p = 0; p < graph.count; p++) this.same[p] = labels[graph.a[p]!] === labels[graph.b[p]!] ? 1 : 0;
     this.rowExp = new Float64Array(2 * graph.count);
+    this.rowMin = new Float64Array(n);
+    this.pairExp = new Float64Array(graph.count);
     this.work = new Float64Array(pairScatterWorkLength(n, d, k));
   }
 
@@ -206,21 +211,38 @@ export class TruncatedNcaObjective {
     embedInto(this.X, n, d, L, k, Z);
     pairSquaredDistances(Z, k, graph, dist);
     weights.fill(0);
+    // Row minima m_i (the softmax shift of each row).
+    const rowMin = this.rowMin;
+    let lowest = Number.POSITIVE_INFINITY;
+    let highest = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      let min = Number.POSITIVE_INFINITY;
+      for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) {
+        const v = dist[rowPairs[t]!]!;
+        if (v < min) min = v;
+      }
+      rowMin[i] = min;
+      if (min < lowest) lowest = min;
+      if (min > highest) highest = min;
+    }
+    // One exponential per pair instead of two when the row minima are within SHARED_EXP_SPREAD of each other:
+    // e^{m_i − d_p} = e^{m_i − c}·e^{c − d_p} with c = min_i m_i, where e^{c − d_p} ≤ 1 and e^{m_i − c} ≤ e^{500}; a
+    // factor e^{c − d_p} that underflows belongs to a term below e^{−200} of its row's largest.
+    const shared = highest - lowest <= SHARED_EXP_SPREAD;
+    const pairExp = this.pairExp;
+    if (shared) for (let p = 0; p < graph.count; p++) pairExp[p] = Math.exp(lowest - dist[p]!);
     let objective = 0;
     for (let i = 0; i < n; i++) {
       const start = rowStart[i]!;
       const end = rowStart[i + 1]!;
       if (end === start) continue;
-      let min = Number.POSITIVE_INFINITY;
-      for (let t = start; t < end; t++) {
-        const v = dist[rowPairs[t]!]!;
-        if (v < min) min = v;
-      }
+      const min = rowMin[i]!;
+      const factor = shared ? Math.exp(min - lowest) : 1;
       let total = 0;
       let inClass = 0;
       for (let t = start; t < end; t++) {
         const p = rowPairs[t]!;
-        const e = Math.exp(min - dist[p]!);
+        const e = shared ? factor * pairExp[p]! : Math.exp(min - dist[p]!);
         rowExp[t] = e;
         total += e;
         if (same[p] === 1) inClass += e;
@@ -255,6 +277,11 @@ export interface CandidateRefresh {
    */
   staleness: number;
 }
+
+/** Largest spread of the row minima for which one exponential per pair is shared by its two rows. */
+const SHARED_EXP_SPREAD = 500;
+/** The candidate cap applies only while the mass it could drop from a row is below this (relative to the nearest). */
+const CAP_MASS = 1e-9;
 
 /** Beyond this gap above a row's nearest distance, e^{−gap} < 5·10⁻¹⁸ is treated as 0 in the staleness sum. */
 const NEGLIGIBLE_GAP = 40;
@@ -308,8 +335,14 @@ export function ncaCandidateGraph(
         if (row[j]! <= cut && j !== i) picked[count++] = j;
       }
       if (count < minC) neighbours[i] = nearestByInsertion(row, n, minC, i);
-      else if (count > maxC) neighbours[i] = smallestIndices(row, n, maxC, i);
-      else neighbours[i] = picked.slice(0, count);
+      else if (count > maxC) {
+        // The cap is for speed only: keep it when the rows it drops carry no real mass (they are all at least as far
+        // as the farthest kept one); with many ties near the front (duplicates, discrete features) keep them all.
+        const kept = smallestIndices(row, n, maxC, i);
+        let farthest = 0;
+        for (const j of kept) if (row[j]! > farthest) farthest = row[j]!;
+        neighbours[i] = (count - maxC) * Math.exp(min - farthest) <= CAP_MASS ? kept : picked.slice(0, count);
+      } else neighbours[i] = picked.slice(0, count);
     },
     buffer,
   );

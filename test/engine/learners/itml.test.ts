@@ -3,7 +3,7 @@ import type { PairSet } from '../../../shared/domain/constraints.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { prepareFit, fitMetric } from '../../../shared/engine/fit.ts';
 import type { FitOutcome, TrainingData } from '../../../shared/engine/learner.ts';
-import { itmlLearner, kthSmallest, logDetDivergence, pairwiseDistancePercentiles } from '../../../shared/engine/learners/itml.ts';
+import { itmlLearner, kthSmallest, logDetDivergence, pairwiseDistancePercentiles, smallestPositiveDistance } from '../../../shared/engine/learners/itml.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { inverseSpd } from '../../../shared/math/eigen.ts';
 import { isPsd, metricFromComponents } from '../../../shared/math/psd.ts';
@@ -169,6 +169,18 @@ describe('itml: the learned metric', () => {
     const one = fitMetric(data, { method: 'itml', params: { maxIter: 1, tol: 0 } });
     expect(one.summary.iterations).toBe(1);
     expect(one.summary.converged).toBe(false);
+  });
+
+  it('falls back to the smallest positive distance for u when the self-distances fill the low percentiles', () => {
+    // Three rows: the 5th percentile of the 3×3 distance matrix is 0, and u = 0 would give NaN (as in metric-learn).
+    const X = Float64Array.from([0, 0, 1, 1, 5, 6]);
+    const pairs: PairSet = { left: Int32Array.from([0, 0]), right: Int32Array.from([1, 2]), similar: Uint8Array.from([1, 0]) };
+    expect(smallestPositiveDistance(X, 2, Int32Array.from([0, 1, 2]))).toBeCloseTo(Math.SQRT2, 15);
+    const outcome = fitItml({ X, n: 3, d: 2, labels: null, nClasses: 0, pairs });
+    for (const v of outcome.L) expect(Number.isFinite(v)).toBe(true);
+    const M = metricFromComponents(outcome.L, 2, 2);
+    const mustLink = M[0]! + M[1]! + M[2]! + M[3]!; // δ = (1, 1)
+    expect(mustLink).toBeLessThan(2);
   });
 
   it('rejects a fit without pairs', () => {

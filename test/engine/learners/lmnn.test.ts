@@ -166,6 +166,35 @@ describe('active impostor set', () => {
     }
   });
 
+  it('stays exact when reach lists are cut at their 2048 nearest rows', () => {
+    // 2400 points in the unit square, 10 classes: every row has ~2160 other-class rows inside its cap.
+    const rng = createRng(4);
+    const n = 2400;
+    const X = Float64Array.from({ length: n * 2 }, () => rng.next());
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 10);
+    const t = selectTargets(X, n, 2, labels, 3);
+    const reach = new ImpostorReach(n, 2, labels);
+    reach.reset(X, t);
+    expect(reach.index.length).toBeLessThanOrEqual(n * 2048);
+    const Z = Float64Array.from(X, (v, q) => v * (q % 2 ? 1.1 : 0.95));
+    const { impostors } = selectImpostors(Z, n, 2, labels, t, 0.5, reach);
+    // Brute force: other-class rows within (1 + η)·(max target distance + 1).
+    for (const i of [0, 17, 1234, n - 1]) {
+      let far = 0;
+      for (let q = t.start[i]!; q < t.start[i + 1]!; q++) {
+        const j = t.index[q]!;
+        far = Math.max(far, (Z[2 * i]! - Z[2 * j]!) ** 2 + (Z[2 * i + 1]! - Z[2 * j + 1]!) ** 2);
+      }
+      const radius = 1.5 * (far + 1);
+      const expected: number[] = [];
+      for (let l = 0; l < n; l++) {
+        if (labels[l] === labels[i]) continue;
+        if ((Z[2 * i]! - Z[2 * l]!) ** 2 + (Z[2 * i + 1]! - Z[2 * l + 1]!) ** 2 < radius) expected.push(l);
+      }
+      expect(Array.from(impostors.index.subarray(impostors.start[i]!, impostors.start[i + 1]!)).sort((a, b) => a - b)).toEqual(expected);
+    }
+  });
+
   it('measures staleness as exactly the hinge loss the old lists miss after L moved', () => {
     const L1 = randomL(5, 5, 2, 0.6);
     const L2 = randomL(5, 5, 3, 0.6);

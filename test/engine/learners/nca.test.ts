@@ -109,6 +109,23 @@ describe('TruncatedNcaObjective', () => {
     expect(relativeError(gradient, exact.gradient)).toBeLessThan(1e-9);
   });
 
+  it('stays exact when row scales differ by far more than exp can span (a far outlier)', () => {
+    // One row 40 units away: its nearest squared distance (~1600) exceeds every other row's by > 500, which rules
+    // out sharing one exponential per pair between its two rows.
+    const data = gaussianClasses(30, 3, 3, 12);
+    const X = Float64Array.from(data.X);
+    X[0] = 40;
+    const L = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
+    const Xt = new Float64Array(30 * 3);
+    transposeInto(X, 30, 3, Xt);
+    const objective = new TruncatedNcaObjective(X, Xt, 30, 3, 3, data.labels!, completePairGraph(30));
+    const gradient = new Float64Array(9);
+    const loss = objective.evaluate(L, gradient);
+    const exact = ncaLossAndGradient(L, X, 30, 3, 3, data.labels!);
+    expect(loss).toBeCloseTo(exact.loss, 10);
+    expect(relativeError(gradient, exact.gradient)).toBeLessThan(1e-9);
+  });
+
   it('on a candidate graph, stays within the truncation bound Σρ_i of the exact objective, with a consistent gradient', () => {
     const data = gaussianClasses(120, 5, 3, 21, 3);
     const k = 5;
@@ -142,6 +159,24 @@ describe('TruncatedNcaObjective', () => {
     const error = ncaTruncationError(L, data.X, data.n, data.d, 6, graph);
     expect(error.sum).toBeLessThan(1e-6);
     expect(graph.count).toBeLessThan((data.n * (data.n - 1)) / 2);
+  });
+
+  it('does not cap the candidates of rows with many ties near the front (duplicates)', () => {
+    // 300 rows: 250 copies of one point (two classes) and 50 spread out. Each copy has 249 neighbours at distance 0.
+    const n = 300;
+    const X = new Float64Array(n * 2);
+    const labels = new Int32Array(n);
+    const rng = createRng(6);
+    for (let i = 0; i < n; i++) {
+      labels[i] = i % 2;
+      if (i >= 250) {
+        X[2 * i] = 5 + rng.normal();
+        X[2 * i + 1] = rng.normal();
+      }
+    }
+    const L = Float64Array.of(1, 0, 0, 1);
+    const { graph } = ncaCandidateGraph(X, n, 2);
+    expect(ncaTruncationError(L, X, n, 2, 2, graph).max).toBeLessThan(1e-8);
   });
 
   it('measures the staleness of the previous graph after the embedding moved', () => {
