@@ -35,7 +35,7 @@ export default defineConfig({
     ...rendererConfig,
     build: {
       ...rendererConfig.build,
-      rollupOptions: { input: resolve(rendererConfig.root, 'index.html') },
+      rolldownOptions: { ...rendererConfig.build.rolldownOptions, input: resolve(rendererConfig.root, 'index.html') },
     },
   },
 });

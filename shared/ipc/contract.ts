@@ -8,6 +8,7 @@
  * Requests are strict (unknown fields rejected) and bounded; responses strip unknown fields.
  * Errors cross as {@link ErrorPayload} `{ code, message }` with codes from shared/errors.ts.
  */
+import './zod-config.ts';
 import { z } from 'zod';
 import type { ErrorPayload } from '../errors.ts';
 import {
@@ -144,14 +145,14 @@ export const CHANNELS = {
   'jobs.list': channel(Empty, z.object({ jobs: z.array(JobInfoSchema) }), 'Jobs of this session (queued, running, finished).'),
 
   'runs.list': channel(
-    z.strictObject({ datasetId: Id.optional() }),
+    z.strictObject({ datasetId: Id.optional(), includeChildren: z.boolean().optional() }),
     z.object({ runs: z.array(RunListItemSchema) }),
-    'Experiment history, newest first.',
+    'Experiment history, newest first: top-level runs; with includeChildren also the per-method evaluate runs of comparisons (parentRunId set).',
   ),
   'runs.get': channel(
     z.strictObject({ runId: Id }),
     z.object({ run: RunDetailSchema }),
-    'One run: learned metric (L, shape, M, preprocessing), evaluation per fold, sweep result.',
+    'One run: learned metric (L, shape, M, preprocessing), evaluation per fold, sweep result; a compare run has comparison (per method) and children (its evaluate runs with their evaluations).',
   ),
   'runs.rerun': channel(
     z.strictObject({ runId: Id }),

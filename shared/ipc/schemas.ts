@@ -366,30 +366,70 @@ export const SweepResultSchema = z.object({
   ),
 });
 
-/** Mirrors RunDetail of src-main/services/runs.ts: the run record plus its results. */
-export const RunDetailSchema = z.object({
-  id: z.number(),
-  datasetId: z.number().nullable(),
-  datasetHash: z.string().nullable(),
-  kind: RunKindSchema,
-  method: z.string().nullable(),
-  params: z.record(z.string(), z.unknown()),
-  protocol: z.record(z.string(), z.unknown()).nullable(),
-  seed: z.number().nullable(),
-  status: RunStatusSchema,
-  appVersion: z.string(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  timings: z.record(z.string(), z.number()).nullable(),
-  errorCode: z.string().nullable(),
-  error: z.string().nullable(),
-  parentRunId: z.number().nullable(),
-  metric: LearnedMetricWireSchema.nullable(),
-  evaluation: EvaluationSchema.nullable(),
-  sweep: SweepResultSchema.nullable(),
-  /** Compare: the per-method evaluate runs. */
-  children: z.array(RunListItemSchema),
+/**
+ * One method of a comparison as the compare parent records it (accuracy and fit time; the full
+ * evaluation, folds included, is the child run's own `evaluation`).
+ */
+export const ComparisonEntrySchema = z.object({
+  /** The per-method evaluate run (one of the parent's `children`). */
+  runId: z.number(),
+  method: z.string(),
+  accuracy: z.object({ mean: z.number(), std: z.number(), folds: z.array(z.number()) }),
+  fitSeconds: z.object({ median: z.number(), folds: z.array(z.number()) }),
 });
+
+/** A compare parent's per-method evaluate run: its list item plus its evaluation (null until it succeeded). */
+export const RunChildSchema = RunListItemSchema.extend({
+  evaluation: EvaluationSchema.nullable(),
+});
+
+/** Which result field each run kind may fill; the others must be null. */
+const RESULT_OF_KIND = { learn: 'metric', evaluate: 'evaluation', compare: 'comparison', sweep: 'sweep' } as const;
+const RESULT_FIELDS = ['metric', 'evaluation', 'comparison', 'sweep'] as const;
+
+/**
+ * Mirrors RunDetail of src-main/services/runs.ts: the run record plus its results. Each kind has its own
+ * result (learn → `metric`, evaluate → `evaluation`, compare → `comparison`, sweep → `sweep`); the others
+ * are null. A compare parent has no evaluation of its own: its methods are `children` (evaluate runs, each
+ * with its evaluation) and `comparison` summarizes them in the order they were requested.
+ */
+export const RunDetailSchema = z
+  .object({
+    id: z.number(),
+    datasetId: z.number().nullable(),
+    datasetHash: z.string().nullable(),
+    kind: RunKindSchema,
+    method: z.string().nullable(),
+    params: z.record(z.string(), z.unknown()),
+    protocol: z.record(z.string(), z.unknown()).nullable(),
+    seed: z.number().nullable(),
+    status: RunStatusSchema,
+    appVersion: z.string(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    timings: z.record(z.string(), z.number()).nullable(),
+    errorCode: z.string().nullable(),
+    error: z.string().nullable(),
+    parentRunId: z.number().nullable(),
+    metric: LearnedMetricWireSchema.nullable(),
+    evaluation: EvaluationSchema.nullable(),
+    /** Compare: accuracy and fit time per method, in order (null until the comparison succeeded). */
+    comparison: z.array(ComparisonEntrySchema).nullable(),
+    sweep: SweepResultSchema.nullable(),
+    /** Compare: the per-method evaluate runs, in the order of the spec's methods; empty for other kinds. */
+    children: z.array(RunChildSchema),
+  })
+  .superRefine((run, ctx) => {
+    const own = RESULT_OF_KIND[run.kind];
+    for (const field of RESULT_FIELDS) {
+      if (field !== own && run[field] !== null) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `must be null for a ${run.kind} run (its result is '${own}')` });
+      }
+    }
+    if (run.kind !== 'compare' && run.children.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['children'], message: `must be empty for a ${run.kind} run (only compare runs have children)` });
+    }
+  });
 
 export const ErrorPayloadSchema = z.object({ code: ErrorCodeSchema, message: z.string() });

@@ -1,8 +1,9 @@
 /**
- * Imported before any schema is built (first import of schemas.ts). The renderer runs under
- * `script-src 'self'` (no 'unsafe-eval'); zod decides at schema construction whether it may compile
- * parsers with `new Function`, and that probe alone is reported as a CSP violation even though zod
- * catches the error. Jitless parsing avoids the probe everywhere.
+ * Imported first by schemas.ts, contract.ts and client.ts, so it runs before any schema is built and every
+ * consumer of shared/ipc (renderer, preload, main, tests) gets it without configuring zod itself.
+ * The renderer runs under `script-src 'self'` (no 'unsafe-eval'); zod decides at schema construction
+ * whether it may compile parsers with `new Function`, and that probe alone is reported as a CSP violation
+ * even though zod catches the error. Jitless parsing avoids the probe everywhere.
  */
 import { z } from 'zod';
 

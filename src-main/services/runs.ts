@@ -99,6 +99,8 @@ export interface RunsService extends JobPersistence {
   list(filter?: { datasetId?: number; includeChildren?: boolean; limit?: number }): RunListItem[];
   /** @throws NotFoundError "No run with id N." */
   show(runId: number): RunDetail;
+  /** An evaluate run's evaluation with its folds (null for other kinds, or before it succeeded). @throws NotFoundError */
+  evaluation(runId: number): RunDetail['evaluation'];
   /** The stored metric of a run, bit-exact. @throws NotFoundError / ValidationError when the run has none. */
   metric(runId: number): { run: RunRecord; metric: LearnedMetric };
   /**
@@ -377,18 +379,20 @@ export function createRunsService(store: Store): RunsService {
     show(runId) {
       const run = store.runs.require(runId);
       const metric = store.metrics.get(runId);
-      const stored = store.evaluations.get<Record<string, unknown>, Record<string, unknown>>(runId);
       // A compare parent stores {comparison: […]}: shown as `comparison`; `evaluation` is an evaluate run's own.
-      const evaluation = stored && run.kind === 'evaluate' ? ({ ...stored.summary, folds: stored.folds } as unknown as RunDetail['evaluation']) : null;
-      const comparison = stored && run.kind === 'compare' ? ((stored.summary as { comparison?: RunDetail['comparison'] }).comparison ?? null) : null;
+      const stored = run.kind === 'compare' ? store.evaluations.get<{ comparison?: RunDetail['comparison'] }>(runId) : null;
       return {
         ...run,
         metric: metric ? toWireMetric(metric) : null,
-        evaluation,
-        comparison,
+        evaluation: evaluationOf(run),
+        comparison: stored?.summary.comparison ?? null,
         sweep: store.sweeps.get<SweepResult>(runId),
         children: store.runs.list({ parentRunId: runId, order: 'asc' }).map(listItem),
       };
+    },
+
+    evaluation(runId) {
+      return evaluationOf(store.runs.require(runId));
     },
 
     metric(runId) {
@@ -425,6 +429,12 @@ export function createRunsService(store: Store): RunsService {
     dispose() {
       liveOwners.delete(owner);
     },
+  };
+
+  const evaluationOf = (run: RunRecord): RunDetail['evaluation'] => {
+    if (run.kind !== 'evaluate') return null;
+    const stored = store.evaluations.get<Record<string, unknown>, Record<string, unknown>>(run.id);
+    return stored ? ({ ...stored.summary, folds: stored.folds } as unknown as RunDetail['evaluation']) : null;
   };
 
   const saveEvaluation = (runId: number, evaluation: EvaluationResult): void => {

@@ -1,13 +1,11 @@
 import { mount } from 'svelte';
-import { z } from 'zod';
 import App from './App.svelte';
 import './app.css';
 import { createBackend } from './lib/backend/create-backend.ts';
 import type { Backend } from './lib/backend/backend.ts';
 
-// zod compiles fast validators with new Function() unless told not to; the CSP (script-src 'self', no
-// 'unsafe-eval') forbids that, and even zod's probe for it is reported as a violation.
-z.config({ jitless: true });
+// zod's jitless mode (no new Function() under the CSP's script-src 'self') is set by shared/ipc itself
+// (shared/ipc/zod-config.ts, imported first by its schemas, contract and client) before any schema exists.
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element to mount Metric Workbench into.');

@@ -12,7 +12,8 @@
  *   M ← M + β·(Mδ)(Mδ)ᵀ,
  *
  * which costs O(d²) and keeps M positive definite. A sweep visits every must-link pair, then every cannot-link
- * pair. It stops when the dual variables λ settle: Σ|λ − λ_prev| / (‖λ‖ + ‖λ_prev‖) < tol, or after maxIter sweeps.
+ * pair. It stops when the dual variables λ settle: Σ|λ − λ_prev| / (‖λ‖₂ + ‖λ_prev‖₂) < tol (metric-learn's test),
+ * or after maxIter sweeps.
  * The objective reported after each sweep is D_ld(M, M₀).
  *
  * Speed: the two O(d²) kernels (M·δ with δᵀMδ, and the rank-one update fused with the next constraint's M·δ) run
@@ -31,7 +32,7 @@ import { symmetrize } from '../../math/dense.ts';
 import { inverseSpd } from '../../math/eigen.ts';
 import { componentsFromMetric } from '../../math/psd.ts';
 import { pairDifferences } from '../../math/pair-differences.ts';
-import { createPairKernels, type PairKernels } from '../../math/pair-kernels.ts';
+import { createPairKernels, createRowDotKernel, type PairKernels } from '../../math/pair-kernels.ts';
 import { logDeterminantSpd } from '../../math/pair-solve.ts';
 import type { FitOutcome, LearnerDefinition, ParamSpecs } from '../learner.ts';
 
@@ -91,18 +92,30 @@ function pairedRows(left: Int32Array, right: Int32Array, n: number): Int32Array 
  */
 export function pairwiseDistancePercentiles(X: Float64Array, d: number, rows: Int32Array, percentiles: readonly number[]): number[] {
   const r = rows.length;
+  // ‖xa − xb‖² = ‖xa‖² + ‖xb‖² − 2·xa·xb (as scikit-learn's euclidean_distances, which metric-learn uses), with
+  // the dot products of each row against the later ones from the SIMD row-dot kernel. O(r²·d).
+  const kernel = createRowDotKernel(r, d);
+  const { A, x, out, cp } = kernel;
+  const norms = new Float64Array(r);
+  for (let a = 0; a < r; a++) {
+    const source = rows[a]! * d;
+    let s = 0;
+    for (let f = 0; f < d; f++) {
+      const v = X[source + f]!;
+      A[a * cp + f] = v;
+      s += v * v;
+    }
+    norms[a] = s;
+  }
   const distances = new Float64Array((r * (r - 1)) / 2);
   let k = 0;
   for (let a = 0; a < r; a++) {
-    const ra = rows[a]! * d;
+    x.set(A.subarray(a * cp, a * cp + cp));
+    kernel.rowDots(a + 1, r - a - 1);
+    const na = norms[a]!;
     for (let b = a + 1; b < r; b++) {
-      const rb = rows[b]! * d;
-      let s = 0;
-      for (let f = 0; f < d; f++) {
-        const t = X[ra + f]! - X[rb + f]!;
-        s += t * t;
-      }
-      distances[k++] = Math.sqrt(s);
+      const squared = na + norms[b]! - 2 * out[b]!;
+      distances[k++] = squared > 0 ? Math.sqrt(squared) : 0;
     }
   }
   // The full r×r matrix holds r zeros and every off-diagonal distance twice: sorted position t of that multiset.

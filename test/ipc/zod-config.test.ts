@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The renderer's CSP (script-src 'self', no 'unsafe-eval') reports zod's `new Function` probe as a
+ * violation. shared/ipc must switch zod to jitless before it builds any schema, for every consumer: this
+ * file imports nothing from zod or shared/ipc statically, so the first schema is built under the trap below.
+ */
+describe('zod under the strict CSP', () => {
+  it('builds and uses the contract without ever constructing a Function', async () => {
+    const RealFunction = globalThis.Function;
+    const constructed: unknown[][] = [];
+    globalThis.Function = new Proxy(RealFunction, {
+      construct(target, args, newTarget) {
+        constructed.push(args);
+        return Reflect.construct(target, args, newTarget) as object;
+      },
+      apply(target, thisArg, args) {
+        constructed.push(args);
+        return Reflect.apply(target, thisArg, args) as unknown;
+      },
+    });
+    try {
+      // What the renderer imports: the client (which pulls in the contract and its schemas).
+      const { createClient } = await import('../../shared/ipc/client.ts');
+      const { parseResponse } = await import('../../shared/ipc/validate.ts');
+      const { z } = await import('zod');
+      expect(z.config().jitless).toBe(true);
+      const client = createClient({
+        kind: 'http',
+        upload: async () => ({ ok: true, value: { fileId: 'f', name: 'a.csv', size: 1 } }),
+        invoke: async () => ({ ok: true, value: { jobs: [{ jobId: 'j', kind: 'learn', datasetId: 1, status: 'queued', runIds: [1] }] } }),
+        subscribe: () => () => undefined,
+      });
+      await expect(client['jobs.list']({})).resolves.toEqual({ jobs: [{ jobId: 'j', kind: 'learn', datasetId: 1, status: 'queued', runIds: [1] }] });
+      expect(parseResponse('app.info', { version: '1', mode: 'browser', dbPath: 'x', cores: 2, platform: 'linux' }).cores).toBe(2);
+    } finally {
+      globalThis.Function = RealFunction;
+    }
+    expect(constructed).toEqual([]);
+  });
+
+  it('configures zod as the first import of every shared/ipc module that builds schemas or is an entry point', () => {
+    for (const file of ['schemas.ts', 'contract.ts', 'client.ts']) {
+      const source = readFileSync(new URL(`../../shared/ipc/${file}`, import.meta.url), 'utf8');
+      const firstImport = /^import\s[^;]*;/m.exec(source)?.[0];
+      expect(firstImport, file).toBe("import './zod-config.ts';");
+    }
+  });
+});
