@@ -6,14 +6,9 @@
  *
  * Data: src-main/samples/data/NAME.csv (numeric features, last column `label`, an integer class index).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { DatasetMatrix } from '../shared/domain/dataset.ts';
 import { evaluateMethod, type EvaluationResult } from '../shared/engine/evaluation/index.ts';
 import { METHOD_NAMES } from '../shared/engine/registry.ts';
-
-const DATA_DIR = join(import.meta.dirname, '..', 'src-main', 'samples', 'data');
-const DATASETS = ['iris', 'wine', 'breast_cancer', 'digits'] as const;
+import { option, pct, readSample, SAMPLE_DATASETS, secs } from './common.ts';
 
 /**
  * Reference 3-NN accuracy % (mean, std) and median fit seconds per fold, copied from the table in
@@ -40,43 +35,9 @@ const REFERENCE: Record<string, Record<string, Ref>> = {
   },
 };
 
-/** Reads a numeric CSV whose last column is the integer class label. */
-export function readLabeledCsv(path: string): DatasetMatrix {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines[0]!.split(',');
-  const d = header.length - 1;
-  const n = lines.length - 1;
-  const features = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const cells = lines[i + 1]!.split(',');
-    if (cells.length !== d + 1) throw new Error(`${path}: row ${i + 2} has ${cells.length} cells, expected ${d + 1}.`);
-    for (let f = 0; f < d; f++) features[i * d + f] = Number(cells[f]);
-    labels[i] = Number(cells[d]);
-  }
-  let nClasses = 0;
-  for (const c of labels) nClasses = Math.max(nClasses, c + 1);
-  return {
-    nRows: n,
-    nFeatures: d,
-    features,
-    featureNames: header.slice(0, d),
-    labels,
-    classNames: Array.from({ length: nClasses }, (_, c) => String(c)),
-  };
-}
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const pct = (x: number): string => (100 * x).toFixed(1);
-const secs = (s: number | null): string => (s === null ? '—' : s < 0.01 ? s.toPrecision(2) : s < 10 ? s.toPrecision(3) : s.toFixed(1));
-
 function main(): void {
   const methods = option('methods')?.split(',') ?? [...METHOD_NAMES];
-  const datasets = option('datasets')?.split(',') ?? [...DATASETS];
+  const datasets = option('datasets')?.split(',') ?? [...SAMPLE_DATASETS];
   const folds = Number(option('folds') ?? 5);
   const k = Number(option('k') ?? 3);
   const seed = Number(option('seed') ?? 0);
@@ -84,7 +45,7 @@ function main(): void {
   console.log('| dataset | method | ours | reference | Δ mean | ours fit s | ref fit s | iterations (median) | bar |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const name of datasets) {
-    const data = readLabeledCsv(join(DATA_DIR, `${name}.csv`));
+    const data = readSample(name);
     for (const method of methods) {
       let result: EvaluationResult;
       try {

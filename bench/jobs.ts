@@ -11,34 +11,15 @@
  *
  *   node --import tsx bench/jobs.ts
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DatasetMatrix } from '../shared/domain/dataset.ts';
 import type { JobSpec } from '../shared/domain/job.ts';
 import { fitMetric } from '../shared/engine/fit.ts';
 import { createJobRunner, type JobRunner } from '../src-main/jobs/runner.ts';
 import { openStore } from '../src-main/storage/store.ts';
-
-const SAMPLES = fileURLToPath(new URL('../src-main/samples/data/', import.meta.url));
-
-function readSample(name: string): DatasetMatrix {
-  const lines = readFileSync(join(SAMPLES, `${name}.csv`), 'utf8').trim().split('\n');
-  const header = lines[0]!.split(',');
-  const d = header.length - 1;
-  const n = lines.length - 1;
-  const features = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  let classes = 0;
-  for (let i = 0; i < n; i++) {
-    const cells = lines[i + 1]!.split(',');
-    for (let f = 0; f < d; f++) features[i * d + f] = Number(cells[f]);
-    labels[i] = Number(cells[d]);
-    classes = Math.max(classes, labels[i]! + 1);
-  }
-  return { nRows: n, nFeatures: d, features, featureNames: header.slice(0, d), labels, classNames: Array.from({ length: classes }, (_, c) => `class_${c}`) };
-}
+import { readSample } from './common.ts';
 
 interface Timing {
   dispatchMs: number;

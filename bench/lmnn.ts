@@ -8,7 +8,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { lmnnLearner } from '../shared/engine/learners/lmnn.ts';
-import { crossValidate, loadSample, SAMPLE_DATASETS, summarize, warmUp } from './nca.ts';
+import { SAMPLE_DATASETS } from './common.ts';
+import { crossValidate, loadSample, summarize, warmUp } from './nca.ts';
 
 /** metric-learn 0.7.0 LMNN (n_neighbors 3, other defaults): 3-NN accuracy % and median fit seconds per fold. */
 export const METRIC_LEARN_LMNN: Record<string, { accuracy: number; seconds: number }> = {

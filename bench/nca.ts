@@ -7,7 +7,7 @@
  *   node --import tsx bench/nca.ts [dataset …]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +18,7 @@ import { stratifiedKFold } from '../shared/engine/evaluation/folds.ts';
 import { accuracyScore, knnPredict } from '../shared/engine/evaluation/knn.ts';
 import { embedInto } from '../shared/math/neighbour-kernels.ts';
 import { ncaLearner } from '../shared/engine/learners/nca.ts';
-
-export const SAMPLE_DATASETS = ['iris', 'wine', 'breast_cancer', 'digits'] as const;
+import { readSample, SAMPLE_DATASETS } from './common.ts';
 
 export interface LabeledData {
   name: string;
@@ -30,23 +29,10 @@ export interface LabeledData {
   nClasses: number;
 }
 
-const samplesDir = fileURLToPath(new URL('../src-main/samples/data/', import.meta.url));
-
 /** Reads src-main/samples/data/NAME.csv: header row, numeric features, integer `label` last. */
 export function loadSample(name: string): LabeledData {
-  const lines = readFileSync(join(samplesDir, `${name}.csv`), 'utf8').trim().split(/\r?\n/);
-  const d = lines[0]!.split(',').length - 1;
-  const n = lines.length - 1;
-  const X = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const cells = lines[i + 1]!.split(',');
-    for (let f = 0; f < d; f++) X[i * d + f] = Number(cells[f]);
-    labels[i] = Number(cells[d]);
-  }
-  let nClasses = 0;
-  for (const c of labels) nClasses = Math.max(nClasses, c + 1);
-  return { name, X, n, d, labels, nClasses };
+  const data = readSample(name);
+  return { name, X: data.features, n: data.nRows, d: data.nFeatures, labels: data.labels!, nClasses: data.classNames.length };
 }
 
 function take(X: Float64Array, d: number, rows: Int32Array): Float64Array {

@@ -14,13 +14,9 @@
  * learners are deterministic, so the accuracy is the same every time and only the noise of a shared machine
  * differs between runs.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { DatasetMatrix } from '../shared/domain/dataset.ts';
 import { evaluateMethod, type EvaluationResult } from '../shared/engine/evaluation/index.ts';
+import { option, pct, readSample, SAMPLE_DATASETS, secs } from './common.ts';
 
-const DATA_DIR = join(import.meta.dirname, '..', 'src-main', 'samples', 'data');
-const DATASETS = ['iris', 'wine', 'breast_cancer', 'digits'] as const;
 const METHODS = ['mmc', 'mmc-diagonal', 'itml'] as const;
 
 /**
@@ -35,52 +31,19 @@ const REFERENCE: Record<string, Record<string, [mean: number, std: number, secon
   digits: { euclidean: [97.6, 1.0, null], mmc: [84.6, 1.5, 14], 'mmc-diagonal': [97.6, 0.5, 0.206], itml: [97.8, 0.6, 39.7] },
 };
 
-/** Reads a numeric CSV whose last column is the integer class label. */
-function readLabeledCsv(path: string): DatasetMatrix {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines[0]!.split(',');
-  const d = header.length - 1;
-  const n = lines.length - 1;
-  const features = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  let nClasses = 0;
-  for (let i = 0; i < n; i++) {
-    const cells = lines[i + 1]!.split(',');
-    for (let f = 0; f < d; f++) features[i * d + f] = Number(cells[f]);
-    labels[i] = Number(cells[d]);
-    nClasses = Math.max(nClasses, labels[i]! + 1);
-  }
-  return {
-    nRows: n,
-    nFeatures: d,
-    features,
-    featureNames: header.slice(0, d),
-    labels,
-    classNames: Array.from({ length: nClasses }, (_, c) => String(c)),
-  };
-}
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const pct = (x: number): string => (100 * x).toFixed(1);
-const secs = (s: number | null): string => (s === null ? '—' : s < 0.01 ? s.toPrecision(2) : s < 10 ? s.toPrecision(3) : s.toFixed(1));
-
 function main(): void {
-  const datasets = option('datasets')?.split(',') ?? [...DATASETS];
+  const datasets = option('datasets')?.split(',') ?? [...SAMPLE_DATASETS];
   const methods = option('methods')?.split(',') ?? [...METHODS];
   const folds = Number(option('folds') ?? 5);
   const repeat = Number(option('repeat') ?? 3);
-  const warmup = readLabeledCsv(join(DATA_DIR, 'iris.csv'));
+  const warmup = readSample('iris');
   for (const method of methods) evaluateMethod(warmup, { method, protocol: { folds: 2 } });
 
   console.log(`Pair-based learners: ${folds}-fold 3-NN accuracy % (mean ± population std), median fit s per fold; zscore; seed 0`);
   console.log('| dataset | method | ours | metric-learn | Δ | ours fit s | metric-learn fit s | time ratio | iterations (median) | CPU share | accuracy bar | speed goal |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const name of datasets) {
-    const data = readLabeledCsv(join(DATA_DIR, `${name}.csv`));
+    const data = readSample(name);
     const euclidean = evaluateMethod(data, { method: 'euclidean', protocol: { folds } });
     const eref = REFERENCE[name]?.euclidean;
     console.log(

@@ -23,10 +23,12 @@ export interface ProtocolOptions {
   preprocess?: PreprocessKind;
 }
 
-/** The protocol with defaults filled in, as stored with a run. */
+/** The protocol with defaults filled in, as stored with a run (and used by shared/engine/evaluation). */
 export interface Protocol {
   folds: number;
+  /** Neighbours of the kNN classifier. */
   k: number;
+  /** Seeds the fold split (the learner's seed is the job's `seed`, defaulting to this one). */
   seed: number;
   preprocess: PreprocessKind;
 }

@@ -92,3 +92,21 @@ export function validateParams(method: string, specs: ParamSpecs, raw: Record<st
   }
   return out;
 }
+
+/** Declares the optional output-dimension parameter `components` of a learner (null = the learner's maximum). */
+export function componentsParam(description: string): ParamSpec {
+  return { type: 'int', default: null, min: 1, nullable: true, description };
+}
+
+/**
+ * The output dimension k for a `components` value over `d` features: `components`, or d for null.
+ * @throws ValidationError "<method>: parameter 'components' (c) cannot be greater than the number of features after preprocessing (d)."
+ */
+export function componentsUpTo(method: string, components: number | null, d: number): number {
+  if (components !== null && components > d) {
+    throw new ValidationError(
+      `${method}: parameter 'components' (${components}) cannot be greater than the number of features after preprocessing (${d}).`,
+    );
+  }
+  return components ?? d;
+}

@@ -141,13 +141,13 @@ export function createRowDotKernel(rows: number, cols: number, preferSimd = true
     out,
     cp,
     rowDots: (first, count) => {
-      for (let i = first; i < first + count; i++) out[i] = rowDotScalar(A, i * cp, x, cp);
+      for (let i = first; i < first + count; i++) out[i] = rowDotScalar(A, i * cp, x, 0, cp);
     },
   };
 }
 
-/** A[offset … offset + cp) · x with eight accumulators, summed as the SIMD kernels do. */
-function rowDotScalar(A: Float64Array, offset: number, x: Float64Array, cp: number): number {
+/** A[offset … offset + cp) · x[xOffset … xOffset + cp) with eight accumulators, summed as the SIMD kernels do. */
+function rowDotScalar(A: Float64Array, offset: number, x: Float64Array, xOffset: number, cp: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -158,14 +158,15 @@ function rowDotScalar(A: Float64Array, offset: number, x: Float64Array, cp: numb
   let s7 = 0;
   for (let j = 0; j < cp; j += 8) {
     const m = offset + j;
-    s0 += A[m]! * x[j]!;
-    s1 += A[m + 1]! * x[j + 1]!;
-    s2 += A[m + 2]! * x[j + 2]!;
-    s3 += A[m + 3]! * x[j + 3]!;
-    s4 += A[m + 4]! * x[j + 4]!;
-    s5 += A[m + 5]! * x[j + 5]!;
-    s6 += A[m + 6]! * x[j + 6]!;
-    s7 += A[m + 7]! * x[j + 7]!;
+    const r = xOffset + j;
+    s0 += A[m]! * x[r]!;
+    s1 += A[m + 1]! * x[r + 1]!;
+    s2 += A[m + 2]! * x[r + 2]!;
+    s3 += A[m + 3]! * x[r + 3]!;
+    s4 += A[m + 4]! * x[r + 4]!;
+    s5 += A[m + 5]! * x[r + 5]!;
+    s6 += A[m + 6]! * x[r + 6]!;
+    s7 += A[m + 7]! * x[r + 7]!;
   }
   return s0 + s2 + (s4 + s6) + (s1 + s3 + (s5 + s7));
 }
@@ -173,28 +174,7 @@ function rowDotScalar(A: Float64Array, offset: number, x: Float64Array, cp: numb
 function matVecQuadScalar(M: Float64Array, V: Float64Array, row: number, dp: number, out: Float64Array): number {
   let p = 0;
   for (let i = 0; i < dp; i++) {
-    const mRow = i * dp;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let s4 = 0;
-    let s5 = 0;
-    let s6 = 0;
-    let s7 = 0;
-    for (let j = 0; j < dp; j += 8) {
-      const r = row + j;
-      const m = mRow + j;
-      s0 += M[m]! * V[r]!;
-      s1 += M[m + 1]! * V[r + 1]!;
-      s2 += M[m + 2]! * V[r + 2]!;
-      s3 += M[m + 3]! * V[r + 3]!;
-      s4 += M[m + 4]! * V[r + 4]!;
-      s5 += M[m + 5]! * V[r + 5]!;
-      s6 += M[m + 6]! * V[r + 6]!;
-      s7 += M[m + 7]! * V[r + 7]!;
-    }
-    const s = s0 + s2 + (s4 + s6) + (s1 + s3 + (s5 + s7));
+    const s = rowDotScalar(M, i * dp, V, row, dp);
     out[i] = s;
     p += s * V[row + i]!;
   }

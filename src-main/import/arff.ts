@@ -300,9 +300,7 @@ export async function parseArff(
   if (dataRows === 0) throw new ImportError(`${fileName}: the @data section has no rows`);
   const built = builder.build();
   const labelAttr = layout.labelAttribute === null ? null : layout.attributes[layout.labelAttribute]!;
-  const warnings = [...layout.warnings];
-  const dropped = problems.droppedWarning();
-  if (dropped) warnings.push(dropped);
+  const warnings = problems.warnings(layout.warnings);
   return {
     table: {
       fileName,

@@ -265,9 +265,7 @@ export async function parseCsv(
         `${plural(problems.droppedRows, 'row')} with missing values`,
     );
   }
-  const warnings: string[] = [];
-  const dropped = problems.droppedWarning();
-  if (dropped) warnings.push(dropped);
+  const warnings = problems.warnings();
   return {
     table: {
       fileName,

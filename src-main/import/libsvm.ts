@@ -151,9 +151,7 @@ export async function parseLibsvm(
     );
   }
   if (!options.dropMissing) problems.throwIfAny();
-  const warnings: string[] = [];
-  const dropped = problems.droppedWarning();
-  if (dropped) warnings.push(dropped);
+  const warnings = problems.warnings();
   if (maxIndex < 0) throw new ImportError(`${fileName}: no row has any index:value entry, so there are no features`);
   const base = minIndex === 0 ? 0 : 1;
   if (base === 0) warnings.push(`${fileName}: index 0 appears, so the indices are read as 0-based`);

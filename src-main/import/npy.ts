@@ -301,9 +301,7 @@ export function npyTable(
     kept++;
   }
   if (!options.dropMissing) problems.throwIfAny();
-  const warnings: string[] = [];
-  const dropped = problems.droppedWarning();
-  if (dropped) warnings.push(dropped);
+  const warnings = problems.warnings();
   return {
     table: {
       fileName,

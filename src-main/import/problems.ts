@@ -95,4 +95,12 @@ export class ProblemLog {
       `(${this.#rowsNote()}): ${this.#droppedExamples.join(', ')}${more}`
     );
   }
+
+  /** The warnings an import returns: `earlier` (copied), then the {@link droppedWarning} when rows were dropped. */
+  warnings(earlier: readonly string[] = []): string[] {
+    const warnings = [...earlier];
+    const dropped = this.droppedWarning();
+    if (dropped) warnings.push(dropped);
+    return warnings;
+  }
 }

@@ -11,14 +11,7 @@ import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
 
 /** The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — the contract of issue 2. */
-export interface DatasetInfo {
-  id: number;
-  name: string;
-  rows: number;
-  features: number;
-  classes: string[];
-  labeled: boolean;
-}
+export type DatasetInfo = Pick<DatasetSummary, 'id' | 'name' | 'rows' | 'features' | 'classes' | 'labeled'>;
 
 /** What an import or sample addition returns. */
 export interface ImportResult {

@@ -6,6 +6,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { normalizePair, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
 import { ConstraintError } from '../../shared/errors.ts';
+import { statementCache } from './statements.ts';
 
 /** A constraint as stored. */
 export interface StoredConstraint extends PairConstraint {
@@ -37,16 +38,11 @@ interface ConstraintRow {
 
 export class ConstraintsRepository {
   readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #prepare: (sql: string) => Statement;
 
   constructor(db: Database) {
     this.#db = db;
-  }
-
-  #prepare(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
+    this.#prepare = statementCache(db);
   }
 
   /** The stored constraint for the unordered pair {i, j}, or null. */

@@ -4,6 +4,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetMatrix, DatasetSummary } from '../../shared/domain/dataset.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { blobToFloat64, blobToInt32, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
+import { statementCache } from './statements.ts';
 
 /** What {@link DatasetsRepository.insert} stores. */
 export interface NewDataset {
@@ -95,17 +96,10 @@ export function validateDatasetMatrix(m: DatasetMatrix): void {
 }
 
 export class DatasetsRepository {
-  readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #prepare: (sql: string) => Statement;
 
   constructor(db: Database) {
-    this.#db = db;
-  }
-
-  #prepare(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
+    this.#prepare = statementCache(db);
   }
 
   /**

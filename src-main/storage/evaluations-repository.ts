@@ -6,6 +6,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { NotFoundError } from '../../shared/errors.ts';
 import { parseJsonColumn } from './blobs.ts';
+import { statementCache } from './statements.ts';
 
 export interface StoredEvaluation<S = Record<string, unknown>, F = Record<string, unknown>> {
   runId: number;
@@ -17,16 +18,11 @@ export interface StoredEvaluation<S = Record<string, unknown>, F = Record<string
 
 export class EvaluationsRepository {
   readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #prepare: (sql: string) => Statement;
 
   constructor(db: Database) {
     this.#db = db;
-  }
-
-  #prepare(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
+    this.#prepare = statementCache(db);
   }
 
   /** Saves (or replaces) run `runId`'s evaluation: summary and folds in one transaction. @throws NotFoundError for an unknown run. */

@@ -3,6 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { LearnedMetric, PreprocessKind } from '../../shared/domain/learned-metric.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { blobToFloat64, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
+import { statementCache } from './statements.ts';
 
 interface MetricRow {
   run_id: number;
@@ -33,17 +34,10 @@ interface StoredSummary {
 }
 
 export class MetricsRepository {
-  readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #prepare: (sql: string) => Statement;
 
   constructor(db: Database) {
-    this.#db = db;
-  }
-
-  #prepare(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
+    this.#prepare = statementCache(db);
   }
 
   /**

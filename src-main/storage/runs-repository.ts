@@ -11,6 +11,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { APP_VERSION } from './app-version.ts';
 import { parseJsonColumn } from './blobs.ts';
+import { statementCache } from './statements.ts';
 
 export type RunKind = 'learn' | 'evaluate' | 'compare' | 'sweep';
 export const RUN_KINDS = ['learn', 'evaluate', 'compare', 'sweep'] as const;
@@ -105,16 +106,11 @@ export const INTERRUPTED_MESSAGE = 'The app stopped before this run finished.';
 
 export class RunsRepository {
   readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #prepare: (sql: string) => Statement;
 
   constructor(db: Database) {
     this.#db = db;
-  }
-
-  #prepare(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
+    this.#prepare = statementCache(db);
   }
 
   /** Creates a run (status 'queued' unless given) and returns it. @throws NotFoundError for an unknown dataset or parent. */

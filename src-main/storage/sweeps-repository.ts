@@ -2,19 +2,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { NotFoundError } from '../../shared/errors.ts';
 import { parseJsonColumn } from './blobs.ts';
+import { statementCache } from './statements.ts';
 
 export class SweepsRepository {
-  readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #prepare: (sql: string) => Statement;
 
   constructor(db: Database) {
-    this.#db = db;
-  }
-
-  #prepare(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
+    this.#prepare = statementCache(db);
   }
 
   /** Saves (or replaces) the result of sweep run `runId`. @throws NotFoundError for an unknown run. */

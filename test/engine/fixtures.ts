@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
+import type { TrainingData } from '../../shared/engine/learner.ts';
 import { createRng } from '../../shared/math/seeded-random.ts';
 
 /**
@@ -62,4 +63,35 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
+}
+
+/** Gaussian classes (row i in class i mod `classes`) around seeded random centers `spread` apart; (n, d) row-major. */
+export function gaussianClasses(n: number, d: number, classes: number, seed: number, spread = 1.5): TrainingData {
+  const rng = createRng(seed);
+  const centers = Float64Array.from({ length: classes * d }, () => rng.normal() * spread);
+  const X = new Float64Array(n * d);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % classes;
+    labels[i] = c;
+    for (let f = 0; f < d; f++) X[i * d + f] = centers[c * d + f]! + rng.normal();
+  }
+  return { X, n, d, labels, nClasses: classes, pairs: null };
+}
+
+/** Random (k, d) linear map with standard normal entries times `scale`. Seeded. */
+export function randomL(k: number, d: number, seed: number, scale = 0.5): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: k * d }, () => rng.normal() * scale);
+}
+
+/** ‖a − b‖ / ‖b‖ (Euclidean norms over all entries). */
+export function relativeError(a: Float64Array, b: Float64Array): number {
+  let num = 0;
+  let den = 0;
+  for (let t = 0; t < a.length; t++) {
+    num += (a[t]! - b[t]!) ** 2;
+    den += b[t]! ** 2;
+  }
+  return Math.sqrt(num / den);
 }

@@ -16,7 +16,7 @@
 import { JobCancelledError, ValidationError } from '../../errors.ts';
 import type { PairConstraint } from '../../domain/constraints.ts';
 import { selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
-import type { PreprocessKind } from '../../domain/learned-metric.ts';
+import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
 import { transform } from '../../metric/mahalanobis.ts';
 import { checkSeed, classCount, fitMetric, resolveConstraintSource, type FitSpec } from '../fit.ts';
@@ -30,17 +30,8 @@ import { accuracyScore, knnPredict } from './knn.ts';
 import { pairDistanceAuc } from './pair-auc.ts';
 import { retrievalScores } from './retrieval.ts';
 
-/** The cross-validation protocol. */
-export interface Protocol {
-  folds: number;
-  /** Neighbours of the kNN classifier. */
-  k: number;
-  /** Seeds the fold split (the learner's seed is `spec.seed`, defaulting to this one). */
-  seed: number;
-  preprocess: PreprocessKind;
-}
-
-export const DEFAULT_PROTOCOL: Protocol = { folds: 5, k: 3, seed: 0, preprocess: 'zscore' };
+/** The cross-validation protocol: one definition, in shared/domain/job.ts. */
+export { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
 
 export interface EvaluationSpec extends FitSpec {
   protocol?: Partial<Protocol>;

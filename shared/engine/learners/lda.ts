@@ -2,6 +2,7 @@ import { ValidationError } from '../../errors.ts';
 import { symmetricEigen } from '../../math/eigen.ts';
 import { classScatter } from '../../math/statistics.ts';
 import type { LearnerDefinition } from '../learner.ts';
+import { componentsParam } from '../params.ts';
 
 /**
  * Fisher's linear discriminant analysis as a metric (Fisher 1936; Rao 1948 for C classes). It finds the
@@ -22,13 +23,7 @@ export const ldaLearner: LearnerDefinition = {
     "Baseline: Fisher's linear discriminant analysis (Fisher 1936). Projects onto the at most C − 1 directions that best separate the class means relative to the within-class spread.",
   input: 'labels',
   params: {
-    components: {
-      type: 'int',
-      default: null,
-      min: 1,
-      nullable: true,
-      description: 'Output dimension k ≤ min(features, classes − 1) (null = that maximum).',
-    },
+    components: componentsParam('Output dimension k ≤ min(features, classes − 1) (null = that maximum).'),
     regularization: {
       type: 'float',
       default: 1e-4,

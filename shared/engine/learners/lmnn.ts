@@ -12,6 +12,7 @@ import {
   transposeInto,
 } from '../../math/neighbour-kernels.ts';
 import type { FitOutcome, LearnerDefinition, LearnerHooks } from '../learner.ts';
+import { componentsParam } from '../params.ts';
 import { checkLabeledData, initialComponents, resolveNcaInit, type NcaInit } from './nca.ts';
 
 /**
@@ -696,13 +697,7 @@ export const lmnnLearner: LearnerDefinition = {
   input: 'labels',
   params: {
     k: { type: 'int', default: 3, min: 1, description: 'Number of target neighbours per point (same-class nearest neighbours).' },
-    components: {
-      type: 'int',
-      default: null,
-      min: 1,
-      nullable: true,
-      description: 'Output dimension (null = every feature).',
-    },
+    components: componentsParam('Output dimension (null = every feature).'),
     init: {
       type: 'enum',
       values: ['auto', 'pca', 'lda', 'identity', 'random'],

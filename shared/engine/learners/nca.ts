@@ -1,4 +1,5 @@
 import { ValidationError } from '../../errors.ts';
+import { rowSquaredDistance } from '../../math/distances.ts';
 import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
 import {
   embedInto,
@@ -14,6 +15,7 @@ import {
 } from '../../math/neighbour-kernels.ts';
 import { createRng } from '../../math/seeded-random.ts';
 import type { FitOutcome, LearnerDefinition, LearnerHooks, TrainingData } from '../learner.ts';
+import { componentsParam, componentsUpTo } from '../params.ts';
 import { ldaLearner } from './lda.ts';
 import { pcaLearner } from './pca.ts';
 
@@ -106,17 +108,7 @@ export function ncaLossAndGradient(
   const S = new Float64Array(n * n); // (n, n) S = W + Wᵀ
   let objective = 0;
   for (let i = 0; i < n; i++) {
-    let min = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      let s = 0;
-      for (let r = 0; r < k; r++) {
-        const u = Z[i * k + r]! - Z[j * k + r]!;
-        s += u * u;
-      }
-      row[j] = s;
-      if (s < min) min = s;
-    }
+    const min = squaredDistancesFromRow(Z, n, k, i, row);
     let total = 0;
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
@@ -350,6 +342,21 @@ export function ncaCandidateGraph(
 }
 
 /**
+ * Writes ‖z_i − z_j‖² for every row j ≠ i of Z (n, k) into `row[j]` (row[i] is left as it is) and returns the
+ * smallest of them (+∞ when n = 1). Cost O(n·k).
+ */
+function squaredDistancesFromRow(Z: Float64Array, n: number, k: number, i: number, row: Float64Array): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let j = 0; j < n; j++) {
+    if (j === i) continue;
+    const s = rowSquaredDistance(Z, i, Z, j, k);
+    row[j] = s;
+    if (s < min) min = s;
+  }
+  return min;
+}
+
+/**
  * Indices of the `count` smallest entries of row[0 … n) except `exclude`, by one scan with a sorted buffer
  * (ties: lower index first). O(n + count²) worst case, O(n) typically: most entries fail the first comparison.
  */
@@ -408,17 +415,7 @@ export function ncaTruncationError(
       const p = graph.rowPairs[t]!;
       inGraph[graph.a[p] === i ? graph.b[p]! : graph.a[p]!] = 1;
     }
-    let min = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      let s = 0;
-      for (let r = 0; r < k; r++) {
-        const u = Z[i * k + r]! - Z[j * k + r]!;
-        s += u * u;
-      }
-      row[j] = s;
-      if (s < min) min = s;
-    }
+    const min = squaredDistancesFromRow(Z, n, k, i, row);
     let total = 0;
     let outside = 0;
     for (let j = 0; j < n; j++) {
@@ -486,12 +483,7 @@ export function checkLabeledData(method: string, data: TrainingData, components:
   const { labels, n, d } = data;
   if (!labels) throw new ValidationError(`${method} learns from class labels, but none were given.`);
   if (n < 2) throw new ValidationError(`${method} needs at least 2 training rows, got ${n}.`);
-  if (components !== null && components > d) {
-    throw new ValidationError(
-      `${method}: parameter 'components' (${components}) cannot be greater than the number of features after preprocessing (${d}).`,
-    );
-  }
-  return { labels, k: components ?? d };
+  return { labels, k: componentsUpTo(method, components, d) };
 }
 
 export const ncaLearner: LearnerDefinition = {
@@ -501,13 +493,7 @@ export const ncaLearner: LearnerDefinition = {
     'Neighbourhood Components Analysis (Goldberger et al. 2004): maximizes the expected number of points a stochastic (softmax) nearest-neighbour rule classifies correctly, by L-BFGS. Fast: the softmax is truncated to near neighbours, refreshed every few iterations.',
   input: 'labels',
   params: {
-    components: {
-      type: 'int',
-      default: null,
-      min: 1,
-      nullable: true,
-      description: 'Output dimension k (null = every feature).',
-    },
+    components: componentsParam('Output dimension k (null = every feature).'),
     init: {
       type: 'enum',
       values: ['auto', 'pca', 'lda', 'identity', 'random'],

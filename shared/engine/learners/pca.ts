@@ -1,7 +1,7 @@
-import { ValidationError } from '../../errors.ts';
 import { symmetricEigen } from '../../math/eigen.ts';
 import { covarianceMatrix } from '../../math/statistics.ts';
 import type { LearnerDefinition } from '../learner.ts';
+import { componentsParam, componentsUpTo } from '../params.ts';
 
 /**
  * Principal component analysis as a (low-rank) metric: the rows of L are the top `components` eigenvectors of
@@ -19,25 +19,13 @@ export const pcaLearner: LearnerDefinition = {
     'Baseline: principal component analysis (Pearson 1901). Projects onto the directions of largest variance of the training data; low-rank and unsupervised.',
   input: 'none',
   params: {
-    components: {
-      type: 'int',
-      default: null,
-      min: 1,
-      nullable: true,
-      description: 'Output dimension k (null = every feature).',
-    },
+    components: componentsParam('Output dimension k (null = every feature).'),
     whiten: { type: 'bool', default: false, description: 'Scale each component to unit variance.' },
   },
   fit(data, params, { hooks }) {
     const start = performance.now();
     const { X, n, d } = data;
-    const requested = params.components as number | null;
-    if (requested !== null && requested > d) {
-      throw new ValidationError(
-        `pca: parameter 'components' (${requested}) cannot be greater than the number of features after preprocessing (${d}).`,
-      );
-    }
-    const k = requested ?? d;
+    const k = componentsUpTo('pca', params.components as number | null, d);
     const { values, vectors } = symmetricEigen(covarianceMatrix(X, n, d, 1), d); // ascending
     const largest = Math.max(values[d - 1]!, 0);
     const cutoff = d * Number.EPSILON * largest;

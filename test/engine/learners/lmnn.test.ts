@@ -13,40 +13,12 @@ import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { embedInto, transposeInto } from '../../../shared/math/neighbour-kernels.ts';
 import { createRng } from '../../../shared/math/seeded-random.ts';
-import { sampleDataset } from '../fixtures.ts';
-
-function gaussianClasses(n: number, d: number, classes: number, seed: number, spread = 1.5): TrainingData {
-  const rng = createRng(seed);
-  const centers = Float64Array.from({ length: classes * d }, () => rng.normal() * spread);
-  const X = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % classes;
-    labels[i] = c;
-    for (let f = 0; f < d; f++) X[i * d + f] = centers[c * d + f]! + rng.normal();
-  }
-  return { X, n, d, labels, nClasses: classes, pairs: null };
-}
-
-function randomL(k: number, d: number, seed: number, scale = 0.5): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from({ length: k * d }, () => rng.normal() * scale);
-}
+import { gaussianClasses, randomL, relativeError, sampleDataset } from '../fixtures.ts';
 
 function identityL(d: number): Float64Array {
   const L = new Float64Array(d * d);
   for (let r = 0; r < d; r++) L[r * d + r] = 1;
   return L;
-}
-
-function relativeError(a: Float64Array, b: Float64Array): number {
-  let num = 0;
-  let den = 0;
-  for (let t = 0; t < a.length; t++) {
-    num += (a[t]! - b[t]!) ** 2;
-    den += b[t]! ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 /** Smallest |1 + d_ij − d_il| over all triplets: the distance to the nearest kink of the hinge. */

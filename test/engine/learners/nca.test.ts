@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { TrainingData } from '../../../shared/engine/learner.ts';
 import {
   completePairGraph,
   fitNca,
@@ -14,26 +13,7 @@ import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { embedInto, transposeInto } from '../../../shared/math/neighbour-kernels.ts';
 import { createRng } from '../../../shared/math/seeded-random.ts';
-import { sampleDataset } from '../fixtures.ts';
-
-/** Gaussian classes with different means per class; (n, d) row-major. */
-function gaussianClasses(n: number, d: number, classes: number, seed: number, spread = 1.5): TrainingData {
-  const rng = createRng(seed);
-  const centers = Float64Array.from({ length: classes * d }, () => rng.normal() * spread);
-  const X = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % classes;
-    labels[i] = c;
-    for (let f = 0; f < d; f++) X[i * d + f] = centers[c * d + f]! + rng.normal();
-  }
-  return { X, n, d, labels, nClasses: classes, pairs: null };
-}
-
-function randomL(k: number, d: number, seed: number, scale = 0.5): Float64Array {
-  const rng = createRng(seed);
-  return Float64Array.from({ length: k * d }, () => rng.normal() * scale);
-}
+import { gaussianClasses, randomL, relativeError, sampleDataset } from '../fixtures.ts';
 
 /** Central finite differences of the loss, with step h. */
 function numericGradient(loss: (L: Float64Array) => number, L: Float64Array, h = 1e-6): Float64Array {
@@ -46,16 +26,6 @@ function numericGradient(loss: (L: Float64Array) => number, L: Float64Array, h =
     g[t] = (loss(plus) - loss(minus)) / (2 * h);
   }
   return g;
-}
-
-function relativeError(a: Float64Array, b: Float64Array): number {
-  let num = 0;
-  let den = 0;
-  for (let t = 0; t < a.length; t++) {
-    num += (a[t]! - b[t]!) ** 2;
-    den += b[t]! ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 const defaults = (raw: Record<string, unknown> = {}) => validateParams('nca', ncaLearner.params, raw);
