@@ -424,11 +424,11 @@ export const RunDetailSchema = z
     const own = RESULT_OF_KIND[run.kind];
     for (const field of RESULT_FIELDS) {
       if (field !== own && run[field] !== null) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `must be null for a ${run.kind} run (its result is '${own}')` });
+        ctx.addIssue({ code: 'custom', path: [field], message: `must be null for a run of kind '${run.kind}' (its result is '${own}')` });
       }
     }
     if (run.kind !== 'compare' && run.children.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['children'], message: `must be empty for a ${run.kind} run (only compare runs have children)` });
+      ctx.addIssue({ code: 'custom', path: ['children'], message: `must be empty for a run of kind '${run.kind}' (only compare runs have children)` });
     }
   });
 

@@ -262,11 +262,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       if (datasetId !== undefined) resolveDataset(store, datasetId);
       return { runs: runs.list({ ...(datasetId === undefined ? {} : { datasetId }), ...(includeChildren ? { includeChildren } : {}) }) };
     },
-    'runs.get': ({ runId }) => {
-      const run = runs.show(runId);
-      // A compare parent's methods come with their evaluations, so one call gives the Compare view everything.
-      return { run: { ...run, children: run.children.map((child) => ({ ...child, evaluation: runs.evaluation(child.id) })) } };
-    },
+    'runs.get': ({ runId }) => ({ run: runs.show(runId) }),
     'runs.rerun': ({ runId }) => {
       const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
       const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });

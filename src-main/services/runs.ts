@@ -90,8 +90,8 @@ export interface RunDetail extends RunRecord {
   sweep: SweepResult | null;
   /** Compare: accuracy and fit time per method, in order (the full evaluations are the children's). */
   comparison: Array<{ runId: number; method: string; accuracy: EvaluationResult['accuracy']; fitSeconds: EvaluationResult['fitSeconds'] }> | null;
-  /** Compare: the per-method evaluate runs. */
-  children: RunListItem[];
+  /** Compare: the per-method evaluate runs in the order of the spec's methods, each with its evaluation (folds included). */
+  children: Array<RunListItem & { evaluation: RunDetail['evaluation'] }>;
 }
 
 export interface RunsService extends JobPersistence {
@@ -99,8 +99,6 @@ export interface RunsService extends JobPersistence {
   list(filter?: { datasetId?: number; includeChildren?: boolean; limit?: number }): RunListItem[];
   /** @throws NotFoundError "No run with id N." */
   show(runId: number): RunDetail;
-  /** An evaluate run's evaluation with its folds (null for other kinds, or before it succeeded). @throws NotFoundError */
-  evaluation(runId: number): RunDetail['evaluation'];
   /** The stored metric of a run, bit-exact. @throws NotFoundError / ValidationError when the run has none. */
   metric(runId: number): { run: RunRecord; metric: LearnedMetric };
   /**
@@ -387,12 +385,8 @@ export function createRunsService(store: Store): RunsService {
         evaluation: evaluationOf(run),
         comparison: stored?.summary.comparison ?? null,
         sweep: store.sweeps.get<SweepResult>(runId),
-        children: store.runs.list({ parentRunId: runId, order: 'asc' }).map(listItem),
+        children: store.runs.list({ parentRunId: runId, order: 'asc' }).map((child) => ({ ...listItem(child), evaluation: evaluationOf(child) })),
       };
-    },
-
-    evaluation(runId) {
-      return evaluationOf(store.runs.require(runId));
     },
 
     metric(runId) {

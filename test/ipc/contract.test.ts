@@ -85,6 +85,43 @@ describe('the contract', () => {
       "Invalid response from 'jobs.cancel': cancelled: Invalid input: expected boolean, received string",
     );
   });
+
+  it('describes each run kind with its own result: a compare parent has a comparison and children, no evaluation', () => {
+    const record = {
+      datasetId: 1, datasetHash: 'h', params: {}, protocol: null, seed: 0, status: 'succeeded', appVersion: '0.1.0', createdAt: 't',
+      startedAt: 't', finishedAt: 't', timings: null, errorCode: null, error: null, metric: null, evaluation: null, comparison: null, sweep: null, children: [],
+    };
+    const evaluation = {
+      method: 'euclidean', params: {}, protocol: { folds: 2, k: 3, seed: 0, preprocess: 'zscore' },
+      accuracy: { mean: 0.9, std: 0.1, folds: [0.8, 1] }, fitSeconds: { median: 0.01, folds: [0.01, 0.01] },
+      nmi: 0.5, ari: 0.4, precisionAt1: null, mapAtR: null, pairAuc: null, folds: [],
+    };
+    const child = {
+      id: 2, datasetId: 1, datasetHash: 'h', kind: 'evaluate', method: 'euclidean', params: {}, seed: 0, status: 'succeeded', createdAt: 't',
+      finishedAt: 't', parentRunId: 1, error: null, accuracy: 0.9, components: null, evaluation,
+    };
+    const comparison = [{ runId: 2, method: 'euclidean', accuracy: evaluation.accuracy, fitSeconds: evaluation.fitSeconds }];
+    const parent = { ...record, id: 1, kind: 'compare', method: null, parentRunId: null, comparison, children: [child] };
+    expect(parseResponse('runs.get', { run: parent }).run).toEqual(parent);
+    const alone = { ...record, id: 2, kind: 'evaluate', method: 'euclidean', parentRunId: 1, evaluation };
+    expect(parseResponse('runs.get', { run: alone }).run.evaluation).toEqual(evaluation);
+
+    expect(() => parseResponse('runs.get', { run: { ...parent, evaluation } })).toThrow(
+      "Invalid response from 'runs.get': run.evaluation: must be null for a run of kind 'compare' (its result is 'comparison')",
+    );
+    expect(() => parseResponse('runs.get', { run: { ...alone, comparison, children: [child] } })).toThrow(
+      "Invalid response from 'runs.get': run.comparison: must be null for a run of kind 'evaluate' (its result is 'evaluation'); run.children: must be empty for a run of kind 'evaluate' (only compare runs have children)",
+    );
+    // What the compare parent used to send: its stored summary as if it were an evaluation.
+    expect(() => parseResponse('runs.get', { run: { ...parent, evaluation: { comparison, folds: [] } } })).toThrow(
+      "Invalid response from 'runs.get': run.evaluation.method: Invalid input: expected string, received undefined",
+    );
+  });
+
+  it('lets runs.list include the per-method runs of comparisons', () => {
+    expect(parseRequest('runs.list', { datasetId: 3, includeChildren: true })).toEqual({ datasetId: 3, includeChildren: true });
+    expect(() => parseRequest('runs.list', { children: true })).toThrow(`Invalid request for 'runs.list': (root): Unrecognized key: "children"`);
+  });
 });
 
 function fakeTransport(reply: (channel: string, request: unknown) => unknown): Transport & { sent: [string, unknown][]; emit(event: string, payload: unknown): void } {
