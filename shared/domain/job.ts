@@ -15,6 +15,14 @@ export const JOB_KINDS = ['learn', 'evaluate', 'compare', 'sweep'] as const;
 export type ConstraintSource = 'labeled' | 'generated';
 export const CONSTRAINT_SOURCES = ['labeled', 'generated'] as const;
 
+/**
+ * A sweep may also use `suggested` pairs: chosen by active learning (the most uncertain pairs under the metric
+ * learned so far, see shared/engine/active-pairs.ts) on each fold's training part and labeled by an oracle from
+ * its class labels. Sweeps only: the other job kinds keep {@link ConstraintSource}.
+ */
+export type SweepConstraintSource = ConstraintSource | 'suggested';
+export const SWEEP_CONSTRAINT_SOURCES = ['labeled', 'generated', 'suggested'] as const;
+
 /** Cross-validation protocol. Defaults (issue 3): 5 folds, k = 3 neighbours, seed 0, zscore. */
 export interface ProtocolOptions {
   folds?: number;
@@ -71,8 +79,10 @@ export interface CompareJobSpec extends JobCommon {
 }
 
 /** Accuracy against the number of constraints, for a pair-based method. */
-export interface SweepJobSpec extends JobCommon {
+export interface SweepJobSpec extends Omit<JobCommon, 'constraintSource'> {
   kind: 'sweep';
+  /** As {@link JobCommon.constraintSource}, plus `suggested` (active learning, oracle-labeled from training labels). */
+  constraintSource?: SweepConstraintSource;
   method: string;
   params?: Record<string, unknown>;
   /** Numbers of constraints N; default {@link DEFAULT_SWEEP_COUNTS}. */
@@ -155,7 +165,7 @@ export interface SweepPoint {
 export interface SweepResult {
   method: string;
   params: Record<string, unknown>;
-  constraintSource: ConstraintSource;
+  constraintSource: SweepConstraintSource;
   protocol: Protocol;
   seeds: number[];
   points: SweepPoint[];

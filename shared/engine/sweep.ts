@@ -5,6 +5,10 @@
  * - `labeled`: the first N of the user's hand-labeled pairs, in the order they were labeled (each fold keeps
  *   those inside its training part, as in every evaluation);
  * - `generated`: ⌈N/2⌉ must-link and ⌈N/2⌉ cannot-link pairs drawn from each fold's training labels, seeded.
+ * - `suggested`: N pairs chosen by active learning on each fold's training part (the most uncertain pairs under
+ *   the metric learned so far, refitted every ~N/4 pairs) and labeled by an oracle from that part's class
+ *   labels: see shared/engine/active-pairs.ts. Same folds and seeds as `generated`, so the two curves compare
+ *   active against random pairs.
  *
  * N = 0 is the Euclidean baseline (no constraint, the identity metric) under the same protocol. Seed s
  * (s = 0 … seeds − 1) uses learner seed `seed + s` and fold split `protocol.seed + s`, so the spread across
@@ -12,8 +16,9 @@
  */
 import type { PairConstraint } from '../domain/constraints.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
-import { DEFAULT_SWEEP_COUNTS, DEFAULT_SWEEP_SEEDS, type ConstraintSource, type SweepPoint, type SweepResult } from '../domain/job.ts';
+import { DEFAULT_SWEEP_COUNTS, DEFAULT_SWEEP_SEEDS, SWEEP_CONSTRAINT_SOURCES, type SweepConstraintSource, type SweepPoint, type SweepResult } from '../domain/job.ts';
 import { JobCancelledError, ValidationError } from '../errors.ts';
+import { activeSuggestedPairs } from './active-pairs.ts';
 import { evaluateMethod, mean, populationStd, resolveProtocol, type EvaluationHooks, type Protocol } from './evaluation/evaluate.ts';
 import { checkSeed } from './fit.ts';
 import { validateParams } from './params.ts';
@@ -30,7 +35,7 @@ export interface SweepSpec {
   seed?: number;
   protocol?: Partial<Protocol>;
   /** Default: 'labeled' when `constraints` is non-empty, otherwise 'generated'. */
-  constraintSource?: ConstraintSource;
+  constraintSource?: SweepConstraintSource;
   /** The user's hand-labeled pairs in labeling order. */
   constraints?: readonly PairConstraint[];
 }
@@ -43,7 +48,7 @@ export interface SweepHooks extends EvaluationHooks {
 const PAIR_METHODS = (): string[] => LEARNERS.filter((l) => l.input === 'pairs').map((l) => l.name);
 
 /** Checks and fills in a sweep spec. @throws ValidationError naming the field, its value and the rule. */
-export function resolveSweep(spec: SweepSpec): { counts: number[]; seeds: number[]; protocol: Protocol; source: ConstraintSource; params: Record<string, unknown> } {
+export function resolveSweep(spec: SweepSpec): { counts: number[]; seeds: number[]; protocol: Protocol; source: SweepConstraintSource; params: Record<string, unknown> } {
   const learner = getLearner(spec.method);
   if (learner.input !== 'pairs') {
     throw new ValidationError(
@@ -62,8 +67,8 @@ export function resolveSweep(spec: SweepSpec): { counts: number[]; seeds: number
   }
   const base = checkSeed(spec.seed ?? 0);
   const source = spec.constraintSource ?? (spec.constraints && spec.constraints.length > 0 ? 'labeled' : 'generated');
-  if (source !== 'labeled' && source !== 'generated') {
-    throw new ValidationError(`sweep: constraints must be one of 'labeled', 'generated', got ${JSON.stringify(source)}.`);
+  if (!(SWEEP_CONSTRAINT_SOURCES as readonly string[]).includes(source)) {
+    throw new ValidationError(`sweep: constraints must be one of 'labeled', 'generated', 'suggested', got ${JSON.stringify(source)}.`);
   }
   if (source === 'labeled' && (spec.constraints?.length ?? 0) === 0) {
     throw new ValidationError('sweep: labeled constraints were asked for, but the dataset has no labeled pairs.');
@@ -105,6 +110,23 @@ export function sweepConstraints(data: DatasetMatrix, spec: SweepSpec, hooks: Sw
           );
           accuracies.push(evaluation.accuracy.mean);
           used.push(constraints.length);
+        } else if (source === 'suggested') {
+          const { shouldStop } = hooks;
+          const evaluation = evaluateMethod(
+            data,
+            {
+              method: spec.method,
+              params,
+              seed,
+              protocol: stepProtocol,
+              constraintSource: 'generated',
+              foldConstraints: (train) =>
+                activeSuggestedPairs(train, { method: spec.method, params, seed, preprocess: protocol.preprocess, count }, { shouldStop }),
+            },
+            hooks,
+          );
+          accuracies.push(evaluation.accuracy.mean);
+          used.push(Math.round(mean(evaluation.folds.map((f) => f.trainPairs))));
         } else {
           const perKind = Math.ceil(count / 2);
           const evaluation = evaluateMethod(

@@ -70,6 +70,8 @@ export const ProtocolSchema = z.strictObject({
 });
 
 export const ConstraintSourceSchema = z.enum(['labeled', 'generated']);
+/** Sweeps also accept 'suggested' (active-learning pairs labeled from the training fold's classes). */
+export const SweepConstraintSourceSchema = z.enum(['labeled', 'generated', 'suggested']);
 
 const MethodChoice = z.strictObject({ method: MethodName, params: Params.optional() });
 
@@ -93,6 +95,7 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
     counts: z.array(z.int().min(0).max(1_000_000)).min(1).max(LIMITS.list).optional(),
     seeds: z.int().min(1).max(100).optional(),
     ...jobCommon,
+    constraintSource: SweepConstraintSourceSchema.optional(),
   }),
 ]);
 
@@ -350,7 +353,7 @@ export const EvaluationSchema = z.object({
 export const SweepResultSchema = z.object({
   method: z.string(),
   params: z.record(z.string(), z.unknown()),
-  constraintSource: z.enum(['labeled', 'generated']),
+  constraintSource: SweepConstraintSourceSchema,
   protocol: z.object({ folds: z.number(), k: z.number(), seed: z.number(), preprocess: z.string() }),
   seeds: z.array(z.number()),
   points: z.array(

@@ -17,7 +17,8 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
     seed: spec.seed ?? 0,
     preprocess: spec.protocol?.preprocess ?? 'zscore',
     protocol: spec.protocol,
-    constraintSource: spec.constraintSource,
+    // 'suggested' exists for sweeps only, which pass their own source to the engine.
+    constraintSource: spec.constraintSource === 'suggested' ? undefined : spec.constraintSource,
     constraints: payload.constraints,
     ...(spec.pairs === undefined ? {} : { pairCount: spec.pairs }),
   };

@@ -16,7 +16,9 @@ import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import {
   CONSTRAINT_SOURCES,
   DEFAULT_PROTOCOL,
+  SWEEP_CONSTRAINT_SOURCES,
   type ConstraintSource,
+  type SweepConstraintSource,
   type JobSpec,
   type JobStatus,
   type MethodChoice,
@@ -40,8 +42,8 @@ import type { Store } from '../storage/store.ts';
 /** What the protocol column of a run holds (beyond the CV protocol itself). */
 export interface StoredProtocol extends Partial<Protocol> {
   preprocess: Protocol['preprocess'];
-  /** Resolved source of pair constraints (pair-based methods only). */
-  constraintSource?: ConstraintSource;
+  /** Resolved source of pair constraints (pair-based methods only; 'suggested' for sweeps only). */
+  constraintSource?: SweepConstraintSource;
   /** Generated pairs per kind, when given. */
   pairs?: number;
   /** The hand-labeled pairs used, in labeling order, as [i, j, 1 = must | 0 = cannot]. */
@@ -175,7 +177,7 @@ export function createRunsService(store: Store): RunsService {
   };
 
   /** Checks what a method needs from the dataset, before anything is queued. */
-  const checkInputs = (plan: MethodPlan, labeled: boolean, source: ConstraintSource, constraintCount: number, needsLabels: boolean): void => {
+  const checkInputs = (plan: MethodPlan, labeled: boolean, source: SweepConstraintSource, constraintCount: number, needsLabels: boolean): void => {
     const name = plan.learner.name;
     if (needsLabels && !labeled) {
       throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
@@ -184,6 +186,9 @@ export function createRunsService(store: Store): RunsService {
     if (plan.learner.input === 'pairs') {
       if (source === 'labeled' && constraintCount === 0) {
         throw new ValidationError(`${name} was asked to use labeled constraints, but the dataset has no labeled pairs.`);
+      }
+      if (source === 'suggested' && !labeled) {
+        throw new ValidationError(`${name}: suggested constraints are labeled from class labels, but the dataset has none.`);
       }
       if (source === 'generated' && !labeled) {
         throw new ValidationError(`${name} learns from must-link / cannot-link pairs: label some pairs, or use a dataset with class labels to generate them.`);
@@ -206,10 +211,13 @@ export function createRunsService(store: Store): RunsService {
       const handLabels: PairConstraint[] = options.constraints
         ? options.constraints.map((c) => ({ i: c.i, j: c.j, kind: c.kind }))
         : store.constraints.list(dataset.id).map((c) => ({ i: c.i, j: c.j, kind: c.kind }));
-      const source: ConstraintSource = spec.constraintSource ?? (handLabels.length > 0 ? 'labeled' : 'generated');
-      if (!(CONSTRAINT_SOURCES as readonly string[]).includes(source)) {
-        throw new ValidationError(`constraints must be one of 'labeled', 'generated', got ${JSON.stringify(source)}.`);
+      const source: SweepConstraintSource = spec.constraintSource ?? (handLabels.length > 0 ? 'labeled' : 'generated');
+      if (spec.kind === 'sweep' ? !(SWEEP_CONSTRAINT_SOURCES as readonly string[]).includes(source) : !(CONSTRAINT_SOURCES as readonly string[]).includes(source)) {
+        const allowed = (spec.kind === 'sweep' ? SWEEP_CONSTRAINT_SOURCES : CONSTRAINT_SOURCES).map((x) => `'${x}'`).join(', ');
+        throw new ValidationError(`constraints must be one of ${allowed}, got ${JSON.stringify(source)}.`);
       }
+      /** The source for learn, evaluate and compare (checked above: never 'suggested' there). */
+      const plainSource = source as ConstraintSource;
       if (spec.pairs !== undefined && (!Number.isInteger(spec.pairs) || spec.pairs < 1)) {
         throw new ValidationError(`pairs must be an integer ≥ 1, got ${JSON.stringify(spec.pairs)}.`);
       }
@@ -221,7 +229,7 @@ export function createRunsService(store: Store): RunsService {
         datasetId: dataset.id,
         seed,
         protocol,
-        constraintSource: source,
+        constraintSource: plainSource,
         ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
       };
 
@@ -253,7 +261,7 @@ export function createRunsService(store: Store): RunsService {
             constraints: handLabels,
           });
           plans = [{ learner: getLearner(spec.method), params: resolved.params }];
-          normalized = { ...common, kind: 'sweep', method: spec.method, params: resolved.params, counts: resolved.counts, seeds: resolved.seeds.length };
+          normalized = { ...common, constraintSource: source, kind: 'sweep', method: spec.method, params: resolved.params, counts: resolved.counts, seeds: resolved.seeds.length };
           break;
         }
       }

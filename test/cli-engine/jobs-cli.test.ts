@@ -171,6 +171,33 @@ describe('workbench evaluate / compare / sweep', () => {
     expect((bad.errorJson as { error: { message: string } }).error.message).toMatch(/^sweep: method 'lda' does not learn from pair constraints; use one of /);
   });
 
+  it('sweep --constraints suggested: one point per N with N active-learning pairs per fold, repeatable from the seed', async () => {
+    const args = ['sweep', '--dataset', 'iris', '--method', 'mmc-diagonal', '--counts', '0,10,20', '--seeds', '2', '--folds', '3', '--constraints', 'suggested'];
+    const r = await cli(...args);
+    expect(r.code, r.stderr).toBe(0);
+    type Out = { sweep: { runId: number; constraintSource: string; seeds: number[]; points: Array<{ count: number; used: number[]; accuracies: number[]; mean: number }> } };
+    const sweep = (r.json as Out).sweep;
+    expect(sweep.constraintSource).toBe('suggested');
+    expect(sweep.seeds).toEqual([0, 1]);
+    expect(sweep.points.map((p) => [p.count, p.used, p.accuracies.length])).toEqual([[0, [0, 0], 2], [10, [10, 10], 2], [20, [20, 20], 2]]);
+    const again = (await cli(...args)).json as Out;
+    expect(again.sweep.runId).not.toBe(sweep.runId);
+    expect(again.sweep.points).toEqual(sweep.points);
+    const store = openStore(db);
+    try {
+      expect(store.runs.require(sweep.runId)).toMatchObject({ kind: 'sweep', status: 'succeeded' });
+    } finally {
+      store.close();
+    }
+
+    const bad = await cli('evaluate', '--dataset', 'iris', '--method', 'mmc', '--constraints', 'suggested');
+    expect(bad.code).toBe(2);
+    expect(bad.errorJson).toEqual({ error: { code: 'INVALID_ARGUMENT', message: "--constraints must be 'labeled' or 'generated', got 'suggested'." } });
+    const badSweep = await cli('sweep', '--dataset', 'iris', '--method', 'mmc', '--constraints', 'active');
+    expect(badSweep.code).toBe(2);
+    expect(badSweep.errorJson).toEqual({ error: { code: 'INVALID_ARGUMENT', message: "--constraints must be 'labeled', 'generated' or 'suggested', got 'active'." } });
+  });
+
   it('rejects an unknown parameter naming the method and the known ones', async () => {
     const r = await cli('learn', '--dataset', 'iris', '--method', 'lda', '--param', 'foo=1');
     expect(r.code).toBe(2);

@@ -37,6 +37,12 @@ export interface EvaluationSpec extends FitSpec {
   protocol?: Partial<Protocol>;
   /** Echoed in the result (the CLI passes the dataset id). */
   dataset?: string | number | null;
+  /**
+   * For pair-based methods: builds each fold's training pairs from that fold's training part alone (row indices
+   * of `train`), replacing `constraintSource`/`constraints` for fitting. The sweep's `suggested` source uses it;
+   * the held-out pairs of pairAuc are then generated from the test labels, as for generated constraints.
+   */
+  foldConstraints?: (train: DatasetMatrix, fold: number) => PairConstraint[];
 }
 
 export interface EvaluationHooks extends LearnerHooks {
@@ -157,8 +163,14 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
     hooks.onFold?.(fold, protocol.folds);
     const train = selectRows(data, split.train);
     const test = selectRows(data, split.test);
-    const trainConstraints: PairConstraint[] | undefined = handLabels ? restrictPairsToRows(handLabels, split.train) : undefined;
-    if (learner.input === 'pairs' && trainConstraints && trainConstraints.length === 0) {
+    const perFold = learner.input === 'pairs' && spec.foldConstraints !== undefined;
+    const trainConstraints: PairConstraint[] | undefined = perFold
+      ? spec.foldConstraints!(train, fold)
+      : handLabels ? restrictPairsToRows(handLabels, split.train) : undefined;
+    if (perFold && trainConstraints!.length === 0) {
+      throw new ValidationError(`${learner.name}: no pair could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
+    }
+    if (!perFold && learner.input === 'pairs' && trainConstraints && trainConstraints.length === 0) {
       throw new ValidationError(
         `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled pairs inside its training part; label more pairs or use generated constraints.`,
       );
@@ -171,7 +183,7 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
         params: spec.params,
         seed,
         preprocess: protocol.preprocess,
-        constraintSource: source ?? undefined,
+        constraintSource: perFold ? 'labeled' : (source ?? undefined),
         constraints: trainConstraints,
         pairCount: spec.pairCount,
       },

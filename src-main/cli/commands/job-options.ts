@@ -3,7 +3,7 @@
  * {@link JobSpec}, and running the job on the job runner with progress on stderr (silent with --json) and
  * Ctrl-C → cancel (the run is recorded `cancelled`, the command exits 130).
  */
-import type { JobProgress, JobSpec, ProtocolOptions } from '../../../shared/domain/job.ts';
+import type { JobCommon, JobProgress, JobSpec, ProtocolOptions, SweepConstraintSource } from '../../../shared/domain/job.ts';
 import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
 import { JobCancelledError } from '../../../shared/errors.ts';
 import type { ParamSpecs } from '../../../shared/engine/learner.ts';
@@ -90,7 +90,20 @@ export function stringList(ctx: CliContext, name: string): string[] {
 }
 
 /** The options every job has, as JobSpec fields (datasetId resolved by id or name). */
-export function commonSpec(ctx: CliContext, withCv: boolean): Pick<JobSpec, 'datasetId' | 'seed' | 'protocol' | 'constraintSource' | 'pairs'> {
+export function commonSpec(ctx: CliContext, withCv: boolean): JobCommon {
+  return commonSpecWith(ctx, withCv, false) as JobCommon;
+}
+
+/** {@link commonSpec} for `workbench sweep`, whose --constraints also takes `suggested`. */
+export function sweepCommonSpec(ctx: CliContext): Omit<JobCommon, 'constraintSource'> & { constraintSource?: SweepConstraintSource } {
+  return commonSpecWith(ctx, true, true);
+}
+
+function commonSpecWith(
+  ctx: CliContext,
+  withCv: boolean,
+  allowSuggested: boolean,
+): Omit<JobCommon, 'constraintSource'> & { constraintSource?: SweepConstraintSource } {
   const dataset = resolveDataset(ctx.store, ctx.requireOption('dataset'));
   const seedText = ctx.option('seed');
   const preprocess = ctx.option('preprocess');
@@ -98,8 +111,12 @@ export function commonSpec(ctx: CliContext, withCv: boolean): Pick<JobSpec, 'dat
     throw new UsageError(`--preprocess must be one of ${PREPROCESS_KINDS.join(', ')}, got '${preprocess}'.`);
   }
   const source = ctx.option('constraints');
-  if (source !== undefined && source !== 'labeled' && source !== 'generated') {
-    throw new UsageError(`--constraints must be 'labeled' or 'generated', got '${source}'.`);
+  if (source !== undefined && source !== 'labeled' && source !== 'generated' && !(allowSuggested && source === 'suggested')) {
+    throw new UsageError(
+      allowSuggested
+        ? `--constraints must be 'labeled', 'generated' or 'suggested', got '${source}'.`
+        : `--constraints must be 'labeled' or 'generated', got '${source}'.`,
+    );
   }
   const protocol: ProtocolOptions = {};
   if (preprocess !== undefined) protocol.preprocess = preprocess as PreprocessKind;
@@ -114,7 +131,7 @@ export function commonSpec(ctx: CliContext, withCv: boolean): Pick<JobSpec, 'dat
     datasetId: dataset.id,
     ...(seedText === undefined ? {} : { seed: ctx.integer(seedText, '--seed', { min: 0, max: 0xffffffff }) }),
     ...(Object.keys(protocol).length ? { protocol } : {}),
-    ...(source === undefined ? {} : { constraintSource: source }),
+    ...(source === undefined ? {} : { constraintSource: source as SweepConstraintSource }),
     ...(pairs === undefined ? {} : { pairs: ctx.integer(pairs, '--pairs', { min: 1 }) }),
   };
 }

@@ -3,7 +3,7 @@ import type { SweepResult } from '../../../shared/domain/job.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatTable } from '../format.ts';
-import { COMMON_JOB_HELP, COMMON_JOB_OPTIONS, CV_HELP, CV_OPTIONS, commonSpec, parseParams, runJobFromCli, stringList } from './job-options.ts';
+import { COMMON_JOB_HELP, COMMON_JOB_OPTIONS, CV_HELP, CV_OPTIONS, parseParams, sweepCommonSpec, runJobFromCli, stringList } from './job-options.ts';
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
 
@@ -21,17 +21,20 @@ export const sweepCommand: CliCommand = {
   name: 'sweep',
   summary: 'Accuracy vs number of constraints for a pair-based method (mean ± std over seeds per N).',
   usage:
-    'workbench sweep --dataset ID --method M [--counts 0,10,50] [--seeds 3] [--param key=value]… [--folds F] [--k K] [--seed S] [--preprocess P] [--constraints labeled|generated]',
+    'workbench sweep --dataset ID --method M [--counts 0,10,50] [--seeds 3] [--param key=value]… [--folds F] [--k K] [--seed S] [--preprocess P] [--constraints labeled|generated|suggested]',
   help: [
     'Options:',
     '  --method M                         a pair-based method: mmc, mmc-diagonal, itml',
     '  --counts N1,N2,…                   numbers of constraints (default 0,10,20,50,100,200,500)',
     '  --seeds S                          seeds per N: seed, seed+1, … (default 3)',
+    '  --constraints suggested            (sweep only, besides labeled|generated) active-learning pairs',
     ...COMMON_JOB_HELP,
     ...CV_HELP,
     '',
     'labeled: the first N of your labeled pairs in labeling order; generated: N/2 must-link and N/2',
-    'cannot-link pairs drawn from each fold\'s training labels. N = 0 is the Euclidean baseline.',
+    'cannot-link pairs drawn from each fold\'s training labels; suggested: N pairs chosen by active learning',
+    '(the most uncertain pairs under the metric learned so far, refitted every ~N/4 pairs) inside each fold\'s',
+    'training part and labeled from its class labels. N = 0 is the Euclidean baseline.',
     'JSON output: {"sweep": {"runId", "method", "params", "constraintSource", "protocol", "seeds",',
     '  "points": [{"count", "used": [], "accuracies": [], "mean", "std"}]}}',
   ].join('\n'),
@@ -52,7 +55,7 @@ export const sweepCommand: CliCommand = {
       params,
       ...(counts ? { counts } : {}),
       ...(seedsText === undefined ? {} : { seeds: ctx.integer(seedsText, '--seeds', { min: 1, max: 100 }) }),
-      ...commonSpec(ctx, true),
+      ...sweepCommonSpec(ctx),
     };
     const { outcome, job } = await runJobFromCli(ctx, spec, `sweep ${method}`);
     if (outcome.result.kind !== 'sweep') throw new Error('sweep: unexpected job result');

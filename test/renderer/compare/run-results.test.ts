@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagonal, keptFeatureNames, meanStd, pct } from '../../../src-renderer/src/lib/compare/run-results.ts';
+import { diagonal, keptFeatureNames, meanStd, pct, sweepLabel } from '../../../src-renderer/src/lib/compare/run-results.ts';
 import { pythonSnippet, EXPORT_FORMATS } from '../../../src-renderer/src/lib/export/python-snippet.ts';
 
 describe('run results', () => {
@@ -14,6 +14,16 @@ describe('run results', () => {
     expect(keptFeatureNames(['size', 'weight', 'color'], [0, 2])).toEqual(['size', 'color']);
     expect(pct(0.9567)).toBe('95.7%');
     expect(pct(null)).toBe('—');
+  });
+
+  it('labels a sweep curve with its method, constraint source and run id', () => {
+    const sweep = (constraintSource: 'labeled' | 'generated' | 'suggested') => ({
+      method: 'mmc-diagonal', params: {}, constraintSource, protocol: { folds: 5, k: 3, seed: 0, preprocess: 'zscore' }, seeds: [0], points: [],
+    });
+    expect(sweepLabel({ id: 4, method: 'mmc-diagonal', sweep: sweep('suggested') })).toBe('mmc-diagonal, suggested pairs (active learning) (#4)');
+    expect(sweepLabel({ id: 5, method: 'mmc-diagonal', sweep: sweep('generated') })).toBe('mmc-diagonal, random pairs (#5)');
+    expect(sweepLabel({ id: 6, method: 'itml', sweep: sweep('labeled') })).toBe('itml, my labeled pairs (#6)');
+    expect(sweepLabel({ id: 7, method: 'itml', sweep: null })).toBe('itml (#7)');
   });
 
   it('has a Python snippet for every export format, naming the file it loads', () => {

@@ -54,6 +54,34 @@ describe('Experiments view', () => {
   });
 });
 
+describe('Experiments view: sweep with suggested pairs', () => {
+  afterEach(() => cleanup());
+
+  it("offers 'suggested (active learning)' for a sweep only and sends it in the sweep spec", async () => {
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('jobs.start', () => ({ jobId: 'job-1', runIds: [1] }));
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    await waitFor(() => screen.getByLabelText('maxIter'));
+    expect(screen.queryByLabelText('suggested (active learning)')).toBeNull();
+
+    await fireEvent.click(screen.getByLabelText('Accuracy vs number of constraints (sweep)'));
+    await fireEvent.click(screen.getByLabelText(/^mmc\b/));
+    await fireEvent.click(screen.getByLabelText('suggested (active learning)'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(backend.callsTo('jobs.start')).toHaveLength(1));
+    const spec = (backend.callsTo('jobs.start')[0] as { spec: Record<string, unknown> }).spec;
+    expect(spec).toMatchObject({ kind: 'sweep', method: 'mmc', constraintSource: 'suggested', seeds: 3 });
+
+    // Back to a comparison, the choice stays but the jobs use generated pairs, and the form says so.
+    await fireEvent.click(screen.getByLabelText('Compare methods (cross-validated kNN)'));
+    expect(screen.queryByLabelText('suggested (active learning)')).toBeNull();
+    expect(screen.getByText('Suggested pairs apply to sweeps only; this job uses pairs generated from class labels.')).toBeTruthy();
+  });
+});
+
 describe('Experiments view with contradictory labels', () => {
   afterEach(() => cleanup());
 

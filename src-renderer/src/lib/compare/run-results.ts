@@ -76,6 +76,23 @@ export function sweepCurve(run: RunDetail): SweepCurvePoint[] | null {
   return out;
 }
 
+/** How each constraint source is named beside a sweep curve. */
+export const SWEEP_SOURCE_NAMES: Record<string, string> = {
+  labeled: 'my labeled pairs',
+  generated: 'random pairs',
+  suggested: 'suggested pairs (active learning)',
+};
+
+/**
+ * The legend label of a sweep curve: method, constraint source and run id, so two sweeps of one method
+ * (e.g. suggested against random pairs on the same folds and seeds) are told apart side by side.
+ */
+export function sweepLabel(run: Pick<RunDetail, 'id' | 'method' | 'sweep'>): string {
+  const source = run.sweep?.constraintSource;
+  const method = run.method ?? run.sweep?.method ?? 'sweep';
+  return source ? `${method}, ${SWEEP_SOURCE_NAMES[source] ?? source} (#${run.id})` : `${method} (#${run.id})`;
+}
+
 /** Diagonal of M (d, d) row-major: the weight of each feature under the metric. */
 export function diagonal(M: readonly number[], d: number): number[] {
   return Array.from({ length: d }, (_, f) => M[f * d + f] ?? 0);

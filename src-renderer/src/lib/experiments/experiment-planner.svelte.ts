@@ -24,7 +24,8 @@ export class ExperimentPlanner {
   k = $state(3);
   seed = $state(0);
   preprocess = $state<Preprocess>('zscore');
-  constraintSource = $state<'labeled' | 'generated'>('generated');
+  /** 'suggested' (active-learning pairs, oracle-labeled from the training classes) applies to sweeps only. */
+  constraintSource = $state<'labeled' | 'generated' | 'suggested'>('generated');
   /** True once the researcher picked a constraint source by hand (then it is never changed for them). */
   sourceChosen = $state(false);
   sweepCounts = $state('0, 10, 20, 50, 100, 200');
@@ -122,13 +123,26 @@ export class ExperimentPlanner {
     return [...evaluations, ...learns];
   }
 
+  /** The source a non-sweep job gets: 'suggested' exists for sweeps only, so those use generated pairs. */
+  get plainSource(): 'labeled' | 'generated' {
+    return this.constraintSource === 'suggested' ? 'generated' : this.constraintSource;
+  }
+
   buildSpec(datasetId: number): JobSpec {
     const protocol = { folds: this.folds, k: this.k, seed: this.seed, preprocess: this.preprocess };
-    const common = { datasetId, seed: this.seed, protocol, constraintSource: this.constraintSource };
+    const common = { datasetId, seed: this.seed, protocol, constraintSource: this.plainSource };
     const params = (name: string) => this.checked[name]?.params ?? {};
     if (this.kind === 'sweep') {
       const method = this.selected.find((m) => this.method(m)?.input === 'pairs') ?? this.selected[0]!;
-      return { kind: 'sweep', method, params: params(method), counts: this.parsedCounts() ?? undefined, seeds: this.sweepSeeds, ...common };
+      return {
+        kind: 'sweep',
+        method,
+        params: params(method),
+        counts: this.parsedCounts() ?? undefined,
+        seeds: this.sweepSeeds,
+        ...common,
+        constraintSource: this.constraintSource,
+      };
     }
     if (this.kind === 'learn') {
       const method = this.selected[0]!;
