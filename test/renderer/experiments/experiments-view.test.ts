@@ -82,6 +82,52 @@ describe('Experiments view: sweep with suggested pairs', () => {
   });
 });
 
+describe('Experiments view: learn one metric', () => {
+  afterEach(() => cleanup());
+
+  it('learns the ticked method rather than the Euclidean baseline that is ticked by default, and says so', async () => {
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('jobs.start', () => ({ jobId: 'job-1', runIds: [1] }));
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    await waitFor(() => screen.getByLabelText('maxIter'));
+    await fireEvent.click(screen.getByLabelText('Learn one metric on all rows'));
+    expect(screen.getByText('Learns nca only (one metric); untick it to learn another of the ticked methods.')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(backend.callsTo('jobs.start')).toHaveLength(1));
+    const spec = (backend.callsTo('jobs.start')[0] as { spec: Record<string, unknown> }).spec;
+    expect(spec).toMatchObject({ kind: 'learn', method: 'nca' });
+
+    // In a sweep, the ticked methods that take no pairs are named as left out.
+    await fireEvent.click(screen.getByLabelText('Accuracy vs number of constraints (sweep)'));
+    await fireEvent.click(screen.getByLabelText(/^mmc\b/));
+    expect(screen.getByText('A sweep runs only the pair-based method; the other ticked methods (euclidean, nca) are not part of it.')).toBeTruthy();
+  });
+});
+
+describe('Experiments view after a reload', () => {
+  afterEach(() => cleanup());
+
+  it('titles jobs it did not start from their runs and dataset instead of their raw ids', async () => {
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('jobs.list', () => ({ jobs: [{ jobId: 'a1b2c3', kind: 'evaluate' as const, datasetId: 1, status: 'succeeded' as const, runIds: [7] }] }))
+      .handle('runs.list', () => ({
+        runs: [{
+          id: 7, datasetId: 1, datasetHash: 'h', kind: 'evaluate' as const, method: 'nca', params: {}, seed: 0, status: 'succeeded' as const,
+          createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', parentRunId: null, error: null, accuracy: 0.9, components: null,
+        }],
+      }));
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    await waitFor(() => expect(screen.getByText('evaluate · nca · toy')).toBeTruthy());
+    expect(screen.queryByText('Job a1b2c3')).toBeNull();
+  });
+});
+
 describe('Experiments view with contradictory labels', () => {
   afterEach(() => cleanup());
 

@@ -123,6 +123,14 @@ export class ExperimentPlanner {
     return [...evaluations, ...learns];
   }
 
+  /**
+   * The method "Learn one metric" fits: the first ticked one other than the Euclidean baseline (which has
+   * nothing to learn and is ticked by default), or euclidean when it is the only one.
+   */
+  get learnMethod(): string | undefined {
+    return this.selected.find((m) => m !== 'euclidean') ?? this.selected[0];
+  }
+
   /** The source a non-sweep job gets: 'suggested' exists for sweeps only, so those use generated pairs. */
   get plainSource(): 'labeled' | 'generated' {
     return this.constraintSource === 'suggested' ? 'generated' : this.constraintSource;
@@ -145,7 +153,7 @@ export class ExperimentPlanner {
       };
     }
     if (this.kind === 'learn') {
-      const method = this.selected[0]!;
+      const method = this.learnMethod!;
       return { kind: 'learn', method, params: params(method), ...common };
     }
     const names = this.selected.includes('euclidean') ? this.selected : ['euclidean', ...this.selected];
