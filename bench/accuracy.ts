@@ -12,7 +12,7 @@ import { option, pct, readSample, SAMPLE_DATASETS, secs } from './common.ts';
 
 /**
  * Reference 3-NN accuracy % (mean, std) and median fit seconds per fold, copied from the table in
- * ../shared/REFERENCE.md ("3-NN accuracy % (median fit seconds per fold)"): scikit-learn 1.2.1 / metric-learn 0.7.0,
+ * REFERENCE.md (the reference figures in the project brief) ("3-NN accuracy % (median fit seconds per fold)"): scikit-learn 1.2.1 / metric-learn 0.7.0,
  * same protocol. `nca` is scikit-learn's NCA; `nca (metric-learn)` and `lfda` are listed for context only.
  */
 type Ref = [mean: number, std: number, seconds: number | null];

@@ -1,7 +1,7 @@
 /**
  * LMNN benchmark: per sample dataset, 5-fold stratified CV (seed 0), z-score fitted per training part, 3-NN in the
  * learned space; prints fit time (median over folds), iterations and accuracy beside metric-learn 0.7.0's figures
- * from ../shared/REFERENCE.md (measured there on this kind of machine; metric-learn is not installed here, so the
+ * from REFERENCE.md (the reference figures in the project brief) (measured there on this kind of machine; metric-learn is not installed here, so the
  * time ratio is against those published seconds, not a same-run measurement).
  *
  *   node --import tsx bench/lmnn.ts [dataset …]

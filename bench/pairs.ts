@@ -21,7 +21,7 @@ const METHODS = ['mmc', 'mmc-diagonal', 'itml'] as const;
 
 /**
  * metric-learn 0.7.0 (and the Euclidean baseline) on the same protocol: 3-NN accuracy % (mean, std) and median
- * fit seconds per fold, copied from ../shared/REFERENCE.md, table "3-NN accuracy % (median fit seconds per fold)"
+ * fit seconds per fold, copied from REFERENCE.md (the reference figures in the project brief), table "3-NN accuracy % (median fit seconds per fold)"
  * (MMC_Supervised full and diagonal=True, ITML_Supervised, defaults).
  */
 const REFERENCE: Record<string, Record<string, [mean: number, std: number, seconds: number | null]>> = {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 
-/** The part of a dataset manifest entry that names classes (the layout of ../shared/datasets/manifest.json). */
+/** The part of a dataset manifest entry that names classes (the layout of src-main/samples/data/manifest.json). */
 interface ManifestEntry {
   file?: unknown;
   classes?: unknown;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -42,7 +43,7 @@ describe('zod under the strict CSP', () => {
 
   it('configures zod as the first import of every shared/ipc module that builds schemas or is an entry point', () => {
     for (const file of ['schemas.ts', 'contract.ts', 'client.ts']) {
-      const source = readFileSync(new URL(`../../shared/ipc/${file}`, import.meta.url), 'utf8');
+      const source = readFileSync(join(import.meta.dirname, '..', '..', 'shared', 'ipc', file), 'utf8');
       const firstImport = /^import\s[^;]*;/m.exec(source)?.[0];
       expect(firstImport, file).toBe("import './zod-config.ts';");
     }

@@ -66,7 +66,7 @@ describe('evaluateMethod', () => {
   });
 
   it('reproduces the published scikit-learn figures for the Euclidean and covariance baselines on iris', () => {
-    // ../shared/REFERENCE.md: iris, StratifiedKFold(5, shuffle=True, random_state=0), z-score, 3-NN:
+    // REFERENCE.md (the reference figures in the project brief): iris, StratifiedKFold(5, shuffle=True, random_state=0), z-score, 3-NN:
     // euclidean 95.3 ± 3.4 %, covariance 90.0 ± 3.7 %.
     const iris = sampleDataset('iris');
     const [euclidean, covariance] = compareMethods(iris, ['euclidean', 'covariance']);

@@ -45,7 +45,7 @@ function relativeError(a: number, b: number): number {
 
 describe('mmc-diagonal', () => {
   it('golden: raw iris with every pair as a constraint gives diag(M) ≈ (0, 0, 1.210220, 1.228596) as metric-learn 0.7.0', () => {
-    // Reference: ../shared/REFERENCE.md, "Golden value": MMC(diagonal=True) on datasets/iris.csv, every
+    // Reference: REFERENCE.md (the reference figures in the project brief), "Golden value": MMC(diagonal=True) on datasets/iris.csv, every
     // same-class pair must-link, every different-class pair cannot-link.
     const iris = sampleDataset('iris');
     const data: TrainingData = {

@@ -234,7 +234,7 @@ describe('mmc: the learned metric', () => {
     const wine = sampleDataset('wine');
     const learned = evaluateMethod(wine, { method: 'mmc' });
     const euclidean = evaluateMethod(wine, { method: 'euclidean' });
-    // Measured 98.9 % vs 95.5 %; metric-learn's MMC reaches 93.9 % (../shared/REFERENCE.md).
+    // Measured 98.9 % vs 95.5 %; metric-learn's MMC reaches 93.9 % (REFERENCE.md (the reference figures in the project brief)).
     expect(learned.accuracy.mean).toBeGreaterThan(euclidean.accuracy.mean);
   });
 });

@@ -287,7 +287,7 @@ describe('ncaLearner', () => {
 });
 
 describe('nca accuracy (5-fold stratified CV, z-score, 3-NN)', () => {
-  // ../shared/REFERENCE.md: scikit-learn NCA reaches 96.0 % on iris and 97.7 % on wine; the bar is −1.5 points.
+  // REFERENCE.md (the reference figures in the project brief): scikit-learn NCA reaches 96.0 % on iris and 97.7 % on wine; the bar is −1.5 points.
   it('reaches the reference accuracy on iris and wine', () => {
     const iris = evaluateMethod(sampleDataset('iris'), { method: 'nca' });
     const wine = evaluateMethod(sampleDataset('wine'), { method: 'nca' });
