@@ -16,7 +16,6 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { createDesktopDialogs } from './dialogs.ts';
 import { registerIpcGateway, sendEvent } from './ipc-gateway.ts';
 import { buildMenuTemplate } from './menu.ts';
-import { resolveSqliteBinding } from './native-binding.ts';
 import { installSessionSecurity } from './session-security.ts';
 import { createMainWindow } from './window.ts';
 
@@ -39,7 +38,6 @@ async function start(): Promise<void> {
     dbPath,
     mode: 'electron',
     workerUrl: workerPath,
-    nativeBinding: resolveSqliteBinding({ versions: process.versions, env: process.env, packaged: app.isPackaged, projectRoot }),
     dialogs: createDesktopDialogs(() => mainWindow),
   });
 

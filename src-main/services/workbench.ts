@@ -29,8 +29,6 @@ export interface WorkbenchOptions {
   concurrency?: number;
   /** The job worker script, also used for imports (the Electron build passes its bundled worker); default the tsx entry. */
   workerUrl?: URL | string;
-  /** better-sqlite3 native binding for Electron's ABI (see src-main/electron/native-binding.ts). */
-  nativeBinding?: string;
   dialogs?: WorkbenchDialogs;
   /** Logs unexpected errors; default console.error. */
   log?: (message: string) => void;
@@ -111,7 +109,7 @@ export function forwardJobEvents(runner: Pick<JobRunner, 'subscribe'>, events: W
 
 export async function createWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   const log = options.log ?? ((message: string) => console.error(message));
-  const store = openStore(options.dbPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const store = openStore(options.dbPath);
   let runs: RunsService | undefined;
   let runner: JobRunner | undefined;
   try {

@@ -26,11 +26,6 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** Migrate only up to this version (tests of the migration path). Default: the latest. */
   targetVersion?: number;
-  /**
-   * Path of a better-sqlite3 `.node` build to load instead of the default one: the desktop app passes a build
-   * for Electron's ABI (src-main/electron/native-binding.ts); Node never sets it.
-   */
-  nativeBinding?: string;
 }
 
 export class Store {
@@ -89,16 +84,13 @@ export class Store {
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const memory = path === ':memory:' || path === '';
   if (!memory) {
-    if (existsSync(path) && statSync(path).size > 0) checkVersionReadOnly(path, options.nativeBinding);
+    if (existsSync(path) && statSync(path).size > 0) checkVersionReadOnly(path);
     else if (options.readonly) throw new WorkbenchError('NOT_FOUND', `The database ${path} does not exist.`);
     else mkdirSync(dirname(path), { recursive: true });
   }
   let db: Database.Database;
   try {
-    db = new Database(memory ? ':memory:' : path, {
-      readonly: options.readonly ?? false,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    });
+    db = new Database(memory ? ':memory:' : path, { readonly: options.readonly ?? false });
   } catch (error) {
     throw new WorkbenchError('INVALID_ARGUMENT', `Cannot open the database ${path}: ${(error as Error).message}`, { cause: error });
   }
@@ -127,7 +119,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
  * (offset 60, big-endian `user_version`), which needs no SQLite connection and so creates no -wal/-shm files.
  * Only when a -wal file exists (the header may then be stale) is the database also probed read-only.
  */
-function checkVersionReadOnly(path: string, nativeBinding?: string): void {
+function checkVersionReadOnly(path: string): void {
   const header = Buffer.alloc(100);
   const fd = openSync(path, 'r');
   let read: number;
@@ -144,7 +136,7 @@ function checkVersionReadOnly(path: string, nativeBinding?: string): void {
   if (!existsSync(`${path}-wal`)) return;
   let probe: Database.Database | undefined;
   try {
-    probe = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    probe = new Database(path, { readonly: true, fileMustExist: true });
     const version = schemaVersion(probe);
     if (version > LATEST_SCHEMA_VERSION) throw new DatabaseTooNewError(path, version);
   } catch (error) {

@@ -64,7 +64,7 @@ describe('electronegativity over src-main/electron', () => {
     const report = join(dir, 'report.csv');
     try {
       // It exits 0 even with findings, so the CSV is what we check.
-      await promisify(execFile)(process.execPath, [cli, '-i', join(root, 'src-main', 'electron'), '-r', '-e', electronVersion, '-o', report], {
+      await promisify(execFile)(process.execPath, ['--require', join(import.meta.dirname, 'electronegativity-offline.cjs'), cli, '-i', join(root, 'src-main', 'electron'), '-r', '-e', electronVersion, '-o', report], {
         cwd: root,
         timeout: 110_000,
       });
