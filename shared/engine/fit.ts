@@ -12,9 +12,7 @@ import { validateParams } from './params.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
 
-/** Where a pair-based learner's constraints come from. */
-export type ConstraintSource = 'labeled' | 'generated';
-export const CONSTRAINT_SOURCES = ['labeled', 'generated'] as const;
+import { CONSTRAINT_SOURCES, type ConstraintSource } from '../domain/job.ts';
 
 export interface FitSpec {
   /** A method name from the registry, e.g. `nca`, `mmc-diagonal`. */

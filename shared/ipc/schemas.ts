@@ -7,7 +7,9 @@
  */
 import './zod-config.ts';
 import { z } from 'zod';
+import { PREPROCESS_KINDS } from '../domain/learned-metric.ts';
 import { ERROR_CODE_LIST } from '../errors.ts';
+import { EXPORT_FORMATS } from '../export/formats.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -50,9 +52,9 @@ export const Params = z
 
 export const ConstraintKindSchema = z.enum(['must', 'cannot']);
 export const ConstraintOriginSchema = z.enum(['manual', 'generated', 'imported']);
-export const PreprocessSchema = z.enum(['zscore', 'minmax', 'none']);
+export const PreprocessSchema = z.enum(PREPROCESS_KINDS);
 export const ImportFormatSchema = z.enum(['csv', 'tsv', 'arff', 'libsvm', 'npy']);
-export const ExportFormatSchema = z.enum(['json', 'csv', 'npy', 'npz', 'mat', 'transformed']);
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
 
 /** Request with no fields. */

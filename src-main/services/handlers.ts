@@ -24,7 +24,7 @@ import { addSample, deleteDataset, importDataset, resolveDataset } from './datas
 import { buildExport, writeExport } from './export.ts';
 import type { RunsService } from './runs.ts';
 import type { FileRegistry } from './uploads.ts';
-import type { WorkbenchDialogs, WorkbenchEvents } from './workbench.ts';
+import type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
 export interface HandlerDeps {
   store: Store;

@@ -14,13 +14,9 @@ import { createGateway, type Dispatch } from './gateway.ts';
 import { createHandlers } from './handlers.ts';
 import { createRunsService, type RunsService } from './runs.ts';
 import { createFileRegistry, type FileRegistry } from './uploads.ts';
+import type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
-/** Native dialogs (desktop only). Each resolves to a path, or null when the user cancelled. */
-export interface WorkbenchDialogs {
-  openFile(purpose: 'dataset' | 'constraints'): Promise<string | null>;
-  /** `extension` without the dot, e.g. 'npy'. */
-  saveFile(defaultName: string, extension: string): Promise<string | null>;
-}
+export type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
 export interface WorkbenchOptions {
   dbPath: string;
@@ -32,13 +28,6 @@ export interface WorkbenchOptions {
   dialogs?: WorkbenchDialogs;
   /** Logs unexpected errors; default console.error. */
   log?: (message: string) => void;
-}
-
-export interface WorkbenchEvents {
-  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
-  onAny(listener: (event: EventName, payload: unknown) => void): () => void;
-  /** Validates the payload against the contract, then delivers it. */
-  emit<E extends EventName>(event: E, payload: EventOf<E>): void;
 }
 
 export interface Workbench {

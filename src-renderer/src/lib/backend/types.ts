@@ -37,4 +37,4 @@ export type JobProgress = z.infer<typeof JobProgressSchema>;
 export type RunSummary = z.infer<typeof RunListItemSchema>;
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 export type LearnedMetricWire = z.infer<typeof LearnedMetricWireSchema>;
-export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz' | 'mat' | 'transformed';
+export type { ExportFormat } from '../../../../shared/export/formats.ts';
