@@ -48,22 +48,34 @@ export function convergedFor(reason: StopReason | null): boolean {
   return reason === null || reason === 'tolerance' || reason === 'projections';
 }
 
-/** A stop reason in words, for the job card, the Compare view and the CLI. Closed-form methods (null): "closed form". */
+/** A stop reason in words (the reason only; see {@link describeConvergence} for the whole verdict). */
 export function describeStopReason(reason: StopReason | null): string {
   switch (reason) {
     case null:
-      return 'closed form';
+      return 'closed form, no iterations';
     case 'tolerance':
-      return 'converged: the change fell below the tolerance';
+      return 'the change fell below the tolerance';
     case 'projections':
-      return 'converged: the constraint projections settled below the tolerance';
+      return 'the constraint projections settled below the tolerance';
     case 'maxIter':
-      return 'not converged: stopped at the iteration limit';
+      return 'stopped at the iteration limit';
     case 'saturated':
-      return 'not converged: the softmax saturated (every point on one neighbour) before an optimum';
+      return 'the softmax saturated (every point on one neighbour) before an optimum';
     case 'stalled':
-      return 'not converged: no step could decrease the objective before the tolerance was met';
+      return 'no step could decrease the objective before the tolerance was met';
   }
+}
+
+/** "converged: <reason>" or "not converged: <reason>", e.g. "not converged: stopped at the iteration limit". */
+export function describeConvergence(summary: Pick<FitSummary, 'converged' | 'stopReason'>): string {
+  return `${summary.converged ? 'converged' : 'not converged'}: ${describeStopReason(summary.stopReason)}`;
+}
+
+/** A final objective for display: 6 significant digits, exponent form outside [10⁻³, 10⁶). */
+export function formatObjective(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const a = Math.abs(value);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? value.toExponential(5) : String(Number(value.toPrecision(6)));
 }
 
 /** How a fit went. */

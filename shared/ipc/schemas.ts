@@ -8,6 +8,7 @@
 import './zod-config.ts';
 import { z } from 'zod';
 import { ERROR_CODE_LIST } from '../errors.ts';
+import { STOP_REASONS } from '../domain/learned-metric.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -308,6 +309,10 @@ export const LearnedMetricWireSchema = z.object({
   summary: z.object({
     iterations: z.number(),
     converged: z.boolean(),
+    /** Why the learner stopped (shared/domain/learned-metric.ts STOP_REASONS); null: closed form or not recorded. */
+    stopReason: z.enum(STOP_REASONS).nullable(),
+    /** The final objective, in the trace's sign and units; null when the method has none. */
+    objective: z.number().nullable(),
     objectiveTrace: z.array(z.number()),
     fitSeconds: z.number(),
   }),
@@ -324,6 +329,7 @@ export const FoldResultSchema = z.object({
   fitSeconds: z.number(),
   iterations: z.number(),
   converged: z.boolean(),
+  stopReason: z.enum(STOP_REASONS).nullable(),
   nComponents: z.number(),
   trainPairs: z.number(),
   testPairs: z.number(),
