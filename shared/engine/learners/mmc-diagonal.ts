@@ -259,10 +259,11 @@ export function fitMmcDiagonal(data: TrainingData, rawParams: MmcDiagonalParams,
     }
     iterations++;
     if (!found || !(bestObjective < objective)) {
-      // No point on the Newton ray improves g before the tolerance test passed: stalled.
+      // No point on the Newton ray improves g: the step changed the objective by 0 < tol, which is this method's
+      // tolerance test (metric-learn's too: its relative error is 0 there), so this is convergence, not a stall.
       objectiveTrace.push(objective);
       hooks.onIteration?.({ iteration: iterations, objective, elapsedMs: performance.now() - start });
-      stopReason = 'stalled';
+      stopReason = 'tolerance';
       break;
     }
     const change = Math.abs((bestObjective - objective) / bestObjective);

@@ -326,10 +326,11 @@ export function fitMmc(data: TrainingData, rawParams: MmcParams, hooks: LearnerH
     }
     iterations++;
     if (next === null) {
-      // No step size improves F before the tolerance test passed: the ascent has stalled (to rounding).
+      // No step size improves F: the rise is 0 ≤ tol, this method's own test (metric-learn's MMC likewise stops when
+      // its shrunken step changes A by less than tol), so the projections have settled.
       objectiveTrace.push(state.objective);
       hooks.onIteration?.({ iteration: iterations, objective: state.objective, elapsedMs: performance.now() - start });
-      stopReason = 'stalled';
+      stopReason = 'projections';
       break;
     }
     const rise = next.objective - state.objective;
