@@ -329,7 +329,8 @@ export const FoldResultSchema = z.object({
   fitSeconds: z.number(),
   iterations: z.number(),
   converged: z.boolean(),
-  stopReason: z.enum(STOP_REASONS).nullable(),
+  /** Why the fold's fit stopped; folds stored before issue 12 lack it and read as null. */
+  stopReason: z.enum(STOP_REASONS).nullable().default(null),
   nComponents: z.number(),
   trainPairs: z.number(),
   testPairs: z.number(),

@@ -259,6 +259,18 @@ describe('runs, metrics, evaluations and sweeps', () => {
     expect(store.metrics.get(run.id + 1)).toBeNull();
   });
 
+  it('keeps the stop reason and final objective in the summary JSON; rows saved before them read back as null', () => {
+    const d = store.datasets.insert({ name: 'm', matrix: edgeMatrix() });
+    const run = store.runs.create({ datasetId: d.id, kind: 'learn', method: 'nca' });
+    store.metrics.save(run.id, { ...sampleMetric(), summary: { ...sampleMetric().summary, converged: false, stopReason: 'saturated', objective: 170 } });
+    expect(store.metrics.get(run.id)!.summary).toMatchObject({ converged: false, stopReason: 'saturated', objective: 170 });
+    const stored = store.db.prepare('SELECT summary FROM metrics WHERE run_id = ?').get(run.id) as { summary: string };
+    expect(JSON.parse(stored.summary)).toMatchObject({ stopReason: 'saturated', objective: 170 });
+    // A summary written by an older version: no stopReason, no objective.
+    store.db.prepare('UPDATE metrics SET summary = ? WHERE run_id = ?').run(JSON.stringify({ iterations: 3, converged: true, fitSeconds: 0.25 }), run.id);
+    expect(store.metrics.get(run.id)!.summary).toMatchObject({ iterations: 3, converged: true, stopReason: null, objective: null });
+  });
+
   it('refuses a metric whose L does not match its shape', () => {
     const d = store.datasets.insert({ name: 'm', matrix: edgeMatrix() });
     const run = store.runs.create({ datasetId: d.id, kind: 'learn', method: 'nca' });
