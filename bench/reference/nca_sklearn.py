@@ -55,7 +55,14 @@ CASES = [
 ]
 
 if __name__ == '__main__':
-    wanted = sys.argv[1:]
+    # Arguments: names from CASES, or extra files as NAME=PATH (z-scored) / NAME=PATH:none, e.g. the apples sample
+    # written by `node --import tsx bench/reference/write-apples.ts /tmp/apples.csv` as apples=/tmp/apples.csv.
+    wanted = [a for a in sys.argv[1:] if '=' not in a]
+    for extra in [a for a in sys.argv[1:] if '=' in a]:
+        name, spec = extra.split('=', 1)
+        path, _, pre = spec.partition(':')
+        CASES.append((name, path, pre or 'zscore'))
+        wanted.append(name)
     for name, path, pre in CASES:
         if wanted and name not in wanted:
             continue

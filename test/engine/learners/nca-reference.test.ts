@@ -5,13 +5,15 @@
  * max_iter=50, tol=1e-5, random_state=0), i.e. our defaults, fitted on the whole file, computed here with
  *
  *   /usr/bin/python3 bench/reference/nca_sklearn.py
+ *   node --import tsx bench/reference/write-apples.ts /tmp/apples.csv && /usr/bin/python3 bench/reference/nca_sklearn.py apples=/tmp/apples.csv
  *
  * which z-scores the samples as shared/engine/preprocess.ts does (mean, population std) and fits the built-to-saturate
  * fixture (test/fixtures/nca-saturating.csv, from bench/reference/make-nca-saturating.ts) without preprocessing. The
  * objective is Σ_i p_i at scikit-learn's components_ (printed to 4 decimals):
  *
  *   iris 149.0000 (16 iterations, max |L| 197.8: scikit-learn saturates here) · wine 177.9973 (9) ·
- *   breast_cancer 562.9967 (13) · digits 1779.9845 (14) · nca-saturating 119.8069 (19)
+ *   breast_cancer 562.9967 (13) · digits 1779.9845 (14) · apples (generateApples() defaults) 299.9972 (15) ·
+ *   nca-saturating 119.8069 (19)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +24,7 @@ import { fitNca, ncaLossAndGradient, ncaSaturated, SATURATED_FRACTION } from '..
 import { applyPreprocessing, fitPreprocessing } from '../../../shared/engine/preprocess.ts';
 import type { PreprocessKind } from '../../../shared/domain/learned-metric.ts';
 import { maxAbs, relativeReduction } from '../../../shared/math/lbfgs.ts';
+import { generateApples } from '../../../shared/samples/apples.ts';
 import { sampleDataset } from '../fixtures.ts';
 
 const SKLEARN_OBJECTIVE = {
@@ -29,6 +32,7 @@ const SKLEARN_OBJECTIVE = {
   wine: 177.9973,
   breast_cancer: 562.9967,
   digits: 1779.9845,
+  apples: 299.9972,
   'nca-saturating': 119.8069,
 } as const;
 
@@ -73,6 +77,7 @@ describe("nca reaches scikit-learn's objective (− 0.5 % of n) with an honest s
     ['wine', () => sampleDataset('wine'), 'zscore'],
     ['breast_cancer', () => sampleDataset('breast_cancer'), 'zscore'],
     ['digits', () => sampleDataset('digits'), 'zscore'],
+    ['apples', () => generateApples(), 'zscore'],
     ['nca-saturating', saturatingFixture, 'none'],
   ];
   for (const [name, load, preprocess] of cases) {
