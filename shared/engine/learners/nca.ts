@@ -558,7 +558,8 @@ export function ncaSaturated(oneHotRows: number, objective: number, n: number): 
  * c ∈ {½, ¼, …, 2⁻⁴⁰} that maximizes f(c·L) (halving across the plateau where f does not change, and on while it does
  * not fall) if that beats f(L) by more than tol; the memory is dropped and the run restarts there, at most
  * `maxRescales` times, within the one `maxIter` budget. A stop that is not left this way and that
- * {@link ncaSaturated} calls saturated ends the fit as `saturated` (converged: false). The returned L is the best
+ * {@link ncaSaturated} calls saturated ends the fit as `saturated` (converged: false). The check costs one objective
+ * evaluation at the start and one at each stop (more only when the rows are peaked). The returned L is the best
  * iterate by Σ p_i.
  */
 export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOptions): { outcome: FitOutcome; diagnostics: NcaDiagnostics } {
@@ -590,7 +591,6 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   let evaluations = 0;
   const trace: number[] = [];
   let interval = FIRST_INTERVAL;
-  let lastRefreshAt = 0;
 
   /** Re-selects the candidates at the current L; returns whether that moved the loss (relatively) by more than tol. */
   const refreshing: RefreshingObjective = {
@@ -602,7 +602,6 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
       objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
       state.setObjective(evaluate);
       diagnostics.refreshes++;
-      lastRefreshAt = diagnostics.refreshes;
       const staleness = diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0;
       const budget = Math.max(tol, 1e-6) * Math.max(1, Math.abs(state.value));
       if (staleness <= 0.01 * budget) interval = Math.min(2 * interval, MAX_INTERVAL);
@@ -610,7 +609,6 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
       return Math.abs(relativeReduction(before, state.value)) > tol;
     },
   };
-  void lastRefreshAt;
 
   let best = { L: Float64Array.from(state.x), objective: -state.value };
   const keepBest = (): void => {
