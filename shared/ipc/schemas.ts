@@ -7,7 +7,7 @@
  */
 import './zod-config.ts';
 import { z } from 'zod';
-import { PREPROCESS_KINDS } from '../domain/learned-metric.ts';
+import { PREPROCESS_KINDS, STOP_REASONS } from '../domain/learned-metric.ts';
 import { ERROR_CODE_LIST } from '../errors.ts';
 import { EXPORT_FORMATS } from '../export/formats.ts';
 
@@ -310,6 +310,10 @@ export const LearnedMetricWireSchema = z.object({
   summary: z.object({
     iterations: z.number(),
     converged: z.boolean(),
+    /** Why the learner stopped (shared/domain/learned-metric.ts STOP_REASONS); null: closed form or not recorded. */
+    stopReason: z.enum(STOP_REASONS).nullable(),
+    /** The final objective, in the trace's sign and units; null when the method has none. */
+    objective: z.number().nullable(),
     objectiveTrace: z.array(z.number()),
     fitSeconds: z.number(),
   }),
@@ -326,6 +330,8 @@ export const FoldResultSchema = z.object({
   fitSeconds: z.number(),
   iterations: z.number(),
   converged: z.boolean(),
+  /** Why the fold's fit stopped; folds stored before issue 12 lack it and read as null. */
+  stopReason: z.enum(STOP_REASONS).nullable().default(null),
   nComponents: z.number(),
   trainPairs: z.number(),
   testPairs: z.number(),
