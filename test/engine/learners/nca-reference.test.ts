@@ -15,7 +15,6 @@
  *   breast_cancer 562.9967 (13) · digits 1779.9845 (14) · apples (generateApples() defaults) 299.9972 (15) ·
  *   nca-saturating 119.8069 (19)
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DatasetMatrix } from '../../../shared/domain/dataset.ts';
@@ -25,7 +24,7 @@ import { applyPreprocessing, fitPreprocessing } from '../../../shared/engine/pre
 import type { PreprocessKind } from '../../../shared/domain/learned-metric.ts';
 import { maxAbs, relativeReduction } from '../../../shared/math/lbfgs.ts';
 import { generateApples } from '../../../shared/samples/apples.ts';
-import { sampleDataset } from '../fixtures.ts';
+import { csvDataset, sampleDataset } from '../fixtures.ts';
 
 const SKLEARN_OBJECTIVE = {
   iris: 149.0,
@@ -37,17 +36,7 @@ const SKLEARN_OBJECTIVE = {
 } as const;
 
 function saturatingFixture(): DatasetMatrix {
-  const lines = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'nca-saturating.csv'), 'utf8').trim().split('\n');
-  const d = lines[0]!.split(',').length - 1;
-  const n = lines.length - 1;
-  const features = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  lines.slice(1).forEach((line, i) => {
-    const cells = line.split(',').map(Number);
-    for (let f = 0; f < d; f++) features[i * d + f] = cells[f]!;
-    labels[i] = cells[d]!;
-  });
-  return { nRows: n, nFeatures: d, features, featureNames: lines[0]!.split(',').slice(0, d), labels, classNames: ['0', '1', '2', '3', '4', '5'] };
+  return csvDataset(join(import.meta.dirname, '..', '..', 'fixtures', 'nca-saturating.csv'));
 }
 
 /** The data as the learner sees it, and the exact Σ p_i and gradient at L. */
