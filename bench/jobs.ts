@@ -20,6 +20,7 @@ import { fitMetric } from '../shared/engine/fit.ts';
 import { createJobRunner, type JobRunner } from '../src-main/jobs/runner.ts';
 import { openStore } from '../src-main/storage/store.ts';
 import { readSample } from './common.ts';
+import { createRunsService } from '../src-main/services/runs.ts';
 
 interface Timing {
   dispatchMs: number;
@@ -63,7 +64,7 @@ export async function runJobsBench(): Promise<void> {
           fitMetric(data, { method, params });
           local.push(performance.now() - t);
         }
-        const runner = createJobRunner({ store, concurrency: 1 });
+        const runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1 });
         const cold = await timeJob(runner, spec);
         const warm: Timing[] = [];
         for (let r = 0; r < 3; r++) warm.push(await timeJob(runner, spec));

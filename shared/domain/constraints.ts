@@ -1,10 +1,7 @@
-/** must = must-link (similar pair), cannot = cannot-link (dissimilar pair). */
-export type ConstraintKind = 'must' | 'cannot';
-export const CONSTRAINT_KINDS = ['must', 'cannot'] as const;
+import type { ConstraintKind, ConstraintOrigin } from './enums.ts';
 
-/** Where a stored constraint came from. */
-export type ConstraintOrigin = 'manual' | 'generated' | 'imported';
-export const CONSTRAINT_ORIGINS = ['manual', 'generated', 'imported'] as const;
+/** must = must-link (similar pair), cannot = cannot-link (dissimilar pair); origins: where a stored constraint came from. */
+export { CONSTRAINT_KINDS, CONSTRAINT_ORIGINS, type ConstraintKind, type ConstraintOrigin } from './enums.ts';
 
 /**
  * One labeled pair of rows. Stored once per unordered pair with i < j; relabeling replaces the kind.

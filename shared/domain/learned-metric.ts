@@ -7,8 +7,10 @@
  *
  * where x and x' are raw feature vectors already mapped by {@link Preprocessing}.
  */
-export type PreprocessKind = 'zscore' | 'minmax' | 'none';
-export const PREPROCESS_KINDS = ['zscore', 'minmax', 'none'] as const;
+import type { FitSummary } from '../ipc/schemas.ts';
+import type { PreprocessKind, StopReason } from './enums.ts';
+
+export { PREPROCESS_KINDS, STOP_REASONS, type PreprocessKind, type StopReason } from './enums.ts';
 
 /**
  * The preprocessing a metric expects. Applying it to a raw row x (length `inputFeatures`):
@@ -40,8 +42,7 @@ export interface Preprocessing {
  *   vanished without an optimum (the scale of L blew up); see shared/engine/learners/nca.ts.
  * - `stalled`: no step along any tried direction decreased the objective before the tolerance was met.
  */
-export const STOP_REASONS = ['tolerance', 'maxIter', 'saturated', 'stalled', 'projections'] as const;
-export type StopReason = (typeof STOP_REASONS)[number];
+// STOP_REASONS (the list) is declared in ./enums.ts and re-exported above.
 
 /** `converged` as every learner means it: the learner's own tolerance test was met. */
 export function convergedFor(reason: StopReason | null): boolean {
@@ -78,22 +79,8 @@ export function formatObjective(value: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? value.toExponential(5) : String(Number(value.toPrecision(6)));
 }
 
-/** How a fit went. */
-export interface FitSummary {
-  iterations: number;
-  /** True exactly when {@link stopReason} is `tolerance` or `projections`, or the method is closed-form. */
-  converged: boolean;
-  /** Why the learner stopped; null for closed-form methods (no iterations) and runs stored before it existed. */
-  stopReason: StopReason | null;
-  /**
-   * The learner's objective at the returned L, in the sign and units its trace uses (NCA: Σ p_i, maximized;
-   * LMNN: the hinge loss, ITML: the LogDet divergence, MMC: its objective); null when it has none.
-   */
-  objective: number | null;
-  /** Objective after each iteration (may be empty for closed-form methods). */
-  objectiveTrace: number[];
-  fitSeconds: number;
-}
+/** How a fit went: declared once, as FitSummarySchema in shared/ipc/schemas.ts (the wire carries it unchanged). */
+export type { FitSummary } from '../ipc/schemas.ts';
 
 export interface LearnedMetric {
   method: string;

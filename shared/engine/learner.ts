@@ -1,4 +1,5 @@
 import type { PairSet } from '../domain/constraints.ts';
+import type { LearnerInput } from '../domain/enums.ts';
 import type { StopReason } from '../domain/learned-metric.ts';
 
 /** One row of the verbose table: sklearn's `Iteration | Objective Value | Time(s)`. */
@@ -76,7 +77,7 @@ export type ParamSpec =
 export type ParamSpecs = Record<string, ParamSpec>;
 
 /** What a method learns from. */
-export type LearnerInput = 'none' | 'labels' | 'pairs';
+export { LEARNER_INPUTS, type LearnerInput } from '../domain/enums.ts';
 
 /**
  * The value a validated parameter holds, inferred from its spec: `int` → number (or null when `nullable: true`),

@@ -4,10 +4,27 @@
  *
  * Rules for requests: objects are strict (an unknown field is an error), integers are safe integers
  * ≥ 0, strings and arrays have an upper length, numbers are finite.
+ *
+ * One source: these schemas are the only declaration of every value that crosses a boundary, and every
+ * enum is `z.enum(CONST)` over the domain's const arrays (shared/domain/enums.ts). The TypeScript types of
+ * those values are inferred here (`z.output`, at the end of each section) and re-exported where the domain
+ * uses them (shared/domain/job.ts, learned-metric.ts, shared/engine/evaluation, src-main/services/runs,
+ * src-main/import/types.ts): nothing is written twice.
  */
 import './zod-config.ts';
 import { z } from 'zod';
-import { PREPROCESS_KINDS, STOP_REASONS } from '../domain/learned-metric.ts';
+import {
+  CONSTRAINT_KINDS,
+  CONSTRAINT_ORIGINS,
+  CONSTRAINT_SOURCES,
+  IMPORT_FORMATS,
+  JOB_KINDS,
+  JOB_STATUSES,
+  LEARNER_INPUTS,
+  PREPROCESS_KINDS,
+  STOP_REASONS,
+  SWEEP_CONSTRAINT_SOURCES,
+} from '../domain/enums.ts';
 import { ERROR_CODE_LIST } from '../errors.ts';
 import { EXPORT_FORMATS } from '../export/formats.ts';
 
@@ -50,10 +67,11 @@ export const Params = z
   .record(z.string().max(LIMITS.name), ParamValue)
   .refine((p) => Object.keys(p).length <= LIMITS.params, `must have at most ${LIMITS.params} parameters`);
 
-export const ConstraintKindSchema = z.enum(['must', 'cannot']);
-export const ConstraintOriginSchema = z.enum(['manual', 'generated', 'imported']);
+export const ConstraintKindSchema = z.enum(CONSTRAINT_KINDS);
+export const ConstraintOriginSchema = z.enum(CONSTRAINT_ORIGINS);
 export const PreprocessSchema = z.enum(PREPROCESS_KINDS);
-export const ImportFormatSchema = z.enum(['csv', 'tsv', 'arff', 'libsvm', 'npy']);
+export const StopReasonSchema = z.enum(STOP_REASONS);
+export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
 
@@ -61,7 +79,7 @@ export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
 export const Empty = z.strictObject({});
 
 // ---------------------------------------------------------------------------------------------
-// Jobs (mirrors shared/domain/job.ts)
+// Jobs (the types are re-exported by shared/domain/job.ts)
 // ---------------------------------------------------------------------------------------------
 
 export const ProtocolSchema = z.strictObject({
@@ -71,9 +89,20 @@ export const ProtocolSchema = z.strictObject({
   preprocess: PreprocessSchema.optional(),
 });
 
-export const ConstraintSourceSchema = z.enum(['labeled', 'generated']);
+/** The protocol with defaults filled in, as stored with a run (and used by shared/engine/evaluation). */
+export const ResolvedProtocolSchema = z.object({
+  folds: z.number(),
+  /** Neighbours of the kNN classifier. */
+  k: z.number(),
+  /** Seeds the fold split (the learner's seed is the job's `seed`, defaulting to this one). */
+  seed: z.number(),
+  preprocess: PreprocessSchema,
+});
+
+export const JobKindSchema = z.enum(JOB_KINDS);
+export const ConstraintSourceSchema = z.enum(CONSTRAINT_SOURCES);
 /** Sweeps also accept 'suggested' (active-learning pairs labeled from the training fold's classes). */
-export const SweepConstraintSourceSchema = z.enum(['labeled', 'generated', 'suggested']);
+export const SweepConstraintSourceSchema = z.enum(SWEEP_CONSTRAINT_SOURCES);
 
 const MethodChoice = z.strictObject({ method: MethodName, params: Params.optional() });
 
@@ -103,32 +132,47 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
 
 export const JobPhaseSchema = z.string().max(LIMITS.name);
 
+/**
+ * Where a job is. `phase` is one of: 'queued', 'started' (the worker has the job), 'loading',
+ * 'preprocess', 'fit', 'evaluate' (with fold/folds), 'sweep' (with fraction), 'saving', 'done'.
+ */
 export const JobProgressSchema = z.object({
   jobId: z.string(),
+  /** The run this progress belongs to (compare: the method being evaluated), or null. */
   runId: z.number().nullable(),
   phase: JobPhaseSchema,
+  /** 1-based fold being fitted, and the number of folds. */
   fold: z.number().optional(),
   folds: z.number().optional(),
+  /** Learner iteration and objective from `onIteration`. */
   iteration: z.number().optional(),
   objective: z.number().nullable().optional(),
+  /** Since the job started running (not since it was queued). */
   elapsedMs: z.number(),
+  /** Estimated remaining time, where it can be known (folds or sweep steps done so far). */
   etaMs: z.number().nullable().optional(),
   /** 0…1 where it can be known. */
   fraction: z.number().nullable().optional(),
+  /** Short human text, e.g. "nca, fold 2/5". */
   message: z.string().optional(),
 });
 
-export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export const JobStatusSchema = z.enum(JOB_STATUSES);
 
+/** What the runner's `list()` returns for each job it knows about in this process. */
 export const JobInfoSchema = z.object({
   jobId: z.string(),
-  kind: z.enum(['learn', 'evaluate', 'compare', 'sweep']),
+  kind: JobKindSchema,
   datasetId: z.number(),
   status: JobStatusSchema,
   runIds: z.array(z.number()),
   progress: JobProgressSchema.nullable().optional(),
   error: z.string().nullable().optional(),
 });
+
+export type Protocol = z.output<typeof ResolvedProtocolSchema>;
+export type JobProgress = z.output<typeof JobProgressSchema>;
+export type JobInfo = z.output<typeof JobInfoSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Datasets, files, constraints
@@ -204,27 +248,35 @@ export const ImportIssueSchema = z.object({
   column: z.string().nullable().optional(),
 });
 
-/** Mirrors ImportPreview of src-main/import/types.ts, plus the problems a trial parse found. */
-export const DatasetPreviewSchema = z.object({
+/** What an importer's preview reads from a file (src-main/import `previewFile`; its ImportPreview type). */
+export const ImportPreviewSchema = z.object({
   fileName: z.string(),
   format: ImportFormatSchema,
   /** CSV/TSV only. */
   delimiter: z.string().optional(),
   header: z.boolean(),
-  /** Every column of the file, the label column included. */
+  /** Every column of the file, the label column included (ARFF: attributes; LIBSVM: `label`, `x1`…). */
   columns: z.array(z.string()),
   /** The first data rows as text, one string per column. */
   rows: z.array(z.array(z.string())),
   /** The label column's name (or 0-based index when the file has no header), or null for unlabeled data. */
   labelColumn: z.union([z.string(), z.number()]).nullable(),
+  /** Number of feature columns after import (one-hot nominal attributes expanded). */
   featureCount: z.number(),
-  /** Classes seen in the preview rows. */
+  /** Classes seen in the preview rows (a lower bound on the file's classes). */
   classes: z.array(z.string()),
+  /** Number of data rows, when the whole file was read for the preview; else null. */
   totalRows: z.number().nullable(),
   warnings: z.array(z.string()),
+});
+
+/** The preview the app shows: the importer's, plus the problems a trial parse found. */
+export const DatasetPreviewSchema = ImportPreviewSchema.extend({
   /** Why importing with these options would fail (naming file, row and column); empty when it would succeed. */
   errors: z.array(ImportIssueSchema),
 });
+
+export type ImportPreview = z.output<typeof ImportPreviewSchema>;
 
 export const PairConstraintSchema = z.object({
   i: z.number(),
@@ -257,7 +309,7 @@ export const MethodDeclarationSchema = z.object({
   name: z.string(),
   title: z.string(),
   description: z.string(),
-  input: z.enum(['none', 'labels', 'pairs']),
+  input: z.enum(LEARNER_INPUTS),
   params: z.array(ParamDeclarationSchema),
 });
 
@@ -266,9 +318,9 @@ export const MethodDeclarationSchema = z.object({
 // ---------------------------------------------------------------------------------------------
 
 export const RunStatusSchema = JobStatusSchema;
-export const RunKindSchema = z.enum(['learn', 'evaluate', 'compare', 'sweep']);
+export const RunKindSchema = JobKindSchema;
 
-/** Mirrors RunListItem of src-main/services/runs.ts (what the history lists). */
+/** A run as the history lists it (`runs.list`, `workbench runs`): the record plus a one-line headline. */
 export const RunListItemSchema = z.object({
   id: z.number(),
   datasetId: z.number().nullable(),
@@ -288,7 +340,24 @@ export const RunListItemSchema = z.object({
   components: z.tuple([z.number(), z.number()]).nullable(),
 });
 
-/** A learned metric as plain JSON (numbers instead of typed arrays). */
+/** How a fit went (shared/domain/learned-metric.ts FitSummary). */
+export const FitSummarySchema = z.object({
+  iterations: z.number(),
+  /** True exactly when `stopReason` is `tolerance` or `projections`, or the method is closed-form. */
+  converged: z.boolean(),
+  /** Why the learner stopped (STOP_REASONS); null for closed-form methods and runs stored before it existed. */
+  stopReason: StopReasonSchema.nullable(),
+  /**
+   * The learner's objective at the returned L, in the sign and units its trace uses (NCA: Σ p_i, maximized;
+   * LMNN: the hinge loss, ITML: the LogDet divergence, MMC: its objective); null when it has none.
+   */
+  objective: z.number().nullable(),
+  /** Objective after each iteration (may be empty for closed-form methods). */
+  objectiveTrace: z.array(z.number()),
+  fitSeconds: z.number(),
+});
+
+/** A learned metric as plain JSON (numbers instead of typed arrays); src-main/services/runs `toWireMetric`. */
 export const LearnedMetricWireSchema = z.object({
   method: z.string(),
   params: z.record(z.string(), z.unknown()),
@@ -300,29 +369,21 @@ export const LearnedMetricWireSchema = z.object({
   /** (nFeatures, nFeatures) row-major, M = LᵀL. */
   M: z.array(z.number()),
   preprocessing: z.object({
-    kind: z.string(),
+    kind: PreprocessSchema,
     inputFeatures: z.number(),
     kept: z.array(z.number()),
     dropped: z.array(z.number()),
     center: z.array(z.number()),
     scale: z.array(z.number()),
   }),
-  summary: z.object({
-    iterations: z.number(),
-    converged: z.boolean(),
-    /** Why the learner stopped (shared/domain/learned-metric.ts STOP_REASONS); null: closed form or not recorded. */
-    stopReason: z.enum(STOP_REASONS).nullable(),
-    /** The final objective, in the trace's sign and units; null when the method has none. */
-    objective: z.number().nullable(),
-    objectiveTrace: z.array(z.number()),
-    fitSeconds: z.number(),
-  }),
+  summary: FitSummarySchema,
 });
 
 const nullableNumber = z.number().nullable();
 
-/** Mirrors FoldResult of shared/engine/evaluation/evaluate.ts. */
+/** One fold of a cross-validated evaluation (shared/engine/evaluation/evaluate.ts FoldResult). */
 export const FoldResultSchema = z.object({
+  /** 0-based. */
   fold: z.number(),
   trainSize: z.number(),
   testSize: z.number(),
@@ -331,9 +392,13 @@ export const FoldResultSchema = z.object({
   iterations: z.number(),
   converged: z.boolean(),
   /** Why the fold's fit stopped; folds stored before issue 12 lack it and read as null. */
-  stopReason: z.enum(STOP_REASONS).nullable().default(null),
+  stopReason: StopReasonSchema.nullable().default(null),
   nComponents: z.number(),
+  /** Raw feature indices dropped as constant on this fold's training part (always written by the engine). */
+  droppedFeatures: z.array(z.number()).optional(),
+  /** Pairs the metric learned from (pair-based methods), else 0. */
   trainPairs: z.number(),
+  /** Held-out pairs scored by pairAuc. */
   testPairs: z.number(),
   nmi: z.number(),
   ari: z.number(),
@@ -342,11 +407,16 @@ export const FoldResultSchema = z.object({
   pairAuc: nullableNumber,
 });
 
-/** Mirrors EvaluationResult of shared/engine/evaluation/evaluate.ts. */
+/**
+ * A cross-validated evaluation (shared/engine/evaluation/evaluate.ts `evaluateMethod`; its EvaluationResult
+ * type): shaped exactly like the CLI's `{"evaluation": …}` payload, plus the per-fold detail.
+ */
 export const EvaluationSchema = z.object({
+  /** The dataset's name or id as the caller gave it, or null (always written by the engine). */
+  dataset: z.union([z.string(), z.number()]).nullable().optional(),
   method: z.string(),
   params: z.record(z.string(), z.unknown()),
-  protocol: z.object({ folds: z.number(), k: z.number(), seed: z.number(), preprocess: z.string() }),
+  protocol: ResolvedProtocolSchema,
   accuracy: z.object({ mean: z.number(), std: z.number(), folds: z.array(z.number()) }),
   fitSeconds: z.object({ median: z.number(), folds: z.array(z.number()) }),
   nmi: z.number(),
@@ -357,24 +427,29 @@ export const EvaluationSchema = z.object({
   folds: z.array(FoldResultSchema),
 });
 
-/** Mirrors SweepResult of shared/domain/job.ts. */
+/** One point of a sweep: the accuracy curve at N constraints. Accuracies are fractions in [0, 1]. */
+export const SweepPointSchema = z.object({
+  /** Number of constraints asked for. */
+  count: z.number(),
+  /** Number actually used (fewer when the source has fewer), per seed. */
+  used: z.array(z.number()),
+  /** Mean CV accuracy per seed. */
+  accuracies: z.array(z.number()),
+  /** Mean and population std over seeds; null when this N could not be evaluated (see `error`). */
+  mean: z.number().nullable(),
+  std: z.number().nullable(),
+  /** Why the point is missing, e.g. a fold without any labeled pair in its training part. */
+  error: z.string().optional(),
+});
+
+/** A sweep's result (shared/engine/sweep.ts): one point per N, the curve the charts draw. */
 export const SweepResultSchema = z.object({
   method: z.string(),
   params: z.record(z.string(), z.unknown()),
   constraintSource: SweepConstraintSourceSchema,
-  protocol: z.object({ folds: z.number(), k: z.number(), seed: z.number(), preprocess: z.string() }),
+  protocol: ResolvedProtocolSchema,
   seeds: z.array(z.number()),
-  points: z.array(
-    z.object({
-      count: z.number(),
-      used: z.array(z.number()),
-      accuracies: z.array(z.number()),
-      /** Null when this N could not be evaluated (see `error`). */
-      mean: z.number().nullable(),
-      std: z.number().nullable(),
-      error: z.string().optional(),
-    }),
-  ),
+  points: z.array(SweepPointSchema),
 });
 
 /**
@@ -399,7 +474,7 @@ const RESULT_OF_KIND = { learn: 'metric', evaluate: 'evaluation', compare: 'comp
 const RESULT_FIELDS = ['metric', 'evaluation', 'comparison', 'sweep'] as const;
 
 /**
- * Mirrors RunDetail of src-main/services/runs.ts: the run record plus its results. Each kind has its own
+ * One run as `runs.get` and `workbench run show` give it: the run record plus its results. Each kind has its own
  * result (learn → `metric`, evaluate → `evaluation`, compare → `comparison`, sweep → `sweep`); the others
  * are null. A compare parent has no evaluation of its own: its methods are `children` (evaluate runs, each
  * with its evaluation) and `comparison` summarizes them in the order they were requested.
@@ -444,3 +519,14 @@ export const RunDetailSchema = z
   });
 
 export const ErrorPayloadSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+
+export type FitSummary = z.output<typeof FitSummarySchema>;
+export type LearnedMetricWire = z.output<typeof LearnedMetricWireSchema>;
+export type FoldResult = z.output<typeof FoldResultSchema>;
+export type EvaluationResult = z.output<typeof EvaluationSchema>;
+export type SweepPoint = z.output<typeof SweepPointSchema>;
+export type SweepResult = z.output<typeof SweepResultSchema>;
+export type ComparisonEntry = z.output<typeof ComparisonEntrySchema>;
+export type RunListItem = z.output<typeof RunListItemSchema>;
+export type RunChild = z.output<typeof RunChildSchema>;
+export type RunDetail = z.output<typeof RunDetailSchema>;

@@ -1,9 +1,9 @@
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 
-/** The file formats the importer reads. */
-export type ImportFormat = 'csv' | 'tsv' | 'arff' | 'libsvm' | 'npy';
+import type { ImportFormat } from '../../shared/domain/enums.ts';
 
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['csv', 'tsv', 'arff', 'libsvm', 'npy'];
+/** The file formats the importer reads (declared once, in shared/domain/enums.ts). */
+export { IMPORT_FORMATS, type ImportFormat } from '../../shared/domain/enums.ts';
 
 /** How to read a file. Every field is optional; what is left out is detected. */
 export interface ImportOptions {
@@ -44,24 +44,8 @@ export interface ParsedDataset {
   droppedRows: number;
 }
 
-/** The first rows of a file as text, for the import dialog. Nothing is stored. */
-export interface ImportPreview {
-  fileName: string;
-  format: ImportFormat;
-  /** CSV/TSV only. */
-  delimiter?: string;
-  header: boolean;
-  /** Every column of the file, the label column included (ARFF: attributes; LIBSVM: `label`, `x1`…). */
-  columns: string[];
-  /** The first data rows, one string per column. */
-  rows: string[][];
-  /** The label column's name (or 0-based index when the file has no header), or null for unlabeled data. */
-  labelColumn: string | number | null;
-  /** Number of feature columns after import (one-hot nominal attributes expanded). */
-  featureCount: number;
-  /** Classes seen in the preview rows (a lower bound on the file's classes). */
-  classes: string[];
-  /** Number of data rows, when the whole file was read for the preview; else null. */
-  totalRows: number | null;
-  warnings: string[];
-}
+/**
+ * The first rows of a file as text, for the import dialog (nothing is stored): what `previewFile` reads from a file: columns, first rows, format, label column, counts. Declared once, as
+ * ImportPreviewSchema in shared/ipc/schemas.ts (the `datasets.preview` channel adds the trial parse's errors).
+ */
+export type { ImportPreview } from '../../shared/ipc/schemas.ts';

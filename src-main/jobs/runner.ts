@@ -25,18 +25,17 @@ import { Worker } from 'node:worker_threads';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { JobEvent, JobInfo, JobOutcome, JobProgress, JobSpec, JobStatus } from '../../shared/domain/job.ts';
 import { JobCancelledError, WorkbenchError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../../shared/errors.ts';
-import { createRunsService } from '../services/runs.ts';
-import type { Store } from '../storage/store.ts';
 import type { JobPersistence, JobResult, JobTimings, PreparedJob, SubmitOptions, WorkerJobPayload, WorkerMessage, WorkerRequest } from './types.ts';
 
 /** The worker the runner starts under plain Node: registers tsx, then runs worker.ts. */
 export const DEFAULT_WORKER_URL = new URL('./worker-entry.mjs', import.meta.url);
 
 export interface JobRunnerOptions {
-  /** The store runs are recorded in (through `createRunsService(store)`), unless `persistence` is given. */
-  store?: Store;
-  /** Where runs are recorded; default `createRunsService(store)`. */
-  persistence?: JobPersistence;
+  /**
+   * Where runs are recorded: the port the runner declares (./types.ts); the application implements it
+   * (src-main/services/runs.ts `createRunsService(store)`), tests may pass their own.
+   */
+  persistence: JobPersistence;
   /** Jobs running at once; default max(1, cores − 1). */
   concurrency?: number;
   /**
@@ -144,8 +143,8 @@ export function defaultConcurrency(): number {
 }
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
-  const persistence = options.persistence ?? (options.store ? createRunsService(options.store) : null);
-  if (!persistence) throw new TypeError('createJobRunner needs a store or a persistence.');
+  const persistence = options.persistence;
+  if (!persistence) throw new TypeError('createJobRunner needs a persistence (e.g. createRunsService(store)).');
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency()));
   const graceMs = options.cancelGraceMs ?? 2000;
   const keepFinished = options.keepFinished ?? 200;

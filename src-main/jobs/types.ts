@@ -1,7 +1,8 @@
 /**
  * The job runner's internal contracts: what the main thread sends a worker, what a worker sends back,
- * what each kind of job returns, and the persistence the runner writes through (implemented by
- * src-main/services/runs.ts on the SQLite store; only the main thread calls it).
+ * what each kind of job returns, and the persistence port the runner writes through ({@link JobPersistence}:
+ * declared here, implemented by src-main/services/runs.ts on the SQLite store; only the main thread calls it).
+ * Nothing under src-main/jobs imports src-main/services.
  */
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';

@@ -125,6 +125,12 @@ export class MetricsRepository {
     };
   }
 
+  /** [nComponents, nFeatures] of the metric of run `runId` without reading L, or null when it has none. */
+  shape(runId: number): [number, number] | null {
+    const row = this.#prepare('SELECT n_components, n_features FROM metrics WHERE run_id = ?').get(runId) as { n_components: number; n_features: number } | undefined;
+    return row ? [row.n_components, row.n_features] : null;
+  }
+
   has(runId: number): boolean {
     return this.#prepare('SELECT 1 FROM metrics WHERE run_id = ?').get(runId) !== undefined;
   }

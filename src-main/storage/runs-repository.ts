@@ -213,6 +213,26 @@ export class RunsRepository {
     }).immediate();
   }
 
+  /** Records which process owns run `id` (`pid@host#instance`, see src-main/services/run-ownership.ts). */
+  setOwner(id: number, owner: string): void {
+    this.#prepare('UPDATE runs SET owner = ? WHERE id = ?').run(owner, id);
+  }
+
+  /** Runs still 'running' or 'queued', oldest first, with the owner that queued them (null before migration 2). */
+  listUnfinished(): Array<{ id: number; owner: string | null }> {
+    return this.#prepare(`SELECT id, owner FROM runs WHERE status IN ('running', 'queued') ORDER BY id`).all() as Array<{ id: number; owner: string | null }>;
+  }
+
+  /**
+   * Marks the given runs 'interrupted' (code JOB_FAILED, {@link INTERRUPTED_MESSAGE}) if they are still
+   * 'running' or 'queued', in one transaction; returns how many changed.
+   */
+  markInterrupted(ids: readonly number[]): number {
+    const now = new Date().toISOString();
+    const update = this.#prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error_code = 'JOB_FAILED', error = ? WHERE id = ? AND status IN ('running', 'queued')`);
+    return this.#db.transaction(() => ids.reduce((changed, id) => changed + update.run(now, INTERRUPTED_MESSAGE, id).changes, 0)).immediate();
+  }
+
   /** Runs matching `filter`, newest first unless `order: 'asc'`. */
   list(filter: RunFilter = {}): RunRecord[] {
     const where: string[] = [];

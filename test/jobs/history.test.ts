@@ -87,12 +87,12 @@ describe('experiment history on the real worker', () => {
       { kind: 'learn', datasetId: iris, method: 'itml', seed: 4 },
       { kind: 'evaluate', datasetId: iris, method: 'lda', protocol: { folds: 3 } },
     ];
-    const parallel = createJobRunner({ store: t.store, concurrency: 4 });
+    const parallel = createJobRunner({ persistence: createRunsService(t.store), concurrency: 4 });
     const submitted = specs.map((s) => parallel.submit(s));
     const results = await Promise.all(submitted.map((s) => s.done));
     await parallel.close();
 
-    const sequential = createJobRunner({ store: t.store, concurrency: 1 });
+    const sequential = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1 });
     for (const [k, spec] of specs.entries()) {
       const one = await sequential.submit(spec).done;
       const a = results[k]!.result;

@@ -5,6 +5,7 @@ import { createJobRunner } from '../../src-main/jobs/runner.ts';
 import { INTERRUPTED_MESSAGE } from '../../src-main/storage/runs-repository.ts';
 import { openStore } from '../../src-main/storage/store.ts';
 import { addDataset, FIXTURE_WORKER, tempStore } from './helpers.ts';
+import { createRunsService } from '../../src-main/services/runs.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 
@@ -47,7 +48,7 @@ describe('crash recovery', () => {
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(store.runs.require(runningRunId).status).toBe('running'); // as the crash left it
 
-    const runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER });
+    const runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER });
     expect(store.runs.require(runningRunId)).toMatchObject({ status: 'interrupted', errorCode: 'JOB_FAILED', error: INTERRUPTED_MESSAGE });
     expect(store.runs.require(doneRunId).status).toBe('succeeded');
     const metric = store.metrics.get(doneRunId)!;

@@ -29,7 +29,7 @@ describe('job runner (fixture worker)', () => {
 
   it('cancels a queued job at once and a running one cooperatively through shouldStop()', async () => {
     // A long grace period: if the looping learner did not stop by itself, the next job could not start.
-    runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER, cancelGraceMs: 600_000 });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER, cancelGraceMs: 600_000 });
     let loopId = '';
     const fitting = phaseReached(runner, () => loopId, 'fit');
     const loop = learn('lda');
@@ -56,7 +56,7 @@ describe('job runner (fixture worker)', () => {
   });
 
   it('terminates a worker that ignores the stop flag after the grace period; the next job runs', async () => {
-    runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER, cancelGraceMs: 50 });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER, cancelGraceMs: 50 });
     let stubbornId = '';
     const fitting = phaseReached(runner, () => stubbornId, 'fit');
     const stubborn = learn('mmc');
@@ -70,7 +70,7 @@ describe('job runner (fixture worker)', () => {
   });
 
   it('records a learner that throws as failed with its message, and runs the next job', async () => {
-    runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER });
     const failing = learn('pca');
     const next = learn('euclidean');
     await expect(failing.done).rejects.toThrow(new WorkbenchError('INTERNAL', 'fixture learner exploded at iteration 3'));
@@ -84,7 +84,7 @@ describe('job runner (fixture worker)', () => {
   });
 
   it('records a worker that exits without a result as failed, and runs the next job', async () => {
-    runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER });
     const dying = learn('covariance');
     const next = learn('euclidean');
     await expect(dying.done).rejects.toThrow('The job worker exited with code 7 before finishing.');
@@ -93,7 +93,7 @@ describe('job runner (fixture worker)', () => {
   });
 
   it('streams queued, started, progress and finished events with the job id; list() shows the jobs', async () => {
-    runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER });
     const events: string[] = [];
     runner.subscribe((e) => events.push(e.type === 'progress' ? `progress:${e.progress.phase}` : e.type === 'status' ? `status:${e.status}` : `finished:${e.outcome.status}`));
     const job = learn('euclidean');
@@ -107,7 +107,7 @@ describe('job runner (fixture worker)', () => {
   });
 
   it('warmUp() starts idle workers up to the concurrency; jobs reuse them; close() ends them', async () => {
-    runner = createJobRunner({ store, concurrency: 2, workerUrl: FIXTURE_WORKER });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 2, workerUrl: FIXTURE_WORKER });
     expect(runner.stats()).toEqual({ queued: 0, running: 0, idleWorkers: 0 });
     await runner.warmUp();
     expect(runner.stats()).toEqual({ queued: 0, running: 0, idleWorkers: 2 });
@@ -122,7 +122,7 @@ describe('job runner (fixture worker)', () => {
   });
 
   it('rejects an invalid spec at submit with nothing recorded', () => {
-    runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER });
     expect(() => runner.submit({ kind: 'learn', datasetId: 999, method: 'nca' })).toThrow('No dataset with id 999.');
     expect(() => runner.submit({ kind: 'learn', datasetId, method: 'nope' })).toThrow(/^Unknown method 'nope'\. Known methods: euclidean, /);
     expect(() => runner.submit({ kind: 'learn', datasetId, method: 'nca', params: { maxIter: 0 } })).toThrow(
@@ -132,7 +132,7 @@ describe('job runner (fixture worker)', () => {
   });
 
   it('close() cancels running and queued jobs and waits for their workers', async () => {
-    runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER, cancelGraceMs: 50 });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER, cancelGraceMs: 50 });
     let id = '';
     const fitting = phaseReached(runner, () => id, 'fit');
     const a = learn('mmc');
@@ -147,7 +147,7 @@ describe('job runner (fixture worker)', () => {
   });
 
   it('leaves runs owned by a live runner alone at start-up, and recovers those of a closed one', async () => {
-    runner = createJobRunner({ store, concurrency: 1, workerUrl: FIXTURE_WORKER, cancelGraceMs: 600_000 });
+    runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, workerUrl: FIXTURE_WORKER, cancelGraceMs: 600_000 });
     let id = '';
     const fitting = phaseReached(runner, () => id, 'fit');
     const loop = learn('lda');

@@ -16,7 +16,7 @@
 import { JobCancelledError, ValidationError } from '../../errors.ts';
 import type { PairConstraint } from '../../domain/constraints.ts';
 import { selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
-import type { StopReason } from '../../domain/learned-metric.ts';
+import type { EvaluationResult, FoldResult } from '../../ipc/schemas.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
 import { transform } from '../../metric/mahalanobis.ts';
@@ -51,46 +51,11 @@ export interface EvaluationHooks extends LearnerHooks {
   onFold?(fold: number, folds: number): void;
 }
 
-export interface FoldResult {
-  /** 0-based. */
-  fold: number;
-  trainSize: number;
-  testSize: number;
-  accuracy: number;
-  fitSeconds: number;
-  iterations: number;
-  converged: boolean;
-  /** Why this fold's fit stopped (see StopReason); null for closed-form methods. */
-  stopReason: StopReason | null;
-  nComponents: number;
-  /** Raw feature indices dropped as constant on this fold's training part. */
-  droppedFeatures: number[];
-  /** Pairs the metric learned from (pair-based methods), else 0. */
-  trainPairs: number;
-  /** Held-out pairs scored by pairAuc. */
-  testPairs: number;
-  nmi: number;
-  ari: number;
-  precisionAt1: number | null;
-  mapAtR: number | null;
-  pairAuc: number | null;
-}
-
-/** Shaped exactly like the CLI's `{"evaluation": …}` payload, plus the per-fold detail. */
-export interface EvaluationResult {
-  dataset: string | number | null;
-  method: string;
-  params: Record<string, unknown>;
-  protocol: Protocol;
-  accuracy: { mean: number; std: number; folds: number[] };
-  fitSeconds: { median: number; folds: number[] };
-  nmi: number;
-  ari: number;
-  precisionAt1: number | null;
-  mapAtR: number | null;
-  pairAuc: number | null;
-  folds: FoldResult[];
-}
+/**
+ * One fold's result and the whole evaluation: declared once, as FoldResultSchema / EvaluationSchema in
+ * shared/ipc/schemas.ts (stored per fold, shown by `runs.get` and the CLI unchanged).
+ */
+export type { EvaluationResult, FoldResult } from '../../ipc/schemas.ts';
 
 /** Arithmetic mean (NaN for an empty list). */
 export function mean(values: readonly number[]): number {

@@ -18,7 +18,7 @@ describe('run results', () => {
 
   it('labels a sweep curve with its method, constraint source and run id', () => {
     const sweep = (constraintSource: 'labeled' | 'generated' | 'suggested') => ({
-      method: 'mmc-diagonal', params: {}, constraintSource, protocol: { folds: 5, k: 3, seed: 0, preprocess: 'zscore' }, seeds: [0], points: [],
+      method: 'mmc-diagonal', params: {}, constraintSource, protocol: { folds: 5, k: 3, seed: 0, preprocess: 'zscore' as const }, seeds: [0], points: [],
     });
     expect(sweepLabel({ id: 4, method: 'mmc-diagonal', sweep: sweep('suggested') })).toBe('mmc-diagonal, suggested pairs (active learning) (#4)');
     expect(sweepLabel({ id: 5, method: 'mmc-diagonal', sweep: sweep('generated') })).toBe('mmc-diagonal, random pairs (#5)');

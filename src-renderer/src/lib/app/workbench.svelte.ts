@@ -12,9 +12,9 @@ import { Exporter } from '../export/exporter.svelte.ts';
 import { GuidedTour } from '../tour/guided-tour.svelte.ts';
 import { registerStateHook } from './test-hooks.ts';
 
-/** The five views, in navigation order; the names are part of the product's contract. */
-export const VIEWS = ['Datasets', 'Label', 'Experiments', 'Compare', 'Export'] as const;
-export type ViewName = (typeof VIEWS)[number];
+import type { ViewName } from './views.ts';
+
+export { VIEWS, type ViewName } from './views.ts';
 
 /** The root of the UI state: one instance per window, shared through a typed context. */
 export class Workbench {

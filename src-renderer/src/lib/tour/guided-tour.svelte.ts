@@ -1,4 +1,8 @@
-import type { Workbench } from '../app/workbench.svelte.ts';
+import type { ViewName } from '../app/views.ts';
+import type { DatasetStore } from '../datasets/dataset-store.svelte.ts';
+import type { ExperimentPlanner } from '../experiments/experiment-planner.svelte.ts';
+import type { RunHistory } from '../experiments/run-history.svelte.ts';
+import type { LabelingSession } from '../labeling/labeling-session.svelte.ts';
 
 const DISMISSED_KEY = 'metric-workbench.tour-dismissed';
 
@@ -12,18 +16,31 @@ export interface TourStep {
 }
 
 /**
+ * What the tour needs from the UI root (the Workbench implements it): a narrow host, so the tour does not
+ * import the root that constructs it (no import cycle).
+ */
+export interface TourHost {
+  readonly datasets: Pick<DatasetStore, 'current' | 'list' | 'addSample'>;
+  readonly labeling: Pick<LabelingSession, 'constraints'>;
+  readonly history: Pick<RunHistory, 'runs'>;
+  readonly planner: Pick<ExperimentPlanner, 'kind' | 'selected' | 'preprocess' | 'constraintSource' | 'start'>;
+  go(view: ViewName): void;
+  openDataset(id: number): Promise<void>;
+}
+
+/**
  * The guided example on the apples sample (the story the project started from): Euclidean kNN confuses
  * the varieties; the researcher labels a handful of pairs; a diagonal metric is learned; the feature
  * weights show colour far above size and weight, and kNN accuracy jumps. Skippable, reopenable.
  */
 export class GuidedTour {
-  #wb: Workbench;
+  #wb: TourHost;
   visible = $state(false);
   /** Folded to a small button so the tour does not cover the view it talks about. */
   collapsed = $state(false);
   step = $state(0);
 
-  constructor(workbench: Workbench) {
+  constructor(workbench: TourHost) {
     this.#wb = workbench;
   }
 

@@ -1,0 +1,49 @@
+/**
+ * The domain's closed vocabularies, as const arrays: the one source of every enum. The zod contract
+ * (shared/ipc/schemas.ts) builds its `z.enum(…)`s from these and the domain modules (job.ts, constraints.ts,
+ * learned-metric.ts, src-main/import/types.ts) re-export them with their literal-union types.
+ *
+ * A leaf module (no imports): shared/ipc/schemas.ts depends on it, and the domain types that are inferred
+ * from those schemas (SweepResult, Protocol, JobProgress …) depend on the schemas, so the arrays cannot live
+ * in the modules that re-export them without an import cycle.
+ */
+
+/** What a job (and the run it writes) does. */
+export const JOB_KINDS = ['learn', 'evaluate', 'compare', 'sweep'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/** Status of a job and of the runs it writes; the last four are final. */
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Where a pair-based learner's constraints come from: the user's labels, or pairs generated from class labels. */
+export const CONSTRAINT_SOURCES = ['labeled', 'generated'] as const;
+export type ConstraintSource = (typeof CONSTRAINT_SOURCES)[number];
+
+/** Sweeps also take 'suggested' (active-learning pairs labeled from the training fold's classes). */
+export const SWEEP_CONSTRAINT_SOURCES = ['labeled', 'generated', 'suggested'] as const;
+export type SweepConstraintSource = (typeof SWEEP_CONSTRAINT_SOURCES)[number];
+
+/** A hand-labeled pair says: same class (must-link) or different classes (cannot-link). */
+export const CONSTRAINT_KINDS = ['must', 'cannot'] as const;
+export type ConstraintKind = (typeof CONSTRAINT_KINDS)[number];
+
+/** How a stored constraint came to be. */
+export const CONSTRAINT_ORIGINS = ['manual', 'generated', 'imported'] as const;
+export type ConstraintOrigin = (typeof CONSTRAINT_ORIGINS)[number];
+
+/** Feature preprocessing fitted on training rows (shared/engine/preprocess.ts). */
+export const PREPROCESS_KINDS = ['zscore', 'minmax', 'none'] as const;
+export type PreprocessKind = (typeof PREPROCESS_KINDS)[number];
+
+/** Why an iterative learner stopped (shared/domain/learned-metric.ts has the words). */
+export const STOP_REASONS = ['tolerance', 'maxIter', 'saturated', 'stalled', 'projections'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+/** Data file formats the importers read (src-main/import). */
+export const IMPORT_FORMATS = ['csv', 'tsv', 'arff', 'libsvm', 'npy'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** What a learner learns from (shared/engine/learner.ts). */
+export const LEARNER_INPUTS = ['none', 'labels', 'pairs'] as const;
+export type LearnerInput = (typeof LEARNER_INPUTS)[number];
