@@ -47,3 +47,7 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 /** What a learner learns from (shared/engine/learner.ts). */
 export const LEARNER_INPUTS = ['none', 'labels', 'pairs'] as const;
 export type LearnerInput = (typeof LEARNER_INPUTS)[number];
+
+/** Where the workbench runs: the desktop app, the browser mode, or the `workbench` command line. */
+export const APP_MODES = ['electron', 'browser', 'cli'] as const;
+export type AppMode = (typeof APP_MODES)[number];

@@ -10,6 +10,7 @@
  */
 import './zod-config.ts';
 import { z } from 'zod';
+import { APP_MODES } from '../domain/enums.ts';
 import type { ErrorPayload } from '../errors.ts';
 import {
   CancelledSchema,
@@ -51,12 +52,12 @@ export const CHANNELS = {
     Empty,
     z.object({
       version: z.string(),
-      mode: z.enum(['electron', 'browser']),
+      mode: z.enum(APP_MODES),
       dbPath: z.string(),
       cores: z.number(),
       platform: z.string(),
     }),
-    'Version, mode (electron | browser), database path and CPU cores.',
+    'Version, mode (electron | browser | cli), database path and CPU cores.',
   ),
 
   'samples.list': channel(Empty, z.object({ samples: z.array(SampleSchema) }), 'Bundled sample datasets.'),

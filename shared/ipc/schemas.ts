@@ -111,8 +111,8 @@ const jobCommon = {
   seed: Seed.optional(),
   protocol: ProtocolSchema.optional(),
   constraintSource: ConstraintSourceSchema.optional(),
-  /** Number of generated pairs when constraintSource is 'generated'. */
-  pairs: z.int().min(0).max(1_000_000).optional(),
+  /** Number of generated pairs per kind when constraintSource is 'generated' (checked here only, not again by the runs service). */
+  pairs: z.int().min(1).max(1_000_000).optional(),
 };
 
 export const JobSpecSchema = z.discriminatedUnion('kind', [

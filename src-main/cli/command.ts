@@ -20,6 +20,8 @@
  * };
  * ```
  */
+import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract.ts';
+import type { Workbench } from '../services/workbench.ts';
 import type { Store } from '../storage/store.ts';
 
 /** One option of a command, in `util.parseArgs` terms. Global flags (`--db`, `--json`, `--help`) are handled by main. */
@@ -50,6 +52,16 @@ export interface CliContext {
    * create one) and closed by main after `run` returns.
    */
   readonly store: Store;
+  /**
+   * The workbench over {@link store} — the same composition as the app's and the browser mode's (job runner,
+   * runs service, handlers, gateway), started on first call and closed by main after `run` returns.
+   */
+  workbench(): Promise<Workbench>;
+  /**
+   * Calls a contract channel through the workbench's dispatch gateway (request and response validated, as for
+   * the app and the browser mode); resolves to the response, or throws the error envelope's WorkbenchError.
+   */
+  call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   /** Aborted on Ctrl-C (SIGINT). Long-running commands pass it on and stop promptly; main then exits with 130. */
   readonly signal: AbortSignal;
   /** Environment variables (process.env unless a test passes its own). */

@@ -7,7 +7,9 @@
  * 130 interrupted by Ctrl-C.
  */
 import { resolve } from 'node:path';
-import { toErrorPayload, type ErrorPayload } from '../../shared/errors.ts';
+import { fromErrorPayload, toErrorPayload, type ErrorPayload } from '../../shared/errors.ts';
+import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract.ts';
+import { createWorkbench, type Workbench } from '../services/workbench.ts';
 import { APP_VERSION } from '../storage/app-version.ts';
 import { defaultDatabasePath } from '../storage/paths.ts';
 import { openStore, type Store } from '../storage/store.ts';
@@ -50,6 +52,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   const terminal: TerminalState = { lineOpen: false };
   let command: CliCommand | undefined;
   let store: Store | undefined;
+  let workbench: Promise<Workbench> | undefined;
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -100,6 +103,20 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       signal,
       terminal,
       getStore: () => (store ??= openStore(dbPath)),
+      getWorkbench: () => {
+        const concurrency = full.env.WORKBENCH_JOBS ? Number(full.env.WORKBENCH_JOBS) : undefined;
+        workbench ??= createWorkbench({
+          dbPath,
+          mode: 'cli',
+          store: (store ??= openStore(dbPath)),
+          ...(concurrency && concurrency > 0 ? { concurrency } : {}),
+          // Unexpected errors reach the user as the command's error; the stack only with WORKBENCH_DEBUG.
+          log: (message) => {
+            if (full.env.WORKBENCH_DEBUG && !json) full.stderr(`${message}\n`);
+          },
+        });
+        return workbench;
+      },
     });
     const code = await command.run(ctx);
     return signal.aborted ? EXIT_INTERRUPTED : code;
@@ -119,6 +136,11 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     return EXIT_ERROR;
   } finally {
     if (!full.signal) process.off('SIGINT', onSigint);
+    try {
+      if (workbench) await (await workbench).close();
+    } catch {
+      // It failed to start (the command reported that) or is already closed.
+    }
     try {
       store?.close();
     } catch {
@@ -152,6 +174,7 @@ interface ContextInit {
   signal: AbortSignal;
   terminal: TerminalState;
   getStore: () => Store;
+  getWorkbench: () => Promise<Workbench>;
 }
 
 function createContext(init: ContextInit): CliContext {
@@ -164,6 +187,12 @@ function createContext(init: ContextInit): CliContext {
     dbPath: init.dbPath,
     get store() {
       return init.getStore();
+    },
+    workbench: init.getWorkbench,
+    async call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+      const envelope = await (await init.getWorkbench()).dispatch(channel, request);
+      if (!envelope.ok) throw fromErrorPayload(envelope.error);
+      return envelope.value as ResponseOf<C>;
     },
     signal: init.signal,
     env: io.env,

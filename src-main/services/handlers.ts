@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
+import type { AppMode } from '../../shared/domain/enums.ts';
 import { ValidationError, WorkbenchError } from '../../shared/errors.ts';
 import { paramRule } from '../../shared/engine/params.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
@@ -34,7 +35,7 @@ export interface HandlerDeps {
   runs: RunsService;
   files: FileRegistry;
   events: WorkbenchEvents;
-  mode: 'electron' | 'browser';
+  mode: AppMode;
   dialogs: WorkbenchDialogs | null;
 }
 

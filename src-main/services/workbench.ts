@@ -1,9 +1,10 @@
 /**
- * The composition root shared by the desktop app and the browser mode: opens and migrates the store,
- * starts the job runner, and builds the handler map for every contract channel plus the gateway that
- * validates around it. Nothing here imports Electron; the desktop app adds native dialogs through
+ * The composition root shared by the desktop app, the browser mode and the `workbench` CLI: opens and
+ * migrates the store (or takes the CLI's open one), starts the job runner, and builds the handler map for
+ * every contract channel plus the gateway that validates around it. Nothing here imports Electron; the desktop app adds native dialogs through
  * {@link WorkbenchOptions.dialogs}.
  */
+import type { AppMode } from '../../shared/domain/enums.ts';
 import type { JobEvent } from '../../shared/domain/job.ts';
 import type { EventName, EventOf, HandlerMap } from '../../shared/ipc/contract.ts';
 import { parseEvent } from '../../shared/ipc/validate.ts';
@@ -20,7 +21,12 @@ export type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
 export interface WorkbenchOptions {
   dbPath: string;
-  mode: 'electron' | 'browser';
+  mode: AppMode;
+  /**
+   * An already open store on `dbPath` (the CLI's) to use instead of opening one; `close()` then leaves it
+   * open for its owner to close.
+   */
+  store?: Store;
   /** Jobs at once; default max(1, cores − 1). */
   concurrency?: number;
   /** The job worker script, also used for imports (the Electron build passes its bundled worker); default the tsx entry. */
@@ -98,7 +104,8 @@ export function forwardJobEvents(runner: Pick<JobRunner, 'subscribe'>, events: W
 
 export async function createWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   const log = options.log ?? ((message: string) => console.error(message));
-  const store = openStore(options.dbPath);
+  const store = options.store ?? openStore(options.dbPath);
+  const ownsStore = options.store === undefined;
   let runs: RunsService | undefined;
   let runner: JobRunner | undefined;
   try {
@@ -110,7 +117,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     });
   } catch (error) {
     runs?.dispose();
-    store.close();
+    if (ownsStore) store.close();
     throw error;
   }
   const files = createFileRegistry();
@@ -140,7 +147,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
         await imports.close();
         await finalRunner.close();
         finalRuns.dispose();
-        store.close();
+        if (ownsStore) store.close();
         await files.close();
       })();
       return closed;

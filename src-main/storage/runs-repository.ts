@@ -8,15 +8,14 @@
  * change them.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { JOB_KINDS as RUN_KINDS, JOB_STATUSES as RUN_STATUSES, type JobKind as RunKind, type JobStatus as RunStatus } from '../../shared/domain/enums.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { APP_VERSION } from './app-version.ts';
 import { parseJsonColumn } from './blobs.ts';
 import { statementCache } from './statements.ts';
 
-export type RunKind = 'learn' | 'evaluate' | 'compare' | 'sweep';
-export const RUN_KINDS = ['learn', 'evaluate', 'compare', 'sweep'] as const;
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+/** A run's kind and status are its job's (the lists are declared once, in shared/domain/enums.ts). */
+export { JOB_KINDS as RUN_KINDS, JOB_STATUSES as RUN_STATUSES, type JobKind as RunKind, type JobStatus as RunStatus } from '../../shared/domain/enums.ts';
 /** Statuses a run never leaves. */
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
 

@@ -1,18 +1,19 @@
 /**
  * What the job commands (learn, evaluate, compare, sweep, run rerun) share: their options, turning them into a
- * {@link JobSpec}, and running the job on the job runner with progress on stderr (silent with --json) and
- * Ctrl-C → cancel (the run is recorded `cancelled`, the command exits 130).
+ * {@link JobSpec}, and submitting the job through the dispatch gateway (the app's and the browser mode's) with
+ * progress on stderr (silent with --json) and Ctrl-C → cancel (the run is recorded `cancelled`, the command
+ * exits 130).
  */
-import type { JobCommon, JobProgress, JobSpec, ProtocolOptions, SweepConstraintSource } from '../../../shared/domain/job.ts';
+import type { JobCommon, JobOutcome, JobProgress, JobSpec, ProtocolOptions, SweepConstraintSource } from '../../../shared/domain/job.ts';
 import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
-import { JobCancelledError } from '../../../shared/errors.ts';
+import { JobCancelledError, fromErrorPayload, type ErrorPayload } from '../../../shared/errors.ts';
 import type { ParamSpecs } from '../../../shared/engine/learner.ts';
 import { coerceParamString } from '../../../shared/engine/params.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
-import { createJobRunner, type SubmittedJob } from '../../jobs/runner.ts';
-import type { SubmitOptions } from '../../jobs/types.ts';
+import type { RequestOf } from '../../../shared/ipc/contract.ts';
+import type { JobResult } from '../../jobs/types.ts';
 import { resolveDataset } from '../../services/datasets.ts';
-import { createRunsService, type RunsService } from '../../services/runs.ts';
+import type { RunsService } from '../../services/runs.ts';
 import { UsageError, type CliContext, type CliOptionSpec } from '../command.ts';
 
 export const COMMON_JOB_OPTIONS: Record<string, CliOptionSpec> = {
@@ -145,41 +146,73 @@ function formatProgress(p: JobProgress): string {
   return parts.join(' · ');
 }
 
+/** A job the CLI submitted through the gateway, and how it ended (the runner's own outcome, result included). */
+export interface CliJob {
+  job: { jobId: string; runIds: number[] };
+  outcome: Extract<JobOutcome, { status: 'succeeded' }> & { result: JobResult };
+  runs: RunsService;
+}
+
 /**
- * Runs `spec` on a job runner over `ctx.store` and returns the submitted job's outcome. Progress goes to stderr:
- * a percentage for jobs with folds or sweep steps, otherwise at most one line per second. Ctrl-C (ctx.signal)
- * cancels the job; the JobCancelledError then propagates and main exits with 130.
+ * Submits `spec` through the dispatch gateway (`jobs.start`, validated against the contract exactly as the app's
+ * and the browser mode's requests) on this invocation's workbench, and waits for its outcome. Progress goes to
+ * stderr: a percentage for jobs with folds or sweep steps, otherwise at most one line per second. Ctrl-C
+ * (ctx.signal) cancels the job (`jobs.cancel`); the JobCancelledError then propagates and main exits with 130.
  */
-export async function runJobFromCli(
+export function runJobFromCli(ctx: CliContext, spec: JobSpec, label: string): Promise<CliJob> {
+  return followJob(ctx, label, (call) => call('jobs.start', { spec: spec as RequestOf<'jobs.start'>['spec'] }));
+}
+
+/** {@link runJobFromCli} for `runs.rerun`: the same spec, pairs and seed as run `runId`, as a new run. */
+export function rerunJobFromCli(ctx: CliContext, runId: number, label: string): Promise<CliJob> {
+  return followJob(ctx, label, (call) => call('runs.rerun', { runId }));
+}
+
+async function followJob(
   ctx: CliContext,
-  spec: JobSpec,
   label: string,
-  submitOptions?: SubmitOptions,
-): Promise<{ job: SubmittedJob; outcome: Awaited<SubmittedJob['done']>; runs: RunsService }> {
-  const runs = createRunsService(ctx.store);
-  const concurrency = ctx.env.WORKBENCH_JOBS ? Number(ctx.env.WORKBENCH_JOBS) : undefined;
-  const runner = createJobRunner({ persistence: runs, ...(concurrency && concurrency > 0 ? { concurrency } : {}) });
+  submit: (call: CliContext['call']) => Promise<{ jobId: string; runIds: number[] }>,
+): Promise<CliJob> {
+  const workbench = await ctx.workbench();
   const fraction = ctx.progressFraction(label);
   let lastLine = 0;
+  let jobId: string | null = null;
+  // Outcomes are kept from the start: a job cancelled while queued finishes before `submit` returns.
+  const finished = new Map<string, JobOutcome>();
+  let settle: ((outcome: JobOutcome) => void) | null = null;
+  const unsubscribe = workbench.runner.subscribe((event) => {
+    if (event.type === 'finished') {
+      finished.set(event.outcome.jobId, event.outcome);
+      if (event.outcome.jobId === jobId) settle?.(event.outcome);
+      return;
+    }
+    if (event.type !== 'progress' || event.progress.jobId !== jobId) return;
+    const p = event.progress;
+    if (p.fraction !== undefined && p.fraction !== null) fraction(p.fraction);
+    else if (p.phase !== 'queued' && p.phase !== 'started' && p.phase !== 'done' && performance.now() - lastLine >= 1000) {
+      lastLine = performance.now();
+      ctx.progress(`  ${formatProgress(p)}`);
+    }
+  });
   try {
-    const job = runner.submit(spec, submitOptions);
+    const job = await submit(ctx.call);
+    jobId = job.jobId;
     ctx.progress(`${label}: job ${job.jobId.slice(0, 8)}, run${job.runIds.length > 1 ? 's' : ''} ${job.runIds.join(', ')}`);
-    runner.subscribe((event) => {
-      if (event.type !== 'progress' || event.progress.jobId !== job.jobId) return;
-      const p = event.progress;
-      if (p.fraction !== undefined && p.fraction !== null) fraction(p.fraction);
-      else if (p.phase !== 'queued' && p.phase !== 'started' && p.phase !== 'done' && performance.now() - lastLine >= 1000) {
-        lastLine = performance.now();
-        ctx.progress(`  ${formatProgress(p)}`);
-      }
+    const ended = new Promise<JobOutcome>((resolve) => {
+      settle = resolve;
+      const already = finished.get(job.jobId);
+      if (already) resolve(already);
     });
-    const onAbort = (): void => void runner.cancel(job.jobId);
+    const onAbort = (): void => void ctx.call('jobs.cancel', { jobId: job.jobId }).catch(() => undefined);
     if (ctx.signal.aborted) onAbort();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const outcome = await job.done;
+      const outcome = await ended;
+      if (outcome.status !== 'succeeded') {
+        throw outcome.status === 'cancelled' ? new JobCancelledError(outcome.error.message) : fromErrorPayload(outcome.error as ErrorPayload);
+      }
       fraction.done();
-      return { job, outcome, runs };
+      return { job, outcome: outcome as CliJob['outcome'], runs: workbench.runs };
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
@@ -187,6 +220,6 @@ export async function runJobFromCli(
     if (error instanceof JobCancelledError && ctx.signal.aborted) ctx.progress(`${label}: cancelled.`);
     throw error;
   } finally {
-    await runner.close();
+    unsubscribe();
   }
 }

@@ -5,7 +5,7 @@ import { createRunsService, type RunDetail } from '../../services/runs.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatRecord } from '../format.ts';
 import { comparisonTable, describeEvaluation } from './evaluate.ts';
-import { runJobFromCli } from './job-options.ts';
+import { rerunJobFromCli } from './job-options.ts';
 import { runsTable } from './runs.ts';
 import { sweepTable } from './sweep.ts';
 
@@ -88,18 +88,17 @@ export const runCommand: CliCommand = {
       }
       case 'rerun': {
         const original = runs.show(id);
-        const { spec, constraints, rerunOf } = runs.rerunSpec(id);
-        const { outcome, job } = await runJobFromCli(ctx, spec, `rerun of run ${id}`, { rerunOf, ...(constraints ? { constraints } : {}) });
+        const { outcome, job } = await rerunJobFromCli(ctx, id, `rerun of run ${id}`);
         const identical = sameResult(original, outcome.result);
         const run = runs.show(job.runIds[0]!);
-        const summary = { of: id, runIds: job.runIds, kind: spec.kind, identical };
+        const summary = { of: id, runIds: job.runIds, kind: original.kind, identical };
         ctx.out(
           { rerun: summary, run },
           `Run ${job.runIds[0]} repeats run ${id}` +
             (identical === null
               ? '.'
               : identical
-                ? `: ${spec.kind === 'learn' ? 'the learned L is bit-for-bit identical' : 'the per-fold accuracies are identical'}.`
+                ? `: ${original.kind === 'learn' ? 'the learned L is bit-for-bit identical' : 'the per-fold accuracies are identical'}.`
                 : `: the result DIFFERS from the stored one.`) +
             `\n\n${describeRun(run)}`,
         );
