@@ -146,9 +146,9 @@ export const CHANNELS = {
   'jobs.list': channel(Empty, z.object({ jobs: z.array(JobInfoSchema) }), 'Jobs of this session (queued, running, finished).'),
 
   'runs.list': channel(
-    z.strictObject({ datasetId: Id.optional(), includeChildren: z.boolean().optional() }),
+    z.strictObject({ datasetId: Id.optional(), includeChildren: z.boolean().optional(), limit: z.int().min(1).optional() }),
     z.object({ runs: z.array(RunListItemSchema) }),
-    'Experiment history, newest first: top-level runs; with includeChildren also the per-method evaluate runs of comparisons (parentRunId set).',
+    'Experiment history, newest first: top-level runs; with includeChildren also the per-method evaluate runs of comparisons (parentRunId set); at most `limit` runs.',
   ),
   'runs.get': channel(
     z.strictObject({ runId: Id }),

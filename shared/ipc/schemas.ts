@@ -352,9 +352,9 @@ export const FitSummarySchema = z.object({
    * LMNN: the hinge loss, ITML: the LogDet divergence, MMC: its objective); null when it has none.
    */
   objective: z.number().nullable(),
+  fitSeconds: z.number(),
   /** Objective after each iteration (may be empty for closed-form methods). */
   objectiveTrace: z.array(z.number()),
-  fitSeconds: z.number(),
 });
 
 /** A learned metric as plain JSON (numbers instead of typed arrays); src-main/services/runs `toWireMetric`. */

@@ -259,9 +259,11 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     'jobs.cancel': ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
     'jobs.list': () => ({ jobs: runner.list() }),
 
-    'runs.list': ({ datasetId, includeChildren }) => {
+    'runs.list': ({ datasetId, includeChildren, limit }) => {
       if (datasetId !== undefined) resolveDataset(store, datasetId);
-      return { runs: runs.list({ ...(datasetId === undefined ? {} : { datasetId }), ...(includeChildren ? { includeChildren } : {}) }) };
+      return {
+        runs: runs.list({ ...(datasetId === undefined ? {} : { datasetId }), ...(includeChildren ? { includeChildren } : {}), ...(limit === undefined ? {} : { limit }) }),
+      };
     },
     'runs.get': ({ runId }) => ({ run: runs.show(runId) }),
     'runs.rerun': ({ runId }) => {

@@ -1,7 +1,7 @@
 /** `workbench run show ID` and `workbench run rerun ID`. */
 import { describeConvergence, formatObjective } from '../../../shared/domain/learned-metric.ts';
 import type { JobResult } from '../../jobs/types.ts';
-import { createRunsService, type RunDetail } from '../../services/runs.ts';
+import type { RunDetail } from '../../services/runs.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatRecord } from '../format.ts';
 import { comparisonTable, describeEvaluation } from './evaluate.ts';
@@ -78,19 +78,20 @@ export const runCommand: CliCommand = {
     const sub = ctx.requirePositional(0, 'show|rerun');
     const id = ctx.integer(ctx.requirePositional(1, 'ID'), 'ID', { min: 1 });
     if (ctx.positionals.length > 2) throw new UsageError(`Unexpected argument '${ctx.positionals[2]}'.`);
-    const runs = createRunsService(ctx.store);
-    runs.recoverInterrupted(); // a run whose process died shows as interrupted, not running
+    // Through the gateway (`runs.get`, `runs.rerun`), on a workbench whose runner first marks runs whose process
+    // died as interrupted, so they are not shown as running.
+    const show = async (runId: number): Promise<RunDetail> => (await ctx.call('runs.get', { runId })).run;
     switch (sub) {
       case 'show': {
-        const run = runs.show(id);
+        const run = await show(id);
         ctx.out({ run }, describeRun(run));
         return 0;
       }
       case 'rerun': {
-        const original = runs.show(id);
+        const original = await show(id);
         const { outcome, job } = await rerunJobFromCli(ctx, id, `rerun of run ${id}`);
         const identical = sameResult(original, outcome.result);
-        const run = runs.show(job.runIds[0]!);
+        const run = await show(job.runIds[0]!);
         const summary = { of: id, runIds: job.runIds, kind: original.kind, identical };
         ctx.out(
           { rerun: summary, run },

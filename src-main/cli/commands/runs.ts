@@ -1,6 +1,6 @@
 /** `workbench runs [--dataset ID]`: the experiment history, newest first. */
 import { resolveDataset } from '../../services/datasets.ts';
-import { createRunsService, type RunListItem } from '../../services/runs.ts';
+import type { RunListItem } from '../../services/runs.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatTable } from '../format.ts';
 
@@ -33,18 +33,18 @@ export const runsCommand: CliCommand = {
     '  "createdAt", "finishedAt", "parentRunId", "error", "accuracy", "components"}]}',
   ].join('\n'),
   options: { dataset: { type: 'string', short: 'd' }, all: { type: 'boolean' }, limit: { type: 'string' } },
-  run(ctx) {
+  async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
     const ref = ctx.option('dataset');
     const limit = ctx.option('limit');
-    const service = createRunsService(ctx.store);
-    // Runs left running by a process that died (a crash, kill -9) are shown as interrupted, not running.
-    service.recoverInterrupted();
-    const runs = service.list({
+    const request = {
       ...(ref === undefined ? {} : { datasetId: resolveDataset(ctx.store, ref).id }),
       ...(ctx.flag('all') ? { includeChildren: true } : {}),
       ...(limit === undefined ? {} : { limit: ctx.integer(limit, '--limit', { min: 1 }) }),
-    });
+    };
+    // Through the gateway, on a workbench whose runner first marks runs left running by a process that died
+    // (a crash, kill -9) as interrupted, so they are not shown as running.
+    const { runs } = await ctx.call('runs.list', request);
     ctx.out({ runs }, runsTable(runs));
     return 0;
   },
