@@ -20,21 +20,7 @@ export interface DatasetMatrix {
 }
 
 /** What lists and the CLI show about a stored dataset (no feature data). */
-export interface DatasetSummary {
-  id: number;
-  name: string;
-  rows: number;
-  features: number;
-  classes: string[];
-  labeled: boolean;
-  sourceFile: string | null;
-  sourceSha256: string | null;
-  /** sha256 of the stored content (features + labels), used to tie runs to exact data. */
-  contentHash: string;
-  createdAt: string;
-  constraintCount?: number;
-  imageShape?: [number, number] | null;
-}
+export type { DatasetSummary } from '../ipc/schemas.ts';
 
 /** Feature value of row i, feature f. */
 export function featureAt(data: DatasetMatrix, row: number, feature: number): number {

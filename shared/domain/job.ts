@@ -8,7 +8,7 @@
  * A job makes one or more *runs* (rows of the experiment history): learn, evaluate and sweep make one,
  * compare makes one per method. Run ids are known as soon as the job is submitted.
  */
-import type { JobInfo, JobProgress, Protocol } from '../ipc/schemas.ts';
+import type { JobProgress, JobSpec as WireJobSpec, MethodChoice as WireMethodChoice, Protocol } from '../ipc/schemas.ts';
 import type { ConstraintSource, JobStatus, PreprocessKind, SweepConstraintSource } from './enums.ts';
 
 /**
@@ -30,68 +30,41 @@ export {
 } from './enums.ts';
 export type { JobInfo, JobProgress, Protocol, SweepPoint, SweepResult } from '../ipc/schemas.ts';
 
-/** Cross-validation protocol. Defaults (issue 3): 5 folds, k = 3 neighbours, seed 0, zscore. */
-export interface ProtocolOptions {
-  folds?: number;
-  k?: number;
-  seed?: number;
-  preprocess?: PreprocessKind;
-}
-
 export const DEFAULT_PROTOCOL: Protocol = { folds: 5, k: 3, seed: 0, preprocess: 'zscore' };
 
-/** Fields every job has. */
-export interface JobCommon {
-  datasetId: number;
-  /** Seed of the learner (and of generated pairs); default 0. */
-  seed?: number;
-  /** For learn, only `preprocess` is used (the metric is fitted on the whole dataset). */
-  protocol?: ProtocolOptions;
-  /** Default: 'labeled' when the dataset has hand-labeled constraints, otherwise 'generated'. */
-  constraintSource?: ConstraintSource;
-  /** Number of generated pairs (constraintSource 'generated'); default metric-learn's 20·c². */
-  pairs?: number;
-}
+/**
+ * What a caller asks for: learn | evaluate | compare | sweep, declared once as JobSpecSchema in
+ * shared/ipc/schemas.ts (bounds included). Every job has `datasetId`; `seed` (learner and generated pairs,
+ * default 0); `protocol` (for learn only `preprocess` is used); `constraintSource` (default 'labeled' when the
+ * dataset has hand-labeled constraints, otherwise 'generated'; sweeps also take 'suggested'); `pairs` (generated
+ * pairs per kind, default metric-learn's 20·c²). A sweep has `counts` (numbers of constraints N, default
+ * {@link DEFAULT_SWEEP_COUNTS}) and `seeds` (seeds per N: seed, seed + 1, …; default 3).
+ */
+export type { ProtocolOptions } from '../ipc/schemas.ts';
 
-export interface MethodChoice {
-  method: string;
-  params?: Record<string, unknown>;
-}
+/**
+ * Typed code (the runs service, the engine, tests) passes validated params as `Record<string, unknown>` (the
+ * learners' ParamValues); the contract's request form narrows each value to number | string | boolean | null.
+ */
+type LooseParams<T> = Omit<T, 'params'> & { params?: Record<string, unknown> };
 
-export interface LearnJobSpec extends JobCommon {
-  kind: 'learn';
-  method: string;
-  params?: Record<string, unknown>;
-}
+/** One method of a comparison, with its params. */
+export type MethodChoice = LooseParams<WireMethodChoice>;
 
-export interface EvaluateJobSpec extends JobCommon {
-  kind: 'evaluate';
-  method: string;
-  params?: Record<string, unknown>;
-}
-
-export interface CompareJobSpec extends JobCommon {
-  kind: 'compare';
-  methods: MethodChoice[];
-}
-
-/** Accuracy against the number of constraints, for a pair-based method. */
-export interface SweepJobSpec extends Omit<JobCommon, 'constraintSource'> {
-  kind: 'sweep';
-  /** As {@link JobCommon.constraintSource}, plus `suggested` (active learning, oracle-labeled from training labels). */
-  constraintSource?: SweepConstraintSource;
-  method: string;
-  params?: Record<string, unknown>;
-  /** Numbers of constraints N; default {@link DEFAULT_SWEEP_COUNTS}. */
-  counts?: number[];
-  /** Number of seeds per N (seed, seed + 1, …); default 3. */
-  seeds?: number;
-}
+export type JobSpec = WireJobSpec extends infer S
+  ? S extends { kind: 'compare' }
+    ? Omit<S, 'methods'> & { methods: MethodChoice[] }
+    : LooseParams<S>
+  : never;
+export type LearnJobSpec = Extract<JobSpec, { kind: 'learn' }>;
+export type EvaluateJobSpec = Extract<JobSpec, { kind: 'evaluate' }>;
+export type CompareJobSpec = Extract<JobSpec, { kind: 'compare' }>;
+export type SweepJobSpec = Extract<JobSpec, { kind: 'sweep' }>;
+/** Fields every job has (a sweep's `constraintSource` also takes 'suggested'). */
+export type JobCommon = Omit<LearnJobSpec, 'kind' | 'method' | 'params'>;
 
 export const DEFAULT_SWEEP_COUNTS: readonly number[] = [0, 10, 20, 50, 100, 200, 500];
 export const DEFAULT_SWEEP_SEEDS = 3;
-
-export type JobSpec = LearnJobSpec | EvaluateJobSpec | CompareJobSpec | SweepJobSpec;
 
 /** How a job ended. `result` is the kind's result: see src-main/jobs/types.ts (JobResult). */
 export type JobOutcome =

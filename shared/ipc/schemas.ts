@@ -104,7 +104,7 @@ export const ConstraintSourceSchema = z.enum(CONSTRAINT_SOURCES);
 /** Sweeps also accept 'suggested' (active-learning pairs labeled from the training fold's classes). */
 export const SweepConstraintSourceSchema = z.enum(SWEEP_CONSTRAINT_SOURCES);
 
-const MethodChoice = z.strictObject({ method: MethodName, params: Params.optional() });
+export const MethodChoiceSchema = z.strictObject({ method: MethodName, params: Params.optional() });
 
 const jobCommon = {
   datasetId: Id,
@@ -118,7 +118,7 @@ const jobCommon = {
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('learn'), method: MethodName, params: Params.optional(), ...jobCommon }),
   z.strictObject({ kind: z.literal('evaluate'), method: MethodName, params: Params.optional(), ...jobCommon }),
-  z.strictObject({ kind: z.literal('compare'), methods: z.array(MethodChoice).min(1).max(LIMITS.list), ...jobCommon }),
+  z.strictObject({ kind: z.literal('compare'), methods: z.array(MethodChoiceSchema).min(1).max(LIMITS.list), ...jobCommon }),
   z.strictObject({
     kind: z.literal('sweep'),
     method: MethodName,
@@ -129,6 +129,10 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
     constraintSource: SweepConstraintSourceSchema.optional(),
   }),
 ]);
+
+export type ProtocolOptions = z.output<typeof ProtocolSchema>;
+export type MethodChoice = z.output<typeof MethodChoiceSchema>;
+export type JobSpec = z.output<typeof JobSpecSchema>;
 
 export const JobPhaseSchema = z.string().max(LIMITS.name);
 
@@ -187,11 +191,15 @@ export const DatasetSummarySchema = z.object({
   labeled: z.boolean(),
   sourceFile: z.string().nullable(),
   sourceSha256: z.string().nullable(),
+  /** sha256 of the stored content (features + labels), used to tie runs to exact data. */
   contentHash: z.string(),
   createdAt: z.string(),
   constraintCount: z.number().optional(),
   imageShape: z.tuple([z.number(), z.number()]).nullable().optional(),
 });
+
+/** A stored dataset as lists show it (shared/domain/dataset.ts re-exports the type). */
+export type DatasetSummary = z.output<typeof DatasetSummarySchema>;
 
 export const FeatureStatsSchema = z.object({
   name: z.string(),
