@@ -1,19 +1,13 @@
-import type { ConstraintKind, ConstraintOrigin } from './enums.ts';
+import type { PairConstraint } from '../ipc/schemas.ts';
 
 /** must = must-link (similar pair), cannot = cannot-link (dissimilar pair); origins: where a stored constraint came from. */
 export { CONSTRAINT_KINDS, CONSTRAINT_ORIGINS, type ConstraintKind, type ConstraintOrigin } from './enums.ts';
 
 /**
- * One labeled pair of rows. Stored once per unordered pair with i < j; relabeling replaces the kind.
+ * One labeled pair of rows. Stored once per unordered pair with i < j; relabeling replaces the kind; `createdAt`
+ * (ISO) keeps the order in which pairs were labeled. Declared once, as PairConstraintSchema in shared/ipc/schemas.ts.
  */
-export interface PairConstraint {
-  i: number;
-  j: number;
-  kind: ConstraintKind;
-  origin?: ConstraintOrigin;
-  /** ISO timestamp; constraints keep the order in which they were labeled. */
-  createdAt?: string;
-}
+export type { PairConstraint } from '../ipc/schemas.ts';
 
 /**
  * The compact form learners consume: three parallel typed arrays, one entry per pair.

@@ -51,3 +51,7 @@ export type LearnerInput = (typeof LEARNER_INPUTS)[number];
 /** Where the workbench runs: the desktop app, the browser mode, or the `workbench` command line. */
 export const APP_MODES = ['electron', 'browser', 'cli'] as const;
 export type AppMode = (typeof APP_MODES)[number];
+
+/** Kinds of learner parameter (shared/engine/learner.ts ParamSpec). */
+export const PARAM_TYPES = ['int', 'float', 'enum', 'bool'] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];

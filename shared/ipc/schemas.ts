@@ -21,6 +21,7 @@ import {
   JOB_KINDS,
   JOB_STATUSES,
   LEARNER_INPUTS,
+  PARAM_TYPES,
   PREPROCESS_KINDS,
   STOP_REASONS,
   SWEEP_CONSTRAINT_SOURCES,
@@ -286,13 +287,16 @@ export const DatasetPreviewSchema = ImportPreviewSchema.extend({
 
 export type ImportPreview = z.output<typeof ImportPreviewSchema>;
 
+/** One labeled pair of rows (shared/domain/constraints.ts re-exports the type). */
 export const PairConstraintSchema = z.object({
   i: z.number(),
   j: z.number(),
   kind: ConstraintKindSchema,
   origin: ConstraintOriginSchema.optional(),
+  /** ISO timestamp; constraints keep the order in which they were labeled. */
   createdAt: z.string().optional(),
 });
+export type PairConstraint = z.output<typeof PairConstraintSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Methods
@@ -300,7 +304,7 @@ export const PairConstraintSchema = z.object({
 
 export const ParamDeclarationSchema = z.object({
   name: z.string(),
-  type: z.enum(['int', 'float', 'enum', 'bool']),
+  type: z.enum(PARAM_TYPES),
   default: z.union([z.number(), z.string(), z.boolean(), z.null()]),
   min: z.number().optional(),
   max: z.number().optional(),
