@@ -325,6 +325,9 @@ export const MethodDeclarationSchema = z.object({
   params: z.array(ParamDeclarationSchema),
 });
 
+export type ParamDeclaration = z.output<typeof ParamDeclarationSchema>;
+export type MethodDeclaration = z.output<typeof MethodDeclarationSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Runs
 // ---------------------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ import { availableParallelism } from 'node:os';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { AppMode } from '../../shared/domain/enums.ts';
 import { ValidationError, WorkbenchError } from '../../shared/errors.ts';
-import { paramRule } from '../../shared/engine/params.ts';
-import { LEARNERS } from '../../shared/engine/registry.ts';
 import { base64ToBytes } from '../../shared/ipc/base64.ts';
 import type { HandlerMap, HandlerResultOf } from '../../shared/ipc/contract.ts';
 import { previewFile } from '../import/index.ts';
@@ -23,6 +21,7 @@ import type { Store } from '../storage/store.ts';
 import { addConstraint, checkPair, generateConstraints, listConstraints } from './constraints.ts';
 import { addSample, deleteDataset, importDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
+import { methodDeclarations } from './methods.ts';
 import type { RunsService } from './runs.ts';
 import type { FileRegistry } from './uploads.ts';
 import type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
@@ -239,17 +238,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       return { added: result.added, total: store.constraints.count(result.dataset.id).total };
     },
 
-    'methods.list': () => ({
-      methods: LEARNERS.map((learner) => ({
-        name: learner.name,
-        title: learner.title,
-        description: learner.description,
-        input: learner.input,
-        params: Object.entries(learner.params).map(([name, spec]) =>
-          spec.type === 'enum' ? { name, ...spec, values: [...spec.values], rule: paramRule(spec) } : { name, ...spec, rule: paramRule(spec) },
-        ),
-      })),
-    }),
+    'methods.list': () => ({ methods: methodDeclarations() }),
 
     'jobs.start': ({ spec }) => {
       const submitted = runner.submit(spec);

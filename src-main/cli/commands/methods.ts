@@ -1,32 +1,8 @@
 /** `workbench methods`: every method with its parameters (types, defaults, ranges), as the UI forms use them. */
-import type { ParamSpec } from '../../../shared/engine/learner.ts';
-import { paramRule } from '../../../shared/engine/params.ts';
-import { LEARNERS } from '../../../shared/engine/registry.ts';
+import { methodDeclarations } from '../../services/methods.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 
-export interface ParamDeclaration {
-  name: string;
-  type: ParamSpec['type'];
-  default: number | string | boolean | null;
-  min?: number;
-  max?: number;
-  exclusiveMin?: boolean;
-  exclusiveMax?: boolean;
-  nullable?: boolean;
-  values?: string[];
-  description: string;
-  rule: string;
-}
-
-export function describeParams(specs: Record<string, ParamSpec>): ParamDeclaration[] {
-  return Object.entries(specs).map(([name, spec]): ParamDeclaration =>
-    spec.type === 'enum' ? { name, ...spec, values: [...spec.values], rule: paramRule(spec) } : { name, ...spec, rule: paramRule(spec) },
-  );
-}
-
-export function methodDeclarations() {
-  return LEARNERS.map((l) => ({ name: l.name, title: l.title, description: l.description, input: l.input, params: describeParams(l.params) }));
-}
+export { describeParams, methodDeclarations, type ParamDeclaration } from '../../services/methods.ts';
 
 export const methodsCommand: CliCommand = {
   name: 'methods',

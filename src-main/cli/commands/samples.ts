@@ -1,6 +1,5 @@
 /** `workbench samples` (list) and `workbench samples add NAME`. */
 import { addSample, toDatasetInfo } from '../../services/datasets.ts';
-import { listSamples } from '../../samples/index.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatTable } from '../format.ts';
 import { describeDataset } from './datasets.ts';
@@ -21,7 +20,7 @@ export const samplesCommand: CliCommand = {
     if (sub === undefined || sub === 'list') {
       if (ctx.positionals.length > 1) throw new UsageError(`Unexpected argument '${ctx.positionals[1]}'.`);
       if (ctx.option('name') !== undefined) throw new UsageError("--name only applies to 'samples add'.");
-      const samples = listSamples();
+      const { samples } = await ctx.call('samples.list', {});
       ctx.out(
         { samples },
         formatTable(samples, [

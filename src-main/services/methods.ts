@@ -1,0 +1,23 @@
+/**
+ * The method declarations the UI forms and `workbench methods` show: every learner with its parameters (type,
+ * default, range, allowed values) and the human rule its validation errors quote. One implementation for the
+ * `methods.list` channel and the CLI; the shape is MethodDeclarationSchema of shared/ipc/schemas.ts.
+ */
+import type { ParamSpec } from '../../shared/engine/learner.ts';
+import { paramRule } from '../../shared/engine/params.ts';
+import { LEARNERS } from '../../shared/engine/registry.ts';
+import type { MethodDeclaration, ParamDeclaration } from '../../shared/ipc/schemas.ts';
+
+export type { MethodDeclaration, ParamDeclaration } from '../../shared/ipc/schemas.ts';
+
+/** One declaration per parameter, in the learner's order (key order as the spec declares it). */
+export function describeParams(specs: Record<string, ParamSpec>): ParamDeclaration[] {
+  return Object.entries(specs).map(([name, spec]): ParamDeclaration =>
+    spec.type === 'enum' ? { name, ...spec, values: [...spec.values], rule: paramRule(spec) } : { name, ...spec, rule: paramRule(spec) },
+  );
+}
+
+/** Every method, in registry (CLI and UI) order. */
+export function methodDeclarations(): MethodDeclaration[] {
+  return LEARNERS.map((l) => ({ name: l.name, title: l.title, description: l.description, input: l.input, params: describeParams(l.params) }));
+}
