@@ -202,6 +202,7 @@ export const DatasetSummarySchema = z.object({
 /** A stored dataset as lists show it (shared/domain/dataset.ts re-exports the type). */
 export type DatasetSummary = z.output<typeof DatasetSummarySchema>;
 
+/** Per-feature statistics of a stored dataset: mean, population std, min and max. */
 export const FeatureStatsSchema = z.object({
   name: z.string(),
   mean: z.number(),
@@ -209,6 +210,7 @@ export const FeatureStatsSchema = z.object({
   min: z.number(),
   max: z.number(),
 });
+export type FeatureStats = z.output<typeof FeatureStatsSchema>;
 
 export const DatasetDetailSchema = DatasetSummarySchema.extend({
   featureNames: z.array(z.string()),

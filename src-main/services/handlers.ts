@@ -9,6 +9,7 @@ import type { AppMode } from '../../shared/domain/enums.ts';
 import { ValidationError, WorkbenchError } from '../../shared/errors.ts';
 import { base64ToBytes } from '../../shared/ipc/base64.ts';
 import type { HandlerMap, HandlerResultOf } from '../../shared/ipc/contract.ts';
+import type { FeatureStats } from '../../shared/ipc/schemas.ts';
 import { previewFile } from '../import/index.ts';
 import type { ImportOptions } from '../import/types.ts';
 import type { ImportWorkers } from '../jobs/import-worker.ts';
@@ -65,10 +66,7 @@ function constraintOut(c: StoredConstraint) {
 }
 
 /** Per-feature mean, population std, min and max; rows per class. */
-export function datasetStatistics(matrix: DatasetMatrix): {
-  stats: { name: string; mean: number; std: number; min: number; max: number }[];
-  classCounts: number[];
-} {
+export function datasetStatistics(matrix: DatasetMatrix): { stats: FeatureStats[]; classCounts: number[] } {
   const { nRows: n, nFeatures: d, features } = matrix;
   const stats = matrix.featureNames.map((name, f) => {
     let sum = 0;
