@@ -22,6 +22,7 @@ export default defineConfig({
           name: 'dom',
           environment: 'happy-dom',
           include: ['test/renderer/**/*.test.ts'],
+          setupFiles: ['test/renderer/setup.ts'],
         },
       },
       {

@@ -218,7 +218,10 @@ export const DatasetPreviewSchema = z.object({
   featureCount: z.number(),
   /** Classes seen in the preview rows. */
   classes: z.array(z.string()),
+  /** Rows an import with these options would store (after any dropped rows), or null when not known. */
   totalRows: z.number().nullable(),
+  /** Rows "Drop rows with missing values" would leave out (known after a trial parse of the whole file). */
+  droppedRows: z.number().optional(),
   warnings: z.array(z.string()),
   /** Why importing with these options would fail (naming file, row and column); empty when it would succeed. */
   errors: z.array(ImportIssueSchema),

@@ -172,16 +172,19 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       const preview = await previewFile(file.path, importOptions);
       const errors: { message: string }[] = [];
       const warnings = [...preview.warnings];
+      // The trial parse knows what an import would store: its row count (after dropped rows) is the one shown.
+      let counts: { totalRows: number; droppedRows: number } | null = null;
       if (file.size <= TRIAL_PARSE_MAX_BYTES) {
         try {
           const parsed = await imports.importFile(file.path, importOptions);
           for (const w of parsed.warnings) if (!warnings.includes(w)) warnings.push(w);
+          counts = { totalRows: parsed.matrix.nRows, droppedRows: parsed.droppedRows };
         } catch (error) {
           if (!(error instanceof WorkbenchError)) throw error;
           errors.push({ message: error.message });
         }
       }
-      return { preview: { ...preview, fileName: file.name, warnings, errors } };
+      return { preview: { ...preview, ...(counts ?? {}), fileName: file.name, warnings, errors } };
     },
     'datasets.import': async ({ fileId, name, options }) => {
       const file = files.resolve(fileId);

@@ -61,6 +61,15 @@ describe('the workbench over HTTP', () => {
     expect(refused).toBeInstanceOf(WorkbenchError);
     expect((refused as WorkbenchError).code).toBe('IMPORT_FAILED');
 
+    // With "drop rows with missing values", the preview counts the rows an import would store (issue 14: the
+    // window said "dropped 2 rows" beside "6 rows · Import 6 rows").
+    const gappy = await client.upload('gappy.csv', new TextEncoder().encode('x,y,label\n1,2,a\n3,,b\n4,5,a\nNA,6,b\n7,8,a\n9,10,b\n'));
+    const kept = (await client['datasets.preview']({ fileId: gappy.fileId, options: { dropMissing: true } })).preview;
+    expect(kept).toMatchObject({ totalRows: 4, droppedRows: 2, errors: [] });
+    const { dataset: gappyDataset } = await client['datasets.import']({ fileId: gappy.fileId, name: 'gappy', options: { dropMissing: true } });
+    expect(gappyDataset.rows).toBe(kept.totalRows);
+    await client['datasets.delete']({ id: gappyDataset.id });
+
     const { dataset, warnings } = await client['datasets.import']({ fileId: good.fileId, name: 'flowers' });
     expect(dataset).toMatchObject({ name: 'flowers', rows: 4, features: 2, classes: ['a', 'b'], labeled: true, sourceFile: 'flowers.csv' });
     expect(warnings).toEqual([]);

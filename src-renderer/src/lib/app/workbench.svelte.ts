@@ -11,6 +11,8 @@ import { CompareBoard } from '../compare/compare-board.svelte.ts';
 import { Exporter } from '../export/exporter.svelte.ts';
 import { GuidedTour } from '../tour/guided-tour.svelte.ts';
 import { registerStateHook } from './test-hooks.ts';
+import { Toasts } from './toasts.svelte.ts';
+import { readUiMemory, writeUiMemory } from './ui-memory.ts';
 
 /** The five views, in navigation order; the names are part of the product's contract. */
 export const VIEWS = ['Datasets', 'Label', 'Experiments', 'Compare', 'Export'] as const;
@@ -29,6 +31,7 @@ export class Workbench {
   readonly compare: CompareBoard;
   readonly exporter: Exporter;
   readonly tour: GuidedTour;
+  readonly toasts = new Toasts();
   view = $state<ViewName>('Datasets');
   ready = $state(false);
   fatal = $state<string | null>(null);
@@ -45,11 +48,13 @@ export class Workbench {
     this.compare = new CompareBoard(this.history);
     this.exporter = new Exporter(backend);
     this.tour = new GuidedTour(this);
+    // Export follows the metric the user last looked at in Compare (null = "the focused run").
+    this.compare.onFocusChange(() => (this.exporter.runId = null));
     backend.on('dataset.imported', () => void this.datasets.refresh());
     backend.on('dataset.deleted', () => void this.datasets.refresh());
     backend.on('app.command', ({ command }) => {
       if (command === 'guided-example') this.tour.open();
-      if (command === 'import-dataset') this.view = 'Datasets';
+      if (command === 'import-dataset') this.go('Datasets');
     });
     registerStateHook('view', () => this.view);
     registerStateHook('currentDataset', () => this.datasets.currentId);
@@ -58,13 +63,21 @@ export class Workbench {
     registerStateHook('jobs', () => this.jobs.jobs.map((j) => ({ jobId: j.jobId, status: j.status, runIds: j.runIds })));
   }
 
-  /** First load: datasets, methods, jobs; opens the most recent dataset, or offers the guided example. */
+  /**
+   * First load: datasets, methods, jobs; reopens the dataset and view of before a reload (else the most
+   * recent dataset in Datasets), or offers the guided example when there is no dataset.
+   */
   async start(): Promise<void> {
     try {
       await Promise.all([this.datasets.refresh(), this.planner.load(), this.jobs.refresh()]);
-      const last = this.datasets.list.at(-1);
-      if (last) await this.openDataset(last.id);
-      else this.tour.offerOnFirstRun();
+      const memory = readUiMemory();
+      const remembered = this.datasets.list.find((d) => d.id === memory.datasetId);
+      const open = remembered ?? this.datasets.list.at(-1);
+      if (open) {
+        await this.openDataset(open.id);
+        const view = VIEWS.find((v) => v === memory.view);
+        if (remembered && view) this.view = view;
+      } else this.tour.offerOnFirstRun();
     } catch (error) {
       this.fatal = error instanceof Error ? error.message : String(error);
     } finally {
@@ -81,10 +94,22 @@ export class Workbench {
     this.compare.chosen = [];
     this.compare.focus = null;
     this.exporter.runId = null;
+    this.#remember();
   }
 
   go(view: ViewName): void {
     this.view = view;
+    this.#remember();
+  }
+
+  /** Opens Compare on the runs of one job: its learned metric (or that of its method) becomes the focus. */
+  async showInCompare(runIds: readonly number[]): Promise<void> {
+    this.go('Compare');
+    await this.compare.lookAt(runIds);
+  }
+
+  #remember(): void {
+    writeUiMemory({ view: this.view, datasetId: this.datasets.currentId });
   }
 }
 

@@ -17,6 +17,7 @@ export class CompareBoard {
   chosen = $state.raw<number[]>([]);
   focus = $state<number | null>(null);
   loading = $state(false);
+  #focusListeners: (() => void)[] = [];
 
   constructor(history: RunHistory) {
     this.#history = history;
@@ -53,8 +54,41 @@ export class CompareBoard {
     return this.#details.get(id);
   }
 
+  /** Called whenever the user moves the focus (not when the board picks one by itself). */
+  onFocusChange(listener: () => void): void {
+    this.#focusListeners.push(listener);
+  }
+
+  /** Ticks (or unticks) an evaluation; ticking it also focuses the learned metric of its method, if any. */
   toggle(id: number, on: boolean): void {
     this.chosen = on ? [...new Set([...this.chosen, id])] : this.chosen.filter((x) => x !== id);
+    if (!on) return;
+    const learned = this.learnedFor(id);
+    if (learned !== null && learned !== this.focus) void this.setFocus(learned);
+  }
+
+  /**
+   * The learned metric that goes with a run: the run itself when it holds one, else the learned run of the
+   * same method closest in id (a comparison fits each method on all rows right beside its evaluation).
+   */
+  learnedFor(runId: number): number | null {
+    if (this.learned.some((r) => r.id === runId)) return runId;
+    const run = this.candidates.find((r) => r.id === runId) ?? this.#history.runs.find((r) => r.id === runId);
+    if (!run?.method) return null;
+    const same = this.learned.filter((r) => r.method === run.method);
+    if (same.length === 0) return null;
+    return same.reduce((best, r) => (Math.abs(r.id - runId) < Math.abs(best.id - runId) ? r : best)).id;
+  }
+
+  /** Shows the runs of one job (Experiments → Compare): the first one with a learned metric becomes the focus. */
+  async lookAt(runIds: readonly number[]): Promise<void> {
+    for (const id of runIds) {
+      const learned = this.learnedFor(id);
+      if (learned !== null) {
+        await this.setFocus(learned);
+        return;
+      }
+    }
   }
 
   async #fetch(id: number, quiet = false): Promise<RunDetail | null> {
@@ -86,6 +120,7 @@ export class CompareBoard {
       if (this.focus === null || !this.learned.some((r) => r.id === this.focus)) {
         const pick = this.learned.find((r) => r.method !== 'euclidean') ?? this.learned[0];
         this.focus = pick?.id ?? null;
+        for (const listener of this.#focusListeners) listener();
       }
       if (this.focus !== null) await this.#fetch(this.focus);
     } finally {
@@ -95,6 +130,7 @@ export class CompareBoard {
 
   async setFocus(id: number): Promise<void> {
     this.focus = id;
+    for (const listener of this.#focusListeners) listener();
     await this.#fetch(id);
   }
 }
