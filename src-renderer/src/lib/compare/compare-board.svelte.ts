@@ -61,7 +61,9 @@ export class CompareBoard {
 
   /** Ticks (or unticks) an evaluation; ticking it also focuses the learned metric of its method, if any. */
   toggle(id: number, on: boolean): void {
-    this.chosen = on ? [...new Set([...this.chosen, id])] : this.chosen.filter((x) => x !== id);
+    // Nothing chosen yet means "the newest run of each method": unticking one of those keeps the others.
+    const current = this.chosen.length > 0 ? this.chosen : this.shown.filter((x) => x !== this.baseline?.id);
+    this.chosen = on ? [...new Set([...current, id])] : current.filter((x) => x !== id);
     if (!on) return;
     const learned = this.learnedFor(id);
     if (learned !== null && learned !== this.focus) void this.setFocus(learned);
