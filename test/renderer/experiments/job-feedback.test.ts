@@ -24,6 +24,7 @@ describe('progressLine', () => {
     expect(progressLine({ status: 'queued', progress: queued })).toBe('Waiting for a free worker…');
     // The worker took the job but has not reported yet: it is running, not queued.
     expect(progressLine({ status: 'running', progress: queued })).toBe('Starting…');
+    expect(progressLine({ status: 'running', progress: { jobId: 'j', runId: 2, phase: 'started', elapsedMs: 0.4 } })).toBe('Started');
   });
 });
 

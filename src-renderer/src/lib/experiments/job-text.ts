@@ -8,6 +8,9 @@ export function duration(ms: number): string {
   return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
 }
 
+/** Worker phases in words, where the worker sent no message of its own. */
+const PHASES: Record<string, string> = { started: 'Started', fit: 'Fitting', evaluate: 'Evaluating', sweep: 'Sweeping', done: 'Saving the result' };
+
 /**
  * The one line under a job's progress bar, each fact once: what it does now (the worker's message, which
  * may already name the fold), the fold, the iteration, the time spent and the time left. A job waiting for
@@ -19,11 +22,12 @@ export function progressLine(job: Pick<JobView, 'status' | 'progress'>): string 
     return job.status === 'running' ? 'Starting…' : 'Waiting for a free worker…';
   }
   if (!p) return 'Starting…';
-  const parts = [p.message || p.phase || 'Working'];
+  const parts = [p.message || PHASES[p.phase] || p.phase || 'Working'];
   const fold = p.fold && p.folds ? `fold ${p.fold}/${p.folds}` : null;
   if (fold && !parts[0]!.includes(fold)) parts.push(fold);
   if (p.iteration !== undefined && p.iteration !== null && !parts[0]!.includes('iteration')) parts.push(`iteration ${p.iteration}`);
-  if (typeof p.elapsedMs === 'number' && p.elapsedMs > 0) parts.push(duration(p.elapsedMs));
+  // Under half a second the clock says nothing a researcher can use ("0 ms" reads as "stuck").
+  if (typeof p.elapsedMs === 'number' && p.elapsedMs >= 500) parts.push(duration(p.elapsedMs));
   if (typeof p.etaMs === 'number' && p.etaMs > 0) parts.push(`about ${duration(p.etaMs)} left`);
   return parts.join(' · ');
 }
