@@ -159,3 +159,56 @@ describe('the UI second pass (issue 14)', () => {
     await app.screenshot('ui14-export');
   });
 });
+
+/** The exploratory pass of issue 14: breast_cancer, keyboard only, dark mode, 1024 px wide. */
+describe('keyboard only, dark, 1024 px wide (issue 14 exploratory pass)', () => {
+  let narrow: AppHarness;
+
+  beforeAll(async () => {
+    narrow = await startApp({
+      viewport: { width: 1024, height: 768 },
+      colorScheme: 'dark',
+      seed: async (call) => void (await call('samples.add', { name: 'breast_cancer' })),
+    });
+  });
+
+  afterAll(async () => {
+    expect(narrow.problems()).toEqual([]);
+    await narrow?.close();
+  });
+
+  it('labels with keys alone and never scrolls sideways, even with 30 long feature names in the pair card', async () => {
+    const page = narrow.page;
+    await page.getByRole('heading', { name: 'breast_cancer' }).waitFor();
+    await page.keyboard.press('Alt+2');
+    // Focus follows to the tab of the view just opened.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-Label');
+    for (let k = 0; k < 4; k++) {
+      await page.keyboard.press('n');
+      await page.getByText(/^Suggested:/).waitFor();
+      await page.keyboard.press(k % 2 ? 'c' : 'm');
+      await page.waitForFunction((n) => (window.__workbench!.state.constraints!() as unknown[]).length === n, k + 1);
+    }
+    await page.keyboard.press('n');
+    await page.getByText(/^Suggested:/).waitFor();
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    expect(widths.page).toBeLessThanOrEqual(widths.window);
+    await narrow.screenshot('ui14-explore-label-1024-dark');
+  });
+
+  it('moves through a radio group with one Tab stop and the arrow keys', async () => {
+    const page = narrow.page;
+    await page.keyboard.press('Alt+3');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-Experiments');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('compare');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Accuracy vs number of constraints (sweep)').isChecked()).toBe(true);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Tab');
+    // The next Tab leaves the group for the first method, instead of stopping at every radio.
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).closest('fieldset')?.querySelector('legend')?.textContent)).toBe('Methods');
+    expect(await page.getByRole('radio', { name: /my labels \(4 pairs\)/ }).isChecked()).toBe(true);
+    await narrow.screenshot('ui14-explore-experiments-1024-dark');
+  });
+});
