@@ -55,6 +55,11 @@ export interface StartOptions {
   viewport?: { width: number; height: number };
   /** Open the page at this hash route after the token, e.g. '/label'. */
   colorScheme?: 'light' | 'dark';
+  /**
+   * Draw scrollbars as a desktop browser does. Headless Chromium hides them (Playwright passes
+   * --hide-scrollbars), so a spec that checks a scrollbar is really there asks for them.
+   */
+  showScrollbars?: boolean;
 }
 
 /** Waits until Debian's Chromium is installed (it may still be arriving through apt), up to `timeoutMs`. */
@@ -111,6 +116,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
       viewport: options.viewport ?? { width: 1400, height: 900 },
       colorScheme: options.colorScheme ?? 'light',
       acceptDownloads: true,
+      ...(options.showScrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
     });
   } catch (error) {
     await handle.close();

@@ -15,7 +15,8 @@ const VARIETY = Array.from({ length: 48 }, (_, r) => r).filter((r) => r !== 4 &&
 let app: AppHarness;
 
 beforeAll(async () => {
-  app = await startApp();
+  // Scrollbars drawn as on a desktop, so the pair list's own scrollbar can be checked.
+  app = await startApp({ showScrollbars: true });
 });
 
 afterEach(() => {
@@ -82,7 +83,8 @@ describe('the UI second pass (issue 14)', () => {
     const list = page.getByRole('list', { name: 'Labeled pairs, newest first' });
     const geometry = await list.evaluate((ul) => ({ scrolls: ul.scrollHeight > ul.clientHeight, bar: (ul as HTMLElement).offsetWidth - ul.clientWidth }));
     expect(geometry.scrolls).toBe(true);
-    expect(geometry.bar).toBeGreaterThan(0); // a drawn scrollbar takes room; an overlay one takes none
+    // The list draws its own 8 px scrollbar (always shown, also where the system's scrollbars are overlays).
+    expect(geometry.bar).toBe(8);
     const newest = (await list.locator('[data-newest="true"]').boundingBox())!;
     const box = (await list.boundingBox())!;
     expect(newest.y).toBeGreaterThanOrEqual(box.y);
