@@ -50,6 +50,9 @@ describe('Job feedback in Experiments (issue 14)', () => {
     expect(scrolled).toHaveLength(1);
     expect(scrolled[0]!.getAttribute('data-job-id')).toBe('job-1');
     expect(scrolled[0]!.closest('section')?.getAttribute('aria-labelledby')).toBe('jobs-title');
+    // The notice belongs to Experiments: it goes when the user moves on.
+    await fireEvent.click(screen.getByRole('tab', { name: 'Compare' }));
+    expect(screen.getByTestId('toasts').textContent).toBe('');
   });
 
   it('shows a running job as running, with its progress said once', async () => {

@@ -98,6 +98,8 @@ export class Workbench {
   }
 
   go(view: ViewName): void {
+    // A notice is about the view it was raised in (e.g. "Started 3 jobs" in Experiments): it leaves with it.
+    if (view !== this.view) this.toasts.reset();
     this.view = view;
     this.#remember();
   }
