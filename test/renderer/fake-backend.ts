@@ -42,6 +42,13 @@ export class FakeBackend implements Backend {
     return { fileId: 'upload-1', name: file.name, size: file.size };
   }
 
+  /** How many listeners are subscribed, over every event (0 once the UI has disposed of its subscriptions). */
+  listenerCount(): number {
+    let n = 0;
+    for (const set of this.#listeners.values()) n += set.size;
+    return n;
+  }
+
   callsTo(channel: Channel): unknown[] {
     return this.calls.filter((c) => c.channel === channel).map((c) => c.request);
   }

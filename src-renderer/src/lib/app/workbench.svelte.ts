@@ -35,6 +35,7 @@ export class Workbench {
   view = $state<ViewName>('Datasets');
   ready = $state(false);
   fatal = $state<string | null>(null);
+  #unsubscribe: (() => void)[];
 
   constructor(backend: Backend) {
     this.backend = backend;
@@ -50,12 +51,14 @@ export class Workbench {
     this.tour = new GuidedTour(this);
     // Export follows the metric the user last looked at in Compare (null = "the focused run").
     this.compare.onFocusChange(() => (this.exporter.runId = null));
-    backend.on('dataset.imported', () => void this.datasets.refresh());
-    backend.on('dataset.deleted', () => void this.datasets.refresh());
-    backend.on('app.command', ({ command }) => {
-      if (command === 'guided-example') this.tour.open();
-      if (command === 'import-dataset') this.go('Datasets');
-    });
+    this.#unsubscribe = [
+      backend.on('dataset.imported', () => void this.datasets.refresh()),
+      backend.on('dataset.deleted', () => void this.datasets.refresh()),
+      backend.on('app.command', ({ command }) => {
+        if (command === 'guided-example') this.tour.open();
+        if (command === 'import-dataset') this.go('Datasets');
+      }),
+    ];
     registerStateHook('view', () => this.view);
     registerStateHook('currentDataset', () => this.datasets.currentId);
     registerStateHook('pending', () => this.labeling.pending);
@@ -90,11 +93,19 @@ export class Workbench {
     await this.datasets.select(id);
     this.space.useRaw();
     await Promise.all([this.labeling.load(id), this.history.load(id)]);
-    if (!this.planner.sourceChosen) this.planner.constraintSource = this.labeling.constraints.length > 0 ? 'labeled' : 'generated';
-    this.compare.chosen = [];
-    this.compare.focus = null;
-    this.exporter.runId = null;
+    // Each store resets its own state for the new dataset.
+    this.planner.defaultSource(this.labeling.constraints.length);
+    this.compare.reset();
+    this.exporter.reset();
     this.#remember();
+  }
+
+  /** Unsubscribes every store from the backend's events (the window's root component is going away). */
+  dispose(): void {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.jobs.dispose();
+    this.history.dispose();
+    this.toasts.reset();
   }
 
   go(view: ViewName): void {

@@ -130,6 +130,12 @@ export class CompareBoard {
     }
   }
 
+  /** Back to a fresh dataset's board: nothing chosen, no focus (the fetched runs stay cached by id). */
+  reset(): void {
+    this.chosen = [];
+    this.focus = null;
+  }
+
   async setFocus(id: number): Promise<void> {
     this.focus = id;
     for (const listener of this.#focusListeners) listener();

@@ -14,12 +14,18 @@ export class RunHistory {
   statusFilter = $state('');
   kindFilter = $state('');
   error = $state<string | null>(null);
+  #unsubscribe: () => void;
 
   constructor(backend: Backend, monitor: JobMonitor) {
     this.#backend = backend;
     this.#monitor = monitor;
     monitor.onFinished(() => void this.refresh());
-    backend.on('job.status', () => void this.refresh());
+    this.#unsubscribe = backend.on('job.status', () => void this.refresh());
+  }
+
+  /** Stops following job events (the window is going away). */
+  dispose(): void {
+    this.#unsubscribe();
   }
 
   get runs(): RunSummary[] { return this.#runs; }

@@ -26,6 +26,13 @@ export class Exporter {
     this.#backend = backend;
   }
 
+  /** Back to a fresh dataset: no run chosen (the view then offers the focused one) and no message. */
+  reset(): void {
+    this.runId = null;
+    this.message = null;
+    this.error = null;
+  }
+
   readonly snippet = $derived(pythonSnippet(this.format, this.lastFileName ?? defaultName(this.runId, this.format)));
 
   async download(): Promise<void> {

@@ -3,7 +3,7 @@ import { closeConstraints, impliedKind } from '../../../../shared/engine/constra
 import { suggestPairs, type PairSuggestion, type SuggestStrategy } from '../../../../shared/engine/suggest.ts';
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
-import { ConstraintHistory, type ConstraintEdit } from './constraint-history.ts';
+import { ConstraintHistory, type ConstraintEdit } from './constraint-history.svelte.ts';
 
 /** The space suggestions are computed in: (n, e) row-major. */
 export interface EmbeddingSpace {
@@ -27,8 +27,6 @@ export class LabelingSession {
   #constraints = $state.raw<PairConstraint[]>([]);
   #pending = $state.raw<number[]>([]);
   #queue = $state.raw<PairSuggestion[]>([]);
-  /** Bumped on every edit so canUndo/canRedo re-evaluate (the history itself is not reactive). */
-  #version = $state(0);
   strategy = $state<SuggestStrategy>('uncertain');
   currentSuggestion = $state.raw<PairSuggestion | null>(null);
   error = $state<string | null>(null);
@@ -43,8 +41,8 @@ export class LabelingSession {
   get constraints(): PairConstraint[] { return this.#constraints; }
   get pending(): number[] { return this.#pending; }
   get queue(): PairSuggestion[] { return this.#queue; }
-  get canUndo(): boolean { void this.#version; return this.#history.canUndo; }
-  get canRedo(): boolean { void this.#version; return this.#history.canRedo; }
+  get canUndo(): boolean { return this.#history.canUndo; }
+  get canRedo(): boolean { return this.#history.canRedo; }
 
   readonly closure = $derived(closeConstraints(this.#constraints));
   readonly counts = $derived({
@@ -66,7 +64,6 @@ export class LabelingSession {
     this.#pending = [];
     this.#queue = [];
     this.currentSuggestion = null;
-    this.#version++;
     try {
       const { constraints } = await this.#backend.call('constraints.list', { datasetId });
       if (this.#datasetId === datasetId) this.#constraints = constraints;
@@ -120,13 +117,11 @@ export class LabelingSession {
 
   async undo(): Promise<void> {
     const edit = this.#history.undo();
-    this.#version++;
     if (edit) await this.#apply({ ...edit, after: edit.before, before: edit.after }, false);
   }
 
   async redo(): Promise<void> {
     const edit = this.#history.redo();
-    this.#version++;
     if (edit) await this.#apply(edit, false);
   }
 
@@ -138,10 +133,7 @@ export class LabelingSession {
     const [i, j] = edit.i < edit.j ? [edit.i, edit.j] : [edit.j, edit.i];
     const rest = previous.filter((c) => key(c.i, c.j) !== key(i, j));
     this.#constraints = edit.after ? [...rest, { i, j, kind: edit.after, origin: 'manual' }] : rest;
-    if (record) {
-      this.#history.record(edit);
-      this.#version++;
-    }
+    if (record) this.#history.record(edit);
     this.saving = true;
     try {
       if (edit.after) await this.#backend.call('constraints.set', { datasetId, i, j, kind: edit.after });
@@ -179,6 +171,34 @@ export class LabelingSession {
     this.currentSuggestion = head ?? null;
     this.#pending = head ? [head.i, head.j] : [];
     if (!head) this.error = 'No open pair is left to suggest: every pair is labeled or implied.';
+  }
+
+  /**
+   * The labeling keys: M must-link and C cannot-link (with a pair chosen), S skip, N next suggestion, Esc
+   * clear, Ctrl/⌘+Z undo, Ctrl/⌘+Shift+Z and Ctrl/⌘+Y redo. Returns true when the key was one of them (the
+   * caller then prevents the browser's default); keys typed into a form field never reach here.
+   */
+  handleKey(key: string, modifiers: { ctrl?: boolean; meta?: boolean; shift?: boolean; alt?: boolean } = {}): boolean {
+    if (modifiers.alt) return false;
+    const k = key.toLowerCase();
+    const command = modifiers.ctrl || modifiers.meta;
+    if (command) {
+      if (k === 'z') void (modifiers.shift ? this.redo() : this.undo());
+      else if (k === 'y') void this.redo();
+      else return false;
+      return true;
+    }
+    const actions: Record<string, () => void> = {
+      m: () => void this.label('must'),
+      c: () => void this.label('cannot'),
+      s: () => this.skip(),
+      n: () => this.next(),
+      escape: () => this.clearSelection(),
+    };
+    const action = actions[k];
+    if (!action || ((k === 'm' || k === 'c') && !this.pair)) return false;
+    action();
+    return true;
   }
 
   setStrategy(strategy: SuggestStrategy): void {
