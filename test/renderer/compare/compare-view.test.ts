@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../../src-renderer/src/App.svelte';
+import MetricHeatmap from '../../../src-renderer/src/components/compare/MetricHeatmap.svelte';
 import { accuracyAxis } from '../../../src-renderer/src/lib/compare/accuracy-axis.ts';
 import { backendWithRuns } from './runs-fixture.ts';
 
@@ -50,8 +51,19 @@ describe('Compare view (issue 14)', () => {
     expect(scale.textContent).toContain('1.25');
     expect(scale.textContent).toContain('entries range from -0.5 to 1.25');
     expect(within(scale).getByRole('img').getAttribute('aria-label')).toBe('Colour scale from -1.25 (blue) through 0 (white) to 1.25 (red)');
-    const cells = [...screen.getByTestId('heatmap-values').querySelectorAll('td')].map((td) => td.textContent);
+    await fireEvent.click(screen.getByText('M as a table of values'));
+    const cells = [...(await waitFor(() => screen.getByTestId('heatmap-values'))).querySelectorAll('td')].map((td) => td.textContent);
     expect(cells).toEqual(['1.00', '-0.500', '-0.500', '1.25']);
+  });
+
+  it('keeps the colour scale for a 784×784 M but offers no table of its 614,656 values', async () => {
+    const d = 784;
+    const M = Array.from({ length: d * d }, (_, k) => (k % (d + 1) === 0 ? 2 : -0.25));
+    render(MetricHeatmap, { props: { M, d, names: Array.from({ length: d }, (_, f) => `px${f}`), fileName: 'big' } });
+    expect(screen.getByTestId('heatmap-scale').textContent).toContain('entries range from -0.25 to 2');
+    await fireEvent.click(screen.getByText('M as a table of values'));
+    expect(screen.getByText('M is 784×784: too large to read as a table here. Export the run (CSV) to read every value.')).toBeTruthy();
+    expect(screen.queryByTestId('heatmap-values')).toBeNull();
   });
 
   it('explains an empty Pair AUC instead of a bare dash', async () => {
