@@ -117,11 +117,13 @@ start() {
 }
 
 stop_pidfile() {
-  local name="$1" file="$2"
-  if [ -s "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null; then
-    say "stopping $name ($(cat "$file"))"
-    $SUDO kill "$(cat "$file")"
-    for _ in $(seq 1 50); do kill -0 "$(cat "$file")" 2>/dev/null || return 0; sleep 0.1; done
+  local name="$1" file="$2" pid
+  [ -s "$file" ] || return 0
+  pid="$(cat "$file")"
+  if kill -0 "$pid" 2>/dev/null; then
+    say "stopping $name ($pid)"
+    $SUDO kill "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   fi
 }
 
