@@ -267,6 +267,16 @@ export const RunStatusSchema = JobStatusSchema;
 export const RunKindSchema = z.enum(['learn', 'evaluate', 'compare', 'sweep']);
 
 /** Mirrors RunListItem of src-main/services/runs.ts (what the history lists). */
+/** A grid cell's mark on its run: grid id, cell index, where it ran (shared/domain/grid.ts GridMark). */
+export const GridMarkSchema = z.object({
+  id: z.string(),
+  cell: z.number(),
+  where: z.enum(['local', 'slurm']),
+  host: z.string(),
+  slurmJobId: z.string().nullable().optional(),
+  slurmArrayTaskId: z.number().nullable().optional(),
+});
+
 export const RunListItemSchema = z.object({
   id: z.number(),
   datasetId: z.number().nullable(),
@@ -284,6 +294,8 @@ export const RunListItemSchema = z.object({
   accuracy: z.number().nullable(),
   /** [k, d] of the learned metric (learn), or null. */
   components: z.tuple([z.number(), z.number()]).nullable(),
+  /** The grid cell this run is, and where it ran (issue 13); null for a run outside a grid. */
+  grid: GridMarkSchema.nullable().optional(),
 });
 
 /** A learned metric as plain JSON (numbers instead of typed arrays). */

@@ -25,6 +25,7 @@ import {
   type Protocol,
   type SweepResult,
 } from '../../shared/domain/job.ts';
+import type { GridMark } from '../../shared/domain/grid.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { resolveProtocol, type EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
@@ -72,6 +73,8 @@ export interface RunListItem {
   accuracy: number | null;
   /** [k, d] of the learned metric (learn), or null. */
   components: [number, number] | null;
+  /** The grid cell this run is (with where it ran), or null: see src-main/grid. */
+  grid: GridMark | null;
 }
 
 /** A learned metric as plain JSON (mirrors shared/ipc's LearnedMetricWire). */
@@ -473,6 +476,7 @@ export function createRunsService(store: Store): RunsService {
       error: run.error,
       accuracy,
       components,
+      grid: ((run.protocol as { grid?: GridMark } | null)?.grid as GridMark | undefined) ?? null,
     };
   };
 
