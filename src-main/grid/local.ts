@@ -13,7 +13,7 @@ import type { GridCell, GridMark, GridSpec } from '../../shared/domain/grid.ts';
 import { expandGrid } from '../../shared/domain/grid.ts';
 import type { JobEvent } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
-import { toErrorPayload } from '../../shared/errors.ts';
+import { NotFoundError, ValidationError, toErrorPayload } from '../../shared/errors.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/runner.ts';
@@ -155,12 +155,30 @@ export function methodUsesPairs(method: string): boolean {
 }
 
 /**
+ * Checks what must hold for the whole grid before anything is recorded: every data set exists, every method is
+ * known and every varied parameter is one of its method's. (Parameter values are checked per cell.)
+ * @throws NotFoundError / ValidationError naming the data set, method or parameter.
+ */
+export function checkGridSpec(store: Store, spec: GridSpec): void {
+  for (const id of spec.datasets ?? []) if (!store.datasets.get(id)) throw new NotFoundError(`Grid: no dataset with id ${id}.`);
+  for (const method of spec.methods ?? []) getLearner(method);
+  for (const [method, params] of Object.entries(spec.params ?? {})) {
+    if (!spec.methods.includes(method)) throw new ValidationError(`Grid: parameters are given for '${method}', which is not one of the grid's methods (${spec.methods.join(', ')}).`);
+    const known = getLearner(method).params;
+    for (const name of Object.keys(params)) {
+      if (!(name in known)) throw new ValidationError(`Grid: ${method} has no parameter '${name}'. Known parameters: ${Object.keys(known).join(', ') || '(none)'}.`);
+    }
+  }
+}
+
+/**
  * Starts a grid on a job runner of its own over `store` and returns at once; `done` resolves when every cell
  * has finished. The grid and its cells are recorded first (cells `queued`), so a refused cell is `failed` with
  * its error.
  * @throws RangeError / ValidationError for a grid that has no cells (nothing is recorded then).
  */
 export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridOptions = {}): LocalGrid {
+  checkGridSpec(store, spec);
   const cells = expandGrid(spec, methodUsesPairs);
   const gridId = randomUUID();
   const grid = store.grids.insert({ id: gridId, spec, cells: cells.length, location: 'local', bundle: null, slurmJobId: null });
