@@ -292,7 +292,7 @@ export const RunListItemSchema = z.object({
   error: z.string().nullable(),
   /** Mean CV accuracy (evaluate), or null. */
   accuracy: z.number().nullable(),
-  /** [k, d] of the learned metric (learn), or null. */
+  /** [k, d] of the learned metric (learn, or a grid cell), or null. */
   components: z.tuple([z.number(), z.number()]).nullable(),
   /** The grid cell this run is, and where it ran (issue 13); null for a run outside a grid. */
   grid: GridMarkSchema.nullable().optional(),
@@ -405,7 +405,8 @@ const RESULT_FIELDS = ['metric', 'evaluation', 'comparison', 'sweep'] as const;
 /**
  * Mirrors RunDetail of src-main/services/runs.ts: the run record plus its results. Each kind has its own
  * result (learn → `metric`, evaluate → `evaluation`, compare → `comparison`, sweep → `sweep`); the others
- * are null. A compare parent has no evaluation of its own: its methods are `children` (evaluate runs, each
+ * are null, except that a grid cell (an evaluate run with `protocol.grid`) also has the `metric` fitted on the
+ * whole data set. A compare parent has no evaluation of its own: its methods are `children` (evaluate runs, each
  * with its evaluation) and `comparison` summarizes them in the order they were requested.
  */
 export const RunDetailSchema = z
@@ -437,7 +438,10 @@ export const RunDetailSchema = z
   })
   .superRefine((run, ctx) => {
     const own = RESULT_OF_KIND[run.kind];
+    // A grid cell (issue 13) is an evaluate run that also stores the metric fitted on the whole data set.
+    const gridCell = run.kind === 'evaluate' && run.protocol !== null && typeof run.protocol.grid === 'object' && run.protocol.grid !== null;
     for (const field of RESULT_FIELDS) {
+      if (gridCell && field === 'metric') continue;
       if (field !== own && run[field] !== null) {
         ctx.addIssue({ code: 'custom', path: [field], message: `must be null for a run of kind '${run.kind}' (its result is '${own}')` });
       }
