@@ -50,7 +50,11 @@ export function createGridsService(store: Store, options: LocalGridOptions & { e
   const fromStore = (record: GridRecord): GridView => {
     const cells = store.grids.cells(record.id);
     const byIndex = new Map(cells.map((c) => [c.cell, c]));
-    const status = Array.from({ length: record.cells }, (_, k) => byIndex.get(k)?.status ?? 'queued');
+    // A cell's run may have moved on since (a crashed process's runs become `interrupted` at the next start).
+    const status = Array.from({ length: record.cells }, (_, k) => {
+      const cell = byIndex.get(k);
+      return (cell?.runId ? store.runs.get(cell.runId)?.status : undefined) ?? cell?.status ?? 'queued';
+    });
     return {
       gridId: record.id,
       cells: record.cells,
