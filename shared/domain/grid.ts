@@ -13,7 +13,7 @@ export interface GridSpec {
   /** Dataset ids (of the store the grid was started from). */
   datasets: number[];
   methods: string[];
-  /** Learner seeds; the folds use `protocol.seed` (default 0), the same for every cell. */
+  /** Seeds: each seeds the learner, the generated pairs and — unless `protocol.seed` is given — the fold split. */
   seeds: number[];
   /**
    * Generated pairs per kind for pair-based methods (one cell per count, constraints 'generated'); empty or

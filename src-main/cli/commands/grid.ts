@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { expandGrid, type GridSpec } from '../../../shared/domain/grid.ts';
 import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
 import type { ProtocolOptions } from '../../../shared/domain/job.ts';
-import { JobCancelledError } from '../../../shared/errors.ts';
+import { JobCancelledError, WorkbenchError, type ErrorCode } from '../../../shared/errors.ts';
 import { coerceParamString } from '../../../shared/engine/params.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
 import { sbatchScript, findOnPath, noSbatch, shellQuote, submitScript } from '../../grid/slurm.ts';
@@ -175,10 +175,9 @@ function task(ctx: CliContext): number {
   const dir = ctx.resolvePath(ctx.requirePositional(1, 'DIR'));
   const index = ctx.integer(ctx.requirePositional(2, 'INDEX'), 'INDEX', { min: 0 });
   const result = runGridTask(dir, index, ctx.env);
-  if (result.status === 'failed') {
-    ctx.out({ task: { cell: index, status: 'failed', error: result.error } }, `cell ${index} failed: ${result.error.message}`);
-    return 1;
-  }
+  // A failed cell has written its result (with the error) already; the error also goes to stderr (the task's
+  // log) and the exit status 1 makes Slurm record the task as FAILED.
+  if (result.status === 'failed') throw new WorkbenchError(result.error.code as ErrorCode, `cell ${index} failed: ${result.error.message}`);
   ctx.out({ task: { cell: index, status: 'succeeded', accuracy: result.evaluation.accuracy.mean } }, `cell ${index}: ${result.spec.method}, seed ${result.seed}, accuracy ${(100 * result.evaluation.accuracy.mean).toFixed(2)}%`);
   return 0;
 }
@@ -198,7 +197,8 @@ export const gridCommand: CliCommand = {
     'ordinary evaluate run marked with the grid and where it ran (run show: protocol.grid).',
     '  --datasets A,B        data set ids or unique names',
     '  --methods m1,m2       see `workbench methods`',
-    '  --seeds 0,1           learner seeds (default 0); the folds use seed 0 for every cell',
+    '  --seeds 0,1           seeds (default 0): each seeds the learner, the generated pairs and the fold split,',
+    '                        as `evaluate --seed` does',
     '  --counts N1,N2        generated pairs per kind for pair-based methods (one cell per count)',
     '  --param m.name=v1,v2  values to try (repeatable; name=v1,v2 applies to every method with that parameter);',
     '                        a value out of range fails its cells only, with the error',
