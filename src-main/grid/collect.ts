@@ -14,7 +14,7 @@ import { createRunsService } from '../services/runs.ts';
 import type { Store } from '../storage/store.ts';
 import { loadBundleDataset, readBundle, resultCells, resultFileName, type BundleManifest } from './bundle.ts';
 import { metricFromFile, saveCell } from './cell.ts';
-import { activeTasks } from './slurm.ts';
+import { activeTasks, finalStates } from './slurm.ts';
 import { RESULT_FORMAT, type CellResultFile } from './task.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,11 +66,13 @@ function failures(dir: string, manifest: BundleManifest, env: Env): { done: numb
   const jobId = bundleJobId(dir);
   const active = jobId ? activeTasks(jobId, env) : null;
   if (active) {
-    for (const c of manifest.cells) {
-      // A task Slurm has let go of without a result file (killed, out of time, node lost) has failed.
-      if (!have.has(c.index) && !active.has(c.index)) {
-        failed.push({ cell: c.index, error: `Slurm job ${jobId} task ${c.index} ended without writing a result; see ${join(dir, 'logs', `cell-${c.index}.err`)}.` });
-      }
+    const gone = manifest.cells.filter((c) => !have.has(c.index) && !active.has(c.index));
+    // A task Slurm has let go of without a result file (killed, out of time, node lost) has failed; sacct, where
+    // accounting is on, says how it ended.
+    const states = gone.length > 0 ? finalStates(jobId!, env) : new Map<number, string>();
+    for (const c of gone) {
+      const state = states.get(c.index);
+      failed.push({ cell: c.index, error: `Slurm job ${jobId} task ${c.index} ended${state ? ` ${state}` : ''} without writing a result; see ${join(dir, 'logs', `cell-${c.index}.err`)}.` });
     }
   }
   failed.sort((a, b) => a.cell - b.cell);

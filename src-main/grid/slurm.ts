@@ -80,3 +80,20 @@ export function activeTasks(jobId: string, env: Readonly<Record<string, string |
   }
   return active;
 }
+
+/**
+ * Final Slurm states of the array tasks of job `jobId` from accounting (`sacct`), e.g. {3: 'TIMEOUT'}; empty when
+ * sacct is missing or accounting is disabled (as on the single-node test cluster).
+ */
+export function finalStates(jobId: string, env: Readonly<Record<string, string | undefined>>): Map<number, string> {
+  const states = new Map<number, string>();
+  const sacct = findOnPath('sacct', env);
+  if (!sacct) return states;
+  const r = spawnSync(sacct, ['-n', '-P', '-X', '-j', jobId, '-o', 'JobID,State'], { encoding: 'utf8', env: env as NodeJS.ProcessEnv, timeout: 30_000 });
+  if (r.error || r.status !== 0) return states;
+  for (const line of r.stdout.split('\n')) {
+    const match = /^\d+_(\d+)\|(\S+)/.exec(line.trim());
+    if (match) states.set(Number(match[1]), match[2]!);
+  }
+  return states;
+}

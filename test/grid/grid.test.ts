@@ -14,7 +14,7 @@ import { runGridTask } from '../../src-main/grid/task.ts';
 import { openStore, type Store } from '../../src-main/storage/store.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src-main/storage/migrations/index.ts';
 import { runCli } from '../cli/helpers.ts';
-import { expectSameCell } from './helpers.ts';
+import { expectSameCell, figures } from './helpers.ts';
 
 let dir: string;
 let db: string;
@@ -42,6 +42,9 @@ beforeAll(async () => {
   // A stand-in squeue: prints DIR/squeue-out (lines "TASK STATE") when present, else fails as an unreachable squeue.
   writeFileSync(join(fakeBin, 'squeue'), `#!/bin/sh\n[ -f "${join(dir, 'squeue-out')}" ] || exit 1\n/bin/cat "${join(dir, 'squeue-out')}"\n`);
   chmodSync(join(fakeBin, 'squeue'), 0o755);
+  // A stand-in sacct: prints DIR/sacct-out (lines "JOB_TASK|STATE") when present, else fails as with accounting off.
+  writeFileSync(join(fakeBin, 'sacct'), `#!/bin/sh\n[ -f "${join(dir, 'sacct-out')}" ] || exit 1\n/bin/cat "${join(dir, 'sacct-out')}"\n`);
+  chmodSync(join(fakeBin, 'sacct'), 0o755);
   expect((await cli('samples', 'add', 'iris')).code).toBe(0);
   expect((await cli('samples', 'add', 'wine')).code).toBe(0);
 });
@@ -176,6 +179,49 @@ describe('grid run, submit, task, status, collect', () => {
     expect(withStore((s) => s.runs.list().length)).toBe(before);
   });
 
+  it('collects into another store too: the data sets come from the bundle, L and figures are still bitwise the same', async () => {
+    const otherDb = join(dir, 'other.sqlite');
+    const r = await runCli(['--db', otherDb, '--json', 'grid', 'collect', '--bundle', bundle], { cwd: dir, env: { PATH: fakeBin } });
+    expect(r.code, r.stderr).toBe(0);
+    const c = (r.json as { grid: { collected: number; runs: number[] } }).grid;
+    expect(c.collected).toBe(12);
+    const other = openStore(otherDb);
+    try {
+      expect(other.datasets.list().map((d) => d.name)).toEqual(['iris', 'wine']);
+      withStore((s) => {
+        c.runs.forEach((id, k) => {
+          const here = s.metrics.get(local.runs[k]!)!;
+          const there = other.metrics.get(id)!;
+          expect(Buffer.from(there.L.buffer).equals(Buffer.from(here.L.buffer))).toBe(true);
+          expect(figures(other, id)).toEqual(figures(s, local.runs[k]!));
+          expect(other.runs.require(id).datasetHash).toBe(s.runs.require(local.runs[k]!).datasetHash);
+        });
+      });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a task Slurm let go of without a result is failed (with its sacct state); a late result still lands', async () => {
+    const out = join(dir, 'timeout');
+    expect((await cli('grid', 'submit', '--datasets', 'iris', '--methods', 'euclidean,lda', '--folds', '3', '--slurm', '--out', out)).code).toBe(0);
+    runGridTask(out, 0, {});
+    writeFileSync(join(dir, 'squeue-out'), ''); // squeue answers: no task of the job is queued or running
+    writeFileSync(join(dir, 'sacct-out'), '4242_0|COMPLETED\n4242_1|TIMEOUT\n');
+    try {
+      expect(((await cli('grid', 'status', '--bundle', out)).json as { grid: unknown }).grid).toEqual({ cells: 2, done: 1, failed: 1, pending: 0 });
+      const c = ((await cli('grid', 'collect', '--bundle', out)).json as { grid: { collected: number; failed: Array<{ cell: number; error: string }> } }).grid;
+      expect(c.collected).toBe(1);
+      expect(c.failed).toEqual([{ cell: 1, error: `Slurm job 4242 task 1 ended TIMEOUT without writing a result; see ${join(out, 'logs', 'cell-1.err')}.` }]);
+      runGridTask(out, 1, {});
+      const late = ((await cli('grid', 'collect', '--bundle', out)).json as { grid: { collected: number; failed: unknown[] } }).grid;
+      expect(late).toMatchObject({ collected: 1, failed: [] });
+    } finally {
+      rmSync(join(dir, 'squeue-out'));
+      rmSync(join(dir, 'sacct-out'));
+    }
+  });
+
   it('a bad parameter value fails its cells with the error; the others land (locally and collected)', async () => {
     const args = ['--datasets', 'iris', '--methods', 'euclidean,itml', '--param', 'itml.gamma=1,-1', '--param', 'itml.maxIter=40', '--folds', '3'];
     const r = await cli('grid', 'run', ...args);
@@ -229,6 +275,9 @@ describe('grid run, submit, task, status, collect', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/sbatch is not on PATH.*workbench grid run/);
     expect(existsSync(out)).toBe(false);
+    const spaced = await cli('grid', 'submit', '--datasets', 'iris', '--methods', 'lda', '--slurm', '--out', join(dir, 'my study'));
+    expect(spaced.code).toBe(2);
+    expect((spaced.errorJson as { error: { message: string } }).error.message).toMatch(/without spaces or %/);
     const usage = await cli('grid', 'submit', '--datasets', 'iris', '--methods', 'lda', '--out', out);
     expect(usage.code).toBe(2);
     expect((usage.errorJson as { error: { message: string } }).error.message).toMatch(/needs --slurm/);

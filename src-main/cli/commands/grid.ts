@@ -127,6 +127,8 @@ async function submit(ctx: CliContext): Promise<number> {
   if (!ctx.flag('slurm')) throw new UsageError('grid submit needs --slurm (Slurm is the scheduler it submits to); to run the grid here, use `workbench grid run`.');
   if (!findOnPath('sbatch', ctx.env)) throw noSbatch();
   const dir = ctx.resolvePath(ctx.requireOption('out'));
+  // sbatch reads the #SBATCH lines itself: a space would split the --output path, a % is a filename pattern there.
+  if (/[\s%]/.test(dir)) throw new UsageError(`--out must be a folder path without spaces or %, which sbatch would misread in #SBATCH --output, got '${dir}'.`);
   const spec = gridSpec(ctx);
   const cells = expandGrid(spec, methodUsesPairs);
   const maxParallelText = ctx.option('max-parallel');
