@@ -42,11 +42,13 @@ describe('Experiments view: Grid panel', () => {
     const entry = await waitFor(() => screen.getByTestId('grid-entry'));
     expect(within(entry).getByText('0/4 done')).toBeTruthy();
 
+    const runsListed = backend.callsTo('runs.list').length;
     backend.emit('grid.progress', view({
       done: 1, failed: 1, status: ['succeeded', 'running', 'failed', 'queued'], fractions: [1, 0.5, 1, 0],
       errors: [null, null, "nca: parameter 'maxIter' must be an integer ≥ 1, got 0.", null],
     }));
     await waitFor(() => expect(within(entry).getByText('1/4 done, 1 failed')).toBeTruthy());
+    await waitFor(() => expect(backend.callsTo('runs.list').length).toBeGreaterThan(runsListed)); // the history follows finished cells
     const cells = within(entry).getAllByRole('listitem');
     expect(cells.map((c) => c.getAttribute('aria-label'))).toEqual(['cell 0 succeeded', 'cell 1 running', 'cell 2 failed', 'cell 3 queued']);
     expect(cells[1]!.getAttribute('style')).toContain('--f: 0.5');

@@ -18,10 +18,17 @@ export class GridRunner {
   error = $state<string | null>(null);
 
   #off: () => void;
+  #onCellsDone: () => void;
 
-  constructor(backend: Backend) {
+  /** `onCellsDone` is called whenever more cells of a grid have finished (their runs are then in the history). */
+  constructor(backend: Backend, onCellsDone: () => void = () => {}) {
     this.#backend = backend;
-    this.#off = backend.on('grid.progress', (view) => this.#upsert(view));
+    this.#onCellsDone = onCellsDone;
+    this.#off = backend.on('grid.progress', (view) => {
+      const before = this.#grids.find((g) => g.gridId === view.gridId);
+      this.#upsert(view);
+      if (view.done + view.failed > (before ? before.done + before.failed : 0)) this.#onCellsDone();
+    });
   }
 
   /** Stops listening to grid events (the panel was closed). */
