@@ -46,7 +46,7 @@ start_munge() {
   $SUDO chmod 755 /run/munge
   if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then return 0; fi
   say "starting munged"
-  $SUDO -u munge /usr/sbin/munged 2>/dev/null || $SUDO su -s /bin/sh munge -c /usr/sbin/munged
+  if [ -z "$SUDO" ]; then su -s /bin/sh munge -c /usr/sbin/munged; else sudo -u munge /usr/sbin/munged; fi
   for _ in $(seq 1 50); do
     munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && return 0
     sleep 0.1
@@ -95,14 +95,17 @@ PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONF
 }
 
+alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
 node_idle() { sinfo -h -n "$HOST" -o '%T' 2>/dev/null | grep -Eq '^(idle|mixed|allocated)'; }
 
 start() {
   install_packages
   start_munge
   write_conf
-  if ! pgrep -x slurmctld >/dev/null 2>&1; then say "starting slurmctld"; $SUDO /usr/sbin/slurmctld; fi
-  if ! pgrep -x slurmd >/dev/null 2>&1; then say "starting slurmd"; $SUDO /usr/sbin/slurmd; fi
+  # (pid files rather than pgrep: a fresh machine may have no procps)
+  if ! alive "$DIR/slurmctld.pid"; then say "starting slurmctld"; $SUDO /usr/sbin/slurmctld; fi
+  if ! alive "$DIR/slurmd.pid"; then say "starting slurmd"; $SUDO /usr/sbin/slurmd; fi
   for _ in $(seq 1 120); do
     if node_idle; then say "node $HOST is up:"; sinfo; return 0; fi
     # A node that was down in an earlier life of the cluster comes back with `resume`.

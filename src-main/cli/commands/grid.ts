@@ -149,7 +149,13 @@ async function submit(ctx: CliContext): Promise<number> {
   const script = join(dir, 'grid.sbatch');
   writeFileSync(script, sbatchScript(manifest, dir), { mode: 0o755 });
   ctx.store.grids.insert({ id: gridId, spec, cells: cells.length, location: 'slurm', bundle: dir, slurmJobId: null });
-  const slurmJobId = submitScript(script, ctx.env);
+  let slurmJobId: string;
+  try {
+    slurmJobId = submitScript(script, ctx.env);
+  } catch (error) {
+    if (error instanceof WorkbenchError) throw new WorkbenchError(error.code, `${error.message} The bundle stays in ${dir}: fix the cause and run \`sbatch ${script}\`, or delete the folder.`);
+    throw error;
+  }
   writeFileSync(join(dir, 'slurm-job-id'), `${slurmJobId}\n`);
   ctx.store.grids.setSlurmJob(gridId, slurmJobId);
   ctx.out({ grid: { id: gridId, bundle: dir, cells: cells.length, slurmJobId } }, `Grid ${gridId}: ${cells.length} cells submitted as Slurm job ${slurmJobId}; bundle ${dir}`);
