@@ -68,48 +68,69 @@ interface CellState {
 }
 
 /**
- * The runs service as the grid's jobs see it: `attachNext(runId)` makes the next `prepare` (the learn job of a
- * cell) answer with the cell's existing run; `complete` keeps the first half and stores the cell when both
- * halves are in; a failure of either half fails the cell's run (and calls `onCellFailed` to cancel the other).
+ * The runs service as the grid's jobs see it. `nextCell(index)` says which cell the next evaluate `prepare` is
+ * for: its run, the run's grid mark and the cell row are then written in the same transaction as the run.
+ * `attachNext(index)` makes the next `prepare` (the learn job of that cell) answer with the cell's existing run
+ * instead of creating one. `complete` keeps the first half and stores the cell when both halves are in; a failure
+ * of either half fails the cell's run. The hooks are told when a cell starts and when it ends.
  */
 export function createGridPersistence(
   store: Store,
   gridId: string,
-  hooks: { onCellFinished(runId: number, status: 'succeeded' | 'failed' | 'cancelled', error: string | null): void },
-): JobPersistence & { attachNext(runId: number): void; base: RunsService } {
+  hooks: {
+    onCellRunning(cell: number): void;
+    onCellFinished(cell: number, status: 'succeeded' | 'failed' | 'cancelled', error: string | null): void;
+  },
+): JobPersistence & { nextCell(cell: number): void; attachNext(cell: number): void; runOf(cell: number): number | null; base: RunsService } {
   const base = createRunsService(store);
-  const states = new Map<number, CellState>();
+  const states = new Map<number, CellState & { cell: number; running: boolean }>();
+  const cells = new Map<number, number>(); // cell index → run id
   const host = hostName();
+  let next: number | null = null;
   let attach: number | null = null;
-  const cellOf = (runId: number): number => store.grids.cellOfRun(runId)?.cell ?? -1;
-  const mark = (runId: number): GridMark => ({ id: gridId, cell: cellOf(runId), where: 'local', host });
+  const mark = (cell: number): GridMark => ({ id: gridId, cell, where: 'local', host });
 
   return {
     base,
-    attachNext(runId) {
-      attach = runId;
+    nextCell(cell) {
+      next = cell;
+    },
+    attachNext(cell) {
+      attach = cell;
+    },
+    runOf(cell) {
+      return cells.get(cell) ?? null;
     },
     prepare(spec, options) {
       if (attach !== null) {
-        const runId = attach;
+        const runId = cells.get(attach);
         attach = null;
-        const state = states.get(runId);
-        if (!state) throw new Error(`Grid ${gridId}: no cell with run ${runId}.`);
+        const state = runId === undefined ? undefined : states.get(runId);
+        if (runId === undefined || !state) throw new Error(`Grid ${gridId}: the cell of this learn job has no run.`);
         return { ...state.prepared, spec: learnSpecOf(state.prepared.spec), runIds: [runId] };
       }
-      const prepared = base.prepare(spec, options);
-      states.set(prepared.runIds[0]!, { prepared, finished: false });
-      return prepared;
+      const cell = next;
+      next = null;
+      if (cell === null) throw new Error(`Grid ${gridId}: a job was submitted without its cell.`);
+      return store.transaction(() => {
+        const prepared = base.prepare(spec, options);
+        const runId = prepared.runIds[0]!;
+        markRun(store, runId, mark(cell));
+        store.grids.setCell({ gridId, cell, runId, status: 'queued', error: null, ranOn: null });
+        states.set(runId, { prepared, finished: false, cell, running: false });
+        cells.set(cell, runId);
+        return prepared;
+      });
     },
     markRunning(runIds, startedAt) {
-      const runId = runIds[0]!;
-      const state = states.get(runId);
-      if (state?.finished) return;
+      const state = states.get(runIds[0]!);
+      if (!state || state.finished || state.running) return;
+      state.running = true;
       store.transaction(() => {
         base.markRunning(runIds, startedAt);
-        const cell = store.grids.cellOfRun(runId);
-        if (cell && cell.status === 'queued') store.grids.setCell({ ...cell, status: 'running' });
+        store.grids.setCell({ gridId, cell: state.cell, runId: runIds[0]!, status: 'running', error: null, ranOn: null });
       });
+      hooks.onCellRunning(state.cell);
     },
     complete(runIds, result, timings) {
       const runId = runIds[0]!;
@@ -123,22 +144,20 @@ export function createGridPersistence(
         state.evalTimings = timings;
       }
       if (!state.metric || !state.evaluation) return;
-      const cell = cellOf(runId);
-      saveCell(store, base.complete, gridId, cell, runId, { evaluation: state.evaluation, metric: state.metric, timings: mergeTimings(state.evalTimings!, state.learnTimings!) }, mark(runId));
+      saveCell(store, base.complete, gridId, state.cell, runId, { evaluation: state.evaluation, metric: state.metric, timings: mergeTimings(state.evalTimings!, state.learnTimings!) }, mark(state.cell));
       state.finished = true;
-      hooks.onCellFinished(runId, 'succeeded', null);
+      hooks.onCellFinished(state.cell, 'succeeded', null);
     },
     finishUnsuccessfully(runIds, status, message, timings) {
       const runId = runIds[0]!;
       const state = states.get(runId);
-      if (state?.finished) return;
-      if (state) state.finished = true;
+      if (!state || state.finished) return;
+      state.finished = true;
       store.transaction(() => {
         base.finishUnsuccessfully(runIds, status, message, timings);
-        const cell = store.grids.cellOfRun(runId);
-        if (cell) store.grids.setCell({ ...cell, status, error: message });
+        store.grids.setCell({ gridId, cell: state.cell, runId, status, error: message, ranOn: null });
       });
-      hooks.onCellFinished(runId, status, message);
+      hooks.onCellFinished(state.cell, status, message);
     },
     recoverInterrupted() {
       return base.recoverInterrupted();
@@ -188,7 +207,6 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
   const fractions = new Map<string, { cell: number; part: 0 | 1; fraction: number }>();
   const listeners = new Set<(p: GridProgress, cell: number, fraction: number | null) => void>();
   const jobsOfCell = new Map<number, string[]>();
-  const cellOfRun = new Map<number, number>();
   let runner: JobRunner | null = null;
   let resolveDone!: (p: GridProgress) => void;
   const done = new Promise<GridProgress>((res) => (resolveDone = res));
@@ -221,9 +239,12 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
   };
 
   const persistence = createGridPersistence(store, gridId, {
-    onCellFinished(runId, end, error) {
-      const cell = cellOfRun.get(runId);
-      if (cell === undefined) return;
+    onCellRunning(cell) {
+      if (status[cell] !== 'queued') return;
+      status[cell] = 'running';
+      notify(cell, null);
+    },
+    onCellFinished(cell, end, error) {
       status[cell] = end;
       errors[cell] = error;
       if (end !== 'succeeded') for (const jobId of jobsOfCell.get(cell) ?? []) runner?.cancel(jobId);
@@ -233,13 +254,6 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
   });
   runner = createJobRunner({ ...options.runner, persistence, recover: false });
   runner.subscribe((event: JobEvent) => {
-    if (event.type === 'status' && event.status === 'running') {
-      const entry = fractions.get(event.jobId);
-      if (entry && status[entry.cell] === 'queued') {
-        status[entry.cell] = 'running';
-        notify(entry.cell, null);
-      }
-    }
     if (event.type !== 'progress') return;
     const entry = fractions.get(event.progress.jobId);
     if (!entry || event.progress.fraction === undefined || event.progress.fraction === null) return;
@@ -252,28 +266,26 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
   });
 
   for (const cell of cells) {
-    let runId: number | null = null;
     try {
-      // Creating the run, its grid mark and the cell row is one transaction; a refused spec writes nothing but the failed cell.
-      const job = store.transaction(() => {
-        const submitted = runner!.submit(cell.spec);
-        runId = submitted.runIds[0]!;
-        store.grids.setCell({ gridId, cell: cell.index, runId, status: 'queued', error: null, ranOn: null });
-        markRun(store, runId, { id: gridId, cell: cell.index, where: 'local', host: hostName() });
-        return submitted;
-      });
-      runIds[cell.index] = runId;
-      cellOfRun.set(runId!, cell.index);
-      // The learn half reuses the cell's run (and its normalized spec, see createGridPersistence).
-      persistence.attachNext(runId!);
+      // The run, its grid mark and the cell row are written in one transaction (see createGridPersistence); a
+      // refused spec writes nothing but the failed cell.
+      persistence.nextCell(cell.index);
+      const job = runner.submit(cell.spec);
+      runIds[cell.index] = job.runIds[0]!;
+      jobsOfCell.set(cell.index, [job.jobId]);
+      // The learn half reuses the cell's run (and its normalized spec).
+      persistence.attachNext(cell.index);
       const learn = runner.submit(learnSpecOf(cell.spec));
-      jobsOfCell.set(cell.index, [job.jobId, learn.jobId]);
+      jobsOfCell.get(cell.index)!.push(learn.jobId);
       fractions.set(job.jobId, { cell: cell.index, part: 0, fraction: 0 });
       fractions.set(learn.jobId, { cell: cell.index, part: 1, fraction: 0 });
     } catch (error) {
-      status[cell.index] = 'failed';
-      errors[cell.index] = toErrorPayload(error).message;
-      store.grids.setCell({ gridId, cell: cell.index, runId: null, status: 'failed', error: errors[cell.index] ?? null, ranOn: null });
+      if (status[cell.index] === 'queued') {
+        status[cell.index] = 'failed';
+        errors[cell.index] = toErrorPayload(error).message;
+        store.grids.setCell({ gridId, cell: cell.index, runId: persistence.runOf(cell.index), status: 'failed', error: errors[cell.index] ?? null, ranOn: null });
+      }
+      for (const jobId of jobsOfCell.get(cell.index) ?? []) runner.cancel(jobId);
     }
   }
   queueMicrotask(maybeDone);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandGrid, parameterCombinations } from '../../shared/domain/grid.ts';
 import { readBundle } from '../../src-main/grid/bundle.ts';
+import { startLocalGrid } from '../../src-main/grid/local.ts';
 import { runGridTask } from '../../src-main/grid/task.ts';
 import { openStore, type Store } from '../../src-main/storage/store.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src-main/storage/migrations/index.ts';
@@ -266,6 +267,23 @@ describe('grid run, submit, task, status, collect', () => {
     const r = runGridTask(out, 1, {});
     expect(r.status).toBe('failed');
     expect(r.status === 'failed' && r.error.message).toMatch(/data set 'iris' has content hash .* but the manifest records/);
+  });
+
+  it('a local grid shows its cells running as soon as the pool starts them; cancel stops every cell', async () => {
+    const store = openStore(db);
+    try {
+      const iris = store.datasets.getByName('iris')!.id;
+      const g = startLocalGrid(store, { datasets: [iris], methods: ['euclidean', 'lda'], seeds: [0, 1] }, { runner: { concurrency: 1 } });
+      expect(g.progress().status).toEqual(['running', 'queued', 'queued', 'queued']);
+      expect(store.grids.cells(g.grid.id).map((c) => c.status)).toEqual(['running', 'queued', 'queued', 'queued']);
+      g.cancel();
+      const end = await g.done;
+      expect(end.status).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+      expect(end.runIds.map((id) => store.runs.require(id!).status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+      expect(store.grids.cells(g.grid.id).map((c) => c.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    } finally {
+      store.close();
+    }
   });
 
   it('without sbatch, grid submit --slurm says so in one line, suggests grid run, and writes nothing', async () => {
