@@ -123,7 +123,9 @@ export function collectBundle(store: Store, dir: string, env: Env = process.env)
   const runs: number[] = [];
   try {
     for (const cell of done) {
-      if (store.grids.getCell(gridId, cell)?.status === 'succeeded') continue;
+      // Collected already (a cell whose run was deleted since, with its data set, is collected again).
+      const known = store.grids.getCell(gridId, cell);
+      if (known?.status === 'succeeded' && known.runId !== null) continue;
       const result = readResult(dir, cell, gridId);
       if (result.status !== 'succeeded') continue;
       try {

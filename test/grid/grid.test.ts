@@ -198,9 +198,14 @@ describe('grid run, submit, task, status, collect', () => {
           expect(other.runs.require(id).datasetHash).toBe(s.runs.require(local.runs[k]!).datasetHash);
         });
       });
+      // Deleting a data set deletes its runs: collecting again brings those cells (and the data set) back, only those.
+      expect(other.datasets.delete(other.datasets.getByName('iris')!.id)).toBe(true);
     } finally {
       other.close();
     }
+    const again = (await runCli(['--db', otherDb, '--json', 'grid', 'collect', '--bundle', bundle], { cwd: dir, env: { PATH: fakeBin } })).json as { grid: { collected: number } };
+    expect(again.grid.collected).toBe(6);
+    expect(((await runCli(['--db', otherDb, '--json', 'grid', 'collect', '--bundle', bundle], { cwd: dir, env: { PATH: fakeBin } })).json as { grid: { collected: number } }).grid.collected).toBe(0);
   });
 
   it('a task Slurm let go of without a result is failed (with its sacct state); a late result still lands', async () => {
