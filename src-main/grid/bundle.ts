@@ -17,14 +17,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { join } from 'node:path';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
-import type { GridSpec } from '../../shared/domain/grid.ts';
+import type { GridCell, GridSpec } from '../../shared/domain/grid.ts';
 import type { EvaluateJobSpec } from '../../shared/domain/job.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { APP_VERSION } from '../storage/app-version.ts';
 import { blobToFloat64, blobToInt32, typedArrayToBlob } from '../storage/blobs.ts';
 import { datasetContentHash } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
-import type { GridCell } from '../../shared/domain/grid.ts';
 
 export const BUNDLE_FORMAT = 'metric-workbench-grid-bundle';
 export const BUNDLE_VERSION = 1;
