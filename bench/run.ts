@@ -7,6 +7,8 @@
  *   nca       our NCA vs scikit-learn's NCA on the same folds (time ratio), where python3 + sklearn exist
  *   lmnn      LMNN fit time and accuracy vs metric-learn's reference
  *   pairs     MMC, MMC-diagonal and ITML vs metric-learn's reference (time ratios)
+ *   reference final objective, iterations and stop reason of NCA / LMNN / ITML / MMC beside scikit-learn's and
+ *             metric-learn's on the same data (iris, wine, breast_cancer; metric-learn from METRIC_LEARN_PATH)
  *   jobs      job overhead (worker start + data transfer) vs the in-process fit
  *   import    a large generated CSV imported with progress (seconds, peak RSS)
  *
@@ -28,6 +30,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'nca', file: 'nca.ts', args: [] },
   { name: 'lmnn', file: 'lmnn.ts', args: [] },
   { name: 'pairs', file: 'pairs.ts', args: [] },
+  { name: 'reference', file: 'learners-vs-reference.ts', args: [] },
   { name: 'jobs', file: 'jobs.ts', args: [] },
   { name: 'import', file: 'import.ts', args: [importMb] },
 ];

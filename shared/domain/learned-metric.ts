@@ -29,10 +29,67 @@ export interface Preprocessing {
   scale: Float64Array;
 }
 
+/**
+ * Why an iterative learner stopped; one meaning for every learner.
+ * - `tolerance`: its convergence test was met (the relative decrease of the objective or the largest gradient
+ *   entry fell below `tol`) — the only L-BFGS reason with `converged: true`.
+ * - `projections`: ITML's and MMC's own test was met — the constraint projections (ITML: the relative change of
+ *   the dual variables; MMC: the rise of the projected ascent) settled below `tol`; also `converged: true`.
+ * - `maxIter`: the iteration budget ran out first (also when the caller stopped the run early).
+ * - `saturated`: NCA only — every row's softmax put its mass on one neighbour while Σ p_i < n, so the gradient
+ *   vanished without an optimum (the scale of L blew up); see shared/engine/learners/nca.ts.
+ * - `stalled`: no step along any tried direction decreased the objective before the tolerance was met.
+ */
+export const STOP_REASONS = ['tolerance', 'maxIter', 'saturated', 'stalled', 'projections'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+/** `converged` as every learner means it: the learner's own tolerance test was met. */
+export function convergedFor(reason: StopReason | null): boolean {
+  return reason === null || reason === 'tolerance' || reason === 'projections';
+}
+
+/** A stop reason in words (the reason only; see {@link describeConvergence} for the whole verdict). */
+export function describeStopReason(reason: StopReason | null): string {
+  switch (reason) {
+    case null:
+      return 'closed form, no iterations';
+    case 'tolerance':
+      return 'the change fell below the tolerance';
+    case 'projections':
+      return 'the constraint projections settled below the tolerance';
+    case 'maxIter':
+      return 'stopped at the iteration limit';
+    case 'saturated':
+      return 'the softmax saturated (every point on one neighbour) before an optimum';
+    case 'stalled':
+      return 'no step could decrease the objective before the tolerance was met';
+  }
+}
+
+/** "converged: <reason>" or "not converged: <reason>", e.g. "not converged: stopped at the iteration limit". */
+export function describeConvergence(summary: Pick<FitSummary, 'converged' | 'stopReason'>): string {
+  return `${summary.converged ? 'converged' : 'not converged'}: ${describeStopReason(summary.stopReason)}`;
+}
+
+/** A final objective for display: 6 significant digits, exponent form outside [10⁻³, 10⁶). */
+export function formatObjective(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const a = Math.abs(value);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? value.toExponential(5) : String(Number(value.toPrecision(6)));
+}
+
 /** How a fit went. */
 export interface FitSummary {
   iterations: number;
+  /** True exactly when {@link stopReason} is `tolerance` or `projections`, or the method is closed-form. */
   converged: boolean;
+  /** Why the learner stopped; null for closed-form methods (no iterations) and runs stored before it existed. */
+  stopReason: StopReason | null;
+  /**
+   * The learner's objective at the returned L, in the sign and units its trace uses (NCA: Σ p_i, maximized;
+   * LMNN: the hinge loss, ITML: the LogDet divergence, MMC: its objective); null when it has none.
+   */
+  objective: number | null;
   /** Objective after each iteration (may be empty for closed-form methods). */
   objectiveTrace: number[];
   fitSeconds: number;

@@ -5,16 +5,14 @@
 import { ValidationError, NumericalError } from '../errors.ts';
 import { toPairSet, type PairConstraint, type PairSet } from '../domain/constraints.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
-import type { LearnedMetric, PreprocessKind, Preprocessing } from '../domain/learned-metric.ts';
-import type { LearnerDefinition, LearnerHooks, TrainingData } from './learner.ts';
+import { convergedFor, type LearnedMetric, type PreprocessKind, type Preprocessing } from '../domain/learned-metric.ts';
+import type { LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, TrainingData } from './learner.ts';
 import { distinctLabelCount, generateSupervisedPairs, validateConstraints } from './pairs.ts';
 import { validateParams } from './params.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
 
-/** Where a pair-based learner's constraints come from. */
-export type ConstraintSource = 'labeled' | 'generated';
-export const CONSTRAINT_SOURCES = ['labeled', 'generated'] as const;
+import { CONSTRAINT_SOURCES, type ConstraintSource } from '../domain/job.ts';
 
 export interface FitSpec {
   /** A method name from the registry, e.g. `nca`, `mmc-diagonal`. */
@@ -40,7 +38,7 @@ export interface FitSpec {
 /** The resolved inputs of a fit. */
 export interface PreparedFit {
   learner: LearnerDefinition;
-  params: Record<string, unknown>;
+  params: ParamValues<ParamSpecs>;
   seed: number;
   preprocessing: Preprocessing;
   training: TrainingData;
@@ -161,6 +159,11 @@ export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}):
   for (let i = 0; i < L.length; i++) {
     if (!Number.isFinite(L[i]!)) throw new NumericalError(`${learner.name}: the learned metric has a non-finite entry (${L[i]}).`);
   }
+  if (outcome.converged !== convergedFor(outcome.stopReason)) {
+    throw new NumericalError(
+      `${learner.name}: the learner reported converged = ${outcome.converged} with stop reason ${JSON.stringify(outcome.stopReason)}; converged must mean the tolerance was met.`,
+    );
+  }
   return {
     method: learner.name,
     params,
@@ -172,6 +175,8 @@ export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}):
     summary: {
       iterations: outcome.iterations,
       converged: outcome.converged,
+      stopReason: outcome.stopReason,
+      objective: outcome.objective,
       objectiveTrace: outcome.objectiveTrace,
       fitSeconds,
     },

@@ -1,4 +1,5 @@
 import type { PairSet } from '../domain/constraints.ts';
+import type { StopReason } from '../domain/learned-metric.ts';
 
 /** One row of the verbose table: sklearn's `Iteration | Objective Value | Time(s)`. */
 export interface IterationProgress {
@@ -39,7 +40,12 @@ export interface FitOutcome {
   L: Float64Array;
   nComponents: number;
   iterations: number;
+  /** Must equal {@link convergedFor}(stopReason) (checked by runPreparedFit). */
   converged: boolean;
+  /** Why it stopped; null for closed-form methods. */
+  stopReason: StopReason | null;
+  /** The objective at the returned L, in the trace's sign and units (null: none). */
+  objective: number | null;
   objectiveTrace: number[];
 }
 
@@ -72,18 +78,44 @@ export type ParamSpecs = Record<string, ParamSpec>;
 /** What a method learns from. */
 export type LearnerInput = 'none' | 'labels' | 'pairs';
 
-export interface LearnerDefinition {
+/**
+ * The value a validated parameter holds, inferred from its spec: `int` → number (or null when `nullable: true`),
+ * `float` → number, `enum` → the union of its `values`, `bool` → boolean.
+ */
+export type ParamValue<S extends ParamSpec> = S extends { type: 'int'; nullable: true }
+  ? number | null
+  : S extends { type: 'int' | 'float' }
+    ? number
+    : S extends { type: 'enum'; values: readonly (infer V)[] }
+      ? V
+      : S extends { type: 'bool' }
+        ? boolean
+        : never;
+
+/** The validated parameters of a learner whose specs are `P` (what {@link validateParams} returns). */
+export type ParamValues<P extends ParamSpecs> = { [K in keyof P]: ParamValue<P[K]> };
+
+export interface LearnerDefinition<P extends ParamSpecs = ParamSpecs> {
   /** CLI and UI name, e.g. `nca`, `mmc-diagonal`. */
   name: string;
   title: string;
   /** One paragraph: the idea and the paper. */
   description: string;
   input: LearnerInput;
-  params: ParamSpecs;
+  params: P;
   /**
-   * Fits the metric. `params` has been validated with {@link validateParams} (defaults filled in).
-   * Must be deterministic given `seed`, silent without hooks, and return within one iteration once
-   * `hooks.shouldStop()` is true.
+   * Fits the metric. `params` has been validated with {@link validateParams} (defaults filled in), so each value
+   * has the type its spec declares. Must be deterministic given `seed`, silent without hooks, and return within
+   * one iteration once `hooks.shouldStop()` is true. By convention a thin call into the learner's named fit
+   * function (as scikit-learn's estimators call their `_fit`).
    */
-  fit(data: TrainingData, params: Record<string, unknown>, context: { seed: number; hooks: LearnerHooks }): FitOutcome;
+  fit(data: TrainingData, params: ParamValues<P>, context: { seed: number; hooks: LearnerHooks }): FitOutcome;
+}
+
+/**
+ * Declares a learner with its parameter specs' literal types kept (`const` inference), so `fit` receives typed
+ * values without casts. Returns the definition unchanged.
+ */
+export function defineLearner<const P extends ParamSpecs>(definition: LearnerDefinition<P>): LearnerDefinition<P> {
+  return definition;
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import type { ParamSpec, ParamSpecs } from './learner.ts';
+import type { ParamSpec, ParamSpecs, ParamValues } from './learner.ts';
 
 function describeRule(spec: ParamSpec): string {
   switch (spec.type) {
@@ -49,7 +49,7 @@ export function coerceParamString(spec: ParamSpec, raw: string): unknown {
  * @throws ValidationError naming the method, the parameter, its value and the rule, e.g.
  *   "nca: parameter 'maxIter' must be an integer ≥ 1, got 0."
  */
-export function validateParams(method: string, specs: ParamSpecs, raw: Record<string, unknown> = {}): Record<string, unknown> {
+export function validateParams<P extends ParamSpecs>(method: string, specs: P, raw: Record<string, unknown> = {}): ParamValues<P> {
   for (const key of Object.keys(raw)) {
     if (!(key in specs)) {
       const known = Object.keys(specs);
@@ -90,11 +90,12 @@ export function validateParams(method: string, specs: ParamSpecs, raw: Record<st
     }
     out[key] = value;
   }
-  return out;
+  // Every key of `specs` was checked against its spec's rule above: this is the one place the types are asserted.
+  return out as ParamValues<P>;
 }
 
 /** Declares the optional output-dimension parameter `components` of a learner (null = the learner's maximum). */
-export function componentsParam(description: string): ParamSpec {
+export function componentsParam(description: string): { type: 'int'; default: null; min: 1; nullable: true; description: string } {
   return { type: 'int', default: null, min: 1, nullable: true, description };
 }
 

@@ -1,4 +1,5 @@
 /** Byte writers for learned metrics: pure functions returning strings or Uint8Arrays (docs/export-format.md). */
+export { EXPORT_FORMATS, type ExportFormat } from './formats.ts';
 export { exportJson } from './json.ts';
 export { exportCsv, exportTransformedCsv, preprocessRows, csvField } from './csv.ts';
 export { writeNpy, NPY_ALIGNMENT } from './npy.ts';

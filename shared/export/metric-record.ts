@@ -1,4 +1,4 @@
-import type { LearnedMetric } from '../domain/learned-metric.ts';
+import type { LearnedMetric, StopReason } from '../domain/learned-metric.ts';
 import { matmulTransA } from '../math/dense.ts';
 import type { NamedArray } from './npz.ts';
 
@@ -54,7 +54,8 @@ export interface MetricDocumentV1 {
   };
   dataset: { id: number | null; name: string; contentHash: string };
   runId: number | null;
-  summary: { iterations: number; converged: boolean; fitSeconds: number };
+  /** `stopReason` and `objective` as in FitSummary (shared/domain/learned-metric.ts): why the fit stopped, its final objective. */
+  summary: { iterations: number; converged: boolean; stopReason: StopReason | null; objective: number | null; fitSeconds: number };
   results: unknown;
   created: string;
   appVersion: string | null;
@@ -117,6 +118,8 @@ export function buildMetricDocument(input: MetricExportInput): MetricDocumentV1 
     summary: {
       iterations: metric.summary.iterations,
       converged: metric.summary.converged,
+      stopReason: metric.summary.stopReason,
+      objective: metric.summary.objective,
       fitSeconds: metric.summary.fitSeconds,
     },
     results: input.results ?? null,

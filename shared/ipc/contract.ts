@@ -22,6 +22,8 @@ import {
   Empty,
   ExportFormatSchema,
   FileRefSchema,
+  GridSpecSchema,
+  GridViewSchema,
   Id,
   ImportOptionsSchema,
   JobInfoSchema,
@@ -144,6 +146,14 @@ export const CHANNELS = {
   'jobs.cancel': channel(z.strictObject({ jobId: Token }), z.object({ cancelled: z.boolean() }), 'Cancels a queued or running job.'),
   'jobs.list': channel(Empty, z.object({ jobs: z.array(JobInfoSchema) }), 'Jobs of this session (queued, running, finished).'),
 
+  'grids.start': channel(
+    z.strictObject({ spec: GridSpecSchema }),
+    z.object({ grid: GridViewSchema }),
+    'Starts a grid (data sets × methods × seeds × counts × parameter values) on the local worker pool; every cell becomes an evaluate run with its metric.',
+  ),
+  'grids.list': channel(Empty, z.object({ grids: z.array(GridViewSchema) }), 'Grids, newest first, each with per-cell status (live for grids running in this session).'),
+  'grids.cancel': channel(z.strictObject({ gridId: Token }), z.object({ cancelled: z.boolean() }), 'Cancels the unfinished cells of a running grid.'),
+
   'runs.list': channel(
     z.strictObject({ datasetId: Id.optional(), includeChildren: z.boolean().optional() }),
     z.object({ runs: z.array(RunListItemSchema) }),
@@ -181,6 +191,8 @@ export const EVENTS = {
     error: z.string().nullable().optional(),
   }),
   'job.status': z.object({ jobId: z.string(), status: JobStatusSchema }),
+  /** A grid's state after a cell changed or progressed. */
+  'grid.progress': GridViewSchema,
   'dataset.imported': z.object({ dataset: DatasetSummarySchema }),
   'dataset.deleted': z.object({ id: z.number() }),
   'constraints.changed': z.object({ datasetId: z.number(), count: z.number() }),

@@ -7,7 +7,9 @@
  */
 import './zod-config.ts';
 import { z } from 'zod';
+import { PREPROCESS_KINDS, STOP_REASONS } from '../domain/learned-metric.ts';
 import { ERROR_CODE_LIST } from '../errors.ts';
+import { EXPORT_FORMATS } from '../export/formats.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -50,9 +52,9 @@ export const Params = z
 
 export const ConstraintKindSchema = z.enum(['must', 'cannot']);
 export const ConstraintOriginSchema = z.enum(['manual', 'generated', 'imported']);
-export const PreprocessSchema = z.enum(['zscore', 'minmax', 'none']);
+export const PreprocessSchema = z.enum(PREPROCESS_KINDS);
 export const ImportFormatSchema = z.enum(['csv', 'tsv', 'arff', 'libsvm', 'npy']);
-export const ExportFormatSchema = z.enum(['json', 'csv', 'npy', 'npz', 'mat', 'transformed']);
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
 
 /** Request with no fields. */
@@ -270,6 +272,16 @@ export const RunStatusSchema = JobStatusSchema;
 export const RunKindSchema = z.enum(['learn', 'evaluate', 'compare', 'sweep']);
 
 /** Mirrors RunListItem of src-main/services/runs.ts (what the history lists). */
+/** A grid cell's mark on its run: grid id, cell index, where it ran (shared/domain/grid.ts GridMark). */
+export const GridMarkSchema = z.object({
+  id: z.string(),
+  cell: z.number(),
+  where: z.enum(['local', 'slurm']),
+  host: z.string(),
+  slurmJobId: z.string().nullable().optional(),
+  slurmArrayTaskId: z.number().nullable().optional(),
+});
+
 export const RunListItemSchema = z.object({
   id: z.number(),
   datasetId: z.number().nullable(),
@@ -285,8 +297,10 @@ export const RunListItemSchema = z.object({
   error: z.string().nullable(),
   /** Mean CV accuracy (evaluate), or null. */
   accuracy: z.number().nullable(),
-  /** [k, d] of the learned metric (learn), or null. */
+  /** [k, d] of the learned metric (learn, or a grid cell), or null. */
   components: z.tuple([z.number(), z.number()]).nullable(),
+  /** The grid cell this run is, and where it ran (issue 13); null for a run outside a grid. */
+  grid: GridMarkSchema.nullable().optional(),
 });
 
 /** A learned metric as plain JSON (numbers instead of typed arrays). */
@@ -311,6 +325,10 @@ export const LearnedMetricWireSchema = z.object({
   summary: z.object({
     iterations: z.number(),
     converged: z.boolean(),
+    /** Why the learner stopped (shared/domain/learned-metric.ts STOP_REASONS); null: closed form or not recorded. */
+    stopReason: z.enum(STOP_REASONS).nullable(),
+    /** The final objective, in the trace's sign and units; null when the method has none. */
+    objective: z.number().nullable(),
     objectiveTrace: z.array(z.number()),
     fitSeconds: z.number(),
   }),
@@ -327,6 +345,8 @@ export const FoldResultSchema = z.object({
   fitSeconds: z.number(),
   iterations: z.number(),
   converged: z.boolean(),
+  /** Why the fold's fit stopped; folds stored before issue 12 lack it and read as null. */
+  stopReason: z.enum(STOP_REASONS).nullable().default(null),
   nComponents: z.number(),
   trainPairs: z.number(),
   testPairs: z.number(),
@@ -396,7 +416,8 @@ const RESULT_FIELDS = ['metric', 'evaluation', 'comparison', 'sweep'] as const;
 /**
  * Mirrors RunDetail of src-main/services/runs.ts: the run record plus its results. Each kind has its own
  * result (learn → `metric`, evaluate → `evaluation`, compare → `comparison`, sweep → `sweep`); the others
- * are null. A compare parent has no evaluation of its own: its methods are `children` (evaluate runs, each
+ * are null, except that a grid cell (an evaluate run with `protocol.grid`) also has the `metric` fitted on the
+ * whole data set. A compare parent has no evaluation of its own: its methods are `children` (evaluate runs, each
  * with its evaluation) and `comparison` summarizes them in the order they were requested.
  */
 export const RunDetailSchema = z
@@ -428,7 +449,10 @@ export const RunDetailSchema = z
   })
   .superRefine((run, ctx) => {
     const own = RESULT_OF_KIND[run.kind];
+    // A grid cell (issue 13) is an evaluate run that also stores the metric fitted on the whole data set.
+    const gridCell = run.kind === 'evaluate' && run.protocol !== null && typeof run.protocol.grid === 'object' && run.protocol.grid !== null;
     for (const field of RESULT_FIELDS) {
+      if (gridCell && field === 'metric') continue;
       if (field !== own && run[field] !== null) {
         ctx.addIssue({ code: 'custom', path: [field], message: `must be null for a run of kind '${run.kind}' (its result is '${own}')` });
       }
@@ -439,3 +463,39 @@ export const RunDetailSchema = z
   });
 
 export const ErrorPayloadSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+
+// ---------------------------------------------------------------------------------------------
+// Grids (issue 13; mirrors shared/domain/grid.ts)
+// ---------------------------------------------------------------------------------------------
+
+const GridParamValue = z.union([z.number(), z.string().max(LIMITS.name), z.boolean(), z.null()]);
+
+/** A grid to run on the local worker pool: data sets × methods × seeds × counts × parameter values. */
+export const GridSpecSchema = z.strictObject({
+  datasets: z.array(Id).min(1).max(LIMITS.list),
+  methods: z.array(MethodName).min(1).max(LIMITS.list),
+  seeds: z.array(Seed).min(1).max(LIMITS.list),
+  counts: z.array(z.int().min(1).max(1_000_000)).max(LIMITS.list).optional(),
+  /** Per method, per parameter, the values to try. */
+  params: z.record(MethodName, z.record(z.string().min(1).max(LIMITS.name), z.array(GridParamValue).min(1).max(LIMITS.list))).optional(),
+  protocol: ProtocolSchema.optional(),
+});
+
+export const GridCellStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+
+/** One grid as the Experiments view lists it: one entry, per-cell status and progress. */
+export const GridViewSchema = z.object({
+  gridId: z.string(),
+  cells: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  location: z.enum(['local', 'slurm']),
+  createdAt: z.string(),
+  /** Short human description, e.g. "iris, wine × euclidean, nca × seeds 0, 1". */
+  title: z.string(),
+  status: z.array(GridCellStatusSchema),
+  /** Per cell 0…1 (1 when finished). */
+  fractions: z.array(z.number()),
+  runIds: z.array(z.number().nullable()),
+  errors: z.array(z.string().nullable()),
+});

@@ -26,6 +26,12 @@ export interface LbfgsConfig {
   c2?: number;
   /** Most objective evaluations one line search may spend. Default 20. */
   maxLineSearchEvaluations?: number;
+  /**
+   * Bound on one step's length relative to the point: ‖x₊ − x‖ ≤ maxStepRatio·max(‖x‖, 1) (the line search's
+   * α_max, N&W Alg. 3.5). Default ∞ (unbounded). With 1 a step at most doubles ‖x‖, which keeps an objective that
+   * improves with scale (NCA's softmax) from being extrapolated into saturation in one line search.
+   */
+  maxStepRatio?: number;
 }
 
 /** What one {@link LbfgsState.step} did. */
@@ -91,6 +97,7 @@ export class LbfgsState {
   private readonly c1: number;
   private readonly c2: number;
   private readonly maxLs: number;
+  private readonly maxStepRatio: number;
   private readonly sList: Float64Array[] = [];
   private readonly yList: Float64Array[] = [];
   private readonly rhoList: number[] = [];
@@ -109,6 +116,8 @@ export class LbfgsState {
     this.c1 = config.c1 ?? 1e-4;
     this.c2 = config.c2 ?? 0.9;
     this.maxLs = config.maxLineSearchEvaluations ?? 20;
+    this.maxStepRatio = config.maxStepRatio ?? Number.POSITIVE_INFINITY;
+    if (!(this.maxStepRatio > 0)) throw new RangeError(`lbfgs: maxStepRatio must be > 0, got ${this.maxStepRatio}.`);
     if (!(this.memory >= 1)) throw new RangeError(`lbfgs: memory must be ≥ 1, got ${this.memory}.`);
     if (!(this.c1 > 0 && this.c1 < this.c2 && this.c2 < 1)) {
       throw new RangeError(`lbfgs: need 0 < c1 < c2 < 1, got c1 = ${this.c1}, c2 = ${this.c2}.`);
@@ -201,8 +210,9 @@ export class LbfgsState {
       }
       // First step of a fresh memory: scipy's 1/‖d‖ (capped at 1), so the first trial moves by at most 1.
       const dnorm = Math.sqrt(dot(this.direction, this.direction));
-      const alpha0 = this.sList.length === 0 ? Math.min(1, 1 / dnorm) : 1;
-      const alpha = this.lineSearch(slope, alpha0);
+      const alphaMax = (this.maxStepRatio * Math.max(Math.sqrt(dot(this.x, this.x)), 1)) / dnorm;
+      const alpha0 = Math.min(this.sList.length === 0 ? Math.min(1, 1 / dnorm) : 1, alphaMax);
+      const alpha = this.lineSearch(slope, alpha0, alphaMax);
       if (alpha > 0) {
         // Accept: s = α·d, y = g₊ − g.
         const s = this.sList.length === this.memory ? this.sList.shift()! : new Float64Array(this.n);
@@ -247,8 +257,9 @@ export class LbfgsState {
    * Strong-Wolfe line search along `direction` (N&W Alg. 3.5 + 3.6). Returns the accepted step (the
    * point is left in bestX/bestG/bestValue), or 0 when no step with sufficient decrease was found within
    * the evaluation budget. If the budget runs out after a sufficient decrease was seen, that point is taken.
+   * Extrapolation stops at `alphaMax`, which is accepted when it decreases f sufficiently and f still descends there.
    */
-  private lineSearch(slope0: number, alpha0: number): number {
+  private lineSearch(slope0: number, alpha0: number, alphaMax: number): number {
     const f0 = this.value;
     const { c1, c2 } = this;
     let budget = this.maxLs;
@@ -315,12 +326,13 @@ export class LbfgsState {
       }
       if (Math.abs(r.slope) <= -c2 * slope0) return finish(alpha, r.f);
       if (r.slope >= 0) return zoom(alpha, r.f, r.slope, prevAlpha, prevF, prevSlope);
+      if (alpha >= alphaMax) return finish(alpha, r.f);
       // Still descending steeply: extrapolate (cubic step, kept within [2α, 4α] so a short direction grows fast).
       const next = cubicMinimizer(prevAlpha, prevF, prevSlope, alpha, r.f, r.slope);
       prevAlpha = alpha;
       prevF = r.f;
       prevSlope = r.slope;
-      alpha = Math.min(Math.max(next, 2 * alpha), 4 * alpha);
+      alpha = Math.min(Math.max(next, 2 * alpha), 4 * alpha, alphaMax);
     }
     return fallbackAlpha;
   }

@@ -4,7 +4,7 @@
  */
 import { app, dialog, type BrowserWindow, type FileFilter } from 'electron';
 import { join } from 'node:path';
-import type { WorkbenchDialogs } from '../services/workbench.ts';
+import type { WorkbenchDialogs } from '../services/ports.ts';
 
 const DATASET_FILTERS: FileFilter[] = [
   { name: 'Datasets', extensions: ['csv', 'tsv', 'txt', 'arff', 'libsvm', 'svm', 'svmlight', 'npy'] },

@@ -8,6 +8,7 @@ import { dirname, extname } from 'node:path';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { exportCsv, exportTransformedCsv } from '../../shared/export/csv.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/export/formats.ts';
 import { exportJson } from '../../shared/export/json.ts';
 import { writeMat } from '../../shared/export/mat.ts';
 import { metricArrays } from '../../shared/export/metric-record.ts';
@@ -16,8 +17,7 @@ import { writeNpz } from '../../shared/export/npz.ts';
 import type { RunRecord } from '../storage/runs-repository.ts';
 import type { Store } from '../storage/store.ts';
 
-export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz' | 'mat' | 'transformed';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'npy', 'npz', 'mat', 'transformed'];
+export { EXPORT_FORMATS, type ExportFormat };
 
 export interface ExportFile {
   fileName: string;

@@ -22,9 +22,10 @@ import type { Store } from '../storage/store.ts';
 import { addConstraint, checkPair, generateConstraints, listConstraints } from './constraints.ts';
 import { addSample, deleteDataset, importDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
+import type { GridsService } from './grids.ts';
 import type { RunsService } from './runs.ts';
 import type { FileRegistry } from './uploads.ts';
-import type { WorkbenchDialogs, WorkbenchEvents } from './workbench.ts';
+import type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
 export interface HandlerDeps {
   store: Store;
@@ -32,6 +33,8 @@ export interface HandlerDeps {
   /** Parses imported files and samples in worker threads; the handlers store the result on this thread. */
   imports: ImportWorkers;
   runs: RunsService;
+  /** Experiment grids on the local worker pool (issue 13). */
+  grids: GridsService;
   files: FileRegistry;
   events: WorkbenchEvents;
   mode: 'electron' | 'browser';
@@ -260,6 +263,10 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'jobs.cancel': ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
     'jobs.list': () => ({ jobs: runner.list() }),
+
+    'grids.start': ({ spec }) => ({ grid: deps.grids.start(spec) }),
+    'grids.list': () => ({ grids: deps.grids.list() }),
+    'grids.cancel': ({ gridId }) => ({ cancelled: deps.grids.cancel(gridId) }),
 
     'runs.list': ({ datasetId, includeChildren }) => {
       if (datasetId !== undefined) resolveDataset(store, datasetId);

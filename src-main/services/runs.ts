@@ -25,6 +25,7 @@ import {
   type Protocol,
   type SweepResult,
 } from '../../shared/domain/job.ts';
+import type { GridMark } from '../../shared/domain/grid.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { resolveProtocol, type EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
@@ -70,8 +71,10 @@ export interface RunListItem {
   error: string | null;
   /** Mean CV accuracy (evaluate), or null. */
   accuracy: number | null;
-  /** [k, d] of the learned metric (learn), or null. */
+  /** [k, d] of the learned metric (learn, or a grid cell), or null. */
   components: [number, number] | null;
+  /** The grid cell this run is (with where it ran), or null: see src-main/grid. */
+  grid: GridMark | null;
 }
 
 /** A learned metric as plain JSON (mirrors shared/ipc's LearnedMetricWire). */
@@ -451,7 +454,9 @@ export function createRunsService(store: Store): RunsService {
       if (run.kind === 'evaluate') {
         const e = store.evaluations.get<{ accuracy?: { mean?: number } }>(run.id);
         accuracy = e?.summary.accuracy?.mean ?? null;
-      } else if (run.kind === 'learn') {
+      }
+      // learn runs, and grid cells (evaluate runs that also store the metric fitted on the whole data set)
+      if (run.kind === 'learn' || (run.kind === 'evaluate' && (run.protocol as { grid?: unknown } | null)?.grid)) {
         const row = store.db.prepare('SELECT n_components, n_features FROM metrics WHERE run_id = ?').get(run.id) as
           | { n_components: number; n_features: number }
           | undefined;
@@ -473,6 +478,7 @@ export function createRunsService(store: Store): RunsService {
       error: run.error,
       accuracy,
       components,
+      grid: ((run.protocol as { grid?: GridMark } | null)?.grid as GridMark | undefined) ?? null,
     };
   };
 

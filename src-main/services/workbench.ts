@@ -11,16 +11,13 @@ import { createImportWorkers, type ImportWorkers } from '../jobs/import-worker.t
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { openStore, type Store } from '../storage/store.ts';
 import { createGateway, type Dispatch } from './gateway.ts';
+import { createGridsService } from './grids.ts';
 import { createHandlers } from './handlers.ts';
 import { createRunsService, type RunsService } from './runs.ts';
 import { createFileRegistry, type FileRegistry } from './uploads.ts';
+import type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
-/** Native dialogs (desktop only). Each resolves to a path, or null when the user cancelled. */
-export interface WorkbenchDialogs {
-  openFile(purpose: 'dataset' | 'constraints'): Promise<string | null>;
-  /** `extension` without the dot, e.g. 'npy'. */
-  saveFile(defaultName: string, extension: string): Promise<string | null>;
-}
+export type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
 export interface WorkbenchOptions {
   dbPath: string;
@@ -32,13 +29,6 @@ export interface WorkbenchOptions {
   dialogs?: WorkbenchDialogs;
   /** Logs unexpected errors; default console.error. */
   log?: (message: string) => void;
-}
-
-export interface WorkbenchEvents {
-  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
-  onAny(listener: (event: EventName, payload: unknown) => void): () => void;
-  /** Validates the payload against the contract, then delivers it. */
-  emit<E extends EventName>(event: E, payload: EventOf<E>): void;
 }
 
 export interface Workbench {
@@ -128,7 +118,14 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const imports = createImportWorkers(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl });
   const events = createEventHub();
   const stopForwarding = forwardJobEvents(runner, events);
-  const handlers = createHandlers({ store, runner, imports, runs, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
+  const grids = createGridsService(store, {
+    runner: {
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+    },
+    emit: (view) => events.emit('grid.progress', view),
+  });
+  const handlers = createHandlers({ store, runner, imports, runs, grids, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
   const dispatch = createGateway(handlers, {
     onInternalError: (channel, error) => log(`[workbench] ${channel}: ${(error as Error)?.stack ?? String(error)}`),
   });
@@ -148,6 +145,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     close() {
       closed ??= (async () => {
         stopForwarding();
+        await grids.close();
         await imports.close();
         await finalRunner.close();
         finalRuns.dispose();

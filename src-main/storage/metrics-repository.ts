@@ -1,6 +1,6 @@
 /** Learned metrics: one {@link LearnedMetric} per run, stored bit-exact (L, center, scale, objective trace as Float64 BLOBs). */
 import type { Database, Statement } from 'better-sqlite3';
-import type { LearnedMetric, PreprocessKind } from '../../shared/domain/learned-metric.ts';
+import { STOP_REASONS, type LearnedMetric, type PreprocessKind, type StopReason } from '../../shared/domain/learned-metric.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { blobToFloat64, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
 import { statementCache } from './statements.ts';
@@ -27,10 +27,21 @@ interface StoredPreprocessing {
   dropped: number[];
 }
 
+/**
+ * The `metrics.summary` JSON column. `stopReason` and `objective` were added with issue 12 (no schema change: the
+ * column is JSON); rows saved before lack them and read back as null.
+ */
 interface StoredSummary {
   iterations: number;
   converged: boolean;
   fitSeconds: number;
+  stopReason?: StopReason | null;
+  objective?: number | null;
+}
+
+/** A stored stop reason, or null when absent or not one of {@link STOP_REASONS}. */
+function storedStopReason(value: unknown): StopReason | null {
+  return typeof value === 'string' && (STOP_REASONS as readonly string[]).includes(value) ? (value as StopReason) : null;
 }
 
 export class MetricsRepository {
@@ -55,7 +66,13 @@ export class MetricsRepository {
     }
     if (!this.#prepare('SELECT 1 FROM runs WHERE id = ?').get(runId)) throw new NotFoundError(`No run with id ${runId}.`);
     const preprocessing: StoredPreprocessing = { kind: p.kind, inputFeatures: p.inputFeatures, kept: [...p.kept], dropped: [...p.dropped] };
-    const summary: StoredSummary = { iterations: metric.summary.iterations, converged: metric.summary.converged, fitSeconds: metric.summary.fitSeconds };
+    const summary: StoredSummary = {
+      iterations: metric.summary.iterations,
+      converged: metric.summary.converged,
+      fitSeconds: metric.summary.fitSeconds,
+      stopReason: metric.summary.stopReason,
+      objective: metric.summary.objective,
+    };
     this.#prepare(
       `INSERT OR REPLACE INTO metrics (run_id, method, params, seed, l, n_components, n_features, preprocessing, center, scale, summary, objective_trace, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -100,6 +117,8 @@ export class MetricsRepository {
       summary: {
         iterations: summary.iterations,
         converged: summary.converged,
+        stopReason: storedStopReason(summary.stopReason),
+        objective: typeof summary.objective === 'number' ? summary.objective : null,
         fitSeconds: summary.fitSeconds,
         objectiveTrace: Array.from(blobToFloat64(row.objective_trace, `metrics.objective_trace of run ${runId}`)),
       },

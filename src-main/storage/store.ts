@@ -13,6 +13,7 @@ import { WorkbenchError } from '../../shared/errors.ts';
 import { ConstraintsRepository } from './constraints-repository.ts';
 import { DatasetsRepository } from './datasets-repository.ts';
 import { EvaluationsRepository } from './evaluations-repository.ts';
+import { GridsRepository } from './grids-repository.ts';
 import { MetricsRepository } from './metrics-repository.ts';
 import { DatabaseTooNewError, migrate, schemaVersion } from './migrate.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.ts';
@@ -39,6 +40,8 @@ export class Store {
   readonly metrics: MetricsRepository;
   readonly evaluations: EvaluationsRepository;
   readonly sweeps: SweepsRepository;
+  /** Experiment grids and their cells (issue 13). */
+  readonly grids: GridsRepository;
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
@@ -49,6 +52,7 @@ export class Store {
     this.metrics = new MetricsRepository(db);
     this.evaluations = new EvaluationsRepository(db);
     this.sweeps = new SweepsRepository(db);
+    this.grids = new GridsRepository(db);
   }
 
   /**

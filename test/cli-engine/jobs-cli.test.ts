@@ -41,7 +41,14 @@ describe('workbench learn / run / runs / export', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(''); // silent with --json
     const run = (r.json as { run: Record<string, unknown> }).run;
-    expect(Object.keys(run)).toEqual(expect.arrayContaining(['id', 'method', 'params', 'fitSeconds', 'iterations', 'converged', 'components']));
+    expect(Object.keys(run)).toEqual(
+      expect.arrayContaining(['id', 'method', 'params', 'fitSeconds', 'iterations', 'converged', 'stopReason', 'objective', 'components']),
+    );
+    // One meaning of converged: true exactly when the tolerance test was met. NCA's objective is Σ p_i ≤ n = 150.
+    expect(['tolerance', 'maxIter', 'saturated', 'stalled']).toContain(run.stopReason);
+    expect(run.converged).toBe(run.stopReason === 'tolerance');
+    expect(run.objective as number).toBeGreaterThan(140);
+    expect(run.objective as number).toBeLessThanOrEqual(150);
     expect(run).toMatchObject({ method: 'nca', seed: 3, components: [4, 4] });
     expect(run.params).toMatchObject({ maxIter: 40 });
     runId = run.id as number;
@@ -68,6 +75,24 @@ describe('workbench learn / run / runs / export', () => {
       }
     }
     expect(shown.run.appVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('run show reports the stored stop reason and final objective (JSON and text)', async () => {
+    const learned = (await cli('learn', '--dataset', 'iris', '--method', 'nca', '--param', 'maxIter=2')).json as {
+      run: { id: number; converged: boolean; stopReason: string; objective: number };
+    };
+    // Two iterations cannot meet the tolerance on iris: the run says so.
+    expect(learned.run).toMatchObject({ converged: false, stopReason: 'maxIter' });
+    const shown = (await cli('run', 'show', String(learned.run.id))).json as {
+      run: { metric: { summary: { converged: boolean; stopReason: string; objective: number; objectiveTrace: number[] } } };
+    };
+    const summary = shown.run.metric.summary;
+    expect(summary).toMatchObject({ converged: false, stopReason: 'maxIter', objective: learned.run.objective });
+    expect(summary.objective).toBe(summary.objectiveTrace[summary.objectiveTrace.length - 1]);
+    const text = await runCli(['--db', db, 'run', 'show', String(learned.run.id)], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Stop reason: maxIter (not converged: stopped at the iteration limit)');
+    expect(text.stdout).toMatch(new RegExp(`Final objective: ${String(Number(learned.run.objective.toPrecision(6))).replace('.', '\\.')}\\n`));
   });
 
   it('run rerun reproduces a bit-for-bit identical L', async () => {

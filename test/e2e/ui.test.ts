@@ -116,6 +116,11 @@ describe('the researcher UI in the browser', () => {
     const jobs = (await page.evaluate(() => window.__workbench!.state.jobs!())) as { status: string }[];
     expect(jobs.map((j) => j.status)).toEqual(Array(5).fill('succeeded'));
     await page.getByRole('cell', { name: 'mmc', exact: true }).first().waitFor();
+    // Each finished learn job says whether it converged, and why.
+    await page.getByTestId('job-stop-reason').first().waitFor();
+    for (const line of await page.getByTestId('job-stop-reason').all()) {
+      expect(await line.textContent()).toMatch(/^\s*(converged|not converged): /);
+    }
     await app.screenshot('ui-experiments');
   });
 
@@ -128,6 +133,10 @@ describe('the researcher UI in the browser', () => {
     });
     expect(await page.getByRole('img', { name: /^Accuracy, mean ± std over folds/ }).count()).toBe(1);
     await page.getByTestId('feature-weights').waitFor({ state: 'attached' });
+    const stop = page.getByTestId('stop-reason');
+    await stop.waitFor({ state: 'attached' });
+    expect(['tolerance', 'projections', 'maxIter', 'saturated', 'stalled']).toContain(await stop.getAttribute('data-stop-reason'));
+    expect(await stop.textContent()).toMatch(/^\s*(converged|not converged): /);
     expect(await page.getByTestId('fold-table').locator('tbody tr').count()).toBe(5);
     for (const button of [/^Save “Accuracy, mean ± std/, /^Save PCA of the learned space as PNG/]) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);

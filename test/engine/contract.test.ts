@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../shared/errors.ts';
+import { convergedFor, STOP_REASONS } from '../../shared/domain/learned-metric.ts';
 import { fitMetric, prepareFit } from '../../shared/engine/fit.ts';
 import type { LearnerDefinition, ParamSpec } from '../../shared/engine/learner.ts';
 import { paramRule, validateParams } from '../../shared/engine/params.ts';
@@ -61,6 +62,27 @@ describe.each(LEARNERS.map((l) => [l.name, l] as const))('learner contract: %s',
     expect(metric.summary.iterations).toBeGreaterThanOrEqual(0);
     expect(typeof metric.summary.converged).toBe('boolean');
     for (const v of metric.summary.objectiveTrace) expect(typeof v).toBe('number');
+  });
+
+  it('says why it stopped, with one meaning of converged, and stores its final objective', () => {
+    const metric = fitMetric(data, { method: name });
+    const { converged, stopReason, objective, objectiveTrace } = metric.summary;
+    expect([null, ...STOP_REASONS]).toContain(stopReason);
+    expect(converged).toBe(convergedFor(stopReason));
+    if (stopReason === null) {
+      expect(converged).toBe(true); // closed form
+    } else {
+      // Iterative: the final objective is a number of the trace (NCA returns its best iterate, the others their last).
+      expect(Number.isFinite(objective)).toBe(true);
+      const expected = name === 'nca' ? Math.max(...objectiveTrace) : objectiveTrace[objectiveTrace.length - 1];
+      if (objectiveTrace.length > 0) expect(objective).toBe(expected);
+    }
+    // Stopped by the caller before the tolerance: not converged, and the reason is the budget, not the tolerance.
+    if (stopReason !== null) {
+      const prepared = prepareFit(data, { method: name, params: longRunParams(learner) });
+      const early = learner.fit(prepared.training, prepared.params, { seed: 0, hooks: { shouldStop: () => true } });
+      expect(early).toMatchObject({ converged: false, stopReason: 'maxIter' });
+    }
   });
 
   it('learns a PSD M = LᵀL', () => {

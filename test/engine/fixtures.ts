@@ -33,9 +33,8 @@ export function blobs(options: { classes?: number; perClass?: number; features?:
   };
 }
 
-/** Reads one of the bundled sample CSVs (numeric features, last column = integer label). */
-export function sampleDataset(name: 'iris' | 'wine' | 'breast_cancer' | 'digits'): DatasetMatrix {
-  const path = join(import.meta.dirname, '..', '..', 'src-main', 'samples', 'data', `${name}.csv`);
+/** Reads a numeric CSV with a header whose last column is an integer label (class names "0", "1", …). */
+export function csvDataset(path: string): DatasetMatrix {
   const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
   const header = lines[0]!.split(',');
   const d = header.length - 1;
@@ -49,6 +48,11 @@ export function sampleDataset(name: 'iris' | 'wine' | 'breast_cancer' | 'digits'
   });
   const nClasses = Math.max(...labels) + 1;
   return { nRows: n, nFeatures: d, features, featureNames: header.slice(0, d), labels, classNames: Array.from({ length: nClasses }, (_, c) => String(c)) };
+}
+
+/** Reads one of the bundled sample CSVs (numeric features, last column = integer label). */
+export function sampleDataset(name: 'iris' | 'wine' | 'breast_cancer' | 'digits'): DatasetMatrix {
+  return csvDataset(join(import.meta.dirname, '..', '..', 'src-main', 'samples', 'data', `${name}.csv`));
 }
 
 /** Random (m, n) matrix with entries uniform in [−1, 1). */

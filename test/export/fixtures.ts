@@ -18,7 +18,7 @@ export function sampleMetric(): LearnedMetric {
       center: Float64Array.from([5.843333333333334, 3.0573333333333332, 1.1993333333333334]),
       scale: Float64Array.from([0.8253012917851409, 0.4344109677354946, 0.7596926279021594]),
     },
-    summary: { iterations: 12, converged: true, objectiveTrace: [3, 2, 1], fitSeconds: 0.25 },
+    summary: { iterations: 12, converged: true, stopReason: 'tolerance', objective: 1, objectiveTrace: [3, 2, 1], fitSeconds: 0.25 },
   };
 }
 

@@ -39,6 +39,8 @@ describe('exportJson', () => {
       created: '2026-11-25T20:00:00.000Z',
       appVersion: '0.1.0',
     });
+    // The fit's verdict and final objective travel with the metric.
+    expect(doc.summary).toEqual({ iterations: 12, converged: true, stopReason: 'tolerance', objective: 1, fitSeconds: 0.25 });
   });
 
   it('rejects a metric with a non-finite entry, naming it', () => {

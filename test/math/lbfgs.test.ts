@@ -156,3 +156,38 @@ describe('relativeReduction', () => {
     expect(relativeReduction(0.5, 0.25)).toBe(0.25);
   });
 });
+
+describe('LbfgsState maxStepRatio (the bounded line search of issue 12)', () => {
+  // f(x) = −x₀ + 10⁻⁹·x₀²: steep and nearly linear far out, so an unbounded search keeps extrapolating (×2…×4).
+  const nearlyLinear: ObjectiveWithGradient = (x, g) => {
+    g.fill(0);
+    g[0] = -1 + 2e-9 * x[0]!;
+    return -x[0]! + 1e-9 * x[0]! * x[0]!;
+  };
+  const stepLength = (state: LbfgsState, before: Float64Array) => Math.hypot(...Array.from(state.x, (v, i) => v - before[i]!));
+
+  it('keeps every step within maxStepRatio·max(‖x‖, 1) and still decreases f', () => {
+    const x0 = Float64Array.of(3, 4); // ‖x‖ = 5
+    const state = new LbfgsState(nearlyLinear, x0, { maxStepRatio: 1 });
+    for (let it = 0; it < 5; it++) {
+      const before = Float64Array.from(state.x);
+      const norm = Math.hypot(...before);
+      const step = state.step();
+      expect(step.status).toBe('ok');
+      expect(step.value).toBeLessThan(step.previousValue);
+      expect(stepLength(state, before)).toBeLessThanOrEqual(Math.max(norm, 1) * (1 + 1e-12));
+    }
+  });
+
+  it('without the bound the same search extrapolates far beyond it', () => {
+    const x0 = Float64Array.of(3, 4);
+    const state = new LbfgsState(nearlyLinear, x0);
+    state.step();
+    state.step();
+    expect(stepLength(state, x0)).toBeGreaterThan(100);
+  });
+
+  it('rejects a non-positive bound', () => {
+    expect(() => new LbfgsState(nearlyLinear, Float64Array.of(0), { maxStepRatio: 0 })).toThrow('lbfgs: maxStepRatio must be > 0, got 0.');
+  });
+});

@@ -25,7 +25,7 @@ function exampleMetric(): { metric: LearnedMetric; X: Float64Array } {
     nComponents: 2,
     nFeatures: 2,
     preprocessing,
-    summary: { iterations: 0, converged: true, objectiveTrace: [], fitSeconds: 0 },
+    summary: { iterations: 0, converged: true, stopReason: null, objective: null, objectiveTrace: [], fitSeconds: 0 },
   };
   return { metric, X };
 }

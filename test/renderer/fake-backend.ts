@@ -93,5 +93,6 @@ export function backendWithDataset(): FakeBackend {
     })
     .handle('methods.list', () => ({ methods: [] }))
     .handle('jobs.list', () => ({ jobs: [] }))
-    .handle('runs.list', () => ({ runs: [] }));
+    .handle('runs.list', () => ({ runs: [] }))
+    .handle('grids.list', () => ({ grids: [] }));
 }

@@ -193,7 +193,7 @@ function sampleMetric(): LearnedMetric {
     nComponents: 2,
     nFeatures: 3,
     preprocessing: { kind: 'zscore', inputFeatures: 4, kept: [0, 1, 3], dropped: [2], center: Float64Array.from([0.1, -0, 2e-310]), scale: Float64Array.from([1 / 7, 3, 1e300]) },
-    summary: { iterations: 3, converged: true, objectiveTrace: [10.5, 1 / 3, -0], fitSeconds: 0.25 },
+    summary: { iterations: 3, converged: true, stopReason: 'tolerance', objective: -0.5, objectiveTrace: [10.5, 1 / 3, -0], fitSeconds: 0.25 },
   };
 }
 
@@ -257,6 +257,18 @@ describe('runs, metrics, evaluations and sweeps', () => {
       preprocessing: { ...metric.preprocessing, center: null, scale: null },
     });
     expect(store.metrics.get(run.id + 1)).toBeNull();
+  });
+
+  it('keeps the stop reason and final objective in the summary JSON; rows saved before them read back as null', () => {
+    const d = store.datasets.insert({ name: 'm', matrix: edgeMatrix() });
+    const run = store.runs.create({ datasetId: d.id, kind: 'learn', method: 'nca' });
+    store.metrics.save(run.id, { ...sampleMetric(), summary: { ...sampleMetric().summary, converged: false, stopReason: 'saturated', objective: 170 } });
+    expect(store.metrics.get(run.id)!.summary).toMatchObject({ converged: false, stopReason: 'saturated', objective: 170 });
+    const stored = store.db.prepare('SELECT summary FROM metrics WHERE run_id = ?').get(run.id) as { summary: string };
+    expect(JSON.parse(stored.summary)).toMatchObject({ stopReason: 'saturated', objective: 170 });
+    // A summary written by an older version: no stopReason, no objective.
+    store.db.prepare('UPDATE metrics SET summary = ? WHERE run_id = ?').run(JSON.stringify({ iterations: 3, converged: true, fitSeconds: 0.25 }), run.id);
+    expect(store.metrics.get(run.id)!.summary).toMatchObject({ iterations: 3, converged: true, stopReason: null, objective: null });
   });
 
   it('refuses a metric whose L does not match its shape', () => {

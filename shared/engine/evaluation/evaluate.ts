@@ -16,6 +16,7 @@
 import { JobCancelledError, ValidationError } from '../../errors.ts';
 import type { PairConstraint } from '../../domain/constraints.ts';
 import { selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
+import type { StopReason } from '../../domain/learned-metric.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
 import { transform } from '../../metric/mahalanobis.ts';
@@ -59,6 +60,8 @@ export interface FoldResult {
   fitSeconds: number;
   iterations: number;
   converged: boolean;
+  /** Why this fold's fit stopped (see StopReason); null for closed-form methods. */
+  stopReason: StopReason | null;
   nComponents: number;
   /** Raw feature indices dropped as constant on this fold's training part. */
   droppedFeatures: number[];
@@ -226,6 +229,7 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
       fitSeconds: metric.summary.fitSeconds,
       iterations: metric.summary.iterations,
       converged: metric.summary.converged,
+      stopReason: metric.summary.stopReason,
       nComponents: k,
       droppedFeatures: metric.preprocessing.dropped,
       trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(train.labels!, seed, spec.pairCount)) : 0,

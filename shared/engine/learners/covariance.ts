@@ -1,6 +1,6 @@
 import { symmetricEigen } from '../../math/eigen.ts';
 import { covarianceMatrix } from '../../math/statistics.ts';
-import type { LearnerDefinition } from '../learner.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
 /**
  * The classic Mahalanobis distance: M = (Σ + λI)⁻¹ with Σ the sample covariance of the training rows
@@ -11,7 +11,7 @@ import type { LearnerDefinition } from '../learner.ts';
  * s ≤ d·ε·s_max (a singular Σ, e.g. more features than rows) get a zero row: that is the pseudo-inverse, as
  * metric-learn's `Covariance` computes with `pinvh`. Rows are ordered by decreasing 1/s. Cost O(n·d² + d³).
  */
-export const covarianceLearner: LearnerDefinition = {
+export const covarianceLearner = defineLearner({
   name: 'covariance',
   title: 'Covariance (inverse covariance)',
   description:
@@ -26,23 +26,27 @@ export const covarianceLearner: LearnerDefinition = {
     },
   },
   fit(data, params, { hooks }) {
-    const start = performance.now();
-    const { X, n, d } = data;
-    const lambda = params.regularization as number;
-    const cov = covarianceMatrix(X, n, d, 1); // (d, d)
-    for (let f = 0; f < d; f++) cov[f * d + f]! += lambda;
-    const { values, vectors } = symmetricEigen(cov, d); // ascending
-    const largest = Math.max(values[d - 1]!, 0);
-    const cutoff = d * Number.EPSILON * largest;
-    const L = new Float64Array(d * d); // (d, d)
-    // Ascending eigenvalues of Σ = descending eigenvalues of M, so row r uses eigenvalue r.
-    for (let r = 0; r < d; r++) {
-      const s = values[r]!;
-      if (!(s > cutoff)) continue;
-      const w = 1 / Math.sqrt(s);
-      for (let f = 0; f < d; f++) L[r * d + f] = w * vectors[f * d + r]!;
-    }
-    hooks.onIteration?.({ iteration: 1, objective: 0, elapsedMs: performance.now() - start });
-    return { L, nComponents: d, iterations: 1, converged: true, objectiveTrace: [0] };
+    return fitCovariance(data, params.regularization, hooks);
   },
-};
+});
+
+/** The inverse-covariance metric of the file comment, with λ = `lambda` on the covariance diagonal. */
+export function fitCovariance(data: TrainingData, lambda: number, hooks: LearnerHooks): FitOutcome {
+  const start = performance.now();
+  const { X, n, d } = data;
+  const cov = covarianceMatrix(X, n, d, 1); // (d, d)
+  for (let f = 0; f < d; f++) cov[f * d + f]! += lambda;
+  const { values, vectors } = symmetricEigen(cov, d); // ascending
+  const largest = Math.max(values[d - 1]!, 0);
+  const cutoff = d * Number.EPSILON * largest;
+  const L = new Float64Array(d * d); // (d, d)
+  // Ascending eigenvalues of Σ = descending eigenvalues of M, so row r uses eigenvalue r.
+  for (let r = 0; r < d; r++) {
+    const s = values[r]!;
+    if (!(s > cutoff)) continue;
+    const w = 1 / Math.sqrt(s);
+    for (let f = 0; f < d; f++) L[r * d + f] = w * vectors[f * d + r]!;
+  }
+  hooks.onIteration?.({ iteration: 1, objective: 0, elapsedMs: performance.now() - start });
+  return { L, nComponents: d, iterations: 1, converged: true, stopReason: null, objective: null, objectiveTrace: [0] };
+}

@@ -1,11 +1,18 @@
 import { identity } from '../../math/dense.ts';
-import type { LearnerDefinition } from '../learner.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
 /**
  * The Euclidean baseline: L = I, so d(x, x') = ‖z − z'‖ on the preprocessed features. Nothing is learned;
  * it is the reference every learned metric has to beat.
  */
-export const euclideanLearner: LearnerDefinition = {
+export function fitEuclidean(data: TrainingData, hooks: LearnerHooks): FitOutcome {
+  const start = performance.now();
+  const L = identity(data.d); // (d, d)
+  hooks.onIteration?.({ iteration: 1, objective: 0, elapsedMs: performance.now() - start });
+  return { L, nComponents: data.d, iterations: 1, converged: true, stopReason: null, objective: null, objectiveTrace: [0] };
+}
+
+export const euclideanLearner = defineLearner({
   name: 'euclidean',
   title: 'Euclidean',
   description:
@@ -13,9 +20,6 @@ export const euclideanLearner: LearnerDefinition = {
   input: 'none',
   params: {},
   fit(data, _params, { hooks }) {
-    const start = performance.now();
-    const L = identity(data.d); // (d, d)
-    hooks.onIteration?.({ iteration: 1, objective: 0, elapsedMs: performance.now() - start });
-    return { L, nComponents: data.d, iterations: 1, converged: true, objectiveTrace: [0] };
+    return fitEuclidean(data, hooks);
   },
-};
+});

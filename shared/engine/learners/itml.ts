@@ -34,9 +34,11 @@ import { componentsFromMetric } from '../../math/psd.ts';
 import { pairDifferences } from '../../math/pair-differences.ts';
 import { createPairKernels, createRowDotKernel, type PairKernels } from '../../math/pair-kernels.ts';
 import { logDeterminantSpd } from '../../math/pair-solve.ts';
-import type { FitOutcome, LearnerDefinition, ParamSpecs } from '../learner.ts';
+import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
-const params: ParamSpecs = {
+/** ITML's parameters. */
+export const ITML_PARAMS = {
   gamma: {
     type: 'float',
     default: 1,
@@ -71,7 +73,9 @@ const params: ParamSpecs = {
     max: 100,
     description: 'Cannot-link pairs are held beyond l, this percentile of the distances between the paired rows.',
   },
-};
+} as const satisfies ParamSpecs;
+
+export type ItmlParams = ParamValues<typeof ITML_PARAMS>;
 
 /** Distinct row indices that appear in a pair, ascending. */
 function pairedRows(left: Int32Array, right: Int32Array, n: number): Int32Array {
@@ -229,7 +233,7 @@ export function logDetDivergence(M: Float64Array, M0inverse: Float64Array, logDe
   return logDet === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : trace - logDet + logDetM0 - d;
 }
 
-export const itmlLearner: LearnerDefinition = {
+export const itmlLearner = defineLearner({
   name: 'itml',
   title: 'ITML',
   description:
@@ -237,78 +241,92 @@ export const itmlLearner: LearnerDefinition = {
     'covariance) in LogDet divergence that keeps must-link pairs within an upper distance bound and cannot-link ' +
     'pairs beyond a lower one, with slack γ; solved by cyclic Bregman projections (rank-one updates). Learns from pairs.',
   input: 'pairs',
-  params,
-  fit(data, rawParams, { hooks }): FitOutcome {
-    const gamma = rawParams.gamma as number;
-    const maxIter = rawParams.maxIter as number;
-    const tol = rawParams.tol as number;
-    const prior = rawParams.prior as 'identity' | 'covariance';
-    const mustLinkPercentile = rawParams.mustLinkPercentile as number;
-    const cannotLinkPercentile = rawParams.cannotLinkPercentile as number;
-    const { X, n, d, pairs } = data;
-    if (!pairs) throw new ValidationError('itml learns from must-link / cannot-link pairs, but none were given.');
-    const diffs = pairDifferences('itml', X, n, d, pairs);
-    const rows = pairedRows(pairs.left, pairs.right, n);
-    // The paper's u (must-link pairs: d_M ≤ u) and l (cannot-link pairs: d_M ≥ l).
-    const [percentileU, lowerBound] = pairwiseDistancePercentiles(X, d, rows, [mustLinkPercentile, cannotLinkPercentile]) as [number, number];
-    // With few paired rows the zero self-distances fill the low percentiles, and u = 0 would demand a singular M
-    // (metric-learn divides by it and returns NaN): fall back to the smallest positive distance between them.
-    const upperBound = percentileU > 0 ? percentileU : smallestPositiveDistance(X, d, rows);
-    const start = performance.now();
-
-    // M (d, d), symmetric positive definite throughout.
-    const { M0, M0inverse } = priorMetric(prior, X, d, rows);
-    const logDetM0 = -logDeterminantSpd(M0inverse, d);
-    const mustCount = diffs.mustCount;
-    const cannotCount = diffs.cannotCount;
-    const total = mustCount + cannotCount;
-    // M and one vector of differences per constraint (must-link pairs first), zero-padded to dp columns.
-    const kernels = createPairKernels(d, total);
-    const dp = kernels.dp;
-    for (let i = 0; i < d; i++) kernels.M.set(M0.subarray(i * d, i * d + d), i * dp);
-    for (let c = 0; c < total; c++) {
-      const source = c < mustCount ? diffs.must.subarray(c * d, c * d + d) : diffs.cannot.subarray((c - mustCount) * d, (c - mustCount + 1) * d);
-      kernels.V.set(source, c * dp);
-    }
-    const M = new Float64Array(d * d); // the unpadded M, refreshed after each sweep
-    const unpad = (): void => {
-      for (let i = 0; i < d; i++) M.set(kernels.M.subarray(i * dp, i * dp + d), i * d);
-    };
-    const sweep = createSweep(kernels, mustCount, cannotCount, upperBound, lowerBound, gamma);
-    const previous = new Float64Array(total);
-
-    const objectiveTrace: number[] = [];
-    let iterations = 0;
-    let converged = false;
-    while (iterations < maxIter) {
-      if (hooks.shouldStop?.()) break;
-      sweep.run();
-      unpad();
-      iterations++;
-      const lambda = sweep.lambda;
-      let change = 0;
-      let norm = 0;
-      let normPrevious = 0;
-      for (let c = 0; c < total; c++) {
-        change += Math.abs(previous[c]! - lambda[c]!);
-        norm += lambda[c]! * lambda[c]!;
-        normPrevious += previous[c]! * previous[c]!;
-      }
-      const normSum = Math.sqrt(norm) + Math.sqrt(normPrevious);
-      const relative = normSum === 0 ? 0 : change / normSum;
-      const divergence = logDetDivergence(M, M0inverse, logDetM0, d);
-      objectiveTrace.push(divergence);
-      hooks.onIteration?.({ iteration: iterations, objective: divergence, elapsedMs: performance.now() - start });
-      if (normSum === 0 || relative < tol) {
-        converged = true;
-        break;
-      }
-      previous.set(lambda);
-    }
-    unpad();
-    return { L: componentsFromMetric(symmetrize(M, d), d), nComponents: d, iterations, converged, objectiveTrace };
+  params: ITML_PARAMS,
+  fit(data, params, { hooks }) {
+    return fitItml(data, params, hooks);
   },
-};
+});
+
+/** The fit of the file comment on validated parameters (a thin `fit` calls it). */
+export function fitItml(data: TrainingData, rawParams: ItmlParams, hooks: LearnerHooks): FitOutcome {
+  const gamma = rawParams.gamma;
+  const maxIter = rawParams.maxIter;
+  const tol = rawParams.tol;
+  const prior = rawParams.prior;
+  const mustLinkPercentile = rawParams.mustLinkPercentile;
+  const cannotLinkPercentile = rawParams.cannotLinkPercentile;
+  const { X, n, d, pairs } = data;
+  if (!pairs) throw new ValidationError('itml learns from must-link / cannot-link pairs, but none were given.');
+  const diffs = pairDifferences('itml', X, n, d, pairs);
+  const rows = pairedRows(pairs.left, pairs.right, n);
+  // The paper's u (must-link pairs: d_M ≤ u) and l (cannot-link pairs: d_M ≥ l).
+  const [percentileU, lowerBound] = pairwiseDistancePercentiles(X, d, rows, [mustLinkPercentile, cannotLinkPercentile]) as [number, number];
+  // With few paired rows the zero self-distances fill the low percentiles, and u = 0 would demand a singular M
+  // (metric-learn divides by it and returns NaN): fall back to the smallest positive distance between them.
+  const upperBound = percentileU > 0 ? percentileU : smallestPositiveDistance(X, d, rows);
+  const start = performance.now();
+
+  // M (d, d), symmetric positive definite throughout.
+  const { M0, M0inverse } = priorMetric(prior, X, d, rows);
+  const logDetM0 = -logDeterminantSpd(M0inverse, d);
+  const mustCount = diffs.mustCount;
+  const cannotCount = diffs.cannotCount;
+  const total = mustCount + cannotCount;
+  // M and one vector of differences per constraint (must-link pairs first), zero-padded to dp columns.
+  const kernels = createPairKernels(d, total);
+  const dp = kernels.dp;
+  for (let i = 0; i < d; i++) kernels.M.set(M0.subarray(i * d, i * d + d), i * dp);
+  for (let c = 0; c < total; c++) {
+    const source = c < mustCount ? diffs.must.subarray(c * d, c * d + d) : diffs.cannot.subarray((c - mustCount) * d, (c - mustCount + 1) * d);
+    kernels.V.set(source, c * dp);
+  }
+  const M = new Float64Array(d * d); // the unpadded M, refreshed after each sweep
+  const unpad = (): void => {
+    for (let i = 0; i < d; i++) M.set(kernels.M.subarray(i * dp, i * dp + d), i * d);
+  };
+  const sweep = createSweep(kernels, mustCount, cannotCount, upperBound, lowerBound, gamma);
+  const previous = new Float64Array(total);
+
+  const objectiveTrace: number[] = [];
+  let iterations = 0;
+  let stopReason: StopReason = 'maxIter';
+  while (iterations < maxIter) {
+    if (hooks.shouldStop?.()) break;
+    sweep.run();
+    unpad();
+    iterations++;
+    const lambda = sweep.lambda;
+    let change = 0;
+    let norm = 0;
+    let normPrevious = 0;
+    for (let c = 0; c < total; c++) {
+      change += Math.abs(previous[c]! - lambda[c]!);
+      norm += lambda[c]! * lambda[c]!;
+      normPrevious += previous[c]! * previous[c]!;
+    }
+    const normSum = Math.sqrt(norm) + Math.sqrt(normPrevious);
+    const relative = normSum === 0 ? 0 : change / normSum;
+    const divergence = logDetDivergence(M, M0inverse, logDetM0, d);
+    objectiveTrace.push(divergence);
+    hooks.onIteration?.({ iteration: iterations, objective: divergence, elapsedMs: performance.now() - start });
+    if (normSum === 0 || relative < tol) {
+      stopReason = 'projections';
+      break;
+    }
+    previous.set(lambda);
+  }
+  unpad();
+  const objective = objectiveTrace.length > 0 ? objectiveTrace[objectiveTrace.length - 1]! : 0;
+  return {
+    L: componentsFromMetric(symmetrize(M, d), d),
+    nComponents: d,
+    iterations,
+    converged: convergedFor(stopReason),
+    stopReason,
+    objective,
+    objectiveTrace,
+  };
+}
 
 function identityMatrix(d: number): Float64Array {
   const I = new Float64Array(d * d);

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../errors.ts';
-import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
+import { convergedFor } from '../../domain/learned-metric.ts';
+import { LbfgsState, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
 import {
   distanceRowsBufferLength,
   embedInto,
@@ -11,9 +12,9 @@ import {
   squaredDistanceMatrix,
   transposeInto,
 } from '../../math/neighbour-kernels.ts';
-import type { FitOutcome, LearnerDefinition, LearnerHooks } from '../learner.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
-import { checkLabeledData, initialComponents, resolveNcaInit, type NcaInit } from './nca.ts';
+import { checkLabeledData, initialComponents, INIT_MODES, refreshingLbfgs, resolveInit } from './common.ts';
 
 /**
  * Large Margin Nearest Neighbor (Weinberger & Saul, JMLR 2009), in metric-learn's formulation.
@@ -571,31 +572,39 @@ const RESET_WORK = 0.25;
 const MIN_INTERVAL = 1;
 const MAX_INTERVAL = 8;
 
+/** The data LMNN fits: X (n, d) row-major, labels, fixed targets (see {@link selectTargets}), output dimension k. */
+export interface LmnnProblem {
+  X: Float64Array;
+  n: number;
+  d: number;
+  labels: Int32Array;
+  targets: { start: Int32Array; index: Int32Array };
+  k: number;
+}
+
+export interface LmnnOptions {
+  /** Push weight μ of the loss. */
+  mu: number;
+  maxIter: number;
+  tol: number;
+  hooks: LearnerHooks;
+}
+
 /**
- * LMNN from a starting L0 (k, d) with fixed targets: L-BFGS on the active-set loss.
+ * LMNN from a starting L0 (k, d) with fixed targets: L-BFGS on the active-set loss, driven by {@link refreshingLbfgs}.
  *
  * Impostors are re-selected exactly at accepted iterates through {@link ImpostorReach}. While that is cheap (the
  * bound rules out all but a few pairs: late in the run) it happens after every iteration; while it is expensive
  * (the embedding still moves a lot, so a bound reset would be needed) it happens every `interval` iterations, the
  * interval doubling (up to {@link MAX_INTERVAL}) after a re-selection that found nothing missed and dropping to 1
  * after one that did. The objective is re-evaluated only when the new lists hold an active triplet the old ones
- * missed. Convergence — relative decrease or max |∇| ≤ tol on the function the step was taken on, or a line search
- * that cannot decrease it — is accepted only right after a re-selection that found nothing missed, so the returned
- * L is scored on the exact LMNN loss.
+ * missed. Convergence — relative decrease or max |∇| ≤ tol on the function the step was taken on — is accepted only
+ * right after a re-selection that found nothing missed, so the returned L is scored on the exact LMNN loss. A line
+ * search that cannot decrease the loss on fresh lists ends the run as `stalled` (converged: false).
  */
-export function fitLmnn(
-  X: Float64Array,
-  n: number,
-  d: number,
-  labels: Int32Array,
-  targets: { start: Int32Array; index: Int32Array },
-  L0: Float64Array,
-  k: number,
-  mu: number,
-  maxIter: number,
-  tol: number,
-  hooks: LearnerHooks,
-): { outcome: FitOutcome; diagnostics: LmnnDiagnostics } {
+export function fitLmnn(problem: LmnnProblem, L0: Float64Array, options: LmnnOptions): { outcome: FitOutcome; diagnostics: LmnnDiagnostics } {
+  const { X, n, d, labels, targets, k } = problem;
+  const { mu, maxIter, tol, hooks } = options;
   const start = performance.now();
   const Xt = new Float64Array(n * d);
   transposeInto(X, n, d, Xt);
@@ -610,61 +619,55 @@ export function fitLmnn(
   const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
   const state = new LbfgsState(evaluate, L0);
   const trace: number[] = [];
-  let iterations = 0;
   let interval = 1;
-  let sinceRefresh = 0;
-  let converged = false;
+  let expensive = false;
 
-  /** Re-selects at Z (the current iterate); returns whether the lists had missed an active triplet. */
-  const refresh = (resetFirst: boolean): boolean => {
-    if (resetFirst) {
-      reach.reset(Z, targets);
-      diagnostics.resets++;
-    }
-    const selection = selectImpostors(Z, n, k, labels, targets, mu, reach, impostors);
-    diagnostics.refreshes++;
-    diagnostics.staleness.push(selection.staleness);
-    diagnostics.activeTriplets = objective.activeTriplets;
-    impostors = selection.impostors;
-    objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work);
-    const missed = selection.staleness > 0;
-    state.setObjective(evaluate, true, missed);
-    interval = missed ? MIN_INTERVAL : Math.min(2 * interval, MAX_INTERVAL);
-    sinceRefresh = 0;
-    return missed;
-  };
   const embedCurrent = (): void => {
     if (objective.lastL && sameArray(objective.lastL, state.x)) Z.set(objective.embedding);
     else embedInto(X, n, d, state.x, k, Z);
   };
-
-  if (maxAbs(state.gradient) <= tol) converged = true;
-  while (!converged && iterations < maxIter) {
-    if (hooks.shouldStop?.()) break;
-    const step = state.step();
-    if (step.status === 'failed') {
-      // No decrease along any tried direction: a minimum, unless fresh impostors change the function.
-      embedCurrent();
-      reach.updateMovement(Z);
-      if (sinceRefresh === 0 || !refresh(reach.exactWork(Z, targets) > RESET_WORK * n * n)) converged = true;
-      continue;
-    }
-    iterations++;
-    sinceRefresh++;
-    embedCurrent();
-    reach.updateMovement(Z);
-    const expensive = reach.exactWork(Z, targets) > RESET_WORK * n * n;
-    const settled = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
-    let missed = false;
-    if (settled || !expensive || sinceRefresh >= interval) missed = refresh(expensive);
-    trace.push(state.value);
-    hooks.onIteration?.({ iteration: iterations, objective: state.value, elapsedMs: performance.now() - start });
-    if (settled && !missed) converged = true;
-  }
+  const result = refreshingLbfgs(
+    state,
+    {
+      afterStep: () => {
+        embedCurrent();
+        reach.updateMovement(Z);
+        expensive = reach.exactWork(Z, targets) > RESET_WORK * n * n;
+      },
+      due: (_iteration, sinceRefresh) => !expensive || sinceRefresh >= interval,
+      /** Re-selects at Z (the current iterate); returns whether the lists had missed an active triplet. */
+      refresh: () => {
+        if (expensive) {
+          reach.reset(Z, targets);
+          diagnostics.resets++;
+        }
+        const selection = selectImpostors(Z, n, k, labels, targets, mu, reach, impostors);
+        diagnostics.refreshes++;
+        diagnostics.staleness.push(selection.staleness);
+        diagnostics.activeTriplets = objective.activeTriplets;
+        impostors = selection.impostors;
+        objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work);
+        const missed = selection.staleness > 0;
+        state.setObjective(evaluate, true, missed);
+        interval = missed ? MIN_INTERVAL : Math.min(2 * interval, MAX_INTERVAL);
+        return missed;
+      },
+    },
+    { maxIter, tol, hooks, trace, report: (value) => value, startMs: start },
+  );
   diagnostics.evaluations = state.evaluations;
   diagnostics.impostorsPerRow = impostors.index.length / n;
+  const { iterations, stopReason } = result;
   return {
-    outcome: { L: Float64Array.from(state.x), nComponents: k, iterations, converged, objectiveTrace: trace },
+    outcome: {
+      L: Float64Array.from(state.x),
+      nComponents: k,
+      iterations,
+      converged: convergedFor(stopReason),
+      stopReason,
+      objective: state.value,
+      objectiveTrace: trace,
+    },
     diagnostics,
   };
 }
@@ -689,48 +692,58 @@ export function scaleToMargin(L: Float64Array, X: Float64Array, n: number, d: nu
   for (let t = 0; t < L.length; t++) L[t]! *= factor;
 }
 
-export const lmnnLearner: LearnerDefinition = {
+/** LMNN's parameters (metric-learn's names in the descriptions). */
+export const LMNN_PARAMS = {
+  k: { type: 'int', default: 3, min: 1, description: 'Number of target neighbours per point (same-class nearest neighbours).' },
+  components: componentsParam('Output dimension (null = every feature).'),
+  init: {
+    type: 'enum',
+    values: INIT_MODES,
+    default: 'auto',
+    description:
+      "Starting L. 'auto' (scikit-learn's rule): 'lda' if components ≤ min(features, classes − 1), else 'pca' if components < min(features, rows), else 'identity'.",
+  },
+  mu: {
+    type: 'float',
+    default: 0.5,
+    min: 0,
+    max: 1,
+    description: 'Push weight μ: the loss is (1 − μ)·pull + μ·push (metric-learn’s `regularization`; 0.5 = equal weight).',
+  },
+  maxIter: { type: 'int', default: 200, min: 1, description: 'Maximum number of L-BFGS iterations.' },
+  tol: {
+    type: 'float',
+    default: 1e-3,
+    min: 0,
+    description:
+      "Convergence tolerance: stop when the relative decrease of the loss in one iteration or the largest gradient entry falls below it (metric-learn's `convergence_tol` default, 1e-3).",
+  },
+} as const satisfies ParamSpecs;
+
+export type LmnnParams = ParamValues<typeof LMNN_PARAMS>;
+
+export const lmnnLearner = defineLearner({
   name: 'lmnn',
   title: 'LMNN',
   description:
     'Large Margin Nearest Neighbor (Weinberger & Saul 2009): pulls each point’s k target neighbours (same class) close and pushes differently-labeled impostors out of a unit margin; L-BFGS on the hinge loss with an active set of impostors.',
   input: 'labels',
-  params: {
-    k: { type: 'int', default: 3, min: 1, description: 'Number of target neighbours per point (same-class nearest neighbours).' },
-    components: componentsParam('Output dimension (null = every feature).'),
-    init: {
-      type: 'enum',
-      values: ['auto', 'pca', 'lda', 'identity', 'random'],
-      default: 'auto',
-      description:
-        "Starting L. 'auto' (scikit-learn's rule): 'lda' if components ≤ min(features, classes − 1), else 'pca' if components < min(features, rows), else 'identity'.",
-    },
-    mu: {
-      type: 'float',
-      default: 0.5,
-      min: 0,
-      max: 1,
-      description: 'Push weight μ: the loss is (1 − μ)·pull + μ·push (metric-learn’s `regularization`; 0.5 = equal weight).',
-    },
-    maxIter: { type: 'int', default: 200, min: 1, description: 'Maximum number of L-BFGS iterations.' },
-    tol: {
-      type: 'float',
-      default: 1e-3,
-      min: 0,
-      description:
-        "Convergence tolerance: stop when the relative decrease of the loss in one iteration or the largest gradient entry falls below it (metric-learn's `convergence_tol` default, 1e-3).",
-    },
-  },
+  params: LMNN_PARAMS,
   fit(data, params, { seed, hooks }) {
-    const { labels, k } = checkLabeledData('lmnn', data, params.components as number | null);
-    const init = resolveNcaInit(params.init as NcaInit, k, data.d, data.n, data.nClasses);
-    const L0 = initialComponents(data, k, init, seed, 'lmnn');
-    const targets = selectTargets(data.X, data.n, data.d, labels, params.k as number);
-    if (targets.index.length === 0) {
-      throw new ValidationError('lmnn needs at least one class with 2 or more training rows to choose target neighbours.');
-    }
-    scaleToMargin(L0, data.X, data.n, data.d, k, targets);
-    return fitLmnn(data.X, data.n, data.d, labels, targets, L0, k, params.mu as number, params.maxIter as number, params.tol as number, hooks)
-      .outcome;
+    return fitLmnnLearner(data, params, seed, hooks);
   },
-};
+});
+
+/** The learner's fit: labels and k checked, L0 from `init` scaled to the margin, targets chosen, then {@link fitLmnn}. */
+export function fitLmnnLearner(data: TrainingData, params: LmnnParams, seed: number, hooks: LearnerHooks): FitOutcome {
+  const { labels, k } = checkLabeledData('lmnn', data, params.components);
+  const init = resolveInit(params.init, k, data.d, data.n, data.nClasses);
+  const L0 = initialComponents(data, k, init, seed, 'lmnn');
+  const targets = selectTargets(data.X, data.n, data.d, labels, params.k);
+  if (targets.index.length === 0) {
+    throw new ValidationError('lmnn needs at least one class with 2 or more training rows to choose target neighbours.');
+  }
+  scaleToMargin(L0, data.X, data.n, data.d, k, targets);
+  const problem = { X: data.X, n: data.n, d: data.d, labels, targets, k };
+  return fitLmnn(problem, L0, { mu: params.mu, maxIter: params.maxIter, tol: params.tol, hooks }).outcome;
+}

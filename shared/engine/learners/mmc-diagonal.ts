@@ -27,7 +27,8 @@ import { ValidationError } from '../../errors.ts';
 import { solveSymmetricPositive } from '../../math/pair-solve.ts';
 import { pairDifferences, squaredDifferences } from '../../math/pair-differences.ts';
 import { createRowDotKernel, type RowDotKernel } from '../../math/pair-kernels.ts';
-import type { FitOutcome, LearnerDefinition, ParamSpecs } from '../learner.ts';
+import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
 /**
  * Floors inside the derivatives, as metric-learn 0.7.0 sets them: the first derivative divides by
@@ -40,7 +41,8 @@ const CUBED_DISTANCE_FLOOR = 1e-6;
 /** Ridge added to the Hessian before solving for the Newton direction. */
 const HESSIAN_RIDGE = 1e-6;
 
-const params: ParamSpecs = {
+/** Diagonal MMC's parameters. */
+export const MMC_DIAGONAL_PARAMS = {
   maxIter: { type: 'int', default: 100, min: 1, max: 100000, description: 'Maximum number of Newton steps.' },
   tol: {
     type: 'float',
@@ -48,7 +50,9 @@ const params: ParamSpecs = {
     min: 0,
     description: 'Stop when the relative change of the objective in one Newton step falls below this value.',
   },
-};
+} as const satisfies ParamSpecs;
+
+export type MmcDiagonalParams = ParamValues<typeof MMC_DIAGONAL_PARAMS>;
 
 /**
  * The diagonal MMC problem in the form the solver needs: the must-link sum of squared differences and the squared
@@ -197,7 +201,7 @@ export function diagonalMmcProblem(must: Float64Array, mustCount: number, cannot
   return { mustLinkScatter, cannotSquared, curvatureKernel, cannotCount, d };
 }
 
-export const mmcDiagonalLearner: LearnerDefinition = {
+export const mmcDiagonalLearner = defineLearner({
   name: 'mmc-diagonal',
   title: 'MMC (diagonal)',
   description:
@@ -205,69 +209,75 @@ export const mmcDiagonalLearner: LearnerDefinition = {
     'to keep must-link pairs close while the log of the summed cannot-link distances is held up. Solved by Newton ' +
     'steps with halving line search from the identity, as in the paper and metric-learn. Learns from pairs.',
   input: 'pairs',
-  params,
-  fit(data, rawParams, { hooks }): FitOutcome {
-    const maxIter = rawParams.maxIter as number;
-    const tol = rawParams.tol as number;
-    const { X, n, d, pairs } = data;
-    if (!pairs) throw new ValidationError('mmc-diagonal learns from must-link / cannot-link pairs, but none were given.');
-    const diffs = pairDifferences('mmc-diagonal', X, n, d, pairs);
-    if (diffs.cannotCount === 0) {
-      throw new ValidationError('mmc-diagonal needs at least one cannot-link pair (it keeps cannot-link pairs apart).');
-    }
-    const problem = diagonalMmcProblem(diffs.must, diffs.mustCount, diffs.cannot, diffs.cannotCount, d);
-    const start = performance.now();
+  params: MMC_DIAGONAL_PARAMS,
+  fit(data, params, { hooks }) {
+    return fitMmcDiagonal(data, params, hooks);
+  },
+});
 
-    const a = new Float64Array(d).fill(1);
-    let objective = diagonalMmcObjective(problem, a);
-    const objectiveTrace: number[] = [];
-    let converged = false;
-    let iterations = 0;
-    const trial = new Float64Array(d);
-    const best = new Float64Array(d);
-    while (iterations < maxIter) {
-      if (hooks.shouldStop?.()) break;
-      const { gradient, hessian } = diagonalMmcDerivatives(problem, a);
-      for (let i = 0; i < d; i++) hessian[i * d + i]! += HESSIAN_RIDGE;
-      const step = solveSymmetricPositive(hessian, d, gradient);
-      const ray = createRayObjective(problem, a, step);
-      // Halve λ from 1 while the objective keeps falling; keep the last improvement along the way.
-      let lambda = 1;
-      let found = false;
-      let bestObjective = Number.POSITIVE_INFINITY;
-      for (let halvings = 0; halvings < 1100; halvings++) {
-        for (let f = 0; f < d; f++) {
-          const v = a[f]! - lambda * step[f]!;
-          trial[f] = v > 0 ? v : 0;
-        }
-        const value = ray(lambda, trial);
-        if (!(value < bestObjective)) break;
-        bestObjective = value;
-        best.set(trial);
-        found = true;
-        lambda /= 2;
+/** The fit of the file comment on validated parameters (a thin `fit` calls it). */
+export function fitMmcDiagonal(data: TrainingData, rawParams: MmcDiagonalParams, hooks: LearnerHooks): FitOutcome {
+  const maxIter = rawParams.maxIter;
+  const tol = rawParams.tol;
+  const { X, n, d, pairs } = data;
+  if (!pairs) throw new ValidationError('mmc-diagonal learns from must-link / cannot-link pairs, but none were given.');
+  const diffs = pairDifferences('mmc-diagonal', X, n, d, pairs);
+  if (diffs.cannotCount === 0) {
+    throw new ValidationError('mmc-diagonal needs at least one cannot-link pair (it keeps cannot-link pairs apart).');
+  }
+  const problem = diagonalMmcProblem(diffs.must, diffs.mustCount, diffs.cannot, diffs.cannotCount, d);
+  const start = performance.now();
+
+  const a = new Float64Array(d).fill(1);
+  let objective = diagonalMmcObjective(problem, a);
+  const objectiveTrace: number[] = [];
+  let stopReason: StopReason = 'maxIter';
+  let iterations = 0;
+  const trial = new Float64Array(d);
+  const best = new Float64Array(d);
+  while (iterations < maxIter) {
+    if (hooks.shouldStop?.()) break;
+    const { gradient, hessian } = diagonalMmcDerivatives(problem, a);
+    for (let i = 0; i < d; i++) hessian[i * d + i]! += HESSIAN_RIDGE;
+    const step = solveSymmetricPositive(hessian, d, gradient);
+    const ray = createRayObjective(problem, a, step);
+    // Halve λ from 1 while the objective keeps falling; keep the last improvement along the way.
+    let lambda = 1;
+    let found = false;
+    let bestObjective = Number.POSITIVE_INFINITY;
+    for (let halvings = 0; halvings < 1100; halvings++) {
+      for (let f = 0; f < d; f++) {
+        const v = a[f]! - lambda * step[f]!;
+        trial[f] = v > 0 ? v : 0;
       }
-      iterations++;
-      if (!found || !(bestObjective < objective)) {
-        // No point on the Newton ray improves g: a fixed point of the procedure.
-        objectiveTrace.push(objective);
-        hooks.onIteration?.({ iteration: iterations, objective, elapsedMs: performance.now() - start });
-        converged = true;
-        break;
-      }
-      const change = Math.abs((bestObjective - objective) / bestObjective);
-      a.set(best);
-      objective = bestObjective;
+      const value = ray(lambda, trial);
+      if (!(value < bestObjective)) break;
+      bestObjective = value;
+      best.set(trial);
+      found = true;
+      lambda /= 2;
+    }
+    iterations++;
+    if (!found || !(bestObjective < objective)) {
+      // No point on the Newton ray improves g: the step changed the objective by 0 < tol, which is this method's
+      // tolerance test (metric-learn's too: its relative error is 0 there), so this is convergence, not a stall.
       objectiveTrace.push(objective);
       hooks.onIteration?.({ iteration: iterations, objective, elapsedMs: performance.now() - start });
-      if (change < tol) {
-        converged = true;
-        break;
-      }
+      stopReason = 'tolerance';
+      break;
     }
+    const change = Math.abs((bestObjective - objective) / bestObjective);
+    a.set(best);
+    objective = bestObjective;
+    objectiveTrace.push(objective);
+    hooks.onIteration?.({ iteration: iterations, objective, elapsedMs: performance.now() - start });
+    if (change < tol) {
+      stopReason = 'tolerance';
+      break;
+    }
+  }
 
-    const L = new Float64Array(d * d); // (d, d) = diag(√a)
-    for (let f = 0; f < d; f++) L[f * d + f] = Math.sqrt(a[f]!);
-    return { L, nComponents: d, iterations, converged, objectiveTrace };
-  },
-};
+  const L = new Float64Array(d * d); // (d, d) = diag(√a)
+  for (let f = 0; f < d; f++) L[f * d + f] = Math.sqrt(a[f]!);
+  return { L, nComponents: d, iterations, converged: convergedFor(stopReason), stopReason, objective, objectiveTrace };
+}

@@ -29,9 +29,11 @@
 import { ValidationError } from '../../errors.ts';
 import { symmetricEigen } from '../../math/eigen.ts';
 import { pairDifferences, weightedOuterProductSum } from '../../math/pair-differences.ts';
-import type { FitOutcome, LearnerDefinition, ParamSpecs } from '../learner.ts';
+import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
-const params: ParamSpecs = {
+/** MMC's parameters. */
+export const MMC_PARAMS = {
   maxIter: { type: 'int', default: 1000, min: 1, max: 100000, description: 'Maximum number of ascent iterations.' },
   tol: {
     type: 'float',
@@ -51,7 +53,9 @@ const params: ParamSpecs = {
     min: 0,
     description: 'Shrinkage of the must-link scatter toward the feature variances, in pseudo-pairs per feature (0: none).',
   },
-};
+} as const satisfies ParamSpecs;
+
+export type MmcParams = ParamValues<typeof MMC_PARAMS>;
 
 /** h(N) = Σ_p √(e_pᵀ N e_p) over the rows e_p of E (count, d): the cannot-link spread. O(count·d²). */
 export function mmcDissimilarity(E: Float64Array, count: number, d: number, N: Float64Array): number {
@@ -234,7 +238,7 @@ function squareProduct(A: Float64Array, B: Float64Array, rows: number, d: number
   return C;
 }
 
-export const mmcLearner: LearnerDefinition = {
+export const mmcLearner = defineLearner({
   name: 'mmc',
   title: 'MMC',
   description:
@@ -242,112 +246,118 @@ export const mmcLearner: LearnerDefinition = {
     'while the summed cannot-link distances are held at 1. Made well-posed with a log-determinant barrier (keeps M ' +
     'full rank) and a shrunk must-link scatter, and solved by mirror ascent on the whitened problem. Learns from pairs.',
   input: 'pairs',
-  params,
-  fit(data, rawParams, { hooks }): FitOutcome {
-    const maxIter = rawParams.maxIter as number;
-    const tol = rawParams.tol as number;
-    const barrier = rawParams.barrier as number;
-    const shrinkage = rawParams.shrinkage as number;
-    const { X, n, d, pairs } = data;
-    if (!pairs) throw new ValidationError('mmc learns from must-link / cannot-link pairs, but none were given.');
-    const diffs = pairDifferences('mmc', X, n, d, pairs);
-    const count = diffs.cannotCount;
-    if (count === 0) throw new ValidationError('mmc needs at least one cannot-link pair (it holds cannot-link pairs apart).');
-    const start = performance.now();
+  params: MMC_PARAMS,
+  fit(data, params, { hooks }) {
+    return fitMmc(data, params, hooks);
+  },
+});
 
-    // Whitening W = S_ρ^(−½) (d, d), symmetric; eigenvalues floored so a singular S (shrinkage 0) stays usable.
-    const scatter = shrunkMustLinkScatter(diffs.must, diffs.mustCount, d, shrinkage, featureVariances(X, n, d));
-    const scatterEigen = symmetricEigen(scatter, d);
-    const floor = 1e-12 / d;
-    const invSqrt = new Float64Array(d);
-    for (let j = 0; j < d; j++) invSqrt[j] = 1 / Math.sqrt(Math.max(scatterEigen.values[j]!, floor));
-    const W = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) {
-      for (let k = i; k < d; k++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += scatterEigen.vectors[i * d + j]! * invSqrt[j]! * scatterEigen.vectors[k * d + j]!;
-        W[i * d + k] = s;
-        W[k * d + i] = s;
-      }
-    }
-    // Whitened cannot-link differences E = D·W (count, d); N starts at I/d, i.e. V = I and P = E.
-    const E = squareProduct(diffs.cannot, W, count, d);
-    const V0 = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) V0[i * d + i] = 1;
-    const q0 = new Float64Array(count);
-    const l0 = new Float64Array(d).fill(1 / d);
-    let state: AscentState = { V: V0, l: l0, P: E, q: q0, ...evaluateState(E, count, d, l0, barrier, q0) };
-    if (!(state.h > 0)) {
-      throw new ValidationError('mmc: every cannot-link pair joins two identical rows, so no metric can hold them apart.');
-    }
+/** The fit of the file comment on validated parameters (a thin `fit` calls it). */
+export function fitMmc(data: TrainingData, rawParams: MmcParams, hooks: LearnerHooks): FitOutcome {
+  const maxIter = rawParams.maxIter;
+  const tol = rawParams.tol;
+  const barrier = rawParams.barrier;
+  const shrinkage = rawParams.shrinkage;
+  const { X, n, d, pairs } = data;
+  if (!pairs) throw new ValidationError('mmc learns from must-link / cannot-link pairs, but none were given.');
+  const diffs = pairDifferences('mmc', X, n, d, pairs);
+  const count = diffs.cannotCount;
+  if (count === 0) throw new ValidationError('mmc needs at least one cannot-link pair (it holds cannot-link pairs apart).');
+  const start = performance.now();
 
-    const objectiveTrace: number[] = [];
-    let iterations = 0;
-    let converged = false;
-    let eta = 1;
-    const weights = new Float64Array(count);
-    while (iterations < maxIter) {
-      if (hooks.shouldStop?.()) break;
-      // Gradient in the eigenbasis, Ĝ (d, d).
-      for (let p = 0; p < count; p++) {
-        const qp = state.q[p]!;
-        weights[p] = qp > 0 ? 0.5 / (Math.sqrt(qp) * state.h) : 0;
-      }
-      const G = weightedOuterProductSum(state.P, count, d, weights);
-      if (barrier > 0) for (let j = 0; j < d; j++) G[j * d + j]! += barrier / (d * state.l[j]!);
-      // Mirror step: log N + η·∇F in the eigenbasis is diag(log l) + η·Ĝ; halve η until F rises.
-      let next: AscentState | null = null;
-      for (let attempt = 0; attempt < 60; attempt++) {
-        const T = new Float64Array(d * d);
-        for (let i = 0; i < d * d; i++) T[i] = eta * G[i]!;
-        for (let j = 0; j < d; j++) T[j * d + j]! += Math.log(state.l[j]!);
-        const { values, vectors: Y } = symmetricEigen(T, d);
-        const l = new Float64Array(d);
-        softmaxInto(values, l);
-        for (let j = 0; j < d; j++) if (!(l[j]! > 0)) l[j] = Number.MIN_VALUE;
-        const P = squareProduct(state.P, Y, count, d);
-        const q = new Float64Array(count);
-        const value = evaluateState(P, count, d, l, barrier, q);
-        if (value.objective >= state.objective) {
-          next = { V: squareProduct(state.V, Y, d, d), l, P, q, ...value };
-          break;
-        }
-        eta /= 2;
-      }
-      iterations++;
-      if (next === null) {
-        // No step size improves F: the ascent has stalled at its optimum (to rounding).
-        objectiveTrace.push(state.objective);
-        hooks.onIteration?.({ iteration: iterations, objective: state.objective, elapsedMs: performance.now() - start });
-        converged = true;
+  // Whitening W = S_ρ^(−½) (d, d), symmetric; eigenvalues floored so a singular S (shrinkage 0) stays usable.
+  const scatter = shrunkMustLinkScatter(diffs.must, diffs.mustCount, d, shrinkage, featureVariances(X, n, d));
+  const scatterEigen = symmetricEigen(scatter, d);
+  const floor = 1e-12 / d;
+  const invSqrt = new Float64Array(d);
+  for (let j = 0; j < d; j++) invSqrt[j] = 1 / Math.sqrt(Math.max(scatterEigen.values[j]!, floor));
+  const W = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let k = i; k < d; k++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += scatterEigen.vectors[i * d + j]! * invSqrt[j]! * scatterEigen.vectors[k * d + j]!;
+      W[i * d + k] = s;
+      W[k * d + i] = s;
+    }
+  }
+  // Whitened cannot-link differences E = D·W (count, d); N starts at I/d, i.e. V = I and P = E.
+  const E = squareProduct(diffs.cannot, W, count, d);
+  const V0 = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) V0[i * d + i] = 1;
+  const q0 = new Float64Array(count);
+  const l0 = new Float64Array(d).fill(1 / d);
+  let state: AscentState = { V: V0, l: l0, P: E, q: q0, ...evaluateState(E, count, d, l0, barrier, q0) };
+  if (!(state.h > 0)) {
+    throw new ValidationError('mmc: every cannot-link pair joins two identical rows, so no metric can hold them apart.');
+  }
+
+  const objectiveTrace: number[] = [];
+  let iterations = 0;
+  let stopReason: StopReason = 'maxIter';
+  let eta = 1;
+  const weights = new Float64Array(count);
+  while (iterations < maxIter) {
+    if (hooks.shouldStop?.()) break;
+    // Gradient in the eigenbasis, Ĝ (d, d).
+    for (let p = 0; p < count; p++) {
+      const qp = state.q[p]!;
+      weights[p] = qp > 0 ? 0.5 / (Math.sqrt(qp) * state.h) : 0;
+    }
+    const G = weightedOuterProductSum(state.P, count, d, weights);
+    if (barrier > 0) for (let j = 0; j < d; j++) G[j * d + j]! += barrier / (d * state.l[j]!);
+    // Mirror step: log N + η·∇F in the eigenbasis is diag(log l) + η·Ĝ; halve η until F rises.
+    let next: AscentState | null = null;
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const T = new Float64Array(d * d);
+      for (let i = 0; i < d * d; i++) T[i] = eta * G[i]!;
+      for (let j = 0; j < d; j++) T[j * d + j]! += Math.log(state.l[j]!);
+      const { values, vectors: Y } = symmetricEigen(T, d);
+      const l = new Float64Array(d);
+      softmaxInto(values, l);
+      for (let j = 0; j < d; j++) if (!(l[j]! > 0)) l[j] = Number.MIN_VALUE;
+      const P = squareProduct(state.P, Y, count, d);
+      const q = new Float64Array(count);
+      const value = evaluateState(P, count, d, l, barrier, q);
+      if (value.objective >= state.objective) {
+        next = { V: squareProduct(state.V, Y, d, d), l, P, q, ...value };
         break;
       }
-      const rise = next.objective - state.objective;
-      state = next;
-      eta *= 1.5;
+      eta /= 2;
+    }
+    iterations++;
+    if (next === null) {
+      // No step size improves F: the rise is 0 ≤ tol, this method's own test (metric-learn's MMC likewise stops when
+      // its shrunken step changes A by less than tol), so the projections have settled.
       objectiveTrace.push(state.objective);
       hooks.onIteration?.({ iteration: iterations, objective: state.objective, elapsedMs: performance.now() - start });
-      if (rise <= tol * Math.max(1, Math.abs(state.objective))) {
-        converged = true;
-        break;
-      }
+      stopReason = 'projections';
+      break;
     }
+    const rise = next.objective - state.objective;
+    state = next;
+    eta *= 1.5;
+    objectiveTrace.push(state.objective);
+    hooks.onIteration?.({ iteration: iterations, objective: state.objective, elapsedMs: performance.now() - start });
+    if (rise <= tol * Math.max(1, Math.abs(state.objective))) {
+      stopReason = 'projections';
+      break;
+    }
+  }
 
-    // L = diag(√l)·Vᵀ·W / h, rows ordered by decreasing eigenvalue: LᵀL = W·N·W / h², so Σ_cannot ‖δ‖_M = 1.
-    const order = Array.from({ length: d }, (_, j) => j).sort((a, b) => state.l[b]! - state.l[a]! || a - b);
-    const VtW = new Float64Array(d * d); // row j = (W·V_j)ᵀ
-    for (let j = 0; j < d; j++) {
-      for (let k = 0; k < d; k++) {
-        let s = 0;
-        for (let i = 0; i < d; i++) s += state.V[i * d + j]! * W[i * d + k]!;
-        VtW[j * d + k] = s;
-      }
+  // L = diag(√l)·Vᵀ·W / h, rows ordered by decreasing eigenvalue: LᵀL = W·N·W / h², so Σ_cannot ‖δ‖_M = 1.
+  const order = Array.from({ length: d }, (_, j) => j).sort((a, b) => state.l[b]! - state.l[a]! || a - b);
+  const VtW = new Float64Array(d * d); // row j = (W·V_j)ᵀ
+  for (let j = 0; j < d; j++) {
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += state.V[i * d + j]! * W[i * d + k]!;
+      VtW[j * d + k] = s;
     }
-    const L = new Float64Array(d * d); // (d, d)
-    order.forEach((j, row) => {
-      const scale = Math.sqrt(state.l[j]!) / state.h;
-      for (let k = 0; k < d; k++) L[row * d + k] = scale * VtW[j * d + k]!;
-    });
-    return { L, nComponents: d, iterations, converged, objectiveTrace };
-  },
-};
+  }
+  const L = new Float64Array(d * d); // (d, d)
+  order.forEach((j, row) => {
+    const scale = Math.sqrt(state.l[j]!) / state.h;
+    for (let k = 0; k < d; k++) L[row * d + k] = scale * VtW[j * d + k]!;
+  });
+  return { L, nComponents: d, iterations, converged: convergedFor(stopReason), stopReason, objective: state.objective, objectiveTrace };
+}

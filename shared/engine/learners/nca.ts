@@ -1,6 +1,6 @@
-import { ValidationError } from '../../errors.ts';
+import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
-import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
+import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
 import {
   embedInto,
   pairGraphFromNeighbours,
@@ -13,11 +13,9 @@ import {
   transposeInto,
   type PairGraph,
 } from '../../math/neighbour-kernels.ts';
-import { createRng } from '../../math/seeded-random.ts';
-import type { FitOutcome, LearnerDefinition, LearnerHooks, TrainingData } from '../learner.ts';
-import { componentsParam, componentsUpTo } from '../params.ts';
-import { ldaLearner } from './lda.ts';
-import { pcaLearner } from './pca.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
+import { componentsParam } from '../params.ts';
+import { checkLabeledData, initialComponents, INIT_MODES, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
 
 /**
  * Neighbourhood Components Analysis (Goldberger, Roweis, Hinton & Salakhutdinov, NIPS 2004).
@@ -175,6 +173,11 @@ export class TruncatedNcaObjective {
   private readonly work: Float64Array;
   /** Σ_i p̃_i at the last evaluation. */
   lastObjective = 0;
+  /**
+   * Rows whose softmax is one-hot at the last evaluation: max_j p̃_ij ≥ 1 − {@link SATURATION_SLACK} (see
+   * {@link ncaSaturated}). The row minimum is shifted to e⁰ = 1, so a row's peak is 1 / Σ_j e^{m_i − d_ij}.
+   */
+  lastOneHotRows = 0;
 
   constructor(
     private readonly X: Float64Array,
@@ -224,6 +227,7 @@ export class TruncatedNcaObjective {
     const pairExp = this.pairExp;
     if (shared) for (let p = 0; p < graph.count; p++) pairExp[p] = Math.exp(lowest - dist[p]!);
     let objective = 0;
+    let oneHot = 0;
     for (let i = 0; i < n; i++) {
       const start = rowStart[i]!;
       const end = rowStart[i + 1]!;
@@ -242,6 +246,7 @@ export class TruncatedNcaObjective {
       const inv = 1 / total;
       const pi = inClass * inv;
       objective += pi;
+      if (inv >= 1 - SATURATION_SLACK) oneHot++;
       // ∂(−f)/∂d_p gets W_ij = p_ij([same] − p_i) from row i's side.
       for (let t = start; t < end; t++) {
         const p = rowPairs[t]!;
@@ -249,6 +254,7 @@ export class TruncatedNcaObjective {
       }
     }
     this.lastObjective = objective;
+    this.lastOneHotRows = oneHot;
     let largest = 0;
     for (let p = 0; p < graph.count; p++) {
       const a = Math.abs(weights[p]!);
@@ -431,91 +437,48 @@ export function ncaTruncationError(
   return { max, sum };
 }
 
-export type NcaInit = 'auto' | 'pca' | 'lda' | 'identity' | 'random';
 
-/**
- * scikit-learn's documented `init='auto'` rule: 'lda' if k ≤ min(d, C − 1), else 'pca' if k < min(d, n),
- * else 'identity'.
- */
-export function resolveNcaInit(init: NcaInit, k: number, d: number, n: number, nClasses: number): Exclude<NcaInit, 'auto'> {
-  if (init !== 'auto') return init;
-  if (k <= Math.min(d, nClasses - 1)) return 'lda';
-  if (k < Math.min(d, n)) return 'pca';
-  return 'identity';
-}
+/** NCA's parameters (scikit-learn's names where they exist: n_components, init, max_iter, tol). */
+export const NCA_PARAMS = {
+  components: componentsParam('Output dimension k (null = every feature).'),
+  init: {
+    type: 'enum',
+    values: INIT_MODES,
+    default: 'auto',
+    description:
+      "Starting L. 'auto' (scikit-learn's rule): 'lda' if k ≤ min(features, classes − 1), else 'pca' if k < min(features, rows), else 'identity'. 'random': standard normal entries from the seed.",
+  },
+  maxIter: { type: 'int', default: 50, min: 1, description: 'Maximum number of L-BFGS iterations.' },
+  tol: {
+    type: 'float',
+    default: 1e-5,
+    min: 0,
+    description: 'Convergence tolerance: stop when the relative decrease of the loss or the largest gradient entry falls below it.',
+  },
+} as const satisfies ParamSpecs;
 
-/** The starting L (k, d) for an init mode (pca and lda through the baseline learners, sklearn's conventions). */
-export function initialComponents(data: TrainingData, k: number, init: Exclude<NcaInit, 'auto'>, seed: number, method: string): Float64Array {
-  const { d } = data;
-  const quiet: LearnerHooks = {};
-  switch (init) {
-    case 'identity': {
-      const L = new Float64Array(k * d);
-      for (let r = 0; r < Math.min(k, d); r++) L[r * d + r] = 1;
-      return L;
-    }
-    case 'random': {
-      const rng = createRng(seed);
-      const L = new Float64Array(k * d);
-      for (let t = 0; t < L.length; t++) L[t] = rng.normal();
-      return L;
-    }
-    case 'pca':
-      return pcaLearner.fit(data, { components: k, whiten: false }, { seed, hooks: quiet }).L;
-    case 'lda': {
-      let present = 0;
-      const seen = new Set<number>();
-      for (const c of data.labels ?? []) seen.add(c);
-      present = seen.size;
-      const maxK = Math.min(d, present - 1);
-      if (k > maxK) {
-        throw new ValidationError(
-          `${method}: init 'lda' gives at most min(features, classes − 1) = ${maxK} components, but 'components' is ${k}.`,
-        );
-      }
-      return ldaLearner.fit(data, { components: k, regularization: 1e-4 }, { seed, hooks: quiet }).L;
-    }
-  }
-}
+/** NCA's validated parameters. */
+export type NcaParams = ParamValues<typeof NCA_PARAMS>;
 
-/** Checks the data a label-based neighbourhood learner needs and returns the labels and the output dimension. */
-export function checkLabeledData(method: string, data: TrainingData, components: number | null): { labels: Int32Array; k: number } {
-  const { labels, n, d } = data;
-  if (!labels) throw new ValidationError(`${method} learns from class labels, but none were given.`);
-  if (n < 2) throw new ValidationError(`${method} needs at least 2 training rows, got ${n}.`);
-  return { labels, k: componentsUpTo(method, components, d) };
-}
-
-export const ncaLearner: LearnerDefinition = {
+export const ncaLearner = defineLearner({
   name: 'nca',
   title: 'NCA',
   description:
     'Neighbourhood Components Analysis (Goldberger et al. 2004): maximizes the expected number of points a stochastic (softmax) nearest-neighbour rule classifies correctly, by L-BFGS. Fast: the softmax is truncated to near neighbours, refreshed every few iterations.',
   input: 'labels',
-  params: {
-    components: componentsParam('Output dimension k (null = every feature).'),
-    init: {
-      type: 'enum',
-      values: ['auto', 'pca', 'lda', 'identity', 'random'],
-      default: 'auto',
-      description:
-        "Starting L. 'auto' (scikit-learn's rule): 'lda' if k ≤ min(features, classes − 1), else 'pca' if k < min(features, rows), else 'identity'. 'random': standard normal entries from the seed.",
-    },
-    maxIter: { type: 'int', default: 50, min: 1, description: 'Maximum number of L-BFGS iterations.' },
-    tol: {
-      type: 'float',
-      default: 1e-5,
-      min: 0,
-      description: 'Convergence tolerance: stop when the relative decrease of the loss or the largest gradient entry falls below it.',
-    },
-  },
+  params: NCA_PARAMS,
   fit(data, params, { seed, hooks }) {
-    const { labels, k } = checkLabeledData('nca', data, params.components as number | null);
-    const init = resolveNcaInit(params.init as NcaInit, k, data.d, data.n, data.nClasses);
-    const L0 = initialComponents(data, k, init, seed, 'nca');
-    return fitNca(data.X, data.n, data.d, labels, L0, k, params.maxIter as number, params.tol as number, hooks).outcome;
+    return fitNcaLearner(data, params, seed, hooks);
   },
-};
+});
+
+/** The learner's fit: labels and k checked, L0 from `init`, then {@link fitNca}. */
+export function fitNcaLearner(data: TrainingData, params: NcaParams, seed: number, hooks: LearnerHooks): FitOutcome {
+  const { labels, k } = checkLabeledData('nca', data, params.components);
+  const init = resolveInit(params.init, k, data.d, data.n, data.nClasses);
+  const L0 = initialComponents(data, k, init, seed, 'nca');
+  return fitNca({ X: data.X, n: data.n, d: data.d, labels, k }, L0, { maxIter: params.maxIter, tol: params.tol, hooks }).outcome;
+}
 
 /** What {@link fitNca} did besides the outcome: for benchmarks and tests. */
 export interface NcaDiagnostics {
@@ -527,27 +490,82 @@ export interface NcaDiagnostics {
   /** Mean candidates per row of the last graph. */
   candidatesPerRow: number;
   exact: boolean;
+  /** Scale factors applied to L to leave a saturated point (one per restart; empty when none was needed). */
+  rescales: number[];
+}
+
+/** The data NCA fits: X (n, d) row-major, one label per row, output dimension k. */
+export interface NcaProblem {
+  X: Float64Array;
+  n: number;
+  d: number;
+  labels: Int32Array;
+  k: number;
+}
+
+export interface NcaOptions {
+  maxIter: number;
+  tol: number;
+  hooks: LearnerHooks;
+  /**
+   * The L-BFGS step bound ‖ΔL‖ ≤ maxStepRatio·max(‖L‖, 1) (see {@link LbfgsConfig.maxStepRatio}); default
+   * {@link NCA_MAX_STEP_RATIO}. ∞ gives the unbounded line search (for tests that show what the bound prevents).
+   */
+  maxStepRatio?: number;
+  /** Rescaling restarts allowed at saturated points; default {@link NCA_MAX_RESCALES}. 0: report `saturated` at once. */
+  maxRescales?: number;
+}
+
+/** A step may at most double ‖L‖ (N&W's α_max in the strong-Wolfe search). */
+export const NCA_MAX_STEP_RATIO = 1;
+/** Most rescaling restarts from saturated points in one fit. */
+export const NCA_MAX_RESCALES = 3;
+/** A row is one-hot when its softmax peak max_j p_ij is within this of 1. */
+export const SATURATION_SLACK = 1e-3;
+/** Smallest scale factor the saturation escape tries (2⁻⁴⁰: forty halvings). */
+const MIN_RESCALE = 2 ** -40.5;
+/** Saturation needs at least this fraction of the rows one-hot. */
+export const SATURATED_FRACTION = 0.95;
+/** From this fraction of one-hot rows on (with Σ p_i < n − ½) a smaller scale of L is tried (see {@link fitNca}). */
+export const PEAKED_FRACTION = 0.5;
+
+/**
+ * Saturation: the softmax of the rows (all but {@link SATURATED_FRACTION}'s complement: ties between equidistant
+ * neighbours and duplicates keep a few rows from being one-hot) puts its mass on one neighbour
+ * (max_j p_ij ≥ 1 − {@link SATURATION_SLACK}) while the objective Σ p_i is below n − ½, i.e. some rows' single
+ * neighbour is of another class. There every W_ij = p_ij([y_i = y_j] − p_i) is 0 or exponentially small, so ∇f ≈ 0
+ * and the tolerance test passes, but f is the leave-one-out 1-NN count of the current map, not a point where the
+ * gradient could see the misclassified rows: the tolerance test says nothing there.
+ */
+export function ncaSaturated(oneHotRows: number, objective: number, n: number): boolean {
+  return oneHotRows >= SATURATED_FRACTION * n && objective < n - 0.5;
 }
 
 /**
- * The NCA optimization from a starting L0 (k, d): L-BFGS on the truncated objective with candidate refreshes.
+ * The NCA optimization from a starting L0 (k, d): L-BFGS on the truncated objective with candidate refreshes, driven
+ * by {@link refreshingLbfgs}, with the two safeguards of issue 12.
  *
  * Refresh schedule: the first refresh comes after `FIRST_INTERVAL` iterations (the early steps are the largest);
  * afterwards the interval doubles (up to `MAX_INTERVAL`) while the measured staleness stays below 1 % of the
  * error budget max(tol, 10⁻⁶)·|f|, and halves when it exceeds the budget. Convergence (relative decrease or
  * gradient ≤ tol) is only accepted right after a refresh that does not move the loss by more than tol.
+ *
+ * Safeguards. (1) Bounded steps: the strong-Wolfe line search starts the first step of a fresh memory at 1/‖g‖
+ * (scipy's L-BFGS-B) and never extrapolates beyond ‖ΔL‖ = {@link NCA_MAX_STEP_RATIO}·max(‖L‖, 1): Σ p_i grows with
+ * the scale of L whenever most nearest neighbours share the class, and an unbounded extrapolation follows that
+ * slope until every softmax row is one-hot. (2) Saturation: at the start and whenever the run stops (tolerance or
+ * stalled) with at least {@link PEAKED_FRACTION} of the rows one-hot and Σ p_i < n − ½, L is shrunk by the factor
+ * c ∈ {½, ¼, …, 2⁻⁴⁰} that maximizes f(c·L) (halving across the plateau where f does not change, and on while it does
+ * not fall) if that beats f(L) by more than tol; the memory is dropped and the run restarts there, at most
+ * `maxRescales` times, within the one `maxIter` budget. A stop that is not left this way and that
+ * {@link ncaSaturated} calls saturated ends the fit as `saturated` (converged: false). The check costs one objective
+ * evaluation at the start and one at each stop (more only when the rows are peaked). The returned L is the best
+ * iterate by Σ p_i.
  */
-export function fitNca(
-  X: Float64Array,
-  n: number,
-  d: number,
-  labels: Int32Array,
-  L0: Float64Array,
-  k: number,
-  maxIter: number,
-  tol: number,
-  hooks: LearnerHooks,
-): { outcome: FitOutcome; diagnostics: NcaDiagnostics } {
+export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOptions): { outcome: FitOutcome; diagnostics: NcaDiagnostics } {
+  const { X, n, d, labels, k } = problem;
+  const { maxIter, tol, hooks } = options;
+  const maxRescales = options.maxRescales ?? NCA_MAX_RESCALES;
   const start = performance.now();
   const Xt = new Float64Array(n * d); // (d, n)
   transposeInto(X, n, d, Xt);
@@ -555,67 +573,130 @@ export function fitNca(
   const exact = n < EXACT_BELOW;
   const Z = new Float64Array(n * k); // (n, k)
   const distanceBuffer = exact ? null : new Float64Array(distanceRowsBufferLength(n)); // reused by every refresh
-  const diagnostics: NcaDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], candidatesPerRow: 0, exact };
+  const diagnostics: NcaDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], candidatesPerRow: 0, exact, rescales: [] };
 
   let graph: PairGraph | null = null;
-  const selectGraph = (L: Float64Array): PairGraph => {
+  const selectGraph = (L: Float64Array, measure = true): PairGraph => {
     if (exact || !distanceBuffer) return completePairGraph(n);
     embedInto(X, n, d, L, k, Z);
-    const refreshed = ncaCandidateGraph(Z, n, k, rule, distanceBuffer, graph ?? undefined);
-    if (graph) diagnostics.staleness.push(refreshed.staleness);
+    const refreshed = ncaCandidateGraph(Z, n, k, rule, distanceBuffer, measure ? (graph ?? undefined) : undefined);
+    if (graph && measure) diagnostics.staleness.push(refreshed.staleness);
     return refreshed.graph;
   };
   graph = selectGraph(L0);
   let objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
   const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
-  const state = new LbfgsState(evaluate, L0);
+  const lbfgsConfig = { maxStepRatio: options.maxStepRatio ?? NCA_MAX_STEP_RATIO };
+  let state = new LbfgsState(evaluate, L0, lbfgsConfig);
+  let evaluations = 0;
   const trace: number[] = [];
-  let iterations = 0;
-  let converged = false;
-  let sinceRefresh = 0;
   let interval = FIRST_INTERVAL;
 
-  /** Re-selects the candidates at the current L; returns how much that moved the loss (relative). */
-  const refresh = (): number => {
-    if (exact) return 0;
-    const before = state.value;
-    graph = selectGraph(state.x);
-    objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
-    state.setObjective(evaluate);
-    diagnostics.refreshes++;
-    sinceRefresh = 0;
-    const staleness = diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0;
-    const budget = Math.max(tol, 1e-6) * Math.max(1, Math.abs(state.value));
-    if (staleness <= 0.01 * budget) interval = Math.min(2 * interval, MAX_INTERVAL);
-    else if (staleness > budget) interval = Math.max(1, interval >> 1);
-    return Math.abs(relativeReduction(before, state.value));
+  /** Re-selects the candidates at the current L; returns whether that moved the loss (relatively) by more than tol. */
+  const refreshing: RefreshingObjective = {
+    due: (iteration, sinceRefresh) => !exact && sinceRefresh >= interval && iteration < maxIter,
+    refresh: () => {
+      if (exact) return false;
+      const before = state.value;
+      graph = selectGraph(state.x);
+      objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+      state.setObjective(evaluate);
+      diagnostics.refreshes++;
+      const staleness = diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0;
+      const budget = Math.max(tol, 1e-6) * Math.max(1, Math.abs(state.value));
+      if (staleness <= 0.01 * budget) interval = Math.min(2 * interval, MAX_INTERVAL);
+      else if (staleness > budget) interval = Math.max(1, interval >> 1);
+      return Math.abs(relativeReduction(before, state.value)) > tol;
+    },
   };
 
-  if (maxAbs(state.gradient) <= tol) converged = true;
-  while (!converged && iterations < maxIter) {
-    if (hooks.shouldStop?.()) break;
-    const step = state.step();
-    if (step.status === 'failed') {
-      // No decrease on this (truncated) function: stationary, unless the candidates were stale.
-      if (sinceRefresh === 0 || refresh() <= tol) converged = true;
-      continue;
+  let best = { L: Float64Array.from(state.x), objective: -state.value };
+  const keepBest = (): void => {
+    if (-state.value > best.objective) best = { L: Float64Array.from(state.x), objective: -state.value };
+  };
+  /** f(c·L) on a graph selected at c·L (the exact objective below EXACT_BELOW rows). */
+  const scaledObjective = (L: Float64Array, c: number): { objective: number } => {
+    const scaled = Float64Array.from(L, (v) => c * v);
+    const trialGraph = selectGraph(scaled, false);
+    const trial = new TruncatedNcaObjective(X, Xt, n, d, k, labels, trialGraph);
+    trial.evaluate(scaled, new Float64Array(k * d));
+    evaluations++;
+    return { objective: trial.lastObjective };
+  };
+
+  let iterations = 0;
+  let stopReason: StopReason = 'maxIter';
+  const scratch = new Float64Array(k * d);
+  /**
+   * At the start and at each stop point: when at least {@link PEAKED_FRACTION} of the rows are one-hot and Σ p_i < n − ½,
+   * try smaller scales c·L; if one does better by more than tol and a restart is left, restart from the best
+   * ('escaped'). Otherwise 'saturated' when {@link ncaSaturated} holds at L, else 'none'.
+   */
+  const escapeSaturation = (): 'none' | 'escaped' | 'saturated' => {
+    // objective.lastObjective / lastOneHotRows describe the last evaluation, not necessarily state.x: evaluate there.
+    objective.evaluate(state.x, scratch);
+    evaluations++;
+    const f = objective.lastObjective;
+    const oneHot = objective.lastOneHotRows;
+    const verdict = ncaSaturated(oneHot, f, n) ? 'saturated' : 'none';
+    if (!(oneHot >= PEAKED_FRACTION * n && f < n - 0.5)) return verdict;
+    if (diagnostics.rescales.length >= maxRescales || iterations >= maxIter) return verdict;
+    let bestC = 1;
+    let bestF = f;
+    // Halve the scale across the plateau (f unchanged while every row stays one-hot) and past it while f improves;
+    // stop once f falls below the best so far by more than the tolerance.
+    for (let c = 0.5; c > MIN_RESCALE; c /= 2) {
+      const trial = scaledObjective(state.x, c);
+      if (trial.objective > bestF) {
+        bestC = c;
+        bestF = trial.objective;
+      } else if (!(trial.objective >= bestF - tol * Math.max(1, bestF))) break;
     }
-    iterations++;
-    sinceRefresh++;
-    trace.push(-state.value);
-    hooks.onIteration?.({ iteration: iterations, objective: -state.value, elapsedMs: performance.now() - start });
-    const small = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
-    if (small) {
-      // Accept convergence only on fresh candidate lists: if refreshing moves the loss, keep going.
-      if (exact || refresh() <= tol) converged = true;
-    } else if (sinceRefresh >= interval && iterations < maxIter) {
-      refresh();
-    }
+    // No smaller scale does better: the map itself, not only its scale, is where it stopped.
+    if (!(bestF > f + tol * Math.max(1, f))) return verdict;
+    diagnostics.rescales.push(bestC);
+    const L = Float64Array.from(state.x, (v) => bestC * v);
+    graph = selectGraph(L, false);
+    objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+    evaluations += state.evaluations;
+    state = new LbfgsState(evaluate, L, lbfgsConfig);
+    return 'escaped';
+  };
+
+  // A start that is saturated already (data at a large scale, no preprocessing) is shrunk before the first step.
+  escapeSaturation();
+  best = { L: Float64Array.from(state.x), objective: -state.value };
+  for (;;) {
+    const result = refreshingLbfgs(state, refreshing, {
+      maxIter,
+      tol,
+      hooks,
+      trace,
+      report: (value) => -value,
+      startMs: start,
+      firstIteration: iterations,
+    });
+    iterations = result.iterations;
+    stopReason = result.stopReason;
+    keepBest();
+    if (stopReason === 'maxIter' || hooks.shouldStop?.()) break;
+    const escape = escapeSaturation();
+    if (escape === 'escaped') continue;
+    if (escape === 'saturated') stopReason = 'saturated';
+    break;
   }
-  diagnostics.evaluations = state.evaluations;
+  diagnostics.evaluations = evaluations + state.evaluations;
   diagnostics.candidatesPerRow = graph ? (2 * graph.count) / n : 0;
   return {
-    outcome: { L: Float64Array.from(state.x), nComponents: k, iterations, converged, objectiveTrace: trace },
+    outcome: {
+      L: best.L,
+      nComponents: k,
+      iterations,
+      converged: convergedFor(stopReason),
+      stopReason,
+      objective: best.objective,
+      objectiveTrace: trace,
+    },
     diagnostics,
   };
 }

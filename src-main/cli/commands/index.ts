@@ -10,6 +10,7 @@ import { samplesCommand } from './samples.ts';
 import { compareCommand } from './compare.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { exportCommand } from './export.ts';
+import { gridCommand } from './grid.ts';
 import { learnCommand } from './learn.ts';
 import { methodsCommand } from './methods.ts';
 import { runCommand } from './run.ts';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CliCommand[] = [
   evaluateCommand,
   compareCommand,
   sweepCommand,
+  gridCommand,
   runsCommand,
   runCommand,
   exportCommand,

@@ -1,4 +1,5 @@
 /** `workbench learn`: fits a metric on the whole dataset in a background job and stores it as a run. */
+import { describeConvergence, formatObjective } from '../../../shared/domain/learned-metric.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
 import type { CliCommand } from '../command.ts';
 import { COMMON_JOB_HELP, COMMON_JOB_OPTIONS, commonSpec, parseParams, runJobFromCli, stringList } from './job-options.ts';
@@ -13,7 +14,8 @@ export const learnCommand: CliCommand = {
     ...COMMON_JOB_HELP,
     '',
     'Progress goes to stderr; Ctrl-C cancels the job and records the run as cancelled (exit 130).',
-    'JSON output: {"run": {"id", "method", "params", "fitSeconds", "iterations", "converged", "components": [k, d]}}',
+    'JSON output: {"run": {"id", "method", "params", "fitSeconds", "iterations", "converged", "stopReason", "objective", "components": [k, d]}}',
+    'stopReason: tolerance | projections (converged), maxIter | saturated | stalled (not converged), null (closed form).',
   ].join('\n'),
   options: { ...COMMON_JOB_OPTIONS, method: { type: 'string', short: 'm' } },
   async run(ctx) {
@@ -33,13 +35,16 @@ export const learnCommand: CliCommand = {
       fitSeconds: m.summary.fitSeconds,
       iterations: m.summary.iterations,
       converged: m.summary.converged,
+      stopReason: m.summary.stopReason,
+      objective: m.summary.objective,
       components: [m.nComponents, m.nFeatures] as [number, number],
       dropped: m.preprocessing.dropped,
     };
     ctx.out(
       { run },
       `Run ${run.id}: ${m.method} learned L ${m.nComponents}×${m.nFeatures} in ${m.summary.fitSeconds.toFixed(3)} s, ` +
-        `${m.summary.iterations} iteration${m.summary.iterations === 1 ? '' : 's'}${m.summary.converged ? ', converged' : ', not converged'}.`,
+        `${m.summary.iterations} iteration${m.summary.iterations === 1 ? '' : 's'}, ${describeConvergence(m.summary)}` +
+        (m.summary.objective === null ? '.' : `; objective ${formatObjective(m.summary.objective)}.`),
     );
     return 0;
   },

@@ -1,4 +1,5 @@
 /** `workbench run show ID` and `workbench run rerun ID`. */
+import { describeConvergence, formatObjective } from '../../../shared/domain/learned-metric.ts';
 import type { JobResult } from '../../jobs/types.ts';
 import { createRunsService, type RunDetail } from '../../services/runs.ts';
 import { UsageError, type CliCommand } from '../command.ts';
@@ -31,6 +32,8 @@ function describeRun(run: RunDetail): string {
   if (run.metric) {
     const m = run.metric;
     lines.push('', `Learned metric: L ${m.shape[0]}×${m.shape[1]}, ${m.summary.iterations} iterations, ${m.summary.converged ? 'converged' : 'not converged'}, ${m.summary.fitSeconds.toFixed(3)} s`);
+    lines.push(`Stop reason: ${m.summary.stopReason ?? '—'} (${describeConvergence(m.summary)})`);
+    lines.push(`Final objective: ${m.summary.objective === null ? '—' : formatObjective(m.summary.objective)}`);
   }
   if (run.evaluation && run.kind === 'evaluate') lines.push('', describeEvaluation(run.evaluation));
   if (run.sweep) lines.push('', sweepTable(run.sweep));

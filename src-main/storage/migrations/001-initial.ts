@@ -2,7 +2,7 @@
  * Migration 1: the initial schema. Numbers are stored as little-endian typed-array BLOBs (bit-exact);
  * structured values as JSON text; timestamps as ISO-8601 UTC text.
  */
-import type { Migration } from './index.ts';
+import type { Migration } from './types.ts';
 
 export const migration001: Migration = {
   version: 1,

@@ -4,7 +4,7 @@
  * gone, so a CLI job started while the desktop app runs another one does not interrupt the app's run.
  * Runs without an owner (written before this migration) are recovered as before.
  */
-import type { Migration } from './index.ts';
+import type { Migration } from './types.ts';
 
 export const migration002: Migration = {
   version: 2,

@@ -133,7 +133,7 @@ describe('itml: the learned metric', () => {
   it('reports D_ld(M, M₀) after each sweep, starting from 0 at the prior', () => {
     const progress: number[] = [];
     const prepared = prepareFit(data, { method: 'itml' });
-    const outcome = itmlLearner.fit(prepared.training, prepared.params, {
+    const outcome = itmlLearner.fit(prepared.training, validateParams(itmlLearner.name, itmlLearner.params, prepared.params), {
       seed: 0,
       hooks: { onIteration: (p) => progress.push(p.objective) },
     });

@@ -184,7 +184,7 @@ describe('fitLmnn', () => {
     const data = gaussianClasses(120, 6, 3, 19, 1);
     const targets = selectTargets(data.X, data.n, data.d, data.labels!, 3);
     const L0 = identityL(6);
-    const { outcome, diagnostics } = fitLmnn(data.X, data.n, data.d, data.labels!, targets, L0, 6, 0.5, 300, 1e-6, {});
+    const { outcome, diagnostics } = fitLmnn({ X: data.X, n: data.n, d: data.d, labels: data.labels!, targets, k: 6 }, L0, { mu: 0.5, maxIter: 300, tol: 1e-6, hooks: {} });
     const before = lmnnLossAndGradient(L0, data.X, data.n, data.d, 6, data.labels!, targets, 0.5).loss;
     const after = lmnnLossAndGradient(outcome.L, data.X, data.n, data.d, 6, data.labels!, targets, 0.5).loss;
     expect(outcome.converged).toBe(true);

@@ -135,7 +135,7 @@ describe('mmc: the learned metric', () => {
 
   it('holds the cannot-link constraint at Σ_cannot ‖δ‖_M = 1 and returns a PSD, full-rank M', () => {
     const prepared = prepareFit(data, { method: 'mmc' });
-    const outcome = mmcLearner.fit(prepared.training, prepared.params, { seed: 0, hooks: {} });
+    const outcome = mmcLearner.fit(prepared.training, validateParams(mmcLearner.name, mmcLearner.params, prepared.params), { seed: 0, hooks: {} });
     const d = prepared.training.d;
     const { M, cannotSpread } = traceOf(prepared.training, d, outcome.L, outcome.nComponents);
     expect(cannotSpread).toBeCloseTo(1, 10);
@@ -147,7 +147,7 @@ describe('mmc: the learned metric', () => {
   it('beats the Euclidean metric on the paper’s objective: less must-link spread at the same cannot-link spread', () => {
     for (const barrier of [0, 1]) {
       const prepared = prepareFit(data, { method: 'mmc', params: { barrier, shrinkage: 0 } });
-      const outcome = mmcLearner.fit(prepared.training, prepared.params, { seed: 0, hooks: {} });
+      const outcome = mmcLearner.fit(prepared.training, validateParams(mmcLearner.name, mmcLearner.params, prepared.params), { seed: 0, hooks: {} });
       const d = prepared.training.d;
       const learned = traceOf(prepared.training, d, outcome.L, outcome.nComponents);
       const identity = new Float64Array(d * d);
@@ -162,7 +162,7 @@ describe('mmc: the learned metric', () => {
   it('with barrier 0 solves the paper’s problem, whose optimum is low rank (why the barrier is on by default)', () => {
     const rankOf = (barrier: number): number => {
       const prepared = prepareFit(data, { method: 'mmc', params: { barrier, shrinkage: 0, maxIter: 5000, tol: 1e-12 } });
-      const outcome = mmcLearner.fit(prepared.training, prepared.params, { seed: 0, hooks: {} });
+      const outcome = mmcLearner.fit(prepared.training, validateParams(mmcLearner.name, mmcLearner.params, prepared.params), { seed: 0, hooks: {} });
       const d = prepared.training.d;
       const values = symmetricEigen(metricFromComponents(outcome.L, d, d), d).values;
       return values.filter((v) => v > 1e-9 * values[d - 1]!).length;
@@ -176,7 +176,7 @@ describe('mmc: the learned metric', () => {
     const progress: number[] = [];
     const iterations: number[] = [];
     const prepared = prepareFit(data, { method: 'mmc' });
-    const outcome = mmcLearner.fit(prepared.training, prepared.params, {
+    const outcome = mmcLearner.fit(prepared.training, validateParams(mmcLearner.name, mmcLearner.params, prepared.params), {
       seed: 0,
       hooks: { onIteration: (p) => (progress.push(p.objective), iterations.push(p.iteration)) },
     });

@@ -6,10 +6,10 @@ import {
   ncaLearner,
   ncaLossAndGradient,
   ncaTruncationError,
-  resolveNcaInit,
   TruncatedNcaObjective,
 } from '../../../shared/engine/learners/nca.ts';
 import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
+import { resolveInit } from '../../../shared/engine/learners/common.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { embedInto, transposeInto } from '../../../shared/math/neighbour-kernels.ts';
 import { createRng } from '../../../shared/math/seeded-random.ts';
@@ -171,8 +171,10 @@ describe('fitNca', () => {
     const X = Float64Array.of(-1, 0, 0, 0, 1, 0);
     const labels = Int32Array.of(0, 1, 0);
     const trace: number[] = [];
-    const { outcome } = fitNca(X, 3, 2, labels, Float64Array.of(1, 0, 0, 1), 2, 200, 0, {
-      onIteration: (p) => trace.push(p.objective),
+    const { outcome } = fitNca({ X, n: 3, d: 2, labels, k: 2 }, Float64Array.of(1, 0, 0, 1), {
+      maxIter: 200,
+      tol: 0,
+      hooks: { onIteration: (p) => trace.push(p.objective) },
     });
     const a2 = outcome.L[0]! ** 2 + outcome.L[2]! ** 2; // ‖L·e₁‖²
     const last = trace[trace.length - 1]!;
@@ -185,7 +187,7 @@ describe('fitNca', () => {
     const data = gaussianClasses(260, 8, 4, 17, 1.2);
     const L0 = new Float64Array(64);
     for (let r = 0; r < 8; r++) L0[r * 8 + r] = 1;
-    const { outcome, diagnostics } = fitNca(data.X, data.n, data.d, data.labels!, L0, 8, 30, 1e-5, {});
+    const { outcome, diagnostics } = fitNca({ X: data.X, n: data.n, d: data.d, labels: data.labels!, k: 8 }, L0, { maxIter: 30, tol: 1e-5, hooks: {} });
     expect(diagnostics.exact).toBe(false);
     const start = -ncaLossAndGradient(L0, data.X, data.n, 8, 8, data.labels!).loss;
     const end = -ncaLossAndGradient(outcome.L, data.X, data.n, 8, 8, data.labels!).loss;
@@ -195,13 +197,13 @@ describe('fitNca', () => {
   });
 });
 
-describe('resolveNcaInit', () => {
+describe('resolveInit', () => {
   it("follows scikit-learn's documented 'auto' rule", () => {
-    expect(resolveNcaInit('auto', 2, 10, 100, 3)).toBe('lda'); // k ≤ min(d, C − 1)
-    expect(resolveNcaInit('auto', 3, 10, 100, 3)).toBe('pca'); // k < min(d, n)
-    expect(resolveNcaInit('auto', 10, 10, 100, 3)).toBe('identity');
-    expect(resolveNcaInit('auto', 5, 10, 4, 3)).toBe('identity'); // k ≥ n
-    expect(resolveNcaInit('random', 2, 10, 100, 3)).toBe('random');
+    expect(resolveInit('auto', 2, 10, 100, 3)).toBe('lda'); // k ≤ min(d, C − 1)
+    expect(resolveInit('auto', 3, 10, 100, 3)).toBe('pca'); // k < min(d, n)
+    expect(resolveInit('auto', 10, 10, 100, 3)).toBe('identity');
+    expect(resolveInit('auto', 5, 10, 4, 3)).toBe('identity'); // k ≥ n
+    expect(resolveInit('random', 2, 10, 100, 3)).toBe('random');
   });
 });
 

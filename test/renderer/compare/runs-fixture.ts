@@ -40,7 +40,7 @@ export function detailOf(id: number): RunDetail {
       metric: {
         method: run.method!, params: {}, seed: 0, L, shape: [2, 2], M,
         preprocessing: { kind: 'zscore', inputFeatures: 2, kept: [0, 1], dropped: [], center: [0, 0], scale: [1, 1] },
-        summary: { iterations: 3, converged: true, objectiveTrace: [3, 2, 1], fitSeconds: 0.01 },
+        summary: { iterations: 3, converged: true, stopReason: 'tolerance', objective: 1, objectiveTrace: [3, 2, 1], fitSeconds: 0.01 },
       },
     } as RunDetail;
   }
@@ -53,7 +53,7 @@ export function detailOf(id: number): RunDetail {
       accuracy: { mean: acc, std: Math.sqrt(2 / 3) * 0.1, folds },
       fitSeconds: { median: 0.01, folds: [0.01, 0.01, 0.01] }, nmi: 0.5, ari: 0.4, precisionAt1: 0.7, mapAtR: 0.6, pairAuc: null,
       folds: folds.map((a, k) => ({
-        fold: k + 1, trainSize: 4, testSize: 2, accuracy: a, fitSeconds: 0.01, iterations: 3, converged: true, nComponents: 2,
+        fold: k + 1, trainSize: 4, testSize: 2, accuracy: a, fitSeconds: 0.01, iterations: 3, converged: true, stopReason: 'tolerance', nComponents: 2,
         trainPairs: 2, testPairs: 0, nmi: 0.5, ari: 0.4, precisionAt1: 0.7, mapAtR: 0.6, pairAuc: null,
       })),
     },

@@ -54,6 +54,32 @@ describe('Experiments view', () => {
   });
 });
 
+describe('Experiments view: a finished learn job says whether it converged and why', () => {
+  afterEach(() => cleanup());
+
+  it('marks a run that did not converge, with the reason in words and the final objective', async () => {
+    let nextJob = 0;
+    const summary = { iterations: 2, converged: false, stopReason: 'maxIter', objective: 141.25, objectiveTrace: [120.5, 141.25], fitSeconds: 0.01 };
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('jobs.start', () => ({ jobId: `job-${++nextJob}`, runIds: [nextJob] }))
+      .handle('runs.get', ({ runId }) => ({ run: { id: runId, kind: 'learn', method: 'nca', status: 'succeeded', metric: { summary } } }) as never);
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    await waitFor(() => screen.getByLabelText('maxIter'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(backend.callsTo('jobs.start')).toHaveLength(3));
+    // job-3 is the learn job (see the first test).
+    backend.emit('job.finished', { jobId: 'job-3', runIds: [3], status: 'succeeded', error: null });
+    const line = await waitFor(() => screen.getByTestId('job-stop-reason'));
+    expect(line.getAttribute('data-stop-reason')).toBe('maxIter');
+    expect(line.textContent).toContain('not converged: stopped at the iteration limit');
+    expect(line.textContent).toContain('objective 141.25');
+    expect(line.className).toContain('not-converged');
+  });
+});
+
 describe('Experiments view: sweep with suggested pairs', () => {
   afterEach(() => cleanup());
 

@@ -8,6 +8,8 @@ import type {
   DatasetPreviewSchema,
   DatasetSummarySchema,
   FileRefSchema,
+  GridSpecSchema,
+  GridViewSchema,
   ImportOptionsSchema,
   JobInfoSchema,
   JobProgressSchema,
@@ -37,4 +39,6 @@ export type JobProgress = z.infer<typeof JobProgressSchema>;
 export type RunSummary = z.infer<typeof RunListItemSchema>;
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 export type LearnedMetricWire = z.infer<typeof LearnedMetricWireSchema>;
-export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz' | 'mat' | 'transformed';
+export type { ExportFormat } from '../../../../shared/export/formats.ts';
+export type GridSpec = z.input<typeof GridSpecSchema>;
+export type GridView = z.infer<typeof GridViewSchema>;

@@ -1,3 +1,4 @@
+import type { PreprocessKind } from '../../../../shared/domain/learned-metric.ts';
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
 import type { JobSpec, MethodDeclaration } from '../backend/types.ts';
@@ -5,7 +6,7 @@ import type { JobMonitor } from './job-monitor.svelte.ts';
 import { checkForm, defaultText } from './param-form.ts';
 
 export type ExperimentKind = 'compare' | 'sweep' | 'learn';
-export type Preprocess = 'zscore' | 'minmax' | 'none';
+export type Preprocess = PreprocessKind;
 
 /**
  * The Experiments form: which methods, their parameters (forms generated from methods.list), the

@@ -1,0 +1,151 @@
+/**
+ * What the label-based neighbourhood learners (NCA, LMNN) share: the starting-L rule and its modes, the label
+ * checks, and the refreshing L-BFGS driver both optimize with. No learner imports another learner's file for these.
+ */
+import { ValidationError } from '../../errors.ts';
+import type { StopReason } from '../../domain/learned-metric.ts';
+import { LbfgsState, maxAbs, relativeReduction } from '../../math/lbfgs.ts';
+import { createRng } from '../../math/seeded-random.ts';
+import type { LearnerHooks, TrainingData } from '../learner.ts';
+import { componentsUpTo } from '../params.ts';
+import { fitLda } from './lda.ts';
+import { fitPca } from './pca.ts';
+
+/** Starting-L modes of NCA and LMNN (scikit-learn's `init` values, 'auto' resolved by {@link resolveInit}). */
+export const INIT_MODES = ['auto', 'pca', 'lda', 'identity', 'random'] as const;
+export type InitMode = (typeof INIT_MODES)[number];
+
+/**
+ * scikit-learn's documented `init='auto'` rule: 'lda' if k ≤ min(d, C − 1), else 'pca' if k < min(d, n),
+ * else 'identity'. Other modes are returned as they are.
+ */
+export function resolveInit(init: InitMode, k: number, d: number, n: number, nClasses: number): Exclude<InitMode, 'auto'> {
+  if (init !== 'auto') return init;
+  if (k <= Math.min(d, nClasses - 1)) return 'lda';
+  if (k < Math.min(d, n)) return 'pca';
+  return 'identity';
+}
+
+/**
+ * The starting L (k, d) for an init mode: the leading identity rows, standard normal entries from `seed`, or the
+ * PCA / LDA baselines' maps (scikit-learn's conventions: PCA unwhitened, LDA with ρ = 10⁻⁴).
+ * @throws ValidationError when 'lda' is asked for more than min(d, classes − 1) components.
+ */
+export function initialComponents(data: TrainingData, k: number, init: Exclude<InitMode, 'auto'>, seed: number, method: string): Float64Array {
+  const { d } = data;
+  const quiet: LearnerHooks = {};
+  switch (init) {
+    case 'identity': {
+      const L = new Float64Array(k * d);
+      for (let r = 0; r < Math.min(k, d); r++) L[r * d + r] = 1;
+      return L;
+    }
+    case 'random': {
+      const rng = createRng(seed);
+      const L = new Float64Array(k * d);
+      for (let t = 0; t < L.length; t++) L[t] = rng.normal();
+      return L;
+    }
+    case 'pca':
+      return fitPca(data, k, false, quiet).L;
+    case 'lda': {
+      const seen = new Set<number>();
+      for (const c of data.labels ?? []) seen.add(c);
+      const maxK = Math.min(d, seen.size - 1);
+      if (k > maxK) {
+        throw new ValidationError(
+          `${method}: init 'lda' gives at most min(features, classes − 1) = ${maxK} components, but 'components' is ${k}.`,
+        );
+      }
+      return fitLda(data, k, 1e-4, quiet).L;
+    }
+  }
+}
+
+/** Checks the data a label-based neighbourhood learner needs and returns the labels and the output dimension. */
+export function checkLabeledData(method: string, data: TrainingData, components: number | null): { labels: Int32Array; k: number } {
+  const { labels, n, d } = data;
+  if (!labels) throw new ValidationError(`${method} learns from class labels, but none were given.`);
+  if (n < 2) throw new ValidationError(`${method} needs at least 2 training rows, got ${n}.`);
+  return { labels, k: componentsUpTo(method, components, d) };
+}
+
+/**
+ * An objective whose working form is re-selected as the run goes (NCA's truncated softmax candidates, LMNN's
+ * impostor lists): the driver below asks it when a re-selection is due and lets it swap the state's objective.
+ */
+export interface RefreshingObjective {
+  /** Called after every step, accepted or failed, before anything else looks at the new point (e.g. to embed it). */
+  afterStep?(): void;
+  /**
+   * Whether a re-selection is due after accepted iteration `iteration`, `sinceRefresh` iterations after the last
+   * one, when the tolerance test did not pass (a passing test always re-selects).
+   */
+  due(iteration: number, sinceRefresh: number): boolean;
+  /**
+   * Re-selects at the state's current point and installs the new objective in the state. Returns true when that
+   * moved the function by more than the tolerance (so a convergence test passed on the old one is not accepted).
+   */
+  refresh(): boolean;
+}
+
+/** How {@link refreshingLbfgs} ended. */
+export interface DriverResult {
+  /** Accepted L-BFGS iterations. */
+  iterations: number;
+  /** `tolerance`, `maxIter` (also when `hooks.shouldStop()` ended it) or `stalled`. */
+  stopReason: Extract<StopReason, 'tolerance' | 'maxIter' | 'stalled'>;
+}
+
+/**
+ * The refreshing L-BFGS loop NCA and LMNN share. Each iteration takes one {@link LbfgsState.step}; the tolerance
+ * test is scipy's — relative decrease (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ `tol` or max |∇f| ≤ `tol` — and is
+ * accepted only right after a re-selection that did not move the function (so the answer is judged on fresh lists).
+ * A step that finds no decrease re-selects once (the lists may have been stale) and otherwise ends the run as
+ * `stalled` unless the gradient test holds there. After every accepted iteration `trace` gets `report(f)` and
+ * `hooks.onIteration` is called with it. Starts counting at `firstIteration` (for restarts) and stops at `maxIter`.
+ */
+export function refreshingLbfgs(
+  state: LbfgsState,
+  problem: RefreshingObjective,
+  options: {
+    maxIter: number;
+    tol: number;
+    hooks: LearnerHooks;
+    trace: number[];
+    report: (value: number) => number;
+    startMs: number;
+    firstIteration?: number;
+  },
+): DriverResult {
+  const { maxIter, tol, hooks, trace, report, startMs } = options;
+  let iterations = options.firstIteration ?? 0;
+  let sinceRefresh = 0;
+  if (maxAbs(state.gradient) <= tol) return { iterations, stopReason: 'tolerance' };
+  while (iterations < maxIter) {
+    if (hooks.shouldStop?.()) break;
+    const step = state.step();
+    problem.afterStep?.();
+    if (step.status === 'failed') {
+      // No decrease on this working function: a stationary point, unless fresh lists change the function.
+      if (sinceRefresh === 0 || !problem.refresh()) {
+        return { iterations, stopReason: maxAbs(state.gradient) <= tol ? 'tolerance' : 'stalled' };
+      }
+      sinceRefresh = 0;
+      continue;
+    }
+    iterations++;
+    sinceRefresh++;
+    const settled = relativeReduction(step.previousValue, step.value) <= tol || maxAbs(state.gradient) <= tol;
+    let changed = false;
+    if (settled || problem.due(iterations, sinceRefresh)) {
+      changed = problem.refresh();
+      sinceRefresh = 0;
+    }
+    const value = report(state.value);
+    trace.push(value);
+    hooks.onIteration?.({ iteration: iterations, objective: value, elapsedMs: performance.now() - startMs });
+    if (settled && !changed) return { iterations, stopReason: 'tolerance' };
+  }
+  return { iterations, stopReason: 'maxIter' };
+}
