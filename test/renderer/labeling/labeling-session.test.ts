@@ -116,3 +116,20 @@ describe('LabelingSession key map (issue 11, item 4)', () => {
     expect(labeling.pending).toEqual([]);
   });
 });
+
+describe('LabelingSession suggestions follow the labels (issue 14 exploratory pass)', () => {
+  it('recomputes the queue after a label, so the threshold moves with the labels', async () => {
+    // 40 points on a line, so the first queue (up to 20 disjoint pairs) does not run dry after two labels.
+    const line: EmbeddingSpace = { points: Float64Array.from({ length: 40 }, (_, i) => i), n: 40, e: 1 };
+    const labeling = new LabelingSession(backendWithDataset(), () => line);
+    await labeling.load(1);
+    labeling.next();
+    expect(labeling.currentSuggestion?.reason).toContain('half the median distance');
+    await labeling.label('must');
+    labeling.next();
+    await labeling.label('cannot');
+    labeling.next();
+    // Both kinds are labeled now: the next suggestion is computed from them, not from the first queue.
+    expect(labeling.currentSuggestion?.reason).toContain('halfway between your mean must-link and cannot-link distances');
+  });
+});

@@ -12,6 +12,9 @@ export interface EmbeddingSpace {
   e: number;
 }
 
+/** Largest 200·n·e (distance terms of one suggestion pass) recomputed after every label: ~0.1 s of work. */
+const RECOMPUTE_BUDGET = 2e8;
+
 const key = (i: number, j: number): string => (i < j ? `${i},${j}` : `${j},${i}`);
 
 /**
@@ -27,6 +30,8 @@ export class LabelingSession {
   #constraints = $state.raw<PairConstraint[]>([]);
   #pending = $state.raw<number[]>([]);
   #queue = $state.raw<PairSuggestion[]>([]);
+  /** The constraint list the queue was computed from: a label since then makes it stale. */
+  #queueBasis: PairConstraint[] | null = null;
   strategy = $state<SuggestStrategy>('uncertain');
   currentSuggestion = $state.raw<PairSuggestion | null>(null);
   error = $state<string | null>(null);
@@ -155,13 +160,19 @@ export class LabelingSession {
       return;
     }
     this.#queue = suggestPairs({ ...space, constraints: this.#constraints, strategy: this.strategy, count, seed: this.#constraints.length });
+    this.#queueBasis = this.#constraints;
   }
 
   /** Shows the next suggested pair that is still open (recomputing the queue when it runs dry). */
   next(): void {
     const isOpen = (s: PairSuggestion): boolean =>
       !this.#constraints.some((c) => key(c.i, c.j) === key(s.i, s.j)) && impliedKind(this.closure, this.#constraints, s.i, s.j) === null;
-    let queue = this.#queue.filter(isOpen);
+    // Suggestions are computed from the labels so far (the threshold moves with every label): once the labels
+    // have changed, recompute them rather than serve a queue made before, where that is cheap (about 200·n·e
+    // distance terms); on very large spaces the queue is recomputed when it runs dry, as before.
+    const space = this.#space();
+    const stale = this.#queueBasis !== this.#constraints && space !== null && 200 * space.n * space.e <= RECOMPUTE_BUDGET;
+    let queue = stale ? [] : this.#queue.filter(isOpen);
     if (queue.length === 0) {
       this.refreshQueue();
       queue = this.#queue.filter(isOpen);
