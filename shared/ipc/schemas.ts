@@ -51,7 +51,7 @@ export const Params = z
 export const ConstraintKindSchema = z.enum(['must', 'cannot']);
 export const ConstraintOriginSchema = z.enum(['manual', 'generated', 'imported']);
 export const PreprocessSchema = z.enum(['zscore', 'minmax', 'none']);
-export const ImportFormatSchema = z.enum(['csv', 'tsv', 'arff', 'libsvm', 'npy']);
+export const ImportFormatSchema = z.enum(['csv', 'tsv', 'arff', 'libsvm', 'npy', 'idx']);
 export const ExportFormatSchema = z.enum(['json', 'csv', 'npy', 'npz', 'mat', 'transformed']);
 export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
 
@@ -194,6 +194,8 @@ export const ImportOptionsSchema = z.strictObject({
   header: z.boolean().optional(),
   /** CSV: one delimiter character; absent = sniff. */
   delimiter: z.enum([',', ';', '\t', '|', ' ']).optional(),
+  /** npy / IDX: the labels come from another uploaded or chosen file (its id from files.upload or files.openDialog). */
+  labelsFileId: Token.optional(),
 });
 
 export const ImportIssueSchema = z.object({

@@ -93,9 +93,11 @@ export function datasetStatistics(matrix: DatasetMatrix): {
   return { stats, classCounts };
 }
 
-function toImportOptions(options: HandlerParams<'datasets.preview'>['options']): ImportOptions {
+function toImportOptions(options: HandlerParams<'datasets.preview'>['options'], files: FileRegistry): ImportOptions {
   const out: ImportOptions = {};
   if (!options) return out;
+  // The renderer names a labels file by id only; main resolves it to the path it registered.
+  if (options.labelsFileId !== undefined) out.labelsFile = files.resolve(options.labelsFileId).path;
   if (options.format !== undefined) out.format = options.format;
   if (options.label !== undefined) out.label = options.label;
   if (options.dropMissing !== undefined) out.dropMissing = options.dropMissing;
@@ -168,7 +170,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'datasets.preview': async ({ fileId, options }) => {
       const file = files.resolve(fileId);
-      const importOptions = toImportOptions(options);
+      const importOptions = toImportOptions(options, files);
       const preview = await previewFile(file.path, importOptions);
       const errors: { message: string }[] = [];
       const warnings = [...preview.warnings];
@@ -186,7 +188,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     'datasets.import': async ({ fileId, name, options }) => {
       const file = files.resolve(fileId);
       const { dataset, warnings } = await importDataset(store, file.path, {
-        ...toImportOptions(options),
+        ...toImportOptions(options, files),
         ...(name === undefined ? {} : { name }),
         parse: (path, parseOptions) => imports.importFile(path, parseOptions),
         onProgress: (fraction) =>
