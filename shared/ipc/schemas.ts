@@ -383,9 +383,39 @@ export const ComparisonEntrySchema = z.object({
   fitSeconds: z.object({ median: z.number(), folds: z.array(z.number()) }),
 });
 
+/** Mirrors TestSetScore of shared/engine/evaluation/score.ts: a metric's figures on a held-out test set. */
+export const TestSetScoreSchema = z.object({
+  accuracy: z.number(),
+  nmi: z.number(),
+  ari: z.number(),
+  precisionAt1: nullableNumber,
+  mapAtR: nullableNumber,
+  trainRows: z.number(),
+  testRows: z.number(),
+  k: z.number(),
+  seed: z.number(),
+  nComponents: z.number(),
+  unmatchedClasses: z.array(z.string()),
+});
+
+/** Mirrors StoredTestScore of src-main/storage/test-scores-repository.ts: a run's score on one test set and k. */
+export const TestScoreRecordSchema = z.object({
+  id: z.number(),
+  runId: z.number(),
+  /** Null once the test dataset was deleted (its name is kept). */
+  testDatasetId: z.number().nullable(),
+  testDatasetName: z.string(),
+  testDatasetHash: z.string(),
+  k: z.number(),
+  score: TestSetScoreSchema,
+  createdAt: z.string(),
+});
+
 /** A compare parent's per-method evaluate run: its list item plus its evaluation (null until it succeeded). */
 export const RunChildSchema = RunListItemSchema.extend({
   evaluation: EvaluationSchema.nullable(),
+  /** Held-out test-set scores of this method's metric, oldest first. */
+  testScores: z.array(TestScoreRecordSchema),
 });
 
 /** Which result field each run kind may fill; the others must be null. */
@@ -424,6 +454,8 @@ export const RunDetailSchema = z
     sweep: SweepResultSchema.nullable(),
     /** Compare: the per-method evaluate runs, in the order of the spec's methods; empty for other kinds. */
     children: z.array(RunChildSchema),
+    /** Held-out test-set scores of this run's metric (learn and evaluate runs), oldest first. */
+    testScores: z.array(TestScoreRecordSchema),
   })
   .superRefine((run, ctx) => {
     const own = RESULT_OF_KIND[run.kind];

@@ -23,6 +23,7 @@ import { addConstraint, checkPair, generateConstraints, listConstraints } from '
 import { addSample, deleteDataset, importDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
 import type { RunsService } from './runs.ts';
+import { scoreRun } from './score.ts';
 import type { FileRegistry } from './uploads.ts';
 import type { WorkbenchDialogs, WorkbenchEvents } from './workbench.ts';
 
@@ -265,6 +266,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       return { runs: runs.list({ ...(datasetId === undefined ? {} : { datasetId }), ...(includeChildren ? { includeChildren } : {}) }) };
     },
     'runs.get': ({ runId }) => ({ run: runs.show(runId) }),
+    'runs.score': ({ runId, testDatasetId, k }) => ({ record: scoreRun(store, runId, testDatasetId, k === undefined ? {} : { k }).stored! }),
     'runs.rerun': ({ runId }) => {
       const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
       const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });

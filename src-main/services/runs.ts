@@ -38,6 +38,8 @@ import { metricMatrix } from '../../shared/export/metric-record.ts';
 import type { JobPersistence, JobTimings, PreparedJob, SubmitOptions } from '../jobs/types.ts';
 import { INTERRUPTED_MESSAGE, type RunRecord } from '../storage/runs-repository.ts';
 import type { Store } from '../storage/store.ts';
+import type { StoredTestScore } from '../storage/test-scores-repository.ts';
+import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
 
 /** What the protocol column of a run holds (beyond the CV protocol itself). */
 export interface StoredProtocol extends Partial<Protocol> {
@@ -93,7 +95,9 @@ export interface RunDetail extends RunRecord {
   /** Compare: accuracy and fit time per method, in order (the full evaluations are the children's). */
   comparison: Array<{ runId: number; method: string; accuracy: EvaluationResult['accuracy']; fitSeconds: EvaluationResult['fitSeconds'] }> | null;
   /** Compare: the per-method evaluate runs in the order of the spec's methods, each with its evaluation (folds included). */
-  children: Array<RunListItem & { evaluation: RunDetail['evaluation'] }>;
+  children: Array<RunListItem & { evaluation: RunDetail['evaluation']; testScores: StoredTestScore<TestSetScore>[] }>;
+  /** Held-out test-set scores of this run's metric (`workbench score --run`), oldest first. */
+  testScores: StoredTestScore<TestSetScore>[];
 }
 
 export interface RunsService extends JobPersistence {
@@ -393,7 +397,10 @@ export function createRunsService(store: Store): RunsService {
         evaluation: evaluationOf(run),
         comparison: stored?.summary.comparison ?? null,
         sweep: store.sweeps.get<SweepResult>(runId),
-        children: store.runs.list({ parentRunId: runId, order: 'asc' }).map((child) => ({ ...listItem(child), evaluation: evaluationOf(child) })),
+        children: store.runs
+          .list({ parentRunId: runId, order: 'asc' })
+          .map((child) => ({ ...listItem(child), evaluation: evaluationOf(child), testScores: store.testScores.list<TestSetScore>(child.id) })),
+        testScores: store.testScores.list<TestSetScore>(runId),
       };
     },
 

@@ -18,6 +18,7 @@ import { DatabaseTooNewError, migrate, schemaVersion } from './migrate.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.ts';
 import { RunsRepository } from './runs-repository.ts';
 import { SweepsRepository } from './sweeps-repository.ts';
+import { TestScoresRepository } from './test-scores-repository.ts';
 
 export interface OpenStoreOptions {
   /** Open read-only (no migrations; the schema must already be current). Default false. */
@@ -39,6 +40,7 @@ export class Store {
   readonly metrics: MetricsRepository;
   readonly evaluations: EvaluationsRepository;
   readonly sweeps: SweepsRepository;
+  readonly testScores: TestScoresRepository;
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
@@ -49,6 +51,7 @@ export class Store {
     this.metrics = new MetricsRepository(db);
     this.evaluations = new EvaluationsRepository(db);
     this.sweeps = new SweepsRepository(db);
+    this.testScores = new TestScoresRepository(db);
   }
 
   /**

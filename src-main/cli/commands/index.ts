@@ -14,6 +14,7 @@ import { learnCommand } from './learn.ts';
 import { methodsCommand } from './methods.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
+import { scoreCommand } from './score.ts';
 import { sweepCommand } from './sweep.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CliCommand[] = [
   evaluateCommand,
   compareCommand,
   sweepCommand,
+  scoreCommand,
   runsCommand,
   runCommand,
   exportCommand,

@@ -6,6 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-run-owner.ts';
+import { migration003 } from './003-test-scores.ts';
 
 export interface Migration {
   /** 1, 2, 3 … without gaps. */
@@ -17,7 +18,7 @@ export interface Migration {
   up?: (db: Database) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 
 /** The schema version this build writes and understands. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
