@@ -286,6 +286,8 @@ export const RunListItemSchema = z.object({
   accuracy: z.number().nullable(),
   /** [k, d] of the learned metric (learn), or null. */
   components: z.tuple([z.number(), z.number()]).nullable(),
+  /** The latest held-out test-set score of the run's metric (`workbench score`), or null. */
+  testScore: z.object({ testDatasetName: z.string(), k: z.number(), accuracy: z.number() }).nullable(),
 });
 
 /** A learned metric as plain JSON (numbers instead of typed arrays). */

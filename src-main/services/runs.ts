@@ -74,6 +74,8 @@ export interface RunListItem {
   accuracy: number | null;
   /** [k, d] of the learned metric (learn), or null. */
   components: [number, number] | null;
+  /** The latest held-out test-set score of the run's metric, or null. */
+  testScore: { testDatasetName: string; k: number; accuracy: number } | null;
 }
 
 /** A learned metric as plain JSON (mirrors shared/ipc's LearnedMetricWire). */
@@ -480,7 +482,14 @@ export function createRunsService(store: Store): RunsService {
       error: run.error,
       accuracy,
       components,
+      testScore: latestTestScore(run.id),
     };
+  };
+
+  const latestTestScore = (runId: number): RunListItem['testScore'] => {
+    const scores = store.testScores.list<TestSetScore>(runId);
+    const last = scores[scores.length - 1];
+    return last ? { testDatasetName: last.testDatasetName, k: last.k, accuracy: last.score.accuracy } : null;
   };
 
   return service;

@@ -98,7 +98,7 @@ describe('the contract', () => {
     };
     const child = {
       id: 2, datasetId: 1, datasetHash: 'h', kind: 'evaluate', method: 'euclidean', params: {}, seed: 0, status: 'succeeded', createdAt: 't',
-      finishedAt: 't', parentRunId: 1, error: null, accuracy: 0.9, components: null, evaluation, testScores: [],
+      finishedAt: 't', parentRunId: 1, error: null, accuracy: 0.9, components: null, testScore: null, evaluation, testScores: [],
     };
     const comparison = [{ runId: 2, method: 'euclidean', accuracy: evaluation.accuracy, fitSeconds: evaluation.fitSeconds }];
     const parent = { ...record, id: 1, kind: 'compare', method: null, parentRunId: null, comparison, children: [child] };

@@ -37,9 +37,12 @@ export class FakeBackend implements Backend {
     for (const listener of this.#listeners.get(event) ?? []) listener(payload);
   }
 
+  #uploads = 0;
+
+  /** Uploads get ids upload-1, upload-2, … in order. */
   async upload(file: File): Promise<{ fileId: string; name: string; size: number }> {
     this.calls.push({ channel: 'files.upload', request: { name: file.name } });
-    return { fileId: 'upload-1', name: file.name, size: file.size };
+    return { fileId: `upload-${++this.#uploads}`, name: file.name, size: file.size };
   }
 
   callsTo(channel: Channel): unknown[] {
