@@ -9,6 +9,7 @@
  *   pairs     MMC, MMC-diagonal and ITML vs metric-learn's reference (time ratios)
  *   jobs      job overhead (worker start + data transfer) vs the in-process fit
  *   import    a large generated CSV imported with progress (seconds, peak RSS)
+ *   ui-scatter the Datasets and Label scatters at 60,000 points in headless Chromium (draw, click; User Timing)
  *
  * Usage: npm run bench [-- only,these] [-- --import-mb 100]
  * Timings are wall-clock on whatever machine runs this; never assert on them in tests.
@@ -30,6 +31,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'pairs', file: 'pairs.ts', args: [] },
   { name: 'jobs', file: 'jobs.ts', args: [] },
   { name: 'import', file: 'import.ts', args: [importMb] },
+  { name: 'ui-scatter', file: 'ui-scatter.ts', args: [] },
 ];
 
 let failures = 0;
