@@ -167,8 +167,12 @@ export const DatasetDetailSchema = DatasetSummarySchema.extend({
 export const DatasetDataSchema = z.object({
   nRows: z.number(),
   nFeatures: z.number(),
-  /** (nRows, nFeatures) row-major. */
-  features: z.array(z.number()),
+  /**
+   * (nRows, nFeatures) row-major, base64 of the values in `encoding`: the narrowest lossless one (u8, f32
+   * little-endian, f64 little-endian; see shared/ipc/matrix-encoding.ts).
+   */
+  encoding: z.enum(['u8', 'f32', 'f64']),
+  features: z.string(),
   /** Class index per row, or null for an unlabeled dataset. */
   labels: z.array(z.number()).nullable(),
 });

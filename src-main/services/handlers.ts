@@ -23,6 +23,7 @@ import { addConstraint, checkPair, generateConstraints, listConstraints } from '
 import { addSample, deleteDataset, importDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
 import type { RunsService } from './runs.ts';
+import { encodeMatrixBytes, narrowestEncoding } from '../../shared/ipc/matrix-encoding.ts';
 import { scoreRun } from './score.ts';
 import type { FileRegistry } from './uploads.ts';
 import type { WorkbenchDialogs, WorkbenchEvents } from './workbench.ts';
@@ -157,10 +158,13 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'datasets.data': ({ id }) => {
       const matrix = store.datasets.loadMatrix(resolveDataset(store, id).id);
+      const encoding = narrowestEncoding(matrix.features);
+      const bytes = encodeMatrixBytes(matrix.features, encoding);
       return {
         nRows: matrix.nRows,
         nFeatures: matrix.nFeatures,
-        features: Array.from(matrix.features),
+        encoding,
+        features: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
         labels: matrix.labels ? Array.from(matrix.labels) : null,
       };
     },

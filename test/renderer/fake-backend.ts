@@ -1,5 +1,6 @@
 import type { Channel, EventName, EventOf, RequestOf, ResponseOf } from '../../shared/ipc/contract.ts';
 import { WorkbenchError } from '../../shared/errors.ts';
+import { bytesToBase64 } from '../../shared/ipc/base64.ts';
 import type { Backend } from '../../src-renderer/src/lib/backend/backend.ts';
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -70,8 +71,8 @@ export function backendWithDataset(): FakeBackend {
       },
     }))
     .handle('datasets.data', () => ({
-      nRows: 6, nFeatures: 2,
-      features: [0, 0, 0.1, 0, 0.2, 0.1, 5, 5, 5.1, 5, 5.2, 5.1],
+      nRows: 6, nFeatures: 2, encoding: 'f64' as const,
+      features: bytesToBase64(new Uint8Array(Float64Array.from([0, 0, 0.1, 0, 0.2, 0.1, 5, 5, 5.1, 5, 5.2, 5.1]).buffer)),
       labels: [0, 0, 0, 1, 1, 1],
     }))
     .handle('constraints.list', () => ({ constraints: [...constraints] }))
