@@ -277,7 +277,9 @@ export function arrayTable(
   const d = featureColumns.length;
   const labeled = labelColumn !== null || options.labels !== null;
   const problems = new ProblemLog(fileName, 'index');
-  const features = new Float64Array(nRows * d); // (kept rows, d)
+  // (kept rows, d). Without a label column the features are the array itself, compacted in place when rows are
+  // dropped (row `kept` ≤ row `i` is written after row i was read): no second copy of a 60,000 × 784 matrix.
+  const features = labelColumn === null ? values : new Float64Array(nRows * d);
   const labelIds = labeled ? new Int32Array(nRows) : null;
   const labelIndex = new Map<string, number>();
   const labelValues: string[] = [];
