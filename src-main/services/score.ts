@@ -107,7 +107,6 @@ export function scoreRun(store: Store, runId: number, testRef: string | number, 
   };
 }
 
-
 /**
  * Fits `method` with its defaults (seed 0 unless given, `preprocess` default zscore) on dataset `trainRef` and
  * scores it on `testRef`; nothing is stored. `k` defaults to 3.
