@@ -134,7 +134,9 @@ describe('IDX datasets and a held-out test set in the app', () => {
     await page.getByRole('button', { name: /^train-images-idx3-ubyte/ }).click();
     await page.getByRole('heading', { name: 'train-images-idx3-ubyte' }).waitFor();
     await page.getByRole('tab', { name: 'Experiments', exact: true }).click();
-    await page.getByRole('cell', { name: '100.0% · t10k-images-idx3-ubyte' }).first().waitFor();
+    const cell = page.getByTestId(`test-set-${runId}`);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="test-set-${id}"]`)?.textContent === '100.0%', runId);
+    expect(await cell.getAttribute('title')).toBe('3-NN accuracy on the test set t10k-images-idx3-ubyte');
     await app.screenshot('idx-experiments-test-set');
   });
 });
