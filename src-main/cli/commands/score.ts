@@ -69,6 +69,7 @@ export const scoreCommand: CliCommand = {
       }
       if (stringList(ctx, 'param').length > 0) throw new UsageError('--param goes with --method; a run keeps its own.');
       const runId = ctx.integer(runText, '--run', { min: 1 });
+      ctx.progress(`Scoring run ${runId} on '${test}' (in this process; large data takes a while) …`);
       outcome = scoreRun(ctx.store, runId, test, k === undefined ? {} : { k });
     } else {
       if (method === undefined) throw new UsageError('Give --run ID, or --method M with --train TRAIN.');
@@ -80,6 +81,7 @@ export const scoreCommand: CliCommand = {
       if (preprocess !== undefined && !(PREPROCESS_KINDS as readonly string[]).includes(preprocess)) {
         throw new UsageError(`--preprocess must be one of ${PREPROCESS_KINDS.join(', ')}, got '${preprocess}'.`);
       }
+      ctx.progress(`Fitting ${name} on '${train}' and scoring it on '${test}' (in this process; large data takes a while) …`);
       outcome = scoreBaseline(ctx.store, name, train, test, {
         ...(k === undefined ? {} : { k }),
         ...(seedText === undefined ? {} : { seed: ctx.integer(seedText, '--seed', { min: 0, max: 0xffffffff }) }),
