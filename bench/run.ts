@@ -11,6 +11,7 @@
  *             metric-learn's on the same data (iris, wine, breast_cancer; metric-learn from METRIC_LEARN_PATH)
  *   jobs      job overhead (worker start + data transfer) vs the in-process fit
  *   import    a large generated CSV imported with progress (seconds, peak RSS)
+ *   ui-scatter the Datasets and Label scatters at 60,000 points in headless Chromium (draw, click; User Timing)
  *
  * Usage: npm run bench [-- only,these] [-- --import-mb 100]
  * Timings are wall-clock on whatever machine runs this; never assert on them in tests.
@@ -33,6 +34,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'reference', file: 'learners-vs-reference.ts', args: [] },
   { name: 'jobs', file: 'jobs.ts', args: [] },
   { name: 'import', file: 'import.ts', args: [importMb] },
+  { name: 'ui-scatter', file: 'ui-scatter.ts', args: [] },
 ];
 
 let failures = 0;

@@ -36,6 +36,7 @@ import {
   PairConstraintSchema,
   RowIndex,
   RunDetailSchema,
+  TestScoreRecordSchema,
   RunListItemSchema,
   SampleSchema,
   Seed,
@@ -163,6 +164,11 @@ export const CHANNELS = {
     z.strictObject({ runId: Id }),
     z.object({ run: RunDetailSchema }),
     'One run: learned metric (L, shape, M, preprocessing), evaluation per fold, sweep result; a compare run has comparison (per method) and children (its evaluate runs with their evaluations).',
+  ),
+  'runs.score': channel(
+    z.strictObject({ runId: Id, testDatasetId: Id, k: z.int().min(1).max(10_000).optional() }),
+    z.object({ record: TestScoreRecordSchema }),
+    "Scores the run's metric (trained on the run's dataset) on another dataset with the same features; stored with the run.",
   ),
   'runs.rerun': channel(
     z.strictObject({ runId: Id }),

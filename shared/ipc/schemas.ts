@@ -53,7 +53,7 @@ export const Params = z
 export const ConstraintKindSchema = z.enum(['must', 'cannot']);
 export const ConstraintOriginSchema = z.enum(['manual', 'generated', 'imported']);
 export const PreprocessSchema = z.enum(PREPROCESS_KINDS);
-export const ImportFormatSchema = z.enum(['csv', 'tsv', 'arff', 'libsvm', 'npy']);
+export const ImportFormatSchema = z.enum(['csv', 'tsv', 'arff', 'libsvm', 'npy', 'idx']);
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
 
@@ -169,8 +169,12 @@ export const DatasetDetailSchema = DatasetSummarySchema.extend({
 export const DatasetDataSchema = z.object({
   nRows: z.number(),
   nFeatures: z.number(),
-  /** (nRows, nFeatures) row-major. */
-  features: z.array(z.number()),
+  /**
+   * (nRows, nFeatures) row-major, base64 of the values in `encoding`: the narrowest lossless one (u8, f32
+   * little-endian, f64 little-endian; see shared/ipc/matrix-encoding.ts).
+   */
+  encoding: z.enum(['u8', 'f32', 'f64']),
+  features: z.string(),
   /** Class index per row, or null for an unlabeled dataset. */
   labels: z.array(z.number()).nullable(),
 });
@@ -196,6 +200,8 @@ export const ImportOptionsSchema = z.strictObject({
   header: z.boolean().optional(),
   /** CSV: one delimiter character; absent = sniff. */
   delimiter: z.enum([',', ';', '\t', '|', ' ']).optional(),
+  /** npy / IDX: the labels come from another uploaded or chosen file (its id from files.upload or files.openDialog). */
+  labelsFileId: Token.optional(),
 });
 
 export const ImportIssueSchema = z.object({
@@ -301,6 +307,8 @@ export const RunListItemSchema = z.object({
   components: z.tuple([z.number(), z.number()]).nullable(),
   /** The grid cell this run is, and where it ran (issue 13); null for a run outside a grid. */
   grid: GridMarkSchema.nullable().optional(),
+  /** The latest held-out test-set score of the run's metric (`workbench score`), or null. */
+  testScore: z.object({ testDatasetName: z.string(), k: z.number(), accuracy: z.number() }).nullable(),
 });
 
 /** A learned metric as plain JSON (numbers instead of typed arrays). */
@@ -404,9 +412,39 @@ export const ComparisonEntrySchema = z.object({
   fitSeconds: z.object({ median: z.number(), folds: z.array(z.number()) }),
 });
 
+/** Mirrors TestSetScore of shared/engine/evaluation/score.ts: a metric's figures on a held-out test set. */
+export const TestSetScoreSchema = z.object({
+  accuracy: z.number(),
+  nmi: z.number(),
+  ari: z.number(),
+  precisionAt1: nullableNumber,
+  mapAtR: nullableNumber,
+  trainRows: z.number(),
+  testRows: z.number(),
+  k: z.number(),
+  seed: z.number(),
+  nComponents: z.number(),
+  unmatchedClasses: z.array(z.string()),
+});
+
+/** Mirrors StoredTestScore of src-main/storage/test-scores-repository.ts: a run's score on one test set and k. */
+export const TestScoreRecordSchema = z.object({
+  id: z.number(),
+  runId: z.number(),
+  /** Null once the test dataset was deleted (its name is kept). */
+  testDatasetId: z.number().nullable(),
+  testDatasetName: z.string(),
+  testDatasetHash: z.string(),
+  k: z.number(),
+  score: TestSetScoreSchema,
+  createdAt: z.string(),
+});
+
 /** A compare parent's per-method evaluate run: its list item plus its evaluation (null until it succeeded). */
 export const RunChildSchema = RunListItemSchema.extend({
   evaluation: EvaluationSchema.nullable(),
+  /** Held-out test-set scores of this method's metric, oldest first. */
+  testScores: z.array(TestScoreRecordSchema),
 });
 
 /** Which result field each run kind may fill; the others must be null. */
@@ -446,6 +484,8 @@ export const RunDetailSchema = z
     sweep: SweepResultSchema.nullable(),
     /** Compare: the per-method evaluate runs, in the order of the spec's methods; empty for other kinds. */
     children: z.array(RunChildSchema),
+    /** Held-out test-set scores of this run's metric (learn and evaluate runs), oldest first. */
+    testScores: z.array(TestScoreRecordSchema),
   })
   .superRefine((run, ctx) => {
     const own = RESULT_OF_KIND[run.kind];

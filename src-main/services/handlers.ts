@@ -24,6 +24,8 @@ import { addSample, deleteDataset, importDataset, resolveDataset } from './datas
 import { buildExport, writeExport } from './export.ts';
 import type { GridsService } from './grids.ts';
 import type { RunsService } from './runs.ts';
+import { encodeMatrixBytes, narrowestEncoding } from '../../shared/ipc/matrix-encoding.ts';
+import { scoreRun } from './score.ts';
 import type { FileRegistry } from './uploads.ts';
 import type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
@@ -96,9 +98,11 @@ export function datasetStatistics(matrix: DatasetMatrix): {
   return { stats, classCounts };
 }
 
-function toImportOptions(options: HandlerParams<'datasets.preview'>['options']): ImportOptions {
+function toImportOptions(options: HandlerParams<'datasets.preview'>['options'], files: FileRegistry): ImportOptions {
   const out: ImportOptions = {};
   if (!options) return out;
+  // The renderer names a labels file by id only; main resolves it to the path it registered.
+  if (options.labelsFileId !== undefined) out.labelsFile = files.resolve(options.labelsFileId).path;
   if (options.format !== undefined) out.format = options.format;
   if (options.label !== undefined) out.label = options.label;
   if (options.dropMissing !== undefined) out.dropMissing = options.dropMissing;
@@ -157,10 +161,13 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'datasets.data': ({ id }) => {
       const matrix = store.datasets.loadMatrix(resolveDataset(store, id).id);
+      const encoding = narrowestEncoding(matrix.features);
+      const bytes = encodeMatrixBytes(matrix.features, encoding);
       return {
         nRows: matrix.nRows,
         nFeatures: matrix.nFeatures,
-        features: Array.from(matrix.features),
+        encoding,
+        features: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
         labels: matrix.labels ? Array.from(matrix.labels) : null,
       };
     },
@@ -171,7 +178,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'datasets.preview': async ({ fileId, options }) => {
       const file = files.resolve(fileId);
-      const importOptions = toImportOptions(options);
+      const importOptions = toImportOptions(options, files);
       const preview = await previewFile(file.path, importOptions);
       const errors: { message: string }[] = [];
       const warnings = [...preview.warnings];
@@ -192,7 +199,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     'datasets.import': async ({ fileId, name, options }) => {
       const file = files.resolve(fileId);
       const { dataset, warnings } = await importDataset(store, file.path, {
-        ...toImportOptions(options),
+        ...toImportOptions(options, files),
         ...(name === undefined ? {} : { name }),
         parse: (path, parseOptions) => imports.importFile(path, parseOptions),
         onProgress: (fraction) =>
@@ -273,6 +280,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       return { runs: runs.list({ ...(datasetId === undefined ? {} : { datasetId }), ...(includeChildren ? { includeChildren } : {}) }) };
     },
     'runs.get': ({ runId }) => ({ run: runs.show(runId) }),
+    'runs.score': ({ runId, testDatasetId, k }) => ({ record: scoreRun(store, runId, testDatasetId, k === undefined ? {} : { k }).stored! }),
     'runs.rerun': ({ runId }) => {
       const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
       const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });

@@ -39,6 +39,8 @@ import { metricMatrix } from '../../shared/export/metric-record.ts';
 import type { JobPersistence, JobTimings, PreparedJob, SubmitOptions } from '../jobs/types.ts';
 import { INTERRUPTED_MESSAGE, type RunRecord } from '../storage/runs-repository.ts';
 import type { Store } from '../storage/store.ts';
+import type { StoredTestScore } from '../storage/test-scores-repository.ts';
+import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
 
 /** What the protocol column of a run holds (beyond the CV protocol itself). */
 export interface StoredProtocol extends Partial<Protocol> {
@@ -75,6 +77,8 @@ export interface RunListItem {
   components: [number, number] | null;
   /** The grid cell this run is (with where it ran), or null: see src-main/grid. */
   grid: GridMark | null;
+  /** The latest held-out test-set score of the run's metric, or null. */
+  testScore: { testDatasetName: string; k: number; accuracy: number } | null;
 }
 
 /** A learned metric as plain JSON (mirrors shared/ipc's LearnedMetricWire). */
@@ -96,7 +100,9 @@ export interface RunDetail extends RunRecord {
   /** Compare: accuracy and fit time per method, in order (the full evaluations are the children's). */
   comparison: Array<{ runId: number; method: string; accuracy: EvaluationResult['accuracy']; fitSeconds: EvaluationResult['fitSeconds'] }> | null;
   /** Compare: the per-method evaluate runs in the order of the spec's methods, each with its evaluation (folds included). */
-  children: Array<RunListItem & { evaluation: RunDetail['evaluation'] }>;
+  children: Array<RunListItem & { evaluation: RunDetail['evaluation']; testScores: StoredTestScore<TestSetScore>[] }>;
+  /** Held-out test-set scores of this run's metric (`workbench score --run`), oldest first. */
+  testScores: StoredTestScore<TestSetScore>[];
 }
 
 export interface RunsService extends JobPersistence {
@@ -396,7 +402,10 @@ export function createRunsService(store: Store): RunsService {
         evaluation: evaluationOf(run),
         comparison: stored?.summary.comparison ?? null,
         sweep: store.sweeps.get<SweepResult>(runId),
-        children: store.runs.list({ parentRunId: runId, order: 'asc' }).map((child) => ({ ...listItem(child), evaluation: evaluationOf(child) })),
+        children: store.runs
+          .list({ parentRunId: runId, order: 'asc' })
+          .map((child) => ({ ...listItem(child), evaluation: evaluationOf(child), testScores: store.testScores.list<TestSetScore>(child.id) })),
+        testScores: store.testScores.list<TestSetScore>(runId),
       };
     },
 
@@ -479,7 +488,14 @@ export function createRunsService(store: Store): RunsService {
       accuracy,
       components,
       grid: ((run.protocol as { grid?: GridMark } | null)?.grid as GridMark | undefined) ?? null,
+      testScore: latestTestScore(run.id),
     };
+  };
+
+  const latestTestScore = (runId: number): RunListItem['testScore'] => {
+    const scores = store.testScores.list<TestSetScore>(runId);
+    const last = scores[scores.length - 1];
+    return last ? { testDatasetName: last.testDatasetName, k: last.k, accuracy: last.score.accuracy } : null;
   };
 
   return service;

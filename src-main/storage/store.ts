@@ -19,6 +19,7 @@ import { DatabaseTooNewError, migrate, schemaVersion } from './migrate.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.ts';
 import { RunsRepository } from './runs-repository.ts';
 import { SweepsRepository } from './sweeps-repository.ts';
+import { TestScoresRepository } from './test-scores-repository.ts';
 
 export interface OpenStoreOptions {
   /** Open read-only (no migrations; the schema must already be current). Default false. */
@@ -42,6 +43,7 @@ export class Store {
   readonly sweeps: SweepsRepository;
   /** Experiment grids and their cells (issue 13). */
   readonly grids: GridsRepository;
+  readonly testScores: TestScoresRepository;
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
@@ -53,6 +55,7 @@ export class Store {
     this.evaluations = new EvaluationsRepository(db);
     this.sweeps = new SweepsRepository(db);
     this.grids = new GridsRepository(db);
+    this.testScores = new TestScoresRepository(db);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Channel, EventName, EventOf, RequestOf, ResponseOf } from '../../shared/ipc/contract.ts';
 import { WorkbenchError } from '../../shared/errors.ts';
+import { bytesToBase64 } from '../../shared/ipc/base64.ts';
 import type { Backend } from '../../src-renderer/src/lib/backend/backend.ts';
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -37,9 +38,12 @@ export class FakeBackend implements Backend {
     for (const listener of this.#listeners.get(event) ?? []) listener(payload);
   }
 
+  #uploads = 0;
+
+  /** Uploads get ids upload-1, upload-2, … in order. */
   async upload(file: File): Promise<{ fileId: string; name: string; size: number }> {
     this.calls.push({ channel: 'files.upload', request: { name: file.name } });
-    return { fileId: 'upload-1', name: file.name, size: file.size };
+    return { fileId: `upload-${++this.#uploads}`, name: file.name, size: file.size };
   }
 
   /** How many listeners are subscribed, over every event (0 once the UI has disposed of its subscriptions). */
@@ -74,8 +78,8 @@ export function backendWithDataset(): FakeBackend {
       },
     }))
     .handle('datasets.data', () => ({
-      nRows: 6, nFeatures: 2,
-      features: [0, 0, 0.1, 0, 0.2, 0.1, 5, 5, 5.1, 5, 5.2, 5.1],
+      nRows: 6, nFeatures: 2, encoding: 'f64' as const,
+      features: bytesToBase64(new Uint8Array(Float64Array.from([0, 0, 0.1, 0, 0.2, 0.1, 5, 5, 5.1, 5, 5.2, 5.1]).buffer)),
       labels: [0, 0, 0, 1, 1, 1],
     }))
     .handle('constraints.list', () => ({ constraints: [...constraints] }))

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../shared/errors.ts';
 import { createClient, createHttpTransport, type WorkbenchClient } from '../../shared/ipc/client.ts';
+import { decodeMatrix } from '../../shared/ipc/matrix-encoding.ts';
 import type { EventName } from '../../shared/ipc/contract.ts';
 import { serve, type ServeHandle } from '../../src-main/server/main.ts';
 
@@ -79,12 +80,10 @@ describe('the workbench over HTTP', () => {
     expect(detail.featureNames).toEqual(['width', 'height']);
     expect(detail.classCounts).toEqual([2, 2]);
     expect(detail.stats[0]).toEqual({ name: 'width', mean: 1.75, std: Math.sqrt(0.3125), min: 1, max: 2.5 });
-    expect(await client['datasets.data']({ id: dataset.id })).toEqual({
-      nRows: 4,
-      nFeatures: 2,
-      features: [1, 2, 1.5, 2.5, 2, 3, 2.5, 3.5],
-      labels: [0, 1, 0, 1],
-    });
+    const data = await client['datasets.data']({ id: dataset.id });
+    // 1.5 and 2.5 are exact float32 values: the matrix travels as little-endian float32, and decodes exactly.
+    expect(data).toMatchObject({ nRows: 4, nFeatures: 2, encoding: 'f32', labels: [0, 1, 0, 1] });
+    expect(Array.from(decodeMatrix(data.features, data.encoding, 8))).toEqual([1, 2, 1.5, 2.5, 2, 3, 2.5, 3.5]);
   });
 
   it('adds samples, labels pairs and tells subscribers', async () => {

@@ -15,6 +15,7 @@ import { learnCommand } from './learn.ts';
 import { methodsCommand } from './methods.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
+import { scoreCommand } from './score.ts';
 import { sweepCommand } from './sweep.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CliCommand[] = [
   compareCommand,
   sweepCommand,
   gridCommand,
+  scoreCommand,
   runsCommand,
   runCommand,
   exportCommand,

@@ -18,6 +18,7 @@ function summary(id: number, kind: 'evaluate' | 'learn', method: string, accurac
   return {
     id, datasetId: 1, datasetHash: 'h', kind, method, params: {}, seed: 0, status: 'succeeded',
     createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', parentRunId: null, error: null, accuracy, components,
+    testScore: null,
   };
 }
 
@@ -31,7 +32,7 @@ export function detailOf(id: number): RunDetail {
   const run = RUNS.find((r) => r.id === id)!;
   const base = {
     ...run, protocol: null, appVersion: 'test', startedAt: null, timings: null, errorCode: null,
-    metric: null, evaluation: null, comparison: null, sweep: null, children: [],
+    metric: null, evaluation: null, comparison: null, sweep: null, children: [], testScores: [],
   };
   if (run.kind === 'learn') {
     const { L, M } = METRICS[id]!;

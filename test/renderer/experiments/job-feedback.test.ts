@@ -12,7 +12,7 @@ const methods: MethodDeclaration[] = [
 
 const run = (id: number, status: RunSummary['status'], accuracy: number | null): RunSummary => ({
   id, datasetId: 1, datasetHash: 'h', kind: 'evaluate', method: 'nca', params: {}, seed: 0, status,
-  createdAt: '2026-01-01T00:00:00Z', finishedAt: null, parentRunId: null, error: null, accuracy, components: null,
+  createdAt: '2026-01-01T00:00:00Z', finishedAt: null, parentRunId: null, error: null, accuracy, components: null, testScore: null,
 });
 
 describe('progressLine', () => {

@@ -136,6 +136,31 @@ export class CompareBoard {
     this.focus = null;
   }
 
+  /** Test-set scoring in progress (run ids left), and the last problem. */
+  scoring = $state(false);
+  scoreError = $state<string | null>(null);
+
+  /**
+   * Scores every shown run on the held-out dataset `testDatasetId` (each run's method fitted on all rows of the
+   * current dataset, then kNN / k-means / retrieval on the test set), one after the other.
+   */
+  async scoreShown(testDatasetId: number, k: number): Promise<void> {
+    this.scoring = true;
+    this.scoreError = null;
+    try {
+      for (const id of this.shown) {
+        const run = await this.#history.score(id, testDatasetId, k);
+        if (!run) {
+          this.scoreError = this.#history.error;
+          break;
+        }
+        this.#details = new Map(this.#details).set(id, run);
+      }
+    } finally {
+      this.scoring = false;
+    }
+  }
+
   async setFocus(id: number): Promise<void> {
     this.focus = id;
     for (const listener of this.#focusListeners) listener();

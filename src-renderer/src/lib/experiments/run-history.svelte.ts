@@ -74,6 +74,25 @@ export class RunHistory {
     }
   }
 
+  /**
+   * Scores run `runId`'s metric (trained on the run's dataset) on the held-out dataset `testDatasetId` with `k`
+   * neighbours; main stores it with the run. Returns the run's fresh detail (with its test scores), or null with
+   * `error` set.
+   */
+  async score(runId: number, testDatasetId: number, k: number): Promise<RunDetail | null> {
+    try {
+      await this.#backend.call('runs.score', { runId, testDatasetId, k });
+      const { run } = await this.#backend.call('runs.get', { runId });
+      this.#details = new Map(this.#details).set(runId, run);
+      this.error = null;
+      await this.refresh();
+      return run;
+    } catch (error) {
+      this.error = `Could not score run ${runId} on the test set: ${errorMessage(error)}`;
+      return null;
+    }
+  }
+
   async rerun(run: RunSummary): Promise<void> {
     try {
       const { jobId, runIds } = await this.#backend.call('runs.rerun', { runId: run.id });
