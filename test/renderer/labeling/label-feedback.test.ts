@@ -29,11 +29,22 @@ async function labelPair(hook: { pointToClient(i: number): { x: number; y: numbe
 describe('Label view (issue 14)', () => {
   afterEach(() => cleanup());
 
-  it('counts pairs in the header in the singular and the plural', async () => {
-    const { backend, hook, canvas } = await openLabel();
+  it('counts pairs in the header and in Experiments in the singular and the plural', async () => {
+    const opened = await openLabel();
+    const { backend } = opened;
+    let { hook, canvas } = opened;
     expect(screen.getByTestId('constraint-count').textContent).toBe('0 pairs labeled');
     await labelPair(hook, canvas, 0, 1, 'm');
     await waitFor(() => expect(screen.getByTestId('constraint-count').textContent).toBe('1 pair labeled'));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    await waitFor(() => screen.getByText(/my labels \(1 pair\)$/));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Label' }));
+    hook = await waitFor(() => {
+      const h = window.__workbench?.scatters.label;
+      if (!h) throw new Error('label scatter not registered yet');
+      return h;
+    });
+    canvas = screen.getByLabelText(/^Scatter of toy for pair labeling/);
     await labelPair(hook, canvas, 0, 4, 'c');
     await waitFor(() => expect(screen.getByTestId('constraint-count').textContent).toBe('2 pairs labeled'));
     expect(backend.callsTo('constraints.set')).toHaveLength(2);
