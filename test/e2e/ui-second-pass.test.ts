@@ -195,6 +195,11 @@ describe('keyboard only, dark, 1024 px wide (issue 14 exploratory pass)', () => 
     await page.getByText(/^Suggested:/).waitFor();
     const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
     expect(widths.page).toBeLessThanOrEqual(widths.window);
+    // In the narrow side column, "cannot-link" / "must-link" stay on one line each.
+    const kindHeights = await page.getByRole('list', { name: 'Labeled pairs, newest first' }).locator('li > span').evaluateAll((spans) =>
+      spans.map((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
+    expect(kindHeights).toHaveLength(4);
+    for (const lines of kindHeights) expect(lines).toBeLessThan(1.5);
     await narrow.screenshot('ui14-explore-label-1024-dark');
   });
 
