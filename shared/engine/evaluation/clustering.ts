@@ -1,4 +1,6 @@
 import { rowSquaredDistance } from '../../math/distances.ts';
+import { createGramDistanceTiles, TILE_ROWS, type GramDistanceTiles } from '../../math/distance-tiles.ts';
+import { assignNearestCenters } from '../../math/nearest.ts';
 import { createRng, type Rng } from '../../math/seeded-random.ts';
 
 export interface KMeansOptions {
@@ -48,29 +50,34 @@ function seedCenters(Y: Float64Array, n: number, dims: number, nClusters: number
   return centers;
 }
 
-function lloyd(Y: Float64Array, n: number, dims: number, nClusters: number, centers: Float64Array, maxIter: number): KMeansResult {
+function lloyd(
+  Y: Float64Array,
+  n: number,
+  dims: number,
+  nClusters: number,
+  centers: Float64Array,
+  maxIter: number,
+  tiles: GramDistanceTiles,
+  work: Float64Array,
+): KMeansResult {
   const assignments = new Int32Array(n).fill(-1);
+  const nearest = new Int32Array(n);
   const counts = new Int32Array(nClusters);
   const pointDistance = new Float64Array(n);
+  const previous = new Float64Array(centers.length);
   for (let iter = 0; iter < maxIter; iter++) {
     let changed = false;
+    // Exact nearest center per row (Gram screening, exact re-ranking of close calls; ties to the lower index).
+    assignNearestCenters(tiles, Y, centers, nClusters, nearest, work);
     for (let i = 0; i < n; i++) {
-      let best = 0;
-      let bestD = Infinity;
-      for (let c = 0; c < nClusters; c++) {
-        const dc = rowSquaredDistance(Y, i, centers, c, dims);
-        if (dc < bestD) {
-          bestD = dc;
-          best = c;
-        }
-      }
-      pointDistance[i] = bestD;
-      if (assignments[i] !== best) {
-        assignments[i] = best;
+      if (assignments[i] !== nearest[i]) {
+        assignments[i] = nearest[i]!;
         changed = true;
       }
     }
     if (!changed && iter > 0) break;
+    previous.set(centers);
+    let distancesKnown = false;
     centers.fill(0);
     counts.fill(0);
     for (let i = 0; i < n; i++) {
@@ -83,7 +90,12 @@ function lloyd(Y: Float64Array, n: number, dims: number, nClusters: number, cent
         for (let f = 0; f < dims; f++) centers[c * dims + f]! /= counts[c]!;
         continue;
       }
-      // Empty cluster: move its center to the row farthest from its own center.
+      // Empty cluster: move its center to the row farthest from its own center (the exact distances to the centers
+      // this iteration assigned to, computed once and only when some cluster is empty).
+      if (!distancesKnown) {
+        distancesKnown = true;
+        for (let i = 0; i < n; i++) pointDistance[i] = rowSquaredDistance(Y, i, previous, assignments[i]!, dims);
+      }
       let far = 0;
       for (let i = 1; i < n; i++) if (pointDistance[i]! > pointDistance[far]!) far = i;
       centers.set(Y.subarray(far * dims, far * dims + dims), c * dims);
@@ -98,14 +110,17 @@ function lloyd(Y: Float64Array, n: number, dims: number, nClusters: number, cent
 /**
  * k-means clustering of Y (n, dims) into min(nClusters, n) clusters: k-means++ seeding and Lloyd iterations,
  * `nInit` seeded restarts, the lowest inertia kept. Distances to centers tie toward the lower center index.
- * Deterministic from `seed`. Cost O(nInit·maxIter·n·nClusters·dims).
+ * Assignment runs on the shared Gram-identity tiles with Y loaded once (exact re-ranking of close calls, so the
+ * result is that of exact differencing). Deterministic from `seed`. Cost O(nInit·maxIter·n·nClusters·dims).
  */
 export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: number, options: KMeansOptions): KMeansResult {
   const k = Math.max(1, Math.min(nClusters, n));
   const rng = createRng(options.seed);
   let best: KMeansResult | null = null;
+  const tiles = createGramDistanceTiles(Y, n, dims);
+  const work = new Float64Array(TILE_ROWS * n);
   for (let run = 0; run < (options.nInit ?? 4); run++) {
-    const result = lloyd(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300);
+    const result = lloyd(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300, tiles, work);
     if (!best || result.inertia < best.inertia) best = result;
   }
   return best!;
