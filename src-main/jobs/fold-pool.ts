@@ -1,6 +1,7 @@
 /**
  * Folds on several cores: the folds of an evaluation, and the methods × folds of a compare, run as independent
- * tasks on a pool of helper worker threads (the job worker script itself, serving `{type: 'fold'}` requests), and
+ * tasks on a pool of helper worker threads; one big kNN kernel is split into row blocks the same way
+ * ({@link knnPredictInPool}) (the job worker script itself, serving `{type: 'fold'}` requests), and
  * are put together in fold order with the same code as the one-thread path. Every fold is a pure function of
  * (dataset, spec, fold) (see `evaluateFold`), so the result has the same bits whatever the number of workers and
  * whichever worker ran which fold; only the measured `fitSeconds` differ.
@@ -23,13 +24,15 @@ import {
   type EvaluationSpec,
   type FoldEvaluation,
 } from '../../shared/engine/evaluation/evaluate.ts';
+import { knnPredict, type KnnTieBreak } from '../../shared/engine/evaluation/knn.ts';
 
 /** A spec that can cross a thread boundary (no per-fold constraint callback). */
 export type PortableEvaluationSpec = Omit<EvaluationSpec, 'foldConstraints'>;
 
 /** Job worker → helper: evaluate fold `fold` of `spec` on `dataset`. */
-export interface FoldRequest {
+export interface FoldTaskRequest {
   type: 'fold';
+  task: 'fold';
   taskId: number;
   dataset: DatasetMatrix;
   spec: PortableEvaluationSpec;
@@ -37,16 +40,49 @@ export interface FoldRequest {
   cancelFlag: SharedArrayBuffer;
 }
 
+/** Job worker → helper: kNN predictions for test rows [first, end) (a row block of one big kernel). */
+export interface KnnTaskRequest {
+  type: 'fold';
+  task: 'knn';
+  taskId: number;
+  train: Float64Array;
+  trainLabels: Int32Array;
+  m: number;
+  test: Float64Array;
+  t: number;
+  dims: number;
+  k: number;
+  tieBreak: KnnTieBreak;
+  first: number;
+  end: number;
+  cancelFlag: SharedArrayBuffer;
+}
+
+/** What a helper is asked to do (both travel as `{type: 'fold'}`, the message kind worker-host routes). */
+export type FoldRequest = FoldTaskRequest | KnnTaskRequest;
+
 /** Helper → job worker. */
 export type FoldReply =
   | { type: 'fold-progress'; taskId: number; iteration: number; objective: number; elapsedMs: number }
   | { type: 'fold-result'; taskId: number; evaluation: FoldEvaluation }
+  | { type: 'knn-result'; taskId: number; predictions: Int32Array }
   | { type: 'fold-error'; taskId: number; error: ErrorPayload };
 
 /** Helper side: evaluates one fold request and posts iterations, then exactly one result or error. */
 export function serveFold(request: FoldRequest, post: (reply: FoldReply) => void): void {
   const flag = new Int32Array(request.cancelFlag);
   const { taskId } = request;
+  if (request.task === 'knn') {
+    try {
+      if (Atomics.load(flag, 0) !== 0) throw new JobCancelledError();
+      const r = request;
+      const predictions = knnPredict(r.train, r.trainLabels, r.m, r.test, r.t, r.dims, r.k, r.tieBreak, { first: r.first, end: r.end });
+      post({ type: 'knn-result', taskId, predictions });
+    } catch (error) {
+      post({ type: 'fold-error', taskId, error: toErrorPayload(error) });
+    }
+    return;
+  }
   try {
     const plan = prepareEvaluation(request.dataset, request.spec);
     let last = Number.NEGATIVE_INFINITY;
@@ -79,22 +115,32 @@ export interface FoldPoolOptions {
   onIteration?(iteration: number, objective: number, elapsedMs: number): void;
 }
 
+interface PoolRun {
+  workers: number;
+  workerUrl: URL | string;
+  cancelFlag: SharedArrayBuffer;
+  /** Called before request `taskId` is posted. */
+  onStart?(taskId: number): void;
+  onIteration?(iteration: number, objective: number, elapsedMs: number): void;
+  /** Called with each task's reply (fold-result or knn-result), in completion order. */
+  onResult(taskId: number, reply: Extract<FoldReply, { type: 'fold-result' | 'knn-result' }>): void;
+}
+
 /**
- * Cross-validates every spec on `dataset` with the folds spread over `options.workers` helper threads; the results
- * are those of `evaluateMethod` for each spec, in order, bit for bit (fitSeconds aside). Validation errors are thrown
- * before any helper starts.
+ * Posts `requests` (each with `taskId` = its index) to up to `workers` helper threads, each helper taking the next
+ * request when it finishes one; resolves when every request has a result. Rejects with the first task error (code
+ * and message kept), with JobCancelledError once the cancel flag is set (polled every 100 ms), or with JOB_FAILED
+ * when a helper crashes. Terminates every helper before it settles.
  */
-export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly PortableEvaluationSpec[], options: FoldPoolOptions): Promise<EvaluationResult[]> {
-  const plans: EvaluationPlan[] = specs.map((spec) => prepareEvaluation(dataset, spec));
-  const tasks: Array<{ method: number; fold: number }> = [];
-  plans.forEach((plan, method) => plan.splits.forEach((_, fold) => tasks.push({ method, fold })));
-  const outputs: FoldEvaluation[][] = plans.map(() => []);
-  const flag = new Int32Array(options.cancelFlag);
+async function runOnHelpers(requests: readonly FoldRequest[], run: PoolRun): Promise<void> {
+  const flag = new Int32Array(run.cancelFlag);
+  if (Atomics.load(flag, 0) !== 0) throw new JobCancelledError();
+  if (requests.length === 0) return;
   const helpers: Worker[] = [];
-  const count = Math.max(1, Math.min(options.workers, tasks.length));
+  const count = Math.max(1, Math.min(run.workers, requests.length));
   let poll: ReturnType<typeof setInterval> | null = null;
   // A URL that crossed a thread boundary as text: Worker takes file:// only as a URL object.
-  const workerUrl = typeof options.workerUrl === 'string' && options.workerUrl.startsWith('file:') ? new URL(options.workerUrl) : options.workerUrl;
+  const workerUrl = typeof run.workerUrl === 'string' && run.workerUrl.startsWith('file:') ? new URL(run.workerUrl) : run.workerUrl;
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -109,12 +155,10 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
         if (Atomics.load(flag, 0) !== 0) fail(new JobCancelledError());
       }, 100);
       const dispatch = (worker: Worker): void => {
-        if (settled || next >= tasks.length) return;
+        if (settled || next >= requests.length) return;
         const taskId = next++;
-        const task = tasks[taskId]!;
-        options.onStart?.(task.method, task.fold);
-        const request: FoldRequest = { type: 'fold', taskId, dataset, spec: specs[task.method]!, fold: task.fold, cancelFlag: options.cancelFlag };
-        worker.postMessage(request);
+        run.onStart?.(taskId);
+        worker.postMessage(requests[taskId]!);
       };
       for (let w = 0; w < count; w++) {
         const worker = new Worker(workerUrl, { stdout: false, stderr: false });
@@ -122,21 +166,19 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
         worker.on('message', (message: FoldReply | { type: 'ready' }) => {
           if (settled) return;
           if (message.type === 'ready') dispatch(worker);
-          else if (message.type === 'fold-progress') options.onIteration?.(message.iteration, message.objective, message.elapsedMs);
+          else if (message.type === 'fold-progress') run.onIteration?.(message.iteration, message.objective, message.elapsedMs);
           else if (message.type === 'fold-error') fail(fromErrorPayload(message.error));
-          else if (message.type === 'fold-result') {
-            const task = tasks[message.taskId]!;
-            outputs[task.method]![task.fold] = message.evaluation;
+          else {
+            run.onResult(message.taskId, message);
             done++;
-            options.onFinished?.(done, tasks.length);
-            if (done === tasks.length) {
+            if (done === requests.length) {
               settled = true;
               resolve();
             } else dispatch(worker);
           }
         });
         worker.on('error', (error) => fail(new WorkbenchError('JOB_FAILED', `A fold worker crashed: ${error.message}`)));
-        worker.on('exit', (code) => fail(new WorkbenchError('JOB_FAILED', `A fold worker exited (code ${code}) before its fold was done.`)));
+        worker.on('exit', (code) => fail(new WorkbenchError('JOB_FAILED', `A fold worker exited (code ${code}) before its task was done.`)));
       }
     });
   } finally {
@@ -146,5 +188,103 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
       void worker.terminate();
     }
   }
+}
+
+/**
+ * Cross-validates every spec on `dataset` with the folds spread over `options.workers` helper threads; the results
+ * are those of `evaluateMethod` for each spec, in order, bit for bit (fitSeconds aside). Validation errors are thrown
+ * before any helper starts.
+ */
+export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly PortableEvaluationSpec[], options: FoldPoolOptions): Promise<EvaluationResult[]> {
+  const plans: EvaluationPlan[] = specs.map((spec) => prepareEvaluation(dataset, spec));
+  const tasks: Array<{ method: number; fold: number }> = [];
+  plans.forEach((plan, method) => plan.splits.forEach((_, fold) => tasks.push({ method, fold })));
+  const outputs: FoldEvaluation[][] = plans.map(() => []);
+  const requests: FoldTaskRequest[] = tasks.map((task, taskId) => ({
+    type: 'fold',
+    task: 'fold',
+    taskId,
+    dataset,
+    spec: specs[task.method]!,
+    fold: task.fold,
+    cancelFlag: options.cancelFlag,
+  }));
+  let done = 0;
+  await runOnHelpers(requests, {
+    workers: options.workers,
+    workerUrl: options.workerUrl,
+    cancelFlag: options.cancelFlag,
+    onStart: (taskId) => options.onStart?.(tasks[taskId]!.method, tasks[taskId]!.fold),
+    ...(options.onIteration ? { onIteration: options.onIteration } : {}),
+    onResult(taskId, reply) {
+      if (reply.type !== 'fold-result') return;
+      const task = tasks[taskId]!;
+      outputs[task.method]![task.fold] = reply.evaluation;
+      options.onFinished?.(++done, tasks.length);
+    },
+  });
   return plans.map((plan, method) => assembleEvaluation(specs[method]!, plan, outputs[method]!));
+}
+
+/** `array` itself when it lives in a SharedArrayBuffer, else a shared copy (so helpers read it without copies). */
+function sharedCopy<T extends Float64Array | Int32Array>(array: T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
+  const copy = (array instanceof Float64Array ? new Float64Array(new SharedArrayBuffer(array.byteLength)) : new Int32Array(new SharedArrayBuffer(array.byteLength))) as T;
+  copy.set(array);
+  return copy;
+}
+
+/**
+ * {@link knnPredict} with the test rows split into row blocks over `options.workers` helper threads: the same
+ * predictions, bit for bit (each test row's answer depends only on that row). For one big kernel (e.g. 60,000
+ * training rows × a 10,000-row test set), where there are no folds to spread.
+ */
+export async function knnPredictInPool(
+  train: Float64Array,
+  trainLabels: Int32Array,
+  m: number,
+  test: Float64Array,
+  t: number,
+  dims: number,
+  k: number,
+  options: Omit<FoldPoolOptions, 'onStart' | 'onIteration'> & { tieBreak?: KnnTieBreak },
+): Promise<Int32Array> {
+  if (!Number.isInteger(k) || k < 1 || k > m) knnPredict(train, trainLabels, m, test, 0, dims, k); // throws the usual error
+  const sharedTrain = sharedCopy(train);
+  const sharedLabels = sharedCopy(trainLabels);
+  const sharedTest = sharedCopy(test);
+  // About four blocks per worker (load balance), whole tiles of 64 rows.
+  const blockRows = Math.max(64, Math.ceil(t / (4 * Math.max(1, options.workers)) / 64) * 64);
+  const requests: KnnTaskRequest[] = [];
+  for (let first = 0; first < t; first += blockRows) {
+    requests.push({
+      type: 'fold',
+      task: 'knn',
+      taskId: requests.length,
+      train: sharedTrain,
+      trainLabels: sharedLabels,
+      m,
+      test: sharedTest,
+      t,
+      dims,
+      k,
+      tieBreak: options.tieBreak ?? 'lowest-class',
+      first,
+      end: Math.min(t, first + blockRows),
+      cancelFlag: options.cancelFlag,
+    });
+  }
+  const predictions = new Int32Array(t);
+  let done = 0;
+  await runOnHelpers(requests, {
+    workers: options.workers,
+    workerUrl: options.workerUrl,
+    cancelFlag: options.cancelFlag,
+    onResult(taskId, reply) {
+      if (reply.type !== 'knn-result') return;
+      predictions.set(reply.predictions, requests[taskId]!.first);
+      options.onFinished?.(++done, requests.length);
+    },
+  });
+  return predictions;
 }

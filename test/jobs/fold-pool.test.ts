@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import { compareMethods, evaluateMethod, type EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { JobCancelledError, ValidationError, WorkbenchError } from '../../shared/errors.ts';
-import { evaluateInPool } from '../../src-main/jobs/fold-pool.ts';
+import { evaluateInPool, knnPredictInPool } from '../../src-main/jobs/fold-pool.ts';
+import { knnPredict } from '../../shared/engine/evaluation/knn.ts';
 import { createJobRunner, DEFAULT_WORKER_URL, foldWorkers, PARALLEL_MIN_CELLS, type JobRunner } from '../../src-main/jobs/runner.ts';
 import { addDataset, loadSample, tempStore } from './helpers.ts';
 
@@ -77,6 +78,27 @@ describe('fold pool (folds and methods on several worker threads)', () => {
     expect((error as WorkbenchError).code).toBe((expected as ValidationError).code);
     expect((error as Error).message).toBe(expected!.message);
     expect((error as Error).message).toMatch(/has none of the labeled pairs inside its training part/);
+  });
+
+  it('splits one big kNN kernel into row blocks with the predictions of knnPredict, for both tie rules', async () => {
+    const digits = loadSample('digits');
+    const d = digits.nFeatures;
+    const m = 1200;
+    const t = digits.nRows - m;
+    const train = digits.features.subarray(0, m * d);
+    const test = digits.features.subarray(m * d);
+    const labels = digits.labels!.subarray(0, m);
+    for (const tieBreak of ['lowest-class', 'nearest'] as const) {
+      const one = knnPredict(train, labels, m, test, t, d, 4, tieBreak);
+      const pooled = await knnPredictInPool(train, labels, m, test, t, d, 4, { workers: 3, workerUrl: DEFAULT_WORKER_URL, cancelFlag: flag(), tieBreak });
+      expect(Array.from(pooled)).toEqual(Array.from(one));
+    }
+    await expect(knnPredictInPool(train, labels, m, test, t, d, m + 1, { workers: 2, workerUrl: DEFAULT_WORKER_URL, cancelFlag: flag() })).rejects.toThrow(
+      `k (${m + 1}) cannot be greater than the number of training rows (${m}).`,
+    );
+    const cancelled = flag();
+    Atomics.store(new Int32Array(cancelled), 0, 1);
+    await expect(knnPredictInPool(train, labels, m, test, t, d, 3, { workers: 2, workerUrl: DEFAULT_WORKER_URL, cancelFlag: cancelled })).rejects.toBeInstanceOf(JobCancelledError);
   });
 
   it('is cancelled through the shared flag: a flag set while folds run rejects with JobCancelledError', async () => {
