@@ -5,7 +5,7 @@ import { JobCancelledError, ValidationError, WorkbenchError } from '../../shared
 import { evaluateInPool, knnPredictInPool } from '../../src-main/jobs/fold-pool.ts';
 import { knnPredict } from '../../shared/engine/evaluation/knn.ts';
 import { createJobRunner, DEFAULT_WORKER_URL, foldWorkers, PARALLEL_MIN_CELLS, type JobRunner } from '../../src-main/jobs/runner.ts';
-import { addDataset, loadSample, tempStore } from './helpers.ts';
+import { addDataset, loadSample, nextEvent, tempStore } from './helpers.ts';
 
 /** As the runner hands data to workers: typed arrays over SharedArrayBuffers. */
 function shared(data: DatasetMatrix): DatasetMatrix {
@@ -136,6 +136,28 @@ describe('runner with fold workers', () => {
     const two = await runner.submit(spec, { workers: 2 }).done;
     if (one.result.kind !== 'evaluate' || two.result.kind !== 'evaluate') throw new Error('expected evaluations');
     expect(bits(two.result.evaluation)).toEqual(bits(one.result.evaluation));
+  });
+
+  it('cancels a parallel evaluation: done rejects, the run is recorded cancelled, the next job runs', async () => {
+    t = tempStore();
+    const datasetId = addDataset(t.store, 'wine');
+    runner = createJobRunner({ store: t.store, concurrency: 1 });
+    const spec = { kind: 'evaluate' as const, datasetId, method: 'nca', params: { maxIter: 100000, tol: 0 }, protocol };
+    let jobId = '';
+    const progress: Array<{ phase: string; fold?: number }> = [];
+    const evaluating = nextEvent(runner, (e) => e.type === 'progress' && e.progress.jobId === jobId && e.progress.phase === 'evaluate');
+    runner.subscribe((e) => {
+      if (e.type === 'progress' && e.progress.jobId === jobId) progress.push({ phase: e.progress.phase, ...(e.progress.fold ? { fold: e.progress.fold } : {}) });
+    });
+    const job = runner.submit(spec, { workers: 2 });
+    jobId = job.jobId;
+    await evaluating; // a fold has been handed to a helper thread
+    expect(runner.cancel(job.jobId)).toBe(true);
+    await expect(job.done).rejects.toBeInstanceOf(JobCancelledError);
+    expect(progress.some((p) => p.phase === 'evaluate' && p.fold !== undefined)).toBe(true);
+    const next = await runner.submit({ kind: 'evaluate', datasetId, method: 'euclidean', protocol }, { workers: 2 }).done;
+    expect(next.result.kind).toBe('evaluate');
+    expect(t.store.runs.require(job.runIds[0]!).status).toBe('cancelled');
   });
 
   it('uses every core by default only for big datasets', () => {
