@@ -420,3 +420,10 @@ export function pairSquaredDistances(
     out[p] = s;
   }
 }
+
+/**
+ * {@link squaredDistanceMatrix} of this file under a name that says how it computes (the Gram identity, fast but not
+ * exact for near neighbours), distinct from distances.ts's exact `exactSquaredDistanceMatrix`. The short name stays
+ * for the learners that import it.
+ */
+export const gramSquaredDistanceMatrix = squaredDistanceMatrix;
