@@ -7,8 +7,8 @@ import type { JobSpec } from '../../shared/domain/job.ts';
 import { JobCancelledError } from '../../shared/errors.ts';
 import { evaluateMethod, type EvaluationResult, type EvaluationSpec } from '../../shared/engine/evaluation/evaluate.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
-import { sweepConstraints } from '../../shared/engine/sweep.ts';
-import { evaluateInPool } from './fold-pool.ts';
+import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
+import { evaluateInPool, sweepInPool } from './fold-pool.ts';
 import type { JobReporter } from './reporter.ts';
 import type { JobResult, WorkerJobPayload } from './types.ts';
 
@@ -28,9 +28,9 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
 type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'runIds'> & Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl' | 'cancelFlag'>>;
 
 /**
- * Runs a job. Evaluate and compare jobs with `payload.workers` > 1 (and a worker script and cancel flag to give the
- * helpers) spread their folds over that many threads (fold-pool.ts) and return a promise; the figures are the
- * same bits as on one thread.
+ * Runs a job. Evaluate, compare and sweep jobs with `payload.workers` > 1 (and a worker script and cancel flag to
+ * give the helpers) spread their folds (evaluate, compare) or their (N, seed) steps (sweep) over that many threads
+ * (fold-pool.ts) and return a promise; the figures are the same bits as on one thread.
  */
 export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobResult | Promise<JobResult> {
   const { spec, dataset } = payload;
@@ -81,18 +81,35 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
       const folds = spec.protocol?.folds ?? 5;
       let stepsTotal = 1;
       let stepIndex = 0;
+      const sweepSpec: SweepSpec = {
+        method: spec.method,
+        params: spec.params,
+        counts: spec.counts,
+        seeds: spec.seeds,
+        seed: spec.seed ?? 0,
+        protocol: spec.protocol,
+        constraintSource: spec.constraintSource,
+        constraints: payload.constraints,
+      };
+      if (parallel) {
+        return sweepInPool(dataset, sweepSpec, {
+          workers: payload.workers!,
+          workerUrl: payload.workerUrl!,
+          cancelFlag: payload.cancelFlag!,
+          onStart(step, steps, count, seed) {
+            reporter.phase('sweep', { message: `${spec.method}, N = ${count}, seed ${seed} (step ${step + 1}/${steps})` });
+          },
+          onFinished(done, total) {
+            reporter.units(done, total);
+          },
+          onIteration(iteration, objective, elapsedMs) {
+            reporter.hooks.onIteration({ iteration, objective, elapsedMs });
+          },
+        }).then((sweep) => ({ kind: 'sweep', sweep }));
+      }
       const sweep = sweepConstraints(
         dataset,
-        {
-          method: spec.method,
-          params: spec.params,
-          counts: spec.counts,
-          seeds: spec.seeds,
-          seed: spec.seed ?? 0,
-          protocol: spec.protocol,
-          constraintSource: spec.constraintSource,
-          constraints: payload.constraints,
-        },
+        sweepSpec,
         {
           ...reporter.hooks,
           onStep(step, steps, count, seed) {

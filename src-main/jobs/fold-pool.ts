@@ -25,6 +25,16 @@ import {
   type FoldEvaluation,
 } from '../../shared/engine/evaluation/evaluate.ts';
 import { knnPredict, type KnnTieBreak } from '../../shared/engine/evaluation/knn.ts';
+import type { LearnerHooks } from '../../shared/engine/learner.ts';
+import {
+  assembleSweep,
+  evaluateSweepStep,
+  resolveSweep,
+  sweepSteps,
+  type SweepSpec,
+  type SweepStepOutcome,
+} from '../../shared/engine/sweep.ts';
+import type { SweepResult } from '../../shared/domain/job.ts';
 
 /** A spec that can cross a thread boundary (no per-fold constraint callback). */
 export type PortableEvaluationSpec = Omit<EvaluationSpec, 'foldConstraints'>;
@@ -58,15 +68,41 @@ export interface KnnTaskRequest {
   cancelFlag: SharedArrayBuffer;
 }
 
-/** What a helper is asked to do (both travel as `{type: 'fold'}`, the message kind worker-host routes). */
-export type FoldRequest = FoldTaskRequest | KnnTaskRequest;
+/** Job worker → helper: step `step` of a sweep (one (N, seed) cross-validation). */
+export interface SweepStepTaskRequest {
+  type: 'fold';
+  task: 'sweep-step';
+  taskId: number;
+  dataset: DatasetMatrix;
+  spec: SweepSpec;
+  step: number;
+  cancelFlag: SharedArrayBuffer;
+}
+
+/** What a helper is asked to do (all travel as `{type: 'fold'}`, the message kind worker-host routes). */
+export type FoldRequest = FoldTaskRequest | KnnTaskRequest | SweepStepTaskRequest;
 
 /** Helper → job worker. */
 export type FoldReply =
   | { type: 'fold-progress'; taskId: number; iteration: number; objective: number; elapsedMs: number }
   | { type: 'fold-result'; taskId: number; evaluation: FoldEvaluation }
   | { type: 'knn-result'; taskId: number; predictions: Int32Array }
+  | { type: 'sweep-result'; taskId: number; outcome: SweepStepOutcome }
   | { type: 'fold-error'; taskId: number; error: ErrorPayload };
+
+/** Learner hooks of a helper task: the shared cancel flag, and iterations posted at most ~10 times a second. */
+function iterationHooks(flag: Int32Array, taskId: number, post: (reply: FoldReply) => void): Required<LearnerHooks> {
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    shouldStop: () => Atomics.load(flag, 0) !== 0,
+    onIteration(p) {
+      const now = performance.now();
+      if (now - last < 100) return;
+      last = now;
+      post({ type: 'fold-progress', taskId, iteration: p.iteration, objective: p.objective, elapsedMs: p.elapsedMs });
+    },
+  };
+}
 
 /** Helper side: evaluates one fold request and posts iterations, then exactly one result or error. */
 export function serveFold(request: FoldRequest, post: (reply: FoldReply) => void): void {
@@ -83,18 +119,20 @@ export function serveFold(request: FoldRequest, post: (reply: FoldReply) => void
     }
     return;
   }
+  if (request.task === 'sweep-step') {
+    try {
+      const resolved = resolveSweep(request.spec);
+      const step = sweepSteps(resolved)[request.step]!;
+      const outcome = evaluateSweepStep(request.dataset, request.spec, resolved, step, iterationHooks(flag, taskId, post));
+      post({ type: 'sweep-result', taskId, outcome });
+    } catch (error) {
+      post({ type: 'fold-error', taskId, error: toErrorPayload(error) });
+    }
+    return;
+  }
   try {
     const plan = prepareEvaluation(request.dataset, request.spec);
-    let last = Number.NEGATIVE_INFINITY;
-    const evaluation = evaluateFold(request.dataset, request.spec, plan, request.fold, {
-      shouldStop: () => Atomics.load(flag, 0) !== 0,
-      onIteration(p) {
-        const now = performance.now();
-        if (now - last < 100) return;
-        last = now;
-        post({ type: 'fold-progress', taskId, iteration: p.iteration, objective: p.objective, elapsedMs: p.elapsedMs });
-      },
-    });
+    const evaluation = evaluateFold(request.dataset, request.spec, plan, request.fold, iterationHooks(flag, taskId, post));
     post({ type: 'fold-result', taskId, evaluation });
   } catch (error) {
     post({ type: 'fold-error', taskId, error: toErrorPayload(error) });
@@ -123,7 +161,7 @@ interface PoolRun {
   onStart?(taskId: number): void;
   onIteration?(iteration: number, objective: number, elapsedMs: number): void;
   /** Called with each task's reply (fold-result or knn-result), in completion order. */
-  onResult(taskId: number, reply: Extract<FoldReply, { type: 'fold-result' | 'knn-result' }>): void;
+  onResult(taskId: number, reply: Extract<FoldReply, { type: 'fold-result' | 'knn-result' | 'sweep-result' }>): void;
 }
 
 /**
@@ -287,4 +325,42 @@ export async function knnPredictInPool(
     },
   });
   return predictions;
+}
+
+/**
+ * A sweep with its (N, seed) steps spread over `options.workers` helper threads: the result of `sweepConstraints`,
+ * bit for bit. Steps after a count's first gap are still computed here (they run at the same time) but, as on one
+ * thread, only the outcomes up to the gap make the point. `onStart(step)` / `onFinished(done, total)` report.
+ */
+export async function sweepInPool(
+  dataset: DatasetMatrix,
+  spec: SweepSpec,
+  options: Omit<FoldPoolOptions, 'onStart'> & { onStart?(step: number, steps: number, count: number, seed: number): void },
+): Promise<SweepResult> {
+  const resolved = resolveSweep(spec);
+  const steps = sweepSteps(resolved);
+  const requests: SweepStepTaskRequest[] = steps.map((step) => ({
+    type: 'fold',
+    task: 'sweep-step',
+    taskId: step.index,
+    dataset,
+    spec,
+    step: step.index,
+    cancelFlag: options.cancelFlag,
+  }));
+  const outcomes: SweepStepOutcome[] = [];
+  let done = 0;
+  await runOnHelpers(requests, {
+    workers: options.workers,
+    workerUrl: options.workerUrl,
+    cancelFlag: options.cancelFlag,
+    onStart: (taskId) => options.onStart?.(taskId, steps.length, steps[taskId]!.count, steps[taskId]!.seed),
+    ...(options.onIteration ? { onIteration: options.onIteration } : {}),
+    onResult(taskId, reply) {
+      if (reply.type !== 'sweep-result') return;
+      outcomes[taskId] = reply.outcome;
+      options.onFinished?.(++done, steps.length);
+    },
+  });
+  return assembleSweep(spec, resolved, outcomes);
 }

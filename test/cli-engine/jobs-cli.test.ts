@@ -235,7 +235,7 @@ describe('Ctrl-C', () => {
   });
 });
 
-describe('workbench evaluate / compare --workers', () => {
+describe('workbench evaluate / compare / sweep --workers', () => {
   const strip = (evaluation: Record<string, unknown>): unknown => ({
     ...evaluation,
     runId: null,
@@ -254,6 +254,13 @@ describe('workbench evaluate / compare --workers', () => {
     const compareTwo = await cli('compare', '--dataset', 'iris', '--methods', 'euclidean,lda', '--folds', '3', '--workers', '2');
     const comparison = (r: typeof compareOne) => (r.json as { comparison: Array<Record<string, unknown>> }).comparison.map(strip);
     expect(comparison(compareTwo)).toEqual(comparison(compareOne));
+    const sweepArgs = ['sweep', '--dataset', 'iris', '--method', 'mmc-diagonal', '--counts', '0,20', '--seeds', '2', '--folds', '3'];
+    const sweep = async (workers: string) => {
+      const r = await cli(...sweepArgs, '--workers', workers);
+      expect(r.code).toBe(0);
+      return { ...(r.json as { sweep: Record<string, unknown> }).sweep, runId: null };
+    };
+    expect(await sweep('2')).toEqual(await sweep('1'));
     const bad = await cli('evaluate', ...args, '--workers', '0');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--workers/);

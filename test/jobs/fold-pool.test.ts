@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import { compareMethods, evaluateMethod, type EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { JobCancelledError, ValidationError, WorkbenchError } from '../../shared/errors.ts';
-import { evaluateInPool, knnPredictInPool } from '../../src-main/jobs/fold-pool.ts';
+import { evaluateInPool, knnPredictInPool, sweepInPool } from '../../src-main/jobs/fold-pool.ts';
+import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
 import { knnPredict } from '../../shared/engine/evaluation/knn.ts';
 import { createJobRunner, DEFAULT_WORKER_URL, foldWorkers, PARALLEL_MIN_CELLS, type JobRunner } from '../../src-main/jobs/runner.ts';
 import { addDataset, loadSample, nextEvent, tempStore } from './helpers.ts';
@@ -99,6 +100,29 @@ describe('fold pool (folds and methods on several worker threads)', () => {
     const cancelled = flag();
     Atomics.store(new Int32Array(cancelled), 0, 1);
     await expect(knnPredictInPool(train, labels, m, test, t, d, 3, { workers: 2, workerUrl: DEFAULT_WORKER_URL, cancelFlag: cancelled })).rejects.toBeInstanceOf(JobCancelledError);
+  });
+
+  it('spreads the (N, seed) steps of a sweep with the result of sweepConstraints: generated, labeled with a gap, suggested', async () => {
+    const iris = shared(loadSample('iris'));
+    const labeled = [
+      { i: 0, j: 1, kind: 'must' as const },
+      { i: 0, j: 60, kind: 'cannot' as const },
+      { i: 50, j: 51, kind: 'must' as const },
+      { i: 100, j: 140, kind: 'must' as const },
+      { i: 2, j: 120, kind: 'cannot' as const },
+    ];
+    const specs: SweepSpec[] = [
+      { method: 'mmc-diagonal', counts: [0, 10, 20], seeds: 2, protocol: { folds: 3 }, constraintSource: 'generated' },
+      { method: 'mmc-diagonal', counts: [0, 2, 5, 2], seeds: 2, protocol: { folds: 3 }, constraintSource: 'labeled', constraints: labeled },
+      { method: 'mmc-diagonal', counts: [6], seeds: 2, protocol: { folds: 3 }, constraintSource: 'suggested' },
+    ];
+    for (const spec of specs) {
+      const one = sweepConstraints(iris, spec);
+      const pooled = await sweepInPool(iris, spec, { workers: 2, workerUrl: DEFAULT_WORKER_URL, cancelFlag: flag() });
+      expect(pooled, spec.constraintSource).toEqual(one);
+    }
+    // The labeled sweep has a gap (2 pairs cannot reach every fold's training part), on both paths alike.
+    expect(sweepConstraints(iris, specs[1]!).points.some((p) => p.error !== undefined)).toBe(true);
   });
 
   it('is cancelled through the shared flag: a flag set while folds run rejects with JobCancelledError', async () => {

@@ -43,9 +43,9 @@ export const COMMON_JOB_HELP = [
 export const CV_HELP = [
   '  --folds F                          cross-validation folds (default 5)',
   '  --k K                              neighbours of the kNN classifier (default 3)',
-  '  --workers N                        threads for the folds (evaluate) and methods × folds (compare); default',
-  '                                     every core for datasets of 200,000+ cells, else 1. Results are identical',
-  '                                     for every N. Sweeps accept it but still run their steps on one thread.',
+  '  --workers N                        threads for the folds (evaluate), methods × folds (compare) or (N, seed)',
+  '                                     steps (sweep); default every core for datasets of 200,000+ cells, else 1.',
+  '                                     Results are identical for every N.',
 ];
 
 /** Parses `--param key=value` strings against `specs` (values typed as the parameter declares). */
