@@ -10,7 +10,7 @@
  */
 import { rowSquaredDistance } from './distances.ts';
 import { createGramDistanceTiles, gramErrorBound, TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
-import { BoundedTopK, partitionSmallest, selectSmallestSorted } from './top-k.ts';
+import { BoundedTopK, partitionSmallest } from './top-k.ts';
 
 export interface NeighbourLists {
   /** Neighbours per query (min(k, available)). */
@@ -75,7 +75,10 @@ export function nearestNeighbours(
 /**
  * Retrieval ranking within one set Y (n, dims): for each query q in [first, end) with depth R_q = depth(q) > 0, the
  * R_q rows j ≠ q nearest to q in exact (distance, index) order, passed as `visit(q, ranked, R_q)` (`ranked` is only
- * valid during the call). Rows with depth 0 are skipped. Cost O(n²·dims) in the tiles plus partial selection.
+ * valid during the call). Rows with depth 0 are skipped. The R_q-th smallest Gram distance comes from partial
+ * selection; the candidates within the bound of it are sorted by Gram distance, and only runs of candidates closer
+ * to each other than twice the bound are re-ranked by exact differencing (the order between runs is already exact).
+ * Cost O(n²·dims) in the tiles plus O(n + R·log R) per query.
  */
 export function forEachRanking(
   Y: Float64Array,
@@ -107,16 +110,24 @@ export function forEachRanking(
       // The first `want` entries of idx are the want smallest in (g, index) order; T is the largest of them.
       let T = -Infinity;
       for (let s = 0; s < want; s++) T = Math.max(T, g[idx[s]!]!);
-      const threshold = T + 2 * gramErrorBound(dims, queryNorms[r]!, tiles.maxNorm);
+      const gap = 2 * gramErrorBound(dims, queryNorms[r]!, tiles.maxNorm);
+      const threshold = T + gap;
       let c = 0;
-      for (let j = 0; j < n; j++) {
-        if (j !== q && g[j]! <= threshold) {
-          candidates[c++] = j;
-          exact[j] = rowSquaredDistance(Y, q, Y, j, dims);
+      for (let j = 0; j < n; j++) if (j !== q && g[j]! <= threshold) candidates[c++] = j;
+      // Rank the candidates by g; two whose g differ by more than 2E are in the exact order already
+      // (e_a ≤ g_a + E < g_b − E ≤ e_b), so only runs of candidates closer than that are re-ranked exactly.
+      const ranked = candidates.subarray(0, c);
+      ranked.sort((a, b) => g[a]! - g[b]! || a - b);
+      for (let start = 0; start < c; ) {
+        let end = start + 1;
+        while (end < c && g[ranked[end]!]! - g[ranked[end - 1]!]! <= gap) end++;
+        if (end - start > 1) {
+          for (let t = start; t < end; t++) exact[ranked[t]!] = rowSquaredDistance(Y, q, Y, ranked[t]!, dims);
+          ranked.subarray(start, end).sort((a, b) => exact[a]! - exact[b]! || a - b);
         }
+        start = end;
       }
-      const got = selectSmallestSorted(exact, candidates, c, want);
-      visit(q, candidates, got);
+      visit(q, candidates, Math.min(want, c));
     }
   }
 }
