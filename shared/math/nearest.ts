@@ -145,10 +145,33 @@ export function assignNearestCenters(
   assignments: Int32Array,
   work: Float64Array,
 ): void {
+  assignNearestCentersBatch(tilesOfY, Y, C, kc, [assignments], work);
+}
+
+/**
+ * {@link assignNearestCenters} for several center sets at once: C holds `out.length` sets of kc centers each
+ * (set t in rows t·kc … t·kc + kc − 1), and out[t][i] is row i's nearest center of set t. The sets share one pass of
+ * the tiles over Y when they fit one tile (out.length·kc ≤ TILE_ROWS); each tile entry is the same sum whatever else
+ * is in the tile, so every set gets the assignment it would get alone.
+ */
+export function assignNearestCentersBatch(
+  tilesOfY: GramDistanceTiles,
+  Y: Float64Array,
+  C: Float64Array,
+  kc: number,
+  out: readonly Int32Array[],
+  work: Float64Array,
+): void {
   const n = tilesOfY.rows;
   const dims = tilesOfY.dims;
-  if (kc > TILE_ROWS) {
+  const sets = out.length;
+  if (sets * kc > TILE_ROWS) {
+    if (sets > 1) {
+      for (let t = 0; t < sets; t++) assignNearestCentersBatch(tilesOfY, Y, C.subarray(t * kc * dims, (t + 1) * kc * dims), kc, [out[t]!], work);
+      return;
+    }
     // More centers than one tile holds: plain exact scan (never the case for class counts we see).
+    const assignments = out[0]!;
     for (let i = 0; i < n; i++) {
       let best = 0;
       let bestD = Infinity;
@@ -164,34 +187,39 @@ export function assignNearestCenters(
     return;
   }
   const centerNorms = new Float64Array(TILE_ROWS);
-  tilesOfY.distances(C, 0, kc, work, centerNorms);
-  let maxCenterNorm = 0;
-  for (let c = 0; c < kc; c++) maxCenterNorm = Math.max(maxCenterNorm, centerNorms[c]!);
+  tilesOfY.distances(C, 0, sets * kc, work, centerNorms);
   const norms = tilesOfY.norms;
-  for (let i = 0; i < n; i++) {
-    let gBest = Infinity;
-    let best = 0;
-    for (let c = 0; c < kc; c++) {
-      const g = work[c * n + i]!;
-      if (g < gBest) {
-        gBest = g;
-        best = c;
-      }
-    }
-    const threshold = gBest + 2 * gramErrorBound(dims, norms[i]!, maxCenterNorm);
-    let ambiguous = false;
-    for (let c = 0; c < kc; c++) if (c !== best && work[c * n + i]! <= threshold) ambiguous = true;
-    if (ambiguous) {
-      let bestD = Infinity;
+  for (let t = 0; t < sets; t++) {
+    const assignments = out[t]!;
+    const base = t * kc;
+    const Ct = C.subarray(base * dims, (base + kc) * dims);
+    let maxCenterNorm = 0;
+    for (let c = 0; c < kc; c++) maxCenterNorm = Math.max(maxCenterNorm, centerNorms[base + c]!);
+    for (let i = 0; i < n; i++) {
+      let gBest = Infinity;
+      let best = 0;
       for (let c = 0; c < kc; c++) {
-        if (!(work[c * n + i]! <= threshold)) continue;
-        const d = rowSquaredDistance(Y, i, C, c, dims);
-        if (d < bestD) {
-          bestD = d;
+        const g = work[(base + c) * n + i]!;
+        if (g < gBest) {
+          gBest = g;
           best = c;
         }
       }
+      const threshold = gBest + 2 * gramErrorBound(dims, norms[i]!, maxCenterNorm);
+      let ambiguous = false;
+      for (let c = 0; c < kc; c++) if (c !== best && work[(base + c) * n + i]! <= threshold) ambiguous = true;
+      if (ambiguous) {
+        let bestD = Infinity;
+        for (let c = 0; c < kc; c++) {
+          if (!(work[(base + c) * n + i]! <= threshold)) continue;
+          const d = rowSquaredDistance(Y, i, Ct, c, dims);
+          if (d < bestD) {
+            bestD = d;
+            best = c;
+          }
+        }
+      }
+      assignments[i] = best;
     }
-    assignments[i] = best;
   }
 }
