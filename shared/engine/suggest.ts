@@ -1,4 +1,5 @@
 import type { ConstraintKind, PairConstraint } from '../domain/constraints.ts';
+import { rowSquaredDistance } from '../math/distances.ts';
 import { createRng } from '../math/seeded-random.ts';
 import { closeConstraints, impliedKind } from './constraint-closure.ts';
 
@@ -45,15 +46,6 @@ export interface PairSuggestion {
   reason: string;
 }
 
-function squaredDistance(points: Float64Array, e: number, a: number, b: number): number {
-  let s = 0;
-  for (let k = 0; k < e; k++) {
-    const t = points[a * e + k]! - points[b * e + k]!;
-    s += t * t;
-  }
-  return s;
-}
-
 function median(values: number[]): number {
   if (values.length === 0) return 1;
   const sorted = [...values].sort((a, b) => a - b);
@@ -89,7 +81,7 @@ export function suggestPairs(input: SuggestInput): PairSuggestion[] {
   const anchors = order.slice(0, Math.min(n, input.maxAnchors ?? 200));
   const used = new Set<number>();
   const out: PairSuggestion[] = [];
-  const dist = (a: number, b: number): number => Math.sqrt(squaredDistance(points, e, a, b));
+  const dist = (a: number, b: number): number => Math.sqrt(rowSquaredDistance(points, a, points, b, e));
 
   if (strategy === 'uncertain') {
     const byKind = (kind: ConstraintKind): number[] =>

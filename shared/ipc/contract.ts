@@ -140,9 +140,9 @@ export const CHANNELS = {
   ),
 
   'jobs.start': channel(
-    z.strictObject({ spec: JobSpecSchema }),
+    z.strictObject({ spec: JobSpecSchema, workers: z.number().int().min(1).max(256).optional() }),
     z.object({ jobId: z.string(), runIds: z.array(z.number()) }),
-    'Queues a learn | evaluate | compare | sweep job.',
+    'Queues a learn | evaluate | compare | sweep job; `workers`: threads for its folds (default: every core on big datasets); results do not depend on it.',
   ),
   'jobs.cancel': channel(z.strictObject({ jobId: Token }), z.object({ cancelled: z.boolean() }), 'Cancels a queued or running job.'),
   'jobs.list': channel(Empty, z.object({ jobs: z.array(JobInfoSchema) }), 'Jobs of this session (queued, running, finished).'),

@@ -16,7 +16,7 @@ import { APP_VERSION } from '../storage/app-version.ts';
 import { openStore } from '../storage/store.ts';
 import { loadBundleDataset, readBundle, resultFileName, writeAtomically } from './bundle.ts';
 import { hostName, learnSpecOf, metricToFile, type MetricFile } from './cell.ts';
-import type { JobTimings } from '../jobs/types.ts';
+import type { JobResult, JobTimings } from '../jobs/types.ts';
 
 export const RESULT_FORMAT = 'metric-workbench-grid-result';
 
@@ -55,6 +55,15 @@ export function taskPlace(env: Readonly<Record<string, string | undefined>>): Ta
  * parameter, a learner error) writes a `failed` result with the error and is returned, not thrown.
  * @throws ValidationError when `dir` is not a bundle or `index` is not one of its cells (nothing written).
  */
+/**
+ * A job run without `workers` executes in this thread and returns its result directly (only the fold pool of
+ * a multi-worker job answers with a promise); an array task is one cell on one Slurm CPU allocation.
+ */
+function inThisThread(result: JobResult | Promise<JobResult>): JobResult {
+  if (result instanceof Promise) throw new Error('grid task: a cell must run in this thread (no workers)');
+  return result;
+}
+
 export function runGridTask(dir: string, index: number, env: Readonly<Record<string, string | undefined>> = process.env): CellResultFile {
   const manifest = readBundle(dir);
   const cell = manifest.cells[index];
@@ -87,8 +96,8 @@ export function runGridTask(dir: string, index: number, env: Readonly<Record<str
     }
     const reporter = createReporter({ post: () => {}, cancelFlag: null });
     const payload = { dataset: { ...matrix, name: manifest.datasets[cell.dataset]!.name }, constraints, runIds: [] as number[] };
-    const evaluated = executeJob({ ...payload, spec }, reporter);
-    const learned = executeJob({ ...payload, spec: learnSpecOf(spec) }, reporter);
+    const evaluated = inThisThread(executeJob({ ...payload, spec }, reporter));
+    const learned = inThisThread(executeJob({ ...payload, spec: learnSpecOf(spec) }, reporter));
     if (evaluated.kind !== 'evaluate' || learned.kind !== 'learn') throw new Error('grid task: unexpected job result');
     result = { ...head, status: 'succeeded', spec, seed: spec.seed ?? 0, evaluation: evaluated.evaluation, metric: metricToFile(learned.metric), timings: timings() };
   } catch (error) {

@@ -263,8 +263,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       })),
     }),
 
-    'jobs.start': ({ spec }) => {
-      const submitted = runner.submit(spec);
+    'jobs.start': ({ spec, workers }) => {
+      const submitted = runner.submit(spec, workers === undefined ? {} : { workers });
       watch(submitted.done);
       return { jobId: submitted.jobId, runIds: submitted.runIds };
     },
