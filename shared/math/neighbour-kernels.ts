@@ -9,6 +9,7 @@
  * the WebAssembly SIMD tiles of distance-tiles.ts. Float32 storage was measured slower
  * (the conversions cost more than the saved bandwidth at these sizes), so everything stays Float64.
  */
+import { partitionSmallest } from './top-k.ts';
 import { createGramDistanceTiles, TILE_ROWS } from './distance-tiles.ts';
 
 /**
@@ -275,38 +276,7 @@ export function smallestIndices(values: ArrayLike<number>, length: number, count
   let m = 0;
   for (let j = 0; j < length; j++) if (j !== exclude) idx[m++] = j;
   if (count >= m) return idx;
-  const less = (p: number, q: number): boolean => {
-    const vp = values[p]!;
-    const vq = values[q]!;
-    return vp < vq || (vp === vq && p < q);
-  };
-  let lo = 0;
-  let hi = m - 1;
-  const target = count; // place the count-th smallest at position `count`; everything before is smaller
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    // median of three as pivot
-    const x = idx[lo]!;
-    const y = idx[mid]!;
-    const z = idx[hi]!;
-    const pivot = less(x, y) ? (less(y, z) ? y : less(x, z) ? z : x) : less(x, z) ? x : less(y, z) ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (less(idx[i]!, pivot)) i++;
-      while (less(pivot, idx[j]!)) j--;
-      if (i <= j) {
-        const t = idx[i]!;
-        idx[i] = idx[j]!;
-        idx[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
+  partitionSmallest(values, idx, m, count);
   return idx.slice(0, count);
 }
 
