@@ -15,6 +15,7 @@
  * |g − e| for e the differencing result, so the callers in nearest.ts screen with g and re-rank the few candidates
  * within the bound by e: results are those of exact differencing, bit for bit.
  */
+import { BR_IF, END, F64_ADD, F64_STORE, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, V128, f64x2Add, f64x2Extract, f64x2Mul, get, i32, name, section, set, uleb, v128Load, v128Zero } from './wasm-assembler.ts';
 
 /** Query rows per tile call (the caller's `out` holds at most this many rows of m distances). */
 export const TILE_ROWS = 64;
@@ -191,55 +192,6 @@ function simdModule(): WebAssembly.Module | null {
   return cachedModule;
 }
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-const LOOP = 0x03;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
-const I32_MUL = 0x6c;
-const I32_LT_U = 0x49;
-const F64_ADD = 0xa0;
-const F64_STORE = 0x39;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const simdOp = (op: number): number[] => [0xfd, ...uleb(op)];
-const v128Load = simdOp(0x00).concat([4, 0]);
-const f64x2Extract = (lane: number): number[] => [...simdOp(0x21), lane];
-const f64x2Add = simdOp(0xf0);
-const f64x2Mul = simdOp(0xf2);
-const v128Zero = [...simdOp(0x0c), ...new Array<number>(16).fill(0)];
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
-const i32 = (v: number): number[] => [I32_CONST, ...sleb(v)];
-
-/** `do { body; ptr += step } while (ptr < limit)` (the body runs at least once). */
 function doWhile(ptr: number, step: number[], limit: number[], body: number[]): number[] {
   return [LOOP, 0x40, ...body, ...get(ptr), ...step, I32_ADD, ...set(ptr), ...get(ptr), ...limit, I32_LT_U, BR_IF, 0, END];
 }
@@ -272,12 +224,12 @@ function dotsBody(): number[] {
   const declarations = [2, ...uleb(i32Count), I32, ...uleb(v128Count), V128];
   const addr = (base: number): number[] => [...get(base), ...get(c), I32_ADD];
   const inner = [
-    ...addr(qi), ...v128Load, ...set(a[0]!),
-    ...addr(q1), ...v128Load, ...set(a[1]!),
-    ...addr(q2), ...v128Load, ...set(a[2]!),
-    ...addr(q3), ...v128Load, ...set(a[3]!),
-    ...addr(rj), ...v128Load, ...set(b[0]!),
-    ...addr(r1), ...v128Load, ...set(b[1]!),
+    ...addr(qi), ...v128Load(0), ...set(a[0]!),
+    ...addr(q1), ...v128Load(0), ...set(a[1]!),
+    ...addr(q2), ...v128Load(0), ...set(a[2]!),
+    ...addr(q3), ...v128Load(0), ...set(a[3]!),
+    ...addr(rj), ...v128Load(0), ...set(b[0]!),
+    ...addr(r1), ...v128Load(0), ...set(b[1]!),
     ...[0, 1].flatMap((u) =>
       [0, 1, 2, 3].flatMap((t) => [...get(acc[t + 4 * u]!), ...get(a[t]!), ...get(b[u]!), ...f64x2Mul, ...f64x2Add, ...set(acc[t + 4 * u]!)]),
     ),
@@ -317,14 +269,6 @@ function dotsBody(): number[] {
     END,
   ];
   return [...uleb(code.length), ...code];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function name(text: string): number[] {
-  return [...uleb(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
 }
 
 function assembleModule(): Uint8Array<ArrayBuffer> {
