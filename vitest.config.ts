@@ -18,10 +18,13 @@ export default defineConfig({
       {
         plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
         resolve: { conditions: ['browser'] },
+        // Component tests reach into the UI through window.__workbench, as the end-to-end build does.
+        define: { __WORKBENCH_TEST_HOOKS__: 'true' },
         test: {
           name: 'dom',
           environment: 'happy-dom',
           include: ['test/renderer/**/*.test.ts'],
+          setupFiles: ['test/renderer/setup.ts'],
         },
       },
       {

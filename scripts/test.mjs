@@ -5,18 +5,20 @@ import './require-node.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
-const run = (cmd, args) => {
-  console.log(`\n> ${cmd} ${args.join(' ')}`);
-  return spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
+const run = (cmd, args, env = {}) => {
+  console.log(`\n> ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${cmd} ${args.join(' ')}`);
+  return spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32', env: { ...process.env, ...env } }).status ?? 1;
 };
 
 let failedSteps = 0; // typecheck and build steps count as one failure each
-for (const [cmd, args] of [
+for (const [cmd, args, env] of [
   ['npx', ['tsc', '-p', 'tsconfig.node.json']],
   ['npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']],
-  ['npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']],
+  // The app's renderer (no test hooks), and the end-to-end build the e2e specs drive (out/renderer-e2e).
+  ['npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { WORKBENCH_TEST_HOOKS: '0' }],
+  ['npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { WORKBENCH_TEST_HOOKS: '1' }],
 ]) {
-  if (run(cmd, args) !== 0) failedSteps++;
+  if (run(cmd, args, env) !== 0) failedSteps++;
 }
 
 const report = 'vitest-report.json';

@@ -41,7 +41,7 @@ export const STOP_REASONS = ['tolerance', 'maxIter', 'saturated', 'stalled', 'pr
 export type StopReason = (typeof STOP_REASONS)[number];
 
 /** Data file formats the importers read (src-main/import). */
-export const IMPORT_FORMATS = ['csv', 'tsv', 'arff', 'libsvm', 'npy'] as const;
+export const IMPORT_FORMATS = ['csv', 'tsv', 'arff', 'libsvm', 'npy', 'idx'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** What a learner learns from (shared/engine/learner.ts). */
@@ -55,3 +55,7 @@ export type AppMode = (typeof APP_MODES)[number];
 /** Kinds of learner parameter (shared/engine/learner.ts ParamSpec). */
 export const PARAM_TYPES = ['int', 'float', 'enum', 'bool'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
+
+/** Where a grid cell runs: the worker pool of the app or CLI, or a Slurm array task (src-main/grid). */
+export const GRID_LOCATIONS = ['local', 'slurm'] as const;
+export type GridLocation = (typeof GRID_LOCATIONS)[number];

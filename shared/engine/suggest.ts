@@ -1,4 +1,5 @@
 import type { ConstraintKind, PairConstraint } from '../domain/constraints.ts';
+import { rowSquaredDistance } from '../math/distances.ts';
 import { createRng } from '../math/seeded-random.ts';
 import { closeConstraints, impliedKind } from './constraint-closure.ts';
 
@@ -45,15 +46,6 @@ export interface PairSuggestion {
   reason: string;
 }
 
-function squaredDistance(points: Float64Array, e: number, a: number, b: number): number {
-  let s = 0;
-  for (let k = 0; k < e; k++) {
-    const t = points[a * e + k]! - points[b * e + k]!;
-    s += t * t;
-  }
-  return s;
-}
-
 function median(values: number[]): number {
   if (values.length === 0) return 1;
   const sorted = [...values].sort((a, b) => a - b);
@@ -89,7 +81,7 @@ export function suggestPairs(input: SuggestInput): PairSuggestion[] {
   const anchors = order.slice(0, Math.min(n, input.maxAnchors ?? 200));
   const used = new Set<number>();
   const out: PairSuggestion[] = [];
-  const dist = (a: number, b: number): number => Math.sqrt(squaredDistance(points, e, a, b));
+  const dist = (a: number, b: number): number => Math.sqrt(rowSquaredDistance(points, a, points, b, e));
 
   if (strategy === 'uncertain') {
     const byKind = (kind: ConstraintKind): number[] =>
@@ -97,7 +89,8 @@ export function suggestPairs(input: SuggestInput): PairSuggestion[] {
     const must = byKind('must'), cannot = byKind('cannot');
     const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
     let theta: number;
-    if (must.length > 0 && cannot.length > 0) theta = (mean(must) + mean(cannot)) / 2;
+    const fromLabels = must.length > 0 && cannot.length > 0;
+    if (fromLabels) theta = (mean(must) + mean(cannot)) / 2;
     else {
       const sample = anchors.slice(0, 50).flatMap((a) => anchors.slice(0, 50).filter((b) => b > a).map((b) => dist(a, b)));
       theta = median(sample) / 2;
@@ -112,7 +105,14 @@ export function suggestPairs(input: SuggestInput): PairSuggestion[] {
         const score = Math.abs(d - theta) / theta;
         if (score < bestScore) { bestScore = score; best = b; bestD = d; }
       }
-      if (best >= 0) candidates.push({ i: Math.min(a, best), j: Math.max(a, best), score: bestScore, distance: bestD, reason: `distance ${bestD.toPrecision(3)} is near the must/cannot threshold ${theta.toPrecision(3)}` });
+      // Four digits and the gap in percent: at three digits most suggestions read "3.55 is near 3.55".
+      const where = fromLabels ? 'halfway between your mean must-link and cannot-link distances' : 'half the median distance, until you have labeled both kinds';
+      if (best >= 0) {
+        candidates.push({
+          i: Math.min(a, best), j: Math.max(a, best), score: bestScore, distance: bestD,
+          reason: `distance ${bestD.toPrecision(4)}, ${(bestScore * 100).toFixed(1)} % from the must/cannot threshold ${theta.toPrecision(4)} (${where})`,
+        });
+      }
     }
     candidates.sort((p, q) => p.score - q.score || p.i - q.i || p.j - q.j);
     for (const c of candidates) {

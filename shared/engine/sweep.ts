@@ -77,71 +77,97 @@ export function resolveSweep(spec: SweepSpec): { counts: number[]; seeds: number
   return { counts, seeds: Array.from({ length: nSeeds }, (_, s) => base + s), protocol, source, params };
 }
 
+/** The resolved sweep ({@link resolveSweep}). */
+export type ResolvedSweep = ReturnType<typeof resolveSweep>;
+
+/** One (N, seed) evaluation of a sweep, in the order the sweep runs them. */
+export interface SweepStep {
+  index: number;
+  /** Index of the count in `counts` (counts may repeat). */
+  c: number;
+  count: number;
+  /** Index of the seed in `seeds`. */
+  s: number;
+  seed: number;
+}
+
+/** What one step gives: its accuracy and the pairs used, or the message of the ValidationError that left a gap. */
+export type SweepStepOutcome = { accuracy: number; used: number } | { error: string };
+
+/** The steps of a resolved sweep: counts in order, seeds in order within each count. */
+export function sweepSteps(resolved: ResolvedSweep): SweepStep[] {
+  const steps: SweepStep[] = [];
+  resolved.counts.forEach((count, c) => {
+    for (const [s, seed] of resolved.seeds.entries()) steps.push({ index: steps.length, c, count, s, seed });
+  });
+  return steps;
+}
+
 /**
- * Runs the sweep (see the module comment). Cancellation: `hooks.shouldStop()` is checked by every learner
- * iteration and between evaluations; the sweep then throws JobCancelledError.
- * @throws ValidationError for a method that is not pair-based, bad counts, seeds or protocol, an unlabeled dataset.
+ * Cross-validates one step. A pure function of (data, spec, step): steps can run on any thread.
+ * @throws JobCancelledError and any error other than the ValidationError that leaves a gap in the curve.
  */
-export function sweepConstraints(data: DatasetMatrix, spec: SweepSpec, hooks: SweepHooks = {}): SweepResult {
-  const { counts, seeds, protocol, source, params } = resolveSweep(spec);
-  const steps = counts.length * seeds.length;
+export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved: ResolvedSweep, step: SweepStep, hooks: EvaluationHooks = {}): SweepStepOutcome {
+  const { protocol, source, params } = resolved;
+  const { count, s, seed } = step;
+  const stepProtocol = { ...protocol, seed: protocol.seed + s };
+  try {
+    if (count === 0) {
+      const evaluation = evaluateMethod(data, { method: 'euclidean', seed, protocol: stepProtocol }, hooks);
+      return { accuracy: evaluation.accuracy.mean, used: 0 };
+    }
+    if (source === 'labeled') {
+      const constraints = spec.constraints!.slice(0, count);
+      const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'labeled', constraints }, hooks);
+      return { accuracy: evaluation.accuracy.mean, used: constraints.length };
+    }
+    if (source === 'suggested') {
+      const { shouldStop } = hooks;
+      const evaluation = evaluateMethod(
+        data,
+        {
+          method: spec.method,
+          params,
+          seed,
+          protocol: stepProtocol,
+          constraintSource: 'generated',
+          foldConstraints: (train) =>
+            activeSuggestedPairs(train, { method: spec.method, params, seed, preprocess: protocol.preprocess, count }, shouldStop ? { shouldStop } : {}),
+        },
+        hooks,
+      );
+      return { accuracy: evaluation.accuracy.mean, used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
+    }
+    const perKind = Math.ceil(count / 2);
+    const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', pairCount: perKind }, hooks);
+    return { accuracy: evaluation.accuracy.mean, used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
+  } catch (e) {
+    // A point that cannot be evaluated (e.g. too few labeled pairs for every fold) leaves a gap in the
+    // curve rather than failing the whole sweep; anything else (cancel, numerical failure) propagates.
+    if (!(e instanceof ValidationError) || e instanceof JobCancelledError) throw e;
+    return { error: e.message };
+  }
+}
+
+/**
+ * Puts step outcomes (indexed by step; steps after a count's first gap may be missing) together into the result,
+ * exactly as the one-thread sweep does: per count, the outcomes up to the first gap, in seed order.
+ */
+export function assembleSweep(spec: SweepSpec, resolved: ResolvedSweep, outcomes: ReadonlyArray<SweepStepOutcome | undefined>): SweepResult {
+  const { counts, seeds, protocol, source, params } = resolved;
   const points: SweepPoint[] = [];
-  let step = 0;
+  let index = 0;
   for (const count of counts) {
     const accuracies: number[] = [];
     const used: number[] = [];
     let error: string | undefined;
-    for (const [s, seed] of seeds.entries()) {
-      if (hooks.shouldStop?.()) throw new JobCancelledError();
-      hooks.onStep?.(step++, steps, count, seed);
+    for (let s = 0; s < seeds.length; s++, index++) {
       if (error !== undefined) continue;
-      const stepProtocol = { ...protocol, seed: protocol.seed + s };
-      try {
-        if (count === 0) {
-          const evaluation = evaluateMethod(data, { method: 'euclidean', seed, protocol: stepProtocol }, hooks);
-          accuracies.push(evaluation.accuracy.mean);
-          used.push(0);
-        } else if (source === 'labeled') {
-          const constraints = spec.constraints!.slice(0, count);
-          const evaluation = evaluateMethod(
-            data,
-            { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'labeled', constraints },
-            hooks,
-          );
-          accuracies.push(evaluation.accuracy.mean);
-          used.push(constraints.length);
-        } else if (source === 'suggested') {
-          const { shouldStop } = hooks;
-          const evaluation = evaluateMethod(
-            data,
-            {
-              method: spec.method,
-              params,
-              seed,
-              protocol: stepProtocol,
-              constraintSource: 'generated',
-              foldConstraints: (train) =>
-                activeSuggestedPairs(train, { method: spec.method, params, seed, preprocess: protocol.preprocess, count }, { shouldStop }),
-            },
-            hooks,
-          );
-          accuracies.push(evaluation.accuracy.mean);
-          used.push(Math.round(mean(evaluation.folds.map((f) => f.trainPairs))));
-        } else {
-          const perKind = Math.ceil(count / 2);
-          const evaluation = evaluateMethod(
-            data,
-            { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', pairCount: perKind },
-            hooks,
-          );
-          accuracies.push(evaluation.accuracy.mean);
-          used.push(Math.round(mean(evaluation.folds.map((f) => f.trainPairs))));
-        }
-      } catch (e) {
-        // A point that cannot be evaluated (e.g. too few labeled pairs for every fold) leaves a gap in the
-        // curve rather than failing the whole sweep; anything else (cancel, numerical failure) propagates.
-        if (!(e instanceof ValidationError) || e instanceof JobCancelledError) throw e;
-        error = e.message;
+      const outcome = outcomes[index]!;
+      if ('error' in outcome) error = outcome.error;
+      else {
+        accuracies.push(outcome.accuracy);
+        used.push(outcome.used);
       }
     }
     points.push({
@@ -156,3 +182,25 @@ export function sweepConstraints(data: DatasetMatrix, spec: SweepSpec, hooks: Sw
   return { method: spec.method, params, constraintSource: source, protocol, seeds, points };
 }
 
+/**
+ * Runs the sweep (see the module comment) step after step on this thread (src-main/jobs spreads the steps over
+ * several threads with {@link sweepSteps}, {@link evaluateSweepStep} and {@link assembleSweep}, with the same bits).
+ * Cancellation: `hooks.shouldStop()` is checked by every learner iteration and between evaluations; the sweep then
+ * throws JobCancelledError.
+ * @throws ValidationError for a method that is not pair-based, bad counts, seeds or protocol, an unlabeled dataset.
+ */
+export function sweepConstraints(data: DatasetMatrix, spec: SweepSpec, hooks: SweepHooks = {}): SweepResult {
+  const resolved = resolveSweep(spec);
+  const steps = sweepSteps(resolved);
+  const outcomes: Array<SweepStepOutcome | undefined> = [];
+  const gap = new Set<number>();
+  for (const step of steps) {
+    if (hooks.shouldStop?.()) throw new JobCancelledError();
+    hooks.onStep?.(step.index, steps.length, step.count, step.seed);
+    if (gap.has(step.c)) continue;
+    const outcome = evaluateSweepStep(data, spec, resolved, step, hooks);
+    outcomes[step.index] = outcome;
+    if ('error' in outcome) gap.add(step.c);
+  }
+  return assembleSweep(spec, resolved, outcomes);
+}

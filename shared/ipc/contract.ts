@@ -23,6 +23,8 @@ import {
   Empty,
   ExportFormatSchema,
   FileRefSchema,
+  GridSpecSchema,
+  GridViewSchema,
   Id,
   ImportOptionsSchema,
   JobInfoSchema,
@@ -35,6 +37,7 @@ import {
   PairConstraintSchema,
   RowIndex,
   RunDetailSchema,
+  TestScoreRecordSchema,
   RunListItemSchema,
   SampleSchema,
   Seed,
@@ -138,12 +141,20 @@ export const CHANNELS = {
   ),
 
   'jobs.start': channel(
-    z.strictObject({ spec: JobSpecSchema }),
+    z.strictObject({ spec: JobSpecSchema, workers: z.number().int().min(1).max(256).optional() }),
     z.object({ jobId: z.string(), runIds: z.array(z.number()) }),
-    'Queues a learn | evaluate | compare | sweep job.',
+    'Queues a learn | evaluate | compare | sweep job; `workers`: threads for its folds (default: every core on big datasets); results do not depend on it.',
   ),
   'jobs.cancel': channel(z.strictObject({ jobId: Token }), z.object({ cancelled: z.boolean() }), 'Cancels a queued or running job.'),
   'jobs.list': channel(Empty, z.object({ jobs: z.array(JobInfoSchema) }), 'Jobs of this session (queued, running, finished).'),
+
+  'grids.start': channel(
+    z.strictObject({ spec: GridSpecSchema }),
+    z.object({ grid: GridViewSchema }),
+    'Starts a grid (data sets × methods × seeds × counts × parameter values) on the local worker pool; every cell becomes an evaluate run with its metric.',
+  ),
+  'grids.list': channel(Empty, z.object({ grids: z.array(GridViewSchema) }), 'Grids, newest first, each with per-cell status (live for grids running in this session).'),
+  'grids.cancel': channel(z.strictObject({ gridId: Token }), z.object({ cancelled: z.boolean() }), 'Cancels the unfinished cells of a running grid.'),
 
   'runs.list': channel(
     z.strictObject({ datasetId: Id.optional(), includeChildren: z.boolean().optional(), limit: z.int().min(1).optional() }),
@@ -154,6 +165,11 @@ export const CHANNELS = {
     z.strictObject({ runId: Id }),
     z.object({ run: RunDetailSchema }),
     'One run: learned metric (L, shape, M, preprocessing), evaluation per fold, sweep result; a compare run has comparison (per method) and children (its evaluate runs with their evaluations).',
+  ),
+  'runs.score': channel(
+    z.strictObject({ runId: Id, testDatasetId: Id, k: z.int().min(1).max(10_000).optional() }),
+    z.object({ record: TestScoreRecordSchema }),
+    "Scores the run's metric (trained on the run's dataset) on another dataset with the same features; stored with the run.",
   ),
   'runs.rerun': channel(
     z.strictObject({ runId: Id }),
@@ -182,6 +198,8 @@ export const EVENTS = {
     error: z.string().nullable().optional(),
   }),
   'job.status': z.object({ jobId: z.string(), status: JobStatusSchema }),
+  /** A grid's state after a cell changed or progressed. */
+  'grid.progress': GridViewSchema,
   'dataset.imported': z.object({ dataset: DatasetSummarySchema }),
   'dataset.deleted': z.object({ id: z.number() }),
   'constraints.changed': z.object({ datasetId: z.number(), count: z.number() }),

@@ -19,6 +19,7 @@ import {
   CONSTRAINT_SOURCES,
   IMPORT_FORMATS,
   JOB_KINDS,
+  GRID_LOCATIONS,
   JOB_STATUSES,
   LEARNER_INPUTS,
   PARAM_TYPES,
@@ -224,8 +225,12 @@ export const DatasetDetailSchema = DatasetSummarySchema.extend({
 export const DatasetDataSchema = z.object({
   nRows: z.number(),
   nFeatures: z.number(),
-  /** (nRows, nFeatures) row-major. */
-  features: z.array(z.number()),
+  /**
+   * (nRows, nFeatures) row-major, base64 of the values in `encoding`: the narrowest lossless one (u8, f32
+   * little-endian, f64 little-endian; see shared/ipc/matrix-encoding.ts).
+   */
+  encoding: z.enum(['u8', 'f32', 'f64']),
+  features: z.string(),
   /** Class index per row, or null for an unlabeled dataset. */
   labels: z.array(z.number()).nullable(),
 });
@@ -251,6 +256,8 @@ export const ImportOptionsSchema = z.strictObject({
   header: z.boolean().optional(),
   /** CSV: one delimiter character; absent = sniff. */
   delimiter: z.enum([',', ';', '\t', '|', ' ']).optional(),
+  /** npy / IDX: the labels come from another uploaded or chosen file (its id from files.upload or files.openDialog). */
+  labelsFileId: Token.optional(),
 });
 
 export const ImportIssueSchema = z.object({
@@ -276,8 +283,10 @@ export const ImportPreviewSchema = z.object({
   featureCount: z.number(),
   /** Classes seen in the preview rows (a lower bound on the file's classes). */
   classes: z.array(z.string()),
-  /** Number of data rows, when the whole file was read for the preview; else null. */
+  /** Rows an import with these options would store (after any dropped rows), or null when not known. */
   totalRows: z.number().nullable(),
+  /** Rows "Drop rows with missing values" would leave out (known after a trial parse of the whole file). */
+  droppedRows: z.number().optional(),
   warnings: z.array(z.string()),
 });
 
@@ -337,6 +346,17 @@ export type MethodDeclaration = z.output<typeof MethodDeclarationSchema>;
 export const RunStatusSchema = JobStatusSchema;
 export const RunKindSchema = JobKindSchema;
 
+/** A grid cell's mark on its run: grid id, cell index, where it ran (shared/domain/grid.ts GridMark). */
+export const GridMarkSchema = z.object({
+  id: z.string(),
+  cell: z.number(),
+  /** 'local': the worker pool of the app or CLI; 'slurm': a Slurm array task. */
+  where: z.enum(GRID_LOCATIONS),
+  host: z.string(),
+  slurmJobId: z.string().nullable().optional(),
+  slurmArrayTaskId: z.number().nullable().optional(),
+});
+
 /** A run as the history lists it (`runs.list`, `workbench runs`): the record plus a one-line headline. */
 export const RunListItemSchema = z.object({
   id: z.number(),
@@ -353,8 +373,12 @@ export const RunListItemSchema = z.object({
   error: z.string().nullable(),
   /** Mean CV accuracy (evaluate), or null. */
   accuracy: z.number().nullable(),
-  /** [k, d] of the learned metric (learn), or null. */
+  /** [k, d] of the learned metric (learn, or a grid cell), or null. */
   components: z.tuple([z.number(), z.number()]).nullable(),
+  /** The grid cell this run is, and where it ran (issue 13); null for a run outside a grid. */
+  grid: GridMarkSchema.nullable().optional(),
+  /** The latest held-out test-set score of the run's metric (`workbench score`), or null. */
+  testScore: z.object({ testDatasetName: z.string(), k: z.number(), accuracy: z.number() }).nullable(),
 });
 
 /** How a fit went (shared/domain/learned-metric.ts FitSummary). */
@@ -481,9 +505,46 @@ export const ComparisonEntrySchema = z.object({
   fitSeconds: z.object({ median: z.number(), folds: z.array(z.number()) }),
 });
 
+/**
+ * A metric's figures on a held-out test set (shared/engine/evaluation/score.ts TestSetScore); every one a fraction
+ * in [0, 1] (ARI may be negative).
+ */
+export const TestSetScoreSchema = z.object({
+  accuracy: z.number(),
+  nmi: z.number(),
+  ari: z.number(),
+  precisionAt1: nullableNumber,
+  mapAtR: nullableNumber,
+  trainRows: z.number(),
+  testRows: z.number(),
+  /** Neighbours of the kNN vote. */
+  k: z.number(),
+  /** Seed of the k-means++ restarts. */
+  seed: z.number(),
+  /** Dimensions of the learned space (rows of L). */
+  nComponents: z.number(),
+  /** Test classes (by name) that the training dataset does not have; their rows count as kNN errors. */
+  unmatchedClasses: z.array(z.string()),
+});
+
+/** A run's score on one test set and k (src-main/storage/test-scores-repository.ts StoredTestScore). */
+export const TestScoreRecordSchema = z.object({
+  id: z.number(),
+  runId: z.number(),
+  /** Null once the test dataset was deleted (its name is kept). */
+  testDatasetId: z.number().nullable(),
+  testDatasetName: z.string(),
+  testDatasetHash: z.string(),
+  k: z.number(),
+  score: TestSetScoreSchema,
+  createdAt: z.string(),
+});
+
 /** A compare parent's per-method evaluate run: its list item plus its evaluation (null until it succeeded). */
 export const RunChildSchema = RunListItemSchema.extend({
   evaluation: EvaluationSchema.nullable(),
+  /** Held-out test-set scores of this method's metric, oldest first. */
+  testScores: z.array(TestScoreRecordSchema),
 });
 
 /** Which result field each run kind may fill; the others must be null. */
@@ -493,7 +554,8 @@ const RESULT_FIELDS = ['metric', 'evaluation', 'comparison', 'sweep'] as const;
 /**
  * One run as `runs.get` and `workbench run show` give it: the run record plus its results. Each kind has its own
  * result (learn → `metric`, evaluate → `evaluation`, compare → `comparison`, sweep → `sweep`); the others
- * are null. A compare parent has no evaluation of its own: its methods are `children` (evaluate runs, each
+ * are null, except that a grid cell (an evaluate run with `protocol.grid`) also has the `metric` fitted on the
+ * whole data set. A compare parent has no evaluation of its own: its methods are `children` (evaluate runs, each
  * with its evaluation) and `comparison` summarizes them in the order they were requested.
  */
 export const RunDetailSchema = z
@@ -522,10 +584,15 @@ export const RunDetailSchema = z
     sweep: SweepResultSchema.nullable(),
     /** Compare: the per-method evaluate runs, in the order of the spec's methods; empty for other kinds. */
     children: z.array(RunChildSchema),
+    /** Held-out test-set scores of this run's metric (learn and evaluate runs), oldest first. */
+    testScores: z.array(TestScoreRecordSchema),
   })
   .superRefine((run, ctx) => {
     const own = RESULT_OF_KIND[run.kind];
+    // A grid cell (issue 13) is an evaluate run that also stores the metric fitted on the whole data set.
+    const gridCell = run.kind === 'evaluate' && run.protocol !== null && typeof run.protocol.grid === 'object' && run.protocol.grid !== null;
     for (const field of RESULT_FIELDS) {
+      if (gridCell && field === 'metric') continue;
       if (field !== own && run[field] !== null) {
         ctx.addIssue({ code: 'custom', path: [field], message: `must be null for a run of kind '${run.kind}' (its result is '${own}')` });
       }
@@ -547,3 +614,45 @@ export type ComparisonEntry = z.output<typeof ComparisonEntrySchema>;
 export type RunListItem = z.output<typeof RunListItemSchema>;
 export type RunChild = z.output<typeof RunChildSchema>;
 export type RunDetail = z.output<typeof RunDetailSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Grids (issue 13; the types are re-exported by shared/domain/grid.ts)
+// ---------------------------------------------------------------------------------------------
+
+const GridParamValue = z.union([z.number(), z.string().max(LIMITS.name), z.boolean(), z.null()]);
+
+/** A grid to run on the local worker pool: data sets × methods × seeds × counts × parameter values. */
+export const GridSpecSchema = z.strictObject({
+  datasets: z.array(Id).min(1).max(LIMITS.list),
+  methods: z.array(MethodName).min(1).max(LIMITS.list),
+  seeds: z.array(Seed).min(1).max(LIMITS.list),
+  counts: z.array(z.int().min(1).max(1_000_000)).max(LIMITS.list).optional(),
+  /** Per method, per parameter, the values to try. */
+  params: z.record(MethodName, z.record(z.string().min(1).max(LIMITS.name), z.array(GridParamValue).min(1).max(LIMITS.list))).optional(),
+  protocol: ProtocolSchema.optional(),
+});
+
+export const GridCellStatusSchema = JobStatusSchema;
+
+/** One grid as the Experiments view lists it: one entry, per-cell status and progress. */
+export const GridViewSchema = z.object({
+  gridId: z.string(),
+  cells: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  location: z.enum(GRID_LOCATIONS),
+  createdAt: z.string(),
+  /** Short human description, e.g. "iris, wine × euclidean, nca × seeds 0, 1". */
+  title: z.string(),
+  status: z.array(GridCellStatusSchema),
+  /** Per cell 0…1 (1 when finished). */
+  fractions: z.array(z.number()),
+  runIds: z.array(z.number().nullable()),
+  errors: z.array(z.string().nullable()),
+});
+
+export type GridMark = z.output<typeof GridMarkSchema>;
+export type GridSpecWire = z.output<typeof GridSpecSchema>;
+export type GridView = z.output<typeof GridViewSchema>;
+export type TestSetScore = z.output<typeof TestSetScoreSchema>;
+export type TestScoreRecord = z.output<typeof TestScoreRecordSchema>;

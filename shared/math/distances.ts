@@ -43,3 +43,12 @@ export function squaredDistanceMatrix(Y: Float64Array, n: number, k: number): Fl
   }
   return D;
 }
+
+/**
+ * The exact (differencing) variants under names that say so, beside the Gram-identity ones
+ * (`gramSquaredDistanceMatrix` in neighbour-kernels.ts, the tiles of distance-tiles.ts). The short names above stay
+ * for their existing callers.
+ */
+export const exactSquaredDistance = rowSquaredDistance;
+export const exactCrossSquaredDistances = crossSquaredDistances;
+export const exactSquaredDistanceMatrix = squaredDistanceMatrix;

@@ -14,6 +14,7 @@
  * All arrays live in one buffer (the WebAssembly memory when available); {@link createPairKernels} hands out
  * Float64Array views of it.
  */
+import { BLOCK, BR_IF, END, F64, F64_ADD, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_GE_U, I32_MUL, LOOP, V128, f64Zero, f64x2Add, f64x2Extract, f64x2Mul, f64x2Splat, get, i32, name, section, set, tee, uleb, v128Load, v128Store, v128Zero } from './wasm-assembler.ts';
 
 export interface PairKernels {
   /** True when the WebAssembly SIMD path is in use. */
@@ -235,68 +236,6 @@ function simdModule(): WebAssembly.Module | null {
 }
 
 // Opcodes.
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const F64_LOAD = 0x2b;
-const F64_STORE = 0x39;
-const I32_CONST = 0x41;
-const F64_CONST = 0x44;
-const I32_ADD = 0x6a;
-const I32_MUL = 0x6c;
-const I32_GE_U = 0x4f;
-const F64_ADD = 0xa0;
-const F64_MUL = 0xa2;
-const SIMD = 0xfd;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const simd = (op: number): number[] => [SIMD, ...uleb(op)];
-const v128Load = (offset: number): number[] => [...simd(0x00), 4, ...uleb(offset)];
-const v128Store = (offset: number): number[] => [...simd(0x0b), 4, ...uleb(offset)];
-const f64x2Splat = simd(0x14);
-const f64x2Extract = (lane: number): number[] => [...simd(0x21), lane];
-const f64x2Add = simd(0xf0);
-const f64x2Mul = simd(0xf2);
-const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
-const get = (i: number): number[] => [LOCAL_GET, ...uleb(i)];
-const set = (i: number): number[] => [LOCAL_SET, ...uleb(i)];
-const tee = (i: number): number[] => [LOCAL_TEE, ...uleb(i)];
-const i32 = (v: number): number[] => [I32_CONST, ...sleb(v)];
-const f64Zero = [F64_CONST, 0, 0, 0, 0, 0, 0, 0, 0];
-
-/** A counted loop `for (idx = 0; idx < limit; idx += step) body` as a block/loop pair (limit > 0 assumed). */
 function countedLoop(idx: number, limitLocal: number, step: number, body: number[]): number[] {
   return [
     ...i32(0), ...set(idx),
@@ -418,14 +357,6 @@ function kernelBody(kind: 'matvec' | 'update_matvec' | 'update' | 'rowdots'): nu
   const result = kind === 'update' || kind === 'rowdots' ? [] : get(l.p);
   const code = [...declarations, ...setup, ...rows, ...result, END];
   return [...uleb(code.length), ...code];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function name(text: string): number[] {
-  return [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
 }
 
 function assembleModule(): Uint8Array<ArrayBuffer> {

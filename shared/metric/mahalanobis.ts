@@ -33,7 +33,18 @@ export function transformPreprocessed(metric: MetricComponents, Z: Float64Array,
   if (Z.length !== n * metric.nFeatures) {
     throw new RangeError(`transform: expected ${n} rows × ${metric.nFeatures} features = ${n * metric.nFeatures} entries, got ${Z.length}.`);
   }
+  // L = I (the Euclidean baseline, and any learner that keeps the identity): Z·Iᵀ is Z, bit for bit (each entry is
+  // z + 0·…, and + 0 turns −0 into +0 as the product would), without the O(n·d²) product.
+  if (isIdentity(metric.L, metric.nComponents, metric.nFeatures)) return Z.map((v) => v + 0);
   return matmulTransB(Z, n, metric.nFeatures, metric.L, metric.nComponents); // (n, k)
+}
+
+function isIdentity(L: Float64Array, k: number, d: number): boolean {
+  if (k !== d) return false;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < d; j++) if (L[i * d + j] !== (i === j ? 1 : 0)) return false;
+  }
+  return true;
 }
 
 /**

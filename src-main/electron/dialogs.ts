@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { WorkbenchDialogs } from '../services/ports.ts';
 
 const DATASET_FILTERS: FileFilter[] = [
-  { name: 'Datasets', extensions: ['csv', 'tsv', 'txt', 'arff', 'libsvm', 'svm', 'svmlight', 'npy'] },
+  { name: 'Datasets', extensions: ['csv', 'tsv', 'txt', 'arff', 'libsvm', 'svm', 'svmlight', 'npy', 'gz', 'idx', 'idx1-ubyte', 'idx3-ubyte'] },
   { name: 'All files', extensions: ['*'] },
 ];
 const CONSTRAINT_FILTERS: FileFilter[] = [

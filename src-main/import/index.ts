@@ -1,5 +1,5 @@
 /**
- * Dataset import: CSV/TSV (papaparse, streamed), ARFF, LIBSVM/svmlight and NumPy `.npy` files →
+ * Dataset import: CSV/TSV (papaparse, streamed), ARFF, LIBSVM/svmlight, NumPy `.npy` and IDX (MNIST; raw or `.gz`) files →
  * {@link ParsedDataset}. Plain functions, usable without Electron: the CLI, the services and the tests call them.
  *
  * Every import reads the file once, front to back (memory proportional to the data), reports progress by bytes
@@ -17,7 +17,8 @@ import { classesInRows, parseCsv, sniffCsv } from './csv.ts';
 import { finalizeTable, orderClasses } from './finalize.ts';
 import { parseLibsvm, previewLibsvm } from './libsvm.ts';
 import { classNamesFromManifest } from './manifest.ts';
-import { formatNumber, isNpy, npyTable, readLabelsFile } from './npy.ts';
+import { checkDataDims, checkLabelDims, decodeIdx, gunzipHead, idxMatrix, isGzip, looksLikeIdx } from './idx.ts';
+import { arrayTable, formatNumber, isNpy, npyTable, readLabelsFile } from './npy.ts';
 import { bytesSource, fileSource, headText, SourceReader, type ByteSource } from './source.ts';
 import { IMPORT_FORMATS, type ImportFormat, type ImportOptions, type ImportPreview, type ParsedDataset } from './types.ts';
 
@@ -40,10 +41,24 @@ const EXTENSIONS: Record<string, ImportFormat | 'sniff'> = {
   libsvm: 'libsvm',
   svmlight: 'libsvm',
   npy: 'npy',
+  idx: 'idx',
+  idx1: 'idx',
+  idx2: 'idx',
+  idx3: 'idx',
+  idx4: 'idx',
 };
 
-/** The format named by a file's extension (`.csv .tsv .txt .arff .svm .libsvm .svmlight .npy`), or null. */
+/** MNIST-style IDX names: `train-images-idx3-ubyte`, `t10k-labels.idx1-ubyte`, `x.idx3`, `…-idx3-float`. */
+const IDX_NAME = /(?:^|[-_.])idx[1-4]?(?:[-_.](?:u?byte|short|int|float|double))?$/i;
+
+/**
+ * The format named by a file's extension (`.csv .tsv .txt .arff .svm .libsvm .svmlight .npy`, IDX names such as
+ * `train-images-idx3-ubyte`, each optionally followed by `.gz` for IDX), or null.
+ */
 export function formatFromFileName(fileName: string): ImportFormat | null {
+  const base = fileName.replace(/\.gz$/i, '');
+  if (IDX_NAME.test(base)) return 'idx';
+  if (base !== fileName) return null;
   const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
   const format = ext === undefined ? undefined : EXTENSIONS[ext];
   return format === undefined || format === 'sniff' ? null : format;
@@ -51,9 +66,19 @@ export function formatFromFileName(fileName: string): ImportFormat | null {
 
 const LIBSVM_LINE = /^\s*[^\s:#]+(?:\s+(?:\d+|qid):\S+)+\s*(?:#.*)?$/;
 
-/** The format the content looks like: npy magic, an ARFF header, LIBSVM `label i:v` lines, else CSV. */
-export function formatFromContent(head: Uint8Array): ImportFormat {
+/**
+ * The format the content looks like: npy magic, IDX magic (inside gzip too), an ARFF header, LIBSVM `label i:v`
+ * lines, else CSV.
+ * @throws ImportError naming `fileName` for gzip-compressed content that is not IDX.
+ */
+export function formatFromContent(head: Uint8Array, fileName = 'the file'): ImportFormat {
   if (isNpy(head)) return 'npy';
+  if (isGzip(head)) {
+    const inner = gunzipHead(head);
+    if (inner && looksLikeIdx(inner)) return 'idx';
+    throw new ImportError(`${fileName}: gzip-compressed files are read only for IDX (MNIST) data; decompress it first`);
+  }
+  if (looksLikeIdx(head)) return 'idx';
   const text = new TextDecoder().decode(head.subarray(0, 64 * 1024));
   const lines = text.split(/\r\n|\n|\r/).map((l) => l.trim()).filter((l) => l !== '');
   const first = lines.find((l) => !l.startsWith('%') && !l.startsWith('#'));
@@ -71,7 +96,7 @@ async function resolveFormat(source: ByteSource, options: ImportOptions): Promis
     }
     return options.format;
   }
-  return formatFromFileName(source.fileName) ?? formatFromContent(await source.head(64 * 1024));
+  return formatFromFileName(source.fileName) ?? formatFromContent(await source.head(64 * 1024), source.fileName);
 }
 
 async function openFile(path: string): Promise<ByteSource> {
@@ -101,8 +126,26 @@ async function npyLabels(source: ByteSource, options: ImportOptions): Promise<{ 
   const base = source.path ? dirname(source.path) : process.cwd();
   const path = isAbsolute(options.labelsFile) ? options.labelsFile : resolve(base, options.labelsFile);
   const labelsSource = await openFile(path);
+  const head = await labelsSource.head(64);
+  if (isGzip(head) || looksLikeIdx(head)) {
+    const fileName = labelsSource.fileName;
+    const { values } = await decodeIdx(fileName, new SourceReader(labelsSource).chunks(), (h) => checkLabelDims(fileName, h));
+    return { labels: Array.from(values, formatNumber), name: fileName };
+  }
   const bytes = await new SourceReader(labelsSource).bytes();
   return { labels: readLabelsFile(labelsSource.fileName, bytes), name: labelsSource.fileName };
+}
+
+/** An IDX data file (raw or gzip) as a RawTable, labels from `options.labelsFile`. */
+async function idxTable(source: ByteSource, pieces: AsyncIterable<Uint8Array>, options: ImportOptions, dropMissing: boolean) {
+  const fileName = source.fileName;
+  if (options.labelColumnIndex !== undefined || (options.label !== undefined && options.label !== null)) {
+    throw new ImportError(`${fileName}: IDX files hold no label column; give the labels as a 1-D IDX file with --labels-file`);
+  }
+  const array = await decodeIdx(fileName, pieces, (h) => checkDataDims(fileName, h));
+  const { labels, name } = await npyLabels(source, options);
+  const table = arrayTable(fileName, idxMatrix(array), { labelColumn: null, labels, labelsFileName: name, dropMissing });
+  return { ...table, labelsFile: name, dtype: array.header.type.name, dims: array.header.dims, gzip: array.gzip };
 }
 
 async function importSource(source: ByteSource, options: ImportOptions): Promise<ParsedDataset> {
@@ -134,6 +177,10 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
   } else if (format === 'libsvm') {
     parsed = await parseLibsvm(reader, { label: options.label, dropMissing });
     resolved = { format, label: parsed.table.labelColumn, dropMissing };
+  } else if (format === 'idx') {
+    const idx = await idxTable(source, reader.chunks(), options, dropMissing);
+    parsed = idx;
+    resolved = { format, labelsFile: idx.labelsFile, dropMissing, dtype: idx.dtype, dims: idx.dims, gzip: idx.gzip };
   } else {
     const labelColumn = npyLabelColumn(source.fileName, options);
     const bytes = await reader.bytes();
@@ -191,11 +238,17 @@ export async function importBytes(bytes: Uint8Array, fileName: string, options: 
 async function previewSource(source: ByteSource, options: ImportOptions, maxRows: number): Promise<ImportPreview> {
   const format = await resolveFormat(source, options);
   const fileName = source.fileName;
-  if (format === 'npy') {
-    const bytes = await new SourceReader(source).bytes();
-    const labelColumn = npyLabelColumn(fileName, options);
-    const { labels, name } = await npyLabels(source, options);
-    const { table, warnings } = npyTable(fileName, bytes, { labelColumn, labels, labelsFileName: name, dropMissing: true });
+  if (format === 'npy' || format === 'idx') {
+    let parsed: { table: Parameters<typeof finalizeTable>[0]; warnings: string[] };
+    if (format === 'idx') {
+      parsed = await idxTable(source, new SourceReader(source).chunks(), options, true);
+    } else {
+      const bytes = await new SourceReader(source).bytes();
+      const labelColumn = npyLabelColumn(fileName, options);
+      const { labels, name } = await npyLabels(source, options);
+      parsed = npyTable(fileName, bytes, { labelColumn, labels, labelsFileName: name, dropMissing: true });
+    }
+    const { table, warnings } = parsed;
     const d = table.featureNames.length;
     const columns = [...table.featureNames, ...(table.labelIds ? [table.labelColumn ?? 'label'] : [])];
     const rows: string[][] = [];

@@ -230,9 +230,31 @@ export function formatNumber(x: number): string {
 export function npyTable(
   fileName: string,
   bytes: Uint8Array,
-  options: { labelColumn: number | null; labels: string[] | null; labelsFileName: string | null; dropMissing: boolean },
+  options: ArrayTableOptions,
 ): { table: RawTable; droppedRows: number; warnings: string[]; header: NpyHeader } {
   const { header, nRows, nCols, values, imageShape } = readNpyMatrix(fileName, bytes);
+  return { ...arrayTable(fileName, { nRows, nCols, values, imageShape }, options), header };
+}
+
+/** How {@link arrayTable} finds the labels: a column of the array, or one text per row from a labels file. */
+export interface ArrayTableOptions {
+  labelColumn: number | null;
+  labels: string[] | null;
+  labelsFileName: string | null;
+  dropMissing: boolean;
+}
+
+/**
+ * A numeric array already read into row-major Float64 values (an npy or IDX file) as a RawTable; see
+ * {@link npyTable} for the naming and label rules, shared by both formats.
+ * @throws ImportError for a bad label column, a label count that does not match the rows, bad values.
+ */
+export function arrayTable(
+  fileName: string,
+  array: { nRows: number; nCols: number; values: Float64Array; imageShape: [number, number] | null },
+  options: ArrayTableOptions,
+): { table: RawTable; droppedRows: number; warnings: string[] } {
+  const { nRows, nCols, values, imageShape } = array;
   let labelColumn = options.labelColumn;
   if (labelColumn !== null) {
     if (imageShape) throw new ImportError(`${fileName}: a label column cannot be taken from a 3-D image array; use a labels file`);
@@ -255,7 +277,9 @@ export function npyTable(
   const d = featureColumns.length;
   const labeled = labelColumn !== null || options.labels !== null;
   const problems = new ProblemLog(fileName, 'index');
-  const features = new Float64Array(nRows * d); // (kept rows, d)
+  // (kept rows, d). Without a label column the features are the array itself, compacted in place when rows are
+  // dropped (row `kept` ≤ row `i` is written after row i was read): no second copy of a 60,000 × 784 matrix.
+  const features = labelColumn === null ? values : new Float64Array(nRows * d);
   const labelIds = labeled ? new Int32Array(nRows) : null;
   const labelIndex = new Map<string, number>();
   const labelValues: string[] = [];
@@ -315,6 +339,5 @@ export function npyTable(
     },
     droppedRows: problems.droppedRows,
     warnings,
-    header,
   };
 }

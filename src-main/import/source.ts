@@ -170,6 +170,11 @@ export class SourceReader {
     if (carry.length > 0) yield [carry, ++lineNo];
   }
 
+  /** The raw bytes in pieces of about 1 MiB, as read (hashed and reported like the others). */
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    yield* this.#raw();
+  }
+
   /** The whole content in one array. */
   async bytes(): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];

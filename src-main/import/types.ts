@@ -21,7 +21,10 @@ export interface ImportOptions {
   delimiter?: string;
   /** Drop rows with a missing, non-numeric or non-finite value (with a warning) instead of refusing the file. */
   dropMissing?: boolean;
-  /** npy: a sibling labels file (`.npy`, or `.csv`/`.txt` with one label per line), relative to the data file. */
+  /**
+   * npy and IDX: a sibling labels file (`.npy`, a 1-D IDX file, raw or `.gz`, or `.csv`/`.txt` with one label per
+   * line), relative to the data file.
+   */
   labelsFile?: string;
   /** npy: the column of the array that holds the labels (0-based); it is removed from the features. */
   labelColumnIndex?: number;

@@ -7,7 +7,8 @@ import type { JobSpec } from '../../shared/domain/job.ts';
 import { JobCancelledError } from '../../shared/errors.ts';
 import { evaluateMethod, type EvaluationResult, type EvaluationSpec } from '../../shared/engine/evaluation/evaluate.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
-import { sweepConstraints } from '../../shared/engine/sweep.ts';
+import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
+import { evaluateInPool, sweepInPool } from './fold-pool.ts';
 import type { JobReporter } from './reporter.ts';
 import type { JobResult, WorkerJobPayload } from './types.ts';
 
@@ -24,9 +25,41 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
   };
 }
 
-export function executeJob(payload: Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'runIds'>, reporter: JobReporter): JobResult {
+type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'runIds'> & Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl' | 'cancelFlag'>>;
+
+/**
+ * Runs a job. Evaluate, compare and sweep jobs with `payload.workers` > 1 (and a worker script and cancel flag to
+ * give the helpers) spread their folds (evaluate, compare) or their (N, seed) steps (sweep) over that many threads
+ * (fold-pool.ts) and return a promise; the figures are the same bits as on one thread.
+ */
+export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobResult | Promise<JobResult> {
   const { spec, dataset } = payload;
   const common = engineOptions(spec, payload);
+  const parallel = (payload.workers ?? 1) > 1 && payload.workerUrl !== undefined && payload.cancelFlag !== undefined;
+  if (parallel && (spec.kind === 'evaluate' || spec.kind === 'compare')) {
+    const choices = spec.kind === 'evaluate' ? [{ method: spec.method, params: spec.params }] : spec.methods;
+    const specs = choices.map((choice) => ({ ...common, method: choice.method, params: choice.params, dataset: spec.datasetId }));
+    const folds = spec.protocol?.folds ?? 5;
+    return evaluateInPool(dataset, specs, {
+      workers: payload.workers!,
+      workerUrl: payload.workerUrl!,
+      cancelFlag: payload.cancelFlag!,
+      onStart(method, fold) {
+        reporter.phase('evaluate', {
+          runId: payload.runIds[method] ?? null,
+          fold: fold + 1,
+          folds,
+          message: `${choices[method]!.method}, fold ${fold + 1}/${folds}`,
+        });
+      },
+      onFinished(done, total) {
+        reporter.units(done, total);
+      },
+      onIteration(iteration, objective, elapsedMs) {
+        reporter.hooks.onIteration({ iteration, objective, elapsedMs });
+      },
+    }).then((evaluations) => (spec.kind === 'evaluate' ? { kind: 'evaluate', evaluation: evaluations[0]! } : { kind: 'compare', evaluations }));
+  }
   switch (spec.kind) {
     case 'learn': {
       reporter.phase('fit', { message: spec.method });
@@ -48,18 +81,35 @@ export function executeJob(payload: Pick<WorkerJobPayload, 'spec' | 'dataset' | 
       const folds = spec.protocol?.folds ?? 5;
       let stepsTotal = 1;
       let stepIndex = 0;
+      const sweepSpec: SweepSpec = {
+        method: spec.method,
+        params: spec.params,
+        counts: spec.counts,
+        seeds: spec.seeds,
+        seed: spec.seed ?? 0,
+        protocol: spec.protocol,
+        constraintSource: spec.constraintSource,
+        constraints: payload.constraints,
+      };
+      if (parallel) {
+        return sweepInPool(dataset, sweepSpec, {
+          workers: payload.workers!,
+          workerUrl: payload.workerUrl!,
+          cancelFlag: payload.cancelFlag!,
+          onStart(step, steps, count, seed) {
+            reporter.phase('sweep', { message: `${spec.method}, N = ${count}, seed ${seed} (step ${step + 1}/${steps})` });
+          },
+          onFinished(done, total) {
+            reporter.units(done, total);
+          },
+          onIteration(iteration, objective, elapsedMs) {
+            reporter.hooks.onIteration({ iteration, objective, elapsedMs });
+          },
+        }).then((sweep) => ({ kind: 'sweep', sweep }));
+      }
       const sweep = sweepConstraints(
         dataset,
-        {
-          method: spec.method,
-          params: spec.params,
-          counts: spec.counts,
-          seeds: spec.seeds,
-          seed: spec.seed ?? 0,
-          protocol: spec.protocol,
-          constraintSource: spec.constraintSource,
-          constraints: payload.constraints,
-        },
+        sweepSpec,
         {
           ...reporter.hooks,
           onStep(step, steps, count, seed) {

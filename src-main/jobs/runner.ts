@@ -51,6 +51,21 @@ export interface JobRunnerOptions {
   idleWorkerMs?: number;
   /** Finished jobs kept for `list()`; default 200. */
   keepFinished?: number;
+  /**
+   * Threads per evaluate / compare job for its folds (fold-pool.ts); a submit's `workers` overrides it. Default: on
+   * datasets of at least {@link PARALLEL_MIN_CELLS} cells `os.availableParallelism()`, else 1 (starting helper
+   * threads costs more than small folds). Results are bitwise the same for every value.
+   */
+  workers?: number;
+}
+
+/** Datasets with at least this many rows × features use every core for their folds unless told otherwise. */
+export const PARALLEL_MIN_CELLS = 200_000;
+
+/** The fold threads a job gets: the explicit choice, else every core for big datasets, else 1. */
+export function foldWorkers(explicit: number | undefined, rows: number, features: number): number {
+  if (explicit !== undefined) return Math.max(1, Math.floor(explicit));
+  return rows * features >= PARALLEL_MIN_CELLS ? availableParallelism() : 1;
 }
 
 export interface SubmittedJob {
@@ -94,6 +109,8 @@ interface JobState {
   spec: JobSpec;
   prepared: PreparedJob;
   workerUrl: URL | string;
+  /** Fold threads asked for (submit or runner option); undefined = decided by dataset size at start. */
+  workers: number | undefined;
   cancelFlag: SharedArrayBuffer;
   queuedAt: string;
   startedAt: string | null;
@@ -350,6 +367,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       dataset: { ...dataset, name: job.prepared.dataset.name },
       constraints: job.prepared.constraints,
       cancelFlag: job.cancelFlag,
+      workers: foldWorkers(job.workers, dataset.nRows, dataset.nFeatures),
+      workerUrl: String(job.workerUrl),
     };
     const pooled = takeWorker(job.workerUrl);
     pooled.job = job;
@@ -396,6 +415,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         spec: prepared.spec,
         prepared,
         workerUrl: resolveWorkerUrl(prepared.spec),
+        workers: submitOptions?.workers ?? options.workers,
         cancelFlag: new SharedArrayBuffer(4),
         queuedAt: new Date().toISOString(),
         startedAt: null,

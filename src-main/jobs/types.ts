@@ -36,6 +36,12 @@ export interface WorkerJobPayload {
   constraints: PairConstraint[];
   /** Int32Array(1) over it: 0 = run, 1 = stop. Written by main with Atomics.store, read by `shouldStop()`. */
   cancelFlag: SharedArrayBuffer;
+  /**
+   * Threads an evaluate or compare job may use for its folds (1 = this worker alone), and the worker script the
+   * helpers run (this job's own script, which serves fold requests). Absent: 1.
+   */
+  workers?: number;
+  workerUrl?: string;
 }
 
 /** What an import worker parses: a data file on disk (with the import options) or a bundled sample. */
@@ -77,6 +83,10 @@ export interface SubmitOptions {
   constraints?: PairConstraint[];
   /** The run this job repeats (recorded in the new run's protocol). */
   rerunOf?: number;
+  /**
+   * Threads for this job's folds (evaluate, compare); default the runner's `workers`. Results do not depend on it.
+   */
+  workers?: number;
 }
 
 /** A job accepted by the persistence layer: runs created (status queued), data located. */

@@ -10,6 +10,7 @@
 import { parentPort } from 'node:worker_threads';
 import { toErrorPayload } from '../../shared/errors.ts';
 import type { ParsedDataset } from '../import/types.ts';
+import type { FoldReply, FoldRequest } from './fold-pool.ts';
 import { createReporter, PROGRESS_PER_SECOND, type JobReporter } from './reporter.ts';
 import type {
   ImportSource,
@@ -35,6 +36,11 @@ export interface WorkerHandlers {
   importer?: ImportExecutor;
   /** The buffers of a parsed dataset to transfer rather than copy. */
   transferList?: (parsed: ParsedDataset) => ArrayBuffer[];
+  /**
+   * Serves `{type: 'fold'}` requests from a job worker's fold pool (fold-pool.ts): this worker is then a helper
+   * that evaluates single folds. Without it they are ignored.
+   */
+  fold?: (request: FoldRequest, post: (reply: FoldReply) => void) => void;
 }
 
 type Post = (message: WorkerMessage | ImportWorkerMessage, transfer?: ArrayBuffer[]) => void;
@@ -105,8 +111,12 @@ export function runWorker(executor: JobExecutor, handlers: WorkerHandlers = {}):
   if (!port) throw new Error('runWorker must run inside a worker thread.');
   const post: Post = (message, transfer = []) => port.postMessage(message, transfer);
   let chain = Promise.resolve();
-  port.on('message', (request: WorkerRequest | WorkerImportRequest) => {
+  port.on('message', (request: WorkerRequest | WorkerImportRequest | FoldRequest) => {
     if (request?.type === 'job') chain = chain.then(() => runJob(executor, request.payload, post));
+    else if (request?.type === 'fold' && handlers.fold) {
+      const serve = handlers.fold;
+      chain = chain.then(() => serve(request, (reply) => port.postMessage(reply)));
+    }
     else if (request?.type === 'import') chain = chain.then(() => runImport(handlers, request, post));
   });
   post({ type: 'ready' });

@@ -5,7 +5,8 @@
  * `?modulePath`) and passes that URL as `workerUrl`.
  */
 import { executeJob } from './execute.ts';
+import { serveFold } from './fold-pool.ts';
 import { executeImport, parsedTransferList } from './import-execute.ts';
 import { runWorker } from './worker-host.ts';
 
-runWorker(executeJob, { importer: executeImport, transferList: parsedTransferList });
+runWorker(executeJob, { importer: executeImport, transferList: parsedTransferList, fold: serveFold });

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDatabasePath } from '../storage/paths.ts';
@@ -17,6 +17,10 @@ export const DATABASE_ENV = 'METRIC_WORKBENCH_DB';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 export const DEFAULT_RENDERER_DIR = join(PROJECT_ROOT, 'out', 'renderer');
+/** The end-to-end test build of the renderer, with its window.__workbench hooks (WORKBENCH_TEST_HOOKS=1). */
+export const E2E_RENDERER_DIR = join(PROJECT_ROOT, 'out', 'renderer-e2e');
+/** What the renderer is built from: a test build older than any of these is rebuilt. */
+const RENDERER_SOURCES = ['src-renderer', 'shared', 'vite.renderer.config.ts', 'svelte.config.js'];
 
 export const USAGE = `Usage: npm run serve -- [--port P] [--db FILE] [--token T] [--host H]
 
@@ -81,16 +85,33 @@ export function parseServeArgs(argv: readonly string[], env: Readonly<Record<str
   };
 }
 
-/** Builds the renderer when out/renderer has no index.html (the first `npm run serve` after a clone). */
+/** The newest modification time (ms) of a file under `path`, or 0 when it does not exist. */
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/**
+ * Builds the renderer when out/renderer has no index.html (the first `npm run serve` after a clone). The
+ * end-to-end build (out/renderer-e2e, with test hooks) is also rebuilt when its sources are newer than it,
+ * so a spec never drives a stale UI.
+ */
 export function ensureRendererBuilt(rendererDir: string, log: (line: string) => void): void {
-  if (existsSync(join(rendererDir, 'index.html'))) return;
-  if (rendererDir !== DEFAULT_RENDERER_DIR) throw new Error(`No index.html in ${rendererDir}.`);
-  log('Building the renderer (npm run build:renderer) …');
+  const index = join(rendererDir, 'index.html');
+  const e2e = rendererDir === E2E_RENDERER_DIR;
+  if (existsSync(index) && (!e2e || Math.max(...RENDERER_SOURCES.map((p) => newestMtime(join(PROJECT_ROOT, p)))) <= statSync(index).mtimeMs)) return;
+  if (rendererDir !== DEFAULT_RENDERER_DIR && !e2e) throw new Error(`No index.html in ${rendererDir}.`);
+  log(e2e ? 'Building the renderer for end-to-end tests (WORKBENCH_TEST_HOOKS=1) …' : 'Building the renderer (npm run build:renderer) …');
   const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, WORKBENCH_TEST_HOOKS: e2e ? '1' : '0' },
   });
-  if (result.status !== 0 || !existsSync(join(rendererDir, 'index.html'))) {
+  if (result.status !== 0 || !existsSync(index)) {
     throw new Error('Building the renderer failed; run `npm run build:renderer` to see why.');
   }
 }

@@ -22,8 +22,11 @@ import type { Store } from '../storage/store.ts';
 import { addConstraint, checkPair, generateConstraints, listConstraints } from './constraints.ts';
 import { addSample, deleteDataset, importDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
+import type { GridsService } from './grids.ts';
 import { methodDeclarations } from './methods.ts';
 import type { RunsService } from './runs.ts';
+import { encodeMatrixBytes, narrowestEncoding } from '../../shared/ipc/matrix-encoding.ts';
+import { scoreRun } from './score.ts';
 import type { FileRegistry } from './uploads.ts';
 import type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
@@ -33,6 +36,8 @@ export interface HandlerDeps {
   /** Parses imported files and samples in worker threads; the handlers store the result on this thread. */
   imports: ImportWorkers;
   runs: RunsService;
+  /** Experiment grids on the local worker pool (issue 13). */
+  grids: GridsService;
   files: FileRegistry;
   events: WorkbenchEvents;
   mode: AppMode;
@@ -91,9 +96,11 @@ export function datasetStatistics(matrix: DatasetMatrix): { stats: FeatureStats[
   return { stats, classCounts };
 }
 
-function toImportOptions(options: HandlerParams<'datasets.preview'>['options']): ImportOptions {
+function toImportOptions(options: HandlerParams<'datasets.preview'>['options'], files: FileRegistry): ImportOptions {
   const out: ImportOptions = {};
   if (!options) return out;
+  // The renderer names a labels file by id only; main resolves it to the path it registered.
+  if (options.labelsFileId !== undefined) out.labelsFile = files.resolve(options.labelsFileId).path;
   if (options.format !== undefined) out.format = options.format;
   if (options.label !== undefined) out.label = options.label;
   if (options.dropMissing !== undefined) out.dropMissing = options.dropMissing;
@@ -152,10 +159,13 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'datasets.data': ({ id }) => {
       const matrix = store.datasets.loadMatrix(resolveDataset(store, id).id);
+      const encoding = narrowestEncoding(matrix.features);
+      const bytes = encodeMatrixBytes(matrix.features, encoding);
       return {
         nRows: matrix.nRows,
         nFeatures: matrix.nFeatures,
-        features: Array.from(matrix.features),
+        encoding,
+        features: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
         labels: matrix.labels ? Array.from(matrix.labels) : null,
       };
     },
@@ -166,25 +176,28 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'datasets.preview': async ({ fileId, options }) => {
       const file = files.resolve(fileId);
-      const importOptions = toImportOptions(options);
+      const importOptions = toImportOptions(options, files);
       const preview = await previewFile(file.path, importOptions);
       const errors: { message: string }[] = [];
       const warnings = [...preview.warnings];
+      // The trial parse knows what an import would store: its row count (after dropped rows) is the one shown.
+      let counts: { totalRows: number; droppedRows: number } | null = null;
       if (file.size <= TRIAL_PARSE_MAX_BYTES) {
         try {
           const parsed = await imports.importFile(file.path, importOptions);
           for (const w of parsed.warnings) if (!warnings.includes(w)) warnings.push(w);
+          counts = { totalRows: parsed.matrix.nRows, droppedRows: parsed.droppedRows };
         } catch (error) {
           if (!(error instanceof WorkbenchError)) throw error;
           errors.push({ message: error.message });
         }
       }
-      return { preview: { ...preview, fileName: file.name, warnings, errors } };
+      return { preview: { ...preview, ...(counts ?? {}), fileName: file.name, warnings, errors } };
     },
     'datasets.import': async ({ fileId, name, options }) => {
       const file = files.resolve(fileId);
       const { dataset, warnings } = await importDataset(store, file.path, {
-        ...toImportOptions(options),
+        ...toImportOptions(options, files),
         ...(name === undefined ? {} : { name }),
         parse: (path, parseOptions) => imports.importFile(path, parseOptions),
         onProgress: (fraction) =>
@@ -238,13 +251,17 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
 
     'methods.list': () => ({ methods: methodDeclarations() }),
 
-    'jobs.start': ({ spec }) => {
-      const submitted = runner.submit(spec);
+    'jobs.start': ({ spec, workers }) => {
+      const submitted = runner.submit(spec, workers === undefined ? {} : { workers });
       watch(submitted.done);
       return { jobId: submitted.jobId, runIds: submitted.runIds };
     },
     'jobs.cancel': ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
     'jobs.list': () => ({ jobs: runner.list() }),
+
+    'grids.start': ({ spec }) => ({ grid: deps.grids.start(spec) }),
+    'grids.list': () => ({ grids: deps.grids.list() }),
+    'grids.cancel': ({ gridId }) => ({ cancelled: deps.grids.cancel(gridId) }),
 
     'runs.list': ({ datasetId, includeChildren, limit }) => {
       if (datasetId !== undefined) resolveDataset(store, datasetId);
@@ -253,6 +270,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       };
     },
     'runs.get': ({ runId }) => ({ run: runs.show(runId) }),
+    'runs.score': ({ runId, testDatasetId, k }) => ({ record: scoreRun(store, runId, testDatasetId, k === undefined ? {} : { k }).stored! }),
     'runs.rerun': ({ runId }) => {
       const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
       const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });

@@ -3,7 +3,9 @@
  * wire shapes the history shows (RunListItem, RunDetail, LearnedMetricWire — declared once, as zod schemas in
  * shared/ipc/schemas.ts). Each write is one transaction; only the main thread calls this module.
  */
+import type { GridMark } from '../../shared/domain/grid.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
+import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { metricMatrix } from '../../shared/export/metric-record.ts';
 import type { ComparisonEntry, EvaluationResult, LearnedMetricWire, RunDetail, RunListItem, SweepResult } from '../../shared/ipc/schemas.ts';
@@ -121,7 +123,9 @@ export function listItem(store: Store, run: RunRecord): RunListItem {
     if (run.kind === 'evaluate') {
       const e = store.evaluations.get<{ accuracy?: { mean?: number } }>(run.id);
       accuracy = e?.summary.accuracy?.mean ?? null;
-    } else if (run.kind === 'learn') {
+    }
+    // learn runs, and grid cells (evaluate runs that also store the metric fitted on the whole data set)
+    if (run.kind === 'learn' || (run.kind === 'evaluate' && (run.protocol as { grid?: unknown } | null)?.grid)) {
       components = store.metrics.shape(run.id);
     }
   }
@@ -140,7 +144,16 @@ export function listItem(store: Store, run: RunRecord): RunListItem {
     error: run.error,
     accuracy,
     components,
+    grid: ((run.protocol as { grid?: GridMark } | null)?.grid as GridMark | undefined) ?? null,
+    testScore: latestTestScore(store, run.id),
   };
+}
+
+/** The latest held-out test-set score of run `runId`'s metric (`workbench score`), or null. */
+function latestTestScore(store: Store, runId: number): RunListItem['testScore'] {
+  const scores = store.testScores.list<TestSetScore>(runId);
+  const last = scores[scores.length - 1];
+  return last ? { testDatasetName: last.testDatasetName, k: last.k, accuracy: last.score.accuracy } : null;
 }
 
 /** An evaluate run's stored evaluation (summary and folds), or null for other kinds and unfinished runs. */
@@ -162,7 +175,10 @@ export function runDetail(store: Store, runId: number): RunDetail {
     evaluation: evaluationOf(store, run),
     comparison: stored?.summary.comparison ?? null,
     sweep: store.sweeps.get<SweepResult>(runId),
-    children: store.runs.list({ parentRunId: runId, order: 'asc' }).map((child) => ({ ...listItem(store, child), evaluation: evaluationOf(store, child) })),
+    children: store.runs
+      .list({ parentRunId: runId, order: 'asc' })
+      .map((child) => ({ ...listItem(store, child), evaluation: evaluationOf(store, child), testScores: store.testScores.list<TestSetScore>(child.id) })),
+    testScores: store.testScores.list<TestSetScore>(runId),
   };
 }
 

@@ -12,6 +12,7 @@ import { createImportWorkers, type ImportWorkers } from '../jobs/import-worker.t
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { openStore, type Store } from '../storage/store.ts';
 import { createGateway, type Dispatch } from './gateway.ts';
+import { createGridsService } from './grids.ts';
 import { createHandlers } from './handlers.ts';
 import { createRunsService, type RunsService } from './runs.ts';
 import { createFileRegistry, type FileRegistry } from './uploads.ts';
@@ -124,7 +125,14 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const imports = createImportWorkers(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl });
   const events = createEventHub();
   const stopForwarding = forwardJobEvents(runner, events);
-  const handlers = createHandlers({ store, runner, imports, runs, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
+  const grids = createGridsService(store, {
+    runner: {
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+    },
+    emit: (view) => events.emit('grid.progress', view),
+  });
+  const handlers = createHandlers({ store, runner, imports, runs, grids, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
   const dispatch = createGateway(handlers, {
     onInternalError: (channel, error) => log(`[workbench] ${channel}: ${(error as Error)?.stack ?? String(error)}`),
   });
@@ -144,6 +152,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     close() {
       closed ??= (async () => {
         stopForwarding();
+        await grids.close();
         await imports.close();
         await finalRunner.close();
         finalRuns.dispose();

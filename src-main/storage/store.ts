@@ -13,11 +13,13 @@ import { WorkbenchError } from '../../shared/errors.ts';
 import { ConstraintsRepository } from './constraints-repository.ts';
 import { DatasetsRepository } from './datasets-repository.ts';
 import { EvaluationsRepository } from './evaluations-repository.ts';
+import { GridsRepository } from './grids-repository.ts';
 import { MetricsRepository } from './metrics-repository.ts';
 import { DatabaseTooNewError, migrate, schemaVersion } from './migrate.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.ts';
 import { RunsRepository } from './runs-repository.ts';
 import { SweepsRepository } from './sweeps-repository.ts';
+import { TestScoresRepository } from './test-scores-repository.ts';
 
 export interface OpenStoreOptions {
   /** Open read-only (no migrations; the schema must already be current). Default false. */
@@ -39,6 +41,9 @@ export class Store {
   readonly metrics: MetricsRepository;
   readonly evaluations: EvaluationsRepository;
   readonly sweeps: SweepsRepository;
+  /** Experiment grids and their cells (issue 13). */
+  readonly grids: GridsRepository;
+  readonly testScores: TestScoresRepository;
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
@@ -49,6 +54,8 @@ export class Store {
     this.metrics = new MetricsRepository(db);
     this.evaluations = new EvaluationsRepository(db);
     this.sweeps = new SweepsRepository(db);
+    this.grids = new GridsRepository(db);
+    this.testScores = new TestScoresRepository(db);
   }
 
   /**

@@ -259,3 +259,35 @@ describe('Ctrl-C', () => {
     }
   });
 });
+
+describe('workbench evaluate / compare / sweep --workers', () => {
+  const strip = (evaluation: Record<string, unknown>): unknown => ({
+    ...evaluation,
+    runId: null,
+    fitSeconds: null,
+    folds: (evaluation.folds as Array<Record<string, unknown>>).map((f) => ({ ...f, fitSeconds: null })),
+  });
+
+  it('gives the same figures with 1 and 2 workers, and refuses a bad count with a usage error', async () => {
+    const args = ['--dataset', 'iris', '--method', 'nca', '--param', 'maxIter=30', '--folds', '3'];
+    const one = await cli('evaluate', ...args, '--workers', '1');
+    const two = await cli('evaluate', ...args, '--workers', '2');
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(strip((two.json as { evaluation: Record<string, unknown> }).evaluation)).toEqual(strip((one.json as { evaluation: Record<string, unknown> }).evaluation));
+    const compareOne = await cli('compare', '--dataset', 'iris', '--methods', 'euclidean,lda', '--folds', '3', '--workers', '1');
+    const compareTwo = await cli('compare', '--dataset', 'iris', '--methods', 'euclidean,lda', '--folds', '3', '--workers', '2');
+    const comparison = (r: typeof compareOne) => (r.json as { comparison: Array<Record<string, unknown>> }).comparison.map(strip);
+    expect(comparison(compareTwo)).toEqual(comparison(compareOne));
+    const sweepArgs = ['sweep', '--dataset', 'iris', '--method', 'mmc-diagonal', '--counts', '0,20', '--seeds', '2', '--folds', '3'];
+    const sweep = async (workers: string) => {
+      const r = await cli(...sweepArgs, '--workers', workers);
+      expect(r.code).toBe(0);
+      return { ...(r.json as { sweep: Record<string, unknown> }).sweep, runId: null };
+    };
+    expect(await sweep('2')).toEqual(await sweep('1'));
+    const bad = await cli('evaluate', ...args, '--workers', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--workers/);
+  });
+});

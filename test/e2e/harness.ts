@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, _electron, type BrowserContext, type ElectronApplication, type Page } from 'playwright-core';
 import type { Envelope } from '../../shared/ipc/contract.ts';
-import { DEFAULT_RENDERER_DIR, ensureRendererBuilt, serve, type ServeHandle } from '../../src-main/server/main.ts';
+import { E2E_RENDERER_DIR, ensureRendererBuilt, serve, type ServeHandle } from '../../src-main/server/main.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-output', 'screenshots');
@@ -55,6 +55,11 @@ export interface StartOptions {
   viewport?: { width: number; height: number };
   /** Open the page at this hash route after the token, e.g. '/label'. */
   colorScheme?: 'light' | 'dark';
+  /**
+   * Draw scrollbars as a desktop browser does. Headless Chromium hides them (Playwright passes
+   * --hide-scrollbars), so a spec that checks a scrollbar is really there asks for them.
+   */
+  showScrollbars?: boolean;
 }
 
 /** Waits until Debian's Chromium is installed (it may still be arriving through apt), up to `timeoutMs`. */
@@ -91,11 +96,12 @@ const CSP_PROBE = `(() => {
 
 export async function startApp(options: StartOptions = {}): Promise<AppHarness> {
   await waitForChromium();
-  ensureRendererBuilt(DEFAULT_RENDERER_DIR, (line) => console.info(line));
+  // The test build (window.__workbench hooks compiled in), rebuilt when the renderer's sources changed.
+  ensureRendererBuilt(E2E_RENDERER_DIR, (line) => console.info(line));
   const dir = mkdtempSync(join(tmpdir(), 'workbench-e2e-'));
   const dbPath = join(dir, 'workbench.sqlite');
   const token = randomBytes(18).toString('base64url');
-  const handle = await serve({ port: 0, host: '127.0.0.1', dbPath, token, rendererDir: DEFAULT_RENDERER_DIR, concurrency: 1 });
+  const handle = await serve({ port: 0, host: '127.0.0.1', dbPath, token, rendererDir: E2E_RENDERER_DIR, concurrency: 1 });
   const call = async (channel: string, request: unknown = {}) => {
     const envelope: Envelope<unknown> = await handle.workbench.dispatch(channel, request);
     if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code}: ${envelope.error.message}`);
@@ -111,6 +117,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppHarness> 
       viewport: options.viewport ?? { width: 1400, height: 900 },
       colorScheme: options.colorScheme ?? 'light',
       acceptDownloads: true,
+      ...(options.showScrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
     });
   } catch (error) {
     await handle.close();

@@ -39,6 +39,11 @@ describe('suggestPairs', () => {
     expect(first).toBeDefined();
     expect([first!.i, first!.j]).toContain(4);
     expect(first!.score).toBeLessThan(0.05);
+    // θ = (0.1 + 10) / 2 = 5.05; the reason says how far the pair is from it, in digits that tell them apart.
+    expect(first!.reason).toBe(
+      `distance ${first!.distance.toPrecision(4)}, ${(first!.score * 100).toFixed(1)} % from the must/cannot threshold 5.050 (halfway between your mean must-link and cannot-link distances)`,
+    );
+    expect(first!.score).toBeCloseTo(Math.abs(first!.distance - 5.05) / 5.05, 12);
   });
 
   it('explore: visits the far blob first when only the near blob is labeled', () => {

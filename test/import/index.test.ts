@@ -44,7 +44,7 @@ describe('format detection', () => {
     expect(format).toBe('tsv');
     expect(matrix.featureNames).toEqual(['a', 'b']);
     await expect(importBytes(enc('1,2'), 'x.csv', { format: 'xlsx' as never })).rejects.toThrow(
-      new ImportError('x.csv: unknown format "xlsx"; use one of csv, tsv, arff, libsvm, npy'),
+      new ImportError('x.csv: unknown format "xlsx"; use one of csv, tsv, arff, libsvm, npy, idx'),
     );
   });
 });

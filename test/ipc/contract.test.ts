@@ -89,7 +89,7 @@ describe('the contract', () => {
   it('describes each run kind with its own result: a compare parent has a comparison and children, no evaluation', () => {
     const record = {
       datasetId: 1, datasetHash: 'h', params: {}, protocol: null, seed: 0, status: 'succeeded', appVersion: '0.1.0', createdAt: 't',
-      startedAt: 't', finishedAt: 't', timings: null, errorCode: null, error: null, metric: null, evaluation: null, comparison: null, sweep: null, children: [],
+      startedAt: 't', finishedAt: 't', timings: null, errorCode: null, error: null, metric: null, evaluation: null, comparison: null, sweep: null, children: [], testScores: [],
     };
     const evaluation = {
       method: 'euclidean', params: {}, protocol: { folds: 2, k: 3, seed: 0, preprocess: 'zscore' },
@@ -98,7 +98,7 @@ describe('the contract', () => {
     };
     const child = {
       id: 2, datasetId: 1, datasetHash: 'h', kind: 'evaluate', method: 'euclidean', params: {}, seed: 0, status: 'succeeded', createdAt: 't',
-      finishedAt: 't', parentRunId: 1, error: null, accuracy: 0.9, components: null, evaluation,
+      finishedAt: 't', parentRunId: 1, error: null, accuracy: 0.9, components: null, testScore: null, evaluation, testScores: [],
     };
     const comparison = [{ runId: 2, method: 'euclidean', accuracy: evaluation.accuracy, fitSeconds: evaluation.fitSeconds }];
     const parent = { ...record, id: 1, kind: 'compare', method: null, parentRunId: null, comparison, children: [child] };

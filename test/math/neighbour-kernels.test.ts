@@ -165,3 +165,29 @@ describe('forEachDistanceRow', () => {
     }
   });
 });
+
+describe('pairScatterWorkLength', () => {
+  it('asks only for route (b)’s 2·n·k entries when d ≥ 2k, and that buffer gives the same bits as a large one', () => {
+    const n = 40;
+    const d = 12;
+    const k = 3;
+    expect(pairScatterWorkLength(n, d, k)).toBe(2 * n * k);
+    expect(pairScatterWorkLength(n, 5, 5)).toBe(2 * n * 5 + 25);
+    const X = random(n * d, 7);
+    const L = random(k * d, 8);
+    const rng = createRng(9);
+    const m = 300;
+    const a = Int32Array.from({ length: m }, () => rng.int(n));
+    const b = Int32Array.from(a, (v) => (v + 1 + rng.int(n - 1)) % n);
+    const w = Float64Array.from({ length: m }, () => rng.normal());
+    const Xt = new Float64Array(n * d);
+    transposeInto(X, n, d, Xt);
+    const Z = new Float64Array(n * k);
+    embedInto(X, n, d, L, k, Z);
+    const small = new Float64Array(k * d);
+    const large = new Float64Array(k * d);
+    pairScatterGradient(X, Xt, n, d, L, Z, k, { count: m, a, b }, w, small, new Float64Array(pairScatterWorkLength(n, d, k)));
+    pairScatterGradient(X, Xt, n, d, L, Z, k, { count: m, a, b }, w, large, new Float64Array(2 * n * d + d * d));
+    expect(Array.from(small)).toEqual(Array.from(large));
+  });
+});

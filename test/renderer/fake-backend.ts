@@ -1,5 +1,6 @@
 import type { Channel, EventName, EventOf, RequestOf, ResponseOf } from '../../shared/ipc/contract.ts';
 import { WorkbenchError } from '../../shared/errors.ts';
+import { bytesToBase64 } from '../../shared/ipc/base64.ts';
 import type { Backend } from '../../src-renderer/src/lib/backend/backend.ts';
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -37,9 +38,19 @@ export class FakeBackend implements Backend {
     for (const listener of this.#listeners.get(event) ?? []) listener(payload);
   }
 
+  #uploads = 0;
+
+  /** Uploads get ids upload-1, upload-2, … in order. */
   async upload(file: File): Promise<{ fileId: string; name: string; size: number }> {
     this.calls.push({ channel: 'files.upload', request: { name: file.name } });
-    return { fileId: 'upload-1', name: file.name, size: file.size };
+    return { fileId: `upload-${++this.#uploads}`, name: file.name, size: file.size };
+  }
+
+  /** How many listeners are subscribed, over every event (0 once the UI has disposed of its subscriptions). */
+  listenerCount(): number {
+    let n = 0;
+    for (const set of this.#listeners.values()) n += set.size;
+    return n;
   }
 
   callsTo(channel: Channel): unknown[] {
@@ -67,8 +78,8 @@ export function backendWithDataset(): FakeBackend {
       },
     }))
     .handle('datasets.data', () => ({
-      nRows: 6, nFeatures: 2,
-      features: [0, 0, 0.1, 0, 0.2, 0.1, 5, 5, 5.1, 5, 5.2, 5.1],
+      nRows: 6, nFeatures: 2, encoding: 'f64' as const,
+      features: bytesToBase64(new Uint8Array(Float64Array.from([0, 0, 0.1, 0, 0.2, 0.1, 5, 5, 5.1, 5, 5.2, 5.1]).buffer)),
       labels: [0, 0, 0, 1, 1, 1],
     }))
     .handle('constraints.list', () => ({ constraints: [...constraints] }))
@@ -86,5 +97,6 @@ export function backendWithDataset(): FakeBackend {
     })
     .handle('methods.list', () => ({ methods: [] }))
     .handle('jobs.list', () => ({ jobs: [] }))
-    .handle('runs.list', () => ({ runs: [] }));
+    .handle('runs.list', () => ({ runs: [] }))
+    .handle('grids.list', () => ({ grids: [] }));
 }

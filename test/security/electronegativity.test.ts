@@ -63,12 +63,21 @@ describe('electronegativity over src-main/electron', () => {
     const dir = mkdtempSync(join(tmpdir(), 'electronegativity-'));
     const report = join(dir, 'report.csv');
     try {
-      // It exits 0 even with findings, so the CSV is what we check.
-      await promisify(execFile)(process.execPath, ['--require', join(import.meta.dirname, 'electronegativity-offline.cjs'), cli, '-i', join(root, 'src-main', 'electron'), '-r', '-e', electronVersion, '-o', report], {
-        cwd: root,
-        timeout: 110_000,
-      });
-      const [header, ...rows] = parseCsv(readFileSync(report, 'utf8')).filter((r) => r.length > 1);
+      // It exits 0 even with findings, so the CSV is what we check. Its CSV writer races with itself under Node 24
+      // now and then (the first finding's start overwritten by a later write: seen as a row with fewer than 8
+      // fields); such a report is not a result, so the analysis is run again, at most three times in all.
+      let parsed: string[][] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        rmSync(report, { force: true });
+        await promisify(execFile)(process.execPath, ['--require', join(import.meta.dirname, 'electronegativity-offline.cjs'), cli, '-i', join(root, 'src-main', 'electron'), '-r', '-e', electronVersion, '-o', report], {
+          cwd: root,
+          timeout: 35_000,
+        });
+        parsed = parseCsv(readFileSync(report, 'utf8')).filter((r) => r.length > 1);
+        if (parsed.every((r) => r.length >= 8)) break;
+      }
+      expect(parsed.every((r) => r.length >= 8)).toBe(true);
+      const [header, ...rows] = parsed;
       expect(header!.map((h) => h.trim())).toEqual(['issue', 'severity', 'confidence', 'filename', 'location', 'sample', 'description', 'url']);
       const findings: Finding[] = rows.map(([issue, severity, confidence, file, location, sample]) => ({
         issue: issue!.trim(),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../shared/errors.ts';
 import { createClient, createHttpTransport, type WorkbenchClient } from '../../shared/ipc/client.ts';
+import { decodeMatrix } from '../../shared/ipc/matrix-encoding.ts';
 import type { EventName } from '../../shared/ipc/contract.ts';
 import { serve, type ServeHandle } from '../../src-main/server/main.ts';
 
@@ -61,6 +62,15 @@ describe('the workbench over HTTP', () => {
     expect(refused).toBeInstanceOf(WorkbenchError);
     expect((refused as WorkbenchError).code).toBe('IMPORT_FAILED');
 
+    // With "drop rows with missing values", the preview counts the rows an import would store (issue 14: the
+    // window said "dropped 2 rows" beside "6 rows · Import 6 rows").
+    const gappy = await client.upload('gappy.csv', new TextEncoder().encode('x,y,label\n1,2,a\n3,,b\n4,5,a\nNA,6,b\n7,8,a\n9,10,b\n'));
+    const kept = (await client['datasets.preview']({ fileId: gappy.fileId, options: { dropMissing: true } })).preview;
+    expect(kept).toMatchObject({ totalRows: 4, droppedRows: 2, errors: [] });
+    const { dataset: gappyDataset } = await client['datasets.import']({ fileId: gappy.fileId, name: 'gappy', options: { dropMissing: true } });
+    expect(gappyDataset.rows).toBe(kept.totalRows);
+    await client['datasets.delete']({ id: gappyDataset.id });
+
     const { dataset, warnings } = await client['datasets.import']({ fileId: good.fileId, name: 'flowers' });
     expect(dataset).toMatchObject({ name: 'flowers', rows: 4, features: 2, classes: ['a', 'b'], labeled: true, sourceFile: 'flowers.csv' });
     expect(warnings).toEqual([]);
@@ -70,12 +80,10 @@ describe('the workbench over HTTP', () => {
     expect(detail.featureNames).toEqual(['width', 'height']);
     expect(detail.classCounts).toEqual([2, 2]);
     expect(detail.stats[0]).toEqual({ name: 'width', mean: 1.75, std: Math.sqrt(0.3125), min: 1, max: 2.5 });
-    expect(await client['datasets.data']({ id: dataset.id })).toEqual({
-      nRows: 4,
-      nFeatures: 2,
-      features: [1, 2, 1.5, 2.5, 2, 3, 2.5, 3.5],
-      labels: [0, 1, 0, 1],
-    });
+    const data = await client['datasets.data']({ id: dataset.id });
+    // 1.5 and 2.5 are exact float32 values: the matrix travels as little-endian float32, and decodes exactly.
+    expect(data).toMatchObject({ nRows: 4, nFeatures: 2, encoding: 'f32', labels: [0, 1, 0, 1] });
+    expect(Array.from(decodeMatrix(data.features, data.encoding, 8))).toEqual([1, 2, 1.5, 2.5, 2, 3, 2.5, 3.5]);
   });
 
   it('adds samples, labels pairs and tells subscribers', async () => {

@@ -1,4 +1,6 @@
 import { rowSquaredDistance } from '../../math/distances.ts';
+import { createGramDistanceTiles, TILE_ROWS } from '../../math/distance-tiles.ts';
+import { assignNearestCentersBatch } from '../../math/nearest.ts';
 import { createRng, type Rng } from '../../math/seeded-random.ts';
 
 export interface KMeansOptions {
@@ -48,29 +50,50 @@ function seedCenters(Y: Float64Array, n: number, dims: number, nClusters: number
   return centers;
 }
 
-function lloyd(Y: Float64Array, n: number, dims: number, nClusters: number, centers: Float64Array, maxIter: number): KMeansResult {
-  const assignments = new Int32Array(n).fill(-1);
-  const counts = new Int32Array(nClusters);
-  const pointDistance = new Float64Array(n);
-  for (let iter = 0; iter < maxIter; iter++) {
+/**
+ * One Lloyd run, one iteration at a time, so that several runs (the restarts) share each assignment pass: their
+ * centers go through the distance tiles together (more center rows per pass over Y), and each run sees exactly the
+ * assignments it would see alone.
+ */
+class LloydRun {
+  readonly assignments: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly pointDistance: Float64Array;
+  private readonly previous: Float64Array;
+  private iter = 0;
+  active = true;
+
+  constructor(
+    private readonly Y: Float64Array,
+    private readonly n: number,
+    private readonly dims: number,
+    private readonly nClusters: number,
+    readonly centers: Float64Array,
+    private readonly maxIter: number,
+  ) {
+    this.assignments = new Int32Array(n).fill(-1);
+    this.counts = new Int32Array(nClusters);
+    this.pointDistance = new Float64Array(n);
+    this.previous = new Float64Array(centers.length);
+    if (maxIter <= 0) this.active = false;
+  }
+
+  /** One iteration given the exact nearest center of every row under the current centers. */
+  step(nearest: Int32Array): void {
+    const { Y, n, dims, nClusters, centers, assignments, counts, pointDistance, previous } = this;
     let changed = false;
     for (let i = 0; i < n; i++) {
-      let best = 0;
-      let bestD = Infinity;
-      for (let c = 0; c < nClusters; c++) {
-        const dc = rowSquaredDistance(Y, i, centers, c, dims);
-        if (dc < bestD) {
-          bestD = dc;
-          best = c;
-        }
-      }
-      pointDistance[i] = bestD;
-      if (assignments[i] !== best) {
-        assignments[i] = best;
+      if (assignments[i] !== nearest[i]) {
+        assignments[i] = nearest[i]!;
         changed = true;
       }
     }
-    if (!changed && iter > 0) break;
+    if (!changed && this.iter > 0) {
+      this.active = false;
+      return;
+    }
+    previous.set(centers);
+    let distancesKnown = false;
     centers.fill(0);
     counts.fill(0);
     for (let i = 0; i < n; i++) {
@@ -83,29 +106,59 @@ function lloyd(Y: Float64Array, n: number, dims: number, nClusters: number, cent
         for (let f = 0; f < dims; f++) centers[c * dims + f]! /= counts[c]!;
         continue;
       }
-      // Empty cluster: move its center to the row farthest from its own center.
+      // Empty cluster: move its center to the row farthest from its own center (the exact distances to the centers
+      // this iteration assigned to, computed once and only when some cluster is empty).
+      if (!distancesKnown) {
+        distancesKnown = true;
+        for (let i = 0; i < n; i++) pointDistance[i] = rowSquaredDistance(Y, i, previous, assignments[i]!, dims);
+      }
       let far = 0;
       for (let i = 1; i < n; i++) if (pointDistance[i]! > pointDistance[far]!) far = i;
       centers.set(Y.subarray(far * dims, far * dims + dims), c * dims);
       pointDistance[far] = 0;
     }
+    if (++this.iter >= this.maxIter) this.active = false;
   }
-  let inertia = 0;
-  for (let i = 0; i < n; i++) inertia += rowSquaredDistance(Y, i, centers, assignments[i]!, dims);
-  return { assignments, centers, inertia };
+
+  result(): KMeansResult {
+    const { Y, n, dims, centers, assignments } = this;
+    let inertia = 0;
+    for (let i = 0; i < n; i++) inertia += rowSquaredDistance(Y, i, centers, assignments[i]!, dims);
+    return { assignments, centers, inertia };
+  }
 }
 
 /**
  * k-means clustering of Y (n, dims) into min(nClusters, n) clusters: k-means++ seeding and Lloyd iterations,
  * `nInit` seeded restarts, the lowest inertia kept. Distances to centers tie toward the lower center index.
- * Deterministic from `seed`. Cost O(nInit·maxIter·n·nClusters·dims).
+ * Assignment runs on the shared Gram-identity tiles with Y loaded once (exact re-ranking of close calls, so the
+ * result is that of exact differencing). Deterministic from `seed`. Cost O(nInit·maxIter·n·nClusters·dims).
  */
 export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: number, options: KMeansOptions): KMeansResult {
   const k = Math.max(1, Math.min(nClusters, n));
   const rng = createRng(options.seed);
+  const tiles = createGramDistanceTiles(Y, n, dims);
+  const work = new Float64Array(TILE_ROWS * n);
+  // Seeding draws from the one stream in restart order (Lloyd draws nothing), so seeding every restart first gives
+  // each the centers it would get run after run; the restarts then iterate side by side.
+  const runs: LloydRun[] = [];
+  for (let run = 0; run < (options.nInit ?? 4); run++) runs.push(new LloydRun(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300));
+  const perPass = Math.max(1, Math.floor(TILE_ROWS / k));
+  for (;;) {
+    const active = runs.filter((r) => r.active);
+    if (active.length === 0) break;
+    for (let g0 = 0; g0 < active.length; g0 += perPass) {
+      const group = active.slice(g0, g0 + perPass);
+      const C = new Float64Array(group.length * k * dims);
+      group.forEach((r, t) => C.set(r.centers, t * k * dims));
+      const nearest = group.map(() => new Int32Array(n));
+      assignNearestCentersBatch(tiles, Y, C, k, nearest, work);
+      group.forEach((r, t) => r.step(nearest[t]!));
+    }
+  }
   let best: KMeansResult | null = null;
-  for (let run = 0; run < (options.nInit ?? 4); run++) {
-    const result = lloyd(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300);
+  for (const run of runs) {
+    const result = run.result();
     if (!best || result.inertia < best.inertia) best = result;
   }
   return best!;

@@ -26,7 +26,7 @@ import { distinctLabelCount, generateSupervisedPairs, restrictPairsToRows, valid
 import { checkPreprocessKind } from '../preprocess.ts';
 import { getLearner } from '../registry.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
-import { stratifiedKFold } from './folds.ts';
+import { stratifiedKFold, type FoldSplit } from './folds.ts';
 import { accuracyScore, knnPredict } from './knn.ts';
 import { pairDistanceAuc } from './pair-auc.ts';
 import { retrievalScores } from './retrieval.ts';
@@ -101,20 +101,26 @@ export function resolveProtocol(spec: Pick<EvaluationSpec, 'protocol' | 'seed' |
   return protocol;
 }
 
+/** What every fold of one evaluation shares: validated once by {@link prepareEvaluation}. */
+export interface EvaluationPlan {
+  method: string;
+  protocol: Protocol;
+  seed: number;
+  nClasses: number;
+  splits: FoldSplit[];
+}
+
 /**
- * Cross-validates `spec.method` on a labeled dataset (see the module comment for what is measured and how).
- * Hooks: `onFold` before each fold; `onIteration` / `shouldStop` are passed to the learner. Once `shouldStop()`
- * is true the learner returns early and evaluation stops with JobCancelledError.
+ * Validates an evaluation and draws its folds, before anything is fitted.
  * @throws ValidationError for an unlabeled dataset, a bad protocol, method or parameters.
  */
-export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks: EvaluationHooks = {}): EvaluationResult {
+export function prepareEvaluation(data: DatasetMatrix, spec: EvaluationSpec): EvaluationPlan {
   const learner = getLearner(spec.method);
   if (!data.labels) throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
   const labels = data.labels;
   const protocol = resolveProtocol(spec);
   const seed = spec.seed ?? protocol.seed;
   const nClasses = classCount(data);
-  const source = learner.input === 'pairs' ? resolveConstraintSource(spec) : null;
   const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
   if (handLabels) validateConstraints(handLabels, data.nRows);
   const splits = stratifiedKFold(labels, protocol.folds, protocol.seed);
@@ -123,70 +129,86 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
       throw new ValidationError(`k (${protocol.k}) cannot be greater than the number of training rows in a fold (${split.train.length}).`);
     }
   }
+  return { method: learner.name, protocol, seed, nClasses, splits };
+}
 
-  const foldResults: FoldResult[] = [];
-  let params: Record<string, unknown> = {};
-  splits.forEach((split, fold) => {
-    if (hooks.shouldStop?.()) throw new JobCancelledError();
-    hooks.onFold?.(fold, protocol.folds);
-    const train = selectRows(data, split.train);
-    const test = selectRows(data, split.test);
-    const perFold = learner.input === 'pairs' && spec.foldConstraints !== undefined;
-    const trainConstraints: PairConstraint[] | undefined = perFold
-      ? spec.foldConstraints!(train, fold)
-      : handLabels ? restrictPairsToRows(handLabels, split.train) : undefined;
-    if (perFold && trainConstraints!.length === 0) {
-      throw new ValidationError(`${learner.name}: no pair could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
-    }
-    if (!perFold && learner.input === 'pairs' && trainConstraints && trainConstraints.length === 0) {
-      throw new ValidationError(
-        `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled pairs inside its training part; label more pairs or use generated constraints.`,
-      );
-    }
-    const { onIteration, shouldStop } = hooks;
-    const metric = fitMetric(
-      train,
-      {
-        method: spec.method,
-        params: spec.params,
-        seed,
-        preprocess: protocol.preprocess,
-        constraintSource: perFold ? 'labeled' : (source ?? undefined),
-        constraints: trainConstraints,
-        pairCount: spec.pairCount,
-      },
-      { onIteration, shouldStop },
+/** One fold's figures and the parameters its metric was fitted with. */
+export interface FoldEvaluation {
+  result: FoldResult;
+  params: Record<string, unknown>;
+}
+
+/**
+ * Fits and scores fold `fold` of a prepared evaluation (see the module comment). A pure function of (data, spec,
+ * plan, fold): folds can run in any order, on any thread, and give the same bits (fitSeconds aside).
+ * @throws JobCancelledError once `hooks.shouldStop()` is true.
+ */
+export function evaluateFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks = {}): FoldEvaluation {
+  const learner = getLearner(spec.method);
+  const { protocol, seed, nClasses } = plan;
+  const split = plan.splits[fold]!;
+  const source = learner.input === 'pairs' ? resolveConstraintSource(spec) : null;
+  const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
+  if (hooks.shouldStop?.()) throw new JobCancelledError();
+  const train = selectRows(data, split.train);
+  const test = selectRows(data, split.test);
+  const perFold = learner.input === 'pairs' && spec.foldConstraints !== undefined;
+  const trainConstraints: PairConstraint[] | undefined = perFold
+    ? spec.foldConstraints!(train, fold)
+    : handLabels ? restrictPairsToRows(handLabels, split.train) : undefined;
+  if (perFold && trainConstraints!.length === 0) {
+    throw new ValidationError(`${learner.name}: no pair could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
+  }
+  if (!perFold && learner.input === 'pairs' && trainConstraints && trainConstraints.length === 0) {
+    throw new ValidationError(
+      `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled pairs inside its training part; label more pairs or use generated constraints.`,
     );
-    if (hooks.shouldStop?.()) throw new JobCancelledError();
-    params = metric.params;
-    const k = metric.nComponents;
-    const trainY = transform(metric, train.features, train.nRows); // (nTrain, k)
-    const testY = transform(metric, test.features, test.nRows); // (nTest, k)
-    const testLabels = test.labels!;
+  }
+  const { onIteration, shouldStop } = hooks;
+  const metric = fitMetric(
+    train,
+    {
+      method: spec.method,
+      params: spec.params,
+      seed,
+      preprocess: protocol.preprocess,
+      constraintSource: perFold ? 'labeled' : (source ?? undefined),
+      constraints: trainConstraints,
+      pairCount: spec.pairCount,
+    },
+    { onIteration, shouldStop },
+  );
+  if (hooks.shouldStop?.()) throw new JobCancelledError();
+  const k = metric.nComponents;
+  const trainY = transform(metric, train.features, train.nRows); // (nTrain, k)
+  const testY = transform(metric, test.features, test.nRows); // (nTest, k)
+  const testLabels = test.labels!;
 
-    const predicted = knnPredict(trainY, train.labels!, train.nRows, testY, test.nRows, k, protocol.k);
-    const accuracy = accuracyScore(predicted, testLabels);
+  const predicted = knnPredict(trainY, train.labels!, train.nRows, testY, test.nRows, k, protocol.k);
+  const accuracy = accuracyScore(predicted, testLabels);
 
-    const clusters = kMeans(testY, test.nRows, k, nClasses, { seed: protocol.seed });
-    const nmi = normalizedMutualInformation(testLabels, clusters.assignments);
-    const ari = adjustedRandIndex(testLabels, clusters.assignments);
-    const retrieval = retrievalScores(testY, testLabels, test.nRows, k);
+  const clusters = kMeans(testY, test.nRows, k, nClasses, { seed: protocol.seed });
+  const nmi = normalizedMutualInformation(testLabels, clusters.assignments);
+  const ari = adjustedRandIndex(testLabels, clusters.assignments);
+  const retrieval = retrievalScores(testY, testLabels, test.nRows, k);
 
-    const heldOut = handLabels
-      ? (() => {
-          const restricted = restrictPairsToRows(handLabels, split.test);
-          return {
-            left: Int32Array.from(restricted, (c) => c.i),
-            right: Int32Array.from(restricted, (c) => c.j),
-            similar: Uint8Array.from(restricted, (c) => (c.kind === 'must' ? 1 : 0)),
-          };
-        })()
-      : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), seed, spec.pairCount);
-    const distances = new Float64Array(heldOut.left.length);
-    for (let p = 0; p < distances.length; p++) distances[p] = Math.sqrt(rowSquaredDistance(testY, heldOut.left[p]!, testY, heldOut.right[p]!, k));
-    const pairAuc = pairDistanceAuc(distances, heldOut.similar);
+  const heldOut = handLabels
+    ? (() => {
+        const restricted = restrictPairsToRows(handLabels, split.test);
+        return {
+          left: Int32Array.from(restricted, (c) => c.i),
+          right: Int32Array.from(restricted, (c) => c.j),
+          similar: Uint8Array.from(restricted, (c) => (c.kind === 'must' ? 1 : 0)),
+        };
+      })()
+    : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), seed, spec.pairCount);
+  const distances = new Float64Array(heldOut.left.length);
+  for (let p = 0; p < distances.length; p++) distances[p] = Math.sqrt(rowSquaredDistance(testY, heldOut.left[p]!, testY, heldOut.right[p]!, k));
+  const pairAuc = pairDistanceAuc(distances, heldOut.similar);
 
-    foldResults.push({
+  return {
+    params: metric.params,
+    result: {
       fold,
       trainSize: train.nRows,
       testSize: test.nRows,
@@ -204,16 +226,21 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
       precisionAt1: retrieval.precisionAt1,
       mapAtR: retrieval.mapAtR,
       pairAuc,
-    });
-  });
+    },
+  };
+}
 
+/** Puts the folds of a prepared evaluation (in fold order) together into its result: means, std, medians. */
+export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, folds: readonly FoldEvaluation[]): EvaluationResult {
+  const foldResults = folds.map((f) => f.result);
+  const params = folds.length ? folds[folds.length - 1]!.params : {};
   const accuracies = foldResults.map((f) => f.accuracy);
   const fitTimes = foldResults.map((f) => f.fitSeconds);
   return {
     dataset: spec.dataset ?? null,
-    method: learner.name,
+    method: plan.method,
     params,
-    protocol,
+    protocol: plan.protocol,
     accuracy: { mean: mean(accuracies), std: populationStd(accuracies), folds: accuracies },
     fitSeconds: { median: median(fitTimes), folds: fitTimes },
     nmi: mean(foldResults.map((f) => f.nmi)),
@@ -223,6 +250,26 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
     pairAuc: meanOfPresent(foldResults.map((f) => f.pairAuc)),
     folds: foldResults,
   };
+}
+
+/**
+ * Cross-validates `spec.method` on a labeled dataset (see the module comment for what is measured and how), fold
+ * after fold on this thread (src-main/jobs runs folds on several workers with the same three steps:
+ * {@link prepareEvaluation}, {@link evaluateFold}, {@link assembleEvaluation}).
+ * Hooks: `onFold` before each fold; `onIteration` / `shouldStop` are passed to the learner. Once `shouldStop()`
+ * is true the learner returns early and evaluation stops with JobCancelledError.
+ * @throws ValidationError for an unlabeled dataset, a bad protocol, method or parameters.
+ */
+export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks: EvaluationHooks = {}): EvaluationResult {
+  const plan = prepareEvaluation(data, spec);
+  const folds: FoldEvaluation[] = [];
+  const { onIteration, shouldStop } = hooks;
+  for (let fold = 0; fold < plan.splits.length; fold++) {
+    if (hooks.shouldStop?.()) throw new JobCancelledError();
+    hooks.onFold?.(fold, plan.protocol.folds);
+    folds.push(evaluateFold(data, spec, plan, fold, { ...(onIteration ? { onIteration } : {}), ...(shouldStop ? { shouldStop } : {}) }));
+  }
+  return assembleEvaluation(spec, plan, folds);
 }
 
 function generatedPairCount(labels: Int32Array, seed: number, count?: number): number {

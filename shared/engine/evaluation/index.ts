@@ -4,3 +4,4 @@ export * from './knn.ts';
 export * from './clustering.ts';
 export * from './retrieval.ts';
 export * from './pair-auc.ts';
+export * from './score.ts';

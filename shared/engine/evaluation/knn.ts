@@ -1,10 +1,13 @@
 import { ValidationError } from '../../errors.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
+import { nearestNeighbours, type QueryRange } from '../../math/nearest.ts';
+import { BoundedTopK } from '../../math/top-k.ts';
 
 /**
  * The k nearest reference rows of one query: indices into the reference rows and their squared distances,
  * nearest first. Rows at equal distance are ordered by lower reference index, so the result is deterministic.
- * Cost O(m·(k + dims)) for m reference rows.
+ * One query through the shared kernel ({@link nearestNeighbours}); batch queries with it directly.
+ * Cost O(m·dims) for m reference rows.
  */
 export function nearestNeighbors(
   query: Float64Array,
@@ -15,23 +18,9 @@ export function nearestNeighbors(
   k: number,
 ): { index: Int32Array; squaredDistance: Float64Array } {
   const kk = Math.min(k, m);
-  const index = new Int32Array(kk);
-  const dist = new Float64Array(kk);
-  let size = 0;
-  for (let j = 0; j < m; j++) {
-    const dj = rowSquaredDistance(query, queryRow, reference, j, dims);
-    // j increases, so a later row only enters when strictly nearer than the current k-th.
-    if (size === kk && !(dj < dist[kk - 1]!)) continue;
-    let pos = size < kk ? size++ : kk - 1;
-    while (pos > 0 && dist[pos - 1]! > dj) {
-      dist[pos] = dist[pos - 1]!;
-      index[pos] = index[pos - 1]!;
-      pos--;
-    }
-    dist[pos] = dj;
-    index[pos] = j;
-  }
-  return { index, squaredDistance: dist };
+  const top = new BoundedTopK(kk);
+  for (let j = 0; j < m; j++) top.offer(rowSquaredDistance(query, queryRow, reference, j, dims), j);
+  return { index: top.index, squaredDistance: top.value };
 }
 
 /**
@@ -53,7 +42,9 @@ export type KnnTieBreak = 'lowest-class' | 'nearest';
  * 3. Ties between classes with the most votes follow `tieBreak` (see {@link KnnTieBreak}; default: the lowest
  *    class index wins, as in scikit-learn).
  *
- * `train` (m, dims) with labels `trainLabels`, `test` (t, dims) → predicted class per test row. Cost O(t·m·dims).
+ * `train` (m, dims) with labels `trainLabels`, `test` (t, dims) → predicted class per test row (with a `range`, for
+ * test rows [first, end) only, so row blocks can go to different workers). The neighbours come from the shared exact
+ * kernel {@link nearestNeighbours} (Gram-identity tiles, exact re-ranking). Cost O(t·m·dims).
  * @throws ValidationError when k is not an integer in 1…m.
  */
 export function knnPredict(
@@ -65,6 +56,7 @@ export function knnPredict(
   dims: number,
   k: number,
   tieBreak: KnnTieBreak = 'lowest-class',
+  range: QueryRange = {},
 ): Int32Array {
   const byDistance = tieBreak === 'nearest';
   if (!Number.isInteger(k) || k < 1) throw new ValidationError(`k must be an integer ≥ 1, got ${k}.`);
@@ -73,12 +65,14 @@ export function knnPredict(
   for (let j = 0; j < m; j++) nClasses = Math.max(nClasses, trainLabels[j]! + 1);
   const votes = new Int32Array(nClasses);
   const summed = new Float64Array(nClasses);
-  const predictions = new Int32Array(t);
-  for (let q = 0; q < t; q++) {
-    const { index, squaredDistance } = nearestNeighbors(test, q, train, m, dims, k);
+  const first = range.first ?? 0;
+  const end = range.end ?? t;
+  const predictions = new Int32Array(Math.max(0, end - first));
+  const { index, squaredDistance } = nearestNeighbours(test, t, train, m, dims, k, { first, end });
+  for (let q = 0; q < end - first; q++) {
     votes.fill(0);
     summed.fill(0);
-    for (let r = 0; r < index.length; r++) {
+    for (let r = q * k; r < (q + 1) * k; r++) {
       const c = trainLabels[index[r]!]!;
       votes[c]!++;
       summed[c]! += Math.sqrt(squaredDistance[r]!);

@@ -1,4 +1,4 @@
-import { rowSquaredDistance } from '../../math/distances.ts';
+import { forEachRanking, type QueryRange } from '../../math/nearest.ts';
 
 export interface RetrievalScores {
   /** Fraction of queries whose nearest other row has the query's class. null when no query qualifies. */
@@ -17,37 +17,66 @@ export interface RetrievalScores {
  *   precision@1 = [the top-ranked row has the query's class],
  *   AP@R = (1/R)·Σ_{i=1..R} rel(i)·P@i,   P@i = (relevant rows among the top i) / i,
  *
- * both averaged over queries. Cost O(n²·(dims + log n)).
+ * both averaged over queries. The rankings come from the shared exact kernel {@link forEachRanking} (Gram tiles,
+ * exact re-ranking of the candidates, partial selection of the top R). Cost O(n²·dims + n·R·log R).
  */
 export function retrievalScores(Y: Float64Array, labels: Int32Array, n: number, dims: number): RetrievalScores {
+  return retrievalTotals(Y, labels, n, dims).scores();
+}
+
+/**
+ * The sums behind {@link retrievalScores} for the queries in `range` (all by default): precision@1 hits, Σ AP@R and
+ * the number of queries. Sums of row blocks, added in block order, give {@link retrievalScores}'s figures.
+ */
+export function retrievalTotals(
+  Y: Float64Array,
+  labels: Int32Array,
+  n: number,
+  dims: number,
+  range: QueryRange = {},
+): { p1: number; ap: number[]; queries: number; scores(): RetrievalScores } {
+  const classSize = new Map<number, number>();
+  for (let i = 0; i < n; i++) classSize.set(labels[i]!, (classSize.get(labels[i]!) ?? 0) + 1);
+  let p1 = 0;
+  const ap: number[] = [];
+  forEachRanking(
+    Y,
+    n,
+    dims,
+    (q) => classSize.get(labels[q]!)! - 1,
+    (q, order, R) => {
+      if (labels[order[0]!] === labels[q]) p1++;
+      let hits = 0;
+      let sum = 0;
+      for (let i = 0; i < R; i++) {
+        if (labels[order[i]!] === labels[q]) {
+          hits++;
+          sum += hits / (i + 1);
+        }
+      }
+      ap.push(sum / R);
+    },
+    range,
+  );
+  return {
+    p1,
+    ap,
+    queries: ap.length,
+    scores(): RetrievalScores {
+      return combineRetrieval([this]);
+    },
+  };
+}
+
+/** Combines the totals of consecutive query blocks (in order) into the scores: the same bits as one block. */
+export function combineRetrieval(parts: ReadonlyArray<{ p1: number; ap: readonly number[] }>): RetrievalScores {
   let p1 = 0;
   let map = 0;
   let queries = 0;
-  const classSize = new Map<number, number>();
-  for (let i = 0; i < n; i++) classSize.set(labels[i]!, (classSize.get(labels[i]!) ?? 0) + 1);
-  const order: number[] = [];
-  const dist = new Float64Array(n);
-  for (let q = 0; q < n; q++) {
-    const R = classSize.get(labels[q]!)! - 1;
-    if (R === 0) continue;
-    order.length = 0;
-    for (let j = 0; j < n; j++) {
-      if (j === q) continue;
-      dist[j] = rowSquaredDistance(Y, q, Y, j, dims);
-      order.push(j);
-    }
-    order.sort((a, b) => dist[a]! - dist[b]! || a - b);
-    queries++;
-    if (labels[order[0]!] === labels[q]) p1++;
-    let hits = 0;
-    let ap = 0;
-    for (let i = 0; i < R; i++) {
-      if (labels[order[i]!] === labels[q]) {
-        hits++;
-        ap += hits / (i + 1);
-      }
-    }
-    map += ap / R;
+  for (const part of parts) {
+    p1 += part.p1;
+    for (const v of part.ap) map += v;
+    queries += part.ap.length;
   }
   return queries === 0 ? { precisionAt1: null, mapAtR: null, queries } : { precisionAt1: p1 / queries, mapAtR: map / queries, queries };
 }

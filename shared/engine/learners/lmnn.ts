@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors.ts';
 import { convergedFor } from '../../domain/learned-metric.ts';
 import { LbfgsState, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
+import { BoundedTopK } from '../../math/top-k.ts';
 import {
   distanceRowsBufferLength,
   embedInto,
@@ -60,25 +61,13 @@ export const IMPOSTOR_SLACK = 0.5;
 export function selectTargets(X: Float64Array, n: number, d: number, labels: Int32Array, k: number): { start: Int32Array; index: Int32Array } {
   const start = new Int32Array(n + 1);
   const lists: Int32Array[] = [];
-  const best = new Int32Array(k);
-  const dist = new Float64Array(k);
+  const top = new BoundedTopK(k);
   forEachDistanceRow(X, n, d, (i, row) => {
-    let size = 0;
+    top.clear();
     const yi = labels[i];
-    for (let j = 0; j < n; j++) {
-      if (j === i || labels[j] !== yi) continue;
-      const v = row[j]!;
-      if (size === k && !(v < dist[k - 1]!)) continue;
-      let pos = size < k ? size++ : k - 1;
-      while (pos > 0 && dist[pos - 1]! > v) {
-        dist[pos] = dist[pos - 1]!;
-        best[pos] = best[pos - 1]!;
-        pos--;
-      }
-      dist[pos] = v;
-      best[pos] = j;
-    }
-    lists.push(best.slice(0, size));
+    for (let j = 0; j < n; j++) if (j !== i && labels[j] === yi) top.offer(row[j]!, j);
+    const size = top.size;
+    lists.push(top.index.slice(0, size));
     start[i + 1] = start[i]! + size;
   });
   const index = new Int32Array(start[n]!);

@@ -1,6 +1,7 @@
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
 import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
+import { BoundedTopK } from '../../math/top-k.ts';
 import {
   embedInto,
   pairGraphFromNeighbours,
@@ -363,27 +364,13 @@ function squaredDistancesFromRow(Z: Float64Array, n: number, k: number, i: numbe
 }
 
 /**
- * Indices of the `count` smallest entries of row[0 … n) except `exclude`, by one scan with a sorted buffer
- * (ties: lower index first). O(n + count²) worst case, O(n) typically: most entries fail the first comparison.
+ * Indices of the `count` smallest entries of row[0 … n) except `exclude`, nearest first (ties: lower index first),
+ * through the one bounded top-k of shared/math/top-k.ts. O(n + count²) worst case, O(n) typically.
  */
 function nearestByInsertion(row: Float64Array, n: number, count: number, exclude: number): Int32Array {
-  const idx = new Int32Array(count);
-  const val = new Float64Array(count).fill(Number.POSITIVE_INFINITY);
-  let size = 0;
-  for (let j = 0; j < n; j++) {
-    if (j === exclude) continue;
-    const v = row[j]!;
-    if (size === count && !(v < val[count - 1]!)) continue;
-    let pos = size < count ? size++ : count - 1;
-    while (pos > 0 && val[pos - 1]! > v) {
-      val[pos] = val[pos - 1]!;
-      idx[pos] = idx[pos - 1]!;
-      pos--;
-    }
-    val[pos] = v;
-    idx[pos] = j;
-  }
-  return idx;
+  const top = new BoundedTopK(count);
+  for (let j = 0; j < n; j++) if (j !== exclude) top.offer(row[j]!, j);
+  return top.index;
 }
 
 /** The complete pair graph on n rows: the truncated objective on it is the exact one. */

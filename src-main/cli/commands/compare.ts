@@ -8,7 +8,7 @@ export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'Cross-validate several methods on the same folds (one job; one stored run per method).',
   usage:
-    'workbench compare --dataset ID --methods a,b,c [--param key=value]… [--folds F] [--k K] [--seed S] [--preprocess zscore|minmax|none] [--constraints labeled|generated]',
+    'workbench compare --dataset ID --methods a,b,c [--param key=value]… [--folds F] [--k K] [--workers N] [--seed S] [--preprocess zscore|minmax|none] [--constraints labeled|generated]',
   help: [
     'Options:',
     '  --methods a,b,c                    methods to compare, in this order (see `workbench methods`)',

@@ -37,7 +37,7 @@ export const evaluateCommand: CliCommand = {
   name: 'evaluate',
   summary: 'Cross-validate a method (kNN accuracy, NMI, ARI, retrieval, pair AUC) in a background job.',
   usage:
-    'workbench evaluate --dataset ID --method M [--param key=value]… [--folds F] [--k K] [--seed S] [--preprocess zscore|minmax|none] [--constraints labeled|generated]',
+    'workbench evaluate --dataset ID --method M [--param key=value]… [--folds F] [--k K] [--workers N] [--seed S] [--preprocess zscore|minmax|none] [--constraints labeled|generated]',
   help: [
     'Options:',
     '  --method M                         see `workbench methods`',

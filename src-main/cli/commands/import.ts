@@ -6,8 +6,9 @@ import { describeDataset } from './datasets.ts';
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'Import a data file (CSV, TSV, ARFF, LIBSVM, .npy) as a new dataset.',
-  usage: 'workbench import FILE [--name N] [--label COL | --no-label] [--format csv|tsv|arff|libsvm|npy] [--drop-missing]',
+  summary: 'Import a data file (CSV, TSV, ARFF, LIBSVM, .npy, IDX) as a new dataset.',
+  usage:
+    'workbench import FILE [--name N] [--label COL | --no-label] [--format csv|tsv|arff|libsvm|npy|idx] [--labels-file F] [--drop-missing]',
   help: [
     'Options:',
     '  --name N          dataset name (default: the file name without extension, made unique)',
@@ -15,11 +16,17 @@ export const importCommand: CliCommand = {
     '                    Default: a column named label, class, target or y (any case), else the last column',
     '                    if it is not numeric, else none (unlabeled data is fine: constraints still work)',
     '  --no-label        the file has no label column',
-    '  --format F        csv, tsv, arff, libsvm or npy (default: from the extension, then the content)',
+    '  --format F        csv, tsv, arff, libsvm, npy or idx (default: from the extension, then the content)',
     '  --header          CSV/TSV: the first row is a header;  --no-header: it is data (default: detected)',
     '  --delimiter D     CSV/TSV field delimiter (default: sniffed; , ; tab | space)',
     '  --drop-missing    drop rows with a missing or non-numeric feature instead of refusing the file',
-    '  --labels-file F   .npy: labels from a sibling file (.npy, or .csv/.txt with one label per line)',
+    '  --labels-file F   .npy and IDX: labels from a sibling file (.npy, a 1-D IDX file raw or .gz, or .csv/.txt',
+    '                    with one label per line), relative to FILE',
+    '',
+    'IDX (MNIST, Fashion-MNIST): raw or .gz, found by name (train-images-idx3-ubyte.gz) or by its magic number;',
+    'element types ubyte, byte, short, int, float, double; 3-D images are flattened row-major and keep their',
+    'height×width for thumbnails, e.g.',
+    '  workbench import train-images-idx3-ubyte.gz --labels-file train-labels-idx1-ubyte.gz',
     '',
     'Row indices are 0-based, in the order of the rows in FILE. The import is all or nothing.',
     'JSON output: {"dataset": {"id", "name", "rows", "features", "classes", "labeled"}, "warnings", "droppedRows"}',

@@ -10,10 +10,12 @@ import { samplesCommand } from './samples.ts';
 import { compareCommand } from './compare.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { exportCommand } from './export.ts';
+import { gridCommand } from './grid.ts';
 import { learnCommand } from './learn.ts';
 import { methodsCommand } from './methods.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
+import { scoreCommand } from './score.ts';
 import { sweepCommand } from './sweep.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -27,6 +29,8 @@ export const COMMANDS: readonly CliCommand[] = [
   evaluateCommand,
   compareCommand,
   sweepCommand,
+  gridCommand,
+  scoreCommand,
   runsCommand,
   runCommand,
   exportCommand,

@@ -37,6 +37,17 @@ function describeRun(run: RunDetail): string {
   }
   if (run.evaluation && run.kind === 'evaluate') lines.push('', describeEvaluation(run.evaluation));
   if (run.sweep) lines.push('', sweepTable(run.sweep));
+  if (run.testScores.length) {
+    lines.push('', 'Test sets (workbench score):');
+    for (const t of run.testScores) {
+      const s = t.score;
+      const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
+      lines.push(
+        `  ${t.testDatasetName}${t.testDatasetId === null ? ' (deleted)' : ''}: ${t.k}-NN accuracy ${pct(s.accuracy)}, NMI ${s.nmi.toFixed(4)}, ` +
+          `ARI ${s.ari.toFixed(4)}, P@1 ${pct(s.precisionAt1)}, MAP@R ${pct(s.mapAtR)} (${s.trainRows} train / ${s.testRows} test rows)`,
+      );
+    }
+  }
   if (run.children.length) {
     lines.push('', 'Runs in this comparison:', run.kind === 'compare' ? runsTable(run.children) : '');
   }

@@ -13,6 +13,7 @@ export function runsTable(runs: readonly RunListItem[]): string {
     { header: 'STATUS', value: (r) => r.status },
     { header: 'SEED', value: (r) => r.seed ?? '', right: true },
     { header: 'RESULT', value: (r) => (r.accuracy !== null ? `accuracy ${(100 * r.accuracy).toFixed(2)}%` : r.components ? `L ${r.components[0]}×${r.components[1]}` : (r.error ?? '')) },
+    { header: 'GRID', value: (r) => (r.grid ? `${r.grid.id.slice(0, 8)} #${r.grid.cell} ${r.grid.where}` : '') },
     { header: 'CREATED', value: (r) => r.createdAt },
   ], '(no runs)');
 }
@@ -30,7 +31,8 @@ export const runsCommand: CliCommand = {
     '  --limit N      at most N runs',
     '',
     'JSON output: {"runs": [{"id", "datasetId", "datasetHash", "kind", "method", "params", "seed", "status",',
-    '  "createdAt", "finishedAt", "parentRunId", "error", "accuracy", "components"}]}',
+    '  "createdAt", "finishedAt", "parentRunId", "error", "accuracy", "components",',
+    '  "grid": null | {"id", "cell", "where": "local"|"slurm", "host", "slurmJobId", "slurmArrayTaskId"}}]}',
   ].join('\n'),
   options: { dataset: { type: 'string', short: 'd' }, all: { type: 'boolean' }, limit: { type: 'string' } },
   async run(ctx) {

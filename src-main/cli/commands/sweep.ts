@@ -21,7 +21,7 @@ export const sweepCommand: CliCommand = {
   name: 'sweep',
   summary: 'Accuracy vs number of constraints for a pair-based method (mean ± std over seeds per N).',
   usage:
-    'workbench sweep --dataset ID --method M [--counts 0,10,50] [--seeds 3] [--param key=value]… [--folds F] [--k K] [--seed S] [--preprocess P] [--constraints labeled|generated|suggested]',
+    'workbench sweep --dataset ID --method M [--counts 0,10,50] [--seeds 3] [--param key=value]… [--folds F] [--k K] [--workers N] [--seed S] [--preprocess P] [--constraints labeled|generated|suggested]',
   help: [
     'Options:',
     '  --method M                         a pair-based method: mmc, mmc-diagonal, itml',

@@ -69,6 +69,6 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByRole('dialog', { name: 'A guided example: apples' })).toBeTruthy());
     await fireEvent.click(screen.getByRole('button', { name: 'Skip the example' }));
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(screen.getByText(/Import a CSV, TSV, ARFF, LIBSVM or .npy file/)).toBeTruthy();
+    expect(screen.getByText(/Import a CSV, TSV, ARFF, LIBSVM, .npy or IDX file/)).toBeTruthy();
   });
 });

@@ -38,4 +38,31 @@ describe('ImportSession', () => {
     expect(session.preview?.errors).toEqual([{ message: "'abc' is not a number", row: 7, column: 'hue' }]);
     expect(session.canImport).toBe(false);
   });
+
+  it('npy / IDX: a second uploaded file gives the labels; its id replaces any label column in the options', async () => {
+    const idx = (labeled: boolean): DatasetPreview => ({
+      fileName: 'train-images-idx3-ubyte.gz', format: 'idx', header: false,
+      columns: labeled ? ['pixel_0_0', 'pixel_0_1', 'label'] : ['pixel_0_0', 'pixel_0_1'], rows: [],
+      labelColumn: labeled ? 2 : null, featureCount: 2, classes: labeled ? ['0', '1'] : [], totalRows: 5, warnings: [], errors: [],
+    });
+    const backend = new FakeBackend()
+      .handle('datasets.preview', ({ options }) => ({ preview: idx(options?.labelsFileId !== undefined) }))
+      .handle('datasets.import', () => ({
+        dataset: { id: 5, name: 'train-images-idx3-ubyte', rows: 5, features: 2, classes: ['0', '1'], labeled: true, sourceFile: 'train-images-idx3-ubyte.gz', sourceSha256: null, contentHash: 'h', createdAt: 'now' },
+        warnings: [],
+      }));
+    const session = new ImportSession(backend);
+    await session.useFile(new File([new Uint8Array([0, 0, 8, 3])], 'train-images-idx3-ubyte.gz'));
+    expect(session.name).toBe('train-images-idx3-ubyte');
+    expect(session.wantsLabelsFile).toBe(true);
+    await session.useLabelsFile(new File([new Uint8Array([0, 0, 8, 1])], 'train-labels-idx1-ubyte.gz'));
+    expect(session.labelsFile?.name).toBe('train-labels-idx1-ubyte.gz');
+    // The detected label column (the labels file's, last) is not sent: the labels file replaces it.
+    expect(session.label).toEqual({ kind: 'column', index: 2 });
+    expect(backend.callsTo('datasets.preview').at(-1)).toEqual({ fileId: 'upload-1', options: { labelsFileId: 'upload-2' } });
+    await session.commit();
+    expect(backend.callsTo('datasets.import')).toEqual([{ fileId: 'upload-1', name: 'train-images-idx3-ubyte', options: { labelsFileId: 'upload-2' } }]);
+    await session.clearLabelsFile();
+    expect(backend.callsTo('datasets.preview').at(-1)).toEqual({ fileId: 'upload-1', options: {} });
+  });
 });

@@ -143,7 +143,7 @@ describe('Experiments view after a reload', () => {
       .handle('runs.list', () => ({
         runs: [{
           id: 7, datasetId: 1, datasetHash: 'h', kind: 'evaluate' as const, method: 'nca', params: {}, seed: 0, status: 'succeeded' as const,
-          createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', parentRunId: null, error: null, accuracy: 0.9, components: null,
+          createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', parentRunId: null, error: null, accuracy: 0.9, components: null, testScore: null,
         }],
       }));
     render(App, { props: { backend } });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WorkbenchError } from '../../../shared/errors.ts';
 import { LabelingSession, type EmbeddingSpace } from '../../../src-renderer/src/lib/labeling/labeling-session.svelte.ts';
 import { backendWithDataset } from '../fake-backend.ts';
@@ -89,5 +89,47 @@ describe('LabelingSession', () => {
     const second = labeling.pair;
     expect(second).not.toBeNull();
     expect(`${second!.i},${second!.j}`).not.toBe(`${first!.i},${first!.j}`);
+  });
+});
+
+describe('LabelingSession key map (issue 11, item 4)', () => {
+  it('owns the labeling keys: M and C only with a pair, S, N, Esc, and Ctrl/⌘+Z, Ctrl+Shift+Z, Ctrl+Y', async () => {
+    const { backend, labeling } = await session();
+    expect(labeling.handleKey('m')).toBe(false); // no pair chosen: M is not taken
+    expect(labeling.handleKey('x')).toBe(false);
+    expect(labeling.handleKey('m', { alt: true })).toBe(false);
+    labeling.pick(0);
+    labeling.pick(1);
+    expect(labeling.handleKey('M')).toBe(true);
+    await vi.waitFor(() => expect(backend.callsTo('constraints.set')).toEqual([{ datasetId: 1, i: 0, j: 1, kind: 'must' }]));
+    expect(labeling.canUndo).toBe(true);
+    expect(labeling.handleKey('z', { ctrl: true })).toBe(true);
+    await vi.waitFor(() => expect(backend.callsTo('constraints.remove')).toHaveLength(1));
+    expect(labeling.canRedo).toBe(true);
+    expect(labeling.handleKey('z', { meta: true, shift: true })).toBe(true);
+    await vi.waitFor(() => expect(backend.callsTo('constraints.set')).toHaveLength(2));
+    expect(labeling.handleKey('y', { ctrl: true })).toBe(true); // nothing left to redo: taken, does nothing
+    expect(labeling.handleKey('c', { ctrl: true })).toBe(false); // Ctrl+C stays the browser's copy
+    expect(labeling.handleKey('n')).toBe(true);
+    expect(labeling.pair).not.toBeNull();
+    expect(labeling.handleKey('Escape')).toBe(true);
+    expect(labeling.pending).toEqual([]);
+  });
+});
+
+describe('LabelingSession suggestions follow the labels (issue 14 exploratory pass)', () => {
+  it('recomputes the queue after a label, so the threshold moves with the labels', async () => {
+    // 40 points on a line, so the first queue (up to 20 disjoint pairs) does not run dry after two labels.
+    const line: EmbeddingSpace = { points: Float64Array.from({ length: 40 }, (_, i) => i), n: 40, e: 1 };
+    const labeling = new LabelingSession(backendWithDataset(), () => line);
+    await labeling.load(1);
+    labeling.next();
+    expect(labeling.currentSuggestion?.reason).toContain('half the median distance');
+    await labeling.label('must');
+    labeling.next();
+    await labeling.label('cannot');
+    labeling.next();
+    // Both kinds are labeled now: the next suggestion is computed from them, not from the first queue.
+    expect(labeling.currentSuggestion?.reason).toContain('halfway between your mean must-link and cannot-link distances');
   });
 });

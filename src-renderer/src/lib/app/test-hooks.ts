@@ -1,7 +1,15 @@
 /**
  * `window.__workbench`: read-only hooks for end-to-end tests, so a test can click an exact point of a
- * canvas scatter (whose points are not DOM elements). Nothing in the app reads these.
+ * canvas scatter (whose points are not DOM elements). Nothing in the app reads these, and only test builds
+ * have them: the component tests and the end-to-end build (`WORKBENCH_TEST_HOOKS=1`, see
+ * vite.renderer.config.ts) define `__WORKBENCH_TEST_HOOKS__` as true; in every other build it is false and
+ * the registrations below compile to nothing.
  */
+declare const __WORKBENCH_TEST_HOOKS__: boolean | undefined;
+
+/** Whether this build registers the hooks. */
+export const TEST_HOOKS: boolean = typeof __WORKBENCH_TEST_HOOKS__ !== 'undefined' && __WORKBENCH_TEST_HOOKS__ === true;
+
 export interface ScatterHook {
   /** Number of points drawn. */
   count(): number;
@@ -30,6 +38,7 @@ function hooks(): WorkbenchHooks {
 
 /** Registers a scatter under `name`; returns the function that removes it. */
 export function registerScatterHook(name: string, hook: ScatterHook): () => void {
+  if (!TEST_HOOKS) return () => {};
   hooks().scatters[name] = hook;
   return () => {
     if (hooks().scatters[name] === hook) delete hooks().scatters[name];
@@ -37,5 +46,6 @@ export function registerScatterHook(name: string, hook: ScatterHook): () => void
 }
 
 export function registerStateHook(name: string, read: () => unknown): void {
+  if (!TEST_HOOKS) return;
   hooks().state[name] = read;
 }

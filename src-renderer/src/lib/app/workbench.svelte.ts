@@ -11,8 +11,10 @@ import { CompareBoard } from '../compare/compare-board.svelte.ts';
 import { Exporter } from '../export/exporter.svelte.ts';
 import { GuidedTour } from '../tour/guided-tour.svelte.ts';
 import { registerStateHook } from './test-hooks.ts';
+import { Toasts } from './toasts.svelte.ts';
+import { readUiMemory, writeUiMemory } from './ui-memory.ts';
 
-import type { ViewName } from './views.ts';
+import { VIEWS, type ViewName } from './views.ts';
 
 export { VIEWS, type ViewName } from './views.ts';
 
@@ -29,9 +31,11 @@ export class Workbench {
   readonly compare: CompareBoard;
   readonly exporter: Exporter;
   readonly tour: GuidedTour;
+  readonly toasts = new Toasts();
   view = $state<ViewName>('Datasets');
   ready = $state(false);
   fatal = $state<string | null>(null);
+  #unsubscribe: (() => void)[];
 
   constructor(backend: Backend) {
     this.backend = backend;
@@ -45,12 +49,16 @@ export class Workbench {
     this.compare = new CompareBoard(this.history);
     this.exporter = new Exporter(backend);
     this.tour = new GuidedTour(this);
-    backend.on('dataset.imported', () => void this.datasets.refresh());
-    backend.on('dataset.deleted', () => void this.datasets.refresh());
-    backend.on('app.command', ({ command }) => {
-      if (command === 'guided-example') this.tour.open();
-      if (command === 'import-dataset') this.view = 'Datasets';
-    });
+    // Export follows the metric the user last looked at in Compare (null = "the focused run").
+    this.compare.onFocusChange(() => (this.exporter.runId = null));
+    this.#unsubscribe = [
+      backend.on('dataset.imported', () => void this.datasets.refresh()),
+      backend.on('dataset.deleted', () => void this.datasets.refresh()),
+      backend.on('app.command', ({ command }) => {
+        if (command === 'guided-example') this.tour.open();
+        if (command === 'import-dataset') this.go('Datasets');
+      }),
+    ];
     registerStateHook('view', () => this.view);
     registerStateHook('currentDataset', () => this.datasets.currentId);
     registerStateHook('pending', () => this.labeling.pending);
@@ -58,13 +66,21 @@ export class Workbench {
     registerStateHook('jobs', () => this.jobs.jobs.map((j) => ({ jobId: j.jobId, status: j.status, runIds: j.runIds })));
   }
 
-  /** First load: datasets, methods, jobs; opens the most recent dataset, or offers the guided example. */
+  /**
+   * First load: datasets, methods, jobs; reopens the dataset and view of before a reload (else the most
+   * recent dataset in Datasets), or offers the guided example when there is no dataset.
+   */
   async start(): Promise<void> {
     try {
       await Promise.all([this.datasets.refresh(), this.planner.load(), this.jobs.refresh()]);
-      const last = this.datasets.list.at(-1);
-      if (last) await this.openDataset(last.id);
-      else this.tour.offerOnFirstRun();
+      const memory = readUiMemory();
+      const remembered = this.datasets.list.find((d) => d.id === memory.datasetId);
+      const open = remembered ?? this.datasets.list.at(-1);
+      if (open) {
+        await this.openDataset(open.id);
+        const view = VIEWS.find((v) => v === memory.view);
+        if (remembered && view) this.view = view;
+      } else this.tour.offerOnFirstRun();
     } catch (error) {
       this.fatal = error instanceof Error ? error.message : String(error);
     } finally {
@@ -77,14 +93,36 @@ export class Workbench {
     await this.datasets.select(id);
     this.space.useRaw();
     await Promise.all([this.labeling.load(id), this.history.load(id)]);
-    if (!this.planner.sourceChosen) this.planner.constraintSource = this.labeling.constraints.length > 0 ? 'labeled' : 'generated';
-    this.compare.chosen = [];
-    this.compare.focus = null;
-    this.exporter.runId = null;
+    // Each store resets its own state for the new dataset.
+    this.planner.defaultSource(this.labeling.constraints.length);
+    this.compare.reset();
+    this.exporter.reset();
+    this.#remember();
+  }
+
+  /** Unsubscribes every store from the backend's events (the window's root component is going away). */
+  dispose(): void {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.jobs.dispose();
+    this.history.dispose();
+    this.toasts.reset();
   }
 
   go(view: ViewName): void {
+    // A notice is about the view it was raised in (e.g. "Started 3 jobs" in Experiments): it leaves with it.
+    if (view !== this.view) this.toasts.reset();
     this.view = view;
+    this.#remember();
+  }
+
+  /** Opens Compare on the runs of one job: its learned metric (or that of its method) becomes the focus. */
+  async showInCompare(runIds: readonly number[]): Promise<void> {
+    this.go('Compare');
+    await this.compare.lookAt(runIds);
+  }
+
+  #remember(): void {
+    writeUiMemory({ view: this.view, datasetId: this.datasets.currentId });
   }
 }
 

@@ -8,6 +8,8 @@ import type {
   DatasetPreviewSchema,
   DatasetSummarySchema,
   FileRefSchema,
+  GridSpecSchema,
+  GridViewSchema,
   ImportOptionsSchema,
   JobInfoSchema,
   JobProgressSchema,
@@ -38,3 +40,5 @@ export type RunSummary = z.infer<typeof RunListItemSchema>;
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 export type LearnedMetricWire = z.infer<typeof LearnedMetricWireSchema>;
 export type { ExportFormat } from '../../../../shared/export/formats.ts';
+export type GridSpec = z.input<typeof GridSpecSchema>;
+export type GridView = z.infer<typeof GridViewSchema>;

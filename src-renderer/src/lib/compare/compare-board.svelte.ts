@@ -17,6 +17,7 @@ export class CompareBoard {
   chosen = $state.raw<number[]>([]);
   focus = $state<number | null>(null);
   loading = $state(false);
+  #focusListeners: (() => void)[] = [];
 
   constructor(history: RunHistory) {
     this.#history = history;
@@ -53,8 +54,43 @@ export class CompareBoard {
     return this.#details.get(id);
   }
 
+  /** Called whenever the user moves the focus (not when the board picks one by itself). */
+  onFocusChange(listener: () => void): void {
+    this.#focusListeners.push(listener);
+  }
+
+  /** Ticks (or unticks) an evaluation; ticking it also focuses the learned metric of its method, if any. */
   toggle(id: number, on: boolean): void {
-    this.chosen = on ? [...new Set([...this.chosen, id])] : this.chosen.filter((x) => x !== id);
+    // Nothing chosen yet means "the newest run of each method": unticking one of those keeps the others.
+    const current = this.chosen.length > 0 ? this.chosen : this.shown.filter((x) => x !== this.baseline?.id);
+    this.chosen = on ? [...new Set([...current, id])] : current.filter((x) => x !== id);
+    if (!on) return;
+    const learned = this.learnedFor(id);
+    if (learned !== null && learned !== this.focus) void this.setFocus(learned);
+  }
+
+  /**
+   * The learned metric that goes with a run: the run itself when it holds one, else the learned run of the
+   * same method closest in id (a comparison fits each method on all rows right beside its evaluation).
+   */
+  learnedFor(runId: number): number | null {
+    if (this.learned.some((r) => r.id === runId)) return runId;
+    const run = this.candidates.find((r) => r.id === runId) ?? this.#history.runs.find((r) => r.id === runId);
+    if (!run?.method) return null;
+    const same = this.learned.filter((r) => r.method === run.method);
+    if (same.length === 0) return null;
+    return same.reduce((best, r) => (Math.abs(r.id - runId) < Math.abs(best.id - runId) ? r : best)).id;
+  }
+
+  /** Shows the runs of one job (Experiments → Compare): the first one with a learned metric becomes the focus. */
+  async lookAt(runIds: readonly number[]): Promise<void> {
+    for (const id of runIds) {
+      const learned = this.learnedFor(id);
+      if (learned !== null) {
+        await this.setFocus(learned);
+        return;
+      }
+    }
   }
 
   async #fetch(id: number, quiet = false): Promise<RunDetail | null> {
@@ -86,6 +122,7 @@ export class CompareBoard {
       if (this.focus === null || !this.learned.some((r) => r.id === this.focus)) {
         const pick = this.learned.find((r) => r.method !== 'euclidean') ?? this.learned[0];
         this.focus = pick?.id ?? null;
+        for (const listener of this.#focusListeners) listener();
       }
       if (this.focus !== null) await this.#fetch(this.focus);
     } finally {
@@ -93,8 +130,40 @@ export class CompareBoard {
     }
   }
 
+  /** Back to a fresh dataset's board: nothing chosen, no focus (the fetched runs stay cached by id). */
+  reset(): void {
+    this.chosen = [];
+    this.focus = null;
+  }
+
+  /** Test-set scoring in progress (run ids left), and the last problem. */
+  scoring = $state(false);
+  scoreError = $state<string | null>(null);
+
+  /**
+   * Scores every shown run on the held-out dataset `testDatasetId` (each run's method fitted on all rows of the
+   * current dataset, then kNN / k-means / retrieval on the test set), one after the other.
+   */
+  async scoreShown(testDatasetId: number, k: number): Promise<void> {
+    this.scoring = true;
+    this.scoreError = null;
+    try {
+      for (const id of this.shown) {
+        const run = await this.#history.score(id, testDatasetId, k);
+        if (!run) {
+          this.scoreError = this.#history.error;
+          break;
+        }
+        this.#details = new Map(this.#details).set(id, run);
+      }
+    } finally {
+      this.scoring = false;
+    }
+  }
+
   async setFocus(id: number): Promise<void> {
     this.focus = id;
+    for (const listener of this.#focusListeners) listener();
     await this.#fetch(id);
   }
 }

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
 import type { DatasetDetail, DatasetSummary, Sample } from '../backend/types.ts';
+import { decodeMatrix } from '../../../../shared/ipc/matrix-encoding.ts';
 import { pca2d, zscoreColumns, type Projection2D } from '../projection/projection.ts';
 
 /** The loaded matrix of the current dataset, in the shapes the engine uses. */
@@ -73,7 +74,7 @@ export class DatasetStore {
         this.#backend.call('datasets.data', { id }),
       ]);
       if (this.#currentId !== id) return;
-      const features = Float64Array.from(raw.features);
+      const features = decodeMatrix(raw.features, raw.encoding, raw.nRows * raw.nFeatures);
       const standardized = zscoreColumns(features, raw.nRows, raw.nFeatures);
       this.#detail = dataset;
       this.#data = {

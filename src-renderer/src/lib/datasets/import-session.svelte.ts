@@ -17,6 +17,8 @@ export class ImportSession {
   label = $state.raw<LabelChoice>({ kind: 'detect' });
   format = $state<ImportOptions['format'] | 'detect'>('detect');
   dropMissing = $state(false);
+  /** npy / IDX: the labels come from this second file (e.g. train-labels-idx1-ubyte.gz), or null. */
+  labelsFile = $state.raw<FileRef | null>(null);
   /** 0…1 while uploading, null otherwise. */
   uploadProgress = $state<number | null>(null);
   status = $state<'idle' | 'uploading' | 'previewing' | 'importing' | 'done'>('idle');
@@ -36,8 +38,13 @@ export class ImportSession {
   options(): ImportOptions {
     const options: ImportOptions = {};
     if (this.format !== 'detect' && this.format) options.format = this.format;
-    if (this.label.kind === 'none') options.label = null;
-    if (this.label.kind === 'column') options.label = this.label.index;
+    if (this.labelsFile) {
+      // The labels file replaces any label column.
+      options.labelsFileId = this.labelsFile.fileId;
+    } else {
+      if (this.label.kind === 'none') options.label = null;
+      if (this.label.kind === 'column') options.label = this.label.index;
+    }
     if (this.dropMissing) options.dropMissing = true;
     return options;
   }
@@ -49,6 +56,7 @@ export class ImportSession {
     this.label = { kind: 'detect' };
     this.format = 'detect';
     this.dropMissing = false;
+    this.labelsFile = null;
     this.status = 'idle';
     this.error = null;
     this.warnings = [];
@@ -87,6 +95,43 @@ export class ImportSession {
       this.error = `Could not open the file: ${errorMessage(error)}`;
       return false;
     }
+  }
+
+  /** Whether the file takes its labels from a second file: npy and IDX arrays have no named label column. */
+  get wantsLabelsFile(): boolean {
+    const format = this.preview?.format;
+    return format === 'idx' || format === 'npy';
+  }
+
+  /** Browser: the labels file for an npy / IDX import, uploaded like the data file. */
+  async useLabelsFile(file: File): Promise<void> {
+    this.error = null;
+    try {
+      this.labelsFile = await this.#backend.upload(file);
+      await this.refreshPreview();
+    } catch (error) {
+      this.error = `Could not read ${file.name}: ${errorMessage(error)}`;
+    }
+  }
+
+  /** Desktop: the labels file from the native open dialog. Returns false when the user cancelled. */
+  async chooseLabelsWithDialog(): Promise<boolean> {
+    try {
+      const result = await this.#backend.call('files.openDialog', { purpose: 'dataset' });
+      if ('cancelled' in result) return false;
+      this.labelsFile = result;
+      await this.refreshPreview();
+      return true;
+    } catch (error) {
+      this.error = `Could not open the file: ${errorMessage(error)}`;
+      return false;
+    }
+  }
+
+  async clearLabelsFile(): Promise<void> {
+    this.labelsFile = null;
+    this.label = { kind: 'detect' };
+    await this.refreshPreview();
   }
 
   async refreshPreview(): Promise<void> {

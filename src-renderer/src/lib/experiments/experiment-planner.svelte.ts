@@ -162,6 +162,11 @@ export class ExperimentPlanner {
   }
 
   /** Starts the job; returns its id, or null with `error` set. */
+  /** Until the user picks a constraint source, pair-based methods learn from the user's pairs when there are some. */
+  defaultSource(labeledPairs: number): void {
+    if (!this.sourceChosen) this.constraintSource = labeledPairs > 0 ? 'labeled' : 'generated';
+  }
+
   async start(datasetId: number, datasetName: string): Promise<string | null> {
     if (this.problems.length > 0) {
       this.error = this.problems[0]!;

@@ -25,16 +25,25 @@ export class JobMonitor {
   #backend: Backend;
   #jobs = $state.raw<JobView[]>([]);
   #finishedListeners: ((event: EventOf<'job.finished'>) => void)[] = [];
+  #unsubscribe: (() => void)[];
   error = $state<string | null>(null);
 
   constructor(backend: Backend) {
     this.#backend = backend;
-    backend.on('job.status', ({ jobId, status }) => this.#upsert(jobId, { status }));
-    backend.on('job.progress', (p) => this.#onProgress(p));
-    backend.on('job.finished', (event) => {
-      this.#upsert(event.jobId, { status: event.status, runIds: event.runIds, error: event.error ?? null });
-      for (const listener of this.#finishedListeners) listener(event);
-    });
+    this.#unsubscribe = [
+      backend.on('job.status', ({ jobId, status }) => this.#upsert(jobId, { status })),
+      backend.on('job.progress', (p) => this.#onProgress(p)),
+      backend.on('job.finished', (event) => {
+        this.#upsert(event.jobId, { status: event.status, runIds: event.runIds, error: event.error ?? null });
+        for (const listener of this.#finishedListeners) listener(event);
+      }),
+    ];
+  }
+
+  /** Stops following the backend's events and drops the listeners (the window is going away). */
+  dispose(): void {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#finishedListeners = [];
   }
 
   get jobs(): JobView[] { return this.#jobs; }

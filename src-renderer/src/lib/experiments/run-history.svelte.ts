@@ -14,12 +14,18 @@ export class RunHistory {
   statusFilter = $state('');
   kindFilter = $state('');
   error = $state<string | null>(null);
+  #unsubscribe: () => void;
 
   constructor(backend: Backend, monitor: JobMonitor) {
     this.#backend = backend;
     this.#monitor = monitor;
     monitor.onFinished(() => void this.refresh());
-    backend.on('job.status', () => void this.refresh());
+    this.#unsubscribe = backend.on('job.status', () => void this.refresh());
+  }
+
+  /** Stops following job events (the window is going away). */
+  dispose(): void {
+    this.#unsubscribe();
   }
 
   get runs(): RunSummary[] { return this.#runs; }
@@ -64,6 +70,25 @@ export class RunHistory {
       return run;
     } catch (error) {
       if (!options.quiet) this.error = `Could not load run ${runId}: ${errorMessage(error)}`;
+      return null;
+    }
+  }
+
+  /**
+   * Scores run `runId`'s metric (trained on the run's dataset) on the held-out dataset `testDatasetId` with `k`
+   * neighbours; main stores it with the run. Returns the run's fresh detail (with its test scores), or null with
+   * `error` set.
+   */
+  async score(runId: number, testDatasetId: number, k: number): Promise<RunDetail | null> {
+    try {
+      await this.#backend.call('runs.score', { runId, testDatasetId, k });
+      const { run } = await this.#backend.call('runs.get', { runId });
+      this.#details = new Map(this.#details).set(runId, run);
+      this.error = null;
+      await this.refresh();
+      return run;
+    } catch (error) {
+      this.error = `Could not score run ${runId} on the test set: ${errorMessage(error)}`;
       return null;
     }
   }

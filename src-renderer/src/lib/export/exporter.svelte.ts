@@ -26,6 +26,13 @@ export class Exporter {
     this.#backend = backend;
   }
 
+  /** Back to a fresh dataset: no run chosen (the view then offers the focused one) and no message. */
+  reset(): void {
+    this.runId = null;
+    this.message = null;
+    this.error = null;
+  }
+
   readonly snippet = $derived(pythonSnippet(this.format, this.lastFileName ?? defaultName(this.runId, this.format)));
 
   async download(): Promise<void> {
@@ -45,13 +52,26 @@ export class Exporter {
       const file = await this.#backend.call('export.build', { runId: this.runId, format: this.format });
       this.lastFileName = file.fileName;
       downloadBytes(base64ToBytes(file.base64), file.mimeType, file.fileName);
-      this.message = `Downloaded ${file.fileName}`;
+      // A browser gives the page no say over (nor knowledge of) the folder: say where it usually goes.
+      this.message =
+        `Downloaded ${file.fileName} (${sizeText(base64Bytes(file.base64))}): your browser saved it to its downloads folder ` +
+        '(usually Downloads in your home folder; Ctrl+J or ⌘+Shift+J lists recent downloads), unless it asked you where to save it.';
     } catch (error) {
       this.error = `Export failed: ${errorMessage(error)}`;
     } finally {
       this.busy = false;
     }
   }
+}
+
+/** Number of bytes a base64 string decodes to. */
+function base64Bytes(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.max(0, (base64.length / 4) * 3 - padding);
+}
+
+function sizeText(bytes: number): string {
+  return bytes < 1024 ? `${bytes} bytes` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function defaultName(runId: number | null, format: ExportFormat): string {

@@ -3,7 +3,7 @@ import { closeConstraints, impliedKind } from '../../../../shared/engine/constra
 import { suggestPairs, type PairSuggestion, type SuggestStrategy } from '../../../../shared/engine/suggest.ts';
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
-import { ConstraintHistory, type ConstraintEdit } from './constraint-history.ts';
+import { ConstraintHistory, type ConstraintEdit } from './constraint-history.svelte.ts';
 
 /** The space suggestions are computed in: (n, e) row-major. */
 export interface EmbeddingSpace {
@@ -11,6 +11,9 @@ export interface EmbeddingSpace {
   n: number;
   e: number;
 }
+
+/** Largest 200·n·e (distance terms of one suggestion pass) recomputed after every label: ~0.1 s of work. */
+const RECOMPUTE_BUDGET = 2e8;
 
 const key = (i: number, j: number): string => (i < j ? `${i},${j}` : `${j},${i}`);
 
@@ -27,8 +30,8 @@ export class LabelingSession {
   #constraints = $state.raw<PairConstraint[]>([]);
   #pending = $state.raw<number[]>([]);
   #queue = $state.raw<PairSuggestion[]>([]);
-  /** Bumped on every edit so canUndo/canRedo re-evaluate (the history itself is not reactive). */
-  #version = $state(0);
+  /** The constraint list the queue was computed from: a label since then makes it stale. */
+  #queueBasis: PairConstraint[] | null = null;
   strategy = $state<SuggestStrategy>('uncertain');
   currentSuggestion = $state.raw<PairSuggestion | null>(null);
   error = $state<string | null>(null);
@@ -43,8 +46,8 @@ export class LabelingSession {
   get constraints(): PairConstraint[] { return this.#constraints; }
   get pending(): number[] { return this.#pending; }
   get queue(): PairSuggestion[] { return this.#queue; }
-  get canUndo(): boolean { void this.#version; return this.#history.canUndo; }
-  get canRedo(): boolean { void this.#version; return this.#history.canRedo; }
+  get canUndo(): boolean { return this.#history.canUndo; }
+  get canRedo(): boolean { return this.#history.canRedo; }
 
   readonly closure = $derived(closeConstraints(this.#constraints));
   readonly counts = $derived({
@@ -66,7 +69,6 @@ export class LabelingSession {
     this.#pending = [];
     this.#queue = [];
     this.currentSuggestion = null;
-    this.#version++;
     try {
       const { constraints } = await this.#backend.call('constraints.list', { datasetId });
       if (this.#datasetId === datasetId) this.#constraints = constraints;
@@ -120,13 +122,11 @@ export class LabelingSession {
 
   async undo(): Promise<void> {
     const edit = this.#history.undo();
-    this.#version++;
     if (edit) await this.#apply({ ...edit, after: edit.before, before: edit.after }, false);
   }
 
   async redo(): Promise<void> {
     const edit = this.#history.redo();
-    this.#version++;
     if (edit) await this.#apply(edit, false);
   }
 
@@ -138,10 +138,7 @@ export class LabelingSession {
     const [i, j] = edit.i < edit.j ? [edit.i, edit.j] : [edit.j, edit.i];
     const rest = previous.filter((c) => key(c.i, c.j) !== key(i, j));
     this.#constraints = edit.after ? [...rest, { i, j, kind: edit.after, origin: 'manual' }] : rest;
-    if (record) {
-      this.#history.record(edit);
-      this.#version++;
-    }
+    if (record) this.#history.record(edit);
     this.saving = true;
     try {
       if (edit.after) await this.#backend.call('constraints.set', { datasetId, i, j, kind: edit.after });
@@ -163,13 +160,19 @@ export class LabelingSession {
       return;
     }
     this.#queue = suggestPairs({ ...space, constraints: this.#constraints, strategy: this.strategy, count, seed: this.#constraints.length });
+    this.#queueBasis = this.#constraints;
   }
 
   /** Shows the next suggested pair that is still open (recomputing the queue when it runs dry). */
   next(): void {
     const isOpen = (s: PairSuggestion): boolean =>
       !this.#constraints.some((c) => key(c.i, c.j) === key(s.i, s.j)) && impliedKind(this.closure, this.#constraints, s.i, s.j) === null;
-    let queue = this.#queue.filter(isOpen);
+    // Suggestions are computed from the labels so far (the threshold moves with every label): once the labels
+    // have changed, recompute them rather than serve a queue made before, where that is cheap (about 200·n·e
+    // distance terms); on very large spaces the queue is recomputed when it runs dry, as before.
+    const space = this.#space();
+    const stale = this.#queueBasis !== this.#constraints && space !== null && 200 * space.n * space.e <= RECOMPUTE_BUDGET;
+    let queue = stale ? [] : this.#queue.filter(isOpen);
     if (queue.length === 0) {
       this.refreshQueue();
       queue = this.#queue.filter(isOpen);
@@ -179,6 +182,34 @@ export class LabelingSession {
     this.currentSuggestion = head ?? null;
     this.#pending = head ? [head.i, head.j] : [];
     if (!head) this.error = 'No open pair is left to suggest: every pair is labeled or implied.';
+  }
+
+  /**
+   * The labeling keys: M must-link and C cannot-link (with a pair chosen), S skip, N next suggestion, Esc
+   * clear, Ctrl/⌘+Z undo, Ctrl/⌘+Shift+Z and Ctrl/⌘+Y redo. Returns true when the key was one of them (the
+   * caller then prevents the browser's default); keys typed into a form field never reach here.
+   */
+  handleKey(key: string, modifiers: { ctrl?: boolean; meta?: boolean; shift?: boolean; alt?: boolean } = {}): boolean {
+    if (modifiers.alt) return false;
+    const k = key.toLowerCase();
+    const command = modifiers.ctrl || modifiers.meta;
+    if (command) {
+      if (k === 'z') void (modifiers.shift ? this.redo() : this.undo());
+      else if (k === 'y') void this.redo();
+      else return false;
+      return true;
+    }
+    const actions: Record<string, () => void> = {
+      m: () => void this.label('must'),
+      c: () => void this.label('cannot'),
+      s: () => this.skip(),
+      n: () => this.next(),
+      escape: () => this.clearSelection(),
+    };
+    const action = actions[k];
+    if (!action || ((k === 'm' || k === 'c') && !this.pair)) return false;
+    action();
+    return true;
   }
 
   setStrategy(strategy: SuggestStrategy): void {

@@ -1,0 +1,304 @@
+/**
+ * Fashion-MNIST at real size (Zalando; 784 pixel features, 10 classes), ours against scikit-learn in the same run:
+ *
+ *   eval     fm10k (the first 10,000 training rows), 5-fold Euclidean evaluation with every figure (3-NN accuracy,
+ *            k-means n_init=4 NMI/ARI, P@1 and MAP@R in the test part), z-score per fold, our folds (checked equal to
+ *            StratifiedKFold(5, shuffle=True, random_state=0)); wall time, ratio, and the kernel's GFLOP/s beside
+ *            numpy's matmul on the same shape
+ *   nca      NCA to 32 components on all of fm10k (z-scored): fit time and peak RSS, ours against scikit-learn's
+ *   nca60k   NCA-32 on all 60,000 training rows: time, peak RSS, and 3-NN accuracy on the official 10,000-row test
+ *            set against Euclidean 3-NN on the same split (ours only: scikit-learn would need the 60,000² matrix)
+ *
+ *   node --import tsx bench/fashion-mnist.ts [--only eval,nca,nca60k] [--workers N] [--dir DIR]
+ *
+ * Needs /usr/share/datasets/fashion-mnist/ (Debian's dataset-fashion-mnist; `apt-get install dataset-fashion-mnist`)
+ * and, for the scikit-learn columns, a python3 with scikit-learn; without the data it prints one line and exits 0.
+ * Every part runs in its own process, so peak RSS (getrusage maxrss) is that part's alone. Timings are wall-clock on
+ * whatever machine runs this, with whatever else runs on it; never assert on them in tests.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import type { DatasetMatrix } from '../shared/domain/dataset.ts';
+import { evaluateMethod } from '../shared/engine/evaluation/evaluate.ts';
+import { stratifiedFoldAssignment } from '../shared/engine/evaluation/folds.ts';
+import { accuracyScore, knnPredict } from '../shared/engine/evaluation/knn.ts';
+import { fitMetric } from '../shared/engine/fit.ts';
+import { createGramDistanceTiles, TILE_ROWS, tileFlops } from '../shared/math/distance-tiles.ts';
+import { transform } from '../shared/metric/mahalanobis.ts';
+import { evaluateInPool, knnPredictInPool } from '../src-main/jobs/fold-pool.ts';
+import { DEFAULT_WORKER_URL } from '../src-main/jobs/runner.ts';
+import { findSklearnPython } from './nca.ts';
+
+const DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const dir = opt('dir') ?? DEFAULT_DIR;
+
+/** Minimal IDX reader for the bench (ubyte images/labels, gzip): magic 0x0000 08 NDIM, big-endian sizes. */
+function readIdx(path: string): { dims: number[]; data: Uint8Array } {
+  const raw = gunzipSync(readFileSync(path));
+  if (raw[0] !== 0 || raw[1] !== 0 || raw[2] !== 0x08) throw new Error(`${path}: not an unsigned-byte IDX file.`);
+  const ndim = raw[3]!;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
+  const offset = 4 + 4 * ndim;
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (raw.length < offset + count) throw new Error(`${path}: truncated (${raw.length - offset} of ${count} bytes).`);
+  return { dims, data: raw.subarray(offset, offset + count) };
+}
+
+/** The first `rows` rows (all when omitted) of the `train` or `t10k` split as a dataset. */
+function loadSplit(split: 'train' | 't10k', rows?: number): DatasetMatrix {
+  const images = readIdx(join(dir, `${split}-images-idx3-ubyte.gz`));
+  const labels = readIdx(join(dir, `${split}-labels-idx1-ubyte.gz`));
+  const d = images.dims[1]! * images.dims[2]!;
+  const n = Math.min(rows ?? images.dims[0]!, images.dims[0]!);
+  const features = new Float64Array(n * d);
+  for (let t = 0; t < n * d; t++) features[t] = images.data[t]!;
+  return {
+    nRows: n,
+    nFeatures: d,
+    features,
+    featureNames: Array.from({ length: d }, (_, f) => `px${f}`),
+    labels: Int32Array.from(labels.data.subarray(0, n)),
+    classNames: Array.from({ length: 10 }, (_, c) => String(c)),
+  };
+}
+
+const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child parts: each prints one JSON line.
+
+async function partEvalOurs(workers: number): Promise<unknown> {
+  const data = shareDataset(loadSplit('train', 10_000));
+  const spec = { method: 'euclidean', seed: 0, protocol: { folds: 5, k: 3, seed: 0, preprocess: 'zscore' as const } };
+  const t0 = performance.now();
+  const result =
+    workers > 1
+      ? (await evaluateInPool(data, [spec], { workers, workerUrl: DEFAULT_WORKER_URL, cancelFlag: new SharedArrayBuffer(4) }))[0]!
+      : evaluateMethod(data, spec);
+  const seconds = (performance.now() - t0) / 1000;
+  // The kernel alone: one fold's 3-NN tile work (2,000 queries × 8,000 references × 784).
+  const ref = data.features.subarray(0, 8000 * 784);
+  const tiles = createGramDistanceTiles(ref, 8000, 784);
+  const out = new Float64Array(TILE_ROWS * 8000);
+  const norms = new Float64Array(TILE_ROWS);
+  const k0 = performance.now();
+  for (let b = 0; b < 2000; b += TILE_ROWS) tiles.distances(data.features, 8000 + (b % 2000), Math.min(TILE_ROWS, 2000 - b), out, norms);
+  const kernelSeconds = (performance.now() - k0) / 1000;
+  return {
+    seconds,
+    accuracy: result.accuracy.mean,
+    folds: result.accuracy.folds,
+    nmi: result.nmi,
+    ari: result.ari,
+    precisionAt1: result.precisionAt1,
+    mapAtR: result.mapAtR,
+    kernelGflops: tileFlops(2000, 8000, 784) / kernelSeconds / 1e9,
+    simd: tiles.simd,
+    maxRssMb: maxRssMb(),
+  };
+}
+
+function partNcaOurs(): unknown {
+  const data = loadSplit('train', 10_000);
+  const metric = fitMetric(data, { method: 'nca', params: { components: 32 }, seed: 0, preprocess: 'zscore' });
+  return { seconds: metric.summary.fitSeconds, iterations: metric.summary.iterations, maxRssMb: maxRssMb() };
+}
+
+async function partNca60kOurs(workers: number): Promise<unknown> {
+  const train = loadSplit('train');
+  const test = loadSplit('t10k');
+  const metric = fitMetric(train, { method: 'nca', params: { components: 32 }, seed: 0, preprocess: 'zscore' });
+  const fitSeconds = metric.summary.fitSeconds;
+  const fitPeakRssMb = maxRssMb(); // data loaded + NCA fit, before the test-set kNN runs
+  const k = metric.nComponents;
+  const Ztr = transform(metric, train.features, train.nRows);
+  const Zte = transform(metric, test.features, test.nRows);
+  // Test-set 3-NN: one big kernel, split into row blocks over the workers (same predictions as one thread).
+  const pool = { workers, workerUrl: DEFAULT_WORKER_URL, cancelFlag: new SharedArrayBuffer(4) };
+  const knn = (tr: Float64Array, te: Float64Array, dims: number): Promise<Int32Array> =>
+    workers > 1 ? knnPredictInPool(tr, train.labels!, train.nRows, te, test.nRows, dims, 3, pool) : Promise.resolve(knnPredict(tr, train.labels!, train.nRows, te, test.nRows, dims, 3));
+  const ncaAccuracy = accuracyScore(await knn(Ztr, Zte, k), test.labels!);
+  const euclid = fitMetric(train, { method: 'euclidean', seed: 0, preprocess: 'zscore' });
+  const e0 = performance.now();
+  const Etr = transform(euclid, train.features, train.nRows);
+  const Ete = transform(euclid, test.features, test.nRows);
+  const euclideanAccuracy = accuracyScore(await knn(Etr, Ete, euclid.nComponents), test.labels!);
+  return {
+    seconds: fitSeconds,
+    iterations: metric.summary.iterations,
+    ncaAccuracy,
+    euclideanAccuracy,
+    euclideanKnnSeconds: (performance.now() - e0) / 1000,
+    fitPeakRssMb,
+    maxRssMb: maxRssMb(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// scikit-learn's side, same folds, same figures.
+
+const SKLEARN_SCRIPT = String.raw`
+import gzip, json, resource, sys, time
+import numpy as np
+job = json.load(open(sys.argv[1]))
+def idx(path):
+    raw = gzip.open(path).read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+X = idx(job['dir'] + '/train-images-idx3-ubyte.gz')[:10000].reshape(10000, -1).astype(float)
+y = idx(job['dir'] + '/train-labels-idx1-ubyte.gz')[:10000].astype(int)
+part = job['part']
+def zscore(Xtr, Xte):
+    keep = Xtr.max(0) > Xtr.min(0)
+    Xtr, Xte = Xtr[:, keep], Xte[:, keep]
+    mu, sd = Xtr.mean(0), Xtr.std(0)
+    return (Xtr - mu) / sd, (Xte - mu) / sd
+if part == 'eval':
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import normalized_mutual_info_score, adjusted_rand_score
+    from sklearn.metrics.pairwise import euclidean_distances
+    theirs = np.zeros(len(y), dtype=int)
+    for f, (_, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y)):
+        theirs[te] = f
+    same = bool((theirs == np.array(job['assignment'])).all())
+    t0 = time.perf_counter()
+    accs, nmis, aris, p1s, maps = [], [], [], [], []
+    for f in range(5):
+        tr, te = np.where(theirs != f)[0], np.where(theirs == f)[0]
+        Xtr, Xte = zscore(X[tr], X[te])
+        knn = KNeighborsClassifier(3, algorithm='brute').fit(Xtr, y[tr])
+        accs.append(float((knn.predict(Xte) == y[te]).mean()))
+        km = KMeans(n_clusters=10, n_init=4, random_state=0).fit(Xte)
+        nmis.append(normalized_mutual_info_score(y[te], km.labels_))
+        aris.append(adjusted_rand_score(y[te], km.labels_))
+        D = euclidean_distances(Xte, squared=True)
+        np.fill_diagonal(D, np.inf)
+        order = np.argsort(D, axis=1, kind='stable')
+        yt = y[te]
+        rel = yt[order] == yt[:, None]
+        R = np.bincount(yt)[yt] - 1
+        p1s.append(float(rel[:, 0].mean()))
+        aps = []
+        for q in range(len(te)):
+            r = rel[q, :R[q]]
+            aps.append((np.cumsum(r) / np.arange(1, R[q] + 1))[r].sum() / R[q])
+        maps.append(float(np.mean(aps)))
+    seconds = time.perf_counter() - t0
+    A = np.random.RandomState(0).rand(2000, 784); B = np.random.RandomState(1).rand(8000, 784)
+    A @ B.T
+    m0 = time.perf_counter(); A @ B.T; mm = time.perf_counter() - m0
+    print(json.dumps({'seconds': seconds, 'sameFolds': same, 'accuracy': float(np.mean(accs)), 'folds': accs,
+        'nmi': float(np.mean(nmis)), 'ari': float(np.mean(aris)), 'precisionAt1': float(np.mean(p1s)),
+        'mapAtR': float(np.mean(maps)), 'matmulGflops': 2 * 2000 * 8000 * 784 / mm / 1e9,
+        'maxRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+else:
+    from sklearn.neighbors import NeighborhoodComponentsAnalysis
+    Xz, _ = zscore(X, X[:1])
+    t0 = time.perf_counter()
+    nca = NeighborhoodComponentsAnalysis(n_components=32, random_state=0).fit(Xz, y)
+    print(json.dumps({'seconds': time.perf_counter() - t0, 'iterations': int(nca.n_iter_),
+        'maxRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+`;
+
+function sklearn(python: string, part: 'eval' | 'nca'): Record<string, number | boolean | number[]> {
+  const tmp = mkdtempSync(join(tmpdir(), 'fm-bench-'));
+  try {
+    const assignment = part === 'eval' ? Array.from(stratifiedFoldAssignment(loadSplit('train', 10_000).labels!, 5, 0)) : [];
+    writeFileSync(join(tmp, 'job.json'), JSON.stringify({ dir, part, assignment }));
+    writeFileSync(join(tmp, 'fm.py'), SKLEARN_SCRIPT);
+    const stdout = execFileSync(python, [join(tmp, 'fm.py'), join(tmp, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number | boolean | number[]>;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function child(part: string, extra: string[] = []): Record<string, number | boolean | number[]> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--part', part, '--dir', dir, ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error(`bench part ${part} failed (exit ${result.status}): ${result.stdout}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, number | boolean | number[]>;
+}
+
+const f3 = (x: unknown): string => (typeof x === 'number' ? x.toFixed(4) : String(x));
+const s1 = (x: unknown): string => (typeof x === 'number' ? x.toFixed(1) : String(x));
+const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
+
+/** The dataset's arrays in SharedArrayBuffers, as the job runner hands them to workers. */
+function shareDataset(data: DatasetMatrix): DatasetMatrix {
+  const features = new Float64Array(new SharedArrayBuffer(data.features.byteLength));
+  features.set(data.features);
+  const labels = new Int32Array(new SharedArrayBuffer(data.labels!.byteLength));
+  labels.set(data.labels!);
+  return { ...data, features, labels };
+}
+
+async function main(): Promise<void> {
+  const part = opt('part');
+  const workers = Number(opt('workers') ?? availableParallelism());
+  if (part) {
+    const value = part === 'eval-ours' ? await partEvalOurs(workers) : part === 'nca-ours' ? partNcaOurs() : await partNca60kOurs(workers);
+    console.log(JSON.stringify(value));
+    return;
+  }
+  const files = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+  const missing = files.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length) {
+    console.log(`fashion-mnist: skipped, ${missing.join(', ')} not in ${dir} (apt-get install dataset-fashion-mnist, or --dir DIR).`);
+    return;
+  }
+  const python = findSklearnPython();
+  const only = (opt('only') ?? 'eval,nca,nca60k').split(',');
+  console.log(`Fashion-MNIST from ${dir}; scikit-learn: ${python ?? 'not found (our figures only)'}; ${availableParallelism()} cores, ${workers} workers; load average ${load()}`);
+  if (only.includes('eval')) {
+    const ours = child('eval-ours', ['--workers', String(workers)]);
+    const theirs = python ? sklearn(python, 'eval') : null;
+    console.log(`\nfm10k, 5-fold Euclidean evaluation (z-score per fold; load average after: ${load()})`);
+    console.log('              | wall s | 3-NN acc | NMI    | ARI    | P@1    | MAP@R  | peak RSS MB');
+    const row = (name: string, r: Record<string, unknown>): string =>
+      [name.padEnd(13), s1(r.seconds).padStart(6), f3(r.accuracy), f3(r.nmi), f3(r.ari), f3(r.precisionAt1), f3(r.mapAtR), s1(r.maxRssMb)].join(' | ');
+    console.log(row('ours', ours));
+    if (theirs) {
+      console.log(row('scikit-learn', theirs));
+      console.log(`time ratio ours/scikit-learn: ${((ours.seconds as number) / (theirs.seconds as number)).toFixed(2)}×; accuracy equal: ${ours.accuracy === theirs.accuracy ? 'yes' : `NO (${ours.accuracy} vs ${theirs.accuracy})`}; folds equal to StratifiedKFold(5, shuffle=True, random_state=0): ${theirs.sameFolds ? 'yes' : 'NO'}`);
+      console.log(`per-fold accuracy ours ${(ours.folds as number[]).map(f3).join(' ')}; scikit-learn ${(theirs.folds as number[]).map(f3).join(' ')}`);
+    }
+    console.log(`distance kernel: ${s1(ours.kernelGflops)} GFLOP/s (${ours.simd ? 'WebAssembly SIMD' : 'TypeScript'}, one thread, 2000×8000×784)${theirs ? `; numpy matmul, same shape: ${s1(theirs.matmulGflops)} GFLOP/s` : ''}`);
+  }
+  if (only.includes('nca')) {
+    const ours = child('nca-ours');
+    const theirs = python ? sklearn(python, 'nca') : null;
+    console.log(`\nNCA-32 on fm10k (z-scored; load average after: ${load()})`);
+    console.log('              | fit s  | iterations | peak RSS MB');
+    const row = (name: string, r: Record<string, unknown>): string => [name.padEnd(13), s1(r.seconds).padStart(6), String(r.iterations).padStart(10), s1(r.maxRssMb)].join(' | ');
+    console.log(row('ours', ours));
+    if (theirs) {
+      console.log(row('scikit-learn', theirs));
+      console.log(`ratios ours/scikit-learn: time ${((ours.seconds as number) / (theirs.seconds as number)).toFixed(2)}×, peak RSS ${((ours.maxRssMb as number) / (theirs.maxRssMb as number)).toFixed(2)}×`);
+    }
+  }
+  if (only.includes('nca60k')) {
+    const ours = child('nca60k-ours', ['--workers', String(workers)]);
+    console.log(`\nNCA-32 on all 60,000 training rows (z-scored), 3-NN on the official 10,000-row test set (load average after: ${load()})`);
+    console.log(`fit ${s1(ours.seconds)} s, ${ours.iterations} iterations; peak RSS through the fit ${s1(ours.fitPeakRssMb)} MB (60,000 + 10,000 rows loaded as float64, z-scored copy, NCA), whole process ${s1(ours.maxRssMb)} MB (with both test-set 3-NN runs on ${workers} workers)`);
+    console.log(`test-set 3-NN accuracy: NCA-32 ${f3(ours.ncaAccuracy)}, Euclidean ${f3(ours.euclideanAccuracy)} (Euclidean 3-NN took ${s1(ours.euclideanKnnSeconds)} s)`);
+  }
+}
+
+await main();

@@ -1,0 +1,225 @@
+/**
+ * Exact nearest-neighbour queries, fast: the Gram-identity tiles of distance-tiles.ts screen every reference row, and
+ * only the candidates that the rounding bound {@link gramErrorBound} cannot rule out are re-ranked by the exact
+ * differencing {@link rowSquaredDistance}. The answers (indices, order and the squared distances returned) are those
+ * of a brute-force loop over `rowSquaredDistance` with ties to the lower index, bit for bit, whatever the block sizes.
+ *
+ * Why the screen is safe: with |g_j − e_j| ≤ E for every reference row j, let T be the count-th smallest g. The count
+ * rows with g ≤ T have e ≤ T + E, so the exact count-th smallest e is ≤ T + E, and every row that belongs to the exact
+ * top-count (ties included) has g ≤ e + E ≤ T + 2E. Those rows are the candidates.
+ */
+import { rowSquaredDistance } from './distances.ts';
+import { createGramDistanceTiles, gramErrorBound, TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
+import { BoundedTopK, partitionSmallest } from './top-k.ts';
+
+export interface NeighbourLists {
+  /** Neighbours per query (min(k, available)). */
+  k: number;
+  /** (t, k): reference row indices, nearest first; equal distances by lower index. */
+  index: Int32Array;
+  /** (t, k): their exact squared distances ‖q − r‖² (rowSquaredDistance). */
+  squaredDistance: Float64Array;
+}
+
+/** Rows [first, end) of the queries, for splitting one query set across workers. */
+export interface QueryRange {
+  first?: number;
+  end?: number;
+}
+
+/**
+ * The k nearest rows of R (m, dims) to each query row of Q (t, dims), exact (see the module comment). With a range,
+ * only queries [first, end) are answered, into rows 0 … end − first of the result. Pass `tiles` to reuse a loaded
+ * reference. Cost O(t·m·dims) in the tiles plus O(t·(m + candidates·dims)).
+ */
+export function nearestNeighbours(
+  Q: Float64Array,
+  t: number,
+  R: Float64Array,
+  m: number,
+  dims: number,
+  k: number,
+  range: QueryRange = {},
+  tiles: GramDistanceTiles = createGramDistanceTiles(R, m, dims),
+): NeighbourLists {
+  const first = range.first ?? 0;
+  const end = range.end ?? t;
+  const kk = Math.max(0, Math.min(k, m));
+  const count = end - first;
+  const index = new Int32Array(count * kk);
+  const squaredDistance = new Float64Array(count * kk);
+  if (kk === 0 || count <= 0) return { k: kk, index, squaredDistance };
+  const block = new Float64Array(TILE_ROWS * m);
+  const queryNorms = new Float64Array(TILE_ROWS);
+  const screen = new BoundedTopK(kk);
+  const exact = new BoundedTopK(kk);
+  for (let b0 = first; b0 < end; b0 += TILE_ROWS) {
+    const rows = Math.min(TILE_ROWS, end - b0);
+    tiles.distances(Q, b0, rows, block, queryNorms);
+    for (let r = 0; r < rows; r++) {
+      const g = block.subarray(r * m, (r + 1) * m);
+      screen.clear();
+      for (let j = 0; j < m; j++) screen.offer(g[j]!, j);
+      const threshold = screen.bound + 2 * gramErrorBound(dims, queryNorms[r]!, tiles.maxNorm);
+      exact.clear();
+      const q = b0 + r;
+      for (let j = 0; j < m; j++) if (g[j]! <= threshold) exact.offer(rowSquaredDistance(Q, q, R, j, dims), j);
+      const o = (q - first) * kk;
+      index.set(exact.index.subarray(0, kk), o);
+      squaredDistance.set(exact.value.subarray(0, kk), o);
+    }
+  }
+  return { k: kk, index, squaredDistance };
+}
+
+/**
+ * Retrieval ranking within one set Y (n, dims): for each query q in [first, end) with depth R_q = depth(q) > 0, the
+ * R_q rows j ≠ q nearest to q in exact (distance, index) order, passed as `visit(q, ranked, R_q)` (`ranked` is only
+ * valid during the call). Rows with depth 0 are skipped. The R_q-th smallest Gram distance comes from partial
+ * selection; the candidates within the bound of it are sorted by Gram distance, and only runs of candidates closer
+ * to each other than twice the bound are re-ranked by exact differencing (the order between runs is already exact).
+ * Cost O(n²·dims) in the tiles plus O(n + R·log R) per query.
+ */
+export function forEachRanking(
+  Y: Float64Array,
+  n: number,
+  dims: number,
+  depth: (q: number) => number,
+  visit: (q: number, ranked: Int32Array, count: number) => void,
+  range: QueryRange = {},
+  tiles: GramDistanceTiles = createGramDistanceTiles(Y, n, dims),
+): void {
+  const first = range.first ?? 0;
+  const end = range.end ?? n;
+  const block = new Float64Array(TILE_ROWS * n);
+  const queryNorms = new Float64Array(TILE_ROWS);
+  const idx = new Int32Array(n);
+  const candidates = new Int32Array(n);
+  const exact = new Float64Array(n);
+  for (let b0 = first; b0 < end; b0 += TILE_ROWS) {
+    const rows = Math.min(TILE_ROWS, end - b0);
+    tiles.distances(Y, b0, rows, block, queryNorms);
+    for (let r = 0; r < rows; r++) {
+      const q = b0 + r;
+      const want = Math.min(depth(q), n - 1);
+      if (want <= 0) continue;
+      const g = block.subarray(r * n, (r + 1) * n);
+      let m = 0;
+      for (let j = 0; j < n; j++) if (j !== q) idx[m++] = j;
+      partitionSmallest(g, idx, m, want);
+      // The first `want` entries of idx are the want smallest in (g, index) order; T is the largest of them.
+      let T = -Infinity;
+      for (let s = 0; s < want; s++) T = Math.max(T, g[idx[s]!]!);
+      const gap = 2 * gramErrorBound(dims, queryNorms[r]!, tiles.maxNorm);
+      const threshold = T + gap;
+      let c = 0;
+      for (let j = 0; j < n; j++) if (j !== q && g[j]! <= threshold) candidates[c++] = j;
+      // Rank the candidates by g; two whose g differ by more than 2E are in the exact order already
+      // (e_a ≤ g_a + E < g_b − E ≤ e_b), so only runs of candidates closer than that are re-ranked exactly.
+      const ranked = candidates.subarray(0, c);
+      ranked.sort((a, b) => g[a]! - g[b]! || a - b);
+      for (let start = 0; start < c; ) {
+        let end = start + 1;
+        while (end < c && g[ranked[end]!]! - g[ranked[end - 1]!]! <= gap) end++;
+        if (end - start > 1) {
+          for (let t = start; t < end; t++) exact[ranked[t]!] = rowSquaredDistance(Y, q, Y, ranked[t]!, dims);
+          ranked.subarray(start, end).sort((a, b) => exact[a]! - exact[b]! || a - b);
+        }
+        start = end;
+      }
+      visit(q, candidates, Math.min(want, c));
+    }
+  }
+}
+
+/**
+ * Nearest center for every row of Y (n, dims) among C (kc, dims), exact with ties to the lower center index:
+ * assignments[i] = argmin_c rowSquaredDistance(Y, i, C, c). `tilesOfY` holds Y as the reference (loaded once per
+ * k-means run; the centers are the queries). `work` must hold TILE_ROWS·n entries. Cost O(kc·n·dims).
+ */
+export function assignNearestCenters(
+  tilesOfY: GramDistanceTiles,
+  Y: Float64Array,
+  C: Float64Array,
+  kc: number,
+  assignments: Int32Array,
+  work: Float64Array,
+): void {
+  assignNearestCentersBatch(tilesOfY, Y, C, kc, [assignments], work);
+}
+
+/**
+ * {@link assignNearestCenters} for several center sets at once: C holds `out.length` sets of kc centers each
+ * (set t in rows t·kc … t·kc + kc − 1), and out[t][i] is row i's nearest center of set t. The sets share one pass of
+ * the tiles over Y when they fit one tile (out.length·kc ≤ TILE_ROWS); each tile entry is the same sum whatever else
+ * is in the tile, so every set gets the assignment it would get alone.
+ */
+export function assignNearestCentersBatch(
+  tilesOfY: GramDistanceTiles,
+  Y: Float64Array,
+  C: Float64Array,
+  kc: number,
+  out: readonly Int32Array[],
+  work: Float64Array,
+): void {
+  const n = tilesOfY.rows;
+  const dims = tilesOfY.dims;
+  const sets = out.length;
+  if (sets * kc > TILE_ROWS) {
+    if (sets > 1) {
+      for (let t = 0; t < sets; t++) assignNearestCentersBatch(tilesOfY, Y, C.subarray(t * kc * dims, (t + 1) * kc * dims), kc, [out[t]!], work);
+      return;
+    }
+    // More centers than one tile holds: plain exact scan (never the case for class counts we see).
+    const assignments = out[0]!;
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      let bestD = Infinity;
+      for (let c = 0; c < kc; c++) {
+        const d = rowSquaredDistance(Y, i, C, c, dims);
+        if (d < bestD) {
+          bestD = d;
+          best = c;
+        }
+      }
+      assignments[i] = best;
+    }
+    return;
+  }
+  const centerNorms = new Float64Array(TILE_ROWS);
+  tilesOfY.distances(C, 0, sets * kc, work, centerNorms);
+  const norms = tilesOfY.norms;
+  for (let t = 0; t < sets; t++) {
+    const assignments = out[t]!;
+    const base = t * kc;
+    const Ct = C.subarray(base * dims, (base + kc) * dims);
+    let maxCenterNorm = 0;
+    for (let c = 0; c < kc; c++) maxCenterNorm = Math.max(maxCenterNorm, centerNorms[base + c]!);
+    for (let i = 0; i < n; i++) {
+      let gBest = Infinity;
+      let best = 0;
+      for (let c = 0; c < kc; c++) {
+        const g = work[(base + c) * n + i]!;
+        if (g < gBest) {
+          gBest = g;
+          best = c;
+        }
+      }
+      const threshold = gBest + 2 * gramErrorBound(dims, norms[i]!, maxCenterNorm);
+      let ambiguous = false;
+      for (let c = 0; c < kc; c++) if (c !== best && work[(base + c) * n + i]! <= threshold) ambiguous = true;
+      if (ambiguous) {
+        let bestD = Infinity;
+        for (let c = 0; c < kc; c++) {
+          if (!(work[(base + c) * n + i]! <= threshold)) continue;
+          const d = rowSquaredDistance(Y, i, Ct, c, dims);
+          if (d < bestD) {
+            bestD = d;
+            best = c;
+          }
+        }
+      }
+      assignments[i] = best;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/** `workbench score`: a learned metric (or a baseline) scored on a held-out test set with the same features. */
+import { PREPROCESS_KINDS } from '../../../shared/domain/learned-metric.ts';
+import { getLearner } from '../../../shared/engine/registry.ts';
+import { scoreBaseline, scoreRun, type ScoreOutcome } from '../../services/score.ts';
+import { UsageError, type CliCommand } from '../command.ts';
+import { parseParams, stringList } from './job-options.ts';
+
+const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
+
+function describeScore({ score: s }: ScoreOutcome): string {
+  const what = s.runId === null ? `${s.method} fitted on '${s.trainDataset.name}'` : `Run ${s.runId} (${s.method}, trained on '${s.trainDataset.name}')`;
+  const lines = [
+    `${what}, scored on test set '${s.testDataset.name}': ${s.trainRows} training rows, ${s.testRows} test rows, ${s.k}-NN`,
+    `  accuracy      ${pct(s.accuracy)}`,
+    `  NMI / ARI     ${s.nmi.toFixed(4)} / ${s.ari.toFixed(4)}`,
+    `  P@1 / MAP@R   ${pct(s.precisionAt1)} / ${pct(s.mapAtR)}`,
+  ];
+  if (s.unmatchedClasses.length > 0) {
+    lines.push(`  note: classes not in the training dataset (counted as kNN errors): ${s.unmatchedClasses.join(', ')}`);
+  }
+  if (s.runId !== null) lines.push('  Stored with the run.');
+  return lines.join('\n');
+}
+
+export const scoreCommand: CliCommand = {
+  name: 'score',
+  summary: "Score a run's learned metric (or a baseline method) on a held-out test set with the same features.",
+  usage: 'workbench score --run ID --dataset TEST [--k K]  |  workbench score --method M --train TRAIN --dataset TEST [--k K]',
+  help: [
+    'Options:',
+    "  --run ID          the run whose metric is scored: a learn run's stored metric, or an evaluate run's method",
+    "                    fitted once on the run's whole dataset with the run's parameters, seed and preprocessing",
+    '  --method M        instead of --run: fit method M (e.g. euclidean, the baseline) on --train with its defaults',
+    '  --train TRAIN     the training dataset for --method (id or unique name)',
+    '  --dataset TEST    the test set: another dataset with the same features (same names, same order)',
+    "  --k K             neighbours of the kNN classifier (default: the run's k, else 3)",
+    '  --seed S          with --method: seed of the fit and of k-means (default 0)',
+    '  --preprocess P    with --method: zscore|minmax|none (default zscore)',
+    '  --param key=value with --method: a method parameter (repeatable)',
+    '',
+    'kNN uses the training rows as reference set and predicts every test row; k-means (NMI, ARI) and retrieval',
+    '(P@1, MAP@R) run within the mapped test set. Classes are matched by name. A run\'s score is stored with the',
+    'run (shown as "test set" in Experiments and Compare); scoring again on the same test set and k replaces it.',
+    'JSON output: {"score": {"accuracy", "nmi", "ari", "precisionAt1", "mapAtR", "trainRows", "testRows", "k", "seed",',
+    '  "nComponents", "unmatchedClasses", "runId", "method", "trainDataset": {"id", "name"}, "testDataset": {"id", "name"}}}',
+  ].join('\n'),
+  options: {
+    run: { type: 'string' },
+    method: { type: 'string', short: 'm' },
+    train: { type: 'string' },
+    dataset: { type: 'string', short: 'd' },
+    k: { type: 'string' },
+    seed: { type: 'string' },
+    preprocess: { type: 'string' },
+    param: { type: 'string', multiple: true },
+  },
+  run(ctx) {
+    if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
+    const test = ctx.requireOption('dataset');
+    const kText = ctx.option('k');
+    const k = kText === undefined ? undefined : ctx.integer(kText, '--k', { min: 1 });
+    const runText = ctx.option('run');
+    const method = ctx.option('method');
+    let outcome: ScoreOutcome;
+    if (runText !== undefined) {
+      if (method !== undefined || ctx.option('train') !== undefined) throw new UsageError('Give either --run, or --method with --train, not both.');
+      for (const name of ['seed', 'preprocess'] as const) {
+        if (ctx.option(name) !== undefined) throw new UsageError(`--${name} goes with --method; a run keeps its own.`);
+      }
+      if (stringList(ctx, 'param').length > 0) throw new UsageError('--param goes with --method; a run keeps its own.');
+      const runId = ctx.integer(runText, '--run', { min: 1 });
+      ctx.progress(`Scoring run ${runId} on '${test}' (in this process; large data takes a while) …`);
+      outcome = scoreRun(ctx.store, runId, test, k === undefined ? {} : { k });
+    } else {
+      if (method === undefined) throw new UsageError('Give --run ID, or --method M with --train TRAIN.');
+      const train = ctx.requireOption('train');
+      const name = getLearner(method).name;
+      const params = parseParams(name, getLearner(name).params, stringList(ctx, 'param'));
+      const seedText = ctx.option('seed');
+      const preprocess = ctx.option('preprocess');
+      if (preprocess !== undefined && !(PREPROCESS_KINDS as readonly string[]).includes(preprocess)) {
+        throw new UsageError(`--preprocess must be one of ${PREPROCESS_KINDS.join(', ')}, got '${preprocess}'.`);
+      }
+      ctx.progress(`Fitting ${name} on '${train}' and scoring it on '${test}' (in this process; large data takes a while) …`);
+      outcome = scoreBaseline(ctx.store, name, train, test, {
+        ...(k === undefined ? {} : { k }),
+        ...(seedText === undefined ? {} : { seed: ctx.integer(seedText, '--seed', { min: 0, max: 0xffffffff }) }),
+        ...(preprocess === undefined ? {} : { preprocess }),
+        params,
+      });
+    }
+    ctx.out({ score: outcome.score }, describeScore(outcome));
+    return 0;
+  },
+};
+

@@ -1,0 +1,306 @@
+/**
+ * `grid run`: every cell of a grid as jobs on the local worker pool (the job runner of src-main/jobs, with its
+ * default concurrency max(1, cores − 1)). A cell is two jobs on the product worker — the cross-validated
+ * evaluation and the fit on the whole data set (see cell.ts) — written to ONE evaluate run through
+ * {@link createGridPersistence}, which wraps the runs service: the learn job reuses the cell's run instead of
+ * creating its own, and the run becomes `succeeded` only when both parts are in (one transaction).
+ *
+ * A cell whose spec is refused (a bad parameter value, say) is recorded as failed with the error and no run;
+ * the other cells run.
+ */
+import { randomUUID } from 'node:crypto';
+import type { GridCell, GridMark, GridSpec } from '../../shared/domain/grid.ts';
+import { expandGrid } from '../../shared/domain/grid.ts';
+import type { JobEvent } from '../../shared/domain/job.ts';
+import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
+import { NotFoundError, ValidationError, toErrorPayload } from '../../shared/errors.ts';
+import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
+import { getLearner } from '../../shared/engine/registry.ts';
+import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/runner.ts';
+import type { JobPersistence, JobTimings, PreparedJob } from '../jobs/types.ts';
+import { createRunsService, type RunsService } from '../services/runs.ts';
+import type { GridRecord } from '../storage/grids-repository.ts';
+import type { Store } from '../storage/store.ts';
+import { hostName, learnSpecOf, markRun, mergeTimings, saveCell } from './cell.ts';
+
+/** Cell status as a grid reports it. */
+export type GridCellStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A snapshot of a running (or finished) local grid. */
+export interface GridProgress {
+  gridId: string;
+  cells: number;
+  done: number;
+  failed: number;
+  /** Per cell, in index order. */
+  status: GridCellStatus[];
+  /** Per cell: its run id, or null when the cell was refused before a run was made. */
+  runIds: Array<number | null>;
+  /** Per cell: the error of a failed cell, else null. */
+  errors: Array<string | null>;
+}
+
+export interface LocalGrid {
+  grid: GridRecord;
+  cells: GridCell[];
+  /** Current state (a copy). */
+  progress(): GridProgress;
+  /** Called on every cell status change and on job progress of a cell (with the cell's fraction 0…1). */
+  subscribe(listener: (progress: GridProgress, cell: number, fraction: number | null) => void): () => void;
+  /** Resolves when every cell has finished (succeeded, failed or cancelled) and the runner is closed. */
+  done: Promise<GridProgress>;
+  /** Cancels every cell not finished yet. */
+  cancel(): void;
+}
+
+export interface LocalGridOptions {
+  /** Runner options (concurrency, the worker script of the Electron build …). */
+  runner?: Omit<JobRunnerOptions, 'store' | 'persistence'>;
+}
+
+interface CellState {
+  prepared: PreparedJob;
+  evaluation?: EvaluationResult;
+  evalTimings?: JobTimings;
+  metric?: LearnedMetric;
+  learnTimings?: JobTimings;
+  finished: boolean;
+}
+
+/**
+ * The runs service as the grid's jobs see it. `nextCell(index)` says which cell the next evaluate `prepare` is
+ * for: its run, the run's grid mark and the cell row are then written in the same transaction as the run.
+ * `attachNext(index)` makes the next `prepare` (the learn job of that cell) answer with the cell's existing run
+ * instead of creating one. `complete` keeps the first half and stores the cell when both halves are in; a failure
+ * of either half fails the cell's run. The hooks are told when a cell starts and when it ends.
+ */
+export function createGridPersistence(
+  store: Store,
+  gridId: string,
+  hooks: {
+    onCellRunning(cell: number): void;
+    onCellFinished(cell: number, status: 'succeeded' | 'failed' | 'cancelled', error: string | null): void;
+  },
+): JobPersistence & { nextCell(cell: number): void; attachNext(cell: number): void; runOf(cell: number): number | null; base: RunsService } {
+  const base = createRunsService(store);
+  const states = new Map<number, CellState & { cell: number; running: boolean }>();
+  const cells = new Map<number, number>(); // cell index → run id
+  const host = hostName();
+  let next: number | null = null;
+  let attach: number | null = null;
+  const mark = (cell: number): GridMark => ({ id: gridId, cell, where: 'local', host });
+
+  return {
+    base,
+    nextCell(cell) {
+      next = cell;
+    },
+    attachNext(cell) {
+      attach = cell;
+    },
+    runOf(cell) {
+      return cells.get(cell) ?? null;
+    },
+    prepare(spec, options) {
+      if (attach !== null) {
+        const runId = cells.get(attach);
+        attach = null;
+        const state = runId === undefined ? undefined : states.get(runId);
+        if (runId === undefined || !state) throw new Error(`Grid ${gridId}: the cell of this learn job has no run.`);
+        return { ...state.prepared, spec: learnSpecOf(state.prepared.spec), runIds: [runId] };
+      }
+      const cell = next;
+      next = null;
+      if (cell === null) throw new Error(`Grid ${gridId}: a job was submitted without its cell.`);
+      return store.transaction(() => {
+        const prepared = base.prepare(spec, options);
+        const runId = prepared.runIds[0]!;
+        markRun(store, runId, mark(cell));
+        store.grids.setCell({ gridId, cell, runId, status: 'queued', error: null, ranOn: null });
+        states.set(runId, { prepared, finished: false, cell, running: false });
+        cells.set(cell, runId);
+        return prepared;
+      });
+    },
+    markRunning(runIds, startedAt) {
+      const state = states.get(runIds[0]!);
+      if (!state || state.finished || state.running) return;
+      state.running = true;
+      store.transaction(() => {
+        base.markRunning(runIds, startedAt);
+        store.grids.setCell({ gridId, cell: state.cell, runId: runIds[0]!, status: 'running', error: null, ranOn: null });
+      });
+      hooks.onCellRunning(state.cell);
+    },
+    complete(runIds, result, timings) {
+      const runId = runIds[0]!;
+      const state = states.get(runId);
+      if (!state || state.finished) return;
+      if (result.kind === 'learn') {
+        state.metric = result.metric;
+        state.learnTimings = timings;
+      } else if (result.kind === 'evaluate') {
+        state.evaluation = result.evaluation;
+        state.evalTimings = timings;
+      }
+      if (!state.metric || !state.evaluation) return;
+      saveCell(store, base.complete, gridId, state.cell, runId, { evaluation: state.evaluation, metric: state.metric, timings: mergeTimings(state.evalTimings!, state.learnTimings!) }, mark(state.cell));
+      state.finished = true;
+      hooks.onCellFinished(state.cell, 'succeeded', null);
+    },
+    finishUnsuccessfully(runIds, status, message, timings) {
+      const runId = runIds[0]!;
+      const state = states.get(runId);
+      if (!state || state.finished) return;
+      state.finished = true;
+      store.transaction(() => {
+        base.finishUnsuccessfully(runIds, status, message, timings);
+        store.grids.setCell({ gridId, cell: state.cell, runId, status, error: message, ranOn: null });
+      });
+      hooks.onCellFinished(state.cell, status, message);
+    },
+    recoverInterrupted() {
+      return base.recoverInterrupted();
+    },
+    dispose() {
+      base.dispose();
+    },
+  };
+}
+
+/** Whether a method learns from pairs (and so gets one cell per constraint count). */
+export function methodUsesPairs(method: string): boolean {
+  return getLearner(method).input === 'pairs';
+}
+
+/**
+ * Checks what must hold for the whole grid before anything is recorded: every data set exists, every method is
+ * known and every varied parameter is one of its method's. (Parameter values are checked per cell.)
+ * @throws NotFoundError / ValidationError naming the data set, method or parameter.
+ */
+export function checkGridSpec(store: Store, spec: GridSpec): void {
+  for (const id of spec.datasets ?? []) if (!store.datasets.get(id)) throw new NotFoundError(`Grid: no dataset with id ${id}.`);
+  for (const method of spec.methods ?? []) getLearner(method);
+  for (const [method, params] of Object.entries(spec.params ?? {})) {
+    if (!spec.methods.includes(method)) throw new ValidationError(`Grid: parameters are given for '${method}', which is not one of the grid's methods (${spec.methods.join(', ')}).`);
+    const known = getLearner(method).params;
+    for (const name of Object.keys(params)) {
+      if (!(name in known)) throw new ValidationError(`Grid: ${method} has no parameter '${name}'. Known parameters: ${Object.keys(known).join(', ') || '(none)'}.`);
+    }
+  }
+}
+
+/**
+ * Starts a grid on a job runner of its own over `store` and returns at once; `done` resolves when every cell
+ * has finished. The grid and its cells are recorded first (cells `queued`), so a refused cell is `failed` with
+ * its error.
+ * @throws RangeError / ValidationError for a grid that has no cells (nothing is recorded then).
+ */
+export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridOptions = {}): LocalGrid {
+  checkGridSpec(store, spec);
+  const cells = expandGrid(spec, methodUsesPairs);
+  const gridId = randomUUID();
+  const grid = store.grids.insert({ id: gridId, spec, cells: cells.length, location: 'local', bundle: null, slurmJobId: null });
+  const status: GridCellStatus[] = cells.map(() => 'queued');
+  const runIds: Array<number | null> = cells.map(() => null);
+  const errors: Array<string | null> = cells.map(() => null);
+  const fractions = new Map<string, { cell: number; part: 0 | 1; fraction: number }>();
+  const listeners = new Set<(p: GridProgress, cell: number, fraction: number | null) => void>();
+  const jobsOfCell = new Map<number, string[]>();
+  let runner: JobRunner | null = null;
+  let resolveDone!: (p: GridProgress) => void;
+  const done = new Promise<GridProgress>((res) => (resolveDone = res));
+
+  const snapshot = (): GridProgress => ({
+    gridId,
+    cells: cells.length,
+    done: status.filter((s) => s === 'succeeded').length,
+    failed: status.filter((s) => s === 'failed' || s === 'cancelled').length,
+    status: [...status],
+    runIds: [...runIds],
+    errors: [...errors],
+  });
+  const notify = (cell: number, fraction: number | null): void => {
+    const p = snapshot();
+    for (const l of [...listeners]) {
+      try {
+        l(p, cell, fraction);
+      } catch {
+        // a failing listener must not stop the grid
+      }
+    }
+  };
+  const finished = (): boolean => status.every((s) => s === 'succeeded' || s === 'failed' || s === 'cancelled');
+  const maybeDone = (): void => {
+    if (!finished() || !runner) return;
+    const r = runner;
+    runner = null;
+    void r.close().then(() => resolveDone(snapshot()));
+  };
+
+  const persistence = createGridPersistence(store, gridId, {
+    onCellRunning(cell) {
+      if (status[cell] !== 'queued') return;
+      status[cell] = 'running';
+      notify(cell, null);
+    },
+    onCellFinished(cell, end, error) {
+      status[cell] = end;
+      errors[cell] = error;
+      if (end !== 'succeeded') for (const jobId of jobsOfCell.get(cell) ?? []) runner?.cancel(jobId);
+      notify(cell, end === 'succeeded' ? 1 : null);
+      queueMicrotask(maybeDone);
+    },
+  });
+  runner = createJobRunner({ ...options.runner, persistence, recover: false });
+  runner.subscribe((event: JobEvent) => {
+    if (event.type !== 'progress') return;
+    const entry = fractions.get(event.progress.jobId);
+    if (!entry || event.progress.fraction === undefined || event.progress.fraction === null) return;
+    entry.fraction = event.progress.fraction;
+    const both = [...fractions.values()].filter((f) => f.cell === entry.cell);
+    // The evaluation is k fits, the final fit one more: weigh them k : 1.
+    const folds = spec.protocol?.folds ?? 5;
+    const sum = both.reduce((s, f) => s + (f.part === 0 ? folds : 1) * f.fraction, 0);
+    notify(entry.cell, sum / (folds + 1));
+  });
+
+  for (const cell of cells) {
+    try {
+      // The run, its grid mark and the cell row are written in one transaction (see createGridPersistence); a
+      // refused spec writes nothing but the failed cell.
+      persistence.nextCell(cell.index);
+      const job = runner.submit(cell.spec);
+      runIds[cell.index] = job.runIds[0]!;
+      jobsOfCell.set(cell.index, [job.jobId]);
+      // The learn half reuses the cell's run (and its normalized spec).
+      persistence.attachNext(cell.index);
+      const learn = runner.submit(learnSpecOf(cell.spec));
+      jobsOfCell.get(cell.index)!.push(learn.jobId);
+      fractions.set(job.jobId, { cell: cell.index, part: 0, fraction: 0 });
+      fractions.set(learn.jobId, { cell: cell.index, part: 1, fraction: 0 });
+    } catch (error) {
+      if (status[cell.index] === 'queued') {
+        status[cell.index] = 'failed';
+        errors[cell.index] = toErrorPayload(error).message;
+        store.grids.setCell({ gridId, cell: cell.index, runId: persistence.runOf(cell.index), status: 'failed', error: errors[cell.index] ?? null, ranOn: null });
+      }
+      for (const jobId of jobsOfCell.get(cell.index) ?? []) runner.cancel(jobId);
+    }
+  }
+  queueMicrotask(maybeDone);
+
+  return {
+    grid,
+    cells,
+    progress: snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    done,
+    cancel() {
+      for (const ids of jobsOfCell.values()) for (const id of ids) runner?.cancel(id);
+    },
+  };
+}
