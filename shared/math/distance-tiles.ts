@@ -15,7 +15,7 @@
  * |g − e| for e the differencing result, so the callers in nearest.ts screen with g and re-rank the few candidates
  * within the bound by e: results are those of exact differencing, bit for bit.
  */
-import { BR_IF, END, F64_ADD, F64_STORE, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, V128, f64x2Add, f64x2Extract, f64x2Mul, get, i32, name, section, set, uleb, v128Load, v128Zero } from './wasm-assembler.ts';
+import { BR_IF, END, F64_ADD, F64_STORE, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, V128, f64x2Add, f64x2Extract, f64x2Mul, get, i32, name, section, set, uleb, v128Load, v128Zero, compileOnce } from './wasm-assembler.ts';
 
 /** Query rows per tile call (the caller's `out` holds at most this many rows of m distances). */
 export const TILE_ROWS = 64;
@@ -176,21 +176,7 @@ export function tileFlops(count: number, m: number, dims: number): number {
 //   out, outStride bytes per out row.
 // Memory is imported as env.memory.
 
-let cachedModule: WebAssembly.Module | null | undefined;
-
-function simdModule(): WebAssembly.Module | null {
-  if (cachedModule !== undefined) return cachedModule;
-  cachedModule = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = assembleModule();
-      if (WebAssembly.validate(bytes)) cachedModule = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    cachedModule = null;
-  }
-  return cachedModule;
-}
+const simdModule = compileOnce(() => assembleModule());
 
 function doWhile(ptr: number, step: number[], limit: number[], body: number[]): number[] {
   return [LOOP, 0x40, ...body, ...get(ptr), ...step, I32_ADD, ...set(ptr), ...get(ptr), ...limit, I32_LT_U, BR_IF, 0, END];

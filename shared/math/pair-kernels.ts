@@ -14,7 +14,7 @@
  * All arrays live in one buffer (the WebAssembly memory when available); {@link createPairKernels} hands out
  * Float64Array views of it.
  */
-import { BLOCK, BR_IF, END, F64, F64_ADD, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_GE_U, I32_MUL, LOOP, V128, f64Zero, f64x2Add, f64x2Extract, f64x2Mul, f64x2Splat, get, i32, name, section, set, tee, uleb, v128Load, v128Store, v128Zero } from './wasm-assembler.ts';
+import { BLOCK, BR_IF, END, F64, F64_ADD, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_GE_U, I32_MUL, LOOP, V128, f64Zero, f64x2Add, f64x2Extract, f64x2Mul, f64x2Splat, get, i32, name, section, set, tee, uleb, v128Load, v128Store, v128Zero, compileOnce } from './wasm-assembler.ts';
 
 export interface PairKernels {
   /** True when the WebAssembly SIMD path is in use. */
@@ -218,22 +218,8 @@ function rankOneUpdateScalar(M: Float64Array, u: Float64Array, beta: number, dp:
 //   update(M, u, beta, dp)
 // Memory is imported as env.memory.
 
-let cachedModule: WebAssembly.Module | null | undefined;
-
 /** The compiled module, or null where WebAssembly or its SIMD extension is unavailable. */
-function simdModule(): WebAssembly.Module | null {
-  if (cachedModule !== undefined) return cachedModule;
-  cachedModule = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = assembleModule();
-      if (WebAssembly.validate(bytes)) cachedModule = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    cachedModule = null;
-  }
-  return cachedModule;
-}
+const simdModule = compileOnce(() => assembleModule());
 
 // Opcodes.
 function countedLoop(idx: number, limitLocal: number, step: number, body: number[]): number[] {

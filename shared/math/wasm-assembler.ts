@@ -80,3 +80,24 @@ export function section(id: number, content: number[]): number[] {
 export function name(text: string): number[] {
   return [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
 }
+
+/**
+ * Compiles the module `assemble` builds, once, on first use: the module, or null where WebAssembly or its SIMD
+ * extension is unavailable (the caller then uses its TypeScript fallback).
+ */
+export function compileOnce(assemble: () => Uint8Array<ArrayBuffer>): () => WebAssembly.Module | null {
+  let cached: WebAssembly.Module | null | undefined;
+  return () => {
+    if (cached !== undefined) return cached;
+    cached = null;
+    try {
+      if (typeof WebAssembly === 'object') {
+        const bytes = assemble();
+        if (WebAssembly.validate(bytes)) cached = new WebAssembly.Module(bytes);
+      }
+    } catch {
+      cached = null;
+    }
+    return cached;
+  };
+}

@@ -21,7 +21,7 @@ export interface KMeansResult {
 }
 
 /** k-means++ seeding (Arthur & Vassilvitskii 2007): first center uniform, then each next one drawn ∝ D². */
-function seedCenters(Y: Float64Array, n: number, dims: number, nClusters: number, rng: Rng): Float64Array {
+export function seedCenters(Y: Float64Array, n: number, dims: number, nClusters: number, rng: Rng): Float64Array {
   const centers = new Float64Array(nClusters * dims);
   const first = rng.int(n);
   centers.set(Y.subarray(first * dims, first * dims + dims), 0);

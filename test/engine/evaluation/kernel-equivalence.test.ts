@@ -3,7 +3,7 @@
  * reference implementations written here, with exact ties on purpose: the results must be the same bits.
  */
 import { describe, expect, it } from 'vitest';
-import { kMeans } from '../../../shared/engine/evaluation/clustering.ts';
+import { kMeans, seedCenters } from '../../../shared/engine/evaluation/clustering.ts';
 import { knnPredict } from '../../../shared/engine/evaluation/knn.ts';
 import { combineRetrieval, retrievalScores, retrievalTotals } from '../../../shared/engine/evaluation/retrieval.ts';
 import { rowSquaredDistance } from '../../../shared/math/distances.ts';
@@ -20,34 +20,13 @@ function tied(n: number, dims: number, seed: number): Float64Array {
   return Y;
 }
 
-/** The k-means of the workbench before the kernel layer: k-means++ and Lloyd with scalar loops. */
+/** The k-means of the workbench before the kernel layer: k-means++ seeding, then Lloyd with scalar loops. */
 function referenceKMeans(Y: Float64Array, n: number, dims: number, nClusters: number, seed: number, nInit = 4, maxIter = 300) {
   const rng: Rng = createRng(seed);
   let best: { assignments: Int32Array; centers: Float64Array; inertia: number } | null = null;
   for (let run = 0; run < nInit; run++) {
-    const centers = new Float64Array(nClusters * dims);
-    const first = rng.int(n);
-    centers.set(Y.subarray(first * dims, first * dims + dims), 0);
-    const nearest = new Float64Array(n);
-    for (let i = 0; i < n; i++) nearest[i] = rowSquaredDistance(Y, i, centers, 0, dims);
-    for (let c = 1; c < nClusters; c++) {
-      let total = 0;
-      for (let i = 0; i < n; i++) total += nearest[i]!;
-      let chosen = 0;
-      if (total > 0) {
-        let target = rng.next() * total;
-        chosen = n - 1;
-        for (let i = 0; i < n; i++) {
-          target -= nearest[i]!;
-          if (target < 0) {
-            chosen = i;
-            break;
-          }
-        }
-      } else chosen = rng.int(n);
-      centers.set(Y.subarray(chosen * dims, chosen * dims + dims), c * dims);
-      for (let i = 0; i < n; i++) nearest[i] = Math.min(nearest[i]!, rowSquaredDistance(Y, i, centers, c, dims));
-    }
+    // Seeding is shared (k-means++ draws the same centers either way); the reference is the scalar Lloyd below.
+    const centers = seedCenters(Y, n, dims, nClusters, rng);
     const assignments = new Int32Array(n).fill(-1);
     const counts = new Int32Array(nClusters);
     const pointDistance = new Float64Array(n);
