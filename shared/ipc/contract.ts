@@ -20,6 +20,7 @@ import {
   DatasetDataSchema,
   DatasetDetailSchema,
   DatasetPreviewSchema,
+  DatasetRecordSchema,
   DatasetRefText,
   DatasetSummarySchema,
   Empty,
@@ -79,8 +80,8 @@ export const CHANNELS = {
   'datasets.list': channel(Empty, z.object({ datasets: z.array(DatasetSummarySchema) }), 'Stored datasets, oldest first.'),
   'datasets.resolve': channel(
     z.strictObject({ ref: DatasetRefText }),
-    z.object({ dataset: DatasetSummarySchema }),
-    "Finds a dataset by id (digits naming an existing id) or by its unique name, as the CLI's arguments name datasets.",
+    z.object({ dataset: DatasetRecordSchema }),
+    "Finds a dataset by id (digits naming an existing id) or by its unique name, as the CLI's arguments name datasets: its summary and import metadata, without reading its feature data.",
   ),
   'datasets.get': channel(
     z.strictObject({ id: Id }),

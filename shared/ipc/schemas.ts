@@ -221,19 +221,26 @@ export const FeatureStatsSchema = z.object({
 });
 export type FeatureStats = z.output<typeof FeatureStatsSchema>;
 
-export const DatasetDetailSchema = DatasetSummarySchema.extend({
+/** A stored dataset's summary and import metadata, read without its feature data (`datasets.resolve`). */
+export const DatasetRecordSchema = DatasetSummarySchema.extend({
   featureNames: z.array(z.string()),
-  classNames: z.array(z.string()),
-  imageShape: z.tuple([z.number(), z.number()]).nullable(),
-  stats: z.array(FeatureStatsSchema),
-  /** Rows per class, in the order of `classNames` (empty when unlabeled). */
-  classCounts: z.array(z.number()),
   /** The file format it was imported from (csv, tsv, arff, libsvm, npy, idx), or null (e.g. generated data). */
   format: z.string().nullable(),
   /** The options the import used, as resolved (format, delimiter, header, label column, droppedRows …). */
   importOptions: z.record(z.string(), z.unknown()),
   /** The import's warnings (dropped rows, ignored attributes …). */
   warnings: z.array(z.string()),
+});
+
+export type DatasetRecord = z.output<typeof DatasetRecordSchema>;
+
+/** A dataset with what its feature data says (`datasets.get`: the matrix is read for the statistics). */
+export const DatasetDetailSchema = DatasetRecordSchema.extend({
+  classNames: z.array(z.string()),
+  imageShape: z.tuple([z.number(), z.number()]).nullable(),
+  stats: z.array(FeatureStatsSchema),
+  /** Rows per class, in the order of `classNames` (empty when unlabeled). */
+  classCounts: z.array(z.number()),
 });
 
 export const DatasetDataSchema = z.object({

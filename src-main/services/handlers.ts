@@ -67,6 +67,11 @@ function summary(dataset: DatasetDetails): DatasetSummaryOut {
   };
 }
 
+/** The summary plus the import metadata the store keeps beside it (no feature data is read). */
+function record(dataset: DatasetDetails) {
+  return { ...summary(dataset), featureNames: dataset.featureNames, format: dataset.format, importOptions: dataset.importOptions, warnings: dataset.warnings };
+}
+
 function constraintOut(c: StoredConstraint) {
   return { i: c.i, j: c.j, kind: c.kind, ...(c.origin ? { origin: c.origin } : {}), ...(c.createdAt ? { createdAt: c.createdAt } : {}), seq: c.seq };
 }
@@ -151,20 +156,17 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
 
     'datasets.list': () => ({ datasets: store.datasets.list().map(summary) }),
-    'datasets.resolve': ({ ref }) => ({ dataset: summary(resolveDataset(store, ref)) }),
+    'datasets.resolve': ({ ref }) => ({ dataset: record(resolveDataset(store, ref)) }),
     'datasets.get': ({ id }) => {
       const dataset = resolveDataset(store, id);
       const matrix = store.datasets.loadMatrix(dataset.id);
       return {
         dataset: {
-          ...summary(dataset),
+          ...record(dataset),
           featureNames: matrix.featureNames,
           classNames: matrix.classNames,
           imageShape: matrix.imageShape ?? null,
           ...datasetStatistics(matrix),
-          format: dataset.format,
-          importOptions: dataset.importOptions,
-          warnings: dataset.warnings,
         },
       };
     },

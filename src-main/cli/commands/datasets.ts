@@ -1,8 +1,10 @@
 /**
  * `workbench datasets` and `workbench dataset show|delete|rename`, through the gateway: `datasets.list`,
- * `datasets.resolve` + `datasets.get`, `datasets.delete`, `datasets.rename`.
+ * `datasets.resolve` (show: the stored record, without reading the feature data), then `datasets.delete`,
+ * `datasets.rename`.
  */
 import { toDatasetInfo, type DatasetSummary } from '../../../shared/domain/dataset.ts';
+import type { DatasetRecord } from '../../../shared/ipc/schemas.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatRecord, formatTable } from '../format.ts';
 
@@ -10,7 +12,7 @@ import { formatRecord, formatTable } from '../format.ts';
  * The dataset a command-line argument names: an id (digits naming an existing id) or a unique name, looked up
  * through the gateway (`datasets.resolve`). @throws NotFoundError "No dataset with id or name 'x'."
  */
-export async function datasetByRef(ctx: CliContext, ref: string): Promise<DatasetSummary> {
+export async function datasetByRef(ctx: CliContext, ref: string): Promise<DatasetRecord> {
   return (await ctx.call('datasets.resolve', { ref })).dataset;
 }
 
@@ -74,9 +76,9 @@ export const datasetCommand: CliCommand = {
     };
     if (sub === 'show') {
       noMore(2);
-      const { dataset: d } = await ctx.call('datasets.get', { id: (await datasetByRef(ctx, ref())).id });
+      const d = await datasetByRef(ctx, ref());
       // The stored record as it always printed: the summary, the import metadata, then the feature names.
-      const { featureNames, classNames: _classNames, stats: _stats, classCounts: _classCounts, format, importOptions, warnings, ...rest } = d;
+      const { featureNames, format, importOptions, warnings, ...rest } = d;
       ctx.out(
         { dataset: { ...toDatasetInfo(d), ...rest, format, importOptions, warnings, featureNames } },
         formatRecord({
