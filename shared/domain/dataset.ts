@@ -19,8 +19,18 @@ export interface DatasetMatrix {
   imageShape?: [number, number] | null;
 }
 
+import type { DatasetSummary } from '../ipc/schemas.ts';
+
 /** What lists and the CLI show about a stored dataset (no feature data). */
 export type { DatasetSummary } from '../ipc/schemas.ts';
+
+/** The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — the contract of issue 2. */
+export type DatasetInfo = Pick<DatasetSummary, 'id' | 'name' | 'rows' | 'features' | 'classes' | 'labeled'>;
+
+/** The contract fields of a dataset (extra fields of `dataset` are dropped). */
+export function toDatasetInfo(dataset: DatasetSummary): DatasetInfo {
+  return { id: dataset.id, name: dataset.name, rows: dataset.rows, features: dataset.features, classes: dataset.classes, labeled: dataset.labeled };
+}
 
 /** Feature value of row i, feature f. */
 export function featureAt(data: DatasetMatrix, row: number, feature: number): number {

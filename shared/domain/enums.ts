@@ -28,6 +28,10 @@ export type SweepConstraintSource = (typeof SWEEP_CONSTRAINT_SOURCES)[number];
 export const CONSTRAINT_KINDS = ['must', 'cannot'] as const;
 export type ConstraintKind = (typeof CONSTRAINT_KINDS)[number];
 
+/** What labeling one pair did: it was new, it had the other kind, or it already had this kind. */
+export const CONSTRAINT_SET_OUTCOMES = ['added', 'relabeled', 'unchanged'] as const;
+export type ConstraintSetOutcome = (typeof CONSTRAINT_SET_OUTCOMES)[number];
+
 /** How a stored constraint came to be. */
 export const CONSTRAINT_ORIGINS = ['manual', 'generated', 'imported'] as const;
 export type ConstraintOrigin = (typeof CONSTRAINT_ORIGINS)[number];

@@ -27,8 +27,11 @@ export function paramRule(spec: ParamSpec): string {
   return describeRule(spec);
 }
 
-/** Parses a CLI/UI string (`"10"`, `"true"`, `"null"`, `"pca"`) into the value the spec expects. */
-export function coerceParamString(spec: ParamSpec, raw: string): unknown {
+/**
+ * Parses a CLI/UI string (`"10"`, `"true"`, `"null"`, `"pca"`) into the value the spec expects; a string that is
+ * not one (`"ten"` for an int gives NaN, `"maybe"` for a bool stays a string) is left for validation to refuse.
+ */
+export function coerceParamString(spec: ParamSpec, raw: string): number | string | boolean | null {
   const text = raw.trim();
   switch (spec.type) {
     case 'int':

@@ -16,9 +16,12 @@ import {
   CancelledSchema,
   ConstraintKindSchema,
   ConstraintOriginSchema,
+  ConstraintSetOutcomeSchema,
   DatasetDataSchema,
   DatasetDetailSchema,
   DatasetPreviewSchema,
+  DatasetRecordSchema,
+  DatasetRefText,
   DatasetSummarySchema,
   Empty,
   ExportFormatSchema,
@@ -35,8 +38,12 @@ import {
   MethodDeclarationSchema,
   Name,
   PairConstraintSchema,
+  Params,
+  PreprocessSchema,
   RowIndex,
+  MethodName,
   RunDetailSchema,
+  ScoreReportSchema,
   TestScoreRecordSchema,
   RunListItemSchema,
   SampleSchema,
@@ -65,12 +72,17 @@ export const CHANNELS = {
 
   'samples.list': channel(Empty, z.object({ samples: z.array(SampleSchema) }), 'Bundled sample datasets.'),
   'samples.add': channel(
-    z.strictObject({ name: Name }),
-    z.object({ dataset: DatasetSummarySchema }),
-    'Imports a bundled sample (iris, wine, breast_cancer, digits, apples).',
+    z.strictObject({ name: Name, datasetName: Name.optional() }),
+    z.object({ dataset: DatasetSummarySchema, warnings: z.array(z.string()) }),
+    'Imports a bundled sample (iris, wine, breast_cancer, digits, apples), as `datasetName` if given (a taken name is refused), else under its own name made unique.',
   ),
 
   'datasets.list': channel(Empty, z.object({ datasets: z.array(DatasetSummarySchema) }), 'Stored datasets, oldest first.'),
+  'datasets.resolve': channel(
+    z.strictObject({ ref: DatasetRefText }),
+    z.object({ dataset: DatasetRecordSchema }),
+    "Finds a dataset by id (digits naming an existing id) or by its unique name, as the CLI's arguments name datasets: its summary and import metadata, without reading its feature data.",
+  ),
   'datasets.get': channel(
     z.strictObject({ id: Id }),
     z.object({ dataset: DatasetDetailSchema }),
@@ -83,8 +95,20 @@ export const CHANNELS = {
   ),
   'datasets.delete': channel(
     z.strictObject({ id: Id }),
-    z.object({ deleted: z.literal(true), id: z.number() }),
-    'Deletes a dataset with its constraints and runs.',
+    z.object({
+      deleted: z.literal(true),
+      id: z.number(),
+      /** The dataset as it was just before it was deleted. */
+      dataset: DatasetSummarySchema,
+      constraintsRemoved: z.number(),
+      runsRemoved: z.number(),
+    }),
+    'Deletes a dataset with its constraints and runs (one transaction); says how many of each went with it.',
+  ),
+  'datasets.rename': channel(
+    z.strictObject({ id: Id, name: Name }),
+    z.object({ dataset: DatasetSummarySchema }),
+    'Renames a dataset; an empty or taken name is refused.',
   ),
   'datasets.preview': channel(
     z.strictObject({ fileId: Token, options: ImportOptionsSchema.optional() }),
@@ -93,8 +117,13 @@ export const CHANNELS = {
   ),
   'datasets.import': channel(
     z.strictObject({ fileId: Token, name: Name.optional(), options: ImportOptionsSchema.optional() }),
-    z.object({ dataset: DatasetSummarySchema, warnings: z.array(z.string()) }),
-    'Imports an uploaded or chosen file (all or nothing).',
+    z.object({ dataset: DatasetSummarySchema, warnings: z.array(z.string()), droppedRows: z.number() }),
+    'Imports an uploaded or chosen file (all or nothing); progress as import.progress events; droppedRows: rows left out by dropMissing.',
+  ),
+  'datasets.cancelImport': channel(
+    z.strictObject({ fileId: Token }),
+    z.object({ cancelled: z.boolean() }),
+    'Cancels the running datasets.import of a file (it then fails with JOB_CANCELLED and stores nothing); false when none is running.',
   ),
 
   'files.openDialog': channel(
@@ -115,13 +144,13 @@ export const CHANNELS = {
   ),
   'constraints.set': channel(
     z.strictObject({ datasetId: Id, i: RowIndex, j: RowIndex, kind: ConstraintKindSchema }),
-    z.object({ constraint: PairConstraintSchema }),
-    'Adds a pair or replaces its kind (one row per unordered pair).',
+    z.object({ constraint: PairConstraintSchema, outcome: ConstraintSetOutcomeSchema }),
+    'Adds a pair or replaces its kind (one row per unordered pair); outcome: added, relabeled or unchanged.',
   ),
   'constraints.remove': channel(
     z.strictObject({ datasetId: Id, i: RowIndex, j: RowIndex }),
-    z.object({ removed: z.boolean() }),
-    'Removes a pair (either order).',
+    z.object({ removed: z.boolean(), constraint: PairConstraintSchema.nullable() }),
+    'Removes a pair (either order); constraint: the pair as it was stored, or null when it had none.',
   ),
   'constraints.clear': channel(
     z.strictObject({ datasetId: Id, origin: ConstraintOriginSchema.optional() }),
@@ -130,14 +159,37 @@ export const CHANNELS = {
   ),
   'constraints.generate': channel(
     z.strictObject({ datasetId: Id, pairs: z.int().min(1).max(100_000), seed: Seed }),
-    z.object({ added: z.number(), total: z.number() }),
-    'Generates pairs from class labels (half must-link, half cannot-link), reproducible from the seed.',
+    z.object({ added: z.number(), total: z.number(), must: z.number(), cannot: z.number(), skipped: z.number(), seed: z.number() }),
+    'Generates pairs from class labels (must = ⌈pairs/2⌉ must-link, cannot = the rest cannot-link), reproducible from the seed; pairs already labeled keep their label (skipped).',
+  ),
+  'constraints.import': channel(
+    z.strictObject({ datasetId: Id, fileId: Token }),
+    z.object({ total: z.number(), added: z.number(), relabeled: z.number(), unchanged: z.number() }),
+    'Imports pairs from an uploaded or chosen CSV file (header with columns i, j, kind); all or nothing; pairs already labeled take the file’s kind.',
+  ),
+  'constraints.export': channel(
+    z.strictObject({ datasetId: Id }),
+    z.object({ count: z.number(), csv: z.string() }),
+    'The constraints as CSV text (i, j, kind, origin, created_at in labeling order), which constraints.import reads back.',
   ),
 
   'methods.list': channel(
     Empty,
     z.object({ methods: z.array(MethodDeclarationSchema) }),
     'Every metric-learning method with its parameter declarations.',
+  ),
+  'methods.score': channel(
+    z.strictObject({
+      method: MethodName,
+      trainDatasetId: Id,
+      testDatasetId: Id,
+      k: z.int().min(1).max(10_000).optional(),
+      seed: Seed.optional(),
+      preprocess: PreprocessSchema.optional(),
+      params: Params.optional(),
+    }),
+    z.object({ score: ScoreReportSchema }),
+    'Fits a method (e.g. the euclidean baseline) on one dataset and scores it on another with the same features; nothing is stored.',
   ),
 
   'jobs.start': channel(
@@ -168,8 +220,8 @@ export const CHANNELS = {
   ),
   'runs.score': channel(
     z.strictObject({ runId: Id, testDatasetId: Id, k: z.int().min(1).max(10_000).optional() }),
-    z.object({ record: TestScoreRecordSchema }),
-    "Scores the run's metric (trained on the run's dataset) on another dataset with the same features; stored with the run.",
+    z.object({ record: TestScoreRecordSchema, score: ScoreReportSchema }),
+    "Scores the run's metric (trained on the run's dataset) on another dataset with the same features; stored with the run (record), and returned with the run, method and datasets it is about (score).",
   ),
   'runs.rerun': channel(
     z.strictObject({ runId: Id }),

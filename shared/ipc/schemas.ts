@@ -16,6 +16,7 @@ import { z } from 'zod';
 import {
   CONSTRAINT_KINDS,
   CONSTRAINT_ORIGINS,
+  CONSTRAINT_SET_OUTCOMES,
   CONSTRAINT_SOURCES,
   IMPORT_FORMATS,
   JOB_KINDS,
@@ -71,6 +72,7 @@ export const Params = z
 
 export const ConstraintKindSchema = z.enum(CONSTRAINT_KINDS);
 export const ConstraintOriginSchema = z.enum(CONSTRAINT_ORIGINS);
+export const ConstraintSetOutcomeSchema = z.enum(CONSTRAINT_SET_OUTCOMES);
 export const PreprocessSchema = z.enum(PREPROCESS_KINDS);
 export const StopReasonSchema = z.enum(STOP_REASONS);
 export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
@@ -203,6 +205,12 @@ export const DatasetSummarySchema = z.object({
 /** A stored dataset as lists show it (shared/domain/dataset.ts re-exports the type). */
 export type DatasetSummary = z.output<typeof DatasetSummarySchema>;
 
+/** A dataset named in a result: its id and its name. */
+export const DatasetRefSchema = z.object({ id: z.number(), name: z.string() });
+
+/** A dataset reference as people type it (the CLI, scripts): an id (digits naming an existing id) or a unique name. */
+export const DatasetRefText = z.string().min(1).max(LIMITS.text);
+
 /** Per-feature statistics of a stored dataset: mean, population std, min and max. */
 export const FeatureStatsSchema = z.object({
   name: z.string(),
@@ -213,8 +221,21 @@ export const FeatureStatsSchema = z.object({
 });
 export type FeatureStats = z.output<typeof FeatureStatsSchema>;
 
-export const DatasetDetailSchema = DatasetSummarySchema.extend({
+/** A stored dataset's summary and import metadata, read without its feature data (`datasets.resolve`). */
+export const DatasetRecordSchema = DatasetSummarySchema.extend({
   featureNames: z.array(z.string()),
+  /** The file format it was imported from (csv, tsv, arff, libsvm, npy, idx), or null (e.g. generated data). */
+  format: z.string().nullable(),
+  /** The options the import used, as resolved (format, delimiter, header, label column, droppedRows …). */
+  importOptions: z.record(z.string(), z.unknown()),
+  /** The import's warnings (dropped rows, ignored attributes …). */
+  warnings: z.array(z.string()),
+});
+
+export type DatasetRecord = z.output<typeof DatasetRecordSchema>;
+
+/** A dataset with what its feature data says (`datasets.get`: the matrix is read for the statistics). */
+export const DatasetDetailSchema = DatasetRecordSchema.extend({
   classNames: z.array(z.string()),
   imageShape: z.tuple([z.number(), z.number()]).nullable(),
   stats: z.array(FeatureStatsSchema),
@@ -249,8 +270,8 @@ export const CancelledSchema = z.object({ cancelled: z.literal(true) });
 
 export const ImportOptionsSchema = z.strictObject({
   format: ImportFormatSchema.optional(),
-  /** Label column by name or 0-based index; null = unlabeled; absent = detect. */
-  label: z.union([z.string().min(1).max(LIMITS.text), z.int().min(0).max(100_000), z.null()]).optional(),
+  /** Label column by name or 0-based index (negative counts from the end: −1 is the last column); null = unlabeled; absent = detect. */
+  label: z.union([z.string().min(1).max(LIMITS.text), z.int().min(-100_000).max(100_000), z.null()]).optional(),
   dropMissing: z.boolean().optional(),
   /** CSV/TSV: whether the first row is a header; absent = detect. */
   header: z.boolean().optional(),
@@ -306,6 +327,8 @@ export const PairConstraintSchema = z.object({
   origin: ConstraintOriginSchema.optional(),
   /** ISO timestamp; constraints keep the order in which they were labeled. */
   createdAt: z.string().optional(),
+  /** Position in the dataset's labeling order (1, 2, …; a relabeled pair moves to the end). */
+  seq: z.number().optional(),
 });
 export type PairConstraint = z.output<typeof PairConstraintSchema>;
 
@@ -313,16 +336,17 @@ export type PairConstraint = z.output<typeof PairConstraintSchema>;
 // Methods
 // ---------------------------------------------------------------------------------------------
 
+/** In the key order the learners declare their parameters (`values` of an enum comes before its default). */
 export const ParamDeclarationSchema = z.object({
   name: z.string(),
   type: z.enum(PARAM_TYPES),
+  values: z.array(z.string()).optional(),
   default: z.union([z.number(), z.string(), z.boolean(), z.null()]),
   min: z.number().optional(),
   max: z.number().optional(),
   exclusiveMin: z.boolean().optional(),
   exclusiveMax: z.boolean().optional(),
   nullable: z.boolean().optional(),
-  values: z.array(z.string()).optional(),
   description: z.string(),
   /** Human-readable rule, e.g. "an integer ≥ 1" (what validation errors say). */
   rule: z.string(),
@@ -527,6 +551,17 @@ export const TestSetScoreSchema = z.object({
   unmatchedClasses: z.array(z.string()),
 });
 
+/**
+ * A metric's test-set figures together with what they are about: the run (null for a method fitted for the
+ * occasion, e.g. the euclidean baseline), the method, and the training and test datasets. `workbench score` prints it.
+ */
+export const ScoreReportSchema = TestSetScoreSchema.extend({
+  runId: z.number().nullable(),
+  method: z.string(),
+  trainDataset: DatasetRefSchema,
+  testDataset: DatasetRefSchema,
+});
+
 /** A run's score on one test set and k (src-main/storage/test-scores-repository.ts StoredTestScore). */
 export const TestScoreRecordSchema = z.object({
   id: z.number(),
@@ -655,4 +690,5 @@ export type GridMark = z.output<typeof GridMarkSchema>;
 export type GridSpecWire = z.output<typeof GridSpecSchema>;
 export type GridView = z.output<typeof GridViewSchema>;
 export type TestSetScore = z.output<typeof TestSetScoreSchema>;
+export type ScoreReport = z.output<typeof ScoreReportSchema>;
 export type TestScoreRecord = z.output<typeof TestScoreRecordSchema>;

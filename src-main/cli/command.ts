@@ -13,12 +13,15 @@
  *   options: { loud: { type: 'boolean' } },
  *   async run(ctx) {
  *     const ref = ctx.requirePositional(0, 'DATASET');
- *     const dataset = resolveDataset(ctx.store, ref);
+ *     const { dataset } = await ctx.call('datasets.resolve', { ref });
  *     ctx.out({ hello: dataset.name }, `Hello, ${dataset.name}${ctx.flag('loud') ? '!' : '.'}`);
  *     return 0;
  *   },
  * };
  * ```
+ *
+ * Commands reach the data through {@link CliContext.call}, the dispatch gateway of the app and the browser mode
+ * (request and response validated against shared/ipc/contract.ts); they import nothing from src-main/services.
  */
 import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract.ts';
 import type { Workbench } from '../services/workbench.ts';
@@ -49,7 +52,9 @@ export interface CliContext {
   readonly dbPath: string;
   /**
    * The opened store. Opened lazily on first access (so `--help` and commands that never touch the database do not
-   * create one) and closed by main after `run` returns.
+   * create one) and closed by main after `run` returns. Commands go through {@link call}; only the Slurm bundle
+   * commands (`grid submit`, `grid collect`) hand the store to src-main/grid, since they work on bundle folders
+   * named by path, which the contract never accepts.
    */
   readonly store: Store;
   /**

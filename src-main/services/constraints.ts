@@ -12,43 +12,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
-import type { ConstraintKind, ConstraintOrigin, PairConstraint } from '../../shared/domain/constraints.ts';
+import { checkPair, parseConstraintKind, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
 import { ConstraintError, ImportError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { generateConstraintPairs } from '../../shared/engine/pairs.ts';
 import type { BulkOutcome, SetOutcome, StoredConstraint } from '../storage/constraints-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
 import { resolveDataset } from './datasets.ts';
-
-/**
- * A row index from a number or its text. @throws ConstraintError when it is not an integer or not in 0…nRows−1.
- */
-export function checkRowIndex(value: number | string, dataset: Pick<DatasetDetails, 'name' | 'rows'>): number {
-  const text = typeof value === 'string' ? value.trim() : '';
-  const index = typeof value === 'number' ? value : /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(index)) throw new ConstraintError(`Row index ${typeof value === 'string' ? `'${value}'` : String(value)} is not an integer.`);
-  if (index < 0 || index >= dataset.rows) {
-    const valid = dataset.rows === 0 ? 'it has no rows' : `valid indices 0…${dataset.rows - 1}`;
-    throw new ConstraintError(`Row index ${index} is out of range: dataset '${dataset.name}' has ${dataset.rows} rows (${valid}).`);
-  }
-  return index;
-}
-
-/** 'must' | 'cannot' (also 'must-link' / 'cannot-link', any case). @throws ConstraintError otherwise. */
-export function parseConstraintKind(value: string): ConstraintKind {
-  const text = value.trim().toLowerCase();
-  if (text === 'must' || text === 'must-link') return 'must';
-  if (text === 'cannot' || text === 'cannot-link') return 'cannot';
-  throw new ConstraintError(`Constraint kind must be 'must' or 'cannot', got '${value}'.`);
-}
-
-/** Checks one pair against a dataset and returns it with i < j. @throws ConstraintError (see module doc). */
-export function checkPair(dataset: Pick<DatasetDetails, 'name' | 'rows'>, i: number | string, j: number | string): [number, number] {
-  const a = checkRowIndex(i, dataset);
-  const b = checkRowIndex(j, dataset);
-  if (a === b) throw new ConstraintError(`A row cannot be paired with itself (i = j = ${a}).`);
-  return a < b ? [a, b] : [b, a];
-}
 
 export interface AddConstraintResult {
   dataset: DatasetDetails;

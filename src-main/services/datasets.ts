@@ -2,16 +2,13 @@
  * The dataset application API (plain functions over a {@link Store}; no Electron), used by the CLI, the Electron
  * IPC handlers and the browser-mode server.
  */
-import type { DatasetMatrix, DatasetSummary } from '../../shared/domain/dataset.ts';
+import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import { JobCancelledError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { importFile } from '../import/index.ts';
 import type { ImportOptions, ParsedDataset } from '../import/types.ts';
 import { loadSample } from '../samples/index.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
-
-/** The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — the contract of issue 2. */
-export type DatasetInfo = Pick<DatasetSummary, 'id' | 'name' | 'rows' | 'features' | 'classes' | 'labeled'>;
 
 /** What an import or sample addition returns. */
 export interface ImportResult {
@@ -39,11 +36,6 @@ export interface ImportDatasetOptions extends ImportOptions {
 }
 
 const parseInProcess: DatasetParser = (path, { signal: _signal, ...options }) => importFile(path, options);
-
-/** The contract fields of a dataset (extra fields of `dataset` are dropped). */
-export function toDatasetInfo(dataset: DatasetSummary): DatasetInfo {
-  return { id: dataset.id, name: dataset.name, rows: dataset.rows, features: dataset.features, classes: dataset.classes, labeled: dataset.labeled };
-}
 
 /**
  * Finds a dataset by id (a number or a string of digits naming an existing id) or by its unique name.

@@ -4,11 +4,11 @@
  * from the pure writers in shared/export; this module only gathers the run, dataset and results.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { dirname } from 'node:path';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { exportCsv, exportTransformedCsv } from '../../shared/export/csv.ts';
-import { EXPORT_FORMATS, type ExportFormat } from '../../shared/export/formats.ts';
+import { EXPORT_FORMATS, exportPaths, type ExportFormat } from '../../shared/export/formats.ts';
 import { exportJson } from '../../shared/export/json.ts';
 import { writeMat } from '../../shared/export/mat.ts';
 import { metricArrays } from '../../shared/export/metric-record.ts';
@@ -116,13 +116,6 @@ export function buildExportFiles(store: Store, runId: number, format: ExportForm
 export function buildExport(store: Store, runId: number, format: ExportFormat, part: 'L' | 'M' = 'L'): ExportFile {
   const files = buildExportFiles(store, runId, format);
   return format === 'npy' ? files[part === 'M' ? 1 : 0]! : files[0]!;
-}
-
-/** The paths `writeExport` uses for `outPath`: for npy, `name.npy` → `name_L.npy` and `name_M.npy`. */
-export function exportPaths(outPath: string, format: ExportFormat): string[] {
-  if (format !== 'npy') return [outPath];
-  const stemPath = extname(outPath).toLowerCase() === '.npy' ? outPath.slice(0, -4) : outPath;
-  return [`${stemPath}_L.npy`, `${stemPath}_M.npy`];
 }
 
 /** Writes run `runId`'s export to `outPath` (creating its folder); returns the files written. */

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { AppMode } from '../../shared/domain/enums.ts';
+import { checkPair } from '../../shared/domain/constraints.ts';
 import { ValidationError, WorkbenchError } from '../../shared/errors.ts';
 import { base64ToBytes } from '../../shared/ipc/base64.ts';
 import type { HandlerMap, HandlerResultOf } from '../../shared/ipc/contract.ts';
@@ -19,14 +20,14 @@ import { APP_VERSION } from '../storage/app-version.ts';
 import type { StoredConstraint } from '../storage/constraints-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
-import { addConstraint, checkPair, generateConstraints, listConstraints } from './constraints.ts';
-import { addSample, deleteDataset, importDataset, resolveDataset } from './datasets.ts';
+import { addConstraint, constraintsToCsv, generateConstraints, importConstraintsCsv, listConstraints } from './constraints.ts';
+import { addSample, deleteDataset, importDataset, renameDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
 import type { GridsService } from './grids.ts';
 import { methodDeclarations } from './methods.ts';
 import type { RunsService } from './runs.ts';
 import { encodeMatrixBytes, narrowestEncoding } from '../../shared/ipc/matrix-encoding.ts';
-import { scoreRun } from './score.ts';
+import { scoreBaseline, scoreRun } from './score.ts';
 import type { FileRegistry } from './uploads.ts';
 import type { WorkbenchDialogs, WorkbenchEvents } from './ports.ts';
 
@@ -66,8 +67,13 @@ function summary(dataset: DatasetDetails): DatasetSummaryOut {
   };
 }
 
+/** The summary plus the import metadata the store keeps beside it (no feature data is read). */
+function record(dataset: DatasetDetails) {
+  return { ...summary(dataset), featureNames: dataset.featureNames, format: dataset.format, importOptions: dataset.importOptions, warnings: dataset.warnings };
+}
+
 function constraintOut(c: StoredConstraint) {
-  return { i: c.i, j: c.j, kind: c.kind, ...(c.origin ? { origin: c.origin } : {}), ...(c.createdAt ? { createdAt: c.createdAt } : {}) };
+  return { i: c.i, j: c.j, kind: c.kind, ...(c.origin ? { origin: c.origin } : {}), ...(c.createdAt ? { createdAt: c.createdAt } : {}), seq: c.seq };
 }
 
 /** Per-feature mean, population std, min and max; rows per class. */
@@ -121,6 +127,9 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
   const constraintsChanged = (datasetId: number) =>
     events.emit('constraints.changed', { datasetId, count: store.constraints.count(datasetId).total });
 
+  /** Imports running now, by file id, so that `datasets.cancelImport` can stop them. */
+  const runningImports = new Map<string, Set<AbortController>>();
+
   const watch = (done: Promise<unknown>) => {
     // Outcomes reach the renderer as job.finished events; the promise itself needs no listener.
     done.catch(() => undefined);
@@ -136,20 +145,24 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     }),
 
     'samples.list': async () => ({ samples: await listSamples() }),
-    'samples.add': async ({ name }) => {
-      const { dataset } = await addSample(store, name, { load: (sample) => imports.loadSample(sample) });
+    'samples.add': async ({ name, datasetName }) => {
+      const { dataset, warnings } = await addSample(store, name, {
+        ...(datasetName === undefined ? {} : { name: datasetName }),
+        load: (sample) => imports.loadSample(sample),
+      });
       const out = summary(dataset);
       events.emit('dataset.imported', { dataset: out });
-      return { dataset: out };
+      return { dataset: out, warnings };
     },
 
     'datasets.list': () => ({ datasets: store.datasets.list().map(summary) }),
+    'datasets.resolve': ({ ref }) => ({ dataset: record(resolveDataset(store, ref)) }),
     'datasets.get': ({ id }) => {
       const dataset = resolveDataset(store, id);
       const matrix = store.datasets.loadMatrix(dataset.id);
       return {
         dataset: {
-          ...summary(dataset),
+          ...record(dataset),
           featureNames: matrix.featureNames,
           classNames: matrix.classNames,
           imageShape: matrix.imageShape ?? null,
@@ -170,10 +183,11 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       };
     },
     'datasets.delete': ({ id }) => {
-      const { dataset } = deleteDataset(store, id);
+      const { dataset, constraintsRemoved, runsRemoved } = deleteDataset(store, id);
       events.emit('dataset.deleted', { id: dataset.id });
-      return { deleted: true as const, id: dataset.id };
+      return { deleted: true as const, id: dataset.id, dataset: summary(dataset), constraintsRemoved, runsRemoved };
     },
+    'datasets.rename': ({ id, name }) => ({ dataset: summary(renameDataset(store, id, name)) }),
     'datasets.preview': async ({ fileId, options }) => {
       const file = files.resolve(fileId);
       const importOptions = toImportOptions(options, files);
@@ -196,16 +210,30 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'datasets.import': async ({ fileId, name, options }) => {
       const file = files.resolve(fileId);
-      const { dataset, warnings } = await importDataset(store, file.path, {
-        ...toImportOptions(options, files),
-        ...(name === undefined ? {} : { name }),
-        parse: (path, parseOptions) => imports.importFile(path, parseOptions),
-        onProgress: (fraction) =>
-          events.emit('import.progress', { fileId, bytesRead: Math.round(fraction * file.size), totalBytes: file.size }),
-      });
-      const out = summary(dataset);
-      events.emit('dataset.imported', { dataset: out });
-      return { dataset: out, warnings };
+      const controller = new AbortController();
+      const running = runningImports.get(fileId) ?? new Set<AbortController>();
+      runningImports.set(fileId, running.add(controller));
+      try {
+        const { dataset, warnings, droppedRows } = await importDataset(store, file.path, {
+          ...toImportOptions(options, files),
+          ...(name === undefined ? {} : { name }),
+          signal: controller.signal,
+          parse: (path, parseOptions) => imports.importFile(path, parseOptions),
+          onProgress: (fraction) =>
+            events.emit('import.progress', { fileId, bytesRead: Math.round(fraction * file.size), totalBytes: file.size }),
+        });
+        const out = summary(dataset);
+        events.emit('dataset.imported', { dataset: out });
+        return { dataset: out, warnings, droppedRows };
+      } finally {
+        running.delete(controller);
+        if (running.size === 0) runningImports.delete(fileId);
+      }
+    },
+    'datasets.cancelImport': ({ fileId }) => {
+      const running = [...(runningImports.get(fileId) ?? [])];
+      for (const controller of running) controller.abort();
+      return { cancelled: running.length > 0 };
     },
 
     'files.openDialog': async ({ purpose }) => {
@@ -225,18 +253,20 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
 
     'constraints.list': ({ datasetId }) => ({ constraints: listConstraints(store, datasetId).constraints.map(constraintOut) }),
     'constraints.set': ({ datasetId, i, j, kind }) => {
-      const { dataset, constraint } = addConstraint(store, datasetId, i, j, kind, 'manual');
+      const { dataset, constraint, outcome } = addConstraint(store, datasetId, i, j, kind, 'manual');
       constraintsChanged(dataset.id);
-      return { constraint: constraintOut(constraint) };
+      return { constraint: constraintOut(constraint), outcome };
     },
     'constraints.remove': ({ datasetId, i, j }) => {
-      const removed = store.transaction(() => {
+      const existing = store.transaction(() => {
         const dataset = resolveDataset(store, datasetId);
         const [a, b] = checkPair(dataset, i, j);
-        return store.constraints.remove(dataset.id, a, b);
+        const stored = store.constraints.get(dataset.id, a, b);
+        if (stored) store.constraints.remove(dataset.id, a, b);
+        return stored;
       });
-      if (removed) constraintsChanged(datasetId);
-      return { removed };
+      if (existing) constraintsChanged(datasetId);
+      return { removed: existing !== null, constraint: existing ? constraintOut(existing) : null };
     },
     'constraints.clear': ({ datasetId, origin }) => {
       const removed = store.transaction(() => store.constraints.clear(resolveDataset(store, datasetId).id, origin));
@@ -246,10 +276,35 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     'constraints.generate': ({ datasetId, pairs, seed }) => {
       const result = generateConstraints(store, datasetId, { pairs, seed });
       constraintsChanged(result.dataset.id);
-      return { added: result.added, total: store.constraints.count(result.dataset.id).total };
+      return {
+        added: result.added,
+        total: store.constraints.count(result.dataset.id).total,
+        must: result.requested.must,
+        cannot: result.requested.cannot,
+        skipped: result.skipped,
+        seed: result.seed,
+      };
+    },
+    'constraints.import': async ({ datasetId, fileId }) => {
+      const file = files.resolve(fileId);
+      const { dataset, total, added, relabeled, unchanged } = await importConstraintsCsv(store, datasetId, file.path);
+      constraintsChanged(dataset.id);
+      return { total, added, relabeled, unchanged };
+    },
+    'constraints.export': ({ datasetId }) => {
+      const { constraints } = listConstraints(store, datasetId);
+      return { count: constraints.length, csv: constraintsToCsv(constraints) };
     },
 
     'methods.list': () => ({ methods: methodDeclarations() }),
+    'methods.score': ({ method, trainDatasetId, testDatasetId, k, seed, preprocess, params }) => ({
+      score: scoreBaseline(store, method, trainDatasetId, testDatasetId, {
+        ...(k === undefined ? {} : { k }),
+        ...(seed === undefined ? {} : { seed }),
+        ...(preprocess === undefined ? {} : { preprocess }),
+        ...(params === undefined ? {} : { params }),
+      }).score,
+    }),
 
     'jobs.start': ({ spec, workers }) => {
       const submitted = runner.submit(spec, workers === undefined ? {} : { workers });
@@ -270,7 +325,10 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       };
     },
     'runs.get': ({ runId }) => ({ run: runs.show(runId) }),
-    'runs.score': ({ runId, testDatasetId, k }) => ({ record: scoreRun(store, runId, testDatasetId, k === undefined ? {} : { k }).stored! }),
+    'runs.score': ({ runId, testDatasetId, k }) => {
+      const { stored, score } = scoreRun(store, runId, testDatasetId, k === undefined ? {} : { k });
+      return { record: stored!, score };
+    },
     'runs.rerun': ({ runId }) => {
       const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
       const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });

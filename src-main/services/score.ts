@@ -16,6 +16,7 @@ import { DEFAULT_PROTOCOL } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import { ValidationError } from '../../shared/errors.ts';
+import type { ScoreReport } from '../../shared/ipc/schemas.ts';
 import { checkSameFeatures, scoreOnTestSet, type TestSetScore } from '../../shared/engine/evaluation/score.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
 import { checkPreprocessKind } from '../../shared/engine/preprocess.ts';
@@ -28,12 +29,7 @@ import type { StoredProtocol } from './runs.ts';
 
 /** What `score` returns: the figures plus which metric and datasets they are about. */
 export interface ScoreOutcome {
-  score: TestSetScore & {
-    runId: number | null;
-    method: string;
-    trainDataset: { id: number; name: string };
-    testDataset: { id: number; name: string };
-  };
+  score: ScoreReport;
   /** The stored record (run scores only). */
   stored: StoredTestScore<TestSetScore> | null;
 }

@@ -22,8 +22,14 @@ export interface RegisteredFile extends FileRef {
 }
 
 export interface FileRegistry {
-  /** A file chosen in main's native dialog. */
-  registerPath(path: string): Promise<FileRef>;
+  /**
+   * A file main was given by the user themself: chosen in main's native dialog, or named on the `workbench` command
+   * line. With `{ mustExist: false }` (the CLI), a path that is missing or not a file is still registered (size 0),
+   * so the reader that opens it reports the problem in its own words (the importer's "cannot read the file: no such
+   * file", naming the path).
+   * @throws ValidationError for a folder, or the file system's error for a missing file (unless `mustExist: false`).
+   */
+  registerPath(path: string, options?: { mustExist?: boolean }): Promise<FileRef>;
   storeBytes(name: string, bytes: Uint8Array): Promise<FileRef>;
   /** Streams an upload to disk; refuses more than `maxBytes`. */
   storeStream(name: string, stream: Readable, maxBytes?: number): Promise<FileRef>;
@@ -64,9 +70,15 @@ export function createFileRegistry(): FileRegistry {
   };
 
   return {
-    async registerPath(path) {
-      const info = await stat(path);
-      if (!info.isFile()) throw new ValidationError(`'${basename(path)}' is not a file.`);
+    async registerPath(path, { mustExist = true } = {}) {
+      const info = await stat(path).catch((error: unknown) => {
+        if (mustExist) throw error;
+        return null;
+      });
+      if (info === null || !info.isFile()) {
+        if (mustExist) throw new ValidationError(`'${basename(path)}' is not a file.`);
+        return add({ fileId: newId(), name: basename(path), size: 0, path });
+      }
       return add({ fileId: newId(), name: basename(path), size: info.size, path });
     },
     async storeBytes(name, bytes) {

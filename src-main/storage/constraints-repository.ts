@@ -1,10 +1,10 @@
 /**
  * Pair constraints: one row per unordered pair (i < j) per dataset; setting a pair again replaces its kind.
  * `seq` keeps the labeling order. The repository enforces the storage rules only (i < j, kinds, origins);
- * row ranges and self-pairs with friendly messages are checked by src-main/services/constraints.ts.
+ * row ranges and self-pairs with friendly messages are checked by checkPair (shared/domain/constraints.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { normalizePair, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
+import { normalizePair, type ConstraintKind, type ConstraintOrigin, type ConstraintSetOutcome, type PairConstraint } from '../../shared/domain/constraints.ts';
 import { ConstraintError } from '../../shared/errors.ts';
 import { statementCache } from './statements.ts';
 
@@ -17,7 +17,7 @@ export interface StoredConstraint extends PairConstraint {
 }
 
 /** What happened to one pair in {@link ConstraintsRepository.set}. */
-export type SetOutcome = 'added' | 'relabeled' | 'unchanged';
+export type SetOutcome = ConstraintSetOutcome;
 
 export interface BulkOutcome {
   added: number;

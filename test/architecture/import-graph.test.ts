@@ -23,6 +23,19 @@ describe('the import graph', () => {
     expect(offending).toEqual([]);
   });
 
+  it('keeps the CLI on the gateway: src-main/cli reaches src-main/services only through the workbench (composition root)', () => {
+    const offending = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('src-main/cli/')
+        ? targets.filter((t) => t.startsWith('src-main/services/') && t !== 'src-main/services/workbench.ts').map((t) => `${file} → ${t}`)
+        : [],
+    );
+    expect(offending).toEqual([]);
+    // The commands themselves call channels only: not even the composition root.
+    const commands = [...graph].filter(([file]) => file.startsWith('src-main/cli/commands/'));
+    expect(commands.length).toBeGreaterThan(10);
+    expect(commands.flatMap(([file, targets]) => targets.filter((t) => t.startsWith('src-main/services/')).map((t) => `${file} → ${t}`))).toEqual([]);
+  });
+
   it('the checks themselves find cycles and every kind of import', () => {
     const sample = new Map([
       ['a.ts', ['b.ts']],

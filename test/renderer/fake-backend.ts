@@ -71,6 +71,7 @@ export function backendWithDataset(): FakeBackend {
     .handle('datasets.get', () => ({
       dataset: {
         ...summary, featureNames: ['size', 'color'], classNames: ['a', 'b'], imageShape: null, classCounts: [3, 3],
+        format: 'csv', importOptions: {}, warnings: [],
         stats: [
           { name: 'size', mean: 0, std: 1, min: -1, max: 1 },
           { name: 'color', mean: 0, std: 1, min: -1, max: 1 },
@@ -86,14 +87,15 @@ export function backendWithDataset(): FakeBackend {
     .handle('constraints.set', ({ i, j, kind }) => {
       const at = constraints.findIndex((c) => c.i === Math.min(i, j) && c.j === Math.max(i, j));
       const c = { i: Math.min(i, j), j: Math.max(i, j), kind };
+      const outcome = at < 0 ? 'added' : constraints[at]!.kind === kind ? 'unchanged' : 'relabeled';
       if (at >= 0) constraints[at] = c;
       else constraints.push(c);
-      return { constraint: c };
+      return { constraint: c, outcome };
     })
     .handle('constraints.remove', ({ i, j }) => {
       const at = constraints.findIndex((c) => c.i === Math.min(i, j) && c.j === Math.max(i, j));
-      if (at >= 0) constraints.splice(at, 1);
-      return { removed: at >= 0 };
+      const removed = at >= 0 ? constraints.splice(at, 1)[0]! : null;
+      return { removed: removed !== null, constraint: removed };
     })
     .handle('methods.list', () => ({ methods: [] }))
     .handle('jobs.list', () => ({ jobs: [] }))

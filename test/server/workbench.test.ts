@@ -101,9 +101,15 @@ describe('the workbench over HTTP', () => {
       [0, 1, 'must'],
       [0, 60, 'must'],
     ]);
-    expect(await client['constraints.remove']({ datasetId: dataset.id, i: 1, j: 0 })).toEqual({ removed: true });
-    expect(await client['constraints.remove']({ datasetId: dataset.id, i: 1, j: 0 })).toEqual({ removed: false });
-    expect(await client['constraints.generate']({ datasetId: dataset.id, pairs: 10, seed: 3 })).toEqual({ added: expect.any(Number), total: expect.any(Number) });
+    // The pair as it was stored comes back with the removal (the CLI prints it); a second removal finds none.
+    expect(await client['constraints.remove']({ datasetId: dataset.id, i: 1, j: 0 })).toEqual({
+      removed: true,
+      constraint: { i: 0, j: 1, kind: 'must', origin: 'manual', createdAt: expect.any(String), seq: expect.any(Number) },
+    });
+    expect(await client['constraints.remove']({ datasetId: dataset.id, i: 1, j: 0 })).toEqual({ removed: false, constraint: null });
+    const generated = await client['constraints.generate']({ datasetId: dataset.id, pairs: 10, seed: 3 });
+    expect(generated).toEqual({ added: expect.any(Number), total: expect.any(Number), must: 5, cannot: 5, skipped: expect.any(Number), seed: 3 });
+    expect(generated.added + generated.skipped).toBe(10);
     expect(await client['constraints.clear']({ datasetId: dataset.id, origin: 'generated' })).toEqual({ removed: expect.any(Number) });
     expect((await client['constraints.list']({ datasetId: dataset.id })).constraints).toHaveLength(1);
     const changes = seen.filter((e) => e.event === 'constraints.changed').map((e) => e.payload);
@@ -160,7 +166,17 @@ describe('the workbench over HTTP', () => {
   it('cancels a job and deletes a dataset', async () => {
     expect(await client['jobs.cancel']({ jobId: 'no-such-job' })).toEqual({ cancelled: false });
     const flowers = (await client['datasets.list']({})).datasets.find((d) => d.name === 'flowers')!;
-    expect(await client['datasets.delete']({ id: flowers.id })).toEqual({ deleted: true, id: flowers.id });
+    await client['constraints.set']({ datasetId: flowers.id, i: 0, j: 1, kind: 'must' });
+    await client['constraints.set']({ datasetId: flowers.id, i: 0, j: 2, kind: 'cannot' });
+    const runsOnFlowers = (await client['runs.list']({ datasetId: flowers.id, includeChildren: true })).runs.length;
+    // What went with the dataset: its constraints and runs, counted in the same transaction as the deletion.
+    expect(await client['datasets.delete']({ id: flowers.id })).toEqual({
+      deleted: true,
+      id: flowers.id,
+      dataset: expect.objectContaining({ id: flowers.id, name: 'flowers', rows: flowers.rows }),
+      constraintsRemoved: 2,
+      runsRemoved: runsOnFlowers,
+    });
     expect((await client['datasets.list']({})).datasets.map((d) => d.name)).toEqual(['iris']);
     expect(seen.some((e) => e.event === 'dataset.deleted')).toBe(true);
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toDatasetInfo } from '../../shared/domain/dataset.ts';
 import { JobCancelledError } from '../../shared/errors.ts';
 import {
   addSample,
@@ -11,7 +12,6 @@ import {
   loadDatasetMatrix,
   renameDataset,
   resolveDataset,
-  toDatasetInfo,
 } from '../../src-main/services/datasets.ts';
 import { addConstraint } from '../../src-main/services/constraints.ts';
 import { openStore, type Store } from '../../src-main/storage/store.ts';

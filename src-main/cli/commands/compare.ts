@@ -31,7 +31,7 @@ export const compareCommand: CliCommand = {
     const duplicate = methods.find((m, k) => methods.indexOf(m) !== k);
     if (duplicate) throw new UsageError(`--methods lists '${duplicate}' twice.`);
     const params = paramsForMethods(methods, stringList(ctx, 'param'));
-    const spec = { kind: 'compare' as const, methods: methods.map((method) => ({ method, params: params[method]! })), ...commonSpec(ctx, true) };
+    const spec = { kind: 'compare' as const, methods: methods.map((method) => ({ method, params: params[method]! })), ...(await commonSpec(ctx, true)) };
     const { outcome, job } = await runJobFromCli(ctx, spec, `compare ${methods.join(', ')}`);
     if (outcome.result.kind !== 'compare') throw new Error('compare: unexpected job result');
     const comparison = outcome.result.evaluations.map((e, k) => ({ ...e, runId: job.runIds[k + 1]! }));

@@ -1,17 +1,15 @@
-/** `workbench constraints add|remove|list|import|export|generate --dataset ID …` */
-import type { StoredConstraint } from '../../storage/constraints-repository.ts';
-import { CONSTRAINT_ORIGINS, type ConstraintOrigin } from '../../../shared/domain/constraints.ts';
-import {
-  addConstraint,
-  clearConstraints,
-  exportConstraintsCsv,
-  generateConstraints,
-  importConstraintsCsv,
-  listConstraints,
-  removeConstraint,
-} from '../../services/constraints.ts';
+/**
+ * `workbench constraints add|remove|list|import|export|generate|clear --dataset ID …`, through the gateway:
+ * `datasets.resolve`, then `constraints.set`, `.remove`, `.list`, `.import` (the CSV registered as a file, as a
+ * dialog's choice is), `.export` (the CSV text, written here), `.generate` and `.clear`.
+ */
+import { writeFile } from 'node:fs/promises';
+import { CONSTRAINT_ORIGINS, checkPair, type ConstraintOrigin, type PairConstraint } from '../../../shared/domain/constraints.ts';
+import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
+import { NotFoundError } from '../../../shared/errors.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatTable } from '../format.ts';
+import { datasetByRef } from './datasets.ts';
 
 const USAGE = [
   'workbench constraints add --dataset ID I J must|cannot',
@@ -69,49 +67,59 @@ export const constraintsCommand: CliCommand = {
       case 'add': {
         const [i, j, kind] = expect(['I', 'J', 'must|cannot']);
         if (kind !== 'must' && kind !== 'cannot') throw new UsageError(`The kind must be 'must' or 'cannot', got '${kind}'.`);
-        const result = addConstraint(ctx.store, datasetRef(ctx), rowArg(ctx, i!, 'I'), rowArg(ctx, j!, 'J'), kind);
-        const c = result.constraint;
-        const verb = result.outcome === 'added' ? 'Added' : result.outcome === 'relabeled' ? 'Relabeled' : 'Unchanged:';
-        ctx.out({ dataset: refOf(result.dataset), constraint: c, outcome: result.outcome }, `${verb} ${c.kind}-link (${c.i}, ${c.j}) on dataset '${result.dataset.name}'.`);
+        const [a, b, dataset] = await pairArgs(ctx, i!, j!);
+        const { constraint: c, outcome } = await ctx.call('constraints.set', { datasetId: dataset.id, i: a, j: b, kind });
+        const verb = outcome === 'added' ? 'Added' : outcome === 'relabeled' ? 'Relabeled' : 'Unchanged:';
+        ctx.out({ dataset: refOf(dataset), constraint: c, outcome }, `${verb} ${c.kind}-link (${c.i}, ${c.j}) on dataset '${dataset.name}'.`);
         return 0;
       }
       case 'remove': {
         const [i, j] = expect(['I', 'J']);
-        const result = removeConstraint(ctx.store, datasetRef(ctx), rowArg(ctx, i!, 'I'), rowArg(ctx, j!, 'J'));
-        const c = result.removed;
-        ctx.out({ dataset: refOf(result.dataset), removed: c }, `Removed ${c.kind}-link (${c.i}, ${c.j}) from dataset '${result.dataset.name}'.`);
+        const [a, b, dataset] = await pairArgs(ctx, i!, j!);
+        const { constraint: c } = await ctx.call('constraints.remove', { datasetId: dataset.id, i: a, j: b });
+        if (c === null) throw new NotFoundError(`Dataset '${dataset.name}' has no constraint on the pair (${a}, ${b}).`);
+        ctx.out({ dataset: refOf(dataset), removed: c }, `Removed ${c.kind}-link (${c.i}, ${c.j}) from dataset '${dataset.name}'.`);
         return 0;
       }
       case 'list': {
         expect([]);
-        const { dataset, constraints } = listConstraints(ctx.store, datasetRef(ctx));
+        const dataset = await datasetOf(ctx);
+        const { constraints } = await ctx.call('constraints.list', { datasetId: dataset.id });
         ctx.out({ dataset: refOf(dataset), constraints }, formatConstraints(constraints, dataset.name));
         return 0;
       }
       case 'import': {
         const [file] = expect(['FILE.csv']);
-        const r = await importConstraintsCsv(ctx.store, datasetRef(ctx), ctx.resolvePath(file!));
+        const dataset = await datasetOf(ctx);
+        // A path typed on the command line is the user's own choice, as a native dialog's is; a missing file is
+        // registered all the same, and the import reports it.
+        const { fileId } = await (await ctx.workbench()).files.registerPath(ctx.resolvePath(file!), { mustExist: false });
+        const r = await ctx.call('constraints.import', { datasetId: dataset.id, fileId });
         ctx.out(
-          { dataset: refOf(r.dataset), imported: { total: r.total, added: r.added, relabeled: r.relabeled, unchanged: r.unchanged } },
-          `Imported ${r.total} pairs into dataset '${r.dataset.name}': ${r.added} added, ${r.relabeled} relabeled, ${r.unchanged} unchanged.`,
+          { dataset: refOf(dataset), imported: { total: r.total, added: r.added, relabeled: r.relabeled, unchanged: r.unchanged } },
+          `Imported ${r.total} pairs into dataset '${dataset.name}': ${r.added} added, ${r.relabeled} relabeled, ${r.unchanged} unchanged.`,
         );
         return 0;
       }
       case 'export': {
         const [file] = expect(['FILE.csv']);
-        const r = await exportConstraintsCsv(ctx.store, datasetRef(ctx), ctx.resolvePath(file!));
-        ctx.out({ dataset: refOf(r.dataset), exported: { count: r.count, path: r.path } }, `Wrote ${r.count} constraints of dataset '${r.dataset.name}' to ${r.path}.`);
+        const dataset = await datasetOf(ctx);
+        const path = ctx.resolvePath(file!);
+        const { count, csv } = await ctx.call('constraints.export', { datasetId: dataset.id });
+        await writeFile(path, csv, 'utf8');
+        ctx.out({ dataset: refOf(dataset), exported: { count, path } }, `Wrote ${count} constraints of dataset '${dataset.name}' to ${path}.`);
         return 0;
       }
       case 'generate': {
         expect([]);
         const pairs = ctx.integer(ctx.requireOption('pairs'), '--pairs', { min: 1 });
         const seedText = ctx.option('seed');
-        const seed = seedText === undefined ? 0 : ctx.integer(seedText, '--seed');
-        const r = generateConstraints(ctx.store, datasetRef(ctx), { pairs, seed });
+        const seed = seedText === undefined ? 0 : ctx.integer(seedText, '--seed', { min: 0, max: 0xffffffff });
+        const dataset = await datasetOf(ctx);
+        const r = await ctx.call('constraints.generate', { datasetId: dataset.id, pairs, seed });
         ctx.out(
-          { dataset: refOf(r.dataset), generated: { must: r.requested.must, cannot: r.requested.cannot, added: r.added, skipped: r.skipped, seed: r.seed } },
-          `Generated ${r.requested.must} must-link and ${r.requested.cannot} cannot-link pairs for dataset '${r.dataset.name}' (seed ${r.seed}): ` +
+          { dataset: refOf(dataset), generated: { must: r.must, cannot: r.cannot, added: r.added, skipped: r.skipped, seed: r.seed } },
+          `Generated ${r.must} must-link and ${r.cannot} cannot-link pairs for dataset '${dataset.name}' (seed ${r.seed}): ` +
             `${r.added} added, ${r.skipped} already labeled.`,
         );
         return 0;
@@ -124,8 +132,9 @@ export const constraintsCommand: CliCommand = {
         }
         const ref = datasetRef(ctx);
         if (!ctx.flag('yes')) throw new UsageError(`Clearing the constraints of dataset '${ref}' needs --yes.`);
-        const r = clearConstraints(ctx.store, ref, origin as ConstraintOrigin | undefined);
-        ctx.out({ dataset: refOf(r.dataset), cleared: r.removed }, `Removed ${r.removed} ${origin ?? ''}${origin ? ' ' : ''}constraints from dataset '${r.dataset.name}'.`);
+        const dataset = await datasetByRef(ctx, ref);
+        const { removed } = await ctx.call('constraints.clear', { datasetId: dataset.id, ...(origin === undefined ? {} : { origin: origin as ConstraintOrigin }) });
+        ctx.out({ dataset: refOf(dataset), cleared: removed }, `Removed ${removed} ${origin ?? ''}${origin ? ' ' : ''}constraints from dataset '${dataset.name}'.`);
         return 0;
       }
       default:
@@ -138,15 +147,31 @@ function datasetRef(ctx: CliContext): string {
   return ctx.requireOption('dataset');
 }
 
-function rowArg(ctx: CliContext, raw: string, label: string): number {
-  return ctx.integer(raw, `Row index ${label}`);
+function datasetOf(ctx: CliContext): Promise<DatasetSummary> {
+  return datasetByRef(ctx, datasetRef(ctx));
+}
+
+/**
+ * Rows I and J as integers (lower first) and the dataset of --dataset, the pair checked against it here as the
+ * service checks it, so that an index the contract refuses by type (−1, or beyond its bound) gets the same message as one past
+ * the last row.
+ * @throws UsageError for a non-integer; NotFoundError for an unknown dataset; ConstraintError "Row index 150 is out
+ *   of range: …" or for a self-pair.
+ */
+async function pairArgs(ctx: CliContext, i: string, j: string): Promise<[number, number, DatasetSummary]> {
+  const ref = datasetRef(ctx);
+  const a = ctx.integer(i, 'Row index I');
+  const b = ctx.integer(j, 'Row index J');
+  const dataset = await datasetByRef(ctx, ref);
+  const [lo, hi] = checkPair(dataset, a, b);
+  return [lo, hi, dataset];
 }
 
 function refOf(d: { id: number; name: string }): { id: number; name: string } {
   return { id: d.id, name: d.name };
 }
 
-function formatConstraints(constraints: readonly StoredConstraint[], name: string): string {
+function formatConstraints(constraints: readonly PairConstraint[], name: string): string {
   if (constraints.length === 0) return `Dataset '${name}' has no constraints yet.`;
   const must = constraints.filter((c) => c.kind === 'must').length;
   return `${formatTable(constraints, [
@@ -154,6 +179,6 @@ function formatConstraints(constraints: readonly StoredConstraint[], name: strin
     { header: 'J', value: (c) => c.j, right: true },
     { header: 'KIND', value: (c) => c.kind },
     { header: 'ORIGIN', value: (c) => c.origin },
-    { header: 'CREATED', value: (c) => c.createdAt.slice(0, 19).replace('T', ' ') },
+    { header: 'CREATED', value: (c) => c.createdAt?.slice(0, 19).replace('T', ' ') },
   ])}\n${constraints.length} constraints (${must} must-link, ${constraints.length - must} cannot-link).`;
 }

@@ -1,8 +1,20 @@
-/** `workbench datasets` and `workbench dataset show|delete|rename`. */
-import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
-import { deleteDataset, getDataset, listDatasets, renameDataset, toDatasetInfo } from '../../services/datasets.ts';
-import { UsageError, type CliCommand } from '../command.ts';
+/**
+ * `workbench datasets` and `workbench dataset show|delete|rename`, through the gateway: `datasets.list`,
+ * `datasets.resolve` (show: the stored record, without reading the feature data), then `datasets.delete`,
+ * `datasets.rename`.
+ */
+import { toDatasetInfo, type DatasetSummary } from '../../../shared/domain/dataset.ts';
+import type { DatasetRecord } from '../../../shared/ipc/schemas.ts';
+import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatRecord, formatTable } from '../format.ts';
+
+/**
+ * The dataset a command-line argument names: an id (digits naming an existing id) or a unique name, looked up
+ * through the gateway (`datasets.resolve`). @throws NotFoundError "No dataset with id or name 'x'."
+ */
+export async function datasetByRef(ctx: CliContext, ref: string): Promise<DatasetRecord> {
+  return (await ctx.call('datasets.resolve', { ref })).dataset;
+}
 
 /** "'iris' (id 1): 150 rows × 4 features, 3 classes (setosa, versicolor, virginica)" */
 export function describeDataset(d: DatasetSummary): string {
@@ -19,9 +31,9 @@ export const datasetsCommand: CliCommand = {
   summary: 'List the stored datasets.',
   usage: 'workbench datasets',
   help: 'JSON output: {"datasets": [{"id", "name", "rows", "features", "classes", "labeled", "constraints", "sourceFile", "createdAt"}]}',
-  run(ctx) {
+  async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
-    const datasets = listDatasets(ctx.store);
+    const { datasets } = await ctx.call('datasets.list', {});
     ctx.out(
       {
         datasets: datasets.map((d) => ({ ...toDatasetInfo(d), constraints: d.constraintCount, sourceFile: d.sourceFile, contentHash: d.contentHash, createdAt: d.createdAt })),
@@ -56,7 +68,7 @@ export const datasetCommand: CliCommand = {
     'JSON output: show → {"dataset": {…}}; delete → {"deleted": {"id", "name", …}, "constraintsRemoved", "runsRemoved"}',
   ].join('\n'),
   options: { yes: { type: 'boolean', short: 'y' } },
-  run(ctx) {
+  async run(ctx) {
     const sub = ctx.requirePositional(0, 'show|delete|rename');
     const ref = () => ctx.requirePositional(1, 'ID');
     const noMore = (count: number) => {
@@ -64,10 +76,11 @@ export const datasetCommand: CliCommand = {
     };
     if (sub === 'show') {
       noMore(2);
-      const d = getDataset(ctx.store, ref());
-      const { featureNames, ...rest } = d;
+      const d = await datasetByRef(ctx, ref());
+      // The stored record as it always printed: the summary, the import metadata, then the feature names.
+      const { featureNames, format, importOptions, warnings, ...rest } = d;
       ctx.out(
-        { dataset: { ...toDatasetInfo(d), ...rest, featureNames } },
+        { dataset: { ...toDatasetInfo(d), ...rest, format, importOptions, warnings, featureNames } },
         formatRecord({
           id: d.id,
           name: d.name,
@@ -89,9 +102,9 @@ export const datasetCommand: CliCommand = {
     }
     if (sub === 'delete') {
       noMore(2);
-      const target = getDataset(ctx.store, ref());
+      const target = await datasetByRef(ctx, ref());
       if (!ctx.flag('yes')) throw new UsageError(`Deleting ${describeDataset(target)} needs --yes (its constraints and runs are deleted too).`);
-      const result = deleteDataset(ctx.store, target.id);
+      const result = await ctx.call('datasets.delete', { id: target.id });
       ctx.out(
         { deleted: toDatasetInfo(result.dataset), constraintsRemoved: result.constraintsRemoved, runsRemoved: result.runsRemoved },
         `Deleted dataset '${result.dataset.name}' (id ${result.dataset.id}) with ${result.constraintsRemoved} constraints and ${result.runsRemoved} runs.`,
@@ -100,7 +113,9 @@ export const datasetCommand: CliCommand = {
     }
     if (sub === 'rename') {
       noMore(3);
-      const d = renameDataset(ctx.store, ref(), ctx.requirePositional(2, 'NEW_NAME'));
+      const target = ref();
+      const name = ctx.requirePositional(2, 'NEW_NAME');
+      const { dataset: d } = await ctx.call('datasets.rename', { id: (await datasetByRef(ctx, target)).id, name });
       ctx.out({ dataset: toDatasetInfo(d) }, `Renamed to ${describeDataset(d)}.`);
       return 0;
     }

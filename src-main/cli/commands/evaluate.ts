@@ -53,7 +53,7 @@ export const evaluateCommand: CliCommand = {
   async run(ctx) {
     const method = getLearner(ctx.requireOption('method')).name;
     const params = parseParams(method, getLearner(method).params, stringList(ctx, 'param'));
-    const spec = { kind: 'evaluate' as const, method, params, ...commonSpec(ctx, true) };
+    const spec = { kind: 'evaluate' as const, method, params, ...(await commonSpec(ctx, true)) };
     const { outcome, job } = await runJobFromCli(ctx, spec, `evaluate ${method}`);
     if (outcome.result.kind !== 'evaluate') throw new Error('evaluate: unexpected job result');
     const evaluation = { ...outcome.result.evaluation, runId: job.runIds[0]! };

@@ -1,5 +1,10 @@
-/** `workbench export --run ID --format json|csv|npy|npz|mat|transformed --out PATH`. */
-import { EXPORT_FORMATS, writeExport, type ExportFormat } from '../../services/export.ts';
+/**
+ * `workbench export --run ID --format json|csv|npy|npz|mat|transformed --out PATH`: the file(s) built by the gateway
+ * (`export.build`, as the app's download; npy: part L, then part M) and written here.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { EXPORT_FORMATS, exportPaths, type ExportFormat } from '../../../shared/export/formats.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 
 export const exportCommand: CliCommand = {
@@ -28,7 +33,20 @@ export const exportCommand: CliCommand = {
       throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'.`);
     }
     const out = ctx.resolvePath(ctx.requireOption('out'));
-    const files = await writeExport(ctx.store, runId, format as ExportFormat, out);
+    const paths = exportPaths(out, format as ExportFormat);
+    const parts = format === 'npy' ? (['L', 'M'] as const) : ([undefined] as const);
+    const built = [];
+    for (const part of parts) {
+      const file = await ctx.call('export.build', { runId, format: format as ExportFormat, ...(part === undefined ? {} : { part }) });
+      built.push(Buffer.from(file.base64, 'base64'));
+    }
+    const files: Array<{ path: string; bytes: number }> = [];
+    for (const [k, bytes] of built.entries()) {
+      const path = paths[k]!;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, bytes);
+      files.push({ path, bytes: bytes.byteLength });
+    }
     ctx.out(
       { exported: { run: runId, format, files } },
       files.map((f) => `Wrote ${f.path} (${f.bytes} bytes).`).join('\n'),

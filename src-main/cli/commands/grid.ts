@@ -1,25 +1,30 @@
 /**
  * `workbench grid run|submit|status|collect|task`: experiment grids (data sets × methods × seeds × constraint
  * counts × parameter values) on the local worker pool or as a Slurm job array (issue 13).
+ *
+ * Data sets are named through the gateway (`datasets.resolve`), and `grid run` is the app's grid: `grids.start`,
+ * `grid.progress` events, `grids.cancel` on Ctrl-C. The Slurm side (submit, status, collect, task) works on bundle
+ * folders given as paths, which the contract never takes from a renderer; it stays with src-main/grid.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expandGrid, type GridSpec } from '../../../shared/domain/grid.ts';
+import { expandGrid } from '../../../shared/domain/grid.ts';
 import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
 import type { ProtocolOptions } from '../../../shared/domain/job.ts';
 import { JobCancelledError, WorkbenchError, type ErrorCode } from '../../../shared/errors.ts';
 import { coerceParamString } from '../../../shared/engine/params.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
+import type { GridSpecWire, GridView } from '../../../shared/ipc/schemas.ts';
 import { sbatchScript, findOnPath, noSbatch, shellQuote, submitScript } from '../../grid/slurm.ts';
 import { writeBundle } from '../../grid/bundle.ts';
 import { bundleStatus, collectBundle } from '../../grid/collect.ts';
-import { methodUsesPairs, startLocalGrid } from '../../grid/local.ts';
+import { methodUsesPairs } from '../../grid/local.ts';
 import { runGridTask } from '../../grid/task.ts';
-import { resolveDataset } from '../../services/datasets.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
-import { stringList } from './job-options.ts';
+import { datasetByRef } from './datasets.ts';
+import { stringList, type CliParamValue } from './job-options.ts';
 
 /** The workbench as this process runs it: Node + bin/workbench.mjs of this installation (absolute paths). */
 export function defaultWorkbenchCommand(): string {
@@ -41,8 +46,8 @@ const list = (ctx: CliContext, name: string, required: boolean): string[] => {
  * `--param method.name=v1,v2` (one method) or `--param name=v1,v2` (every method of the grid that has `name`):
  * values are typed as the parameter declares; their ranges are checked per cell (a bad value fails its cells only).
  */
-export function gridParams(methods: readonly string[], raw: readonly string[]): Record<string, Record<string, unknown[]>> {
-  const out: Record<string, Record<string, unknown[]>> = {};
+export function gridParams(methods: readonly string[], raw: readonly string[]): Record<string, Record<string, CliParamValue[]>> {
+  const out: Record<string, Record<string, CliParamValue[]>> = {};
   for (const entry of raw) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param must be method.name=v1,v2 or name=v1,v2, got '${entry}'.`);
@@ -66,9 +71,10 @@ export function gridParams(methods: readonly string[], raw: readonly string[]): 
   return out;
 }
 
-/** The grid spec from the options shared by run and submit. */
-function gridSpec(ctx: CliContext): GridSpec {
-  const datasets = list(ctx, 'datasets', true).map((ref) => resolveDataset(ctx.store, ref).id);
+/** The grid spec from the options shared by run and submit, in the contract's form (`grids.start`). */
+async function gridSpec(ctx: CliContext): Promise<GridSpecWire> {
+  const datasets: number[] = [];
+  for (const ref of list(ctx, 'datasets', true)) datasets.push((await datasetByRef(ctx, ref)).id);
   const methods = list(ctx, 'methods', true).map((m) => getLearner(m).name);
   const seeds = list(ctx, 'seeds', false).map((s) => ctx.integer(s, '--seeds', { min: 0, max: 0xffffffff }));
   const counts = list(ctx, 'counts', false).map((c) => ctx.integer(c, '--counts', { min: 1 }));
@@ -93,32 +99,52 @@ function gridSpec(ctx: CliContext): GridSpec {
   };
 }
 
+/** Whether every cell of a grid has finished (succeeded, failed or cancelled). */
+const finished = (view: GridView): boolean => view.status.every((s) => s === 'succeeded' || s === 'failed' || s === 'cancelled');
+
 async function run(ctx: CliContext): Promise<number> {
-  const spec = gridSpec(ctx);
-  const concurrency = ctx.env.WORKBENCH_JOBS ? Number(ctx.env.WORKBENCH_JOBS) : undefined;
-  const grid = startLocalGrid(ctx.store, spec, { runner: concurrency && concurrency > 0 ? { concurrency } : {} });
-  ctx.progress(`grid ${grid.grid.id.slice(0, 8)}: ${grid.cells.length} cells on the local worker pool`);
+  const spec = await gridSpec(ctx);
+  const { events } = await ctx.workbench();
+  let gridId: string | null = null;
+  // Views are kept from the start: a grid whose cells were all refused has finished before `grids.start` returns.
+  const latest = new Map<string, GridView>();
+  let settle: ((view: GridView) => void) | null = null;
   const fraction = ctx.progressFraction('grid');
-  const perCell = new Map<number, number>();
-  grid.subscribe((p, cell, f) => {
-    perCell.set(cell, p.status[cell] === 'succeeded' || p.status[cell] === 'failed' ? 1 : (f ?? perCell.get(cell) ?? 0));
-    fraction([...perCell.values()].reduce((s, x) => s + x, 0) / p.cells);
+  const unsubscribe = events.on('grid.progress', (view) => {
+    latest.set(view.gridId, view);
+    if (view.gridId !== gridId) return;
+    fraction(view.fractions.reduce((sum, f) => sum + f, 0) / view.cells);
+    if (finished(view)) settle?.(view);
   });
-  const onAbort = (): void => grid.cancel();
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  let progress;
+  let view: GridView;
   try {
-    progress = await grid.done;
+    const { grid } = await ctx.call('grids.start', { spec });
+    const id = grid.gridId;
+    gridId = id;
+    ctx.progress(`grid ${id.slice(0, 8)}: ${grid.cells} cells on the local worker pool`);
+    const ended = new Promise<GridView>((resolve) => {
+      settle = resolve;
+      const seen = latest.get(id) ?? grid;
+      if (finished(seen)) resolve(seen);
+    });
+    const onAbort = (): void => void ctx.call('grids.cancel', { gridId: id }).catch(() => undefined);
+    if (ctx.signal.aborted) onAbort();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      view = await ended;
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
   } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
+    unsubscribe();
   }
   fraction.done();
   if (ctx.signal.aborted) throw new JobCancelledError('Interrupted by Ctrl-C.');
-  const runs = progress.runIds.filter((id, k): id is number => id !== null && progress.status[k] === 'succeeded');
-  const failed = progress.status.flatMap((s, cell) => (s === 'succeeded' ? [] : [{ cell, error: progress.errors[cell] ?? s }]));
+  const runs = view.runIds.filter((id, k): id is number => id !== null && view.status[k] === 'succeeded');
+  const failed = view.status.flatMap((s, cell) => (s === 'succeeded' ? [] : [{ cell, error: view.errors[cell] ?? s }]));
   ctx.out(
-    { grid: { id: grid.grid.id, cells: grid.cells.length, runs, failed } },
-    [`Grid ${grid.grid.id}: ${grid.cells.length} cells, ${runs.length} runs (${runs.join(', ')})`, ...failed.map((f) => `  cell ${f.cell} failed: ${f.error}`)].join('\n'),
+    { grid: { id: view.gridId, cells: view.cells, runs, failed } },
+    [`Grid ${view.gridId}: ${view.cells} cells, ${runs.length} runs (${runs.join(', ')})`, ...failed.map((f) => `  cell ${f.cell} failed: ${f.error}`)].join('\n'),
   );
   return 0;
 }
@@ -129,7 +155,7 @@ async function submit(ctx: CliContext): Promise<number> {
   const dir = ctx.resolvePath(ctx.requireOption('out'));
   // sbatch reads the #SBATCH lines itself: a space would split the --output path, a % is a filename pattern there.
   if (/[\s%]/.test(dir)) throw new UsageError(`--out must be a folder path without spaces or %, which sbatch would misread in #SBATCH --output, got '${dir}'.`);
-  const spec = gridSpec(ctx);
+  const spec = await gridSpec(ctx);
   const cells = expandGrid(spec, methodUsesPairs);
   const maxParallelText = ctx.option('max-parallel');
   const cpusText = ctx.option('cpus-per-task');

@@ -1,8 +1,18 @@
-/** `workbench import FILE …`: import a data file as a new dataset. */
+/**
+ * `workbench import FILE …`: import a data file as a new dataset, through the gateway (`datasets.import`, parsed in
+ * an import worker as in the app): FILE (and --labels-file) are registered with the workbench's file registry, as
+ * a native dialog's choice is, and the import names them by id. Progress comes from `import.progress` events;
+ * Ctrl-C sends `datasets.cancelImport`, and nothing is stored.
+ */
+import { dirname, resolve } from 'node:path';
+import { toDatasetInfo } from '../../../shared/domain/dataset.ts';
+import { JobCancelledError } from '../../../shared/errors.ts';
+import type { RequestOf } from '../../../shared/ipc/contract.ts';
 import { IMPORT_FORMATS, type ImportFormat } from '../../import/types.ts';
-import { importDataset, toDatasetInfo } from '../../services/datasets.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { describeDataset } from './datasets.ts';
+
+type ImportRequestOptions = NonNullable<RequestOf<'datasets.import'>['options']>;
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -55,18 +65,35 @@ export const importCommand: CliCommand = {
     const name = ctx.option('name');
     const labelsFile = ctx.option('labels-file');
     const delimiter = ctx.option('delimiter');
-    const progress = ctx.progressFraction(`Importing ${file}`);
-    const result = await importDataset(ctx.store, ctx.resolvePath(file), {
-      ...(name !== undefined ? { name } : {}),
+    const path = ctx.resolvePath(file);
+    const { files, events } = await ctx.workbench();
+    // A path typed on the command line is the user's own choice, as a native dialog's is. A missing file is
+    // registered all the same, so that the importer reports it in its own words.
+    const { fileId } = await files.registerPath(path, { mustExist: false });
+    // --labels-file is relative to FILE.
+    const labelsFileId = labelsFile === undefined ? undefined : (await files.registerPath(resolve(dirname(path), labelsFile), { mustExist: false })).fileId;
+    const options: ImportRequestOptions = {
       ...(format !== undefined ? { format: format as ImportFormat } : {}),
       ...(ctx.flag('no-label') ? { label: null } : label !== undefined ? { label: /^-?\d+$/.test(label) ? Number(label) : label } : {}),
       ...(ctx.flag('header') ? { header: true } : ctx.flag('no-header') ? { header: false } : {}),
-      ...(delimiter !== undefined ? { delimiter: delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter } : {}),
-      ...(labelsFile !== undefined ? { labelsFile } : {}),
+      ...(delimiter !== undefined ? { delimiter: (delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter) as ImportRequestOptions['delimiter'] } : {}),
+      ...(labelsFileId !== undefined ? { labelsFileId } : {}),
       dropMissing: ctx.flag('drop-missing'),
-      onProgress: progress,
-      signal: ctx.signal,
+    };
+    const progress = ctx.progressFraction(`Importing ${file}`);
+    const stopProgress = events.on('import.progress', (p) => {
+      if (p.fileId === fileId && p.totalBytes > 0) progress(p.bytesRead / p.totalBytes);
     });
+    const onAbort = (): void => void ctx.call('datasets.cancelImport', { fileId }).catch(() => undefined);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let result;
+    try {
+      if (ctx.signal.aborted) throw new JobCancelledError('The import was cancelled; nothing was stored.');
+      result = await ctx.call('datasets.import', { fileId, ...(name !== undefined ? { name } : {}), options });
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      stopProgress();
+    }
     progress.done();
     for (const warning of result.warnings) ctx.progress(`warning: ${warning}`);
     ctx.out(

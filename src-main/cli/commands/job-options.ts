@@ -12,9 +12,8 @@ import { coerceParamString } from '../../../shared/engine/params.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
 import type { RequestOf } from '../../../shared/ipc/contract.ts';
 import type { JobResult } from '../../jobs/types.ts';
-import { resolveDataset } from '../../services/datasets.ts';
-import type { RunsService } from '../../services/runs.ts';
 import { UsageError, type CliContext, type CliOptionSpec } from '../command.ts';
+import { datasetByRef } from './datasets.ts';
 
 export const COMMON_JOB_OPTIONS: Record<string, CliOptionSpec> = {
   dataset: { type: 'string', short: 'd' },
@@ -49,9 +48,12 @@ export const CV_HELP = [
   '                                     Results are identical for every N.',
 ];
 
+/** A parameter value as `--param key=value` gives it (typed as the parameter declares; checked by the handler). */
+export type CliParamValue = ReturnType<typeof coerceParamString>;
+
 /** Parses `--param key=value` strings against `specs` (values typed as the parameter declares). */
-export function parseParams(method: string, specs: ParamSpecs, raw: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function parseParams(method: string, specs: ParamSpecs, raw: readonly string[]): Record<string, CliParamValue> {
+  const out: Record<string, CliParamValue> = {};
   for (const entry of raw) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param must be key=value, got '${entry}'.`);
@@ -67,8 +69,8 @@ export function parseParams(method: string, specs: ParamSpecs, raw: readonly str
 }
 
 /** `--param` values: plain `key=value` applies to every method that has `key`; `method.key=value` to one. */
-export function paramsForMethods(methods: readonly string[], raw: readonly string[]): Record<string, Record<string, unknown>> {
-  const result: Record<string, Record<string, unknown>> = Object.fromEntries(methods.map((m) => [m, {}]));
+export function paramsForMethods(methods: readonly string[], raw: readonly string[]): Record<string, Record<string, CliParamValue>> {
+  const result: Record<string, Record<string, CliParamValue>> = Object.fromEntries(methods.map((m) => [m, {}]));
   for (const entry of raw) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param must be key=value or method.key=value, got '${entry}'.`);
@@ -94,22 +96,22 @@ export function stringList(ctx: CliContext, name: string): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-/** The options every job has, as JobSpec fields (datasetId resolved by id or name). */
-export function commonSpec(ctx: CliContext, withCv: boolean): JobCommon {
-  return commonSpecWith(ctx, withCv, false) as JobCommon;
+/** The options every job has, as JobSpec fields (datasetId resolved by id or name through `datasets.resolve`). */
+export async function commonSpec(ctx: CliContext, withCv: boolean): Promise<JobCommon> {
+  return (await commonSpecWith(ctx, withCv, false)) as JobCommon;
 }
 
 /** {@link commonSpec} for `workbench sweep`, whose --constraints also takes `suggested`. */
-export function sweepCommonSpec(ctx: CliContext): Omit<JobCommon, 'constraintSource'> & { constraintSource?: SweepConstraintSource } {
+export function sweepCommonSpec(ctx: CliContext): Promise<Omit<JobCommon, 'constraintSource'> & { constraintSource?: SweepConstraintSource }> {
   return commonSpecWith(ctx, true, true);
 }
 
-function commonSpecWith(
+async function commonSpecWith(
   ctx: CliContext,
   withCv: boolean,
   allowSuggested: boolean,
-): Omit<JobCommon, 'constraintSource'> & { constraintSource?: SweepConstraintSource } {
-  const dataset = resolveDataset(ctx.store, ctx.requireOption('dataset'));
+): Promise<Omit<JobCommon, 'constraintSource'> & { constraintSource?: SweepConstraintSource }> {
+  const dataset = await datasetByRef(ctx, ctx.requireOption('dataset'));
   const seedText = ctx.option('seed');
   const preprocess = ctx.option('preprocess');
   if (preprocess !== undefined && !(PREPROCESS_KINDS as readonly string[]).includes(preprocess)) {
@@ -154,7 +156,6 @@ function formatProgress(p: JobProgress): string {
 export interface CliJob {
   job: { jobId: string; runIds: number[] };
   outcome: Extract<JobOutcome, { status: 'succeeded' }> & { result: JobResult };
-  runs: RunsService;
 }
 
 /**
@@ -220,7 +221,7 @@ async function followJob(
         throw outcome.status === 'cancelled' ? new JobCancelledError(outcome.error.message) : fromErrorPayload(outcome.error as ErrorPayload);
       }
       fraction.done();
-      return { job, outcome: outcome as CliJob['outcome'], runs: workbench.runs };
+      return { job, outcome: outcome as CliJob['outcome'] };
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }

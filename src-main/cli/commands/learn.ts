@@ -21,7 +21,7 @@ export const learnCommand: CliCommand = {
   async run(ctx) {
     const method = getLearner(ctx.requireOption('method')).name;
     const params = parseParams(method, getLearner(method).params, stringList(ctx, 'param'));
-    const spec = { kind: 'learn' as const, method, params, ...commonSpec(ctx, false) };
+    const spec = { kind: 'learn' as const, method, params, ...(await commonSpec(ctx, false)) };
     const { outcome, job } = await runJobFromCli(ctx, spec, `learn ${method}`);
     if (outcome.result.kind !== 'learn') throw new Error('learn: unexpected job result');
     const m = outcome.result.metric;

@@ -1,8 +1,8 @@
-/** `workbench methods`: every method with its parameters (types, defaults, ranges), as the UI forms use them. */
-import { methodDeclarations } from '../../services/methods.ts';
+/**
+ * `workbench methods`: every method with its parameters (types, defaults, ranges), as the UI forms use them —
+ * the `methods.list` answer of the gateway.
+ */
 import { UsageError, type CliCommand } from '../command.ts';
-
-export { describeParams, methodDeclarations, type ParamDeclaration } from '../../services/methods.ts';
 
 export const methodsCommand: CliCommand = {
   name: 'methods',
@@ -13,9 +13,9 @@ export const methodsCommand: CliCommand = {
     'JSON output: {"methods": [{"name", "title", "description", "input",',
     '  "params": [{"name", "type", "default", "min"?, "max"?, "values"?, "nullable"?, "description", "rule"}]}]}',
   ].join('\n'),
-  run(ctx) {
+  async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
-    const methods = methodDeclarations();
+    const { methods } = await ctx.call('methods.list', {});
     const text = methods
       .map((m) => {
         const head = `${m.name} (${m.input}): ${m.title}`;

@@ -1,7 +1,7 @@
 /** `workbench run show ID` and `workbench run rerun ID`. */
 import { describeConvergence, formatObjective } from '../../../shared/domain/learned-metric.ts';
+import type { RunDetail } from '../../../shared/ipc/schemas.ts';
 import type { JobResult } from '../../jobs/types.ts';
-import type { RunDetail } from '../../services/runs.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatRecord } from '../format.ts';
 import { comparisonTable, describeEvaluation } from './evaluate.ts';

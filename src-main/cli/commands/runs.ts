@@ -1,8 +1,8 @@
-/** `workbench runs [--dataset ID]`: the experiment history, newest first. */
-import { resolveDataset } from '../../services/datasets.ts';
-import type { RunListItem } from '../../services/runs.ts';
+/** `workbench runs [--dataset ID]`: the experiment history, newest first (`runs.list` through the gateway). */
+import type { RunListItem } from '../../../shared/ipc/schemas.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatTable } from '../format.ts';
+import { datasetByRef } from './datasets.ts';
 
 export function runsTable(runs: readonly RunListItem[]): string {
   return formatTable(runs, [
@@ -40,7 +40,7 @@ export const runsCommand: CliCommand = {
     const ref = ctx.option('dataset');
     const limit = ctx.option('limit');
     const request = {
-      ...(ref === undefined ? {} : { datasetId: resolveDataset(ctx.store, ref).id }),
+      ...(ref === undefined ? {} : { datasetId: (await datasetByRef(ctx, ref)).id }),
       ...(ctx.flag('all') ? { includeChildren: true } : {}),
       ...(limit === undefined ? {} : { limit: ctx.integer(limit, '--limit', { min: 1 }) }),
     };

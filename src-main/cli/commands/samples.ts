@@ -1,5 +1,5 @@
-/** `workbench samples` (list) and `workbench samples add NAME`. */
-import { addSample, toDatasetInfo } from '../../services/datasets.ts';
+/** `workbench samples` (list) and `workbench samples add NAME`, through the gateway: `samples.list`, `samples.add`. */
+import { toDatasetInfo } from '../../../shared/domain/dataset.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatTable } from '../format.ts';
 import { describeDataset } from './datasets.ts';
@@ -37,7 +37,7 @@ export const samplesCommand: CliCommand = {
     const name = ctx.requirePositional(1, 'NAME');
     if (ctx.positionals.length > 2) throw new UsageError(`Unexpected argument '${ctx.positionals[2]}'.`);
     const datasetName = ctx.option('name');
-    const result = await addSample(ctx.store, name, datasetName !== undefined ? { name: datasetName } : {});
+    const result = await ctx.call('samples.add', { name, ...(datasetName !== undefined ? { datasetName } : {}) });
     for (const warning of result.warnings) ctx.progress(`warning: ${warning}`);
     ctx.out({ dataset: toDatasetInfo(result.dataset), warnings: result.warnings }, `Added sample ${describeDataset(result.dataset)}.`);
     return 0;

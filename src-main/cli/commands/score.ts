@@ -1,13 +1,18 @@
-/** `workbench score`: a learned metric (or a baseline) scored on a held-out test set with the same features. */
-import { PREPROCESS_KINDS } from '../../../shared/domain/learned-metric.ts';
+/**
+ * `workbench score`: a learned metric (or a baseline) scored on a held-out test set with the same features, through
+ * the gateway: `runs.score` (stored with the run) or `methods.score` (nothing stored). The figures are computed by
+ * the handler on this process's main thread, not on the job runner (see the progress line).
+ */
+import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
-import { scoreBaseline, scoreRun, type ScoreOutcome } from '../../services/score.ts';
+import type { ScoreReport } from '../../../shared/ipc/schemas.ts';
 import { UsageError, type CliCommand } from '../command.ts';
+import { datasetByRef } from './datasets.ts';
 import { parseParams, stringList } from './job-options.ts';
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
 
-function describeScore({ score: s }: ScoreOutcome): string {
+function describeScore(s: ScoreReport): string {
   const what = s.runId === null ? `${s.method} fitted on '${s.trainDataset.name}'` : `Run ${s.runId} (${s.method}, trained on '${s.trainDataset.name}')`;
   const lines = [
     `${what}, scored on test set '${s.testDataset.name}': ${s.trainRows} training rows, ${s.testRows} test rows, ${s.k}-NN`,
@@ -54,14 +59,14 @@ export const scoreCommand: CliCommand = {
     preprocess: { type: 'string' },
     param: { type: 'string', multiple: true },
   },
-  run(ctx) {
+  async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
     const test = ctx.requireOption('dataset');
     const kText = ctx.option('k');
     const k = kText === undefined ? undefined : ctx.integer(kText, '--k', { min: 1 });
     const runText = ctx.option('run');
     const method = ctx.option('method');
-    let outcome: ScoreOutcome;
+    let score: ScoreReport;
     if (runText !== undefined) {
       if (method !== undefined || ctx.option('train') !== undefined) throw new UsageError('Give either --run, or --method with --train, not both.');
       for (const name of ['seed', 'preprocess'] as const) {
@@ -70,7 +75,8 @@ export const scoreCommand: CliCommand = {
       if (stringList(ctx, 'param').length > 0) throw new UsageError('--param goes with --method; a run keeps its own.');
       const runId = ctx.integer(runText, '--run', { min: 1 });
       ctx.progress(`Scoring run ${runId} on '${test}' (in this process; large data takes a while) …`);
-      outcome = scoreRun(ctx.store, runId, test, k === undefined ? {} : { k });
+      const testDataset = await datasetByRef(ctx, test);
+      ({ score } = await ctx.call('runs.score', { runId, testDatasetId: testDataset.id, ...(k === undefined ? {} : { k }) }));
     } else {
       if (method === undefined) throw new UsageError('Give --run ID, or --method M with --train TRAIN.');
       const train = ctx.requireOption('train');
@@ -82,15 +88,20 @@ export const scoreCommand: CliCommand = {
         throw new UsageError(`--preprocess must be one of ${PREPROCESS_KINDS.join(', ')}, got '${preprocess}'.`);
       }
       ctx.progress(`Fitting ${name} on '${train}' and scoring it on '${test}' (in this process; large data takes a while) …`);
-      outcome = scoreBaseline(ctx.store, name, train, test, {
+      const seed = seedText === undefined ? undefined : ctx.integer(seedText, '--seed', { min: 0, max: 0xffffffff });
+      const trainDataset = await datasetByRef(ctx, train);
+      const testDataset = await datasetByRef(ctx, test);
+      ({ score } = await ctx.call('methods.score', {
+        method: name,
+        trainDatasetId: trainDataset.id,
+        testDatasetId: testDataset.id,
         ...(k === undefined ? {} : { k }),
-        ...(seedText === undefined ? {} : { seed: ctx.integer(seedText, '--seed', { min: 0, max: 0xffffffff }) }),
-        ...(preprocess === undefined ? {} : { preprocess }),
+        ...(seed === undefined ? {} : { seed }),
+        ...(preprocess === undefined ? {} : { preprocess: preprocess as PreprocessKind }),
         params,
-      });
+      }));
     }
-    ctx.out({ score: outcome.score }, describeScore(outcome));
+    ctx.out({ score }, describeScore(score));
     return 0;
   },
 };
-

@@ -55,7 +55,7 @@ export const sweepCommand: CliCommand = {
       params,
       ...(counts ? { counts } : {}),
       ...(seedsText === undefined ? {} : { seeds: ctx.integer(seedsText, '--seeds', { min: 1, max: 100 }) }),
-      ...sweepCommonSpec(ctx),
+      ...(await sweepCommonSpec(ctx)),
     };
     const { outcome, job } = await runJobFromCli(ctx, spec, `sweep ${method}`);
     if (outcome.result.kind !== 'sweep') throw new Error('sweep: unexpected job result');

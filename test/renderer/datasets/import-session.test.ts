@@ -15,6 +15,7 @@ describe('ImportSession', () => {
       .handle('datasets.import', () => ({
         dataset: { id: 4, name: 'fruit', rows: 1, features: 2, classes: ['gala'], labeled: true, sourceFile: 'fruit.csv', sourceSha256: null, contentHash: 'h', createdAt: 'now' },
         warnings: [],
+        droppedRows: 0,
       }));
     const session = new ImportSession(backend);
     await session.useFile(new File(['size,hue,variety\n1,0.1,gala\n'], 'fruit.csv'));
@@ -50,6 +51,7 @@ describe('ImportSession', () => {
       .handle('datasets.import', () => ({
         dataset: { id: 5, name: 'train-images-idx3-ubyte', rows: 5, features: 2, classes: ['0', '1'], labeled: true, sourceFile: 'train-images-idx3-ubyte.gz', sourceSha256: null, contentHash: 'h', createdAt: 'now' },
         warnings: [],
+        droppedRows: 0,
       }));
     const session = new ImportSession(backend);
     await session.useFile(new File([new Uint8Array([0, 0, 8, 3])], 'train-images-idx3-ubyte.gz'));
