@@ -34,6 +34,13 @@ export interface GramDistanceTiles {
   readonly norms: Float64Array;
   /** The largest entry of {@link norms} (0 when m = 0). */
   readonly maxNorm: number;
+  /** 'f64' for these binary64 tiles, 'f32' for the single-precision screen of screening-tiles.ts. */
+  readonly precision: 'f64' | 'f32';
+  /**
+   * A bound on |distance − rowSquaredDistance| for any query of squared norm `queryNorm` against any reference row of
+   * squared norm `referenceNorm` (pass {@link maxNorm} for all rows at once); non-decreasing in both.
+   */
+  bound(queryNorm: number, referenceNorm: number): number;
   /**
    * out[r·m + j] = g(Q_{first+r}, R_j) for r < count ≤ {@link TILE_ROWS}, j < m; `queryNorms[r]` receives ‖Q_{first+r}‖².
    * Q is (·, dims) row-major. Cost O(count·m·dims).
@@ -119,10 +126,12 @@ export function createGramDistanceTiles(R: Float64Array, m: number, dims: number
     else for (let j = 0; j < m; j++) Rp.set(R.subarray(j * dims, (j + 1) * dims), j * cp);
     return {
       simd: true,
+      precision: 'f64',
       rows: m,
       dims,
       norms,
       maxNorm,
+      bound: (queryNorm, referenceNorm) => gramErrorBound(dims, queryNorm, referenceNorm),
       distances(Q, first, count, out, queryNorms) {
         check(Q, first, count, out);
         if (count === 0) return;
@@ -144,10 +153,12 @@ export function createGramDistanceTiles(R: Float64Array, m: number, dims: number
   const dots = new Float64Array(TILE_ROWS * Math.max(m, 1));
   return {
     simd: false,
+    precision: 'f64',
     rows: m,
     dims,
     norms,
     maxNorm,
+    bound: (queryNorm, referenceNorm) => gramErrorBound(dims, queryNorm, referenceNorm),
     distances(Q, first, count, out, queryNorms) {
       check(Q, first, count, out);
       for (let r = 0; r < count; r++) {

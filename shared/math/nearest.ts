@@ -1,15 +1,18 @@
 /**
- * Exact nearest-neighbour queries, fast: the Gram-identity tiles of distance-tiles.ts screen every reference row, and
- * only the candidates that the rounding bound {@link gramErrorBound} cannot rule out are re-ranked by the exact
- * differencing {@link rowSquaredDistance}. The answers (indices, order and the squared distances returned) are those
- * of a brute-force loop over `rowSquaredDistance` with ties to the lower index, bit for bit, whatever the block sizes.
+ * Exact nearest-neighbour queries, fast: Gram-identity tiles screen every reference row (by default the
+ * single-precision tiles of screening-tiles.ts, else the binary64 ones of distance-tiles.ts), and only the candidates
+ * that the tiles' rounding bound cannot rule out are re-ranked by the exact differencing {@link rowSquaredDistance}.
+ * The answers (indices, order and the squared distances returned) are those of a brute-force loop over
+ * `rowSquaredDistance` with ties to the lower index, bit for bit, whatever the tiles' precision or block sizes.
  *
- * Why the screen is safe: with |g_j − e_j| ≤ E for every reference row j, let T be the count-th smallest g. The count
- * rows with g ≤ T have e ≤ T + E, so the exact count-th smallest e is ≤ T + E, and every row that belongs to the exact
- * top-count (ties included) has g ≤ e + E ≤ T + 2E. Those rows are the candidates.
+ * Why the screen is safe: with |g_j − e_j| ≤ E_j for every reference row j (E_j = tiles.bound(‖q‖², ‖r_j‖²)), take
+ * the count rows of smallest g and U = max over them of g_j + E_j. Those count rows have e ≤ U, so the exact
+ * count-th smallest e is ≤ U, and every row of the exact top-count (ties included) has g_j − E_j ≤ e_j ≤ U. Those
+ * rows are the candidates.
  */
 import { rowSquaredDistance } from './distances.ts';
-import { createGramDistanceTiles, gramErrorBound, TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
+import { TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
+import { createScreeningTiles } from './screening-tiles.ts';
 import { BoundedTopK, partitionSmallest } from './top-k.ts';
 
 export interface NeighbourLists {
@@ -40,7 +43,7 @@ export function nearestNeighbours(
   dims: number,
   k: number,
   range: QueryRange = {},
-  tiles: GramDistanceTiles = createGramDistanceTiles(R, m, dims),
+  tiles: GramDistanceTiles = createScreeningTiles(R, m, dims),
 ): NeighbourLists {
   const first = range.first ?? 0;
   const end = range.end ?? t;
@@ -51,6 +54,7 @@ export function nearestNeighbours(
   if (kk === 0 || count <= 0) return { k: kk, index, squaredDistance };
   const block = new Float64Array(TILE_ROWS * m);
   const queryNorms = new Float64Array(TILE_ROWS);
+  const norms = tiles.norms;
   const screen = new BoundedTopK(kk);
   const exact = new BoundedTopK(kk);
   for (let b0 = first; b0 < end; b0 += TILE_ROWS) {
@@ -58,12 +62,18 @@ export function nearestNeighbours(
     tiles.distances(Q, b0, rows, block, queryNorms);
     for (let r = 0; r < rows; r++) {
       const g = block.subarray(r * m, (r + 1) * m);
+      const nq = queryNorms[r]!;
       screen.clear();
       for (let j = 0; j < m; j++) screen.offer(g[j]!, j);
-      const threshold = screen.bound + 2 * gramErrorBound(dims, queryNorms[r]!, tiles.maxNorm);
+      let U = -Infinity;
+      for (let s = 0; s < kk; s++) U = Math.max(U, screen.value[s]! + tiles.bound(nq, norms[screen.index[s]!]!));
+      const coarse = U + tiles.bound(nq, tiles.maxNorm);
       exact.clear();
       const q = b0 + r;
-      for (let j = 0; j < m; j++) if (g[j]! <= threshold) exact.offer(rowSquaredDistance(Q, q, R, j, dims), j);
+      for (let j = 0; j < m; j++) {
+        const v = g[j]!;
+        if (v <= coarse && v - tiles.bound(nq, norms[j]!) <= U) exact.offer(rowSquaredDistance(Q, q, R, j, dims), j);
+      }
       const o = (q - first) * kk;
       index.set(exact.index.subarray(0, kk), o);
       squaredDistance.set(exact.value.subarray(0, kk), o);
@@ -75,9 +85,10 @@ export function nearestNeighbours(
 /**
  * Retrieval ranking within one set Y (n, dims): for each query q in [first, end) with depth R_q = depth(q) > 0, the
  * R_q rows j ≠ q nearest to q in exact (distance, index) order, passed as `visit(q, ranked, R_q)` (`ranked` is only
- * valid during the call). Rows with depth 0 are skipped. The R_q-th smallest Gram distance comes from partial
- * selection; the candidates within the bound of it are sorted by Gram distance, and only runs of candidates closer
- * to each other than twice the bound are re-ranked by exact differencing (the order between runs is already exact).
+ * valid during the call). Rows with depth 0 are skipped. The R_q smallest screened distances come from partial
+ * selection; the candidates within the bound of them (as in the module comment) are sorted by screened distance, and
+ * only runs of candidates closer to each other than twice the largest candidate bound are re-ranked by exact
+ * differencing (the order between runs is already exact).
  * Cost O(n²·dims) in the tiles plus O(n + R·log R) per query.
  */
 export function forEachRanking(
@@ -87,12 +98,13 @@ export function forEachRanking(
   depth: (q: number) => number,
   visit: (q: number, ranked: Int32Array, count: number) => void,
   range: QueryRange = {},
-  tiles: GramDistanceTiles = createGramDistanceTiles(Y, n, dims),
+  tiles: GramDistanceTiles = createScreeningTiles(Y, n, dims),
 ): void {
   const first = range.first ?? 0;
   const end = range.end ?? n;
   const block = new Float64Array(TILE_ROWS * n);
   const queryNorms = new Float64Array(TILE_ROWS);
+  const norms = tiles.norms;
   const idx = new Int32Array(n);
   const candidates = new Int32Array(n);
   const exact = new Float64Array(n);
@@ -107,15 +119,23 @@ export function forEachRanking(
       let m = 0;
       for (let j = 0; j < n; j++) if (j !== q) idx[m++] = j;
       partitionSmallest(g, idx, m, want);
-      // The first `want` entries of idx are the want smallest in (g, index) order; T is the largest of them.
-      let T = -Infinity;
-      for (let s = 0; s < want; s++) T = Math.max(T, g[idx[s]!]!);
-      const gap = 2 * gramErrorBound(dims, queryNorms[r]!, tiles.maxNorm);
-      const threshold = T + gap;
+      // The first `want` entries of idx are the want smallest in (g, index) order; U bounds their exact distances.
+      const nq = queryNorms[r]!;
+      let U = -Infinity;
+      for (let s = 0; s < want; s++) U = Math.max(U, g[idx[s]!]! + tiles.bound(nq, norms[idx[s]!]!));
+      const coarse = U + tiles.bound(nq, tiles.maxNorm);
       let c = 0;
-      for (let j = 0; j < n; j++) if (j !== q && g[j]! <= threshold) candidates[c++] = j;
-      // Rank the candidates by g; two whose g differ by more than 2E are in the exact order already
-      // (e_a ≤ g_a + E < g_b − E ≤ e_b), so only runs of candidates closer than that are re-ranked exactly.
+      let candidateNorm = 0;
+      for (let j = 0; j < n; j++) {
+        const v = g[j]!;
+        if (j !== q && v <= coarse && v - tiles.bound(nq, norms[j]!) <= U) {
+          candidates[c++] = j;
+          if (norms[j]! > candidateNorm) candidateNorm = norms[j]!;
+        }
+      }
+      // Rank the candidates by g; with E the largest candidate bound, two whose g differ by more than 2E are in the
+      // exact order already (e_a ≤ g_a + E < g_b − E ≤ e_b), so only runs closer than that are re-ranked exactly.
+      const gap = 2 * tiles.bound(nq, candidateNorm);
       const ranked = candidates.subarray(0, c);
       ranked.sort((a, b) => g[a]! - g[b]! || a - b);
       for (let start = 0; start < c; ) {
@@ -205,7 +225,7 @@ export function assignNearestCentersBatch(
           best = c;
         }
       }
-      const threshold = gBest + 2 * gramErrorBound(dims, norms[i]!, maxCenterNorm);
+      const threshold = gBest + 2 * tilesOfY.bound(maxCenterNorm, norms[i]!);
       let ambiguous = false;
       for (let c = 0; c < kc; c++) if (c !== best && work[(base + c) * n + i]! <= threshold) ambiguous = true;
       if (ambiguous) {

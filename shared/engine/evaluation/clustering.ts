@@ -1,6 +1,7 @@
 import { rowSquaredDistance } from '../../math/distances.ts';
-import { createGramDistanceTiles, TILE_ROWS } from '../../math/distance-tiles.ts';
+import { TILE_ROWS } from '../../math/distance-tiles.ts';
 import { assignNearestCentersBatch } from '../../math/nearest.ts';
+import { createScreeningTiles } from '../../math/screening-tiles.ts';
 import { createRng, type Rng } from '../../math/seeded-random.ts';
 
 export interface KMeansOptions {
@@ -137,7 +138,7 @@ class LloydRun {
 export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: number, options: KMeansOptions): KMeansResult {
   const k = Math.max(1, Math.min(nClusters, n));
   const rng = createRng(options.seed);
-  const tiles = createGramDistanceTiles(Y, n, dims);
+  const tiles = createScreeningTiles(Y, n, dims);
   const work = new Float64Array(TILE_ROWS * n);
   // Seeding draws from the one stream in restart order (Lloyd draws nothing), so seeding every restart first gives
   // each the centers it would get run after run; the restarts then iterate side by side.

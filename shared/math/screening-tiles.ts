@@ -1,0 +1,231 @@
+/**
+ * Single-precision screening tiles ({@link createScreeningTiles}): the Gram identity of distance-tiles.ts with the dot products in binary32
+ * WebAssembly SIMD (f32x4 lanes, fused multiply-add where the engine has relaxed SIMD), twice the lanes of the binary64
+ * tiles and column-blocked so that the reference block being swept stays in the L1 cache.
+ *
+ *   s_ij = ‖q_i‖² + ‖r_j‖² − 2·dot32(q̃_i, r̃_j)   (clamped at 0; norms and the combination in binary64),
+ *
+ * with q̃, r̃ the binary32 roundings of the rows. s is only ever a screen: `bound` bounds
+ * |s − e| for e the exact differencing {@link rowSquaredDistance} per pair, and every caller in nearest.ts re-ranks
+ * the candidates the bound cannot separate by e, so the figures are those of exact brute force whatever s rounds to.
+ * (Fused and unfused multiply-adds round differently, so s may differ between machines; the results do not.)
+ *
+ * The bound. Each lane sums ⌈dims/4⌉ products, the four lanes are combined in binary64; with u = 2⁻²⁴ every
+ * rounding of an input to binary32 errs by ≤ u relatively (the data are checked to stay far from binary32's
+ * overflow, and an absolute term covers underflow), each product-and-add by ≤ u per term, so
+ * |dot32 − ⟨q, r⟩| ≤ (dims/4 + 4)·u·Σ|q_f r_f| + A ≤ (dims/4 + 4)·u·(‖q‖² + ‖r‖²)/2 + A, and s errs by twice that
+ * plus the binary64 roundings of the norms and of the differencing (gramErrorBound covers those). We take
+ * (dims/4 + 8)·u·(‖q‖² + ‖r_j‖²)·1.01 + 2A + gramErrorBound, per reference row j (not the largest norm: z-scored data
+ * have a few long rows that would widen every query's bound).
+ *
+ * Where SIMD is unavailable, or the data are too large for binary32, {@link createScreeningTiles} returns the binary64
+ * tiles (whose bound is smaller), so callers need not care which they got.
+ */
+import { createGramDistanceTiles, gramErrorBound, TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
+import { BR_IF, END, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, V128, compileOnce, get, i32, name, section, set, simd, uleb, v128Load, v128Store, v128Zero } from './wasm-assembler.ts';
+
+export { TILE_ROWS };
+
+
+const U32 = 2 ** -24;
+/** Above this magnitude binary32 squares and their sums could overflow; the binary64 tiles take over. */
+const MAX_ABS = 2 ** 40;
+const REFERENCE_BLOCK = 64;
+
+/**
+ * Loads R (m, dims) for screening. `preferF32: false` gives the binary64 tiles. Memory: the binary64 norms, R in
+ * binary32 padded to a multiple of 4 columns, and TILE_ROWS·m four-lane accumulators (16 bytes each).
+ */
+export function createScreeningTiles(R: Float64Array, m: number, dims: number, preferF32 = true): GramDistanceTiles {
+  if (!Number.isInteger(m) || m < 0 || !Number.isInteger(dims) || dims < 1 || R.length < m * dims) {
+    throw new RangeError(`createScreeningTiles: expected a reference of ${m}×${dims} entries, got ${R.length}.`);
+  }
+  const module = preferF32 && m > 0 ? screeningModule() : null;
+  if (!module || !withinBinary32(R, m * dims)) return createGramDistanceTiles(R, m, dims);
+  const norms = new Float64Array(m);
+  let maxNorm = 0;
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let f = j * dims, e = f + dims; f < e; f++) s += R[f]! * R[f]!;
+    norms[j] = s;
+    if (s > maxNorm) maxNorm = s;
+  }
+  const cp = (dims + 3) & ~3;
+  const mp = m + (m & 1);
+  const rowBytes = cp * 4;
+  const floats = mp * cp + TILE_ROWS * cp + TILE_ROWS * mp * 4;
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((floats * 4) / 65536)) });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const dots = (instance.exports as unknown as { dots(q: number, qQuads: number, r: number, rPairs: number, rowBytes: number, acc: number, accStride: number): void }).dots;
+  const buffer = memory.buffer;
+  // R packed by pairs of rows: pair p's column quad c holds r_2p[4c … 4c+3] then r_2p+1[4c … 4c+3].
+  const Rp = new Float32Array(buffer, 0, mp * cp);
+  // The query tile packed by quads of rows the same way (four rows per column quad).
+  const Qp = new Float32Array(buffer, Rp.byteLength, TILE_ROWS * cp);
+  const Acc = new Float32Array(buffer, Qp.byteOffset + Qp.byteLength, TILE_ROWS * mp * 4);
+  packRows(R, 0, m, dims, cp, 2, Rp);
+  const absolute = 2 * dims * 2 ** -140 * (1 + Math.sqrt(maxNorm));
+  const slope = (dims / 4 + 8) * U32 * 1.01;
+  const accStride = mp * 16;
+  return {
+    simd: true,
+    precision: 'f32',
+    rows: m,
+    dims,
+    norms,
+    maxNorm,
+    bound(queryNorm, referenceNorm) {
+      return slope * (queryNorm + referenceNorm) + absolute + gramErrorBound(dims, queryNorm, referenceNorm);
+    },
+    distances(Q, first, count, out, queryNorms) {
+      if (count > TILE_ROWS || count < 0 || Q.length < (first + count) * dims || out.length < count * m) {
+        throw new RangeError(`ScreeningTiles.distances: ${count} rows from ${first} (at most ${TILE_ROWS}) into ${out.length} entries for ${m} references.`);
+      }
+      if (count === 0) return;
+      Qp.fill(0);
+      packRows(Q, first, count, dims, cp, 4, Qp);
+      for (let r = 0; r < count; r++) {
+        const q = (first + r) * dims;
+        let s = 0;
+        for (let f = q, e = q + dims; f < e; f++) s += Q[f]! * Q[f]!;
+        queryNorms[r] = s;
+      }
+      const quads = (count + 3) >> 2;
+      for (let j0 = 0; j0 < mp; j0 += REFERENCE_BLOCK) {
+        const rb = Math.min(REFERENCE_BLOCK, mp - j0);
+        dots(Qp.byteOffset, quads, j0 * rowBytes, rb >> 1, rowBytes, Acc.byteOffset + j0 * 16, accStride);
+      }
+      for (let r = 0; r < count; r++) {
+        const nq = queryNorms[r]!;
+        const o = r * m;
+        let a = r * mp * 4;
+        for (let j = 0; j < m; j++, a += 4) {
+          const dot = Acc[a]! + Acc[a + 1]! + (Acc[a + 2]! + Acc[a + 3]!);
+          const v = nq + norms[j]! - 2 * dot;
+          out[o + j] = v > 0 ? v : 0;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Writes rows [first, first + count) of A (·, dims) into `out` in binary32, grouped `group` rows at a time: group g's
+ * column quad c holds the `group` rows' columns 4c … 4c + 3 one after the other (columns past dims stay 0).
+ */
+function packRows(A: Float64Array, first: number, count: number, dims: number, cp: number, group: number, out: Float32Array): void {
+  for (let r = 0; r < count; r++) {
+    const g = Math.floor(r / group);
+    const base = g * group * cp + (r % group) * 4;
+    const src = (first + r) * dims;
+    for (let f = 0; f < dims; f++) out[base + (f >> 2) * group * 4 + (f & 3)] = A[src + f]!;
+  }
+}
+
+/** True when every entry is finite and |x| ≤ 2⁴⁰ (binary32 squares and their sums then stay finite). */
+function withinBinary32(A: Float64Array, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const v = A[i]!;
+    if (!(v <= MAX_ABS && v >= -MAX_ABS)) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The WebAssembly module. One function:
+//   dots(q, qRows, r, rRows, kcBytes, rowBytes, acc, accStride): for i < qRows (a multiple of 4), j < rRows (even),
+//   the four-lane accumulator at acc + i·accStride + 16·j gains Σ over the kcBytes/16 column quads c of
+//   Q_i[c] ⊙ R_j[c] (lane-wise multiply-add), Q rows at q + i·rowBytes, R rows at r + j·rowBytes.
+// Memory is imported as env.memory.
+
+const F32X4_ADD = simd(0xe4);
+const F32X4_MUL = simd(0xe6);
+const F32X4_RELAXED_MADD = simd(0x105);
+
+const screeningModule = compileOnce(() => (relaxedSimd() ? assembleModule(true) : assembleModule(false)));
+
+/** True where the engine validates relaxed SIMD (f32x4.relaxed_madd). */
+function relaxedSimd(): boolean {
+  try {
+    return WebAssembly.validate(assembleModule(true));
+  } catch {
+    return false;
+  }
+}
+
+function doWhile(ptr: number, step: number[], limit: number[], body: number[]): number[] {
+  return [LOOP, 0x40, ...body, ...get(ptr), ...step, I32_ADD, ...set(ptr), ...get(ptr), ...limit, I32_LT_U, BR_IF, 0, END];
+}
+
+function dotsBody(fused: boolean): number[] {
+  // Parameters: 0 q (packed quads), 1 qQuads, 2 r (packed pairs), 3 rPairs, 4 rowBytes, 5 acc, 6 accStride.
+  const [q, qQuads, r, rPairs, rowBytes, acc, accStride] = [0, 1, 2, 3, 4, 5, 6];
+  let next = 7;
+  const local = (): number => next++;
+  const qEnd = local();
+  const rEnd = local();
+  const qi = local();
+  const rj = local();
+  const qq = local();
+  const rr = local();
+  const pairEnd = local();
+  const aRow = local();
+  const o = [local(), local(), local(), local()];
+  const i32Count = next - 7;
+  const sums = Array.from({ length: 8 }, local); // sums[t + 4u]: query t, reference u
+  const a = Array.from({ length: 4 }, local);
+  const b = Array.from({ length: 2 }, local);
+  const v128Count = next - 7 - i32Count;
+  const declarations = [2, ...uleb(i32Count), I32, ...uleb(v128Count), V128];
+  const madd = (t: number, u: number): number[] =>
+    fused
+      ? [...get(a[t]!), ...get(b[u]!), ...get(sums[t + 4 * u]!), ...F32X4_RELAXED_MADD, ...set(sums[t + 4 * u]!)]
+      : [...get(sums[t + 4 * u]!), ...get(a[t]!), ...get(b[u]!), ...F32X4_MUL, ...F32X4_ADD, ...set(sums[t + 4 * u]!)];
+  const inner = [
+    ...[0, 1, 2, 3].flatMap((t) => [...get(qq), ...v128Load(16 * t), ...set(a[t]!)]),
+    ...[0, 1].flatMap((u) => [...get(rr), ...v128Load(16 * u), ...set(b[u]!)]),
+    ...[0, 1].flatMap((u) => [0, 1, 2, 3].flatMap((t) => madd(t, u))),
+    ...get(qq), ...i32(64), I32_ADD, ...set(qq),
+  ];
+  const perPair = [
+    ...sums.flatMap((x) => [...v128Zero, ...set(x)]),
+    ...get(qi), ...set(qq),
+    ...get(rj), ...get(rowBytes), ...i32(2), I32_MUL, I32_ADD, ...set(pairEnd),
+    ...get(rj), ...set(rr),
+    ...doWhile(rr, i32(32), get(pairEnd), inner),
+    ...[0, 1].flatMap((u) => [0, 1, 2, 3].flatMap((t) => [...get(o[t]!), ...get(sums[t + 4 * u]!), ...v128Store(16 * u)])),
+    ...o.flatMap((p) => [...get(p), ...i32(32), I32_ADD, ...set(p)]),
+  ];
+  const perQueryBlock = [
+    ...get(aRow), ...set(o[0]!),
+    ...get(o[0]!), ...get(accStride), I32_ADD, ...set(o[1]!),
+    ...get(o[1]!), ...get(accStride), I32_ADD, ...set(o[2]!),
+    ...get(o[2]!), ...get(accStride), I32_ADD, ...set(o[3]!),
+    ...get(r), ...set(rj),
+    ...doWhile(rj, [...get(rowBytes), ...i32(2), I32_MUL], get(rEnd), perPair),
+    ...get(aRow), ...get(accStride), ...i32(4), I32_MUL, I32_ADD, ...set(aRow),
+  ];
+  const code = [
+    ...declarations,
+    ...get(q), ...get(qQuads), ...get(rowBytes), ...i32(4), I32_MUL, I32_MUL, I32_ADD, ...set(qEnd),
+    ...get(r), ...get(rPairs), ...get(rowBytes), ...i32(2), I32_MUL, I32_MUL, I32_ADD, ...set(rEnd),
+    ...get(acc), ...set(aRow),
+    ...get(q), ...set(qi),
+    ...doWhile(qi, [...get(rowBytes), ...i32(4), I32_MUL], get(qEnd), perQueryBlock),
+    END,
+  ];
+  return [...uleb(code.length), ...code];
+}
+
+function assembleModule(fused: boolean): Uint8Array<ArrayBuffer> {
+  const types = [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0];
+  const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types),
+    ...section(2, imports),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name('dots'), 0, 0]),
+    ...section(10, [1, ...dotsBody(fused)]),
+  ]);
+}
