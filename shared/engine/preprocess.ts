@@ -98,10 +98,14 @@ export function applyPreprocessing(p: Preprocessing, X: Float64Array, n: number)
   }
   const out = p.kept.length;
   const Z = new Float64Array(n * out); // (n, kept)
+  // Typed copies of the (small) parameter lists keep the inner loop monomorphic; the arithmetic is unchanged.
+  const kept = Int32Array.from(p.kept);
+  const center = Float64Array.from(p.center);
+  const scale = Float64Array.from(p.scale);
   for (let i = 0; i < n; i++) {
     const src = i * d;
     const dst = i * out;
-    for (let c = 0; c < out; c++) Z[dst + c] = (X[src + p.kept[c]!]! - p.center[c]!) / p.scale[c]!;
+    for (let c = 0; c < out; c++) Z[dst + c] = (X[src + kept[c]!]! - center[c]!) / scale[c]!;
   }
   return Z;
 }

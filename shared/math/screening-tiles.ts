@@ -22,7 +22,7 @@
  * tiles (whose bound is smaller), so callers need not care which they got.
  */
 import { createGramDistanceTiles, gramErrorBound, TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
-import { BR_IF, END, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, V128, compileOnce, get, i32, name, section, set, simd, uleb, v128Load, v128Store, v128Zero } from './wasm-assembler.ts';
+import { BR_IF, END, F64_ADD, F64_CONST, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, V128, compileOnce, get, i32, name, section, set, simd, uleb, v128Load, v128Zero, f64Zero } from './wasm-assembler.ts';
 
 export { TILE_ROWS };
 
@@ -53,20 +53,23 @@ export function createScreeningTiles(R: Float64Array, m: number, dims: number, p
   const cp = (dims + 3) & ~3;
   const mp = m + (m & 1);
   const rowBytes = cp * 4;
-  const floats = mp * cp + TILE_ROWS * cp + TILE_ROWS * mp * 4;
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((floats * 4) / 65536)) });
+  const bytes = (mp * cp + TILE_ROWS * cp) * 4 + (TILE_ROWS * mp + mp + TILE_ROWS) * 8;
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const dots = (instance.exports as unknown as { dots(q: number, qQuads: number, r: number, rPairs: number, rowBytes: number, acc: number, accStride: number): void }).dots;
+  const dots = (instance.exports as unknown as { dots(q: number, qQuads: number, r: number, rPairs: number, rowBytes: number, out: number, outStride: number, qNorms: number, rNorms: number): void }).dots;
   const buffer = memory.buffer;
   // R packed by pairs of rows: pair p's column quad c holds r_2p[4c … 4c+3] then r_2p+1[4c … 4c+3].
   const Rp = new Float32Array(buffer, 0, mp * cp);
   // The query tile packed by quads of rows the same way (four rows per column quad).
   const Qp = new Float32Array(buffer, Rp.byteLength, TILE_ROWS * cp);
-  const Acc = new Float32Array(buffer, Qp.byteOffset + Qp.byteLength, TILE_ROWS * mp * 4);
+  // The tile's distances (TILE_ROWS, mp), then ‖r_j‖² (mp) and the query rows' ‖q‖² (TILE_ROWS), in binary64.
+  const D = new Float64Array(buffer, Qp.byteOffset + Qp.byteLength, TILE_ROWS * mp);
+  const RN = new Float64Array(buffer, D.byteOffset + D.byteLength, mp);
+  const QN = new Float64Array(buffer, RN.byteOffset + RN.byteLength, TILE_ROWS);
   packRows(R, 0, m, dims, cp, 2, Rp);
   const absolute = 2 * dims * 2 ** -140 * (1 + Math.sqrt(maxNorm));
   const slope = (dims / 4 + 8) * U32 * 1.01;
-  const accStride = mp * 16;
+  RN.set(norms);
   return {
     simd: true,
     precision: 'f32',
@@ -90,21 +93,15 @@ export function createScreeningTiles(R: Float64Array, m: number, dims: number, p
         for (let f = q, e = q + dims; f < e; f++) s += Q[f]! * Q[f]!;
         queryNorms[r] = s;
       }
+      QN.fill(0);
+      QN.set(queryNorms.subarray(0, count));
       const quads = (count + 3) >> 2;
       for (let j0 = 0; j0 < mp; j0 += REFERENCE_BLOCK) {
         const rb = Math.min(REFERENCE_BLOCK, mp - j0);
-        dots(Qp.byteOffset, quads, j0 * rowBytes, rb >> 1, rowBytes, Acc.byteOffset + j0 * 16, accStride);
+        dots(Qp.byteOffset, quads, j0 * rowBytes, rb >> 1, rowBytes, D.byteOffset + j0 * 8, mp * 8, QN.byteOffset, RN.byteOffset + j0 * 8);
       }
-      for (let r = 0; r < count; r++) {
-        const nq = queryNorms[r]!;
-        const o = r * m;
-        let a = r * mp * 4;
-        for (let j = 0; j < m; j++, a += 4) {
-          const dot = Acc[a]! + Acc[a + 1]! + (Acc[a + 2]! + Acc[a + 3]!);
-          const v = nq + norms[j]! - 2 * dot;
-          out[o + j] = v > 0 ? v : 0;
-        }
-      }
+      if (mp === m) out.set(D.subarray(0, count * m));
+      else for (let r = 0; r < count; r++) out.set(D.subarray(r * mp, r * mp + m), r * m);
     },
   };
 }
@@ -141,6 +138,15 @@ function withinBinary32(A: Float64Array, length: number): boolean {
 const F32X4_ADD = simd(0xe4);
 const F32X4_MUL = simd(0xe6);
 const F32X4_RELAXED_MADD = simd(0x105);
+const F64_SUB = 0xa1;
+const F64_MAX = 0xa5;
+const F64_PROMOTE_F32 = 0xbb;
+/** Lane `i` of the f32x4 in local `v`, promoted to binary64. */
+const lane = (v: number, i: number): number[] => [...get(v), ...simd(0x1f), i, F64_PROMOTE_F32];
+function f64Const(value: number): number[] {
+  const bytes = new Uint8Array(new Float64Array([value]).buffer);
+  return [F64_CONST, ...bytes];
+}
 
 const screeningModule = compileOnce(() => (relaxedSimd() ? assembleModule(true) : assembleModule(false)));
 
@@ -158,9 +164,10 @@ function doWhile(ptr: number, step: number[], limit: number[], body: number[]): 
 }
 
 function dotsBody(fused: boolean): number[] {
-  // Parameters: 0 q (packed quads), 1 qQuads, 2 r (packed pairs), 3 rPairs, 4 rowBytes, 5 acc, 6 accStride.
-  const [q, qQuads, r, rPairs, rowBytes, acc, accStride] = [0, 1, 2, 3, 4, 5, 6];
-  let next = 7;
+  // Parameters: 0 q (packed quads), 1 qQuads, 2 r (packed pairs), 3 rPairs, 4 rowBytes, 5 out, 6 outStride,
+  // 7 qNorms, 8 rNorms.
+  const [q, qQuads, r, rPairs, rowBytes, acc, accStride, qNorms, rNorms] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  let next = 9;
   const local = (): number => next++;
   const qEnd = local();
   const rEnd = local();
@@ -170,12 +177,14 @@ function dotsBody(fused: boolean): number[] {
   const rr = local();
   const pairEnd = local();
   const aRow = local();
+  const qn = local();
+  const rn = local();
   const o = [local(), local(), local(), local()];
-  const i32Count = next - 7;
+  const i32Count = next - 9;
   const sums = Array.from({ length: 8 }, local); // sums[t + 4u]: query t, reference u
   const a = Array.from({ length: 4 }, local);
   const b = Array.from({ length: 2 }, local);
-  const v128Count = next - 7 - i32Count;
+  const v128Count = next - 9 - i32Count;
   const declarations = [2, ...uleb(i32Count), I32, ...uleb(v128Count), V128];
   const madd = (t: number, u: number): number[] =>
     fused
@@ -193,8 +202,24 @@ function dotsBody(fused: boolean): number[] {
     ...get(rj), ...get(rowBytes), ...i32(2), I32_MUL, I32_ADD, ...set(pairEnd),
     ...get(rj), ...set(rr),
     ...doWhile(rr, i32(32), get(pairEnd), inner),
-    ...[0, 1].flatMap((u) => [0, 1, 2, 3].flatMap((t) => [...get(o[t]!), ...get(sums[t + 4 * u]!), ...v128Store(16 * u)])),
-    ...o.flatMap((p) => [...get(p), ...i32(32), I32_ADD, ...set(p)]),
+    // out = max(‖q‖² + ‖r‖² − 2·((s₀ + s₁) + (s₂ + s₃)), 0) in binary64, the four lanes promoted first.
+    ...[0, 1].flatMap((u) =>
+      [0, 1, 2, 3].flatMap((t) => [
+        ...get(o[t]!),
+        ...get(qn), F64_LOAD, 3, ...uleb(8 * t),
+        ...get(rn), F64_LOAD, 3, ...uleb(8 * u),
+        F64_ADD,
+        ...lane(sums[t + 4 * u]!, 0), ...lane(sums[t + 4 * u]!, 1), F64_ADD,
+        ...lane(sums[t + 4 * u]!, 2), ...lane(sums[t + 4 * u]!, 3), F64_ADD,
+        F64_ADD,
+        ...f64Const(2), F64_MUL,
+        F64_SUB,
+        ...f64Zero, F64_MAX,
+        F64_STORE, 3, ...uleb(8 * u),
+      ]),
+    ),
+    ...o.flatMap((p) => [...get(p), ...i32(16), I32_ADD, ...set(p)]),
+    ...get(rn), ...i32(16), I32_ADD, ...set(rn),
   ];
   const perQueryBlock = [
     ...get(aRow), ...set(o[0]!),
@@ -202,14 +227,17 @@ function dotsBody(fused: boolean): number[] {
     ...get(o[1]!), ...get(accStride), I32_ADD, ...set(o[2]!),
     ...get(o[2]!), ...get(accStride), I32_ADD, ...set(o[3]!),
     ...get(r), ...set(rj),
+    ...get(rNorms), ...set(rn),
     ...doWhile(rj, [...get(rowBytes), ...i32(2), I32_MUL], get(rEnd), perPair),
     ...get(aRow), ...get(accStride), ...i32(4), I32_MUL, I32_ADD, ...set(aRow),
+    ...get(qn), ...i32(32), I32_ADD, ...set(qn),
   ];
   const code = [
     ...declarations,
     ...get(q), ...get(qQuads), ...get(rowBytes), ...i32(4), I32_MUL, I32_MUL, I32_ADD, ...set(qEnd),
     ...get(r), ...get(rPairs), ...get(rowBytes), ...i32(2), I32_MUL, I32_MUL, I32_ADD, ...set(rEnd),
     ...get(acc), ...set(aRow),
+    ...get(qNorms), ...set(qn),
     ...get(q), ...set(qi),
     ...doWhile(qi, [...get(rowBytes), ...i32(4), I32_MUL], get(qEnd), perQueryBlock),
     END,
@@ -218,7 +246,7 @@ function dotsBody(fused: boolean): number[] {
 }
 
 function assembleModule(fused: boolean): Uint8Array<ArrayBuffer> {
-  const types = [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0];
+  const types = [1, 0x60, 9, I32, I32, I32, I32, I32, I32, I32, I32, I32, 0];
   const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

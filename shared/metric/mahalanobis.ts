@@ -35,7 +35,11 @@ export function transformPreprocessed(metric: MetricComponents, Z: Float64Array,
   }
   // L = I (the Euclidean baseline, and any learner that keeps the identity): Z·Iᵀ is Z, bit for bit (each entry is
   // z + 0·…, and + 0 turns −0 into +0 as the product would), without the O(n·d²) product.
-  if (isIdentity(metric.L, metric.nComponents, metric.nFeatures)) return Z.map((v) => v + 0);
+  if (isIdentity(metric.L, metric.nComponents, metric.nFeatures)) {
+    const Y = new Float64Array(Z.length);
+    for (let i = 0; i < Z.length; i++) Y[i] = Z[i]! + 0;
+    return Y;
+  }
   return matmulTransB(Z, n, metric.nFeatures, metric.L, metric.nComponents); // (n, k)
 }
 

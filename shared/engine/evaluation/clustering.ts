@@ -100,11 +100,15 @@ class LloydRun {
     for (let i = 0; i < n; i++) {
       const c = assignments[i]!;
       counts[c]!++;
-      for (let f = 0; f < dims; f++) centers[c * dims + f]! += Y[i * dims + f]!;
+      const co = c * dims;
+      const yo = i * dims;
+      for (let f = 0; f < dims; f++) centers[co + f] = centers[co + f]! + Y[yo + f]!;
     }
     for (let c = 0; c < nClusters; c++) {
-      if (counts[c]! > 0) {
-        for (let f = 0; f < dims; f++) centers[c * dims + f]! /= counts[c]!;
+      const count = counts[c]!;
+      if (count > 0) {
+        const co = c * dims;
+        for (let f = 0; f < dims; f++) centers[co + f] = centers[co + f]! / count;
         continue;
       }
       // Empty cluster: move its center to the row farthest from its own center (the exact distances to the centers
