@@ -1,6 +1,7 @@
 import { rowSquaredDistance } from '../../math/distances.ts';
 import { TILE_ROWS } from '../../math/distance-tiles.ts';
 import { assignNearestCentersBatch } from '../../math/nearest.ts';
+import { createRowSums, type RowSums } from '../../math/row-sums.ts';
 import { createScreeningTiles } from '../../math/screening-tiles.ts';
 import { createRng, type Rng } from '../../math/seeded-random.ts';
 
@@ -71,6 +72,7 @@ class LloydRun {
     private readonly nClusters: number,
     readonly centers: Float64Array,
     private readonly maxIter: number,
+    private readonly rowSums: RowSums,
   ) {
     this.assignments = new Int32Array(n).fill(-1);
     this.counts = new Int32Array(nClusters);
@@ -95,15 +97,7 @@ class LloydRun {
     }
     previous.set(centers);
     let distancesKnown = false;
-    centers.fill(0);
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const c = assignments[i]!;
-      counts[c]!++;
-      const co = c * dims;
-      const yo = i * dims;
-      for (let f = 0; f < dims; f++) centers[co + f] = centers[co + f]! + Y[yo + f]!;
-    }
+    this.rowSums.sum(assignments, nClusters, centers, counts);
     for (let c = 0; c < nClusters; c++) {
       const count = counts[c]!;
       if (count > 0) {
@@ -143,11 +137,12 @@ export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: numb
   const k = Math.max(1, Math.min(nClusters, n));
   const rng = createRng(options.seed);
   const tiles = createScreeningTiles(Y, n, dims);
+  const rowSums = createRowSums(Y, n, dims, k);
   const work = new Float64Array(TILE_ROWS * n);
   // Seeding draws from the one stream in restart order (Lloyd draws nothing), so seeding every restart first gives
   // each the centers it would get run after run; the restarts then iterate side by side.
   const runs: LloydRun[] = [];
-  for (let run = 0; run < (options.nInit ?? 4); run++) runs.push(new LloydRun(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300));
+  for (let run = 0; run < (options.nInit ?? 4); run++) runs.push(new LloydRun(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300, rowSums));
   const perPass = Math.max(1, Math.floor(TILE_ROWS / k));
   for (;;) {
     const active = runs.filter((r) => r.active);
