@@ -105,6 +105,11 @@ export interface LearnerDefinition<P extends ParamSpecs = ParamSpecs> {
   input: LearnerInput;
   params: P;
   /**
+   * True when fitting costs nothing beyond preprocessing (the Euclidean baseline): the fold pool may then score a
+   * fold in two parts on two threads, each fitting it again (evaluate.ts `evaluateFoldPart`).
+   */
+  trivialFit?: boolean;
+  /**
    * Fits the metric. `params` has been validated with {@link validateParams} (defaults filled in), so each value
    * has the type its spec declares. Must be deterministic given `seed`, silent without hooks, and return within
    * one iteration once `hooks.shouldStop()` is true. By convention a thin call into the learner's named fit

@@ -18,8 +18,11 @@ import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import { JobCancelledError, WorkbenchError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../../shared/errors.ts';
 import {
   assembleEvaluation,
+  combineFoldParts,
   evaluateFold,
+  evaluateFoldPart,
   prepareEvaluation,
+  type FoldPartEvaluation,
   type EvaluationPlan,
   type EvaluationResult,
   type EvaluationSpec,
@@ -27,6 +30,7 @@ import {
 } from '../../shared/engine/evaluation/evaluate.ts';
 import { knnPredict, type KnnTieBreak } from '../../shared/engine/evaluation/knn.ts';
 import type { LearnerHooks } from '../../shared/engine/learner.ts';
+import { getLearner } from '../../shared/engine/registry.ts';
 import {
   assembleSweep,
   evaluateSweepStep,
@@ -48,6 +52,8 @@ export interface FoldTaskRequest {
   dataset: DatasetMatrix;
   spec: PortableEvaluationSpec;
   fold: number;
+  /** Score only this part of the fold (evaluate.ts `evaluateFoldPart`); the whole fold when absent. */
+  part?: 0 | 1;
   cancelFlag: SharedArrayBuffer;
 }
 
@@ -87,6 +93,7 @@ export type FoldRequest = FoldTaskRequest | KnnTaskRequest | SweepStepTaskReques
 export type FoldReply =
   | { type: 'fold-progress'; taskId: number; iteration: number; objective: number; elapsedMs: number }
   | { type: 'fold-result'; taskId: number; evaluation: FoldEvaluation }
+  | { type: 'fold-part-result'; taskId: number; part: FoldPartEvaluation }
   | { type: 'knn-result'; taskId: number; predictions: Int32Array }
   | { type: 'sweep-result'; taskId: number; outcome: SweepStepOutcome }
   | { type: 'fold-error'; taskId: number; error: ErrorPayload };
@@ -133,8 +140,12 @@ export function serveFold(request: FoldRequest, post: (reply: FoldReply) => void
   }
   try {
     const plan = prepareEvaluation(request.dataset, request.spec);
-    const evaluation = evaluateFold(request.dataset, request.spec, plan, request.fold, iterationHooks(flag, taskId, post));
-    post({ type: 'fold-result', taskId, evaluation });
+    const hooks = iterationHooks(flag, taskId, post);
+    if (request.part !== undefined) {
+      post({ type: 'fold-part-result', taskId, part: evaluateFoldPart(request.dataset, request.spec, plan, request.fold, request.part, hooks) });
+      return;
+    }
+    post({ type: 'fold-result', taskId, evaluation: evaluateFold(request.dataset, request.spec, plan, request.fold, hooks) });
   } catch (error) {
     post({ type: 'fold-error', taskId, error: toErrorPayload(error) });
   }
@@ -162,7 +173,7 @@ interface PoolRun {
   onStart?(taskId: number): void;
   onIteration?(iteration: number, objective: number, elapsedMs: number): void;
   /** Called with each task's reply (fold-result or knn-result), in completion order. */
-  onResult(taskId: number, reply: Extract<FoldReply, { type: 'fold-result' | 'knn-result' | 'sweep-result' }>): void;
+  onResult(taskId: number, reply: Extract<FoldReply, { type: 'fold-result' | 'fold-part-result' | 'knn-result' | 'sweep-result' }>): void;
 }
 
 /**
@@ -248,14 +259,26 @@ async function runOnHelpers(requests: readonly FoldRequest[], run: PoolRun): Pro
 
 /**
  * Cross-validates every spec on `dataset` with the folds spread over `options.workers` helper threads; the results
- * are those of `evaluateMethod` for each spec, in order, bit for bit (fitSeconds aside). Validation errors are thrown
- * before any helper starts.
+ * are those of `evaluateMethod` for each spec, in order, bit for bit (fitSeconds aside). When the folds do not
+ * divide evenly over the workers (5 folds on 2), the trailing folds that would run alone are scored in two parts
+ * each (`evaluateFoldPart`), so that no worker sits idle through the last round — but only for learners whose fit
+ * is trivial (the Euclidean baseline), since each part fits its fold again. Validation errors are thrown before any
+ * helper starts. `onStart(method, fold)` is called when a fold's first task starts, `onFinished` counts folds.
  */
 export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly PortableEvaluationSpec[], options: FoldPoolOptions): Promise<EvaluationResult[]> {
   const plans: EvaluationPlan[] = specs.map((spec) => prepareEvaluation(dataset, spec));
-  const tasks: Array<{ method: number; fold: number }> = [];
-  plans.forEach((plan, method) => plan.splits.forEach((_, fold) => tasks.push({ method, fold })));
+  const folds: Array<{ method: number; fold: number }> = [];
+  plans.forEach((plan, method) => plan.splits.forEach((_, fold) => folds.push({ method, fold })));
+  const workers = Math.max(1, Math.min(options.workers, folds.length));
+  const alone = workers > 1 ? folds.length % workers : 0;
+  const tasks: Array<{ method: number; fold: number; part?: 0 | 1 }> = [];
+  folds.forEach((f, index) => {
+    if (index >= folds.length - alone && getLearner(specs[f.method]!.method).trivialFit === true) tasks.push({ ...f, part: 0 }, { ...f, part: 1 });
+    else tasks.push(f);
+  });
   const outputs: FoldEvaluation[][] = plans.map(() => []);
+  const parts = new Map<string, FoldPartEvaluation>();
+  const started = new Set<string>();
   const requests: FoldTaskRequest[] = tasks.map((task, taskId) => ({
     type: 'fold',
     task: 'fold',
@@ -263,6 +286,7 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
     dataset,
     spec: specs[task.method]!,
     fold: task.fold,
+    ...(task.part !== undefined ? { part: task.part } : {}),
     cancelFlag: options.cancelFlag,
   }));
   let done = 0;
@@ -270,13 +294,25 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
     workers: options.workers,
     workerUrl: options.workerUrl,
     cancelFlag: options.cancelFlag,
-    onStart: (taskId) => options.onStart?.(tasks[taskId]!.method, tasks[taskId]!.fold),
+    onStart(taskId) {
+      const { method, fold } = tasks[taskId]!;
+      if (started.has(`${method}:${fold}`)) return;
+      started.add(`${method}:${fold}`);
+      options.onStart?.(method, fold);
+    },
     ...(options.onIteration ? { onIteration: options.onIteration } : {}),
     onResult(taskId, reply) {
-      if (reply.type !== 'fold-result') return;
-      const task = tasks[taskId]!;
-      outputs[task.method]![task.fold] = reply.evaluation;
-      options.onFinished?.(++done, tasks.length);
+      const { method, fold } = tasks[taskId]!;
+      if (reply.type === 'fold-result') outputs[method]![fold] = reply.evaluation;
+      else if (reply.type === 'fold-part-result') {
+        const other = parts.get(`${method}:${fold}`);
+        if (!other) {
+          parts.set(`${method}:${fold}`, reply.part);
+          return;
+        }
+        outputs[method]![fold] = combineFoldParts([other, reply.part]);
+      } else return;
+      options.onFinished?.(++done, folds.length);
     },
   });
   return plans.map((plan, method) => assembleEvaluation(specs[method]!, plan, outputs[method]!));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
-import { compareMethods, evaluateMethod, type EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
+import { combineFoldParts, compareMethods, evaluateFold, evaluateFoldPart, evaluateMethod, prepareEvaluation, type EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { JobCancelledError, ValidationError, WorkbenchError } from '../../shared/errors.ts';
 import { evaluateInPool, knnPredictInPool, sweepInPool } from '../../src-main/jobs/fold-pool.ts';
 import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
@@ -39,6 +39,42 @@ describe('fold pool (folds and methods on several worker threads)', () => {
     for (const workers of [1, 2, 3]) {
       const [pooled] = await evaluateInPool(wine, [spec], { workers, workerUrl: DEFAULT_WORKER_URL, cancelFlag: flag() });
       expect(bits(pooled!), `${workers} workers`).toEqual(one);
+    }
+  });
+
+  it('scores a trailing Euclidean fold in two parts on two workers, with the bits of one thread (and of a whole fold)', async () => {
+    const digits = shared(loadSample('digits'));
+    for (const [folds, workers] of [[5, 2], [4, 3], [3, 2]] as const) {
+      const spec = { method: 'euclidean', seed: 0, protocol: { folds, k: 3, seed: 0, preprocess: 'zscore' as const } };
+      const one = bits(evaluateMethod(digits, spec));
+      const starts: number[] = [];
+      const finished: number[] = [];
+      const [pooled] = await evaluateInPool(digits, [spec], {
+        workers,
+        workerUrl: DEFAULT_WORKER_URL,
+        cancelFlag: flag(),
+        onStart: (_, fold) => starts.push(fold),
+        onFinished: (done, total) => finished.push(done * 100 + total),
+      });
+      expect(bits(pooled!), `${folds} folds on ${workers} workers`).toEqual(one);
+      // Each fold is announced once and counted once, split or not.
+      expect([...starts].sort()).toEqual(Array.from({ length: folds }, (_, f) => f));
+      expect(finished).toEqual(Array.from({ length: folds }, (_, i) => (i + 1) * 100 + folds));
+    }
+  });
+
+  it('puts a fold back together from its two parts exactly as evaluateFold scores it whole', () => {
+    const spec = { method: 'euclidean', seed: 3, protocol };
+    const plan = prepareEvaluation(wine, spec);
+    for (let fold = 0; fold < protocol.folds; fold++) {
+      const whole = evaluateFold(wine, spec, plan, fold);
+      const parts = [evaluateFoldPart(wine, spec, plan, fold, 1), evaluateFoldPart(wine, spec, plan, fold, 0)];
+      expect(parts[1]!.clusters).toBeDefined();
+      expect(parts[1]!.retrieval).toBeUndefined();
+      expect(parts[0]!.predicted.length + parts[1]!.predicted.length).toBe(whole.result.testSize);
+      const combined = combineFoldParts(parts);
+      expect(bits({ folds: [{ ...combined.result, fitSeconds: 0 }] } as unknown as EvaluationResult)).toEqual(bits({ folds: [{ ...whole.result, fitSeconds: 0 }] } as unknown as EvaluationResult));
+      expect(() => combineFoldParts([parts[0]!])).toThrow(/no part with its clusters/);
     }
   });
 

@@ -144,8 +144,113 @@ export interface FoldEvaluation {
  * @throws JobCancelledError once `hooks.shouldStop()` is true.
  */
 export function evaluateFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks = {}): FoldEvaluation {
+  const f = fitFold(data, spec, plan, fold, hooks);
+  const predicted = knnPredict(f.trainY, f.train.labels!, f.train.nRows, f.testY, f.test.nRows, f.k, plan.protocol.k);
+  return combineFoldParts([{ first: 0, predicted, head: f.head, params: f.params, clusters: clusterFigures(f, plan), ...heldOutFigures(f, spec, plan) }]);
+}
+
+/**
+ * A fold can also be scored in two parts on two threads ({@link evaluateFoldPart}): part 0 holds the kNN predictions
+ * of the first FOLD_PART_SPLIT of the test rows and the clustering, part 1 the rest of the predictions, retrieval
+ * and the held-out pairs. Each part fits the fold itself, so the fold pool splits only folds of learners whose fit
+ * costs nothing beyond preprocessing (`trivialFit`), and only those that would otherwise leave a worker idle. The
+ * share balances the parts on real-size data (k-means costs about as much as a third of the kNN).
+ */
+const FOLD_PART_SPLIT = 0.35;
+
+/** One part of a fold's scores; {@link combineFoldParts} puts a fold's parts together. */
+export interface FoldPartEvaluation {
+  /** The first test row of `predicted`. */
+  first: number;
+  predicted: Int32Array;
+  head: FoldHead;
+  params: Record<string, unknown>;
+  clusters?: { nmi: number; ari: number };
+  retrieval?: { precisionAt1: number | null; mapAtR: number | null };
+  pairs?: { pairAuc: number | null; testPairs: number };
+}
+
+/** Part `part` of fold `fold`'s scores; parts 0 and 1 together ({@link combineFoldParts}) are {@link evaluateFold}'s bits. */
+export function evaluateFoldPart(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, part: 0 | 1, hooks: LearnerHooks = {}): FoldPartEvaluation {
+  const f = fitFold(data, spec, plan, fold, hooks);
+  const t = f.test.nRows;
+  const split = Math.round(t * FOLD_PART_SPLIT);
+  const [first, end] = part === 0 ? [0, split] : [split, t];
+  const predicted = knnPredict(f.trainY, f.train.labels!, f.train.nRows, f.testY, t, f.k, plan.protocol.k, undefined, { first, end });
+  if (hooks.shouldStop?.()) throw new JobCancelledError();
+  const base = { first, predicted, head: f.head, params: f.params };
+  return part === 0 ? { ...base, clusters: clusterFigures(f, plan) } : { ...base, ...heldOutFigures(f, spec, plan) };
+}
+
+/** A fold's result from its parts (one whole part, or parts 0 and 1): the same bits as {@link evaluateFold}. */
+export function combineFoldParts(parts: readonly FoldPartEvaluation[]): FoldEvaluation {
+  const sorted = [...parts].sort((a, b) => a.first - b.first);
+  const head = sorted[0]!.head;
+  const predicted = new Int32Array(head.testSize);
+  for (const p of sorted) predicted.set(p.predicted, p.first);
+  const pick = <K extends 'clusters' | 'retrieval' | 'pairs'>(key: K): NonNullable<FoldPartEvaluation[K]> => {
+    const found = parts.find((p) => p[key] !== undefined)?.[key];
+    if (found === undefined) throw new RangeError(`combineFoldParts: fold ${head.fold + 1} has no part with its ${key} figures.`);
+    return found as NonNullable<FoldPartEvaluation[K]>;
+  };
+  const { nmi, ari } = pick('clusters');
+  const { precisionAt1, mapAtR } = pick('retrieval');
+  const { pairAuc, testPairs } = pick('pairs');
+  return {
+    params: sorted[0]!.params,
+    result: {
+      fold: head.fold,
+      trainSize: head.trainSize,
+      testSize: head.testSize,
+      accuracy: accuracyScore(predicted, head.testLabels),
+      fitSeconds: head.fitSeconds,
+      iterations: head.iterations,
+      converged: head.converged,
+      stopReason: head.stopReason,
+      nComponents: head.nComponents,
+      droppedFeatures: head.droppedFeatures,
+      trainPairs: head.trainPairs,
+      testPairs,
+      nmi,
+      ari,
+      precisionAt1,
+      mapAtR,
+      pairAuc,
+    },
+  };
+}
+
+/** The fields of a fold's result that come from its fit, and the test labels. */
+interface FoldHead {
+  fold: number;
+  trainSize: number;
+  testSize: number;
+  fitSeconds: number;
+  iterations: number;
+  converged: boolean;
+  stopReason: FoldResult['stopReason'];
+  nComponents: number;
+  droppedFeatures: number[];
+  trainPairs: number;
+  testLabels: Int32Array;
+}
+
+interface FittedFold {
+  train: DatasetMatrix;
+  test: DatasetMatrix;
+  trainY: Float64Array;
+  testY: Float64Array;
+  k: number;
+  handLabels: readonly PairConstraint[] | null;
+  split: FoldSplit;
+  head: FoldHead;
+  params: Record<string, unknown>;
+}
+
+/** Fits fold `fold`'s metric on its training part and maps both parts into the learned space. */
+function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks): FittedFold {
   const learner = getLearner(spec.method);
-  const { protocol, seed, nClasses } = plan;
+  const { protocol, seed } = plan;
   const split = plan.splits[fold]!;
   const source = learner.input === 'pairs' ? resolveConstraintSource(spec) : null;
   const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
@@ -180,39 +285,19 @@ export function evaluateFold(data: DatasetMatrix, spec: EvaluationSpec, plan: Ev
   );
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const k = metric.nComponents;
-  const trainY = transform(metric, train.features, train.nRows); // (nTrain, k)
-  const testY = transform(metric, test.features, test.nRows); // (nTest, k)
-  const testLabels = test.labels!;
-
-  const predicted = knnPredict(trainY, train.labels!, train.nRows, testY, test.nRows, k, protocol.k);
-  const accuracy = accuracyScore(predicted, testLabels);
-
-  const clusters = kMeans(testY, test.nRows, k, nClasses, { seed: protocol.seed });
-  const nmi = normalizedMutualInformation(testLabels, clusters.assignments);
-  const ari = adjustedRandIndex(testLabels, clusters.assignments);
-  const retrieval = retrievalScores(testY, testLabels, test.nRows, k);
-
-  const heldOut = handLabels
-    ? (() => {
-        const restricted = restrictPairsToRows(handLabels, split.test);
-        return {
-          left: Int32Array.from(restricted, (c) => c.i),
-          right: Int32Array.from(restricted, (c) => c.j),
-          similar: Uint8Array.from(restricted, (c) => (c.kind === 'must' ? 1 : 0)),
-        };
-      })()
-    : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), seed, spec.pairCount);
-  const distances = new Float64Array(heldOut.left.length);
-  for (let p = 0; p < distances.length; p++) distances[p] = Math.sqrt(rowSquaredDistance(testY, heldOut.left[p]!, testY, heldOut.right[p]!, k));
-  const pairAuc = pairDistanceAuc(distances, heldOut.similar);
-
   return {
+    train,
+    test,
+    trainY: transform(metric, train.features, train.nRows), // (nTrain, k)
+    testY: transform(metric, test.features, test.nRows), // (nTest, k)
+    k,
+    handLabels,
+    split,
     params: metric.params,
-    result: {
+    head: {
       fold,
       trainSize: train.nRows,
       testSize: test.nRows,
-      accuracy,
       fitSeconds: metric.summary.fitSeconds,
       iterations: metric.summary.iterations,
       converged: metric.summary.converged,
@@ -220,13 +305,38 @@ export function evaluateFold(data: DatasetMatrix, spec: EvaluationSpec, plan: Ev
       nComponents: k,
       droppedFeatures: metric.preprocessing.dropped,
       trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(train.labels!, seed, spec.pairCount)) : 0,
-      testPairs: distances.length,
-      nmi,
-      ari,
-      precisionAt1: retrieval.precisionAt1,
-      mapAtR: retrieval.mapAtR,
-      pairAuc,
+      testLabels: test.labels!,
     },
+  };
+}
+
+/** k-means on the test part with the class count: NMI and ARI against the labels. */
+function clusterFigures(f: FittedFold, plan: EvaluationPlan): { nmi: number; ari: number } {
+  const labels = f.test.labels!;
+  const clusters = kMeans(f.testY, f.test.nRows, f.k, plan.nClasses, { seed: plan.protocol.seed });
+  return { nmi: normalizedMutualInformation(labels, clusters.assignments), ari: adjustedRandIndex(labels, clusters.assignments) };
+}
+
+/** Retrieval in the test part, and the held-out pairs' distance AUC. */
+function heldOutFigures(f: FittedFold, spec: EvaluationSpec, plan: EvaluationPlan): Pick<FoldPartEvaluation, 'retrieval' | 'pairs'> {
+  const { testY, k } = f;
+  const testLabels = f.test.labels!;
+  const retrieval = retrievalScores(testY, testLabels, f.test.nRows, k);
+  const heldOut = f.handLabels
+    ? (() => {
+        const restricted = restrictPairsToRows(f.handLabels!, f.split.test);
+        return {
+          left: Int32Array.from(restricted, (c) => c.i),
+          right: Int32Array.from(restricted, (c) => c.j),
+          similar: Uint8Array.from(restricted, (c) => (c.kind === 'must' ? 1 : 0)),
+        };
+      })()
+    : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), plan.seed, spec.pairCount);
+  const distances = new Float64Array(heldOut.left.length);
+  for (let p = 0; p < distances.length; p++) distances[p] = Math.sqrt(rowSquaredDistance(testY, heldOut.left[p]!, testY, heldOut.right[p]!, k));
+  return {
+    retrieval: { precisionAt1: retrieval.precisionAt1, mapAtR: retrieval.mapAtR },
+    pairs: { pairAuc: pairDistanceAuc(distances, heldOut.similar), testPairs: distances.length },
   };
 }
 

@@ -19,6 +19,7 @@ export const euclideanLearner = defineLearner({
     'Baseline: the identity metric (M = I) on the preprocessed features. Nothing is learned; every other method is compared with it.',
   input: 'none',
   params: {},
+  trivialFit: true,
   fit(data, _params, { hooks }) {
     return fitEuclidean(data, hooks);
   },
