@@ -28,8 +28,8 @@ export { TILE_ROWS };
 
 
 const U32 = 2 ** -24;
-/** Above this magnitude binary32 squares and their sums could overflow; the binary64 tiles take over. */
-const MAX_ABS = 2 ** 40;
+/** Above this squared row norm binary32 squares and their sums could overflow; the binary64 tiles take over. */
+const MAX_SQUARED_NORM = 2 ** 80;
 const REFERENCE_BLOCK = 64;
 
 /**
@@ -41,15 +41,19 @@ export function createScreeningTiles(R: Float64Array, m: number, dims: number, p
     throw new RangeError(`createScreeningTiles: expected a reference of ${m}×${dims} entries, got ${R.length}.`);
   }
   const module = preferF32 && m > 0 ? screeningModule() : null;
-  if (!module || !withinBinary32(R, m * dims)) return createGramDistanceTiles(R, m, dims);
+  if (!module) return createGramDistanceTiles(R, m, dims);
   const norms = new Float64Array(m);
   let maxNorm = 0;
   for (let j = 0; j < m; j++) {
     let s = 0;
     for (let f = j * dims, e = f + dims; f < e; f++) s += R[f]! * R[f]!;
+    if (!withinBinary32(s)) return createGramDistanceTiles(R, m, dims);
     norms[j] = s;
     if (s > maxNorm) maxNorm = s;
   }
+  // Query rows beyond binary32's safe range (rare) are answered by binary64 tiles, built when first needed; their
+  // error is within this object's bound too (it includes the binary64 terms).
+  let exactTiles: GramDistanceTiles | null = null;
   const cp = (dims + 3) & ~3;
   const mp = m + (m & 1);
   const rowBytes = cp * 4;
@@ -85,14 +89,22 @@ export function createScreeningTiles(R: Float64Array, m: number, dims: number, p
         throw new RangeError(`ScreeningTiles.distances: ${count} rows from ${first} (at most ${TILE_ROWS}) into ${out.length} entries for ${m} references.`);
       }
       if (count === 0) return;
-      Qp.fill(0);
-      packRows(Q, first, count, dims, cp, 4, Qp);
+      let safe = true;
       for (let r = 0; r < count; r++) {
         const q = (first + r) * dims;
         let s = 0;
         for (let f = q, e = q + dims; f < e; f++) s += Q[f]! * Q[f]!;
         queryNorms[r] = s;
+        if (!withinBinary32(s)) safe = false;
       }
+      if (!safe) {
+        exactTiles ??= createGramDistanceTiles(R, m, dims);
+        const exactNorms = new Float64Array(TILE_ROWS);
+        exactTiles.distances(Q, first, count, out, exactNorms);
+        return;
+      }
+      Qp.fill(0);
+      packRows(Q, first, count, dims, cp, 4, Qp);
       QN.fill(0);
       QN.set(queryNorms.subarray(0, count));
       const quads = (count + 3) >> 2;
@@ -119,13 +131,12 @@ function packRows(A: Float64Array, first: number, count: number, dims: number, c
   }
 }
 
-/** True when every entry is finite and |x| ≤ 2⁴⁰ (binary32 squares and their sums then stay finite). */
-function withinBinary32(A: Float64Array, length: number): boolean {
-  for (let i = 0; i < length; i++) {
-    const v = A[i]!;
-    if (!(v <= MAX_ABS && v >= -MAX_ABS)) return false;
-  }
-  return true;
+/**
+ * True when a row's squared norm is at most 2⁸⁰ (so every entry is finite with |x| ≤ 2⁴⁰, and binary32 squares
+ * and their sums stay finite); false for NaN and ∞ too.
+ */
+function withinBinary32(squaredNorm: number): boolean {
+  return squaredNorm <= MAX_SQUARED_NORM;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

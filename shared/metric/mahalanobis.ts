@@ -56,7 +56,14 @@ function isIdentity(L: Float64Array, k: number, d: number): boolean {
  * Cost O(n·(inputFeatures + d·k)).
  */
 export function transform(metric: LearnedMetric, X: Float64Array, n: number): Float64Array {
-  return transformPreprocessed(metric, applyPreprocessing(metric.preprocessing, X, n), n);
+  const Z = applyPreprocessing(metric.preprocessing, X, n);
+  checkComponents(metric);
+  if (Z.length === n * metric.nFeatures && isIdentity(metric.L, metric.nComponents, metric.nFeatures)) {
+    // Z is ours (fresh from the preprocessing): the identity's + 0 in place, no second copy.
+    for (let i = 0; i < Z.length; i++) Z[i] = Z[i]! + 0;
+    return Z;
+  }
+  return transformPreprocessed(metric, Z, n);
 }
 
 /**

@@ -64,6 +64,25 @@ describe('single-precision screening tiles', () => {
     expect(createScreeningTiles(R, 2, 2, false).precision).toBe('f64');
   });
 
+  it('answer query rows too large for binary32 through binary64 tiles, within the same bound', () => {
+    const dims = 6;
+    const R = gaussianish(20, dims, 4);
+    const Q = gaussianish(5, dims, 5);
+    Q[2 * dims + 1] = 2 ** 45; // row 2 would overflow binary32 squares
+    const tiles = createScreeningTiles(R, 20, dims);
+    const out = new Float64Array(5 * 20);
+    const norms = new Float64Array(TILE_ROWS);
+    tiles.distances(Q, 0, 5, out, norms);
+    for (let r = 0; r < 5; r++) {
+      for (let j = 0; j < 20; j++) {
+        expect(Number.isFinite(out[r * 20 + j])).toBe(true);
+        expect(Math.abs(out[r * 20 + j]! - rowSquaredDistance(Q, r, R, j, dims))).toBeLessThanOrEqual(tiles.bound(norms[r]!, tiles.norms[j]!));
+      }
+    }
+    const lists = nearestNeighbours(Q, 5, R, 20, dims, 3, {}, tiles);
+    for (let q = 0; q < 5; q++) expect(Array.from(lists.index.subarray(q * 3, q * 3 + 3))).toEqual(brute(Q, q, R, 20, dims).slice(0, 3));
+  });
+
   it('refuse a query block larger than a tile, naming the sizes', () => {
     const tiles = createScreeningTiles(new Float64Array(6).fill(1), 3, 2);
     expect(() => tiles.distances(new Float64Array(200), 0, TILE_ROWS + 1, new Float64Array(1000), new Float64Array(100))).toThrow(/at most 64/);
