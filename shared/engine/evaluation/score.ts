@@ -93,6 +93,8 @@ export interface TestSetScoreHooks {
   shouldStop?(): boolean;
   /** `done` of `total` test rows of `stage` are finished (k-means: 0 of t when it starts, t when it ends). */
   onProgress?(stage: TestSetStage, done: number, total: number): void;
+  /** Test rows per block of the kNN and the retrieval; default {@link blockRows} (about 10⁹ multiply-adds). No figure depends on it. */
+  blockRows?: number;
 }
 
 /** A test-set score's checked inputs, with both sets mapped by the metric ({@link prepareTestSetScore}). */
@@ -162,6 +164,10 @@ export function blockRows(rowWork: number): number {
   return Math.max(1, Math.floor(BLOCK_WORK / Math.max(1, rowWork) / TILE_ROWS)) * TILE_ROWS;
 }
 
+/** The block size of `hooks`, else the default for rows of `rowWork` multiply-adds; at least one row. */
+const rowsPerBlock = (hooks: TestSetScoreHooks, rowWork: number): number =>
+  hooks.blockRows === undefined ? blockRows(rowWork) : Math.max(1, Math.floor(hooks.blockRows));
+
 function checkStop(hooks: TestSetScoreHooks): void {
   if (hooks.shouldStop?.()) throw new JobCancelledError();
 }
@@ -175,7 +181,7 @@ export function predictTestSet(plan: TestSetScorePlan, hooks: TestSetScoreHooks 
   const { trainY, trainLabels, testY, m, t, dims, k } = plan;
   const predicted = new Int32Array(t);
   const tiles = createGramDistanceTiles(trainY, m, dims);
-  const rows = blockRows(m * dims);
+  const rows = rowsPerBlock(hooks, m * dims);
   for (let first = 0; first < t; first += rows) {
     checkStop(hooks);
     const end = Math.min(t, first + rows);
@@ -199,7 +205,7 @@ export function completeTestSetScore(plan: TestSetScorePlan, predicted: Int32Arr
   hooks.onProgress?.('kmeans', t, t);
   const tiles = createGramDistanceTiles(testY, t, dims);
   const parts: ReturnType<typeof retrievalTotals>[] = [];
-  const rows = blockRows(t * dims);
+  const rows = rowsPerBlock(hooks, t * dims);
   for (let first = 0; first < t; first += rows) {
     checkStop(hooks);
     const end = Math.min(t, first + rows);
