@@ -2,10 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.ts';
 import { MIGRATIONS } from '../../src-main/storage/migrations/index.ts';
 import { openStore } from '../../src-main/storage/store.ts';
-import { runCli } from './helpers.ts';
+import { runCli, runCliInterrupted } from './helpers.ts';
 
 /**
  * The split of test/fixtures/score/golden_score.py: the bundled wine sample, rows with index % 3 == 0 as the
@@ -156,19 +155,11 @@ describe('workbench score', () => {
 
     // A second learn run, never scored: Ctrl-C at its score's first progress line.
     const other = runIdOf((await cli('learn', '--dataset', 'wine-train', '--method', 'euclidean', '--seed', '1')).json);
-    const controller = new AbortController();
-    let stderr = '';
-    const interrupted = await main(['--db', db, 'score', '--run', String(other), '--dataset', 'wine-test'], {
-      cwd: dir,
-      env: {},
-      signal: controller.signal,
-      stderrIsTTY: false,
-      stdout: () => undefined,
-      stderr: (chunk) => {
-        stderr += chunk;
-        if (/Scoring run \d+ on 'wine-test' \d+%/.test(chunk)) controller.abort();
-      },
-    });
+    const { code: interrupted, stderr } = await runCliInterrupted(
+      ['--db', db, 'score', '--run', String(other), '--dataset', 'wine-test'],
+      /Scoring run \d+ on 'wine-test' \d+%/,
+      { cwd: dir },
+    );
     expect(interrupted).toBe(130);
     expect(stderr).toContain(`Scoring run ${other} on 'wine-test': cancelled.`);
     expect(stderr).toContain('workbench: error: Interrupted by Ctrl-C.');

@@ -7,7 +7,7 @@ import type { ScoreProgress } from '../../shared/ipc/schemas.ts';
 import { createScoreWorkers, SCORE_CANCELLED_MESSAGE } from '../../src-main/jobs/score-worker.ts';
 import { createWorkbench, type Workbench } from '../../src-main/services/workbench.ts';
 import { splitDataset } from '../engine/evaluation/split.ts';
-import { tempStore } from './helpers.ts';
+import { countTurns, tempStore } from './helpers.ts';
 
 /**
  * Held-out test-set scores in the score worker (issue: scoring froze the main thread): the figures are those of
@@ -122,14 +122,7 @@ describe('test-set scores in the score worker', () => {
   it('keeps the main thread free while a score runs, with progress in order (fractions never go back, ending at 1)', async () => {
     const seen = progressOf('responsive');
     const order: string[] = [];
-    let turns = 0;
-    let finished = false;
-    const spin = (): void => {
-      if (finished) return;
-      turns++;
-      setImmediate(spin);
-    };
-    setImmediate(spin);
+    const turns = countTurns();
     const started = new Promise<void>((resolve) => {
       const off = workbench.events.on('score.progress', (p) => {
         if (p.scoreId === 'responsive' && p.phase === 'started') {
@@ -156,11 +149,10 @@ describe('test-set scores in the score worker', () => {
     });
     const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 0));
     const [{ score }, { datasets }] = await Promise.all([scored, listed, timer]);
-    finished = true;
+    expect(turns.stop()).toBeGreaterThan(100);
     expect(order).toEqual(['worker started', 'datasets.list', 'timer', 'score']);
     expect(datasets).toHaveLength(4);
     expect([score.trainRows, score.testRows]).toEqual([8000, 3000]);
-    expect(turns).toBeGreaterThan(100);
 
     expect(seen[0]!.phase).toBe('started');
     expect(seen.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
