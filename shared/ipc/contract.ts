@@ -43,6 +43,7 @@ import {
   RowIndex,
   MethodName,
   RunDetailSchema,
+  ScoreProgressSchema,
   ScoreReportSchema,
   TestScoreRecordSchema,
   RunListItemSchema,
@@ -50,6 +51,13 @@ import {
   Seed,
   Token,
 } from './schemas.ts';
+
+/**
+ * The fields `runs.score` and `methods.score` add for a long score: `scoreId`, the caller's name for it in
+ * `score.progress` events and `scores.cancel` (default: one made up by main), and `workers`, threads for its kNN
+ * (default: every core for a big kNN); the figures do not depend on it.
+ */
+const scoreCall = { scoreId: Token.optional(), workers: z.int().min(1).max(256).optional() };
 
 const channel = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, doc: string) => ({
   request,
@@ -187,9 +195,10 @@ export const CHANNELS = {
       seed: Seed.optional(),
       preprocess: PreprocessSchema.optional(),
       params: Params.optional(),
+      ...scoreCall,
     }),
     z.object({ score: ScoreReportSchema }),
-    'Fits a method (e.g. the euclidean baseline) on one dataset and scores it on another with the same features; nothing is stored.',
+    'Fits a method (e.g. the euclidean baseline) on one dataset and scores it on another with the same features, in a worker thread (score.progress events, scores.cancel); nothing is stored.',
   ),
 
   'jobs.start': channel(
@@ -219,9 +228,14 @@ export const CHANNELS = {
     'One run: learned metric (L, shape, M, preprocessing), evaluation per fold, sweep result; a compare run has comparison (per method) and children (its evaluate runs with their evaluations).',
   ),
   'runs.score': channel(
-    z.strictObject({ runId: Id, testDatasetId: Id, k: z.int().min(1).max(10_000).optional() }),
+    z.strictObject({ runId: Id, testDatasetId: Id, k: z.int().min(1).max(10_000).optional(), ...scoreCall }),
     z.object({ record: TestScoreRecordSchema, score: ScoreReportSchema }),
-    "Scores the run's metric (trained on the run's dataset) on another dataset with the same features; stored with the run (record), and returned with the run, method and datasets it is about (score).",
+    "Scores the run's metric (trained on the run's dataset) on another dataset with the same features, in a worker thread (score.progress events, scores.cancel); stored with the run once it succeeded (record), and returned with the run, method and datasets it is about (score).",
+  ),
+  'scores.cancel': channel(
+    z.strictObject({ scoreId: Token }),
+    z.object({ cancelled: z.boolean() }),
+    'Cancels the running runs.score / methods.score with this scoreId (it then fails with JOB_CANCELLED and stores nothing); false when none is running.',
   ),
   'runs.rerun': channel(
     z.strictObject({ runId: Id }),
@@ -255,6 +269,8 @@ export const EVENTS = {
   'dataset.imported': z.object({ dataset: DatasetSummarySchema }),
   'dataset.deleted': z.object({ id: z.number() }),
   'constraints.changed': z.object({ datasetId: z.number(), count: z.number() }),
+  /** A running runs.score / methods.score, named by its scoreId: phase and fraction (about 10 a second). */
+  'score.progress': ScoreProgressSchema,
   'import.progress': z.object({
     fileId: z.string(),
     bytesRead: z.number(),

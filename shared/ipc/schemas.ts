@@ -165,6 +165,13 @@ export const JobProgressSchema = z.object({
   message: z.string().optional(),
 });
 
+/**
+ * Where a held-out test-set score (`runs.score`, `methods.score`) is: the job progress fields with the caller's
+ * `scoreId` in place of a job id. `phase`: 'started', 'fit' (with iteration / objective), 'knn', 'kmeans',
+ * 'retrieval', 'done'; `fraction` is the share of the scoring work done (the fit is not counted).
+ */
+export const ScoreProgressSchema = JobProgressSchema.omit({ jobId: true }).extend({ scoreId: z.string() });
+
 export const JobStatusSchema = z.enum(JOB_STATUSES);
 
 /** What the runner's `list()` returns for each job it knows about in this process. */
@@ -691,4 +698,5 @@ export type GridSpecWire = z.output<typeof GridSpecSchema>;
 export type GridView = z.output<typeof GridViewSchema>;
 export type TestSetScore = z.output<typeof TestSetScoreSchema>;
 export type ScoreReport = z.output<typeof ScoreReportSchema>;
+export type ScoreProgress = z.output<typeof ScoreProgressSchema>;
 export type TestScoreRecord = z.output<typeof TestScoreRecordSchema>;

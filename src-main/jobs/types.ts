@@ -9,6 +9,8 @@ import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
+import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
+import type { FitSpec } from '../../shared/engine/fit.ts';
 import type { ErrorPayload } from '../../shared/errors.ts';
 import type { ImportOptions, ParsedDataset } from '../import/types.ts';
 
@@ -49,23 +51,53 @@ export type ImportSource =
   | { kind: 'file'; path: string; options: Omit<ImportOptions, 'onProgress'> }
   | { kind: 'sample'; name: string };
 
-/** Main → worker: parse this source and send the {@link ParsedDataset} back (see import-worker.ts). */
-export interface WorkerImportRequest {
-  type: 'import';
-  importId: string;
-  source: ImportSource;
-  /** Int32Array(1) over it: 0 = run, 1 = stop; read at every progress report (about every 1 MiB read). */
-  cancelFlag: SharedArrayBuffer;
+/**
+ * A held-out test-set score as the main thread hands it to a worker (score-execute.ts): the metric (or how to fit
+ * it on the training dataset first) and both datasets, checked on the main thread already.
+ */
+export interface ScoreTask {
+  /** The run whose metric is scored (progress names it), or null for a baseline fitted here. */
+  runId: number | null;
+  /** The metric to score, bit for bit (a learn run's), or null: fit {@link ScoreTask.fit} on `train` first. */
+  metric: LearnedMetric | null;
+  fit: FitSpec | null;
+  /** Raw features as stored; their buffers are transferred to the worker, not copied. */
+  train: DatasetMatrix & { name: string };
+  test: DatasetMatrix & { name: string };
+  k: number;
+  /** Seed of the k-means restarts. */
+  seed: number;
+  /** Threads for the kNN (1 = the score worker alone), and the worker script its helpers run (fold-pool.ts). */
+  workers: number;
+  workerUrl: string;
 }
 
+/** What each kind of worker call (worker-calls.ts) takes, reports as progress and returns. */
+export interface WorkerCallKinds {
+  /** Parse a data file or a bundled sample (import-worker.ts); progress is the fraction of bytes read. */
+  import: { input: ImportSource; progress: number; result: ParsedDataset };
+  /** Fit (if asked) and score a metric on a test set (score-worker.ts). */
+  score: { input: ScoreTask; progress: WorkerProgress; result: TestSetScore };
+}
+
+export type WorkerCallKind = keyof WorkerCallKinds;
+
 /**
- * Worker → main messages of an import. The result's Float64Array / Int32Array buffers are transferred (moved),
- * not copied.
+ * Main → worker: run one call. `cancelFlag` is an Int32Array(1) over a SharedArrayBuffer: 0 = run, 1 = stop, read at
+ * every progress report of an import (about every 1 MiB read) and between the row blocks of a score.
  */
-export type ImportWorkerMessage =
-  | { type: 'import-progress'; importId: string; fraction: number }
-  | { type: 'import-result'; importId: string; parsed: ParsedDataset }
-  | { type: 'import-error'; importId: string; error: ErrorPayload };
+export type WorkerCallRequest = {
+  [K in WorkerCallKind]: { type: 'call'; kind: K; callId: string; input: WorkerCallKinds[K]['input']; cancelFlag: SharedArrayBuffer };
+}[WorkerCallKind];
+
+/**
+ * Worker → main messages of a call: progress, then exactly one result or error. A result's large typed-array
+ * buffers are transferred (moved), not copied.
+ */
+export type WorkerCallMessage<K extends WorkerCallKind = WorkerCallKind> =
+  | { type: 'call-progress'; callId: string; progress: WorkerCallKinds[K]['progress'] }
+  | { type: 'call-result'; callId: string; result: WorkerCallKinds[K]['result'] }
+  | { type: 'call-error'; callId: string; error: ErrorPayload };
 
 /** Progress as a worker reports it (the runner adds jobId and forwards it). */
 export type WorkerProgress = Omit<JobProgress, 'jobId'>;

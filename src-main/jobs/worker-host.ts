@@ -4,21 +4,26 @@
  *
  * The product worker (worker.ts) calls {@link runWorker} with the engine's executor and the dataset importer; a
  * test fixture worker calls it with its own executor, so the same messaging, throttling and cancel flag are
- * exercised. The same worker script also serves import requests (import-worker.ts): it parses a file and
- * transfers the parsed arrays back, so the Electron build needs no second worker bundle.
+ * exercised. The same worker script also serves the calls of worker-calls.ts (an import: it parses a file and
+ * transfers the parsed arrays back; a test-set score, score-execute.ts) and the fold pool's helper tasks, so the
+ * Electron build needs no second worker bundle.
  */
 import { parentPort } from 'node:worker_threads';
-import { toErrorPayload } from '../../shared/errors.ts';
+import { toErrorPayload, WorkbenchError } from '../../shared/errors.ts';
 import type { ParsedDataset } from '../import/types.ts';
 import type { FoldReply, FoldRequest } from './fold-pool.ts';
 import { createReporter, PROGRESS_PER_SECOND, type JobReporter } from './reporter.ts';
 import type {
   ImportSource,
-  ImportWorkerMessage,
   JobResult,
-  WorkerImportRequest,
+  ScoreTask,
+  WorkerCallKind,
+  WorkerCallKinds,
+  WorkerCallMessage,
+  WorkerCallRequest,
   WorkerJobPayload,
   WorkerMessage,
+  WorkerProgress,
   WorkerRequest,
 } from './types.ts';
 
@@ -31,11 +36,20 @@ export type ImportExecutor = (
   onProgress: (fraction: number) => void,
 ) => Promise<ParsedDataset>;
 
+/** Scores a metric on a test set (see score-execute.ts); the cancel flag is read here and by the kNN helpers (fold-pool.ts). */
+export type ScoreExecutor = (
+  task: ScoreTask,
+  onProgress: (progress: WorkerProgress) => void,
+  cancelFlag: SharedArrayBuffer,
+) => Promise<WorkerCallKinds['score']['result']>;
+
 export interface WorkerHandlers {
-  /** Serves `{type: 'import'}` requests; without it they are answered with an error. */
+  /** Serves import calls; without it they are answered with an error. */
   importer?: ImportExecutor;
   /** The buffers of a parsed dataset to transfer rather than copy. */
   transferList?: (parsed: ParsedDataset) => ArrayBuffer[];
+  /** Serves score calls; without it they are answered with an error. */
+  scorer?: ScoreExecutor;
   /**
    * Serves `{type: 'fold'}` requests from a job worker's fold pool (fold-pool.ts): this worker is then a helper
    * that evaluates single folds. Without it they are ignored.
@@ -43,7 +57,7 @@ export interface WorkerHandlers {
   fold?: (request: FoldRequest, post: (reply: FoldReply) => void) => void;
 }
 
-type Post = (message: WorkerMessage | ImportWorkerMessage, transfer?: ArrayBuffer[]) => void;
+type Post = (message: WorkerMessage | WorkerCallMessage, transfer?: ArrayBuffer[]) => void;
 
 /** Transferable buffers of a result (the learned L), so it is moved to main rather than copied. */
 function transferList(result: JobResult): ArrayBuffer[] {
@@ -70,40 +84,58 @@ async function runJob(executor: JobExecutor, payload: WorkerJobPayload, post: Po
   }
 }
 
-/**
- * Parses one import source and posts throttled progress (~10/s, the first and the last always), then exactly one
- * result (its buffers transferred) or error message.
- */
-async function runImport(handlers: WorkerHandlers, request: WorkerImportRequest, post: Post): Promise<void> {
-  const { importId } = request;
-  const importer = handlers.importer;
-  if (!importer) {
-    post({ type: 'import-error', importId, error: { code: 'INTERNAL', message: 'This worker cannot import datasets.' } });
-    return;
-  }
-  const flag = new Int32Array(request.cancelFlag);
+/** Import progress as the worker posts it: about 10 fractions a second, the last one (1) always. */
+function throttledFractions(post: (fraction: number) => void): (fraction: number) => void {
   const interval = 1000 / PROGRESS_PER_SECOND;
   let lastSent = Number.NEGATIVE_INFINITY;
+  return (fraction) => {
+    const now = performance.now();
+    if (fraction < 1 && now - lastSent < interval) return;
+    lastSent = now;
+    post(fraction);
+  };
+}
+
+/** Runs one call with the handler for its kind: the result, and the buffers to transfer with it. */
+async function serveCall(
+  handlers: WorkerHandlers,
+  request: WorkerCallRequest,
+  shouldStop: () => boolean,
+  onProgress: (progress: WorkerCallKinds[WorkerCallKind]['progress']) => void,
+): Promise<{ result: WorkerCallKinds[WorkerCallKind]['result']; transfer: ArrayBuffer[] }> {
+  switch (request.kind) {
+    case 'import': {
+      if (!handlers.importer) throw new WorkbenchError('INTERNAL', 'This worker cannot import datasets.');
+      const parsed = await handlers.importer(request.input, shouldStop, throttledFractions(onProgress));
+      return { result: parsed, transfer: handlers.transferList?.(parsed) ?? [] };
+    }
+    case 'score':
+      if (!handlers.scorer) throw new WorkbenchError('INTERNAL', 'This worker cannot score metrics.');
+      return { result: await handlers.scorer(request.input, onProgress, request.cancelFlag), transfer: [] };
+  }
+}
+
+/** Runs one call (an import or a score) and posts its progress, then exactly one result or error message. */
+async function runCall(handlers: WorkerHandlers, request: WorkerCallRequest, post: Post): Promise<void> {
+  const { callId } = request;
+  const flag = new Int32Array(request.cancelFlag);
   try {
-    const parsed = await importer(
-      request.source,
+    const { result, transfer } = await serveCall(
+      handlers,
+      request,
       () => Atomics.load(flag, 0) !== 0,
-      (fraction) => {
-        const now = performance.now();
-        if (fraction < 1 && now - lastSent < interval) return;
-        lastSent = now;
-        post({ type: 'import-progress', importId, fraction });
-      },
+      (progress) => post({ type: 'call-progress', callId, progress }),
     );
-    post({ type: 'import-result', importId, parsed }, handlers.transferList?.(parsed) ?? []);
+    post({ type: 'call-result', callId, result }, transfer);
   } catch (error) {
-    post({ type: 'import-error', importId, error: toErrorPayload(error) });
+    post({ type: 'call-error', callId, error: toErrorPayload(error) });
   }
 }
 
 /**
- * Serves jobs sent by the runner (`{type: 'job', payload}`) and, with `handlers.importer`, imports sent by
- * import-worker.ts (`{type: 'import', …}`), one at a time, for the life of this worker.
+ * Serves jobs sent by the runner (`{type: 'job', payload}`), the calls of worker-calls.ts (`{type: 'call', kind}`:
+ * imports with `handlers.importer`, scores with `handlers.scorer`) and fold-pool tasks with `handlers.fold`, one at a
+ * time, for the life of this worker.
  * @throws Error when not called inside a worker thread.
  */
 export function runWorker(executor: JobExecutor, handlers: WorkerHandlers = {}): void {
@@ -111,13 +143,13 @@ export function runWorker(executor: JobExecutor, handlers: WorkerHandlers = {}):
   if (!port) throw new Error('runWorker must run inside a worker thread.');
   const post: Post = (message, transfer = []) => port.postMessage(message, transfer);
   let chain = Promise.resolve();
-  port.on('message', (request: WorkerRequest | WorkerImportRequest | FoldRequest) => {
+  port.on('message', (request: WorkerRequest | WorkerCallRequest | FoldRequest) => {
     if (request?.type === 'job') chain = chain.then(() => runJob(executor, request.payload, post));
     else if (request?.type === 'fold' && handlers.fold) {
       const serve = handlers.fold;
       chain = chain.then(() => serve(request, (reply) => port.postMessage(reply)));
     }
-    else if (request?.type === 'import') chain = chain.then(() => runImport(handlers, request, post));
+    else if (request?.type === 'call') chain = chain.then(() => runCall(handlers, request, post));
   });
   post({ type: 'ready' });
 }

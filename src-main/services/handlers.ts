@@ -3,6 +3,7 @@
  * the job runner. Requests arrive already validated by the gateway (shared/ipc/validate.ts); every
  * id is still looked up, so an id that does not exist (or belongs to nothing) is a clean NOT_FOUND.
  */
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { AppMode } from '../../shared/domain/enums.ts';
@@ -15,6 +16,7 @@ import { previewFile } from '../import/index.ts';
 import type { ImportOptions } from '../import/types.ts';
 import type { ImportWorkers } from '../jobs/import-worker.ts';
 import type { JobRunner } from '../jobs/runner.ts';
+import type { ScoreCallOptions, ScoreWorkers } from '../jobs/score-worker.ts';
 import { listSamples } from '../samples/index.ts';
 import { APP_VERSION } from '../storage/app-version.ts';
 import type { StoredConstraint } from '../storage/constraints-repository.ts';
@@ -36,6 +38,8 @@ export interface HandlerDeps {
   runner: JobRunner;
   /** Parses imported files and samples in worker threads; the handlers store the result on this thread. */
   imports: ImportWorkers;
+  /** Fits and scores test-set scores in worker threads; the handlers store run scores on this thread. */
+  scores: ScoreWorkers;
   runs: RunsService;
   /** Experiment grids on the local worker pool (issue 13). */
   grids: GridsService;
@@ -117,18 +121,57 @@ function toImportOptions(options: HandlerParams<'datasets.preview'>['options'], 
 
 type HandlerParams<C extends keyof HandlerMap> = Parameters<HandlerMap[C]>[0];
 
+/** Calls running now by the caller's key (an import's file id, a score's id), so that a cancel channel can abort them. */
+function createAbortables() {
+  const running = new Map<string, Set<AbortController>>();
+  return {
+    /** Runs `work` with a signal that {@link cancel}(key) aborts. */
+    async run<T>(key: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+      const controller = new AbortController();
+      const set = running.get(key) ?? new Set<AbortController>();
+      running.set(key, set.add(controller));
+      try {
+        return await work(controller.signal);
+      } finally {
+        set.delete(controller);
+        if (set.size === 0) running.delete(key);
+      }
+    },
+    /** Aborts every running call of `key`; false when none was running. */
+    cancel(key: string): boolean {
+      const controllers = [...(running.get(key) ?? [])];
+      for (const controller of controllers) controller.abort();
+      return controllers.length > 0;
+    },
+  };
+}
+
 function desktopOnly(channel: string, alternative: string): never {
   throw new ValidationError(`'${channel}' is only available in the desktop app; in the browser, ${alternative}.`);
 }
 
 export function createHandlers(deps: HandlerDeps): HandlerMap {
-  const { store, runner, imports, runs, files, events } = deps;
+  const { store, runner, imports, scores, runs, files, events } = deps;
 
   const constraintsChanged = (datasetId: number) =>
     events.emit('constraints.changed', { datasetId, count: store.constraints.count(datasetId).total });
 
   /** Imports running now, by file id, so that `datasets.cancelImport` can stop them. */
-  const runningImports = new Map<string, Set<AbortController>>();
+  const runningImports = createAbortables();
+  /** Scores running now, by score id, so that `scores.cancel` can stop them. */
+  const runningScores = createAbortables();
+
+  /** A score's call options: its signal, progress as `score.progress` events under its id, its kNN threads. */
+  const scoreCall = <T>(request: { scoreId?: string | undefined; workers?: number | undefined }, work: (call: ScoreCallOptions) => Promise<T>): Promise<T> => {
+    const scoreId = request.scoreId ?? randomUUID();
+    return runningScores.run(scoreId, (signal) =>
+      work({
+        signal,
+        onProgress: (progress) => events.emit('score.progress', { ...progress, scoreId }),
+        ...(request.workers === undefined ? {} : { workers: request.workers }),
+      }),
+    );
+  };
 
   const watch = (done: Promise<unknown>) => {
     // Outcomes reach the renderer as job.finished events; the promise itself needs no listener.
@@ -208,16 +251,13 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       }
       return { preview: { ...preview, ...(counts ?? {}), fileName: file.name, warnings, errors } };
     },
-    'datasets.import': async ({ fileId, name, options }) => {
+    'datasets.import': ({ fileId, name, options }) => {
       const file = files.resolve(fileId);
-      const controller = new AbortController();
-      const running = runningImports.get(fileId) ?? new Set<AbortController>();
-      runningImports.set(fileId, running.add(controller));
-      try {
+      return runningImports.run(fileId, async (signal) => {
         const { dataset, warnings, droppedRows } = await importDataset(store, file.path, {
           ...toImportOptions(options, files),
           ...(name === undefined ? {} : { name }),
-          signal: controller.signal,
+          signal,
           parse: (path, parseOptions) => imports.importFile(path, parseOptions),
           onProgress: (fraction) =>
             events.emit('import.progress', { fileId, bytesRead: Math.round(fraction * file.size), totalBytes: file.size }),
@@ -225,16 +265,9 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         const out = summary(dataset);
         events.emit('dataset.imported', { dataset: out });
         return { dataset: out, warnings, droppedRows };
-      } finally {
-        running.delete(controller);
-        if (running.size === 0) runningImports.delete(fileId);
-      }
+      });
     },
-    'datasets.cancelImport': ({ fileId }) => {
-      const running = [...(runningImports.get(fileId) ?? [])];
-      for (const controller of running) controller.abort();
-      return { cancelled: running.length > 0 };
-    },
+    'datasets.cancelImport': ({ fileId }) => ({ cancelled: runningImports.cancel(fileId) }),
 
     'files.openDialog': async ({ purpose }) => {
       if (!deps.dialogs) desktopOnly('files.openDialog', 'choose or drop the file in the page (it is uploaded to POST /api/upload)');
@@ -297,14 +330,20 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
 
     'methods.list': () => ({ methods: methodDeclarations() }),
-    'methods.score': ({ method, trainDatasetId, testDatasetId, k, seed, preprocess, params }) => ({
-      score: scoreBaseline(store, method, trainDatasetId, testDatasetId, {
-        ...(k === undefined ? {} : { k }),
-        ...(seed === undefined ? {} : { seed }),
-        ...(preprocess === undefined ? {} : { preprocess }),
-        ...(params === undefined ? {} : { params }),
-      }).score,
-    }),
+    'methods.score': (request) => {
+      const { method, trainDatasetId, testDatasetId, k, seed, preprocess, params } = request;
+      return scoreCall(request, async (call) => ({
+        score: (
+          await scoreBaseline(store, scores, method, trainDatasetId, testDatasetId, {
+            ...(k === undefined ? {} : { k }),
+            ...(seed === undefined ? {} : { seed }),
+            ...(preprocess === undefined ? {} : { preprocess }),
+            ...(params === undefined ? {} : { params }),
+            ...call,
+          })
+        ).score,
+      }));
+    },
 
     'jobs.start': ({ spec, workers }) => {
       const submitted = runner.submit(spec, workers === undefined ? {} : { workers });
@@ -325,10 +364,14 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       };
     },
     'runs.get': ({ runId }) => ({ run: runs.show(runId) }),
-    'runs.score': ({ runId, testDatasetId, k }) => {
-      const { stored, score } = scoreRun(store, runId, testDatasetId, k === undefined ? {} : { k });
-      return { record: stored!, score };
+    'runs.score': (request) => {
+      const { runId, testDatasetId, k } = request;
+      return scoreCall(request, async (call) => {
+        const { stored, score } = await scoreRun(store, scores, runId, testDatasetId, { ...(k === undefined ? {} : { k }), ...call });
+        return { record: stored!, score };
+      });
     },
+    'scores.cancel': ({ scoreId }) => ({ cancelled: runningScores.cancel(scoreId) }),
     'runs.rerun': ({ runId }) => {
       const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
       const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });

@@ -10,22 +10,25 @@
  * - {@link scoreBaseline}: a method (e.g. `euclidean`) fitted on TRAIN with its defaults, scored on TEST;
  *   nothing is stored.
  *
- * Runs in the calling thread (synchronous engine code).
+ * Everything that reads the store (the run, both datasets, the checks that need no fit) runs on the calling (main)
+ * thread and is cheap; the fit and the score run in a worker thread (jobs/score-worker.ts) with progress and cancel
+ * (`ScoreCallOptions`). A run's score is stored on this thread, in one transaction, only once the worker succeeded:
+ * a refused, failed or cancelled score stores nothing.
  */
 import { DEFAULT_PROTOCOL } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
-import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { ScoreReport } from '../../shared/ipc/schemas.ts';
-import { checkSameFeatures, scoreOnTestSet, type TestSetScore } from '../../shared/engine/evaluation/score.ts';
-import { fitMetric } from '../../shared/engine/fit.ts';
+import { checkTestSetInputs, type TestSetScore } from '../../shared/engine/evaluation/score.ts';
+import { validateParams } from '../../shared/engine/params.ts';
 import { checkPreprocessKind } from '../../shared/engine/preprocess.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
+import type { ScoreCallOptions, ScoreWorkers } from '../jobs/score-worker.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
 import type { StoredTestScore } from '../storage/test-scores-repository.ts';
 import { resolveDataset } from './datasets.ts';
-import type { StoredProtocol } from './runs.ts';
+import { expandConstraints, type StoredProtocol } from './run-planning.ts';
 
 /** What `score` returns: the figures plus which metric and datasets they are about. */
 export interface ScoreOutcome {
@@ -43,16 +46,26 @@ function checkSameData(runId: number, dataset: DatasetDetails, hash: string | nu
   }
 }
 
-const expandConstraints = (compact: ReadonlyArray<[number, number, 0 | 1]>): PairConstraint[] =>
-  compact.map(([i, j, m]) => ({ i, j, kind: m === 1 ? 'must' : 'cannot' }));
+/** A dataset's record and its matrix, named as the score's messages name it. */
+function loadNamed(store: Store, info: DatasetDetails) {
+  return { ...store.datasets.loadMatrix(info.id), name: info.name };
+}
 
 /**
- * Scores the metric of run `runId` (trained on the run's dataset) on dataset `testRef` and stores the score with
- * the run. `k` defaults to the run's kNN k (evaluate runs), else 3; the k-means seed is the run's seed.
+ * Scores the metric of run `runId` (trained on the run's dataset) on dataset `testRef` in a worker and stores the
+ * score with the run. `k` defaults to the run's kNN k (evaluate runs), else 3; the k-means seed is the run's seed.
  * @throws NotFoundError for an unknown run or dataset; ValidationError for a run that is not a succeeded learn or
- *   evaluate run, a training dataset changed since the run, different features, unlabeled data or a bad k.
+ *   evaluate run, a training dataset changed since the run, different features, unlabeled data or a bad k;
+ *   JobCancelledError when `options.signal` aborts it (nothing is stored).
  */
-export function scoreRun(store: Store, runId: number, testRef: string | number, options: { k?: number } = {}): ScoreOutcome {
+export async function scoreRun(
+  store: Store,
+  scores: ScoreWorkers,
+  runId: number,
+  testRef: string | number,
+  options: { k?: number } & ScoreCallOptions = {},
+): Promise<ScoreOutcome> {
+  const { k: kOption, ...call } = options;
   const run = store.runs.require(runId);
   if (run.kind !== 'learn' && run.kind !== 'evaluate') {
     const kids = run.kind === 'compare' ? '; score one of its methods (workbench run show ' + runId + ' lists their run ids)' : '';
@@ -64,77 +77,83 @@ export function scoreRun(store: Store, runId: number, testRef: string | number, 
   checkSameData(runId, trainInfo, run.datasetHash);
   const testInfo = resolveDataset(store, testRef);
   const protocol = run.protocol as unknown as StoredProtocol | null;
-  const train = store.datasets.loadMatrix(trainInfo.id);
-  const test = store.datasets.loadMatrix(testInfo.id);
-  // Before a possibly long fit: the same check scoreOnTestSet makes.
-  checkSameFeatures({ name: trainInfo.name, data: train }, { name: testInfo.name, data: test });
-  let metric: LearnedMetric;
-  if (run.kind === 'learn') {
-    const stored = store.metrics.get(runId);
-    if (!stored) throw new ValidationError(`Run ${runId} has no learned metric.`);
-    metric = stored;
-  } else {
-    if (!run.method) throw new ValidationError(`Run ${runId} does not record its method.`);
-    metric = fitMetric(train, {
-      method: run.method,
-      params: run.params,
-      seed: run.seed ?? 0,
-      preprocess: protocol?.preprocess ?? DEFAULT_PROTOCOL.preprocess,
-      ...(protocol?.constraintSource === 'labeled' || protocol?.constraintSource === 'generated'
-        ? { constraintSource: protocol.constraintSource }
-        : {}),
-      ...(protocol?.constraints ? { constraints: expandConstraints(protocol.constraints) } : {}),
-      ...(protocol?.pairs !== undefined ? { pairCount: protocol.pairs } : {}),
-    });
-  }
-  const k = options.k ?? protocol?.k ?? DEFAULT_PROTOCOL.k;
+  const k = kOption ?? protocol?.k ?? DEFAULT_PROTOCOL.k;
   const seed = protocol?.seed ?? run.seed ?? DEFAULT_PROTOCOL.seed;
-  const score = scoreOnTestSet(metric, { name: trainInfo.name, data: train }, { name: testInfo.name, data: test }, { k, seed });
-  const stored = store.testScores.save(runId, testInfo, k, score);
-  return {
-    score: {
-      ...score,
+  let metric: LearnedMetric | null = null;
+  if (run.kind === 'learn') {
+    metric = store.metrics.get(runId);
+    if (!metric) throw new ValidationError(`Run ${runId} has no learned metric.`);
+  } else if (!run.method) throw new ValidationError(`Run ${runId} does not record its method.`);
+  const train = loadNamed(store, trainInfo);
+  const test = loadNamed(store, testInfo);
+  // Before a possibly long fit: the checks scoreOnTestSet makes on its inputs.
+  checkTestSetInputs({ name: train.name, data: train }, { name: test.name, data: test }, k);
+  const method = metric?.method ?? getLearner(run.method!).name;
+  const score = await scores.score(
+    {
       runId,
-      method: metric.method,
-      trainDataset: { id: trainInfo.id, name: trainInfo.name },
-      testDataset: { id: testInfo.id, name: testInfo.name },
+      metric,
+      fit: metric
+        ? null
+        : {
+            method,
+            params: run.params,
+            seed: run.seed ?? 0,
+            preprocess: protocol?.preprocess ?? DEFAULT_PROTOCOL.preprocess,
+            ...(protocol?.constraintSource === 'labeled' || protocol?.constraintSource === 'generated'
+              ? { constraintSource: protocol.constraintSource }
+              : {}),
+            ...(protocol?.constraints ? { constraints: expandConstraints(protocol.constraints) } : {}),
+            ...(protocol?.pairs !== undefined ? { pairCount: protocol.pairs } : {}),
+          },
+      train,
+      test,
+      k,
+      seed,
     },
-    stored,
-  };
+    call,
+  );
+  const stored = store.testScores.save(runId, testInfo, k, score);
+  return { score: report(score, runId, method, trainInfo, testInfo), stored };
 }
 
 /**
  * Fits `method` with its defaults (seed 0 unless given, `preprocess` default zscore) on dataset `trainRef` and
- * scores it on `testRef`; nothing is stored. `k` defaults to 3.
- * @throws NotFoundError / ValidationError as {@link scoreRun} (and for an unknown method or a pair method without pairs).
+ * scores it on `testRef`, in a worker; nothing is stored. `k` defaults to 3.
+ * @throws NotFoundError / ValidationError as {@link scoreRun} (and for an unknown method or parameter, or a pair
+ *   method without pairs); JobCancelledError when `options.signal` aborts it.
  */
-export function scoreBaseline(
+export async function scoreBaseline(
   store: Store,
+  scores: ScoreWorkers,
   method: string,
   trainRef: string | number,
   testRef: string | number,
-  options: { k?: number; seed?: number; preprocess?: string; params?: Record<string, unknown> } = {},
-): ScoreOutcome {
+  options: { k?: number; seed?: number; preprocess?: string; params?: Record<string, unknown> } & ScoreCallOptions = {},
+): Promise<ScoreOutcome> {
+  const { k: kOption, seed: seedOption, preprocess: preprocessOption, params: paramsOption, ...call } = options;
   const learner = getLearner(method);
+  const params = validateParams(learner.name, learner.params, paramsOption ?? {});
   const trainInfo = resolveDataset(store, trainRef);
   const testInfo = resolveDataset(store, testRef);
-  const train = store.datasets.loadMatrix(trainInfo.id);
-  const test = store.datasets.loadMatrix(testInfo.id);
-  checkSameFeatures({ name: trainInfo.name, data: train }, { name: testInfo.name, data: test });
-  const seed = options.seed ?? DEFAULT_PROTOCOL.seed;
-  const preprocess = checkPreprocessKind(options.preprocess ?? DEFAULT_PROTOCOL.preprocess);
-  const metric = fitMetric(train, { method: learner.name, params: options.params ?? {}, seed, preprocess });
-  const k = options.k ?? DEFAULT_PROTOCOL.k;
-  const score = scoreOnTestSet(metric, { name: trainInfo.name, data: train }, { name: testInfo.name, data: test }, { k, seed });
+  const seed = seedOption ?? DEFAULT_PROTOCOL.seed;
+  const preprocess = checkPreprocessKind(preprocessOption ?? DEFAULT_PROTOCOL.preprocess);
+  const k = kOption ?? DEFAULT_PROTOCOL.k;
+  const train = loadNamed(store, trainInfo);
+  const test = loadNamed(store, testInfo);
+  checkTestSetInputs({ name: train.name, data: train }, { name: test.name, data: test }, k);
+  const score = await scores.score({ runId: null, metric: null, fit: { method: learner.name, params, seed, preprocess }, train, test, k, seed }, call);
+  return { score: report(score, null, learner.name, trainInfo, testInfo), stored: null };
+}
+
+/** The figures with the run, method and datasets they are about. */
+function report(score: TestSetScore, runId: number | null, method: string, train: DatasetDetails, test: DatasetDetails): ScoreReport {
   return {
-    score: {
-      ...score,
-      runId: null,
-      method: learner.name,
-      trainDataset: { id: trainInfo.id, name: trainInfo.name },
-      testDataset: { id: testInfo.id, name: testInfo.name },
-    },
-    stored: null,
+    ...score,
+    runId,
+    method,
+    trainDataset: { id: train.id, name: train.name },
+    testDataset: { id: test.id, name: test.name },
   };
 }
 

@@ -10,6 +10,7 @@ import type { EventName, EventOf, HandlerMap } from '../../shared/ipc/contract.t
 import { parseEvent } from '../../shared/ipc/validate.ts';
 import { createImportWorkers, type ImportWorkers } from '../jobs/import-worker.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
+import { createScoreWorkers, type ScoreWorkers } from '../jobs/score-worker.ts';
 import { openStore, type Store } from '../storage/store.ts';
 import { createGateway, type Dispatch } from './gateway.ts';
 import { createGridsService } from './grids.ts';
@@ -30,7 +31,7 @@ export interface WorkbenchOptions {
   store?: Store;
   /** Jobs at once; default max(1, cores − 1). */
   concurrency?: number;
-  /** The job worker script, also used for imports (the Electron build passes its bundled worker); default the tsx entry. */
+  /** The job worker script, also used for imports and scores (the Electron build passes its bundled worker); default the tsx entry. */
   workerUrl?: URL | string;
   dialogs?: WorkbenchDialogs;
   /** Logs unexpected errors; default console.error. */
@@ -42,6 +43,8 @@ export interface Workbench {
   readonly runner: JobRunner;
   /** Parses dataset imports and samples in worker threads (the main thread only stores them). */
   readonly imports: ImportWorkers;
+  /** Fits and scores held-out test-set scores in worker threads (the main thread only stores them). */
+  readonly scores: ScoreWorkers;
   readonly runs: RunsService;
   readonly files: FileRegistry;
   readonly handlers: HandlerMap;
@@ -122,7 +125,9 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     throw error;
   }
   const files = createFileRegistry();
-  const imports = createImportWorkers(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl });
+  const workerCalls = options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl };
+  const imports = createImportWorkers(workerCalls);
+  const scores = createScoreWorkers(workerCalls);
   const events = createEventHub();
   const stopForwarding = forwardJobEvents(runner, events);
   const grids = createGridsService(store, {
@@ -132,7 +137,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     emit: (view) => events.emit('grid.progress', view),
   });
-  const handlers = createHandlers({ store, runner, imports, runs, grids, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
+  const handlers = createHandlers({ store, runner, imports, scores, runs, grids, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
   const dispatch = createGateway(handlers, {
     onInternalError: (channel, error) => log(`[workbench] ${channel}: ${(error as Error)?.stack ?? String(error)}`),
   });
@@ -144,6 +149,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     store,
     runner: finalRunner,
     imports,
+    scores,
     runs: finalRuns,
     files,
     handlers,
@@ -154,6 +160,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
         stopForwarding();
         await grids.close();
         await imports.close();
+        await scores.close();
         await finalRunner.close();
         finalRuns.dispose();
         if (ownsStore) store.close();

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.ts';
 import { createWorkbench, type Workbench } from '../../src-main/services/workbench.ts';
-import { runCli } from './helpers.ts';
+import { runCli, runCliInterrupted } from './helpers.ts';
 
 // The CLI's data commands go through the same dispatch gateway as the app and the browser mode (issue 11): their
 // requests are validated against the contract (a bad one is refused naming the field, and nothing is stored), and
@@ -134,20 +133,8 @@ describe('the CLI data commands through the gateway', () => {
     const lines = ['a,b,c,d,e,f,g,h,label'];
     for (let r = 0; r < 60_000; r++) lines.push(`${Array.from({ length: 8 }, (_, f) => ((r * 7919 + f * 104729) % 100_003) / 7.3).join(',')},${r % 2 ? 'odd' : 'even'}`);
     writeFileSync(big, `${lines.join('\n')}\n`);
-    const controller = new AbortController();
-    let stderr = '';
-    const interrupted = await main(['--db', db, 'import', 'big.csv'], {
-      cwd: dir,
-      env: {},
-      signal: controller.signal,
-      stderrIsTTY: false,
-      stdout: () => undefined,
-      stderr: (text) => {
-        stderr += text;
-        // The first progress line (from an import.progress event): press Ctrl-C.
-        if (/Importing big\.csv \d+%/.test(text)) controller.abort();
-      },
-    });
+    // The first progress line (from an import.progress event): press Ctrl-C.
+    const { code: interrupted, stderr } = await runCliInterrupted(['--db', db, 'import', 'big.csv'], /Importing big\.csv \d+%/, { cwd: dir });
     expect(stderr).toMatch(/^Importing big\.csv \d+%\nworkbench: error: Interrupted by Ctrl-C\.\n$/);
     expect(stderr).not.toContain('100%');
     expect(interrupted).toBe(130);

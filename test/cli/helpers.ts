@@ -36,3 +36,24 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * Runs the CLI in-process in text mode (stderr not a terminal) and "presses Ctrl-C" (aborts its signal) at the first
+ * stderr chunk that matches `interruptAt`; returns the exit status and everything written to stderr.
+ */
+export async function runCliInterrupted(argv: string[], interruptAt: RegExp, io: Pick<CliIo, 'cwd'>): Promise<{ code: number; stderr: string }> {
+  const controller = new AbortController();
+  let stderr = '';
+  const code = await main(argv, {
+    ...io,
+    env: {},
+    signal: controller.signal,
+    stderrIsTTY: false,
+    stdout: () => undefined,
+    stderr: (text) => {
+      stderr += text;
+      if (interruptAt.test(text)) controller.abort();
+    },
+  });
+  return { code, stderr };
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src-main/storage/migrations/index.ts';
 import { openStore } from '../../src-main/storage/store.ts';
-import { runCli } from './helpers.ts';
+import { runCli, runCliInterrupted } from './helpers.ts';
 
 /**
  * The split of test/fixtures/score/golden_score.py: the bundled wine sample, rows with index % 3 == 0 as the
@@ -140,6 +140,31 @@ describe('workbench score', () => {
     const figures = (s: Score) => [s.accuracy, s.nmi, s.ari, s.precisionAt1, s.mapAtR];
     expect(figures(a.score)).toEqual(figures(b.score));
     expect(a.score.runId).toBe(evalRun);
+  });
+
+  it('scores in the score worker with progress on stderr (text mode), and Ctrl-C cancels it: exit 130, nothing stored', async () => {
+    const learned = await cli('learn', '--dataset', 'wine-train', '--method', 'euclidean');
+    const runId = runIdOf(learned.json);
+    const text = await runCli(['--db', db, 'score', '--run', String(runId), '--dataset', 'wine-test'], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toContain(`Scoring run ${runId} on 'wine-test' 100%`);
+    expect(text.stdout).toContain('accuracy      98.33%');
+    const baseline = await runCli(['--db', db, 'score', '--method', 'euclidean', '--train', 'wine-train', '--dataset', 'wine-test', '--workers', '2'], { cwd: dir });
+    expect(baseline.stderr).toContain("Fitting euclidean on 'wine-train' and scoring it on 'wine-test' 100%");
+    expect(baseline.stdout).toContain('accuracy      98.33%');
+
+    // A second learn run, never scored: Ctrl-C at its score's first progress line.
+    const other = runIdOf((await cli('learn', '--dataset', 'wine-train', '--method', 'euclidean', '--seed', '1')).json);
+    const { code: interrupted, stderr } = await runCliInterrupted(
+      ['--db', db, 'score', '--run', String(other), '--dataset', 'wine-test'],
+      /Scoring run \d+ on 'wine-test' \d+%/,
+      { cwd: dir },
+    );
+    expect(interrupted).toBe(130);
+    expect(stderr).toContain(`Scoring run ${other} on 'wine-test': cancelled.`);
+    expect(stderr).toContain('workbench: error: Interrupted by Ctrl-C.');
+    const shown = (await cli('run', 'show', String(other))).json as { run: { testScores: unknown[] } };
+    expect(shown.run.testScores).toEqual([]);
   });
 
   it('usage errors: neither --run nor --method, both, a run-only option with --method', async () => {

@@ -64,3 +64,24 @@ export function phaseReached(runner: JobRunner, jobId: () => string, phase: stri
 
 /** The fixture worker (test/jobs/fixtures/fixture-worker.mjs). */
 export const FIXTURE_WORKER = new URL('./fixtures/fixture-worker.mjs', import.meta.url);
+
+/**
+ * Counts event-loop turns (setImmediate after setImmediate) until `stop()`, which returns the count: a main thread
+ * blocked by synchronous work turns a few times, a free one continuously.
+ */
+export function countTurns(): { stop(): number } {
+  let turns = 0;
+  let finished = false;
+  const spin = (): void => {
+    if (finished) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  return {
+    stop() {
+      finished = true;
+      return turns;
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import { JobCancelledError } from '../../errors.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
 import { TILE_ROWS } from '../../math/distance-tiles.ts';
 import { assignNearestCentersBatch } from '../../math/nearest.ts';
@@ -11,6 +12,8 @@ export interface KMeansOptions {
   nInit?: number;
   /** Lloyd iterations per start. Default 300. */
   maxIter?: number;
+  /** Polled before every Lloyd pass; once it returns true, kMeans throws JobCancelledError. */
+  shouldStop?(): boolean;
 }
 
 export interface KMeansResult {
@@ -147,6 +150,7 @@ export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: numb
   for (;;) {
     const active = runs.filter((r) => r.active);
     if (active.length === 0) break;
+    if (options.shouldStop?.()) throw new JobCancelledError();
     for (let g0 = 0; g0 < active.length; g0 += perPass) {
       const group = active.slice(g0, g0 + perPass);
       const C = new Float64Array(group.length * k * dims);

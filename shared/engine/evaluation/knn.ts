@@ -1,5 +1,6 @@
 import { ValidationError } from '../../errors.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
+import type { GramDistanceTiles } from '../../math/distance-tiles.ts';
 import { nearestNeighbours, type QueryRange } from '../../math/nearest.ts';
 import { BoundedTopK } from '../../math/top-k.ts';
 
@@ -44,7 +45,8 @@ export type KnnTieBreak = 'lowest-class' | 'nearest';
  *
  * `train` (m, dims) with labels `trainLabels`, `test` (t, dims) → predicted class per test row (with a `range`, for
  * test rows [first, end) only, so row blocks can go to different workers). The neighbours come from the shared exact
- * kernel {@link nearestNeighbours} (Gram-identity tiles, exact re-ranking). Cost O(t·m·dims).
+ * kernel {@link nearestNeighbours} (Gram-identity tiles, exact re-ranking; pass `tiles` of `train` to reuse them across
+ * row blocks). Cost O(t·m·dims).
  * @throws ValidationError when k is not an integer in 1…m.
  */
 export function knnPredict(
@@ -57,6 +59,7 @@ export function knnPredict(
   k: number,
   tieBreak: KnnTieBreak = 'lowest-class',
   range: QueryRange = {},
+  tiles?: GramDistanceTiles,
 ): Int32Array {
   const byDistance = tieBreak === 'nearest';
   if (!Number.isInteger(k) || k < 1) throw new ValidationError(`k must be an integer ≥ 1, got ${k}.`);
@@ -68,7 +71,7 @@ export function knnPredict(
   const first = range.first ?? 0;
   const end = range.end ?? t;
   const predictions = new Int32Array(Math.max(0, end - first));
-  const { index, squaredDistance } = nearestNeighbours(test, t, train, m, dims, k, { first, end });
+  const { index, squaredDistance } = nearestNeighbours(test, t, train, m, dims, k, { first, end }, tiles);
   for (let q = 0; q < end - first; q++) {
     votes.fill(0);
     summed.fill(0);

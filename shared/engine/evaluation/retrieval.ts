@@ -1,3 +1,4 @@
+import type { GramDistanceTiles } from '../../math/distance-tiles.ts';
 import { forEachRanking, type QueryRange } from '../../math/nearest.ts';
 
 export interface RetrievalScores {
@@ -26,7 +27,8 @@ export function retrievalScores(Y: Float64Array, labels: Int32Array, n: number, 
 
 /**
  * The sums behind {@link retrievalScores} for the queries in `range` (all by default): precision@1 hits, Σ AP@R and
- * the number of queries. Sums of row blocks, added in block order, give {@link retrievalScores}'s figures.
+ * the number of queries. Sums of row blocks, added in block order, give {@link retrievalScores}'s figures; pass
+ * `tiles` of Y to reuse them across blocks.
  */
 export function retrievalTotals(
   Y: Float64Array,
@@ -34,6 +36,7 @@ export function retrievalTotals(
   n: number,
   dims: number,
   range: QueryRange = {},
+  tiles?: GramDistanceTiles,
 ): { p1: number; ap: number[]; queries: number; scores(): RetrievalScores } {
   const classSize = new Map<number, number>();
   for (let i = 0; i < n; i++) classSize.set(labels[i]!, (classSize.get(labels[i]!) ?? 0) + 1);
@@ -57,6 +60,7 @@ export function retrievalTotals(
       ap.push(sum / R);
     },
     range,
+    tiles,
   );
   return {
     p1,

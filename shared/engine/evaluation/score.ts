@@ -12,15 +12,22 @@
  * These are the figures cross-validation reports per fold, with the test set in place of a fold's test part.
  * Classes are matched by name: a test row whose class the training dataset does not have counts as an error for
  * kNN (it cannot be predicted) and is reported in `unmatchedClasses`.
+ *
+ * {@link scoreOnTestSet} is three parts, so a worker can run the kNN elsewhere (on a pool of threads, in row
+ * blocks) and still get the same bits: {@link prepareTestSetScore} (checks, both sets mapped), {@link predictTestSet}
+ * (the kNN, in row blocks that poll `shouldStop`) and {@link completeTestSetScore} (accuracy, k-means, retrieval).
+ * Every test row's prediction depends on that row alone, and the retrieval sums of row blocks are added in block
+ * order, so the block size never changes a figure.
  */
-import { ValidationError } from '../../errors.ts';
+import { JobCancelledError, ValidationError } from '../../errors.ts';
 import type { DatasetMatrix } from '../../domain/dataset.ts';
 import type { LearnedMetric } from '../../domain/learned-metric.ts';
+import { createGramDistanceTiles, TILE_ROWS } from '../../math/distance-tiles.ts';
 import { transform } from '../../metric/mahalanobis.ts';
 import { checkSeed } from '../fit.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
 import { accuracyScore, knnPredict } from './knn.ts';
-import { retrievalScores } from './retrieval.ts';
+import { combineRetrieval, retrievalTotals } from './retrieval.ts';
 import type { TestSetScore } from '../../ipc/schemas.ts';
 
 /** The figures of a metric on a test set: declared once, as TestSetScoreSchema in shared/ipc/schemas.ts. */
@@ -77,50 +84,163 @@ export function matchClasses(train: DatasetMatrix, test: DatasetMatrix): { label
   return { labels, unmatched };
 }
 
+/** What {@link TestSetScoreHooks.onProgress} reports on: the kNN, the k-means and the retrieval. */
+export type TestSetStage = 'knn' | 'kmeans' | 'retrieval';
+
+/** How a long score reports and stops (all optional; without them it runs silently to the end). */
+export interface TestSetScoreHooks {
+  /** Polled between row blocks of the kNN and the retrieval and before every k-means pass; true stops with JobCancelledError. */
+  shouldStop?(): boolean;
+  /** `done` of `total` test rows of `stage` are finished (k-means: 0 of t when it starts, t when it ends). */
+  onProgress?(stage: TestSetStage, done: number, total: number): void;
+  /** Test rows per block of the kNN and the retrieval; default {@link blockRows} (about 10⁹ multiply-adds). No figure depends on it. */
+  blockRows?: number;
+}
+
+/** A test-set score's checked inputs, with both sets mapped by the metric ({@link prepareTestSetScore}). */
+export interface TestSetScorePlan {
+  /** Training rows mapped, (m, dims), and their labels. */
+  trainY: Float64Array;
+  trainLabels: Int32Array;
+  /** Test rows mapped, (t, dims), and their labels in the training dataset's class numbering. */
+  testY: Float64Array;
+  testLabels: Int32Array;
+  unmatched: string[];
+  m: number;
+  t: number;
+  dims: number;
+  k: number;
+  seed: number;
+}
+
 /**
- * Scores `metric` (fitted on `train`) on `test`; see the module comment for the figures.
- * @throws ValidationError when either dataset is unlabeled, the features differ, k is not in 1…train rows, or
- *   the metric does not take the training dataset's features.
+ * The checks {@link scoreOnTestSet} makes on its inputs, without mapping anything (cheap; callers run it before a
+ * long fit): both datasets labeled, the same features, k in 1…training rows.
+ * @throws ValidationError naming the dataset, the features or k.
  */
-export function scoreOnTestSet(
-  metric: LearnedMetric,
-  train: NamedDataset,
-  test: NamedDataset,
-  options: { k: number; seed: number },
-): TestSetScore {
-  const { k } = options;
-  const seed = checkSeed(options.seed);
+export function checkTestSetInputs(train: NamedDataset, test: NamedDataset, k: number): void {
   if (!train.data.labels) throw new ValidationError(`The training dataset ${quote(train.name)} has no class labels; kNN needs them.`);
   if (!test.data.labels) throw new ValidationError(`The test set ${quote(test.name)} has no class labels to score against.`);
   checkSameFeatures(train, test);
+  if (!Number.isInteger(k) || k < 1 || k > train.data.nRows) {
+    throw new ValidationError(`k must be an integer in 1…${train.data.nRows} (the training rows), got ${JSON.stringify(k)}.`);
+  }
+}
+
+/**
+ * Checks the inputs and maps both datasets with `metric` (fitted on `train`): the first part of {@link scoreOnTestSet}.
+ * @throws ValidationError as {@link checkTestSetInputs}, for a bad seed, or when the metric does not take the training
+ *   dataset's features.
+ */
+export function prepareTestSetScore(metric: LearnedMetric, train: NamedDataset, test: NamedDataset, options: { k: number; seed: number }): TestSetScorePlan {
+  const { k } = options;
+  const seed = checkSeed(options.seed);
+  checkTestSetInputs(train, test, k);
   if (metric.preprocessing.inputFeatures !== train.data.nFeatures) {
     throw new ValidationError(
       `The metric takes ${metric.preprocessing.inputFeatures} features but the training dataset ${quote(train.name)} has ${train.data.nFeatures}.`,
     );
   }
-  if (!Number.isInteger(k) || k < 1 || k > train.data.nRows) {
-    throw new ValidationError(`k must be an integer in 1…${train.data.nRows} (the training rows), got ${JSON.stringify(k)}.`);
-  }
-  const dims = metric.nComponents;
-  const trainY = transform(metric, train.data.features, train.data.nRows); // (m, dims)
-  const testY = transform(metric, test.data.features, test.data.nRows); // (t, dims)
   const { labels: testLabels, unmatched } = matchClasses(train.data, test.data);
-  const predicted = knnPredict(trainY, train.data.labels, train.data.nRows, testY, test.data.nRows, dims, k);
+  return {
+    trainY: transform(metric, train.data.features, train.data.nRows), // (m, dims)
+    trainLabels: train.data.labels!,
+    testY: transform(metric, test.data.features, test.data.nRows), // (t, dims)
+    testLabels,
+    unmatched,
+    m: train.data.nRows,
+    t: test.data.nRows,
+    dims: metric.nComponents,
+    k,
+    seed,
+  };
+}
+
+/** About this many multiply-adds per row block (a fraction of a second), in whole tiles of TILE_ROWS rows. */
+const BLOCK_WORK = 1e9;
+
+/** Rows per block when each row costs `rowWork` multiply-adds. */
+export function blockRows(rowWork: number): number {
+  return Math.max(1, Math.floor(BLOCK_WORK / Math.max(1, rowWork) / TILE_ROWS)) * TILE_ROWS;
+}
+
+/** The block size of `hooks`, else the default for rows of `rowWork` multiply-adds; at least one row. */
+const rowsPerBlock = (hooks: TestSetScoreHooks, rowWork: number): number =>
+  hooks.blockRows === undefined ? blockRows(rowWork) : Math.max(1, Math.floor(hooks.blockRows));
+
+function checkStop(hooks: TestSetScoreHooks): void {
+  if (hooks.shouldStop?.()) throw new JobCancelledError();
+}
+
+/**
+ * The kNN prediction of every test row against the training rows ({@link knnPredict}), in row blocks: `shouldStop`
+ * is polled and `onProgress('knn', done, t)` called after each block. The predictions are those of one call, bit
+ * for bit. @throws JobCancelledError once `shouldStop()` is true.
+ */
+export function predictTestSet(plan: TestSetScorePlan, hooks: TestSetScoreHooks = {}): Int32Array {
+  const { trainY, trainLabels, testY, m, t, dims, k } = plan;
+  const predicted = new Int32Array(t);
+  const tiles = createGramDistanceTiles(trainY, m, dims);
+  const rows = rowsPerBlock(hooks, m * dims);
+  for (let first = 0; first < t; first += rows) {
+    checkStop(hooks);
+    const end = Math.min(t, first + rows);
+    predicted.set(knnPredict(trainY, trainLabels, m, testY, t, dims, k, 'lowest-class', { first, end }, tiles), first);
+    hooks.onProgress?.('knn', end, t);
+  }
+  return predicted;
+}
+
+/**
+ * The figures from the kNN predictions: accuracy, then k-means (NMI, ARI) and retrieval (P@1, MAP@R, in row blocks)
+ * on the mapped test set, polling `shouldStop` between them. @throws JobCancelledError once `shouldStop()` is true.
+ */
+export function completeTestSetScore(plan: TestSetScorePlan, predicted: Int32Array, hooks: TestSetScoreHooks = {}): TestSetScore {
+  const { testY, testLabels, t, dims, k, seed } = plan;
   const accuracy = accuracyScore(predicted, testLabels);
+  checkStop(hooks);
+  hooks.onProgress?.('kmeans', 0, t);
   const present = new Set(testLabels).size;
-  const clusters = kMeans(testY, test.data.nRows, dims, present, { seed });
-  const retrieval = retrievalScores(testY, testLabels, test.data.nRows, dims);
+  const clusters = kMeans(testY, t, dims, present, { seed, ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}) });
+  hooks.onProgress?.('kmeans', t, t);
+  const tiles = createGramDistanceTiles(testY, t, dims);
+  const parts: ReturnType<typeof retrievalTotals>[] = [];
+  const rows = rowsPerBlock(hooks, t * dims);
+  for (let first = 0; first < t; first += rows) {
+    checkStop(hooks);
+    const end = Math.min(t, first + rows);
+    parts.push(retrievalTotals(testY, testLabels, t, dims, { first, end }, tiles));
+    hooks.onProgress?.('retrieval', end, t);
+  }
+  const retrieval = combineRetrieval(parts);
   return {
     accuracy,
     nmi: normalizedMutualInformation(testLabels, clusters.assignments),
     ari: adjustedRandIndex(testLabels, clusters.assignments),
     precisionAt1: retrieval.precisionAt1,
     mapAtR: retrieval.mapAtR,
-    trainRows: train.data.nRows,
-    testRows: test.data.nRows,
+    trainRows: plan.m,
+    testRows: t,
     k,
     seed,
     nComponents: dims,
-    unmatchedClasses: unmatched,
+    unmatchedClasses: plan.unmatched,
   };
+}
+
+/**
+ * Scores `metric` (fitted on `train`) on `test`; see the module comment for the figures. The three parts in one
+ * thread: {@link prepareTestSetScore}, {@link predictTestSet}, {@link completeTestSetScore}.
+ * @throws ValidationError when either dataset is unlabeled, the features differ, k is not in 1…train rows, or
+ *   the metric does not take the training dataset's features; JobCancelledError once `hooks.shouldStop()` is true.
+ */
+export function scoreOnTestSet(
+  metric: LearnedMetric,
+  train: NamedDataset,
+  test: NamedDataset,
+  options: { k: number; seed: number },
+  hooks: TestSetScoreHooks = {},
+): TestSetScore {
+  const plan = prepareTestSetScore(metric, train, test, options);
+  return completeTestSetScore(plan, predictTestSet(plan, hooks), hooks);
 }

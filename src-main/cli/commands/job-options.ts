@@ -143,13 +143,32 @@ async function commonSpecWith(
   };
 }
 
-function formatProgress(p: JobProgress): string {
+function formatProgress(p: Omit<JobProgress, 'jobId'>): string {
   const parts = [p.message ?? p.phase];
   if (p.iteration !== undefined) parts.push(`iteration ${p.iteration}`);
   if (p.objective !== undefined && p.objective !== null) parts.push(`objective ${p.objective.toPrecision(6)}`);
   parts.push(`${(p.elapsedMs / 1000).toFixed(1)} s`);
   if (p.etaMs !== undefined && p.etaMs !== null && p.etaMs > 0) parts.push(`about ${(p.etaMs / 1000).toFixed(0)} s left`);
   return parts.join(' · ');
+}
+
+/**
+ * Shows the progress of a job or a score for `label` on stderr (silent with --json): the fraction as a percentage
+ * where it is known, otherwise (a fit's iterations) at most one line a second.
+ */
+export function progressPrinter(ctx: CliContext, label: string): { show(progress: Omit<JobProgress, 'jobId'>): void; done(): void } {
+  const fraction = ctx.progressFraction(label);
+  let lastLine = 0;
+  return {
+    show(p) {
+      if (p.fraction !== undefined && p.fraction !== null) fraction(p.fraction);
+      else if (p.phase !== 'queued' && p.phase !== 'started' && p.phase !== 'done' && performance.now() - lastLine >= 1000) {
+        lastLine = performance.now();
+        ctx.progress(`  ${formatProgress(p)}`);
+      }
+    },
+    done: () => fraction.done(),
+  };
 }
 
 /** A job the CLI submitted through the gateway, and how it ended (the runner's own outcome, result included). */
@@ -183,8 +202,7 @@ async function followJob(
   submit: (call: CliContext['call']) => Promise<{ jobId: string; runIds: number[] }>,
 ): Promise<CliJob> {
   const workbench = await ctx.workbench();
-  const fraction = ctx.progressFraction(label);
-  let lastLine = 0;
+  const printer = progressPrinter(ctx, label);
   let jobId: string | null = null;
   // Outcomes are kept from the start: a job cancelled while queued finishes before `submit` returns.
   const finished = new Map<string, JobOutcome>();
@@ -195,13 +213,7 @@ async function followJob(
       if (event.outcome.jobId === jobId) settle?.(event.outcome);
       return;
     }
-    if (event.type !== 'progress' || event.progress.jobId !== jobId) return;
-    const p = event.progress;
-    if (p.fraction !== undefined && p.fraction !== null) fraction(p.fraction);
-    else if (p.phase !== 'queued' && p.phase !== 'started' && p.phase !== 'done' && performance.now() - lastLine >= 1000) {
-      lastLine = performance.now();
-      ctx.progress(`  ${formatProgress(p)}`);
-    }
+    if (event.type === 'progress' && event.progress.jobId === jobId) printer.show(event.progress);
   });
   try {
     const job = await submit(ctx.call);
@@ -220,7 +232,7 @@ async function followJob(
       if (outcome.status !== 'succeeded') {
         throw outcome.status === 'cancelled' ? new JobCancelledError(outcome.error.message) : fromErrorPayload(outcome.error as ErrorPayload);
       }
-      fraction.done();
+      printer.done();
       return { job, outcome: outcome as CliJob['outcome'] };
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);

@@ -1,14 +1,18 @@
 /**
  * `workbench score`: a learned metric (or a baseline) scored on a held-out test set with the same features, through
- * the gateway: `runs.score` (stored with the run) or `methods.score` (nothing stored). The figures are computed by
- * the handler on this process's main thread, not on the job runner (see the progress line).
+ * the gateway: `runs.score` (stored with the run) or `methods.score` (nothing stored). The fit and the score run in a
+ * score worker (not on the job runner); progress comes from `score.progress` events under this command's score id,
+ * and Ctrl-C sends `scores.cancel`: exit 130, nothing stored.
  */
+import { randomUUID } from 'node:crypto';
 import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
+import { JobCancelledError } from '../../../shared/errors.ts';
 import type { ScoreReport } from '../../../shared/ipc/schemas.ts';
-import { UsageError, type CliCommand } from '../command.ts';
+import { SCORE_CANCELLED_MESSAGE } from '../../jobs/score-worker.ts';
+import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { datasetByRef } from './datasets.ts';
-import { parseParams, stringList } from './job-options.ts';
+import { parseParams, progressPrinter, stringList } from './job-options.ts';
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
 
@@ -27,6 +31,37 @@ function describeScore(s: ScoreReport): string {
   return lines.join('\n');
 }
 
+/**
+ * Runs one score through the gateway (`call` with this score's id) with its progress on stderr, and Ctrl-C →
+ * `scores.cancel`: the JobCancelledError then propagates and main exits with 130.
+ */
+async function followScore(
+  ctx: CliContext,
+  label: string,
+  call: (scoreId: string) => Promise<{ score: ScoreReport }>,
+): Promise<ScoreReport> {
+  const { events } = await ctx.workbench();
+  const scoreId = randomUUID();
+  const printer = progressPrinter(ctx, label);
+  const stopProgress = events.on('score.progress', (p) => {
+    if (p.scoreId === scoreId) printer.show(p);
+  });
+  const onAbort = (): void => void ctx.call('scores.cancel', { scoreId }).catch(() => undefined);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (ctx.signal.aborted) throw new JobCancelledError(SCORE_CANCELLED_MESSAGE);
+    const { score } = await call(scoreId);
+    printer.done();
+    return score;
+  } catch (error) {
+    if (error instanceof JobCancelledError && ctx.signal.aborted) ctx.progress(`${label}: cancelled.`);
+    throw error;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    stopProgress();
+  }
+}
+
 export const scoreCommand: CliCommand = {
   name: 'score',
   summary: "Score a run's learned metric (or a baseline method) on a held-out test set with the same features.",
@@ -42,7 +77,11 @@ export const scoreCommand: CliCommand = {
     '  --seed S          with --method: seed of the fit and of k-means (default 0)',
     '  --preprocess P    with --method: zscore|minmax|none (default zscore)',
     '  --param key=value with --method: a method parameter (repeatable)',
+    '  --workers N       threads for the kNN (default: every core when train rows × test rows × features ≥ 2·10⁹,',
+    '                    else 1); the figures are identical for every N',
     '',
+    'The fit and the score run in a worker thread; progress goes to stderr, and Ctrl-C cancels (exit 130, nothing',
+    'is stored).',
     'kNN uses the training rows as reference set and predicts every test row; k-means (NMI, ARI) and retrieval',
     '(P@1, MAP@R) run within the mapped test set. Classes are matched by name. A run\'s score is stored with the',
     'run (shown as "test set" in Experiments and Compare); scoring again on the same test set and k replaces it.',
@@ -58,12 +97,15 @@ export const scoreCommand: CliCommand = {
     seed: { type: 'string' },
     preprocess: { type: 'string' },
     param: { type: 'string', multiple: true },
+    workers: { type: 'string' },
   },
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
     const test = ctx.requireOption('dataset');
     const kText = ctx.option('k');
     const k = kText === undefined ? undefined : ctx.integer(kText, '--k', { min: 1 });
+    const workersText = ctx.option('workers');
+    const workers = workersText === undefined ? {} : { workers: ctx.integer(workersText, '--workers', { min: 1, max: 256 }) };
     const runText = ctx.option('run');
     const method = ctx.option('method');
     let score: ScoreReport;
@@ -74,9 +116,10 @@ export const scoreCommand: CliCommand = {
       }
       if (stringList(ctx, 'param').length > 0) throw new UsageError('--param goes with --method; a run keeps its own.');
       const runId = ctx.integer(runText, '--run', { min: 1 });
-      ctx.progress(`Scoring run ${runId} on '${test}' (in this process; large data takes a while) …`);
       const testDataset = await datasetByRef(ctx, test);
-      ({ score } = await ctx.call('runs.score', { runId, testDatasetId: testDataset.id, ...(k === undefined ? {} : { k }) }));
+      score = await followScore(ctx, `Scoring run ${runId} on '${testDataset.name}'`, (scoreId) =>
+        ctx.call('runs.score', { runId, testDatasetId: testDataset.id, ...(k === undefined ? {} : { k }), scoreId, ...workers }),
+      );
     } else {
       if (method === undefined) throw new UsageError('Give --run ID, or --method M with --train TRAIN.');
       const train = ctx.requireOption('train');
@@ -87,19 +130,22 @@ export const scoreCommand: CliCommand = {
       if (preprocess !== undefined && !(PREPROCESS_KINDS as readonly string[]).includes(preprocess)) {
         throw new UsageError(`--preprocess must be one of ${PREPROCESS_KINDS.join(', ')}, got '${preprocess}'.`);
       }
-      ctx.progress(`Fitting ${name} on '${train}' and scoring it on '${test}' (in this process; large data takes a while) …`);
       const seed = seedText === undefined ? undefined : ctx.integer(seedText, '--seed', { min: 0, max: 0xffffffff });
       const trainDataset = await datasetByRef(ctx, train);
       const testDataset = await datasetByRef(ctx, test);
-      ({ score } = await ctx.call('methods.score', {
-        method: name,
-        trainDatasetId: trainDataset.id,
-        testDatasetId: testDataset.id,
-        ...(k === undefined ? {} : { k }),
-        ...(seed === undefined ? {} : { seed }),
-        ...(preprocess === undefined ? {} : { preprocess: preprocess as PreprocessKind }),
-        params,
-      }));
+      score = await followScore(ctx, `Fitting ${name} on '${trainDataset.name}' and scoring it on '${testDataset.name}'`, (scoreId) =>
+        ctx.call('methods.score', {
+          method: name,
+          trainDatasetId: trainDataset.id,
+          testDatasetId: testDataset.id,
+          ...(k === undefined ? {} : { k }),
+          ...(seed === undefined ? {} : { seed }),
+          ...(preprocess === undefined ? {} : { preprocess: preprocess as PreprocessKind }),
+          params,
+          scoreId,
+          ...workers,
+        }),
+      );
     }
     ctx.out({ score }, describeScore(score));
     return 0;

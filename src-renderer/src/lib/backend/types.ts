@@ -21,6 +21,7 @@ import type {
   RunDetailSchema,
   RunListItemSchema,
   SampleSchema,
+  ScoreProgressSchema,
 } from '../../../../shared/ipc/schemas.ts';
 
 export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
@@ -36,6 +37,7 @@ export type ParamDeclaration = z.infer<typeof ParamDeclarationSchema>;
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 export type JobInfo = z.infer<typeof JobInfoSchema>;
 export type JobProgress = z.infer<typeof JobProgressSchema>;
+export type ScoreProgress = z.infer<typeof ScoreProgressSchema>;
 export type RunSummary = z.infer<typeof RunListItemSchema>;
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 export type LearnedMetricWire = z.infer<typeof LearnedMetricWireSchema>;

@@ -136,19 +136,30 @@ export class CompareBoard {
     this.focus = null;
   }
 
-  /** Test-set scoring in progress (run ids left), and the last problem. */
+  /** Test-set scoring in progress, and the last problem. */
   scoring = $state(false);
   scoreError = $state<string | null>(null);
+  #scoringCancelled = false;
+
+  /** The running score's progress (phase, fraction), and which shown run it is: 1-based of `shown.length`. */
+  get scoreProgress() {
+    return this.#history.scoreProgress;
+  }
+  scoringIndex = $state(0);
 
   /**
    * Scores every shown run on the held-out dataset `testDatasetId` (each run's method fitted on all rows of the
-   * current dataset, then kNN / k-means / retrieval on the test set), one after the other.
+   * current dataset, then kNN / k-means / retrieval on the test set), one after the other, until one fails or
+   * {@link cancelScoring} is called.
    */
   async scoreShown(testDatasetId: number, k: number): Promise<void> {
     this.scoring = true;
     this.scoreError = null;
+    this.#scoringCancelled = false;
     try {
-      for (const id of this.shown) {
+      for (const [index, id] of this.shown.entries()) {
+        if (this.#scoringCancelled) break;
+        this.scoringIndex = index + 1;
         const run = await this.#history.score(id, testDatasetId, k);
         if (!run) {
           this.scoreError = this.#history.error;
@@ -158,7 +169,15 @@ export class CompareBoard {
       }
     } finally {
       this.scoring = false;
+      this.scoringIndex = 0;
     }
+  }
+
+  /** Stops the running score (nothing of it is stored) and the ones still to come; scores already made are kept. */
+  async cancelScoring(): Promise<void> {
+    if (!this.scoring) return;
+    this.#scoringCancelled = true;
+    await this.#history.cancelScore();
   }
 
   async setFocus(id: number): Promise<void> {

@@ -1,9 +1,15 @@
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
-import type { RunDetail, RunSummary } from '../backend/types.ts';
+import type { RunDetail, RunSummary, ScoreProgress } from '../backend/types.ts';
 import type { JobMonitor } from './job-monitor.svelte.ts';
 
-/** The experiment history of the current dataset, with filters, details on demand, and re-run. */
+let scoreCount = 0;
+/** A fresh id for one test-set score (the contract's Token: letters, digits, _ and -). */
+const nextScoreId = (): string => `score-${Date.now().toString(36)}-${++scoreCount}`;
+
+const isCancelled = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'JOB_CANCELLED';
+
+/** The experiment history of the current dataset, with filters, details on demand, test-set scores, and re-run. */
 export class RunHistory {
   #backend: Backend;
   #monitor: JobMonitor;
@@ -14,6 +20,9 @@ export class RunHistory {
   statusFilter = $state('');
   kindFilter = $state('');
   error = $state<string | null>(null);
+  /** The test-set score running now (phase, fraction; null before its first report or when none runs). */
+  scoreProgress = $state.raw<ScoreProgress | null>(null);
+  #scoreId: string | null = null;
   #unsubscribe: () => void;
 
   constructor(backend: Backend, monitor: JobMonitor) {
@@ -76,20 +85,46 @@ export class RunHistory {
 
   /**
    * Scores run `runId`'s metric (trained on the run's dataset) on the held-out dataset `testDatasetId` with `k`
-   * neighbours; main stores it with the run. Returns the run's fresh detail (with its test scores), or null with
-   * `error` set.
+   * neighbours, in main's score worker (progress in {@link scoreProgress}, {@link cancelScore} stops it); main stores
+   * it with the run. Returns the run's fresh detail (with its test scores), or null with `error` set (a cancelled
+   * score says so: nothing was stored).
    */
   async score(runId: number, testDatasetId: number, k: number): Promise<RunDetail | null> {
+    const scoreId = nextScoreId();
+    this.#scoreId = scoreId;
+    this.scoreProgress = null;
+    const stopProgress = this.#backend.on('score.progress', (p) => {
+      if (p.scoreId === scoreId) this.scoreProgress = p;
+    });
     try {
-      await this.#backend.call('runs.score', { runId, testDatasetId, k });
+      await this.#backend.call('runs.score', { runId, testDatasetId, k, scoreId });
       const { run } = await this.#backend.call('runs.get', { runId });
       this.#details = new Map(this.#details).set(runId, run);
       this.error = null;
       await this.refresh();
       return run;
     } catch (error) {
-      this.error = `Could not score run ${runId} on the test set: ${errorMessage(error)}`;
+      this.error = isCancelled(error)
+        ? `Scoring run ${runId} was cancelled; nothing was stored.`
+        : `Could not score run ${runId} on the test set: ${errorMessage(error)}`;
       return null;
+    } finally {
+      stopProgress();
+      if (this.#scoreId === scoreId) {
+        this.#scoreId = null;
+        this.scoreProgress = null;
+      }
+    }
+  }
+
+  /** Cancels the running test-set score: its call then fails with JOB_CANCELLED and nothing is stored. */
+  async cancelScore(): Promise<void> {
+    const scoreId = this.#scoreId;
+    if (scoreId === null) return;
+    try {
+      await this.#backend.call('scores.cancel', { scoreId });
+    } catch (error) {
+      this.error = `Could not cancel the score: ${errorMessage(error)}`;
     }
   }
 
