@@ -15,7 +15,7 @@
  * |g − e| for e the differencing result, so the callers in nearest.ts screen with g and re-rank the few candidates
  * within the bound by e: results are those of exact differencing, bit for bit.
  */
-import { BR_IF, END, F64_ADD, F64_STORE, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, V128, f64x2Add, f64x2Extract, f64x2Mul, get, i32, name, section, set, uleb, v128Load, v128Zero, compileOnce } from './wasm-assembler.ts';
+import { END, F64_ADD, F64_STORE, I32, I32_ADD, I32_MUL, V128, f64x2Add, f64x2Extract, f64x2Mul, get, i32, set, uleb, v128Load, v128Zero, compileOnce, doWhile, singleFunctionModule } from './wasm-assembler.ts';
 
 /** Query rows per tile call (the caller's `out` holds at most this many rows of m distances). */
 export const TILE_ROWS = 64;
@@ -189,9 +189,6 @@ export function tileFlops(count: number, m: number, dims: number): number {
 
 const simdModule = compileOnce(() => assembleModule());
 
-function doWhile(ptr: number, step: number[], limit: number[], body: number[]): number[] {
-  return [LOOP, 0x40, ...body, ...get(ptr), ...step, I32_ADD, ...set(ptr), ...get(ptr), ...limit, I32_LT_U, BR_IF, 0, END];
-}
 
 function dotsBody(): number[] {
   // Parameters: 0 q, 1 qRows, 2 r, 3 rRows, 4 cp, 5 out, 6 outStride (bytes).
@@ -269,14 +266,5 @@ function dotsBody(): number[] {
 }
 
 function assembleModule(): Uint8Array<ArrayBuffer> {
-  const types = [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0];
-  const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('dots'), 0, 0]),
-    ...section(10, [1, ...dotsBody()]),
-  ]);
+  return singleFunctionModule('dots', 7, dotsBody());
 }

@@ -4,7 +4,7 @@
  * same sequence of binary64 additions as the scalar loop (lanes are independent columns), so both paths give the
  * same bits. Without WebAssembly SIMD the TypeScript loop runs.
  */
-import { BR_IF, END, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, compileOnce, f64x2Add, get, i32, name, section, set, uleb, v128Load, v128Store } from './wasm-assembler.ts';
+import { END, I32, I32_ADD, I32_MUL, compileOnce, f64x2Add, get, i32, set, uleb, v128Load, v128Store, doWhile, singleFunctionModule } from './wasm-assembler.ts';
 
 export interface RowSums {
   readonly simd: boolean;
@@ -81,9 +81,6 @@ const rowSumsModule = compileOnce(() => assembleModule());
 function assembleModule(): Uint8Array<ArrayBuffer> {
   const [y, n, rowBytes, groups, sums] = [0, 1, 2, 3, 4];
   const [yi, yEnd, gp, dst, c] = [5, 6, 7, 8, 9];
-  const doWhile = (ptr: number, step: number[], limit: number[], body: number[]): number[] => [
-    LOOP, 0x40, ...body, ...get(ptr), ...step, I32_ADD, ...set(ptr), ...get(ptr), ...limit, I32_LT_U, BR_IF, 0, END,
-  ];
   const inner = [
     ...get(dst), ...get(c), I32_ADD,
     ...get(dst), ...get(c), I32_ADD, ...v128Load(0),
@@ -106,15 +103,5 @@ function assembleModule(): Uint8Array<ArrayBuffer> {
     ...doWhile(yi, get(rowBytes), get(yEnd), perRow),
     END,
   ];
-  const body = [...uleb(code.length), ...code];
-  const types = [1, 0x60, 5, I32, I32, I32, I32, I32, 0];
-  const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('addRows'), 0, 0]),
-    ...section(10, [1, ...body]),
-  ]);
+  return singleFunctionModule('addRows', 5, [...uleb(code.length), ...code]);
 }

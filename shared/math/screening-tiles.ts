@@ -22,7 +22,7 @@
  * tiles (whose bound is smaller), so callers need not care which they got.
  */
 import { createGramDistanceTiles, gramErrorBound, TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
-import { BR_IF, END, F64_ADD, F64_CONST, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_LT_U, I32_MUL, LOOP, V128, compileOnce, get, i32, name, section, set, simd, uleb, v128Load, v128Zero, f64Zero } from './wasm-assembler.ts';
+import { END, F64_ADD, F64_CONST, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_MUL, V128, compileOnce, get, i32, set, simd, uleb, v128Load, v128Zero, f64Zero, doWhile, singleFunctionModule } from './wasm-assembler.ts';
 
 export { TILE_ROWS };
 
@@ -170,9 +170,6 @@ function relaxedSimd(): boolean {
   }
 }
 
-function doWhile(ptr: number, step: number[], limit: number[], body: number[]): number[] {
-  return [LOOP, 0x40, ...body, ...get(ptr), ...step, I32_ADD, ...set(ptr), ...get(ptr), ...limit, I32_LT_U, BR_IF, 0, END];
-}
 
 function dotsBody(fused: boolean): number[] {
   // Parameters: 0 q (packed quads), 1 qQuads, 2 r (packed pairs), 3 rPairs, 4 rowBytes, 5 out, 6 outStride,
@@ -257,14 +254,5 @@ function dotsBody(fused: boolean): number[] {
 }
 
 function assembleModule(fused: boolean): Uint8Array<ArrayBuffer> {
-  const types = [1, 0x60, 9, I32, I32, I32, I32, I32, I32, I32, I32, I32, 0];
-  const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('dots'), 0, 0]),
-    ...section(10, [1, ...dotsBody(fused)]),
-  ]);
+  return singleFunctionModule('dots', 9, dotsBody(fused));
 }

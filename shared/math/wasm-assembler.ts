@@ -82,6 +82,31 @@ export function name(text: string): number[] {
 }
 
 /**
+ * `do { body; ptr += step } while (ptr < limit)` (unsigned): a loop that runs its body at least once. `step` and
+ * `limit` are instruction sequences that push one i32 each.
+ */
+export function doWhile(ptr: number, step: number[], limit: number[], body: number[]): number[] {
+  return [LOOP, 0x40, ...body, ...get(ptr), ...step, I32_ADD, ...set(ptr), ...get(ptr), ...limit, I32_LT_U, BR_IF, 0, END];
+}
+
+/**
+ * A module that imports its memory as env.memory and exports one function `exportName` taking `params` i32
+ * parameters and returning nothing; `body` is the function's code entry (size, locals, instructions).
+ */
+export function singleFunctionModule(exportName: string, params: number, body: number[]): Uint8Array<ArrayBuffer> {
+  const types = [1, 0x60, params, ...new Array<number>(params).fill(I32), 0];
+  const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types),
+    ...section(2, imports),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name(exportName), 0, 0]),
+    ...section(10, [1, ...body]),
+  ]);
+}
+
+/**
  * Compiles the module `assemble` builds, once, on first use: the module, or null where WebAssembly or its SIMD
  * extension is unavailable (the caller then uses its TypeScript fallback).
  */
