@@ -15,6 +15,27 @@ import { TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
 import { createScreeningTiles } from './screening-tiles.ts';
 import { BoundedTopK, partitionSmallest } from './top-k.ts';
 
+/**
+ * U = max over the `count` screened rows index[0 … count) of g_j + E_j: an upper bound on the exact distance of each
+ * of them, hence on the exact count-th smallest (see the module comment).
+ */
+function screenedUpperBound(tiles: GramDistanceTiles, queryNorm: number, g: Float64Array, index: Int32Array, count: number): number {
+  let U = -Infinity;
+  for (let s = 0; s < count; s++) {
+    const j = index[s]!;
+    U = Math.max(U, g[j]! + tiles.bound(queryNorm, tiles.norms[j]!));
+  }
+  return U;
+}
+
+/**
+ * Whether a row with screened distance v and squared norm `norm` may belong to the exact top-count: v − E ≤ U.
+ * `coarse` = U + the bound against the longest row, a cheap first test that most rows fail.
+ */
+function isCandidate(tiles: GramDistanceTiles, queryNorm: number, v: number, norm: number, U: number, coarse: number): boolean {
+  return v <= coarse && v - tiles.bound(queryNorm, norm) <= U;
+}
+
 export interface NeighbourLists {
   /** Neighbours per query (min(k, available)). */
   k: number;
@@ -65,14 +86,12 @@ export function nearestNeighbours(
       const nq = queryNorms[r]!;
       screen.clear();
       for (let j = 0; j < m; j++) screen.offer(g[j]!, j);
-      let U = -Infinity;
-      for (let s = 0; s < kk; s++) U = Math.max(U, screen.value[s]! + tiles.bound(nq, norms[screen.index[s]!]!));
+      const U = screenedUpperBound(tiles, nq, g, screen.index, kk);
       const coarse = U + tiles.bound(nq, tiles.maxNorm);
       exact.clear();
       const q = b0 + r;
       for (let j = 0; j < m; j++) {
-        const v = g[j]!;
-        if (v <= coarse && v - tiles.bound(nq, norms[j]!) <= U) exact.offer(rowSquaredDistance(Q, q, R, j, dims), j);
+        if (isCandidate(tiles, nq, g[j]!, norms[j]!, U, coarse)) exact.offer(rowSquaredDistance(Q, q, R, j, dims), j);
       }
       const o = (q - first) * kk;
       index.set(exact.index.subarray(0, kk), o);
@@ -121,14 +140,12 @@ export function forEachRanking(
       partitionSmallest(g, idx, m, want);
       // The first `want` entries of idx are the want smallest in (g, index) order; U bounds their exact distances.
       const nq = queryNorms[r]!;
-      let U = -Infinity;
-      for (let s = 0; s < want; s++) U = Math.max(U, g[idx[s]!]! + tiles.bound(nq, norms[idx[s]!]!));
+      const U = screenedUpperBound(tiles, nq, g, idx, want);
       const coarse = U + tiles.bound(nq, tiles.maxNorm);
       let c = 0;
       let candidateNorm = 0;
       for (let j = 0; j < n; j++) {
-        const v = g[j]!;
-        if (j !== q && v <= coarse && v - tiles.bound(nq, norms[j]!) <= U) {
+        if (j !== q && isCandidate(tiles, nq, g[j]!, norms[j]!, U, coarse)) {
           candidates[c++] = j;
           if (norms[j]! > candidateNorm) candidateNorm = norms[j]!;
         }

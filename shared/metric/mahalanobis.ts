@@ -29,6 +29,11 @@ function checkComponents(metric: MetricComponents): void {
  * @throws RangeError when Z does not have `metric.nFeatures` columns.
  */
 export function transformPreprocessed(metric: MetricComponents, Z: Float64Array, n: number): Float64Array {
+  return project(metric, Z, n, false);
+}
+
+/** Z·Lᵀ; with `reuseZ` (Z is the caller's own scratch) the identity metric's result is written over Z. */
+function project(metric: MetricComponents, Z: Float64Array, n: number, reuseZ: boolean): Float64Array {
   checkComponents(metric);
   if (Z.length !== n * metric.nFeatures) {
     throw new RangeError(`transform: expected ${n} rows × ${metric.nFeatures} features = ${n * metric.nFeatures} entries, got ${Z.length}.`);
@@ -36,7 +41,7 @@ export function transformPreprocessed(metric: MetricComponents, Z: Float64Array,
   // L = I (the Euclidean baseline, and any learner that keeps the identity): Z·Iᵀ is Z, bit for bit (each entry is
   // z + 0·…, and + 0 turns −0 into +0 as the product would), without the O(n·d²) product.
   if (isIdentity(metric.L, metric.nComponents, metric.nFeatures)) {
-    const Y = new Float64Array(Z.length);
+    const Y = reuseZ ? Z : new Float64Array(Z.length);
     for (let i = 0; i < Z.length; i++) Y[i] = Z[i]! + 0;
     return Y;
   }
@@ -56,14 +61,8 @@ function isIdentity(L: Float64Array, k: number, d: number): boolean {
  * Cost O(n·(inputFeatures + d·k)).
  */
 export function transform(metric: LearnedMetric, X: Float64Array, n: number): Float64Array {
-  const Z = applyPreprocessing(metric.preprocessing, X, n);
-  checkComponents(metric);
-  if (Z.length === n * metric.nFeatures && isIdentity(metric.L, metric.nComponents, metric.nFeatures)) {
-    // Z is ours (fresh from the preprocessing): the identity's + 0 in place, no second copy.
-    for (let i = 0; i < Z.length; i++) Z[i] = Z[i]! + 0;
-    return Z;
-  }
-  return transformPreprocessed(metric, Z, n);
+  // The preprocessed copy is ours: the identity metric reuses it instead of copying it again.
+  return project(metric, applyPreprocessing(metric.preprocessing, X, n), n, true);
 }
 
 /**

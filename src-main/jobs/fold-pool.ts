@@ -271,14 +271,16 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
   plans.forEach((plan, method) => plan.splits.forEach((_, fold) => folds.push({ method, fold })));
   const workers = Math.max(1, Math.min(options.workers, folds.length));
   const alone = workers > 1 ? folds.length % workers : 0;
-  const tasks: Array<{ method: number; fold: number; part?: 0 | 1 }> = [];
+  // Each task names its fold by its index in `folds`.
+  const tasks: Array<{ method: number; fold: number; index: number; part?: 0 | 1 }> = [];
   folds.forEach((f, index) => {
-    if (index >= folds.length - alone && getLearner(specs[f.method]!.method).trivialFit === true) tasks.push({ ...f, part: 0 }, { ...f, part: 1 });
-    else tasks.push(f);
+    if (index >= folds.length - alone && getLearner(specs[f.method]!.method).trivialFit === true) tasks.push({ ...f, index, part: 0 }, { ...f, index, part: 1 });
+    else tasks.push({ ...f, index });
   });
   const outputs: FoldEvaluation[][] = plans.map(() => []);
-  const parts = new Map<string, FoldPartEvaluation>();
-  const started = new Set<string>();
+  /** The first part to finish of each split fold, until its other part does. */
+  const parts: Array<FoldPartEvaluation | undefined> = [];
+  const started = new Uint8Array(folds.length);
   const requests: FoldTaskRequest[] = tasks.map((task, taskId) => ({
     type: 'fold',
     task: 'fold',
@@ -295,19 +297,19 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
     workerUrl: options.workerUrl,
     cancelFlag: options.cancelFlag,
     onStart(taskId) {
-      const { method, fold } = tasks[taskId]!;
-      if (started.has(`${method}:${fold}`)) return;
-      started.add(`${method}:${fold}`);
+      const { method, fold, index } = tasks[taskId]!;
+      if (started[index]) return;
+      started[index] = 1;
       options.onStart?.(method, fold);
     },
     ...(options.onIteration ? { onIteration: options.onIteration } : {}),
     onResult(taskId, reply) {
-      const { method, fold } = tasks[taskId]!;
+      const { method, fold, index } = tasks[taskId]!;
       if (reply.type === 'fold-result') outputs[method]![fold] = reply.evaluation;
       else if (reply.type === 'fold-part-result') {
-        const other = parts.get(`${method}:${fold}`);
+        const other = parts[index];
         if (!other) {
-          parts.set(`${method}:${fold}`, reply.part);
+          parts[index] = reply.part;
           return;
         }
         outputs[method]![fold] = combineFoldParts([other, reply.part]);
