@@ -46,7 +46,7 @@ export interface PreparedFit {
 }
 
 /** Number of classes of a labeled dataset: its class names, or max label + 1 when larger. */
-export function classCount(data: DatasetMatrix): number {
+export function classCount(data: Pick<DatasetMatrix, 'classNames' | 'labels'>): number {
   let max = -1;
   if (data.labels) for (const c of data.labels) if (c > max) max = c;
   return Math.max(data.classNames.length, max + 1);
@@ -70,34 +70,38 @@ export function resolveConstraintSource(spec: Pick<FitSpec, 'constraintSource' |
 }
 
 /**
- * Validates a spec against the data and builds everything the learner needs, without fitting.
+ * Validates a spec against the data and builds everything the learner needs, without fitting. With `rows`, the fit
+ * is on those rows of `data` (a fold's training part), read in place: the same bits as fitting `selectRows(data,
+ * rows)`, without the copy; `spec.constraints` are then in indices of the selection.
  * @throws ValidationError for an unknown method, bad parameters, seed or preprocessing, a labels-based method on
  *   an unlabeled dataset, or a pair-based method with neither hand-labeled pairs nor class labels.
  * @throws ConstraintError for hand-labeled pairs that do not fit the dataset.
  */
-export function prepareFit(data: DatasetMatrix, spec: FitSpec): PreparedFit {
+export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<number>): PreparedFit {
   const learner = getLearner(spec.method);
   const params = validateParams(learner.name, learner.params, spec.params ?? {});
   const seed = checkSeed(spec.seed ?? 0);
   const kind = checkPreprocessKind(spec.preprocess ?? 'zscore');
-  if (data.nRows < 2) throw new ValidationError(`${learner.name}: needs at least 2 rows, got ${data.nRows}.`);
+  const nRows = rows ? rows.length : data.nRows;
+  if (nRows < 2) throw new ValidationError(`${learner.name}: needs at least 2 rows, got ${nRows}.`);
   if (spec.pairCount !== undefined && (!Number.isInteger(spec.pairCount) || spec.pairCount < 1)) {
     throw new ValidationError(`pairCount must be an integer ≥ 1, got ${JSON.stringify(spec.pairCount)}.`);
   }
-  const preprocessing = fitPreprocessing(data.features, data.nRows, data.nFeatures, kind);
+  const preprocessing = fitPreprocessing(data.features, nRows, data.nFeatures, kind, rows);
   const d = preprocessing.kept.length;
   if (d === 0) {
     throw new ValidationError(`${learner.name}: every feature is constant on the fitting rows, so no feature is left after '${kind}' preprocessing.`);
   }
-  const X = applyPreprocessing(preprocessing, data.features, data.nRows);
-  const nClasses = classCount(data);
+  const X = applyPreprocessing(preprocessing, data.features, nRows, rows);
+  const dataLabels = data.labels && rows ? Int32Array.from(rows, (r) => data.labels![r]!) : data.labels;
+  const nClasses = classCount({ classNames: data.classNames, labels: dataLabels });
 
   let labels: Int32Array | null = null;
   let pairs: PairSet | null = null;
   let constraintSource: ConstraintSource | null = null;
   if (learner.input === 'labels') {
-    if (!data.labels) throw new ValidationError(`${learner.name} learns from class labels, but the dataset has none.`);
-    labels = data.labels;
+    if (!dataLabels) throw new ValidationError(`${learner.name} learns from class labels, but the dataset has none.`);
+    labels = dataLabels;
   } else if (learner.input === 'pairs') {
     constraintSource = resolveConstraintSource(spec);
     if (constraintSource === 'labeled') {
@@ -105,16 +109,16 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec): PreparedFit {
       if (constraints.length === 0) {
         throw new ValidationError(`${learner.name} was asked to use labeled constraints, but the dataset has no labeled pairs.`);
       }
-      validateConstraints(constraints, data.nRows);
+      validateConstraints(constraints, nRows);
       pairs = toPairSet(constraints);
     } else {
-      if (!data.labels) {
+      if (!dataLabels) {
         throw new ValidationError(
           `${learner.name} learns from must-link / cannot-link pairs: label some pairs, or use a dataset with class labels to generate them.`,
         );
       }
       // C counts the classes present in the fitting rows, as metric-learn's len(np.unique(y)) does.
-      pairs = generateSupervisedPairs(data.labels, distinctLabelCount(data.labels), seed, spec.pairCount);
+      pairs = generateSupervisedPairs(dataLabels, distinctLabelCount(dataLabels), seed, spec.pairCount);
     }
     let must = 0;
     for (const s of pairs.similar) must += s;
@@ -122,9 +126,9 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec): PreparedFit {
       throw new ValidationError(`${learner.name}: no pair constraints to learn from.`);
     }
   } else {
-    labels = data.labels;
+    labels = dataLabels;
   }
-  const training: TrainingData = { X, n: data.nRows, d, labels, nClasses, pairs };
+  const training: TrainingData = { X, n: nRows, d, labels, nClasses, pairs };
   return { learner, params, seed, preprocessing, training, constraintSource };
 }
 

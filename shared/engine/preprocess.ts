@@ -36,19 +36,40 @@ export function identityPreprocessing(d: number): Preprocessing {
 }
 
 /**
- * Fits `kind` on X (n, d). Cost O(n·d).
+ * The source row of each of n rows: `rows[i]` when given (a selection from a bigger X, e.g. a fold's training
+ * part, read in place instead of copied first), else i. Checks that X holds those rows.
+ */
+function sourceRows(fn: string, X: Float64Array, n: number, d: number, rows: ArrayLike<number> | undefined): ArrayLike<number> | null {
+  if (!rows) {
+    if (X.length !== n * d) throw new RangeError(`${fn}: expected ${n} rows × ${d} features = ${n * d} entries, got ${X.length}.`);
+    return null;
+  }
+  const available = d > 0 ? X.length / d : 0;
+  if (rows.length !== n || !Number.isInteger(available)) {
+    throw new RangeError(`${fn}: expected ${n} row indices into rows of ${d} features, got ${rows.length} indices and ${X.length} entries.`);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    if (!(Number.isInteger(r) && r >= 0 && r < available)) throw new RangeError(`${fn}: row index ${r} (entry ${i}) is outside 0…${available - 1}.`);
+  }
+  return rows;
+}
+
+/**
+ * Fits `kind` on X (n, d), or, with `rows`, on the n rows rows[0 … n) of X (in that order: the same bits as fitting
+ * a copy of them). Cost O(n·d).
  * @throws ValidationError for an unknown kind or when n = 0.
  */
-export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: PreprocessKind = 'zscore'): Preprocessing {
+export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: PreprocessKind = 'zscore', rows?: ArrayLike<number>): Preprocessing {
   checkPreprocessKind(kind);
-  if (X.length !== n * d) throw new RangeError(`fitPreprocessing: expected ${n}×${d} = ${n * d} entries, got ${X.length}.`);
+  const source = sourceRows('fitPreprocessing', X, n, d, rows);
   if (kind === 'none') return identityPreprocessing(d);
   if (n === 0) throw new ValidationError('Cannot fit preprocessing on 0 rows.');
   const min = new Float64Array(d).fill(Infinity);
   const max = new Float64Array(d).fill(-Infinity);
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
-    const row = i * d;
+    const row = (source ? source[i]! : i) * d;
     for (let f = 0; f < d; f++) {
       const v = X[row + f]!;
       if (v < min[f]!) min[f] = v;
@@ -71,7 +92,7 @@ export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: Pr
     // Two-pass population variance (ddof = 0): Σ(x − mean)² / n.
     const sq = new Float64Array(d);
     for (let i = 0; i < n; i++) {
-      const row = i * d;
+      const row = (source ? source[i]! : i) * d;
       for (let f = 0; f < d; f++) {
         const t = X[row + f]! - mean[f]!;
         sq[f]! += t * t;
@@ -88,14 +109,13 @@ export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: Pr
 }
 
 /**
- * Applies a fitted preprocessing to X (n, inputFeatures) → new (n, kept.length). Cost O(n·d).
+ * Applies a fitted preprocessing to X (n, inputFeatures) → new (n, kept.length); with `rows`, to the n rows
+ * rows[0 … n) of X (output row i is source row rows[i]). Cost O(n·d).
  * @throws RangeError when X does not have `inputFeatures` columns.
  */
-export function applyPreprocessing(p: Preprocessing, X: Float64Array, n: number): Float64Array {
+export function applyPreprocessing(p: Preprocessing, X: Float64Array, n: number, rows?: ArrayLike<number>): Float64Array {
   const d = p.inputFeatures;
-  if (X.length !== n * d) {
-    throw new RangeError(`applyPreprocessing: expected ${n} rows × ${d} features = ${n * d} entries, got ${X.length}.`);
-  }
+  const source = sourceRows('applyPreprocessing', X, n, d, rows);
   const out = p.kept.length;
   const Z = new Float64Array(n * out); // (n, kept)
   // Typed copies of the (small) parameter lists keep the inner loop monomorphic; the arithmetic is unchanged.
@@ -103,7 +123,7 @@ export function applyPreprocessing(p: Preprocessing, X: Float64Array, n: number)
   const center = Float64Array.from(p.center);
   const scale = Float64Array.from(p.scale);
   for (let i = 0; i < n; i++) {
-    const src = i * d;
+    const src = (source ? source[i]! : i) * d;
     const dst = i * out;
     for (let c = 0; c < out; c++) Z[dst + c] = (X[src + kept[c]!]! - center[c]!) / scale[c]!;
   }

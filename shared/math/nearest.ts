@@ -10,10 +10,10 @@
  * count-th smallest e is ≤ U, and every row of the exact top-count (ties included) has g_j − E_j ≤ e_j ≤ U. Those
  * rows are the candidates.
  */
-import { rowSquaredDistance } from './distances.ts';
+import { rowSquaredDistance, rowSquaredDistancesTo } from './distances.ts';
 import { TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
 import { createScreeningTiles } from './screening-tiles.ts';
-import { BoundedTopK, partitionSmallest } from './top-k.ts';
+import { BoundedTopK, smallestValue, sortIndicesByValue } from './top-k.ts';
 
 /**
  * U = max over the `count` screened rows index[0 … count) of g_j + E_j: an upper bound on the exact distance of each
@@ -26,14 +26,6 @@ function screenedUpperBound(tiles: GramDistanceTiles, queryNorm: number, g: Floa
     U = Math.max(U, g[j]! + tiles.bound(queryNorm, tiles.norms[j]!));
   }
   return U;
-}
-
-/**
- * Whether a row with screened distance v and squared norm `norm` may belong to the exact top-count: v − E ≤ U.
- * `coarse` = U + the bound against the longest row, a cheap first test that most rows fail.
- */
-function isCandidate(tiles: GramDistanceTiles, queryNorm: number, v: number, norm: number, U: number, coarse: number): boolean {
-  return v <= coarse && v - tiles.bound(queryNorm, norm) <= U;
 }
 
 export interface NeighbourLists {
@@ -78,21 +70,36 @@ export function nearestNeighbours(
   const norms = tiles.norms;
   const screen = new BoundedTopK(kk);
   const exact = new BoundedTopK(kk);
+  const candidates = new Int32Array(m);
+  const candidateDistances = new Float64Array(m);
   for (let b0 = first; b0 < end; b0 += TILE_ROWS) {
     const rows = Math.min(TILE_ROWS, end - b0);
     tiles.distances(Q, b0, rows, block, queryNorms);
     for (let r = 0; r < rows; r++) {
       const g = block.subarray(r * m, (r + 1) * m);
       const nq = queryNorms[r]!;
+      // The screen's top-kk: the list is offered only what can enter it (the first kk rows, then values below its
+      // current kk-th), which is exactly what offering every row would keep.
       screen.clear();
-      for (let j = 0; j < m; j++) screen.offer(g[j]!, j);
+      let kth = Infinity;
+      for (let j = 0; j < m; j++) {
+        const v = g[j]!;
+        if (j < kk || v < kth) {
+          screen.offer(v, j);
+          if (j >= kk - 1) kth = screen.value[kk - 1]!;
+        }
+      }
       const U = screenedUpperBound(tiles, nq, g, screen.index, kk);
       const coarse = U + tiles.bound(nq, tiles.maxNorm);
       exact.clear();
       const q = b0 + r;
+      let c = 0;
       for (let j = 0; j < m; j++) {
-        if (isCandidate(tiles, nq, g[j]!, norms[j]!, U, coarse)) exact.offer(rowSquaredDistance(Q, q, R, j, dims), j);
+        const v = g[j]!;
+        if (v <= coarse && v - tiles.bound(nq, norms[j]!) <= U) candidates[c++] = j;
       }
+      rowSquaredDistancesTo(R, candidates, c, Q, q, dims, candidateDistances);
+      for (let t = 0; t < c; t++) exact.offer(candidateDistances[t]!, candidates[t]!);
       const o = (q - first) * kk;
       index.set(exact.index.subarray(0, kk), o);
       squaredDistance.set(exact.value.subarray(0, kk), o);
@@ -124,9 +131,11 @@ export function forEachRanking(
   const block = new Float64Array(TILE_ROWS * n);
   const queryNorms = new Float64Array(TILE_ROWS);
   const norms = tiles.norms;
-  const idx = new Int32Array(n);
+  const scratch = new Float64Array(n);
   const candidates = new Int32Array(n);
   const exact = new Float64Array(n);
+  const runRows = new Int32Array(n);
+  const runDistances = new Float64Array(n);
   for (let b0 = first; b0 < end; b0 += TILE_ROWS) {
     const rows = Math.min(TILE_ROWS, end - b0);
     tiles.distances(Y, b0, rows, block, queryNorms);
@@ -135,17 +144,27 @@ export function forEachRanking(
       const want = Math.min(depth(q), n - 1);
       if (want <= 0) continue;
       const g = block.subarray(r * n, (r + 1) * n);
+      // vth = the want-th smallest screened distance over j ≠ q (NaN counted as +∞). The rows with g ≤ vth are at
+      // least `want` rows, so U = max over them of g + E bounds the exact want-th smallest distance (module comment).
       let m = 0;
-      for (let j = 0; j < n; j++) if (j !== q) idx[m++] = j;
-      partitionSmallest(g, idx, m, want);
-      // The first `want` entries of idx are the want smallest in (g, index) order; U bounds their exact distances.
+      for (let j = 0; j < n; j++) {
+        if (j === q) continue;
+        const v = g[j]!;
+        scratch[m++] = v === v ? v : Infinity;
+      }
+      const vth = smallestValue(scratch, m, want);
       const nq = queryNorms[r]!;
-      const U = screenedUpperBound(tiles, nq, g, idx, want);
+      let U = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = g[j]!;
+        if (j !== q && v <= vth) U = Math.max(U, v + tiles.bound(nq, norms[j]!));
+      }
       const coarse = U + tiles.bound(nq, tiles.maxNorm);
       let c = 0;
       let candidateNorm = 0;
       for (let j = 0; j < n; j++) {
-        if (j !== q && isCandidate(tiles, nq, g[j]!, norms[j]!, U, coarse)) {
+        const v = g[j]!;
+        if (v <= coarse && j !== q && v - tiles.bound(nq, norms[j]!) <= U) {
           candidates[c++] = j;
           if (norms[j]! > candidateNorm) candidateNorm = norms[j]!;
         }
@@ -153,16 +172,24 @@ export function forEachRanking(
       // Rank the candidates by g; with E the largest candidate bound, two whose g differ by more than 2E are in the
       // exact order already (e_a ≤ g_a + E < g_b − E ≤ e_b), so only runs closer than that are re-ranked exactly.
       const gap = 2 * tiles.bound(nq, candidateNorm);
-      const ranked = candidates.subarray(0, c);
-      ranked.sort((a, b) => g[a]! - g[b]! || a - b);
+      sortIndicesByValue(g, candidates, c);
+      // The rows of every run of two or more, their exact distances in one batch, then each run sorted by them.
+      let members = 0;
       for (let start = 0; start < c; ) {
         let end = start + 1;
-        while (end < c && g[ranked[end]!]! - g[ranked[end - 1]!]! <= gap) end++;
-        if (end - start > 1) {
-          for (let t = start; t < end; t++) exact[ranked[t]!] = rowSquaredDistance(Y, q, Y, ranked[t]!, dims);
-          ranked.subarray(start, end).sort((a, b) => exact[a]! - exact[b]! || a - b);
-        }
+        while (end < c && g[candidates[end]!]! - g[candidates[end - 1]!]! <= gap) end++;
+        if (end - start > 1) for (let t = start; t < end; t++) runRows[members++] = candidates[t]!;
         start = end;
+      }
+      if (members > 0) {
+        rowSquaredDistancesTo(Y, runRows, members, Y, q, dims, runDistances);
+        for (let t = 0; t < members; t++) exact[runRows[t]!] = runDistances[t]!;
+        for (let start = 0; start < c; ) {
+          let end = start + 1;
+          while (end < c && g[candidates[end]!]! - g[candidates[end - 1]!]! <= gap) end++;
+          if (end - start > 1) sortIndicesByValue(exact, candidates.subarray(start, end), end - start);
+          start = end;
+        }
       }
       visit(q, candidates, Math.min(want, c));
     }

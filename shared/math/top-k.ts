@@ -6,6 +6,8 @@
  *   O(length + k·insertions), the right tool for small k (kNN, candidate lists).
  * - {@link selectSmallestSorted}: partial selection (quickselect to the count-th, then sorting only those), O(length +
  *   count·log count) expected, for large counts (the top R of MAP@R).
+ * - {@link sortIndicesByValue}: sorts indices by (value, index); {@link smallestValue}: the count-th smallest value
+ *   alone (a threshold, no indices), quickselect on a scratch copy.
  */
 
 /** The k smallest (value, index) pairs of a stream; offer indices in increasing order. */
@@ -103,7 +105,110 @@ export function partitionSmallest(values: ArrayLike<number>, idx: Int32Array, m:
 export function selectSmallestSorted(values: ArrayLike<number>, idx: Int32Array, m: number, count: number): number {
   const c = Math.max(0, Math.min(count, m));
   partitionSmallest(values, idx, m, c);
-  const head = idx.subarray(0, c);
-  head.sort((p, q) => values[p]! - values[q]! || p - q);
+  sortIndicesByValue(values, idx, c);
   return c;
+}
+
+/**
+ * Sorts idx[0 … count) by (values[idx], idx) ascending, in place: quicksort (median-of-three pivot) with insertion
+ * sort for short ranges, no comparator calls. Values must not be NaN.
+ */
+export function sortIndicesByValue(values: ArrayLike<number>, idx: Int32Array, count: number): void {
+  let lo = 0;
+  let hi = count - 1;
+  // An explicit stack of pending ranges; the smaller side is pushed, so it never holds more than log2(count) pairs.
+  const stack: number[] = [];
+  for (;;) {
+    while (hi - lo > 16) {
+      const mid = (lo + hi) >>> 1;
+      const x = idx[lo]!;
+      const y = idx[mid]!;
+      const z = idx[hi]!;
+      const pivot = before(values, x, y)
+        ? before(values, y, z) ? y : before(values, x, z) ? z : x
+        : before(values, x, z) ? x : before(values, y, z) ? z : y;
+      const pv = values[pivot]!;
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        for (;;) {
+          const a = idx[i]!;
+          const va = values[a]!;
+          if (va < pv || (va === pv && a < pivot)) i++;
+          else break;
+        }
+        for (;;) {
+          const b = idx[j]!;
+          const vb = values[b]!;
+          if (pv < vb || (pv === vb && pivot < b)) j--;
+          else break;
+        }
+        if (i <= j) {
+          const t = idx[i]!;
+          idx[i] = idx[j]!;
+          idx[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (j - lo < hi - i) {
+        stack.push(i, hi);
+        hi = j;
+      } else {
+        stack.push(lo, j);
+        lo = i;
+      }
+    }
+    for (let a = lo + 1; a <= hi; a++) {
+      const key = idx[a]!;
+      const v = values[key]!;
+      let b = a - 1;
+      while (b >= lo) {
+        const o = idx[b]!;
+        const vo = values[o]!;
+        if (vo < v || (vo === v && o < key)) break;
+        idx[b + 1] = o;
+        b--;
+      }
+      idx[b + 1] = key;
+    }
+    if (stack.length === 0) return;
+    hi = stack.pop()!;
+    lo = stack.pop()!;
+  }
+}
+
+/**
+ * The count-th smallest (1-based) of scratch[0 … m), count in [1, m]; reorders `scratch`. NaN entries must have been
+ * replaced (e.g. by +∞) by the caller. Quickselect on the values alone: no index ties to break, since only the value
+ * is wanted.
+ */
+export function smallestValue(scratch: Float64Array, m: number, count: number): number {
+  if (!(count >= 1 && count <= m)) throw new RangeError(`smallestValue: count ${count} outside 1…${m}.`);
+  const target = count - 1;
+  let lo = 0;
+  let hi = m - 1;
+  while (lo < hi) {
+    const x = scratch[lo]!;
+    const y = scratch[(lo + hi) >>> 1]!;
+    const z = scratch[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (scratch[i]! < pivot) i++;
+      while (pivot < scratch[j]!) j--;
+      if (i <= j) {
+        const t = scratch[i]!;
+        scratch[i] = scratch[j]!;
+        scratch[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return scratch[target]!;
+  }
+  return scratch[target]!;
 }

@@ -25,11 +25,12 @@ function checkComponents(metric: MetricComponents): void {
 }
 
 /**
- * Y = Z·Lᵀ for already preprocessed rows Z (n, d) → Y (n, k). Cost O(n·d·k).
+ * Y = Z·Lᵀ for already preprocessed rows Z (n, d) → Y (n, k). Cost O(n·d·k). With `reuseZ` (Z is the caller's
+ * scratch, e.g. a fit's preprocessed training rows), the identity metric's result is written over Z.
  * @throws RangeError when Z does not have `metric.nFeatures` columns.
  */
-export function transformPreprocessed(metric: MetricComponents, Z: Float64Array, n: number): Float64Array {
-  return project(metric, Z, n, false);
+export function transformPreprocessed(metric: MetricComponents, Z: Float64Array, n: number, reuseZ = false): Float64Array {
+  return project(metric, Z, n, reuseZ);
 }
 
 /** Z·Lᵀ; with `reuseZ` (Z is the caller's own scratch) the identity metric's result is written over Z. */
@@ -57,12 +58,12 @@ function isIdentity(L: Float64Array, k: number, d: number): boolean {
 }
 
 /**
- * Maps raw rows X (n, inputFeatures) into the learned space: preprocess, then multiply by Lᵀ → (n, k).
- * Cost O(n·(inputFeatures + d·k)).
+ * Maps raw rows X (n, inputFeatures) into the learned space: preprocess, then multiply by Lᵀ → (n, k); with `rows`,
+ * the n rows rows[0 … n) of X, read in place. Cost O(n·(inputFeatures + d·k)).
  */
-export function transform(metric: LearnedMetric, X: Float64Array, n: number): Float64Array {
+export function transform(metric: LearnedMetric, X: Float64Array, n: number, rows?: ArrayLike<number>): Float64Array {
   // The preprocessed copy is ours: the identity metric reuses it instead of copying it again.
-  return project(metric, applyPreprocessing(metric.preprocessing, X, n), n, true);
+  return project(metric, applyPreprocessing(metric.preprocessing, X, n, rows), n, true);
 }
 
 /**

@@ -40,6 +40,7 @@ import {
   type SweepStepOutcome,
 } from '../../shared/engine/sweep.ts';
 import type { SweepResult } from '../../shared/domain/job.ts';
+import { workerOptions } from './runner.ts';
 
 /** A spec that can cross a thread boundary (no per-fold constraint callback). */
 export type PortableEvaluationSpec = Omit<EvaluationSpec, 'foldConstraints'>;
@@ -220,7 +221,7 @@ async function runOnHelpers(requests: readonly FoldRequest[], run: PoolRun): Pro
         worker.postMessage(requests[taskId]!);
       };
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(workerUrl, { stdout: false, stderr: false });
+        const worker = new Worker(workerUrl, workerOptions(workerUrl));
         helpers.push(worker);
         worker.on('message', (message: FoldReply | { type: 'ready' }) => {
           if (settled) return;

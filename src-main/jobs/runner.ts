@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { JobEvent, JobInfo, JobOutcome, JobProgress, JobSpec, JobStatus } from '../../shared/domain/job.ts';
 import { JobCancelledError, WorkbenchError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../../shared/errors.ts';
@@ -29,6 +29,24 @@ import type { JobPersistence, JobResult, JobTimings, PreparedJob, SubmitOptions,
 
 /** The worker the runner starts under plain Node: registers tsx, then runs worker.ts. */
 export const DEFAULT_WORKER_URL = new URL('./worker-entry.mjs', import.meta.url);
+
+/**
+ * Options of every worker thread the jobs layer starts (job workers, import/score workers, fold helpers): output not
+ * piped, and for {@link DEFAULT_WORKER_URL}, which registers tsx itself, the parent's `execArgv` without its
+ * `--import tsx`: a thread inherits it by default, and a parent started as `node --import tsx` (the benchmarks,
+ * scripts) would have every worker load tsx twice (about 0.1 s of start-up each).
+ */
+export function workerOptions(url: URL | string, inherited: readonly string[] = process.execArgv): WorkerOptions {
+  const options: WorkerOptions = { stdout: false, stderr: false };
+  if (String(url) !== String(DEFAULT_WORKER_URL)) return options;
+  const execArgv: string[] = [];
+  for (let a = 0; a < inherited.length; a++) {
+    const arg = inherited[a]!;
+    if (arg === '--import' && inherited[a + 1] === 'tsx') a++;
+    else if (arg !== '--import=tsx') execArgv.push(arg);
+  }
+  return { ...options, execArgv };
+}
 
 export interface JobRunnerOptions {
   /**
@@ -297,7 +315,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   const spawnWorker = (url: URL | string): PooledWorker => {
-    const worker = new Worker(url, { stdout: false, stderr: false });
+    const worker = new Worker(url, workerOptions(url));
     let markReady!: () => void;
     const ready = new Promise<void>((res) => (markReady = res));
     const pooled: PooledWorker = { worker, ready, key: String(url), job: null, dead: false, idleTimer: null };

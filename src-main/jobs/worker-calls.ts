@@ -26,7 +26,7 @@ import {
   WorkbenchError,
   type ErrorPayload,
 } from '../../shared/errors.ts';
-import { DEFAULT_WORKER_URL } from './runner.ts';
+import { DEFAULT_WORKER_URL, workerOptions } from './runner.ts';
 import type { WorkerCallKind, WorkerCallKinds, WorkerCallMessage, WorkerCallRequest } from './types.ts';
 
 export interface WorkerCallsOptions {
@@ -176,7 +176,7 @@ export function createWorkerCalls<K extends WorkerCallKind>(kind: K, words: Work
   };
 
   const spawn = (): Slot => {
-    const worker = new Worker(workerUrl, { stdout: false, stderr: false });
+    const worker = new Worker(workerUrl, workerOptions(workerUrl));
     const slot: Slot = { worker, call: null, dead: false, idleTimer: null, killTimer: null };
     all.add(slot);
     worker.on('message', (message: WorkerCallMessage<K> | { type: string }) => onMessage(slot, message));

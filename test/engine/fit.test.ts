@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConstraintError, ValidationError } from '../../shared/errors.ts';
 import { fitMetric, prepareFit } from '../../shared/engine/fit.ts';
+import { selectRows } from '../../shared/domain/dataset.ts';
 import { blobs } from './fixtures.ts';
 
 describe('fitMetric', () => {
@@ -29,6 +30,20 @@ describe('fitMetric', () => {
     expect(metric.preprocessing.dropped).toEqual([4]);
     expect(metric.nFeatures).toBe(4);
     expect(fitMetric(withConstant, { method: 'euclidean', preprocess: 'none' }).nFeatures).toBe(5);
+  });
+
+  it('fits on selected rows read in place exactly as on a copy of them (labels, pairs, preprocessing, X)', () => {
+    const rows = Array.from({ length: data.nRows }, (_, i) => (i * 7) % data.nRows).filter((_, i) => i % 3 !== 0);
+    const copy = selectRows(data, rows);
+    for (const method of ['lda', 'itml', 'euclidean']) {
+      const inPlace = prepareFit(data, { method, seed: 3 }, rows);
+      const copied = prepareFit(copy, { method, seed: 3 });
+      expect(inPlace.training, method).toEqual(copied.training);
+      expect(inPlace.preprocessing, method).toEqual(copied.preprocessing);
+    }
+    const hand = [{ i: 0, j: 1, kind: 'must' as const }, { i: 2, j: rows.length - 1, kind: 'cannot' as const }];
+    expect(prepareFit(data, { method: 'itml', constraints: hand }, rows).training.pairs).toEqual(prepareFit(copy, { method: 'itml', constraints: hand }).training.pairs);
+    expect(() => prepareFit(data, { method: 'itml', constraints: [{ i: 0, j: rows.length, kind: 'must' }] }, rows)).toThrow(ConstraintError);
   });
 
   it('gives label learners the labels and pair learners pairs (generated, or the user’s own)', () => {

@@ -46,4 +46,18 @@ describe('preprocessing', () => {
       new RangeError('applyPreprocessing: expected 2 rows × 3 features = 6 entries, got 4.'),
     );
   });
+
+  it('fits and applies on selected rows in place, with the bits of a copy of them', () => {
+    const rows = [3, 0, 2];
+    const copy = Float64Array.from(rows.flatMap((r) => Array.from(X.subarray(r * 3, r * 3 + 3))));
+    for (const kind of ['zscore', 'minmax', 'none'] as const) {
+      const inPlace = fitPreprocessing(X, 3, 3, kind, rows);
+      const copied = fitPreprocessing(copy, 3, 3, kind);
+      expect(inPlace).toEqual(copied);
+      expect(Array.from(applyPreprocessing(inPlace, X, 3, rows))).toEqual(Array.from(applyPreprocessing(copied, copy, 3)));
+    }
+    const p = fitPreprocessing(X, 4, 3, 'zscore');
+    expect(() => applyPreprocessing(p, X, 2, [0, 4])).toThrow(new RangeError('applyPreprocessing: row index 4 (entry 1) is outside 0…3.'));
+    expect(() => fitPreprocessing(X, 3, 3, 'zscore', [0, 1])).toThrow(RangeError);
+  });
 });

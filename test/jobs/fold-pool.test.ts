@@ -5,7 +5,7 @@ import { JobCancelledError, ValidationError, WorkbenchError } from '../../shared
 import { evaluateInPool, knnPredictInPool, sweepInPool } from '../../src-main/jobs/fold-pool.ts';
 import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
 import { knnPredict } from '../../shared/engine/evaluation/knn.ts';
-import { createJobRunner, DEFAULT_WORKER_URL, foldWorkers, PARALLEL_MIN_CELLS, type JobRunner } from '../../src-main/jobs/runner.ts';
+import { createJobRunner, DEFAULT_WORKER_URL, foldWorkers, PARALLEL_MIN_CELLS, workerOptions, type JobRunner } from '../../src-main/jobs/runner.ts';
 import { createRunsService } from '../../src-main/services/runs.ts';
 import { addDataset, loadSample, nextEvent, tempStore } from './helpers.ts';
 
@@ -226,5 +226,14 @@ describe('runner with fold workers', () => {
     expect(foldWorkers(undefined, PARALLEL_MIN_CELLS, 1)).toBeGreaterThanOrEqual(1);
     expect(foldWorkers(3, 150, 4)).toBe(3);
     expect(foldWorkers(0, 150, 4)).toBe(1);
+  });
+});
+
+describe('workerOptions', () => {
+  it('drops an inherited --import tsx for the default worker (it registers tsx itself) and keeps every other flag', () => {
+    const parent = ['--import', 'tsx', '--max-old-space-size=4096', '--import=tsx', '--import', './other.mjs'];
+    expect(workerOptions(DEFAULT_WORKER_URL, parent)).toEqual({ stdout: false, stderr: false, execArgv: ['--max-old-space-size=4096', '--import', './other.mjs'] });
+    // Any other worker script (the Electron bundle, test fixtures) inherits the parent's flags as Node does by default.
+    expect(workerOptions(new URL('file:///app/worker.js'), parent)).toEqual({ stdout: false, stderr: false });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rowSquaredDistance } from '../../shared/math/distances.ts';
+import { rowSquaredDistance, rowSquaredDistancesTo } from '../../shared/math/distances.ts';
 import { createGramDistanceTiles, gramErrorBound, laneDot, TILE_ROWS } from '../../shared/math/distance-tiles.ts';
 import { assignNearestCenters, forEachRanking, nearestNeighbours } from '../../shared/math/nearest.ts';
 import { createRng } from '../../shared/math/seeded-random.ts';
-import { BoundedTopK, selectSmallestSorted } from '../../shared/math/top-k.ts';
+import { BoundedTopK, selectSmallestSorted, smallestValue, sortIndicesByValue } from '../../shared/math/top-k.ts';
 
 /** Rows with exact ties: small integers (every distance an integer), duplicated rows, and a near-duplicate cluster. */
 function tiedData(n: number, dims: number, seed: number): Float64Array {
@@ -167,6 +167,43 @@ describe('top-k selection', () => {
       const got = selectSmallestSorted(values, idx, 200, count);
       expect(got).toBe(Math.min(count, 200));
       expect(Array.from(idx.subarray(0, got))).toEqual(full.slice(0, got));
+    }
+  });
+
+  it('sortIndicesByValue orders by (value, index) like a comparator sort, for short and long lists with ties', () => {
+    const rng = createRng(9);
+    for (const [length, distinct] of [[0, 1], [1, 1], [5, 2], [17, 3], [300, 7], [2000, 2000], [2000, 1]] as const) {
+      const values = Float64Array.from({ length: length + 3 }, () => rng.int(distinct) * 0.5 - 1);
+      const idx = Int32Array.from({ length }, (_, i) => (i * 7919) % Math.max(1, length)); // a permutation when length is prime to 7919
+      const expected = Array.from(idx).sort((a, b) => values[a]! - values[b]! || a - b);
+      sortIndicesByValue(values, idx, length);
+      expect(Array.from(idx), `length ${length}`).toEqual(expected);
+    }
+  });
+
+  it('smallestValue is the count-th entry of the sorted values, for every count', () => {
+    const rng = createRng(5);
+    const values = Float64Array.from({ length: 301 }, () => rng.int(40) - 20.5);
+    values[7] = Infinity;
+    const sorted = Array.from(values).sort((a, b) => a - b);
+    for (let count = 1; count <= 301; count += 15) expect(smallestValue(Float64Array.from(values), 301, count), `count ${count}`).toBe(sorted[count - 1]);
+    expect(smallestValue(Float64Array.from(values), 301, 301)).toBe(Infinity);
+    expect(() => smallestValue(new Float64Array(3), 3, 0)).toThrow(RangeError);
+    expect(() => smallestValue(new Float64Array(3), 3, 4)).toThrow(RangeError);
+  });
+});
+
+describe('rowSquaredDistancesTo', () => {
+  it('gives rowSquaredDistance bit for bit, for any number of rows (not only multiples of four)', () => {
+    const rng = createRng(13);
+    const dims = 37;
+    const A = Float64Array.from({ length: 50 * dims }, () => (rng.next() - 0.5) * 10 ** rng.int(6));
+    const B = Float64Array.from({ length: 3 * dims }, () => rng.next() * 100 - 50);
+    for (const count of [0, 1, 3, 4, 7, 50]) {
+      const rows = Int32Array.from({ length: count }, () => rng.int(50));
+      const out = new Float64Array(count);
+      rowSquaredDistancesTo(A, rows, count, B, 2, dims, out);
+      for (let t = 0; t < count; t++) expect(Object.is(out[t], rowSquaredDistance(A, rows[t]!, B, 2, dims)), `row ${t} of ${count}`).toBe(true);
     }
   });
 });

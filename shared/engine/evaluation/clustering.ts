@@ -1,5 +1,5 @@
 import { JobCancelledError } from '../../errors.ts';
-import { rowSquaredDistance } from '../../math/distances.ts';
+import { rowSquaredDistance, rowSquaredDistancesTo } from '../../math/distances.ts';
 import { TILE_ROWS } from '../../math/distance-tiles.ts';
 import { assignNearestCentersBatch } from '../../math/nearest.ts';
 import { createRowSums, type RowSums } from '../../math/row-sums.ts';
@@ -31,7 +31,9 @@ export function seedCenters(Y: Float64Array, n: number, dims: number, nClusters:
   const first = rng.int(n);
   centers.set(Y.subarray(first * dims, first * dims + dims), 0);
   const nearest = new Float64Array(n);
-  for (let i = 0; i < n; i++) nearest[i] = rowSquaredDistance(Y, i, centers, 0, dims);
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  const toCenter = new Float64Array(n);
+  rowSquaredDistancesTo(Y, rows, n, centers, 0, dims, nearest);
   for (let c = 1; c < nClusters; c++) {
     let total = 0;
     for (let i = 0; i < n; i++) total += nearest[i]!;
@@ -50,7 +52,8 @@ export function seedCenters(Y: Float64Array, n: number, dims: number, nClusters:
       chosen = rng.int(n);
     }
     centers.set(Y.subarray(chosen * dims, chosen * dims + dims), c * dims);
-    for (let i = 0; i < n; i++) nearest[i] = Math.min(nearest[i]!, rowSquaredDistance(Y, i, centers, c, dims));
+    rowSquaredDistancesTo(Y, rows, n, centers, c, dims, toCenter);
+    for (let i = 0; i < n; i++) nearest[i] = Math.min(nearest[i]!, toCenter[i]!);
   }
   return centers;
 }

@@ -19,8 +19,8 @@ import { selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
 import type { EvaluationResult, FoldResult } from '../../ipc/schemas.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
-import { transform } from '../../metric/mahalanobis.ts';
-import { checkSeed, classCount, fitMetric, resolveConstraintSource, type FitSpec } from '../fit.ts';
+import { transform, transformPreprocessed } from '../../metric/mahalanobis.ts';
+import { checkSeed, classCount, prepareFit, resolveConstraintSource, runPreparedFit, type FitSpec } from '../fit.ts';
 import type { LearnerHooks } from '../learner.ts';
 import { distinctLabelCount, generateSupervisedPairs, restrictPairsToRows, validateConstraints } from '../pairs.ts';
 import { checkPreprocessKind } from '../preprocess.ts';
@@ -145,7 +145,7 @@ export interface FoldEvaluation {
  */
 export function evaluateFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks = {}): FoldEvaluation {
   const f = fitFold(data, spec, plan, fold, hooks);
-  const predicted = knnPredict(f.trainY, f.train.labels!, f.train.nRows, f.testY, f.test.nRows, f.k, plan.protocol.k);
+  const predicted = knnPredict(f.trainY, f.trainLabels, f.trainRows, f.testY, f.testRows, f.k, plan.protocol.k);
   return combineFoldParts([{ first: 0, predicted, head: f.head, params: f.params, clusters: clusterFigures(f, plan), ...heldOutFigures(f, spec, plan) }]);
 }
 
@@ -173,10 +173,10 @@ export interface FoldPartEvaluation {
 /** Part `part` of fold `fold`'s scores; parts 0 and 1 together ({@link combineFoldParts}) are {@link evaluateFold}'s bits. */
 export function evaluateFoldPart(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, part: 0 | 1, hooks: LearnerHooks = {}): FoldPartEvaluation {
   const f = fitFold(data, spec, plan, fold, hooks);
-  const t = f.test.nRows;
+  const t = f.testRows;
   const split = Math.round(t * FOLD_PART_SPLIT);
   const [first, end] = part === 0 ? [0, split] : [split, t];
-  const predicted = knnPredict(f.trainY, f.train.labels!, f.train.nRows, f.testY, t, f.k, plan.protocol.k, undefined, { first, end });
+  const predicted = knnPredict(f.trainY, f.trainLabels, f.trainRows, f.testY, t, f.k, plan.protocol.k, undefined, { first, end });
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const base = { first, predicted, head: f.head, params: f.params };
   return part === 0 ? { ...base, clusters: clusterFigures(f, plan) } : { ...base, ...heldOutFigures(f, spec, plan) };
@@ -236,8 +236,10 @@ interface FoldHead {
 }
 
 interface FittedFold {
-  train: DatasetMatrix;
-  test: DatasetMatrix;
+  trainRows: number;
+  testRows: number;
+  trainLabels: Int32Array;
+  testLabels: Int32Array;
   trainY: Float64Array;
   testY: Float64Array;
   k: number;
@@ -247,7 +249,11 @@ interface FittedFold {
   params: Record<string, unknown>;
 }
 
-/** Fits fold `fold`'s metric on its training part and maps both parts into the learned space. */
+/**
+ * Fits fold `fold`'s metric on its training part and maps both parts into the learned space. The parts are read in
+ * place from `data` (no copies of their raw rows); the fit's preprocessed training rows become the mapped training
+ * part when the metric is the identity.
+ */
 function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks): FittedFold {
   const learner = getLearner(spec.method);
   const { protocol, seed } = plan;
@@ -255,11 +261,9 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
   const source = learner.input === 'pairs' ? resolveConstraintSource(spec) : null;
   const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
   if (hooks.shouldStop?.()) throw new JobCancelledError();
-  const train = selectRows(data, split.train);
-  const test = selectRows(data, split.test);
   const perFold = learner.input === 'pairs' && spec.foldConstraints !== undefined;
   const trainConstraints: PairConstraint[] | undefined = perFold
-    ? spec.foldConstraints!(train, fold)
+    ? spec.foldConstraints!(selectRows(data, split.train), fold)
     : handLabels ? restrictPairsToRows(handLabels, split.train) : undefined;
   if (perFold && trainConstraints!.length === 0) {
     throw new ValidationError(`${learner.name}: no pair could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
@@ -270,8 +274,8 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
     );
   }
   const { onIteration, shouldStop } = hooks;
-  const metric = fitMetric(
-    train,
+  const prepared = prepareFit(
+    data,
     {
       method: spec.method,
       params: spec.params,
@@ -281,47 +285,53 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
       constraints: trainConstraints,
       pairCount: spec.pairCount,
     },
-    { onIteration, shouldStop },
+    split.train,
   );
+  const metric = runPreparedFit(prepared, { onIteration, shouldStop });
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const k = metric.nComponents;
+  const labels = data.labels!;
+  const trainLabels = Int32Array.from(split.train, (r) => labels[r]!);
+  const testLabels = Int32Array.from(split.test, (r) => labels[r]!);
   return {
-    train,
-    test,
-    trainY: transform(metric, train.features, train.nRows), // (nTrain, k)
-    testY: transform(metric, test.features, test.nRows), // (nTest, k)
+    trainRows: split.train.length,
+    testRows: split.test.length,
+    trainLabels,
+    testLabels,
+    trainY: transformPreprocessed(metric, prepared.training.X, split.train.length, true), // (nTrain, k)
+    testY: transform(metric, data.features, split.test.length, split.test), // (nTest, k)
     k,
     handLabels,
     split,
     params: metric.params,
     head: {
       fold,
-      trainSize: train.nRows,
-      testSize: test.nRows,
+      trainSize: split.train.length,
+      testSize: split.test.length,
       fitSeconds: metric.summary.fitSeconds,
       iterations: metric.summary.iterations,
       converged: metric.summary.converged,
       stopReason: metric.summary.stopReason,
       nComponents: k,
       droppedFeatures: metric.preprocessing.dropped,
-      trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(train.labels!, seed, spec.pairCount)) : 0,
-      testLabels: test.labels!,
+      trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(trainLabels, seed, spec.pairCount)) : 0,
+      testLabels,
     },
   };
 }
 
 /** k-means on the test part with the class count: NMI and ARI against the labels. */
 function clusterFigures(f: FittedFold, plan: EvaluationPlan): { nmi: number; ari: number } {
-  const labels = f.test.labels!;
-  const clusters = kMeans(f.testY, f.test.nRows, f.k, plan.nClasses, { seed: plan.protocol.seed });
+  const labels = f.testLabels;
+  const clusters = kMeans(f.testY, f.testRows, f.k, plan.nClasses, { seed: plan.protocol.seed });
   return { nmi: normalizedMutualInformation(labels, clusters.assignments), ari: adjustedRandIndex(labels, clusters.assignments) };
 }
 
 /** Retrieval in the test part, and the held-out pairs' distance AUC. */
 function heldOutFigures(f: FittedFold, spec: EvaluationSpec, plan: EvaluationPlan): Pick<FoldPartEvaluation, 'retrieval' | 'pairs'> {
   const { testY, k } = f;
-  const testLabels = f.test.labels!;
-  const retrieval = retrievalScores(testY, testLabels, f.test.nRows, k);
+  const testLabels = f.testLabels;
+  const retrieval = retrievalScores(testY, testLabels, f.testRows, k);
   const heldOut = f.handLabels
     ? (() => {
         const restricted = restrictPairsToRows(f.handLabels!, f.split.test);
