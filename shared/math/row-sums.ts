@@ -13,10 +13,16 @@ export interface RowSums {
    * `counts` are overwritten.
    */
   sum(group: Int32Array, groups: number, sums: Float64Array, counts: Int32Array): void;
+  /**
+   * {@link sum} for several groupings at once (at most `maxSets`, see {@link createRowSums}): grouping t into sums[t]
+   * and counts[t], each the same bits as its own `sum` call. Each row is read once for all of them (k-means'
+   * restarts update their centers in one pass over Y instead of one pass each).
+   */
+  sumMany(groupings: readonly Int32Array[], groups: number, sums: readonly Float64Array[], counts: readonly Int32Array[]): void;
 }
 
-/** Loads Y (n, dims) for repeated {@link RowSums.sum} calls with at most `maxGroups` groups. */
-export function createRowSums(Y: Float64Array, n: number, dims: number, maxGroups: number, preferSimd = true): RowSums {
+/** Loads Y (n, dims) for repeated {@link RowSums.sum} calls with at most `maxGroups` groups and `maxSets` groupings a call. */
+export function createRowSums(Y: Float64Array, n: number, dims: number, maxGroups: number, preferSimd = true, maxSets = 1): RowSums {
   if (Y.length < n * dims) throw new RangeError(`createRowSums: expected ${n}×${dims} entries, got ${Y.length}.`);
   const check = (group: Int32Array, groups: number, sums: Float64Array, counts: Int32Array): void => {
     if (groups > maxGroups || group.length < n || sums.length < groups * dims || counts.length < groups) {
@@ -27,60 +33,94 @@ export function createRowSums(Y: Float64Array, n: number, dims: number, maxGroup
       if (!(g >= 0 && g < groups)) throw new RangeError(`RowSums.sum: row ${i} has group ${g}, outside [0, ${groups}).`);
     }
   };
+  const checkMany = (groupings: readonly Int32Array[], groups: number, sums: readonly Float64Array[], counts: readonly Int32Array[]): void => {
+    if (groupings.length > maxSets || sums.length !== groupings.length || counts.length !== groupings.length) {
+      throw new RangeError(`RowSums.sumMany: ${groupings.length} groupings (at most ${maxSets}) with ${sums.length} sums and ${counts.length} counts.`);
+    }
+    groupings.forEach((group, t) => check(group, groups, sums[t]!, counts[t]!));
+  };
   const module = preferSimd && n > 0 ? rowSumsModule() : null;
   if (!module) {
+    const sumOne = (group: Int32Array, groups: number, sums: Float64Array, counts: Int32Array): void => {
+      sums.fill(0, 0, groups * dims);
+      counts.fill(0, 0, groups);
+      for (let i = 0; i < n; i++) {
+        const g = group[i]!;
+        counts[g]!++;
+        const o = g * dims;
+        const y = i * dims;
+        for (let f = 0; f < dims; f++) sums[o + f] = sums[o + f]! + Y[y + f]!;
+      }
+    };
     return {
       simd: false,
       sum(group, groups, sums, counts) {
         check(group, groups, sums, counts);
-        sums.fill(0, 0, groups * dims);
-        counts.fill(0, 0, groups);
-        for (let i = 0; i < n; i++) {
-          const g = group[i]!;
-          counts[g]!++;
-          const o = g * dims;
-          const y = i * dims;
-          for (let f = 0; f < dims; f++) sums[o + f] = sums[o + f]! + Y[y + f]!;
-        }
+        sumOne(group, groups, sums, counts);
+      },
+      sumMany(groupings, groups, sums, counts) {
+        checkMany(groupings, groups, sums, counts);
+        groupings.forEach((group, t) => sumOne(group, groups, sums[t]!, counts[t]!));
       },
     };
   }
   const cp = dims + (dims & 1); // columns padded to even
-  const bytes = (n * cp + maxGroups * cp) * 8 + n * 4;
+  const sets = Math.max(1, maxSets);
+  const bytes = (n * cp + sets * maxGroups * cp) * 8 + sets * n * 4;
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const addRows = (instance.exports as unknown as { addRows(y: number, n: number, rowBytes: number, groups: number, sums: number): void }).addRows;
+  const addRows = (
+    instance.exports as unknown as {
+      addRows(y: number, n: number, rowBytes: number, groups: number, sums: number, sets: number, groupStride: number, sumStride: number): void;
+    }
+  ).addRows;
   const buffer = memory.buffer;
   const Yp = new Float64Array(buffer, 0, n * cp);
-  const S = new Float64Array(buffer, Yp.byteLength, maxGroups * cp);
-  const G = new Int32Array(buffer, S.byteOffset + S.byteLength, n);
+  const S = new Float64Array(buffer, Yp.byteLength, sets * maxGroups * cp);
+  const G = new Int32Array(buffer, S.byteOffset + S.byteLength, sets * n);
   if (cp === dims) Yp.set(Y.subarray(0, n * dims));
   else for (let i = 0; i < n; i++) Yp.set(Y.subarray(i * dims, (i + 1) * dims), i * cp);
+  const sumSets = (groupings: readonly Int32Array[], groups: number, sums: readonly Float64Array[], counts: readonly Int32Array[]): void => {
+    const count = groupings.length;
+    if (count === 0) return;
+    groupings.forEach((group, t) => G.set(group.subarray(0, n), t * n));
+    S.fill(0, 0, count * maxGroups * cp);
+    addRows(0, n, cp * 8, G.byteOffset, S.byteOffset, count, n * 4, maxGroups * cp * 8);
+    for (let t = 0; t < count; t++) {
+      const c = counts[t]!;
+      const group = groupings[t]!;
+      c.fill(0, 0, groups);
+      for (let i = 0; i < n; i++) c[group[i]!]!++;
+      const base = t * maxGroups * cp;
+      const out = sums[t]!;
+      if (cp === dims) out.set(S.subarray(base, base + groups * dims));
+      else for (let g = 0; g < groups; g++) out.set(S.subarray(base + g * cp, base + g * cp + dims), g * dims);
+    }
+  };
   return {
     simd: true,
     sum(group, groups, sums, counts) {
       check(group, groups, sums, counts);
-      G.set(group.subarray(0, n));
-      S.fill(0, 0, groups * cp);
-      addRows(0, n, cp * 8, G.byteOffset, S.byteOffset);
-      counts.fill(0, 0, groups);
-      for (let i = 0; i < n; i++) counts[group[i]!]!++;
-      if (cp === dims) sums.set(S.subarray(0, groups * dims));
-      else for (let g = 0; g < groups; g++) sums.set(S.subarray(g * cp, g * cp + dims), g * dims);
+      sumSets([group], groups, [sums], [counts]);
+    },
+    sumMany(groupings, groups, sums, counts) {
+      checkMany(groupings, groups, sums, counts);
+      sumSets(groupings, groups, sums, counts);
     },
   };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// addRows(y, n, rowBytes, groups, sums): for i < n, row i of Y (at y + i·rowBytes) is added to row groups[i] of the
-// sums (at sums + groups[i]·rowBytes), two columns at a time. rowBytes is a multiple of 16.
+// addRows(y, n, rowBytes, groups, sums, sets, groupStride, sumStride): for i < n and t < sets, row i of Y (at
+// y + i·rowBytes) is added to row groups[t][i] of sums[t] (groups[t] at groups + t·groupStride, sums[t] at
+// sums + t·sumStride), two columns at a time. rowBytes is a multiple of 16; n, sets ≥ 1.
 
 const I32_LOAD = 0x28;
 const rowSumsModule = compileOnce(() => assembleModule());
 
 function assembleModule(): Uint8Array<ArrayBuffer> {
-  const [y, n, rowBytes, groups, sums] = [0, 1, 2, 3, 4];
-  const [yi, yEnd, gp, dst, c] = [5, 6, 7, 8, 9];
+  const [y, n, rowBytes, groups, sums, sets, groupStride, sumStride] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [yi, yEnd, gp, dst, c, t, gpt, sumBase] = [8, 9, 10, 11, 12, 13, 14, 15];
   const inner = [
     ...get(dst), ...get(c), I32_ADD,
     ...get(dst), ...get(c), I32_ADD, ...v128Load(0),
@@ -88,20 +128,28 @@ function assembleModule(): Uint8Array<ArrayBuffer> {
     ...f64x2Add,
     ...v128Store(0),
   ];
-  const perRow = [
-    // dst = sums + groups[i]·rowBytes
-    ...get(sums), ...get(gp), I32_LOAD, 2, 0, ...get(rowBytes), I32_MUL, I32_ADD, ...set(dst),
+  const perSet = [
+    // dst = sums[t] + groups[t][i]·rowBytes
+    ...get(sumBase), ...get(gpt), I32_LOAD, 2, 0, ...get(rowBytes), I32_MUL, I32_ADD, ...set(dst),
     ...i32(0), ...set(c),
     ...doWhile(c, i32(16), get(rowBytes), inner),
+    ...get(gpt), ...get(groupStride), I32_ADD, ...set(gpt),
+    ...get(sumBase), ...get(sumStride), I32_ADD, ...set(sumBase),
+  ];
+  const perRow = [
+    ...get(gp), ...set(gpt),
+    ...get(sums), ...set(sumBase),
+    ...i32(0), ...set(t),
+    ...doWhile(t, i32(1), get(sets), perSet),
     ...get(gp), ...i32(4), I32_ADD, ...set(gp),
   ];
   const code = [
-    1, 5, I32,
+    1, 8, I32,
     ...get(y), ...get(n), ...get(rowBytes), I32_MUL, I32_ADD, ...set(yEnd),
     ...get(groups), ...set(gp),
     ...get(y), ...set(yi),
     ...doWhile(yi, get(rowBytes), get(yEnd), perRow),
     END,
   ];
-  return singleFunctionModule('addRows', 5, [...uleb(code.length), ...code]);
+  return singleFunctionModule('addRows', 8, [...uleb(code.length), ...code]);
 }

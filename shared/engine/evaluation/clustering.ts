@@ -65,7 +65,6 @@ export function seedCenters(Y: Float64Array, n: number, dims: number, nClusters:
  */
 class LloydRun {
   readonly assignments: Int32Array;
-  private readonly counts: Int32Array;
   private readonly pointDistance: Float64Array;
   private readonly previous: Float64Array;
   private iter = 0;
@@ -78,18 +77,19 @@ class LloydRun {
     private readonly nClusters: number,
     readonly centers: Float64Array,
     private readonly maxIter: number,
-    private readonly rowSums: RowSums,
   ) {
     this.assignments = new Int32Array(n).fill(-1);
-    this.counts = new Int32Array(nClusters);
     this.pointDistance = new Float64Array(n);
     this.previous = new Float64Array(centers.length);
     if (maxIter <= 0) this.active = false;
   }
 
-  /** One iteration given the exact nearest center of every row under the current centers. */
-  step(nearest: Int32Array): void {
-    const { Y, n, dims, nClusters, centers, assignments, counts, pointDistance, previous } = this;
+  /**
+   * The first half of an iteration, given the exact nearest center of every row under the current centers: records
+   * the assignments; returns whether the centers are to be updated ({@link update}), false once the run has converged.
+   */
+  assign(nearest: Int32Array): boolean {
+    const { n, assignments } = this;
     let changed = false;
     for (let i = 0; i < n; i++) {
       if (assignments[i] !== nearest[i]) {
@@ -99,11 +99,17 @@ class LloydRun {
     }
     if (!changed && this.iter > 0) {
       this.active = false;
-      return;
+      return false;
     }
+    return true;
+  }
+
+  /** The second half: the new centers from the sums and counts of the rows by assignment (RowSums, row order). */
+  update(sums: Float64Array, counts: Int32Array): void {
+    const { Y, n, dims, nClusters, centers, assignments, pointDistance, previous } = this;
     previous.set(centers);
     let distancesKnown = false;
-    this.rowSums.sum(assignments, nClusters, centers, counts);
+    centers.set(sums.subarray(0, nClusters * dims));
     for (let c = 0; c < nClusters; c++) {
       const count = counts[c]!;
       if (count > 0) {
@@ -143,12 +149,15 @@ export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: numb
   const k = Math.max(1, Math.min(nClusters, n));
   const rng = createRng(options.seed);
   const tiles = createScreeningTiles(Y, n, dims);
-  const rowSums = createRowSums(Y, n, dims, k);
+  const nInit = options.nInit ?? 4;
+  const rowSums = createRowSums(Y, n, dims, k, true, nInit);
   const work = new Float64Array(TILE_ROWS * n);
   // Seeding draws from the one stream in restart order (Lloyd draws nothing), so seeding every restart first gives
   // each the centers it would get run after run; the restarts then iterate side by side.
   const runs: LloydRun[] = [];
-  for (let run = 0; run < (options.nInit ?? 4); run++) runs.push(new LloydRun(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300, rowSums));
+  for (let run = 0; run < nInit; run++) runs.push(new LloydRun(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300));
+  const sums = runs.map(() => new Float64Array(k * dims));
+  const counts = runs.map(() => new Int32Array(k));
   const perPass = Math.max(1, Math.floor(TILE_ROWS / k));
   for (;;) {
     const active = runs.filter((r) => r.active);
@@ -160,7 +169,16 @@ export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: numb
       group.forEach((r, t) => C.set(r.centers, t * k * dims));
       const nearest = group.map(() => new Int32Array(n));
       assignNearestCentersBatch(tiles, Y, C, k, nearest, work);
-      group.forEach((r, t) => r.step(nearest[t]!));
+      // The runs still moving sum their rows by assignment in one pass over Y, then update their centers.
+      const moving = group.filter((r, t) => r.assign(nearest[t]!));
+      const slots = moving.map((r) => runs.indexOf(r));
+      rowSums.sumMany(
+        moving.map((r) => r.assignments),
+        k,
+        slots.map((s) => sums[s]!),
+        slots.map((s) => counts[s]!),
+      );
+      moving.forEach((r, t) => r.update(sums[slots[t]!]!, counts[slots[t]!]!));
     }
   }
   let best: KMeansResult | null = null;
