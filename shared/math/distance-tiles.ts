@@ -42,10 +42,11 @@ export interface GramDistanceTiles {
    */
   bound(queryNorm: number, referenceNorm: number): number;
   /**
-   * out[r·m + j] = g(Q_{first+r}, R_j) for r < count ≤ {@link TILE_ROWS}, j < m; `queryNorms[r]` receives ‖Q_{first+r}‖².
-   * Q is (·, dims) row-major. Cost O(count·m·dims).
+   * g(Q_{first+r}, R_j) for r < count ≤ {@link TILE_ROWS}, j < m, at entry r·m + j of the array returned: `out`, or a
+   * view of the tiles' own memory holding them in that layout already (valid until the next call; read, never
+   * written). `queryNorms[r]` receives ‖Q_{first+r}‖². Q is (·, dims) row-major. Cost O(count·m·dims).
    */
-  distances(Q: Float64Array, first: number, count: number, out: Float64Array, queryNorms: Float64Array): void;
+  distances(Q: Float64Array, first: number, count: number, out: Float64Array, queryNorms: Float64Array): Float64Array;
 }
 
 /** u = 2⁻⁵³, the unit roundoff of binary64. */
@@ -134,7 +135,7 @@ export function createGramDistanceTiles(R: Float64Array, m: number, dims: number
       bound: (queryNorm, referenceNorm) => gramErrorBound(dims, queryNorm, referenceNorm),
       distances(Q, first, count, out, queryNorms) {
         check(Q, first, count, out);
-        if (count === 0) return;
+        if (count === 0) return out;
         Qp.fill(0);
         if (cp === dims) Qp.set(Q.subarray(first * dims, (first + count) * dims));
         else for (let r = 0; r < count; r++) Qp.set(Q.subarray((first + r) * dims, (first + r + 1) * dims), r * cp);
@@ -147,6 +148,7 @@ export function createGramDistanceTiles(R: Float64Array, m: number, dims: number
         }
         loadNorms(Q, first, count, queryNorms);
         finish(D, mp, count, out, queryNorms);
+        return out;
       },
     };
   }
@@ -168,6 +170,7 @@ export function createGramDistanceTiles(R: Float64Array, m: number, dims: number
       }
       loadNorms(Q, first, count, queryNorms);
       finish(dots, m, count, out, queryNorms);
+      return out;
     },
   };
 }

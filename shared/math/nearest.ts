@@ -74,9 +74,9 @@ export function nearestNeighbours(
   const candidateDistances = new Float64Array(m);
   for (let b0 = first; b0 < end; b0 += TILE_ROWS) {
     const rows = Math.min(TILE_ROWS, end - b0);
-    tiles.distances(Q, b0, rows, block, queryNorms);
+    const tile = tiles.distances(Q, b0, rows, block, queryNorms);
     for (let r = 0; r < rows; r++) {
-      const g = block.subarray(r * m, (r + 1) * m);
+      const g = tile.subarray(r * m, (r + 1) * m);
       const nq = queryNorms[r]!;
       // The screen's top-kk: the list is offered only what can enter it (the first kk rows, then values below its
       // current kk-th), which is exactly what offering every row would keep.
@@ -138,12 +138,12 @@ export function forEachRanking(
   const runDistances = new Float64Array(n);
   for (let b0 = first; b0 < end; b0 += TILE_ROWS) {
     const rows = Math.min(TILE_ROWS, end - b0);
-    tiles.distances(Y, b0, rows, block, queryNorms);
+    const tile = tiles.distances(Y, b0, rows, block, queryNorms);
     for (let r = 0; r < rows; r++) {
       const q = b0 + r;
       const want = Math.min(depth(q), n - 1);
       if (want <= 0) continue;
-      const g = block.subarray(r * n, (r + 1) * n);
+      const g = tile.subarray(r * n, (r + 1) * n);
       // vth = the want-th smallest screened distance over j ≠ q (NaN counted as +∞). The rows with g ≤ vth are at
       // least `want` rows, so U = max over them of g + E bounds the exact want-th smallest distance (module comment).
       let m = 0;
@@ -251,7 +251,7 @@ export function assignNearestCentersBatch(
     return;
   }
   const centerNorms = new Float64Array(TILE_ROWS);
-  tilesOfY.distances(C, 0, sets * kc, work, centerNorms);
+  const tile = tilesOfY.distances(C, 0, sets * kc, work, centerNorms);
   const norms = tilesOfY.norms;
   for (let t = 0; t < sets; t++) {
     const assignments = out[t]!;
@@ -263,7 +263,7 @@ export function assignNearestCentersBatch(
       let gBest = Infinity;
       let best = 0;
       for (let c = 0; c < kc; c++) {
-        const g = work[(base + c) * n + i]!;
+        const g = tile[(base + c) * n + i]!;
         if (g < gBest) {
           gBest = g;
           best = c;
@@ -271,11 +271,11 @@ export function assignNearestCentersBatch(
       }
       const threshold = gBest + 2 * tilesOfY.bound(maxCenterNorm, norms[i]!);
       let ambiguous = false;
-      for (let c = 0; c < kc; c++) if (c !== best && work[(base + c) * n + i]! <= threshold) ambiguous = true;
+      for (let c = 0; c < kc; c++) if (c !== best && tile[(base + c) * n + i]! <= threshold) ambiguous = true;
       if (ambiguous) {
         let bestD = Infinity;
         for (let c = 0; c < kc; c++) {
-          if (!(work[(base + c) * n + i]! <= threshold)) continue;
+          if (!(tile[(base + c) * n + i]! <= threshold)) continue;
           const d = rowSquaredDistance(Y, i, Ct, c, dims);
           if (d < bestD) {
             bestD = d;

@@ -202,7 +202,8 @@ export function forEachDistanceRow(
   for (let start = 0; start < n; start += ROW_BLOCK) {
     const rows = Math.min(ROW_BLOCK, n - start);
     const block = buf.subarray(0, rows * n);
-    tiles.distances(Z, start, rows, block, queryNorms);
+    const tile = tiles.distances(Z, start, rows, block, queryNorms);
+    if (tile !== block) block.set(tile.subarray(0, rows * n)); // the rows are written below
     for (let r = 0; r < rows; r++) {
       const i = start + r;
       const row = block.subarray(r * n, (r + 1) * n);

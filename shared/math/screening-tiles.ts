@@ -43,12 +43,11 @@ export function createScreeningTiles(R: Float64Array, m: number, dims: number, p
   const module = preferF32 && m > 0 ? screeningModule() : null;
   if (!module) return createGramDistanceTiles(R, m, dims);
   const norms = new Float64Array(m);
+  squaredNorms(R, 0, m, dims, norms);
   let maxNorm = 0;
   for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let f = j * dims, e = f + dims; f < e; f++) s += R[f]! * R[f]!;
+    const s = norms[j]!;
     if (!withinBinary32(s)) return createGramDistanceTiles(R, m, dims);
-    norms[j] = s;
     if (s > maxNorm) maxNorm = s;
   }
   // Query rows beyond binary32's safe range (rare) are answered by binary64 tiles, built when first needed; their
@@ -88,20 +87,14 @@ export function createScreeningTiles(R: Float64Array, m: number, dims: number, p
       if (count > TILE_ROWS || count < 0 || Q.length < (first + count) * dims || out.length < count * m) {
         throw new RangeError(`ScreeningTiles.distances: ${count} rows from ${first} (at most ${TILE_ROWS}) into ${out.length} entries for ${m} references.`);
       }
-      if (count === 0) return;
+      if (count === 0) return out;
       let safe = true;
-      for (let r = 0; r < count; r++) {
-        const q = (first + r) * dims;
-        let s = 0;
-        for (let f = q, e = q + dims; f < e; f++) s += Q[f]! * Q[f]!;
-        queryNorms[r] = s;
-        if (!withinBinary32(s)) safe = false;
-      }
+      squaredNorms(Q, first, count, dims, queryNorms);
+      for (let r = 0; r < count; r++) if (!withinBinary32(queryNorms[r]!)) safe = false;
       if (!safe) {
         exactTiles ??= createGramDistanceTiles(R, m, dims);
         const exactNorms = new Float64Array(TILE_ROWS);
-        exactTiles.distances(Q, first, count, out, exactNorms);
-        return;
+        return exactTiles.distances(Q, first, count, out, exactNorms);
       }
       Qp.fill(0);
       packRows(Q, first, count, dims, cp, 4, Qp);
@@ -112,8 +105,10 @@ export function createScreeningTiles(R: Float64Array, m: number, dims: number, p
         const rb = Math.min(REFERENCE_BLOCK, mp - j0);
         dots(Qp.byteOffset, quads, j0 * rowBytes, rb >> 1, rowBytes, D.byteOffset + j0 * 8, mp * 8, QN.byteOffset, RN.byteOffset + j0 * 8);
       }
-      if (mp === m) out.set(D.subarray(0, count * m));
-      else for (let r = 0; r < count; r++) out.set(D.subarray(r * mp, r * mp + m), r * m);
+      // An even reference count leaves the tile in the caller's layout: hand out the view, no copy.
+      if (mp === m) return D.subarray(0, count * m);
+      for (let r = 0; r < count; r++) out.set(D.subarray(r * mp, r * mp + m), r * m);
+      return out;
     },
   };
 }
@@ -123,11 +118,57 @@ export function createScreeningTiles(R: Float64Array, m: number, dims: number, p
  * column quad c holds the `group` rows' columns 4c … 4c + 3 one after the other (columns past dims stay 0).
  */
 function packRows(A: Float64Array, first: number, count: number, dims: number, cp: number, group: number, out: Float32Array): void {
+  const stride = group * 4; // from one column quad of a row to its next
+  const whole = dims & ~3;
   for (let r = 0; r < count; r++) {
-    const g = Math.floor(r / group);
-    const base = g * group * cp + (r % group) * 4;
+    const g = (r / group) | 0;
+    let o = g * group * cp + (r - g * group) * 4;
     const src = (first + r) * dims;
-    for (let f = 0; f < dims; f++) out[base + (f >> 2) * group * 4 + (f & 3)] = A[src + f]!;
+    let f = 0;
+    for (; f < whole; f += 4, o += stride) {
+      out[o] = A[src + f]!;
+      out[o + 1] = A[src + f + 1]!;
+      out[o + 2] = A[src + f + 2]!;
+      out[o + 3] = A[src + f + 3]!;
+    }
+    for (let l = 0; f < dims; f++, l++) out[o + l] = A[src + f]!;
+  }
+}
+
+/**
+ * out[r] = Σ_f A[first + r][f]², summed in column order (one binary64 sequence per row), four rows side by side so
+ * that their independent sums overlap.
+ */
+function squaredNorms(A: Float64Array, first: number, count: number, dims: number, out: Float64Array): void {
+  let r = 0;
+  for (; r + 4 <= count; r += 4) {
+    const o0 = (first + r) * dims;
+    const o1 = o0 + dims;
+    const o2 = o1 + dims;
+    const o3 = o2 + dims;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let f = 0; f < dims; f++) {
+      const a0 = A[o0 + f]!;
+      const a1 = A[o1 + f]!;
+      const a2 = A[o2 + f]!;
+      const a3 = A[o3 + f]!;
+      s0 += a0 * a0;
+      s1 += a1 * a1;
+      s2 += a2 * a2;
+      s3 += a3 * a3;
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+  }
+  for (; r < count; r++) {
+    let s = 0;
+    for (let f = (first + r) * dims, e = f + dims; f < e; f++) s += A[f]! * A[f]!;
+    out[r] = s;
   }
 }
 

@@ -42,12 +42,10 @@ describe('Gram distance tiles', () => {
       expect(Array.from(simd.norms)).toEqual(Array.from(plain.norms));
       for (let b0 = 0; b0 < t; b0 += TILE_ROWS) {
         const rows = Math.min(TILE_ROWS, t - b0);
-        const a = new Float64Array(rows * m);
-        const b = new Float64Array(rows * m);
         const na = new Float64Array(TILE_ROWS);
         const nb = new Float64Array(TILE_ROWS);
-        simd.distances(Q, b0, rows, a, na);
-        plain.distances(Q, b0, rows, b, nb);
+        const a = simd.distances(Q, b0, rows, new Float64Array(rows * m), na);
+        const b = plain.distances(Q, b0, rows, new Float64Array(rows * m), nb);
         expect(Array.from(a)).toEqual(Array.from(b));
         for (let r = 0; r < rows; r++) {
           for (let j = 0; j < m; j++) {
@@ -65,8 +63,7 @@ describe('Gram distance tiles', () => {
     const dims = 13;
     const Y = smoothData(9, dims, 3, 1e3);
     const tiles = createGramDistanceTiles(Y, 9, dims);
-    const out = new Float64Array(9 * 9);
-    tiles.distances(Y, 0, 9, out, new Float64Array(TILE_ROWS));
+    const out = tiles.distances(Y, 0, 9, new Float64Array(9 * 9), new Float64Array(TILE_ROWS));
     for (let i = 0; i < 9; i++) {
       expect(out[i * 9 + i]).toBe(0);
       expect(tiles.norms[i]).toBe(laneDot(Y, i * dims, Y, i * dims, dims));
