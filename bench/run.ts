@@ -12,9 +12,10 @@
  *   jobs      job overhead (worker start + data transfer) vs the in-process fit
  *   import    a large generated CSV imported with progress (seconds, peak RSS)
  *   ui-scatter the Datasets and Label scatters at 60,000 points in headless Chromium (draw, click; User Timing)
- *   fashion-mnist  Fashion-MNIST at real size: fm10k 5-fold Euclidean evaluation and NCA-32 against scikit-learn
- *             (time, peak RSS, kernel GFLOP/s beside numpy's matmul), NCA-32 on all 60,000 rows with test-set
- *             accuracy; skipped with one line when /usr/share/datasets/fashion-mnist/ is missing
+ *   scale     real size, Fashion-MNIST: import of the 60,000-row IDX, fm10k 5-fold Euclidean evaluation and NCA-32
+ *             against scikit-learn (time, peak RSS, kernel GFLOP/s beside numpy's matmul), LMNN / ITML / MMC on
+ *             fm10k, NCA-32 on all 60,000 rows with test-set accuracy; installs dataset-fashion-mnist with apt when
+ *             missing (as root), else skipped with one line
  *
  * Usage: npm run bench [-- only,these] [-- --import-mb 100]
  * Timings are wall-clock on whatever machine runs this; never assert on them in tests.
@@ -38,7 +39,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'jobs', file: 'jobs.ts', args: [] },
   { name: 'import', file: 'import.ts', args: [importMb] },
   { name: 'ui-scatter', file: 'ui-scatter.ts', args: [] },
-  { name: 'fashion-mnist', file: 'fashion-mnist.ts', args: [] },
+  { name: 'scale', file: 'scale.ts', args: [] },
 ];
 
 let failures = 0;

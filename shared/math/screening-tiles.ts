@@ -21,6 +21,7 @@
  * Where SIMD is unavailable, or the data are too large for binary32, {@link createScreeningTiles} returns the binary64
  * tiles (whose bound is smaller), so callers need not care which they got.
  */
+import { rowSquaredDistancesTo } from './distances.ts';
 import { createGramDistanceTiles, gramErrorBound, TILE_ROWS, type GramDistanceTiles } from './distance-tiles.ts';
 import { END, F64_ADD, F64_CONST, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_MUL, V128, compileOnce, get, i32, set, simd, uleb, v128Load, v128Zero, f64Zero, doWhile, singleFunctionModule } from './wasm-assembler.ts';
 
@@ -136,40 +137,13 @@ function packRows(A: Float64Array, first: number, count: number, dims: number, c
 }
 
 /**
- * out[r] = Σ_f A[first + r][f]², summed in column order (one binary64 sequence per row), four rows side by side so
- * that their independent sums overlap.
+ * out[r] = Σ_f A[first + r][f]², summed in column order (one binary64 sequence per row): the distances to a zero row,
+ * since x − 0 = x exactly, computed four rows side by side by {@link rowSquaredDistancesTo}.
  */
 function squaredNorms(A: Float64Array, first: number, count: number, dims: number, out: Float64Array): void {
-  let r = 0;
-  for (; r + 4 <= count; r += 4) {
-    const o0 = (first + r) * dims;
-    const o1 = o0 + dims;
-    const o2 = o1 + dims;
-    const o3 = o2 + dims;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let f = 0; f < dims; f++) {
-      const a0 = A[o0 + f]!;
-      const a1 = A[o1 + f]!;
-      const a2 = A[o2 + f]!;
-      const a3 = A[o3 + f]!;
-      s0 += a0 * a0;
-      s1 += a1 * a1;
-      s2 += a2 * a2;
-      s3 += a3 * a3;
-    }
-    out[r] = s0;
-    out[r + 1] = s1;
-    out[r + 2] = s2;
-    out[r + 3] = s3;
-  }
-  for (; r < count; r++) {
-    let s = 0;
-    for (let f = (first + r) * dims, e = f + dims; f < e; f++) s += A[f]! * A[f]!;
-    out[r] = s;
-  }
+  const rows = new Int32Array(count);
+  for (let r = 0; r < count; r++) rows[r] = first + r;
+  rowSquaredDistancesTo(A, rows, count, new Float64Array(dims), 0, dims, out);
 }
 
 /**

@@ -1,20 +1,28 @@
 /**
- * Fashion-MNIST at real size (Zalando; 784 pixel features, 10 classes), ours against scikit-learn in the same run:
+ * Real-size data (issue 10): Fashion-MNIST (Zalando; 784 pixel features, 10 classes, 60,000 + 10,000 images), ours
+ * against scikit-learn in the same run where a python3 with scikit-learn exists:
  *
+ *   import   the 60,000-row training IDX (images .gz + labels .gz) imported by `workbench import … --labels-file …`
+ *            (in process: parse in the import worker, store in a fresh SQLite database): wall time, peak RSS; numpy
+ *            reading the same files beside it
  *   eval     fm10k (the first 10,000 training rows), 5-fold Euclidean evaluation with every figure (3-NN accuracy,
  *            k-means n_init=4 NMI/ARI, P@1 and MAP@R in the test part), z-score per fold, our folds (checked equal to
  *            StratifiedKFold(5, shuffle=True, random_state=0)); wall time, ratio, and the kernel's GFLOP/s beside
  *            numpy's matmul on the same shape
  *   nca      NCA to 32 components on all of fm10k (z-scored): fit time and peak RSS, ours against scikit-learn's
+ *   learners LMNN, ITML and MMC on fm10k (z-scored, default parameters): fit time, iterations, stop reason, peak RSS,
+ *            and 3-NN accuracy of the learned metric on the official 10,000-row test set beside Euclidean's (ours
+ *            only: metric-learn at this size runs for hours)
  *   nca60k   NCA-32 on all 60,000 training rows: time, peak RSS, and 3-NN accuracy on the official 10,000-row test
  *            set against Euclidean 3-NN on the same split (ours only: scikit-learn would need the 60,000² matrix)
  *
- *   node --import tsx bench/fashion-mnist.ts [--only eval,nca,nca60k] [--workers N] [--dir DIR]
+ *   node --import tsx bench/scale.ts [--only import,eval,nca,learners,nca60k] [--workers N] [--dir DIR] [--no-install]
  *
- * Needs /usr/share/datasets/fashion-mnist/ (Debian's dataset-fashion-mnist; `apt-get install dataset-fashion-mnist`)
- * and, for the scikit-learn columns, a python3 with scikit-learn; without the data it prints one line and exits 0.
- * Every part runs in its own process, so peak RSS (getrusage maxrss) is that part's alone. Timings are wall-clock on
- * whatever machine runs this, with whatever else runs on it; never assert on them in tests.
+ * Needs /usr/share/datasets/fashion-mnist/ (Debian's dataset-fashion-mnist): when it is missing and apt-get can run
+ * (root), the bench installs it first unless --no-install; otherwise it prints one line and exits 0. The scikit-learn
+ * columns need a python3 with scikit-learn (Debian's python3-sklearn). Every part runs in its own process, so peak
+ * RSS (getrusage maxrss) is that part's alone. Timings are wall-clock on whatever machine runs this, with whatever
+ * else runs on it; never assert on them in tests.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +40,7 @@ import { createScreeningTiles } from '../shared/math/screening-tiles.ts';
 import { transform } from '../shared/metric/mahalanobis.ts';
 import { evaluateInPool, knnPredictInPool } from '../src-main/jobs/fold-pool.ts';
 import { DEFAULT_WORKER_URL } from '../src-main/jobs/runner.ts';
+import { main as workbench } from '../src-main/cli/main.ts';
 import { findSklearnPython } from './nca.ts';
 
 const DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
@@ -151,6 +160,47 @@ async function partNca60kOurs(workers: number): Promise<unknown> {
   };
 }
 
+/** `workbench --db TMP --json import train-images-idx3-ubyte.gz --labels-file train-labels-idx1-ubyte.gz`, in process. */
+async function partImportOurs(): Promise<unknown> {
+  const tmp = mkdtempSync(join(tmpdir(), 'fm-import-'));
+  try {
+    const t0 = performance.now();
+    const code = await workbench(['--db', join(tmp, 'bench.sqlite'), '--json', 'import', join(dir, 'train-images-idx3-ubyte.gz'), '--labels-file', join(dir, 'train-labels-idx1-ubyte.gz')]);
+    const seconds = (performance.now() - t0) / 1000;
+    if (code !== 0) throw new Error(`workbench import exited ${code}`);
+    return { seconds, maxRssMb: maxRssMb() };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** LMNN, ITML or MMC fitted on fm10k (z-scored, default parameters), then 3-NN on the official test set. */
+async function partLearnerOurs(method: string, workers: number): Promise<unknown> {
+  const train = loadSplit('train', 10_000);
+  const metric = fitMetric(train, { method, seed: 0, preprocess: 'zscore' });
+  const fitPeakRssMb = maxRssMb();
+  const test = loadSplit('t10k');
+  const pool = { workers, workerUrl: DEFAULT_WORKER_URL, cancelFlag: new SharedArrayBuffer(4) };
+  const accuracy = async (m: typeof metric): Promise<number> => {
+    const Ytr = transform(m, train.features, train.nRows);
+    const Yte = transform(m, test.features, test.nRows);
+    const predicted =
+      workers > 1
+        ? await knnPredictInPool(Ytr, train.labels!, train.nRows, Yte, test.nRows, m.nComponents, 3, pool)
+        : knnPredict(Ytr, train.labels!, train.nRows, Yte, test.nRows, m.nComponents, 3);
+    return accuracyScore(predicted, test.labels!);
+  };
+  return {
+    seconds: metric.summary.fitSeconds,
+    iterations: metric.summary.iterations,
+    stopReason: metric.summary.stopReason ?? 'converged',
+    nComponents: metric.nComponents,
+    fitPeakRssMb,
+    accuracy: await accuracy(metric),
+    euclideanAccuracy: await accuracy(fitMetric(train, { method: 'euclidean', seed: 0, preprocess: 'zscore' })),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // scikit-learn's side, same folds, same figures.
 
@@ -163,9 +213,10 @@ def idx(path):
     ndim = raw[3]
     dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim)]
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-X = idx(job['dir'] + '/train-images-idx3-ubyte.gz')[:10000].reshape(10000, -1).astype(float)
-y = idx(job['dir'] + '/train-labels-idx1-ubyte.gz')[:10000].astype(int)
 part = job['part']
+if part != 'import':
+    X = idx(job['dir'] + '/train-images-idx3-ubyte.gz')[:10000].reshape(10000, -1).astype(float)
+    y = idx(job['dir'] + '/train-labels-idx1-ubyte.gz')[:10000].astype(int)
 def zscore(Xtr, Xte):
     keep = Xtr.max(0) > Xtr.min(0)
     Xtr, Xte = Xtr[:, keep], Xte[:, keep]
@@ -211,6 +262,12 @@ if part == 'eval':
         'nmi': float(np.mean(nmis)), 'ari': float(np.mean(aris)), 'precisionAt1': float(np.mean(p1s)),
         'mapAtR': float(np.mean(maps)), 'matmulGflops': 2 * 2000 * 8000 * 784 / mm / 1e9,
         'maxRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+elif part == 'import':
+    t0 = time.perf_counter()
+    images = idx(job['dir'] + '/train-images-idx3-ubyte.gz').reshape(60000, -1).astype(float)
+    labels = idx(job['dir'] + '/train-labels-idx1-ubyte.gz').astype(int)
+    print(json.dumps({'seconds': time.perf_counter() - t0, 'rows': int(images.shape[0]),
+        'maxRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 else:
     from sklearn.neighbors import NeighborhoodComponentsAnalysis
     Xz, _ = zscore(X, X[:1])
@@ -220,7 +277,7 @@ else:
         'maxRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 `;
 
-function sklearn(python: string, part: 'eval' | 'nca'): Record<string, number | boolean | number[]> {
+function sklearn(python: string, part: 'eval' | 'nca' | 'import'): Record<string, number | boolean | number[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'fm-bench-'));
   try {
     const assignment = part === 'eval' ? Array.from(stratifiedFoldAssignment(loadSplit('train', 10_000).labels!, 5, 0)) : [];
@@ -233,14 +290,14 @@ function sklearn(python: string, part: 'eval' | 'nca'): Record<string, number | 
   }
 }
 
-function child(part: string, extra: string[] = []): Record<string, number | boolean | number[]> {
+function child(part: string, extra: string[] = []): Record<string, number | boolean | number[] | string> {
   const result = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--part', part, '--dir', dir, ...extra], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (result.status !== 0) throw new Error(`bench part ${part} failed (exit ${result.status}): ${result.stdout}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, number | boolean | number[]>;
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, number | boolean | number[] | string>;
 }
 
 const f3 = (x: unknown): string => (typeof x === 'number' ? x.toFixed(4) : String(x));
@@ -260,19 +317,41 @@ async function main(): Promise<void> {
   const part = opt('part');
   const workers = Number(opt('workers') ?? availableParallelism());
   if (part) {
-    const value = part === 'eval-ours' ? await partEvalOurs(workers) : part === 'nca-ours' ? partNcaOurs() : await partNca60kOurs(workers);
+    const value =
+      part === 'eval-ours'
+        ? await partEvalOurs(workers)
+        : part === 'nca-ours'
+          ? partNcaOurs()
+          : part === 'import-ours'
+            ? await partImportOurs()
+            : part === 'learner-ours'
+              ? await partLearnerOurs(opt('method')!, workers)
+              : await partNca60kOurs(workers);
     console.log(JSON.stringify(value));
     return;
   }
   const files = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
-  const missing = files.filter((f) => !existsSync(join(dir, f)));
+  const missingFiles = (): string[] => files.filter((f) => !existsSync(join(dir, f)));
+  if (missingFiles().length && dir === DEFAULT_DIR && !args.includes('--no-install') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.log('scale: Fashion-MNIST is not installed; installing Debian\'s dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist) …');
+    const apt = spawnSync('apt-get', ['install', '-y', 'dataset-fashion-mnist'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (apt.status !== 0) console.log(`scale: apt-get exited ${apt.status}.`);
+  }
+  const missing = missingFiles();
   if (missing.length) {
-    console.log(`fashion-mnist: skipped, ${missing.join(', ')} not in ${dir} (apt-get install dataset-fashion-mnist, or --dir DIR).`);
+    console.log(`scale: skipped, ${missing.join(', ')} not in ${dir} (apt-get install dataset-fashion-mnist, or --dir DIR).`);
     return;
   }
   const python = findSklearnPython();
-  const only = (opt('only') ?? 'eval,nca,nca60k').split(',');
+  const only = (opt('only') ?? 'import,eval,nca,learners,nca60k').split(',');
   console.log(`Fashion-MNIST from ${dir}; scikit-learn: ${python ?? 'not found (our figures only)'}; ${availableParallelism()} cores, ${workers} workers; load average ${load()}`);
+  if (only.includes('import')) {
+    const ours = child('import-ours');
+    const theirs = python ? sklearn(python, 'import') : null;
+    console.log(`\nImport of the 60,000-row training IDX (train-images-idx3-ubyte.gz + train-labels-idx1-ubyte.gz; load average after: ${load()})`);
+    console.log(`workbench import … --labels-file … (parse in the import worker, store in SQLite): ${s1(ours.seconds)} s, peak RSS ${s1(ours.maxRssMb)} MB`);
+    if (theirs) console.log(`numpy reading the same two files into float64 arrays (no storage): ${s1(theirs.seconds)} s, peak RSS ${s1(theirs.maxRssMb)} MB`);
+  }
   if (only.includes('eval')) {
     const ours = child('eval-ours', ['--workers', String(workers)]);
     const theirs = python ? sklearn(python, 'eval') : null;
@@ -299,6 +378,17 @@ async function main(): Promise<void> {
       console.log(row('scikit-learn', theirs));
       console.log(`ratios ours/scikit-learn: time ${((ours.seconds as number) / (theirs.seconds as number)).toFixed(2)}×, peak RSS ${((ours.maxRssMb as number) / (theirs.maxRssMb as number)).toFixed(2)}×`);
     }
+  }
+  if (only.includes('learners')) {
+    console.log(`\nLMNN, ITML, MMC on fm10k (z-scored, default parameters), 3-NN on the official 10,000-row test set`);
+    console.log('              | fit s  | iterations | stop reason        | components | peak RSS MB | test 3-NN | Euclidean');
+    for (const method of ['lmnn', 'itml', 'mmc']) {
+      const r = child('learner-ours', ['--method', method, '--workers', String(workers)]);
+      console.log(
+        [method.padEnd(13), s1(r.seconds).padStart(6), String(r.iterations).padStart(10), String(r.stopReason).padEnd(18), String(r.nComponents).padStart(10), s1(r.fitPeakRssMb).padStart(11), f3(r.accuracy).padStart(9), f3(r.euclideanAccuracy)].join(' | '),
+      );
+    }
+    console.log(`(load average after: ${load()})`);
   }
   if (only.includes('nca60k')) {
     const ours = child('nca60k-ours', ['--workers', String(workers)]);
