@@ -136,6 +136,7 @@ export function forEachRanking(
   const exact = new Float64Array(n);
   const runRows = new Int32Array(n);
   const runDistances = new Float64Array(n);
+  const runBounds = new Int32Array(n + 1); // at most n/2 runs, two entries each
   for (let b0 = first; b0 < end; b0 += TILE_ROWS) {
     const rows = Math.min(TILE_ROWS, end - b0);
     const tile = tiles.distances(Y, b0, rows, block, queryNorms);
@@ -173,24 +174,22 @@ export function forEachRanking(
       // exact order already (e_a ≤ g_a + E < g_b − E ≤ e_b), so only runs closer than that are re-ranked exactly.
       const gap = 2 * tiles.bound(nq, candidateNorm);
       sortIndicesByValue(g, candidates, c);
-      // The rows of every run of two or more, their exact distances in one batch, then each run sorted by them.
+      // The runs of two or more (start, end pairs), their rows' exact distances in one batch, then each run sorted.
+      let runs = 0;
       let members = 0;
       for (let start = 0; start < c; ) {
         let end = start + 1;
         while (end < c && g[candidates[end]!]! - g[candidates[end - 1]!]! <= gap) end++;
-        if (end - start > 1) for (let t = start; t < end; t++) runRows[members++] = candidates[t]!;
+        if (end - start > 1) {
+          runBounds[runs++] = start;
+          runBounds[runs++] = end;
+          for (let t = start; t < end; t++) runRows[members++] = candidates[t]!;
+        }
         start = end;
       }
-      if (members > 0) {
-        rowSquaredDistancesTo(Y, runRows, members, Y, q, dims, runDistances);
-        for (let t = 0; t < members; t++) exact[runRows[t]!] = runDistances[t]!;
-        for (let start = 0; start < c; ) {
-          let end = start + 1;
-          while (end < c && g[candidates[end]!]! - g[candidates[end - 1]!]! <= gap) end++;
-          if (end - start > 1) sortIndicesByValue(exact, candidates.subarray(start, end), end - start);
-          start = end;
-        }
-      }
+      rowSquaredDistancesTo(Y, runRows, members, Y, q, dims, runDistances);
+      for (let t = 0; t < members; t++) exact[runRows[t]!] = runDistances[t]!;
+      for (let b = 0; b < runs; b += 2) sortIndicesByValue(exact, candidates.subarray(runBounds[b]!, runBounds[b + 1]!), runBounds[b + 1]! - runBounds[b]!);
       visit(q, candidates, Math.min(want, c));
     }
   }

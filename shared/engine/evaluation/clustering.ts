@@ -2,7 +2,7 @@ import { JobCancelledError } from '../../errors.ts';
 import { rowSquaredDistance, rowSquaredDistancesTo } from '../../math/distances.ts';
 import { TILE_ROWS } from '../../math/distance-tiles.ts';
 import { assignNearestCentersBatch } from '../../math/nearest.ts';
-import { createRowSums, type RowSums } from '../../math/row-sums.ts';
+import { createRowSums } from '../../math/row-sums.ts';
 import { createScreeningTiles } from '../../math/screening-tiles.ts';
 import { createRng, type Rng } from '../../math/seeded-random.ts';
 
@@ -65,6 +65,9 @@ export function seedCenters(Y: Float64Array, n: number, dims: number, nClusters:
  */
 class LloydRun {
   readonly assignments: Int32Array;
+  /** This run's center sums and counts by assignment, filled by RowSums for {@link update}. */
+  readonly sums: Float64Array;
+  readonly counts: Int32Array;
   private readonly pointDistance: Float64Array;
   private readonly previous: Float64Array;
   private iter = 0;
@@ -79,6 +82,8 @@ class LloydRun {
     private readonly maxIter: number,
   ) {
     this.assignments = new Int32Array(n).fill(-1);
+    this.sums = new Float64Array(nClusters * dims);
+    this.counts = new Int32Array(nClusters);
     this.pointDistance = new Float64Array(n);
     this.previous = new Float64Array(centers.length);
     if (maxIter <= 0) this.active = false;
@@ -104,9 +109,9 @@ class LloydRun {
     return true;
   }
 
-  /** The second half: the new centers from the sums and counts of the rows by assignment (RowSums, row order). */
-  update(sums: Float64Array, counts: Int32Array): void {
-    const { Y, n, dims, nClusters, centers, assignments, pointDistance, previous } = this;
+  /** The second half: the new centers from {@link sums} and {@link counts} (RowSums of the assignments, row order). */
+  update(): void {
+    const { Y, n, dims, nClusters, centers, assignments, sums, counts, pointDistance, previous } = this;
     previous.set(centers);
     let distancesKnown = false;
     centers.set(sums.subarray(0, nClusters * dims));
@@ -156,8 +161,6 @@ export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: numb
   // each the centers it would get run after run; the restarts then iterate side by side.
   const runs: LloydRun[] = [];
   for (let run = 0; run < nInit; run++) runs.push(new LloydRun(Y, n, dims, k, seedCenters(Y, n, dims, k, rng), options.maxIter ?? 300));
-  const sums = runs.map(() => new Float64Array(k * dims));
-  const counts = runs.map(() => new Int32Array(k));
   const perPass = Math.max(1, Math.floor(TILE_ROWS / k));
   for (;;) {
     const active = runs.filter((r) => r.active);
@@ -171,14 +174,13 @@ export function kMeans(Y: Float64Array, n: number, dims: number, nClusters: numb
       assignNearestCentersBatch(tiles, Y, C, k, nearest, work);
       // The runs still moving sum their rows by assignment in one pass over Y, then update their centers.
       const moving = group.filter((r, t) => r.assign(nearest[t]!));
-      const slots = moving.map((r) => runs.indexOf(r));
       rowSums.sumMany(
         moving.map((r) => r.assignments),
         k,
-        slots.map((s) => sums[s]!),
-        slots.map((s) => counts[s]!),
+        moving.map((r) => r.sums),
+        moving.map((r) => r.counts),
       );
-      moving.forEach((r, t) => r.update(sums[slots[t]!]!, counts[slots[t]!]!));
+      for (const r of moving) r.update();
     }
   }
   let best: KMeansResult | null = null;
