@@ -48,8 +48,12 @@ export type StopReason = (typeof STOP_REASONS)[number];
 export const IMPORT_FORMATS = ['csv', 'tsv', 'arff', 'libsvm', 'npy', 'idx'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
-/** What a learner learns from (shared/engine/learner.ts). */
-export const LEARNER_INPUTS = ['none', 'labels', 'pairs'] as const;
+/**
+ * What a learner learns from (shared/engine/learner.ts): nothing, class labels, must/cannot pairs, chunklets (groups
+ * of rows known to share a class), relative comparisons (triplets: a is closer to b than to c), quadruplets
+ * (d(a,b) < d(c,d)), or numeric regression targets.
+ */
+export const LEARNER_INPUTS = ['none', 'labels', 'pairs', 'chunklets', 'triplets', 'quadruplets', 'targets'] as const;
 export type LearnerInput = (typeof LEARNER_INPUTS)[number];
 
 /** Where the workbench runs: the desktop app, the browser mode, or the `workbench` command line. */

@@ -33,6 +33,14 @@ export interface TrainingData {
   nClasses: number;
   /** Pair constraints in row indices of X; null for learners that use labels. */
   pairs: PairSet | null;
+  /** Chunklet id per row (n entries, −1 = in no chunklet); for learners whose input is 'chunklets'. */
+  chunklets?: Int32Array | null;
+  /** Relative comparisons, flattened (anchor, closer, farther) triples in row indices: length 3·count. */
+  triplets?: Int32Array | null;
+  /** Quadruplets, flattened (a, b, c, d) meaning d(a,b) < d(c,d), in row indices: length 4·count. */
+  quadruplets?: Int32Array | null;
+  /** Numeric regression target per row (n entries); for learners whose input is 'targets'. */
+  targets?: Float64Array | null;
 }
 
 /** What a learner returns; the caller wraps it with preprocessing and timing into a LearnedMetric. */
