@@ -53,7 +53,7 @@ export class Workbench {
     this.compare.onFocusChange(() => (this.exporter.runId = null));
     this.#unsubscribe = [
       backend.on('dataset.imported', () => void this.datasets.refresh()),
-      backend.on('dataset.deleted', () => void this.datasets.refresh()),
+      backend.on('dataset.deleted', () => void this.#refreshKeepingOneOpen()),
       backend.on('app.command', ({ command }) => {
         if (command === 'guided-example') this.tour.open();
         if (command === 'import-dataset') this.go('Datasets');
@@ -98,6 +98,45 @@ export class Workbench {
     this.compare.reset();
     this.exporter.reset();
     this.#remember();
+  }
+
+  /**
+   * Stores the previewed file. A labeled import with the same features as the open dataset is a held-out split
+   * for it (a test set): the open dataset stays open and the import is offered under Compare → Test set. Any
+   * other import is opened.
+   */
+  async importPreviewed(): Promise<void> {
+    const session = this.importer;
+    const dataset = await session.commit();
+    if (!dataset) return;
+    const warnings = session.warnings;
+    const open = this.datasets.current;
+    session.reset();
+    session.warnings = warnings;
+    session.imported = dataset.name;
+    await this.datasets.refresh();
+    if (open && dataset.labeled && dataset.features === open.features) session.keptOpen = { open: open.name, imported: dataset };
+    else await this.openDataset(dataset.id);
+  }
+
+  /**
+   * Deletes a dataset; when it was the open one, another remaining dataset (the most recent) is opened, so the
+   * views never fall back to "no dataset" while there are datasets.
+   */
+  async removeDataset(id: number): Promise<void> {
+    await this.datasets.remove(id);
+    await this.#openAnyIfNone();
+  }
+
+  /** After another window deleted a dataset: the list again, and another dataset open if that one was. */
+  async #refreshKeepingOneOpen(): Promise<void> {
+    await this.datasets.refresh();
+    await this.#openAnyIfNone();
+  }
+
+  async #openAnyIfNone(): Promise<void> {
+    const next = this.datasets.list.at(-1);
+    if (this.datasets.currentId === null && next) await this.openDataset(next.id);
   }
 
   /** Unsubscribes every store from the backend's events (the window's root component is going away). */

@@ -7,6 +7,7 @@ import { checkForm, defaultText } from './param-form.ts';
 
 export type ExperimentKind = 'compare' | 'sweep' | 'learn';
 export type Preprocess = PreprocessKind;
+export type PairSource = 'labeled' | 'generated';
 
 /**
  * The Experiments form: which methods, their parameters (forms generated from methods.list), the
@@ -27,6 +28,11 @@ export class ExperimentPlanner {
   preprocess = $state<Preprocess>('zscore');
   /** 'suggested' (active-learning pairs, oracle-labeled from the training classes) applies to sweeps only. */
   constraintSource = $state<'labeled' | 'generated' | 'suggested'>('generated');
+  /**
+   * A comparison's pair sources: each pair-based method runs once per ticked source (separate runs of the same
+   * method), the other methods and the Euclidean baseline once.
+   */
+  pairSources = $state.raw<PairSource[]>(['generated']);
   /** True once the researcher picked a constraint source by hand (then it is never changed for them). */
   sourceChosen = $state(false);
   sweepCounts = $state('0, 10, 20, 50, 100, 200');
@@ -82,6 +88,9 @@ export class ExperimentPlanner {
       if (pairMethods.length !== 1) out.push('A sweep needs exactly one pair-based method (mmc, mmc-diagonal or itml).');
       if (this.parsedCounts() === null) out.push('Sweep counts must be whole numbers ≥ 0 separated by commas, e.g. 0, 10, 50.');
     }
+    if (this.kind === 'compare' && this.pairSources.length === 0 && this.selected.some((m) => this.method(m)?.input === 'pairs')) {
+      out.push('Tick at least one source of pairs for the pair-based methods.');
+    }
     if (!(Number.isInteger(this.folds) && this.folds >= 2 && this.folds <= 50)) out.push('Folds must be an integer from 2 to 50.');
     if (!(Number.isInteger(this.k) && this.k >= 1 && this.k <= 100)) out.push('k must be an integer from 1 to 100.');
     if (!(Number.isInteger(this.seed) && this.seed >= 0)) out.push('Seed must be an integer ≥ 0.');
@@ -94,7 +103,7 @@ export class ExperimentPlanner {
   /** Advice that does not block Start (e.g. too few labeled pairs for cross-validation). */
   warnings(counts: { must: number; cannot: number }): string[] {
     const pairMethods = this.selected.filter((m) => this.method(m)?.input === 'pairs');
-    if (this.constraintSource !== 'labeled' || pairMethods.length === 0) return [];
+    if (!this.usesLabeledPairs || pairMethods.length === 0) return [];
     if (counts.must >= 5 && counts.cannot >= 5) return [];
     return [
       `${pairMethods.join(', ')} will learn from your ${counts.must} must-link and ${counts.cannot} cannot-link pairs. ` +
@@ -108,19 +117,33 @@ export class ExperimentPlanner {
     return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 0) ? parts : null;
   }
 
+  /** Whether the jobs Start submits fit pair-based methods on the researcher's own labeled pairs. */
+  get usesLabeledPairs(): boolean {
+    return this.kind === 'compare' ? this.pairSources.includes('labeled') : this.constraintSource === 'labeled';
+  }
+
+  /** Ticks or unticks a comparison's pair source (a hand-made choice, kept from then on). */
+  togglePairSource(source: PairSource, on: boolean): void {
+    this.pairSources = (['labeled', 'generated'] as const).filter((s) => (s === source ? on : this.pairSources.includes(s)));
+    this.sourceChosen = true;
+  }
+
   /**
-   * The jobs Start submits. A comparison becomes one evaluate job per method (the Euclidean baseline
-   * first), each with its own progress, objective curve and cancel button, plus (optionally) one learn job
-   * per learned method: the metric fitted on every row, which Compare draws and Export writes.
+   * The jobs Start submits. A comparison becomes one evaluate job per method and pair source (the Euclidean
+   * baseline first, once, whatever the sources), each with its own progress, objective curve and cancel
+   * button, plus (optionally) one learn job per learned method and source: the metric fitted on every row,
+   * which Compare draws and Export writes.
    */
   buildSpecs(datasetId: number): JobSpec[] {
     const spec = this.buildSpec(datasetId);
     if (spec.kind !== 'compare') return [spec];
-    const { methods, kind: _kind, ...common } = spec;
-    const evaluations: JobSpec[] = methods.map(({ method, params }) => ({ kind: 'evaluate', method, params, ...common }));
-    const learns: JobSpec[] = this.alsoLearn
-      ? methods.filter((m) => m.method !== 'euclidean').map(({ method, params }) => ({ kind: 'learn', method, params, ...common }))
-      : [];
+    const { methods, kind: _kind, constraintSource: _source, ...common } = spec;
+    const sources = this.pairSources.length > 0 ? this.pairSources : [this.plainSource];
+    const runs = methods.flatMap(({ method, params }) =>
+      (this.method(method)?.input === 'pairs' ? sources : [sources[0]!]).map((constraintSource) => ({ method, params, constraintSource })),
+    );
+    const evaluations: JobSpec[] = runs.map((r) => ({ kind: 'evaluate', ...r, ...common }));
+    const learns: JobSpec[] = this.alsoLearn ? runs.filter((r) => r.method !== 'euclidean').map((r) => ({ kind: 'learn', ...r, ...common })) : [];
     return [...evaluations, ...learns];
   }
 
@@ -161,11 +184,14 @@ export class ExperimentPlanner {
     return { kind: 'compare', methods: names.map((method) => ({ method, params: params(method) })), ...common };
   }
 
-  /** Starts the job; returns its id, or null with `error` set. */
   /** Until the user picks a constraint source, pair-based methods learn from the user's pairs when there are some. */
   defaultSource(labeledPairs: number): void {
-    if (!this.sourceChosen) this.constraintSource = labeledPairs > 0 ? 'labeled' : 'generated';
+    if (this.sourceChosen) return;
+    this.constraintSource = labeledPairs > 0 ? 'labeled' : 'generated';
+    this.pairSources = [this.constraintSource];
   }
+
+  /** Starts the jobs; returns the first one's id, or null with `error` set. */
 
   async start(datasetId: number, datasetName: string): Promise<string | null> {
     if (this.problems.length > 0) {
@@ -178,7 +204,7 @@ export class ExperimentPlanner {
       let first: string | null = null;
       for (const spec of this.buildSpecs(datasetId)) {
         const { jobId, runIds } = await this.#backend.call('jobs.start', { spec });
-        this.#monitor.track(jobId, jobTitle(spec, datasetName), spec.kind, datasetId, runIds);
+        this.#monitor.track(jobId, jobTitle(spec, datasetName, this.method(methodOf(spec))?.input === 'pairs'), spec.kind, datasetId, runIds, spec);
         first ??= jobId;
       }
       return first;
@@ -191,13 +217,22 @@ export class ExperimentPlanner {
   }
 }
 
-/** "evaluate · nca (5-fold) · iris", "learn · mmc on all rows · iris", "sweep · itml · iris". */
-export function jobTitle(spec: JobSpec, datasetName: string): string {
+/** The method a job spec fits ('' for a comparison of several). */
+function methodOf(spec: JobSpec): string {
+  return spec.kind === 'compare' ? '' : spec.method;
+}
+
+/**
+ * "evaluate · nca (5-fold) · iris", "evaluate · itml (5-fold, labeled pairs) · iris", "learn · mmc on all rows ·
+ * iris", "sweep · itml · iris". `pairBased`: the method learns from pairs, so the title names their source.
+ */
+export function jobTitle(spec: JobSpec, datasetName: string, pairBased = false): string {
+  const pairs = pairBased && spec.kind !== 'compare' && spec.constraintSource ? `${spec.constraintSource} pairs` : null;
   switch (spec.kind) {
     case 'evaluate':
-      return `evaluate · ${spec.method} (${spec.protocol?.folds ?? 5}-fold) · ${datasetName}`;
+      return `evaluate · ${spec.method} (${[`${spec.protocol?.folds ?? 5}-fold`, pairs].filter(Boolean).join(', ')}) · ${datasetName}`;
     case 'learn':
-      return `learn · ${spec.method} on all rows · ${datasetName}`;
+      return `learn · ${spec.method} on all rows${pairs ? ` (${pairs})` : ''} · ${datasetName}`;
     case 'sweep':
       return `sweep · ${spec.method} · ${datasetName}`;
     case 'compare':
