@@ -144,12 +144,11 @@ try {
   for (const m of ['nca', 'mmc', 'itml', 'lmnn']) await attempt(`tick ${m}`, () => page.getByRole('checkbox', { name: new RegExp(`^${m} `) }).check());
   note('form height with five methods (px)', Math.round((await form.boundingBox())!.height));
   await shot('09-experiment-form-five-methods', form);
-  await attempt('expand mmc parameters', async () => {
-    const summary = page.getByTestId('param-summary-mmc');
-    await summary.click();
+  await attempt('expand itml parameters', async () => {
+    await page.getByTestId('param-summary-itml').click({ timeout: 2000 });
   });
   await attempt('mustLinkPercentile label', async () => {
-    const label = page.locator('label[for="param-mmc-mustLinkPercentile"]');
+    const label = page.locator('label[for="param-itml-mustLinkPercentile"]');
     note('mustLinkPercentile label', { text: await label.textContent(), cut: await label.evaluate((l) => l.scrollWidth > l.clientWidth + 1) });
     await shot('09-param-labels', panelOf(label));
   });
@@ -161,21 +160,29 @@ try {
     await page.getByRole('checkbox', { name: /^generated from class labels/ }).check({ timeout: 2000 });
   });
   await shot('06-pair-sources', form.locator('fieldset').filter({ hasText: 'Protocol' }));
+  // A long fit first, so the jobs Start submits wait in the queue (one worker) and one can be cancelled there.
+  const blocker = (await app.call('jobs.start', {
+    spec: { kind: 'learn', method: 'nca', params: { maxIter: 100000, tol: 1e-300 }, datasetId: 1, seed: 0, protocol: PROTOCOL },
+  })) as { jobId: string };
   const before = await page.getByTestId('job-card').count();
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="job-card"]').length > n, before);
   note('jobs started by Start', (await page.getByTestId('job-card').count()) - before);
   const titles = await page.getByTestId('job-card').locator('strong').allTextContents();
   note('new job titles', titles.slice(0, (await page.getByTestId('job-card').count()) - before));
-  // Cancel the first new one (the list is newest first, so the last submitted is on top).
-  await page.getByRole('button', { name: /^Cancel / }).first().click();
-  await page.locator('[data-testid="job-card"][data-status="cancelled"]').first().waitFor();
+  // Cancel the first new one (the list is newest first, so the last submitted is on top), then the long fit.
+  await attempt('cancel a queued job', async () => {
+    // The "Started…" notice can lie over the cards: the click goes to the button itself.
+    await page.getByRole('button', { name: /^Cancel / }).first().dispatchEvent('click', undefined, { timeout: 3000 });
+    await page.locator('[data-testid="job-card"][data-status="cancelled"]').first().waitFor({ timeout: 5000 });
+  });
+  await app.call('jobs.cancel', { jobId: blocker.jobId });
   await waitForJobs(app.call);
   await page.waitForTimeout(500);
   await shot('06-cancelled-card', panelOf(page.getByRole('heading', { name: 'Jobs', exact: true })));
   await attempt('Restart', async () => {
     const cards = await page.getByTestId('job-card').count();
-    await page.locator('[data-testid="job-card"][data-status="cancelled"]').first().getByRole('button', { name: /^Restart/ }).click({ timeout: 2000 });
+    await page.locator('[data-testid="job-card"][data-status="cancelled"]').getByRole('button', { name: /^Restart/ }).first().click({ timeout: 2000 });
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="job-card"]').length > n, cards);
     note('Restart added a job card', true);
     await waitForJobs(app.call);
@@ -259,8 +266,8 @@ try {
   await shot('08-new-window', second);
   await second.close();
   const current = (await openName(page)).split(' · ')[0]!;
-  await page.getByRole('button', { name: `Delete dataset ${current}` }).click();
-  await page.getByRole('button', { name: `Delete ${current}?` }).click();
+  await page.getByRole('button', { name: `Delete dataset ${current}`, exact: true }).click();
+  await page.getByRole('button', { name: `Delete ${current}?`, exact: true }).click();
   await page.waitForTimeout(1000);
   note('after deleting the open dataset', { open: await openName(page), switcherShown: await page.locator('#current-dataset').isVisible() });
   await shot('08-delete-open-dataset', page);
