@@ -101,9 +101,9 @@ export class Workbench {
   }
 
   /**
-   * Stores the previewed file. A labeled import with the same features as the open dataset is a held-out split
-   * for it (a test set): the open dataset stays open and the import is offered under Compare → Test set. Any
-   * other import is opened.
+   * Stores the previewed file. A labeled import with the open dataset's features (same names, in the same order)
+   * is a held-out split for it (a test set): the open dataset stays open and the import is offered under
+   * Compare → Test set. Any other import is opened.
    */
   async importPreviewed(): Promise<void> {
     const session = this.importer;
@@ -111,12 +111,23 @@ export class Workbench {
     if (!dataset) return;
     const warnings = session.warnings;
     const open = this.datasets.current;
+    const openFeatures = this.datasets.detail?.featureNames ?? null;
     session.reset();
     session.warnings = warnings;
     session.imported = dataset.name;
     await this.datasets.refresh();
-    if (open && dataset.labeled && dataset.features === open.features) session.keptOpen = { open: open.name, imported: dataset };
-    else await this.openDataset(dataset.id);
+    if (open && openFeatures && dataset.labeled && dataset.features === open.features && (await this.#sameFeatures(dataset.id, openFeatures))) {
+      session.keptOpen = { open: open.name, imported: dataset };
+    } else await this.openDataset(dataset.id);
+  }
+
+  async #sameFeatures(id: number, names: readonly string[]): Promise<boolean> {
+    try {
+      const { dataset } = await this.backend.call('datasets.get', { id });
+      return dataset.featureNames.length === names.length && dataset.featureNames.every((name, k) => name === names[k]);
+    } catch {
+      return false;
+    }
   }
 
   /**
