@@ -160,10 +160,19 @@ try {
     await page.getByRole('checkbox', { name: /^generated from class labels/ }).check({ timeout: 2000 });
   });
   await shot('06-pair-sources', form.locator('fieldset').filter({ hasText: 'Protocol' }));
-  // A long fit first, so the jobs Start submits wait in the queue (one worker) and one can be cancelled there.
+  // A long fit (ITML with no tolerance sweeps until it is cancelled), seen while it runs (its live objective curve,
+  // from throttled progress events); the jobs Start submits then wait behind it, so one can be cancelled queued.
   const blocker = (await app.call('jobs.start', {
-    spec: { kind: 'learn', method: 'nca', params: { maxIter: 100000, tol: 1e-300 }, datasetId: 1, seed: 0, protocol: PROTOCOL },
+    spec: { kind: 'learn', method: 'itml', params: { maxIter: 1000000, tol: 0 }, datasetId: 1, seed: 0, protocol: PROTOCOL, constraintSource: 'generated' },
   })) as { jobId: string };
+  await attempt('live progress', async () => {
+    const running = page.locator('[data-testid="job-card"][data-status="running"]').first();
+    await running.getByTestId('sparkline-x').waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(2500);
+    note('live sparkline x axis (running ITML)', await running.getByTestId('sparkline-x').textContent());
+    note('live progress line', await running.getByTestId('job-progress').textContent());
+    await shot('04-live-progress', running);
+  });
   const before = await page.getByTestId('job-card').count();
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="job-card"]').length > n, before);
