@@ -90,6 +90,8 @@ export class Workbench {
 
   /** Makes a dataset current everywhere: data, constraints, run history. */
   async openDataset(id: number): Promise<void> {
+    // "X stays open" from the last import is said of the dataset open then; it goes once another one is opened.
+    if (this.importer.keptOpen?.openId !== id) this.importer.keptOpen = null;
     await this.datasets.select(id);
     this.space.useRaw();
     await Promise.all([this.labeling.load(id), this.history.load(id)]);
@@ -117,7 +119,7 @@ export class Workbench {
     session.imported = dataset.name;
     await this.datasets.refresh();
     if (open && openFeatures && dataset.labeled && dataset.features === open.features && (await this.#sameFeatures(dataset.id, openFeatures))) {
-      session.keptOpen = { open: open.name, imported: dataset };
+      session.keptOpen = { openId: open.id, open: open.name, imported: dataset };
     } else await this.openDataset(dataset.id);
   }
 

@@ -27,7 +27,7 @@ export class ImportSession {
   /** Name of the dataset the last import created (shown until the next file). */
   imported = $state<string | null>(null);
   /** The open dataset the last import left open (the import being a possible test set for it), or null. */
-  keptOpen = $state.raw<{ open: string; imported: DatasetSummary } | null>(null);
+  keptOpen = $state.raw<{ openId: number; open: string; imported: DatasetSummary } | null>(null);
 
   constructor(backend: Backend) {
     this.#backend = backend;
