@@ -25,6 +25,7 @@ import {
   LEARNER_INPUTS,
   PARAM_TYPES,
   PREPROCESS_KINDS,
+  REPORT_FORMATS,
   STOP_REASONS,
   SWEEP_CONSTRAINT_SOURCES,
 } from '../domain/enums.ts';
@@ -77,6 +78,7 @@ export const PreprocessSchema = z.enum(PREPROCESS_KINDS);
 export const StopReasonSchema = z.enum(STOP_REASONS);
 export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
+export const ReportFormatSchema = z.enum(REPORT_FORMATS);
 export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
 
 /** Request with no fields. */

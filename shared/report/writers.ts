@@ -13,9 +13,7 @@ import { SIGNIFICANCE_TEST_NAMES } from '../engine/evaluation/significance.ts';
 import { csvField } from '../export/csv.ts';
 import { formatPValue, significanceMarker, WILCOXON_MIN_PAIRS, type ComparisonRow, type ComparisonTable, type ReportRun } from './comparison.ts';
 
-/** The report formats of `runs.report` and `workbench report --format`. */
-export const REPORT_FORMATS = ['csv', 'md', 'tex', 'tidy-csv'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat } from '../domain/enums.ts';
 
 const PREPROCESS_WORDS: Record<string, string> = { zscore: 'z-score', minmax: 'min-max', none: 'none' };
 

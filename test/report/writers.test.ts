@@ -3,6 +3,7 @@ import { supervisionText } from '../../shared/domain/supervision.ts';
 import { buildComparisonTable, formatPValue, significanceMarker } from '../../shared/report/comparison.ts';
 import { comparisonCsv, comparisonLatex, comparisonMarkdown, escapeLatex, escapeMarkdown, tidyCsv } from '../../shared/report/writers.ts';
 import { evaluation, SMALL_COMPARISON } from './fixtures.ts';
+import { parseBooktabsTable, parseCsv } from './parse.ts';
 
 const table = () => buildComparisonTable(SMALL_COMPARISON, 'iris_{test}');
 
@@ -127,5 +128,27 @@ describe('report writers (exact text for a small fixed comparison)', () => {
   it('escapes LaTeX and Markdown specials in names', () => {
     expect(escapeLatex('a_b & c% $d# {e} ~f ^g \\h <i>')).toBe('a\\_b \\& c\\% \\$d\\# \\{e\\} \\textasciitilde{}f \\textasciicircum{}g \\textbackslash{}h \\textless{}i\\textgreater{}');
     expect(escapeMarkdown('a|b *c* _d_')).toBe('a\\|b \\*c\\* \\_d\\_');
+  });
+});
+
+describe('report files read back by the structure checkers (pdflatex and pandas: scripts/check-report.sh)', () => {
+  it('the LaTeX table parses: one cell per column, booktabs rules in order, escaped specials', () => {
+    const t = table();
+    const parsed = parseBooktabsTable(comparisonLatex(t));
+    expect(parsed.spec).toBe('llrrrrrr');
+    expect(parsed.header[0]).toBe('Method');
+    expect(parsed.rows.map((r) => r[0])).toEqual(['euclidean', 'nca', 'itml']);
+    expect(parsed.caption).toContain('iris\\_\\{test\\}');
+    expect(() => parseBooktabsTable(comparisonLatex(t).replace('\\midrule', ''))).toThrow('the tabular is not \\toprule, header, \\midrule, rows, \\bottomrule');
+    expect(() => parseBooktabsTable(comparisonLatex(t).replace('iris\\_', 'iris_'))).toThrow('line 3: an unescaped _');
+  });
+
+  it('the CSV files parse into rectangular tables', () => {
+    const csv = parseCsv(comparisonCsv(table()));
+    expect(csv.map((r) => r.length)).toEqual([22, 22, 22, 22]);
+    expect(csv[2]![2]).toBe('{"max_iter":100}');
+    const tidy = parseCsv(tidyCsv(SMALL_COMPARISON, () => 'a, "quoted" name'));
+    expect(tidy).toHaveLength(1 + 3 * 5 * 7);
+    expect(tidy[1]).toEqual(['11', 'euclidean', 'a, "quoted" name', '1', 'accuracy', '0.9']);
   });
 });
