@@ -56,7 +56,6 @@ export interface EvaluationSpec extends FitSpec {
   heldOutPairs?: ConstraintSource;
 }
 
-
 export interface EvaluationHooks extends LearnerHooks {
   /** Called when fold `fold` (0-based) of `folds` starts. */
   onFold?(fold: number, folds: number): void;
