@@ -97,8 +97,8 @@ describe('workbench report', () => {
   it('prints the report without --out, and refuses what is not an evaluation, naming it', async () => {
     const printed = await runCli(['--db', db, 'report', '--runs', String(labeled.runId), '--format', 'md'], { cwd: dir });
     expect(printed.code).toBe(0);
-    expect(printed.stdout).toContain('n/a — only');
-    expect(printed.stdout).toContain('held-out labeled pair');
+    const held = labeled.comparison[0]!.pairAucPairs;
+    expect(printed.stdout).toContain(held === 0 ? 'n/a — no held-out labeled pairs' : `n/a — only ${held} held-out labeled pair`);
     const badFormat = await cli('report', '--runs', '1', '--format', 'pdf');
     expect(badFormat.code).toBe(2);
     expect((badFormat.errorJson as { error: { message: string } }).error.message).toBe("--format must be one of csv, md, tex, tidy-csv, got 'pdf'.");

@@ -25,6 +25,7 @@ describe('pair AUC with its held-out pair count', () => {
     expect(pairAucText(0.75, 20, 'labeled')).toBe('0.750 (20 pairs)');
     expect(pairAucText(0.75, 5, 'labeled')).toBe('n/a — only 5 held-out labeled pairs');
     expect(pairAucText(null, 1, 'labeled')).toBe('n/a — only 1 held-out labeled pair');
+    expect(pairAucText(null, 0, 'labeled')).toBe('n/a — no held-out labeled pairs');
     expect(pairAucText(null, 400, 'labeled')).toBe('n/a — no held-out pairs of both kinds');
     // Evaluations stored before the count existed: the number alone.
     expect(pairAucText(0.8123, undefined, undefined, 4)).toBe('0.8123');
