@@ -56,6 +56,13 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 export const LEARNER_INPUTS = ['none', 'labels', 'pairs', 'chunklets', 'triplets', 'quadruplets', 'targets'] as const;
 export type LearnerInput = (typeof LEARNER_INPUTS)[number];
 
+/**
+ * Formats of a comparison report (shared/report/writers.ts): the table as CSV, Markdown or LaTeX (booktabs), and
+ * the per-fold results as tidy CSV (one line per run × fold × figure).
+ */
+export const REPORT_FORMATS = ['csv', 'md', 'tex', 'tidy-csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 /** Where the workbench runs: the desktop app, the browser mode, or the `workbench` command line. */
 export const APP_MODES = ['electron', 'browser', 'cli'] as const;
 export type AppMode = (typeof APP_MODES)[number];

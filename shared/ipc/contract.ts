@@ -25,6 +25,7 @@ import {
   DatasetSummarySchema,
   Empty,
   ExportFormatSchema,
+  ReportFormatSchema,
   FileRefSchema,
   GridSpecSchema,
   GridViewSchema,
@@ -243,6 +244,16 @@ export const CHANNELS = {
     'Queues the same spec again (same data hash, params and seed).',
   ),
 
+  'runs.report': channel(
+    z.strictObject({ runIds: z.array(Id).min(1).max(LIMITS.list), format: ReportFormatSchema }),
+    z.object({ fileName: z.string(), mimeType: z.string(), text: z.string() }),
+    'A comparison report of evaluate runs (a compare run stands for its methods) on one dataset: the table as csv, md or tex (mean ± std, best in bold, significance against the best and Euclidean, the protocol in a caption), or tidy-csv (one line per run × fold × figure).',
+  ),
+  'runs.reportSaveDialog': channel(
+    z.strictObject({ runIds: z.array(Id).min(1).max(LIMITS.list), format: ReportFormatSchema }),
+    z.union([z.object({ path: z.string() }), CancelledSchema]),
+    'Desktop only: native save dialog in main, then writes the runs.report file there.',
+  ),
   'export.build': channel(
     z.strictObject({ runId: Id, format: ExportFormatSchema, part: z.enum(['L', 'M']).optional() }),
     z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() }),
@@ -337,4 +348,4 @@ export function isEventName(name: string): name is EventName {
 export const EVENT_CHANNEL = 'workbench:event';
 
 /** Channels that only make sense in the desktop app (they open native dialogs). */
-export const DESKTOP_ONLY_CHANNELS: readonly Channel[] = ['files.openDialog', 'export.saveDialog'];
+export const DESKTOP_ONLY_CHANNELS: readonly Channel[] = ['files.openDialog', 'export.saveDialog', 'runs.reportSaveDialog'];

@@ -25,6 +25,7 @@ import {
   LEARNER_INPUTS,
   PARAM_TYPES,
   PREPROCESS_KINDS,
+  REPORT_FORMATS,
   STOP_REASONS,
   SWEEP_CONSTRAINT_SOURCES,
 } from '../domain/enums.ts';
@@ -77,6 +78,7 @@ export const PreprocessSchema = z.enum(PREPROCESS_KINDS);
 export const StopReasonSchema = z.enum(STOP_REASONS);
 export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
+export const ReportFormatSchema = z.enum(REPORT_FORMATS);
 export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
 
 /** Request with no fields. */
@@ -376,6 +378,20 @@ export type MethodDeclaration = z.output<typeof MethodDeclarationSchema>;
 // Runs
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Which supervision a run learned from (shared/domain/supervision.ts: how it is built and its short text).
+ * `kind` is what the method learns from (LEARNER_INPUTS: none, labels, pairs, and the kinds other learners add);
+ * for pair-like kinds, `source` says where they came from, `count` how many hand-labeled ones the run was given
+ * (each fold trains on those inside its training part), `perFold` how many were generated per training fold
+ * (cross-validated runs) and `count` how many for a whole-dataset fit.
+ */
+export const SupervisionSchema = z.object({
+  kind: z.enum(LEARNER_INPUTS),
+  source: SweepConstraintSourceSchema.optional(),
+  count: z.number().optional(),
+  perFold: z.number().optional(),
+});
+
 export const RunStatusSchema = JobStatusSchema;
 export const RunKindSchema = JobKindSchema;
 
@@ -412,6 +428,8 @@ export const RunListItemSchema = z.object({
   grid: GridMarkSchema.nullable().optional(),
   /** The latest held-out test-set score of the run's metric (`workbench score`), or null. */
   testScore: z.object({ testDatasetName: z.string(), k: z.number(), accuracy: z.number() }).nullable(),
+  /** The supervision the run learned from; null for a compare parent (its methods each have their own). */
+  supervision: SupervisionSchema.nullable().optional(),
 });
 
 /** How a fit went (shared/domain/learned-metric.ts FitSummary). */
@@ -454,6 +472,7 @@ export const LearnedMetricWireSchema = z.object({
 });
 
 const nullableNumber = z.number().nullable();
+
 
 /** One fold of a cross-validated evaluation (shared/engine/evaluation/evaluate.ts FoldResult). */
 export const FoldResultSchema = z.object({
@@ -498,6 +517,15 @@ export const EvaluationSchema = z.object({
   precisionAt1: nullableNumber,
   mapAtR: nullableNumber,
   pairAuc: nullableNumber,
+  /**
+   * Held-out pairs behind pairAuc: the pairs of the folds that gave an AUC (absent in evaluations stored before it
+   * was recorded). Every run of one comparison is scored on the same held-out pairs.
+   */
+  pairAucPairs: z.number().optional(),
+  /** Where those held-out pairs come from: the hand-labeled pairs inside each test part, or pairs generated from its labels. */
+  pairAucSource: ConstraintSourceSchema.optional(),
+  /** The supervision the method learned from (absent in evaluations stored before it was recorded). */
+  supervision: SupervisionSchema.optional(),
   folds: z.array(FoldResultSchema),
 });
 
@@ -655,6 +683,8 @@ export type EvaluationResult = z.output<typeof EvaluationSchema>;
 export type SweepPoint = z.output<typeof SweepPointSchema>;
 export type SweepResult = z.output<typeof SweepResultSchema>;
 export type ComparisonEntry = z.output<typeof ComparisonEntrySchema>;
+export type Supervision = z.output<typeof SupervisionSchema>;
+
 export type RunListItem = z.output<typeof RunListItemSchema>;
 export type RunChild = z.output<typeof RunChildSchema>;
 export type RunDetail = z.output<typeof RunDetailSchema>;

@@ -14,17 +14,34 @@ export interface RawTable {
   labelValues: string[];
   /** Name of the label column, for messages. */
   labelColumn: string | null;
-  /** Class order declared by the file (ARFF nominal class); else classes are sorted (see {@link orderClasses}). */
+  /** Classes declared by the file (ARFF nominal class): read as strings and sorted by code point (see {@link orderClasses}). */
   declaredClasses?: string[];
   /** Set when the file itself says the features are an image (npy with 3 dimensions). */
   imageShape?: [number, number] | null;
 }
 
 /**
- * Turns raw label strings into class indices. Declared classes keep the file's order (unused ones dropped).
- * Labels that are all numbers are sorted numerically, and labels with the same value (`1`, `1.0`, `+1`) are one
- * class, named by its first spelling in the file; other labels are sorted by code point (like sklearn's
- * LabelEncoder). Returns the class names and a map from raw label id to class index.
+ * Orders strings by Unicode code point, as numpy sorts `str` arrays (JavaScript's `<` compares UTF-16 code units,
+ * which puts U+10000 and above before U+E000…U+FFFF).
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * Turns raw label strings into class indices, in the order scikit-learn gives the classes (`np.unique` of the labels
+ * it would be handed), so that class index i is `classes_[i]` and kNN's tie rule (lowest class index) picks what
+ * scikit-learn picks. Labels that are all numbers are sorted numerically (pandas reads such a column as numbers), and
+ * labels with the same value (`1`, `1.0`, `+1`) are one class, named by its first spelling in the file; other labels
+ * are sorted by code point. A class declared by the file (ARFF nominal) is read as strings, as scipy's and OpenML's
+ * ARFF readers give it: its used values are sorted by code point, whatever the declared order. Returns the class
+ * names and a map from raw label id to class index.
  */
 export function orderClasses(
   labelValues: readonly string[],
@@ -33,7 +50,7 @@ export function orderClasses(
   const classOf = new Int32Array(labelValues.length);
   if (declared) {
     const used = new Set(labelValues);
-    const classNames = declared.filter((c) => used.has(c));
+    const classNames = declared.filter((c) => used.has(c)).sort(compareCodePoints);
     const index = new Map(classNames.map((c, i) => [c, i]));
     labelValues.forEach((v, i) => (classOf[i] = index.get(v)!));
     return { classNames, classOf };
@@ -49,7 +66,7 @@ export function orderClasses(
     numeric.forEach((x, i) => (classOf[i] = index.get(x)!));
     return { classNames: values.map((x) => firstSpelling.get(x)!), classOf };
   }
-  const classNames = [...new Set(labelValues)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const classNames = [...new Set(labelValues)].sort(compareCodePoints);
   const index = new Map(classNames.map((c, i) => [c, i]));
   labelValues.forEach((v, i) => (classOf[i] = index.get(v)!));
   return { classNames, classOf };

@@ -22,6 +22,8 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
     constraintSource: spec.constraintSource === 'suggested' ? undefined : spec.constraintSource,
     constraints: payload.constraints,
     ...(spec.pairs === undefined ? {} : { pairCount: spec.pairs }),
+    // One set of held-out pairs for every method of the job (a comparison's pair AUCs are comparable).
+    ...(spec.constraintSource === 'labeled' || spec.constraintSource === 'generated' ? { heldOutPairs: spec.constraintSource } : {}),
   };
 }
 

@@ -25,6 +25,7 @@ import type { Store } from '../storage/store.ts';
 import { addConstraint, constraintsToCsv, generateConstraints, importConstraintsCsv, listConstraints } from './constraints.ts';
 import { addSample, deleteDataset, importDataset, renameDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
+import { buildReport, writeReport } from './report.ts';
 import type { GridsService } from './grids.ts';
 import { methodDeclarations } from './methods.ts';
 import type { RunsService } from './runs.ts';
@@ -377,6 +378,16 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });
       watch(submitted.done);
       return { jobId: submitted.jobId, runIds: submitted.runIds };
+    },
+
+    'runs.report': ({ runIds, format }) => buildReport(store, runIds, format),
+    'runs.reportSaveDialog': async ({ runIds, format }) => {
+      if (!deps.dialogs) desktopOnly('runs.reportSaveDialog', "use 'runs.report' and save the download");
+      const file = buildReport(store, runIds, format);
+      const path = await deps.dialogs.saveFile(file.fileName, file.fileName.slice(file.fileName.lastIndexOf('.') + 1));
+      if (path === null) return { cancelled: true as const };
+      await writeReport(store, runIds, format, path);
+      return { path };
     },
 
     'export.build': ({ runId, format, part }) => {

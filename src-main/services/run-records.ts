@@ -4,6 +4,8 @@
  * shared/ipc/schemas.ts). Each write is one transaction; only the main thread calls this module.
  */
 import type { GridMark } from '../../shared/domain/grid.ts';
+import { describeSupervision, type Supervision } from '../../shared/domain/supervision.ts';
+import { LEARNERS } from '../../shared/engine/registry.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
 import { ValidationError } from '../../shared/errors.ts';
@@ -12,7 +14,7 @@ import type { ComparisonEntry, EvaluationResult, LearnedMetricWire, RunDetail, R
 import type { JobResult, JobTimings } from '../jobs/types.ts';
 import { FINAL_RUN_STATUSES, type RunRecord } from '../storage/runs-repository.ts';
 import type { Store } from '../storage/store.ts';
-import type { JobPlan } from './run-planning.ts';
+import type { JobPlan, StoredProtocol } from './run-planning.ts';
 
 export type { LearnedMetricWire, RunDetail, RunListItem } from '../../shared/ipc/schemas.ts';
 
@@ -119,10 +121,12 @@ export function finishUnsuccessfully(store: Store, runIds: readonly number[], st
 export function listItem(store: Store, run: RunRecord): RunListItem {
   let accuracy: number | null = null;
   let components: [number, number] | null = null;
+  let recorded: Supervision | undefined;
   if (run.status === 'succeeded') {
     if (run.kind === 'evaluate') {
-      const e = store.evaluations.get<{ accuracy?: { mean?: number } }>(run.id);
+      const e = store.evaluations.get<{ accuracy?: { mean?: number }; supervision?: Supervision }>(run.id);
       accuracy = e?.summary.accuracy?.mean ?? null;
+      recorded = e?.summary.supervision;
     }
     // learn runs, and grid cells (evaluate runs that also store the metric fitted on the whole data set)
     if (run.kind === 'learn' || (run.kind === 'evaluate' && (run.protocol as { grid?: unknown } | null)?.grid)) {
@@ -146,7 +150,25 @@ export function listItem(store: Store, run: RunRecord): RunListItem {
     components,
     grid: ((run.protocol as { grid?: GridMark } | null)?.grid as GridMark | undefined) ?? null,
     testScore: latestTestScore(store, run.id),
+    supervision: recorded ?? plannedSupervision(run),
   };
+}
+
+/**
+ * A run's supervision from what it stores before it has results (and for learn and sweep runs): the method's
+ * input, the pair source and the hand-labeled pairs it was given. Generated counts are known once an evaluation
+ * is stored (its `supervision`). Null for a compare parent or a method this version does not know.
+ */
+function plannedSupervision(run: RunRecord): Supervision | null {
+  if (run.method === null) return null;
+  const learner = LEARNERS.find((l) => l.name === run.method);
+  if (!learner) return null;
+  const protocol = run.protocol as Partial<StoredProtocol> | null;
+  const source = protocol?.constraintSource;
+  return describeSupervision(learner.input, {
+    ...(source === undefined ? {} : { source }),
+    ...(source === 'labeled' && protocol?.constraints ? { labeledCount: protocol.constraints.length } : {}),
+  });
 }
 
 /** The latest held-out test-set score of run `runId`'s metric (`workbench score`), or null. */

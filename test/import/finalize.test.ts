@@ -32,11 +32,19 @@ describe('orderClasses', () => {
     expect(Array.from(classOf)).toEqual([1, 0, 1, 3, 2]);
   });
 
-  it('text: code-point order; declared: declared order without unused values', () => {
+  it('text: code-point order; declared: the used values in code-point order (np.unique of the strings)', () => {
     expect(orderClasses(['b', 'a', 'B']).classNames).toEqual(['B', 'a', 'b']);
     const declared = orderClasses(['no', 'yes'], ['yes', 'maybe', 'no']);
-    expect(declared.classNames).toEqual(['yes', 'no']);
-    expect(Array.from(declared.classOf)).toEqual([1, 0]);
+    expect(declared.classNames).toEqual(['no', 'yes']);
+    expect(Array.from(declared.classOf)).toEqual([0, 1]);
+    // Declared numbers stay strings: np.unique(['1', '10', '2']).
+    expect(orderClasses(['2', '10', '1'], ['2', '10', '1']).classNames).toEqual(['1', '10', '2']);
+  });
+
+  it('sorts by code point, as numpy does, not by UTF-16 code unit', () => {
+    // U+1F600 (a surrogate pair in UTF-16) is above U+FF21 in code points, below it in code units.
+    expect(orderClasses(['\u{1F600}', '\uFF21', 'a']).classNames).toEqual(['a', '\uFF21', '\u{1F600}']);
+    expect(['\u{1F600}', '\uFF21'].sort()).toEqual(['\u{1F600}', '\uFF21']);
   });
 });
 

@@ -179,7 +179,7 @@ describe('preview', () => {
     ]);
     expect(arff.labelColumn).toBe('play');
     expect(arff.featureCount).toBe(7);
-    expect(arff.classes).toEqual(['yes', 'no']);
+    expect(arff.classes).toEqual(['no', 'yes']);
 
     const svm = await previewFile(join(GOOD, 'sparse.libsvm'), {}, 2);
     expect(svm.columns).toEqual(['label', 'x1', 'x2', 'x3', 'x4']);

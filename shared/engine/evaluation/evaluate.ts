@@ -9,12 +9,16 @@
  * - nmi, ari: seeded k-means++ on the mapped test part, k = number of classes, against the test labels;
  * - precisionAt1, mapAtR: retrieval within the mapped test part (see {@link retrievalScores});
  * - pairAuc: ROC-AUC of the learned distances on held-out constraints inside the test part: the hand-labeled
- *   ones when the method learned from hand labels, otherwise pairs generated from the test labels.
+ *   ones (`heldOutPairs` 'labeled'; by default when the spec's constraint source is 'labeled'), otherwise pairs
+ *   generated from the test labels. A comparison fixes `heldOutPairs` once for all its methods, so every method is
+ *   scored on the same pairs; `pairAucPairs` counts them (pair-auc.ts `pairAucText` shows too few as n/a).
  *
  * Every figure is a fraction in [0, 1] (ARI may be negative); summaries are means over folds.
  */
 import { JobCancelledError, ValidationError } from '../../errors.ts';
 import type { PairConstraint } from '../../domain/constraints.ts';
+import type { ConstraintSource } from '../../domain/enums.ts';
+import { describeSupervision, type Supervision } from '../../domain/supervision.ts';
 import { selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
 import type { EvaluationResult, FoldResult } from '../../ipc/schemas.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
@@ -44,6 +48,12 @@ export interface EvaluationSpec extends FitSpec {
    * the held-out pairs of pairAuc are then generated from the test labels, as for generated constraints.
    */
   foldConstraints?: (train: DatasetMatrix, fold: number) => PairConstraint[];
+  /**
+   * Which held-out pairs pairAuc scores: the hand-labeled `constraints` inside each test part, or pairs generated
+   * from the test labels. Default: 'labeled' when the resolved constraint source is 'labeled', else 'generated'.
+   * A comparison sets it once for every method, whatever each method learned from.
+   */
+  heldOutPairs?: ConstraintSource;
 }
 
 export interface EvaluationHooks extends LearnerHooks {
@@ -123,6 +133,7 @@ export function prepareEvaluation(data: DatasetMatrix, spec: EvaluationSpec): Ev
   const nClasses = classCount(data);
   const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
   if (handLabels) validateConstraints(handLabels, data.nRows);
+  else if (heldOutPairSource(spec) === 'labeled') validateConstraints(spec.constraints ?? [], data.nRows);
   const splits = stratifiedKFold(labels, protocol.folds, protocol.seed);
   for (const split of splits) {
     if (protocol.k > split.train.length) {
@@ -243,7 +254,8 @@ interface FittedFold {
   trainY: Float64Array;
   testY: Float64Array;
   k: number;
-  handLabels: readonly PairConstraint[] | null;
+  /** The hand-labeled pairs whose test-part pairs pairAuc scores, or null to score pairs generated from the test labels. */
+  heldOutLabels: readonly PairConstraint[] | null;
   split: FoldSplit;
   head: FoldHead;
   params: Record<string, unknown>;
@@ -260,6 +272,7 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
   const split = plan.splits[fold]!;
   const source = learner.input === 'pairs' ? resolveConstraintSource(spec) : null;
   const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
+  const heldOutLabels = heldOutPairSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const perFold = learner.input === 'pairs' && spec.foldConstraints !== undefined;
   const trainConstraints: PairConstraint[] | undefined = perFold
@@ -301,7 +314,7 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
     trainY: transformPreprocessed(metric, prepared.training.X, split.train.length, true), // (nTrain, k)
     testY: transform(metric, data.features, split.test.length, split.test), // (nTest, k)
     k,
-    handLabels,
+    heldOutLabels,
     split,
     params: metric.params,
     head: {
@@ -332,9 +345,9 @@ function heldOutFigures(f: FittedFold, spec: EvaluationSpec, plan: EvaluationPla
   const { testY, k } = f;
   const testLabels = f.testLabels;
   const retrieval = retrievalScores(testY, testLabels, f.testRows, k);
-  const heldOut = f.handLabels
+  const heldOut = f.heldOutLabels
     ? (() => {
-        const restricted = restrictPairsToRows(f.handLabels!, f.split.test);
+        const restricted = restrictPairsToRows(f.heldOutLabels!, f.split.test);
         return {
           left: Int32Array.from(restricted, (c) => c.i),
           right: Int32Array.from(restricted, (c) => c.j),
@@ -368,8 +381,28 @@ export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, f
     precisionAt1: meanOfPresent(foldResults.map((f) => f.precisionAt1)),
     mapAtR: meanOfPresent(foldResults.map((f) => f.mapAtR)),
     pairAuc: meanOfPresent(foldResults.map((f) => f.pairAuc)),
+    pairAucPairs: foldResults.reduce((total, f) => total + (f.pairAuc === null ? 0 : f.testPairs), 0),
+    pairAucSource: heldOutPairSource(spec),
+    supervision: evaluationSupervision(spec, foldResults),
     folds: foldResults,
   };
+}
+
+/** Where pairAuc's held-out pairs come from (see {@link EvaluationSpec.heldOutPairs}). */
+function heldOutPairSource(spec: EvaluationSpec): ConstraintSource {
+  return spec.heldOutPairs ?? (resolveConstraintSource(spec) === 'labeled' ? 'labeled' : 'generated');
+}
+
+/** What the method learned from: its input, and for pairs their source and count (generated: per training fold, rounded mean). */
+function evaluationSupervision(spec: EvaluationSpec, folds: readonly FoldResult[]): Supervision {
+  const input = getLearner(spec.method).input;
+  if (input !== 'pairs') return describeSupervision(input);
+  const perFold = folds.length ? Math.round(mean(folds.map((f) => f.trainPairs))) : undefined;
+  if (spec.foldConstraints) return describeSupervision(input, { source: 'suggested', ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
+  const source = resolveConstraintSource(spec);
+  return source === 'labeled'
+    ? describeSupervision(input, { source, labeledCount: spec.constraints?.length ?? 0 })
+    : describeSupervision(input, { source, ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
 }
 
 /**

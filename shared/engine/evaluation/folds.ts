@@ -19,6 +19,10 @@ export interface FoldSplit {
  *    numpy's legacy MT19937 `RandomState(seed).shuffle` (one stream for all classes) and handed to the class's rows
  *    in row order.
  *
+ * Numbering by first appearance makes the folds independent of the class indices (any relabeling gives the same
+ * folds); what class indices do change is kNN's tie rule, which is why the importer indexes classes in
+ * scikit-learn's `np.unique` order (src-main/import/finalize.ts `orderClasses`).
+ *
  * Cost O(n·F). @throws ValidationError when folds is not an integer in 2…n or exceeds every class's size.
  */
 export function stratifiedFoldAssignment(labels: Int32Array, folds: number, seed: number): Int32Array {

@@ -26,3 +26,22 @@ export function pairDistanceAuc(distances: ArrayLike<number>, similar: ArrayLike
   const u = rankSumCannot - (nCannot * (nCannot + 1)) / 2;
   return u / (nMust * nCannot);
 }
+
+/** Below this many held-out pairs a pair AUC is shown as "n/a" (the AUC of a handful of pairs takes a few coarse values). */
+export const PAIR_AUC_MIN_PAIRS = 20;
+
+const grouped = new Intl.NumberFormat('en-US');
+
+/**
+ * A pair AUC with what it was computed on: "0.834 (9,800 pairs)"; "n/a — only 5 held-out labeled pairs" below
+ * {@link PAIR_AUC_MIN_PAIRS} ("n/a — no held-out labeled pairs" for none); "n/a — no held-out pairs of both kinds" when
+ * there is no AUC. Evaluations stored before
+ * the count was recorded (`pairs` undefined) show the number alone.
+ */
+export function pairAucText(pairAuc: number | null, pairs: number | undefined, source?: string, digits = 3): string {
+  const kind = source === undefined ? '' : `${source} `;
+  if (pairs === 0) return `n/a — no held-out ${kind}pairs`;
+  if (pairs !== undefined && pairs < PAIR_AUC_MIN_PAIRS) return `n/a — only ${grouped.format(pairs)} held-out ${kind}pair${pairs === 1 ? '' : 's'}`;
+  if (pairAuc === null) return 'n/a — no held-out pairs of both kinds';
+  return pairs === undefined ? pairAuc.toFixed(digits) : `${pairAuc.toFixed(digits)} (${grouped.format(pairs)} pairs)`;
+}

@@ -1,6 +1,8 @@
 /** `workbench evaluate`: cross-validates one method in a background job; the result is stored as a run. */
 import { getLearner } from '../../../shared/engine/registry.ts';
 import type { EvaluationResult } from '../../../shared/engine/evaluation/evaluate.ts';
+import { PAIR_AUC_MIN_PAIRS, pairAucText } from '../../../shared/engine/evaluation/pair-auc.ts';
+import { supervisionText } from '../../../shared/domain/supervision.ts';
 import type { CliCommand } from '../command.ts';
 import { formatTable } from '../format.ts';
 import { COMMON_JOB_HELP, COMMON_JOB_OPTIONS, CV_HELP, CV_OPTIONS, commonSpec, parseParams, runJobFromCli, stringList } from './job-options.ts';
@@ -9,14 +11,14 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 
 /** One line per metric for the human output. */
 export function describeEvaluation(e: EvaluationResult, runId?: number): string {
-  const head = `${runId === undefined ? '' : `Run ${runId}: `}${e.method}, ${e.protocol.folds}-fold ${e.protocol.k}-NN, seed ${e.protocol.seed}, ${e.protocol.preprocess}`;
+  const head = `${runId === undefined ? '' : `Run ${runId}: `}${e.method}, ${e.protocol.folds}-fold ${e.protocol.k}-NN, seed ${e.protocol.seed}, ${e.protocol.preprocess}${e.supervision ? `, ${supervisionText(e.supervision)}` : ''}`;
   return [
     head,
     `  accuracy      ${pct(e.accuracy.mean)} ± ${pct(e.accuracy.std)}   folds: ${e.accuracy.folds.map((a) => pct(a)).join(' ')}`,
     `  fit time      median ${e.fitSeconds.median.toFixed(3)} s`,
     `  NMI / ARI     ${e.nmi.toFixed(4)} / ${e.ari.toFixed(4)}`,
     `  P@1 / MAP@R   ${pct(e.precisionAt1)} / ${pct(e.mapAtR)}`,
-    `  pair ROC-AUC  ${e.pairAuc === null ? '–' : e.pairAuc.toFixed(4)}`,
+    `  pair ROC-AUC  ${pairAucText(e.pairAuc, e.pairAucPairs, e.pairAucSource, 4)}`,
   ].join('\n');
 }
 
@@ -24,12 +26,13 @@ export function comparisonTable(evaluations: ReadonlyArray<EvaluationResult & { 
   return formatTable(evaluations, [
     { header: 'RUN', value: (e) => e.runId ?? '', right: true },
     { header: 'METHOD', value: (e) => e.method },
+    { header: 'SUPERVISION', value: (e) => (e.supervision ? supervisionText(e.supervision) : '') },
     { header: 'ACCURACY', value: (e) => pct(e.accuracy.mean), right: true },
     { header: '± STD', value: (e) => pct(e.accuracy.std), right: true },
     { header: 'FIT S (MEDIAN)', value: (e) => e.fitSeconds.median.toFixed(3), right: true },
     { header: 'NMI', value: (e) => e.nmi.toFixed(3), right: true },
     { header: 'P@1', value: (e) => pct(e.precisionAt1), right: true },
-    { header: 'PAIR AUC', value: (e) => (e.pairAuc === null ? '–' : e.pairAuc.toFixed(3)), right: true },
+    { header: 'PAIR AUC', value: (e) => pairAucText(e.pairAuc, e.pairAucPairs, e.pairAucSource), right: true },
   ]);
 }
 
@@ -47,7 +50,9 @@ export const evaluateCommand: CliCommand = {
     'Preprocessing and the metric are fitted on each training part only. Accuracies are fractions in [0, 1].',
     'JSON output: {"evaluation": {"dataset", "method", "params", "protocol": {"folds", "k", "seed", "preprocess"},',
     '  "accuracy": {"mean", "std", "folds": []}, "fitSeconds": {"median", "folds": []}, "nmi", "ari",',
-    '  "precisionAt1", "mapAtR", "pairAuc", "runId", "folds": [per-fold detail]}}',
+    '  "precisionAt1", "mapAtR", "pairAuc", "pairAucPairs" (held-out pairs behind pairAuc), "pairAucSource": "labeled"|"generated",',
+    '  "supervision": {"kind": "none"|"labels"|"pairs"|…, "source"?, "count"?, "perFold"?}, "runId", "folds": [per-fold detail]}}',
+    `Pair AUC is shown as n/a below ${PAIR_AUC_MIN_PAIRS} held-out pairs.`,
   ].join('\n'),
   options: { ...COMMON_JOB_OPTIONS, ...CV_OPTIONS, method: { type: 'string', short: 'm' } },
   async run(ctx) {

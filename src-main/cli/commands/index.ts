@@ -14,6 +14,7 @@ import { gridCommand } from './grid.ts';
 import { learnCommand } from './learn.ts';
 import { methodsCommand } from './methods.ts';
 import { runCommand } from './run.ts';
+import { reportCommand } from './report.ts';
 import { runsCommand } from './runs.ts';
 import { scoreCommand } from './score.ts';
 import { sweepCommand } from './sweep.ts';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runsCommand,
   runCommand,
   exportCommand,
+  reportCommand,
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

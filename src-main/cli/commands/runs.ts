@@ -1,5 +1,6 @@
 /** `workbench runs [--dataset ID]`: the experiment history, newest first (`runs.list` through the gateway). */
 import type { RunListItem } from '../../../shared/ipc/schemas.ts';
+import { supervisionText } from '../../../shared/domain/supervision.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { formatTable } from '../format.ts';
 import { datasetByRef } from './datasets.ts';
@@ -10,6 +11,7 @@ export function runsTable(runs: readonly RunListItem[]): string {
     { header: 'DATASET', value: (r) => r.datasetId ?? '', right: true },
     { header: 'KIND', value: (r) => r.kind },
     { header: 'METHOD', value: (r) => r.method ?? '' },
+    { header: 'SUPERVISION', value: (r) => (r.supervision ? supervisionText(r.supervision) : '') },
     { header: 'STATUS', value: (r) => r.status },
     { header: 'SEED', value: (r) => r.seed ?? '', right: true },
     { header: 'RESULT', value: (r) => (r.accuracy !== null ? `accuracy ${(100 * r.accuracy).toFixed(2)}%` : r.components ? `L ${r.components[0]}×${r.components[1]}` : (r.error ?? '')) },
@@ -32,7 +34,9 @@ export const runsCommand: CliCommand = {
     '',
     'JSON output: {"runs": [{"id", "datasetId", "datasetHash", "kind", "method", "params", "seed", "status",',
     '  "createdAt", "finishedAt", "parentRunId", "error", "accuracy", "components",',
-    '  "grid": null | {"id", "cell", "where": "local"|"slurm", "host", "slurmJobId", "slurmArrayTaskId"}}]}',
+    '  "grid": null | {"id", "cell", "where": "local"|"slurm", "host", "slurmJobId", "slurmArrayTaskId"},',
+    '  "supervision": null | {"kind": "none"|"labels"|"pairs"|…, "source"?: "labeled"|"generated"|"suggested",',
+    '  "count"?: hand-labeled pairs given (or generated, whole-dataset fit), "perFold"?: generated per training fold}}]}',
   ].join('\n'),
   options: { dataset: { type: 'string', short: 'd' }, all: { type: 'boolean' }, limit: { type: 'string' } },
   async run(ctx) {

@@ -13,7 +13,7 @@ describe('evaluateMethod', () => {
   it('returns the CLI evaluation shape with fractions in [0, 1]', () => {
     const r = evaluateMethod(data, { method: 'euclidean', dataset: 7 });
     expect(Object.keys(r).sort()).toEqual(
-      ['accuracy', 'ari', 'dataset', 'fitSeconds', 'folds', 'mapAtR', 'method', 'nmi', 'pairAuc', 'params', 'precisionAt1', 'protocol'].sort(),
+      ['accuracy', 'ari', 'dataset', 'fitSeconds', 'folds', 'mapAtR', 'method', 'nmi', 'pairAuc', 'pairAucPairs', 'pairAucSource', 'params', 'precisionAt1', 'protocol', 'supervision'].sort(),
     );
     expect(r.dataset).toBe(7);
     expect(r.protocol).toEqual({ folds: 5, k: 3, seed: 0, preprocess: 'zscore' });
@@ -63,6 +63,32 @@ describe('evaluateMethod', () => {
       expect(r.folds[f]!.trainPairs).toBe(constraints.filter((c) => train.has(c.i) && train.has(c.j)).length);
       expect(r.folds[f]!.testPairs).toBe(constraints.filter((c) => test.has(c.i) && test.has(c.j)).length);
     });
+    expect(r.pairAucPairs).toBe(r.folds.reduce((n, f) => n + (f.pairAuc === null ? 0 : f.testPairs), 0));
+    expect(r.pairAucSource).toBe('labeled');
+    expect(r.supervision).toEqual({ kind: 'pairs', source: 'labeled', count: constraints.length });
+  });
+
+  it('scores every method of a comparison on the same held-out pairs, whatever each learned from', () => {
+    const constraints: PairConstraint[] = [];
+    for (let i = 0; i < data.nRows; i++) {
+      for (let j = i + 1; j < data.nRows; j += 5) constraints.push({ i, j, kind: data.labels![i] === data.labels![j] ? 'must' : 'cannot' });
+    }
+    // ITML on generated pairs, Euclidean and ITML on the hand labels: all scored on the held-out hand labels.
+    const generated = evaluateMethod(data, { method: 'itml', constraintSource: 'generated', constraints, heldOutPairs: 'labeled' });
+    const labeled = evaluateMethod(data, { method: 'itml', constraints, heldOutPairs: 'labeled' });
+    const euclidean = evaluateMethod(data, { method: 'euclidean', constraints, heldOutPairs: 'labeled' });
+    for (const r of [generated, labeled, euclidean]) {
+      expect(r.pairAucSource).toBe('labeled');
+      expect(r.folds.map((f) => f.testPairs)).toEqual(labeled.folds.map((f) => f.testPairs));
+      expect(r.pairAucPairs).toBe(labeled.pairAucPairs);
+    }
+    expect(generated.supervision).toEqual({ kind: 'pairs', source: 'generated', perFold: generated.folds[0]!.trainPairs });
+    expect(euclidean.supervision).toEqual({ kind: 'none' });
+    // Without heldOutPairs, a run on generated pairs is scored on pairs generated from the test labels.
+    const own = evaluateMethod(data, { method: 'itml', constraintSource: 'generated', constraints });
+    expect(own.pairAucSource).toBe('generated');
+    expect(own.pairAucPairs).not.toBe(labeled.pairAucPairs);
+    expect(evaluateMethod(data, { method: 'lmnn', protocol: { folds: 3 } }).supervision).toEqual({ kind: 'labels' });
   });
 
   it('reproduces the published scikit-learn figures for the Euclidean and covariance baselines on iris', () => {
