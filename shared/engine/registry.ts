@@ -4,11 +4,13 @@ import { covarianceLearner } from './learners/covariance.ts';
 import { euclideanLearner } from './learners/euclidean.ts';
 import { itmlLearner } from './learners/itml.ts';
 import { ldaLearner } from './learners/lda.ts';
+import { lfdaLearner } from './learners/lfda.ts';
 import { lmnnLearner } from './learners/lmnn.ts';
 import { mmcDiagonalLearner } from './learners/mmc-diagonal.ts';
 import { mmcLearner } from './learners/mmc.ts';
 import { ncaLearner } from './learners/nca.ts';
 import { pcaLearner } from './learners/pca.ts';
+import { rcaLearner } from './learners/rca.ts';
 
 /** Every method, in the order the CLI and the UI list them. */
 export const LEARNERS: readonly LearnerDefinition[] = [
@@ -21,6 +23,8 @@ export const LEARNERS: readonly LearnerDefinition[] = [
   mmcDiagonalLearner,
   itmlLearner,
   lmnnLearner,
+  rcaLearner,
+  lfdaLearner,
 ];
 
 export const METHOD_NAMES = LEARNERS.map((l) => l.name);
