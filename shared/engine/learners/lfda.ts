@@ -19,6 +19,7 @@
  */
 import { ValidationError } from '../../errors.ts';
 import { symmetricEigen, tryCholesky } from '../../math/eigen.ts';
+import { smallestValue } from '../../math/top-k.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 
@@ -81,10 +82,10 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
     }
     const sigma = new Float64Array(nc);
     const column = new Float64Array(nc);
-    for (let a = 0; a < nc; a++) {
+    for (let a = 0; a < nc && kc > 0; a++) {
       column.set(dist.subarray(a * nc, a * nc + nc));
-      column.sort(); // the row's own 0 is first, so index kc is its kc-th nearest other row
-      sigma[a] = Math.sqrt(column[kc]!);
+      // The row's own 0 is among the smallest, so the (kc + 1)-th smallest is its kc-th nearest other row.
+      sigma[a] = Math.sqrt(smallestValue(column, nc, kc + 1));
     }
     // W = diag(A1) − A, then G = X_cᵀ W X_c.
     const W = new Float64Array(nc * nc);
