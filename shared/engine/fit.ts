@@ -34,8 +34,8 @@ export interface FitSpec {
   constraints?: readonly PairConstraint[];
   /**
    * For generated pairs: how many of each kind (default 20·C²). For the learners of chunklets, triplets and
-   * quadruplets (generated from the class labels): how many chunklets (default 100 of 2 rows), triplets (default
-   * every 3-genuine × 10-impostor nearest-neighbour triplet) or quadruplets (default 20·C²).
+   * quadruplets (generated from the class labels): how many chunklets (default rca's numChunks), triplets (default
+   * every kGenuine × kImpostor nearest-neighbour triplet) or quadruplets (default 20·C²).
    */
   pairCount?: number;
 }
@@ -138,11 +138,15 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
     // Generated from the class labels (metric-learn's *_Supervised conventions); the labels stay available.
     if (!dataLabels) throw new ValidationError(`${learner.name} learns from ${learner.input} generated from class labels, but the dataset has none.`);
     labels = dataLabels;
+    // The generation settings a learner declares among its parameters (rca: numChunks, chunkSize; scml: kGenuine,
+    // kImpostor), metric-learn's *_Supervised defaults otherwise.
+    const setting = (name: string, fallback: number): number => (typeof (params as Record<string, unknown>)[name] === 'number' ? ((params as Record<string, unknown>)[name] as number) : fallback);
     const count = spec.pairCount;
-    if (learner.input === 'chunklets') generated.chunklets = generateChunklets(dataLabels, { numChunks: count }, seed, warnings);
-    else if (learner.input === 'quadruplets') generated.quadruplets = generateQuadruplets(dataLabels, count, seed, warnings);
+    if (learner.input === 'chunklets') {
+      generated.chunklets = generateChunklets(dataLabels, { numChunks: count ?? setting('numChunks', 100), chunkSize: setting('chunkSize', 2) }, seed, warnings);
+    } else if (learner.input === 'quadruplets') generated.quadruplets = generateQuadruplets(dataLabels, count, seed, warnings);
     else {
-      const knn = { X, d, k: 3, kImpostor: 10 };
+      const knn = { X, d, k: setting('kGenuine', 3), kImpostor: setting('kImpostor', 10) };
       generated.triplets = count === undefined ? knnTriplets(dataLabels, knn, warnings) : generateTriplets(dataLabels, count, seed, { knn }, warnings);
     }
   } else {

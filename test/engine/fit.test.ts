@@ -77,6 +77,8 @@ describe('fitMetric', () => {
     expect(rca.warnings).toEqual(['Only 9 chunklets of 2 rows could be drawn from the class labels (100 asked).']);
     expect(prepareFit(data, { method: 'rca', seed: 2 }, rows).training.chunklets).toEqual(chunks);
     expect(prepareFit(data, { method: 'rca', seed: 2, pairCount: 4 }, rows).training.chunklets!.filter((c) => c >= 0)).toHaveLength(8);
+    const fromParams = prepareFit(data, { method: 'rca', seed: 2, params: { numChunks: 3, chunkSize: 3 } }, rows).training.chunklets!;
+    expect(fromParams.filter((c) => c >= 0)).toHaveLength(9);
     const lsml = prepareFit(data, { method: 'lsml', seed: 1 });
     // 20·C² = 180 asked; the 24 rows allow 168 ordered same-class pairs, of which the sampler draws 160.
     expect(lsml.training.quadruplets).toHaveLength(4 * 160);
@@ -85,6 +87,7 @@ describe('fitMetric', () => {
     // scml: every (3 genuine) × (10 impostor) nearest-neighbour triplet of each of the 24 rows.
     expect(prepareFit(data, { method: 'scml' }).training.triplets).toHaveLength(3 * 24 * 3 * 10);
     expect(prepareFit(data, { method: 'scml', pairCount: 50 }).training.triplets).toHaveLength(150);
+    expect(prepareFit(data, { method: 'scml', params: { kGenuine: 2, kImpostor: 4 } }).training.triplets).toHaveLength(3 * 24 * 2 * 4);
     const unlabeled = { ...data, labels: null };
     expect(() => prepareFit(unlabeled, { method: 'lsml' })).toThrow(new ValidationError('lsml learns from quadruplets generated from class labels, but the dataset has none.'));
   });
