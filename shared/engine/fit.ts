@@ -11,6 +11,7 @@ import { distinctLabelCount, generateSupervisedPairs, validateConstraints } from
 import { validateParams } from './params.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
+import { generateChunklets, generateQuadruplets, generateTriplets, knnTriplets } from './supervision/generate.ts';
 
 import { CONSTRAINT_SOURCES, type ConstraintSource } from '../domain/job.ts';
 
@@ -31,7 +32,11 @@ export interface FitSpec {
   constraintSource?: ConstraintSource;
   /** The user's labeled pairs, in row indices of the data being fitted. */
   constraints?: readonly PairConstraint[];
-  /** For generated pairs: how many of each kind (default 20·C²). */
+  /**
+   * For generated pairs: how many of each kind (default 20·C²). For the learners of chunklets, triplets and
+   * quadruplets (generated from the class labels): how many chunklets (default rca's numChunks), triplets (default
+   * every kGenuine × kImpostor nearest-neighbour triplet) or quadruplets (default 20·C²).
+   */
   pairCount?: number;
 }
 
@@ -43,6 +48,8 @@ export interface PreparedFit {
   preprocessing: Preprocessing;
   training: TrainingData;
   constraintSource: ConstraintSource | null;
+  /** What preparing the fit had to change (e.g. fewer chunklets than asked); passed on to the fit's summary. */
+  warnings: string[];
 }
 
 /** Number of classes of a labeled dataset: its class names, or max label + 1 when larger. */
@@ -99,6 +106,8 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
   let labels: Int32Array | null = null;
   let pairs: PairSet | null = null;
   let constraintSource: ConstraintSource | null = null;
+  const warnings: string[] = [];
+  const generated: Pick<TrainingData, 'chunklets' | 'triplets' | 'quadruplets'> = {};
   if (learner.input === 'labels') {
     if (!dataLabels) throw new ValidationError(`${learner.name} learns from class labels, but the dataset has none.`);
     labels = dataLabels;
@@ -125,11 +134,26 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
     if (must === 0 && pairs.similar.length - must === 0) {
       throw new ValidationError(`${learner.name}: no pair constraints to learn from.`);
     }
+  } else if (learner.input === 'chunklets' || learner.input === 'triplets' || learner.input === 'quadruplets') {
+    // Generated from the class labels (metric-learn's *_Supervised conventions); the labels stay available.
+    if (!dataLabels) throw new ValidationError(`${learner.name} learns from ${learner.input} generated from class labels, but the dataset has none.`);
+    labels = dataLabels;
+    // The generation settings a learner declares among its parameters (rca: numChunks, chunkSize; scml: kGenuine,
+    // kImpostor), metric-learn's *_Supervised defaults otherwise.
+    const setting = (name: string, fallback: number): number => (typeof (params as Record<string, unknown>)[name] === 'number' ? ((params as Record<string, unknown>)[name] as number) : fallback);
+    const count = spec.pairCount;
+    if (learner.input === 'chunklets') {
+      generated.chunklets = generateChunklets(dataLabels, { numChunks: count ?? setting('numChunks', 100), chunkSize: setting('chunkSize', 2) }, seed, warnings);
+    } else if (learner.input === 'quadruplets') generated.quadruplets = generateQuadruplets(dataLabels, count, seed, warnings);
+    else {
+      const knn = { X, d, k: setting('kGenuine', 3), kImpostor: setting('kImpostor', 10) };
+      generated.triplets = count === undefined ? knnTriplets(dataLabels, knn, warnings) : generateTriplets(dataLabels, count, seed, { knn }, warnings);
+    }
   } else {
     labels = dataLabels;
   }
-  const training: TrainingData = { X, n: nRows, d, labels, nClasses, pairs };
-  return { learner, params, seed, preprocessing, training, constraintSource };
+  const training: TrainingData = { X, n: nRows, d, labels, nClasses, pairs, ...generated };
+  return { learner, params, seed, preprocessing, training, constraintSource, warnings };
 }
 
 /** Wall-clock milliseconds (performance.now exists in Node, workers and browsers). */
@@ -183,6 +207,12 @@ export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}):
       objective: outcome.objective,
       objectiveTrace: outcome.objectiveTrace,
       fitSeconds,
+      ...withWarnings([...prepared.warnings, ...(outcome.warnings ?? [])]),
     },
   };
+}
+
+/** The summary's `warnings` field, present only when there is one (so summaries without warnings keep their shape). */
+function withWarnings(warnings: string[]): { warnings?: string[] } {
+  return warnings.length > 0 ? { warnings } : {};
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../shared/errors.ts';
 import { convergedFor, STOP_REASONS } from '../../shared/domain/learned-metric.ts';
 import { fitMetric, prepareFit } from '../../shared/engine/fit.ts';
-import type { LearnerDefinition, ParamSpec } from '../../shared/engine/learner.ts';
+import { LEARNER_INPUTS, type LearnerDefinition, type ParamSpec } from '../../shared/engine/learner.ts';
 import { paramRule, validateParams } from '../../shared/engine/params.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
 import { isPsd } from '../../shared/math/psd.ts';
@@ -49,7 +49,7 @@ describe.each(LEARNERS.map((l) => [l.name, l] as const))('learner contract: %s',
   it('declares itself completely', () => {
     expect(learner.title.length).toBeGreaterThan(0);
     expect(learner.description.length).toBeGreaterThan(20);
-    expect(['none', 'labels', 'pairs']).toContain(learner.input);
+    expect(LEARNER_INPUTS).toContain(learner.input);
     for (const spec of Object.values(learner.params)) expect(spec.description.length).toBeGreaterThan(0);
   });
 
