@@ -9,12 +9,13 @@
  * - `Constraint kind must be 'must' or 'cannot', got 'maybe'.`
  * - unknown dataset: `No dataset with id or name 'x'.` (NOT_FOUND)
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { checkPair, parseConstraintKind, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
 import { ConstraintError, ImportError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { generateConstraintPairs } from '../../shared/engine/pairs.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { BulkOutcome, SetOutcome, StoredConstraint } from '../storage/constraints-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
@@ -159,10 +160,13 @@ export function constraintsToCsv(constraints: readonly StoredConstraint[]): stri
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes a dataset's constraints to a CSV file that {@link importConstraintsCsv} reads back. */
+/**
+ * Writes a dataset's constraints to a CSV file that {@link importConstraintsCsv} reads back, atomically and creating
+ * a missing folder, as every export does. @throws ExportError (EXPORT_FAILED) naming the path and the cause.
+ */
 export async function exportConstraintsCsv(store: Store, datasetRef: string | number, path: string): Promise<{ dataset: DatasetDetails; count: number; path: string }> {
   const { dataset, constraints } = listConstraints(store, datasetRef);
-  await writeFile(path, constraintsToCsv(constraints), 'utf8');
+  await writeFileAtomic(path, constraintsToCsv(constraints));
   return { dataset, count: constraints.length, path };
 }
 

@@ -51,7 +51,13 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'NUMERICAL':
     case 'JOB_FAILED':
       return 422;
+    case 'DATABASE_READ_ONLY':
+    case 'DATABASE_DISK_FULL':
+    case 'DATABASE_TRUNCATED':
+    case 'DATABASE_DAMAGED':
+      return 503;
     case 'DATABASE_TOO_NEW':
+    case 'EXPORT_FAILED':
     case 'INTERNAL':
       return 500;
   }
