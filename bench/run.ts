@@ -18,6 +18,7 @@
  *             missing (as root), else skipped with one line
  *   reliability the hostile-environment probes of bench/reliability/*-probes.ts (full disks, read-only and damaged
  *             databases, slow and oversized HTTP clients …): a table item | probe | before | after | ok
+ *   concurrency the server, 4 CLI writers, 4 HTTP clients and 3 compare jobs on one database: labels lost, SQLITE_BUSY
  *
  * Usage: npm run bench [-- only,these] [-- --import-mb 100]
  * Timings are wall-clock on whatever machine runs this; never assert on them in tests.
@@ -43,6 +44,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'ui-scatter', file: 'ui-scatter.ts', args: [] },
   { name: 'scale', file: 'scale.ts', args: [] },
   { name: 'reliability', file: 'reliability.ts', args: [] },
+  { name: 'concurrency', file: 'concurrency.ts', args: [] },
 ];
 
 let failures = 0;

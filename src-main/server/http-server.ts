@@ -23,6 +23,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { ErrorCode, ErrorPayload } from '../../shared/errors.ts';
 import { toErrorPayload } from '../../shared/errors.ts';
+import { MAX_KEYS_PER_OBJECT } from '../../shared/ipc/validate.ts';
 import type { EventName } from '../../shared/ipc/contract.ts';
 import { httpStatusOf, type Dispatch } from '../services/gateway.ts';
 import type { FileRegistry } from '../services/uploads.ts';
@@ -161,6 +162,47 @@ class BodyTooLarge extends Error {
   constructor(readonly limit: number) {
     super(`The request body is larger than the limit of ${limit} bytes.`);
   }
+}
+
+/**
+ * The key count of the first JSON object in `body` with more than `max` keys, or 0: one pass over the bytes
+ * (strings and escapes skipped), so that such a body is refused before JSON.parse builds it (10⁶ keys take seconds
+ * to parse and hundreds of MiB to hold). Counts up to max + 1 and stops.
+ */
+export function objectWithTooManyKeys(body: Uint8Array, max: number): number {
+  /** Per open container: its key count so far, or −1 for an array. */
+  const open: number[] = [];
+  let inString = false;
+  for (let k = 0; k < body.length; k++) {
+    const byte = body[k]!;
+    if (inString) {
+      if (byte === 0x5c) k++; // backslash: skip the escaped byte
+      else if (byte === 0x22) inString = false;
+      continue;
+    }
+    switch (byte) {
+      case 0x22: // "
+        inString = true;
+        break;
+      case 0x7b: // {
+        open.push(0);
+        break;
+      case 0x5b: // [
+        open.push(-1);
+        break;
+      case 0x7d: // }
+      case 0x5d: // ]
+        open.pop();
+        break;
+      case 0x3a: {
+        // a colon at object level ends a key
+        const top = open.length - 1;
+        if (top >= 0 && open[top]! >= 0 && ++open[top]! > max) return open[top]!;
+        break;
+      }
+    }
+  }
+  return 0;
 }
 
 /** Why a request's body was cut off: it did not arrive in time. */
@@ -334,6 +376,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The whole request is in: what follows is ours to answer, however long it takes.
     markBusy(req, res);
     let request: unknown = {};
+    if (objectWithTooManyKeys(body, MAX_KEYS_PER_OBJECT) > 0) {
+      return fail(res, 'INVALID_ARGUMENT', `Invalid request for '${name.slice(0, 100)}': an object in it has more than ${MAX_KEYS_PER_OBJECT} keys; no request has more.`);
+    }
     if (body.length > 0) {
       try {
         request = JSON.parse(body.toString('utf8'));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../shared/errors.ts';
-import { MAX_ERROR_MESSAGE, startHttpServer, type RunningServer } from '../../src-main/server/http-server.ts';
+import { MAX_ERROR_MESSAGE, objectWithTooManyKeys, startHttpServer, type RunningServer } from '../../src-main/server/http-server.ts';
 import { createGateway } from '../../src-main/services/gateway.ts';
 import { createEventHub } from '../../src-main/services/workbench.ts';
 import { createFileRegistry, type FileRegistry } from '../../src-main/services/uploads.ts';
@@ -151,13 +151,25 @@ describe('HTTP server limits', () => {
     const response = await api(server.port, TOKEN, 'jobs.cancel', `{"jobId":"known",${keys}}`);
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body)).toEqual({
-      error: { code: 'INVALID_ARGUMENT', message: `Invalid request for 'jobs.cancel': (root) has 1000001 keys; no request has more than 1000 in one object.` },
+      error: { code: 'INVALID_ARGUMENT', message: `Invalid request for 'jobs.cancel': an object in it has more than 1000 keys; no request has more.` },
     });
     // Below that bound the schema names the first unknown keys and counts the rest.
     const some = await api(server.port, TOKEN, 'jobs.cancel', `{"jobId":"known",${Array.from({ length: 500 }, (_, k) => `"k${k}":0`).join(',')}}`);
     expect(JSON.parse(some.body)).toEqual({
       error: { code: 'INVALID_ARGUMENT', message: `Invalid request for 'jobs.cancel': (root): Unrecognized keys: "k0", "k1", "k2" and 497 more` },
     });
+  });
+
+  it('counts keys per object in the raw body, skipping strings, escapes and arrays', () => {
+    const text = (s: string) => new TextEncoder().encode(s);
+    expect(objectWithTooManyKeys(text('{"a":1,"b":{"c":2,"d":3}}'), 2)).toBe(0);
+    expect(objectWithTooManyKeys(text('{"a":1,"b":{"c":2,"d":3,"e":4}}'), 2)).toBe(3);
+    const tricky = String.raw`{"a:b":"x\"y:z","c":[{"d":1},{"d":2}],"e":"\\","f":"\\\"g:h"}`;
+    expect(Object.keys(JSON.parse(tricky) as object)).toEqual(['a:b', 'c', 'e', 'f']);
+    expect(objectWithTooManyKeys(text(tricky), 4)).toBe(0);
+    expect(objectWithTooManyKeys(text(tricky), 3)).toBe(4);
+    expect(objectWithTooManyKeys(text('[{"a":1},{"a":1},{"a":1}]'), 1)).toBe(0);
+    expect(objectWithTooManyKeys(text('{"a":1,"b":2,"c":3}'), 2)).toBe(3);
   });
 
   it('cuts a long error message, saying how much was left out', async () => {
