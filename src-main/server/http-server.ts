@@ -134,8 +134,12 @@ function fail(res: ServerResponse, code: ErrorCode, message: string, status = ht
   sendError(res, status, { code, message });
 }
 
-/** Reads the whole body, refusing more than `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads the whole body, refusing more than `limit` bytes (at once), or an object of more than `keys.max` keys: from
+ * the first bytes past that bound nothing more is kept, and the rest (at most `limit`) is only let through so that the
+ * client reads the answer instead of a reset connection.
+ */
+function readBody(req: IncomingMessage, limit: number, keys: JsonKeyCounter): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > limit) {
@@ -144,6 +148,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooMany = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
@@ -151,9 +156,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         reject(new BodyTooLarge(limit));
         return;
       }
+      if (tooMany || keys.feed(chunk)) {
+        tooMany = true;
+        chunks.length = 0;
+        return;
+      }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (tooMany) reject(new TooManyKeys(`The request has an object with more than ${keys.max} keys; no request has more.`));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
@@ -165,45 +178,41 @@ class BodyTooLarge extends Error {
 }
 
 /**
- * The key count of the first JSON object in `body` with more than `max` keys, or 0: one pass over the bytes
- * (strings and escapes skipped), so that such a body is refused before JSON.parse builds it (10⁶ keys take seconds
- * to parse and hundreds of MiB to hold). Counts up to max + 1 and stops.
+ * Counts the keys of every JSON object in a body as its bytes arrive (strings and escapes skipped, across chunk
+ * boundaries), so that a body with an object of more than `max` keys is refused from its first bytes past the bound,
+ * before the rest is read or JSON.parse builds it (10⁶ keys take seconds to parse and hundreds of MiB to hold).
  */
-export function objectWithTooManyKeys(body: Uint8Array, max: number): number {
+export class JsonKeyCounter {
   /** Per open container: its key count so far, or −1 for an array. */
-  const open: number[] = [];
-  let inString = false;
-  for (let k = 0; k < body.length; k++) {
-    const byte = body[k]!;
-    if (inString) {
-      if (byte === 0x5c) k++; // backslash: skip the escaped byte
-      else if (byte === 0x22) inString = false;
-      continue;
-    }
-    switch (byte) {
-      case 0x22: // "
-        inString = true;
-        break;
-      case 0x7b: // {
-        open.push(0);
-        break;
-      case 0x5b: // [
-        open.push(-1);
-        break;
-      case 0x7d: // }
-      case 0x5d: // ]
-        open.pop();
-        break;
-      case 0x3a: {
-        // a colon at object level ends a key
-        const top = open.length - 1;
-        if (top >= 0 && open[top]! >= 0 && ++open[top]! > max) return open[top]!;
-        break;
+  readonly #open: number[] = [];
+  #inString = false;
+  #escaped = false;
+  constructor(readonly max: number) {}
+
+  /** Feeds the next bytes; true once an object has more than `max` keys. */
+  feed(bytes: Uint8Array): boolean {
+    const open = this.#open;
+    for (const byte of bytes) {
+      if (this.#inString) {
+        if (this.#escaped) this.#escaped = false;
+        else if (byte === 0x5c) this.#escaped = true; // backslash
+        else if (byte === 0x22) this.#inString = false;
+        continue;
+      }
+      if (byte === 0x22) this.#inString = true;
+      else if (byte === 0x7b) open.push(0); // {
+      else if (byte === 0x5b) open.push(-1); // [
+      else if (byte === 0x7d || byte === 0x5d) open.pop(); // } ]
+      else if (byte === 0x3a && open.length > 0 && open[open.length - 1]! >= 0) {
+        // A colon at object level ends a key.
+        if (++open[open.length - 1]! > this.max) return true;
       }
     }
+    return false;
   }
-  return 0;
 }
+
+class TooManyKeys extends Error {}
 
 /** Why a request's body was cut off: it did not arrive in time. */
 class BodyTimeout extends Error {}
@@ -365,10 +374,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     let body: Buffer;
     const received = guardBody(req, res, null);
     try {
-      body = await readBody(req, maxJson);
+      body = await readBody(req, maxJson, new JsonKeyCounter(MAX_KEYS_PER_OBJECT));
     } catch (error) {
       received();
       if (error instanceof BodyTooLarge) return refuse(req, res, 'INVALID_ARGUMENT', error.message, 413);
+      if (error instanceof TooManyKeys) return fail(res, 'INVALID_ARGUMENT', `Invalid request for '${name.slice(0, 100)}': ${error.message}`);
       if (error instanceof BodyTimeout || res.headersSent) return;
       throw error;
     }
@@ -376,9 +386,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The whole request is in: what follows is ours to answer, however long it takes.
     markBusy(req, res);
     let request: unknown = {};
-    if (objectWithTooManyKeys(body, MAX_KEYS_PER_OBJECT) > 0) {
-      return fail(res, 'INVALID_ARGUMENT', `Invalid request for '${name.slice(0, 100)}': an object in it has more than ${MAX_KEYS_PER_OBJECT} keys; no request has more.`);
-    }
     if (body.length > 0) {
       try {
         request = JSON.parse(body.toString('utf8'));
