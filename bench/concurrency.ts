@@ -74,7 +74,15 @@ try {
   const api = (channel: string, body: unknown) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, method: 'POST', path: `/api/${channel}`, headers: { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port,
+          // One connection per request: no race with the server closing an idle kept-alive one.
+          agent: false,
+          method: 'POST',
+          path: `/api/${channel}`,
+          headers: { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        },
         (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));

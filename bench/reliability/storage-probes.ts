@@ -188,6 +188,8 @@ function post(served: Served, channel: string, body: string | Buffer): Promise<{
       {
         host: '127.0.0.1',
         port: served.port,
+        // One connection per request: no race with the server closing an idle kept-alive one.
+        agent: false,
         method: 'POST',
         path: `/api/${channel}`,
         headers: { Host: `127.0.0.1:${served.port}`, Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
