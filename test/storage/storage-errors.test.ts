@@ -108,7 +108,7 @@ describe('a database that cannot be written', () => {
     });
     expect(readdirSync(dir)).toEqual(['w.sqlite']);
     rmSync(home, { recursive: true, force: true });
-  });
+  }, 180_000); // three CLI processes in a row
 });
 
 describe('a damaged database', () => {
