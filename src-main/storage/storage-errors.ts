@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import { WorkbenchError } from '../../shared/errors.ts';
 
 /** The first bytes of every SQLite 3 file. */
-export const SQLITE_MAGIC = 'SQLite format 3\u0000';
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
 export class DatabaseReadOnlyError extends WorkbenchError {
   constructor(path: string, why: string, options?: { cause?: unknown }) {
