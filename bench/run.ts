@@ -16,6 +16,9 @@
  *             against scikit-learn (time, peak RSS, kernel GFLOP/s beside numpy's matmul), LMNN / ITML / MMC on
  *             fm10k, NCA-32 on all 60,000 rows with test-set accuracy; installs dataset-fashion-mnist with apt when
  *             missing (as root), else skipped with one line
+ *   reliability the hostile-environment probes of bench/reliability/*-probes.ts (full disks, read-only and damaged
+ *             databases, slow and oversized HTTP clients …): a table item | probe | before | after | ok
+ *   concurrency the server, 4 CLI writers, 4 HTTP clients and 3 compare jobs on one database: labels lost, SQLITE_BUSY
  *
  * Usage: npm run bench [-- only,these] [-- --import-mb 100]
  * Timings are wall-clock on whatever machine runs this; never assert on them in tests.
@@ -40,6 +43,8 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'import', file: 'import.ts', args: [importMb] },
   { name: 'ui-scatter', file: 'ui-scatter.ts', args: [] },
   { name: 'scale', file: 'scale.ts', args: [] },
+  { name: 'reliability', file: 'reliability.ts', args: [] },
+  { name: 'concurrency', file: 'concurrency.ts', args: [] },
 ];
 
 let failures = 0;

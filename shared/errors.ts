@@ -9,6 +9,11 @@ export const ERROR_CODES = {
   IMPORT_FAILED: 'The file could not be imported.',
   CONSTRAINT_INVALID: 'A pair constraint is not valid for its dataset.',
   DATABASE_TOO_NEW: 'The database was written by a newer version of Metric Workbench.',
+  DATABASE_READ_ONLY: 'The database file or its folder cannot be written (reading still works).',
+  DATABASE_TRUNCATED: 'The database file is shorter than its header says: it was cut off.',
+  DATABASE_DAMAGED: 'A page of the database file is malformed.',
+  DATABASE_DISK_FULL: 'The disk holding the database is full.',
+  EXPORT_FAILED: 'A file could not be written; an existing file at that path was left unchanged.',
   NON_PSD: 'A matrix that must be positive semidefinite is not.',
   NUMERICAL: 'A numerical method failed (singular matrix, non-finite value).',
   JOB_CANCELLED: 'The job was cancelled.',
@@ -66,6 +71,14 @@ export class ConstraintError extends WorkbenchError {
   constructor(message: string) {
     super('CONSTRAINT_INVALID', message);
     this.name = 'ConstraintError';
+  }
+}
+
+/** A file the app writes (export, constraint CSV, report, bundle) could not be written. The message names the path and the cause. */
+export class ExportError extends WorkbenchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EXPORT_FAILED', message, options);
+    this.name = 'ExportError';
   }
 }
 

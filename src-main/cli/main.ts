@@ -12,6 +12,7 @@ import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract.t
 import { createWorkbench, type Workbench } from '../services/workbench.ts';
 import { APP_VERSION } from '../storage/app-version.ts';
 import { defaultDatabasePath } from '../storage/paths.ts';
+import { diagnoseStorageError } from '../storage/storage-errors.ts';
 import { openStore, type Store } from '../storage/store.ts';
 import { extractGlobalFlags, parseCommandArgs } from './args.ts';
 import { UsageError, type CliCommand, type CliContext, type ProgressCallback } from './command.ts';
@@ -130,7 +131,8 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       if (!json) full.stderr(command ? `Usage:\n${indent(command.usage)}\nRun 'workbench ${command.name} --help' for details.\n` : '');
       return EXIT_USAGE;
     }
-    const payload = toErrorPayload(error);
+    // Commands that use the store directly (grid submit, collect) get the same storage diagnosis as the gateway's.
+    const payload = toErrorPayload(store ? diagnoseStorageError(store.path, error) : error);
     if (payload.code === 'INTERNAL' && error instanceof Error && !json && full.env.WORKBENCH_DEBUG) full.stderr(`${error.stack}\n`);
     reportError(full, json, payload, terminal);
     return EXIT_ERROR;

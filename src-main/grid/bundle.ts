@@ -13,13 +13,14 @@
  * Every data set file is checked against the content hash recorded in the manifest when it is read, so a cell
  * runs on bit for bit the data it was submitted with.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { GridCell, GridSpec } from '../../shared/domain/grid.ts';
 import type { EvaluateJobSpec } from '../../shared/domain/job.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { ExportError, ValidationError } from '../../shared/errors.ts';
+import { describeWriteError, writeFileAtomicSync, writeFilesAtomicSync } from '../files/atomic-write.ts';
 import { APP_VERSION } from '../storage/app-version.ts';
 import { blobToFloat64, blobToInt32, typedArrayToBlob } from '../storage/blobs.ts';
 import { datasetContentHash } from '../storage/datasets-repository.ts';
@@ -82,9 +83,13 @@ export function writeBundle(store: Store, dir: string, gridId: string, spec: Gri
   if (existsSync(join(dir, 'grid.json'))) {
     throw new ValidationError(`The folder ${dir} already holds a grid bundle (grid.json); choose a new --out folder.`);
   }
-  mkdirSync(join(dir, 'datasets'), { recursive: true });
-  mkdirSync(join(dir, 'results'), { recursive: true });
-  mkdirSync(join(dir, 'logs'), { recursive: true });
+  for (const folder of ['datasets', 'results', 'logs']) {
+    try {
+      mkdirSync(join(dir, folder), { recursive: true });
+    } catch (error) {
+      throw new ExportError(`Cannot create the folder ${join(dir, folder)}: ${describeWriteError(error, join(dir, folder, 'x'), 'folder')}.`, { cause: error });
+    }
+  }
   const datasets: BundleDataset[] = spec.datasets.map((id, k) => {
     const details = store.datasets.get(id);
     if (!details) throw new ValidationError(`No dataset with id ${id}.`);
@@ -97,9 +102,11 @@ export function writeBundle(store: Store, dir: string, gridId: string, spec: Gri
       imageShape: matrix.imageShape ?? null,
       constraints: store.constraints.list(id).map((c) => [c.i, c.j, c.kind === 'must' ? 1 : 0]),
     };
-    writeFileSync(join(dir, 'datasets', `${file}.json`), `${JSON.stringify(meta)}\n`);
-    writeFileSync(join(dir, 'datasets', `${file}.features.f64`), typedArrayToBlob(matrix.features));
-    if (matrix.labels) writeFileSync(join(dir, 'datasets', `${file}.labels.i32`), typedArrayToBlob(matrix.labels));
+    writeFilesAtomicSync([
+      { path: join(dir, 'datasets', `${file}.json`), content: `${JSON.stringify(meta)}\n` },
+      { path: join(dir, 'datasets', `${file}.features.f64`), content: typedArrayToBlob(matrix.features) },
+      ...(matrix.labels ? [{ path: join(dir, 'datasets', `${file}.labels.i32`), content: typedArrayToBlob(matrix.labels) }] : []),
+    ]);
     return { id, name: details.name, contentHash: details.contentHash, rows: matrix.nRows, features: matrix.nFeatures, labeled: matrix.labels !== null, file };
   });
   const manifest: BundleManifest = {
@@ -113,15 +120,8 @@ export function writeBundle(store: Store, dir: string, gridId: string, spec: Gri
     cells: cells.map((c) => ({ index: c.index, dataset: spec.datasets.indexOf(c.datasetId), spec: c.spec })),
     slurm,
   };
-  writeAtomically(join(dir, 'grid.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  writeFileAtomicSync(join(dir, 'grid.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   return manifest;
-}
-
-/** Writes `text` to `path` through a temp file in the same folder and a rename, so readers never see half a file. */
-export function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
 }
 
 /** Reads and checks DIR/grid.json. @throws ValidationError naming the file and the field. */

@@ -14,7 +14,8 @@ import { createReporter } from '../jobs/reporter.ts';
 import { createRunsService } from '../services/runs.ts';
 import { APP_VERSION } from '../storage/app-version.ts';
 import { openStore } from '../storage/store.ts';
-import { loadBundleDataset, readBundle, resultFileName, writeAtomically } from './bundle.ts';
+import { writeFileAtomicSync } from '../files/atomic-write.ts';
+import { loadBundleDataset, readBundle, resultFileName } from './bundle.ts';
 import { hostName, learnSpecOf, metricToFile, type MetricFile } from './cell.ts';
 import type { JobResult, JobTimings } from '../jobs/types.ts';
 
@@ -103,6 +104,6 @@ export function runGridTask(dir: string, index: number, env: Readonly<Record<str
   } catch (error) {
     result = { ...head, status: 'failed', error: toErrorPayload(error), timings: timings() };
   }
-  writeAtomically(join(dir, 'results', resultFileName(index)), `${JSON.stringify(result)}\n`);
+  writeFileAtomicSync(join(dir, 'results', resultFileName(index)), `${JSON.stringify(result)}\n`);
   return result;
 }

@@ -184,7 +184,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         'workbench with the token. Use this only on a network you trust.',
     );
   }
-  log(`Database: ${options.dbPath}`);
+  const readOnly = handle.workbench.store.readOnlyBecause;
+  log(`Database: ${options.dbPath}${readOnly ? ` (opened read-only: ${readOnly}; changes will be refused)` : ''}`);
   process.stdout.write(`Metric Workbench is running at ${handle.server.url}\n`);
   log('Open that address in a browser (the token after # is the password). Press Ctrl+C to stop.');
 

@@ -9,12 +9,13 @@
  * - `Constraint kind must be 'must' or 'cannot', got 'maybe'.`
  * - unknown dataset: `No dataset with id or name 'x'.` (NOT_FOUND)
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { checkPair, parseConstraintKind, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
 import { ConstraintError, ImportError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { generateConstraintPairs } from '../../shared/engine/pairs.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { BulkOutcome, SetOutcome, StoredConstraint } from '../storage/constraints-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
@@ -25,6 +26,8 @@ export interface AddConstraintResult {
   constraint: StoredConstraint;
   /** 'added', 'relabeled' (the pair had the other kind) or 'unchanged'. */
   outcome: SetOutcome;
+  /** The dataset's constraint count after the change, read in the same transaction. */
+  total: number;
 }
 
 /**
@@ -44,7 +47,9 @@ export function addConstraint(
     const [a, b] = checkPair(dataset, i, j);
     const k = parseConstraintKind(kind);
     const outcome = store.constraints.set(dataset.id, { i: a, j: b, kind: k, origin });
-    return { dataset, constraint: store.constraints.get(dataset.id, a, b)!, outcome };
+    // Everything the caller reports is read before the commit: a read that fails afterwards could turn a saved pair
+    // into a reported failure.
+    return { dataset, constraint: store.constraints.get(dataset.id, a, b)!, outcome, total: store.constraints.count(dataset.id).total };
   });
 }
 
@@ -52,14 +57,19 @@ export function addConstraint(
  * Removes the constraint on the pair {i, j}.
  * @throws NotFoundError "Dataset 'iris' has no constraint on the pair (3, 7)." when there is none.
  */
-export function removeConstraint(store: Store, datasetRef: string | number, i: number | string, j: number | string): { dataset: DatasetDetails; removed: StoredConstraint } {
+export function removeConstraint(
+  store: Store,
+  datasetRef: string | number,
+  i: number | string,
+  j: number | string,
+): { dataset: DatasetDetails; removed: StoredConstraint; total: number } {
   return store.transaction(() => {
     const dataset = resolveDataset(store, datasetRef);
     const [a, b] = checkPair(dataset, i, j);
     const existing = store.constraints.get(dataset.id, a, b);
     if (!existing) throw new NotFoundError(`Dataset '${dataset.name}' has no constraint on the pair (${a}, ${b}).`);
     store.constraints.remove(dataset.id, a, b);
-    return { dataset, removed: existing };
+    return { dataset, removed: existing, total: store.constraints.count(dataset.id).total };
   });
 }
 
@@ -127,7 +137,11 @@ export function parseConstraintsCsv(text: string, fileName: string, dataset: Pic
  * Imports constraints from a CSV file (columns i, j, kind) in one transaction: every line is checked first,
  * so a bad file adds nothing. Pairs already labeled take the file's kind.
  */
-export async function importConstraintsCsv(store: Store, datasetRef: string | number, path: string): Promise<{ dataset: DatasetDetails; total: number } & BulkOutcome> {
+export async function importConstraintsCsv(
+  store: Store,
+  datasetRef: string | number,
+  path: string,
+): Promise<{ dataset: DatasetDetails; total: number; count: number } & BulkOutcome> {
   const dataset = resolveDataset(store, datasetRef);
   let text: string;
   try {
@@ -139,16 +153,20 @@ export async function importConstraintsCsv(store: Store, datasetRef: string | nu
   const outcome = store.transaction(() => {
     // The dataset could have been deleted while the file was read.
     const current = resolveDataset(store, dataset.id);
-    return store.constraints.bulkInsert(current.id, pairs, { origin: 'imported' });
+    return { ...store.constraints.bulkInsert(current.id, pairs, { origin: 'imported' }), count: store.constraints.count(current.id).total };
   });
   return { dataset, total: pairs.length, ...outcome };
 }
 
-/** Removes all of a dataset's constraints, or those of one origin, in one transaction. @throws NotFoundError. */
-export function clearConstraints(store: Store, datasetRef: string | number, origin?: ConstraintOrigin): { dataset: DatasetDetails; removed: number } {
+/**
+ * Removes all of a dataset's constraints, or those of one origin, in one transaction; `total` is the count left.
+ * @throws NotFoundError.
+ */
+export function clearConstraints(store: Store, datasetRef: string | number, origin?: ConstraintOrigin): { dataset: DatasetDetails; removed: number; total: number } {
   return store.transaction(() => {
     const dataset = resolveDataset(store, datasetRef);
-    return { dataset, removed: store.constraints.clear(dataset.id, origin) };
+    const removed = store.constraints.clear(dataset.id, origin);
+    return { dataset, removed, total: store.constraints.count(dataset.id).total };
   });
 }
 
@@ -159,10 +177,13 @@ export function constraintsToCsv(constraints: readonly StoredConstraint[]): stri
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes a dataset's constraints to a CSV file that {@link importConstraintsCsv} reads back. */
+/**
+ * Writes a dataset's constraints to a CSV file that {@link importConstraintsCsv} reads back, atomically and creating
+ * a missing folder, as every export does. @throws ExportError (EXPORT_FAILED) naming the path and the cause.
+ */
 export async function exportConstraintsCsv(store: Store, datasetRef: string | number, path: string): Promise<{ dataset: DatasetDetails; count: number; path: string }> {
   const { dataset, constraints } = listConstraints(store, datasetRef);
-  await writeFile(path, constraintsToCsv(constraints), 'utf8');
+  await writeFileAtomic(path, constraintsToCsv(constraints));
   return { dataset, count: constraints.length, path };
 }
 
@@ -172,6 +193,8 @@ export interface GenerateResult {
   requested: { must: number; cannot: number };
   /** New pairs stored. */
   added: number;
+  /** The dataset's constraint count after the change, read in the same transaction. */
+  total: number;
   /** Drawn pairs that were already labeled (they keep their label). */
   skipped: number;
   seed: number;
@@ -202,6 +225,6 @@ export function generateConstraints(store: Store, datasetRef: string | number, o
     const cannot = pairs - must;
     const drawn = generateConstraintPairs(matrix.labels, { mustLink: must, cannotLink: cannot, seed });
     const outcome = store.constraints.bulkInsert(dataset.id, drawn, { origin: 'generated', overwrite: false });
-    return { dataset, requested: { must, cannot }, added: outcome.added, skipped: outcome.skipped, seed };
+    return { dataset, requested: { must, cannot }, added: outcome.added, total: store.constraints.count(dataset.id).total, skipped: outcome.skipped, seed };
   });
 }

@@ -3,8 +3,6 @@
  * `workbench export`, the `export.build` / `export.saveDialog` channels and the browser download. The bytes come
  * from the pure writers in shared/export; this module only gathers the run, dataset and results.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { exportCsv, exportTransformedCsv } from '../../shared/export/csv.ts';
@@ -14,6 +12,7 @@ import { writeMat } from '../../shared/export/mat.ts';
 import { metricArrays } from '../../shared/export/metric-record.ts';
 import { writeNpy } from '../../shared/export/npy.ts';
 import { writeNpz } from '../../shared/export/npz.ts';
+import { writeFilesAtomic } from '../files/atomic-write.ts';
 import type { RunRecord } from '../storage/runs-repository.ts';
 import type { Store } from '../storage/store.ts';
 
@@ -118,16 +117,13 @@ export function buildExport(store: Store, runId: number, format: ExportFormat, p
   return format === 'npy' ? files[part === 'M' ? 1 : 0]! : files[0]!;
 }
 
-/** Writes run `runId`'s export to `outPath` (creating its folder); returns the files written. */
+/**
+ * Writes run `runId`'s export to `outPath` (creating its folder), atomically and, for npy's two files, all or
+ * nothing (src-main/files/atomic-write.ts); returns the files written.
+ * @throws ExportError (EXPORT_FAILED) naming the path and the cause; an existing file there is unchanged.
+ */
 export async function writeExport(store: Store, runId: number, format: ExportFormat, outPath: string): Promise<Array<{ path: string; bytes: number }>> {
   const files = buildExportFiles(store, runId, format);
   const paths = exportPaths(outPath, format);
-  const written: Array<{ path: string; bytes: number }> = [];
-  for (const [k, file] of files.entries()) {
-    const path = paths[k]!;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.bytes);
-    written.push({ path, bytes: file.bytes.byteLength });
-  }
-  return written;
+  return writeFilesAtomic(files.map((file, k) => ({ path: paths[k]!, content: file.bytes })));
 }

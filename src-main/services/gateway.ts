@@ -12,6 +12,11 @@ export type Dispatch = (channel: string, request: unknown) => Promise<Envelope<u
 export interface GatewayOptions {
   /** Called with unexpected (INTERNAL) errors, for the log. Expected errors are not logged. */
   onInternalError?: (channel: string, error: unknown) => void;
+  /**
+   * Gives an error thrown by a handler its diagnosis before it is mapped to `{code, message}` (the workbench turns
+   * SQLite's failures on its database into storage codes naming the file); default: unchanged.
+   */
+  diagnose?: (error: unknown) => unknown;
 }
 
 export function createGateway(handlers: HandlerMap, options: GatewayOptions = {}): Dispatch {
@@ -24,7 +29,8 @@ export function createGateway(handlers: HandlerMap, options: GatewayOptions = {}
       const handler = handlers[checked] as (req: unknown) => unknown;
       const value = parseResponse(checked, await handler(parsed));
       return { ok: true, value };
-    } catch (error) {
+    } catch (thrown) {
+      const error = options.diagnose ? options.diagnose(thrown) : thrown;
       const payload = toErrorPayload(error);
       if (payload.code === 'INTERNAL') options.onInternalError?.(channel, error);
       return { ok: false, error: payload };
@@ -51,7 +57,13 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'NUMERICAL':
     case 'JOB_FAILED':
       return 422;
+    case 'DATABASE_READ_ONLY':
+    case 'DATABASE_DISK_FULL':
+    case 'DATABASE_TRUNCATED':
+    case 'DATABASE_DAMAGED':
+      return 503;
     case 'DATABASE_TOO_NEW':
+    case 'EXPORT_FAILED':
     case 'INTERNAL':
       return 500;
   }

@@ -10,7 +10,7 @@ import type { AppMode } from '../../shared/domain/enums.ts';
 import { checkPair } from '../../shared/domain/constraints.ts';
 import { ValidationError, WorkbenchError } from '../../shared/errors.ts';
 import { base64ToBytes } from '../../shared/ipc/base64.ts';
-import type { HandlerMap, HandlerResultOf } from '../../shared/ipc/contract.ts';
+import type { EventName, EventOf, HandlerMap, HandlerResultOf } from '../../shared/ipc/contract.ts';
 import type { FeatureStats } from '../../shared/ipc/schemas.ts';
 import { previewFile } from '../import/index.ts';
 import type { ImportOptions } from '../import/types.ts';
@@ -22,7 +22,7 @@ import { APP_VERSION } from '../storage/app-version.ts';
 import type { StoredConstraint } from '../storage/constraints-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
-import { addConstraint, constraintsToCsv, generateConstraints, importConstraintsCsv, listConstraints } from './constraints.ts';
+import { addConstraint, clearConstraints, constraintsToCsv, generateConstraints, importConstraintsCsv, listConstraints } from './constraints.ts';
 import { addSample, deleteDataset, importDataset, renameDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
 import { buildReport, writeReport } from './report.ts';
@@ -48,6 +48,8 @@ export interface HandlerDeps {
   events: WorkbenchEvents;
   mode: AppMode;
   dialogs: WorkbenchDialogs | null;
+  /** Logs what must not fail a call (an event listener's error after a commit); default: nothing. */
+  log?: (message: string) => void;
 }
 
 /** Files up to this size get a full trial parse in `datasets.preview`, so errors show before import. */
@@ -154,8 +156,18 @@ function desktopOnly(channel: string, alternative: string): never {
 export function createHandlers(deps: HandlerDeps): HandlerMap {
   const { store, runner, imports, scores, runs, files, events } = deps;
 
-  const constraintsChanged = (datasetId: number) =>
-    events.emit('constraints.changed', { datasetId, count: store.constraints.count(datasetId).total });
+  /**
+   * Tells the listeners about a change that is already committed. Nothing here may turn that change into a reported
+   * failure: the figures come from the committing transaction, and a listener's or the event check's error is logged.
+   */
+  const notify = <E extends EventName>(event: E, payload: EventOf<E>) => {
+    try {
+      events.emit(event, payload);
+    } catch (error) {
+      deps.log?.(`[workbench] ${event} after a committed change: ${(error as Error)?.message ?? String(error)}`);
+    }
+  };
+  const constraintsChanged = (datasetId: number, count: number) => notify('constraints.changed', { datasetId, count });
 
   /** Imports running now, by file id, so that `datasets.cancelImport` can stop them. */
   const runningImports = createAbortables();
@@ -195,7 +207,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         load: (sample) => imports.loadSample(sample),
       });
       const out = summary(dataset);
-      events.emit('dataset.imported', { dataset: out });
+      notify('dataset.imported', { dataset: out });
       return { dataset: out, warnings };
     },
 
@@ -228,7 +240,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'datasets.delete': ({ id }) => {
       const { dataset, constraintsRemoved, runsRemoved } = deleteDataset(store, id);
-      events.emit('dataset.deleted', { id: dataset.id });
+      notify('dataset.deleted', { id: dataset.id });
       return { deleted: true as const, id: dataset.id, dataset: summary(dataset), constraintsRemoved, runsRemoved };
     },
     'datasets.rename': ({ id, name }) => ({ dataset: summary(renameDataset(store, id, name)) }),
@@ -264,7 +276,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
             events.emit('import.progress', { fileId, bytesRead: Math.round(fraction * file.size), totalBytes: file.size }),
         });
         const out = summary(dataset);
-        events.emit('dataset.imported', { dataset: out });
+        notify('dataset.imported', { dataset: out });
         return { dataset: out, warnings, droppedRows };
       });
     },
@@ -287,32 +299,32 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
 
     'constraints.list': ({ datasetId }) => ({ constraints: listConstraints(store, datasetId).constraints.map(constraintOut) }),
     'constraints.set': ({ datasetId, i, j, kind }) => {
-      const { dataset, constraint, outcome } = addConstraint(store, datasetId, i, j, kind, 'manual');
-      constraintsChanged(dataset.id);
+      const { dataset, constraint, outcome, total } = addConstraint(store, datasetId, i, j, kind, 'manual');
+      constraintsChanged(dataset.id, total);
       return { constraint: constraintOut(constraint), outcome };
     },
     'constraints.remove': ({ datasetId, i, j }) => {
-      const existing = store.transaction(() => {
+      const { existing, total } = store.transaction(() => {
         const dataset = resolveDataset(store, datasetId);
         const [a, b] = checkPair(dataset, i, j);
         const stored = store.constraints.get(dataset.id, a, b);
         if (stored) store.constraints.remove(dataset.id, a, b);
-        return stored;
+        return { existing: stored, total: store.constraints.count(dataset.id).total };
       });
-      if (existing) constraintsChanged(datasetId);
+      if (existing) constraintsChanged(datasetId, total);
       return { removed: existing !== null, constraint: existing ? constraintOut(existing) : null };
     },
     'constraints.clear': ({ datasetId, origin }) => {
-      const removed = store.transaction(() => store.constraints.clear(resolveDataset(store, datasetId).id, origin));
-      if (removed > 0) constraintsChanged(datasetId);
+      const { removed, total } = clearConstraints(store, datasetId, origin);
+      if (removed > 0) constraintsChanged(datasetId, total);
       return { removed };
     },
     'constraints.generate': ({ datasetId, pairs, seed }) => {
       const result = generateConstraints(store, datasetId, { pairs, seed });
-      constraintsChanged(result.dataset.id);
+      constraintsChanged(result.dataset.id, result.total);
       return {
         added: result.added,
-        total: store.constraints.count(result.dataset.id).total,
+        total: result.total,
         must: result.requested.must,
         cannot: result.requested.cannot,
         skipped: result.skipped,
@@ -321,8 +333,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'constraints.import': async ({ datasetId, fileId }) => {
       const file = files.resolve(fileId);
-      const { dataset, total, added, relabeled, unchanged } = await importConstraintsCsv(store, datasetId, file.path);
-      constraintsChanged(dataset.id);
+      const { dataset, total, added, relabeled, unchanged, count } = await importConstraintsCsv(store, datasetId, file.path);
+      constraintsChanged(dataset.id, count);
       return { total, added, relabeled, unchanged };
     },
     'constraints.export': ({ datasetId }) => {

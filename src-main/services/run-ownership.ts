@@ -58,6 +58,9 @@ export function createRunOwnership(store: Store): RunOwnership {
       store.runs.setOwner(runId, owner);
     },
     recoverInterrupted() {
+      // A store opened read-only (its file or folder cannot be written) cannot record the interruption; a later
+      // writable open does.
+      if (store.readOnlyBecause !== null) return 0;
       const stale = store.runs.listUnfinished().filter((r) => !ownerAlive(r.owner));
       if (stale.length === 0) return 0;
       store.runs.markInterrupted(stale.map((r) => r.id));

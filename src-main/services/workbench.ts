@@ -11,6 +11,7 @@ import { parseEvent } from '../../shared/ipc/validate.ts';
 import { createImportWorkers, type ImportWorkers } from '../jobs/import-worker.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { createScoreWorkers, type ScoreWorkers } from '../jobs/score-worker.ts';
+import { diagnoseStorageError } from '../storage/storage-errors.ts';
 import { openStore, type Store } from '../storage/store.ts';
 import { createGateway, type Dispatch } from './gateway.ts';
 import { createGridsService } from './grids.ts';
@@ -137,9 +138,10 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     emit: (view) => events.emit('grid.progress', view),
   });
-  const handlers = createHandlers({ store, runner, imports, scores, runs, grids, files, events, mode: options.mode, dialogs: options.dialogs ?? null });
+  const handlers = createHandlers({ store, runner, imports, scores, runs, grids, files, events, mode: options.mode, dialogs: options.dialogs ?? null, log });
   const dispatch = createGateway(handlers, {
     onInternalError: (channel, error) => log(`[workbench] ${channel}: ${(error as Error)?.stack ?? String(error)}`),
+    diagnose: (error) => diagnoseStorageError(store.path, error),
   });
 
   let closed: Promise<void> | null = null;

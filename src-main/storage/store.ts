@@ -8,6 +8,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { WorkbenchError } from '../../shared/errors.ts';
 import { ConstraintsRepository } from './constraints-repository.ts';
@@ -19,7 +20,12 @@ import { DatabaseTooNewError, migrate, schemaVersion } from './migrate.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.ts';
 import { RunsRepository } from './runs-repository.ts';
 import { SweepsRepository } from './sweeps-repository.ts';
+import { diagnoseStorageError, truncationOf, whyNotWritable } from './storage-errors.ts';
 import { TestScoresRepository } from './test-scores-repository.ts';
+
+// SQLite reads `file:` names as URIs only when asked before its first connection in the process: a database that
+// cannot be written is opened as `file:…?immutable=1` (see openStore), which creates no -wal/-shm beside it.
+process.env.SQLITE_USE_URI ??= '1';
 
 export interface OpenStoreOptions {
   /** Open read-only (no migrations; the schema must already be current). Default false. */
@@ -44,10 +50,16 @@ export class Store {
   /** Experiment grids and their cells (issue 13). */
   readonly grids: GridsRepository;
   readonly testScores: TestScoresRepository;
+  /**
+   * Why this store was opened read-only because its file or folder cannot be written ("its folder /x cannot be
+   * written"), or null. Reads work; writes fail with DATABASE_READ_ONLY.
+   */
+  readonly readOnlyBecause: string | null;
 
-  constructor(db: Database.Database, path: string) {
+  constructor(db: Database.Database, path: string, readOnlyBecause: string | null = null) {
     this.db = db;
     this.path = path;
+    this.readOnlyBecause = readOnlyBecause;
     this.datasets = new DatasetsRepository(db);
     this.constraints = new ConstraintsRepository(db);
     this.runs = new RunsRepository(db);
@@ -84,29 +96,58 @@ export class Store {
 /**
  * Opens (creating if needed, with its folder) the store at `path` and migrates it to the latest schema.
  * A database whose schema is newer than this build is refused before anything is written: it is first opened
- * read-only, so not even its journal mode changes.
+ * read-only, so not even its journal mode changes. A database whose file or folder cannot be written is opened
+ * read-only (reading commands work, writes fail with DATABASE_READ_ONLY), as an immutable file when no -wal/-shm
+ * exist, so that none are left behind in a folder the user cannot write.
  * @throws DatabaseTooNewError (code DATABASE_TOO_NEW) for a newer database.
- * @throws WorkbenchError (INVALID_ARGUMENT) when the file is not an SQLite database.
+ * @throws WorkbenchError DATABASE_READ_ONLY (cannot be created, or must be upgraded but cannot be written),
+ *   DATABASE_TRUNCATED, DATABASE_DAMAGED, DATABASE_DISK_FULL (storage-errors.ts), or INVALID_ARGUMENT when the file
+ *   is not an SQLite database.
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const memory = path === ':memory:' || path === '';
-  if (!memory) {
-    if (existsSync(path) && statSync(path).size > 0) checkVersionReadOnly(path);
-    else if (options.readonly) throw new WorkbenchError('NOT_FOUND', `The database ${path} does not exist.`);
-    else mkdirSync(dirname(path), { recursive: true });
+  const exists = !memory && existsSync(path) && statSync(path).size > 0;
+  if (exists) {
+    const truncated = truncationOf(path);
+    if (truncated) throw truncated;
+    checkVersionReadOnly(path);
+  } else if (!memory && options.readonly) {
+    throw new WorkbenchError('NOT_FOUND', `The database ${path} does not exist.`);
+  } else if (!memory) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new WorkbenchError('DATABASE_READ_ONLY', `Cannot create the database ${path}: ${(error as Error).message}; choose a folder you can write with --db.`, { cause: error });
+    }
+    const why = whyNotWritable(path);
+    if (why) throw new WorkbenchError('DATABASE_READ_ONLY', `Cannot create the database ${path}: ${why}; choose a folder you can write with --db.`);
   }
+  const readOnlyBecause = exists && !options.readonly ? whyNotWritable(path) : null;
+  const readonly = (options.readonly ?? false) || readOnlyBecause !== null;
+  const immutable = readOnlyBecause !== null && !existsSync(`${path}-wal`) && !existsSync(`${path}-shm`);
   let db: Database.Database;
   try {
-    db = new Database(memory ? ':memory:' : path, { readonly: options.readonly ?? false });
+    db = new Database(memory ? ':memory:' : immutable ? `${pathToFileURL(path).href}?immutable=1` : path, {
+      readonly,
+      fileMustExist: readonly,
+    });
   } catch (error) {
+    const diagnosed = diagnoseStorageError(path, error);
+    if (diagnosed !== error) throw diagnosed;
     throw new WorkbenchError('INVALID_ARGUMENT', `Cannot open the database ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
-    if (options.readonly) {
+    if (readonly) {
       const version = schemaVersion(db);
       if (version > LATEST_SCHEMA_VERSION) throw new DatabaseTooNewError(path, version);
+      if (version < LATEST_SCHEMA_VERSION && readOnlyBecause !== null) {
+        throw new WorkbenchError(
+          'DATABASE_READ_ONLY',
+          `The database ${path} must be upgraded to schema version ${LATEST_SCHEMA_VERSION} (it has ${version}) but is read-only (${readOnlyBecause}): make it writable once, or copy it to a folder you can write and use --db.`,
+        );
+      }
       if (version < LATEST_SCHEMA_VERSION) {
         throw new WorkbenchError('INVALID_ARGUMENT', `The database ${path} has schema version ${version} and must be upgraded to ${LATEST_SCHEMA_VERSION}; open it read-write once.`);
       }
@@ -116,9 +157,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     }
   } catch (error) {
     db.close();
-    throw notADatabase(path, error);
+    throw diagnoseStorageError(path, error);
   }
-  return new Store(db, memory ? ':memory:' : path);
+  return new Store(db, memory ? ':memory:' : path, readOnlyBecause);
 }
 
 /**
@@ -147,17 +188,8 @@ function checkVersionReadOnly(path: string): void {
     const version = schemaVersion(probe);
     if (version > LATEST_SCHEMA_VERSION) throw new DatabaseTooNewError(path, version);
   } catch (error) {
-    throw notADatabase(path, error);
+    throw diagnoseStorageError(path, error);
   } finally {
     probe?.close();
   }
-}
-
-function notADatabase(path: string, error: unknown): unknown {
-  if (error instanceof WorkbenchError || error instanceof RangeError) return error;
-  const code = (error as { code?: unknown }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-    return new WorkbenchError('INVALID_ARGUMENT', `The file ${path} is not a Metric Workbench database (it is not an SQLite database).`, { cause: error });
-  }
-  return error;
 }

@@ -3,10 +3,10 @@
  * `datasets.resolve`, then `constraints.set`, `.remove`, `.list`, `.import` (the CSV registered as a file, as a
  * dialog's choice is), `.export` (the CSV text, written here), `.generate` and `.clear`.
  */
-import { writeFile } from 'node:fs/promises';
 import { CONSTRAINT_ORIGINS, checkPair, type ConstraintOrigin, type PairConstraint } from '../../../shared/domain/constraints.ts';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatTable } from '../format.ts';
 import { datasetByRef } from './datasets.ts';
@@ -32,7 +32,8 @@ export const constraintsCommand: CliCommand = {
     '',
     '  must | cannot     must-link (similar) or cannot-link (dissimilar)',
     '  import FILE.csv   a CSV with a header and columns i, j, kind (other columns ignored); all or nothing',
-    '  export FILE.csv   writes i, j, kind, origin, created_at in labeling order',
+    '  export FILE.csv   writes i, j, kind, origin, created_at in labeling order (atomically;',
+    '                    a missing folder is created, as for workbench export)',
     '  generate          draws N pairs from the class labels: half must-link, half cannot-link',
     '                    (the odd one is must-link), reproducible from --seed (default 0);',
     '                    pairs already labeled keep their label',
@@ -106,7 +107,7 @@ export const constraintsCommand: CliCommand = {
         const dataset = await datasetOf(ctx);
         const path = ctx.resolvePath(file!);
         const { count, csv } = await ctx.call('constraints.export', { datasetId: dataset.id });
-        await writeFile(path, csv, 'utf8');
+        await writeFileAtomic(path, csv);
         ctx.out({ dataset: refOf(dataset), exported: { count, path } }, `Wrote ${count} constraints of dataset '${dataset.name}' to ${path}.`);
         return 0;
       }

@@ -2,9 +2,8 @@
  * `workbench export --run ID --format json|csv|npy|npz|mat|transformed --out PATH`: the file(s) built by the gateway
  * (`export.build`, as the app's download; npy: part L, then part M) and written here.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { EXPORT_FORMATS, exportPaths, type ExportFormat } from '../../../shared/export/formats.ts';
+import { writeFilesAtomic } from '../../files/atomic-write.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 
 export const exportCommand: CliCommand = {
@@ -40,13 +39,8 @@ export const exportCommand: CliCommand = {
       const file = await ctx.call('export.build', { runId, format: format as ExportFormat, ...(part === undefined ? {} : { part }) });
       built.push(Buffer.from(file.base64, 'base64'));
     }
-    const files: Array<{ path: string; bytes: number }> = [];
-    for (const [k, bytes] of built.entries()) {
-      const path = paths[k]!;
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, bytes);
-      files.push({ path, bytes: bytes.byteLength });
-    }
+    // Both npy parts or neither; a failed write leaves any earlier export at these paths as it was.
+    const files = await writeFilesAtomic(built.map((bytes, k) => ({ path: paths[k]!, content: bytes })));
     ctx.out(
       { exported: { run: runId, format, files } },
       files.map((f) => `Wrote ${f.path} (${f.bytes} bytes).`).join('\n'),

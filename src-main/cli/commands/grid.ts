@@ -7,7 +7,6 @@
  * folders given as paths, which the contract never takes from a renderer; it stays with src-main/grid.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandGrid } from '../../../shared/domain/grid.ts';
@@ -18,6 +17,7 @@ import { coerceParamString } from '../../../shared/engine/params.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
 import type { GridSpecWire, GridView } from '../../../shared/ipc/schemas.ts';
 import { sbatchScript, findOnPath, noSbatch, shellQuote, submitScript } from '../../grid/slurm.ts';
+import { writeFileAtomicSync } from '../../files/atomic-write.ts';
 import { writeBundle } from '../../grid/bundle.ts';
 import { bundleStatus, collectBundle } from '../../grid/collect.ts';
 import { methodUsesPairs } from '../../grid/local.ts';
@@ -173,7 +173,7 @@ async function submit(ctx: CliContext): Promise<number> {
   const gridId = randomUUID();
   const manifest = writeBundle(ctx.store, dir, gridId, spec, cells, slurm);
   const script = join(dir, 'grid.sbatch');
-  writeFileSync(script, sbatchScript(manifest, dir), { mode: 0o755 });
+  writeFileAtomicSync(script, sbatchScript(manifest, dir), { mode: 0o755 });
   ctx.store.grids.insert({ id: gridId, spec, cells: cells.length, location: 'slurm', bundle: dir, slurmJobId: null });
   let slurmJobId: string;
   try {
@@ -182,7 +182,7 @@ async function submit(ctx: CliContext): Promise<number> {
     if (error instanceof WorkbenchError) throw new WorkbenchError(error.code, `${error.message} The bundle stays in ${dir}: fix the cause and run \`sbatch ${script}\`, or delete the folder.`);
     throw error;
   }
-  writeFileSync(join(dir, 'slurm-job-id'), `${slurmJobId}\n`);
+  writeFileAtomicSync(join(dir, 'slurm-job-id'), `${slurmJobId}\n`);
   ctx.store.grids.setSlurmJob(gridId, slurmJobId);
   ctx.out({ grid: { id: gridId, bundle: dir, cells: cells.length, slurmJobId } }, `Grid ${gridId}: ${cells.length} cells submitted as Slurm job ${slurmJobId}; bundle ${dir}`);
   return 0;
