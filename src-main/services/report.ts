@@ -3,8 +3,7 @@
  * evaluate runs (a compare run stands for its methods), checks they are about the same data, and hands them to the
  * pure writers of shared/report.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { supervisionText } from '../../shared/domain/supervision.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { EvaluationResult } from '../../shared/ipc/schemas.ts';
@@ -84,7 +83,6 @@ export function buildReport(store: Store, runIds: readonly number[], format: Rep
 /** Writes the report to `outPath` (folders made as needed); returns the bytes written. */
 export async function writeReport(store: Store, runIds: readonly number[], format: ReportFormat, outPath: string): Promise<number> {
   const bytes = new TextEncoder().encode(buildReport(store, runIds, format).text);
-  await mkdir(dirname(outPath), { recursive: true });
-  await writeFile(outPath, bytes);
-  return bytes.byteLength;
+  const written = await writeFileAtomic(outPath, bytes);
+  return written.bytes;
 }

@@ -2,8 +2,7 @@
  * `workbench report --runs 1,2,3 --format csv|md|tex|tidy-csv [--out FILE]`: a comparison of evaluate runs as a
  * table for a paper (`runs.report` through the gateway, as the Compare view's "Export table"), written here.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../../shared/domain/enums.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 
@@ -51,8 +50,7 @@ export const reportCommand: CliCommand = {
     }
     const path = ctx.resolvePath(out);
     const bytes = new TextEncoder().encode(file.text);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, bytes);
+    await writeFileAtomic(path, bytes);
     ctx.out({ report: { runs: runIds, format, fileName: file.fileName, path, bytes: bytes.byteLength } }, `Wrote ${path} (${bytes.byteLength} bytes).`);
     return 0;
   },
