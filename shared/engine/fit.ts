@@ -1,16 +1,18 @@
 /**
- * Fitting one metric: parameters → preprocessing → training data (labels or pairs) → learner → LearnedMetric.
+ * Fitting one metric: parameters → preprocessing → training data (its kind of supervision, see
+ * shared/engine/supervision/kinds.ts) → learner → LearnedMetric.
  * This is what `workbench learn` runs on the whole dataset and what evaluation runs on each training part.
  */
 import { ValidationError, NumericalError } from '../errors.ts';
-import { toPairSet, type PairConstraint, type PairSet } from '../domain/constraints.ts';
+import type { Triple } from '../domain/comparisons.ts';
+import type { PairConstraint } from '../domain/constraints.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
 import { convergedFor, type LearnedMetric, type PreprocessKind, type Preprocessing } from '../domain/learned-metric.ts';
 import type { LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, TrainingData } from './learner.ts';
-import { distinctLabelCount, generateSupervisedPairs, validateConstraints } from './pairs.ts';
 import { validateParams } from './params.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
+import { resolveSupervisionSource, supervisionOf } from './supervision/kinds.ts';
 
 import { CONSTRAINT_SOURCES, type ConstraintSource } from '../domain/job.ts';
 
@@ -31,7 +33,14 @@ export interface FitSpec {
   constraintSource?: ConstraintSource;
   /** The user's labeled pairs, in row indices of the data being fitted. */
   constraints?: readonly PairConstraint[];
-  /** For generated pairs: how many of each kind (default 20·C²). */
+  /** The user's relative comparisons (anchor, closer, farther), in row indices of the data being fitted. */
+  comparisons?: readonly Triple[];
+  /** Learners of comparisons and quadruplets also use the comparisons the labeled pairs imply (shared/engine/supervision/derive.ts). */
+  derived?: boolean;
+  /**
+   * How many items of generated supervision: for pairs, of each kind (default 20·C²); for chunklets, triplets and
+   * quadruplets, what their kind's `generatedCount` says (shared/engine/supervision/kinds.ts).
+   */
   pairCount?: number;
 }
 
@@ -42,7 +51,12 @@ export interface PreparedFit {
   seed: number;
   preprocessing: Preprocessing;
   training: TrainingData;
+  /** The source of the learner's supervision; null for learners that take none (labels, none). */
   constraintSource: ConstraintSource | null;
+  /** How many items of supervision the learner gets (pairs, chunklets, comparisons, quadruplets; rows for labels). */
+  supervisionCount: number;
+  /** What preparing the supervision had to change (fewer chunklets than asked …), in words. */
+  warnings: string[];
 }
 
 /** Number of classes of a labeled dataset: its class names, or max label + 1 when larger. */
@@ -60,7 +74,7 @@ export function checkSeed(seed: unknown): number {
   return seed;
 }
 
-/** Resolves which constraints a pair learner gets (see {@link FitSpec.constraintSource}). */
+/** Resolves which constraints a pair learner gets (see {@link FitSpec.constraintSource}); other kinds: resolveSupervisionSource. */
 export function resolveConstraintSource(spec: Pick<FitSpec, 'constraintSource' | 'constraints'>): ConstraintSource {
   const source = spec.constraintSource ?? (spec.constraints && spec.constraints.length > 0 ? 'labeled' : 'generated');
   if (!(CONSTRAINT_SOURCES as readonly string[]).includes(source)) {
@@ -96,40 +110,30 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
   const dataLabels = data.labels && rows ? Int32Array.from(rows, (r) => data.labels![r]!) : data.labels;
   const nClasses = classCount({ classNames: data.classNames, labels: dataLabels });
 
-  let labels: Int32Array | null = null;
-  let pairs: PairSet | null = null;
-  let constraintSource: ConstraintSource | null = null;
-  if (learner.input === 'labels') {
-    if (!dataLabels) throw new ValidationError(`${learner.name} learns from class labels, but the dataset has none.`);
-    labels = dataLabels;
-  } else if (learner.input === 'pairs') {
-    constraintSource = resolveConstraintSource(spec);
-    if (constraintSource === 'labeled') {
-      const constraints = spec.constraints ?? [];
-      if (constraints.length === 0) {
-        throw new ValidationError(`${learner.name} was asked to use labeled constraints, but the dataset has no labeled pairs.`);
-      }
-      validateConstraints(constraints, nRows);
-      pairs = toPairSet(constraints);
-    } else {
-      if (!dataLabels) {
-        throw new ValidationError(
-          `${learner.name} learns from must-link / cannot-link pairs: label some pairs, or use a dataset with class labels to generate them.`,
-        );
-      }
-      // C counts the classes present in the fitting rows, as metric-learn's len(np.unique(y)) does.
-      pairs = generateSupervisedPairs(dataLabels, distinctLabelCount(dataLabels), seed, spec.pairCount);
-    }
-    let must = 0;
-    for (const s of pairs.similar) must += s;
-    if (must === 0 && pairs.similar.length - must === 0) {
-      throw new ValidationError(`${learner.name}: no pair constraints to learn from.`);
-    }
-  } else {
-    labels = dataLabels;
-  }
-  const training: TrainingData = { X, n: nRows, d, labels, nClasses, pairs };
-  return { learner, params, seed, preprocessing, training, constraintSource };
+  const supervision = supervisionOf(learner.input);
+  const source = resolveSupervisionSource(learner.name, supervision, spec.constraintSource, {
+    pairs: spec.constraints ?? [],
+    comparisons: spec.comparisons?.length ?? 0,
+    derived: spec.derived ?? false,
+  });
+  if (source === 'suggested') throw new ValidationError(`${learner.name}: suggested constraints are chosen per fold by a sweep; a fit takes 'labeled' or 'generated'.`);
+  const warnings: string[] = [];
+  const { fields, count } = supervision.build({
+    learner: learner.name,
+    X,
+    d,
+    nRows,
+    labels: dataLabels,
+    source: source ?? 'generated',
+    pairs: spec.constraints ?? [],
+    comparisons: spec.comparisons ?? [],
+    derived: spec.derived ?? false,
+    seed,
+    count: spec.pairCount,
+    warnings,
+  });
+  const training: TrainingData = { X, n: nRows, d, nClasses, ...fields };
+  return { learner, params, seed, preprocessing, training, constraintSource: source, supervisionCount: count, warnings };
 }
 
 /** Wall-clock milliseconds (performance.now exists in Node, workers and browsers). */

@@ -14,6 +14,7 @@
 import './zod-config.ts';
 import { z } from 'zod';
 import {
+  COMPARISON_ADD_OUTCOMES,
   CONSTRAINT_KINDS,
   CONSTRAINT_ORIGINS,
   CONSTRAINT_SET_OUTCOMES,
@@ -117,6 +118,8 @@ const jobCommon = {
   constraintSource: ConstraintSourceSchema.optional(),
   /** Number of generated pairs per kind when constraintSource is 'generated' (checked here only, not again by the runs service). */
   pairs: z.int().min(1).max(1_000_000).optional(),
+  /** Learners of comparisons and quadruplets also use the comparisons the labeled pairs imply (must(a,b) and cannot(a,c) give (a,b,c)). */
+  derived: z.boolean().optional(),
 };
 
 export const JobSpecSchema = z.discriminatedUnion('kind', [
@@ -338,6 +341,25 @@ export const PairConstraintSchema = z.object({
   seq: z.number().optional(),
 });
 export type PairConstraint = z.output<typeof PairConstraintSchema>;
+
+/** What adding one comparison did: it was new, or the same ordered triple was already stored. */
+export const ComparisonAddOutcomeSchema = z.enum(COMPARISON_ADD_OUTCOMES);
+
+/**
+ * One relative comparison (shared/domain/comparisons.ts re-exports the type): row `anchor` is closer to row `closer`
+ * than to row `farther`. Stored once per ordered triple, in labeling order.
+ */
+export const ComparisonSchema = z.object({
+  anchor: z.number(),
+  closer: z.number(),
+  farther: z.number(),
+  origin: ConstraintOriginSchema.optional(),
+  /** ISO timestamp of when it was labeled, generated or imported. */
+  createdAt: z.string().optional(),
+  /** Position in the dataset's labeling order (1, 2, …). */
+  seq: z.number().optional(),
+});
+export type Comparison = z.output<typeof ComparisonSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Methods

@@ -373,8 +373,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'scores.cancel': ({ scoreId }) => ({ cancelled: runningScores.cancel(scoreId) }),
     'runs.rerun': ({ runId }) => {
-      const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
-      const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });
+      const { spec, constraints, comparisons, rerunOf } = runs.rerunSpec(runId);
+      const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}), ...(comparisons ? { comparisons } : {}) });
       watch(submitted.done);
       return { jobId: submitted.jobId, runIds: submitted.runIds };
     },

@@ -10,6 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkbenchError } from '../../shared/errors.ts';
+import { ComparisonsRepository } from './comparisons-repository.ts';
 import { ConstraintsRepository } from './constraints-repository.ts';
 import { DatasetsRepository } from './datasets-repository.ts';
 import { EvaluationsRepository } from './evaluations-repository.ts';
@@ -37,6 +38,8 @@ export class Store {
   readonly path: string;
   readonly datasets: DatasetsRepository;
   readonly constraints: ConstraintsRepository;
+  /** Relative comparisons (anchor, closer, farther) per dataset. */
+  readonly comparisons: ComparisonsRepository;
   readonly runs: RunsRepository;
   readonly metrics: MetricsRepository;
   readonly evaluations: EvaluationsRepository;
@@ -50,6 +53,7 @@ export class Store {
     this.path = path;
     this.datasets = new DatasetsRepository(db);
     this.constraints = new ConstraintsRepository(db);
+    this.comparisons = new ComparisonsRepository(db);
     this.runs = new RunsRepository(db);
     this.metrics = new MetricsRepository(db);
     this.evaluations = new EvaluationsRepository(db);

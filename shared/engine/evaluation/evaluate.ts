@@ -8,6 +8,9 @@
  *   index; class ties to the lowest class index, scikit-learn's rule; see {@link knnPredict});
  * - nmi, ari: seeded k-means++ on the mapped test part, k = number of classes, against the test labels;
  * - precisionAt1, mapAtR: retrieval within the mapped test part (see {@link retrievalScores});
+ * The training part's supervision is the learner's kind (shared/engine/supervision/kinds.ts): hand-labeled pairs and
+ * comparisons restricted to the training rows, or generated from its labels.
+ *
  * - pairAuc: ROC-AUC of the learned distances on held-out constraints inside the test part: the hand-labeled
  *   ones when the method learned from hand labels, otherwise pairs generated from the test labels.
  *
@@ -25,6 +28,8 @@ import type { LearnerHooks } from '../learner.ts';
 import { distinctLabelCount, generateSupervisedPairs, restrictPairsToRows, validateConstraints } from '../pairs.ts';
 import { checkPreprocessKind } from '../preprocess.ts';
 import { getLearner } from '../registry.ts';
+import { restrictTriplesToRows } from '../supervision/derive.ts';
+import { resolveSupervisionSource, supervisionOf, takesSource } from '../supervision/kinds.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
 import { stratifiedKFold, type FoldSplit } from './folds.ts';
 import { accuracyScore, knnPredict } from './knn.ts';
@@ -256,22 +261,33 @@ interface FittedFold {
  */
 function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks): FittedFold {
   const learner = getLearner(spec.method);
+  const kind = supervisionOf(learner.input);
   const { protocol, seed } = plan;
   const split = plan.splits[fold]!;
-  const source = learner.input === 'pairs' ? resolveConstraintSource(spec) : null;
+  const source = resolveSupervisionSource(learner.name, kind, spec.constraintSource, {
+    pairs: spec.constraints ?? [],
+    comparisons: spec.comparisons?.length ?? 0,
+    derived: spec.derived ?? false,
+  });
   const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
   if (hooks.shouldStop?.()) throw new JobCancelledError();
-  const perFold = learner.input === 'pairs' && spec.foldConstraints !== undefined;
+  const perFold = kind.sources.includes('suggested') && spec.foldConstraints !== undefined;
+  // The user's supervision, restricted to the training part (in its row indices), as the fit sees it.
   const trainConstraints: PairConstraint[] | undefined = perFold
     ? spec.foldConstraints!(selectRows(data, split.train), fold)
-    : handLabels ? restrictPairsToRows(handLabels, split.train) : undefined;
+    : source === 'labeled' && spec.constraints ? restrictPairsToRows(spec.constraints, split.train) : undefined;
+  const trainComparisons = source === 'labeled' && spec.comparisons ? restrictTriplesToRows(spec.comparisons, split.train) : undefined;
   if (perFold && trainConstraints!.length === 0) {
     throw new ValidationError(`${learner.name}: no pair could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
   }
-  if (!perFold && learner.input === 'pairs' && trainConstraints && trainConstraints.length === 0) {
-    throw new ValidationError(
-      `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled pairs inside its training part; label more pairs or use generated constraints.`,
-    );
+  if (!perFold && source === 'labeled') {
+    const labeled = kind.labeledFrom === 'pairs' ? (trainConstraints?.length ?? 0) : (trainComparisons?.length ?? 0) + (trainConstraints?.length ?? 0);
+    if (labeled === 0) {
+      const what = kind.labeledFrom === 'pairs' ? 'pairs' : 'comparisons (or pairs)';
+      throw new ValidationError(
+        `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled ${what} inside its training part; label more ${kind.labeledFrom === 'pairs' ? 'pairs' : 'comparisons'} or use generated constraints.`,
+      );
+    }
   }
   const { onIteration, shouldStop } = hooks;
   const prepared = prepareFit(
@@ -281,8 +297,10 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
       params: spec.params,
       seed,
       preprocess: protocol.preprocess,
-      constraintSource: perFold ? 'labeled' : (source ?? undefined),
+      constraintSource: perFold ? 'labeled' : source === null || source === 'suggested' ? undefined : source,
       constraints: trainConstraints,
+      comparisons: trainComparisons,
+      derived: spec.derived,
       pairCount: spec.pairCount,
     },
     split.train,
@@ -314,7 +332,7 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
       stopReason: metric.summary.stopReason,
       nComponents: k,
       droppedFeatures: metric.preprocessing.dropped,
-      trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(trainLabels, seed, spec.pairCount)) : 0,
+      trainPairs: takesSource(kind) ? prepared.supervisionCount : 0,
       testLabels,
     },
   };
@@ -390,10 +408,6 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
     folds.push(evaluateFold(data, spec, plan, fold, { ...(onIteration ? { onIteration } : {}), ...(shouldStop ? { shouldStop } : {}) }));
   }
   return assembleEvaluation(spec, plan, folds);
-}
-
-function generatedPairCount(labels: Int32Array, seed: number, count?: number): number {
-  return generateSupervisedPairs(labels, distinctLabelCount(labels), seed, count).left.length;
 }
 
 export interface CompareOptions extends Omit<EvaluationSpec, 'method' | 'params'> {
