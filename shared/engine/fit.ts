@@ -187,6 +187,12 @@ export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}):
       objective: outcome.objective,
       objectiveTrace: outcome.objectiveTrace,
       fitSeconds,
+      ...withWarnings([...prepared.warnings, ...(outcome.warnings ?? [])]),
     },
   };
+}
+
+/** The summary's `warnings` field, present only when there is one (so summaries without warnings keep their shape). */
+function withWarnings(warnings: string[]): { warnings?: string[] } {
+  return warnings.length > 0 ? { warnings } : {};
 }

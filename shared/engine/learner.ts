@@ -56,6 +56,8 @@ export interface FitOutcome {
   /** The objective at the returned L, in the trace's sign and units (null: none). */
   objective: number | null;
   objectiveTrace: number[];
+  /** What the learner had to change to return a finite metric (e.g. a regularised singular covariance), in words. */
+  warnings?: string[];
 }
 
 /** Declarative parameter constraints, in the spirit of sklearn's `_parameter_constraints`. */

@@ -449,6 +449,8 @@ export const FitSummarySchema = z.object({
   fitSeconds: z.number(),
   /** Objective after each iteration (may be empty for closed-form methods). */
   objectiveTrace: z.array(z.number()),
+  /** What the fit had to change to give a finite metric (fewer chunklets than asked, a regularised covariance …). */
+  warnings: z.array(z.string()).optional(),
 });
 
 /** A learned metric as plain JSON (numbers instead of typed arrays); src-main/services/runs `toWireMetric`. */

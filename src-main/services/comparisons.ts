@@ -15,6 +15,7 @@ import { checkComparison, formatTriple, type ComparisonAddOutcome, type Triple }
 import type { ConstraintOrigin } from '../../shared/domain/constraints.ts';
 import { ConstraintError, ImportError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { impliedComparisons } from '../../shared/engine/supervision/derive.ts';
+import { generateTriplets } from '../../shared/engine/supervision/generate.ts';
 import type { ComparisonBulkOutcome, StoredComparison } from '../storage/comparisons-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
@@ -185,8 +186,8 @@ export interface GenerateComparisonsResult {
 }
 
 /**
- * Draws `count` comparisons from the class labels (a row, a row of its class, a row of another class), reproducibly
- * from `seed`, and stores them with origin 'generated' in one transaction; those already stored, or contradicting a
+ * Draws `count` comparisons from the class labels (a row, a row of its class, a row of another class: every class
+ * drawn; fewer when the labels allow fewer; shared/engine/supervision/generate.ts), reproducibly from `seed`, and stores them with origin 'generated' in one transaction; those already stored, or contradicting a
  * stored one, are skipped.
  * @throws ValidationError for a bad count or seed; ConstraintError for an unlabeled dataset or fewer than 2 classes;
  *   NotFoundError for an unknown dataset.
@@ -205,7 +206,8 @@ export function generateComparisons(store: Store, datasetRef: string | number, o
     if (present.size < 2) {
       throw new ConstraintError(`Dataset '${dataset.name}' has ${present.size} class${present.size === 1 ? '' : 'es'} among its labeled rows; generating comparisons needs at least 2.`);
     }
-    const drawn = drawComparisons(matrix.labels, count, seed);
+    const flat = generateTriplets(matrix.labels, count, seed);
+    const drawn = Array.from({ length: flat.length / 3 }, (_, t): Triple => [flat[3 * t]!, flat[3 * t + 1]!, flat[3 * t + 2]!]);
     const outcome = store.comparisons.bulkInsert(dataset.id, drawn, { origin: 'generated', skipConflicts: true });
     return { dataset, count: drawn.length, added: outcome.added, skipped: outcome.unchanged + outcome.skipped, seed };
   });
