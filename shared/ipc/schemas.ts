@@ -381,16 +381,32 @@ export const ParamDeclarationSchema = z.object({
   rule: z.string(),
 });
 
+/** A method's kind of supervision as the forms show it (shared/engine/supervision/kinds.ts declares it). */
+export const SupervisionDeclarationSchema = z.object({
+  /** What it learns from, in words: "relative comparisons (a is closer to b than to c)". */
+  noun: z.string(),
+  /** What to label so that a dataset gives it this supervision. */
+  whatToLabel: z.string(),
+  /** The constraint sources it takes (empty: it takes none). */
+  sources: z.array(SweepConstraintSourceSchema),
+  /** What the user's labeled part is made of: pairs, comparisons, or nothing. */
+  labeledFrom: z.enum(['pairs', 'comparisons']).nullable(),
+  /** Whether this version can fit it. */
+  supported: z.boolean(),
+});
+
 export const MethodDeclarationSchema = z.object({
   name: z.string(),
   title: z.string(),
   description: z.string(),
   input: z.enum(LEARNER_INPUTS),
+  supervision: SupervisionDeclarationSchema,
   params: z.array(ParamDeclarationSchema),
 });
 
 export type ParamDeclaration = z.output<typeof ParamDeclarationSchema>;
 export type MethodDeclaration = z.output<typeof MethodDeclarationSchema>;
+export type SupervisionDeclaration = z.output<typeof SupervisionDeclarationSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Runs

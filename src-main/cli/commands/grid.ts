@@ -20,7 +20,7 @@ import type { GridSpecWire, GridView } from '../../../shared/ipc/schemas.ts';
 import { sbatchScript, findOnPath, noSbatch, shellQuote, submitScript } from '../../grid/slurm.ts';
 import { writeBundle } from '../../grid/bundle.ts';
 import { bundleStatus, collectBundle } from '../../grid/collect.ts';
-import { methodUsesPairs } from '../../grid/local.ts';
+import { methodCountsSupervision } from '../../grid/local.ts';
 import { runGridTask } from '../../grid/task.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { datasetByRef } from './datasets.ts';
@@ -156,7 +156,7 @@ async function submit(ctx: CliContext): Promise<number> {
   // sbatch reads the #SBATCH lines itself: a space would split the --output path, a % is a filename pattern there.
   if (/[\s%]/.test(dir)) throw new UsageError(`--out must be a folder path without spaces or %, which sbatch would misread in #SBATCH --output, got '${dir}'.`);
   const spec = await gridSpec(ctx);
-  const cells = expandGrid(spec, methodUsesPairs);
+  const cells = expandGrid(spec, methodCountsSupervision);
   const maxParallelText = ctx.option('max-parallel');
   const cpusText = ctx.option('cpus-per-task');
   const time = ctx.option('time');
