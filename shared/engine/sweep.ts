@@ -28,7 +28,7 @@ import { evaluateMethod, mean, populationStd, resolveProtocol, type EvaluationHo
 import { checkSeed } from './fit.ts';
 import { validateParams } from './params.ts';
 import { getLearner, LEARNERS } from './registry.ts';
-import { supervisionOf, takesSource, type SupervisionKind } from './supervision/kinds.ts';
+import { countsSupervision, supervisionOf, type SupervisionKind } from './supervision/kinds.ts';
 
 export interface SweepSpec {
   method: string;
@@ -64,8 +64,7 @@ export interface SweepHooks extends EvaluationHooks {
 const SWEEPABLE_METHODS = (): string[] => LEARNERS.filter((l) => sweepable(l.input)).map((l) => l.name);
 
 function sweepable(input: LearnerInput): boolean {
-  const kind = supervisionOf(input);
-  return kind.supported && takesSource(kind);
+  return countsSupervision(supervisionOf(input));
 }
 
 /** Checks and fills in a sweep spec. @throws ValidationError naming the field, its value and the rule. */

@@ -16,7 +16,7 @@ import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { NotFoundError, ValidationError, toErrorPayload } from '../../shared/errors.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
-import { supervisionOf, takesSource } from '../../shared/engine/supervision/kinds.ts';
+import { countsSupervision, supervisionOf } from '../../shared/engine/supervision/kinds.ts';
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/runner.ts';
 import type { JobPersistence, JobTimings, PreparedJob } from '../jobs/types.ts';
 import { createRunsService, type RunsService } from '../services/runs.ts';
@@ -174,8 +174,7 @@ export function createGridPersistence(
  * source), and so gets one cell per constraint count.
  */
 export function methodCountsSupervision(method: string): boolean {
-  const kind = supervisionOf(getLearner(method).input);
-  return kind.supported && takesSource(kind);
+  return countsSupervision(supervisionOf(getLearner(method).input));
 }
 
 /**

@@ -4,11 +4,11 @@
  * default, range, allowed values) and the human rule its validation errors quote. One implementation for the
  * `methods.list` channel and the CLI; the shape is MethodDeclarationSchema of shared/ipc/schemas.ts.
  */
-import type { LearnerInput, ParamSpec } from '../../shared/engine/learner.ts';
+import type { ParamSpec } from '../../shared/engine/learner.ts';
 import { paramRule } from '../../shared/engine/params.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
-import { supervisionOf } from '../../shared/engine/supervision/kinds.ts';
-import type { MethodDeclaration, ParamDeclaration, SupervisionDeclaration } from '../../shared/ipc/schemas.ts';
+import { supervisionDeclaration } from '../../shared/engine/supervision/kinds.ts';
+import type { MethodDeclaration, ParamDeclaration } from '../../shared/ipc/schemas.ts';
 
 export type { MethodDeclaration, ParamDeclaration } from '../../shared/ipc/schemas.ts';
 
@@ -21,11 +21,5 @@ export function describeParams(specs: Record<string, ParamSpec>): ParamDeclarati
 
 /** Every method, in registry (CLI and UI) order. */
 export function methodDeclarations(): MethodDeclaration[] {
-  return LEARNERS.map((l) => ({ name: l.name, title: l.title, description: l.description, input: l.input, supervision: describeSupervision(l.input), params: describeParams(l.params) }));
-}
-
-/** A kind of supervision as the forms and `workbench methods` show it. */
-export function describeSupervision(input: LearnerInput): SupervisionDeclaration {
-  const { noun, whatToLabel, sources, labeledFrom, supported } = supervisionOf(input);
-  return { noun, whatToLabel, sources: [...sources], labeledFrom, supported };
+  return LEARNERS.map((l) => ({ name: l.name, title: l.title, description: l.description, input: l.input, supervision: supervisionDeclaration(l.input), params: describeParams(l.params) }));
 }

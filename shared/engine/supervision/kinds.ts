@@ -19,6 +19,7 @@ import type { PairConstraint } from '../../domain/constraints.ts';
 import { toPairSet } from '../../domain/constraints.ts';
 import type { ConstraintSource, LearnerInput, SweepConstraintSource } from '../../domain/enums.ts';
 import { ValidationError } from '../../errors.ts';
+import type { SupervisionDeclaration } from '../../ipc/schemas.ts';
 import type { TrainingData } from '../learner.ts';
 import { distinctLabelCount, generateSupervisedPairs, validateConstraints } from '../pairs.ts';
 import { chunkletsFromPairs, impliedComparisons, quadrupletsFromComparisons, quadrupletsFromPairs } from './derive.ts';
@@ -174,7 +175,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     input: 'pairs',
     noun: PAIRS_TEXT,
     unit: 'pair',
-    whatToLabel: 'Label must-link / cannot-link pairs in Labeling (or generate them from class labels).',
+    whatToLabel: 'Label must-link / cannot-link pairs (or use a dataset with class labels to generate them).',
     sources: ['labeled', 'generated', 'suggested'],
     labeledFrom: 'pairs',
     generatedCount: 'pairs of each kind (default 20·C²)',
@@ -209,7 +210,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     input: 'chunklets',
     noun: 'chunklets (groups of rows known to share a class)',
     unit: 'chunklet',
-    whatToLabel: 'Label must-link pairs in Labeling: each group of rows joined by must-links is a chunklet.',
+    whatToLabel: 'Label must-link pairs: each group of rows joined by must-links is a chunklet (or use a dataset with class labels to generate them).',
     sources: ['labeled', 'generated'],
     labeledFrom: 'pairs',
     generatedCount: 'chunklets of 2 rows (default 100)',
@@ -241,7 +242,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     input: 'triplets',
     noun: COMPARISONS_TEXT,
     unit: 'comparison',
-    whatToLabel: 'Label relative comparisons (workbench comparisons add A B C: A is closer to B than to C), or pairs with --derived.',
+    whatToLabel: 'Label relative comparisons, a is closer to b than to c (workbench comparisons add), or use a dataset with class labels to generate them.',
     sources: ['labeled', 'generated'],
     labeledFrom: 'comparisons',
     generatedCount: 'comparisons (default: every 3-genuine × 10-impostor neighbour triplet)',
@@ -279,7 +280,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     input: 'quadruplets',
     noun: 'quadruplets (d(a,b) < d(c,d))',
     unit: 'quadruplet',
-    whatToLabel: 'Label relative comparisons, or must-link and cannot-link pairs: both give quadruplets.',
+    whatToLabel: 'Label relative comparisons, or must-link and cannot-link pairs: both give quadruplets (or use a dataset with class labels to generate them).',
     sources: ['labeled', 'generated'],
     labeledFrom: 'comparisons',
     generatedCount: 'quadruplets (default 20·C²)',
@@ -335,6 +336,17 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
 /** The kind of supervision a learner input declares. */
 export function supervisionOf(input: LearnerInput): SupervisionKind {
   return SUPERVISION[input];
+}
+
+/** A kind as `methods.list` declares it to the forms and the CLI (SupervisionDeclarationSchema). */
+export function supervisionDeclaration(input: LearnerInput): SupervisionDeclaration {
+  const { noun, whatToLabel, sources, labeledFrom, supported } = SUPERVISION[input];
+  return { noun, whatToLabel, sources: [...sources], labeledFrom, supported };
+}
+
+/** Whether a method of this kind is swept over, and gets one grid cell per count: its supervision is counted. */
+export function countsSupervision(kind: SupervisionKind): boolean {
+  return kind.supported && takesSource(kind);
 }
 
 /** Whether a kind takes a constraint source (and so its runs record one). */

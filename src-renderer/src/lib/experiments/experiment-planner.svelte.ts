@@ -1,4 +1,5 @@
 import type { PreprocessKind } from '../../../../shared/domain/learned-metric.ts';
+import { countsSupervision, SUPERVISION, type SupervisionKind } from '../../../../shared/engine/supervision/kinds.ts';
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
 import type { JobSpec, MethodDeclaration } from '../backend/types.ts';
@@ -35,6 +36,8 @@ export class ExperimentPlanner {
   alsoLearn = $state(true);
   starting = $state(false);
   error = $state<string | null>(null);
+  /** How many relative comparisons the current dataset has (what comparison and quadruplet learners learn from). */
+  comparisonCount = $state(0);
 
   constructor(backend: Backend, monitor: JobMonitor) {
     this.#backend = backend;
@@ -59,6 +62,39 @@ export class ExperimentPlanner {
     return this.#methods.find((m) => m.name === name);
   }
 
+  /** The kind of supervision method `name` learns from (shared/engine/supervision/kinds.ts), once methods are loaded. */
+  supervision(name: string): SupervisionKind | undefined {
+    const method = this.method(name);
+    return method ? SUPERVISION[method.input] : undefined;
+  }
+
+  /** Whether method `name` learns from counted constraints (pairs, chunklets, comparisons, quadruplets): what a sweep varies. */
+  counted(name: string): boolean {
+    const kind = this.supervision(name);
+    return kind !== undefined && countsSupervision(kind);
+  }
+
+  /** Reads how many comparisons dataset `datasetId` has (none when the backend cannot say). */
+  async loadComparisons(datasetId: number): Promise<void> {
+    try {
+      this.comparisonCount = (await this.#backend.call('comparisons.list', { datasetId })).comparisons.length;
+    } catch {
+      this.comparisonCount = 0;
+    }
+  }
+
+  /**
+   * What to label for method `name` when the dataset cannot give it its supervision with the chosen source (its
+   * kind's `lacks`), with the reason; null when it can.
+   */
+  lacking(name: string, dataset: { labeled: boolean; pairs: { must: number; cannot: number } }): { reason: string; whatToLabel: string } | null {
+    const kind = this.supervision(name);
+    if (!kind) return null;
+    const source = this.kind === 'sweep' ? this.constraintSource : this.plainSource;
+    const reason = kind.lacks(name, { ...dataset, comparisons: this.comparisonCount }, source);
+    return reason === null ? null : { reason, whatToLabel: kind.whatToLabel };
+  }
+
   toggle(name: string, on: boolean): void {
     this.selected = on ? [...new Set([...this.selected, name])] : this.selected.filter((m) => m !== name);
   }
@@ -78,8 +114,10 @@ export class ExperimentPlanner {
     const out: string[] = [];
     if (this.selected.length === 0) out.push('Choose at least one method.');
     if (this.kind === 'sweep') {
-      const pairMethods = this.selected.filter((m) => this.method(m)?.input === 'pairs');
-      if (pairMethods.length !== 1) out.push('A sweep needs exactly one pair-based method (mmc, mmc-diagonal or itml).');
+      const counted = this.#methods.filter((m) => this.counted(m.name)).map((m) => m.name);
+      if (this.selected.filter((m) => this.counted(m)).length !== 1) {
+        out.push(`A sweep needs exactly one method that learns from constraints (${counted.join(', ')}).`);
+      }
       if (this.parsedCounts() === null) out.push('Sweep counts must be whole numbers ≥ 0 separated by commas, e.g. 0, 10, 50.');
     }
     if (!(Number.isInteger(this.folds) && this.folds >= 2 && this.folds <= 50)) out.push('Folds must be an integer from 2 to 50.');
@@ -93,7 +131,7 @@ export class ExperimentPlanner {
 
   /** Advice that does not block Start (e.g. too few labeled pairs for cross-validation). */
   warnings(counts: { must: number; cannot: number }): string[] {
-    const pairMethods = this.selected.filter((m) => this.method(m)?.input === 'pairs');
+    const pairMethods = this.selected.filter((m) => this.supervision(m)?.labeledFrom === 'pairs');
     if (this.constraintSource !== 'labeled' || pairMethods.length === 0) return [];
     if (counts.must >= 5 && counts.cannot >= 5) return [];
     return [
@@ -142,7 +180,7 @@ export class ExperimentPlanner {
     const common = { datasetId, seed: this.seed, protocol, constraintSource: this.plainSource };
     const params = (name: string) => this.checked[name]?.params ?? {};
     if (this.kind === 'sweep') {
-      const method = this.selected.find((m) => this.method(m)?.input === 'pairs') ?? this.selected[0]!;
+      const method = this.selected.find((m) => this.counted(m)) ?? this.selected[0]!;
       return {
         kind: 'sweep',
         method,
