@@ -4,11 +4,16 @@ import { covarianceLearner } from './learners/covariance.ts';
 import { euclideanLearner } from './learners/euclidean.ts';
 import { itmlLearner } from './learners/itml.ts';
 import { ldaLearner } from './learners/lda.ts';
+import { lfdaLearner } from './learners/lfda.ts';
 import { lmnnLearner } from './learners/lmnn.ts';
+import { lsmlLearner } from './learners/lsml.ts';
 import { mmcDiagonalLearner } from './learners/mmc-diagonal.ts';
 import { mmcLearner } from './learners/mmc.ts';
 import { ncaLearner } from './learners/nca.ts';
 import { pcaLearner } from './learners/pca.ts';
+import { rcaLearner } from './learners/rca.ts';
+import { scmlLearner } from './learners/scml.ts';
+import { sdmlLearner } from './learners/sdml.ts';
 
 /** Every method, in the order the CLI and the UI list them. */
 export const LEARNERS: readonly LearnerDefinition[] = [
@@ -21,6 +26,11 @@ export const LEARNERS: readonly LearnerDefinition[] = [
   mmcDiagonalLearner,
   itmlLearner,
   lmnnLearner,
+  rcaLearner,
+  lfdaLearner,
+  sdmlLearner,
+  lsmlLearner,
+  scmlLearner,
 ];
 
 export const METHOD_NAMES = LEARNERS.map((l) => l.name);

@@ -7,6 +7,7 @@
  */
 import { ValidationError } from '../../errors.ts';
 import { createRng, type Rng } from '../../math/seeded-random.ts';
+import { selectSmallestSorted } from '../../math/top-k.ts';
 import { distinctLabelCount, generateSupervisedPairs } from '../pairs.ts';
 
 /** metric-learn's RCA_Supervised defaults: 100 chunks of 2 rows. */
@@ -217,22 +218,23 @@ function uniformTriplets(labels: Int32Array, count: number, rng: Rng, warnings: 
   return out;
 }
 
-/** The `k` nearest rows (squared Euclidean, ties by row index) of row `a` among `candidates`, nearest first. */
-function nearestAmong(X: Float64Array, d: number, a: number, candidates: readonly number[], k: number): number[] {
-  const dist = new Float64Array(candidates.length);
+/**
+ * The `k` nearest rows (squared Euclidean, ties by row index) of row `a` among `candidates[0 … m)`, nearest first,
+ * written to the start of `candidates` (reordered). `dist` is scratch indexed by row. Returns how many.
+ */
+function nearestAmong(X: Float64Array, d: number, a: number, candidates: Int32Array, m: number, k: number, dist: Float64Array): number {
   const aRow = a * d;
-  for (let t = 0; t < candidates.length; t++) {
-    const bRow = candidates[t]! * d;
+  for (let t = 0; t < m; t++) {
+    const r = candidates[t]!;
+    const bRow = r * d;
     let s = 0;
     for (let f = 0; f < d; f++) {
       const diff = X[aRow + f]! - X[bRow + f]!;
       s += diff * diff;
     }
-    dist[t] = s;
+    dist[r] = s;
   }
-  const idx = Array.from({ length: candidates.length }, (_, t) => t);
-  idx.sort((p, q) => dist[p]! - dist[q]! || candidates[p]! - candidates[q]!);
-  return idx.slice(0, k).map((t) => candidates[t]!);
+  return selectSmallestSorted(dist, candidates, m, k);
 }
 
 /**
@@ -250,29 +252,45 @@ export function knnTriplets(labels: Int32Array, options: KnnTripletOptions, warn
     throw new ValidationError(`knn triplets: X has ${X.length} entries, expected ${labels.length} rows × ${d} features.`);
   }
   const groups = classGroups(labels);
-  let labeled = 0;
-  for (const g of groups) labeled += g.rows.length;
-  const out: number[] = [];
-  for (const g of groups) {
+  // Neighbour counts per class, then each anchor's place in the output (anchors ascending).
+  const perAnchor = new Int32Array(labels.length);
+  const counts = groups.map((g) => {
+    let others = 0;
+    for (const h of groups) if (h !== g) others += h.rows.length;
     const kg = Math.min(k, g.rows.length - 1);
+    const ki = Math.min(kImpostor, others);
+    if (kg < k) warnings.push(`Class ${g.label} has ${g.rows.length} rows: ${kg} genuine neighbours instead of ${k}.`);
+    if (ki < kImpostor) warnings.push(`Class ${g.label} has ${others} rows of other classes: ${ki} impostors instead of ${kImpostor}.`);
+    for (const a of g.rows) perAnchor[a] = kg * ki;
+    return { kg, ki };
+  });
+  const offset = new Int32Array(labels.length + 1);
+  for (let i = 0; i < labels.length; i++) offset[i + 1] = offset[i]! + perAnchor[i]!;
+  const triplets = new Int32Array(3 * offset[labels.length]!);
+  const dist = new Float64Array(labels.length);
+  const own = new Int32Array(labels.length);
+  const otherRows = new Int32Array(labels.length);
+  groups.forEach((g, gi) => {
+    const { kg, ki } = counts[gi]!;
+    if (kg === 0 || ki === 0) return;
     const others: number[] = [];
     for (const h of groups) if (h !== g) others.push(...h.rows);
-    others.sort((a, b) => a - b);
-    const ki = Math.min(kImpostor, others.length);
-    if (kg < k) warnings.push(`Class ${g.label} has ${g.rows.length} rows: ${kg} genuine neighbours instead of ${k}.`);
-    if (ki < kImpostor) warnings.push(`Class ${g.label} has ${others.length} rows of other classes: ${ki} impostors instead of ${kImpostor}.`);
-    if (kg === 0 || ki === 0) continue;
     for (const a of g.rows) {
-      const genuine = nearestAmong(X, d, a, g.rows.filter((r) => r !== a), kg);
-      const impostors = nearestAmong(X, d, a, others, ki);
-      for (const b of genuine) for (const c of impostors) out.push(a, b, c);
+      let m = 0;
+      for (const r of g.rows) if (r !== a) own[m++] = r;
+      nearestAmong(X, d, a, own, m, kg, dist);
+      otherRows.set(others);
+      nearestAmong(X, d, a, otherRows, others.length, ki, dist);
+      let t = 3 * offset[a]!;
+      for (let p = 0; p < kg; p++) {
+        for (let q = 0; q < ki; q++) {
+          triplets[t++] = a;
+          triplets[t++] = own[p]!;
+          triplets[t++] = otherRows[q]!;
+        }
+      }
     }
-  }
-  // Anchors ascending across classes.
-  const count = out.length / 3;
-  const order = Array.from({ length: count }, (_, t) => t).sort((p, q) => out[3 * p]! - out[3 * q]! || p - q);
-  const triplets = new Int32Array(3 * count);
-  order.forEach((t, s) => triplets.set(out.slice(3 * t, 3 * t + 3), 3 * s));
+  });
   return triplets;
 }
 

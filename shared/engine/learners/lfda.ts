@@ -1,0 +1,217 @@
+/**
+ * LFDA, Local Fisher Discriminant Analysis (Sugiyama 2007): Fisher's criterion with the pairs weighted by a local
+ * affinity, so a class made of separate clusters is not forced together (metric-learn's LFDA, with its scatter
+ * formulas).
+ *
+ * Affinity inside each class c (n_c rows): A_ij = exp(−‖x_i − x_j‖² / (σ_i σ_j)), σ_i the distance from x_i to its
+ * k_c-th nearest row of its class, k_c = min(k, n_c − 1) for that class alone (metric-learn lowers k for every
+ * later class once one class is small; a singleton class has no pair and adds nothing; metric-learn also reads σ
+ * from one column of its partitioned distance matrix instead of each row's k-th nearest distance). With
+ * G_c = X_cᵀ(diag(A1) − A)X_c (the affinity-weighted scatter of class c):
+ *
+ *   S̃_w = Σ_c G_c / n_c,   S̃_b = Σ_c [G_c / n + (1 − n_c/n) X_cᵀX_c + s_c s_cᵀ / n] − s sᵀ / n + S̃_w
+ *
+ * (s_c, s the row sums of class c and of all rows). The generalized eigenproblem S̃_b v = λ S̃_w v is solved
+ * stably: S̃_w (plus 10⁻¹⁰·tr/d, more only if Cholesky needs it) = R·Rᵀ, the symmetric R⁻¹ S̃_b R⁻ᵀ = U Λ Uᵀ,
+ * v = R⁻ᵀ u (so vᵀ S̃_w v = 1, scipy's normalisation). The `components` largest λ give L's rows:
+ * `weighted` √max(λ, 0)·vᵀ, `orthonormalized` the Q of QR(V), `plain` vᵀ. The objective reported is the sum of
+ * the retained λ. Closed form; cost O(Σ n_c²·d + d³).
+ */
+import { ValidationError } from '../../errors.ts';
+import { symmetricEigen, tryCholesky } from '../../math/eigen.ts';
+import { smallestValue } from '../../math/top-k.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
+import { componentsParam, componentsUpTo } from '../params.ts';
+
+export const LFDA_EMBEDDINGS = ['weighted', 'orthonormalized', 'plain'] as const;
+export type LfdaEmbedding = (typeof LFDA_EMBEDDINGS)[number];
+
+export const lfdaLearner = defineLearner({
+  name: 'lfda',
+  title: 'LFDA (local Fisher)',
+  description:
+    'Local Fisher Discriminant Analysis (Sugiyama 2007): Fisher discriminant directions with pairs weighted by a local affinity, so classes made of several clusters keep their clusters apart.',
+  input: 'labels',
+  params: {
+    components: componentsParam('Output dimension k ≤ features (null = every feature).'),
+    k: {
+      type: 'int',
+      default: null,
+      min: 1,
+      nullable: true,
+      description: "Nearest neighbour of the local scaling σ_i (null = metric-learn's min(7, features − 1)); at most class size − 1 per class.",
+    },
+    embeddingType: {
+      type: 'enum',
+      values: LFDA_EMBEDDINGS,
+      default: 'weighted',
+      description: 'Rows of L: eigenvectors scaled by √eigenvalue (weighted), orthonormalized, or raw (plain).',
+    },
+  },
+  fit(data, params, { hooks }) {
+    return fitLfda(data, params.components, params.k, params.embeddingType, hooks);
+  },
+});
+
+/** The local scatters S̃_b and S̃_w (d, d) of the file comment. */
+export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int32Array, k: number): { between: Float64Array; within: Float64Array } {
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    let rows = byClass.get(labels[i]!);
+    if (!rows) byClass.set(labels[i]!, (rows = []));
+    rows.push(i);
+  }
+  const between = new Float64Array(d * d);
+  const within = new Float64Array(d * d);
+  const total = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) total[f]! += X[i * d + f]!;
+  for (const rows of byClass.values()) {
+    const nc = rows.length;
+    const kc = Math.min(k, nc - 1);
+    const dist = new Float64Array(nc * nc);
+    for (let a = 0; a < nc; a++) {
+      for (let b = a + 1; b < nc; b++) {
+        let s = 0;
+        for (let f = 0; f < d; f++) {
+          const t = X[rows[a]! * d + f]! - X[rows[b]! * d + f]!;
+          s += t * t;
+        }
+        dist[a * nc + b] = s;
+        dist[b * nc + a] = s;
+      }
+    }
+    const sigma = new Float64Array(nc);
+    const column = new Float64Array(nc);
+    for (let a = 0; a < nc && kc > 0; a++) {
+      column.set(dist.subarray(a * nc, a * nc + nc));
+      // The row's own 0 is among the smallest, so the (kc + 1)-th smallest is its kc-th nearest other row.
+      sigma[a] = Math.sqrt(smallestValue(column, nc, kc + 1));
+    }
+    // W = diag(A1) − A, then G = X_cᵀ W X_c.
+    const W = new Float64Array(nc * nc);
+    for (let a = 0; a < nc; a++) {
+      let rowSum = 0;
+      for (let b = 0; b < nc; b++) {
+        const scale = sigma[a]! * sigma[b]!;
+        const affinity = scale > 0 ? Math.exp(-dist[a * nc + b]! / scale) : 0;
+        W[a * nc + b] = -affinity;
+        rowSum += affinity;
+      }
+      W[a * nc + a]! += rowSum;
+    }
+    const WX = new Float64Array(nc * d);
+    for (let a = 0; a < nc; a++) {
+      for (let b = 0; b < nc; b++) {
+        const w = W[a * nc + b]!;
+        if (w === 0) continue;
+        const row = rows[b]! * d;
+        for (let f = 0; f < d; f++) WX[a * d + f]! += w * X[row + f]!;
+      }
+    }
+    const sumC = new Float64Array(d);
+    for (let a = 0; a < nc; a++) {
+      const row = rows[a]! * d;
+      for (let f = 0; f < d; f++) {
+        const x = X[row + f]!;
+        sumC[f]! += x;
+        if (x === 0) continue;
+        for (let g = 0; g < d; g++) {
+          const G = x * WX[a * d + g]!;
+          const XX = x * X[row + g]!;
+          within[f * d + g]! += G / nc;
+          between[f * d + g]! += G / n + (1 - nc / n) * XX;
+        }
+      }
+    }
+    for (let f = 0; f < d; f++) for (let g = 0; g < d; g++) between[f * d + g]! += (sumC[f]! * sumC[g]!) / n;
+  }
+  for (let f = 0; f < d; f++) for (let g = 0; g < d; g++) between[f * d + g]! += within[f * d + g]! - (total[f]! * total[g]!) / n;
+  for (const S of [between, within]) {
+    for (let f = 0; f < d; f++) {
+      for (let g = f + 1; g < d; g++) {
+        const v = 0.5 * (S[f * d + g]! + S[g * d + f]!);
+        S[f * d + g] = v;
+        S[g * d + f] = v;
+      }
+    }
+  }
+  return { between, within };
+}
+
+/** LFDA as in the file comment. */
+export function fitLfda(data: TrainingData, components: number | null, kParam: number | null, embedding: LfdaEmbedding, hooks: LearnerHooks): FitOutcome {
+  const start = performance.now();
+  const { X, n, d, labels } = data;
+  if (!labels) throw new ValidationError('lfda learns from class labels, but none were given.');
+  const dim = componentsUpTo('lfda', components, d);
+  const k = kParam ?? Math.max(1, Math.min(7, d - 1));
+  const { between, within } = lfdaScatters(X, n, d, labels, k);
+  let traceW = 0;
+  for (let f = 0; f < d; f++) traceW += within[f * d + f]!;
+  let shift = 1e-10 * Math.max(traceW / d, Number.MIN_VALUE);
+  let R: Float64Array | null = null;
+  for (let attempt = 0; attempt < 12 && !R; attempt++, shift *= 100) {
+    const Sw = within.slice();
+    for (let f = 0; f < d; f++) Sw[f * d + f]! += shift;
+    R = tryCholesky(Sw, d);
+  }
+  if (!R) throw new ValidationError('lfda: the local within-class scatter is zero (every class is a single point).');
+  // Rinv = R⁻¹ (lower triangular), then B = Rinv·S̃_b·Rinvᵀ.
+  const Rinv = new Float64Array(d * d);
+  for (let col = 0; col < d; col++) {
+    for (let i = col; i < d; i++) {
+      let s = i === col ? 1 : 0;
+      for (let p = col; p < i; p++) s -= R[i * d + p]! * Rinv[p * d + col]!;
+      Rinv[i * d + col] = s / R[i * d + i]!;
+    }
+  }
+  const T = new Float64Array(d * d); // Rinv·S̃_b
+  for (let i = 0; i < d; i++) for (let p = 0; p <= i; p++) {
+    const r = Rinv[i * d + p]!;
+    if (r === 0) continue;
+    for (let j = 0; j < d; j++) T[i * d + j]! += r * between[p * d + j]!;
+  }
+  const B = new Float64Array(d * d); // T·Rinvᵀ
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
+    let s = 0;
+    for (let p = 0; p <= j; p++) s += T[i * d + p]! * Rinv[j * d + p]!;
+    B[i * d + j] = s;
+  }
+  const e = symmetricEigen(B, d); // ascending
+  const V = new Float64Array(d * dim); // (d, dim): v_r = Rinvᵀ·u_{d−1−r}
+  const values = new Float64Array(dim);
+  let objective = 0;
+  for (let r = 0; r < dim; r++) {
+    const j = d - 1 - r;
+    values[r] = e.values[j]!;
+    objective += e.values[j]!;
+    for (let f = 0; f < d; f++) {
+      let s = 0;
+      for (let p = f; p < d; p++) s += Rinv[p * d + f]! * e.vectors[p * d + j]!;
+      V[f * dim + r] = s;
+    }
+  }
+  if (embedding === 'orthonormalized') orthonormalizeColumns(V, d, dim);
+  const L = new Float64Array(dim * d);
+  for (let r = 0; r < dim; r++) {
+    const scale = embedding === 'weighted' ? Math.sqrt(Math.max(values[r]!, 0)) : 1;
+    for (let f = 0; f < d; f++) L[r * d + f] = scale * V[f * dim + r]!;
+  }
+  hooks.onIteration?.({ iteration: 1, objective, elapsedMs: performance.now() - start });
+  return { L, nComponents: dim, iterations: 1, converged: true, stopReason: null, objective, objectiveTrace: [objective] };
+}
+
+/** Modified Gram–Schmidt on the columns of V (rows, cols) in place: the Q of a thin QR (up to column signs). */
+function orthonormalizeColumns(V: Float64Array, rows: number, cols: number): void {
+  for (let j = 0; j < cols; j++) {
+    for (let p = 0; p < j; p++) {
+      let dot = 0;
+      for (let i = 0; i < rows; i++) dot += V[i * cols + p]! * V[i * cols + j]!;
+      for (let i = 0; i < rows; i++) V[i * cols + j]! -= dot * V[i * cols + p]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < rows; i++) norm += V[i * cols + j]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < rows; i++) V[i * cols + j] = norm > 0 ? V[i * cols + j]! / norm : 0;
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * LSML, metric learning from relative comparisons by minimizing squared residual (Liu, Mu, Wang & Zhang 2012):
+ * quadruplets (a, b, c, d) say d(a, b) < d(c, d); each violated one costs the squared gap of the distances,
+ *
+ *   f(M) = Σ_q w_q·[d_ab > d_cd]·(√d_ab − √d_cd)²  +  tr(M·P⁻¹) − log det M,
+ *
+ * d_ab = (x_a − x_b)ᵀ M (x_a − x_b), w_q = 1/m, P the prior (identity, or the inverse covariance of the rows the
+ * quadruplets use, as metric-learn's `prior`). The second part is the LogDet divergence to P up to a constant.
+ *
+ * Minimized by projected gradient descent on the positive-definite cone with an Armijo backtracking line search
+ * on the exact objective: M' = Π(M − t·∇f), Π clipping eigenvalues at 10⁻⁸ (metric-learn's floor); a step is
+ * accepted when f(M') ≤ f(M) + 10⁻⁴·⟨∇f, M' − M⟩, t is halved until it is, and the next search starts from 2t.
+ * Stop reasons: `tolerance` when ‖∇f‖_F ≤ `tol` at the current M (metric-learn's test), `stalled` when no step
+ * down to 2⁻⁴⁰ of the first one lowers f, `maxIter` otherwise. (metric-learn tries a fixed grid of ten steps and
+ * stops silently when none helps; its gradient also leaves out the weights w_q its loss has.)
+ * Each iteration costs O(m·d² + d³) per objective evaluation.
+ */
+import { ValidationError } from '../../errors.ts';
+import { symmetricEigen, tryCholesky } from '../../math/eigen.ts';
+import { covarianceMatrix } from '../../math/statistics.ts';
+import type { StopReason } from '../../domain/learned-metric.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
+
+export const LSML_PRIORS = ['identity', 'covariance'] as const;
+export type LsmlPrior = (typeof LSML_PRIORS)[number];
+
+export const lsmlLearner = defineLearner({
+  name: 'lsml',
+  title: 'LSML (quadruplets)',
+  description:
+    'Least Squared-residual Metric Learning (Liu et al. 2012): from quadruplets "a, b are closer than c, d", penalizes the squared gap of each violated comparison, regularized toward a prior metric by the LogDet divergence.',
+  input: 'quadruplets',
+  params: {
+    prior: { type: 'enum', values: LSML_PRIORS, default: 'identity', description: 'Prior metric P and starting point: identity or inverse covariance.' },
+    maxIter: { type: 'int', default: 1000, min: 1, max: 100000, description: 'Maximum number of gradient steps.' },
+    tol: { type: 'float', default: 1e-3, min: 0, description: 'Stop when the Frobenius norm of the gradient is at most this.' },
+  },
+  fit(data, params, { hooks }) {
+    return fitLsml(data, params.prior, params.maxIter, params.tol, hooks);
+  },
+});
+
+/** The differences of the quadruplets: Vab, Vcd (m, d) with rows x_a − x_b and x_c − x_d. */
+export function quadrupletDifferences(X: Float64Array, d: number, quadruplets: Int32Array): { vab: Float64Array; vcd: Float64Array; m: number } {
+  const m = quadruplets.length / 4;
+  const vab = new Float64Array(m * d);
+  const vcd = new Float64Array(m * d);
+  for (let q = 0; q < m; q++) {
+    const [a, b, c, e] = [quadruplets[4 * q]!, quadruplets[4 * q + 1]!, quadruplets[4 * q + 2]!, quadruplets[4 * q + 3]!];
+    for (let f = 0; f < d; f++) {
+      vab[q * d + f] = X[a * d + f]! - X[b * d + f]!;
+      vcd[q * d + f] = X[c * d + f]! - X[e * d + f]!;
+    }
+  }
+  return { vab, vcd, m };
+}
+
+/** vᵀMv for row q of V (m, d) and a symmetric M (d, d). */
+function quadraticForm(M: Float64Array, V: Float64Array, q: number, d: number): number {
+  let s = 0;
+  const row = q * d;
+  for (let i = 0; i < d; i++) {
+    const vi = V[row + i]!;
+    if (vi === 0) continue;
+    let t = 0;
+    const mRow = i * d;
+    for (let j = 0; j < d; j++) t += M[mRow + j]! * V[row + j]!;
+    s += vi * t;
+  }
+  return s;
+}
+
+/** The comparison part of f: Σ_q w·[d_ab > d_cd]·(√d_ab − √d_cd)², w = 1/m. */
+export function lsmlComparisonLoss(M: Float64Array, vab: Float64Array, vcd: Float64Array, m: number, d: number): number {
+  let loss = 0;
+  for (let q = 0; q < m; q++) {
+    const dab = quadraticForm(M, vab, q, d);
+    const dcd = quadraticForm(M, vcd, q, d);
+    if (dab > dcd) loss += (Math.sqrt(dab) - Math.sqrt(Math.max(dcd, 0))) ** 2;
+  }
+  return loss / m;
+}
+
+/**
+ * f(M) of the file comment and its gradient (d, d) with respect to a symmetric M:
+ *   ∇f = P⁻¹ − M⁻¹ + Σ_violated w·[(1 − √(d_cd/d_ab))·v_ab v_abᵀ + (1 − √(d_ab/d_cd))·v_cd v_cdᵀ].
+ * Returns loss +∞ (and no gradient) when M is not positive definite.
+ */
+export function lsmlLossAndGradient(
+  M: Float64Array,
+  vab: Float64Array,
+  vcd: Float64Array,
+  m: number,
+  priorInverse: Float64Array,
+  d: number,
+  withGradient = true,
+): { loss: number; gradient: Float64Array | null } {
+  const R = tryCholesky(M, d);
+  if (!R) return { loss: Number.POSITIVE_INFINITY, gradient: null };
+  let logDet = 0;
+  for (let i = 0; i < d; i++) logDet += 2 * Math.log(R[i * d + i]!);
+  let traceTerm = 0;
+  for (let i = 0; i < d * d; i++) traceTerm += M[i]! * priorInverse[i]!;
+  const G = withGradient ? new Float64Array(d * d) : null;
+  let loss = 0;
+  const w = 1 / m;
+  for (let q = 0; q < m; q++) {
+    const dab = quadraticForm(M, vab, q, d);
+    const dcd = quadraticForm(M, vcd, q, d);
+    if (!(dab > dcd)) continue;
+    const sab = Math.sqrt(dab);
+    const scd = Math.sqrt(Math.max(dcd, 0));
+    loss += w * (sab - scd) ** 2;
+    if (!G) continue;
+    addOuter(G, vab, q, d, w * (1 - scd / sab));
+    if (scd > 0) addOuter(G, vcd, q, d, w * (1 - sab / scd));
+  }
+  if (G) {
+    const Minv = inverseFromCholesky(R, d);
+    for (let i = 0; i < d * d; i++) G[i]! += priorInverse[i]! - Minv[i]!;
+  }
+  return { loss: loss + traceTerm - logDet, gradient: G };
+}
+
+/** G += c·v vᵀ for row q of V. */
+function addOuter(G: Float64Array, V: Float64Array, q: number, d: number, c: number): void {
+  const row = q * d;
+  for (let i = 0; i < d; i++) {
+    const a = c * V[row + i]!;
+    if (a === 0) continue;
+    for (let j = 0; j < d; j++) G[i * d + j]! += a * V[row + j]!;
+  }
+}
+
+/** M⁻¹ from the lower Cholesky factor R of M (M = R·Rᵀ). */
+function inverseFromCholesky(R: Float64Array, d: number): Float64Array {
+  const Rinv = new Float64Array(d * d);
+  for (let col = 0; col < d; col++) {
+    for (let i = col; i < d; i++) {
+      let s = i === col ? 1 : 0;
+      for (let p = col; p < i; p++) s -= R[i * d + p]! * Rinv[p * d + col]!;
+      Rinv[i * d + col] = s / R[i * d + i]!;
+    }
+  }
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = i; j < d; j++) {
+      let s = 0;
+      for (let p = j; p < d; p++) s += Rinv[p * d + i]! * Rinv[p * d + j]!;
+      out[i * d + j] = s;
+      out[j * d + i] = s;
+    }
+  }
+  return out;
+}
+
+/** Eigen-decomposition of a symmetric A with eigenvalues clipped at `floor`: the matrix, and L with LᵀL = it. */
+function clipEigenvalues(A: Float64Array, d: number, floor: number): { M: Float64Array; L: Float64Array } {
+  const { values, vectors } = symmetricEigen(A, d);
+  const L = new Float64Array(d * d); // rows √λ_j·v_jᵀ, largest first
+  for (let j = 0; j < d; j++) {
+    const s = Math.sqrt(Math.max(values[j]!, floor));
+    const row = (d - 1 - j) * d;
+    for (let f = 0; f < d; f++) L[row + f] = s * vectors[f * d + j]!;
+  }
+  const M = new Float64Array(d * d);
+  for (let r = 0; r < d; r++) {
+    for (let i = 0; i < d; i++) {
+      const a = L[r * d + i]!;
+      if (a === 0) continue;
+      for (let j = i; j < d; j++) M[i * d + j]! += a * L[r * d + j]!;
+    }
+  }
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) M[i * d + j] = M[j * d + i]!;
+  return { M, L };
+}
+
+/** The prior P⁻¹ and the starting M (P itself) for `prior`, from the rows the quadruplets use. */
+export function lsmlPrior(X: Float64Array, d: number, quadruplets: Int32Array, prior: LsmlPrior): { M: Float64Array; priorInverse: Float64Array } {
+  const I = new Float64Array(d * d);
+  for (let f = 0; f < d; f++) I[f * d + f] = 1;
+  if (prior === 'identity') return { M: I, priorInverse: I.slice() };
+  // metric-learn's 'covariance': the covariance of the quadruplets' points (each occurrence counted).
+  const P = new Float64Array(quadruplets.length * d);
+  for (let t = 0; t < quadruplets.length; t++) P.set(X.subarray(quadruplets[t]! * d, quadruplets[t]! * d + d), t * d);
+  const cov = covarianceMatrix(P, quadruplets.length, d, 1);
+  const R = tryCholesky(cov, d);
+  if (!R) throw new ValidationError("lsml: the covariance of the quadruplets' rows is singular, so prior 'covariance' has no inverse; use prior 'identity'.");
+  return { M: inverseFromCholesky(R, d), priorInverse: cov };
+}
+
+/** LSML as in the file comment. */
+export function fitLsml(data: TrainingData, prior: LsmlPrior, maxIter: number, tol: number, hooks: LearnerHooks): FitOutcome {
+  const start = performance.now();
+  const { X, d } = data;
+  const quadruplets = data.quadruplets;
+  if (!quadruplets || quadruplets.length === 0) throw new ValidationError('lsml learns from quadruplets, but none were given.');
+  const { vab, vcd, m } = quadrupletDifferences(X, d, quadruplets);
+  const { M: M0, priorInverse } = lsmlPrior(X, d, quadruplets, prior);
+  let M = M0;
+  let L = clipEigenvalues(M, d, 0).L;
+  let current = lsmlLossAndGradient(M, vab, vcd, m, priorInverse, d);
+  const trace: number[] = [];
+  let iterations = 0;
+  let step = 0;
+  let stopReason: StopReason = 'maxIter';
+  while (iterations < maxIter) {
+    if (hooks.shouldStop?.()) break;
+    const G = current.gradient!;
+    let gradNorm = 0;
+    for (const g of G) gradNorm += g * g;
+    gradNorm = Math.sqrt(gradNorm);
+    if (gradNorm <= tol) {
+      stopReason = 'tolerance';
+      break;
+    }
+    // metric-learn's largest step, 1/‖∇f‖, to begin with; then twice the last accepted one.
+    step = step === 0 ? 1 / gradNorm : 2 * step;
+    let accepted = false;
+    for (let tries = 0; tries <= 40; tries++, step /= 2) {
+      const trial = new Float64Array(d * d);
+      for (let i = 0; i < d * d; i++) trial[i] = M[i]! - step * G[i]!;
+      const projected = clipEigenvalues(trial, d, 1e-8);
+      let decrease = 0;
+      for (let i = 0; i < d * d; i++) decrease += G[i]! * (projected.M[i]! - M[i]!);
+      const next = lsmlLossAndGradient(projected.M, vab, vcd, m, priorInverse, d, false);
+      if (next.loss <= current.loss + 1e-4 * decrease && next.loss < current.loss) {
+        M = projected.M;
+        L = projected.L;
+        current = lsmlLossAndGradient(M, vab, vcd, m, priorInverse, d);
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) {
+      stopReason = 'stalled';
+      break;
+    }
+    iterations++;
+    trace.push(current.loss);
+    hooks.onIteration?.({ iteration: iterations, objective: current.loss, elapsedMs: performance.now() - start });
+  }
+  return {
+    L,
+    nComponents: d,
+    iterations,
+    converged: stopReason === 'tolerance',
+    stopReason,
+    objective: current.loss,
+    objectiveTrace: trace,
+  };
+}

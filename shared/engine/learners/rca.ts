@@ -1,0 +1,193 @@
+/**
+ * RCA, Relevant Components Analysis (Bar-Hillel, Hertz, Shental & Weinshall 2005): rows in one chunklet are known
+ * to share a class, so the variation inside chunklets is irrelevant; RCA whitens it.
+ *
+ *   C = (1/N) Σ_chunklets Σ_{i∈chunklet} (x_i − μ_chunklet)(x_i − μ_chunklet)ᵀ      (N rows in chunklets)
+ *   M = C⁻¹,  L = C^(−½)
+ *
+ * C is singular when a feature is constant or features are collinear inside every chunklet, or when there are
+ * fewer chunklet degrees of freedom than features (metric-learn then returns NaN). Here the eigenvalues of C are
+ * floored at ρ·tr(C)/d (ρ = `regularization`): a well-conditioned C is whitened exactly, each direction with less
+ * within-chunklet variance than the floor is weighted as if it had the floor's, and a warning says how many were.
+ * That is the inverse square root of C clipped from below, finite for any data.
+ *
+ * With `components` k < d: the k directions of smallest within-chunklet variance relative to the total variance
+ * of the chunklet rows (the generalized eigenproblem C·a = λ·T·a, T the total covariance, as metric-learn's RCA),
+ * then whitened inside that span. Closed form; cost O(N·d² + d³).
+ */
+import { ValidationError } from '../../errors.ts';
+import { symmetricEigen } from '../../math/eigen.ts';
+import { covarianceMatrix } from '../../math/statistics.ts';
+import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
+import { componentsParam, componentsUpTo } from '../params.ts';
+
+export const rcaLearner = defineLearner({
+  name: 'rca',
+  title: 'RCA (chunklets)',
+  description:
+    'Relevant Components Analysis (Bar-Hillel et al. 2005): whitens the variation inside chunklets (groups of rows known to share a class), so what varies within a class counts less.',
+  input: 'chunklets',
+  params: {
+    components: componentsParam('Output dimension k ≤ features (null = every feature).'),
+    regularization: {
+      type: 'float',
+      default: 1e-3,
+      min: 0,
+      exclusiveMin: true,
+      description: 'Floor ρ of the within-chunklet variances, relative to their mean: keeps a singular covariance finite.',
+    },
+  },
+  fit(data, params, { hooks }) {
+    return fitRca(data, params.components, params.regularization, hooks);
+  },
+});
+
+/** The within-chunklet covariance C (d, d) of the file comment (bias 1) and the number of rows in chunklets. */
+export function withinChunkletCovariance(X: Float64Array, n: number, d: number, chunklets: Int32Array): { C: Float64Array; rows: number } {
+  let chunks = 0;
+  for (const c of chunklets) if (c + 1 > chunks) chunks = c + 1;
+  const sums = new Float64Array(chunks * d);
+  const counts = new Int32Array(chunks);
+  for (let i = 0; i < n; i++) {
+    const c = chunklets[i]!;
+    if (c < 0) continue;
+    counts[c]!++;
+    for (let f = 0; f < d; f++) sums[c * d + f]! += X[i * d + f]!;
+  }
+  const C = new Float64Array(d * d);
+  const centered = new Float64Array(d);
+  let rows = 0;
+  for (let i = 0; i < n; i++) {
+    const c = chunklets[i]!;
+    if (c < 0) continue;
+    rows++;
+    for (let f = 0; f < d; f++) centered[f] = X[i * d + f]! - sums[c * d + f]! / counts[c]!;
+    for (let f = 0; f < d; f++) {
+      const a = centered[f]!;
+      if (a === 0) continue;
+      for (let g = f; g < d; g++) C[f * d + g]! += a * centered[g]!;
+    }
+  }
+  for (let f = 0; f < d; f++) {
+    for (let g = f; g < d; g++) {
+      C[f * d + g]! /= Math.max(rows, 1);
+      C[g * d + f] = C[f * d + g]!;
+    }
+  }
+  return { C, rows };
+}
+
+/** RCA as in the file comment. */
+export function fitRca(data: TrainingData, components: number | null, rho: number, hooks: LearnerHooks): FitOutcome {
+  const start = performance.now();
+  const { X, n, d } = data;
+  const chunklets = data.chunklets;
+  if (!chunklets) throw new ValidationError('rca learns from chunklets, but none were given.');
+  if (chunklets.length !== n) throw new ValidationError(`rca: ${chunklets.length} chunklet ids for ${n} rows.`);
+  const k = componentsUpTo('rca', components, d);
+  const { C, rows } = withinChunkletCovariance(X, n, d, chunklets);
+  if (rows < 2) throw new ValidationError(`rca needs at least 2 rows in chunklets, got ${rows}.`);
+  let traceC = 0;
+  for (let f = 0; f < d; f++) traceC += C[f * d + f]!;
+  if (!(traceC > 0)) throw new ValidationError('rca: every chunklet is a single point or a repeated row, so there is no within-chunklet variation to whiten.');
+  const floor = (rho * traceC) / d;
+  const warnings: string[] = [];
+  let L: Float64Array;
+  if (k === d) {
+    const { values, vectors } = symmetricEigen(C, d);
+    let floored = 0;
+    L = new Float64Array(d * d); // (d, d): rows w_j^(−½)·v_jᵀ, smallest variance (largest weight) first
+    for (let j = 0; j < d; j++) {
+      if (values[j]! < floor) floored++;
+      const w = 1 / Math.sqrt(Math.max(values[j]!, floor));
+      for (let f = 0; f < d; f++) L[j * d + f] = w * vectors[f * d + j]!;
+    }
+    if (floored > 0) warnings.push(rcaFloorWarning(floored, d, rho));
+  } else {
+    L = reducedRca(X, n, d, chunklets, C, k, floor, warnings, rho);
+  }
+  hooks.onIteration?.({ iteration: 1, objective: 0, elapsedMs: performance.now() - start });
+  return { L, nComponents: k, iterations: 1, converged: true, stopReason: null, objective: null, objectiveTrace: [0], warnings };
+}
+
+function rcaFloorWarning(floored: number, d: number, rho: number): string {
+  return `rca: the within-chunklet covariance is singular or nearly so in ${floored} of ${d} directions (a feature constant or collinear inside every chunklet, or too few chunklets); their variance was floored at ${rho} × the mean variance.`;
+}
+
+/**
+ * k < d: A (d, k) spans the k smallest generalized eigenvectors of (C, T) with T the covariance of the chunklet
+ * rows (both floored as C is); L = (AᵀCA)^(−½)·Aᵀ (k, d).
+ */
+function reducedRca(X: Float64Array, n: number, d: number, chunklets: Int32Array, C: Float64Array, k: number, floor: number, warnings: string[], rho: number): Float64Array {
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (chunklets[i]! >= 0) rows.push(i);
+  const Xc = new Float64Array(rows.length * d);
+  rows.forEach((r, t) => Xc.set(X.subarray(r * d, r * d + d), t * d));
+  const T = covarianceMatrix(Xc, rows.length, d, 1);
+  let traceT = 0;
+  for (let f = 0; f < d; f++) traceT += T[f * d + f]!;
+  // T^(−½) with the same relative floor, then the eigenvectors of T^(−½)·C·T^(−½).
+  const t = symmetricEigen(T, d);
+  const tFloor = (rho * traceT) / d;
+  const Tih = new Float64Array(d * d); // (d, d) symmetric T^(−½)
+  for (let j = 0; j < d; j++) {
+    const w = 1 / Math.sqrt(Math.max(t.values[j]!, tFloor));
+    for (let a = 0; a < d; a++) {
+      const va = w * t.vectors[a * d + j]!;
+      for (let b = 0; b < d; b++) Tih[a * d + b]! += va * t.vectors[b * d + j]!;
+    }
+  }
+  const B = conjugate(Tih, C, d);
+  const e = symmetricEigen(B, d); // ascending: the first k are the smallest ratios
+  const A = new Float64Array(d * k); // (d, k) = T^(−½)·E_k
+  for (let a = 0; a < d; a++) {
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let p = 0; p < d; p++) s += Tih[a * d + p]! * e.vectors[p * d + j]!;
+      A[a * k + j] = s;
+    }
+  }
+  // Inner = AᵀCA (k, k), whitened with the floor.
+  const CA = new Float64Array(d * k);
+  for (let a = 0; a < d; a++) for (let p = 0; p < d; p++) {
+    const c = C[a * d + p]!;
+    if (c === 0) continue;
+    for (let j = 0; j < k; j++) CA[a * k + j]! += c * A[p * k + j]!;
+  }
+  const inner = new Float64Array(k * k);
+  for (let a = 0; a < d; a++) for (let i = 0; i < k; i++) {
+    const v = A[a * k + i]!;
+    for (let j = 0; j < k; j++) inner[i * k + j]! += v * CA[a * k + j]!;
+  }
+  const w = symmetricEigen(inner, k);
+  let floored = 0;
+  const L = new Float64Array(k * d); // rows: s_j^(−½)·(A·u_j)ᵀ
+  for (let j = 0; j < k; j++) {
+    if (w.values[j]! < floor) floored++;
+    const scale = 1 / Math.sqrt(Math.max(w.values[j]!, floor));
+    for (let f = 0; f < d; f++) {
+      let s = 0;
+      for (let i = 0; i < k; i++) s += A[f * k + i]! * w.vectors[i * k + j]!;
+      L[j * d + f] = scale * s;
+    }
+  }
+  if (floored > 0) warnings.push(rcaFloorWarning(floored, k, rho));
+  return L;
+}
+
+/** S·C·S for symmetric S, C (d, d). */
+function conjugate(S: Float64Array, C: Float64Array, d: number): Float64Array {
+  const SC = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let p = 0; p < d; p++) {
+    const s = S[i * d + p]!;
+    if (s === 0) continue;
+    for (let j = 0; j < d; j++) SC[i * d + j]! += s * C[p * d + j]!;
+  }
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let p = 0; p < d; p++) {
+    const s = SC[i * d + p]!;
+    if (s === 0) continue;
+    for (let j = 0; j < d; j++) out[i * d + j]! += s * S[p * d + j]!;
+  }
+  return out;
+}

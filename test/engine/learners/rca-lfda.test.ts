@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { fitMetric, prepareFit } from '../../../shared/engine/fit.ts';
+import type { TrainingData } from '../../../shared/engine/learner.ts';
+import { fitLfda } from '../../../shared/engine/learners/lfda.ts';
+import { fitRca } from '../../../shared/engine/learners/rca.ts';
+import { metricFromComponents } from '../../../shared/math/psd.ts';
+import { blobs, sampleDataset } from '../fixtures.ts';
+
+/**
+ * Golden values: metric-learn 0.7.0 (PYTHONPATH=/tmp/metric-learn /usr/bin/python3) on the bundled iris sample,
+ * z-scored with the population std (X = (X − mean) / std), M = components_ᵀ·components_ row-major:
+ *   LFDA(k=3, embedding_type=…).fit(X, y); LFDA(n_components=2, k=3); RCA().fit(X, chunks) and
+ *   RCA(n_components=2) with chunks = [i // 3 if i < 90 else -1 for i in range(150)].
+ * For LFDA, metric-learn's module `np` was wrapped so that `np.partition(dist, k, axis=0)` returns its transpose:
+ * metric-learn reads σ from `np.partition(dist, k, axis=0)[:, k]`, one column of distances, not the k-th nearest
+ * distance of each row; with the transpose, `[:, k]` is the k-th nearest distance (the paper's local scaling).
+ */
+const GOLDEN = {
+  weighted: [328.73496967837406, -89.91645325187234, 771.7392343341455, 490.8204496620325, -89.91645325187234, 598.5701650057456, -1110.7116043016538, -636.5605339349951, 771.7392343341455, -1110.7116043016538, 4489.18727395915, 2648.155998622945, 490.8204496620325, -636.5605339349951, 2648.155998622945, 1746.0938820380939],
+  plain: [2.7690203775031605, -0.19761770041849297, -1.608348893265644, 0.231163896474387, -0.19761770041849297, 2.0665352456710053, 0.1735024035448955, -0.35710069122474764, -1.608348893265644, 0.1735024035448955, 8.172089366397769, -1.274865707771753, 0.231163896474387, -0.35710069122474764, -1.274865707771753, 4.346528764288531],
+  lfda2: [237.44046775122322, -57.36165911489714, 824.7995083766384, 531.6560194299957, -57.36165911489714, 586.7304683338596, -1133.6313405021008, -647.1683198644876, 824.7995083766384, -1133.6313405021008, 4389.107370629975, 2692.8825992604975, 531.6560194299957, -647.1683198644876, 2692.8825992604975, 1660.1404636994648],
+  rca: [10.884263246884911, -2.842008515072927, -16.101189358580132, 2.8907085215909385, -2.842008515072927, 3.0065939308409693, 4.9872474453812154, -2.7870818271895854, -16.101189358580132, 4.9872474453812154, 91.60602499528727, -59.859883053553666, 2.8907085215909385, -2.7870818271895854, -59.859883053553666, 68.48923152900225],
+  rca2: [0.48250794827103644, 0.6283120402191128, -3.8466690580081284, 1.2953750636219854, 0.6283120402191128, 1.0308033283998472, -5.250527560117141, 3.769475499110438, -3.8466690580081284, -5.250527560117141, 30.94079968767976, -12.69223948711235, 1.2953750636219854, 3.769475499110438, -12.69223948711235, 23.877075298102593],
+};
+
+function expectClose(actual: ArrayLike<number>, expected: number[], relTol: number): void {
+  const scale = Math.max(...expected.map(Math.abs));
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(relTol * scale);
+}
+
+const iris = sampleDataset('iris');
+/** The z-scored iris rows, as prepareFit gives them to a learner. */
+const irisTraining: TrainingData = prepareFit(iris, { method: 'lfda' }).training;
+const quiet = {};
+
+describe('lfda', () => {
+  it("matches metric-learn's M = LᵀL on iris for each embedding type and for 2 components", () => {
+    for (const type of ['weighted', 'plain'] as const) {
+      const fit = fitLfda(irisTraining, null, 3, type, quiet);
+      expectClose(metricFromComponents(fit.L, 4, 4), GOLDEN[type], 1e-8);
+    }
+    const two = fitLfda(irisTraining, 2, 3, 'weighted', quiet);
+    expect(two.nComponents).toBe(2);
+    expectClose(metricFromComponents(two.L, 2, 4), GOLDEN.lfda2, 1e-8);
+    const ortho = fitLfda(irisTraining, null, 3, 'orthonormalized', quiet);
+    expectClose(metricFromComponents(ortho.L, 4, 4), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], 1e-12);
+  });
+
+  it('keeps k for the other classes when one class is small, and a singleton class adds nothing', () => {
+    const data = blobs({ classes: 3, perClass: 12, features: 4, seed: 5 });
+    const base = prepareFit(data, { method: 'lfda' }).training;
+    // Class 2 cut to 2 rows, then to 1 row: the scatters of classes 0 and 1 keep k = 3.
+    const keep = (sizeOf2: number): TrainingData => {
+      const rows: number[] = [];
+      let seen2 = 0;
+      for (let i = 0; i < base.n; i++) if (base.labels![i] !== 2 || seen2++ < sizeOf2) rows.push(i);
+      const X = new Float64Array(rows.length * 4);
+      rows.forEach((r, t) => X.set(base.X.subarray(r * 4, r * 4 + 4), t * 4));
+      return { ...base, X, n: rows.length, labels: Int32Array.from(rows, (r) => base.labels![r]!) };
+    };
+    // Order matters only through the bug: put the small class first by relabeling it 0.
+    const small = keep(2);
+    const relabeled = { ...small, labels: small.labels!.map((c) => (c === 2 ? 0 : c + 1)) as Int32Array };
+    const a = fitLfda(small, null, 3, 'weighted', quiet);
+    const b = fitLfda(relabeled, null, 3, 'weighted', quiet);
+    expectClose(metricFromComponents(b.L, 4, 4), Array.from(metricFromComponents(a.L, 4, 4)), 1e-9);
+    const singleton = fitLfda(keep(1), null, 3, 'weighted', quiet);
+    for (const v of singleton.L) expect(Number.isFinite(v)).toBe(true);
+  });
+});
+
+describe('rca', () => {
+  const chunklets = Int32Array.from({ length: 150 }, (_, i) => (i < 90 ? Math.floor(i / 3) : -1));
+
+  it("matches metric-learn's M on given chunklets, full and with 2 components", () => {
+    const full = fitRca({ ...irisTraining, chunklets }, null, 1e-3, quiet);
+    expect(full.warnings).toEqual([]);
+    expectClose(metricFromComponents(full.L, 4, 4), GOLDEN.rca, 1e-8);
+    const two = fitRca({ ...irisTraining, chunklets }, 2, 1e-3, quiet);
+    expectClose(metricFromComponents(two.L, 2, 4), GOLDEN.rca2, 1e-8);
+  });
+
+  it('gives a finite metric and a warning for a singular within-chunklet covariance (collinear feature, too few chunklets)', () => {
+    const X = new Float64Array(150 * 5);
+    for (let i = 0; i < 150; i++) {
+      X.set(irisTraining.X.subarray(i * 4, i * 4 + 4), i * 5);
+      X[i * 5 + 4] = 2 * X[i * 5]! - X[i * 5 + 1]!; // collinear
+    }
+    const few = Int32Array.from({ length: 150 }, (_, i) => (i < 6 ? Math.floor(i / 2) : -1)); // 3 chunklets of 2: rank ≤ 3
+    for (const [data, ch] of [[{ ...irisTraining, X, d: 5 }, chunklets], [irisTraining, few]] as const) {
+      const fit = fitRca({ ...data, chunklets: ch }, null, 1e-3, quiet);
+      for (const v of fit.L) expect(Number.isFinite(v)).toBe(true);
+      expect(fit.warnings).toHaveLength(1);
+      expect(fit.warnings![0]).toMatch(/singular/);
+    }
+  });
+
+  it("fits from chunklets generated from the labels (metric-learn's defaults reduced to what iris allows)", () => {
+    const metric = fitMetric(iris, { method: 'rca', seed: 0 });
+    expect(metric.summary.warnings).toEqual(['Only 75 chunklets of 2 rows could be drawn from the class labels (100 asked).']);
+    expect(metric.nComponents).toBe(4);
+  });
+});
