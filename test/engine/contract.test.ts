@@ -9,6 +9,8 @@ import { fitMetric, prepareFit } from '../../shared/engine/fit.ts';
 import type { LearnerDefinition, ParamSpec } from '../../shared/engine/learner.ts';
 import { paramRule, validateParams } from '../../shared/engine/params.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
+import { LEARNER_INPUTS } from '../../shared/domain/enums.ts';
+import { SUPERVISION } from '../../shared/engine/supervision/kinds.ts';
 import { isPsd } from '../../shared/math/psd.ts';
 import { mahalanobisMatrix, pairDistance, pairwiseDistances, transform } from '../../shared/metric/index.ts';
 import { blobs } from './fixtures.ts';
@@ -49,7 +51,8 @@ describe.each(LEARNERS.map((l) => [l.name, l] as const))('learner contract: %s',
   it('declares itself completely', () => {
     expect(learner.title.length).toBeGreaterThan(0);
     expect(learner.description.length).toBeGreaterThan(20);
-    expect(['none', 'labels', 'pairs']).toContain(learner.input);
+    expect(LEARNER_INPUTS).toContain(learner.input);
+    expect(SUPERVISION[learner.input].supported).toBe(true);
     for (const spec of Object.values(learner.params)) expect(spec.description.length).toBeGreaterThan(0);
   });
 
