@@ -3,7 +3,7 @@
  * implementation's on the same data (the whole sample, z-scored as our fit does) and, for the pair learners, the same
  * constraints (ours, generated from the labels with seed 0, handed to metric-learn).
  *
- *   node --import tsx bench/learners-vs-reference.ts [dataset …] [--methods nca,lmnn,itml,mmc]
+ *   node --import tsx bench/learners-vs-reference.ts [dataset …] [--methods nca,lmnn,itml,mmc,rca,lfda,sdml,lsml,scml]
  *
  * References: NCA — scikit-learn (bench/reference/nca_sklearn.py's defaults); LMNN, ITML, MMC — metric-learn from its
  * source at /tmp/metric-learn (bench/reference/metric_learn_ref.py; set METRIC_LEARN_PATH to move it). Every objective
@@ -14,18 +14,34 @@
  *   Σ_must [δᵀMδ − u]₊ + Σ_cannot [l − δᵀMδ]₊ with metric-learn's bounds (u, l).
  * - MMC: Xing et al.'s scale-free objective Σ_cannot ‖δ‖_M / (Σ_must ‖δ‖²_M)^½ (higher is better); ours solves a
  *   regularized problem (log-det barrier, shrunk scatter), so it need not maximize this one.
- * Prints a Markdown table. No timing assertions anywhere: the seconds are for information.
+ *
+ * RCA, LFDA, SDML, LSML and SCML get a second table: 5-fold 3-NN accuracy on the same stratified folds (ours =
+ * scikit-learn's StratifiedKFold(5, shuffle=True, random_state=0)), each side fitted on the fold's training part
+ * z-scored as our fit does, metric-learn through its *_Supervised wrapper (LFDA itself) with its defaults and
+ * REFERENCE.md's fallback where they fail; fit seconds as the median over folds (ours timed from the training rows
+ * to L, supervision generation and z-scoring included, as metric-learn's wrappers draw their constraints inside
+ * fit; after three untimed warm-up fits on each side, so both time compiled code) and their ratio; and the learner's own objective (mean over folds) on both sides' L, evaluated here with our
+ * supervision of the fold: SDML tr(MS) − log det M + λ‖M‖₁,off with the S ours used; LSML its loss on our
+ * quadruplets with the identity prior; SCML the mean triplet hinge on our k-NN triplets (without the ℓ₁ part, which
+ * needs the weights). RCA and LFDA are closed form (LFDA's criterion is the same for every full-rank L).
+ * Prints Markdown tables. No timing assertions anywhere: the seconds are for information.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DatasetMatrix } from '../shared/domain/dataset.ts';
 import type { LearnedMetric } from '../shared/domain/learned-metric.ts';
+import { knnPredict, stratifiedKFold } from '../shared/engine/evaluation/index.ts';
 import { prepareFit, runPreparedFit } from '../shared/engine/fit.ts';
+import { applyPreprocessing } from '../shared/engine/preprocess.ts';
+import { lsmlLossAndGradient, quadrupletDifferences } from '../shared/engine/learners/lsml.ts';
+import { scmlObjective } from '../shared/engine/learners/scml.ts';
+import { sdmlProblem } from '../shared/engine/learners/sdml.ts';
+import { graphicalLassoObjective } from '../shared/math/graphical-lasso.ts';
 import { logDetDivergence } from '../shared/engine/learners/itml.ts';
 import { lmnnLossAndGradient, selectTargets } from '../shared/engine/learners/lmnn.ts';
 import { ncaLossAndGradient } from '../shared/engine/learners/nca.ts';
-import { option, readSample, SAMPLE_DATASETS } from './common.ts';
+import { option, readSample, SAMPLE_DATASETS, secs } from './common.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const METRIC_LEARN = process.env.METRIC_LEARN_PATH ?? '/tmp/metric-learn';
@@ -83,19 +99,157 @@ function runReference(X: Float64Array, n: number, d: number, labels: Int32Array,
   return JSON.parse(r.stdout) as Record<string, Reference>;
 }
 
+/** The learners compared by cross-validated accuracy (the second table). */
+const CV_METHODS = ['rca', 'lfda', 'sdml', 'lsml', 'scml'];
+
+interface FoldReference {
+  L?: number[][];
+  seconds?: number;
+  setting: string;
+  error?: string;
+}
+
+/** Y = X·Lᵀ (n, k) for X (n, d) and L (k, d). */
+function mapRows(X: Float64Array, n: number, d: number, L: Float64Array, k: number): Float64Array {
+  const Y = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let r = 0; r < k; r++) {
+    let s = 0;
+    for (let f = 0; f < d; f++) s += X[i * d + f]! * L[r * d + f]!;
+    Y[i * k + r] = s;
+  }
+  return Y;
+}
+
+function accuracyOf(L: Float64Array, k: number, d: number, train: { X: Float64Array; n: number; labels: Int32Array }, test: { X: Float64Array; n: number; labels: Int32Array }): number {
+  const predicted = knnPredict(mapRows(train.X, train.n, d, L, k), train.labels, train.n, mapRows(test.X, test.n, d, L, k), test.n, k, 3);
+  let right = 0;
+  for (let i = 0; i < test.n; i++) if (predicted[i] === test.labels[i]) right++;
+  return right / test.n;
+}
+
+const medianOf = (values: number[]): number => {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length % 2 ? v[v.length >> 1]! : 0.5 * (v[v.length / 2 - 1]! + v[v.length / 2]!);
+};
+const meanOf = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The second table's rows for one dataset (see the file comment). */
+function crossValidated(name: string, data: DatasetMatrix, cvMethods: string[]): string[] {
+  const labels = data.labels!;
+  const folds = stratifiedKFold(labels, 5, 0);
+  const parts = folds.map((fold) => {
+    const base = prepareFit(data, { method: 'euclidean' }, fold.train);
+    const d = base.training.d;
+    return {
+      fold,
+      d,
+      train: { X: base.training.X, n: fold.train.length, labels: Int32Array.from(fold.train, (r) => labels[r]!) },
+      test: { X: applyPreprocessing(base.preprocessing, data.features, fold.test.length, fold.test), n: fold.test.length, labels: Int32Array.from(fold.test, (r) => labels[r]!) },
+    };
+  });
+  const identity = (d: number) => Float64Array.from({ length: d * d }, (_, t) => (t % (d + 1) === 0 ? 1 : 0));
+  const euclidean = meanOf(parts.map((p) => accuracyOf(identity(p.d), p.d, p.d, p.train, p.test)));
+  const rows: string[] = [`| ${name} | euclidean | ${(100 * euclidean).toFixed(1)} | | | | | | | |`];
+  // Ours first, then metric-learn: the same machine load for both within one dataset.
+  const ours = new Map<string, Array<{ accuracy: number; seconds: number; objective: number | null; refObjective: (L: Float64Array, k: number) => number | null; warnings: string[] }>>();
+  for (const method of cvMethods) {
+    // Warm-up fits (untimed) so that the timed ones run compiled code, as numpy's already are.
+    for (let w = 0; w < 3; w++) runPreparedFit(prepareFit(data, { method, seed: 0 }, parts[w % parts.length]!.fold.train));
+    ours.set(
+      method,
+      parts.map((p) => {
+        const start = performance.now();
+        const prepared = prepareFit(data, { method, seed: 0 }, p.fold.train);
+        const metric = runPreparedFit(prepared);
+        const seconds = (performance.now() - start) / 1000;
+        const t = prepared.training;
+        const objectiveOf = (L: Float64Array, k: number): number | null => {
+          const M = metricOf(L, k, t.d);
+          if (method === 'sdml') {
+            const params = metric.params as { balanceParam: number; sparsityParam: number; prior: 'identity' | 'covariance' };
+            return graphicalLassoObjective(sdmlProblem(t, params.balanceParam, params.prior).S, M, t.d, params.sparsityParam);
+          }
+          if (method === 'lsml') {
+            const { vab, vcd, m } = quadrupletDifferences(t.X, t.d, t.quadruplets!);
+            return lsmlLossAndGradient(M, vab, vcd, m, identity(t.d), t.d, false).loss;
+          }
+          if (method === 'scml') return scmlObjective(M, t.X, t.n, t.d, t.triplets!, 0);
+          return null;
+        };
+        return {
+          accuracy: accuracyOf(metric.L, metric.nComponents, p.d, p.train, p.test),
+          seconds,
+          objective: objectiveOf(metric.L, metric.nComponents),
+          refObjective: objectiveOf,
+          warnings: metric.summary.warnings ?? [],
+        };
+      }),
+    );
+  }
+  const r = spawnSync('/usr/bin/python3', [`${ROOT}bench/reference/metric_learn_ref.py`], {
+    input: JSON.stringify({ folds: parts.map((p) => ({ X: Array.from({ length: p.train.n }, (_, i) => Array.from(p.train.X.subarray(i * p.d, (i + 1) * p.d))), labels: Array.from(p.train.labels) })), methods: cvMethods }),
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: METRIC_LEARN },
+    maxBuffer: 1 << 28,
+  });
+  if (r.status !== 0) throw new Error(`metric-learn reference failed: ${r.stderr || r.error}`);
+  const reference = JSON.parse(r.stdout) as Record<string, FoldReference[]>;
+  for (const method of cvMethods) {
+    const mine = ours.get(method)!;
+    const theirs = reference[method]!;
+    const accuracy = meanOf(mine.map((m) => m.accuracy));
+    const seconds = medianOf(mine.map((m) => m.seconds));
+    const failed = theirs.find((t) => t.error);
+    const settings = [...new Set(theirs.map((t) => t.setting))].join(', ');
+    let refCell: string;
+    let refSeconds: number | null = null;
+    let refAccuracy: number | null = null;
+    const refObjectives: number[] = [];
+    if (failed) {
+      refCell = `fails (${failed.error})`;
+    } else {
+      refAccuracy = meanOf(theirs.map((t, f) => accuracyOf(flat(t.L!), t.L!.length, parts[f]!.d, parts[f]!.train, parts[f]!.test)));
+      refSeconds = medianOf(theirs.map((t) => t.seconds!));
+      refCell = `${(100 * refAccuracy).toFixed(1)}${settings === 'defaults' ? '' : ` (${settings})`}`;
+      theirs.forEach((t, f) => {
+        const o = mine[f]!.refObjective(flat(t.L!), t.L!.length);
+        if (o !== null) refObjectives.push(o);
+      });
+    }
+    // The bar: metric-learn's defaults − 1 point where they run, else Euclidean.
+    const byDefaults = refAccuracy !== null && settings === 'defaults';
+    const bar = byDefaults ? refAccuracy! - 0.01 : euclidean;
+    const held = accuracy >= bar - 1e-9 ? 'holds' : 'MISSES';
+    const objective = mine[0]!.objective === null ? '—' : `${fmt(meanOf(mine.map((m) => m.objective!)))} / ${refObjectives.length ? fmt(meanOf(refObjectives)) : '—'}`;
+    const warned = mine.filter((m) => m.warnings.length > 0).length;
+    rows.push(
+      `| ${name} | ${method} | ${(100 * accuracy).toFixed(1)} | ${refCell} | ${byDefaults ? 'ref − 1' : 'euclidean'}: ${held} | ${secs(seconds)} | ${secs(refSeconds)} | ${refSeconds ? (seconds / refSeconds).toFixed(2) : '—'} | ${objective} | ${warned ? `${warned}/5 folds` : ''} |`,
+    );
+  }
+  return rows;
+}
+
 const datasets = process.argv.slice(2).filter((a) => !a.startsWith('--') && a !== option('methods'));
-let methods = (option('methods') ?? 'nca,lmnn,itml,mmc').split(',');
+let methods = (option('methods') ?? 'nca,lmnn,itml,mmc,rca,lfda,sdml,lsml,scml').split(',');
 if (!existsSync(`${METRIC_LEARN}/metric_learn/__init__.py`)) {
   console.log(`metric-learn's source is not at ${METRIC_LEARN} (set METRIC_LEARN_PATH): only NCA vs scikit-learn's pinned figures.`);
   methods = methods.filter((m) => m === 'nca');
 }
+const cvMethods = methods.filter((m) => CV_METHODS.includes(m));
+methods = methods.filter((m) => !CV_METHODS.includes(m));
 const table: string[] = [
   '| dataset | method | objective (ours) | objective (reference) | better | iterations ours / ref | stop ours | ref converged | extra | fit s ours / ref |',
   '|---|---|---|---|---|---|---|---|---|---|',
 ];
 
+const cvTable: string[] = [
+  '| dataset | method | 3-NN % ours | 3-NN % metric-learn | bar | fit s ours | fit s metric-learn | ratio | objective ours / metric-learn | our warnings |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+];
 for (const name of datasets.length ? datasets : SAMPLE_DATASETS.filter((s) => s !== 'digits')) {
   const data: DatasetMatrix = readSample(name);
+  if (cvMethods.length) cvTable.push(...crossValidated(name, data, cvMethods));
+  if (methods.length === 0) continue;
   const pairPrepared = prepareFit(data, { method: 'itml' });
   const { X, n, d, pairs } = pairPrepared.training;
   const labels = data.labels!;
@@ -155,4 +309,5 @@ for (const name of datasets.length ? datasets : SAMPLE_DATASETS.filter((s) => s 
     row('mmc', ours, xing(ours.L, ours.nComponents), xing(flat(ref.mmc!.L), ref.mmc!.L.length), true, ref.mmc!.iterations, String(ref.mmc!.converged), 'Xing objective', ref.mmc!.seconds);
   }
 }
-console.log(table.join('\n'));
+if (methods.length) console.log(table.join('\n'));
+if (cvMethods.length) console.log(`${methods.length ? '\n' : ''}${cvTable.join('\n')}`);

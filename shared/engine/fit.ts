@@ -130,6 +130,7 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
     derived: spec.derived ?? false,
     seed,
     count: spec.pairCount,
+    params,
     warnings,
   });
   const training: TrainingData = { X, n: nRows, d, nClasses, ...fields };

@@ -67,9 +67,34 @@ describe('fitMetric', () => {
     expect(forced.training.pairs!.left.length).toBe(10);
   });
 
+  it('gives chunklet, triplet and quadruplet learners supervision generated from the training labels, seeded', () => {
+    const rows = Array.from({ length: data.nRows - 3 }, (_, i) => i + 3);
+    const rca = prepareFit(data, { method: 'rca', seed: 2 }, rows);
+    const chunks = rca.training.chunklets!;
+    expect(chunks).toHaveLength(rows.length);
+    // 21 rows, 7 per class: at most 3 chunklets of 2 per class, so 9 of the 100 asked, with the warning.
+    expect(Math.max(...chunks) + 1).toBe(9);
+    expect(rca.warnings).toEqual(['Only 9 chunklets of 2 rows could be drawn from the class labels (100 asked).']);
+    expect(prepareFit(data, { method: 'rca', seed: 2 }, rows).training.chunklets).toEqual(chunks);
+    expect(prepareFit(data, { method: 'rca', seed: 2, pairCount: 4 }, rows).training.chunklets!.filter((c) => c >= 0)).toHaveLength(8);
+    const fromParams = prepareFit(data, { method: 'rca', seed: 2, params: { numChunks: 3, chunkSize: 3 } }, rows).training.chunklets!;
+    expect(fromParams.filter((c) => c >= 0)).toHaveLength(9);
+    const lsml = prepareFit(data, { method: 'lsml', seed: 1 });
+    // 20·C² = 180 asked; the 24 rows allow 168 ordered same-class pairs, of which the sampler draws 160.
+    expect(lsml.training.quadruplets).toHaveLength(4 * 160);
+    expect(lsml.warnings).toEqual(['Only 160 quadruplets could be drawn from the class labels (180 asked).']);
+    expect(lsml.training.labels).toBe(data.labels);
+    // scml: every (3 genuine) × (10 impostor) nearest-neighbour triplet of each of the 24 rows.
+    expect(prepareFit(data, { method: 'scml' }).training.triplets).toHaveLength(3 * 24 * 3 * 10);
+    expect(prepareFit(data, { method: 'scml', pairCount: 50 }).training.triplets).toHaveLength(150);
+    expect(prepareFit(data, { method: 'scml', params: { kGenuine: 2, kImpostor: 4 } }).training.triplets).toHaveLength(3 * 24 * 2 * 4);
+    const unlabeled = { ...data, labels: null };
+    expect(() => prepareFit(unlabeled, { method: 'lsml' })).toThrow(new ValidationError('lsml learns from quadruplets: label some in the dataset, or use a dataset with class labels to generate them.'));
+  });
+
   it('rejects bad specs with exact messages', () => {
     expect(() => fitMetric(data, { method: 'nope' })).toThrow(
-      new ValidationError('Unknown method \'nope\'. Known methods: euclidean, covariance, pca, lda, nca, mmc, mmc-diagonal, itml, lmnn.'),
+      new ValidationError('Unknown method \'nope\'. Known methods: euclidean, covariance, pca, lda, nca, mmc, mmc-diagonal, itml, lmnn, rca, lfda, sdml, lsml, scml.'),
     );
     expect(() => fitMetric(data, { method: 'pca', params: { components: 0 } })).toThrow(
       new ValidationError("pca: parameter 'components' must be an integer ≥ 1 (or null), got 0."),

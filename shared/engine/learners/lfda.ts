@@ -18,6 +18,7 @@
  * the retained λ. Closed form; cost O(Σ n_c²·d + d³).
  */
 import { ValidationError } from '../../errors.ts';
+import { gram, matmul, matmulTransA, matmulTransB } from '../../math/dense.ts';
 import { symmetricEigen, tryCholesky } from '../../math/eigen.ts';
 import { smallestValue } from '../../math/top-k.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
@@ -68,17 +69,14 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
   for (const rows of byClass.values()) {
     const nc = rows.length;
     const kc = Math.min(k, nc - 1);
-    const dist = new Float64Array(nc * nc);
+    const Xc = new Float64Array(nc * d); // (nc, d)
+    rows.forEach((r, t) => Xc.set(X.subarray(r * d, r * d + d), t * d));
+    // Squared distances from the Gram matrix: ‖x_a‖² + ‖x_b‖² − 2·x_aᵀx_b (clamped at 0).
+    const dist = matmulTransB(Xc, nc, d, Xc, nc); // (nc, nc), Gram first
+    const norms = new Float64Array(nc);
+    for (let a = 0; a < nc; a++) norms[a] = dist[a * nc + a]!;
     for (let a = 0; a < nc; a++) {
-      for (let b = a + 1; b < nc; b++) {
-        let s = 0;
-        for (let f = 0; f < d; f++) {
-          const t = X[rows[a]! * d + f]! - X[rows[b]! * d + f]!;
-          s += t * t;
-        }
-        dist[a * nc + b] = s;
-        dist[b * nc + a] = s;
-      }
+      for (let b = 0; b < nc; b++) dist[a * nc + b] = a === b ? 0 : Math.max(norms[a]! + norms[b]! - 2 * dist[a * nc + b]!, 0);
     }
     const sigma = new Float64Array(nc);
     const column = new Float64Array(nc);
@@ -87,8 +85,8 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
       // The row's own 0 is among the smallest, so the (kc + 1)-th smallest is its kc-th nearest other row.
       sigma[a] = Math.sqrt(smallestValue(column, nc, kc + 1));
     }
-    // W = diag(A1) − A, then G = X_cᵀ W X_c.
-    const W = new Float64Array(nc * nc);
+    // W = diag(A1) − A (nc, nc), then G = X_cᵀ W X_c.
+    const W = dist; // overwritten row by row: each row's distances are read before it is written
     for (let a = 0; a < nc; a++) {
       let rowSum = 0;
       for (let b = 0; b < nc; b++) {
@@ -99,31 +97,18 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
       }
       W[a * nc + a]! += rowSum;
     }
-    const WX = new Float64Array(nc * d);
-    for (let a = 0; a < nc; a++) {
-      for (let b = 0; b < nc; b++) {
-        const w = W[a * nc + b]!;
-        if (w === 0) continue;
-        const row = rows[b]! * d;
-        for (let f = 0; f < d; f++) WX[a * d + f]! += w * X[row + f]!;
-      }
-    }
+    const G = matmulTransA(Xc, nc, d, matmul(W, nc, nc, Xc, d), d); // (d, d)
+    const XtX = gram(Xc, nc, d);
     const sumC = new Float64Array(d);
-    for (let a = 0; a < nc; a++) {
-      const row = rows[a]! * d;
-      for (let f = 0; f < d; f++) {
-        const x = X[row + f]!;
-        sumC[f]! += x;
-        if (x === 0) continue;
-        for (let g = 0; g < d; g++) {
-          const G = x * WX[a * d + g]!;
-          const XX = x * X[row + g]!;
-          within[f * d + g]! += G / nc;
-          between[f * d + g]! += G / n + (1 - nc / n) * XX;
-        }
+    for (let a = 0; a < nc; a++) for (let f = 0; f < d; f++) sumC[f]! += Xc[a * d + f]!;
+    const mixing = 1 - nc / n;
+    for (let f = 0; f < d; f++) {
+      for (let g = 0; g < d; g++) {
+        const t = f * d + g;
+        within[t]! += G[t]! / nc;
+        between[t]! += G[t]! / n + mixing * XtX[t]! + (sumC[f]! * sumC[g]!) / n;
       }
     }
-    for (let f = 0; f < d; f++) for (let g = 0; g < d; g++) between[f * d + g]! += (sumC[f]! * sumC[g]!) / n;
   }
   for (let f = 0; f < d; f++) for (let g = 0; g < d; g++) between[f * d + g]! += within[f * d + g]! - (total[f]! * total[g]!) / n;
   for (const S of [between, within]) {

@@ -36,6 +36,8 @@ export const rcaLearner = defineLearner({
       exclusiveMin: true,
       description: 'Floor ρ of the within-chunklet variances, relative to their mean: keeps a singular covariance finite.',
     },
+    numChunks: { type: 'int', default: 100, min: 1, description: 'Chunklets drawn when they are generated from class labels (fewer, with a warning, where the classes cannot give them).' },
+    chunkSize: { type: 'int', default: 2, min: 2, description: 'Rows per chunklet when they are generated from class labels.' },
   },
   fit(data, params, { hooks }) {
     return fitRca(data, params.components, params.regularization, hooks);

@@ -48,6 +48,8 @@ export const scmlLearner = defineLearner({
     beta: { type: 'float', default: 1e-5, min: 0, description: 'β: ℓ₁ penalty on the basis weights.' },
     batchSize: { type: 'int', default: 10, min: 1, max: 100000, description: 'Triplets per stochastic iteration.' },
     maxIter: { type: 'int', default: 10000, min: 1, max: 10000000, description: 'Number of stochastic iterations.' },
+    kGenuine: { type: 'int', default: 3, min: 1, description: 'Same-class nearest neighbours per anchor when triplets are generated from class labels.' },
+    kImpostor: { type: 'int', default: 10, min: 1, description: 'Other-class nearest neighbours per anchor when triplets are generated from class labels.' },
     outputIter: { type: 'int', default: 500, min: 1, max: 10000000, description: 'Iterations between exact objective evaluations (the best one is kept).' },
   },
   fit(data, params, { seed, hooks }) {

@@ -23,7 +23,7 @@ import type { SupervisionDeclaration } from '../../ipc/schemas.ts';
 import type { TrainingData } from '../learner.ts';
 import { distinctLabelCount, generateSupervisedPairs, validateConstraints } from '../pairs.ts';
 import { chunkletsFromPairs, impliedComparisons, quadrupletsFromComparisons, quadrupletsFromPairs } from './derive.ts';
-import { generateChunklets, generateQuadruplets, generateTriplets, knnTriplets } from './generate.ts';
+import { DEFAULT_CHUNKLETS, generateChunklets, generateQuadruplets, generateTriplets, knnTriplets } from './generate.ts';
 
 /** What a dataset holds that supervision can come from. */
 export interface DatasetSupervision {
@@ -54,6 +54,11 @@ export interface SupervisionRequest {
   seed: number;
   /** How many to generate (see {@link SupervisionKind.generatedCount}); undefined: the kind's default. */
   count: number | undefined;
+  /**
+   * The learner's validated parameters: generation reads the settings a learner declares among them (rca: numChunks,
+   * chunkSize; scml: kGenuine, kImpostor, metric-learn's *_Supervised settings), metric-learn's defaults otherwise.
+   */
+  params: Record<string, unknown>;
   /** Sentences about what generation had to change (fewer than asked …). */
   warnings: string[];
 }
@@ -125,6 +130,12 @@ function generatedLabels(request: SupervisionRequest, noun: string): Int32Array 
     throw new ValidationError(`${request.learner} learns from ${noun}: label some in the dataset, or use a dataset with class labels to generate them.`);
   }
   return request.labels;
+}
+
+/** A generation setting the learner declares among its parameters, else metric-learn's default. */
+function setting(request: SupervisionRequest, name: string, fallback: number): number {
+  const value = request.params[name];
+  return typeof value === 'number' ? value : fallback;
 }
 
 function checkRows(request: SupervisionRequest, flat: Int32Array, what: string): void {
@@ -213,7 +224,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     whatToLabel: 'Label must-link pairs: each group of rows joined by must-links is a chunklet (or use a dataset with class labels to generate them).',
     sources: ['labeled', 'generated'],
     labeledFrom: 'pairs',
-    generatedCount: 'chunklets of 2 rows (default 100)',
+    generatedCount: "chunklets (default rca's numChunks, of chunkSize rows)",
     supported: true,
     hasLabeled: (data) => data.pairs.some((p) => p.kind === 'must'),
     lacks: (method, dataset, source) => {
@@ -231,7 +242,8 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
         return { fields: { labels: null, pairs: null, chunklets }, count };
       }
       const labels = generatedLabels(request, 'chunklets');
-      const chunklets = generateChunklets(labels, request.count === undefined ? {} : { numChunks: request.count }, request.seed, request.warnings);
+      const options = { numChunks: request.count ?? setting(request, 'numChunks', DEFAULT_CHUNKLETS.numChunks), chunkSize: setting(request, 'chunkSize', DEFAULT_CHUNKLETS.chunkSize) };
+      const chunklets = generateChunklets(labels, options, request.seed, request.warnings);
       let count = 0;
       for (const c of chunklets) if (c + 1 > count) count = c + 1;
       return { fields: { labels, pairs: null, chunklets }, count };
@@ -245,7 +257,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     whatToLabel: 'Label relative comparisons, a is closer to b than to c (workbench comparisons add), or use a dataset with class labels to generate them.',
     sources: ['labeled', 'generated'],
     labeledFrom: 'comparisons',
-    generatedCount: 'comparisons (default: every 3-genuine × 10-impostor neighbour triplet)',
+    generatedCount: "comparisons (default: every kGenuine × kImpostor nearest-neighbour triplet, scml's settings)",
     supported: true,
     hasLabeled: (data) => data.comparisons > 0 || (data.derived && data.pairs.length > 0),
     lacks: (method, dataset, source) => {
@@ -269,7 +281,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
         return { fields: { labels: null, pairs: null, triplets }, count: triplets.length / 3 };
       }
       const labels = generatedLabels(request, 'relative comparisons');
-      const knn = { X: request.X, d: request.d, k: 3, kImpostor: 10 };
+      const knn = { X: request.X, d: request.d, k: setting(request, 'kGenuine', 3), kImpostor: setting(request, 'kImpostor', 10) };
       const triplets =
         request.count === undefined ? knnTriplets(labels, knn, request.warnings) : generateTriplets(labels, request.count, request.seed, { knn }, request.warnings);
       return { fields: { labels, pairs: null, triplets }, count: triplets.length / 3 };

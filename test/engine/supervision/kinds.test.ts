@@ -74,7 +74,7 @@ describe('supervision kinds: one declaration per learner input', () => {
     const message = 'mlkr learns from numeric targets (regression), which this version of the workbench cannot give it yet.';
     expect(targets.lacks('mlkr', { labeled: true, pairs: { must: 3, cannot: 3 }, comparisons: 3 }, 'generated')).toBe(message);
     expect(() =>
-      targets.build({ learner: 'mlkr', X: data.features, d: 4, nRows: n, labels, source: 'generated', pairs: [], comparisons: [], derived: false, seed: 0, count: undefined, warnings: [] }),
+      targets.build({ learner: 'mlkr', X: data.features, d: 4, nRows: n, labels, source: 'generated', pairs: [], comparisons: [], derived: false, seed: 0, count: undefined, params: {}, warnings: [] }),
     ).toThrow(new ValidationError(message));
   });
 });
