@@ -59,5 +59,14 @@ describe("Experiments form: each method's supervision, and what to label when th
     expect(rca.getAttribute('title')).toBe(
       'rca was asked to use labeled chunklets, but the dataset has no must-link pairs; label must-link pairs (each group joined by must-links is a chunklet).',
     );
+
+    // The comparisons the pairs imply, when asked, go with the job of a comparison learner.
+    await fireEvent.click(screen.getByRole('checkbox', { name: /^scml / }));
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'also the comparisons my pairs imply' }));
+    await fireEvent.click(screen.getByLabelText('Accuracy vs number of constraints (sweep)'));
+    backend.handle('jobs.start', () => ({ jobId: 'job-1', runIds: [1] }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(backend.callsTo('jobs.start')).toHaveLength(1));
+    expect((backend.callsTo('jobs.start')[0] as { spec: unknown }).spec).toMatchObject({ kind: 'sweep', method: 'scml', constraintSource: 'labeled', derived: true });
   });
 });

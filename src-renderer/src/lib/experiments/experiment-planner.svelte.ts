@@ -38,6 +38,13 @@ export class ExperimentPlanner {
   error = $state<string | null>(null);
   /** How many relative comparisons the current dataset has (what comparison and quadruplet learners learn from). */
   comparisonCount = $state(0);
+  /** Comparison and quadruplet learners also learn from the comparisons the labeled pairs imply. */
+  derived = $state(false);
+
+  /** Whether a ticked method learns from comparisons (so the comparisons implied by pairs can be offered). */
+  get readsComparisons(): boolean {
+    return this.selected.some((m) => this.supervision(m)?.labeledFrom === 'comparisons');
+  }
 
   constructor(backend: Backend, monitor: JobMonitor) {
     this.#backend = backend;
@@ -177,7 +184,8 @@ export class ExperimentPlanner {
 
   buildSpec(datasetId: number): JobSpec {
     const protocol = { folds: this.folds, k: this.k, seed: this.seed, preprocess: this.preprocess };
-    const common = { datasetId, seed: this.seed, protocol, constraintSource: this.plainSource };
+    const derived = this.derived && this.constraintSource === 'labeled' && this.readsComparisons;
+    const common = { datasetId, seed: this.seed, protocol, constraintSource: this.plainSource, ...(derived ? { derived: true } : {}) };
     const params = (name: string) => this.checked[name]?.params ?? {};
     if (this.kind === 'sweep') {
       const method = this.selected.find((m) => this.counted(m)) ?? this.selected[0]!;
