@@ -269,7 +269,10 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
     comparisons: spec.comparisons?.length ?? 0,
     derived: spec.derived ?? false,
   });
-  const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
+  // Held-out pairs for pairAuc: the user's, when the fit learned from them; a learner of comparisons alone is scored
+  // on pairs generated from the test labels, as a generated fit is.
+  const comparisonsAlone = kind.labeledFrom === 'comparisons' && (spec.constraints?.length ?? 0) === 0;
+  const handLabels = resolveConstraintSource(spec) === 'labeled' && !comparisonsAlone ? (spec.constraints ?? []) : null;
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const perFold = kind.sources.includes('suggested') && spec.foldConstraints !== undefined;
   // The user's supervision, restricted to the training part (in its row indices), as the fit sees it.

@@ -145,6 +145,12 @@ describe.each(LEARNERS.map((l) => [l.name, l.input] as const))('supervision cont
     expect(evaluation.folds.map((f) => f.trainPairs)).toEqual(expected);
   });
 
+  it('scores a fit on comparisons alone on held-out pairs generated from the test labels (pair ROC-AUC)', () => {
+    if (SUPERVISION[input].labeledFrom !== 'comparisons') return;
+    const evaluation = evaluateMethod(data, { method: name, params: withoutClassLabels(name), constraintSource: 'labeled', comparisons, protocol: { folds: 3 } });
+    for (const f of evaluation.folds) expect([f.testPairs > 0, f.pairAuc !== null]).toEqual([true, true]);
+  });
+
   it('refuses, with its kind\'s sentence, a dataset without class labels and without its supervision', () => {
     const unlabeled = { ...data, labels: null, classNames: [] };
     const held = { labeled: false, pairs: { must: 0, cannot: 0 }, comparisons: 0 };
