@@ -712,6 +712,8 @@ export const GridSpecSchema = z.strictObject({
   /** Per method, per parameter, the values to try. */
   params: z.record(MethodName, z.record(z.string().min(1).max(LIMITS.name), z.array(GridParamValue).min(1).max(LIMITS.list))).optional(),
   protocol: ProtocolSchema.optional(),
+  /** Comparison and quadruplet learners also use the comparisons the labeled pairs imply. */
+  derived: z.boolean().optional(),
 });
 
 export const GridCellStatusSchema = JobStatusSchema;

@@ -9,7 +9,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandGrid } from '../../shared/domain/grid.ts';
 import { readBundle } from '../../src-main/grid/bundle.ts';
+import { methodCountsSupervision } from '../../src-main/grid/local.ts';
 import { runGridTask } from '../../src-main/grid/task.ts';
 import { openStore, type Store } from '../../src-main/storage/store.ts';
 import { runCli } from '../cli/helpers.ts';
@@ -43,6 +45,15 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a grid of rca, lfda, sdml, lsml and scml', () => {
+  it('gives every method that counts its supervision one cell per count, and --derived to every cell', () => {
+    const cells = expandGrid({ datasets: [1], methods: ['rca', 'lfda', 'sdml', 'lsml', 'scml'], seeds: [0], counts: [10, 20], derived: true }, methodCountsSupervision);
+    expect(cells.map((c) => [c.method, c.count])).toEqual([
+      ['rca', 10], ['rca', 20], ['lfda', null], ['sdml', 10], ['sdml', 20], ['lsml', 10], ['lsml', 20], ['scml', 10], ['scml', 20],
+    ]);
+    expect(cells.every((c) => c.spec.derived === true)).toBe(true);
+    expect(cells.find((c) => c.method === 'scml')!.spec).toMatchObject({ constraintSource: 'generated', pairs: 10 });
+  });
+
   it('runs locally and collected from the Slurm path bit for bit equal, each run recording the supervision it learned from', async () => {
     const local = await cli('grid', 'run', ...GRID);
     expect(local.code, local.stderr).toBe(0);
