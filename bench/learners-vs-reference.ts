@@ -149,7 +149,7 @@ function crossValidated(name: string, data: DatasetMatrix, cvMethods: string[]):
   });
   const identity = (d: number) => Float64Array.from({ length: d * d }, (_, t) => (t % (d + 1) === 0 ? 1 : 0));
   const euclidean = meanOf(parts.map((p) => accuracyOf(identity(p.d), p.d, p.d, p.train, p.test)));
-  const rows: string[] = [`| ${name} | euclidean | ${(100 * euclidean).toFixed(1)} | | | | | | | |`];
+  const rows: string[] = [`| ${name} | euclidean | ${(100 * euclidean).toFixed(2)} | | | | | | | |`];
   // Ours first, then metric-learn: the same machine load for both within one dataset.
   const ours = new Map<string, Array<{ accuracy: number; seconds: number; objective: number | null; refObjective: (L: Float64Array, k: number) => number | null; warnings: string[] }>>();
   for (const method of cvMethods) {
@@ -210,7 +210,7 @@ function crossValidated(name: string, data: DatasetMatrix, cvMethods: string[]):
     } else {
       refAccuracy = meanOf(theirs.map((t, f) => accuracyOf(flat(t.L!), t.L!.length, parts[f]!.d, parts[f]!.train, parts[f]!.test)));
       refSeconds = medianOf(theirs.map((t) => t.seconds!));
-      refCell = `${(100 * refAccuracy).toFixed(1)}${settings === 'defaults' ? '' : ` (${settings})`}`;
+      refCell = `${(100 * refAccuracy).toFixed(2)}${settings === 'defaults' ? '' : ` (${settings})`}`;
       theirs.forEach((t, f) => {
         const o = mine[f]!.refObjective(flat(t.L!), t.L!.length);
         if (o !== null) refObjectives.push(o);
@@ -223,7 +223,7 @@ function crossValidated(name: string, data: DatasetMatrix, cvMethods: string[]):
     const objective = mine[0]!.objective === null ? '—' : `${fmt(meanOf(mine.map((m) => m.objective!)))} / ${refObjectives.length ? fmt(meanOf(refObjectives)) : '—'}`;
     const warned = mine.filter((m) => m.warnings.length > 0).length;
     rows.push(
-      `| ${name} | ${method} | ${(100 * accuracy).toFixed(1)} | ${refCell} | ${byDefaults ? 'ref − 1' : 'euclidean'}: ${held} | ${secs(seconds)} | ${secs(refSeconds)} | ${refSeconds ? (seconds / refSeconds).toFixed(2) : '—'} | ${objective} | ${warned ? `${warned}/5 folds` : ''} |`,
+      `| ${name} | ${method} | ${(100 * accuracy).toFixed(2)} | ${refCell} | ${byDefaults ? 'ref − 1' : 'euclidean'}: ${held} | ${secs(seconds)} | ${secs(refSeconds)} | ${refSeconds ? (seconds / refSeconds).toFixed(2) : '—'} | ${objective} | ${warned ? `${warned}/5 folds` : ''} |`,
     );
   }
   return rows;

@@ -8,8 +8,9 @@
  * quadruplets use, as metric-learn's `prior`). The second part is the LogDet divergence to P up to a constant.
  *
  * Minimized by projected gradient descent on the positive-definite cone with an Armijo backtracking line search
- * on the exact objective: M' = Π(M − t·∇f), Π clipping eigenvalues at 10⁻⁸ (metric-learn's floor); a step is
- * accepted when f(M') ≤ f(M) + 10⁻⁴·⟨∇f, M' − M⟩, t is halved until it is, and the next search starts from 2t.
+ * on the exact objective: M' = Π(M − t·∇f), Π clipping eigenvalues at 10⁻⁸ (metric-learn's floor; skipped when a
+ * Cholesky factor shows M' is clearly inside); a step is accepted when f(M') ≤ f(M) + 10⁻⁴·⟨∇f, M' − M⟩, t is
+ * halved until it is. The first t tried is 1/‖∇f‖, then the Barzilai–Borwein step of the last two iterates.
  * Stop reasons: `tolerance` when ‖∇f‖_F ≤ `tol` at the current M (metric-learn's test), `stalled` when no step
  * down to 2⁻⁴⁰ of the first one lowers f, `maxIter` otherwise. (metric-learn tries a fixed grid of ten steps and
  * stops silently when none helps; its gradient also leaves out the weights w_q its loss has.)
@@ -70,6 +71,56 @@ function quadraticForm(M: Float64Array, V: Float64Array, q: number, d: number): 
   return s;
 }
 
+/**
+ * The lower Cholesky factor R (d, d) of a symmetric M (its lower triangle is read), M = R·Rᵀ, or null when a pivot
+ * is not positive. Plain loops on the flat array: called several times per iteration, where converting to and
+ * from ml-matrix's nested arrays would cost more than the factorization.
+ */
+function lowerCholesky(M: Float64Array, d: number): Float64Array | null {
+  const R = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) {
+    let diagonal = M[j * d + j]!;
+    for (let p = 0; p < j; p++) diagonal -= R[j * d + p]! * R[j * d + p]!;
+    if (!(diagonal > 0)) return null;
+    const pivot = Math.sqrt(diagonal);
+    R[j * d + j] = pivot;
+    for (let i = j + 1; i < d; i++) {
+      let s = M[i * d + j]!;
+      for (let p = 0; p < j; p++) s -= R[i * d + p]! * R[j * d + p]!;
+      R[i * d + j] = s / pivot;
+    }
+  }
+  return R;
+}
+
+/**
+ * ‖Rᵀu‖² and ‖Rᵀv‖² into `out` for row q of U and of V (m, d) and a lower-triangular R (d, d); `y`, `z` are
+ * scratch (d).
+ */
+function choleskyForms(R: Float64Array, U: Float64Array, V: Float64Array, q: number, d: number, y: Float64Array, z: Float64Array, out: Float64Array): void {
+  y.fill(0);
+  z.fill(0);
+  const row = q * d;
+  for (let p = 0; p < d; p++) {
+    const a = U[row + p]!;
+    const b = V[row + p]!;
+    const rRow = p * d;
+    for (let j = 0; j <= p; j++) {
+      const r = R[rRow + j]!;
+      y[j]! += a * r;
+      z[j]! += b * r;
+    }
+  }
+  let s = 0;
+  let t = 0;
+  for (let j = 0; j < d; j++) {
+    s += y[j]! * y[j]!;
+    t += z[j]! * z[j]!;
+  }
+  out[0] = s;
+  out[1] = t;
+}
+
 /** The comparison part of f: Σ_q w·[d_ab > d_cd]·(√d_ab − √d_cd)², w = 1/m. */
 export function lsmlComparisonLoss(M: Float64Array, vab: Float64Array, vcd: Float64Array, m: number, d: number): number {
   let loss = 0;
@@ -95,7 +146,7 @@ export function lsmlLossAndGradient(
   d: number,
   withGradient = true,
 ): { loss: number; gradient: Float64Array | null } {
-  const R = tryCholesky(M, d);
+  const R = lowerCholesky(M, d);
   if (!R) return { loss: Number.POSITIVE_INFINITY, gradient: null };
   let logDet = 0;
   for (let i = 0; i < d; i++) logDet += 2 * Math.log(R[i * d + i]!);
@@ -104,9 +155,14 @@ export function lsmlLossAndGradient(
   const G = withGradient ? new Float64Array(d * d) : null;
   let loss = 0;
   const w = 1 / m;
+  // d_ab = vᵀMv = ‖Rᵀv‖² with M = R·Rᵀ: half the work of vᵀ(Mv); both rows of a quadruplet share R's loads.
+  const yab = new Float64Array(d);
+  const ycd = new Float64Array(d);
+  const forms = new Float64Array(2);
   for (let q = 0; q < m; q++) {
-    const dab = quadraticForm(M, vab, q, d);
-    const dcd = quadraticForm(M, vcd, q, d);
+    choleskyForms(R, vab, vcd, q, d, yab, ycd, forms);
+    const dab = forms[0]!;
+    const dcd = forms[1]!;
     if (!(dab > dcd)) continue;
     const sab = Math.sqrt(dab);
     const scd = Math.sqrt(Math.max(dcd, 0));
@@ -175,6 +231,48 @@ function clipEigenvalues(A: Float64Array, d: number, floor: number): { M: Float6
   return { M, L };
 }
 
+/**
+ * The first step length tried: 1/‖∇f‖ at the start (metric-learn's largest step), then the Barzilai–Borwein step
+ * ⟨S, S⟩/⟨S, Y⟩ (S = M_k − M_{k−1}, Y = ∇f_k − ∇f_{k−1}) when it is positive, else twice the last accepted step.
+ */
+function firstStep(M: Float64Array, G: Float64Array, previous: { M: Float64Array; G: Float64Array } | null, lastStep: number, gradNorm: number): number {
+  if (!previous) return 1 / gradNorm;
+  let ss = 0;
+  let sy = 0;
+  for (let i = 0; i < M.length; i++) {
+    const sDiff = M[i]! - previous.M[i]!;
+    ss += sDiff * sDiff;
+    sy += sDiff * (G[i]! - previous.G[i]!);
+  }
+  return sy > 0 && Number.isFinite(ss / sy) ? ss / sy : 2 * lastStep;
+}
+
+/**
+ * Π onto {M ⪰ 10⁻⁸·I}: the matrix itself when its Cholesky factor shows it is already there (every pivot² ≥ 10⁻⁸
+ * bounds λ_min from below only loosely, so the eigenvalues are clipped whenever a pivot is small), else the
+ * eigenvalues clipped at 10⁻⁸ (metric-learn's floor).
+ */
+function projectPositiveDefinite(A: Float64Array, d: number): Float64Array {
+  const R = lowerCholesky(A, d);
+  if (R) {
+    let smallest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < d; i++) smallest = Math.min(smallest, R[i * d + i]! * R[i * d + i]!);
+    if (smallest >= 1e-6) return symmetrizeInPlace(A, d);
+  }
+  return clipEigenvalues(A, d, 1e-8).M;
+}
+
+function symmetrizeInPlace(A: Float64Array, d: number): Float64Array {
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const v = 0.5 * (A[i * d + j]! + A[j * d + i]!);
+      A[i * d + j] = v;
+      A[j * d + i] = v;
+    }
+  }
+  return A;
+}
+
 /** The prior P⁻¹ and the starting M (P itself) for `prior`, from the rows the quadruplets use. */
 export function lsmlPrior(X: Float64Array, d: number, quadruplets: Int32Array, prior: LsmlPrior): { M: Float64Array; priorInverse: Float64Array } {
   const I = new Float64Array(d * d);
@@ -198,11 +296,11 @@ export function fitLsml(data: TrainingData, prior: LsmlPrior, maxIter: number, t
   const { vab, vcd, m } = quadrupletDifferences(X, d, quadruplets);
   const { M: M0, priorInverse } = lsmlPrior(X, d, quadruplets, prior);
   let M = M0;
-  let L = clipEigenvalues(M, d, 0).L;
   let current = lsmlLossAndGradient(M, vab, vcd, m, priorInverse, d);
   const trace: number[] = [];
   let iterations = 0;
   let step = 0;
+  let previous: { M: Float64Array; G: Float64Array } | null = null;
   let stopReason: StopReason = 'maxIter';
   while (iterations < maxIter) {
     if (hooks.shouldStop?.()) break;
@@ -214,20 +312,19 @@ export function fitLsml(data: TrainingData, prior: LsmlPrior, maxIter: number, t
       stopReason = 'tolerance';
       break;
     }
-    // metric-learn's largest step, 1/‖∇f‖, to begin with; then twice the last accepted one.
-    step = step === 0 ? 1 / gradNorm : 2 * step;
+    step = firstStep(M, G, previous, step, gradNorm);
     let accepted = false;
     for (let tries = 0; tries <= 40; tries++, step /= 2) {
       const trial = new Float64Array(d * d);
       for (let i = 0; i < d * d; i++) trial[i] = M[i]! - step * G[i]!;
-      const projected = clipEigenvalues(trial, d, 1e-8);
+      const projected = projectPositiveDefinite(trial, d);
       let decrease = 0;
-      for (let i = 0; i < d * d; i++) decrease += G[i]! * (projected.M[i]! - M[i]!);
-      const next = lsmlLossAndGradient(projected.M, vab, vcd, m, priorInverse, d, false);
+      for (let i = 0; i < d * d; i++) decrease += G[i]! * (projected[i]! - M[i]!);
+      const next = lsmlLossAndGradient(projected, vab, vcd, m, priorInverse, d);
       if (next.loss <= current.loss + 1e-4 * decrease && next.loss < current.loss) {
-        M = projected.M;
-        L = projected.L;
-        current = lsmlLossAndGradient(M, vab, vcd, m, priorInverse, d);
+        previous = { M, G };
+        M = projected;
+        current = next;
         accepted = true;
         break;
       }
@@ -240,6 +337,7 @@ export function fitLsml(data: TrainingData, prior: LsmlPrior, maxIter: number, t
     trace.push(current.loss);
     hooks.onIteration?.({ iteration: iterations, objective: current.loss, elapsedMs: performance.now() - start });
   }
+  const L = clipEigenvalues(M, d, 0).L;
   return {
     L,
     nComponents: d,

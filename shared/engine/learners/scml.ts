@@ -15,7 +15,7 @@
  * - `lda` (SCML_Supervised's default; needs the class labels): k-means centers of the rows; around each center,
  *   the min(n_c, s) nearest rows of every class c for two scales s ({10, 20}, or {20, 50} beyond 50 features);
  *   Fisher LDA on each such neighbourhood gives min(C − 1, d) unit directions. nBasis default
- *   min(20·d, 2·n·min(C − 1, d) − 1). (k-means here runs once from k-means++ seeds; metric-learn's scikit-learn KMeans restarts 10 times.)
+ *   min(20·d, 2·n·min(C − 1, d) − 1). (k-means with 10 k-means++ restarts, as metric-learn's scikit-learn KMeans.)
  * - `triplet_diffs` (SCML's): repeatedly d triplets drawn without replacement give
  *   D = Σ δ_ab δ_abᵀ − Σ δ_ac δ_acᵀ; the eigenvectors of D² with a positive eigenvalue are bases (metric-learn takes
  *   rows of the eigenvector matrix instead of its columns). nBasis default 80·d.
@@ -287,7 +287,7 @@ function ldaBases(data: TrainingData, nBasisParam: number | null, seed: number, 
   }
   if (nBasis < C) warnings.push(`scml: ${nBasis} bases for ${C} classes may discriminate poorly.`);
   const nClusters = Math.ceil(nBasis / (2 * numEig));
-  const { centers } = kMeans(X, n, d, nClusters, { seed, nInit: 1 });
+  const { centers } = kMeans(X, n, d, nClusters, { seed, nInit: 10 });
   const clusters = centers.length / d;
   const scales = d > 50 ? [20, 50] : [10, 20];
   const B = new Float64Array(nBasis * d);

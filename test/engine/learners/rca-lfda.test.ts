@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fitMetric, prepareFit } from '../../../shared/engine/fit.ts';
 import type { TrainingData } from '../../../shared/engine/learner.ts';
 import { fitLfda } from '../../../shared/engine/learners/lfda.ts';
-import { fitRca } from '../../../shared/engine/learners/rca.ts';
+import { fitRca, ledoitWolfIntensity, withinChunkletCovariance } from '../../../shared/engine/learners/rca.ts';
 import { metricFromComponents } from '../../../shared/math/psd.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
 
@@ -74,11 +74,21 @@ describe('rca', () => {
   const chunklets = Int32Array.from({ length: 150 }, (_, i) => (i < 90 ? Math.floor(i / 3) : -1));
 
   it("matches metric-learn's M on given chunklets, full and with 2 components", () => {
-    const full = fitRca({ ...irisTraining, chunklets }, null, 1e-3, quiet);
+    const full = fitRca({ ...irisTraining, chunklets }, null, 1e-3, quiet, 'none');
     expect(full.warnings).toEqual([]);
     expectClose(metricFromComponents(full.L, 4, 4), GOLDEN.rca, 1e-8);
-    const two = fitRca({ ...irisTraining, chunklets }, 2, 1e-3, quiet);
+    const two = fitRca({ ...irisTraining, chunklets }, 2, 1e-3, quiet, 'none');
     expectClose(metricFromComponents(two.L, 2, 4), GOLDEN.rca2, 1e-8);
+  });
+
+  it("shrinks by Ledoit–Wolf's estimate as scikit-learn's ledoit_wolf does (the default)", () => {
+    // scikit-learn 1.2.1: Z = the rows of each chunklet minus its mean (chunklets as above, z-scored iris);
+    // C, alpha = ledoit_wolf(Z, assume_centered=True) → alpha 0.06103791088684043, M = inv(C) row-major.
+    const golden = [8.844463800481702, -2.213839971054223, -7.717780020393813, -1.6397848513789852, -2.213839971054223, 2.87210900331858, 1.9466629216952005, -0.7300147260126768, -7.717780020393815, 1.9466629216952012, 38.382476439830924, -18.938910839940426, -1.6397848513789852, -0.730014726012677, -18.938910839940423, 31.91220307879951];
+    const { C, rows } = withinChunkletCovariance(irisTraining.X, 150, 4, chunklets);
+    expect(ledoitWolfIntensity(irisTraining.X, 150, 4, chunklets, C, rows)).toBeCloseTo(0.06103791088684043, 12);
+    const fit = fitRca({ ...irisTraining, chunklets }, null, 1e-3, quiet);
+    expectClose(metricFromComponents(fit.L, 4, 4), golden, 1e-9);
   });
 
   it('gives a finite metric and a warning for a singular within-chunklet covariance (collinear feature, too few chunklets)', () => {
@@ -89,10 +99,12 @@ describe('rca', () => {
     }
     const few = Int32Array.from({ length: 150 }, (_, i) => (i < 6 ? Math.floor(i / 2) : -1)); // 3 chunklets of 2: rank ≤ 3
     for (const [data, ch] of [[{ ...irisTraining, X, d: 5 }, chunklets], [irisTraining, few]] as const) {
-      const fit = fitRca({ ...data, chunklets: ch }, null, 1e-3, quiet);
-      for (const v of fit.L) expect(Number.isFinite(v)).toBe(true);
-      expect(fit.warnings).toHaveLength(1);
-      expect(fit.warnings![0]).toMatch(/singular/);
+      for (const shrinkage of ['none', 'ledoit-wolf'] as const) {
+        const fit = fitRca({ ...data, chunklets: ch }, null, 1e-3, quiet, shrinkage);
+        for (const v of fit.L) expect(Number.isFinite(v)).toBe(true);
+        expect(fit.warnings).toHaveLength(1);
+        expect(fit.warnings![0]).toMatch(shrinkage === 'none' ? /singular.*floored/ : /singular.*Ledoit/);
+      }
     }
   });
 
