@@ -312,6 +312,8 @@ export const ImportPreviewSchema = z.object({
   labelColumn: z.union([z.string(), z.number()]).nullable(),
   /** Number of feature columns after import (one-hot nominal attributes expanded). */
   featureCount: z.number(),
+  /** ARFF: each nominal feature attribute and the number of 0/1 columns (one per declared value) it becomes. */
+  nominal: z.array(z.object({ column: z.string(), columns: z.number() })).optional(),
   /** Classes seen in the preview rows (a lower bound on the file's classes). */
   classes: z.array(z.string()),
   /** Rows an import with these options would store (after any dropped rows), or null when not known. */

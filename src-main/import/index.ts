@@ -281,6 +281,9 @@ async function previewSource(source: ByteSource, options: ImportOptions, maxRows
       rows: p.rows,
       labelColumn: p.layout.labelAttribute === null ? null : p.layout.attributes[p.layout.labelAttribute]!.name,
       featureCount: p.layout.featureNames.length,
+      nominal: p.layout.attributes
+        .filter((a, i) => i !== p.layout.labelAttribute && a.type === 'nominal')
+        .map((a) => ({ column: a.name, columns: a.values.length })),
       classes: p.classes,
       totalRows: head.whole && p.complete ? p.rows.length : null,
       warnings: p.layout.warnings,

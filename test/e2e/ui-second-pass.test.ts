@@ -215,7 +215,7 @@ describe('keyboard only, dark, 1024 px wide (issue 14 exploratory pass)', () => 
     await page.keyboard.press('Tab');
     // The next Tab leaves the group for the first method, instead of stopping at every radio.
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).closest('fieldset')?.querySelector('legend')?.textContent)).toBe('Methods');
-    expect(await page.getByRole('radio', { name: /my labels \(4 pairs\)/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: /my labels \(4 pairs\)/ }).isChecked()).toBe(true);
     await narrow.screenshot('ui14-explore-experiments-1024-dark');
   });
 });

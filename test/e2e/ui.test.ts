@@ -103,7 +103,7 @@ describe('the researcher UI in the browser', () => {
     await page.getByRole('tab', { name: 'Experiments' }).click();
     await page.getByRole('checkbox', { name: /^mmc / }).check();
     expect(await page.getByRole('checkbox', { name: /^nca / }).isChecked()).toBe(true);
-    await page.getByRole('radio', { name: /my labels \(12 pairs\)/ }).check();
+    await page.getByRole('checkbox', { name: /my labels \(12 pairs\)/ }).check();
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.waitForFunction(
       () => {

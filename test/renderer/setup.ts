@@ -4,4 +4,6 @@ import { beforeEach } from 'vitest';
 // each component test starts as a first visit, whatever the test before it left there.
 beforeEach(() => {
   localStorage.clear();
+  // …and the labeling undo history it keeps per tab in sessionStorage.
+  sessionStorage.clear();
 });

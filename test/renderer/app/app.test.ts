@@ -30,6 +30,7 @@ describe('App', () => {
       const p = hook.pointToClient(i)!;
       await fireEvent.pointerDown(canvas, { clientX: p.x, clientY: p.y, pointerId: 1 });
       await fireEvent.pointerUp(canvas, { clientX: p.x, clientY: p.y, pointerId: 1 });
+      await fireEvent.click(canvas, { clientX: p.x, clientY: p.y, detail: 1 });
     }
     await waitFor(() => expect(screen.getByRole('button', { name: 'Must-link (M)' })).toBeTruthy());
     await fireEvent.keyDown(window, { key: 'm' });

@@ -102,10 +102,10 @@ describe('Experiments view: sweep with suggested pairs', () => {
     const spec = (backend.callsTo('jobs.start')[0] as { spec: Record<string, unknown> }).spec;
     expect(spec).toMatchObject({ kind: 'sweep', method: 'mmc', constraintSource: 'suggested', seeds: 3 });
 
-    // Back to a comparison, the choice stays but the jobs use generated pairs, and the form says so.
+    // Back to a comparison: its own pair sources (ticked, any number), no suggested pairs.
     await fireEvent.click(screen.getByLabelText('Compare methods (cross-validated kNN)'));
     expect(screen.queryByLabelText('suggested (active learning)')).toBeNull();
-    expect(screen.getByText('Suggested pairs apply to sweeps only; this job uses pairs generated from class labels.')).toBeTruthy();
+    expect((screen.getByRole('checkbox', { name: /generated from class labels/ }) as HTMLInputElement).checked).toBe(true);
   });
 });
 
@@ -172,10 +172,13 @@ describe('Experiments view with contradictory labels', () => {
     await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
     await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
     await fireEvent.click(await waitFor(() => screen.getByRole('checkbox', { name: /^mmc / })));
-    expect((screen.getByRole('radio', { name: /my labels \(3 pairs\)/ }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('checkbox', { name: /my labels \(3 pairs\)/ }) as HTMLInputElement).checked).toBe(true);
     expect(screen.getByText(/Your pairs contain 1 contradiction/)).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
-    await fireEvent.click(screen.getByRole('radio', { name: /generated from class labels/ }));
+    // Generated pairs instead of my labels: nothing contradicts, Start is offered.
+    await fireEvent.click(screen.getByRole('checkbox', { name: /generated from class labels/ }));
+    await fireEvent.click(screen.getByRole('checkbox', { name: /my labels \(3 pairs\)/ }));
+    expect(screen.queryByText(/Your pairs contain 1 contradiction/)).toBeNull();
     expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
   });
 });

@@ -109,6 +109,21 @@ describe('Job feedback in Experiments (issue 14)', () => {
     await waitFor(() => expect(within(card).getByTestId('sparkline-max').textContent).toBe('12.5'));
     expect(within(card).getByTestId('sparkline-min').textContent).toBe('4.13');
     expect(within(card).getByTestId('sparkline-x').textContent).toBe('iteration 1 … 3 · last 4.13');
-    expect(within(card).getByLabelText(/^Objective of .*: 3 iterations, from 12\.50 to 4\.125$/)).toBeTruthy();
+    expect(within(card).getByLabelText(/^Objective of .*: iteration 1 to 3, from 12\.50 to 4\.125$/)).toBeTruthy();
+  });
+
+  it('puts the iteration numbers of the progress events on the x axis, not the number of updates', async () => {
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('jobs.list', () => ({ jobs: [{ jobId: 'job-1', kind: 'evaluate' as const, datasetId: 1, status: 'running' as const, runIds: [2] }] }));
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    const card = await waitFor(() => screen.getByTestId('job-card'));
+    // Progress is throttled (~10 a second): a 50-iteration fit reports only some of its iterations.
+    for (const [iteration, objective] of [[1, 9], [7, 6], [19, 4], [33, 3.5], [50, 3.25]] as const) {
+      backend.emit('job.progress', { jobId: 'job-1', runId: 2, phase: 'fit', fold: 1, folds: 5, iteration, objective, elapsedMs: 10 * iteration });
+    }
+    await waitFor(() => expect(within(card).getByTestId('sparkline-x').textContent).toBe('iteration 1 … 50 · last 3.25'));
   });
 });

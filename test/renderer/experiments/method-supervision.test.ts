@@ -46,6 +46,8 @@ describe("Experiments form: each method's supervision, and what to label when th
     render(App, { props: { backend } });
     await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
     await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    // One metric (one source, chosen by radio).
+    await fireEvent.click(await waitFor(() => screen.getByLabelText('Learn one metric on all rows')));
     await waitFor(() => screen.getByRole('radio', { name: 'my labels (1 pair, 2 comparisons)' }));
     // Generated from class labels (a labeled dataset): nothing is missing.
     await fireEvent.click(screen.getByRole('radio', { name: /generated from class labels/ }));
@@ -68,5 +70,31 @@ describe("Experiments form: each method's supervision, and what to label when th
     await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     await waitFor(() => expect(backend.callsTo('jobs.start')).toHaveLength(1));
     expect((backend.callsTo('jobs.start')[0] as { spec: unknown }).spec).toMatchObject({ kind: 'sweep', method: 'scml', constraintSource: 'labeled', derived: true });
+  });
+
+  it('in a comparison, runs a comparison learner once per ticked source, and titles its jobs with comparisons', async () => {
+    let next = 0;
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('constraints.list', () => ({ constraints: [{ i: 0, j: 1, kind: 'must' as const }] }))
+      .handle('comparisons.list', () => ({ comparisons: [{ anchor: 0, closer: 1, farther: 4 }] }))
+      .handle('jobs.start', () => ({ jobId: `job-${++next}`, runIds: [next] }));
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    await fireEvent.click(await waitFor(() => screen.getByRole('checkbox', { name: /^scml / })));
+    await fireEvent.click(screen.getByRole('checkbox', { name: /^lfda / }));
+    const mine = await waitFor(() => screen.getByRole('checkbox', { name: 'my labels (1 pair, 1 comparison)' }) as HTMLInputElement);
+    if (!mine.checked) await fireEvent.click(mine);
+    const generated = screen.getByRole('checkbox', { name: /generated from class labels/ }) as HTMLInputElement;
+    if (!generated.checked) await fireEvent.click(generated);
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Also fit each method on all rows (its metric for Compare and Export)' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    // nca is ticked by default (with euclidean); it takes no source, so it runs once, as lfda does.
+    await waitFor(() => expect(backend.callsTo('jobs.start')).toHaveLength(5));
+    const specs = backend.callsTo('jobs.start').map((r) => (r as { spec: { method: string; constraintSource?: string } }).spec);
+    expect(specs.map((s) => `${s.method}${s.method === 'scml' ? ` ${s.constraintSource}` : ''}`).sort()).toEqual(['euclidean', 'lfda', 'nca', 'scml generated', 'scml labeled']);
+    const titles = screen.getAllByTestId('job-card').map((card) => card.querySelector('strong')!.textContent);
+    expect(titles).toContain('evaluate · scml (5-fold, labeled comparisons) · toy');
   });
 });

@@ -21,6 +21,7 @@ async function labelPair(hook: { pointToClient(i: number): { x: number; y: numbe
     const p = hook.pointToClient(r)!;
     await fireEvent.pointerDown(canvas, { clientX: p.x, clientY: p.y, pointerId: 1 });
     await fireEvent.pointerUp(canvas, { clientX: p.x, clientY: p.y, pointerId: 1 });
+    await fireEvent.click(canvas, { clientX: p.x, clientY: p.y, detail: 1 });
   }
   await waitFor(() => screen.getByRole('button', { name: 'Must-link (M)' }));
   await fireEvent.keyDown(window, { key });

@@ -19,8 +19,22 @@ export interface ScatterHook {
   selected(): number[];
 }
 
+/** A box in client (viewport) CSS pixels. */
+export interface ClientBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ChartHook {
+  /** Where the chart drew each bar of its first dataset, and each legend entry (text and box). */
+  geometry(): { bars: ClientBox[]; legend: { text: string; box: ClientBox }[] };
+}
+
 export interface WorkbenchHooks {
   scatters: Record<string, ScatterHook>;
+  charts: Record<string, ChartHook>;
   state: Record<string, () => unknown>;
 }
 
@@ -31,8 +45,8 @@ declare global {
 }
 
 function hooks(): WorkbenchHooks {
-  if (typeof window === 'undefined') return { scatters: {}, state: {} };
-  window.__workbench ??= { scatters: {}, state: {} };
+  if (typeof window === 'undefined') return { scatters: {}, charts: {}, state: {} };
+  window.__workbench ??= { scatters: {}, charts: {}, state: {} };
   return window.__workbench;
 }
 
@@ -42,6 +56,15 @@ export function registerScatterHook(name: string, hook: ScatterHook): () => void
   hooks().scatters[name] = hook;
   return () => {
     if (hooks().scatters[name] === hook) delete hooks().scatters[name];
+  };
+}
+
+/** Registers a chart under `name`; returns the function that removes it. */
+export function registerChartHook(name: string, hook: ChartHook): () => void {
+  if (!TEST_HOOKS) return () => {};
+  hooks().charts[name] = hook;
+  return () => {
+    if (hooks().charts[name] === hook) delete hooks().charts[name];
   };
 }
 

@@ -53,7 +53,7 @@ export class Workbench {
     this.compare.onFocusChange(() => (this.exporter.runId = null));
     this.#unsubscribe = [
       backend.on('dataset.imported', () => void this.datasets.refresh()),
-      backend.on('dataset.deleted', () => void this.datasets.refresh()),
+      backend.on('dataset.deleted', () => void this.#refreshKeepingOneOpen()),
       backend.on('app.command', ({ command }) => {
         if (command === 'guided-example') this.tour.open();
         if (command === 'import-dataset') this.go('Datasets');
@@ -90,6 +90,8 @@ export class Workbench {
 
   /** Makes a dataset current everywhere: data, constraints, run history. */
   async openDataset(id: number): Promise<void> {
+    // "X stays open" from the last import is said of the dataset open then; it goes once another one is opened.
+    if (this.importer.keptOpen?.openId !== id) this.importer.keptOpen = null;
     await this.datasets.select(id);
     this.space.useRaw();
     await Promise.all([this.labeling.load(id), this.history.load(id)]);
@@ -98,6 +100,56 @@ export class Workbench {
     this.compare.reset();
     this.exporter.reset();
     this.#remember();
+  }
+
+  /**
+   * Stores the previewed file. A labeled import with the open dataset's features (same names, in the same order)
+   * is a held-out split for it (a test set): the open dataset stays open and the import is offered under
+   * Compare → Test set. Any other import is opened.
+   */
+  async importPreviewed(): Promise<void> {
+    const session = this.importer;
+    const dataset = await session.commit();
+    if (!dataset) return;
+    const warnings = session.warnings;
+    const open = this.datasets.current;
+    const openFeatures = this.datasets.detail?.featureNames ?? null;
+    session.reset();
+    session.warnings = warnings;
+    session.imported = dataset.name;
+    await this.datasets.refresh();
+    if (open && openFeatures && dataset.labeled && dataset.features === open.features && (await this.#sameFeatures(dataset.id, openFeatures))) {
+      session.keptOpen = { openId: open.id, open: open.name, imported: dataset };
+    } else await this.openDataset(dataset.id);
+  }
+
+  async #sameFeatures(id: number, names: readonly string[]): Promise<boolean> {
+    try {
+      const { dataset } = await this.backend.call('datasets.get', { id });
+      return dataset.featureNames.length === names.length && dataset.featureNames.every((name, k) => name === names[k]);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Deletes a dataset; when it was the open one, another remaining dataset (the most recent) is opened, so the
+   * views never fall back to "no dataset" while there are datasets.
+   */
+  async removeDataset(id: number): Promise<void> {
+    await this.datasets.remove(id);
+    await this.#openAnyIfNone();
+  }
+
+  /** After another window deleted a dataset: the list again, and another dataset open if that one was. */
+  async #refreshKeepingOneOpen(): Promise<void> {
+    await this.datasets.refresh();
+    await this.#openAnyIfNone();
+  }
+
+  async #openAnyIfNone(): Promise<void> {
+    const next = this.datasets.list.at(-1);
+    if (this.datasets.currentId === null && next) await this.openDataset(next.id);
   }
 
   /** Unsubscribes every store from the backend's events (the window's root component is going away). */

@@ -26,6 +26,8 @@ export class ImportSession {
   warnings = $state.raw<string[]>([]);
   /** Name of the dataset the last import created (shown until the next file). */
   imported = $state<string | null>(null);
+  /** The open dataset the last import left open (the import being a possible test set for it), or null. */
+  keptOpen = $state.raw<{ openId: number; open: string; imported: DatasetSummary } | null>(null);
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -61,6 +63,7 @@ export class ImportSession {
     this.error = null;
     this.warnings = [];
     this.imported = null;
+    this.keptOpen = null;
   }
 
   /** Browser: a File from an input or a drop. */

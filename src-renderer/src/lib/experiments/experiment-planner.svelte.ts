@@ -8,6 +8,7 @@ import { checkForm, defaultText } from './param-form.ts';
 
 export type ExperimentKind = 'compare' | 'sweep' | 'learn';
 export type Preprocess = PreprocessKind;
+export type PairSource = 'labeled' | 'generated';
 
 /**
  * The Experiments form: which methods, their parameters (forms generated from methods.list), the
@@ -28,6 +29,11 @@ export class ExperimentPlanner {
   preprocess = $state<Preprocess>('zscore');
   /** 'suggested' (active-learning pairs, oracle-labeled from the training classes) applies to sweeps only. */
   constraintSource = $state<'labeled' | 'generated' | 'suggested'>('generated');
+  /**
+   * A comparison's pair sources: each pair-based method runs once per ticked source (separate runs of the same
+   * method), the other methods and the Euclidean baseline once.
+   */
+  pairSources = $state.raw<PairSource[]>(['generated']);
   /** True once the researcher picked a constraint source by hand (then it is never changed for them). */
   sourceChosen = $state(false);
   sweepCounts = $state('0, 10, 20, 50, 100, 200');
@@ -40,11 +46,6 @@ export class ExperimentPlanner {
   comparisonCount = $state(0);
   /** Comparison and quadruplet learners also learn from the comparisons the labeled pairs imply. */
   derived = $state(false);
-
-  /** Whether a ticked method learns from comparisons (so the comparisons implied by pairs can be offered). */
-  get readsComparisons(): boolean {
-    return this.selected.some((m) => this.supervision(m)?.labeledFrom === 'comparisons');
-  }
 
   constructor(backend: Backend, monitor: JobMonitor) {
     this.#backend = backend;
@@ -75,10 +76,18 @@ export class ExperimentPlanner {
     return method ? SUPERVISION[method.input] : undefined;
   }
 
-  /** Whether method `name` learns from counted constraints (pairs, chunklets, comparisons, quadruplets): what a sweep varies. */
+  /**
+   * Whether method `name` learns from counted constraints (pairs, chunklets, comparisons, quadruplets): what a sweep
+   * varies, and what runs once per ticked source in a comparison.
+   */
   counted(name: string): boolean {
     const kind = this.supervision(name);
     return kind !== undefined && countsSupervision(kind);
+  }
+
+  /** Whether a ticked method learns from comparisons (so the comparisons implied by pairs can be offered). */
+  get readsComparisons(): boolean {
+    return this.selected.some((m) => this.supervision(m)?.labeledFrom === 'comparisons');
   }
 
   /** Reads how many comparisons dataset `datasetId` has (none when the backend cannot say). */
@@ -92,14 +101,17 @@ export class ExperimentPlanner {
 
   /**
    * What to label for method `name` when the dataset cannot give it its supervision with the chosen source (its
-   * kind's `lacks`), with the reason; null when it can.
+   * kind's `lacks`; in a comparison, with every ticked source), with the reason; null when it can.
    */
   lacking(name: string, dataset: { labeled: boolean; pairs: { must: number; cannot: number } }): { reason: string; whatToLabel: string } | null {
     const kind = this.supervision(name);
     if (!kind) return null;
-    const source = this.kind === 'sweep' ? this.constraintSource : this.plainSource;
-    const reason = kind.lacks(name, { ...dataset, comparisons: this.comparisonCount }, source);
-    return reason === null ? null : { reason, whatToLabel: kind.whatToLabel };
+    const sources = this.kind === 'sweep' ? [this.constraintSource] : this.kind === 'compare' && this.pairSources.length > 0 ? this.pairSources : [this.plainSource];
+    for (const source of sources) {
+      const reason = kind.lacks(name, { ...dataset, comparisons: this.comparisonCount }, source);
+      if (reason !== null) return { reason, whatToLabel: kind.whatToLabel };
+    }
+    return null;
   }
 
   toggle(name: string, on: boolean): void {
@@ -127,6 +139,9 @@ export class ExperimentPlanner {
       }
       if (this.parsedCounts() === null) out.push('Sweep counts must be whole numbers ≥ 0 separated by commas, e.g. 0, 10, 50.');
     }
+    if (this.kind === 'compare' && this.pairSources.length === 0 && this.selected.some((m) => this.counted(m))) {
+      out.push('Tick at least one source of pairs for the pair-based methods.');
+    }
     if (!(Number.isInteger(this.folds) && this.folds >= 2 && this.folds <= 50)) out.push('Folds must be an integer from 2 to 50.');
     if (!(Number.isInteger(this.k) && this.k >= 1 && this.k <= 100)) out.push('k must be an integer from 1 to 100.');
     if (!(Number.isInteger(this.seed) && this.seed >= 0)) out.push('Seed must be an integer ≥ 0.');
@@ -139,7 +154,7 @@ export class ExperimentPlanner {
   /** Advice that does not block Start (e.g. too few labeled pairs for cross-validation). */
   warnings(counts: { must: number; cannot: number }): string[] {
     const pairMethods = this.selected.filter((m) => this.supervision(m)?.labeledFrom === 'pairs');
-    if (this.constraintSource !== 'labeled' || pairMethods.length === 0) return [];
+    if (!this.usesLabeledPairs || pairMethods.length === 0) return [];
     if (counts.must >= 5 && counts.cannot >= 5) return [];
     return [
       `${pairMethods.join(', ')} will learn from your ${counts.must} must-link and ${counts.cannot} cannot-link pairs. ` +
@@ -153,19 +168,33 @@ export class ExperimentPlanner {
     return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 0) ? parts : null;
   }
 
+  /** Whether the jobs Start submits fit pair-based methods on the researcher's own labeled pairs. */
+  get usesLabeledPairs(): boolean {
+    return this.kind === 'compare' ? this.pairSources.includes('labeled') : this.constraintSource === 'labeled';
+  }
+
+  /** Ticks or unticks a comparison's pair source (a hand-made choice, kept from then on). */
+  togglePairSource(source: PairSource, on: boolean): void {
+    this.pairSources = (['labeled', 'generated'] as const).filter((s) => (s === source ? on : this.pairSources.includes(s)));
+    this.sourceChosen = true;
+  }
+
   /**
-   * The jobs Start submits. A comparison becomes one evaluate job per method (the Euclidean baseline
-   * first), each with its own progress, objective curve and cancel button, plus (optionally) one learn job
-   * per learned method: the metric fitted on every row, which Compare draws and Export writes.
+   * The jobs Start submits. A comparison becomes one evaluate job per method and pair source (the Euclidean
+   * baseline first, once, whatever the sources), each with its own progress, objective curve and cancel
+   * button, plus (optionally) one learn job per learned method and source: the metric fitted on every row,
+   * which Compare draws and Export writes.
    */
   buildSpecs(datasetId: number): JobSpec[] {
     const spec = this.buildSpec(datasetId);
     if (spec.kind !== 'compare') return [spec];
-    const { methods, kind: _kind, ...common } = spec;
-    const evaluations: JobSpec[] = methods.map(({ method, params }) => ({ kind: 'evaluate', method, params, ...common }));
-    const learns: JobSpec[] = this.alsoLearn
-      ? methods.filter((m) => m.method !== 'euclidean').map(({ method, params }) => ({ kind: 'learn', method, params, ...common }))
-      : [];
+    const { methods, kind: _kind, constraintSource: _source, ...common } = spec;
+    const sources = this.pairSources.length > 0 ? this.pairSources : [this.plainSource];
+    const runs = methods.flatMap(({ method, params }) =>
+      (this.counted(method) ? sources : [sources[0]!]).map((constraintSource) => ({ method, params, constraintSource })),
+    );
+    const evaluations: JobSpec[] = runs.map((r) => ({ kind: 'evaluate', ...r, ...common }));
+    const learns: JobSpec[] = this.alsoLearn ? runs.filter((r) => r.method !== 'euclidean').map((r) => ({ kind: 'learn', ...r, ...common })) : [];
     return [...evaluations, ...learns];
   }
 
@@ -184,7 +213,7 @@ export class ExperimentPlanner {
 
   buildSpec(datasetId: number): JobSpec {
     const protocol = { folds: this.folds, k: this.k, seed: this.seed, preprocess: this.preprocess };
-    const derived = this.derived && this.constraintSource === 'labeled' && this.readsComparisons;
+    const derived = this.derived && this.usesLabeledPairs && this.readsComparisons;
     const common = { datasetId, seed: this.seed, protocol, constraintSource: this.plainSource, ...(derived ? { derived: true } : {}) };
     const params = (name: string) => this.checked[name]?.params ?? {};
     if (this.kind === 'sweep') {
@@ -207,11 +236,14 @@ export class ExperimentPlanner {
     return { kind: 'compare', methods: names.map((method) => ({ method, params: params(method) })), ...common };
   }
 
-  /** Starts the job; returns its id, or null with `error` set. */
   /** Until the user picks a constraint source, pair-based methods learn from the user's pairs when there are some. */
   defaultSource(labeledPairs: number): void {
-    if (!this.sourceChosen) this.constraintSource = labeledPairs > 0 ? 'labeled' : 'generated';
+    if (this.sourceChosen) return;
+    this.constraintSource = labeledPairs > 0 ? 'labeled' : 'generated';
+    this.pairSources = [this.constraintSource];
   }
+
+  /** Starts the jobs; returns the first one's id, or null with `error` set. */
 
   async start(datasetId: number, datasetName: string): Promise<string | null> {
     if (this.problems.length > 0) {
@@ -224,7 +256,8 @@ export class ExperimentPlanner {
       let first: string | null = null;
       for (const spec of this.buildSpecs(datasetId)) {
         const { jobId, runIds } = await this.#backend.call('jobs.start', { spec });
-        this.#monitor.track(jobId, jobTitle(spec, datasetName), spec.kind, datasetId, runIds);
+        const unit = this.counted(methodOf(spec)) ? this.supervision(methodOf(spec))!.unit : null;
+        this.#monitor.track(jobId, jobTitle(spec, datasetName, unit ? `${unit}s` : null), spec.kind, datasetId, runIds, spec);
         first ??= jobId;
       }
       return first;
@@ -237,13 +270,23 @@ export class ExperimentPlanner {
   }
 }
 
-/** "evaluate · nca (5-fold) · iris", "learn · mmc on all rows · iris", "sweep · itml · iris". */
-export function jobTitle(spec: JobSpec, datasetName: string): string {
+/** The method a job spec fits ('' for a comparison of several). */
+function methodOf(spec: JobSpec): string {
+  return spec.kind === 'compare' ? '' : spec.method;
+}
+
+/**
+ * "evaluate · nca (5-fold) · iris", "evaluate · itml (5-fold, labeled pairs) · iris", "learn · mmc on all rows ·
+ * iris", "sweep · itml · iris". `items`: what the method counts (pairs, chunklets, comparisons, quadruplets), so the
+ * title names their source; null for a method that takes none.
+ */
+export function jobTitle(spec: JobSpec, datasetName: string, items: string | null = null): string {
+  const pairs = items && spec.kind !== 'compare' && spec.constraintSource ? `${spec.constraintSource} ${items}` : null;
   switch (spec.kind) {
     case 'evaluate':
-      return `evaluate · ${spec.method} (${spec.protocol?.folds ?? 5}-fold) · ${datasetName}`;
+      return `evaluate · ${spec.method} (${[`${spec.protocol?.folds ?? 5}-fold`, pairs].filter(Boolean).join(', ')}) · ${datasetName}`;
     case 'learn':
-      return `learn · ${spec.method} on all rows · ${datasetName}`;
+      return `learn · ${spec.method} on all rows${pairs ? ` (${pairs})` : ''} · ${datasetName}`;
     case 'sweep':
       return `sweep · ${spec.method} · ${datasetName}`;
     case 'compare':

@@ -1,7 +1,7 @@
 import type { EventOf } from '../../../../shared/ipc/contract.ts';
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
-import type { JobInfo, JobProgress } from '../backend/types.ts';
+import type { JobInfo, JobProgress, JobSpec } from '../backend/types.ts';
 
 /** What the jobs panel shows for one job. */
 export interface JobView {
@@ -12,10 +12,21 @@ export interface JobView {
   status: JobInfo['status'];
   runIds: number[];
   progress: JobProgress | null;
-  /** Objective values of the fit in progress (one series per run and fold; the latest is shown). */
-  trace: number[];
+  /**
+   * Objective of the fit in progress at the iterations the worker reported (one series per run and fold; the
+   * latest is shown). Progress messages are throttled, so iterations can be skipped: each point keeps its own.
+   */
+  trace: TracePoint[];
   traceLabel: string;
   error: string | null;
+  /** What this window submitted (Restart submits it again); null for jobs started elsewhere or before a reload. */
+  spec: JobSpec | null;
+}
+
+/** One reported learner iteration: its number (1-based, from the progress event) and its objective. */
+export interface TracePoint {
+  iteration: number;
+  objective: number;
 }
 
 const ACTIVE = new Set(['queued', 'running']);
@@ -53,9 +64,23 @@ export class JobMonitor {
     this.#finishedListeners.push(listener);
   }
 
-  /** Registers a job the UI has just started, with a human title. */
-  track(jobId: string, title: string, kind: JobInfo['kind'], datasetId: number, runIds: number[]): void {
-    this.#upsert(jobId, { title, kind, datasetId, runIds, status: 'queued' });
+  /** Registers a job the UI has just started, with a human title and the spec it was started with. */
+  track(jobId: string, title: string, kind: JobInfo['kind'], datasetId: number, runIds: number[], spec: JobSpec | null = null): void {
+    this.#upsert(jobId, { title, kind, datasetId, runIds, status: 'queued', spec });
+  }
+
+  /** Submits a cancelled, failed or interrupted job's spec again as a new job; returns its id, or null with `error` set. */
+  async restart(jobId: string): Promise<string | null> {
+    const job = this.#jobs.find((j) => j.jobId === jobId);
+    if (!job?.spec) return null;
+    try {
+      const { jobId: fresh, runIds } = await this.#backend.call('jobs.start', { spec: job.spec });
+      this.track(fresh, job.title, job.kind, job.datasetId, runIds, job.spec);
+      return fresh;
+    } catch (error) {
+      this.error = `Could not restart ${job.title}: ${errorMessage(error)}`;
+      return null;
+    }
   }
 
   async refresh(): Promise<void> {
@@ -82,7 +107,10 @@ export class JobMonitor {
     const label = `${p.runId ?? ''}:${p.fold ?? ''}`;
     let trace = job?.trace ?? [];
     if (job && job.traceLabel !== label) trace = [];
-    if (typeof p.objective === 'number' && Number.isFinite(p.objective)) trace = [...trace, p.objective].slice(-2000);
+    if (typeof p.objective === 'number' && Number.isFinite(p.objective)) {
+      const iteration = typeof p.iteration === 'number' ? p.iteration : (trace.at(-1)?.iteration ?? 0) + 1;
+      trace = [...trace, { iteration, objective: p.objective }].slice(-2000);
+    }
     this.#upsert(p.jobId, { progress: p, trace, traceLabel: label, status: p.phase === 'queued' ? 'queued' : 'running' });
   }
 
@@ -91,7 +119,7 @@ export class JobMonitor {
     if (index < 0) {
       const fresh: JobView = {
         jobId, kind: 'evaluate', datasetId: 0, title: `Job ${jobId}`, status: 'queued', runIds: [],
-        progress: null, trace: [], traceLabel: '', error: null, ...patch,
+        progress: null, trace: [], traceLabel: '', error: null, spec: null, ...patch,
       };
       this.#jobs = [fresh, ...this.#jobs];
       return;

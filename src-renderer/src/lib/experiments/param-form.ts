@@ -63,3 +63,17 @@ export function checkForm(
   }
   return { params, errors };
 }
+
+/**
+ * One line saying what differs from the defaults: "defaults", or "k=5, maxIter=200" (valid values as the engine
+ * reads them, e.g. "1e-3" → 0.001; an invalid field as typed, so the line shows what needs fixing).
+ */
+export function paramSummary(method: string, decls: readonly ParamDeclaration[], texts: Record<string, string>): string {
+  const changed = decls.flatMap((decl) => {
+    const text = texts[decl.name] ?? defaultText(decl);
+    const check = checkField(method, decl, text);
+    if (check.ok && check.value === decl.default) return [];
+    return [`${decl.name}=${check.ok ? String(check.value) : JSON.stringify(text)}`];
+  });
+  return changed.length > 0 ? changed.join(', ') : 'defaults';
+}

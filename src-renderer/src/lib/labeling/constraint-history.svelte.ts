@@ -1,4 +1,4 @@
-import type { ConstraintKind } from '../../../../shared/domain/constraints.ts';
+import type { ConstraintKind, PairConstraint } from '../../../../shared/domain/constraints.ts';
 
 /** One reversible edit of the constraint set: pair (i, j) went from `before` to `after` (null = absent). */
 export interface ConstraintEdit {
@@ -46,4 +46,81 @@ export class ConstraintHistory {
     this.#undo = [];
     this.#redo = [];
   }
+
+  /** Both stacks, oldest edit first (what {@link saveHistory} stores). */
+  snapshot(): { undo: ConstraintEdit[]; redo: ConstraintEdit[] } {
+    return { undo: this.#undo, redo: this.#redo };
+  }
+
+  /** Replaces both stacks (a snapshot checked by {@link restoreHistory}). */
+  replace(stacks: { undo: ConstraintEdit[]; redo: ConstraintEdit[] }): void {
+    this.#undo = stacks.undo;
+    this.#redo = stacks.redo;
+  }
+}
+
+/**
+ * Undo history across reloads: per dataset, in sessionStorage (this tab only, as the history itself is), as
+ * `{ undo: ConstraintEdit[], redo: ConstraintEdit[] }`. At most this many edits of each stack are kept.
+ */
+const STORED_EDITS = 500;
+const storageKey = (datasetId: number) => `metric-workbench.undo.${datasetId}`;
+
+export function saveHistory(datasetId: number, history: ConstraintHistory): void {
+  const { undo, redo } = history.snapshot();
+  try {
+    sessionStorage.setItem(storageKey(datasetId), JSON.stringify({ undo: undo.slice(-STORED_EDITS), redo: redo.slice(-STORED_EDITS) }));
+  } catch {
+    // Storage can be unavailable or full: undo then simply starts empty after a reload.
+  }
+}
+
+const pairKey = (i: number, j: number): string => (i < j ? `${i},${j}` : `${j},${i}`);
+
+function asEdit(value: unknown): ConstraintEdit | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { i, j, before, after } = value as Record<string, unknown>;
+  const kind = (k: unknown): k is ConstraintKind | null => k === null || k === 'must' || k === 'cannot';
+  if (!Number.isSafeInteger(i) || !Number.isSafeInteger(j) || (i as number) < 0 || (j as number) < 0 || i === j) return null;
+  if (!kind(before) || !kind(after) || before === after) return null;
+  return { i: i as number, j: j as number, before, after };
+}
+
+/**
+ * The stored history of a dataset, if it still fits its constraints: undoing every edit from the newest must find
+ * each pair as that edit left it, and redoing from the current state each pair as the edit found it. Anything
+ * else (malformed, or constraints changed elsewhere since) gives empty stacks, never an undo that does harm.
+ */
+export function restoreHistory(datasetId: number, constraints: readonly PairConstraint[]): { undo: ConstraintEdit[]; redo: ConstraintEdit[] } {
+  const empty = { undo: [], redo: [] };
+  let raw: string | null;
+  try {
+    raw = sessionStorage.getItem(storageKey(datasetId));
+  } catch {
+    return empty;
+  }
+  if (!raw) return empty;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return empty;
+  }
+  const stacks = parsed as { undo?: unknown; redo?: unknown };
+  if (!Array.isArray(stacks?.undo) || !Array.isArray(stacks.redo)) return empty;
+  const undo = stacks.undo.map(asEdit), redo = stacks.redo.map(asEdit);
+  if (undo.includes(null) || redo.includes(null)) return empty;
+  const current = new Map(constraints.map((c) => [pairKey(c.i, c.j), c.kind]));
+  const replay = (edits: ConstraintEdit[], from: 'after' | 'before', to: 'after' | 'before'): boolean => {
+    const state = new Map(current);
+    for (const edit of [...edits].reverse()) {
+      const key = pairKey(edit.i, edit.j);
+      if ((state.get(key) ?? null) !== edit[from]) return false;
+      if (edit[to] === null) state.delete(key);
+      else state.set(key, edit[to]);
+    }
+    return true;
+  };
+  const u = undo as ConstraintEdit[], r = redo as ConstraintEdit[];
+  return replay(u, 'after', 'before') && replay(r, 'before', 'after') ? { undo: u, redo: r } : empty;
 }

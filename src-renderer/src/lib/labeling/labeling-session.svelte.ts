@@ -3,7 +3,7 @@ import { closeConstraints, impliedKind } from '../../../../shared/engine/constra
 import { suggestPairs, type PairSuggestion, type SuggestStrategy } from '../../../../shared/engine/suggest.ts';
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
-import { ConstraintHistory, type ConstraintEdit } from './constraint-history.svelte.ts';
+import { ConstraintHistory, restoreHistory, saveHistory, type ConstraintEdit } from './constraint-history.svelte.ts';
 
 /** The space suggestions are computed in: (n, e) row-major. */
 export interface EmbeddingSpace {
@@ -62,7 +62,10 @@ export class LabelingSession {
     return { i, j, existing, implied: existing ? null : impliedKind(this.closure, this.#constraints, i, j) };
   });
 
-  /** Loads the constraints of a dataset (clears history, selection and queue). */
+  /**
+   * Loads the constraints of a dataset (clears selection and queue) and the undo history this tab kept for it
+   * (dropped when it no longer fits the constraints).
+   */
   async load(datasetId: number): Promise<void> {
     this.#datasetId = datasetId;
     this.#history.clear();
@@ -71,16 +74,26 @@ export class LabelingSession {
     this.currentSuggestion = null;
     try {
       const { constraints } = await this.#backend.call('constraints.list', { datasetId });
-      if (this.#datasetId === datasetId) this.#constraints = constraints;
+      if (this.#datasetId === datasetId) {
+        this.#constraints = constraints;
+        this.#history.replace(restoreHistory(datasetId, constraints));
+      }
     } catch (error) {
       this.error = `Could not load the constraints: ${errorMessage(error)}`;
     }
   }
 
-  /** A click on point i: first point, second point (→ pair card), or a fresh start. Clicking the same point again deselects it. */
-  pick(i: number): void {
-    this.currentSuggestion = null;
+  /**
+   * A click on point i: first point, second point (→ pair card), or a fresh start. Clicking the single chosen
+   * point again deselects it, unless the click repeats the one before (`repeat`: a double-click). A click on a
+   * point of the chosen pair keeps the pair: a quick second click on the second point must not throw the pair
+   * away (Esc clears it).
+   */
+  pick(i: number, repeat = false): void {
     const p = this.#pending;
+    if (p.length === 2 && p.includes(i)) return;
+    if (p.length === 1 && p[0] === i && repeat) return;
+    this.currentSuggestion = null;
     if (p.length === 1 && p[0] === i) this.#pending = [];
     else if (p.length === 1) this.#pending = [p[0]!, i];
     else this.#pending = [i];
@@ -139,6 +152,7 @@ export class LabelingSession {
     const rest = previous.filter((c) => key(c.i, c.j) !== key(i, j));
     this.#constraints = edit.after ? [...rest, { i, j, kind: edit.after, origin: 'manual' }] : rest;
     if (record) this.#history.record(edit);
+    saveHistory(datasetId, this.#history);
     this.saving = true;
     try {
       if (edit.after) await this.#backend.call('constraints.set', { datasetId, i, j, kind: edit.after });

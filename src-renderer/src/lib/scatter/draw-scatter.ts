@@ -23,6 +23,8 @@ export interface ScatterScene {
   /** Points ringed as selected (the pending pair). */
   selected: readonly number[];
   hovered: number;
+  /** 1 where a point lies beyond the robust view and is drawn at its edge (hollow), or null. */
+  clamped?: Uint8Array | null;
   pointRadius: number;
   colors: { must: string; cannot: string; ring: string; background: string };
 }
@@ -66,10 +68,19 @@ export function drawBase(ctx: CanvasRenderingContext2D, width: number, height: n
   // shape is not visible, and rectangles rasterise several times faster than arcs.
   const squares = n > SQUARE_POINTS;
   const side = r * 1.8;
+  const clamped = scene.clamped ?? null;
   for (const [c, members] of groups) {
     ctx.fillStyle = classColor(c);
+    ctx.strokeStyle = classColor(c);
+    ctx.lineWidth = 1.5;
+    // Points drawn at the edge of the robust view (not where they are) are hollow, so they do not read as data there.
+    const edge: number[] = [];
     ctx.beginPath();
     for (const i of members) {
+      if (clamped?.[i]) {
+        edge.push(i);
+        continue;
+      }
       const [x, y] = view.toScreen(xs[i]!, ys[i]!);
       if (x < -r || y < -r || x > width + r || y > height + r) continue;
       if (squares) {
@@ -80,6 +91,15 @@ export function drawBase(ctx: CanvasRenderingContext2D, width: number, height: n
       }
     }
     ctx.fill();
+    if (edge.length > 0) {
+      ctx.beginPath();
+      for (const i of edge) {
+        const [x, y] = view.toScreen(xs[i]!, ys[i]!);
+        ctx.moveTo(x + r, y);
+        ctx.arc(x, y, r, 0, Math.PI * 2);
+      }
+      ctx.stroke();
+    }
   }
   ctx.globalAlpha = 1;
 }
