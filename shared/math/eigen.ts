@@ -110,15 +110,7 @@ export function tryCholesky(S: Float64Array, n: number): Float64Array | null {
  */
 export function inverseSpd(S: Float64Array, n: number): Float64Array {
   const C = cholesky(S, n);
-  // Cinv = C⁻¹ (lower triangular), by forward substitution on the columns of I.
-  const Cinv = new Float64Array(n * n);
-  for (let col = 0; col < n; col++) {
-    for (let i = col; i < n; i++) {
-      let s = i === col ? 1 : 0;
-      for (let p = col; p < i; p++) s -= C[i * n + p]! * Cinv[p * n + col]!;
-      Cinv[i * n + col] = s / C[i * n + i]!;
-    }
-  }
+  const Cinv = lowerTriangularInverse(C, n);
   // S⁻¹ = Cinvᵀ·Cinv, symmetric.
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -130,6 +122,19 @@ export function inverseSpd(S: Float64Array, n: number): Float64Array {
     }
   }
   return out;
+}
+
+/** C⁻¹ (n, n), lower triangular, for a lower-triangular C with a nonzero diagonal: forward substitution on I's columns. */
+export function lowerTriangularInverse(C: Float64Array, n: number): Float64Array {
+  const Cinv = new Float64Array(n * n);
+  for (let col = 0; col < n; col++) {
+    for (let i = col; i < n; i++) {
+      let s = i === col ? 1 : 0;
+      for (let p = col; p < i; p++) s -= C[i * n + p]! * Cinv[p * n + col]!;
+      Cinv[i * n + col] = s / C[i * n + i]!;
+    }
+  }
+  return Cinv;
 }
 
 /** Alias of {@link inverseSpd}: the inverse of an SPD matrix computed from its Cholesky factor. */

@@ -19,7 +19,7 @@
  */
 import { ValidationError } from '../../errors.ts';
 import { gram, matmul, matmulTransA, matmulTransB } from '../../math/dense.ts';
-import { symmetricEigen, tryCholesky } from '../../math/eigen.ts';
+import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/eigen.ts';
 import { smallestValue } from '../../math/top-k.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
@@ -142,14 +142,7 @@ export function fitLfda(data: TrainingData, components: number | null, kParam: n
   }
   if (!R) throw new ValidationError('lfda: the local within-class scatter is zero (every class is a single point).');
   // Rinv = R⁻¹ (lower triangular), then B = Rinv·S̃_b·Rinvᵀ.
-  const Rinv = new Float64Array(d * d);
-  for (let col = 0; col < d; col++) {
-    for (let i = col; i < d; i++) {
-      let s = i === col ? 1 : 0;
-      for (let p = col; p < i; p++) s -= R[i * d + p]! * Rinv[p * d + col]!;
-      Rinv[i * d + col] = s / R[i * d + i]!;
-    }
-  }
+  const Rinv = lowerTriangularInverse(R, d);
   const T = new Float64Array(d * d); // Rinv·S̃_b
   for (let i = 0; i < d; i++) for (let p = 0; p <= i; p++) {
     const r = Rinv[i * d + p]!;

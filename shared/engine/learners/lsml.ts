@@ -17,7 +17,7 @@
  * Each iteration costs O(m·d² + d³) per objective evaluation.
  */
 import { ValidationError } from '../../errors.ts';
-import { symmetricEigen, tryCholesky } from '../../math/eigen.ts';
+import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/eigen.ts';
 import { covarianceMatrix } from '../../math/statistics.ts';
 import type { StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
@@ -54,21 +54,6 @@ export function quadrupletDifferences(X: Float64Array, d: number, quadruplets: I
     }
   }
   return { vab, vcd, m };
-}
-
-/** vᵀMv for row q of V (m, d) and a symmetric M (d, d). */
-function quadraticForm(M: Float64Array, V: Float64Array, q: number, d: number): number {
-  let s = 0;
-  const row = q * d;
-  for (let i = 0; i < d; i++) {
-    const vi = V[row + i]!;
-    if (vi === 0) continue;
-    let t = 0;
-    const mRow = i * d;
-    for (let j = 0; j < d; j++) t += M[mRow + j]! * V[row + j]!;
-    s += vi * t;
-  }
-  return s;
 }
 
 /**
@@ -119,17 +104,6 @@ function choleskyForms(R: Float64Array, U: Float64Array, V: Float64Array, q: num
   }
   out[0] = s;
   out[1] = t;
-}
-
-/** The comparison part of f: Σ_q w·[d_ab > d_cd]·(√d_ab − √d_cd)², w = 1/m. */
-export function lsmlComparisonLoss(M: Float64Array, vab: Float64Array, vcd: Float64Array, m: number, d: number): number {
-  let loss = 0;
-  for (let q = 0; q < m; q++) {
-    const dab = quadraticForm(M, vab, q, d);
-    const dcd = quadraticForm(M, vcd, q, d);
-    if (dab > dcd) loss += (Math.sqrt(dab) - Math.sqrt(Math.max(dcd, 0))) ** 2;
-  }
-  return loss / m;
 }
 
 /**
@@ -190,14 +164,7 @@ function addOuter(G: Float64Array, V: Float64Array, q: number, d: number, c: num
 
 /** M⁻¹ from the lower Cholesky factor R of M (M = R·Rᵀ). */
 function inverseFromCholesky(R: Float64Array, d: number): Float64Array {
-  const Rinv = new Float64Array(d * d);
-  for (let col = 0; col < d; col++) {
-    for (let i = col; i < d; i++) {
-      let s = i === col ? 1 : 0;
-      for (let p = col; p < i; p++) s -= R[i * d + p]! * Rinv[p * d + col]!;
-      Rinv[i * d + col] = s / R[i * d + i]!;
-    }
-  }
+  const Rinv = lowerTriangularInverse(R, d);
   const out = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {

@@ -17,7 +17,7 @@
  * (with the η used). Stop reason: `tolerance` when the graphical lasso's duality gap is ≤ `tol`.
  */
 import { ValidationError } from '../../errors.ts';
-import { symmetricEigen, tryCholesky } from '../../math/eigen.ts';
+import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/eigen.ts';
 import { graphicalLasso, graphicalLassoObjective } from '../../math/graphical-lasso.ts';
 import { componentsFromMetric, projectOntoPsdCone } from '../../math/psd.ts';
 import { covarianceMatrix } from '../../math/statistics.ts';
@@ -87,7 +87,7 @@ export function sdmlProblem(data: TrainingData, balanceParam: number, prior: Sdm
   const C = tryCholesky(priorInverse, d);
   if (!C) throw new ValidationError("sdml: the covariance of the paired rows is singular, so prior 'covariance' has no inverse; use prior 'identity'.");
   // μ_min: smallest eigenvalue of C⁻¹·K·C⁻ᵀ.
-  const Cinv = lowerInverse(C, d);
+  const Cinv = lowerTriangularInverse(C, d);
   const B = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) {
@@ -114,18 +114,6 @@ export function sdmlProblem(data: TrainingData, balanceParam: number, prior: Sdm
   const S = new Float64Array(d * d);
   for (let t = 0; t < d * d; t++) S[t] = priorInverse[t]! + balance * K[t]!;
   return { S, balance, warnings };
-}
-
-function lowerInverse(C: Float64Array, d: number): Float64Array {
-  const out = new Float64Array(d * d);
-  for (let col = 0; col < d; col++) {
-    for (let i = col; i < d; i++) {
-      let s = i === col ? 1 : 0;
-      for (let p = col; p < i; p++) s -= C[i * d + p]! * out[p * d + col]!;
-      out[i * d + col] = s / C[i * d + i]!;
-    }
-  }
-  return out;
 }
 
 /** SDML as in the file comment. */
