@@ -32,6 +32,10 @@ export type ConstraintKind = (typeof CONSTRAINT_KINDS)[number];
 export const CONSTRAINT_SET_OUTCOMES = ['added', 'relabeled', 'unchanged'] as const;
 export type ConstraintSetOutcome = (typeof CONSTRAINT_SET_OUTCOMES)[number];
 
+/** What adding one relative comparison did: it was new, or the same ordered triple was already stored. */
+export const COMPARISON_ADD_OUTCOMES = ['added', 'unchanged'] as const;
+export type ComparisonAddOutcome = (typeof COMPARISON_ADD_OUTCOMES)[number];
+
 /** How a stored constraint came to be. */
 export const CONSTRAINT_ORIGINS = ['manual', 'generated', 'imported'] as const;
 export type ConstraintOrigin = (typeof CONSTRAINT_ORIGINS)[number];

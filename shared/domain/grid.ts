@@ -13,7 +13,8 @@ import type { EvaluateJobSpec } from './job.ts';
  * What a grid is made of: declared once, as GridSpecSchema in shared/ipc/schemas.ts. The order of the lists is the
  * order of the cells (see {@link expandGrid}): `datasets` (ids of the store the grid was started from), `methods`,
  * `seeds` (each seeds the learner, the generated pairs and — unless `protocol.seed` is given — the fold split),
- * `counts` (generated pairs per kind for pair-based methods, one cell per count with constraints 'generated';
+ * `counts` (generated supervision for the methods that count theirs: pairs per kind, or chunklets, comparisons,
+ * quadruplets — shared/engine/supervision/kinds.ts; one cell per count with constraints 'generated';
  * empty or absent: one cell with the default source and count; methods that do not learn from pairs get one
  * cell), `params` (per method, per parameter, the values to try, already typed: `{itml: {gamma: [0.5, 1]}}`) and
  * `protocol`. Typed code may pass any parameter values; the contract's form narrows them to number | string |
@@ -28,7 +29,7 @@ export interface GridCell {
   datasetId: number;
   method: string;
   seed: number;
-  /** Generated pairs per kind, or null for the default. */
+  /** Generated pairs per kind (or chunklets, comparisons, quadruplets), or null for the default. */
   count: number | null;
   /** The parameter values of this cell (the ones the grid varies or fixes; learner defaults fill the rest). */
   params: Record<string, unknown>;
@@ -50,7 +51,7 @@ export function parameterCombinations(values: Record<string, readonly unknown[]>
 
 /**
  * The cells of a grid, in the order datasets → methods → parameter combinations → counts → seeds (the last
- * varies fastest). `usesPairs(method)` tells which methods learn from pairs (only they get one cell per count).
+ * varies fastest). `usesPairs(method)` tells which methods count their supervision (only they get one cell per count).
  * @throws RangeError when a list is empty or a seed / count is not a non-negative / positive integer.
  */
 export function expandGrid(spec: GridSpec, usesPairs: (method: string) => boolean): GridCell[] {
@@ -76,6 +77,7 @@ export function expandGrid(spec: GridSpec, usesPairs: (method: string) => boolea
               seed,
               ...(spec.protocol ? { protocol: { ...spec.protocol } } : {}),
               ...(count === null ? {} : { constraintSource: 'generated' as const, pairs: count }),
+              ...(spec.derived ? { derived: true } : {}),
             };
             cells.push({ index: cells.length, datasetId, method, seed, count, params, spec: job });
           }

@@ -1,17 +1,18 @@
 /**
- * Fitting one metric: parameters → preprocessing → training data (labels or pairs) → learner → LearnedMetric.
+ * Fitting one metric: parameters → preprocessing → training data (its kind of supervision, see
+ * shared/engine/supervision/kinds.ts) → learner → LearnedMetric.
  * This is what `workbench learn` runs on the whole dataset and what evaluation runs on each training part.
  */
 import { ValidationError, NumericalError } from '../errors.ts';
-import { toPairSet, type PairConstraint, type PairSet } from '../domain/constraints.ts';
+import type { Triple } from '../domain/comparisons.ts';
+import type { PairConstraint } from '../domain/constraints.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
 import { convergedFor, type LearnedMetric, type PreprocessKind, type Preprocessing } from '../domain/learned-metric.ts';
 import type { LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, TrainingData } from './learner.ts';
-import { distinctLabelCount, generateSupervisedPairs, validateConstraints } from './pairs.ts';
 import { validateParams } from './params.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
-import { generateChunklets, generateQuadruplets, generateTriplets, knnTriplets } from './supervision/generate.ts';
+import { resolveSupervisionSource, supervisionOf } from './supervision/kinds.ts';
 
 import { CONSTRAINT_SOURCES, type ConstraintSource } from '../domain/job.ts';
 
@@ -32,10 +33,13 @@ export interface FitSpec {
   constraintSource?: ConstraintSource;
   /** The user's labeled pairs, in row indices of the data being fitted. */
   constraints?: readonly PairConstraint[];
+  /** The user's relative comparisons (anchor, closer, farther), in row indices of the data being fitted. */
+  comparisons?: readonly Triple[];
+  /** Learners of comparisons and quadruplets also use the comparisons the labeled pairs imply (shared/engine/supervision/derive.ts). */
+  derived?: boolean;
   /**
-   * For generated pairs: how many of each kind (default 20·C²). For the learners of chunklets, triplets and
-   * quadruplets (generated from the class labels): how many chunklets (default rca's numChunks), triplets (default
-   * every kGenuine × kImpostor nearest-neighbour triplet) or quadruplets (default 20·C²).
+   * How many items of generated supervision: for pairs, of each kind (default 20·C²); for chunklets, triplets and
+   * quadruplets, what their kind's `generatedCount` says (shared/engine/supervision/kinds.ts).
    */
   pairCount?: number;
 }
@@ -47,8 +51,11 @@ export interface PreparedFit {
   seed: number;
   preprocessing: Preprocessing;
   training: TrainingData;
+  /** The source of the learner's supervision; null for learners that take none (labels, none). */
   constraintSource: ConstraintSource | null;
-  /** What preparing the fit had to change (e.g. fewer chunklets than asked); passed on to the fit's summary. */
+  /** How many items of supervision the learner gets (pairs, chunklets, comparisons, quadruplets; rows for labels). */
+  supervisionCount: number;
+  /** What preparing the supervision had to change (fewer chunklets than asked …), in words. */
   warnings: string[];
 }
 
@@ -67,7 +74,7 @@ export function checkSeed(seed: unknown): number {
   return seed;
 }
 
-/** Resolves which constraints a pair learner gets (see {@link FitSpec.constraintSource}). */
+/** Resolves which constraints a pair learner gets (see {@link FitSpec.constraintSource}); other kinds: resolveSupervisionSource. */
 export function resolveConstraintSource(spec: Pick<FitSpec, 'constraintSource' | 'constraints'>): ConstraintSource {
   const source = spec.constraintSource ?? (spec.constraints && spec.constraints.length > 0 ? 'labeled' : 'generated');
   if (!(CONSTRAINT_SOURCES as readonly string[]).includes(source)) {
@@ -103,57 +110,31 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
   const dataLabels = data.labels && rows ? Int32Array.from(rows, (r) => data.labels![r]!) : data.labels;
   const nClasses = classCount({ classNames: data.classNames, labels: dataLabels });
 
-  let labels: Int32Array | null = null;
-  let pairs: PairSet | null = null;
-  let constraintSource: ConstraintSource | null = null;
+  const supervision = supervisionOf(learner.input);
+  const source = resolveSupervisionSource(learner.name, supervision, spec.constraintSource, {
+    pairs: spec.constraints ?? [],
+    comparisons: spec.comparisons?.length ?? 0,
+    derived: spec.derived ?? false,
+  });
+  if (source === 'suggested') throw new ValidationError(`${learner.name}: suggested constraints are chosen per fold by a sweep; a fit takes 'labeled' or 'generated'.`);
   const warnings: string[] = [];
-  const generated: Pick<TrainingData, 'chunklets' | 'triplets' | 'quadruplets'> = {};
-  if (learner.input === 'labels') {
-    if (!dataLabels) throw new ValidationError(`${learner.name} learns from class labels, but the dataset has none.`);
-    labels = dataLabels;
-  } else if (learner.input === 'pairs') {
-    constraintSource = resolveConstraintSource(spec);
-    if (constraintSource === 'labeled') {
-      const constraints = spec.constraints ?? [];
-      if (constraints.length === 0) {
-        throw new ValidationError(`${learner.name} was asked to use labeled constraints, but the dataset has no labeled pairs.`);
-      }
-      validateConstraints(constraints, nRows);
-      pairs = toPairSet(constraints);
-    } else {
-      if (!dataLabels) {
-        throw new ValidationError(
-          `${learner.name} learns from must-link / cannot-link pairs: label some pairs, or use a dataset with class labels to generate them.`,
-        );
-      }
-      // C counts the classes present in the fitting rows, as metric-learn's len(np.unique(y)) does.
-      pairs = generateSupervisedPairs(dataLabels, distinctLabelCount(dataLabels), seed, spec.pairCount);
-    }
-    let must = 0;
-    for (const s of pairs.similar) must += s;
-    if (must === 0 && pairs.similar.length - must === 0) {
-      throw new ValidationError(`${learner.name}: no pair constraints to learn from.`);
-    }
-  } else if (learner.input === 'chunklets' || learner.input === 'triplets' || learner.input === 'quadruplets') {
-    // Generated from the class labels (metric-learn's *_Supervised conventions); the labels stay available.
-    if (!dataLabels) throw new ValidationError(`${learner.name} learns from ${learner.input} generated from class labels, but the dataset has none.`);
-    labels = dataLabels;
-    // The generation settings a learner declares among its parameters (rca: numChunks, chunkSize; scml: kGenuine,
-    // kImpostor), metric-learn's *_Supervised defaults otherwise.
-    const setting = (name: string, fallback: number): number => (typeof (params as Record<string, unknown>)[name] === 'number' ? ((params as Record<string, unknown>)[name] as number) : fallback);
-    const count = spec.pairCount;
-    if (learner.input === 'chunklets') {
-      generated.chunklets = generateChunklets(dataLabels, { numChunks: count ?? setting('numChunks', 100), chunkSize: setting('chunkSize', 2) }, seed, warnings);
-    } else if (learner.input === 'quadruplets') generated.quadruplets = generateQuadruplets(dataLabels, count, seed, warnings);
-    else {
-      const knn = { X, d, k: setting('kGenuine', 3), kImpostor: setting('kImpostor', 10) };
-      generated.triplets = count === undefined ? knnTriplets(dataLabels, knn, warnings) : generateTriplets(dataLabels, count, seed, { knn }, warnings);
-    }
-  } else {
-    labels = dataLabels;
-  }
-  const training: TrainingData = { X, n: nRows, d, labels, nClasses, pairs, ...generated };
-  return { learner, params, seed, preprocessing, training, constraintSource, warnings };
+  const { fields, count } = supervision.build({
+    learner: learner.name,
+    X,
+    d,
+    nRows,
+    labels: dataLabels,
+    source: source ?? 'generated',
+    pairs: spec.constraints ?? [],
+    comparisons: spec.comparisons ?? [],
+    derived: spec.derived ?? false,
+    seed,
+    count: spec.pairCount,
+    params,
+    warnings,
+  });
+  const training: TrainingData = { X, n: nRows, d, nClasses, ...fields };
+  return { learner, params, seed, preprocessing, training, constraintSource: source, supervisionCount: count, warnings };
 }
 
 /** Wall-clock milliseconds (performance.now exists in Node, workers and browsers). */

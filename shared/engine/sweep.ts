@@ -1,11 +1,14 @@
 /**
- * Accuracy against the number of constraints: the learning curve of a pair-based method (mmc, mmc-diagonal,
- * itml). For each N in `counts` and each of `seeds` seeds, the method is cross-validated with N constraints:
+ * Accuracy against the number of constraints: the learning curve of a method whose supervision is counted (pairs:
+ * mmc, mmc-diagonal, itml; chunklets, comparisons and quadruplets: shared/engine/supervision/kinds.ts). For each N
+ * in `counts` and each of `seeds` seeds, the method is cross-validated with N constraints (pairs, or comparisons
+ * for the learners of comparisons and quadruplets):
  *
- * - `labeled`: the first N of the user's hand-labeled pairs, in the order they were labeled (each fold keeps
- *   those inside its training part, as in every evaluation);
- * - `generated`: ⌈N/2⌉ must-link and ⌈N/2⌉ cannot-link pairs drawn from each fold's training labels, seeded.
- * - `suggested`: N pairs chosen by active learning on each fold's training part (the most uncertain pairs under
+ * - `labeled`: the first N of the user's hand-labeled pairs (or comparisons), in the order they were labeled (each
+ *   fold keeps those inside its training part, as in every evaluation);
+ * - `generated`: ⌈N/2⌉ must-link and ⌈N/2⌉ cannot-link pairs (or N chunklets, comparisons, quadruplets) drawn from
+ *   each fold's training labels, seeded.
+ * - `suggested` (pair learners only): N pairs chosen by active learning on each fold's training part (the most uncertain pairs under
  *   the metric learned so far, refitted every ~N/4 pairs) and labeled by an oracle from that part's class
  *   labels: see shared/engine/active-pairs.ts. Same folds and seeds as `generated`, so the two curves compare
  *   active against random pairs.
@@ -14,7 +17,9 @@
  * (s = 0 … seeds − 1) uses learner seed `seed + s` and fold split `protocol.seed + s`, so the spread across
  * seeds covers both the constraint draw and the split. The result is one value the charts draw directly.
  */
+import type { Triple } from '../domain/comparisons.ts';
 import type { PairConstraint } from '../domain/constraints.ts';
+import type { LearnerInput } from '../domain/enums.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
 import { DEFAULT_SWEEP_COUNTS, DEFAULT_SWEEP_SEEDS, SWEEP_CONSTRAINT_SOURCES, type SweepConstraintSource, type SweepPoint, type SweepResult } from '../domain/job.ts';
 import { JobCancelledError, ValidationError } from '../errors.ts';
@@ -23,6 +28,7 @@ import { evaluateMethod, mean, populationStd, resolveProtocol, type EvaluationHo
 import { checkSeed } from './fit.ts';
 import { validateParams } from './params.ts';
 import { getLearner, LEARNERS } from './registry.ts';
+import { countsSupervision, supervisionOf, type SupervisionKind } from './supervision/kinds.ts';
 
 export interface SweepSpec {
   method: string;
@@ -38,6 +44,15 @@ export interface SweepSpec {
   constraintSource?: SweepConstraintSource;
   /** The user's hand-labeled pairs in labeling order. */
   constraints?: readonly PairConstraint[];
+  /** The user's comparisons in labeling order (the N of a labeled sweep of a comparison or quadruplet learner counts these). */
+  comparisons?: readonly Triple[];
+  /** Comparison and quadruplet learners also use the comparisons the labeled pairs imply. */
+  derived?: boolean;
+}
+
+/** What a labeled sweep takes the first N of: the kind's labeled items (shared/engine/supervision/kinds.ts). */
+function labeledItems(kind: SupervisionKind, spec: Pick<SweepSpec, 'constraints' | 'comparisons'>): readonly unknown[] {
+  return (kind.labeledFrom === 'comparisons' ? spec.comparisons : spec.constraints) ?? [];
 }
 
 export interface SweepHooks extends EvaluationHooks {
@@ -45,16 +60,22 @@ export interface SweepHooks extends EvaluationHooks {
   onStep?(step: number, steps: number, count: number, seed: number): void;
 }
 
-const PAIR_METHODS = (): string[] => LEARNERS.filter((l) => l.input === 'pairs').map((l) => l.name);
+/** Methods whose supervision is counted (pairs, chunklets, comparisons, quadruplets): what a sweep varies. */
+const SWEEPABLE_METHODS = (): string[] => LEARNERS.filter((l) => sweepable(l.input)).map((l) => l.name);
+
+function sweepable(input: LearnerInput): boolean {
+  return countsSupervision(supervisionOf(input));
+}
 
 /** Checks and fills in a sweep spec. @throws ValidationError naming the field, its value and the rule. */
 export function resolveSweep(spec: SweepSpec): { counts: number[]; seeds: number[]; protocol: Protocol; source: SweepConstraintSource; params: Record<string, unknown> } {
   const learner = getLearner(spec.method);
-  if (learner.input !== 'pairs') {
+  if (!sweepable(learner.input)) {
     throw new ValidationError(
-      `sweep: method '${learner.name}' does not learn from pair constraints; use one of ${PAIR_METHODS().join(', ')}.`,
+      `sweep: method '${learner.name}' does not learn from constraints (pairs, chunklets, comparisons or quadruplets); use one of ${SWEEPABLE_METHODS().join(', ')}.`,
     );
   }
+  const kind = supervisionOf(learner.input);
   const params = validateParams(learner.name, learner.params, spec.params ?? {});
   const counts = [...(spec.counts ?? DEFAULT_SWEEP_COUNTS)];
   if (counts.length === 0) throw new ValidationError('sweep: counts must list at least one number of constraints.');
@@ -66,12 +87,15 @@ export function resolveSweep(spec: SweepSpec): { counts: number[]; seeds: number
     throw new ValidationError(`sweep: seeds must be an integer in 1…100, got ${JSON.stringify(nSeeds)}.`);
   }
   const base = checkSeed(spec.seed ?? 0);
-  const source = spec.constraintSource ?? (spec.constraints && spec.constraints.length > 0 ? 'labeled' : 'generated');
+  const source = spec.constraintSource ?? (labeledItems(kind, spec).length > 0 ? 'labeled' : 'generated');
   if (!(SWEEP_CONSTRAINT_SOURCES as readonly string[]).includes(source)) {
     throw new ValidationError(`sweep: constraints must be one of 'labeled', 'generated', 'suggested', got ${JSON.stringify(source)}.`);
   }
-  if (source === 'labeled' && (spec.constraints?.length ?? 0) === 0) {
-    throw new ValidationError('sweep: labeled constraints were asked for, but the dataset has no labeled pairs.');
+  if (!kind.sources.includes(source)) {
+    throw new ValidationError(`sweep: ${learner.name} learns from ${kind.noun}; constraints must be one of ${kind.sources.map((s) => `'${s}'`).join(', ')}, got '${source}'.`);
+  }
+  if (source === 'labeled' && labeledItems(kind, spec).length === 0) {
+    throw new ValidationError(`sweep: labeled constraints were asked for, but the dataset has no labeled ${kind.labeledFrom === 'comparisons' ? 'comparisons' : 'pairs'}.`);
   }
   const protocol = resolveProtocol({ protocol: spec.protocol, seed: base });
   return { counts, seeds: Array.from({ length: nSeeds }, (_, s) => base + s), protocol, source, params };
@@ -116,10 +140,15 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
       const evaluation = evaluateMethod(data, { method: 'euclidean', seed, protocol: stepProtocol }, hooks);
       return { accuracy: evaluation.accuracy.mean, used: 0 };
     }
+    const kind = supervisionOf(getLearner(spec.method).input);
     if (source === 'labeled') {
-      const constraints = spec.constraints!.slice(0, count);
-      const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'labeled', constraints }, hooks);
-      return { accuracy: evaluation.accuracy.mean, used: constraints.length };
+      // The first N of the kind's labeled items; a comparison learner's sweep over comparisons leaves the pairs out.
+      const labeled =
+        kind.labeledFrom === 'comparisons'
+          ? { constraints: [], comparisons: spec.comparisons!.slice(0, count) }
+          : { constraints: spec.constraints!.slice(0, count) };
+      const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'labeled', ...labeled, derived: spec.derived }, hooks);
+      return { accuracy: evaluation.accuracy.mean, used: labeled.comparisons?.length ?? labeled.constraints.length };
     }
     if (source === 'suggested') {
       const { shouldStop } = hooks;
@@ -138,8 +167,9 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
       );
       return { accuracy: evaluation.accuracy.mean, used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
     }
-    const perKind = Math.ceil(count / 2);
-    const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', pairCount: perKind }, hooks);
+    // Pairs are drawn N/2 of each kind; the other kinds draw N items.
+    const pairCount = kind.input === 'pairs' ? Math.ceil(count / 2) : count;
+    const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', pairCount }, hooks);
     return { accuracy: evaluation.accuracy.mean, used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
   } catch (e) {
     // A point that cannot be evaluated (e.g. too few labeled pairs for every fold) leaves a gap in the

@@ -14,6 +14,8 @@ import { APP_MODES } from '../domain/enums.ts';
 import type { ErrorPayload } from '../errors.ts';
 import {
   CancelledSchema,
+  ComparisonAddOutcomeSchema,
+  ComparisonSchema,
   ConstraintKindSchema,
   ConstraintOriginSchema,
   ConstraintSetOutcomeSchema,
@@ -180,6 +182,47 @@ export const CHANNELS = {
     z.strictObject({ datasetId: Id }),
     z.object({ count: z.number(), csv: z.string() }),
     'The constraints as CSV text (i, j, kind, origin, created_at in labeling order), which constraints.import reads back.',
+  ),
+
+  'comparisons.list': channel(
+    z.strictObject({ datasetId: Id }),
+    z.object({ comparisons: z.array(ComparisonSchema) }),
+    'Relative comparisons of a dataset (anchor is closer to closer than to farther) in the order they were labeled.',
+  ),
+  'comparisons.add': channel(
+    z.strictObject({ datasetId: Id, anchor: RowIndex, closer: RowIndex, farther: RowIndex }),
+    z.object({ comparison: ComparisonSchema, outcome: ComparisonAddOutcomeSchema }),
+    'Stores "anchor is closer to closer than to farther" (outcome added, or unchanged when stored already); refused, naming the stored one, when it contradicts a stored comparison.',
+  ),
+  'comparisons.remove': channel(
+    z.strictObject({ datasetId: Id, anchor: RowIndex, closer: RowIndex, farther: RowIndex }),
+    z.object({ removed: z.boolean(), comparison: ComparisonSchema.nullable() }),
+    'Removes a comparison; comparison: as it was stored, or null when there was none.',
+  ),
+  'comparisons.clear': channel(
+    z.strictObject({ datasetId: Id, origin: ConstraintOriginSchema.optional() }),
+    z.object({ removed: z.number() }),
+    'Removes every comparison of a dataset (or only those of one origin).',
+  ),
+  'comparisons.generate': channel(
+    z.strictObject({ datasetId: Id, count: z.int().min(1).max(100_000), seed: Seed }),
+    z.object({ count: z.number(), added: z.number(), skipped: z.number(), total: z.number(), seed: z.number() }),
+    'Draws comparisons from class labels (a row, one of its class, one of another class), reproducible from the seed; those stored already or contradicting a stored one are skipped.',
+  ),
+  'comparisons.import': channel(
+    z.strictObject({ datasetId: Id, fileId: Token }),
+    z.object({ total: z.number(), added: z.number(), unchanged: z.number() }),
+    'Imports comparisons from an uploaded or chosen CSV file (header with columns anchor, closer, farther); all or nothing.',
+  ),
+  'comparisons.export': channel(
+    z.strictObject({ datasetId: Id }),
+    z.object({ count: z.number(), csv: z.string() }),
+    'The comparisons as CSV text (anchor, closer, farther, origin, created_at in labeling order), which comparisons.import reads back.',
+  ),
+  'comparisons.derived': channel(
+    z.strictObject({ datasetId: Id }),
+    z.object({ derived: z.array(z.tuple([z.number(), z.number(), z.number()])), total: z.number() }),
+    "The comparisons the dataset's pairs imply (must(a,b) and cannot(a,c) give (a,b,c)) and are not stored; at most 5000, with their total.",
   ),
 
   'methods.list': channel(

@@ -14,6 +14,7 @@
 import './zod-config.ts';
 import { z } from 'zod';
 import {
+  COMPARISON_ADD_OUTCOMES,
   CONSTRAINT_KINDS,
   CONSTRAINT_ORIGINS,
   CONSTRAINT_SET_OUTCOMES,
@@ -119,6 +120,8 @@ const jobCommon = {
   constraintSource: ConstraintSourceSchema.optional(),
   /** Number of generated pairs per kind when constraintSource is 'generated' (checked here only, not again by the runs service). */
   pairs: z.int().min(1).max(1_000_000).optional(),
+  /** Learners of comparisons and quadruplets also use the comparisons the labeled pairs imply (must(a,b) and cannot(a,c) give (a,b,c)). */
+  derived: z.boolean().optional(),
 };
 
 export const JobSpecSchema = z.discriminatedUnion('kind', [
@@ -343,6 +346,25 @@ export const PairConstraintSchema = z.object({
 });
 export type PairConstraint = z.output<typeof PairConstraintSchema>;
 
+/** What adding one comparison did: it was new, or the same ordered triple was already stored. */
+export const ComparisonAddOutcomeSchema = z.enum(COMPARISON_ADD_OUTCOMES);
+
+/**
+ * One relative comparison (shared/domain/comparisons.ts re-exports the type): row `anchor` is closer to row `closer`
+ * than to row `farther`. Stored once per ordered triple, in labeling order.
+ */
+export const ComparisonSchema = z.object({
+  anchor: z.number(),
+  closer: z.number(),
+  farther: z.number(),
+  origin: ConstraintOriginSchema.optional(),
+  /** ISO timestamp of when it was labeled, generated or imported. */
+  createdAt: z.string().optional(),
+  /** Position in the dataset's labeling order (1, 2, …). */
+  seq: z.number().optional(),
+});
+export type Comparison = z.output<typeof ComparisonSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Methods
 // ---------------------------------------------------------------------------------------------
@@ -363,16 +385,32 @@ export const ParamDeclarationSchema = z.object({
   rule: z.string(),
 });
 
+/** A method's kind of supervision as the forms show it (shared/engine/supervision/kinds.ts declares it). */
+export const SupervisionDeclarationSchema = z.object({
+  /** What it learns from, in words: "relative comparisons (a is closer to b than to c)". */
+  noun: z.string(),
+  /** What to label so that a dataset gives it this supervision. */
+  whatToLabel: z.string(),
+  /** The constraint sources it takes (empty: it takes none). */
+  sources: z.array(SweepConstraintSourceSchema),
+  /** What the user's labeled part is made of: pairs, comparisons, or nothing. */
+  labeledFrom: z.enum(['pairs', 'comparisons']).nullable(),
+  /** Whether this version can fit it. */
+  supported: z.boolean(),
+});
+
 export const MethodDeclarationSchema = z.object({
   name: z.string(),
   title: z.string(),
   description: z.string(),
   input: z.enum(LEARNER_INPUTS),
+  supervision: SupervisionDeclarationSchema,
   params: z.array(ParamDeclarationSchema),
 });
 
 export type ParamDeclaration = z.output<typeof ParamDeclarationSchema>;
 export type MethodDeclaration = z.output<typeof MethodDeclarationSchema>;
+export type SupervisionDeclaration = z.output<typeof SupervisionDeclarationSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Runs
@@ -706,6 +744,8 @@ export const GridSpecSchema = z.strictObject({
   /** Per method, per parameter, the values to try. */
   params: z.record(MethodName, z.record(z.string().min(1).max(LIMITS.name), z.array(GridParamValue).min(1).max(LIMITS.list))).optional(),
   protocol: ProtocolSchema.optional(),
+  /** Comparison and quadruplet learners also use the comparisons the labeled pairs imply. */
+  derived: z.boolean().optional(),
 });
 
 export const GridCellStatusSchema = JobStatusSchema;

@@ -15,6 +15,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { GridCell, GridSpec } from '../../shared/domain/grid.ts';
@@ -70,13 +71,15 @@ interface DatasetMetaFile {
   classNames: string[];
   imageShape: [number, number] | null;
   constraints: Array<[number, number, 0 | 1]>;
+  /** The relative comparisons [anchor, closer, farther], in labeling order (absent in bundles without any). */
+  comparisons?: Array<[number, number, number]>;
 }
 
 export const resultFileName = (cell: number): string => `cell-${String(cell).padStart(5, '0')}.json`;
 
 /**
  * Writes the bundle of `cells` (of `spec`) into `dir` (created; it must not hold a bundle already). The data
- * sets are copied from `store` with their current hand-labeled pairs.
+ * sets are copied from `store` with their current hand-labeled pairs and comparisons.
  * @throws ValidationError when `dir` already holds a grid.json.
  */
 export function writeBundle(store: Store, dir: string, gridId: string, spec: GridSpec, cells: readonly GridCell[], slurm: SlurmOptions): BundleManifest {
@@ -101,6 +104,7 @@ export function writeBundle(store: Store, dir: string, gridId: string, spec: Gri
       classNames: matrix.classNames,
       imageShape: matrix.imageShape ?? null,
       constraints: store.constraints.list(id).map((c) => [c.i, c.j, c.kind === 'must' ? 1 : 0]),
+      comparisons: store.comparisons.list(id).map((c) => [c.anchor, c.closer, c.farther]),
     };
     writeFilesAtomicSync([
       { path: join(dir, 'datasets', `${file}.json`), content: `${JSON.stringify(meta)}\n` },
@@ -147,10 +151,14 @@ export function readBundle(dir: string): BundleManifest {
 }
 
 /**
- * Loads data set `k` of a bundle (features, labels and hand-labeled pairs) and checks its content hash.
+ * Loads data set `k` of a bundle (features, labels, hand-labeled pairs and comparisons) and checks its content hash.
  * @throws ValidationError naming the file when a file is missing, has the wrong size or the hash differs.
  */
-export function loadBundleDataset(dir: string, manifest: BundleManifest, k: number): { matrix: DatasetMatrix; constraints: PairConstraint[]; meta: BundleDataset } {
+export function loadBundleDataset(
+  dir: string,
+  manifest: BundleManifest,
+  k: number,
+): { matrix: DatasetMatrix; constraints: PairConstraint[]; comparisons: Triple[]; meta: BundleDataset } {
   const d = manifest.datasets[k]!;
   const base = join(dir, 'datasets', d.file);
   const read = (path: string): Buffer => {
@@ -171,7 +179,8 @@ export function loadBundleDataset(dir: string, manifest: BundleManifest, k: numb
     throw new ValidationError(`Grid bundle ${dir}: data set '${d.name}' has content hash ${hash.slice(0, 12)}…, but the manifest records ${d.contentHash.slice(0, 12)}…; the files were changed.`);
   }
   const constraints = meta.constraints.map(([i, j, m]) => ({ i, j, kind: m === 1 ? ('must' as const) : ('cannot' as const) }));
-  return { matrix, constraints, meta: d };
+  const comparisons = (meta.comparisons ?? []).map(([a, b, c]): Triple => [a, b, c]);
+  return { matrix, constraints, comparisons, meta: d };
 }
 
 /** Indices of the cells that have a result file. */

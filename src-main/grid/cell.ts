@@ -31,6 +31,7 @@ export function learnSpecOf(spec: JobSpec): LearnJobSpec {
     protocol: { preprocess: spec.protocol?.preprocess ?? 'zscore' },
     ...(spec.constraintSource === undefined ? {} : { constraintSource: spec.constraintSource }),
     ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
+    ...(spec.derived === undefined ? {} : { derived: spec.derived }),
   };
 }
 

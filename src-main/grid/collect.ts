@@ -108,7 +108,7 @@ export function collectBundle(store: Store, dir: string, env: Env = process.env)
   const runsService = createRunsService(store);
   const { done, failed } = failures(dir, manifest, env);
   const localIds = new Map<number, number>();
-  const localDataset = (k: number): { id: number; constraints: ReturnType<typeof loadBundleDataset>['constraints'] } => {
+  const localDataset = (k: number): { id: number } & Pick<ReturnType<typeof loadBundleDataset>, 'constraints' | 'comparisons'> => {
     const loaded = loadBundleDataset(dir, manifest, k);
     let id = localIds.get(k);
     if (id === undefined) {
@@ -118,7 +118,7 @@ export function collectBundle(store: Store, dir: string, env: Env = process.env)
       id = found ? found.id : store.datasets.insert({ name: store.datasets.uniqueName(meta.name), matrix: loaded.matrix, format: 'grid-bundle' }).id;
       localIds.set(k, id);
     }
-    return { id, constraints: loaded.constraints };
+    return { id, constraints: loaded.constraints, comparisons: loaded.comparisons };
   };
   const runs: number[] = [];
   try {
@@ -131,8 +131,8 @@ export function collectBundle(store: Store, dir: string, env: Env = process.env)
       try {
         const meta = manifest.datasets[manifest.cells[cell]!.dataset]!;
         const runId = store.transaction(() => {
-          const { id, constraints } = localDataset(manifest.cells[cell]!.dataset);
-          const prepared = runsService.prepare({ ...result.spec, datasetId: id }, { constraints });
+          const { id, constraints, comparisons } = localDataset(manifest.cells[cell]!.dataset);
+          const prepared = runsService.prepare({ ...result.spec, datasetId: id }, { constraints, comparisons });
           const runId = prepared.runIds[0]!;
           const evaluation = { ...result.evaluation, dataset: result.evaluation.dataset === meta.id ? id : result.evaluation.dataset };
           const mark: GridMark = { id: gridId, cell, where: 'slurm', host: result.ranOn.host, slurmJobId: result.ranOn.slurmJobId, slurmArrayTaskId: result.ranOn.slurmArrayTaskId };

@@ -16,6 +16,7 @@ import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { NotFoundError, ValidationError, toErrorPayload } from '../../shared/errors.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
+import { countsSupervision, supervisionOf } from '../../shared/engine/supervision/kinds.ts';
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/runner.ts';
 import type { JobPersistence, JobTimings, PreparedJob } from '../jobs/types.ts';
 import { createRunsService, type RunsService } from '../services/runs.ts';
@@ -168,9 +169,12 @@ export function createGridPersistence(
   };
 }
 
-/** Whether a method learns from pairs (and so gets one cell per constraint count). */
-export function methodUsesPairs(method: string): boolean {
-  return getLearner(method).input === 'pairs';
+/**
+ * Whether a method's supervision is counted (pairs, chunklets, comparisons, quadruplets: its kind takes a constraint
+ * source), and so gets one cell per constraint count.
+ */
+export function methodCountsSupervision(method: string): boolean {
+  return countsSupervision(supervisionOf(getLearner(method).input));
 }
 
 /**
@@ -198,7 +202,7 @@ export function checkGridSpec(store: Store, spec: GridSpec): void {
  */
 export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridOptions = {}): LocalGrid {
   checkGridSpec(store, spec);
-  const cells = expandGrid(spec, methodUsesPairs);
+  const cells = expandGrid(spec, methodCountsSupervision);
   const gridId = randomUUID();
   const grid = store.grids.insert({ id: gridId, spec, cells: cells.length, location: 'local', bundle: null, slurmJobId: null });
   const status: GridCellStatus[] = cells.map(() => 'queued');

@@ -83,20 +83,20 @@ export function runGridTask(dir: string, index: number, env: Readonly<Record<str
   const timings = (): JobTimings => ({ queuedAt, startedAt: queuedAt, finishedAt: new Date().toISOString(), runMs: performance.now() - start });
   let result: CellResultFile;
   try {
-    const { matrix, constraints } = loadBundleDataset(dir, manifest, cell.dataset);
+    const { matrix, constraints, comparisons } = loadBundleDataset(dir, manifest, cell.dataset);
     const memory = openStore(':memory:');
     const runs = createRunsService(memory);
     let spec: EvaluateJobSpec;
     try {
       const local = memory.datasets.insert({ name: manifest.datasets[cell.dataset]!.name, matrix });
-      const prepared = runs.prepare({ ...cell.spec, datasetId: local.id }, { constraints });
+      const prepared = runs.prepare({ ...cell.spec, datasetId: local.id }, { constraints, comparisons });
       spec = { ...(prepared.spec as EvaluateJobSpec), datasetId: cell.spec.datasetId };
     } finally {
       runs.dispose();
       memory.close();
     }
     const reporter = createReporter({ post: () => {}, cancelFlag: null });
-    const payload = { dataset: { ...matrix, name: manifest.datasets[cell.dataset]!.name }, constraints, runIds: [] as number[] };
+    const payload = { dataset: { ...matrix, name: manifest.datasets[cell.dataset]!.name }, constraints, comparisons, runIds: [] as number[] };
     const evaluated = inThisThread(executeJob({ ...payload, spec }, reporter));
     const learned = inThisThread(executeJob({ ...payload, spec: learnSpecOf(spec) }, reporter));
     if (evaluated.kind !== 'evaluate' || learned.kind !== 'learn') throw new Error('grid task: unexpected job result');

@@ -13,7 +13,7 @@ import type { JobReporter } from './reporter.ts';
 import type { JobResult, WorkerJobPayload } from './types.ts';
 
 /** The common parts of a spec as the engine's FitSpec / EvaluationSpec fields. */
-function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constraints'>): Omit<EvaluationSpec, 'method' | 'params'> {
+function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constraints' | 'comparisons'>): Omit<EvaluationSpec, 'method' | 'params'> {
   return {
     seed: spec.seed ?? 0,
     preprocess: spec.protocol?.preprocess ?? 'zscore',
@@ -21,13 +21,15 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
     // 'suggested' exists for sweeps only, which pass their own source to the engine.
     constraintSource: spec.constraintSource === 'suggested' ? undefined : spec.constraintSource,
     constraints: payload.constraints,
+    ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
+    ...(spec.derived === undefined ? {} : { derived: spec.derived }),
     ...(spec.pairs === undefined ? {} : { pairCount: spec.pairs }),
     // One set of held-out pairs for every method of the job (a comparison's pair AUCs are comparable).
     ...(spec.constraintSource === 'labeled' || spec.constraintSource === 'generated' ? { heldOutPairs: spec.constraintSource } : {}),
   };
 }
 
-type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'runIds'> & Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl' | 'cancelFlag'>>;
+type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'comparisons' | 'runIds'> & Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl' | 'cancelFlag'>>;
 
 /**
  * Runs a job. Evaluate, compare and sweep jobs with `payload.workers` > 1 (and a worker script and cancel flag to
@@ -92,6 +94,8 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
         protocol: spec.protocol,
         constraintSource: spec.constraintSource,
         constraints: payload.constraints,
+        ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
+        ...(spec.derived === undefined ? {} : { derived: spec.derived }),
       };
       if (parallel) {
         return sweepInPool(dataset, sweepSpec, {
@@ -133,7 +137,7 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
 
 /** Cross-validates one method, reporting folds as units `index·folds + fold` of `total·folds`. */
 function evaluateOne(
-  payload: Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'runIds'>,
+  payload: Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'comparisons' | 'runIds'>,
   method: string,
   params: Record<string, unknown> | undefined,
   index: number,

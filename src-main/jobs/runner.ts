@@ -384,6 +384,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       spec: job.spec,
       dataset: { ...dataset, name: job.prepared.dataset.name },
       constraints: job.prepared.constraints,
+      ...(job.prepared.comparisons ? { comparisons: job.prepared.comparisons } : {}),
       cancelFlag: job.cancelFlag,
       workers: foldWorkers(job.workers, dataset.nRows, dataset.nFeatures),
       workerUrl: String(job.workerUrl),

@@ -4,6 +4,7 @@
  * declared here, implemented by src-main/services/runs.ts on the SQLite store; only the main thread calls it).
  * Nothing under src-main/jobs imports src-main/services.
  */
+import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.ts';
@@ -36,6 +37,8 @@ export interface WorkerJobPayload {
   dataset: DatasetMatrix & { name: string };
   /** The dataset's hand-labeled constraints, in labeling order. */
   constraints: PairConstraint[];
+  /** The dataset's relative comparisons, in labeling order (absent: none). */
+  comparisons?: Triple[];
   /** Int32Array(1) over it: 0 = run, 1 = stop. Written by main with Atomics.store, read by `shouldStop()`. */
   cancelFlag: SharedArrayBuffer;
   /**
@@ -113,6 +116,8 @@ export type WorkerMessage =
 export interface SubmitOptions {
   /** Use exactly these hand-labeled pairs (in this order) instead of the dataset's current ones. */
   constraints?: PairConstraint[];
+  /** Use exactly these comparisons (in this order) instead of the dataset's current ones. */
+  comparisons?: Triple[];
   /** The run this job repeats (recorded in the new run's protocol). */
   rerunOf?: number;
   /**
@@ -128,6 +133,8 @@ export interface PreparedJob {
   runIds: number[];
   dataset: { id: number; name: string; contentHash: string };
   constraints: PairConstraint[];
+  /** The comparisons the job's runs use, in labeling order (absent: none). */
+  comparisons?: Triple[];
   /** Loads the dataset's matrix (called only when the runner has no shared copy of this content hash). */
   loadDataset(): DatasetMatrix;
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { AppMode } from '../../shared/domain/enums.ts';
+import { checkComparison } from '../../shared/domain/comparisons.ts';
 import { checkPair } from '../../shared/domain/constraints.ts';
 import { ValidationError, WorkbenchError } from '../../shared/errors.ts';
 import { base64ToBytes } from '../../shared/ipc/base64.ts';
@@ -22,6 +23,7 @@ import { APP_VERSION } from '../storage/app-version.ts';
 import type { StoredConstraint } from '../storage/constraints-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
+import { addComparison, clearComparisons, comparisonsToCsv, derivedComparisons, generateComparisons, importComparisonsCsv, listComparisons } from './comparisons.ts';
 import { addConstraint, clearConstraints, constraintsToCsv, generateConstraints, importConstraintsCsv, listConstraints } from './constraints.ts';
 import { addSample, deleteDataset, importDataset, renameDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
@@ -342,6 +344,39 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       return { count: constraints.length, csv: constraintsToCsv(constraints) };
     },
 
+    'comparisons.list': ({ datasetId }) => ({ comparisons: listComparisons(store, datasetId).comparisons }),
+    'comparisons.add': ({ datasetId, anchor, closer, farther }) => {
+      const { comparison, outcome } = addComparison(store, datasetId, anchor, closer, farther, 'manual');
+      return { comparison, outcome };
+    },
+    'comparisons.remove': ({ datasetId, anchor, closer, farther }) => {
+      const existing = store.transaction(() => {
+        const dataset = resolveDataset(store, datasetId);
+        const t = checkComparison(dataset, anchor, closer, farther);
+        const stored = store.comparisons.get(dataset.id, t);
+        if (stored) store.comparisons.remove(dataset.id, t);
+        return stored;
+      });
+      return { removed: existing !== null, comparison: existing };
+    },
+    'comparisons.clear': ({ datasetId, origin }) => ({ removed: clearComparisons(store, datasetId, origin).removed }),
+    'comparisons.generate': ({ datasetId, count, seed }) => {
+      const result = generateComparisons(store, datasetId, { count, seed });
+      return { count: result.count, added: result.added, skipped: result.skipped, total: result.total, seed: result.seed };
+    },
+    'comparisons.import': async ({ datasetId, fileId }) => {
+      const { total, added, unchanged } = await importComparisonsCsv(store, datasetId, files.resolve(fileId).path);
+      return { total, added, unchanged };
+    },
+    'comparisons.export': ({ datasetId }) => {
+      const { comparisons } = listComparisons(store, datasetId);
+      return { count: comparisons.length, csv: comparisonsToCsv(comparisons) };
+    },
+    'comparisons.derived': ({ datasetId }) => {
+      const { derived, total } = derivedComparisons(store, datasetId);
+      return { derived: derived.map((t) => [t[0], t[1], t[2]] as [number, number, number]), total };
+    },
+
     'methods.list': () => ({ methods: methodDeclarations() }),
     'methods.score': (request) => {
       const { method, trainDatasetId, testDatasetId, k, seed, preprocess, params } = request;
@@ -386,8 +421,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
     'scores.cancel': ({ scoreId }) => ({ cancelled: runningScores.cancel(scoreId) }),
     'runs.rerun': ({ runId }) => {
-      const { spec, constraints, rerunOf } = runs.rerunSpec(runId);
-      const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}) });
+      const { spec, constraints, comparisons, rerunOf } = runs.rerunSpec(runId);
+      const submitted = runner.submit(spec, { rerunOf, ...(constraints ? { constraints } : {}), ...(comparisons ? { comparisons } : {}) });
       watch(submitted.done);
       return { jobId: submitted.jobId, runIds: submitted.runIds };
     },

@@ -1,11 +1,13 @@
 /**
- * The method declarations the UI forms and `workbench methods` show: every learner with its parameters (type,
+ * The method declarations the UI forms and `workbench methods` show: every learner with its supervision (what it
+ * learns from and what to label for it) and its parameters (type,
  * default, range, allowed values) and the human rule its validation errors quote. One implementation for the
  * `methods.list` channel and the CLI; the shape is MethodDeclarationSchema of shared/ipc/schemas.ts.
  */
 import type { ParamSpec } from '../../shared/engine/learner.ts';
 import { paramRule } from '../../shared/engine/params.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
+import { supervisionDeclaration } from '../../shared/engine/supervision/kinds.ts';
 import type { MethodDeclaration, ParamDeclaration } from '../../shared/ipc/schemas.ts';
 
 export type { MethodDeclaration, ParamDeclaration } from '../../shared/ipc/schemas.ts';
@@ -19,5 +21,5 @@ export function describeParams(specs: Record<string, ParamSpec>): ParamDeclarati
 
 /** Every method, in registry (CLI and UI) order. */
 export function methodDeclarations(): MethodDeclaration[] {
-  return LEARNERS.map((l) => ({ name: l.name, title: l.title, description: l.description, input: l.input, params: describeParams(l.params) }));
+  return LEARNERS.map((l) => ({ name: l.name, title: l.title, description: l.description, input: l.input, supervision: supervisionDeclaration(l.input), params: describeParams(l.params) }));
 }

@@ -1,12 +1,14 @@
 /**
  * Planning a job: from a job spec (already shape-checked by the gateway against shared/ipc JobSpecSchema, or
  * built by typed code) to the runs it will write — dataset located, method and parameters validated and
- * defaulted, constraint source resolved, what each method needs from the dataset checked, and the protocol
+ * defaulted, constraint source resolved, what each method's kind of supervision needs from the dataset checked
+ * (shared/engine/supervision/kinds.ts), and the protocol
  * JSON each run stores. Reads the store, writes nothing; run-records.ts creates the planned runs.
  *
  * Also the reverse: {@link planRerun} reads a stored run's protocol back into the spec and exact pairs that
  * reproduce it.
  */
+import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import { DEFAULT_PROTOCOL, type JobSpec, type MethodChoice, type Protocol, type SweepConstraintSource } from '../../shared/domain/job.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
@@ -14,6 +16,7 @@ import { resolveProtocol } from '../../shared/engine/evaluation/evaluate.ts';
 import type { LearnerDefinition } from '../../shared/engine/learner.ts';
 import { validateParams } from '../../shared/engine/params.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
+import { supervisionOf, takesSource, type DatasetSupervision } from '../../shared/engine/supervision/kinds.ts';
 import { resolveSweep } from '../../shared/engine/sweep.ts';
 import type { SubmitOptions } from '../jobs/types.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
@@ -29,6 +32,8 @@ export interface StoredProtocol extends Partial<Protocol> {
   pairs?: number;
   /** The hand-labeled pairs used, in labeling order, as [i, j, 1 = must | 0 = cannot]. */
   constraints?: Array<[number, number, 0 | 1]>;
+  /** The relative comparisons used, in labeling order, as [anchor, closer, farther]. */
+  comparisons?: Array<[number, number, number]>;
   /** The normalized job spec this run belongs to. */
   job: JobSpec;
   /** Set on a re-run: the run it repeats. */
@@ -60,6 +65,8 @@ export interface JobPlan {
   runs: PlannedRun[];
   /** The dataset's hand-labeled pairs (or the re-run's), in labeling order. */
   constraints: PairConstraint[];
+  /** The dataset's relative comparisons (or the re-run's), in labeling order. */
+  comparisons: Triple[];
 }
 
 export const compactConstraints = (constraints: readonly PairConstraint[]): Array<[number, number, 0 | 1]> =>
@@ -73,24 +80,13 @@ function planMethod(method: string, params: Record<string, unknown> | undefined)
   return { learner, params: validateParams(learner.name, learner.params, params ?? {}) };
 }
 
-/** Checks what a method needs from the dataset, before anything is queued. */
-function checkInputs(plan: MethodPlan, labeled: boolean, source: SweepConstraintSource, constraintCount: number, needsLabels: boolean): void {
-  const name = plan.learner.name;
-  if (needsLabels && !labeled) {
+/** Checks what a method needs from the dataset, before anything is queued (its kind's `lacks`). */
+function checkInputs(plan: MethodPlan, dataset: DatasetSupervision, source: SweepConstraintSource, needsLabels: boolean): void {
+  if (needsLabels && !dataset.labeled) {
     throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
   }
-  if (plan.learner.input === 'labels' && !labeled) throw new ValidationError(`${name} learns from class labels, but the dataset has none.`);
-  if (plan.learner.input === 'pairs') {
-    if (source === 'labeled' && constraintCount === 0) {
-      throw new ValidationError(`${name} was asked to use labeled constraints, but the dataset has no labeled pairs.`);
-    }
-    if (source === 'suggested' && !labeled) {
-      throw new ValidationError(`${name}: suggested constraints are labeled from class labels, but the dataset has none.`);
-    }
-    if (source === 'generated' && !labeled) {
-      throw new ValidationError(`${name} learns from must-link / cannot-link pairs: label some pairs, or use a dataset with class labels to generate them.`);
-    }
-  }
+  const problem = supervisionOf(plan.learner.input).lacks(plan.learner.name, dataset, source);
+  if (problem !== null) throw new ValidationError(problem);
 }
 
 /**
@@ -105,7 +101,13 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
   const seed = spec.seed ?? 0;
   const preprocess = spec.protocol?.preprocess ?? DEFAULT_PROTOCOL.preprocess;
   const handLabels: PairConstraint[] = (options.constraints ?? store.constraints.list(dataset.id)).map((c) => ({ i: c.i, j: c.j, kind: c.kind }));
-  const source: SweepConstraintSource = spec.constraintSource ?? (handLabels.length > 0 ? 'labeled' : 'generated');
+  const comparisons: Triple[] = options.comparisons ?? store.comparisons.list(dataset.id).map((c) => [c.anchor, c.closer, c.farther] as const);
+  const derived = spec.derived ?? false;
+  const userData = { pairs: handLabels, comparisons: comparisons.length, derived };
+  const methodsOf = (s: JobSpec): string[] => (s.kind === 'compare' ? s.methods.map((m) => m.method) : [s.method]);
+  // Default: labeled when the user's data gives any of the job's methods its kind of supervision.
+  const source: SweepConstraintSource =
+    spec.constraintSource ?? (methodsOf(spec).some((m) => supervisionOf(getLearner(m).input).hasLabeled(userData)) ? 'labeled' : 'generated');
   const evaluates = spec.kind !== 'learn';
   const protocol: Partial<Protocol> & { preprocess: Protocol['preprocess'] } = evaluates
     ? resolveProtocol({ protocol: spec.protocol, seed, preprocess })
@@ -117,6 +119,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     // Learn, evaluate and compare never carry 'suggested' (JobSpecSchema allows it for sweeps only).
     constraintSource: source as Exclude<SweepConstraintSource, 'suggested'>,
     ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
+    ...(spec.derived === undefined ? {} : { derived: spec.derived }),
   };
 
   let normalized: JobSpec;
@@ -145,19 +148,27 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
         protocol,
         constraintSource: source,
         constraints: handLabels,
+        comparisons,
       });
       plans = [{ learner: getLearner(spec.method), params: resolved.params }];
       normalized = { ...common, constraintSource: source, kind: 'sweep', method: spec.method, params: resolved.params, counts: resolved.counts, seeds: resolved.seeds.length };
       break;
     }
   }
-  for (const plan of plans) checkInputs(plan, dataset.labeled, source, handLabels.length, evaluates);
-  const usesHandLabels = source === 'labeled' && plans.some((p) => p.learner.input === 'pairs');
+  const must = handLabels.filter((c) => c.kind === 'must').length;
+  const held: DatasetSupervision = { labeled: dataset.labeled, pairs: { must, cannot: handLabels.length - must }, comparisons: comparisons.length };
+  for (const plan of plans) checkInputs(plan, held, source, evaluates);
+  // A run records its source, and the exact pairs and comparisons it learned from when they are the user's.
+  const takes = (plan: MethodPlan): boolean => takesSource(supervisionOf(plan.learner.input));
+  const usesHand = (plan: MethodPlan | null): boolean => source === 'labeled' && (plan === null ? plans.some(takes) : takes(plan));
+  const readsComparisons = (plan: MethodPlan | null): boolean =>
+    (plan === null ? plans : [plan]).some((p) => supervisionOf(p.learner.input).labeledFrom === 'comparisons');
   const stored = (plan: MethodPlan | null): StoredProtocol => ({
     ...protocol,
-    ...(plan === null || plan.learner.input === 'pairs' ? { constraintSource: source } : {}),
+    ...(plan === null || takes(plan) ? { constraintSource: source } : {}),
     ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
-    ...(usesHandLabels && (plan === null || plan.learner.input === 'pairs') ? { constraints: compactConstraints(handLabels) } : {}),
+    ...(usesHand(plan) ? { constraints: compactConstraints(handLabels) } : {}),
+    ...(usesHand(plan) && readsComparisons(plan) ? { comparisons: comparisons.map((t) => [t[0], t[1], t[2]] as [number, number, number]) } : {}),
     job: normalized,
     ...(options.rerunOf === undefined ? {} : { rerunOf: options.rerunOf }),
   });
@@ -168,7 +179,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     protocol: stored(plan),
   });
   const runs = normalized.kind === 'compare' ? [run('compare', null), ...plans.map((plan) => run('evaluate', plan))] : [run(normalized.kind, plans[0]!)];
-  return { dataset, seed, spec: normalized, runs, constraints: handLabels };
+  return { dataset, seed, spec: normalized, runs, constraints: handLabels, comparisons };
 }
 
 function describeParent(run: RunRecord | null): string {
@@ -180,7 +191,7 @@ function describeParent(run: RunRecord | null): string {
  * @throws NotFoundError for an unknown run or a deleted dataset; ValidationError when the run does not record
  *   its job, the dataset changed since (content hash) or the run is a compare child (re-run its parent).
  */
-export function planRerun(store: Store, runId: number): { spec: JobSpec; constraints: PairConstraint[] | null; rerunOf: number } {
+export function planRerun(store: Store, runId: number): { spec: JobSpec; constraints: PairConstraint[] | null; comparisons: Triple[] | null; rerunOf: number } {
   const run = store.runs.require(runId);
   const protocol = run.protocol as unknown as StoredProtocol | null;
   if (!protocol?.job) throw new ValidationError(`Run ${runId} does not record its job, so it cannot be re-run.`);
@@ -196,5 +207,6 @@ export function planRerun(store: Store, runId: number): { spec: JobSpec; constra
     );
   }
   const constraints = protocol.constraints ? expandConstraints(protocol.constraints) : null;
-  return { spec: structuredClone(protocol.job), constraints, rerunOf: runId };
+  const comparisons = protocol.comparisons ? protocol.comparisons.map(([a, b, c]) => [a, b, c] as const) : null;
+  return { spec: structuredClone(protocol.job), constraints, comparisons, rerunOf: runId };
 }

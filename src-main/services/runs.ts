@@ -14,6 +14,7 @@
  *
  * Only the main thread calls this module; each change is one transaction.
  */
+import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { JobSpec, JobStatus } from '../../shared/domain/job.ts';
@@ -42,7 +43,7 @@ export interface RunsService extends JobPersistence {
    * @throws NotFoundError for an unknown run; ValidationError when the dataset changed since (content hash)
    *   or the run is a compare child (re-run its parent).
    */
-  rerunSpec(runId: number): { spec: JobSpec; constraints: PairConstraint[] | null; rerunOf: number };
+  rerunSpec(runId: number): { spec: JobSpec; constraints: PairConstraint[] | null; comparisons: Triple[] | null; rerunOf: number };
   /** The owner string this service writes on the runs it queues (`pid@host#instance`). */
   readonly owner: string;
   /** Ends this service's ownership (after its runner closed): its leftover runs may then be recovered. */
@@ -63,6 +64,7 @@ export function createRunsService(store: Store): RunsService {
         runIds,
         dataset: { id: dataset.id, name: dataset.name, contentHash: dataset.contentHash },
         constraints: plan.constraints,
+        comparisons: plan.comparisons,
         loadDataset: (): DatasetMatrix => store.datasets.loadMatrix(dataset.id),
       };
     },

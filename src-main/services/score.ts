@@ -104,6 +104,8 @@ export async function scoreRun(
               ? { constraintSource: protocol.constraintSource }
               : {}),
             ...(protocol?.constraints ? { constraints: expandConstraints(protocol.constraints) } : {}),
+            ...(protocol?.comparisons ? { comparisons: protocol.comparisons.map(([x, y, z]) => [x, y, z] as const) } : {}),
+            ...(protocol?.job?.derived ? { derived: true } : {}),
             ...(protocol?.pairs !== undefined ? { pairCount: protocol.pairs } : {}),
           },
       train,

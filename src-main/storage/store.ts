@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { WorkbenchError } from '../../shared/errors.ts';
+import { ComparisonsRepository } from './comparisons-repository.ts';
 import { ConstraintsRepository } from './constraints-repository.ts';
 import { DatasetsRepository } from './datasets-repository.ts';
 import { EvaluationsRepository } from './evaluations-repository.ts';
@@ -43,6 +44,8 @@ export class Store {
   readonly path: string;
   readonly datasets: DatasetsRepository;
   readonly constraints: ConstraintsRepository;
+  /** Relative comparisons (anchor, closer, farther) per dataset. */
+  readonly comparisons: ComparisonsRepository;
   readonly runs: RunsRepository;
   readonly metrics: MetricsRepository;
   readonly evaluations: EvaluationsRepository;
@@ -62,6 +65,7 @@ export class Store {
     this.readOnlyBecause = readOnlyBecause;
     this.datasets = new DatasetsRepository(db);
     this.constraints = new ConstraintsRepository(db);
+    this.comparisons = new ComparisonsRepository(db);
     this.runs = new RunsRepository(db);
     this.metrics = new MetricsRepository(db);
     this.evaluations = new EvaluationsRepository(db);

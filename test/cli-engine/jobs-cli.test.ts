@@ -193,7 +193,7 @@ describe('workbench evaluate / compare / sweep', () => {
     expect(sweep.points.map((p) => [p.count, p.accuracies.length])).toEqual([[0, 2], [20, 2]]);
     const bad = await cli('sweep', '--dataset', 'iris', '--method', 'lda');
     expect(bad.code).toBe(1);
-    expect((bad.errorJson as { error: { message: string } }).error.message).toMatch(/^sweep: method 'lda' does not learn from pair constraints; use one of /);
+    expect((bad.errorJson as { error: { message: string } }).error.message).toMatch(/^sweep: method 'lda' does not learn from constraints \(pairs, chunklets, comparisons or quadruplets\); use one of /);
   });
 
   it('sweep --constraints suggested: one point per N with N active-learning pairs per fold, repeatable from the seed', async () => {

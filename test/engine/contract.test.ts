@@ -9,6 +9,7 @@ import { fitMetric, prepareFit } from '../../shared/engine/fit.ts';
 import { LEARNER_INPUTS, type LearnerDefinition, type ParamSpec } from '../../shared/engine/learner.ts';
 import { paramRule, validateParams } from '../../shared/engine/params.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
+import { SUPERVISION } from '../../shared/engine/supervision/kinds.ts';
 import { isPsd } from '../../shared/math/psd.ts';
 import { mahalanobisMatrix, pairDistance, pairwiseDistances, transform } from '../../shared/metric/index.ts';
 import { blobs } from './fixtures.ts';
@@ -50,6 +51,7 @@ describe.each(LEARNERS.map((l) => [l.name, l] as const))('learner contract: %s',
     expect(learner.title.length).toBeGreaterThan(0);
     expect(learner.description.length).toBeGreaterThan(20);
     expect(LEARNER_INPUTS).toContain(learner.input);
+    expect(SUPERVISION[learner.input].supported).toBe(true);
     for (const spec of Object.values(learner.params)) expect(spec.description.length).toBeGreaterThan(0);
   });
 

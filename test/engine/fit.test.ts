@@ -89,7 +89,7 @@ describe('fitMetric', () => {
     expect(prepareFit(data, { method: 'scml', pairCount: 50 }).training.triplets).toHaveLength(150);
     expect(prepareFit(data, { method: 'scml', params: { kGenuine: 2, kImpostor: 4 } }).training.triplets).toHaveLength(3 * 24 * 2 * 4);
     const unlabeled = { ...data, labels: null };
-    expect(() => prepareFit(unlabeled, { method: 'lsml' })).toThrow(new ValidationError('lsml learns from quadruplets generated from class labels, but the dataset has none.'));
+    expect(() => prepareFit(unlabeled, { method: 'lsml' })).toThrow(new ValidationError('lsml learns from quadruplets: label some in the dataset, or use a dataset with class labels to generate them.'));
   });
 
   it('rejects bad specs with exact messages', () => {

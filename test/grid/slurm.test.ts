@@ -2,7 +2,8 @@
  * Grids on a real Slurm (issue 13): the single-node cluster of scripts/slurm-local.sh (`.ci/run` starts it).
  * A 2 data sets × 3 methods × 2 seeds grid is submitted, run by Slurm as a job array, collected and compared bit
  * for bit with the same grid run locally; a grid with a bad parameter value reports the failed cell while the
- * others land; collecting twice adds nothing.
+ * others land; collecting twice adds nothing; a grid of the learners of every kind of supervision (chunklets, labels,
+ * pairs, quadruplets, comparisons) on labeled pairs and comparisons is bitwise the same on Slurm as locally.
  *
  * Needs `sbatch` on PATH and `sinfo` showing a node up. Under CI=true a missing cluster FAILS the test (CI starts
  * it); elsewhere the tests are skipped with the reason printed.
@@ -107,4 +108,19 @@ describe.skipIf(missing !== null)('grids on a real Slurm', () => {
     expect(readFileSync(join(bundle, 'logs', 'cell-2.out'), 'utf8') + readFileSync(join(bundle, 'logs', 'cell-2.err'), 'utf8')).toMatch(/gamma/);
     withStore((s) => expect(c.runs.map((id) => s.runs.require(id).status)).toEqual(['succeeded', 'succeeded']));
   }, 300_000);
+
+  it('runs a grid of rca, lfda, sdml, lsml and scml on labeled pairs and comparisons: bitwise the same as the local grid', async () => {
+    expect((await cli('constraints', 'generate', '--dataset', 'iris', '--pairs', '60', '--seed', '0')).code).toBe(0);
+    expect((await cli('comparisons', 'generate', '--dataset', 'iris', '--count', '200', '--seed', '0')).code).toBe(0);
+    const args = ['--datasets', 'iris,wine', '--methods', 'rca,lfda,sdml,lsml,scml', '--seeds', '0,1', '--param', 'scml.basis=triplet_diffs', '--folds', '3'];
+    const local = ((await cli('grid', 'run', ...args)).json as { grid: { runs: number[] } }).grid;
+    expect(local.runs).toHaveLength(20);
+    const bundle = join(dir, 'kinds');
+    const submitted = await cli('grid', 'submit', ...args, '--slurm', '--out', bundle, '--max-parallel', '2', '--time', '00:05:00');
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(await waitForBundle(bundle, 480)).toEqual({ cells: 20, done: 20, failed: 0, pending: 0 });
+    const collected = ((await cli('grid', 'collect', '--bundle', bundle)).json as { grid: { collected: number; failed: unknown[]; runs: number[] } }).grid;
+    expect([collected.collected, collected.failed]).toEqual([20, []]);
+    withStore((s) => collected.runs.forEach((id, k) => expectSameCell(s, local.runs[k]!, id)));
+  }, 600_000);
 });

@@ -1,3 +1,4 @@
+import { SUPERVISION } from '../../shared/engine/supervision/kinds.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSpec } from '../../shared/domain/job.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
@@ -162,11 +163,11 @@ describe('experiment history on the real worker', () => {
     for (const item of runs.list({ includeChildren: true })) RunDetailSchema.parse(runs.show(item.id));
   });
 
-  it('refuses a sweep of a method that does not learn from pairs, and export of a run without a metric', () => {
-    const pairMethods = LEARNERS.filter((l) => l.input === 'pairs').map((l) => l.name);
-    expect(pairMethods).toContain('itml');
+  it('refuses a sweep of a method that does not learn from constraints, and export of a run without a metric', () => {
+    const counted = LEARNERS.filter((l) => SUPERVISION[l.input].sources.length > 0).map((l) => l.name);
+    expect(counted).toContain('itml');
     expect(() => runner.submit({ kind: 'sweep', datasetId: iris, method: 'nca' })).toThrow(
-      `sweep: method 'nca' does not learn from pair constraints; use one of ${pairMethods.join(', ')}.`,
+      `sweep: method 'nca' does not learn from constraints (pairs, chunklets, comparisons or quadruplets); use one of ${counted.join(', ')}.`,
     );
     const evalRun = runs.list({ datasetId: iris }).find((r) => r.kind === 'evaluate')!;
     expect(() => runs.metric(evalRun.id)).toThrow(

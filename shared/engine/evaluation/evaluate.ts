@@ -8,6 +8,9 @@
  *   index; class ties to the lowest class index, scikit-learn's rule; see {@link knnPredict});
  * - nmi, ari: seeded k-means++ on the mapped test part, k = number of classes, against the test labels;
  * - precisionAt1, mapAtR: retrieval within the mapped test part (see {@link retrievalScores});
+ * The training part's supervision is the learner's kind (shared/engine/supervision/kinds.ts): hand-labeled pairs and
+ * comparisons restricted to the training rows, or generated from its labels.
+ *
  * - pairAuc: ROC-AUC of the learned distances on held-out constraints inside the test part: the hand-labeled
  *   ones (`heldOutPairs` 'labeled'; by default when the spec's constraint source is 'labeled'), otherwise pairs
  *   generated from the test labels. A comparison fixes `heldOutPairs` once for all its methods, so every method is
@@ -29,6 +32,8 @@ import type { LearnerHooks } from '../learner.ts';
 import { distinctLabelCount, generateSupervisedPairs, restrictPairsToRows, validateConstraints } from '../pairs.ts';
 import { checkPreprocessKind } from '../preprocess.ts';
 import { getLearner } from '../registry.ts';
+import { restrictTriplesToRows } from '../supervision/derive.ts';
+import { resolveSupervisionSource, supervisionOf, takesSource } from '../supervision/kinds.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
 import { stratifiedKFold, type FoldSplit } from './folds.ts';
 import { accuracyScore, knnPredict } from './knn.ts';
@@ -268,23 +273,33 @@ interface FittedFold {
  */
 function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks): FittedFold {
   const learner = getLearner(spec.method);
+  const kind = supervisionOf(learner.input);
   const { protocol, seed } = plan;
   const split = plan.splits[fold]!;
-  const source = learner.input === 'pairs' ? resolveConstraintSource(spec) : null;
-  const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
+  const source = resolveSupervisionSource(learner.name, kind, spec.constraintSource, {
+    pairs: spec.constraints ?? [],
+    comparisons: spec.comparisons?.length ?? 0,
+    derived: spec.derived ?? false,
+  });
   const heldOutLabels = heldOutPairSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
   if (hooks.shouldStop?.()) throw new JobCancelledError();
-  const perFold = learner.input === 'pairs' && spec.foldConstraints !== undefined;
+  const perFold = kind.sources.includes('suggested') && spec.foldConstraints !== undefined;
+  // The user's supervision, restricted to the training part (in its row indices), as the fit sees it.
   const trainConstraints: PairConstraint[] | undefined = perFold
     ? spec.foldConstraints!(selectRows(data, split.train), fold)
-    : handLabels ? restrictPairsToRows(handLabels, split.train) : undefined;
+    : source === 'labeled' && spec.constraints ? restrictPairsToRows(spec.constraints, split.train) : undefined;
+  const trainComparisons = source === 'labeled' && spec.comparisons ? restrictTriplesToRows(spec.comparisons, split.train) : undefined;
   if (perFold && trainConstraints!.length === 0) {
     throw new ValidationError(`${learner.name}: no pair could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
   }
-  if (!perFold && learner.input === 'pairs' && trainConstraints && trainConstraints.length === 0) {
-    throw new ValidationError(
-      `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled pairs inside its training part; label more pairs or use generated constraints.`,
-    );
+  if (!perFold && source === 'labeled') {
+    const labeled = kind.labeledFrom === 'pairs' ? (trainConstraints?.length ?? 0) : (trainComparisons?.length ?? 0) + (trainConstraints?.length ?? 0);
+    if (labeled === 0) {
+      const what = kind.labeledFrom === 'pairs' ? 'pairs' : 'comparisons (or pairs)';
+      throw new ValidationError(
+        `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled ${what} inside its training part; label more ${kind.labeledFrom === 'pairs' ? 'pairs' : 'comparisons'} or use generated constraints.`,
+      );
+    }
   }
   const { onIteration, shouldStop } = hooks;
   const prepared = prepareFit(
@@ -294,8 +309,10 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
       params: spec.params,
       seed,
       preprocess: protocol.preprocess,
-      constraintSource: perFold ? 'labeled' : (source ?? undefined),
+      constraintSource: perFold ? 'labeled' : source === null || source === 'suggested' ? undefined : source,
       constraints: trainConstraints,
+      comparisons: trainComparisons,
+      derived: spec.derived,
       pairCount: spec.pairCount,
     },
     split.train,
@@ -327,7 +344,7 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
       stopReason: metric.summary.stopReason,
       nComponents: k,
       droppedFeatures: metric.preprocessing.dropped,
-      trainPairs: learner.input === 'pairs' ? (trainConstraints?.length ?? generatedPairCount(trainLabels, seed, spec.pairCount)) : 0,
+      trainPairs: takesSource(kind) ? prepared.supervisionCount : 0,
       testLabels,
     },
   };
@@ -388,20 +405,26 @@ export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, f
   };
 }
 
-/** Where pairAuc's held-out pairs come from (see {@link EvaluationSpec.heldOutPairs}). */
+/**
+ * Where pairAuc's held-out pairs come from (see {@link EvaluationSpec.heldOutPairs}): the user's pairs when the run
+ * learned from labels and there are labeled pairs; a run on the user's comparisons alone is scored on pairs generated
+ * from the test labels, as a generated fit is.
+ */
 function heldOutPairSource(spec: EvaluationSpec): ConstraintSource {
-  return spec.heldOutPairs ?? (resolveConstraintSource(spec) === 'labeled' ? 'labeled' : 'generated');
+  const labeledPairs = resolveConstraintSource(spec) === 'labeled' && (spec.constraints?.length ?? 0) > 0;
+  return spec.heldOutPairs ?? (labeledPairs ? 'labeled' : 'generated');
 }
 
 /** What the method learned from: its input, and for pairs their source and count (generated: per training fold, rounded mean). */
 function evaluationSupervision(spec: EvaluationSpec, folds: readonly FoldResult[]): Supervision {
   const input = getLearner(spec.method).input;
-  if (input !== 'pairs') return describeSupervision(input);
+  if (!takesSource(supervisionOf(input))) return describeSupervision(input);
   const perFold = folds.length ? Math.round(mean(folds.map((f) => f.trainPairs))) : undefined;
   if (spec.foldConstraints) return describeSupervision(input, { source: 'suggested', ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
   const source = resolveConstraintSource(spec);
+  const labeledCount = input === 'triplets' || input === 'quadruplets' ? (spec.comparisons?.length ?? 0) : (spec.constraints?.length ?? 0);
   return source === 'labeled'
-    ? describeSupervision(input, { source, labeledCount: spec.constraints?.length ?? 0 })
+    ? describeSupervision(input, { source, labeledCount })
     : describeSupervision(input, { source, ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
 }
 
@@ -423,10 +446,6 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
     folds.push(evaluateFold(data, spec, plan, fold, { ...(onIteration ? { onIteration } : {}), ...(shouldStop ? { shouldStop } : {}) }));
   }
   return assembleEvaluation(spec, plan, folds);
-}
-
-function generatedPairCount(labels: Int32Array, seed: number, count?: number): number {
-  return generateSupervisedPairs(labels, distinctLabelCount(labels), seed, count).left.length;
 }
 
 export interface CompareOptions extends Omit<EvaluationSpec, 'method' | 'params'> {

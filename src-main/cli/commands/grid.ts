@@ -20,7 +20,7 @@ import { sbatchScript, findOnPath, noSbatch, shellQuote, submitScript } from '..
 import { writeFileAtomicSync } from '../../files/atomic-write.ts';
 import { writeBundle } from '../../grid/bundle.ts';
 import { bundleStatus, collectBundle } from '../../grid/collect.ts';
-import { methodUsesPairs } from '../../grid/local.ts';
+import { methodCountsSupervision } from '../../grid/local.ts';
 import { runGridTask } from '../../grid/task.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { datasetByRef } from './datasets.ts';
@@ -96,6 +96,7 @@ async function gridSpec(ctx: CliContext): Promise<GridSpecWire> {
     ...(counts.length ? { counts: [...new Set(counts)] } : {}),
     ...(Object.keys(params).length ? { params } : {}),
     ...(Object.keys(protocol).length ? { protocol } : {}),
+    ...(ctx.flag('derived') ? { derived: true } : {}),
   };
 }
 
@@ -156,7 +157,7 @@ async function submit(ctx: CliContext): Promise<number> {
   // sbatch reads the #SBATCH lines itself: a space would split the --output path, a % is a filename pattern there.
   if (/[\s%]/.test(dir)) throw new UsageError(`--out must be a folder path without spaces or %, which sbatch would misread in #SBATCH --output, got '${dir}'.`);
   const spec = await gridSpec(ctx);
-  const cells = expandGrid(spec, methodUsesPairs);
+  const cells = expandGrid(spec, methodCountsSupervision);
   const maxParallelText = ctx.option('max-parallel');
   const cpusText = ctx.option('cpus-per-task');
   const time = ctx.option('time');
@@ -220,7 +221,7 @@ export const gridCommand: CliCommand = {
   name: 'grid',
   summary: 'Experiment grids (data sets × methods × seeds × counts × parameters), locally or as a Slurm job array.',
   usage: [
-    'workbench grid run --datasets A,B --methods m1,m2 [--seeds 0,1] [--counts N1,N2] [--param method.name=v1,v2]… [--folds F] [--k K] [--preprocess zscore|minmax|none]',
+    'workbench grid run --datasets A,B --methods m1,m2 [--seeds 0,1] [--counts N1,N2] [--derived] [--param method.name=v1,v2]… [--folds F] [--k K] [--preprocess zscore|minmax|none]',
     'workbench grid submit … --slurm --out DIR [--partition P] [--time HH:MM:SS] [--cpus-per-task N] [--max-parallel M] [--workbench CMD]',
     'workbench grid status --bundle DIR',
     'workbench grid collect --bundle DIR',
@@ -233,7 +234,9 @@ export const gridCommand: CliCommand = {
     '  --methods m1,m2       see `workbench methods`',
     '  --seeds 0,1           seeds (default 0): each seeds the learner, the generated pairs and the fold split,',
     '                        as `evaluate --seed` does',
-    '  --counts N1,N2        generated pairs per kind for pair-based methods (one cell per count)',
+    '  --derived             comparison and quadruplet learners also use the comparisons the labeled pairs imply',
+    '  --counts N1,N2        generated supervision for the methods that count it (one cell per count): pairs per',
+    '                        kind, or chunklets, comparisons, quadruplets (see `workbench methods`)',
     '  --param m.name=v1,v2  values to try (repeatable; name=v1,v2 applies to every method with that parameter);',
     '                        a value out of range fails its cells only, with the error',
     'submit --slurm writes a self-contained bundle to DIR (data sets as files, grid.json, grid.sbatch with',
@@ -249,6 +252,7 @@ export const gridCommand: CliCommand = {
     methods: { type: 'string' },
     seeds: { type: 'string' },
     counts: { type: 'string' },
+    derived: { type: 'boolean' },
     param: { type: 'string', multiple: true },
     folds: { type: 'string' },
     k: { type: 'string' },

@@ -3,6 +3,7 @@
  * module under this folder that exports a `CliCommand` (see ../command.ts) and add it to {@link COMMANDS}.
  */
 import type { CliCommand } from '../command.ts';
+import { comparisonsCommand } from './comparisons.ts';
 import { constraintsCommand } from './constraints.ts';
 import { datasetCommand, datasetsCommand } from './datasets.ts';
 import { importCommand } from './import.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CliCommand[] = [
   datasetsCommand,
   datasetCommand,
   constraintsCommand,
+  comparisonsCommand,
   methodsCommand,
   learnCommand,
   evaluateCommand,

@@ -22,6 +22,7 @@ export const COMMON_JOB_OPTIONS: Record<string, CliOptionSpec> = {
   preprocess: { type: 'string' },
   constraints: { type: 'string' },
   pairs: { type: 'string' },
+  derived: { type: 'boolean' },
 };
 
 export const CV_OPTIONS: Record<string, CliOptionSpec> = {
@@ -35,9 +36,14 @@ export const COMMON_JOB_HELP = [
   '  --param key=value                  a method parameter (repeatable); see `workbench methods`',
   '  --seed S                           seed of the learner, generated pairs and folds (default 0)',
   '  --preprocess zscore|minmax|none    feature preprocessing (default zscore)',
-  '  --constraints labeled|generated    pairs for mmc / itml: your labeled pairs, or drawn from the class',
-  '                                     labels (default: labeled when the dataset has labeled pairs)',
-  '  --pairs N                          generated pairs per kind (default 20·classes²)',
+  '  --constraints labeled|generated    supervision of the methods that learn from pairs, chunklets, comparisons',
+  '                                     or quadruplets (see `workbench methods`): yours (labeled pairs; chunklets',
+  '                                     from must-links; comparisons; quadruplets from comparisons and pairs), or',
+  '                                     drawn from the class labels (default: labeled when the dataset has them)',
+  '  --pairs N                          generated pairs per kind (default 20·classes²); for the other kinds, the',
+  '                                     number of chunklets, comparisons or quadruplets drawn',
+  '  --derived                          comparison and quadruplet learners also use the comparisons the labeled',
+  '                                     pairs imply (must(a,b) and cannot(a,c) give (a,b,c))',
 ];
 
 export const CV_HELP = [
@@ -140,6 +146,7 @@ async function commonSpecWith(
     ...(Object.keys(protocol).length ? { protocol } : {}),
     ...(source === undefined ? {} : { constraintSource: source as SweepConstraintSource }),
     ...(pairs === undefined ? {} : { pairs: ctx.integer(pairs, '--pairs', { min: 1 }) }),
+    ...(ctx.flag('derived') ? { derived: true } : {}),
   };
 }
 

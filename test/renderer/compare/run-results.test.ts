@@ -24,6 +24,7 @@ describe('run results', () => {
     expect(sweepLabel({ id: 5, method: 'mmc-diagonal', sweep: sweep('generated') })).toBe('mmc-diagonal, random pairs (#5)');
     expect(sweepLabel({ id: 6, method: 'itml', sweep: sweep('labeled') })).toBe('itml, my labeled pairs (#6)');
     expect(sweepLabel({ id: 7, method: 'itml', sweep: null })).toBe('itml (#7)');
+    expect(sweepLabel({ id: 8, method: 'scml', sweep: sweep('labeled') }, 'comparisons')).toBe('scml, my labeled comparisons (#8)');
   });
 
   it('has a Python snippet for every export format, naming the file it loads', () => {

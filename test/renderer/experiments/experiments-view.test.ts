@@ -3,17 +3,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../../src-renderer/src/App.svelte';
 import type { MethodDeclaration } from '../../../src-renderer/src/lib/backend/types.ts';
 import { backendWithDataset } from '../fake-backend.ts';
+import { supervisionDeclaration } from '../../../shared/engine/supervision/kinds.ts';
 
 const methods: MethodDeclaration[] = [
-  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', params: [] },
+  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', supervision: supervisionDeclaration('none'), params: [] },
   {
-    name: 'nca', title: 'NCA', description: 'nca', input: 'labels',
+    name: 'nca', title: 'NCA', description: 'nca', input: 'labels', supervision: supervisionDeclaration('labels'),
     params: [
       { name: 'maxIter', type: 'int', default: 50, min: 1, description: 'Maximum number of iterations.', rule: 'an integer ≥ 1' },
       { name: 'init', type: 'enum', default: 'auto', values: ['auto', 'pca'], description: 'Starting L.', rule: "one of 'auto', 'pca'" },
     ],
   },
-  { name: 'mmc', title: 'MMC', description: 'mmc', input: 'pairs', params: [] },
+  { name: 'mmc', title: 'MMC', description: 'mmc', input: 'pairs', supervision: supervisionDeclaration('pairs'), params: [] },
 ];
 
 describe('Experiments view', () => {
@@ -129,7 +130,7 @@ describe('Experiments view: learn one metric', () => {
     // In a sweep, the ticked methods that take no pairs are named as left out.
     await fireEvent.click(screen.getByLabelText('Accuracy vs number of constraints (sweep)'));
     await fireEvent.click(screen.getByLabelText(/^mmc\b/));
-    expect(screen.getByText('A sweep runs only the pair-based method; the other ticked methods (euclidean, nca) are not part of it.')).toBeTruthy();
+    expect(screen.getByText('A sweep runs only the method that learns from constraints (mmc); the other ticked methods (euclidean, nca) are not part of it.')).toBeTruthy();
   });
 });
 

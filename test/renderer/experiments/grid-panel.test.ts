@@ -4,14 +4,15 @@ import App from '../../../src-renderer/src/App.svelte';
 import type { GridView, MethodDeclaration } from '../../../src-renderer/src/lib/backend/types.ts';
 import { GridRunner } from '../../../src-renderer/src/lib/experiments/grid-runner.svelte.ts';
 import { backendWithDataset } from '../fake-backend.ts';
+import { supervisionDeclaration } from '../../../shared/engine/supervision/kinds.ts';
 
 const methods: MethodDeclaration[] = [
-  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', params: [] },
+  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', supervision: supervisionDeclaration('none'), params: [] },
   {
-    name: 'nca', title: 'NCA', description: 'nca', input: 'labels',
+    name: 'nca', title: 'NCA', description: 'nca', input: 'labels', supervision: supervisionDeclaration('labels'),
     params: [{ name: 'maxIter', type: 'int', default: 50, min: 1, description: 'Maximum number of iterations.', rule: 'an integer ≥ 1' }],
   },
-  { name: 'itml', title: 'ITML', description: 'itml', input: 'pairs', params: [] },
+  { name: 'itml', title: 'ITML', description: 'itml', input: 'pairs', supervision: supervisionDeclaration('pairs'), params: [] },
 ];
 
 const view = (patch: Partial<GridView>): GridView => ({

@@ -4,10 +4,11 @@ import App from '../../../src-renderer/src/App.svelte';
 import type { MethodDeclaration, RunSummary } from '../../../src-renderer/src/lib/backend/types.ts';
 import { progressLine } from '../../../src-renderer/src/lib/experiments/job-text.ts';
 import { backendWithDataset } from '../fake-backend.ts';
+import { supervisionDeclaration } from '../../../shared/engine/supervision/kinds.ts';
 
 const methods: MethodDeclaration[] = [
-  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', params: [] },
-  { name: 'nca', title: 'NCA', description: 'nca', input: 'labels', params: [] },
+  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', supervision: supervisionDeclaration('none'), params: [] },
+  { name: 'nca', title: 'NCA', description: 'nca', input: 'labels', supervision: supervisionDeclaration('labels'), params: [] },
 ];
 
 const run = (id: number, status: RunSummary['status'], accuracy: number | null): RunSummary => ({

@@ -4,11 +4,12 @@ import App from '../../../src-renderer/src/App.svelte';
 import type { MethodDeclaration } from '../../../src-renderer/src/lib/backend/types.ts';
 import { paramSummary } from '../../../src-renderer/src/lib/experiments/param-form.ts';
 import { backendWithDataset } from '../fake-backend.ts';
+import { supervisionDeclaration } from '../../../shared/engine/supervision/kinds.ts';
 
 const methods: MethodDeclaration[] = [
-  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', params: [] },
+  { name: 'euclidean', title: 'Euclidean', description: 'identity', input: 'none', supervision: supervisionDeclaration('none'), params: [] },
   {
-    name: 'nca', title: 'NCA', description: 'nca', input: 'labels',
+    name: 'nca', title: 'NCA', description: 'nca', input: 'labels', supervision: supervisionDeclaration('labels'),
     params: [
       { name: 'k', type: 'int', default: 3, min: 1, description: 'Neighbours.', rule: 'an integer ≥ 1' },
       { name: 'maxIter', type: 'int', default: 100, min: 1, description: 'Maximum number of iterations.', rule: 'an integer ≥ 1' },
@@ -16,7 +17,7 @@ const methods: MethodDeclaration[] = [
     ],
   },
   {
-    name: 'mmc', title: 'MMC', description: 'mmc', input: 'pairs',
+    name: 'mmc', title: 'MMC', description: 'mmc', input: 'pairs', supervision: supervisionDeclaration('pairs'),
     params: [{ name: 'mustLinkPercentile', type: 'float', default: 5, min: 0, max: 100, description: 'Percentile.', rule: 'a number from 0 to 100' }],
   },
 ];

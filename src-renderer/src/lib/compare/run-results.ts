@@ -77,20 +77,23 @@ export function sweepCurve(run: RunDetail): SweepCurvePoint[] | null {
 }
 
 /** How each constraint source is named beside a sweep curve. */
-export const SWEEP_SOURCE_NAMES: Record<string, string> = {
-  labeled: 'my labeled pairs',
-  generated: 'random pairs',
-  suggested: 'suggested pairs (active learning)',
-};
+/** A sweep's source in words, for what it counts (`unit`: its method's kind of supervision, plural; default pairs). */
+export function sweepSourceName(source: string, unit = 'pairs'): string {
+  if (source === 'labeled') return `my labeled ${unit}`;
+  if (source === 'generated') return `random ${unit}`;
+  if (source === 'suggested') return `suggested ${unit} (active learning)`;
+  return source;
+}
 
 /**
  * The legend label of a sweep curve: method, constraint source and run id, so two sweeps of one method
- * (e.g. suggested against random pairs on the same folds and seeds) are told apart side by side.
+ * (e.g. suggested against random pairs on the same folds and seeds) are told apart side by side. `unit`: what the
+ * method's sweep counts (its supervision kind's unit, plural: pairs, chunklets, comparisons, quadruplets).
  */
-export function sweepLabel(run: Pick<RunDetail, 'id' | 'method' | 'sweep'>): string {
+export function sweepLabel(run: Pick<RunDetail, 'id' | 'method' | 'sweep'>, unit?: string): string {
   const source = run.sweep?.constraintSource;
   const method = run.method ?? run.sweep?.method ?? 'sweep';
-  return source ? `${method}, ${SWEEP_SOURCE_NAMES[source] ?? source} (#${run.id})` : `${method} (#${run.id})`;
+  return source ? `${method}, ${sweepSourceName(source, unit)} (#${run.id})` : `${method} (#${run.id})`;
 }
 
 /** Diagonal of M (d, d) row-major: the weight of each feature under the metric. */

@@ -1,4 +1,5 @@
 import type { PreprocessKind } from '../../../../shared/domain/learned-metric.ts';
+import { countsSupervision, SUPERVISION, type SupervisionKind } from '../../../../shared/engine/supervision/kinds.ts';
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
 import type { JobSpec, MethodDeclaration } from '../backend/types.ts';
@@ -41,6 +42,10 @@ export class ExperimentPlanner {
   alsoLearn = $state(true);
   starting = $state(false);
   error = $state<string | null>(null);
+  /** How many relative comparisons the current dataset has (what comparison and quadruplet learners learn from). */
+  comparisonCount = $state(0);
+  /** Comparison and quadruplet learners also learn from the comparisons the labeled pairs imply. */
+  derived = $state(false);
 
   constructor(backend: Backend, monitor: JobMonitor) {
     this.#backend = backend;
@@ -65,6 +70,50 @@ export class ExperimentPlanner {
     return this.#methods.find((m) => m.name === name);
   }
 
+  /** The kind of supervision method `name` learns from (shared/engine/supervision/kinds.ts), once methods are loaded. */
+  supervision(name: string): SupervisionKind | undefined {
+    const method = this.method(name);
+    return method ? SUPERVISION[method.input] : undefined;
+  }
+
+  /**
+   * Whether method `name` learns from counted constraints (pairs, chunklets, comparisons, quadruplets): what a sweep
+   * varies, and what runs once per ticked source in a comparison.
+   */
+  counted(name: string): boolean {
+    const kind = this.supervision(name);
+    return kind !== undefined && countsSupervision(kind);
+  }
+
+  /** Whether a ticked method learns from comparisons (so the comparisons implied by pairs can be offered). */
+  get readsComparisons(): boolean {
+    return this.selected.some((m) => this.supervision(m)?.labeledFrom === 'comparisons');
+  }
+
+  /** Reads how many comparisons dataset `datasetId` has (none when the backend cannot say). */
+  async loadComparisons(datasetId: number): Promise<void> {
+    try {
+      this.comparisonCount = (await this.#backend.call('comparisons.list', { datasetId })).comparisons.length;
+    } catch {
+      this.comparisonCount = 0;
+    }
+  }
+
+  /**
+   * What to label for method `name` when the dataset cannot give it its supervision with the chosen source (its
+   * kind's `lacks`; in a comparison, with every ticked source), with the reason; null when it can.
+   */
+  lacking(name: string, dataset: { labeled: boolean; pairs: { must: number; cannot: number } }): { reason: string; whatToLabel: string } | null {
+    const kind = this.supervision(name);
+    if (!kind) return null;
+    const sources = this.kind === 'sweep' ? [this.constraintSource] : this.kind === 'compare' && this.pairSources.length > 0 ? this.pairSources : [this.plainSource];
+    for (const source of sources) {
+      const reason = kind.lacks(name, { ...dataset, comparisons: this.comparisonCount }, source);
+      if (reason !== null) return { reason, whatToLabel: kind.whatToLabel };
+    }
+    return null;
+  }
+
   toggle(name: string, on: boolean): void {
     this.selected = on ? [...new Set([...this.selected, name])] : this.selected.filter((m) => m !== name);
   }
@@ -84,11 +133,13 @@ export class ExperimentPlanner {
     const out: string[] = [];
     if (this.selected.length === 0) out.push('Choose at least one method.');
     if (this.kind === 'sweep') {
-      const pairMethods = this.selected.filter((m) => this.method(m)?.input === 'pairs');
-      if (pairMethods.length !== 1) out.push('A sweep needs exactly one pair-based method (mmc, mmc-diagonal or itml).');
+      const counted = this.#methods.filter((m) => this.counted(m.name)).map((m) => m.name);
+      if (this.selected.filter((m) => this.counted(m)).length !== 1) {
+        out.push(`A sweep needs exactly one method that learns from constraints (${counted.join(', ')}).`);
+      }
       if (this.parsedCounts() === null) out.push('Sweep counts must be whole numbers ≥ 0 separated by commas, e.g. 0, 10, 50.');
     }
-    if (this.kind === 'compare' && this.pairSources.length === 0 && this.selected.some((m) => this.method(m)?.input === 'pairs')) {
+    if (this.kind === 'compare' && this.pairSources.length === 0 && this.selected.some((m) => this.counted(m))) {
       out.push('Tick at least one source of pairs for the pair-based methods.');
     }
     if (!(Number.isInteger(this.folds) && this.folds >= 2 && this.folds <= 50)) out.push('Folds must be an integer from 2 to 50.');
@@ -102,7 +153,7 @@ export class ExperimentPlanner {
 
   /** Advice that does not block Start (e.g. too few labeled pairs for cross-validation). */
   warnings(counts: { must: number; cannot: number }): string[] {
-    const pairMethods = this.selected.filter((m) => this.method(m)?.input === 'pairs');
+    const pairMethods = this.selected.filter((m) => this.supervision(m)?.labeledFrom === 'pairs');
     if (!this.usesLabeledPairs || pairMethods.length === 0) return [];
     if (counts.must >= 5 && counts.cannot >= 5) return [];
     return [
@@ -140,7 +191,7 @@ export class ExperimentPlanner {
     const { methods, kind: _kind, constraintSource: _source, ...common } = spec;
     const sources = this.pairSources.length > 0 ? this.pairSources : [this.plainSource];
     const runs = methods.flatMap(({ method, params }) =>
-      (this.method(method)?.input === 'pairs' ? sources : [sources[0]!]).map((constraintSource) => ({ method, params, constraintSource })),
+      (this.counted(method) ? sources : [sources[0]!]).map((constraintSource) => ({ method, params, constraintSource })),
     );
     const evaluations: JobSpec[] = runs.map((r) => ({ kind: 'evaluate', ...r, ...common }));
     const learns: JobSpec[] = this.alsoLearn ? runs.filter((r) => r.method !== 'euclidean').map((r) => ({ kind: 'learn', ...r, ...common })) : [];
@@ -162,10 +213,11 @@ export class ExperimentPlanner {
 
   buildSpec(datasetId: number): JobSpec {
     const protocol = { folds: this.folds, k: this.k, seed: this.seed, preprocess: this.preprocess };
-    const common = { datasetId, seed: this.seed, protocol, constraintSource: this.plainSource };
+    const derived = this.derived && this.usesLabeledPairs && this.readsComparisons;
+    const common = { datasetId, seed: this.seed, protocol, constraintSource: this.plainSource, ...(derived ? { derived: true } : {}) };
     const params = (name: string) => this.checked[name]?.params ?? {};
     if (this.kind === 'sweep') {
-      const method = this.selected.find((m) => this.method(m)?.input === 'pairs') ?? this.selected[0]!;
+      const method = this.selected.find((m) => this.counted(m)) ?? this.selected[0]!;
       return {
         kind: 'sweep',
         method,
@@ -204,7 +256,8 @@ export class ExperimentPlanner {
       let first: string | null = null;
       for (const spec of this.buildSpecs(datasetId)) {
         const { jobId, runIds } = await this.#backend.call('jobs.start', { spec });
-        this.#monitor.track(jobId, jobTitle(spec, datasetName, this.method(methodOf(spec))?.input === 'pairs'), spec.kind, datasetId, runIds, spec);
+        const unit = this.counted(methodOf(spec)) ? this.supervision(methodOf(spec))!.unit : null;
+        this.#monitor.track(jobId, jobTitle(spec, datasetName, unit ? `${unit}s` : null), spec.kind, datasetId, runIds, spec);
         first ??= jobId;
       }
       return first;
@@ -224,10 +277,11 @@ function methodOf(spec: JobSpec): string {
 
 /**
  * "evaluate · nca (5-fold) · iris", "evaluate · itml (5-fold, labeled pairs) · iris", "learn · mmc on all rows ·
- * iris", "sweep · itml · iris". `pairBased`: the method learns from pairs, so the title names their source.
+ * iris", "sweep · itml · iris". `items`: what the method counts (pairs, chunklets, comparisons, quadruplets), so the
+ * title names their source; null for a method that takes none.
  */
-export function jobTitle(spec: JobSpec, datasetName: string, pairBased = false): string {
-  const pairs = pairBased && spec.kind !== 'compare' && spec.constraintSource ? `${spec.constraintSource} pairs` : null;
+export function jobTitle(spec: JobSpec, datasetName: string, items: string | null = null): string {
+  const pairs = items && spec.kind !== 'compare' && spec.constraintSource ? `${spec.constraintSource} ${items}` : null;
   switch (spec.kind) {
     case 'evaluate':
       return `evaluate · ${spec.method} (${[`${spec.protocol?.folds ?? 5}-fold`, pairs].filter(Boolean).join(', ')}) · ${datasetName}`;

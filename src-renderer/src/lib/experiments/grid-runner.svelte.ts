@@ -61,7 +61,7 @@ export class GridRunner {
     return out;
   }
 
-  /** Number of cells the grid would have (methods that learn from pairs get one cell per count). */
+  /** Number of cells the grid would have (methods that count their supervision get one cell per count). */
   cellCount(methods: readonly { name: string; pairs: boolean }[]): number {
     const seeds = GridRunner.parseList(this.seedsText, 0)?.length ?? 0;
     const counts = GridRunner.parseList(this.countsText, 1)?.length ?? 0;
