@@ -56,6 +56,10 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 export const LEARNER_INPUTS = ['none', 'labels', 'pairs', 'chunklets', 'triplets', 'quadruplets', 'targets'] as const;
 export type LearnerInput = (typeof LEARNER_INPUTS)[number];
 
+/** What a dataset's supervision is: class labels, or a numeric target per row (chosen at import). */
+export const DATASET_TASKS = ['classification', 'regression'] as const;
+export type DatasetTask = (typeof DATASET_TASKS)[number];
+
 /** Where the workbench runs: the desktop app, the browser mode, or the `workbench` command line. */
 export const APP_MODES = ['electron', 'browser', 'cli'] as const;
 export type AppMode = (typeof APP_MODES)[number];

@@ -97,10 +97,25 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
   const nClasses = classCount({ classNames: data.classNames, labels: dataLabels });
 
   let labels: Int32Array | null = null;
+  let targets: Float64Array | null = null;
   let pairs: PairSet | null = null;
   let constraintSource: ConstraintSource | null = null;
-  if (learner.input === 'labels') {
-    if (!dataLabels) throw new ValidationError(`${learner.name} learns from class labels, but the dataset has none.`);
+  if (learner.input === 'targets') {
+    // Regression: the numeric target of the fitting rows.
+    if (!data.targets) {
+      throw new ValidationError(
+        `${learner.name} learns from a numeric regression target, but the dataset has none (import it with a target column: workbench import FILE --target NAME).`,
+      );
+    }
+    targets = rows ? Float64Array.from(rows, (r) => data.targets![r]!) : data.targets;
+  } else if (learner.input === 'labels') {
+    if (!dataLabels) {
+      throw new ValidationError(
+        data.targets
+          ? `${learner.name} learns from class labels, but the dataset is a regression dataset (a numeric target, no classes).`
+          : `${learner.name} learns from class labels, but the dataset has none.`,
+      );
+    }
     labels = dataLabels;
   } else if (learner.input === 'pairs') {
     constraintSource = resolveConstraintSource(spec);
@@ -128,7 +143,7 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
   } else {
     labels = dataLabels;
   }
-  const training: TrainingData = { X, n: nRows, d, labels, nClasses, pairs };
+  const training: TrainingData = { X, n: nRows, d, labels, nClasses, pairs, ...(targets ? { targets } : {}) };
   return { learner, params, seed, preprocessing, training, constraintSource };
 }
 

@@ -6,6 +6,7 @@ import { itmlLearner } from './learners/itml.ts';
 import { ldaLearner } from './learners/lda.ts';
 import { lmnnLearner } from './learners/lmnn.ts';
 import { mmcDiagonalLearner } from './learners/mmc-diagonal.ts';
+import { mlkrLearner } from './learners/mlkr.ts';
 import { mmcLearner } from './learners/mmc.ts';
 import { ncaLearner } from './learners/nca.ts';
 import { pcaLearner } from './learners/pca.ts';
@@ -21,6 +22,7 @@ export const LEARNERS: readonly LearnerDefinition[] = [
   mmcDiagonalLearner,
   itmlLearner,
   lmnnLearner,
+  mlkrLearner,
 ];
 
 export const METHOD_NAMES = LEARNERS.map((l) => l.name);

@@ -1,6 +1,7 @@
 /**
  * Bundled sample datasets: iris, wine, breast_cancer and digits (public data from sklearn.datasets, stored as
- * CSV in `data/` with numeric labels; `data/manifest.json` names the classes), and apples, generated on the fly
+ * CSV in `data/` with numeric labels; `data/manifest.json` names the classes), diabetes (regression: a numeric
+ * target column, imported as the dataset's target), and apples, generated on the fly
  * by the seeded generator in shared/samples/apples.ts. See README.md in this folder.
  */
 import { createHash } from 'node:crypto';
@@ -15,6 +16,7 @@ import {
   APPLES_DEFAULT_SEED,
   generateApples,
 } from '../../shared/samples/apples.ts';
+import type { DatasetTask } from '../../shared/domain/enums.ts';
 import { importFile } from '../import/index.ts';
 import type { ImportOptions, ParsedDataset } from '../import/types.ts';
 
@@ -26,15 +28,19 @@ export interface SampleInfo {
   rows: number;
   features: number;
   classes: string[];
+  /** 'regression' for a sample whose supervision is a numeric target (diabetes). */
+  task: DatasetTask;
 }
 
 interface ManifestEntry {
   source: string;
   classes: string[];
+  /** The regression target's column, for a regression sample (then `classes` is empty). */
+  target?: string;
   file: string;
   n_samples: number;
   n_features: number;
-  class_counts: number[];
+  class_counts?: number[];
 }
 
 /** The folder of the bundled CSVs; override with METRIC_WORKBENCH_SAMPLES_DIR when the app is packaged elsewhere. */
@@ -60,6 +66,12 @@ const TEXT: Record<string, { title: string; description: string }> = {
     title: 'Digits (8×8 images)',
     description: 'Handwritten digits 0–9 as 8×8 images of gray levels 0–16; 64 pixel features in row-major order.',
   },
+  diabetes: {
+    title: 'Diabetes (regression)',
+    description:
+      'Disease progression one year after baseline (a number, 25–346) for 442 diabetes patients, from age, sex, body mass ' +
+      'index, blood pressure and six blood serum measurements: a regression dataset (kNN regression, MLKR).',
+  },
   apples: {
     title: 'Apples (synthetic)',
     description:
@@ -69,7 +81,7 @@ const TEXT: Record<string, { title: string; description: string }> = {
 };
 
 /** Bundled datasets in the order the UI and the CLI list them. */
-export const SAMPLE_NAMES = ['iris', 'wine', 'breast_cancer', 'digits', 'apples'] as const;
+export const SAMPLE_NAMES = ['iris', 'wine', 'breast_cancer', 'digits', 'diabetes', 'apples'] as const;
 export type SampleName = (typeof SAMPLE_NAMES)[number];
 
 let manifestCache: Record<string, ManifestEntry> | null = null;
@@ -85,10 +97,11 @@ export function listSamples(): SampleInfo[] {
   return SAMPLE_NAMES.map((name) => {
     const text = TEXT[name]!;
     if (name === 'apples') {
-      return { name, ...text, rows: APPLES_DEFAULT_ROWS, features: APPLE_FEATURES.length, classes: [...APPLE_VARIETIES] };
+      return { name, ...text, rows: APPLES_DEFAULT_ROWS, features: APPLE_FEATURES.length, classes: [...APPLE_VARIETIES], task: 'classification' };
     }
     const entry = m[name]!;
-    return { name, ...text, rows: entry.n_samples, features: entry.n_features, classes: [...entry.classes] };
+    const task: DatasetTask = entry.target === undefined ? 'classification' : 'regression';
+    return { name, ...text, rows: entry.n_samples, features: entry.n_features, classes: [...entry.classes], task };
   });
 }
 
@@ -109,6 +122,11 @@ export async function loadSample(name: string, options: Pick<ImportOptions, 'onP
   }
   if (name === 'apples') return loadApples();
   const entry = manifest()[name]!;
+  if (entry.target !== undefined) {
+    const parsed = await importFile(join(samplesDataDir(), entry.file), { format: 'csv', target: entry.target, ...options });
+    if (parsed.matrix.nRows !== entry.n_samples) throw new ImportError(`${entry.file}: does not match data/manifest.json (${parsed.matrix.nRows} rows)`);
+    return { ...parsed, options: { ...parsed.options, sample: name } };
+  }
   const parsed = await importFile(join(samplesDataDir(), entry.file), { format: 'csv', label: 'label', ...options });
   const { matrix } = parsed;
   // The importer names the classes from data/manifest.json itself; class i is label i either way.

@@ -94,6 +94,7 @@ export function storeParsedDataset(store: Store, parsed: ParsedDataset, name: st
       format: parsed.format,
       importOptions: { ...parsed.options, droppedRows: parsed.droppedRows },
       warnings: parsed.warnings,
+      ...(parsed.targetName !== undefined ? { targetName: parsed.targetName } : {}),
     });
   });
   return { dataset, warnings: parsed.warnings, droppedRows: parsed.droppedRows };

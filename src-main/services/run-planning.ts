@@ -14,7 +14,7 @@ import { resolveProtocol } from '../../shared/engine/evaluation/evaluate.ts';
 import type { LearnerDefinition } from '../../shared/engine/learner.ts';
 import { validateParams } from '../../shared/engine/params.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
-import { resolveSweep } from '../../shared/engine/sweep.ts';
+import { checkSweepData, resolveSweep } from '../../shared/engine/sweep.ts';
 import type { SubmitOptions } from '../jobs/types.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { RunKind, RunRecord } from '../storage/runs-repository.ts';
@@ -74,12 +74,22 @@ function planMethod(method: string, params: Record<string, unknown> | undefined)
 }
 
 /** Checks what a method needs from the dataset, before anything is queued. */
-function checkInputs(plan: MethodPlan, labeled: boolean, source: SweepConstraintSource, constraintCount: number, needsLabels: boolean): void {
+function checkInputs(plan: MethodPlan, dataset: Pick<DatasetDetails, 'labeled' | 'task'>, source: SweepConstraintSource, constraintCount: number, needsLabels: boolean): void {
   const name = plan.learner.name;
-  if (needsLabels && !labeled) {
+  const { labeled } = dataset;
+  const regression = dataset.task === 'regression';
+  if (needsLabels && !labeled && !regression) {
     throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
   }
-  if (plan.learner.input === 'labels' && !labeled) throw new ValidationError(`${name} learns from class labels, but the dataset has none.`);
+  // Regression datasets: a numeric target instead of classes (kNN regression figures; MLKR learns from it).
+  if (plan.learner.input === 'targets' && !regression) {
+    throw new ValidationError(`${name} learns from a numeric regression target, but the dataset has none (import it with a target column: workbench import FILE --target NAME).`);
+  }
+  if (plan.learner.input === 'labels' && !labeled) {
+    throw new ValidationError(
+      regression ? `${name} learns from class labels, but the dataset is a regression dataset (a numeric target, no classes).` : `${name} learns from class labels, but the dataset has none.`,
+    );
+  }
   if (plan.learner.input === 'pairs') {
     if (source === 'labeled' && constraintCount === 0) {
       throw new ValidationError(`${name} was asked to use labeled constraints, but the dataset has no labeled pairs.`);
@@ -136,6 +146,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
       break;
     }
     case 'sweep': {
+      checkSweepData(dataset.task);
       const resolved = resolveSweep({
         method: spec.method,
         params: spec.params,
@@ -151,7 +162,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
       break;
     }
   }
-  for (const plan of plans) checkInputs(plan, dataset.labeled, source, handLabels.length, evaluates);
+  for (const plan of plans) checkInputs(plan, dataset, source, handLabels.length, evaluates);
   const usesHandLabels = source === 'labeled' && plans.some((p) => p.learner.input === 'pairs');
   const stored = (plan: MethodPlan | null): StoredProtocol => ({
     ...protocol,
