@@ -35,13 +35,19 @@ export interface SampleInfo {
 interface ManifestEntry {
   source: string;
   classes: string[];
-  /** The regression target's column, for a regression sample (then `classes` is empty). */
-  target?: string;
   file: string;
   n_samples: number;
   n_features: number;
-  class_counts?: number[];
+  class_counts: number[];
 }
+
+/**
+ * The regression samples: a CSV in `data/` whose `target` column is imported as the numeric target (manifest.json
+ * lists the classification samples only, whose classes it names).
+ */
+const REGRESSION_SAMPLES: Record<string, { source: string; file: string; target: string; n_samples: number; n_features: number }> = {
+  diabetes: { source: 'sklearn.datasets.load_diabetes()', file: 'diabetes.csv', target: 'target', n_samples: 442, n_features: 10 },
+};
 
 /** The folder of the bundled CSVs; override with METRIC_WORKBENCH_SAMPLES_DIR when the app is packaged elsewhere. */
 export function samplesDataDir(): string {
@@ -99,9 +105,10 @@ export function listSamples(): SampleInfo[] {
     if (name === 'apples') {
       return { name, ...text, rows: APPLES_DEFAULT_ROWS, features: APPLE_FEATURES.length, classes: [...APPLE_VARIETIES], task: 'classification' };
     }
+    const regression = REGRESSION_SAMPLES[name];
+    if (regression) return { name, ...text, rows: regression.n_samples, features: regression.n_features, classes: [], task: 'regression' };
     const entry = m[name]!;
-    const task: DatasetTask = entry.target === undefined ? 'classification' : 'regression';
-    return { name, ...text, rows: entry.n_samples, features: entry.n_features, classes: [...entry.classes], task };
+    return { name, ...text, rows: entry.n_samples, features: entry.n_features, classes: [...entry.classes], task: 'classification' };
   });
 }
 
@@ -121,12 +128,16 @@ export async function loadSample(name: string, options: Pick<ImportOptions, 'onP
     throw new NotFoundError(`unknown sample ${JSON.stringify(name)}; the samples are ${SAMPLE_NAMES.join(', ')}`);
   }
   if (name === 'apples') return loadApples();
-  const entry = manifest()[name]!;
-  if (entry.target !== undefined) {
-    const parsed = await importFile(join(samplesDataDir(), entry.file), { format: 'csv', target: entry.target, ...options });
-    if (parsed.matrix.nRows !== entry.n_samples) throw new ImportError(`${entry.file}: does not match data/manifest.json (${parsed.matrix.nRows} rows)`);
+  const regression = REGRESSION_SAMPLES[name];
+  if (regression) {
+    const parsed = await importFile(join(samplesDataDir(), regression.file), { format: 'csv', target: regression.target, ...options });
+    const { nRows, nFeatures } = parsed.matrix;
+    if (nRows !== regression.n_samples || nFeatures !== regression.n_features) {
+      throw new ImportError(`${regression.file}: has ${nRows} rows × ${nFeatures} features, expected ${regression.n_samples} × ${regression.n_features}`);
+    }
     return { ...parsed, options: { ...parsed.options, sample: name } };
   }
+  const entry = manifest()[name]!;
   const parsed = await importFile(join(samplesDataDir(), entry.file), { format: 'csv', label: 'label', ...options });
   const { matrix } = parsed;
   // The importer names the classes from data/manifest.json itself; class i is label i either way.

@@ -35,13 +35,13 @@ export const datasetsCommand: CliCommand = {
   name: 'datasets',
   summary: 'List the stored datasets.',
   usage: 'workbench datasets',
-  help: 'JSON output: {"datasets": [{"id", "name", "rows", "features", "classes", "labeled", "task", "target", "constraints", "sourceFile", "createdAt"}]}',
+  help: 'JSON output: {"datasets": [{"id", "name", "rows", "features", "classes", "labeled", "constraints", "sourceFile", "createdAt"}]} (a regression dataset also has "task": "regression" and "target")',
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
     const { datasets } = await ctx.call('datasets.list', {});
     ctx.out(
       {
-        datasets: datasets.map((d) => ({ ...toDatasetInfo(d), task: d.task, target: d.target, constraints: d.constraintCount, sourceFile: d.sourceFile, contentHash: d.contentHash, createdAt: d.createdAt })),
+        datasets: datasets.map((d) => ({ ...toDatasetInfo(d), constraints: d.constraintCount, sourceFile: d.sourceFile, contentHash: d.contentHash, createdAt: d.createdAt })),
       },
       formatTable(
         datasets,
