@@ -208,10 +208,10 @@ export const DatasetSummarySchema = z.object({
   createdAt: z.string(),
   constraintCount: z.number().optional(),
   imageShape: z.tuple([z.number(), z.number()]).nullable().optional(),
-  /** 'regression' when the dataset has a numeric target per row (chosen at import), else 'classification'. */
-  task: z.enum(DATASET_TASKS),
+  /** 'regression' when the dataset has a numeric target per row (chosen at import), else 'classification' (absent: classification). */
+  task: z.enum(DATASET_TASKS).optional(),
   /** The regression target's column name, or null for a classification dataset. */
-  target: z.string().nullable(),
+  target: z.string().nullable().optional(),
 });
 
 /** A stored dataset as lists show it (shared/domain/dataset.ts re-exports the type). */
@@ -277,8 +277,8 @@ export const SampleSchema = z.object({
   rows: z.number(),
   features: z.number(),
   classes: z.array(z.string()),
-  /** 'regression' for a sample with a numeric target (diabetes). */
-  task: z.enum(DATASET_TASKS),
+  /** 'regression' for a sample with a numeric target (diabetes); absent: classification. */
+  task: z.enum(DATASET_TASKS).optional(),
 });
 
 export const FileRefSchema = z.object({ fileId: z.string(), name: z.string(), size: z.number() });
@@ -326,14 +326,14 @@ export const ImportPreviewSchema = z.object({
   /** Classes seen in the preview rows (a lower bound on the file's classes). */
   classes: z.array(z.string()),
   /** The regression target's column (name, or 0-based index without a header) when one was asked for, else null. */
-  targetColumn: z.union([z.string(), z.number()]).nullable(),
+  targetColumn: z.union([z.string(), z.number()]).nullable().optional(),
   /** Columns whose every previewed value is a number: the ones that may be a regression target. */
-  numericColumns: z.array(z.string()),
+  numericColumns: z.array(z.string()).optional(),
   /**
    * When the label column is numeric with more than 20 distinct values in the file, the suggestion to import it as a
    * regression target instead, with the reason; else null.
    */
-  targetSuggestion: z.object({ column: z.string(), reason: z.string() }).nullable(),
+  targetSuggestion: z.object({ column: z.string(), reason: z.string() }).nullable().optional(),
   /** Rows an import with these options would store (after any dropped rows), or null when not known. */
   totalRows: z.number().nullable(),
   /** Rows "Drop rows with missing values" would leave out (known after a trial parse of the whole file). */

@@ -146,7 +146,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
       break;
     }
     case 'sweep': {
-      checkSweepData(dataset.task);
+      checkSweepData(dataset.task ?? 'classification');
       const resolved = resolveSweep({
         method: spec.method,
         params: spec.params,

@@ -25,6 +25,8 @@ export interface ScatterScene {
   hovered: number;
   pointRadius: number;
   colors: { must: string; cannot: string; ring: string; background: string };
+  /** The colour of a group of `classes` (default: the class palette); a continuous scale passes its binned colours. */
+  groupColor?: (group: number) => string;
 }
 
 /**
@@ -67,7 +69,7 @@ export function drawBase(ctx: CanvasRenderingContext2D, width: number, height: n
   const squares = n > SQUARE_POINTS;
   const side = r * 1.8;
   for (const [c, members] of groups) {
-    ctx.fillStyle = classColor(c);
+    ctx.fillStyle = scene.groupColor ? scene.groupColor(c) : classColor(c);
     ctx.beginPath();
     for (const i of members) {
       const [x, y] = view.toScreen(xs[i]!, ys[i]!);
