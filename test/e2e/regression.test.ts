@@ -7,7 +7,8 @@ import { ROOT, startApp, type AppHarness } from './harness.ts';
 /**
  * A regression dataset in the app (the diabetes sample): the Datasets view shows the target's histogram and colours
  * the PCA scatter on a continuous scale with a colour bar; Compare charts RMSE and R² (their direction on the axis);
- * Label's pair card shows the target value. The two screenshots are kept in docs/screenshots/regression/.
+ * Label's pair card shows the target value. The screenshots go to test-output/screenshots/ (regression-*.png); with
+ * UPDATE_DOC_SCREENSHOTS=1 they also replace docs/screenshots/regression/{datasets,compare}.png.
  */
 let app: AppHarness;
 let datasetId: number;
@@ -35,6 +36,7 @@ afterAll(async () => {
 });
 
 const keep = (shot: string, name: string): void => {
+  if (process.env.UPDATE_DOC_SCREENSHOTS !== '1') return;
   const dir = join(ROOT, 'docs', 'screenshots', 'regression');
   mkdirSync(dir, { recursive: true });
   copyFileSync(shot, join(dir, `${name}.png`));
