@@ -55,11 +55,11 @@ function main(): void {
         continue;
       }
       const ref = REFERENCE[name]?.[method];
-      const ours = 100 * result.accuracy.mean;
+      const ours = 100 * result.accuracy!.mean;
       const its = [...result.folds.map((f) => f.iterations)].sort((a, b) => a - b)[result.folds.length >> 1];
       const bar = ref ? (ours >= ref[0] - 1.5 ? 'ok' : 'BELOW') : '';
       console.log(
-        `| ${name} | ${method} | ${pct(result.accuracy.mean)} ± ${pct(result.accuracy.std)} | ${ref ? `${ref[0].toFixed(1)} ± ${ref[1].toFixed(1)}` : '—'} | ${
+        `| ${name} | ${method} | ${pct(result.accuracy!.mean)} ± ${pct(result.accuracy!.std)} | ${ref ? `${ref[0].toFixed(1)} ± ${ref[1].toFixed(1)}` : '—'} | ${
           ref ? (ours - ref[0] >= 0 ? '+' : '') + (ours - ref[0]).toFixed(1) : ''
         } | ${secs(result.fitSeconds.median)} | ${ref ? secs(ref[2]) : '—'} | ${its} | ${bar} |`,
       );

@@ -47,7 +47,7 @@ function main(): void {
     const euclidean = evaluateMethod(data, { method: 'euclidean', protocol: { folds } });
     const eref = REFERENCE[name]?.euclidean;
     console.log(
-      `| ${name} | euclidean | ${pct(euclidean.accuracy.mean)} ± ${pct(euclidean.accuracy.std)} | ${eref ? `${eref[0].toFixed(1)} ± ${eref[1].toFixed(1)}` : '—'} | | | | | | | | |`,
+      `| ${name} | euclidean | ${pct(euclidean.accuracy!.mean)} ± ${pct(euclidean.accuracy!.std)} | ${eref ? `${eref[0].toFixed(1)} ± ${eref[1].toFixed(1)}` : '—'} | | | | | | | | |`,
     );
     for (const method of methods) {
       let result = null as EvaluationResult | null;
@@ -66,7 +66,7 @@ function main(): void {
       }
       if (!result) continue;
       const ref = REFERENCE[name]?.[method];
-      const ours = 100 * result.accuracy.mean;
+      const ours = 100 * result.accuracy!.mean;
       const fit = result.fitSeconds.median;
       const ratio = ref?.[2] ? fit / ref[2] : null;
       const iterations = [...result.folds.map((f) => f.iterations)].sort((a, b) => a - b)[result.folds.length >> 1];
@@ -75,7 +75,7 @@ function main(): void {
           '',
           name,
           method,
-          `${pct(result.accuracy.mean)} ± ${pct(result.accuracy.std)}`,
+          `${pct(result.accuracy!.mean)} ± ${pct(result.accuracy!.std)}`,
           ref ? `${ref[0].toFixed(1)} ± ${ref[1].toFixed(1)}` : '—',
           ref ? `${ours - ref[0] >= 0 ? '+' : ''}${(ours - ref[0]).toFixed(1)}` : '',
           secs(fit),

@@ -19,6 +19,8 @@
  *   reliability the hostile-environment probes of bench/reliability/*-probes.ts (full disks, read-only and damaged
  *             databases, slow and oversized HTTP clients …): a table item | probe | before | after | ok
  *   concurrency the server, 4 CLI writers, 4 HTTP clients and 3 compare jobs on one database: labels lost, SQLITE_BUSY
+ *   regression diabetes 5-fold 3-NN regression (RMSE, R²): Euclidean and MLKR beside metric-learn's MLKR on the same
+ *             folds, and the CLI round trip (import --target … export → scikit-learn's KNeighborsRegressor)
  *
  * Usage: npm run bench [-- only,these] [-- --import-mb 100]
  * Timings are wall-clock on whatever machine runs this; never assert on them in tests.
@@ -45,6 +47,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'scale', file: 'scale.ts', args: [] },
   { name: 'reliability', file: 'reliability.ts', args: [] },
   { name: 'concurrency', file: 'concurrency.ts', args: [] },
+  { name: 'regression', file: 'regression.ts', args: [] },
 ];
 
 let failures = 0;

@@ -112,8 +112,8 @@ async function partEvalOurs(workers: number): Promise<unknown> {
   const f32Tiles = createScreeningTiles(ref, 8000, 784);
   return {
     seconds,
-    accuracy: result.accuracy.mean,
-    folds: result.accuracy.folds,
+    accuracy: result.accuracy!.mean,
+    folds: result.accuracy!.folds,
     nmi: result.nmi,
     ari: result.ari,
     precisionAt1: result.precisionAt1,

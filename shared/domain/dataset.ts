@@ -15,21 +15,32 @@ export interface DatasetMatrix {
   labels: Int32Array | null;
   /** Class names in index order (empty for unlabeled data). */
   classNames: string[];
+  /**
+   * Numeric regression target per row (nRows entries), or absent / null for a classification or unlabeled dataset.
+   * A dataset has class labels or a target, never both.
+   */
+  targets?: Float64Array | null;
   /** Set for image datasets (e.g. digits 8×8): features are pixels in row-major image order. */
   imageShape?: [number, number] | null;
 }
 
+import type { DatasetTask } from './enums.ts';
 import type { DatasetSummary } from '../ipc/schemas.ts';
 
 /** What lists and the CLI show about a stored dataset (no feature data). */
 export type { DatasetSummary } from '../ipc/schemas.ts';
 
-/** The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — the contract of issue 2. */
-export type DatasetInfo = Pick<DatasetSummary, 'id' | 'name' | 'rows' | 'features' | 'classes' | 'labeled'>;
+/**
+ * The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — the contract of issue 2; a regression dataset
+ * also says its task and its target column (a classification dataset's object is unchanged).
+ */
+export type DatasetInfo = Pick<DatasetSummary, 'id' | 'name' | 'rows' | 'features' | 'classes' | 'labeled'> &
+  Partial<Pick<DatasetSummary, 'task' | 'target'>>;
 
 /** The contract fields of a dataset (extra fields of `dataset` are dropped). */
 export function toDatasetInfo(dataset: DatasetSummary): DatasetInfo {
-  return { id: dataset.id, name: dataset.name, rows: dataset.rows, features: dataset.features, classes: dataset.classes, labeled: dataset.labeled };
+  const info = { id: dataset.id, name: dataset.name, rows: dataset.rows, features: dataset.features, classes: dataset.classes, labeled: dataset.labeled };
+  return dataset.task === 'regression' ? { ...info, task: dataset.task, target: dataset.target } : info;
 }
 
 /** Feature value of row i, feature f. */
@@ -47,5 +58,11 @@ export function selectRows(data: DatasetMatrix, rows: ArrayLike<number>): Datase
     features.set(data.features.subarray(src * d, src * d + d), r * d);
     if (labels && data.labels) labels[r] = data.labels[src]!;
   }
-  return { ...data, nRows: rows.length, features, labels };
+  const targets = data.targets ? Float64Array.from(rows, (r) => data.targets![r]!) : null;
+  return { ...data, nRows: rows.length, features, labels, ...(targets ? { targets } : {}) };
+}
+
+/** A dataset's task: regression when it has a numeric target, else classification (also for unlabeled data). */
+export function datasetTask(data: Pick<DatasetMatrix, 'targets'>): DatasetTask {
+  return data.targets ? 'regression' : 'classification';
 }

@@ -66,6 +66,9 @@ export type LearnerInput = (typeof LEARNER_INPUTS)[number];
  */
 export const REPORT_FORMATS = ['csv', 'md', 'tex', 'tidy-csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** What a dataset's supervision is: class labels, or a numeric target per row (chosen at import). */
+export const DATASET_TASKS = ['classification', 'regression'] as const;
+export type DatasetTask = (typeof DATASET_TASKS)[number];
 
 /** Where the workbench runs: the desktop app, the browser mode, or the `workbench` command line. */
 export const APP_MODES = ['electron', 'browser', 'cli'] as const;

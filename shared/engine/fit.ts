@@ -124,6 +124,7 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
     d,
     nRows,
     labels: dataLabels,
+    targets: data.targets && rows ? Float64Array.from(rows, (r) => data.targets![r]!) : (data.targets ?? null),
     source: source ?? 'generated',
     pairs: spec.constraints ?? [],
     comparisons: spec.comparisons ?? [],

@@ -8,6 +8,7 @@ import { lfdaLearner } from './learners/lfda.ts';
 import { lmnnLearner } from './learners/lmnn.ts';
 import { lsmlLearner } from './learners/lsml.ts';
 import { mmcDiagonalLearner } from './learners/mmc-diagonal.ts';
+import { mlkrLearner } from './learners/mlkr.ts';
 import { mmcLearner } from './learners/mmc.ts';
 import { ncaLearner } from './learners/nca.ts';
 import { pcaLearner } from './learners/pca.ts';
@@ -31,6 +32,7 @@ export const LEARNERS: readonly LearnerDefinition[] = [
   sdmlLearner,
   lsmlLearner,
   scmlLearner,
+  mlkrLearner,
 ];
 
 export const METHOD_NAMES = LEARNERS.map((l) => l.name);

@@ -19,12 +19,12 @@
  */
 import type { Triple } from '../domain/comparisons.ts';
 import type { PairConstraint } from '../domain/constraints.ts';
-import type { LearnerInput } from '../domain/enums.ts';
-import type { DatasetMatrix } from '../domain/dataset.ts';
+import type { DatasetTask, LearnerInput } from '../domain/enums.ts';
+import { datasetTask, type DatasetMatrix } from '../domain/dataset.ts';
 import { DEFAULT_SWEEP_COUNTS, DEFAULT_SWEEP_SEEDS, SWEEP_CONSTRAINT_SOURCES, type SweepConstraintSource, type SweepPoint, type SweepResult } from '../domain/job.ts';
 import { JobCancelledError, ValidationError } from '../errors.ts';
 import { activeSuggestedPairs } from './active-pairs.ts';
-import { evaluateMethod, mean, populationStd, resolveProtocol, type EvaluationHooks, type Protocol } from './evaluation/evaluate.ts';
+import { evaluateMethod, mean, populationStd, resolveProtocol, type EvaluationHooks, type EvaluationResult, type Protocol } from './evaluation/evaluate.ts';
 import { checkSeed } from './fit.ts';
 import { validateParams } from './params.ts';
 import { getLearner, LEARNERS } from './registry.ts';
@@ -65,6 +65,17 @@ const SWEEPABLE_METHODS = (): string[] => LEARNERS.filter((l) => sweepable(l.inp
 
 function sweepable(input: LearnerInput): boolean {
   return countsSupervision(supervisionOf(input));
+}
+
+/** @throws ValidationError for a regression dataset: a sweep's curve is kNN accuracy, which needs classes. */
+export function checkSweepData(task: DatasetTask): void {
+  if (task === 'regression') throw new ValidationError('sweep: the curve is kNN accuracy, which needs class labels, but the dataset is a regression dataset (a numeric target).');
+}
+
+/** A step's mean accuracy (a classification evaluation always has one). */
+function sweepAccuracy(evaluation: EvaluationResult): number {
+  if (evaluation.accuracy === null) throw new RangeError('sweep: a regression evaluation has no accuracy.');
+  return evaluation.accuracy.mean;
 }
 
 /** Checks and fills in a sweep spec. @throws ValidationError naming the field, its value and the rule. */
@@ -138,7 +149,7 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
   try {
     if (count === 0) {
       const evaluation = evaluateMethod(data, { method: 'euclidean', seed, protocol: stepProtocol }, hooks);
-      return { accuracy: evaluation.accuracy.mean, used: 0 };
+      return { accuracy: sweepAccuracy(evaluation), used: 0 };
     }
     const kind = supervisionOf(getLearner(spec.method).input);
     if (source === 'labeled') {
@@ -148,7 +159,7 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
           ? { constraints: [], comparisons: spec.comparisons!.slice(0, count) }
           : { constraints: spec.constraints!.slice(0, count) };
       const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'labeled', ...labeled, derived: spec.derived }, hooks);
-      return { accuracy: evaluation.accuracy.mean, used: labeled.comparisons?.length ?? labeled.constraints.length };
+      return { accuracy: sweepAccuracy(evaluation), used: labeled.comparisons?.length ?? labeled.constraints.length };
     }
     if (source === 'suggested') {
       const { shouldStop } = hooks;
@@ -165,12 +176,12 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
         },
         hooks,
       );
-      return { accuracy: evaluation.accuracy.mean, used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
+      return { accuracy: sweepAccuracy(evaluation), used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
     }
     // Pairs are drawn N/2 of each kind; the other kinds draw N items.
     const pairCount = kind.input === 'pairs' ? Math.ceil(count / 2) : count;
     const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', pairCount }, hooks);
-    return { accuracy: evaluation.accuracy.mean, used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
+    return { accuracy: sweepAccuracy(evaluation), used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
   } catch (e) {
     // A point that cannot be evaluated (e.g. too few labeled pairs for every fold) leaves a gap in the
     // curve rather than failing the whole sweep; anything else (cancel, numerical failure) propagates.
@@ -220,6 +231,7 @@ export function assembleSweep(spec: SweepSpec, resolved: ResolvedSweep, outcomes
  * @throws ValidationError for a method that is not pair-based, bad counts, seeds or protocol, an unlabeled dataset.
  */
 export function sweepConstraints(data: DatasetMatrix, spec: SweepSpec, hooks: SweepHooks = {}): SweepResult {
+  checkSweepData(datasetTask(data));
   const resolved = resolveSweep(spec);
   const steps = sweepSteps(resolved);
   const outcomes: Array<SweepStepOutcome | undefined> = [];

@@ -19,6 +19,7 @@ import {
   CONSTRAINT_ORIGINS,
   CONSTRAINT_SET_OUTCOMES,
   CONSTRAINT_SOURCES,
+  DATASET_TASKS,
   IMPORT_FORMATS,
   JOB_KINDS,
   GRID_LOCATIONS,
@@ -212,6 +213,10 @@ export const DatasetSummarySchema = z.object({
   createdAt: z.string(),
   constraintCount: z.number().optional(),
   imageShape: z.tuple([z.number(), z.number()]).nullable().optional(),
+  /** 'regression' when the dataset has a numeric target per row (chosen at import), else 'classification' (absent: classification). */
+  task: z.enum(DATASET_TASKS).optional(),
+  /** The regression target's column name, or null for a classification dataset. */
+  target: z.string().nullable().optional(),
 });
 
 /** A stored dataset as lists show it (shared/domain/dataset.ts re-exports the type). */
@@ -266,6 +271,8 @@ export const DatasetDataSchema = z.object({
   features: z.string(),
   /** Class index per row, or null for an unlabeled dataset. */
   labels: z.array(z.number()).nullable(),
+  /** Regression target per row, or null for a classification dataset (absent: null). */
+  targets: z.array(z.number()).nullable().optional(),
 });
 
 export const SampleSchema = z.object({
@@ -275,6 +282,8 @@ export const SampleSchema = z.object({
   rows: z.number(),
   features: z.number(),
   classes: z.array(z.string()),
+  /** 'regression' for a sample with a numeric target (diabetes); absent: classification. */
+  task: z.enum(DATASET_TASKS).optional(),
 });
 
 export const FileRefSchema = z.object({ fileId: z.string(), name: z.string(), size: z.number() });
@@ -284,6 +293,11 @@ export const ImportOptionsSchema = z.strictObject({
   format: ImportFormatSchema.optional(),
   /** Label column by name or 0-based index (negative counts from the end: −1 is the last column); null = unlabeled; absent = detect. */
   label: z.union([z.string().min(1).max(LIMITS.text), z.int().min(-100_000).max(100_000), z.null()]).optional(),
+  /**
+   * CSV/TSV: a numeric column to import as the regression target (by name or 0-based index), making the dataset a
+   * regression dataset; excludes `label`.
+   */
+  target: z.union([z.string().min(1).max(LIMITS.text), z.int().min(-100_000).max(100_000)]).optional(),
   dropMissing: z.boolean().optional(),
   /** CSV/TSV: whether the first row is a header; absent = detect. */
   header: z.boolean().optional(),
@@ -318,6 +332,15 @@ export const ImportPreviewSchema = z.object({
   nominal: z.array(z.object({ column: z.string(), columns: z.number() })).optional(),
   /** Classes seen in the preview rows (a lower bound on the file's classes). */
   classes: z.array(z.string()),
+  /** The regression target's column (name, or 0-based index without a header) when one was asked for, else null. */
+  targetColumn: z.union([z.string(), z.number()]).nullable().optional(),
+  /** Columns whose every previewed value is a number: the ones that may be a regression target. */
+  numericColumns: z.array(z.string()).optional(),
+  /**
+   * When the label column is numeric with more than 20 distinct values in the file, the suggestion to import it as a
+   * regression target instead, with the reason; else null.
+   */
+  targetSuggestion: z.object({ column: z.string(), reason: z.string() }).nullable().optional(),
   /** Rows an import with these options would store (after any dropped rows), or null when not known. */
   totalRows: z.number().nullable(),
   /** Rows "Drop rows with missing values" would leave out (known after a trial parse of the whole file). */
@@ -458,14 +481,19 @@ export const RunListItemSchema = z.object({
   finishedAt: z.string().nullable(),
   parentRunId: z.number().nullable(),
   error: z.string().nullable(),
-  /** Mean CV accuracy (evaluate), or null. */
+  /** Mean CV accuracy (evaluate, classification), or null. */
   accuracy: z.number().nullable(),
+  /** Mean CV kNN-regression RMSE and R² (evaluate on a regression dataset), else absent. */
+  rmse: z.number().nullable().optional(),
+  r2: z.number().nullable().optional(),
   /** [k, d] of the learned metric (learn, or a grid cell), or null. */
   components: z.tuple([z.number(), z.number()]).nullable(),
   /** The grid cell this run is, and where it ran (issue 13); null for a run outside a grid. */
   grid: GridMarkSchema.nullable().optional(),
   /** The latest held-out test-set score of the run's metric (`workbench score`), or null. */
-  testScore: z.object({ testDatasetName: z.string(), k: z.number(), accuracy: z.number() }).nullable(),
+  testScore: z
+    .object({ testDatasetName: z.string(), k: z.number(), accuracy: z.number().nullable(), rmse: z.number().optional(), r2: z.number().optional() })
+    .nullable(),
   /** The supervision the run learned from; null for a compare parent (its methods each have their own). */
   supervision: SupervisionSchema.nullable().optional(),
 });
@@ -520,7 +548,8 @@ export const FoldResultSchema = z.object({
   fold: z.number(),
   trainSize: z.number(),
   testSize: z.number(),
-  accuracy: z.number(),
+  /** kNN accuracy (classification); null on a regression dataset. */
+  accuracy: nullableNumber,
   fitSeconds: z.number(),
   iterations: z.number(),
   converged: z.boolean(),
@@ -533,12 +562,20 @@ export const FoldResultSchema = z.object({
   trainPairs: z.number(),
   /** Held-out pairs scored by pairAuc. */
   testPairs: z.number(),
-  nmi: z.number(),
-  ari: z.number(),
+  /** k-means figures against the classes; null on a regression dataset. */
+  nmi: nullableNumber,
+  ari: nullableNumber,
   precisionAt1: nullableNumber,
   mapAtR: nullableNumber,
   pairAuc: nullableNumber,
+  /** kNN regression (mean of the k nearest targets) on a regression dataset: RMSE, MAE and R²; absent for classification. */
+  rmse: z.number().optional(),
+  mae: z.number().optional(),
+  r2: z.number().optional(),
 });
+
+/** A figure over the folds: mean, population std and the per-fold values. */
+const FoldFigureSchema = z.object({ mean: z.number(), std: z.number(), folds: z.array(z.number()) });
 
 /**
  * A cross-validated evaluation (shared/engine/evaluation/evaluate.ts `evaluateMethod`; its EvaluationResult
@@ -550,10 +587,11 @@ export const EvaluationSchema = z.object({
   method: z.string(),
   params: z.record(z.string(), z.unknown()),
   protocol: ResolvedProtocolSchema,
-  accuracy: z.object({ mean: z.number(), std: z.number(), folds: z.array(z.number()) }),
+  /** kNN accuracy over the folds (classification); null on a regression dataset. */
+  accuracy: FoldFigureSchema.nullable(),
   fitSeconds: z.object({ median: z.number(), folds: z.array(z.number()) }),
-  nmi: z.number(),
-  ari: z.number(),
+  nmi: nullableNumber,
+  ari: nullableNumber,
   precisionAt1: nullableNumber,
   mapAtR: nullableNumber,
   pairAuc: nullableNumber,
@@ -566,6 +604,10 @@ export const EvaluationSchema = z.object({
   pairAucSource: ConstraintSourceSchema.optional(),
   /** The supervision the method learned from (absent in evaluations stored before it was recorded). */
   supervision: SupervisionSchema.optional(),
+  /** kNN regression figures over the folds (regression datasets only; absent for classification). */
+  rmse: FoldFigureSchema.optional(),
+  mae: FoldFigureSchema.optional(),
+  r2: FoldFigureSchema.optional(),
   folds: z.array(FoldResultSchema),
 });
 
@@ -602,8 +644,11 @@ export const ComparisonEntrySchema = z.object({
   /** The per-method evaluate run (one of the parent's `children`). */
   runId: z.number(),
   method: z.string(),
-  accuracy: z.object({ mean: z.number(), std: z.number(), folds: z.array(z.number()) }),
+  /** Null on a regression dataset (then rmse and r2 are there). */
+  accuracy: FoldFigureSchema.nullable(),
   fitSeconds: z.object({ median: z.number(), folds: z.array(z.number()) }),
+  rmse: FoldFigureSchema.optional(),
+  r2: FoldFigureSchema.optional(),
 });
 
 /**
@@ -611,9 +656,14 @@ export const ComparisonEntrySchema = z.object({
  * in [0, 1] (ARI may be negative).
  */
 export const TestSetScoreSchema = z.object({
-  accuracy: z.number(),
-  nmi: z.number(),
-  ari: z.number(),
+  /** kNN accuracy, k-means NMI and ARI (classification); null when the training dataset is a regression dataset. */
+  accuracy: nullableNumber,
+  nmi: nullableNumber,
+  ari: nullableNumber,
+  /** kNN regression figures on a regression test set; absent for classification. */
+  rmse: z.number().optional(),
+  mae: z.number().optional(),
+  r2: z.number().optional(),
   precisionAt1: nullableNumber,
   mapAtR: nullableNumber,
   trainRows: z.number(),

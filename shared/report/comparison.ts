@@ -137,6 +137,12 @@ function pairedTests(row: ComparisonRow, reference: ComparisonRow, against: numb
  */
 export function buildComparisonTable(runs: readonly ReportRun[], dataset: string | null = null): ComparisonTable {
   if (runs.length === 0) throw new ValidationError('A report needs at least one evaluated run.');
+  const regression = runs.find((run) => run.evaluation.accuracy === null);
+  if (regression) {
+    throw new ValidationError(
+      `Run ${regression.runId} is a regression evaluation (RMSE, MAE, R²); a comparison report tabulates kNN accuracy, so it takes classification runs only.`,
+    );
+  }
   const first = runs[0]!;
   const p0 = first.evaluation.protocol;
   for (const run of runs) {
@@ -161,7 +167,8 @@ export function buildComparisonTable(runs: readonly ReportRun[], dataset: string
         runId: run.runId,
         seed: run.evaluation.protocol.seed,
         fold: f.fold,
-        accuracy: f.accuracy,
+        // Classification runs only (checked above): every fold has an accuracy.
+        accuracy: f.accuracy!,
         trainSize: f.trainSize,
         testSize: f.testSize,
       })),
@@ -179,8 +186,8 @@ export function buildComparisonTable(runs: readonly ReportRun[], dataset: string
       seeds: group.map((r) => r.evaluation.protocol.seed),
       samples,
       accuracy: { mean: mean(accuracies), std: populationStd(accuracies) },
-      nmi: mean(folds.map((f) => f.nmi)),
-      ari: mean(folds.map((f) => f.ari)),
+      nmi: mean(folds.map((f) => f.nmi!)),
+      ari: mean(folds.map((f) => f.ari!)),
       precisionAt1: meanOfPresent(folds.map((f) => f.precisionAt1)),
       mapAtR: meanOfPresent(folds.map((f) => f.mapAtR)),
       pairAuc: meanOfPresent(folds.map((f) => f.pairAuc)),

@@ -5,6 +5,7 @@
  *   DIR/datasets/dK.json          data set K: name, feature and class names, hand-labeled pairs [i, j, 1|0]
  *   DIR/datasets/dK.features.f64  its features, the stored Float64 bytes (little-endian, row-major (rows, features))
  *   DIR/datasets/dK.labels.i32    its class labels, Int32 little-endian (absent for unlabeled data)
+ *   DIR/datasets/dK.targets.f64   a regression data set's targets, Float64 little-endian (absent for classification)
  *   DIR/grid.sbatch               the sbatch script (array 0…cells−1, at most M at once)
  *   DIR/slurm-job-id              the id `sbatch` answered (after submit)
  *   DIR/results/cell-NNNNN.json   one result per finished cell, written atomically (temp file + rename)
@@ -38,6 +39,8 @@ export interface BundleDataset {
   rows: number;
   features: number;
   labeled: boolean;
+  /** A regression data set's target column name (its targets are in `dK.targets.f64`); absent for classification. */
+  target?: string;
   /** File stem under datasets/: `dK`. */
   file: string;
 }
@@ -110,8 +113,10 @@ export function writeBundle(store: Store, dir: string, gridId: string, spec: Gri
       { path: join(dir, 'datasets', `${file}.json`), content: `${JSON.stringify(meta)}\n` },
       { path: join(dir, 'datasets', `${file}.features.f64`), content: typedArrayToBlob(matrix.features) },
       ...(matrix.labels ? [{ path: join(dir, 'datasets', `${file}.labels.i32`), content: typedArrayToBlob(matrix.labels) }] : []),
+      ...(matrix.targets ? [{ path: join(dir, 'datasets', `${file}.targets.f64`), content: typedArrayToBlob(matrix.targets) }] : []),
     ]);
-    return { id, name: details.name, contentHash: details.contentHash, rows: matrix.nRows, features: matrix.nFeatures, labeled: matrix.labels !== null, file };
+    const target = matrix.targets ? { target: details.target ?? 'target' } : {};
+    return { id, name: details.name, contentHash: details.contentHash, rows: matrix.nRows, features: matrix.nFeatures, labeled: matrix.labels !== null, ...target, file };
   });
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
@@ -173,7 +178,18 @@ export function loadBundleDataset(
   const features = blobToFloat64(featureBytes, `${base}.features.f64`);
   const labels = d.labeled ? blobToInt32(read(`${base}.labels.i32`), `${base}.labels.i32`) : null;
   if (labels && labels.length !== d.rows) throw new ValidationError(`Grid bundle ${dir}: ${base}.labels.i32 has ${labels.length} labels, expected ${d.rows}.`);
-  const matrix: DatasetMatrix = { nRows: d.rows, nFeatures: d.features, features, labels, featureNames: meta.featureNames, classNames: meta.classNames, imageShape: meta.imageShape };
+  const targets = d.target !== undefined ? blobToFloat64(read(`${base}.targets.f64`), `${base}.targets.f64`) : null;
+  if (targets && targets.length !== d.rows) throw new ValidationError(`Grid bundle ${dir}: ${base}.targets.f64 has ${targets.length} targets, expected ${d.rows}.`);
+  const matrix: DatasetMatrix = {
+    nRows: d.rows,
+    nFeatures: d.features,
+    features,
+    labels,
+    featureNames: meta.featureNames,
+    classNames: meta.classNames,
+    imageShape: meta.imageShape,
+    ...(targets ? { targets } : {}),
+  };
   const hash = datasetContentHash(matrix);
   if (hash !== d.contentHash) {
     throw new ValidationError(`Grid bundle ${dir}: data set '${d.name}' has content hash ${hash.slice(0, 12)}…, but the manifest records ${d.contentHash.slice(0, 12)}…; the files were changed.`);

@@ -115,7 +115,7 @@ export function collectBundle(store: Store, dir: string, env: Env = process.env)
       const meta = manifest.datasets[k]!;
       const same = store.datasets.get(meta.id);
       const found = same?.contentHash === meta.contentHash ? same : store.datasets.list().find((d) => d.contentHash === meta.contentHash);
-      id = found ? found.id : store.datasets.insert({ name: store.datasets.uniqueName(meta.name), matrix: loaded.matrix, format: 'grid-bundle' }).id;
+      id = found ? found.id : store.datasets.insert({ name: store.datasets.uniqueName(meta.name), matrix: loaded.matrix, format: 'grid-bundle', targetName: meta.target ?? null }).id;
       localIds.set(k, id);
     }
     return { id, constraints: loaded.constraints, comparisons: loaded.comparisons };

@@ -88,7 +88,7 @@ export function runGridTask(dir: string, index: number, env: Readonly<Record<str
     const runs = createRunsService(memory);
     let spec: EvaluateJobSpec;
     try {
-      const local = memory.datasets.insert({ name: manifest.datasets[cell.dataset]!.name, matrix });
+      const local = memory.datasets.insert({ name: manifest.datasets[cell.dataset]!.name, matrix, targetName: manifest.datasets[cell.dataset]!.target ?? null });
       const prepared = runs.prepare({ ...cell.spec, datasetId: local.id }, { constraints, comparisons });
       spec = { ...(prepared.spec as EvaluateJobSpec), datasetId: cell.spec.datasetId };
     } finally {

@@ -21,6 +21,7 @@ export function resolveLabelColumn(
   columns: readonly string[],
   option: string | number | null | undefined,
   lastIsText: () => boolean,
+  role: 'label' | 'target' = 'label',
 ): number | null {
   if (option === null) return null;
   if (typeof option === 'number') return resolveIndex(fileName, columns, option);
@@ -32,7 +33,7 @@ export function resolveLabelColumn(
     if (loose.length === 1) return loose[0]!;
     if (/^[+-]?\d+$/.test(option.trim())) return resolveIndex(fileName, columns, Number(option));
     throw new ImportError(
-      `${fileName}: the label column ${quote(option)} does not exist; the columns are ${quoteList(columns, 30)}`,
+      `${fileName}: the ${role} column ${quote(option)} does not exist; the columns are ${quoteList(columns, 30)}`,
     );
   }
   for (const name of LABEL_NAMES) {

@@ -26,6 +26,8 @@ export interface CsvLayout {
   labelColumn: number | null;
   /** `;`-separated files may write decimals with a comma (`1,5`). */
   decimalComma: boolean;
+  /** True when `labelColumn` is a numeric regression target (`--target`), not class labels. */
+  target?: boolean;
 }
 
 /** The layout plus the first data rows it was decided from. */
@@ -112,7 +114,7 @@ export function sniffCsv(
   fileName: string,
   text: string,
   whole: boolean,
-  options: Pick<ImportOptions, 'format' | 'delimiter' | 'header' | 'label'>,
+  options: Pick<ImportOptions, 'format' | 'delimiter' | 'header' | 'label' | 'target'>,
 ): CsvSniff {
   const sample = whole ? text : text.slice(0, Math.max(0, text.lastIndexOf('\n') + 1)) || text;
   if (sample.trim() === '') throw new ImportError(`${fileName}: the file is empty`);
@@ -125,10 +127,16 @@ export function sniffCsv(
   const columns = header ? headerNames(fileName, first, warnings) : indexNames(first.length);
   const rows = header ? all.slice(1) : all;
   const lastIsText = (): boolean => rows.some((r) => r.length === columns.length && isText(r[r.length - 1]!, decimalComma));
-  const labelColumn = resolveLabelColumn(fileName, columns, options.label, lastIsText);
+  if (options.target !== undefined && options.label !== undefined && options.label !== null) {
+    throw new ImportError(`${fileName}: give a label column (classification) or a target column (regression), not both`);
+  }
+  const target = options.target !== undefined;
+  const labelColumn = target
+    ? resolveLabelColumn(fileName, columns, options.target, lastIsText, 'target')
+    : resolveLabelColumn(fileName, columns, options.label, lastIsText);
   const sampleBytes = new TextEncoder().encode(sample).length;
   return {
-    layout: { delimiter, header, columns, labelColumn, decimalComma },
+    layout: { delimiter, header, columns, labelColumn, decimalComma, ...(target ? { target } : {}) },
     rows,
     bytesPerRow: all.length > 0 ? sampleBytes / all.length : 64,
     warnings,
@@ -207,9 +215,9 @@ export async function parseCsv(
     let label: string | undefined;
     if (labelColumn !== null) {
       label = row[labelColumn]!.trim();
-      if (isMissingLabel(label)) {
+      if (layout.target ? !Number.isFinite(parseCell(label, decimalComma)) : isMissingLabel(label)) {
         bad = true;
-        problems.add('label', lineNo, columns[labelColumn]!, row[labelColumn]!);
+        problems.add(layout.target ? 'target' : 'label', lineNo, columns[labelColumn]!, row[labelColumn]!);
       }
     }
     if (bad) {

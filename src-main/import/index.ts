@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ImportError } from '../../shared/errors.ts';
-import { quote } from './cells.ts';
+import { parseCell, quote } from './cells.ts';
 import { parseArff, previewArff } from './arff.ts';
 import { classesInRows, parseCsv, sniffCsv } from './csv.ts';
 import { finalizeTable, orderClasses } from './finalize.ts';
@@ -155,6 +155,10 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
   const warnings: string[] = [];
   let parsed: { table: Parameters<typeof finalizeTable>[0]; droppedRows: number; warnings: string[] };
   let resolved: Record<string, unknown>;
+  let targets: { values: Float64Array; column: string } | null = null;
+  if (options.target !== undefined && format !== 'csv' && format !== 'tsv') {
+    throw new ImportError(`${source.fileName}: a regression target column is read from CSV/TSV files only; this file is ${format}`);
+  }
 
   if (format === 'csv' || format === 'tsv') {
     const head = await headText(source, SNIFF_BYTES);
@@ -162,11 +166,19 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
     warnings.push(...sniff.warnings);
     const { layout } = sniff;
     parsed = await parseCsv(reader, layout, { dropMissing, expectedRows: (1.05 * source.size) / sniff.bytesPerRow + 16 });
+    const column = layout.labelColumn === null ? null : layout.header ? layout.columns[layout.labelColumn]! : layout.labelColumn;
+    if (layout.target) {
+      // The target column was read as text per row (refused where not numeric): its numbers, and no classes.
+      const { labelIds, labelValues } = parsed.table;
+      const numbers = labelValues.map((v) => parseCell(v, layout.decimalComma));
+      targets = { values: Float64Array.from(labelIds!, (id) => numbers[id]!), column: String(column) };
+      parsed = { ...parsed, table: { ...parsed.table, labelIds: null, labelValues: [] } };
+    }
     resolved = {
       format,
       delimiter: layout.delimiter,
       header: layout.header,
-      label: layout.labelColumn === null ? null : layout.header ? layout.columns[layout.labelColumn]! : layout.labelColumn,
+      ...(layout.target ? { label: null, target: column } : { label: column }),
       dropMissing,
       ...(layout.decimalComma ? { decimalComma: true } : {}),
     };
@@ -199,7 +211,8 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
   }
   warnings.push(...parsed.warnings);
   let matrix = finalizeTable(parsed.table, warnings);
-  if (source.path) {
+  if (targets) matrix = { ...matrix, targets: targets.values };
+  if (source.path && !targets) {
     const named = await classNamesFromManifest(source.path, source.fileName, matrix);
     if (named) {
       matrix = { ...matrix, classNames: named };
@@ -215,6 +228,7 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
     sourceSha256: reader.sha256(),
     options: resolved,
     droppedRows: parsed.droppedRows,
+    ...(targets ? { targetName: targets.column } : {}),
   };
 }
 
@@ -268,6 +282,7 @@ async function previewSource(source: ByteSource, options: ImportOptions, maxRows
       classes: table.labelIds ? orderClasses(table.labelValues).classNames : [],
       totalRows: table.nRows,
       warnings,
+      ...NO_TARGET,
     };
   }
   const head = await headText(source, SNIFF_BYTES);
@@ -287,6 +302,7 @@ async function previewSource(source: ByteSource, options: ImportOptions, maxRows
       classes: p.classes,
       totalRows: head.whole && p.complete ? p.rows.length : null,
       warnings: p.layout.warnings,
+      ...NO_TARGET,
     };
   }
   if (format === 'libsvm') {
@@ -303,10 +319,12 @@ async function previewSource(source: ByteSource, options: ImportOptions, maxRows
       classes: labeled ? p.classes : [],
       totalRows: head.whole && p.complete ? p.rows.length : null,
       warnings: [],
+      ...NO_TARGET,
     };
   }
   const sniff = sniffCsv(fileName, head.text, head.whole, { ...options, format });
   const { layout } = sniff;
+  const column = layout.labelColumn === null ? null : layout.header ? layout.columns[layout.labelColumn]! : layout.labelColumn;
   return {
     fileName,
     format,
@@ -314,11 +332,53 @@ async function previewSource(source: ByteSource, options: ImportOptions, maxRows
     header: layout.header,
     columns: layout.columns,
     rows: sniff.rows.slice(0, maxRows),
-    labelColumn: layout.labelColumn === null ? null : layout.header ? layout.columns[layout.labelColumn]! : layout.labelColumn,
+    ...(layout.target ? { labelColumn: null, targetColumn: column } : { labelColumn: column, targetColumn: null }),
     featureCount: layout.columns.length - (layout.labelColumn === null ? 0 : 1),
-    classes: classesInRows(sniff.rows, layout.labelColumn),
+    classes: layout.target ? [] : classesInRows(sniff.rows, layout.labelColumn),
     totalRows: head.whole ? sniff.rows.length : null,
     warnings: sniff.warnings,
+    numericColumns: numericColumns(layout.columns, sniff.rows, layout.decimalComma),
+    targetSuggestion: layout.target || layout.labelColumn === null ? null : suggestTarget(layout.columns[layout.labelColumn]!, sniff.rows, layout.labelColumn, layout.decimalComma),
+  };
+}
+
+/** Preview fields of formats that have no regression target (only CSV/TSV columns can be one). */
+const NO_TARGET: Pick<ImportPreview, 'targetColumn' | 'numericColumns' | 'targetSuggestion'> = { targetColumn: null, numericColumns: [], targetSuggestion: null };
+
+/** A numeric label column with more distinct values than this is suggested as a regression target. */
+export const TARGET_SUGGESTION_DISTINCT = 20;
+
+/** The columns whose every non-blank cell in `rows` is a finite number (and that have at least one). */
+function numericColumns(columns: readonly string[], rows: readonly string[][], decimalComma: boolean): string[] {
+  return columns.filter((_, j) => {
+    let seen = 0;
+    for (const row of rows) {
+      const cell = (row[j] ?? '').trim();
+      if (cell === '') continue;
+      if (!Number.isFinite(parseCell(cell, decimalComma))) return false;
+      seen++;
+    }
+    return seen > 0;
+  });
+}
+
+/**
+ * The suggestion to import a label column as a regression target: when its every value in the sniffed rows is a
+ * number and it has more than {@link TARGET_SUGGESTION_DISTINCT} distinct values (classes that many are more likely
+ * a measured quantity), with that reason; else null.
+ */
+function suggestTarget(column: string, rows: readonly string[][], index: number, decimalComma: boolean): { column: string; reason: string } | null {
+  const distinct = new Set<number>();
+  for (const row of rows) {
+    const cell = (row[index] ?? '').trim();
+    const value = parseCell(cell, decimalComma);
+    if (!Number.isFinite(value)) return null;
+    distinct.add(value);
+  }
+  if (distinct.size <= TARGET_SUGGESTION_DISTINCT) return null;
+  return {
+    column,
+    reason: `'${column}' is numeric with ${distinct.size} distinct values in the first ${rows.length} rows (more than ${TARGET_SUGGESTION_DISTINCT}): likely a quantity to predict, not ${distinct.size} classes.`,
   };
 }
 

@@ -2,16 +2,17 @@ import { ImportError } from '../../shared/errors.ts';
 import { plural, quote } from './cells.ts';
 
 /** The kinds of bad cells an importer collects before it decides to refuse the file or drop rows. */
-export type ProblemKind = 'missing' | 'nonfinite' | 'nominal' | 'label';
+export type ProblemKind = 'missing' | 'nonfinite' | 'nominal' | 'label' | 'target';
 
 const DESCRIPTIONS: Record<ProblemKind, string> = {
   missing: 'a missing or non-numeric feature',
   nonfinite: 'a non-finite feature value (infinite or beyond the float64 range)',
   nominal: 'a value that is not declared for its nominal attribute',
   label: 'a missing label',
+  target: 'a missing or non-numeric target',
 };
 
-const ORDER: ProblemKind[] = ['missing', 'nonfinite', 'nominal', 'label'];
+const ORDER: ProblemKind[] = ['missing', 'nonfinite', 'nominal', 'label', 'target'];
 
 /** How rows are numbered in messages: text files by editor line, arrays by 0-based index. */
 export type RowNumbering = 'line' | 'index';

@@ -15,6 +15,11 @@ export interface ImportOptions {
    * else the last column if it is not numeric; else none).
    */
   label?: string | number | null;
+  /**
+   * CSV/TSV: a numeric column (name or 0-based index) imported as the regression target: the dataset is then a
+   * regression dataset (a Float64 target per row, no classes). Excludes `label`.
+   */
+  target?: string | number;
   /** CSV/TSV: whether the first row is a header; `undefined` = detect. */
   header?: boolean;
   /** CSV/TSV: the field delimiter (`,` `;` tab `|` or space); `undefined` = sniff. */
@@ -45,6 +50,8 @@ export interface ParsedDataset {
   options: Record<string, unknown>;
   /** Rows skipped because of `dropMissing`. */
   droppedRows: number;
+  /** The regression target's column name, when `matrix.targets` was imported (`target` option). */
+  targetName?: string;
 }
 
 /**

@@ -275,7 +275,9 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
   // Each task names its fold by its index in `folds`.
   const tasks: Array<{ method: number; fold: number; index: number; part?: 0 | 1 }> = [];
   folds.forEach((f, index) => {
-    if (index >= folds.length - alone && getLearner(specs[f.method]!.method).trivialFit === true) tasks.push({ ...f, index, part: 0 }, { ...f, index, part: 1 });
+    // Regression folds are scored whole (kNN regression has no part split).
+    const splittable = getLearner(specs[f.method]!.method).trivialFit === true && plans[f.method]!.task === 'classification';
+    if (index >= folds.length - alone && splittable) tasks.push({ ...f, index, part: 0 }, { ...f, index, part: 1 });
     else tasks.push({ ...f, index });
   });
   const outputs: FoldEvaluation[][] = plans.map(() => []);

@@ -16,6 +16,7 @@ import {
   completeTestSetScore,
   predictTestSet,
   prepareTestSetScore,
+  scoreRegressionOnTestSet,
   type TestSetScore,
   type TestSetScorePlan,
   type TestSetStage,
@@ -59,6 +60,16 @@ export async function executeScore(
     metric = fitMetric(task.train, task.fit, reporter.hooks);
   } else throw new TypeError('executeScore: the task has neither a metric nor a fit.');
   reporter.throwIfStopped();
+  if (task.train.targets) {
+    // Regression: kNN regression figures (RMSE, MAE, R²) on this thread.
+    reporter.phase('knn', { runId: task.runId, message: `${task.k}-NN regression of ${task.test.nRows} test rows against ${task.train.nRows} training rows` });
+    const score = scoreRegressionOnTestSet(metric, { name: task.train.name, data: task.train }, { name: task.test.name, data: task.test }, { k: task.k, seed: task.seed }, {
+      shouldStop: reporter.shouldStop,
+      onProgress: (_stage, done, total) => reporter.units(total > 0 ? done / total : 1, 1),
+    });
+    reporter.phase('done', { runId: task.runId });
+    return score;
+  }
   const plan = prepareTestSetScore(metric, { name: task.train.name, data: task.train }, { name: task.test.name, data: task.test }, { k: task.k, seed: task.seed });
   const weights = stageWeights(plan, task.test.classNames.length);
   const report = (stage: TestSetStage, done: number, total: number): void => {

@@ -1,6 +1,7 @@
 /**
  * Bundled sample datasets: iris, wine, breast_cancer and digits (public data from sklearn.datasets, stored as
- * CSV in `data/` with numeric labels; `data/manifest.json` names the classes), and apples, generated on the fly
+ * CSV in `data/` with numeric labels; `data/manifest.json` names the classes), diabetes (regression: a numeric
+ * target column, imported as the dataset's target), and apples, generated on the fly
  * by the seeded generator in shared/samples/apples.ts. See README.md in this folder.
  */
 import { createHash } from 'node:crypto';
@@ -15,6 +16,7 @@ import {
   APPLES_DEFAULT_SEED,
   generateApples,
 } from '../../shared/samples/apples.ts';
+import type { DatasetTask } from '../../shared/domain/enums.ts';
 import { importFile } from '../import/index.ts';
 import type { ImportOptions, ParsedDataset } from '../import/types.ts';
 
@@ -26,6 +28,8 @@ export interface SampleInfo {
   rows: number;
   features: number;
   classes: string[];
+  /** 'regression' for a sample whose supervision is a numeric target (diabetes). */
+  task: DatasetTask;
 }
 
 interface ManifestEntry {
@@ -36,6 +40,14 @@ interface ManifestEntry {
   n_features: number;
   class_counts: number[];
 }
+
+/**
+ * The regression samples: a CSV in `data/` whose `target` column is imported as the numeric target (manifest.json
+ * lists the classification samples only, whose classes it names).
+ */
+const REGRESSION_SAMPLES: Record<string, { source: string; file: string; target: string; n_samples: number; n_features: number }> = {
+  diabetes: { source: 'sklearn.datasets.load_diabetes()', file: 'diabetes.csv', target: 'target', n_samples: 442, n_features: 10 },
+};
 
 /** The folder of the bundled CSVs; override with METRIC_WORKBENCH_SAMPLES_DIR when the app is packaged elsewhere. */
 export function samplesDataDir(): string {
@@ -60,6 +72,12 @@ const TEXT: Record<string, { title: string; description: string }> = {
     title: 'Digits (8×8 images)',
     description: 'Handwritten digits 0–9 as 8×8 images of gray levels 0–16; 64 pixel features in row-major order.',
   },
+  diabetes: {
+    title: 'Diabetes (regression)',
+    description:
+      'Disease progression one year after baseline (a number, 25–346) for 442 diabetes patients, from age, sex, body mass ' +
+      'index, blood pressure and six blood serum measurements: a regression dataset (kNN regression, MLKR).',
+  },
   apples: {
     title: 'Apples (synthetic)',
     description:
@@ -69,7 +87,7 @@ const TEXT: Record<string, { title: string; description: string }> = {
 };
 
 /** Bundled datasets in the order the UI and the CLI list them. */
-export const SAMPLE_NAMES = ['iris', 'wine', 'breast_cancer', 'digits', 'apples'] as const;
+export const SAMPLE_NAMES = ['iris', 'wine', 'breast_cancer', 'digits', 'diabetes', 'apples'] as const;
 export type SampleName = (typeof SAMPLE_NAMES)[number];
 
 let manifestCache: Record<string, ManifestEntry> | null = null;
@@ -85,10 +103,12 @@ export function listSamples(): SampleInfo[] {
   return SAMPLE_NAMES.map((name) => {
     const text = TEXT[name]!;
     if (name === 'apples') {
-      return { name, ...text, rows: APPLES_DEFAULT_ROWS, features: APPLE_FEATURES.length, classes: [...APPLE_VARIETIES] };
+      return { name, ...text, rows: APPLES_DEFAULT_ROWS, features: APPLE_FEATURES.length, classes: [...APPLE_VARIETIES], task: 'classification' };
     }
+    const regression = REGRESSION_SAMPLES[name];
+    if (regression) return { name, ...text, rows: regression.n_samples, features: regression.n_features, classes: [], task: 'regression' };
     const entry = m[name]!;
-    return { name, ...text, rows: entry.n_samples, features: entry.n_features, classes: [...entry.classes] };
+    return { name, ...text, rows: entry.n_samples, features: entry.n_features, classes: [...entry.classes], task: 'classification' };
   });
 }
 
@@ -108,6 +128,15 @@ export async function loadSample(name: string, options: Pick<ImportOptions, 'onP
     throw new NotFoundError(`unknown sample ${JSON.stringify(name)}; the samples are ${SAMPLE_NAMES.join(', ')}`);
   }
   if (name === 'apples') return loadApples();
+  const regression = REGRESSION_SAMPLES[name];
+  if (regression) {
+    const parsed = await importFile(join(samplesDataDir(), regression.file), { format: 'csv', target: regression.target, ...options });
+    const { nRows, nFeatures } = parsed.matrix;
+    if (nRows !== regression.n_samples || nFeatures !== regression.n_features) {
+      throw new ImportError(`${regression.file}: has ${nRows} rows × ${nFeatures} features, expected ${regression.n_samples} × ${regression.n_features}`);
+    }
+    return { ...parsed, options: { ...parsed.options, sample: name } };
+  }
   const entry = manifest()[name]!;
   const parsed = await importFile(join(samplesDataDir(), entry.file), { format: 'csv', label: 'label', ...options });
   const { matrix } = parsed;

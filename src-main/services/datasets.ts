@@ -94,6 +94,7 @@ export function storeParsedDataset(store: Store, parsed: ParsedDataset, name: st
       format: parsed.format,
       importOptions: { ...parsed.options, droppedRows: parsed.droppedRows },
       warnings: parsed.warnings,
+      ...(parsed.targetName !== undefined ? { targetName: parsed.targetName } : {}),
     });
   });
   return { dataset, warnings: parsed.warnings, droppedRows: parsed.droppedRows };
@@ -127,7 +128,7 @@ export async function importDataset(store: Store, path: string, options: ImportD
 }
 
 /**
- * Adds a bundled sample dataset (iris, wine, breast_cancer, digits, apples) under its own name (made unique if
+ * Adds a bundled sample dataset (iris, wine, breast_cancer, digits, diabetes, apples) under its own name (made unique if
  * it is already there, unless `name` is given). `load` parses it elsewhere (a worker); it is stored here.
  * @throws NotFoundError / ValidationError from the samples module for an unknown sample name.
  */

@@ -73,6 +73,8 @@ function summary(dataset: DatasetDetails): DatasetSummaryOut {
     createdAt: dataset.createdAt,
     constraintCount: dataset.constraintCount,
     imageShape: dataset.imageShape ?? null,
+    task: dataset.task,
+    target: dataset.target,
   };
 }
 
@@ -118,6 +120,7 @@ function toImportOptions(options: HandlerParams<'datasets.preview'>['options'], 
   if (options.labelsFileId !== undefined) out.labelsFile = files.resolve(options.labelsFileId).path;
   if (options.format !== undefined) out.format = options.format;
   if (options.label !== undefined) out.label = options.label;
+  if (options.target !== undefined) out.target = options.target;
   if (options.dropMissing !== undefined) out.dropMissing = options.dropMissing;
   if (options.header !== undefined) out.header = options.header;
   if (options.delimiter !== undefined) out.delimiter = options.delimiter;
@@ -238,6 +241,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         encoding,
         features: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
         labels: matrix.labels ? Array.from(matrix.labels) : null,
+        targets: matrix.targets ? Array.from(matrix.targets) : null,
       };
     },
     'datasets.delete': ({ id }) => {

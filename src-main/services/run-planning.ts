@@ -17,7 +17,7 @@ import type { LearnerDefinition } from '../../shared/engine/learner.ts';
 import { validateParams } from '../../shared/engine/params.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
 import { supervisionOf, takesSource, type DatasetSupervision } from '../../shared/engine/supervision/kinds.ts';
-import { resolveSweep } from '../../shared/engine/sweep.ts';
+import { checkSweepData, resolveSweep } from '../../shared/engine/sweep.ts';
 import type { SubmitOptions } from '../jobs/types.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { RunKind, RunRecord } from '../storage/runs-repository.ts';
@@ -82,7 +82,8 @@ function planMethod(method: string, params: Record<string, unknown> | undefined)
 
 /** Checks what a method needs from the dataset, before anything is queued (its kind's `lacks`). */
 function checkInputs(plan: MethodPlan, dataset: DatasetSupervision, source: SweepConstraintSource, needsLabels: boolean): void {
-  if (needsLabels && !dataset.labeled) {
+  // A regression dataset is evaluated against its numeric target (kNN regression figures), not classes.
+  if (needsLabels && !dataset.labeled && !dataset.regression) {
     throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
   }
   const problem = supervisionOf(plan.learner.input).lacks(plan.learner.name, dataset, source);
@@ -139,6 +140,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
       break;
     }
     case 'sweep': {
+      checkSweepData(dataset.task ?? 'classification');
       const resolved = resolveSweep({
         method: spec.method,
         params: spec.params,
@@ -156,7 +158,12 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     }
   }
   const must = handLabels.filter((c) => c.kind === 'must').length;
-  const held: DatasetSupervision = { labeled: dataset.labeled, pairs: { must, cannot: handLabels.length - must }, comparisons: comparisons.length };
+  const held: DatasetSupervision = {
+    labeled: dataset.labeled,
+    pairs: { must, cannot: handLabels.length - must },
+    comparisons: comparisons.length,
+    regression: dataset.task === 'regression',
+  };
   for (const plan of plans) checkInputs(plan, held, source, evaluates);
   // A run records its source, and the exact pairs and comparisons it learned from when they are the user's.
   const takes = (plan: MethodPlan): boolean => takesSource(supervisionOf(plan.learner.input));

@@ -90,7 +90,14 @@ export function saveResult(store: Store, runIds: readonly number[], result: JobR
         store.evaluations.save(
           parent!,
           {
-            comparison: result.evaluations.map((e, k) => ({ runId: children[k], method: e.method, accuracy: e.accuracy, fitSeconds: e.fitSeconds })),
+            comparison: result.evaluations.map((e, k) => ({
+              runId: children[k],
+              method: e.method,
+              accuracy: e.accuracy,
+              fitSeconds: e.fitSeconds,
+              // Regression datasets: the kNN-regression RMSE and R² instead of an accuracy.
+              ...(e.rmse ? { rmse: e.rmse, r2: e.r2 } : {}),
+            })),
           },
           [],
         );
@@ -120,13 +127,15 @@ export function finishUnsuccessfully(store: Store, runIds: readonly number[], st
 /** A stored run as the history lists it: the record plus its headline (mean accuracy or [k, d]). */
 export function listItem(store: Store, run: RunRecord): RunListItem {
   let accuracy: number | null = null;
+  let regression: { rmse: number | null; r2: number | null } | null = null;
   let components: [number, number] | null = null;
   let recorded: Supervision | undefined;
   if (run.status === 'succeeded') {
     if (run.kind === 'evaluate') {
-      const e = store.evaluations.get<{ accuracy?: { mean?: number }; supervision?: Supervision }>(run.id);
+      const e = store.evaluations.get<{ accuracy?: { mean?: number } | null; rmse?: { mean?: number }; r2?: { mean?: number }; supervision?: Supervision }>(run.id);
       accuracy = e?.summary.accuracy?.mean ?? null;
       recorded = e?.summary.supervision;
+      if (e?.summary.rmse) regression = { rmse: e.summary.rmse.mean ?? null, r2: e.summary.r2?.mean ?? null };
     }
     // learn runs, and grid cells (evaluate runs that also store the metric fitted on the whole data set)
     if (run.kind === 'learn' || (run.kind === 'evaluate' && (run.protocol as { grid?: unknown } | null)?.grid)) {
@@ -147,6 +156,7 @@ export function listItem(store: Store, run: RunRecord): RunListItem {
     parentRunId: run.parentRunId,
     error: run.error,
     accuracy,
+    ...(regression ?? {}),
     components,
     grid: ((run.protocol as { grid?: GridMark } | null)?.grid as GridMark | undefined) ?? null,
     testScore: latestTestScore(store, run.id),
@@ -175,7 +185,9 @@ function plannedSupervision(run: RunRecord): Supervision | null {
 function latestTestScore(store: Store, runId: number): RunListItem['testScore'] {
   const scores = store.testScores.list<TestSetScore>(runId);
   const last = scores[scores.length - 1];
-  return last ? { testDatasetName: last.testDatasetName, k: last.k, accuracy: last.score.accuracy } : null;
+  if (!last) return null;
+  const { rmse, r2 } = last.score;
+  return { testDatasetName: last.testDatasetName, k: last.k, accuracy: last.score.accuracy, ...(rmse !== undefined && r2 !== undefined ? { rmse, r2 } : {}) };
 }
 
 /** An evaluate run's stored evaluation (summary and folds), or null for other kinds and unfinished runs. */

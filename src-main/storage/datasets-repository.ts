@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetMatrix, DatasetSummary } from '../../shared/domain/dataset.ts';
+import type { DatasetTask } from '../../shared/domain/enums.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { blobToFloat64, blobToInt32, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
 import { statementCache } from './statements.ts';
@@ -19,6 +20,8 @@ export interface NewDataset {
   /** The options the import used (JSON-serialisable). */
   importOptions?: Record<string, unknown>;
   warnings?: string[];
+  /** The regression target's column name (required when `matrix.targets` is set). */
+  targetName?: string | null;
 }
 
 /** A dataset's summary plus its metadata (no feature data). */
@@ -47,18 +50,21 @@ interface DatasetRow {
   content_hash: string;
   created_at: string;
   constraint_count: number;
+  task: DatasetTask;
+  target_name: string | null;
 }
 
 const SUMMARY_COLUMNS = `d.id, d.name, d.source_file, d.source_sha256, d.source_format, d.feature_names, d.class_names,
   d.n_rows, d.n_features, d.labels IS NOT NULL AS labeled, d.image_shape, d.import_options, d.warnings, d.content_hash, d.created_at,
-  (SELECT count(*) FROM constraints c WHERE c.dataset_id = d.id) AS constraint_count`;
+  d.task, d.target_name, (SELECT count(*) FROM constraints c WHERE c.dataset_id = d.id) AS constraint_count`;
 
 /**
  * sha256 (hex) of a dataset's content: the shape, the feature bytes and the label bytes. Two datasets with the
  * same hash have bit-identical features and labels; runs record it to tie results to exact data.
- * Layout hashed: "rows,features\n" · Float64 LE features · ("labels\n" · Int32 LE labels | "unlabeled\n").
+ * Layout hashed: "rows,features\n" · Float64 LE features · ("labels\n" · Int32 LE labels | "unlabeled\n"), then for a
+ * regression dataset only "targets\n" · Float64 LE targets (so a classification dataset's hash is what it always was).
  */
-export function datasetContentHash(matrix: Pick<DatasetMatrix, 'nRows' | 'nFeatures' | 'features' | 'labels'>): string {
+export function datasetContentHash(matrix: Pick<DatasetMatrix, 'nRows' | 'nFeatures' | 'features' | 'labels' | 'targets'>): string {
   const hash = createHash('sha256');
   hash.update(`${matrix.nRows},${matrix.nFeatures}\n`);
   hash.update(typedArrayToBlob(matrix.features));
@@ -66,6 +72,10 @@ export function datasetContentHash(matrix: Pick<DatasetMatrix, 'nRows' | 'nFeatu
     hash.update('labels\n');
     hash.update(typedArrayToBlob(matrix.labels));
   } else hash.update('unlabeled\n');
+  if (matrix.targets) {
+    hash.update('targets\n');
+    hash.update(typedArrayToBlob(matrix.targets));
+  }
   return hash.digest('hex');
 }
 
@@ -89,6 +99,13 @@ export function validateDatasetMatrix(m: DatasetMatrix): void {
         throw new ValidationError(`labels[${r}] = ${c} is not a class index in -1…${m.classNames.length - 1} (-1 = unknown).`);
       }
     }
+  }
+  if (m.targets) {
+    if (!(m.targets instanceof Float64Array)) throw new ValidationError('targets must be a Float64Array or null.');
+    if (m.targets.length !== m.nRows) throw new ValidationError(`targets has ${m.targets.length} entries; expected nRows = ${m.nRows}.`);
+    if (m.labels) throw new ValidationError('A dataset has class labels or a regression target, not both.');
+    const bad = m.targets.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new ValidationError(`targets[${bad}] = ${m.targets[bad]} is not a finite number.`);
   }
   if (m.imageShape && m.imageShape[0] * m.imageShape[1] !== m.nFeatures) {
     throw new ValidationError(`imageShape ${m.imageShape[0]}×${m.imageShape[1]} does not match nFeatures = ${m.nFeatures}.`);
@@ -115,8 +132,8 @@ export class DatasetsRepository {
     if (existing) throw new ValidationError(`A dataset named '${name}' already exists (id ${existing.id}).`);
     const info = this.#prepare(
       `INSERT INTO datasets (name, source_file, source_sha256, source_format, feature_names, class_names, n_rows, n_features,
-         features, labels, image_shape, import_options, warnings, content_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         features, labels, image_shape, import_options, warnings, content_hash, created_at, task, target_name, targets)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       name,
       dataset.sourceFile ?? null,
@@ -133,6 +150,9 @@ export class DatasetsRepository {
       JSON.stringify(dataset.warnings ?? []),
       datasetContentHash(m),
       new Date().toISOString(),
+      m.targets ? 'regression' : 'classification',
+      m.targets ? (dataset.targetName ?? 'target') : null,
+      m.targets ? typedArrayToBlob(m.targets) : null,
     );
     return this.get(Number(info.lastInsertRowid))!;
   }
@@ -195,9 +215,18 @@ export class DatasetsRepository {
   /** The feature matrix and labels, bit-exact as stored. @throws NotFoundError. */
   loadMatrix(id: number): DatasetMatrix {
     const row = this.#prepare(
-      'SELECT n_rows, n_features, features, labels, feature_names, class_names, image_shape FROM datasets WHERE id = ?',
+      'SELECT n_rows, n_features, features, labels, targets, feature_names, class_names, image_shape FROM datasets WHERE id = ?',
     ).get(id) as
-      | { n_rows: number; n_features: number; features: Buffer; labels: Buffer | null; feature_names: string; class_names: string; image_shape: string | null }
+      | {
+          n_rows: number;
+          n_features: number;
+          features: Buffer;
+          labels: Buffer | null;
+          targets: Buffer | null;
+          feature_names: string;
+          class_names: string;
+          image_shape: string | null;
+        }
       | undefined;
     if (!row) throw new NotFoundError(`No dataset with id ${id}.`);
     return {
@@ -208,6 +237,7 @@ export class DatasetsRepository {
       featureNames: parseJsonColumn<string[]>(row.feature_names, 'datasets.feature_names')!,
       classNames: parseJsonColumn<string[]>(row.class_names, 'datasets.class_names')!,
       imageShape: parseJsonColumn<[number, number]>(row.image_shape, 'datasets.image_shape'),
+      ...(row.targets ? { targets: blobToFloat64(row.targets, `datasets.targets of dataset ${id}`) } : {}),
     };
   }
 
@@ -235,5 +265,7 @@ function toDetails(row: DatasetRow): DatasetDetails {
     format: row.source_format,
     importOptions: parseJsonColumn<Record<string, unknown>>(row.import_options, 'datasets.import_options')!,
     warnings: parseJsonColumn<string[]>(row.warnings, 'datasets.warnings')!,
+    task: row.task,
+    target: row.target_name,
   };
 }

@@ -67,7 +67,7 @@ describe('workbench CLI framework', () => {
     const human = await runCli(['--db', db, 'import']);
     expect(human.code).toBe(2);
     expect(human.stderr).toBe(
-      'workbench: error: Missing argument FILE.\nUsage:\n  workbench import FILE [--name N] [--label COL | --no-label] [--format csv|tsv|arff|libsvm|npy|idx] [--labels-file F] [--drop-missing]\n' +
+      'workbench: error: Missing argument FILE.\nUsage:\n  workbench import FILE [--name N] [--label COL | --no-label | --target COL] [--format csv|tsv|arff|libsvm|npy|idx] [--labels-file F] [--drop-missing]\n' +
         "Run 'workbench import --help' for details.\n",
     );
   });
@@ -157,7 +157,7 @@ describe('workbench import', () => {
 describe('workbench samples', () => {
   it('lists the bundled samples and adds one, returning the dataset object', async () => {
     const list = (await cli('samples')).json as { samples: Array<{ name: string }> };
-    expect(list.samples.map((s) => s.name)).toEqual(['iris', 'wine', 'breast_cancer', 'digits', 'apples']);
+    expect(list.samples.map((s) => s.name)).toEqual(['iris', 'wine', 'breast_cancer', 'digits', 'diabetes', 'apples']);
     const added = await cli('samples', 'add', 'wine');
     expect(added.code).toBe(0);
     expect(added.json).toMatchObject({ dataset: { id: 1, name: 'wine', rows: 178, features: 13, classes: ['class_0', 'class_1', 'class_2'], labeled: true } });

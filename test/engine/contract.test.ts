@@ -14,8 +14,15 @@ import { isPsd } from '../../shared/math/psd.ts';
 import { mahalanobisMatrix, pairDistance, pairwiseDistances, transform } from '../../shared/metric/index.ts';
 import { blobs } from './fixtures.ts';
 
-const data = blobs({ classes: 3, perClass: 8, features: 4 });
-const n = data.nRows;
+const labeled = blobs({ classes: 3, perClass: 8, features: 4 });
+/** The same rows as a regression dataset (a numeric target per row, no classes), for learners whose input is 'targets'. */
+const regression = {
+  ...labeled,
+  labels: null,
+  classNames: [],
+  targets: Float64Array.from({ length: labeled.nRows }, (_, i) => labeled.features[i * 4]! + 2 * labeled.features[i * 4 + 1]! ** 2),
+};
+const n = labeled.nRows;
 
 /** Parameters that make an iterative learner run for a long time if it ignored shouldStop. */
 function longRunParams(learner: LearnerDefinition): Record<string, unknown> {
@@ -46,6 +53,7 @@ function badValues(spec: ParamSpec): unknown[] {
 
 describe.each(LEARNERS.map((l) => [l.name, l] as const))('learner contract: %s', (name, learner) => {
   afterEach(() => vi.restoreAllMocks());
+  const data = learner.input === 'targets' ? regression : labeled;
 
   it('declares itself completely', () => {
     expect(learner.title.length).toBeGreaterThan(0);

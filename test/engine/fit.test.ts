@@ -94,7 +94,7 @@ describe('fitMetric', () => {
 
   it('rejects bad specs with exact messages', () => {
     expect(() => fitMetric(data, { method: 'nope' })).toThrow(
-      new ValidationError('Unknown method \'nope\'. Known methods: euclidean, covariance, pca, lda, nca, mmc, mmc-diagonal, itml, lmnn, rca, lfda, sdml, lsml, scml.'),
+      new ValidationError('Unknown method \'nope\'. Known methods: euclidean, covariance, pca, lda, nca, mmc, mmc-diagonal, itml, lmnn, rca, lfda, sdml, lsml, scml, mlkr.'),
     );
     expect(() => fitMetric(data, { method: 'pca', params: { components: 0 } })).toThrow(
       new ValidationError("pca: parameter 'components' must be an integer ≥ 1 (or null), got 0."),

@@ -159,6 +159,9 @@ describe('preview', () => {
       classes: ['0', '1', '2'],
       totalRows: 150,
       warnings: [],
+      targetColumn: null,
+      numericColumns: ['sepal_length_(cm)', 'sepal_width_(cm)', 'petal_length_(cm)', 'petal_width_(cm)', 'label'],
+      targetSuggestion: null,
     });
   });
 

@@ -126,7 +126,7 @@ describe('experiment history on the real worker', () => {
     const child = runs.show(children[1]!);
     expect(child.evaluation!.protocol).toEqual({ folds: 3, k: 1, seed: 0, preprocess: 'zscore' });
     expect(child.evaluation!.folds).toHaveLength(3);
-    expect(child.evaluation!.accuracy.folds).toHaveLength(3);
+    expect(child.evaluation!.accuracy!.folds).toHaveLength(3);
     expect(runs.list({ datasetId: iris }).some((r) => r.id === children[0])).toBe(false); // children are nested
     expect(() => runs.rerunSpec(children[0]!)).toThrow(`Run ${children[0]} is part of the compare run ${parent}; re-run that one.`);
   });

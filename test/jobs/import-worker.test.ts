@@ -229,7 +229,7 @@ describe('import in a worker thread', () => {
     const b = await addSample(newStore('sample-local'), 'digits');
     expect(storedFields(a.dataset)).toEqual(storedFields(b.dataset));
     await expect(workers.loadSample('passwd')).rejects.toThrow(
-      'unknown sample "passwd"; the samples are iris, wine, breast_cancer, digits, apples',
+      'unknown sample "passwd"; the samples are iris, wine, breast_cancer, digits, diabetes, apples',
     );
   });
 

@@ -32,7 +32,7 @@ describe('sweepConstraints', () => {
     expect(sweep.points.map((p) => p.used)).toEqual([[0, 0], [25, 25], [40, 40]]);
 
     const euclid = evaluateMethod(iris, { method: 'euclidean', seed: 1, protocol: { ...protocol, seed: 1 } });
-    expect(sweep.points[0]!.accuracies[1]).toBe(euclid.accuracy.mean);
+    expect(sweep.points[0]!.accuracies[1]).toBe(euclid.accuracy!.mean);
     const first25 = evaluateMethod(iris, {
       method: 'mmc-diagonal',
       seed: 0,
@@ -40,7 +40,7 @@ describe('sweepConstraints', () => {
       constraintSource: 'labeled',
       constraints: labels.slice(0, 25),
     });
-    expect(sweep.points[1]!.accuracies[0]).toBe(first25.accuracy.mean);
+    expect(sweep.points[1]!.accuracies[0]).toBe(first25.accuracy!.mean);
     for (const p of sweep.points) {
       const mean = (p.accuracies[0]! + p.accuracies[1]!) / 2;
       expect(p.mean).toBeCloseTo(mean, 14);

@@ -36,7 +36,7 @@ export function evaluation(method: string, accuracies: number[], extra: Partial<
     protocol: { folds: accuracies.length, k: 3, seed, preprocess: 'zscore' },
     accuracy: { mean: mean(accuracies), std: 0, folds: accuracies },
     fitSeconds: { median: 0.5, folds: folds.map((f) => f.fitSeconds) },
-    nmi: mean(folds.map((f) => f.nmi)),
+    nmi: mean(folds.map((f) => f.nmi!)),
     ari: 0.7,
     precisionAt1: 0.9,
     mapAtR: 0.85,

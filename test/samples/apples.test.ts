@@ -106,7 +106,7 @@ describe('apples sample generator', () => {
 describe('apples through the engine evaluation (5-fold, 3-NN)', () => {
   const apples = generateApples();
   const accuracy = (method: string, preprocess: 'none' | 'zscore') =>
-    evaluateMethod(apples, { method, preprocess, protocol: { preprocess } }).accuracy.mean;
+    evaluateMethod(apples, { method, preprocess, protocol: { preprocess } }).accuracy!.mean;
 
   it('Euclidean is poor raw and z-scored; a learned diagonal metric (MMC-diagonal) is near-perfect', () => {
     const raw = accuracy('euclidean', 'none');

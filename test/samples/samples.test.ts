@@ -12,7 +12,7 @@ const manifest = JSON.parse(
 describe('listSamples', () => {
   it('lists the five samples with sizes and classes that match what loadSample gives', async () => {
     const list = listSamples();
-    expect(list.map((s) => s.name)).toEqual(['iris', 'wine', 'breast_cancer', 'digits', 'apples']);
+    expect(list.map((s) => s.name)).toEqual(['iris', 'wine', 'breast_cancer', 'digits', 'diabetes', 'apples']);
     for (const info of list) {
       expect(info.title.length).toBeGreaterThan(0);
       expect(info.description.length).toBeGreaterThan(20);
@@ -23,7 +23,7 @@ describe('listSamples', () => {
 });
 
 describe('loadSample', () => {
-  it.each(SAMPLE_NAMES.filter((n) => n !== 'apples'))('%s matches the manifest: rows, features, class names and counts', async (name) => {
+  it.each(SAMPLE_NAMES.filter((n) => n !== 'apples' && n !== 'diabetes'))('%s matches the manifest: rows, features, class names and counts', async (name) => {
     const entry = manifest[name]!;
     const { matrix, sourceFile, format } = await loadSample(name);
     expect(format).toBe('csv');
@@ -56,7 +56,7 @@ describe('loadSample', () => {
 
   it('an unknown name is a NotFoundError listing the samples', async () => {
     await expect(loadSample('mnist')).rejects.toThrow(
-      new NotFoundError('unknown sample "mnist"; the samples are iris, wine, breast_cancer, digits, apples'),
+      new NotFoundError('unknown sample "mnist"; the samples are iris, wine, breast_cancer, digits, diabetes, apples'),
     );
   });
 });

@@ -95,7 +95,7 @@ describe('malformed payloads generated from the contract', () => {
       ['export.build', { runId: missing, format: 'json' }, 404, 'NOT_FOUND', `No run with id ${missing}.`],
       ['datasets.preview', { fileId: 'nope' }, 404, 'NOT_FOUND', "Unknown file id 'nope': upload or choose the file again."],
       ['datasets.import', { fileId: 'nope' }, 404, 'NOT_FOUND', "Unknown file id 'nope': upload or choose the file again."],
-      ['samples.add', { name: 'passwd' }, 404, 'NOT_FOUND', 'unknown sample "passwd"; the samples are iris, wine, breast_cancer, digits, apples'],
+      ['samples.add', { name: 'passwd' }, 404, 'NOT_FOUND', 'unknown sample "passwd"; the samples are iris, wine, breast_cancer, digits, diabetes, apples'],
       // wine has 178 rows, iris 150: row 160 exists in wine only.
       ['constraints.set', { datasetId: irisId, i: 160, j: 2, kind: 'must' }, 400, 'CONSTRAINT_INVALID', "Row index 160 is out of range: dataset 'iris' has 150 rows (valid indices 0…149)."],
       ['constraints.remove', { datasetId: irisId, i: 3, j: 170 }, 400, 'CONSTRAINT_INVALID', "Row index 170 is out of range: dataset 'iris' has 150 rows (valid indices 0…149)."],

@@ -86,12 +86,12 @@ describe('a compare job through the gateway', () => {
       expect(evaluation.method).toBe(child.method);
       expect(evaluation.protocol.folds).toBe(3);
       expect(evaluation.folds).toHaveLength(3);
-      expect(evaluation.accuracy.folds).toHaveLength(3);
+      expect(evaluation.accuracy!.folds).toHaveLength(3);
       // The list item's headline, the parent's summary and the child's own evaluation agree.
-      expect(child.accuracy).toBe(evaluation.accuracy.mean);
+      expect(child.accuracy).toBe(evaluation.accuracy!.mean);
       expect(run.comparison![k]!.accuracy).toEqual(evaluation.accuracy);
       expect(run.comparison![k]!.fitSeconds).toEqual(evaluation.fitSeconds);
-      expect(evaluation.accuracy.mean).toBeGreaterThan(0.8);
+      expect(evaluation.accuracy!.mean).toBeGreaterThan(0.8);
     }
     // The raw HTTP body satisfies the contract too (the client above validated it the same way).
     expect((await rawGet('runs.get', { runId: parentId })).run.children).toHaveLength(2);

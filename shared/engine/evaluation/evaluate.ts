@@ -17,12 +17,17 @@
  *   scored on the same pairs; `pairAucPairs` counts them (pair-auc.ts `pairAucText` shows too few as n/a).
  *
  * Every figure is a fraction in [0, 1] (ARI may be negative); summaries are means over folds.
+ *
+ * A regression dataset (a numeric target per row) is split by scikit-learn's `KFold(shuffle=True, random_state=seed)`
+ * instead ({@link kFold}), and each fold is scored by kNN regression (the mean of the k nearest training targets,
+ * {@link knnRegress}): RMSE, MAE and R² ({@link regressionFigures}), with mean ± std over the folds. The classification
+ * figures (accuracy, NMI, ARI, P@1, MAP@R) are null there; pairAuc is measured on held-out hand-labeled pairs only.
  */
 import { JobCancelledError, ValidationError } from '../../errors.ts';
 import type { PairConstraint } from '../../domain/constraints.ts';
-import type { ConstraintSource } from '../../domain/enums.ts';
+import type { ConstraintSource, DatasetTask } from '../../domain/enums.ts';
 import { describeSupervision, type Supervision } from '../../domain/supervision.ts';
-import { selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
+import { datasetTask, selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
 import type { EvaluationResult, FoldResult } from '../../ipc/schemas.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
@@ -35,8 +40,9 @@ import { getLearner } from '../registry.ts';
 import { restrictTriplesToRows } from '../supervision/derive.ts';
 import { resolveSupervisionSource, supervisionOf, takesSource } from '../supervision/kinds.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
-import { stratifiedKFold, type FoldSplit } from './folds.ts';
+import { kFold, stratifiedKFold, type FoldSplit } from './folds.ts';
 import { accuracyScore, knnPredict } from './knn.ts';
+import { knnRegress, regressionFigures } from './regression.ts';
 import { pairDistanceAuc } from './pair-auc.ts';
 import { retrievalScores } from './retrieval.ts';
 
@@ -121,6 +127,8 @@ export interface EvaluationPlan {
   method: string;
   protocol: Protocol;
   seed: number;
+  /** Classification: stratified folds, kNN classification; regression: KFold, kNN regression. */
+  task: DatasetTask;
   nClasses: number;
   splits: FoldSplit[];
 }
@@ -131,21 +139,23 @@ export interface EvaluationPlan {
  */
 export function prepareEvaluation(data: DatasetMatrix, spec: EvaluationSpec): EvaluationPlan {
   const learner = getLearner(spec.method);
-  if (!data.labels) throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
-  const labels = data.labels;
+  const task = datasetTask(data);
+  if (task === 'classification' && !data.labels) {
+    throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
+  }
   const protocol = resolveProtocol(spec);
   const seed = spec.seed ?? protocol.seed;
-  const nClasses = classCount(data);
+  const nClasses = task === 'regression' ? 0 : classCount(data);
   const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
   if (handLabels) validateConstraints(handLabels, data.nRows);
   else if (heldOutPairSource(spec) === 'labeled') validateConstraints(spec.constraints ?? [], data.nRows);
-  const splits = stratifiedKFold(labels, protocol.folds, protocol.seed);
+  const splits = task === 'regression' ? kFold(data.nRows, protocol.folds, protocol.seed) : stratifiedKFold(data.labels!, protocol.folds, protocol.seed);
   for (const split of splits) {
     if (protocol.k > split.train.length) {
       throw new ValidationError(`k (${protocol.k}) cannot be greater than the number of training rows in a fold (${split.train.length}).`);
     }
   }
-  return { method: learner.name, protocol, seed, nClasses, splits };
+  return { method: learner.name, protocol, seed, task, nClasses, splits };
 }
 
 /** One fold's figures and the parameters its metric was fitted with. */
@@ -161,8 +171,44 @@ export interface FoldEvaluation {
  */
 export function evaluateFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks = {}): FoldEvaluation {
   const f = fitFold(data, spec, plan, fold, hooks);
-  const predicted = knnPredict(f.trainY, f.trainLabels, f.trainRows, f.testY, f.testRows, f.k, plan.protocol.k);
+  if (plan.task === 'regression') return regressionFold(f, data.targets!, plan);
+  const predicted = knnPredict(f.trainY, f.trainLabels!, f.trainRows, f.testY, f.testRows, f.k, plan.protocol.k);
   return combineFoldParts([{ first: 0, predicted, head: f.head, params: f.params, clusters: clusterFigures(f, plan), ...heldOutFigures(f, spec, plan) }]);
+}
+
+/**
+ * A regression fold's figures: kNN regression of the test part from the training part's targets (RMSE, MAE, R²),
+ * and the distance AUC of held-out hand-labeled pairs when the method learned from them (else null).
+ */
+function regressionFold(f: FittedFold, targets: Float64Array, plan: EvaluationPlan): FoldEvaluation {
+  const trainTargets = Float64Array.from(f.split.train, (r) => targets[r]!);
+  const testTargets = Float64Array.from(f.split.test, (r) => targets[r]!);
+  const predicted = knnRegress(f.trainY, trainTargets, f.trainRows, f.testY, f.testRows, f.k, plan.protocol.k);
+  const pairs = f.heldOutLabels ? heldOutPairAuc(f, handLabeledTestPairs(f)) : { pairAuc: null, testPairs: 0 };
+  const h = f.head;
+  return {
+    params: f.params,
+    result: {
+      fold: h.fold,
+      trainSize: h.trainSize,
+      testSize: h.testSize,
+      accuracy: null,
+      fitSeconds: h.fitSeconds,
+      iterations: h.iterations,
+      converged: h.converged,
+      stopReason: h.stopReason,
+      nComponents: h.nComponents,
+      droppedFeatures: h.droppedFeatures,
+      trainPairs: h.trainPairs,
+      testPairs: pairs.testPairs,
+      nmi: null,
+      ari: null,
+      precisionAt1: null,
+      mapAtR: null,
+      pairAuc: pairs.pairAuc,
+      ...regressionFigures(predicted, testTargets),
+    },
+  };
 }
 
 /**
@@ -188,11 +234,12 @@ export interface FoldPartEvaluation {
 
 /** Part `part` of fold `fold`'s scores; parts 0 and 1 together ({@link combineFoldParts}) are {@link evaluateFold}'s bits. */
 export function evaluateFoldPart(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, part: 0 | 1, hooks: LearnerHooks = {}): FoldPartEvaluation {
+  if (plan.task === 'regression') throw new RangeError('evaluateFoldPart: regression folds are scored whole (evaluateFold).');
   const f = fitFold(data, spec, plan, fold, hooks);
   const t = f.testRows;
   const split = Math.round(t * FOLD_PART_SPLIT);
   const [first, end] = part === 0 ? [0, split] : [split, t];
-  const predicted = knnPredict(f.trainY, f.trainLabels, f.trainRows, f.testY, t, f.k, plan.protocol.k, undefined, { first, end });
+  const predicted = knnPredict(f.trainY, f.trainLabels!, f.trainRows, f.testY, t, f.k, plan.protocol.k, undefined, { first, end });
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const base = { first, predicted, head: f.head, params: f.params };
   return part === 0 ? { ...base, clusters: clusterFigures(f, plan) } : { ...base, ...heldOutFigures(f, spec, plan) };
@@ -218,7 +265,7 @@ export function combineFoldParts(parts: readonly FoldPartEvaluation[]): FoldEval
       fold: head.fold,
       trainSize: head.trainSize,
       testSize: head.testSize,
-      accuracy: accuracyScore(predicted, head.testLabels),
+      accuracy: accuracyScore(predicted, head.testLabels!),
       fitSeconds: head.fitSeconds,
       iterations: head.iterations,
       converged: head.converged,
@@ -248,14 +295,15 @@ interface FoldHead {
   nComponents: number;
   droppedFeatures: number[];
   trainPairs: number;
-  testLabels: Int32Array;
+  testLabels: Int32Array | null;
 }
 
 interface FittedFold {
   trainRows: number;
   testRows: number;
-  trainLabels: Int32Array;
-  testLabels: Int32Array;
+  /** The parts' class labels; null on a regression dataset. */
+  trainLabels: Int32Array | null;
+  testLabels: Int32Array | null;
   trainY: Float64Array;
   testY: Float64Array;
   k: number;
@@ -320,9 +368,9 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
   const metric = runPreparedFit(prepared, { onIteration, shouldStop });
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const k = metric.nComponents;
-  const labels = data.labels!;
-  const trainLabels = Int32Array.from(split.train, (r) => labels[r]!);
-  const testLabels = Int32Array.from(split.test, (r) => labels[r]!);
+  const labels = data.labels;
+  const trainLabels = labels ? Int32Array.from(split.train, (r) => labels[r]!) : null;
+  const testLabels = labels ? Int32Array.from(split.test, (r) => labels[r]!) : null;
   return {
     trainRows: split.train.length,
     testRows: split.test.length,
@@ -352,7 +400,7 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
 
 /** k-means on the test part with the class count: NMI and ARI against the labels. */
 function clusterFigures(f: FittedFold, plan: EvaluationPlan): { nmi: number; ari: number } {
-  const labels = f.testLabels;
+  const labels = f.testLabels!;
   const clusters = kMeans(f.testY, f.testRows, f.k, plan.nClasses, { seed: plan.protocol.seed });
   return { nmi: normalizedMutualInformation(labels, clusters.assignments), ari: adjustedRandIndex(labels, clusters.assignments) };
 }
@@ -360,32 +408,62 @@ function clusterFigures(f: FittedFold, plan: EvaluationPlan): { nmi: number; ari
 /** Retrieval in the test part, and the held-out pairs' distance AUC. */
 function heldOutFigures(f: FittedFold, spec: EvaluationSpec, plan: EvaluationPlan): Pick<FoldPartEvaluation, 'retrieval' | 'pairs'> {
   const { testY, k } = f;
-  const testLabels = f.testLabels;
+  const testLabels = f.testLabels!;
   const retrieval = retrievalScores(testY, testLabels, f.testRows, k);
-  const heldOut = f.heldOutLabels
-    ? (() => {
-        const restricted = restrictPairsToRows(f.heldOutLabels!, f.split.test);
-        return {
-          left: Int32Array.from(restricted, (c) => c.i),
-          right: Int32Array.from(restricted, (c) => c.j),
-          similar: Uint8Array.from(restricted, (c) => (c.kind === 'must' ? 1 : 0)),
-        };
-      })()
-    : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), plan.seed, spec.pairCount);
-  const distances = new Float64Array(heldOut.left.length);
-  for (let p = 0; p < distances.length; p++) distances[p] = Math.sqrt(rowSquaredDistance(testY, heldOut.left[p]!, testY, heldOut.right[p]!, k));
+  const heldOut = f.heldOutLabels ? handLabeledTestPairs(f) : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), plan.seed, spec.pairCount);
   return {
     retrieval: { precisionAt1: retrieval.precisionAt1, mapAtR: retrieval.mapAtR },
-    pairs: { pairAuc: pairDistanceAuc(distances, heldOut.similar), testPairs: distances.length },
+    pairs: heldOutPairAuc(f, heldOut),
   };
+}
+
+/** The hand-labeled pairs inside the fold's test part, in test-part row indices. */
+function handLabeledTestPairs(f: FittedFold): { left: Int32Array; right: Int32Array; similar: Uint8Array } {
+  const restricted = restrictPairsToRows(f.heldOutLabels!, f.split.test);
+  return {
+    left: Int32Array.from(restricted, (c) => c.i),
+    right: Int32Array.from(restricted, (c) => c.j),
+    similar: Uint8Array.from(restricted, (c) => (c.kind === 'must' ? 1 : 0)),
+  };
+}
+
+/** ROC-AUC of the learned distances on held-out pairs of the test part. */
+function heldOutPairAuc(f: FittedFold, heldOut: { left: Int32Array; right: Int32Array; similar: Uint8Array }): { pairAuc: number | null; testPairs: number } {
+  const { testY, k } = f;
+  const distances = new Float64Array(heldOut.left.length);
+  for (let p = 0; p < distances.length; p++) distances[p] = Math.sqrt(rowSquaredDistance(testY, heldOut.left[p]!, testY, heldOut.right[p]!, k));
+  return { pairAuc: pairDistanceAuc(distances, heldOut.similar), testPairs: distances.length };
 }
 
 /** Puts the folds of a prepared evaluation (in fold order) together into its result: means, std, medians. */
 export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, folds: readonly FoldEvaluation[]): EvaluationResult {
   const foldResults = folds.map((f) => f.result);
   const params = folds.length ? folds[folds.length - 1]!.params : {};
-  const accuracies = foldResults.map((f) => f.accuracy);
   const fitTimes = foldResults.map((f) => f.fitSeconds);
+  if (plan.task === 'regression') {
+    const figure = (key: 'rmse' | 'mae' | 'r2') => {
+      const values = foldResults.map((f) => f[key]!);
+      return { mean: mean(values), std: populationStd(values), folds: values };
+    };
+    return {
+      dataset: spec.dataset ?? null,
+      method: plan.method,
+      params,
+      protocol: plan.protocol,
+      accuracy: null,
+      fitSeconds: { median: median(fitTimes), folds: fitTimes },
+      nmi: null,
+      ari: null,
+      precisionAt1: null,
+      mapAtR: null,
+      pairAuc: meanOfPresent(foldResults.map((f) => f.pairAuc)),
+      rmse: figure('rmse'),
+      mae: figure('mae'),
+      r2: figure('r2'),
+      folds: foldResults,
+    };
+  }
+  const accuracies = foldResults.map((f) => f.accuracy!);
   return {
     dataset: spec.dataset ?? null,
     method: plan.method,
@@ -393,8 +471,8 @@ export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, f
     protocol: plan.protocol,
     accuracy: { mean: mean(accuracies), std: populationStd(accuracies), folds: accuracies },
     fitSeconds: { median: median(fitTimes), folds: fitTimes },
-    nmi: mean(foldResults.map((f) => f.nmi)),
-    ari: mean(foldResults.map((f) => f.ari)),
+    nmi: mean(foldResults.map((f) => f.nmi!)),
+    ari: mean(foldResults.map((f) => f.ari!)),
     precisionAt1: meanOfPresent(foldResults.map((f) => f.precisionAt1)),
     mapAtR: meanOfPresent(foldResults.map((f) => f.mapAtR)),
     pairAuc: meanOfPresent(foldResults.map((f) => f.pairAuc)),

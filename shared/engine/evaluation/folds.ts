@@ -77,3 +77,32 @@ export function stratifiedKFold(labels: Int32Array, folds: number, seed: number)
   }
   return splits;
 }
+
+/**
+ * Shuffled k-fold split of n rows, deterministic from `seed`: scikit-learn's `KFold(n_splits=folds, shuffle=True,
+ * random_state=seed)` reproduced exactly. The row indices 0…n−1 are permuted with numpy's legacy
+ * `RandomState(seed).shuffle`; the first n mod F folds take ⌊n/F⌋ + 1 consecutive entries of the permutation, the
+ * others ⌊n/F⌋, and fold f tests its entries (listed ascending, as scikit-learn yields them) and trains on the rest.
+ * Used for regression datasets, whose targets have no classes to stratify by. Cost O(n·F).
+ * @throws ValidationError when folds is not an integer in 2…n.
+ */
+export function kFold(n: number, folds: number, seed: number): FoldSplit[] {
+  if (!Number.isInteger(folds) || folds < 2) throw new ValidationError(`folds must be an integer ≥ 2, got ${folds}.`);
+  if (folds > n) throw new ValidationError(`folds (${folds}) cannot be greater than the number of rows (${n}).`);
+  const permutation = createMt19937(seed).shuffle(Array.from({ length: n }, (_, i) => i));
+  const assignment = new Int32Array(n);
+  const base = Math.floor(n / folds);
+  let position = 0;
+  for (let f = 0; f < folds; f++) {
+    const size = base + (f < n % folds ? 1 : 0);
+    for (let r = 0; r < size; r++) assignment[permutation[position++]!] = f;
+  }
+  const splits: FoldSplit[] = [];
+  for (let f = 0; f < folds; f++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    for (let i = 0; i < n; i++) (assignment[i] === f ? test : train).push(i);
+    splits.push({ train: Int32Array.from(train), test: Int32Array.from(test) });
+  }
+  return splits;
+}

@@ -5,3 +5,4 @@ export * from './clustering.ts';
 export * from './retrieval.ts';
 export * from './pair-auc.ts';
 export * from './score.ts';
+export * from './regression.ts';

@@ -28,6 +28,7 @@ import { checkSeed } from '../fit.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
 import { accuracyScore, knnPredict } from './knn.ts';
 import { combineRetrieval, retrievalTotals } from './retrieval.ts';
+import { knnRegress, regressionFigures } from './regression.ts';
 import type { TestSetScore } from '../../ipc/schemas.ts';
 
 /** The figures of a metric on a test set: declared once, as TestSetScoreSchema in shared/ipc/schemas.ts. */
@@ -119,8 +120,13 @@ export interface TestSetScorePlan {
  * @throws ValidationError naming the dataset, the features or k.
  */
 export function checkTestSetInputs(train: NamedDataset, test: NamedDataset, k: number): void {
-  if (!train.data.labels) throw new ValidationError(`The training dataset ${quote(train.name)} has no class labels; kNN needs them.`);
-  if (!test.data.labels) throw new ValidationError(`The test set ${quote(test.name)} has no class labels to score against.`);
+  if (train.data.targets) {
+    // Regression: both datasets have a numeric target (kNN regression).
+    if (!test.data.targets) {
+      throw new ValidationError(`The training dataset ${quote(train.name)} is a regression dataset, but the test set ${quote(test.name)} has no regression target to score against.`);
+    }
+  } else if (!train.data.labels) throw new ValidationError(`The training dataset ${quote(train.name)} has no class labels; kNN needs them.`);
+  if (!train.data.targets && !test.data.labels) throw new ValidationError(`The test set ${quote(test.name)} has no class labels to score against.`);
   checkSameFeatures(train, test);
   if (!Number.isInteger(k) || k < 1 || k > train.data.nRows) {
     throw new ValidationError(`k must be an integer in 1…${train.data.nRows} (the training rows), got ${JSON.stringify(k)}.`);
@@ -229,8 +235,56 @@ export function completeTestSetScore(plan: TestSetScorePlan, predicted: Int32Arr
 }
 
 /**
+ * Scores `metric` (fitted on a regression dataset `train`) on the regression test set `test`: kNN regression of every
+ * test row from the training rows' targets ({@link knnRegress}, in row blocks that poll `shouldStop`), and its RMSE, MAE
+ * and R² ({@link regressionFigures}). The classification figures are null.
+ * @throws ValidationError as {@link checkTestSetInputs}; JobCancelledError once `hooks.shouldStop()` is true.
+ */
+export function scoreRegressionOnTestSet(
+  metric: LearnedMetric,
+  train: NamedDataset,
+  test: NamedDataset,
+  options: { k: number; seed: number },
+  hooks: TestSetScoreHooks = {},
+): TestSetScore {
+  const { k } = options;
+  const seed = checkSeed(options.seed);
+  checkTestSetInputs(train, test, k);
+  if (!train.data.targets) throw new ValidationError(`The training dataset ${quote(train.name)} is not a regression dataset.`);
+  const m = train.data.nRows;
+  const t = test.data.nRows;
+  const dims = metric.nComponents;
+  const trainY = transform(metric, train.data.features, m); // (m, dims)
+  const testY = transform(metric, test.data.features, t); // (t, dims)
+  const tiles = createGramDistanceTiles(trainY, m, dims);
+  const predicted = new Float64Array(t);
+  const rows = rowsPerBlock(hooks, m * dims);
+  for (let first = 0; first < t; first += rows) {
+    checkStop(hooks);
+    const end = Math.min(t, first + rows);
+    predicted.set(knnRegress(trainY, train.data.targets, m, testY, t, dims, k, { first, end }, tiles), first);
+    hooks.onProgress?.('knn', end, t);
+  }
+  return {
+    accuracy: null,
+    nmi: null,
+    ari: null,
+    precisionAt1: null,
+    mapAtR: null,
+    ...regressionFigures(predicted, test.data.targets!),
+    trainRows: m,
+    testRows: t,
+    k,
+    seed,
+    nComponents: dims,
+    unmatchedClasses: [],
+  };
+}
+
+/**
  * Scores `metric` (fitted on `train`) on `test`; see the module comment for the figures. The three parts in one
- * thread: {@link prepareTestSetScore}, {@link predictTestSet}, {@link completeTestSetScore}.
+ * thread: {@link prepareTestSetScore}, {@link predictTestSet}, {@link completeTestSetScore}; a regression training
+ * dataset is scored by {@link scoreRegressionOnTestSet}.
  * @throws ValidationError when either dataset is unlabeled, the features differ, k is not in 1…train rows, or
  *   the metric does not take the training dataset's features; JobCancelledError once `hooks.shouldStop()` is true.
  */
@@ -241,6 +295,7 @@ export function scoreOnTestSet(
   options: { k: number; seed: number },
   hooks: TestSetScoreHooks = {},
 ): TestSetScore {
+  if (train.data.targets) return scoreRegressionOnTestSet(metric, train, test, options, hooks);
   const plan = prepareTestSetScore(metric, train, test, options);
   return completeTestSetScore(plan, predictTestSet(plan, hooks), hooks);
 }

@@ -11,7 +11,7 @@
  * - triplets: the dataset's relative comparisons, with those its pairs imply when `derived` is asked;
  * - quadruplets: (a, b, a, c) of each comparison (and of the implied ones when `derived`), and must-link beside
  *   cannot-link pairs (derive.ts);
- * - labels: the class labels; none: nothing; targets: numeric targets, which this build does not read yet.
+ * - labels: the class labels; none: nothing; targets: the numeric regression target of each fitting row.
  * Generated parts come from the class labels of the fitting rows (./generate.ts; pairs: shared/engine/pairs.ts).
  */
 import type { Triple } from '../../domain/comparisons.ts';
@@ -33,6 +33,8 @@ export interface DatasetSupervision {
   pairs: { must: number; cannot: number };
   /** Its stored relative comparisons. */
   comparisons: number;
+  /** It has a numeric regression target (imported with --target). */
+  regression?: boolean;
 }
 
 /** Everything a kind needs to build a fit's supervision (row indices are those of the fitting rows). */
@@ -44,6 +46,8 @@ export interface SupervisionRequest {
   nRows: number;
   /** Class labels of the fitting rows, or null. */
   labels: Int32Array | null;
+  /** Numeric regression targets of the fitting rows, or null. */
+  targets: Float64Array | null;
   source: ConstraintSource;
   /** The user's pairs, in labeling order. */
   pairs: readonly PairConstraint[];
@@ -175,9 +179,20 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     generatedCount: null,
     supported: true,
     hasLabeled: () => false,
-    lacks: (method, dataset) => (dataset.labeled ? null : `${method} learns from class labels, but the dataset has none.`),
+    lacks: (method, dataset) => {
+      if (dataset.labeled) return null;
+      return dataset.regression
+        ? `${method} learns from class labels, but the dataset is a regression dataset (a numeric target, no classes).`
+        : `${method} learns from class labels, but the dataset has none.`;
+    },
     build: (request) => {
-      if (!request.labels) throw new ValidationError(`${request.learner} learns from class labels, but the dataset has none.`);
+      if (!request.labels) {
+        throw new ValidationError(
+          request.targets
+            ? `${request.learner} learns from class labels, but the dataset is a regression dataset (a numeric target, no classes).`
+            : `${request.learner} learns from class labels, but the dataset has none.`,
+        );
+      }
       return { fields: { ...NO_FIELDS, labels: request.labels }, count: request.nRows };
     },
     describe: () => 'class labels',
@@ -331,15 +346,20 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     input: 'targets',
     noun: 'numeric targets (regression)',
     unit: null,
-    whatToLabel: 'Needs a numeric target column, which this version cannot import yet.',
+    whatToLabel: 'Needs a numeric target column: import the dataset with --target NAME (in the app: "Target (regression)").',
     sources: [],
     labeledFrom: null,
     generatedCount: null,
-    supported: false,
+    supported: true,
     hasLabeled: () => false,
-    lacks: (method) => `${method} learns from numeric targets (regression), which this version of the workbench cannot give it yet.`,
+    lacks: (method, dataset) => (dataset.regression ? null : `${method} learns from a numeric regression target, but the dataset has none (import it with a target column: workbench import FILE --target NAME).`),
     build: (request) => {
-      throw new ValidationError(`${request.learner} learns from numeric targets (regression), which this version of the workbench cannot give it yet.`);
+      if (!request.targets) {
+        throw new ValidationError(
+          `${request.learner} learns from a numeric regression target, but the dataset has none (import it with a target column: workbench import FILE --target NAME).`,
+        );
+      }
+      return { fields: { ...NO_FIELDS, targets: request.targets }, count: request.nRows };
     },
     describe: () => 'numeric targets',
   },

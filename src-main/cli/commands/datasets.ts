@@ -18,7 +18,12 @@ export async function datasetByRef(ctx: CliContext, ref: string): Promise<Datase
 
 /** "'iris' (id 1): 150 rows × 4 features, 3 classes (setosa, versicolor, virginica)" */
 export function describeDataset(d: DatasetSummary): string {
-  const classes = d.labeled ? `${d.classes.length} class${d.classes.length === 1 ? '' : 'es'} (${shortList(d.classes)})` : 'unlabeled';
+  const classes =
+    d.task === 'regression'
+      ? `regression target '${d.target}'`
+      : d.labeled
+        ? `${d.classes.length} class${d.classes.length === 1 ? '' : 'es'} (${shortList(d.classes)})`
+        : 'unlabeled';
   return `'${d.name}' (id ${d.id}): ${d.rows} rows × ${d.features} features, ${classes}`;
 }
 
@@ -30,7 +35,7 @@ export const datasetsCommand: CliCommand = {
   name: 'datasets',
   summary: 'List the stored datasets.',
   usage: 'workbench datasets',
-  help: 'JSON output: {"datasets": [{"id", "name", "rows", "features", "classes", "labeled", "constraints", "sourceFile", "createdAt"}]}',
+  help: 'JSON output: {"datasets": [{"id", "name", "rows", "features", "classes", "labeled", "constraints", "sourceFile", "createdAt"}]} (a regression dataset also has "task": "regression" and "target")',
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
     const { datasets } = await ctx.call('datasets.list', {});
@@ -45,7 +50,7 @@ export const datasetsCommand: CliCommand = {
           { header: 'NAME', value: (d) => d.name },
           { header: 'ROWS', value: (d) => d.rows, right: true },
           { header: 'FEATURES', value: (d) => d.features, right: true },
-          { header: 'CLASSES', value: (d) => (d.labeled ? d.classes.length : '-'), right: true },
+          { header: 'CLASSES', value: (d) => (d.task === 'regression' ? `target ${d.target}` : d.labeled ? d.classes.length : '-'), right: true },
           { header: 'CONSTRAINTS', value: (d) => d.constraintCount, right: true },
           { header: 'SOURCE', value: (d) => d.sourceFile ?? '' },
           { header: 'CREATED', value: (d) => d.createdAt.slice(0, 19).replace('T', ' ') },
@@ -86,7 +91,7 @@ export const datasetCommand: CliCommand = {
           name: d.name,
           rows: d.rows,
           features: d.features,
-          classes: d.labeled ? d.classes : '(unlabeled)',
+          classes: d.task === 'regression' ? `(regression target '${d.target}')` : d.labeled ? d.classes : '(unlabeled)',
           constraints: d.constraintCount,
           'feature names': shortList(featureNames, 12),
           'image shape': d.imageShape ? `${d.imageShape[0]}×${d.imageShape[1]}` : null,

@@ -12,27 +12,58 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 /** One line per metric for the human output. */
 export function describeEvaluation(e: EvaluationResult, runId?: number): string {
   const head = `${runId === undefined ? '' : `Run ${runId}: `}${e.method}, ${e.protocol.folds}-fold ${e.protocol.k}-NN, seed ${e.protocol.seed}, ${e.protocol.preprocess}${e.supervision ? `, ${supervisionText(e.supervision)}` : ''}`;
+  if (e.accuracy === null) return describeRegression(e, head);
   return [
     head,
     `  accuracy      ${pct(e.accuracy.mean)} ± ${pct(e.accuracy.std)}   folds: ${e.accuracy.folds.map((a) => pct(a)).join(' ')}`,
     `  fit time      median ${e.fitSeconds.median.toFixed(3)} s`,
-    `  NMI / ARI     ${e.nmi.toFixed(4)} / ${e.ari.toFixed(4)}`,
+    `  NMI / ARI     ${num(e.nmi, 4)} / ${num(e.ari, 4)}`,
     `  P@1 / MAP@R   ${pct(e.precisionAt1)} / ${pct(e.mapAtR)}`,
     `  pair ROC-AUC  ${pairAucText(e.pairAuc, e.pairAucPairs, e.pairAucSource, 4)}`,
   ].join('\n');
 }
 
+/** A regression evaluation (kNN regression, KFold): RMSE, MAE and R² with their spread and per fold. */
+function describeRegression(e: EvaluationResult, head: string): string {
+  const figure = (f: EvaluationResult['rmse'], digits: number) =>
+    f ? `${f.mean.toFixed(digits)} ± ${f.std.toFixed(digits)}   folds: ${f.folds.map((v) => v.toFixed(digits)).join(' ')}` : '–';
+  return [
+    head,
+    `  RMSE          ${figure(e.rmse, 3)}`,
+    `  MAE           ${figure(e.mae, 3)}`,
+    `  R²            ${figure(e.r2, 4)}`,
+    `  fit time      median ${e.fitSeconds.median.toFixed(3)} s`,
+    `  pair ROC-AUC  ${num(e.pairAuc, 4)}`,
+  ].join('\n');
+}
+
+const num = (x: number | null | undefined, digits: number): string => (x === null || x === undefined ? '–' : x.toFixed(digits));
+
 export function comparisonTable(evaluations: ReadonlyArray<EvaluationResult & { runId?: number }>): string {
+  if (evaluations.length > 0 && evaluations.every((e) => e.accuracy === null)) return regressionTable(evaluations);
   return formatTable(evaluations, [
     { header: 'RUN', value: (e) => e.runId ?? '', right: true },
     { header: 'METHOD', value: (e) => e.method },
     { header: 'SUPERVISION', value: (e) => (e.supervision ? supervisionText(e.supervision) : '') },
-    { header: 'ACCURACY', value: (e) => pct(e.accuracy.mean), right: true },
-    { header: '± STD', value: (e) => pct(e.accuracy.std), right: true },
+    { header: 'ACCURACY', value: (e) => pct(e.accuracy?.mean), right: true },
+    { header: '± STD', value: (e) => pct(e.accuracy?.std), right: true },
     { header: 'FIT S (MEDIAN)', value: (e) => e.fitSeconds.median.toFixed(3), right: true },
-    { header: 'NMI', value: (e) => e.nmi.toFixed(3), right: true },
+    { header: 'NMI', value: (e) => num(e.nmi, 3), right: true },
     { header: 'P@1', value: (e) => pct(e.precisionAt1), right: true },
     { header: 'PAIR AUC', value: (e) => pairAucText(e.pairAuc, e.pairAucPairs, e.pairAucSource), right: true },
+  ]);
+}
+
+/** The comparison table of regression evaluations: RMSE (lower is better), R² (higher is better), MAE. */
+function regressionTable(evaluations: ReadonlyArray<EvaluationResult & { runId?: number }>): string {
+  return formatTable(evaluations, [
+    { header: 'RUN', value: (e) => e.runId ?? '', right: true },
+    { header: 'METHOD', value: (e) => e.method },
+    { header: 'RMSE', value: (e) => num(e.rmse?.mean, 3), right: true },
+    { header: '± STD', value: (e) => num(e.rmse?.std, 3), right: true },
+    { header: 'R²', value: (e) => num(e.r2?.mean, 4), right: true },
+    { header: 'MAE', value: (e) => num(e.mae?.mean, 3), right: true },
+    { header: 'FIT S (MEDIAN)', value: (e) => e.fitSeconds.median.toFixed(3), right: true },
   ]);
 }
 
@@ -53,6 +84,9 @@ export const evaluateCommand: CliCommand = {
     '  "precisionAt1", "mapAtR", "pairAuc", "pairAucPairs" (held-out pairs behind pairAuc), "pairAucSource": "labeled"|"generated",',
     '  "supervision": {"kind": "none"|"labels"|"pairs"|…, "source"?, "count"?, "perFold"?}, "runId", "folds": [per-fold detail]}}',
     `Pair AUC is shown as n/a below ${PAIR_AUC_MIN_PAIRS} held-out pairs.`,
+    'On a regression dataset (imported with --target): KFold(shuffle=True, random_state=seed) folds, kNN regression',
+    '  (mean of the k nearest targets), and "rmse", "mae", "r2": {"mean", "std", "folds": []} (per fold too); the',
+    '  classification figures (accuracy, nmi, ari, precisionAt1, mapAtR) are null.',
   ].join('\n'),
   options: { ...COMMON_JOB_OPTIONS, ...CV_OPTIONS, method: { type: 'string', short: 'm' } },
   async run(ctx) {

@@ -213,7 +213,12 @@ function task(ctx: CliContext): number {
   // A failed cell has written its result (with the error) already; the error also goes to stderr (the task's
   // log) and the exit status 1 makes Slurm record the task as FAILED.
   if (result.status === 'failed') throw new WorkbenchError(result.error.code as ErrorCode, `cell ${index} failed: ${result.error.message}`);
-  ctx.out({ task: { cell: index, status: 'succeeded', accuracy: result.evaluation.accuracy.mean } }, `cell ${index}: ${result.spec.method}, seed ${result.seed}, accuracy ${(100 * result.evaluation.accuracy.mean).toFixed(2)}%`);
+  const { accuracy, rmse } = result.evaluation;
+  if (accuracy === null) {
+    ctx.out({ task: { cell: index, status: 'succeeded', rmse: rmse!.mean } }, `cell ${index}: ${result.spec.method}, seed ${result.seed}, RMSE ${rmse!.mean.toFixed(3)}`);
+  } else {
+    ctx.out({ task: { cell: index, status: 'succeeded', accuracy: accuracy.mean } }, `cell ${index}: ${result.spec.method}, seed ${result.seed}, accuracy ${(100 * accuracy.mean).toFixed(2)}%`);
+  }
   return 0;
 }
 

@@ -18,7 +18,7 @@ export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import a data file (CSV, TSV, ARFF, LIBSVM, .npy, IDX) as a new dataset.',
   usage:
-    'workbench import FILE [--name N] [--label COL | --no-label] [--format csv|tsv|arff|libsvm|npy|idx] [--labels-file F] [--drop-missing]',
+    'workbench import FILE [--name N] [--label COL | --no-label | --target COL] [--format csv|tsv|arff|libsvm|npy|idx] [--labels-file F] [--drop-missing]',
   help: [
     'Options:',
     '  --name N          dataset name (default: the file name without extension, made unique)',
@@ -26,6 +26,9 @@ export const importCommand: CliCommand = {
     '                    Default: a column named label, class, target or y (any case), else the last column',
     '                    if it is not numeric, else none (unlabeled data is fine: constraints still work)',
     '  --no-label        the file has no label column',
+    '  --target COL      CSV/TSV: a numeric column as the regression target (a name or 0-based index): the dataset',
+    '                    is a regression dataset (kNN regression figures: RMSE, MAE, R²; MLKR learns from it).',
+    '                    A missing or non-numeric target value is refused naming its row and column',
     '  --format F        csv, tsv, arff, libsvm, npy or idx (default: from the extension, then the content)',
     '  --header          CSV/TSV: the first row is a header;  --no-header: it is data (default: detected)',
     '  --delimiter D     CSV/TSV field delimiter (default: sniffed; , ; tab | space)',
@@ -40,10 +43,12 @@ export const importCommand: CliCommand = {
     '',
     'Row indices are 0-based, in the order of the rows in FILE. The import is all or nothing.',
     'JSON output: {"dataset": {"id", "name", "rows", "features", "classes", "labeled"}, "warnings", "droppedRows"}',
+    '  (a regression dataset\'s "dataset" also has "task": "regression" and "target": COL)',
   ].join('\n'),
   options: {
     name: { type: 'string' },
     label: { type: 'string' },
+    target: { type: 'string' },
     'no-label': { type: 'boolean' },
     format: { type: 'string' },
     header: { type: 'boolean' },
@@ -61,6 +66,10 @@ export const importCommand: CliCommand = {
     }
     const label = ctx.option('label');
     if (label !== undefined && ctx.flag('no-label')) throw new UsageError('Give either --label or --no-label, not both.');
+    const target = ctx.option('target');
+    if (target !== undefined && (label !== undefined || ctx.flag('no-label'))) {
+      throw new UsageError('Give either --target (regression) or --label / --no-label (classification), not both.');
+    }
     if (ctx.flag('header') && ctx.flag('no-header')) throw new UsageError('Give either --header or --no-header, not both.');
     const name = ctx.option('name');
     const labelsFile = ctx.option('labels-file');
@@ -75,6 +84,7 @@ export const importCommand: CliCommand = {
     const options: ImportRequestOptions = {
       ...(format !== undefined ? { format: format as ImportFormat } : {}),
       ...(ctx.flag('no-label') ? { label: null } : label !== undefined ? { label: /^-?\d+$/.test(label) ? Number(label) : label } : {}),
+      ...(target !== undefined ? { target: /^-?\d+$/.test(target) ? Number(target) : target } : {}),
       ...(ctx.flag('header') ? { header: true } : ctx.flag('no-header') ? { header: false } : {}),
       ...(delimiter !== undefined ? { delimiter: (delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter) as ImportRequestOptions['delimiter'] } : {}),
       ...(labelsFileId !== undefined ? { labelsFileId } : {}),

@@ -42,9 +42,13 @@ function describeRun(run: RunDetail): string {
     for (const t of run.testScores) {
       const s = t.score;
       const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
+      const name = `${t.testDatasetName}${t.testDatasetId === null ? ' (deleted)' : ''}`;
+      const rows = `(${s.trainRows} train / ${s.testRows} test rows)`;
       lines.push(
-        `  ${t.testDatasetName}${t.testDatasetId === null ? ' (deleted)' : ''}: ${t.k}-NN accuracy ${pct(s.accuracy)}, NMI ${s.nmi.toFixed(4)}, ` +
-          `ARI ${s.ari.toFixed(4)}, P@1 ${pct(s.precisionAt1)}, MAP@R ${pct(s.mapAtR)} (${s.trainRows} train / ${s.testRows} test rows)`,
+        s.rmse !== undefined
+          ? `  ${name}: ${t.k}-NN regression RMSE ${s.rmse.toFixed(3)}, MAE ${s.mae!.toFixed(3)}, R² ${s.r2!.toFixed(4)} ${rows}`
+          : `  ${name}: ${t.k}-NN accuracy ${pct(s.accuracy)}, NMI ${s.nmi!.toFixed(4)}, ` +
+              `ARI ${s.ari!.toFixed(4)}, P@1 ${pct(s.precisionAt1)}, MAP@R ${pct(s.mapAtR)} ${rows}`,
       );
     }
   }
@@ -65,8 +69,9 @@ function sameResult(original: RunDetail, again: JobResult): boolean | null {
     return stored.length === y.length && stored.every((v, k) => Object.is(v, y[k]));
   }
   if (again.kind === 'evaluate' && original.evaluation) {
-    const a = original.evaluation.accuracy.folds;
-    const b = again.evaluation.accuracy.folds;
+    // Classification: the per-fold accuracies; regression: the per-fold RMSE.
+    const a = original.evaluation.accuracy?.folds ?? original.evaluation.rmse?.folds ?? [];
+    const b = again.evaluation.accuracy?.folds ?? again.evaluation.rmse?.folds ?? [];
     return a.length === b.length && a.every((v, k) => Object.is(v, b[k]));
   }
   return null;

@@ -6,7 +6,7 @@ import { describeDataset } from './datasets.ts';
 
 export const samplesCommand: CliCommand = {
   name: 'samples',
-  summary: 'List the bundled sample datasets, or add one (iris, wine, breast_cancer, digits, apples).',
+  summary: 'List the bundled sample datasets, or add one (iris, wine, breast_cancer, digits, diabetes, apples).',
   usage: ['workbench samples', 'workbench samples add NAME [--name N]'].join('\n'),
   help: [
     'Options:',

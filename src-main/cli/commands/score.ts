@@ -18,12 +18,11 @@ const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toF
 
 function describeScore(s: ScoreReport): string {
   const what = s.runId === null ? `${s.method} fitted on '${s.trainDataset.name}'` : `Run ${s.runId} (${s.method}, trained on '${s.trainDataset.name}')`;
-  const lines = [
-    `${what}, scored on test set '${s.testDataset.name}': ${s.trainRows} training rows, ${s.testRows} test rows, ${s.k}-NN`,
-    `  accuracy      ${pct(s.accuracy)}`,
-    `  NMI / ARI     ${s.nmi.toFixed(4)} / ${s.ari.toFixed(4)}`,
-    `  P@1 / MAP@R   ${pct(s.precisionAt1)} / ${pct(s.mapAtR)}`,
-  ];
+  const head = `${what}, scored on test set '${s.testDataset.name}': ${s.trainRows} training rows, ${s.testRows} test rows, ${s.k}-NN`;
+  const lines =
+    s.rmse !== undefined
+      ? [head, `  RMSE          ${s.rmse.toFixed(3)}`, `  MAE           ${s.mae!.toFixed(3)}`, `  R²            ${s.r2!.toFixed(4)}`]
+      : [head, `  accuracy      ${pct(s.accuracy)}`, `  NMI / ARI     ${s.nmi!.toFixed(4)} / ${s.ari!.toFixed(4)}`, `  P@1 / MAP@R   ${pct(s.precisionAt1)} / ${pct(s.mapAtR)}`];
   if (s.unmatchedClasses.length > 0) {
     lines.push(`  note: classes not in the training dataset (counted as kNN errors): ${s.unmatchedClasses.join(', ')}`);
   }

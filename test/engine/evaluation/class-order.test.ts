@@ -16,7 +16,7 @@ describe('class names declared out of sorted order (zeta, alpha, mid)', () => {
     const { matrix } = await importFile(join(FIXTURES, file));
     expect(matrix.classNames).toEqual(['alpha', 'mid', 'zeta']);
     const result = evaluateMethod(matrix, { method: 'euclidean', protocol: { folds: 5, k: 3, seed: 0, preprocess: 'zscore' } });
-    expect(result.accuracy.folds).toEqual(SKLEARN_FOLDS);
+    expect(result.accuracy!.folds).toEqual(SKLEARN_FOLDS);
   });
 
   it('the folds themselves do not depend on how the classes are numbered (scikit-learn numbers them by first appearance)', async () => {

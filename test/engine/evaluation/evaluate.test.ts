@@ -17,15 +17,15 @@ describe('evaluateMethod', () => {
     );
     expect(r.dataset).toBe(7);
     expect(r.protocol).toEqual({ folds: 5, k: 3, seed: 0, preprocess: 'zscore' });
-    expect(r.accuracy.folds).toHaveLength(5);
+    expect(r.accuracy!.folds).toHaveLength(5);
     expect(r.fitSeconds.folds).toHaveLength(5);
-    for (const v of [r.accuracy.mean, r.nmi, r.precisionAt1!, r.mapAtR!, r.pairAuc!]) {
+    for (const v of [r.accuracy!.mean, r.nmi, r.precisionAt1!, r.mapAtR!, r.pairAuc!]) {
       expect(v).toBeGreaterThanOrEqual(0);
       expect(v).toBeLessThanOrEqual(1);
     }
-    const mean = r.accuracy.folds.reduce((a, b) => a + b, 0) / 5;
-    expect(r.accuracy.mean).toBeCloseTo(mean, 14);
-    expect(r.accuracy.std).toBeCloseTo(Math.sqrt(r.accuracy.folds.reduce((s, a) => s + (a - mean) ** 2, 0) / 5), 14);
+    const mean = r.accuracy!.folds.reduce((a, b) => a + b, 0) / 5;
+    expect(r.accuracy!.mean).toBeCloseTo(mean, 14);
+    expect(r.accuracy!.std).toBeCloseTo(Math.sqrt(r.accuracy!.folds.reduce((s, a) => s + (a - mean) ** 2, 0) / 5), 14);
     expect(r.folds.map((f) => f.trainSize + f.testSize)).toEqual([30, 30, 30, 30, 30]);
   });
 
@@ -96,10 +96,10 @@ describe('evaluateMethod', () => {
     // euclidean 95.3 ± 3.4 %, covariance 90.0 ± 3.7 %.
     const iris = sampleDataset('iris');
     const [euclidean, covariance] = compareMethods(iris, ['euclidean', 'covariance']);
-    expect(euclidean!.accuracy.mean * 100).toBeCloseTo(95.3, 1);
-    expect(euclidean!.accuracy.std * 100).toBeCloseTo(3.4, 1);
-    expect(covariance!.accuracy.mean * 100).toBeCloseTo(90.0, 1);
-    expect(covariance!.accuracy.std * 100).toBeCloseTo(3.7, 1);
+    expect(euclidean!.accuracy!.mean * 100).toBeCloseTo(95.3, 1);
+    expect(euclidean!.accuracy!.std * 100).toBeCloseTo(3.4, 1);
+    expect(covariance!.accuracy!.mean * 100).toBeCloseTo(90.0, 1);
+    expect(covariance!.accuracy!.std * 100).toBeCloseTo(3.7, 1);
   });
 
   it('reports folds, passes learner hooks through, and stops with JobCancelledError', () => {
@@ -117,7 +117,7 @@ describe('evaluateMethod', () => {
     expect(results.map((r) => r.method)).toEqual(['pca', 'euclidean']);
     expect(results[0]!.params).toEqual({ components: 4, whiten: false });
     // A full-rank PCA is a rotation: the same distances, so the same kNN predictions.
-    expect(results[0]!.accuracy.folds).toEqual(results[1]!.accuracy.folds);
+    expect(results[0]!.accuracy!.folds).toEqual(results[1]!.accuracy!.folds);
     expect(() => compareMethods(data, [])).toThrow(new ValidationError('compare needs at least one method.'));
   });
 

@@ -67,15 +67,19 @@ describe('supervision kinds: one declaration per learner input', () => {
     expect(SUPERVISION.pairs.describe({ source: 'suggested', count: 30 })).toBe('30 pairs suggested by active learning');
   });
 
-  it("keeps 'targets' declared and refuses it clearly where it cannot be given", () => {
+  it("'targets' gives a regression learner the fitting rows' numeric targets, and refuses a dataset without one naming the fix", () => {
     const targets = SUPERVISION.targets;
-    expect(targets.supported).toBe(false);
+    expect(targets.supported).toBe(true);
     expect(countsSupervision(targets)).toBe(false);
-    const message = 'mlkr learns from numeric targets (regression), which this version of the workbench cannot give it yet.';
+    const message = 'mlkr learns from a numeric regression target, but the dataset has none (import it with a target column: workbench import FILE --target NAME).';
     expect(targets.lacks('mlkr', { labeled: true, pairs: { must: 3, cannot: 3 }, comparisons: 3 }, 'generated')).toBe(message);
-    expect(() =>
-      targets.build({ learner: 'mlkr', X: data.features, d: 4, nRows: n, labels, source: 'generated', pairs: [], comparisons: [], derived: false, seed: 0, count: undefined, params: {}, warnings: [] }),
-    ).toThrow(new ValidationError(message));
+    expect(targets.lacks('mlkr', { labeled: false, pairs: { must: 0, cannot: 0 }, comparisons: 0, regression: true }, 'generated')).toBeNull();
+    const request = { learner: 'mlkr', X: data.features, d: 4, nRows: n, labels: null, source: 'generated' as const, pairs: [], comparisons: [], derived: false, seed: 0, count: undefined, params: {}, warnings: [] };
+    expect(() => targets.build({ ...request, targets: null })).toThrow(new ValidationError(message));
+    const y = Float64Array.from({ length: n }, (_, i) => 0.5 * i);
+    const built = targets.build({ ...request, targets: y });
+    expect(built.fields.targets).toBe(y);
+    expect(built.count).toBe(n);
   });
 });
 

@@ -13,7 +13,7 @@ import { backendWithDataset } from '../fake-backend.ts';
 const SUMMARIES: RunSummary[] = SMALL_COMPARISON.map((r): RunSummary => ({
   id: r.runId, datasetId: 1, datasetHash: 'h', kind: 'evaluate', method: r.method, params: r.params, seed: 0, status: 'succeeded',
   createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', parentRunId: null, error: null,
-  accuracy: r.evaluation.accuracy.mean, components: null, testScore: null, supervision: r.supervision,
+  accuracy: r.evaluation.accuracy!.mean, components: null, testScore: null, supervision: r.supervision,
 })).reverse();
 
 function detail(id: number): RunDetail {

@@ -1,5 +1,6 @@
 import type { RunDetail, RunSummary } from '../backend/types.ts';
 import type { RunHistory } from '../experiments/run-history.svelte.ts';
+import { regressionOf, type RegressionSummary } from './regression-results.ts';
 import { accuracyOf, sweepCurve, type AccuracySummary } from './run-results.ts';
 
 const isDone = (r: RunSummary): boolean => r.status === 'succeeded';
@@ -44,6 +45,10 @@ export class CompareBoard {
 
   readonly accuracies = $derived(
     this.shown.map((id) => this.#details.get(id)).filter((r): r is RunDetail => !!r).map(accuracyOf).filter((a): a is AccuracySummary => !!a),
+  );
+  /** The shown runs' kNN-regression figures (evaluations on a regression dataset), in the same order. */
+  readonly regressions = $derived(
+    this.shown.map((id) => this.#details.get(id)).filter((r): r is RunDetail => !!r).map(regressionOf).filter((a): a is RegressionSummary => !!a),
   );
   readonly focusedRun = $derived(this.focus !== null ? (this.#details.get(this.focus) ?? null) : null);
   readonly sweepRuns = $derived(

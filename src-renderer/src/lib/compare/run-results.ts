@@ -31,8 +31,9 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
 /** Mean ± std over folds: from the stored summary when present, else from the per-fold accuracies. */
 export function accuracyOf(run: RunDetail): AccuracySummary | null {
   const evaluation = run.evaluation;
-  if (!evaluation) return null;
-  const folds = evaluation.folds.map((f) => f.accuracy);
+  // A regression evaluation has no accuracy (its figures: regression-results.ts).
+  if (!evaluation || evaluation.accuracy === null) return null;
+  const folds = evaluation.folds.map((f) => f.accuracy).filter((a): a is number => a !== null);
   const computed = meanStd(folds);
   const mean = num(evaluation.accuracy?.mean) ?? computed.mean;
   const std = num(evaluation.accuracy?.std) ?? computed.std;
@@ -46,7 +47,7 @@ export function qualityOf(run: RunDetail): QualityFigures {
 }
 
 /** Per-fold rows for the table: fold number, accuracy, and fit seconds where stored. */
-export function foldRows(run: RunDetail): { fold: number; accuracy: number; fitSeconds: number | null }[] {
+export function foldRows(run: RunDetail): { fold: number; accuracy: number | null; fitSeconds: number | null }[] {
   const evaluation = run.evaluation;
   if (!evaluation) return [];
   return evaluation.folds.map((f, k) => ({

@@ -14,6 +14,8 @@ export interface LoadedData {
   /** (n, d) z-scored features: the space suggestions and the raw PCA use. */
   standardized: Float64Array;
   labels: Int32Array | null;
+  /** Regression target per row, or null for a classification dataset. */
+  targets: Float64Array | null;
   /** PCA of the z-scored features. */
   projection: Projection2D;
 }
@@ -84,6 +86,7 @@ export class DatasetStore {
         features,
         standardized,
         labels: raw.labels ? Int32Array.from(raw.labels) : null,
+        targets: raw.targets ? Float64Array.from(raw.targets) : null,
         projection: pca2d(standardized, raw.nRows, raw.nFeatures),
       };
     } catch (error) {
@@ -124,6 +127,7 @@ export class DatasetStore {
     const detail = this.#detail;
     const data = this.#data;
     if (!detail || !data) return `row ${i}`;
+    if (data.targets) return `row ${i} · ${detail.target ?? 'target'} = ${data.targets[i]}`;
     const label = data.labels ? detail.classNames[data.labels[i] ?? -1] : undefined;
     return label !== undefined ? `row ${i} · ${label}` : `row ${i}`;
   }

@@ -2,8 +2,11 @@ import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
 import type { DatasetPreview, DatasetSummary, FileRef, ImportOptions } from '../backend/types.ts';
 
-/** The label column choice: detect, none (unlabeled) or a column (0-based index into the preview's columns). */
-export type LabelChoice = { kind: 'detect' } | { kind: 'none' } | { kind: 'column'; index: number };
+/**
+ * The label column choice: detect, none (unlabeled), a column of class labels, or a numeric column as the regression
+ * target (0-based indices into the preview's columns).
+ */
+export type LabelChoice = { kind: 'detect' } | { kind: 'none' } | { kind: 'column'; index: number } | { kind: 'target'; index: number };
 
 /**
  * One import in progress: a file → preview (format, columns, first rows, issues) → options → import.
@@ -46,6 +49,7 @@ export class ImportSession {
     } else {
       if (this.label.kind === 'none') options.label = null;
       if (this.label.kind === 'column') options.label = this.label.index;
+      if (this.label.kind === 'target') options.target = this.label.index;
     }
     if (this.dropMissing) options.dropMissing = true;
     return options;

@@ -103,7 +103,7 @@ export class ExperimentPlanner {
    * What to label for method `name` when the dataset cannot give it its supervision with the chosen source (its
    * kind's `lacks`; in a comparison, with every ticked source), with the reason; null when it can.
    */
-  lacking(name: string, dataset: { labeled: boolean; pairs: { must: number; cannot: number } }): { reason: string; whatToLabel: string } | null {
+  lacking(name: string, dataset: { labeled: boolean; pairs: { must: number; cannot: number }; regression?: boolean }): { reason: string; whatToLabel: string } | null {
     const kind = this.supervision(name);
     if (!kind) return null;
     const sources = this.kind === 'sweep' ? [this.constraintSource] : this.kind === 'compare' && this.pairSources.length > 0 ? this.pairSources : [this.plainSource];

@@ -27,6 +27,8 @@ export interface ScatterScene {
   clamped?: Uint8Array | null;
   pointRadius: number;
   colors: { must: string; cannot: string; ring: string; background: string };
+  /** The colour of a group of `classes` (default: the class palette); a continuous scale passes its binned colours. */
+  groupColor?: (group: number) => string;
 }
 
 /**
@@ -70,8 +72,9 @@ export function drawBase(ctx: CanvasRenderingContext2D, width: number, height: n
   const side = r * 1.8;
   const clamped = scene.clamped ?? null;
   for (const [c, members] of groups) {
-    ctx.fillStyle = classColor(c);
-    ctx.strokeStyle = classColor(c);
+    const color = scene.groupColor ? scene.groupColor(c) : classColor(c);
+    ctx.fillStyle = color;
+    ctx.strokeStyle = color;
     ctx.lineWidth = 1.5;
     // Points drawn at the edge of the robust view (not where they are) are hollow, so they do not read as data there.
     const edge: number[] = [];
