@@ -52,6 +52,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'JOB_FAILED':
       return 422;
     case 'DATABASE_TOO_NEW':
+    case 'DATASET_DAMAGED':
     case 'INTERNAL':
       return 500;
   }

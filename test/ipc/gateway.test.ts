@@ -44,6 +44,7 @@ describe('the gateway shared by IPC and HTTP', () => {
       IMPORT_FAILED: 400,
       CONSTRAINT_INVALID: 400,
       DATABASE_TOO_NEW: 500,
+      DATASET_DAMAGED: 500,
       NON_PSD: 422,
       NUMERICAL: 422,
       JOB_CANCELLED: 409,
