@@ -2,6 +2,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { ImportError } from '../../shared/errors.ts';
+import { findInvalidUtf8, InvalidTextError, textDecoding, type TextDecoding } from './text-encoding.ts';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -59,9 +61,52 @@ export function bytesSource(bytes: Uint8Array, fileName: string): ByteSource {
   };
 }
 
-/** Decodes UTF-8 bytes, dropping a leading byte-order mark. */
-export function decodeHead(bytes: Uint8Array, complete: boolean): string {
-  const text = new TextDecoder('utf-8').decode(bytes, { stream: !complete });
+/** How a text import decodes its bytes. */
+export interface TextOptions {
+  /** The file's encoding (a TextDecoder label, or latin1); default UTF-8. Bytes invalid in it refuse the file. */
+  encoding?: string;
+  /**
+   * Names the column of an invalid byte for the message, from the text of its line before it: a CSV field
+   * (`column "label"`); by default its character position (`column 7`).
+   */
+  columnOf?: (linePrefix: string) => string | Promise<string>;
+}
+
+/** How many bytes of the line before an invalid byte are decoded to name its column. */
+const LINE_PREFIX_BYTES = 1024 * 1024;
+
+/** The bytes of `source` from `start` to `end`, read again from the beginning (only for error messages). */
+async function byteRange(source: ByteSource, start: number, end: number): Promise<Uint8Array> {
+  const out = new Uint8Array(end - start);
+  let at = 0;
+  for await (const chunk of source.chunks()) {
+    const from = Math.max(start - at, 0);
+    const to = Math.min(end - at, chunk.length);
+    if (to > from) out.set(chunk.subarray(from, to), at + from - start);
+    at += chunk.length;
+    if (at >= end) break;
+  }
+  return out;
+}
+
+/**
+ * The error for bytes that `decoding` refused: for UTF-8 an {@link InvalidTextError} with the row, column, byte
+ * offset and the encoding the bytes look like (the source is scanned again to find them).
+ */
+async function invalidText(source: ByteSource, decoding: TextDecoding, options: TextOptions): Promise<ImportError> {
+  const found = decoding.encoding === 'utf-8' ? await findInvalidUtf8(source.chunks()) : null;
+  if (!found) {
+    return new ImportError(`${source.fileName}: the file is not valid ${decoding.encoding} text; name the encoding it was written in`);
+  }
+  const prefixBytes = await byteRange(source, Math.max(found.lineStart, found.offset - LINE_PREFIX_BYTES), found.offset);
+  const prefix = new TextDecoder('utf-8').decode(prefixBytes);
+  const column = (await options.columnOf?.(prefix)) ?? `column ${[...prefix].length + 1}`;
+  return new InvalidTextError(source.fileName, found, column);
+}
+
+/** Decodes the start of a file in `decoding`, dropping a leading byte-order mark. @throws TypeError on invalid bytes. */
+function decodeHead(decoding: TextDecoding, bytes: Uint8Array, complete: boolean): string {
+  const text = decoding.decode(bytes, !complete);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -84,11 +129,19 @@ export async function headText(
   source: ByteSource,
   maxBytes: number,
   minLines = 25,
+  options: TextOptions = {},
 ): Promise<{ text: string; whole: boolean }> {
   for (let size = maxBytes; ; size *= 4) {
     const bytes = await source.head(size);
     const whole = bytes.length >= source.size;
-    const text = decodeHead(bytes, whole);
+    const decoding = textDecoding(options.encoding, source.fileName);
+    let text: string;
+    try {
+      text = decodeHead(decoding, bytes, whole);
+    } catch (error) {
+      if (error instanceof TypeError) throw await invalidText(source, decoding, options);
+      throw error;
+    }
     if (whole || size >= MAX_HEAD_BYTES || hasLines(text, minLines)) return { text, whole };
   }
 }
@@ -105,6 +158,7 @@ export class SourceReader {
   constructor(
     readonly source: ByteSource,
     readonly onProgress?: (fraction: number) => void,
+    readonly textOptions: TextOptions = {},
   ) {}
 
   async *#raw(): AsyncGenerator<Uint8Array> {
@@ -125,19 +179,31 @@ export class SourceReader {
     this.#digest = this.#hash.digest('hex');
   }
 
-  /** The text in pieces (UTF-8; the byte-order mark dropped; never an empty piece). */
+  /**
+   * The text in pieces (UTF-8 or the encoding named in the text options; the byte-order mark dropped; never an
+   * empty piece).
+   * @throws InvalidTextError (UTF-8) or ImportError at the first bytes that are not valid in the encoding.
+   */
   async *text(): AsyncGenerator<string> {
-    const decoder = new TextDecoder('utf-8');
+    const decoding = textDecoding(this.textOptions.encoding, this.source.fileName);
+    const decode = async (chunk: Uint8Array, stream: boolean): Promise<string> => {
+      try {
+        return decoding.decode(chunk, stream);
+      } catch (error) {
+        if (error instanceof TypeError) throw await invalidText(this.source, decoding, this.textOptions);
+        throw error;
+      }
+    };
     let first = true;
     for await (const chunk of this.#raw()) {
-      let piece = decoder.decode(chunk, { stream: true });
+      let piece = await decode(chunk, true);
       if (first && piece.length > 0) {
         if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
         first = false;
       }
       if (piece.length > 0) yield piece;
     }
-    const tail = decoder.decode();
+    const tail = await decode(new Uint8Array(0), false);
     if (tail.length > 0) yield tail;
   }
 
