@@ -104,6 +104,7 @@ async function openFile(path: string): Promise<ByteSource> {
   try {
     return await fileSource(path);
   } catch (error) {
+    if (error instanceof ImportError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new ImportError(`${path}: cannot read the file: ${why}`, { cause: error });

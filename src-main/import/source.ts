@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ImportError } from '../../shared/errors.ts';
@@ -20,9 +20,23 @@ export interface ByteSource {
   chunks(): AsyncIterable<Uint8Array>;
 }
 
+function nonRegularKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+/**
+ * A file on disk as a byte source.
+ * @throws ImportError for anything but a regular file (a FIFO, a device, a socket), before it is opened.
+ */
 export async function fileSource(path: string): Promise<ByteSource> {
   const info = await stat(path);
   if (info.isDirectory()) throw new TypeError(`${path} is a directory, not a file`);
+  // Opening a FIFO with no writer blocks forever, and a device or socket has no end: only regular files are read.
+  if (!info.isFile()) throw new ImportError(`${path}: not a regular file (it is ${nonRegularKind(info)}); import a file saved on disk`);
   return {
     fileName: basename(path),
     path,

@@ -9,7 +9,7 @@
  * - `Constraint kind must be 'must' or 'cannot', got 'maybe'.`
  * - unknown dataset: `No dataset with id or name 'x'.` (NOT_FOUND)
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { checkPair, parseConstraintKind, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
@@ -131,8 +131,11 @@ export async function importConstraintsCsv(store: Store, datasetRef: string | nu
   const dataset = resolveDataset(store, datasetRef);
   let text: string;
   try {
+    // A FIFO with no writer would block the read forever; a device has no end.
+    if (!(await stat(path)).isFile()) throw new ImportError(`Cannot read ${path}: not a regular file; import a file saved on disk.`);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof ImportError) throw error;
     throw new ImportError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`, { cause: error });
   }
   const pairs = parseConstraintsCsv(text, basename(path), dataset);

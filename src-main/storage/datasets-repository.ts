@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Database, Statement } from 'better-sqlite3';
-import type { DatasetMatrix, DatasetSummary } from '../../shared/domain/dataset.ts';
+import { MAX_DATASET_VALUES, MAX_DATASET_VALUES_TEXT, type DatasetMatrix, type DatasetSummary } from '../../shared/domain/dataset.ts';
 import { DatasetDamagedError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { encodeMatrixBytes, MATRIX_ENCODINGS, narrowestEncoding, type MatrixEncoding } from '../../shared/ipc/matrix-encoding.ts';
 import { blobToInt32, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
@@ -17,12 +17,6 @@ import { statementCache } from './statements.ts';
  * 1 GB; blocks of 256 MiB keep each write and each read's extra memory small.
  */
 export const DEFAULT_BLOCK_BYTES = 256 * 1024 * 1024;
-
-/**
- * The largest feature matrix a dataset may hold: 2³² bytes of float64 values (536,870,912 values, e.g. 684,800 rows
- * of 784 features), the size of one Float64Array the jobs work on.
- */
-export const MAX_FEATURE_VALUES = 2 ** 32 / 8;
 
 export interface DatasetsRepositoryOptions {
   /** Float64 bytes per feature block (at least one row per block). Default {@link DEFAULT_BLOCK_BYTES}. */
@@ -132,7 +126,7 @@ export class DatasetsRepository {
   /**
    * Stores a dataset (its row and its feature blocks, in one transaction) and returns its details. Validates the
    * matrix first.
-   * @throws ValidationError for an inconsistent matrix, more than {@link MAX_FEATURE_VALUES} values, or a name that
+   * @throws ValidationError for an inconsistent matrix, more than {@link MAX_DATASET_VALUES} values, or a name that
    * is empty or already taken.
    */
   insert(dataset: NewDataset): DatasetDetails {
@@ -146,10 +140,8 @@ export class DatasetsRepository {
     if (name === '') throw new ValidationError('A dataset name cannot be empty.');
     const existing = this.getByName(name);
     if (existing) throw new ValidationError(`A dataset named '${name}' already exists (id ${existing.id}).`);
-    if (m.features.length > MAX_FEATURE_VALUES) {
-      throw new ValidationError(
-        `A dataset holds at most ${MAX_FEATURE_VALUES.toLocaleString('en-US')} feature values (4 GiB as float64); '${name}' has ${m.features.length.toLocaleString('en-US')}.`,
-      );
+    if (m.features.length > MAX_DATASET_VALUES) {
+      throw new ValidationError(`A dataset holds at most ${MAX_DATASET_VALUES_TEXT}; '${name}' has ${m.features.length.toLocaleString('en-US')}.`);
     }
     const labels = m.labels ? typedArrayToBlob(m.labels) : null;
     const info = this.#prepare(
