@@ -1,11 +1,17 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ImportError } from '../../shared/errors.ts';
 import { findInvalidUtf8, InvalidTextError, textDecoding, type TextDecoding } from './text-encoding.ts';
 
 const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Files are opened non-blocking: a path that turns into a FIFO after its check then fails to read instead of
+ * blocking a thread-pool thread forever (which would also keep the process from exiting).
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** Where an import reads its bytes from: a file on disk (streamed) or bytes already in memory (an upload). */
 export interface ByteSource {
@@ -42,7 +48,7 @@ export async function fileSource(path: string): Promise<ByteSource> {
     path,
     size: info.size,
     async head(maxBytes) {
-      const handle = await open(path, 'r');
+      const handle = await open(path, READ_FLAGS);
       try {
         const buffer = new Uint8Array(Math.min(maxBytes, info.size));
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
@@ -52,7 +58,8 @@ export async function fileSource(path: string): Promise<ByteSource> {
       }
     },
     async *chunks() {
-      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      const handle = await open(path, READ_FLAGS);
+      for await (const chunk of handle.createReadStream({ highWaterMark: CHUNK_BYTES })) {
         yield chunk as Buffer;
       }
     },

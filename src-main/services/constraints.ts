@@ -9,6 +9,7 @@
  * - `Constraint kind must be 'must' or 'cannot', got 'maybe'.`
  * - unknown dataset: `No dataset with id or name 'x'.` (NOT_FOUND)
  */
+import { constants } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
@@ -133,7 +134,7 @@ export async function importConstraintsCsv(store: Store, datasetRef: string | nu
   try {
     // A FIFO with no writer would block the read forever; a device has no end.
     if (!(await stat(path)).isFile()) throw new ImportError(`Cannot read ${path}: not a regular file; import a file saved on disk.`);
-    text = await readFile(path, 'utf8');
+    text = await readFile(path, { encoding: 'utf8', flag: constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) });
   } catch (error) {
     if (error instanceof ImportError) throw error;
     throw new ImportError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`, { cause: error });
