@@ -7,11 +7,10 @@
  * shift_jis …), except `latin1` / `iso-8859-1`, which here mean what they say: each byte is the code point of
  * the same number (WHATWG maps those labels to windows-1252, which differs in 0x80–0x9F).
  */
+import { OFFERED_TEXT_ENCODINGS } from '../../shared/domain/enums.ts';
 import { ImportError } from '../../shared/errors.ts';
 import { quote } from './cells.ts';
 
-/** The encodings the CLI help and the import dialog offer (any other TextDecoder label is accepted too). */
-export const OFFERED_ENCODINGS = ['utf-8', 'latin1', 'windows-1252', 'utf-16le', 'utf-16be', 'iso-8859-15'] as const;
 
 const LATIN1_LABELS = new Set(['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'iso_8859-1', 'l1']);
 
@@ -38,7 +37,7 @@ export function textDecoding(encoding: string | undefined, fileName: string): Te
   try {
     decoder = new TextDecoder(label, { fatal: true });
   } catch {
-    throw new ImportError(`${fileName}: unknown text encoding ${quote(encoding ?? '')}; use one of ${OFFERED_ENCODINGS.join(', ')} (or another WHATWG encoding name)`);
+    throw new ImportError(`${fileName}: unknown text encoding ${quote(encoding ?? '')}; use one of ${OFFERED_TEXT_ENCODINGS.join(', ')} (or another WHATWG encoding name)`);
   }
   return { encoding: decoder.encoding, decode: (bytes, stream) => decoder.decode(bytes, { stream }) };
 }
