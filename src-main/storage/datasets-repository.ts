@@ -70,6 +70,8 @@ const SUMMARY_COLUMNS = `d.id, d.name, d.source_file, d.source_sha256, d.source_
   d.n_rows, d.n_features, d.labels IS NOT NULL AS labeled, d.image_shape, d.import_options, d.warnings, d.content_hash, d.created_at,
   (SELECT count(*) FROM constraints c WHERE c.dataset_id = d.id) AS constraint_count`;
 
+const HASH_PIECE_BYTES = 256 * 1024 * 1024;
+
 /**
  * sha256 (hex) of a dataset's content: the shape, the feature bytes and the label bytes. Two datasets with the
  * same hash have bit-identical features and labels; runs record it to tie results to exact data.
@@ -78,7 +80,9 @@ const SUMMARY_COLUMNS = `d.id, d.name, d.source_file, d.source_sha256, d.source_
 export function datasetContentHash(matrix: Pick<DatasetMatrix, 'nRows' | 'nFeatures' | 'features' | 'labels'>): string {
   const hash = createHash('sha256');
   hash.update(`${matrix.nRows},${matrix.nFeatures}\n`);
-  hash.update(typedArrayToBlob(matrix.features));
+  // In pieces: one update takes at most 2³¹ − 1 bytes ("data is too long" past it), a dataset up to 4 GiB.
+  const features = typedArrayToBlob(matrix.features);
+  for (let at = 0; at < features.length; at += HASH_PIECE_BYTES) hash.update(features.subarray(at, at + HASH_PIECE_BYTES));
   if (matrix.labels) {
     hash.update('labels\n');
     hash.update(typedArrayToBlob(matrix.labels));
