@@ -4,7 +4,7 @@
  * peak RSS.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, renameSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 
@@ -97,7 +97,6 @@ export async function writeGzipBomb(path: string, rows: number, zeroBytes: numbe
   for (let left = zeroBytes; left > 0; left -= zeros.length) await write(left >= zeros.length ? zeros : zeros.subarray(0, left));
   gzip.end();
   await done;
-  const { renameSync } = await import('node:fs');
   renameSync(`${path}.partial`, path);
 }
 
