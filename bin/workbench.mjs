@@ -6,4 +6,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src-main/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Interrupted (Ctrl-C): end now, even if a read the command started is still blocked in the thread pool.
+if (code === 130) process.exit(code);
+process.exitCode = code;

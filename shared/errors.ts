@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   DATABASE_DAMAGED: 'A page of the database file is malformed.',
   DATABASE_DISK_FULL: 'The disk holding the database is full.',
   EXPORT_FAILED: 'A file could not be written; an existing file at that path was left unchanged.',
+  DATASET_DAMAGED: "A dataset's stored data failed its checksum; it must be re-imported.",
   NON_PSD: 'A matrix that must be positive semidefinite is not.',
   NUMERICAL: 'A numerical method failed (singular matrix, non-finite value).',
   JOB_CANCELLED: 'The job was cancelled.',
@@ -94,6 +95,19 @@ export class NumericalError extends WorkbenchError {
   constructor(message: string) {
     super('NUMERICAL', message);
     this.name = 'NumericalError';
+  }
+}
+
+/**
+ * A dataset's stored features or labels no longer match the checksum written with them (a damaged database
+ * file): the data is refused rather than served.
+ */
+export class DatasetDamagedError extends WorkbenchError {
+  readonly datasetId: number;
+  constructor(dataset: { id: number; name: string }, detail: string) {
+    super('DATASET_DAMAGED', `The stored data of dataset '${dataset.name}' (id ${dataset.id}) is damaged (${detail}); re-import it.`);
+    this.name = 'DatasetDamagedError';
+    this.datasetId = dataset.id;
   }
 }
 

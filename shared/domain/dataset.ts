@@ -1,4 +1,13 @@
 /**
+ * The most feature values one dataset may hold: 2³² bytes as float64 (536,870,912 values, e.g. 684,800 rows of 784
+ * features), the largest Float64Array the jobs work on. Importers refuse a larger file from its header.
+ */
+export const MAX_DATASET_VALUES = 2 ** 32 / 8;
+
+/** {@link MAX_DATASET_VALUES} in words, for messages. */
+export const MAX_DATASET_VALUES_TEXT = '536,870,912 feature values (4 GiB as float64)';
+
+/**
  * A dataset as the engine sees it: a dense row-major feature matrix plus optional class labels.
  * Row indices are 0-based in the order of the imported file; constraints refer to them.
  */

@@ -53,6 +53,12 @@ export const IMPORT_FORMATS = ['csv', 'tsv', 'arff', 'libsvm', 'npy', 'idx'] as 
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /**
+ * The text encodings the import dialog and `workbench import --help` offer for CSV/TSV/ARFF/LIBSVM. Not closed:
+ * any other WHATWG encoding name TextDecoder knows is accepted too. utf-8 is the default and is read strictly.
+ */
+export const OFFERED_TEXT_ENCODINGS = ['utf-8', 'latin1', 'windows-1252', 'utf-16le', 'utf-16be', 'iso-8859-15'] as const;
+
+/**
  * What a learner learns from (shared/engine/learner.ts): nothing, class labels, must/cannot pairs, chunklets (groups
  * of rows known to share a class), relative comparisons (triplets: a is closer to b than to c), quadruplets
  * (d(a,b) < d(c,d)), or numeric regression targets.

@@ -305,6 +305,8 @@ export const ImportOptionsSchema = z.strictObject({
   delimiter: z.enum([',', ';', '\t', '|', ' ']).optional(),
   /** npy / IDX: the labels come from another uploaded or chosen file (its id from files.upload or files.openDialog). */
   labelsFileId: Token.optional(),
+  /** CSV/TSV/ARFF/LIBSVM: the text encoding (utf-8, latin1, windows-1252, utf-16le …); absent = UTF-8, strictly. */
+  encoding: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,39}$/, 'an encoding name such as utf-8, latin1 or windows-1252').optional(),
 });
 
 export const ImportIssueSchema = z.object({
@@ -352,6 +354,11 @@ export const ImportPreviewSchema = z.object({
 export const DatasetPreviewSchema = ImportPreviewSchema.extend({
   /** Why importing with these options would fail (naming file, row and column); empty when it would succeed. */
   errors: z.array(ImportIssueSchema),
+  /**
+   * When the file is not valid in the encoding asked for (UTF-8 by default): the encoding its bytes look like. The
+   * rows shown are then decoded with it, and `errors` says why the import as asked would fail.
+   */
+  suggestedEncoding: z.string().optional(),
 });
 
 export type ImportPreview = z.output<typeof ImportPreviewSchema>;

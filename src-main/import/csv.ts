@@ -54,6 +54,13 @@ function splitRows(text: string, delimiter: string, limit?: number): string[][] 
   return delimiter === ' ' ? rows.map((r) => r.filter((c) => c !== '')) : rows;
 }
 
+/** The 0-based field of the row whose text up to some point is `linePrefix` (quotes respected). */
+export function fieldIndexAt(linePrefix: string, delimiter: string): number {
+  if (linePrefix === '') return 0;
+  const row = Papa.parse<string[]>(linePrefix, { delimiter, preview: 1 }).data[0] ?? [''];
+  return Math.max(0, (delimiter === ' ' ? row.filter((c, k) => c !== '' || k === row.length - 1) : row).length - 1);
+}
+
 /**
  * Picks the delimiter whose field count is the most consistent over the first rows (and above one);
  * ties go to the rarer delimiter (tab, `;`, `|`, then `,`, then space).

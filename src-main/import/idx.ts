@@ -16,9 +16,12 @@
  * A data file is 2-D (rows, features) or 3-D (rows, height, width): each image is flattened row-major into
  * height·width features named `pixel_R_C`, and the layout is kept as the dataset's `imageShape` for thumbnails.
  * A labels file is 1-D (rows). The bytes are decoded as they stream in (gzip inflated on the way by fflate), so an
- * import holds the Float64 matrix and one chunk, never the whole compressed or raw file.
+ * import holds the Float64 matrix and one chunk, never the whole compressed or raw file. The header bounds the
+ * rest: the first byte past the data it declares refuses the file, and gzip is inflated from small slices of
+ * compressed input, so a gzip bomb is stopped after at most one slice's worth of output past the declared size.
  */
 import { Gunzip } from 'fflate';
+import { MAX_DATASET_VALUES, MAX_DATASET_VALUES_TEXT } from '../../shared/domain/dataset.ts';
 import { ImportError } from '../../shared/errors.ts';
 import { plural } from './cells.ts';
 
@@ -66,6 +69,11 @@ export function looksLikeIdx(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && idxType(bytes[2]!) !== undefined && bytes[3]! >= 1 && bytes[3]! <= 4;
 }
 
+/** Compressed bytes inflated at a time: deflate expands at most about 1,032 times, so one slice inflates to ≤ 17 MB. */
+const INFLATE_SLICE_BYTES = 16 * 1024;
+/** The same for sniffing a `.gz` file's first bytes (≤ 1 MB inflated per slice). */
+const HEAD_SLICE_BYTES = 1024;
+
 /**
  * The start of gzip-compressed bytes, inflated (up to about `maxBytes`), or null when they do not inflate.
  * Used to sniff the format inside a `.gz` file.
@@ -78,7 +86,9 @@ export function gunzipHead(bytes: Uint8Array, maxBytes = 64): Uint8Array | null 
       if (total < maxBytes) out.push(data);
       total += data.length;
     });
-    inflater.push(bytes, false);
+    for (let at = 0; at < bytes.length && total < maxBytes; at += HEAD_SLICE_BYTES) {
+      inflater.push(bytes.subarray(at, at + HEAD_SLICE_BYTES), false);
+    }
   } catch {
     return null;
   }
@@ -185,8 +195,10 @@ export class IdxDecoder {
   #start(header: IdxHeader): void {
     this.checkDims(header);
     const count = header.dims.reduce((a, b) => a * b, 1);
-    if (!Number.isSafeInteger(count) || count * 8 > 2 ** 32) {
-      throw new ImportError(`${this.fileName}: the IDX dimensions ${header.dims.join('×')} are too large to import`);
+    if (!Number.isSafeInteger(count) || count > MAX_DATASET_VALUES) {
+      throw new ImportError(
+        `${this.fileName}: the IDX dimensions ${header.dims.join('×')} hold ${count.toLocaleString('en-US')} values; a dataset holds at most ${MAX_DATASET_VALUES_TEXT}`,
+      );
     }
     this.#header = header;
     this.#count = count;
@@ -206,7 +218,10 @@ export class IdxDecoder {
       if (this.#carried < size) return;
       this.#carried = 0;
       if (this.#written < this.#count) values[this.#written++] = read(new DataView(this.#carry.buffer, 0, size), 0);
-      else this.#extra += size;
+      else {
+        this.#extra += size;
+        throw this.#tooLong();
+      }
     }
     const whole = Math.floor((piece.length - at) / size);
     const fits = Math.min(whole, this.#count - this.#written);
@@ -223,11 +238,22 @@ export class IdxDecoder {
     at += fits * size;
     if (this.#written === this.#count) {
       this.#extra += piece.length - at;
+      if (this.#extra > 0) throw this.#tooLong();
       return;
     }
     const rest = piece.length - at;
     this.#carry.set(piece.subarray(at), 0);
     this.#carried = rest;
+  }
+
+  /** The refusal of bytes past the declared data, raised at the first of them: the rest is never read or inflated. */
+  #tooLong(): ImportError {
+    const { dims, type } = this.#header!;
+    const needed = this.#count * type.size;
+    return new ImportError(
+      `${this.fileName}: the file holds more than its header declares: dimensions ${dims.join('×')} ${type.name} need ${needed} data bytes, ` +
+        `found at least ${needed + this.#extra} (reading stopped there); is the header right?`,
+    );
   }
 
   /**
@@ -246,12 +272,6 @@ export class IdxDecoder {
       const have = this.#written * type.size + this.#carried;
       throw new ImportError(
         `${this.fileName}: the data is truncated: dimensions ${shape} need ${needed} data bytes, the file has ${have}`,
-      );
-    }
-    if (this.#extra > 0) {
-      throw new ImportError(
-        `${this.fileName}: the file has ${plural(this.#extra, 'byte')} after the data (dimensions ${shape} need ${needed} data bytes); ` +
-          'is the header right?',
       );
     }
     return { header: this.#header, values: this.#values! };
@@ -285,8 +305,9 @@ export async function decodeIdx(
       gzip = isGzip(piece);
       if (gzip) inflater = new Gunzip((data) => decoder.push(data));
     }
-    if (inflater) inflate(piece, false);
-    else decoder.push(piece);
+    if (inflater) {
+      for (let at = 0; at < piece.length; at += INFLATE_SLICE_BYTES) inflate(piece.subarray(at, at + INFLATE_SLICE_BYTES), false);
+    } else decoder.push(piece);
   }
   if (inflater) {
     try {

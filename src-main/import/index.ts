@@ -13,13 +13,14 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ImportError } from '../../shared/errors.ts';
 import { parseCell, quote } from './cells.ts';
 import { parseArff, previewArff } from './arff.ts';
-import { classesInRows, parseCsv, sniffCsv } from './csv.ts';
+import { classesInRows, fieldIndexAt, parseCsv, sniffCsv } from './csv.ts';
 import { finalizeTable, orderClasses } from './finalize.ts';
 import { parseLibsvm, previewLibsvm } from './libsvm.ts';
 import { classNamesFromManifest } from './manifest.ts';
 import { checkDataDims, checkLabelDims, decodeIdx, gunzipHead, idxMatrix, isGzip, looksLikeIdx } from './idx.ts';
 import { arrayTable, formatNumber, isNpy, npyTable, readLabelsFile } from './npy.ts';
-import { bytesSource, fileSource, headText, SourceReader, type ByteSource } from './source.ts';
+import { bytesSource, fileSource, headText, SourceReader, type ByteSource, type TextOptions } from './source.ts';
+import { textDecoding } from './text-encoding.ts';
 import { IMPORT_FORMATS, type ImportFormat, type ImportOptions, type ImportPreview, type ParsedDataset } from './types.ts';
 
 export type { ImportFormat, ImportOptions, ImportPreview, ParsedDataset } from './types.ts';
@@ -103,6 +104,7 @@ async function openFile(path: string): Promise<ByteSource> {
   try {
     return await fileSource(path);
   } catch (error) {
+    if (error instanceof ImportError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new ImportError(`${path}: cannot read the file: ${why}`, { cause: error });
@@ -148,9 +150,37 @@ async function idxTable(source: ByteSource, pieces: AsyncIterable<Uint8Array>, o
   return { ...table, labelsFile: name, dtype: array.header.type.name, dims: array.header.dims, gzip: array.gzip };
 }
 
+/**
+ * How a text format decodes the file: the named encoding (else UTF-8), and for CSV/TSV the field an invalid byte is
+ * in, named from the layout sniffed on a lenient decoding of the file's start.
+ */
+function textOptions(source: ByteSource, options: ImportOptions, format: ImportFormat): TextOptions {
+  const encoding = options.encoding === undefined ? {} : { encoding: options.encoding };
+  if (format !== 'csv' && format !== 'tsv') return encoding;
+  return {
+    ...encoding,
+    columnOf: async (linePrefix) => {
+      const bytes = await source.head(SNIFF_BYTES);
+      try {
+        const { layout } = sniffCsv(source.fileName, new TextDecoder('utf-8').decode(bytes), bytes.length >= source.size, { ...options, format });
+        const k = fieldIndexAt(linePrefix, layout.delimiter);
+        return `column ${quote(layout.columns[k] ?? String(k))}`;
+      } catch {
+        return `column ${[...linePrefix].length + 1}`;
+      }
+    },
+  };
+}
+
+/** The resolved `encoding` option (its canonical name), or nothing when the default UTF-8 was used. */
+function resolvedEncoding(source: ByteSource, options: ImportOptions): { encoding?: string } {
+  return options.encoding === undefined ? {} : { encoding: textDecoding(options.encoding, source.fileName).encoding };
+}
+
 async function importSource(source: ByteSource, options: ImportOptions): Promise<ParsedDataset> {
   const format = await resolveFormat(source, options);
-  const reader = new SourceReader(source, options.onProgress);
+  const text = textOptions(source, options, format);
+  const reader = new SourceReader(source, options.onProgress, text);
   const dropMissing = options.dropMissing ?? false;
   const warnings: string[] = [];
   let parsed: { table: Parameters<typeof finalizeTable>[0]; droppedRows: number; warnings: string[] };
@@ -161,7 +191,7 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
   }
 
   if (format === 'csv' || format === 'tsv') {
-    const head = await headText(source, SNIFF_BYTES);
+    const head = await headText(source, SNIFF_BYTES, undefined, text);
     const sniff = sniffCsv(source.fileName, head.text, head.whole, { ...options, format });
     warnings.push(...sniff.warnings);
     const { layout } = sniff;
@@ -181,14 +211,15 @@ async function importSource(source: ByteSource, options: ImportOptions): Promise
       ...(layout.target ? { label: null, target: column } : { label: column }),
       dropMissing,
       ...(layout.decimalComma ? { decimalComma: true } : {}),
+      ...resolvedEncoding(source, options),
     };
   } else if (format === 'arff') {
     const arff = await parseArff(reader, { label: options.label, dropMissing });
     parsed = arff;
-    resolved = { format, label: arff.table.labelColumn, dropMissing, relation: arff.layout.relation };
+    resolved = { format, label: arff.table.labelColumn, dropMissing, relation: arff.layout.relation, ...resolvedEncoding(source, options) };
   } else if (format === 'libsvm') {
     parsed = await parseLibsvm(reader, { label: options.label, dropMissing });
-    resolved = { format, label: parsed.table.labelColumn, dropMissing };
+    resolved = { format, label: parsed.table.labelColumn, dropMissing, ...resolvedEncoding(source, options) };
   } else if (format === 'idx') {
     const idx = await idxTable(source, reader.chunks(), options, dropMissing);
     parsed = idx;
@@ -285,7 +316,7 @@ async function previewSource(source: ByteSource, options: ImportOptions, maxRows
       ...NO_TARGET,
     };
   }
-  const head = await headText(source, SNIFF_BYTES);
+  const head = await headText(source, SNIFF_BYTES, undefined, textOptions(source, options, format));
   if (format === 'arff') {
     const p = previewArff(fileName, head.text, options, maxRows);
     return {

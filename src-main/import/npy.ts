@@ -1,3 +1,4 @@
+import { MAX_DATASET_VALUES, MAX_DATASET_VALUES_TEXT } from '../../shared/domain/dataset.ts';
 import { ImportError } from '../../shared/errors.ts';
 import { isMissingLabel, parseCell, plural, quote } from './cells.ts';
 import { LABEL_NAMES } from './columns.ts';
@@ -129,6 +130,9 @@ export function readNpyMatrix(
   const nRows = shape[0]!;
   const nCols = shape.slice(1).reduce((a, b) => a * b, 1);
   const count = nRows * nCols;
+  if (count > MAX_DATASET_VALUES) {
+    throw new ImportError(`${fileName}: shape (${shape.join(', ')}) holds ${count.toLocaleString('en-US')} values; a dataset holds at most ${MAX_DATASET_VALUES_TEXT}`);
+  }
   const available = bytes.length - header.dataOffset;
   if (available < count * dtype.size) {
     throw new ImportError(

@@ -1,9 +1,17 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { ImportError } from '../../shared/errors.ts';
+import { findInvalidUtf8, InvalidTextError, textDecoding, type TextDecoding } from './text-encoding.ts';
 
 const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Files are opened non-blocking: a path that turns into a FIFO after its check then fails to read instead of
+ * blocking a thread-pool thread forever (which would also keep the process from exiting).
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** Where an import reads its bytes from: a file on disk (streamed) or bytes already in memory (an upload). */
 export interface ByteSource {
@@ -18,15 +26,29 @@ export interface ByteSource {
   chunks(): AsyncIterable<Uint8Array>;
 }
 
+function nonRegularKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+/**
+ * A file on disk as a byte source.
+ * @throws ImportError for anything but a regular file (a FIFO, a device, a socket), before it is opened.
+ */
 export async function fileSource(path: string): Promise<ByteSource> {
   const info = await stat(path);
   if (info.isDirectory()) throw new TypeError(`${path} is a directory, not a file`);
+  // Opening a FIFO with no writer blocks forever, and a device or socket has no end: only regular files are read.
+  if (!info.isFile()) throw new ImportError(`${path}: not a regular file (it is ${nonRegularKind(info)}); import a file saved on disk`);
   return {
     fileName: basename(path),
     path,
     size: info.size,
     async head(maxBytes) {
-      const handle = await open(path, 'r');
+      const handle = await open(path, READ_FLAGS);
       try {
         const buffer = new Uint8Array(Math.min(maxBytes, info.size));
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
@@ -36,7 +58,8 @@ export async function fileSource(path: string): Promise<ByteSource> {
       }
     },
     async *chunks() {
-      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      const handle = await open(path, READ_FLAGS);
+      for await (const chunk of handle.createReadStream({ highWaterMark: CHUNK_BYTES })) {
         yield chunk as Buffer;
       }
     },
@@ -59,9 +82,52 @@ export function bytesSource(bytes: Uint8Array, fileName: string): ByteSource {
   };
 }
 
-/** Decodes UTF-8 bytes, dropping a leading byte-order mark. */
-export function decodeHead(bytes: Uint8Array, complete: boolean): string {
-  const text = new TextDecoder('utf-8').decode(bytes, { stream: !complete });
+/** How a text import decodes its bytes. */
+export interface TextOptions {
+  /** The file's encoding (a TextDecoder label, or latin1); default UTF-8. Bytes invalid in it refuse the file. */
+  encoding?: string;
+  /**
+   * Names the column of an invalid byte for the message, from the text of its line before it: a CSV field
+   * (`column "label"`); by default its character position (`column 7`).
+   */
+  columnOf?: (linePrefix: string) => string | Promise<string>;
+}
+
+/** How many bytes of the line before an invalid byte are decoded to name its column. */
+const LINE_PREFIX_BYTES = 1024 * 1024;
+
+/** The bytes of `source` from `start` to `end`, read again from the beginning (only for error messages). */
+async function byteRange(source: ByteSource, start: number, end: number): Promise<Uint8Array> {
+  const out = new Uint8Array(end - start);
+  let at = 0;
+  for await (const chunk of source.chunks()) {
+    const from = Math.max(start - at, 0);
+    const to = Math.min(end - at, chunk.length);
+    if (to > from) out.set(chunk.subarray(from, to), at + from - start);
+    at += chunk.length;
+    if (at >= end) break;
+  }
+  return out;
+}
+
+/**
+ * The error for bytes that `decoding` refused: for UTF-8 an {@link InvalidTextError} with the row, column, byte
+ * offset and the encoding the bytes look like (the source is scanned again to find them).
+ */
+async function invalidText(source: ByteSource, decoding: TextDecoding, options: TextOptions): Promise<ImportError> {
+  const found = decoding.encoding === 'utf-8' ? await findInvalidUtf8(source.chunks()) : null;
+  if (!found) {
+    return new ImportError(`${source.fileName}: the file is not valid ${decoding.encoding} text; name the encoding it was written in`);
+  }
+  const prefixBytes = await byteRange(source, Math.max(found.lineStart, found.offset - LINE_PREFIX_BYTES), found.offset);
+  const prefix = new TextDecoder('utf-8').decode(prefixBytes);
+  const column = (await options.columnOf?.(prefix)) ?? `column ${[...prefix].length + 1}`;
+  return new InvalidTextError(source.fileName, found, column);
+}
+
+/** Decodes the start of a file in `decoding`, dropping a leading byte-order mark. @throws TypeError on invalid bytes. */
+function decodeHead(decoding: TextDecoding, bytes: Uint8Array, complete: boolean): string {
+  const text = decoding.decode(bytes, !complete);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -84,11 +150,19 @@ export async function headText(
   source: ByteSource,
   maxBytes: number,
   minLines = 25,
+  options: TextOptions = {},
 ): Promise<{ text: string; whole: boolean }> {
   for (let size = maxBytes; ; size *= 4) {
     const bytes = await source.head(size);
     const whole = bytes.length >= source.size;
-    const text = decodeHead(bytes, whole);
+    const decoding = textDecoding(options.encoding, source.fileName);
+    let text: string;
+    try {
+      text = decodeHead(decoding, bytes, whole);
+    } catch (error) {
+      if (error instanceof TypeError) throw await invalidText(source, decoding, options);
+      throw error;
+    }
     if (whole || size >= MAX_HEAD_BYTES || hasLines(text, minLines)) return { text, whole };
   }
 }
@@ -105,6 +179,7 @@ export class SourceReader {
   constructor(
     readonly source: ByteSource,
     readonly onProgress?: (fraction: number) => void,
+    readonly textOptions: TextOptions = {},
   ) {}
 
   async *#raw(): AsyncGenerator<Uint8Array> {
@@ -125,19 +200,31 @@ export class SourceReader {
     this.#digest = this.#hash.digest('hex');
   }
 
-  /** The text in pieces (UTF-8; the byte-order mark dropped; never an empty piece). */
+  /**
+   * The text in pieces (UTF-8 or the encoding named in the text options; the byte-order mark dropped; never an
+   * empty piece).
+   * @throws InvalidTextError (UTF-8) or ImportError at the first bytes that are not valid in the encoding.
+   */
   async *text(): AsyncGenerator<string> {
-    const decoder = new TextDecoder('utf-8');
+    const decoding = textDecoding(this.textOptions.encoding, this.source.fileName);
+    const decode = async (chunk: Uint8Array, stream: boolean): Promise<string> => {
+      try {
+        return decoding.decode(chunk, stream);
+      } catch (error) {
+        if (error instanceof TypeError) throw await invalidText(this.source, decoding, this.textOptions);
+        throw error;
+      }
+    };
     let first = true;
     for await (const chunk of this.#raw()) {
-      let piece = decoder.decode(chunk, { stream: true });
+      let piece = await decode(chunk, true);
       if (first && piece.length > 0) {
         if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
         first = false;
       }
       if (piece.length > 0) yield piece;
     }
-    const tail = decoder.decode();
+    const tail = await decode(new Uint8Array(0), false);
     if (tail.length > 0) yield tail;
   }
 

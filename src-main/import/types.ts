@@ -24,6 +24,11 @@ export interface ImportOptions {
   header?: boolean;
   /** CSV/TSV: the field delimiter (`,` `;` tab `|` or space); `undefined` = sniff. */
   delimiter?: string;
+  /**
+   * CSV/TSV/ARFF/LIBSVM: the text encoding (utf-8, latin1, windows-1252, utf-16le … any TextDecoder label). Default
+   * UTF-8; bytes that are not valid in the encoding refuse the file, naming row, column and byte offset.
+   */
+  encoding?: string;
   /** Drop rows with a missing, non-numeric or non-finite value (with a warning) instead of refusing the file. */
   dropMissing?: boolean;
   /**

@@ -387,8 +387,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     markBusy(req, res);
     let request: unknown = {};
     if (body.length > 0) {
+      let text: string;
       try {
-        request = JSON.parse(body.toString('utf8'));
+        // Strict: invalid bytes would otherwise become U+FFFD and be stored as such (a name turned into "���").
+        text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+      } catch {
+        return fail(res, 'INVALID_ARGUMENT', 'The request body is not valid UTF-8; JSON requests must be UTF-8 text.');
+      }
+      try {
+        request = JSON.parse(text);
       } catch (error) {
         return fail(res, 'INVALID_ARGUMENT', `The request body is not valid JSON: ${(error as Error).message}`);
       }

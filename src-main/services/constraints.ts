@@ -9,7 +9,8 @@
  * - `Constraint kind must be 'must' or 'cannot', got 'maybe'.`
  * - unknown dataset: `No dataset with id or name 'x'.` (NOT_FOUND)
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { checkPair, parseConstraintKind, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
@@ -145,8 +146,11 @@ export async function importConstraintsCsv(
   const dataset = resolveDataset(store, datasetRef);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // A FIFO with no writer would block the read forever; a device has no end.
+    if (!(await stat(path)).isFile()) throw new ImportError(`Cannot read ${path}: not a regular file; import a file saved on disk.`);
+    text = await readFile(path, { encoding: 'utf8', flag: constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) });
   } catch (error) {
+    if (error instanceof ImportError) throw error;
     throw new ImportError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`, { cause: error });
   }
   const pairs = parseConstraintsCsv(text, basename(path), dataset);

@@ -64,6 +64,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 503;
     case 'DATABASE_TOO_NEW':
     case 'EXPORT_FAILED':
+    case 'DATASET_DAMAGED':
     case 'INTERNAL':
       return 500;
   }

@@ -14,6 +14,7 @@ import { base64ToBytes } from '../../shared/ipc/base64.ts';
 import type { EventName, EventOf, HandlerMap, HandlerResultOf } from '../../shared/ipc/contract.ts';
 import type { FeatureStats } from '../../shared/ipc/schemas.ts';
 import { previewFile } from '../import/index.ts';
+import { InvalidTextError } from '../import/text-encoding.ts';
 import type { ImportOptions } from '../import/types.ts';
 import type { ImportWorkers } from '../jobs/import-worker.ts';
 import type { JobRunner } from '../jobs/runner.ts';
@@ -124,6 +125,7 @@ function toImportOptions(options: HandlerParams<'datasets.preview'>['options'], 
   if (options.dropMissing !== undefined) out.dropMissing = options.dropMissing;
   if (options.header !== undefined) out.header = options.header;
   if (options.delimiter !== undefined) out.delimiter = options.delimiter;
+  if (options.encoding !== undefined) out.encoding = options.encoding;
   return out;
 }
 
@@ -253,12 +255,22 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     'datasets.preview': async ({ fileId, options }) => {
       const file = files.resolve(fileId);
       const importOptions = toImportOptions(options, files);
-      const preview = await previewFile(file.path, importOptions);
       const errors: { message: string }[] = [];
+      let preview: Awaited<ReturnType<typeof previewFile>>;
+      let suggestedEncoding: string | undefined;
+      try {
+        preview = await previewFile(file.path, importOptions);
+      } catch (error) {
+        if (!(error instanceof InvalidTextError)) throw error;
+        // Show the rows as the encoding the bytes look like would read them, with the reason the import as asked fails.
+        suggestedEncoding = error.suggestedEncoding;
+        errors.push({ message: error.message });
+        preview = await previewFile(file.path, { ...importOptions, encoding: suggestedEncoding });
+      }
       const warnings = [...preview.warnings];
       // The trial parse knows what an import would store: its row count (after dropped rows) is the one shown.
       let counts: { totalRows: number; droppedRows: number } | null = null;
-      if (file.size <= TRIAL_PARSE_MAX_BYTES) {
+      if (suggestedEncoding === undefined && file.size <= TRIAL_PARSE_MAX_BYTES) {
         try {
           const parsed = await imports.importFile(file.path, importOptions);
           for (const w of parsed.warnings) if (!warnings.includes(w)) warnings.push(w);
@@ -266,9 +278,11 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         } catch (error) {
           if (!(error instanceof WorkbenchError)) throw error;
           errors.push({ message: error.message });
+          // Invalid bytes past the previewed start: the worker's error arrives as {code, message}, the suggestion in its words.
+          suggestedEncoding = /\(it looks like ([\w-]+)\)/.exec(error.message)?.[1];
         }
       }
-      return { preview: { ...preview, ...(counts ?? {}), fileName: file.name, warnings, errors } };
+      return { preview: { ...preview, ...(counts ?? {}), fileName: file.name, warnings, errors, ...(suggestedEncoding ? { suggestedEncoding } : {}) } };
     },
     'datasets.import': ({ fileId, name, options }) => {
       const file = files.resolve(fileId);

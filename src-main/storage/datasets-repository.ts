@@ -1,11 +1,28 @@
-/** Datasets: the feature matrix (Float64 BLOB, bit-exact), labels (Int32 BLOB), names and import metadata. */
+/**
+ * Datasets: the feature matrix in row blocks (`dataset_blocks`, each in its narrowest lossless encoding and read
+ * back bit-exact), labels (Int32 BLOB), names and import metadata. Every block and the labels carry a CRC-32 of their
+ * stored bytes, checked on every read: damaged stored data is refused (DatasetDamagedError), never served.
+ */
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import type { Database, Statement } from 'better-sqlite3';
-import type { DatasetMatrix, DatasetSummary } from '../../shared/domain/dataset.ts';
 import type { DatasetTask } from '../../shared/domain/enums.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { MAX_DATASET_VALUES, MAX_DATASET_VALUES_TEXT, type DatasetMatrix, type DatasetSummary } from '../../shared/domain/dataset.ts';
+import { DatasetDamagedError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { encodeMatrixBytes, MATRIX_ENCODINGS, narrowestEncoding, type MatrixEncoding } from '../../shared/ipc/matrix-encoding.ts';
 import { blobToFloat64, blobToInt32, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
 import { statementCache } from './statements.ts';
+
+/**
+ * The most bytes of float64 features one block holds (its stored form may be narrower). SQLite refuses values over
+ * 1 GB; blocks of 256 MiB keep each write and each read's extra memory small.
+ */
+export const DEFAULT_BLOCK_BYTES = 256 * 1024 * 1024;
+
+export interface DatasetsRepositoryOptions {
+  /** Float64 bytes per feature block (at least one row per block). Default {@link DEFAULT_BLOCK_BYTES}. */
+  blockBytes?: number;
+}
 
 /** What {@link DatasetsRepository.insert} stores. */
 export interface NewDataset {
@@ -58,6 +75,8 @@ const SUMMARY_COLUMNS = `d.id, d.name, d.source_file, d.source_sha256, d.source_
   d.n_rows, d.n_features, d.labels IS NOT NULL AS labeled, d.image_shape, d.import_options, d.warnings, d.content_hash, d.created_at,
   d.task, d.target_name, (SELECT count(*) FROM constraints c WHERE c.dataset_id = d.id) AS constraint_count`;
 
+const HASH_PIECE_BYTES = 256 * 1024 * 1024;
+
 /**
  * sha256 (hex) of a dataset's content: the shape, the feature bytes and the label bytes. Two datasets with the
  * same hash have bit-identical features and labels; runs record it to tie results to exact data.
@@ -67,7 +86,9 @@ const SUMMARY_COLUMNS = `d.id, d.name, d.source_file, d.source_sha256, d.source_
 export function datasetContentHash(matrix: Pick<DatasetMatrix, 'nRows' | 'nFeatures' | 'features' | 'labels' | 'targets'>): string {
   const hash = createHash('sha256');
   hash.update(`${matrix.nRows},${matrix.nFeatures}\n`);
-  hash.update(typedArrayToBlob(matrix.features));
+  // In pieces: one update takes at most 2³¹ − 1 bytes ("data is too long" past it), a dataset up to 4 GiB.
+  const features = typedArrayToBlob(matrix.features);
+  for (let at = 0; at < features.length; at += HASH_PIECE_BYTES) hash.update(features.subarray(at, at + HASH_PIECE_BYTES));
   if (matrix.labels) {
     hash.update('labels\n');
     hash.update(typedArrayToBlob(matrix.labels));
@@ -113,27 +134,42 @@ export function validateDatasetMatrix(m: DatasetMatrix): void {
 }
 
 export class DatasetsRepository {
+  readonly #db: Database;
   readonly #prepare: (sql: string) => Statement;
+  readonly #blockBytes: number;
 
-  constructor(db: Database) {
+  constructor(db: Database, options: DatasetsRepositoryOptions = {}) {
+    this.#db = db;
     this.#prepare = statementCache(db);
+    this.#blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   }
 
   /**
-   * Stores a dataset and returns its details. Validates the matrix first.
-   * @throws ValidationError for an inconsistent matrix or a name that is empty or already taken.
+   * Stores a dataset (its row and its feature blocks, in one transaction) and returns its details. Validates the
+   * matrix first.
+   * @throws ValidationError for an inconsistent matrix, more than {@link MAX_DATASET_VALUES} values, or a name that
+   * is empty or already taken.
    */
   insert(dataset: NewDataset): DatasetDetails {
+    return this.#db.transaction(() => this.#insert(dataset))();
+  }
+
+  #insert(dataset: NewDataset): DatasetDetails {
     const m = dataset.matrix;
     validateDatasetMatrix(m);
     const name = dataset.name.trim();
     if (name === '') throw new ValidationError('A dataset name cannot be empty.');
     const existing = this.getByName(name);
     if (existing) throw new ValidationError(`A dataset named '${name}' already exists (id ${existing.id}).`);
+    if (m.features.length > MAX_DATASET_VALUES) {
+      throw new ValidationError(`A dataset holds at most ${MAX_DATASET_VALUES_TEXT}; '${name}' has ${m.features.length.toLocaleString('en-US')}.`);
+    }
+    const labels = m.labels ? typedArrayToBlob(m.labels) : null;
+    const targets = m.targets ? typedArrayToBlob(m.targets) : null;
     const info = this.#prepare(
       `INSERT INTO datasets (name, source_file, source_sha256, source_format, feature_names, class_names, n_rows, n_features,
-         features, labels, image_shape, import_options, warnings, content_hash, created_at, task, target_name, targets)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         labels, labels_crc32, image_shape, import_options, warnings, content_hash, created_at, task, target_name, targets, targets_crc32)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       name,
       dataset.sourceFile ?? null,
@@ -143,8 +179,8 @@ export class DatasetsRepository {
       JSON.stringify(m.classNames),
       m.nRows,
       m.nFeatures,
-      typedArrayToBlob(m.features),
-      m.labels ? typedArrayToBlob(m.labels) : null,
+      labels,
+      labels ? crc32(labels) : null,
       m.imageShape ? JSON.stringify(m.imageShape) : null,
       JSON.stringify(dataset.importOptions ?? {}),
       JSON.stringify(dataset.warnings ?? []),
@@ -152,9 +188,32 @@ export class DatasetsRepository {
       new Date().toISOString(),
       m.targets ? 'regression' : 'classification',
       m.targets ? (dataset.targetName ?? 'target') : null,
-      m.targets ? typedArrayToBlob(m.targets) : null,
+      targets,
+      targets ? crc32(targets) : null,
     );
+    this.#insertBlocks(Number(info.lastInsertRowid), m);
     return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  /** Writes the features as blocks of {@link rowsPerBlock} rows, each in its narrowest lossless encoding. */
+  #insertBlocks(datasetId: number, m: DatasetMatrix): void {
+    const rowsPerBlock = this.rowsPerBlock(m.nFeatures);
+    const insert = this.#prepare(
+      'INSERT INTO dataset_blocks (dataset_id, block_index, first_row, n_rows, encoding, data, crc32) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    if (m.nFeatures === 0) return;
+    for (let first = 0, index = 0; first < m.nRows; first += rowsPerBlock, index++) {
+      const rows = Math.min(rowsPerBlock, m.nRows - first);
+      const values = m.features.subarray(first * m.nFeatures, (first + rows) * m.nFeatures);
+      const encoding = storedEncoding(values);
+      const bytes = encoding === 'f64' ? typedArrayToBlob(values) : encodeBlock(values, encoding);
+      insert.run(datasetId, index, first, rows, encoding, bytes, crc32(bytes));
+    }
+  }
+
+  /** Rows per feature block for `nFeatures` features: as many as fit in the block size as float64, at least 1. */
+  rowsPerBlock(nFeatures: number): number {
+    return Math.max(1, Math.floor(this.#blockBytes / (8 * Math.max(1, nFeatures))));
   }
 
   /** All datasets, oldest first, with their constraint counts. */
@@ -212,38 +271,125 @@ export class DatasetsRepository {
     return this.#prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
   }
 
-  /** The feature matrix and labels, bit-exact as stored. @throws NotFoundError. */
+  /**
+   * The feature matrix and labels, bit-exact as stored, each block and the labels checked against their CRC-32.
+   * @throws NotFoundError for an unknown id.
+   * @throws DatasetDamagedError naming the dataset when a checksum, a block's size or the blocks' coverage of the
+   * rows does not match what was written.
+   */
   loadMatrix(id: number): DatasetMatrix {
     const row = this.#prepare(
-      'SELECT n_rows, n_features, features, labels, targets, feature_names, class_names, image_shape FROM datasets WHERE id = ?',
+      'SELECT name, n_rows, n_features, labels, labels_crc32, targets, targets_crc32, feature_names, class_names, image_shape FROM datasets WHERE id = ?',
     ).get(id) as
       | {
+          name: string;
           n_rows: number;
           n_features: number;
-          features: Buffer;
           labels: Buffer | null;
+          labels_crc32: number | null;
           targets: Buffer | null;
+          targets_crc32: number | null;
           feature_names: string;
           class_names: string;
           image_shape: string | null;
         }
       | undefined;
     if (!row) throw new NotFoundError(`No dataset with id ${id}.`);
+    const dataset = { id, name: row.name };
+    const d = row.n_features;
+    const features = new Float64Array(row.n_rows * d);
+    let nextRow = 0;
+    let expectedIndex = 0;
+    const blocks = this.#prepare(
+      'SELECT block_index, first_row, n_rows, encoding, data, crc32 FROM dataset_blocks WHERE dataset_id = ? ORDER BY block_index',
+    );
+    for (const block of blocks.iterate(id) as IterableIterator<StoredBlock>) {
+      const where = `block ${block.block_index}, rows ${block.first_row}…${block.first_row + block.n_rows - 1}`;
+      if (block.block_index !== expectedIndex || block.first_row !== nextRow || nextRow + block.n_rows > row.n_rows) {
+        throw new DatasetDamagedError(dataset, `${where} does not continue the rows stored before it`);
+      }
+      if (crc32(block.data) !== block.crc32) throw new DatasetDamagedError(dataset, `${where} fails its checksum`);
+      if (!decodeBlock(block, d, features)) throw new DatasetDamagedError(dataset, `${where} has ${block.data.length} bytes, not ${block.n_rows} rows of ${block.encoding}`);
+      nextRow += block.n_rows;
+      expectedIndex++;
+    }
+    if (d > 0 && nextRow !== row.n_rows) throw new DatasetDamagedError(dataset, `its blocks hold ${nextRow} of its ${row.n_rows} rows`);
+    let labels: Int32Array | null = null;
+    if (row.labels) {
+      if (crc32(row.labels) !== row.labels_crc32 || row.labels.length !== 4 * row.n_rows) {
+        throw new DatasetDamagedError(dataset, 'its labels fail their checksum');
+      }
+      labels = blobToInt32(row.labels, `datasets.labels of dataset ${id}`);
+    }
+    let targets: Float64Array | null = null;
+    if (row.targets) {
+      if (crc32(row.targets) !== row.targets_crc32 || row.targets.length !== 8 * row.n_rows) {
+        throw new DatasetDamagedError(dataset, 'its regression targets fail their checksum');
+      }
+      targets = blobToFloat64(row.targets, `datasets.targets of dataset ${id}`);
+    }
     return {
       nRows: row.n_rows,
-      nFeatures: row.n_features,
-      features: blobToFloat64(row.features, `datasets.features of dataset ${id}`),
-      labels: row.labels ? blobToInt32(row.labels, `datasets.labels of dataset ${id}`) : null,
+      nFeatures: d,
+      features,
+      labels,
       featureNames: parseJsonColumn<string[]>(row.feature_names, 'datasets.feature_names')!,
       classNames: parseJsonColumn<string[]>(row.class_names, 'datasets.class_names')!,
       imageShape: parseJsonColumn<[number, number]>(row.image_shape, 'datasets.image_shape'),
-      ...(row.targets ? { targets: blobToFloat64(row.targets, `datasets.targets of dataset ${id}`) } : {}),
+      ...(targets ? { targets } : {}),
     };
   }
 
   count(): number {
     return (this.#prepare('SELECT count(*) AS n FROM datasets').get() as { n: number }).n;
   }
+}
+
+interface StoredBlock {
+  block_index: number;
+  first_row: number;
+  n_rows: number;
+  encoding: string;
+  data: Buffer;
+  crc32: number;
+}
+
+const ENCODING_BYTES: Record<MatrixEncoding, number> = { u8: 1, f32: 4, f64: 8 };
+
+/** The narrowest encoding that gives back every bit: the wire's choice, but float64 for NaN (float32 would lose its payload). */
+function storedEncoding(values: Float64Array): MatrixEncoding {
+  const encoding = narrowestEncoding(values);
+  if (encoding === 'f32') {
+    for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k]!)) return 'f64';
+  }
+  return encoding;
+}
+
+/** A block's bytes in a narrower encoding than float64 (u8 or f32, little-endian). */
+function encodeBlock(values: Float64Array, encoding: MatrixEncoding): Buffer {
+  if (encoding === 'u8') return Buffer.from(new Uint8Array(values).buffer);
+  const bytes = encodeMatrixBytes(values, encoding);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Writes a stored block's values into `features` at its first row. Returns false when the byte count does not
+ * match the block's rows in its encoding (or the encoding is unknown).
+ */
+function decodeBlock(block: StoredBlock, nFeatures: number, features: Float64Array): boolean {
+  const encoding = block.encoding as MatrixEncoding;
+  if (!MATRIX_ENCODINGS.includes(encoding)) return false;
+  const count = block.n_rows * nFeatures;
+  const { data } = block;
+  if (data.length !== count * ENCODING_BYTES[encoding]) return false;
+  const at = block.first_row * nFeatures;
+  if (encoding === 'u8') features.set(data, at);
+  else if (encoding === 'f64') new Uint8Array(features.buffer, features.byteOffset + at * 8, data.length).set(data);
+  else {
+    const aligned = data.byteOffset % 4 === 0 ? data : Uint8Array.prototype.slice.call(data);
+    features.set(new Float32Array(aligned.buffer, aligned.byteOffset, count), at);
+  }
+  return true;
 }
 
 function toDetails(row: DatasetRow): DatasetDetails {

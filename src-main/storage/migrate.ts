@@ -42,11 +42,24 @@ export function migrate(db: Database, options: { target?: number; path?: string;
   if (current > latest) throw new DatabaseTooNewError(options.path ?? db.name, current);
   const applied: number[] = [];
   for (const m of migrations.slice(current, target)) {
-    db.transaction(() => {
-      if (m.sql) db.exec(m.sql);
-      m.up?.(db);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it.
+    const foreignKeysWereOn = m.rebuildsTables === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (foreignKeysWereOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        if (m.sql) db.exec(m.sql);
+        m.up?.(db);
+        if (m.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+          if (broken.length > 0) {
+            throw new Error(`Migration ${m.version} (${m.name}) left ${broken.length} rows of ${broken[0]!.table} without their ${broken[0]!.parent} row.`);
+          }
+        }
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } finally {
+      if (foreignKeysWereOn) db.pragma('foreign_keys = ON');
+    }
     applied.push(m.version);
   }
   return applied;

@@ -67,7 +67,7 @@ describe('workbench CLI framework', () => {
     const human = await runCli(['--db', db, 'import']);
     expect(human.code).toBe(2);
     expect(human.stderr).toBe(
-      'workbench: error: Missing argument FILE.\nUsage:\n  workbench import FILE [--name N] [--label COL | --no-label | --target COL] [--format csv|tsv|arff|libsvm|npy|idx] [--labels-file F] [--drop-missing]\n' +
+      'workbench: error: Missing argument FILE.\nUsage:\n  workbench import FILE [--name N] [--label COL | --no-label | --target COL] [--format csv|tsv|arff|libsvm|npy|idx] [--encoding E] [--labels-file F] [--drop-missing]\n' +
         "Run 'workbench import --help' for details.\n",
     );
   });

@@ -148,7 +148,7 @@ const BAD: Array<[file: string, message: string, labelsFile?: string]> = [
   ['truncated-idx3-ubyte.gz', 'truncated-idx3-ubyte.gz: the gzip data is truncated (the compressed stream ends early)'],
   [
     'extra-idx3-ubyte',
-    'extra-idx3-ubyte: the file has 3 bytes after the data (dimensions 5×3×2 ubyte need 30 data bytes); is the header right?',
+    'extra-idx3-ubyte: the file holds more than its header declares: dimensions 5×3×2 ubyte need 30 data bytes, found at least 33 (reading stopped there); is the header right?',
   ],
   [
     'vector-idx1-ubyte',

@@ -49,6 +49,7 @@ describe('the gateway shared by IPC and HTTP', () => {
       DATABASE_DAMAGED: 503,
       DATABASE_DISK_FULL: 503,
       EXPORT_FAILED: 500,
+      DATASET_DAMAGED: 500,
       NON_PSD: 422,
       NUMERICAL: 422,
       JOB_CANCELLED: 409,

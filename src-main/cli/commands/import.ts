@@ -18,7 +18,7 @@ export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import a data file (CSV, TSV, ARFF, LIBSVM, .npy, IDX) as a new dataset.',
   usage:
-    'workbench import FILE [--name N] [--label COL | --no-label | --target COL] [--format csv|tsv|arff|libsvm|npy|idx] [--labels-file F] [--drop-missing]',
+    'workbench import FILE [--name N] [--label COL | --no-label | --target COL] [--format csv|tsv|arff|libsvm|npy|idx] [--encoding E] [--labels-file F] [--drop-missing]',
   help: [
     'Options:',
     '  --name N          dataset name (default: the file name without extension, made unique)',
@@ -33,6 +33,9 @@ export const importCommand: CliCommand = {
     '  --header          CSV/TSV: the first row is a header;  --no-header: it is data (default: detected)',
     '  --delimiter D     CSV/TSV field delimiter (default: sniffed; , ; tab | space)',
     '  --drop-missing    drop rows with a missing or non-numeric feature instead of refusing the file',
+    '  --encoding E      CSV/TSV/ARFF/LIBSVM text encoding: utf-8 (default), latin1, windows-1252, utf-16le, … A file',
+    '                    with bytes that are not valid UTF-8 is refused (row, column, byte offset and the encoding',
+    '                    it looks like) unless its encoding is named; nothing is guessed silently',
     '  --labels-file F   .npy and IDX: labels from a sibling file (.npy, a 1-D IDX file raw or .gz, or .csv/.txt',
     '                    with one label per line), relative to FILE',
     '',
@@ -56,6 +59,7 @@ export const importCommand: CliCommand = {
     delimiter: { type: 'string' },
     'drop-missing': { type: 'boolean' },
     'labels-file': { type: 'string' },
+    encoding: { type: 'string' },
   },
   async run(ctx) {
     const file = ctx.requirePositional(0, 'FILE');
@@ -74,6 +78,7 @@ export const importCommand: CliCommand = {
     const name = ctx.option('name');
     const labelsFile = ctx.option('labels-file');
     const delimiter = ctx.option('delimiter');
+    const encoding = ctx.option('encoding');
     const path = ctx.resolvePath(file);
     const { files, events } = await ctx.workbench();
     // A path typed on the command line is the user's own choice, as a native dialog's is. A missing file is
@@ -88,6 +93,7 @@ export const importCommand: CliCommand = {
       ...(ctx.flag('header') ? { header: true } : ctx.flag('no-header') ? { header: false } : {}),
       ...(delimiter !== undefined ? { delimiter: (delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter) as ImportRequestOptions['delimiter'] } : {}),
       ...(labelsFileId !== undefined ? { labelsFileId } : {}),
+      ...(encoding !== undefined ? { encoding } : {}),
       dropMissing: ctx.flag('drop-missing'),
     };
     const progress = ctx.progressFraction(`Importing ${file}`);

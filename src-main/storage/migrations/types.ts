@@ -9,4 +9,10 @@ export interface Migration {
   sql?: string;
   /** … and/or code, for data changes SQL cannot express. Runs after `sql`, inside the same transaction. */
   up?: (db: Database) => void;
+  /**
+   * The migration rebuilds a table that others reference (create new, copy, drop old, rename): it runs with foreign
+   * keys off, so that dropping the old table cascades nowhere, and `PRAGMA foreign_key_check` must find nothing
+   * before it commits.
+   */
+  rebuildsTables?: boolean;
 }

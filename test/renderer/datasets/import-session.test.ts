@@ -30,6 +30,32 @@ describe('ImportSession', () => {
     expect(backend.callsTo('datasets.import')).toEqual([{ fileId: 'upload-1', name: 'fruit', options: { label: null, dropMissing: true } }]);
   });
 
+  it('reads the file in the encoding the preview suggests once asked, and imports with it', async () => {
+    const backend = new FakeBackend()
+      .handle('datasets.preview', ({ options }) => ({
+        preview:
+          options?.encoding === 'latin1'
+            ? preview('variety')
+            : { ...preview('variety', [{ message: 'latin.csv: row 2, column "variety", byte offset 14: 0xE9 is not valid UTF-8 (it looks like latin1)' }]), suggestedEncoding: 'latin1' },
+      }))
+      .handle('datasets.import', () => ({
+        dataset: { id: 6, name: 'latin', rows: 1, features: 2, classes: ['gala'], labeled: true, sourceFile: 'latin.csv', sourceSha256: null, contentHash: 'h', createdAt: 'now' },
+        warnings: [],
+        droppedRows: 0,
+      }));
+    const session = new ImportSession(backend);
+    await session.useFile(new File([new Uint8Array([0x61, 0xe9])], 'latin.csv'));
+    expect(session.preview?.suggestedEncoding).toBe('latin1');
+    expect(session.canImport).toBe(false);
+    await session.setEncoding(session.preview!.suggestedEncoding!);
+    expect(backend.callsTo('datasets.preview').at(-1)).toEqual({ fileId: 'upload-1', options: { label: 2, encoding: 'latin1' } });
+    expect(session.canImport).toBe(true);
+    await session.commit();
+    expect(backend.callsTo('datasets.import')).toEqual([{ fileId: 'upload-1', name: 'latin', options: { label: 2, encoding: 'latin1' } }]);
+    session.reset();
+    expect(session.encoding).toBe('utf-8');
+  });
+
   it('keeps Import disabled while the preview reports errors naming row and column', async () => {
     const backend = new FakeBackend().handle('datasets.preview', () => ({
       preview: preview('variety', [{ message: "'abc' is not a number", row: 7, column: 'hue' }]),

@@ -20,6 +20,8 @@ export class ImportSession {
   label = $state.raw<LabelChoice>({ kind: 'detect' });
   format = $state<ImportOptions['format'] | 'detect'>('detect');
   dropMissing = $state(false);
+  /** CSV/TSV/ARFF/LIBSVM: the file's text encoding; utf-8 (the default) is read strictly. */
+  encoding = $state('utf-8');
   /** npy / IDX: the labels come from this second file (e.g. train-labels-idx1-ubyte.gz), or null. */
   labelsFile = $state.raw<FileRef | null>(null);
   /** 0…1 while uploading, null otherwise. */
@@ -52,6 +54,7 @@ export class ImportSession {
       if (this.label.kind === 'target') options.target = this.label.index;
     }
     if (this.dropMissing) options.dropMissing = true;
+    if (this.encoding !== 'utf-8') options.encoding = this.encoding;
     return options;
   }
 
@@ -62,6 +65,7 @@ export class ImportSession {
     this.label = { kind: 'detect' };
     this.format = 'detect';
     this.dropMissing = false;
+    this.encoding = 'utf-8';
     this.labelsFile = null;
     this.status = 'idle';
     this.error = null;
@@ -158,6 +162,12 @@ export class ImportSession {
       this.preview = null;
       this.error = errorMessage(error);
     }
+  }
+
+  /** Reads the file in another encoding (e.g. the one the preview suggests when the bytes are not UTF-8). */
+  async setEncoding(encoding: string): Promise<void> {
+    this.encoding = encoding;
+    await this.refreshPreview();
   }
 
   async setLabel(choice: LabelChoice): Promise<void> {
