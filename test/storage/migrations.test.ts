@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../shared/errors.ts';
 import { DatabaseTooNewError, migrate, schemaVersion } from '../../src-main/storage/migrate.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src-main/storage/migrations/index.ts';
 import { openStore } from '../../src-main/storage/store.ts';
+
+/** The schema version from which a dataset's features are stored in checksummed row blocks. */
+const BLOCKS_VERSION = MIGRATIONS.find((m) => m.name === 'dataset-blocks')!.version;
 
 let dir: string;
 beforeEach(() => {
@@ -57,13 +61,25 @@ describe('migrations', () => {
       const oldPath = join(dir, `v${from}.sqlite`);
       const old = openStore(oldPath, { targetVersion: from });
       expect(old.schemaVersion).toBe(from);
-      if (from >= 1) {
+      const value = Buffer.from(new Float64Array([42]).buffer);
+      if (from >= 1 && from < BLOCKS_VERSION) {
         old.db
           .prepare(
             `INSERT INTO datasets (name, feature_names, class_names, n_rows, n_features, features, content_hash, created_at)
              VALUES ('kept', '["x"]', '[]', 1, 1, ?, 'h', '2026-01-01T00:00:00.000Z')`,
           )
-          .run(Buffer.from(new Float64Array([42]).buffer));
+          .run(value);
+      } else if (from >= BLOCKS_VERSION) {
+        // From the row-block schema on, the features live in dataset_blocks with a CRC-32 of their bytes.
+        const { lastInsertRowid } = old.db
+          .prepare(
+            `INSERT INTO datasets (name, feature_names, class_names, n_rows, n_features, content_hash, created_at)
+             VALUES ('kept', '["x"]', '[]', 1, 1, 'h', '2026-01-01T00:00:00.000Z')`,
+          )
+          .run();
+        old.db
+          .prepare("INSERT INTO dataset_blocks (dataset_id, block_index, first_row, n_rows, encoding, data, crc32) VALUES (?, 0, 0, 1, 'f64', ?, ?)")
+          .run(lastInsertRowid, value, crc32(value));
       }
       old.close();
 
@@ -71,7 +87,11 @@ describe('migrations', () => {
       expect(upgraded.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
       const fresh = openStore(join(dir, 'fresh.sqlite'));
       expect(schemaOf(upgraded.db)).toEqual(schemaOf(fresh.db));
-      if (from >= 1) expect(upgraded.datasets.getByName('kept')?.rows).toBe(1);
+      if (from >= 1) {
+        const kept = upgraded.datasets.getByName('kept')!;
+        expect(kept.rows).toBe(1);
+        expect(Array.from(upgraded.datasets.loadMatrix(kept.id).features)).toEqual([42]);
+      }
       upgraded.close();
       fresh.close();
     });

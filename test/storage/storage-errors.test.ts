@@ -155,7 +155,7 @@ describe('a damaged database', () => {
 
 describe.runIf(canMount)('a full disk', () => {
   it('is DATABASE_DISK_FULL naming the file, and the import is not stored', async () => {
-    const disk = mountTmpfs(256 * 1024);
+    const disk = mountTmpfs(384 * 1024);
     try {
       const db = join(disk.dir, 'w.sqlite');
       await irisDatabase(db);

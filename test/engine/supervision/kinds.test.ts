@@ -20,6 +20,13 @@ import { blobs } from '../fixtures.ts';
 
 const data = blobs({ classes: 3, perClass: 10, features: 4 });
 const labels = data.labels!;
+/** The same rows as a regression dataset (a numeric target per row, no classes), for learners whose input is 'targets'. */
+const regressionData = {
+  ...data,
+  labels: null,
+  classNames: [],
+  targets: Float64Array.from({ length: data.nRows }, (_, i) => data.features[i * 4]! - data.features[i * 4 + 1]!),
+};
 const n = data.nRows;
 const rowsOf = (c: number): number[] => Array.from(labels.keys()).filter((r) => labels[r] === c);
 
@@ -108,13 +115,17 @@ describe.each(LEARNERS.map((l) => [l.name, l.input] as const))('supervision cont
       case 'quadruplets':
         expect(training.quadruplets!.length).toBe(4 * count);
         break;
+      case 'targets':
+        expect(training.targets).toEqual(regressionData.targets);
+        expect(count).toBe(n);
+        break;
       default:
         break;
     }
   }
 
   it('prepareFit gives the learner its kind, generated from the class labels', () => {
-    const prepared = prepareFit(data, { method: name, constraintSource: 'generated' });
+    const prepared = prepareFit(input === 'targets' ? regressionData : data, { method: name, constraintSource: 'generated' });
     expect(prepared.constraintSource).toBe(takesSource(kind) ? 'generated' : null);
     checkField(prepared.training, prepared.supervisionCount);
     if (takesSource(kind)) expect(prepared.supervisionCount).toBeGreaterThan(0);
