@@ -76,6 +76,7 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
   const G = new Float64Array(d * d); // upper triangle of X_cᵀ W X_c
   const XtX = new Float64Array(d * d); // upper triangle of X_cᵀ X_c
   const sigma = new Float64Array(largest);
+  const sumsScratch = new Float64Array(largest);
   const row = new Float64Array(largest);
   const sumC = new Float64Array(d);
   const between = new Float64Array(d * d);
@@ -94,21 +95,22 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
       // The row's own 0 is among the smallest, so the (kc + 1)-th smallest is its kc-th nearest other row.
       sigma[a] = Math.sqrt(smallestValue(row, nc, kc + 1));
     }
-    // W = diag(A1) − A in place of the distances, one triangle evaluated and mirrored.
+    // W = diag(A1) − A in place of the distances: one triangle evaluated and mirrored, the row sums A1 gathered on
+    // the way (each entry adds to its row and its column).
+    const rowSums = sumsScratch.fill(0, 0, nc);
     for (let a = 0; a < nc; a++) {
       const sa = sigma[a]!;
-      W[a * nc + a] = 0;
+      const rowA = a * nc;
+      let sumA = rowSums[a]!;
       for (let b = a + 1; b < nc; b++) {
         const scale = sa * sigma[b]!;
-        const affinity = scale > 0 ? Math.exp(-dist[a * nc + b]! / scale) : 0;
-        W[a * nc + b] = -affinity;
+        const affinity = scale > 0 ? Math.exp(-dist[rowA + b]! / scale) : 0;
+        W[rowA + b] = -affinity;
         W[b * nc + a] = -affinity;
+        sumA += affinity;
+        rowSums[b]! += affinity;
       }
-    }
-    for (let a = 0; a < nc; a++) {
-      let rowSum = 0;
-      for (let b = 0; b < nc; b++) rowSum -= W[a * nc + b]!;
-      W[a * nc + a] = rowSum;
+      W[rowA + a] = sumA;
     }
     // Yᵀ = X_cᵀ·W: row f of Yᵀ is ⟨column f of X_c, row b of W⟩ over b (W symmetric).
     dotRows(XcT, d, W, nc, nc, YT, nc);
