@@ -12,13 +12,13 @@
  *   S̃_w = Σ_c G_c / n_c,   S̃_b = Σ_c [G_c / n + (1 − n_c/n) X_cᵀX_c + s_c s_cᵀ / n] − s sᵀ / n + S̃_w
  *
  * (s_c, s the row sums of class c and of all rows). The generalized eigenproblem S̃_b v = λ S̃_w v is solved
- * stably: S̃_w (plus 10⁻¹⁰·tr/d, more only if Cholesky needs it) = R·Rᵀ, the symmetric R⁻¹ S̃_b R⁻ᵀ = U Λ Uᵀ,
+ * stably (only d × d): S̃_w (plus 10⁻¹⁰·tr/d, more only if Cholesky needs it) = R·Rᵀ, the symmetric R⁻¹ S̃_b R⁻ᵀ = U Λ Uᵀ,
  * v = R⁻ᵀ u (so vᵀ S̃_w v = 1, scipy's normalisation). The `components` largest λ give L's rows:
  * `weighted` √max(λ, 0)·vᵀ, `orthonormalized` the Q of QR(V), `plain` vᵀ. The objective reported is the sum of
- * the retained λ. Closed form; cost O(Σ n_c²·d + d³).
+ * the retained λ. Closed form; cost O(Σ n_c²·d·3/2 + n·d² + d³).
  */
 import { ValidationError } from '../../errors.ts';
-import { gram, matmul, matmulTransA, matmulTransB } from '../../math/dense.ts';
+import { dotRows, squaredDistanceMatrix, transposeInto } from '../../math/neighbour-kernels.ts';
 import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/eigen.ts';
 import { smallestValue } from '../../math/top-k.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
@@ -54,7 +54,11 @@ export const lfdaLearner = defineLearner({
   },
 });
 
-/** The local scatters S̃_b and S̃_w (d, d) of the file comment. */
+/**
+ * The local scatters S̃_b and S̃_w (d, d) of the file comment. Per class every product goes through the register-blocked
+ * {@link dotRows} on transposed copies: the squared distances (upper triangle, O(n_c²·d/2)), Yᵀ = X_cᵀ·W (O(n_c²·d), W
+ * symmetric), G = X_cᵀ·Y and X_cᵀX_c (upper triangles, O(n_c·d²/2) each); the affinity is evaluated on one triangle.
+ */
 export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int32Array, k: number): { between: Float64Array; within: Float64Array } {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
@@ -62,6 +66,19 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
     if (!rows) byClass.set(labels[i]!, (rows = []));
     rows.push(i);
   }
+  let largest = 0;
+  for (const rows of byClass.values()) largest = Math.max(largest, rows.length);
+  // Scratch sized for the largest class, reused by every class.
+  const Xc = new Float64Array(largest * d); // (nc, d)
+  const XcT = new Float64Array(d * largest); // (d, nc)
+  const W = new Float64Array(largest * largest); // (nc, nc): squared distances, then diag(A1) − A
+  const YT = new Float64Array(d * largest); // (d, nc) = X_cᵀ·W
+  const G = new Float64Array(d * d); // upper triangle of X_cᵀ W X_c
+  const XtX = new Float64Array(d * d); // upper triangle of X_cᵀ X_c
+  const sigma = new Float64Array(largest);
+  const sumsScratch = new Float64Array(largest);
+  const row = new Float64Array(largest);
+  const sumC = new Float64Array(d);
   const between = new Float64Array(d * d);
   const within = new Float64Array(d * d);
   const total = new Float64Array(d);
@@ -69,55 +86,54 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
   for (const rows of byClass.values()) {
     const nc = rows.length;
     const kc = Math.min(k, nc - 1);
-    const Xc = new Float64Array(nc * d); // (nc, d)
-    rows.forEach((r, t) => Xc.set(X.subarray(r * d, r * d + d), t * d));
-    // Squared distances from the Gram matrix: ‖x_a‖² + ‖x_b‖² − 2·x_aᵀx_b (clamped at 0).
-    const dist = matmulTransB(Xc, nc, d, Xc, nc); // (nc, nc), Gram first
-    const norms = new Float64Array(nc);
-    for (let a = 0; a < nc; a++) norms[a] = dist[a * nc + a]!;
-    for (let a = 0; a < nc; a++) {
-      for (let b = 0; b < nc; b++) dist[a * nc + b] = a === b ? 0 : Math.max(norms[a]! + norms[b]! - 2 * dist[a * nc + b]!, 0);
-    }
-    const sigma = new Float64Array(nc);
-    const column = new Float64Array(nc);
+    for (let t = 0; t < nc; t++) Xc.set(X.subarray(rows[t]! * d, rows[t]! * d + d), t * d);
+    transposeInto(Xc.subarray(0, nc * d), nc, d, XcT);
+    const dist = squaredDistanceMatrix(Xc.subarray(0, nc * d), nc, d, W.subarray(0, nc * nc)); // (nc, nc)
+    sigma.fill(0);
     for (let a = 0; a < nc && kc > 0; a++) {
-      column.set(dist.subarray(a * nc, a * nc + nc));
+      row.set(dist.subarray(a * nc, a * nc + nc));
       // The row's own 0 is among the smallest, so the (kc + 1)-th smallest is its kc-th nearest other row.
-      sigma[a] = Math.sqrt(smallestValue(column, nc, kc + 1));
+      sigma[a] = Math.sqrt(smallestValue(row, nc, kc + 1));
     }
-    // W = diag(A1) − A (nc, nc), then G = X_cᵀ W X_c.
-    const W = dist; // overwritten row by row: each row's distances are read before it is written
+    // W = diag(A1) − A in place of the distances: one triangle evaluated and mirrored, the row sums A1 gathered on
+    // the way (each entry adds to its row and its column).
+    const rowSums = sumsScratch.fill(0, 0, nc);
     for (let a = 0; a < nc; a++) {
-      let rowSum = 0;
-      for (let b = 0; b < nc; b++) {
-        const scale = sigma[a]! * sigma[b]!;
-        const affinity = scale > 0 ? Math.exp(-dist[a * nc + b]! / scale) : 0;
-        W[a * nc + b] = -affinity;
-        rowSum += affinity;
+      const sa = sigma[a]!;
+      const rowA = a * nc;
+      let sumA = rowSums[a]!;
+      for (let b = a + 1; b < nc; b++) {
+        const scale = sa * sigma[b]!;
+        const affinity = scale > 0 ? Math.exp(-dist[rowA + b]! / scale) : 0;
+        W[rowA + b] = -affinity;
+        W[b * nc + a] = -affinity;
+        sumA += affinity;
+        rowSums[b]! += affinity;
       }
-      W[a * nc + a]! += rowSum;
+      W[rowA + a] = sumA;
     }
-    const G = matmulTransA(Xc, nc, d, matmul(W, nc, nc, Xc, d), d); // (d, d)
-    const XtX = gram(Xc, nc, d);
-    const sumC = new Float64Array(d);
+    // Yᵀ = X_cᵀ·W: row f of Yᵀ is ⟨column f of X_c, row b of W⟩ over b (W symmetric).
+    dotRows(XcT, d, W, nc, nc, YT, nc);
+    dotRows(XcT, d, YT, d, nc, G, d, true);
+    dotRows(XcT, d, XcT, d, nc, XtX, d, true);
+    sumC.fill(0);
     for (let a = 0; a < nc; a++) for (let f = 0; f < d; f++) sumC[f]! += Xc[a * d + f]!;
     const mixing = 1 - nc / n;
     for (let f = 0; f < d; f++) {
-      for (let g = 0; g < d; g++) {
+      for (let g = f; g < d; g++) {
         const t = f * d + g;
         within[t]! += G[t]! / nc;
         between[t]! += G[t]! / n + mixing * XtX[t]! + (sumC[f]! * sumC[g]!) / n;
       }
     }
   }
-  for (let f = 0; f < d; f++) for (let g = 0; g < d; g++) between[f * d + g]! += within[f * d + g]! - (total[f]! * total[g]!) / n;
-  for (const S of [between, within]) {
-    for (let f = 0; f < d; f++) {
-      for (let g = f + 1; g < d; g++) {
-        const v = 0.5 * (S[f * d + g]! + S[g * d + f]!);
-        S[f * d + g] = v;
-        S[g * d + f] = v;
-      }
+  // Upper triangles to full symmetric matrices.
+  for (let f = 0; f < d; f++) {
+    for (let g = f; g < d; g++) {
+      const t = f * d + g;
+      between[t]! += within[t]! - (total[f]! * total[g]!) / n;
+      between[g * d + f] = between[t]!;
+      within[g * d + f] = within[t]!;
     }
   }
   return { between, within };

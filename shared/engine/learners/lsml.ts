@@ -9,15 +9,20 @@
  *
  * Minimized by projected gradient descent on the positive-definite cone with an Armijo backtracking line search
  * on the exact objective: M' = Π(M − t·∇f), Π clipping eigenvalues at 10⁻⁸ (metric-learn's floor; skipped when a
- * Cholesky factor shows M' is clearly inside); a step is accepted when f(M') ≤ f(M) + 10⁻⁴·⟨∇f, M' − M⟩, t is
- * halved until it is. The first t tried is 1/‖∇f‖, then the Barzilai–Borwein step of the last two iterates.
+ * Cholesky factor shows M' is clearly inside); a step is accepted when f(M') ≤ f_ref + 10⁻⁴·⟨∇f, M' − M⟩ and
+ * f(M') < f_ref, f_ref the largest of the last 10 accepted losses (the non-monotone test of spectral projected
+ * gradient, which lets the Barzilai–Borwein step through about once per iteration), t is halved until it is. The
+ * first t tried is 1/‖∇f‖, then the Barzilai–Borwein step of the last two iterates. The loss reported is the one at
+ * the final M.
  * Stop reasons: `tolerance` when ‖∇f‖_F ≤ `tol` at the current M (metric-learn's test), `stalled` when no step
- * down to 2⁻⁴⁰ of the first one lowers f, `maxIter` otherwise. (metric-learn tries a fixed grid of ten steps and
+ * down to 2⁻⁴⁰ of the first one passes that test, `maxIter` otherwise. (metric-learn tries a fixed grid of ten steps and
  * stops silently when none helps; its gradient also leaves out the weights w_q its loss has.)
- * Each iteration costs O(m·d² + d³) per objective evaluation.
+ * Each loss evaluation costs O(m·d²/2 + d³) through blocked products; the gradient (O(k·d²/2), k violated) only at
+ * accepted points.
  */
 import { ValidationError } from '../../errors.ts';
 import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/eigen.ts';
+import { dotRows, transposeInto } from '../../math/neighbour-kernels.ts';
 import { covarianceMatrix } from '../../math/statistics.ts';
 import type { StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
@@ -79,31 +84,164 @@ function lowerCholesky(M: Float64Array, d: number): Float64Array | null {
 }
 
 /**
- * ‖Rᵀu‖² and ‖Rᵀv‖² into `out` for row q of U and of V (m, d) and a lower-triangular R (d, d); `y`, `z` are
- * scratch (d).
+ * Evaluates f(M) and, on request, ∇f for one set of quadruplets, with the differences stored once and scratch reused
+ * across calls (the line search calls it many times). d_ab = vᵀMv = ‖Rᵀv‖² with M = R·Rᵀ for all quadruplets at
+ * once by {@link triangularForms} (O(2m·d²/2), register-blocked). The gradient's data part
+ * Σ_violated c_q·v_q v_qᵀ is one blocked product Vᵀ·diag(c)·V over the violated rows alone (upper triangle,
+ * O(k·d²/2) for k violated differences), instead of one d × d update per quadruplet.
  */
-function choleskyForms(R: Float64Array, U: Float64Array, V: Float64Array, q: number, d: number, y: Float64Array, z: Float64Array, out: Float64Array): void {
-  y.fill(0);
-  z.fill(0);
-  const row = q * d;
-  for (let p = 0; p < d; p++) {
-    const a = U[row + p]!;
-    const b = V[row + p]!;
-    const rRow = p * d;
-    for (let j = 0; j <= p; j++) {
-      const r = R[rRow + j]!;
-      y[j]! += a * r;
-      z[j]! += b * r;
+export interface LsmlEvaluator {
+  /** f(M) (+∞ when M is not positive definite); remembers what {@link LsmlEvaluator.gradient} needs. */
+  loss(M: Float64Array): number;
+  /** ∇f (d, d) at the M of the last finite {@link LsmlEvaluator.loss} call. */
+  gradient(): Float64Array;
+}
+
+/** Violated rows per blocked product of the gradient (two (d, 256) panels fit in L2 for d up to a few hundred). */
+const GRADIENT_CHUNK = 256;
+
+export function createLsmlEvaluator(vab: Float64Array, vcd: Float64Array, m: number, priorInverse: Float64Array, d: number): LsmlEvaluator {
+  const V = new Float64Array(2 * m * d); // (2m, d): the ab rows, then the cd rows
+  V.set(vab.subarray(0, m * d));
+  V.set(vcd.subarray(0, m * d), m * d);
+  const forms = new Float64Array(2 * m); // vᵀMv per row of V
+  const chunkA = new Float64Array(d * GRADIENT_CHUNK); // (d, GRADIENT_CHUNK)
+  const chunkB = new Float64Array(d * GRADIENT_CHUNK);
+  const partial = new Float64Array(d * d);
+  const RT = new Float64Array(d * d);
+  const coefficient = new Float64Array(2 * m); // c_q of the violated rows, 0 elsewhere
+  const w = 1 / m;
+  let R: Float64Array | null = null;
+  return {
+    loss(M) {
+      R = lowerCholesky(M, d);
+      if (!R) return Number.POSITIVE_INFINITY;
+      let logDet = 0;
+      for (let i = 0; i < d; i++) logDet += 2 * Math.log(R[i * d + i]!);
+      let traceTerm = 0;
+      for (let i = 0; i < d * d; i++) traceTerm += M[i]! * priorInverse[i]!;
+      transposeInto(R, d, d, RT);
+      triangularForms(V, 2 * m, RT, d, forms);
+      let loss = 0;
+      coefficient.fill(0);
+      for (let q = 0; q < m; q++) {
+        const dab = forms[q]!;
+        const dcd = forms[m + q]!;
+        if (!(dab > dcd)) continue;
+        const sab = Math.sqrt(dab);
+        const scd = Math.sqrt(Math.max(dcd, 0));
+        loss += w * (sab - scd) ** 2;
+        coefficient[q] = w * (1 - scd / sab);
+        if (scd > 0) coefficient[m + q] = w * (1 - sab / scd);
+      }
+      return loss + traceTerm - logDet;
+    },
+    gradient() {
+      if (!R) throw new RangeError('lsml: the gradient needs a positive-definite M evaluated first.');
+      // The violated rows of V, GRADIENT_CHUNK at a time, transposed: plain (A) and scaled by c (B), (d, chunk)
+      // each, so the blocked product's rows stay in cache.
+      const G = new Float64Array(d * d);
+      let t = 0;
+      while (t < 2 * m) {
+        let k = 0;
+        for (; t < 2 * m && k < GRADIENT_CHUNK; t++) {
+          const cq = coefficient[t]!;
+          if (cq === 0) continue;
+          for (let f = 0; f < d; f++) {
+            const v = V[t * d + f]!;
+            chunkA[f * GRADIENT_CHUNK + k] = v;
+            chunkB[f * GRADIENT_CHUNK + k] = cq * v;
+          }
+          k++;
+        }
+        if (k === 0) break;
+        if (k < GRADIENT_CHUNK) {
+          for (let f = 0; f < d; f++) {
+            chunkA.fill(0, f * GRADIENT_CHUNK + k, (f + 1) * GRADIENT_CHUNK);
+            chunkB.fill(0, f * GRADIENT_CHUNK + k, (f + 1) * GRADIENT_CHUNK);
+          }
+        }
+        dotRows(chunkA, d, chunkB, d, GRADIENT_CHUNK, partial, d, true);
+        for (let i = 0; i < d; i++) for (let j = i; j < d; j++) G[i * d + j]! += partial[i * d + j]!;
+      }
+      const Minv = inverseFromCholesky(R, d);
+      for (let i = 0; i < d; i++) {
+        for (let j = i; j < d; j++) {
+          const v = G[i * d + j]! + priorInverse[i * d + j]! - Minv[i * d + j]!;
+          G[i * d + j] = v;
+          G[j * d + i] = v;
+        }
+      }
+      return G;
+    },
+  };
+}
+
+/**
+ * out[q] = ‖Rᵀv_q‖² for the rows v_q of V (rows, d) and a lower-triangular R given as RT = Rᵀ (d, d, upper
+ * triangular): (Rᵀv)_j = Σ_{p ≥ j} RT[j][p]·v_p, so each entry sums only the triangle (half of a full product).
+ * Blocked as {@link dotRows} is: 4 rows of V × 2 rows of RT, eight accumulators, each pair from its first nonzero
+ * column.
+ */
+function triangularForms(V: Float64Array, rows: number, RT: Float64Array, d: number, out: Float64Array): void {
+  let q = 0;
+  for (; q + 3 < rows; q += 4) {
+    const a0 = q * d;
+    const a1 = a0 + d;
+    const a2 = a1 + d;
+    const a3 = a2 + d;
+    let n0 = 0, n1 = 0, n2 = 0, n3 = 0; // prettier-ignore
+    let j = 0;
+    for (; j + 1 < d; j += 2) {
+      const b0 = j * d;
+      const b1 = b0 + d;
+      // Column j alone (RT[j + 1][j] = 0), then both from j + 1.
+      const y = RT[b0 + j]!;
+      let s0 = V[a0 + j]! * y, s1 = V[a1 + j]! * y, s2 = V[a2 + j]! * y, s3 = V[a3 + j]! * y; // prettier-ignore
+      let t0 = 0, t1 = 0, t2 = 0, t3 = 0; // prettier-ignore
+      for (let r = j + 1; r < d; r++) {
+        const u = RT[b0 + r]!;
+        const w = RT[b1 + r]!;
+        const x0 = V[a0 + r]!;
+        const x1 = V[a1 + r]!;
+        const x2 = V[a2 + r]!;
+        const x3 = V[a3 + r]!;
+        s0 += x0 * u;
+        s1 += x1 * u;
+        s2 += x2 * u;
+        s3 += x3 * u;
+        t0 += x0 * w;
+        t1 += x1 * w;
+        t2 += x2 * w;
+        t3 += x3 * w;
+      }
+      n0 += s0 * s0 + t0 * t0;
+      n1 += s1 * s1 + t1 * t1;
+      n2 += s2 * s2 + t2 * t2;
+      n3 += s3 * s3 + t3 * t3;
     }
+    if (j < d) {
+      const y = RT[j * d + j]!;
+      n0 += (V[a0 + j]! * y) ** 2;
+      n1 += (V[a1 + j]! * y) ** 2;
+      n2 += (V[a2 + j]! * y) ** 2;
+      n3 += (V[a3 + j]! * y) ** 2;
+    }
+    out[q] = n0;
+    out[q + 1] = n1;
+    out[q + 2] = n2;
+    out[q + 3] = n3;
   }
-  let s = 0;
-  let t = 0;
-  for (let j = 0; j < d; j++) {
-    s += y[j]! * y[j]!;
-    t += z[j]! * z[j]!;
+  for (; q < rows; q++) {
+    const a = q * d;
+    let n = 0;
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let r = j; r < d; r++) s += V[a + r]! * RT[j * d + r]!;
+      n += s * s;
+    }
+    out[q] = n;
   }
-  out[0] = s;
-  out[1] = t;
 }
 
 /**
@@ -120,46 +258,9 @@ export function lsmlLossAndGradient(
   d: number,
   withGradient = true,
 ): { loss: number; gradient: Float64Array | null } {
-  const R = lowerCholesky(M, d);
-  if (!R) return { loss: Number.POSITIVE_INFINITY, gradient: null };
-  let logDet = 0;
-  for (let i = 0; i < d; i++) logDet += 2 * Math.log(R[i * d + i]!);
-  let traceTerm = 0;
-  for (let i = 0; i < d * d; i++) traceTerm += M[i]! * priorInverse[i]!;
-  const G = withGradient ? new Float64Array(d * d) : null;
-  let loss = 0;
-  const w = 1 / m;
-  // d_ab = vᵀMv = ‖Rᵀv‖² with M = R·Rᵀ: half the work of vᵀ(Mv); both rows of a quadruplet share R's loads.
-  const yab = new Float64Array(d);
-  const ycd = new Float64Array(d);
-  const forms = new Float64Array(2);
-  for (let q = 0; q < m; q++) {
-    choleskyForms(R, vab, vcd, q, d, yab, ycd, forms);
-    const dab = forms[0]!;
-    const dcd = forms[1]!;
-    if (!(dab > dcd)) continue;
-    const sab = Math.sqrt(dab);
-    const scd = Math.sqrt(Math.max(dcd, 0));
-    loss += w * (sab - scd) ** 2;
-    if (!G) continue;
-    addOuter(G, vab, q, d, w * (1 - scd / sab));
-    if (scd > 0) addOuter(G, vcd, q, d, w * (1 - sab / scd));
-  }
-  if (G) {
-    const Minv = inverseFromCholesky(R, d);
-    for (let i = 0; i < d * d; i++) G[i]! += priorInverse[i]! - Minv[i]!;
-  }
-  return { loss: loss + traceTerm - logDet, gradient: G };
-}
-
-/** G += c·v vᵀ for row q of V. */
-function addOuter(G: Float64Array, V: Float64Array, q: number, d: number, c: number): void {
-  const row = q * d;
-  for (let i = 0; i < d; i++) {
-    const a = c * V[row + i]!;
-    if (a === 0) continue;
-    for (let j = 0; j < d; j++) G[i * d + j]! += a * V[row + j]!;
-  }
+  const evaluator = createLsmlEvaluator(vab, vcd, m, priorInverse, d);
+  const loss = evaluator.loss(M);
+  return { loss, gradient: withGradient && Number.isFinite(loss) ? evaluator.gradient() : null };
 }
 
 /** M⁻¹ from the lower Cholesky factor R of M (M = R·Rᵀ). */
@@ -254,6 +355,9 @@ export function lsmlPrior(X: Float64Array, d: number, quadruplets: Int32Array, p
   return { M: inverseFromCholesky(R, d), priorInverse: cov };
 }
 
+/** Accepted losses the non-monotone Armijo test compares with (Grippo, Lampariello & Lucidi 1986; SPG's usual 10). */
+const NONMONOTONE_WINDOW = 10;
+
 /** LSML as in the file comment. */
 export function fitLsml(data: TrainingData, prior: LsmlPrior, maxIter: number, tol: number, hooks: LearnerHooks): FitOutcome {
   const start = performance.now();
@@ -262,13 +366,17 @@ export function fitLsml(data: TrainingData, prior: LsmlPrior, maxIter: number, t
   if (!quadruplets || quadruplets.length === 0) throw new ValidationError('lsml learns from quadruplets, but none were given.');
   const { vab, vcd, m } = quadrupletDifferences(X, d, quadruplets);
   const { M: M0, priorInverse } = lsmlPrior(X, d, quadruplets, prior);
+  const evaluator = createLsmlEvaluator(vab, vcd, m, priorInverse, d);
   let M = M0;
-  let current = lsmlLossAndGradient(M, vab, vcd, m, priorInverse, d);
+  // The line search evaluates the loss alone; the gradient only at the accepted point.
+  let current = { loss: evaluator.loss(M), gradient: null as Float64Array | null };
+  current.gradient = evaluator.gradient();
   const trace: number[] = [];
   let iterations = 0;
   let step = 0;
   let previous: { M: Float64Array; G: Float64Array } | null = null;
   let stopReason: StopReason = 'maxIter';
+  const recent = [current.loss]; // the last NONMONOTONE_WINDOW accepted losses
   while (iterations < maxIter) {
     if (hooks.shouldStop?.()) break;
     const G = current.gradient!;
@@ -287,11 +395,12 @@ export function fitLsml(data: TrainingData, prior: LsmlPrior, maxIter: number, t
       const projected = projectPositiveDefinite(trial, d);
       let decrease = 0;
       for (let i = 0; i < d * d; i++) decrease += G[i]! * (projected[i]! - M[i]!);
-      const next = lsmlLossAndGradient(projected, vab, vcd, m, priorInverse, d);
-      if (next.loss <= current.loss + 1e-4 * decrease && next.loss < current.loss) {
+      const loss = evaluator.loss(projected);
+      const reference = Math.max(...recent);
+      if (loss <= reference + 1e-4 * decrease && loss < reference) {
         previous = { M, G };
         M = projected;
-        current = next;
+        current = { loss, gradient: evaluator.gradient() };
         accepted = true;
         break;
       }
@@ -302,6 +411,8 @@ export function fitLsml(data: TrainingData, prior: LsmlPrior, maxIter: number, t
     }
     iterations++;
     trace.push(current.loss);
+    recent.push(current.loss);
+    if (recent.length > NONMONOTONE_WINDOW) recent.shift();
     hooks.onIteration?.({ iteration: iterations, objective: current.loss, elapsedMs: performance.now() - start });
   }
   const L = clipEigenvalues(M, d, 0).L;
