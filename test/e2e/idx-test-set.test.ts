@@ -73,7 +73,10 @@ async function importIdx(prefix: string, rows: number): Promise<void> {
 describe('IDX datasets and a held-out test set in the app', () => {
   it('imports IDX images with their labels file from the import panel; the layout is kept for thumbnails', async () => {
     await importIdx('train', 60);
-    expect(await app.page.getByText('60 rows · 25 features · 3 classes · 5×5 images').first().isVisible()).toBe(true);
+    // The dataset's details (and with them its image layout) arrive after its heading: wait for the line.
+    const details = app.page.getByText('60 rows · 25 features · 3 classes · 5×5 images').first();
+    await details.waitFor({ timeout: 10_000 });
+    expect(await details.isVisible()).toBe(true);
     await app.screenshot('idx-datasets');
   });
 
