@@ -57,7 +57,6 @@ describe('supervision kinds: one declaration per learner input', () => {
     const bare = { labeled: false, pairs: { must: 0, cannot: 0 }, comparisons: 3 };
     expect(SUPERVISION.triplets.lacks('scml', bare, 'suggested')).toBe('scml: suggested comparisons are labeled from class labels, but the dataset has none.');
     expect(SUPERVISION.triplets.lacks('scml', { ...bare, labeled: true }, 'suggested')).toBeNull();
-    expect(SUPERVISION.chunklets.sources).toEqual(['labeled', 'generated']);
     expect(SUPERVISION.labels.sources).toEqual([]);
     expect(SUPERVISION.triplets.describe({ source: 'labeled', count: 40 })).toBe('40 labeled comparisons');
     expect(SUPERVISION.chunklets.describe({ source: 'generated', count: 1 })).toBe('1 chunklet generated from class labels');
