@@ -37,10 +37,22 @@ export interface ActivePairsSpec {
   count: number;
 }
 
-/** The points of `data` mapped by a fitted metric: (n, e) row-major. */
-function mappedSpace(data: DatasetMatrix, spec: Parameters<typeof fitMetric>[1], hooks: LearnerHooks): { points: Float64Array; e: number } {
+/** The points of `data` mapped by a fitted metric: (n, e) row-major. Shared with active-comparisons.ts. */
+export function mappedSpace(data: DatasetMatrix, spec: Parameters<typeof fitMetric>[1], hooks: LearnerHooks): { points: Float64Array; e: number } {
   const metric = fitMetric(data, spec, hooks);
   return { points: transform(metric, data.features, data.nRows), e: metric.nComponents };
+}
+
+/**
+ * The class labels the oracle answers from. Shared with active-comparisons.ts.
+ * @throws ValidationError when `train` has no class labels or `count` is not an integer ≥ 0.
+ */
+export function oracleLabels(train: DatasetMatrix, count: number): Int32Array {
+  if (!train.labels) throw new ValidationError('suggested constraints are labeled from class labels, but the dataset has none.');
+  if (!Number.isInteger(count) || count < 0) {
+    throw new ValidationError(`suggested constraints: count must be an integer ≥ 0, got ${JSON.stringify(count)}.`);
+  }
+  return train.labels;
 }
 
 /**
@@ -49,11 +61,7 @@ function mappedSpace(data: DatasetMatrix, spec: Parameters<typeof fitMetric>[1],
  * @throws ValidationError when `train` has no class labels (the oracle needs them) or `count` is negative.
  */
 export function activeSuggestedPairs(train: DatasetMatrix, spec: ActivePairsSpec, hooks: Pick<LearnerHooks, 'shouldStop'> = {}): PairConstraint[] {
-  const labels = train.labels;
-  if (!labels) throw new ValidationError('suggested constraints are labeled from class labels, but the dataset has none.');
-  if (!Number.isInteger(spec.count) || spec.count < 0) {
-    throw new ValidationError(`suggested constraints: count must be an integer ≥ 0, got ${JSON.stringify(spec.count)}.`);
-  }
+  const labels = oracleLabels(train, spec.count);
   const pairs: PairConstraint[] = [];
   if (spec.count === 0) return pairs;
   const batch = Math.max(5, Math.ceil(spec.count / 4));

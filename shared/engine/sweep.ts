@@ -8,10 +8,11 @@
  *   fold keeps those inside its training part, as in every evaluation);
  * - `generated`: ⌈N/2⌉ must-link and ⌈N/2⌉ cannot-link pairs (or N chunklets, comparisons, quadruplets) drawn from
  *   each fold's training labels, seeded.
- * - `suggested` (pair learners only): N pairs chosen by active learning on each fold's training part (the most uncertain pairs under
- *   the metric learned so far, refitted every ~N/4 pairs) and labeled by an oracle from that part's class
- *   labels: see shared/engine/active-pairs.ts. Same folds and seeds as `generated`, so the two curves compare
- *   active against random pairs.
+ * - `suggested` (pairs, comparisons and quadruplets): N pairs or comparisons chosen by active learning on each fold's
+ *   training part (the most uncertain under the metric learned so far, refitted every ~N/4) and labeled by an
+ *   oracle from that part's class labels: see shared/engine/active-pairs.ts and active-comparisons.ts (a
+ *   quadruplet learner gets (a, b, a, c) of each comparison). Same folds and seeds as `generated`, so the two
+ *   curves compare active against random supervision.
  *
  * N = 0 is the Euclidean baseline (no constraint, the identity metric) under the same protocol. Seed s
  * (s = 0 … seeds − 1) uses learner seed `seed + s` and fold split `protocol.seed + s`, so the spread across
@@ -23,6 +24,7 @@ import type { DatasetTask, LearnerInput } from '../domain/enums.ts';
 import { datasetTask, type DatasetMatrix } from '../domain/dataset.ts';
 import { DEFAULT_SWEEP_COUNTS, DEFAULT_SWEEP_SEEDS, SWEEP_CONSTRAINT_SOURCES, type SweepConstraintSource, type SweepPoint, type SweepResult } from '../domain/job.ts';
 import { JobCancelledError, ValidationError } from '../errors.ts';
+import { activeSuggestedComparisons } from './active-comparisons.ts';
 import { activeSuggestedPairs } from './active-pairs.ts';
 import { evaluateMethod, mean, populationStd, resolveProtocol, type EvaluationHooks, type EvaluationResult, type Protocol } from './evaluation/evaluate.ts';
 import { checkSeed } from './fit.ts';
@@ -162,20 +164,13 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
       return { accuracy: sweepAccuracy(evaluation), used: labeled.comparisons?.length ?? labeled.constraints.length };
     }
     if (source === 'suggested') {
-      const { shouldStop } = hooks;
-      const evaluation = evaluateMethod(
-        data,
-        {
-          method: spec.method,
-          params,
-          seed,
-          protocol: stepProtocol,
-          constraintSource: 'generated',
-          foldConstraints: (train) =>
-            activeSuggestedPairs(train, { method: spec.method, params, seed, preprocess: protocol.preprocess, count }, shouldStop ? { shouldStop } : {}),
-        },
-        hooks,
-      );
+      const stop = hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {};
+      const active = { method: spec.method, params, seed, preprocess: protocol.preprocess, count };
+      const perFold =
+        kind.labeledFrom === 'comparisons'
+          ? { foldComparisons: (train: DatasetMatrix) => activeSuggestedComparisons(train, active, stop) }
+          : { foldConstraints: (train: DatasetMatrix) => activeSuggestedPairs(train, active, stop) };
+      const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', ...perFold }, hooks);
       return { accuracy: sweepAccuracy(evaluation), used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
     }
     // Pairs are drawn N/2 of each kind; the other kinds draw N items.

@@ -109,7 +109,7 @@ export const ResolvedProtocolSchema = z.object({
 
 export const JobKindSchema = z.enum(JOB_KINDS);
 export const ConstraintSourceSchema = z.enum(CONSTRAINT_SOURCES);
-/** Sweeps also accept 'suggested' (active-learning pairs labeled from the training fold's classes). */
+/** Sweeps also accept 'suggested' (active-learning pairs or comparisons labeled from the training fold's classes). */
 export const SweepConstraintSourceSchema = z.enum(SWEEP_CONSTRAINT_SOURCES);
 
 export const MethodChoiceSchema = z.strictObject({ method: MethodName, params: Params.optional() });

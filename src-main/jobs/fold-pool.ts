@@ -42,8 +42,8 @@ import {
 import type { SweepResult } from '../../shared/domain/job.ts';
 import { workerOptions } from './runner.ts';
 
-/** A spec that can cross a thread boundary (no per-fold constraint callback). */
-export type PortableEvaluationSpec = Omit<EvaluationSpec, 'foldConstraints'>;
+/** A spec that can cross a thread boundary (no per-fold constraint or comparison callback). */
+export type PortableEvaluationSpec = Omit<EvaluationSpec, 'foldConstraints' | 'foldComparisons'>;
 
 /** Job worker → helper: evaluate fold `fold` of `spec` on `dataset`. */
 export interface FoldTaskRequest {

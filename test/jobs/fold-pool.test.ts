@@ -152,11 +152,12 @@ describe('fold pool (folds and methods on several worker threads)', () => {
       { method: 'mmc-diagonal', counts: [0, 10, 20], seeds: 2, protocol: { folds: 3 }, constraintSource: 'generated' },
       { method: 'mmc-diagonal', counts: [0, 2, 5, 2], seeds: 2, protocol: { folds: 3 }, constraintSource: 'labeled', constraints: labeled },
       { method: 'mmc-diagonal', counts: [6], seeds: 2, protocol: { folds: 3 }, constraintSource: 'suggested' },
+      { method: 'scml', params: { maxIter: 1000, outputIter: 100 }, counts: [0, 10], seeds: 2, protocol: { folds: 3 }, constraintSource: 'suggested' },
     ];
     for (const spec of specs) {
       const one = sweepConstraints(iris, spec);
       const pooled = await sweepInPool(iris, spec, { workers: 2, workerUrl: DEFAULT_WORKER_URL, cancelFlag: flag() });
-      expect(pooled, spec.constraintSource).toEqual(one);
+      expect(pooled, `${spec.method} ${spec.constraintSource}`).toEqual(one);
     }
     // The labeled sweep has a gap (2 pairs cannot reach every fold's training part), on both paths alike.
     expect(sweepConstraints(iris, specs[1]!).points.some((p) => p.error !== undefined)).toBe(true);

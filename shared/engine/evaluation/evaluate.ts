@@ -25,6 +25,7 @@
  */
 import { JobCancelledError, ValidationError } from '../../errors.ts';
 import type { PairConstraint } from '../../domain/constraints.ts';
+import type { Triple } from '../../domain/comparisons.ts';
 import type { ConstraintSource, DatasetTask } from '../../domain/enums.ts';
 import { describeSupervision, type Supervision } from '../../domain/supervision.ts';
 import { datasetTask, selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
@@ -59,6 +60,11 @@ export interface EvaluationSpec extends FitSpec {
    * the held-out pairs of pairAuc are then generated from the test labels, as for generated constraints.
    */
   foldConstraints?: (train: DatasetMatrix, fold: number) => PairConstraint[];
+  /**
+   * The same for methods that learn from comparisons (triplets, and the quadruplets (a, b, a, c) they give): each
+   * fold's training comparisons, in row indices of `train`, fitted as labeled comparisons.
+   */
+  foldComparisons?: (train: DatasetMatrix, fold: number) => Triple[];
   /**
    * Which held-out pairs pairAuc scores: the hand-labeled `constraints` inside each test part, or pairs generated
    * from the test labels. Default: 'labeled' when the resolved constraint source is 'labeled', else 'generated'.
@@ -331,14 +337,22 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
   });
   const heldOutLabels = heldOutPairSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
   if (hooks.shouldStop?.()) throw new JobCancelledError();
-  const perFold = kind.sources.includes('suggested') && spec.foldConstraints !== undefined;
-  // The user's supervision, restricted to the training part (in its row indices), as the fit sees it.
-  const trainConstraints: PairConstraint[] | undefined = perFold
+  const suggestsPairs = kind.sources.includes('suggested') && kind.labeledFrom === 'pairs' && spec.foldConstraints !== undefined;
+  const suggestsComparisons = kind.sources.includes('suggested') && kind.labeledFrom === 'comparisons' && spec.foldComparisons !== undefined;
+  const perFold = suggestsPairs || suggestsComparisons;
+  // The user's supervision, restricted to the training part (in its row indices), as the fit sees it; or the
+  // fold's own suggested supervision, which replaces it.
+  const trainConstraints: PairConstraint[] | undefined = suggestsPairs
     ? spec.foldConstraints!(selectRows(data, split.train), fold)
-    : source === 'labeled' && spec.constraints ? restrictPairsToRows(spec.constraints, split.train) : undefined;
-  const trainComparisons = source === 'labeled' && spec.comparisons ? restrictTriplesToRows(spec.comparisons, split.train) : undefined;
-  if (perFold && trainConstraints!.length === 0) {
+    : suggestsComparisons ? [] : source === 'labeled' && spec.constraints ? restrictPairsToRows(spec.constraints, split.train) : undefined;
+  const trainComparisons: Triple[] | undefined = suggestsComparisons
+    ? spec.foldComparisons!(selectRows(data, split.train), fold)
+    : source === 'labeled' && spec.comparisons ? restrictTriplesToRows(spec.comparisons, split.train) : undefined;
+  if (suggestsPairs && trainConstraints!.length === 0) {
     throw new ValidationError(`${learner.name}: no pair could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
+  }
+  if (suggestsComparisons && trainComparisons!.length === 0) {
+    throw new ValidationError(`${learner.name}: no comparison could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
   }
   if (!perFold && source === 'labeled') {
     const labeled = kind.labeledFrom === 'pairs' ? (trainConstraints?.length ?? 0) : (trainComparisons?.length ?? 0) + (trainConstraints?.length ?? 0);
@@ -360,7 +374,7 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
       constraintSource: perFold ? 'labeled' : source === null || source === 'suggested' ? undefined : source,
       constraints: trainConstraints,
       comparisons: trainComparisons,
-      derived: spec.derived,
+      derived: perFold ? false : spec.derived,
       pairCount: spec.pairCount,
     },
     split.train,
@@ -498,7 +512,7 @@ function evaluationSupervision(spec: EvaluationSpec, folds: readonly FoldResult[
   const input = getLearner(spec.method).input;
   if (!takesSource(supervisionOf(input))) return describeSupervision(input);
   const perFold = folds.length ? Math.round(mean(folds.map((f) => f.trainPairs))) : undefined;
-  if (spec.foldConstraints) return describeSupervision(input, { source: 'suggested', ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
+  if (spec.foldConstraints || spec.foldComparisons) return describeSupervision(input, { source: 'suggested', ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
   const source = resolveConstraintSource(spec);
   const labeledCount = input === 'triplets' || input === 'quadruplets' ? (spec.comparisons?.length ?? 0) : (spec.constraints?.length ?? 0);
   return source === 'labeled'

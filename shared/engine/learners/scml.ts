@@ -11,7 +11,8 @@
  * (δ = 10⁻³); every `outputIter` iterations the exact objective over all triplets is computed and the best w kept.
  * The γ, β and batch size given are the ones used (metric-learn's SCML_Supervised drops γ).
  *
- * Bases:
+ * Bases (`auto`, the default, is `lda` when the fit has the class labels, i.e. comparisons generated from them, and
+ * `triplet_diffs` when it learns from comparisons alone):
  * - `lda` (SCML_Supervised's default; needs the class labels): k-means centers of the rows; around each center,
  *   the min(n_c, s) nearest rows of every class c for two scales s ({10, 20}, or {20, 50} beyond 50 features);
  *   Fisher LDA on each such neighbourhood gives min(C − 1, d) unit directions. nBasis default
@@ -32,7 +33,8 @@ import { selectSmallestSorted } from '../../math/top-k.ts';
 import { kMeans } from '../evaluation/clustering.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
-export const SCML_BASES = ['lda', 'triplet_diffs'] as const;
+/** 'auto': 'lda' when the fit has the class labels (generated comparisons), 'triplet_diffs' otherwise. */
+export const SCML_BASES = ['auto', 'lda', 'triplet_diffs'] as const;
 export type ScmlBasis = (typeof SCML_BASES)[number];
 
 export const scmlLearner = defineLearner({
@@ -42,7 +44,13 @@ export const scmlLearner = defineLearner({
     'Sparse Compositional Metric Learning (Shi et al. 2014): a sparse non-negative combination of rank-one bases (local LDA directions or triplet differences), learned from relative comparisons by dual averaging.',
   input: 'triplets',
   params: {
-    basis: { type: 'enum', values: SCML_BASES, default: 'lda', description: "Bases: local LDA directions ('lda', needs class labels) or triplet differences." },
+    basis: {
+      type: 'enum',
+      values: SCML_BASES,
+      default: 'auto',
+      description:
+        "Bases: local LDA directions ('lda', needs class labels) or triplet differences ('triplet_diffs'); 'auto' is 'lda' when the fit has class labels (comparisons generated from them), 'triplet_diffs' on comparisons alone.",
+    },
     nBasis: { type: 'int', default: null, min: 1, nullable: true, description: "Number of bases (null = metric-learn's default for the basis kind)." },
     gamma: { type: 'float', default: 5e-3, min: 0, exclusiveMin: true, description: 'γ: learning-rate scale of the dual averaging (larger = smaller steps).' },
     beta: { type: 'float', default: 1e-5, min: 0, description: 'β: ℓ₁ penalty on the basis weights.' },
@@ -191,7 +199,8 @@ export function fitScml(data: TrainingData, params: ScmlParams, seed: number, ho
   }
   const rng = createRng(seed);
   const warnings: string[] = [];
-  const { B, nBasis } = params.basis === 'lda' ? ldaBases(data, params.nBasis, seed, warnings) : tripletDiffBases(data, triplets, params.nBasis, rng);
+  const basis = params.basis === 'auto' ? (data.labels ? 'lda' : 'triplet_diffs') : params.basis;
+  const { B, nBasis } = basis === 'lda' ? ldaBases(data, params.nBasis, seed, warnings) : tripletDiffBases(data, triplets, params.nBasis, rng);
   const XB = project(X, n, d, B, nBasis);
   const T = triplets.length / 3;
   const w = new Float64Array(nBasis);

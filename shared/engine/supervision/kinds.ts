@@ -270,7 +270,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     noun: COMPARISONS_TEXT,
     unit: 'comparison',
     whatToLabel: 'Label relative comparisons, a is closer to b than to c (workbench comparisons add), or use a dataset with class labels to generate them.',
-    sources: ['labeled', 'generated'],
+    sources: ['labeled', 'generated', 'suggested'],
     labeledFrom: 'comparisons',
     generatedCount: "comparisons (default: every kGenuine × kImpostor nearest-neighbour triplet, scml's settings)",
     supported: true,
@@ -281,7 +281,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
           ? null
           : `${method} was asked to use labeled comparisons, but the dataset has none; label comparisons (A is closer to B than to C), or pairs and use --derived.`;
       }
-      if (source === 'suggested') return `${method} learns from relative comparisons, which cannot be suggested; use labeled or generated ones.`;
+      if (source === 'suggested') return dataset.labeled ? null : `${method}: suggested comparisons are labeled from class labels, but the dataset has none.`;
       return needsLabels(method, dataset, 'relative comparisons');
     },
     build: (request) => {
@@ -308,7 +308,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     noun: 'quadruplets (d(a,b) < d(c,d))',
     unit: 'quadruplet',
     whatToLabel: 'Label relative comparisons, or must-link and cannot-link pairs: both give quadruplets (or use a dataset with class labels to generate them).',
-    sources: ['labeled', 'generated'],
+    sources: ['labeled', 'generated', 'suggested'],
     labeledFrom: 'comparisons',
     generatedCount: 'quadruplets (default 20·C²)',
     supported: true,
@@ -319,7 +319,7 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
           ? null
           : `${method} was asked to use labeled quadruplets, but the dataset has no comparisons and not both must-link and cannot-link pairs; label some.`;
       }
-      if (source === 'suggested') return `${method} learns from quadruplets, which cannot be suggested; use labeled or generated ones.`;
+      if (source === 'suggested') return dataset.labeled ? null : `${method}: suggested comparisons are labeled from class labels, but the dataset has none.`;
       return needsLabels(method, dataset, 'quadruplets');
     },
     build: (request) => {

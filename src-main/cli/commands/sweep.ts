@@ -1,4 +1,4 @@
-/** `workbench sweep`: accuracy against the number of constraints for a pair-based method (one job, one run). */
+/** `workbench sweep`: accuracy against the number of constraints (pairs, chunklets, comparisons or quadruplets) of a method (one job, one run). */
 import type { SweepResult } from '../../../shared/domain/job.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
 import { UsageError, type CliCommand } from '../command.ts';
@@ -19,22 +19,26 @@ export function sweepTable(sweep: SweepResult): string {
 
 export const sweepCommand: CliCommand = {
   name: 'sweep',
-  summary: 'Accuracy vs number of constraints for a pair-based method (mean ± std over seeds per N).',
+  summary: 'Accuracy vs number of constraints (pairs, chunklets, comparisons, quadruplets) for a method (mean ± std over seeds per N).',
   usage:
     'workbench sweep --dataset ID --method M [--counts 0,10,50] [--seeds 3] [--param key=value]… [--folds F] [--k K] [--workers N] [--seed S] [--preprocess P] [--constraints labeled|generated|suggested]',
   help: [
     'Options:',
-    '  --method M                         a pair-based method: mmc, mmc-diagonal, itml',
+    '  --method M                         a method that learns from constraints: mmc, mmc-diagonal, itml, sdml,',
+    '                                     rca (chunklets), scml (comparisons), lsml (quadruplets)',
     '  --counts N1,N2,…                   numbers of constraints (default 0,10,20,50,100,200,500)',
     '  --seeds S                          seeds per N: seed, seed+1, … (default 3)',
-    '  --constraints suggested            (sweep only, besides labeled|generated) active-learning pairs',
+    '  --constraints suggested            (sweep only, besides labeled|generated) active-learning pairs or',
+    '                                     comparisons (pairs, comparison and quadruplet learners)',
     ...COMMON_JOB_HELP,
     ...CV_HELP,
     '',
-    'labeled: the first N of your labeled pairs in labeling order; generated: N/2 must-link and N/2',
-    'cannot-link pairs drawn from each fold\'s training labels; suggested: N pairs chosen by active learning',
-    '(the most uncertain pairs under the metric learned so far, refitted every ~N/4 pairs) inside each fold\'s',
-    'training part and labeled from its class labels. N = 0 is the Euclidean baseline.',
+    'labeled: the first N of your labeled pairs (comparisons for scml, lsml) in labeling order; generated:',
+    'N/2 must-link and N/2 cannot-link pairs (N chunklets, comparisons, quadruplets) drawn from each fold\'s',
+    'training labels; suggested: N pairs or comparisons chosen by active learning (the most uncertain under',
+    'the metric learned so far, refitted every ~N/4) inside each fold\'s training part and labeled from its',
+    'class labels (a comparison: anchor, a same-class row, an other-class row at nearly equal distance; lsml',
+    'gets the quadruplets (a,b,a,c) of each). N = 0 is the Euclidean baseline.',
     'JSON output: {"sweep": {"runId", "method", "params", "constraintSource", "protocol", "seeds",',
     '  "points": [{"count", "used": [], "accuracies": [], "mean", "std"}]}}',
   ].join('\n'),

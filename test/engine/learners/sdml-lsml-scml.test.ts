@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Triple } from '../../../shared/domain/comparisons.ts';
 import { fitMetric, prepareFit } from '../../../shared/engine/fit.ts';
 import type { TrainingData } from '../../../shared/engine/learner.ts';
 import { fitLsml, lsmlLossAndGradient, quadrupletDifferences } from '../../../shared/engine/learners/lsml.ts';
-import { fitScml, scmlBatchLossAndGradient, scmlObjective } from '../../../shared/engine/learners/scml.ts';
+import { fitScml, scmlBatchLossAndGradient, scmlLearner, scmlObjective } from '../../../shared/engine/learners/scml.ts';
 import { fitSdml } from '../../../shared/engine/learners/sdml.ts';
 import { symmetricEigen } from '../../../shared/math/eigen.ts';
 import { metricFromComponents } from '../../../shared/math/psd.ts';
@@ -174,5 +175,21 @@ describe('scml', () => {
     expect(a.stopReason).toBe('maxIter');
     const diffs = fitScml(prepared.training, { ...params, basis: 'triplet_diffs' }, 4, quiet);
     for (const v of diffs.L) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it("basis 'auto' (the default) is 'lda' when the fit has class labels, 'triplet_diffs' on comparisons alone", () => {
+    expect(scmlLearner.params.basis).toMatchObject({ default: 'auto', values: ['auto', 'lda', 'triplet_diffs'] });
+    const auto = { ...params, basis: 'auto' as const };
+    expect(fitScml(prepared.training, auto, 4, quiet).L).toEqual(fitScml(prepared.training, params, 4, quiet).L);
+    const alone = { ...prepared.training, labels: null };
+    expect(fitScml(alone, auto, 4, quiet).L).toEqual(fitScml(alone, { ...params, basis: 'triplet_diffs' }, 4, quiet).L);
+    expect(() => fitScml(alone, params, 4, quiet)).toThrow("scml: basis 'lda' needs the class labels");
+    // The default fits the user's comparisons alone: a labeled fit gets no class labels.
+    const comparisons = Array.from({ length: 30 }, (_, t): Triple => {
+      const [a, b, c] = prepared.training.triplets!.subarray(3 * t, 3 * t + 3);
+      return [a!, b!, c!];
+    });
+    const labeled = fitMetric(data, { method: 'scml', params: { maxIter: 500, outputIter: 100 }, constraintSource: 'labeled', comparisons });
+    for (const v of labeled.L) expect(Number.isFinite(v)).toBe(true);
   });
 });

@@ -41,15 +41,6 @@ const pairs: PairConstraint[] = [
 const classes = [a, b, c];
 const comparisons: Triple[] = classes.flatMap((rows, cls) => rows.map((r, k): Triple => [r, rows[(k + 1) % rows.length]!, classes[(cls + 1) % 3]![k]!]));
 
-/**
- * Parameters under which a learner needs nothing beyond the user's supervision: a learner with a `basis` choice
- * built from class labels (scml's 'lda') takes its basis from the comparisons themselves ('triplet_diffs').
- */
-function withoutClassLabels(name: string): Record<string, unknown> {
-  const basis = LEARNERS.find((l) => l.name === name)!.params.basis;
-  return basis?.type === 'enum' && basis.values.includes('triplet_diffs') ? { basis: 'triplet_diffs' } : {};
-}
-
 /** The TrainingData field each kind fills. */
 const FIELD = { none: null, labels: 'labels', pairs: 'pairs', chunklets: 'chunklets', triplets: 'triplets', quadruplets: 'quadruplets', targets: 'targets' } as const;
 
@@ -67,7 +58,12 @@ describe('supervision kinds: one declaration per learner input', () => {
       expect(kind.describe({ source: 'generated', count: 3 }).length).toBeGreaterThan(3);
     }
     expect(SUPERVISION.pairs.sources).toEqual(['labeled', 'generated', 'suggested']);
-    expect(SUPERVISION.triplets.sources).toEqual(['labeled', 'generated']);
+    expect(SUPERVISION.triplets.sources).toEqual(['labeled', 'generated', 'suggested']);
+    expect(SUPERVISION.quadruplets.sources).toEqual(['labeled', 'generated', 'suggested']);
+    expect(SUPERVISION.chunklets.sources).toEqual(['labeled', 'generated']);
+    const bare = { labeled: false, pairs: { must: 0, cannot: 0 }, comparisons: 3 };
+    expect(SUPERVISION.triplets.lacks('scml', bare, 'suggested')).toBe('scml: suggested comparisons are labeled from class labels, but the dataset has none.');
+    expect(SUPERVISION.triplets.lacks('scml', { ...bare, labeled: true }, 'suggested')).toBeNull();
     expect(SUPERVISION.labels.sources).toEqual([]);
     expect(SUPERVISION.triplets.describe({ source: 'labeled', count: 40 })).toBe('40 labeled comparisons');
     expect(SUPERVISION.chunklets.describe({ source: 'generated', count: 1 })).toBe('1 chunklet generated from class labels');
@@ -147,7 +143,7 @@ describe.each(LEARNERS.map((l) => [l.name, l.input] as const))('supervision cont
 
   it('evaluation gives each fold the user\'s supervision restricted to its training rows', () => {
     if (!takesSource(kind)) return;
-    const evaluation = evaluateMethod(data, { method: name, params: withoutClassLabels(name), constraintSource: 'labeled', constraints: pairs, comparisons, protocol: { folds: 3 } });
+    const evaluation = evaluateMethod(data, { method: name, constraintSource: 'labeled', constraints: pairs, comparisons, protocol: { folds: 3 } });
     const splits = stratifiedKFold(labels, 3, 0);
     const expected = splits.map(({ train }) => {
       const p = restrictPairsToRows(pairs, train);
@@ -162,7 +158,7 @@ describe.each(LEARNERS.map((l) => [l.name, l.input] as const))('supervision cont
 
   it('scores a fit on comparisons alone on held-out pairs generated from the test labels (pair ROC-AUC)', () => {
     if (SUPERVISION[input].labeledFrom !== 'comparisons') return;
-    const evaluation = evaluateMethod(data, { method: name, params: withoutClassLabels(name), constraintSource: 'labeled', comparisons, protocol: { folds: 3 } });
+    const evaluation = evaluateMethod(data, { method: name, constraintSource: 'labeled', comparisons, protocol: { folds: 3 } });
     for (const f of evaluation.folds) expect([f.testPairs > 0, f.pairAuc !== null]).toEqual([true, true]);
   });
 

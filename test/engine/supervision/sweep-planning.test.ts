@@ -1,6 +1,7 @@
 /**
  * Sweeps and run planning read the supervision kinds: a sweep of a comparison learner varies the number of
- * comparisons (labeled: the first N in labeling order; generated: N drawn per fold), `suggested` is refused for it,
+ * comparisons (labeled: the first N in labeling order; generated: N drawn per fold; suggested: N chosen per fold by
+ * active learning, shared/engine/active-comparisons.ts), a kind that cannot be suggested (chunklets) refuses it,
  * and planning refuses what a dataset lacks with the kind's sentence and records the exact comparisons a run used.
  */
 import { describe, expect, it } from 'vitest';
@@ -27,12 +28,12 @@ describe('a sweep of a comparison learner', () => {
     for (const p of sweep.points) expect(p.accuracies[0]).toBeGreaterThan(0.5);
   });
 
-  it('generated: N comparisons drawn from each fold\'s training labels; suggested is refused with the kind\'s sources', () => {
+  it('generated: N comparisons drawn from each fold\'s training labels; chunklets refuse suggested with the kind\'s sources', () => {
     const sweep = sweepConstraints(data, { ...scml, counts: [20, 40] });
     expect(sweep.constraintSource).toBe('generated');
     expect(sweep.points.map((p) => p.used)).toEqual([[20], [40]]);
-    expect(() => sweepConstraints(data, { ...scml, counts: [10], constraintSource: 'suggested' })).toThrow(
-      new ValidationError(`sweep: scml learns from ${SUPERVISION.triplets.noun}; constraints must be one of 'labeled', 'generated', got 'suggested'.`),
+    expect(() => sweepConstraints(data, { method: 'rca', seeds: 1, protocol: { folds: 3 }, counts: [10], constraintSource: 'suggested' })).toThrow(
+      new ValidationError(`sweep: rca learns from ${SUPERVISION.chunklets.noun}; constraints must be one of 'labeled', 'generated', got 'suggested'.`),
     );
     expect(() => sweepConstraints(data, { ...scml, counts: [10], constraintSource: 'labeled', constraints: [{ i: 0, j: 3, kind: 'must' }] })).toThrow(
       new ValidationError('sweep: labeled constraints were asked for, but the dataset has no labeled comparisons.'),

@@ -27,7 +27,7 @@ export class ExperimentPlanner {
   k = $state(3);
   seed = $state(0);
   preprocess = $state<Preprocess>('zscore');
-  /** 'suggested' (active-learning pairs, oracle-labeled from the training classes) applies to sweeps only. */
+  /** 'suggested' (active-learning pairs or comparisons, oracle-labeled from the training classes) applies to sweeps only. */
   constraintSource = $state<'labeled' | 'generated' | 'suggested'>('generated');
   /**
    * A comparison's pair sources: each pair-based method runs once per ticked source (separate runs of the same
