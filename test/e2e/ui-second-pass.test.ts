@@ -64,7 +64,10 @@ describe('the UI second pass (issue 14)', () => {
     await app.screenshot('ui14-import-preview');
     await page.getByRole('button', { name: 'Import 46 rows' }).click();
     await page.getByRole('heading', { name: 'ui-orchard-wide' }).waitFor();
-    expect(await page.getByText('46 rows · 12 features · 3 classes').first().isVisible()).toBe(true);
+    // The dataset's details arrive after its heading: wait for the line.
+    const details = page.getByText('46 rows · 12 features · 3 classes').first();
+    await details.waitFor({ timeout: 10_000 });
+    expect(await details.isVisible()).toBe(true);
   });
 
   it('keeps the newest pair in view with a visible scrollbar, and a key hides the hover tooltip', async () => {

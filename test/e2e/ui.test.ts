@@ -59,7 +59,10 @@ describe('the researcher UI in the browser', () => {
     expect(await page.getByLabel('Label column').inputValue()).toBe('col:3');
     await page.getByRole('button', { name: 'Import 60 rows' }).click();
     await page.getByRole('heading', { name: 'ui-orchard' }).waitFor();
-    expect(await page.getByText('60 rows · 3 features · 3 classes').first().isVisible()).toBe(true);
+    // The dataset's details arrive after its heading: wait for the line.
+    const details = page.getByText('60 rows · 3 features · 3 classes').first();
+    await details.waitFor({ timeout: 10_000 });
+    expect(await details.isVisible()).toBe(true);
     await app.screenshot('ui-datasets');
   });
 
