@@ -40,7 +40,7 @@ import type { DatasetSummary } from '../ipc/schemas.ts';
 export type { DatasetSummary } from '../ipc/schemas.ts';
 
 /**
- * The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — the contract of issue 2; a regression dataset
+ * The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — a contract scripts rely on; a regression dataset
  * also says its task and its target column (a classification dataset's object is unchanged).
  */
 export type DatasetInfo = Pick<DatasetSummary, 'id' | 'name' | 'rows' | 'features' | 'classes' | 'labeled'> &
