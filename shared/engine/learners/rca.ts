@@ -2,7 +2,7 @@
  * RCA, Relevant Components Analysis (Bar-Hillel, Hertz, Shental & Weinshall 2005): rows in one chunklet are known
  * to share a class, so the variation inside chunklets is irrelevant; RCA whitens it.
  *
- *   C = (1/N) Σ_chunklets Σ_{i∈chunklet} (x_i − μ_chunklet)(x_i − μ_chunklet)ᵀ      (N rows in chunklets)
+ *   C = (1/N) Σ_chunklets Σ_{i∈chunklet} (x_i − μ_chunklet)(x_i − μ_chunklet)ᵀ      (N rows in K chunklets)
  *   M = C⁻¹,  L = C^(−½)
  *
  * C is estimated from few rows when chunklets are few (100 chunklets of 2 give 100 difference vectors for 64 pixel
@@ -10,16 +10,25 @@
  * chunklet, or when there are fewer chunklet degrees of freedom than features (metric-learn then returns NaN).
  * Two safeguards, both documented rules:
  * 1. `shrinkage` 'ledoit-wolf' (default): C is replaced by (1 − α)·C + α·μ·I, μ = tr(C)/d, with Ledoit & Wolf's
- *    (2004) estimate α = min(1, Σ_i ‖z_i z_iᵀ − C‖²_F / (N²·‖C − μI‖²_F)) over the N centered chunklet rows z_i
- *    (scikit-learn's `ledoit_wolf` with assume_centered): little shrinkage where C is well estimated (iris, wine),
- *    more where it is not (digits: 95.0 % 3-NN unshrunk, 97.3 % shrunk). 'none' whitens C itself (metric-learn's
- *    RCA).
+ *    (2004) estimate α = min(1, β/δ), δ = ‖C − μI‖²_F, β = Σ_i ‖z_i z_iᵀ − C‖²_F / (N·(N − K)) over the N centered
+ *    chunklet rows z_i. Ledoit–Wolf's β is the variance of C's estimate, Σ_i ‖z_i z_iᵀ − C‖²_F / m² for m independent
+ *    rows; the centered rows of a chunklet sum to zero, so the N rows carry N − K degrees of freedom (a chunklet of 2
+ *    gives one difference vector, counted twice among the rows), and β uses m = N − K in one factor. 'ledoit-wolf-rows'
+ *    counts the N rows as independent (scikit-learn's `ledoit_wolf` with assume_centered), which halves α for
+ *    chunklets of 2. 'none' whitens C itself (metric-learn's RCA). Shrinking moves M toward the Euclidean metric
+ *    where C is poorly estimated (digits: 95.0 % 3-NN unshrunk, 97.3 % with 'ledoit-wolf-rows', 97.4 % with the
+ *    default).
  * 2. The eigenvalues are floored at ρ·μ (ρ = `regularization`): a direction with less within-chunklet variance is
  *    weighted as if it had the floor's, and a warning says how many were. So the metric is finite for any data.
  *
  * With `components` k < d: the k directions of smallest within-chunklet variance relative to the total variance
  * of the chunklet rows (the generalized eigenproblem C·a = λ·T·a, T the total covariance, as metric-learn's RCA),
- * then whitened inside that span. Closed form; cost O(N·d² + d³).
+ * then whitened inside that span. `directions` 'informative' (with `components` null) chooses k by the RCA paper's
+ * dimension reduction criterion: a direction in which the chunklets carry no class information has values
+ * exchangeable across the chunklet rows, so its expected ratio λ is (N − K)/(N − 1) (the within scatter has N − K
+ * degrees of freedom, the total N − 1); only the directions with a smaller ratio are kept (at least one). It helps
+ * where few features carry the classes (iris, wine, breast cancer) and hurts digits (96.6 % 3-NN against 97.4 %),
+ * where k-NN needs every direction, so the default is 'all'. Closed form; cost O(N·d² + d³).
  */
 import { ValidationError } from '../../errors.ts';
 import { symmetricEigen } from '../../math/eigen.ts';
@@ -31,15 +40,23 @@ export const rcaLearner = defineLearner({
   name: 'rca',
   title: 'RCA (chunklets)',
   description:
-    'Relevant Components Analysis (Bar-Hillel et al. 2005): whitens the variation inside chunklets (groups of rows known to share a class), so what varies within a class counts less.',
+    "Relevant Components Analysis (Bar-Hillel et al. 2005): whitens the variation inside chunklets (groups of rows known to share a class), so what varies within a class counts less; the chunklet covariance is shrunk by Ledoit–Wolf with the chunklets' degrees of freedom.",
   input: 'chunklets',
   params: {
     components: componentsParam('Output dimension k ≤ features (null = every feature).'),
     shrinkage: {
       type: 'enum',
-      values: ['ledoit-wolf', 'none'],
+      values: ['ledoit-wolf', 'ledoit-wolf-rows', 'none'],
       default: 'ledoit-wolf',
-      description: "Shrink the within-chunklet covariance toward a scaled identity by Ledoit–Wolf's estimate, or not (metric-learn's RCA).",
+      description:
+        "Shrink the within-chunklet covariance toward a scaled identity by Ledoit–Wolf's estimate with the chunklets' N − K degrees of freedom ('ledoit-wolf'), with the N rows counted as independent ('ledoit-wolf-rows'), or not ('none', metric-learn's RCA).",
+    },
+    directions: {
+      type: 'enum',
+      values: ['informative', 'all'],
+      default: 'all',
+      description:
+        "With components null: whiten every direction ('all', metric-learn's RCA), or keep only the directions whose within-chunklet/total variance ratio is below that of a direction with no class information, (N − K)/(N − 1) for N rows in K chunklets ('informative').",
     },
     regularization: {
       type: 'float',
@@ -52,7 +69,7 @@ export const rcaLearner = defineLearner({
     chunkSize: { type: 'int', default: 2, min: 2, description: 'Rows per chunklet when they are generated from class labels.' },
   },
   fit(data, params, { hooks }) {
-    return fitRca(data, params.components, params.regularization, hooks, params.shrinkage);
+    return fitRca(data, params.components, params.regularization, hooks, params.shrinkage, params.directions);
   },
 });
 
@@ -92,13 +109,20 @@ export function withinChunkletCovariance(X: Float64Array, n: number, d: number, 
 }
 
 /** RCA as in the file comment. */
-export function fitRca(data: TrainingData, components: number | null, rho: number, hooks: LearnerHooks, shrinkage: 'ledoit-wolf' | 'none' = 'ledoit-wolf'): FitOutcome {
+export function fitRca(
+  data: TrainingData,
+  components: number | null,
+  rho: number,
+  hooks: LearnerHooks,
+  shrinkage: 'ledoit-wolf' | 'ledoit-wolf-rows' | 'none' = 'ledoit-wolf',
+  directions: 'all' | 'informative' = 'all',
+): FitOutcome {
   const start = performance.now();
   const { X, n, d } = data;
   const chunklets = data.chunklets;
   if (!chunklets) throw new ValidationError('rca learns from chunklets, but none were given.');
   if (chunklets.length !== n) throw new ValidationError(`rca: ${chunklets.length} chunklet ids for ${n} rows.`);
-  const k = componentsUpTo('rca', components, d);
+  let k = componentsUpTo('rca', components, d);
   const { C, rows } = withinChunkletCovariance(X, n, d, chunklets);
   if (rows < 2) throw new ValidationError(`rca needs at least 2 rows in chunklets, got ${rows}.`);
   let traceC = 0;
@@ -106,8 +130,17 @@ export function fitRca(data: TrainingData, components: number | null, rho: numbe
   if (!(traceC > 0)) throw new ValidationError('rca: every chunklet is a single point or a repeated row, so there is no within-chunklet variation to whiten.');
   const floor = (rho * traceC) / d;
   const warnings: string[] = [];
+  // The relevant directions and their within/total variance ratios, from the unshrunk C (the null threshold below
+  // is a property of the sample estimate).
+  const basis = components === null && directions === 'informative' ? relevantDirections(X, n, d, chunklets, C, rho) : null;
+  if (basis) {
+    const threshold = uninformativeRatio(chunklets, rows);
+    let kept = 0;
+    while (kept < d && basis.ratios[kept]! < threshold) kept++;
+    k = Math.max(kept, 1);
+  }
   const mu = traceC / d;
-  const alpha = shrinkage === 'ledoit-wolf' ? ledoitWolfIntensity(X, n, d, chunklets, C, rows) : 0;
+  const alpha = shrinkage === 'none' ? 0 : ledoitWolfIntensity(X, n, d, chunklets, C, rows, shrinkage === 'ledoit-wolf' ? 'degrees-of-freedom' : 'rows');
   if (alpha > 0) for (let f = 0; f < d; f++) for (let g = 0; g < d; g++) C[f * d + g] = (1 - alpha) * C[f * d + g]! + (f === g ? alpha * mu : 0);
   let L: Float64Array;
   if (k === d) {
@@ -122,17 +155,37 @@ export function fitRca(data: TrainingData, components: number | null, rho: numbe
     }
     if (singular > 0) warnings.push(rcaSingularWarning(singular, d, alpha > 0 ? `shrunk toward the scaled identity (Ledoit–Wolf α = ${alpha.toPrecision(3)})` : `their variance was floored at ${rho} × the mean variance`));
   } else {
-    L = reducedRca(X, n, d, chunklets, C, k, floor, warnings, rho);
+    L = reducedRca(basis ?? relevantDirections(X, n, d, chunklets, C, rho), C, d, k, floor, warnings, rho);
   }
   hooks.onIteration?.({ iteration: 1, objective: 0, elapsedMs: performance.now() - start });
   return { L, nComponents: k, iterations: 1, converged: true, stopReason: null, objective: null, objectiveTrace: [0], warnings };
 }
 
 /**
- * Ledoit–Wolf's shrinkage intensity for the centered chunklet rows z_i (N of them) and their covariance C:
- * min(1, β/δ) with β = (1/N²)·Σ_i ‖z_i z_iᵀ − C‖²_F = (1/N²)·Σ_i (‖z_i‖⁴ − 2·z_iᵀCz_i + ‖C‖²_F), δ = ‖C − μI‖²_F.
+ * The within/total variance ratio that a direction carrying no class information has in expectation: its values are
+ * then exchangeable across the chunklet rows, so the within-chunklet scatter has N − K degrees of freedom (N rows in
+ * K chunklets) and the total scatter N − 1; both covariances divide by N.
  */
-export function ledoitWolfIntensity(X: Float64Array, n: number, d: number, chunklets: Int32Array, C: Float64Array, rows: number): number {
+export function uninformativeRatio(chunklets: Int32Array, rows: number): number {
+  const seen = new Set<number>();
+  for (const c of chunklets) if (c >= 0) seen.add(c);
+  return (rows - seen.size) / (rows - 1);
+}
+
+/**
+ * Ledoit–Wolf's shrinkage intensity for the centered chunklet rows z_i (N of them, K chunklets) and their covariance C:
+ * min(1, β/δ) with β = (1/N²)·Σ_i ‖z_i z_iᵀ − C‖²_F = (1/N²)·Σ_i (‖z_i‖⁴ − 2·z_iᵀCz_i + ‖C‖²_F), δ = ‖C − μI‖²_F,
+ * and β scaled by N/(N − K) when `samples` is 'degrees-of-freedom' (see the file comment).
+ */
+export function ledoitWolfIntensity(
+  X: Float64Array,
+  n: number,
+  d: number,
+  chunklets: Int32Array,
+  C: Float64Array,
+  rows: number,
+  samples: 'degrees-of-freedom' | 'rows' = 'degrees-of-freedom',
+): number {
   let chunks = 0;
   for (const c of chunklets) if (c + 1 > chunks) chunks = c + 1;
   const sums = new Float64Array(chunks * d);
@@ -171,6 +224,11 @@ export function ledoitWolfIntensity(X: Float64Array, n: number, d: number, chunk
     beta += norm2 * norm2 - 2 * quad + normC;
   }
   beta /= rows * rows;
+  if (samples === 'degrees-of-freedom') {
+    let nonEmpty = 0;
+    for (const count of counts) if (count > 0) nonEmpty++;
+    if (rows > nonEmpty) beta *= rows / (rows - nonEmpty);
+  }
   return Math.min(1, Math.max(0, beta / delta));
 }
 
@@ -179,10 +237,11 @@ function rcaSingularWarning(count: number, d: number, remedy: string): string {
 }
 
 /**
- * k < d: A (d, k) spans the k smallest generalized eigenvectors of (C, T) with T the covariance of the chunklet
- * rows (both floored as C is); L = (AᵀCA)^(−½)·Aᵀ (k, d).
+ * The generalized eigenvectors of (C, T), T the covariance of the chunklet rows (floored as C is), as T^(−½) (d, d)
+ * symmetric and the eigen-decomposition of T^(−½)·C·T^(−½) whose ascending eigenvalues are the within/total variance
+ * ratios.
  */
-function reducedRca(X: Float64Array, n: number, d: number, chunklets: Int32Array, C: Float64Array, k: number, floor: number, warnings: string[], rho: number): Float64Array {
+function relevantDirections(X: Float64Array, n: number, d: number, chunklets: Int32Array, C: Float64Array, rho: number): { Tih: Float64Array; vectors: Float64Array; ratios: Float64Array } {
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (chunklets[i]! >= 0) rows.push(i);
   const Xc = new Float64Array(rows.length * d);
@@ -201,13 +260,18 @@ function reducedRca(X: Float64Array, n: number, d: number, chunklets: Int32Array
       for (let b = 0; b < d; b++) Tih[a * d + b]! += va * t.vectors[b * d + j]!;
     }
   }
-  const B = conjugate(Tih, C, d);
-  const e = symmetricEigen(B, d); // ascending: the first k are the smallest ratios
+  const e = symmetricEigen(conjugate(Tih, C, d), d); // ascending: smallest ratio first
+  return { Tih, vectors: e.vectors, ratios: e.values };
+}
+
+/** k < d: A (d, k) = T^(−½)·E_k spans the k smallest ratios of `relevantDirections`; L = (AᵀCA)^(−½)·Aᵀ (k, d). */
+function reducedRca(basis: { Tih: Float64Array; vectors: Float64Array }, C: Float64Array, d: number, k: number, floor: number, warnings: string[], rho: number): Float64Array {
+  const { Tih, vectors } = basis;
   const A = new Float64Array(d * k); // (d, k) = T^(−½)·E_k
   for (let a = 0; a < d; a++) {
     for (let j = 0; j < k; j++) {
       let s = 0;
-      for (let p = 0; p < d; p++) s += Tih[a * d + p]! * e.vectors[p * d + j]!;
+      for (let p = 0; p < d; p++) s += Tih[a * d + p]! * vectors[p * d + j]!;
       A[a * k + j] = s;
     }
   }

@@ -81,14 +81,63 @@ describe('rca', () => {
     expectClose(metricFromComponents(two.L, 2, 4), GOLDEN.rca2, 1e-8);
   });
 
-  it("shrinks by Ledoit–Wolf's estimate as scikit-learn's ledoit_wolf does (the default)", () => {
+  it("shrinks by Ledoit–Wolf's estimate over the rows as scikit-learn's ledoit_wolf does ('ledoit-wolf-rows')", () => {
     // scikit-learn 1.2.1: Z = the rows of each chunklet minus its mean (chunklets as above, z-scored iris);
     // C, alpha = ledoit_wolf(Z, assume_centered=True) → alpha 0.06103791088684043, M = inv(C) row-major.
     const golden = [8.844463800481702, -2.213839971054223, -7.717780020393813, -1.6397848513789852, -2.213839971054223, 2.87210900331858, 1.9466629216952005, -0.7300147260126768, -7.717780020393815, 1.9466629216952012, 38.382476439830924, -18.938910839940426, -1.6397848513789852, -0.730014726012677, -18.938910839940423, 31.91220307879951];
     const { C, rows } = withinChunkletCovariance(irisTraining.X, 150, 4, chunklets);
-    expect(ledoitWolfIntensity(irisTraining.X, 150, 4, chunklets, C, rows)).toBeCloseTo(0.06103791088684043, 12);
-    const fit = fitRca({ ...irisTraining, chunklets }, null, 1e-3, quiet);
+    expect(ledoitWolfIntensity(irisTraining.X, 150, 4, chunklets, C, rows, 'rows')).toBeCloseTo(0.06103791088684043, 12);
+    const fit = fitRca({ ...irisTraining, chunklets }, null, 1e-3, quiet, 'ledoit-wolf-rows');
     expectClose(metricFromComponents(fit.L, 4, 4), golden, 1e-9);
+  });
+
+  it("counts the chunklets' degrees of freedom by default: pairs shrink as their independent differences do", () => {
+    // A chunklet of 2 is one independent difference: scikit-learn 1.2.1 on z-scored iris, pairs = [i // 2 if i < 90
+    // else -1], Z = [(X[2k] − X[2k+1]) / 2 for k < 45]; C, alpha = ledoit_wolf(Z, assume_centered=True)
+    // → alpha 0.10836417249756482, M = inv(C) row-major.
+    const golden = [12.958448792747872, -3.6266107588828076, -7.798547908494754, -0.6892823753704792, -3.6266107588828067, 6.203401114105024, -1.7173005598662412, -3.505931176649622, -7.798547908494755, -1.7173005598662412, 54.27288987434235, -17.146734030047345, -0.6892823753704789, -3.505931176649622, -17.146734030047345, 40.31238460110937];
+    const pairs = Int32Array.from({ length: 150 }, (_, i) => (i < 90 ? Math.floor(i / 2) : -1));
+    const { C, rows } = withinChunkletCovariance(irisTraining.X, 150, 4, pairs);
+    expect(ledoitWolfIntensity(irisTraining.X, 150, 4, pairs, C, rows)).toBeCloseTo(0.10836417249756482, 12);
+    const fit = fitRca({ ...irisTraining, chunklets: pairs }, null, 1e-3, quiet);
+    expectClose(metricFromComponents(fit.L, 4, 4), golden, 1e-9);
+  });
+
+  it("with directions 'informative' drops the directions in which the chunklets carry no class information", () => {
+    // 6 chunklets of 10 rows. Features 0 and 1 move with the chunklet (its mean) plus a within-chunklet wobble;
+    // features 2 and 3 vary only inside chunklets, with the same mean 0 in every chunklet: there the within and
+    // total variances are equal (ratio 1, above the (N − K)/(N − 1) of a direction without class information).
+    const n = 60;
+    const d = 4;
+    const X = new Float64Array(n * d);
+    const ids = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = Math.floor(i / 10);
+      const j = i % 10;
+      ids[i] = c;
+      X[i * d] = c + 0.3 * Math.sin(1.7 * i);
+      X[i * d + 1] = [3, 0, 4, 1, 5, 2][c]! + 0.3 * Math.cos(2.3 * i);
+      X[i * d + 2] = j % 2 === 0 ? 1 : -1;
+      X[i * d + 3] = j - 4.5;
+    }
+    const data = { X, n, d, chunklets: ids } as TrainingData;
+    expect(fitRca(data, null, 1e-3, quiet, 'ledoit-wolf', 'all').nComponents).toBe(4);
+    const fit = fitRca(data, null, 1e-3, quiet, 'ledoit-wolf', 'informative');
+    expect(fit.nComponents).toBe(2);
+    // Each kept direction separates the chunklets: most of its variance lies between the chunklet means.
+    for (let r = 0; r < fit.nComponents; r++) {
+      const y = Array.from({ length: n }, (_, i) => X.subarray(i * d, i * d + d).reduce((s, v, f) => s + v * fit.L[r * d + f]!, 0));
+      const mean = y.reduce((a, b) => a + b, 0) / n;
+      let total = 0;
+      let within = 0;
+      for (let i = 0; i < n; i++) {
+        const c = ids[i]!;
+        const chunkMean = y.slice(c * 10, c * 10 + 10).reduce((a, b) => a + b, 0) / 10;
+        total += (y[i]! - mean) ** 2;
+        within += (y[i]! - chunkMean) ** 2;
+      }
+      expect(within / total).toBeLessThan(0.5);
+    }
   });
 
   it('gives a finite metric and a warning for a singular within-chunklet covariance (collinear feature, too few chunklets)', () => {
@@ -99,7 +148,7 @@ describe('rca', () => {
     }
     const few = Int32Array.from({ length: 150 }, (_, i) => (i < 6 ? Math.floor(i / 2) : -1)); // 3 chunklets of 2: rank ≤ 3
     for (const [data, ch] of [[{ ...irisTraining, X, d: 5 }, chunklets], [irisTraining, few]] as const) {
-      for (const shrinkage of ['none', 'ledoit-wolf'] as const) {
+      for (const shrinkage of ['none', 'ledoit-wolf', 'ledoit-wolf-rows'] as const) {
         const fit = fitRca({ ...data, chunklets: ch }, null, 1e-3, quiet, shrinkage);
         for (const v of fit.L) expect(Number.isFinite(v)).toBe(true);
         expect(fit.warnings).toHaveLength(1);
