@@ -76,6 +76,28 @@ async function irisWithMetric(): Promise<{ dir: string; db: string; runId: numbe
   return { dir, db, runId };
 }
 
+/** Runs `work` on {@link irisWithMetric}'s fixture; its folder is removed afterwards. */
+async function withIrisMetric<T>(work: (fixture: { dir: string; db: string; runId: number }) => Promise<T>): Promise<T> {
+  const fixture = await irisWithMetric();
+  try {
+    return await work(fixture);
+  } finally {
+    rmSync(fixture.dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `work` on a fresh iris database (`db`) in a fresh folder (`dir`); the folder is removed afterwards. */
+async function withIrisDatabase<T>(work: (db: string, dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-probe-'));
+  try {
+    const db = join(dir, 'w.sqlite');
+    await workbench(db, ['samples', 'add', 'iris']);
+    return await work(db, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Fills what is left of a mounted disk. */
 function fill(disk: Mounted): void {
   const fd = openSync(join(disk.dir, 'filler'), 'w');
@@ -221,9 +243,8 @@ export const probes: Probe[] = [
     before: 'a cut-off 4,096-byte keep.json (ENOSPC, INTERNAL with raw errno)',
     async run() {
       if (!canMount) return { after: '', ok: false, skipped: NO_MOUNT };
-      const { dir, runId, db } = await irisWithMetric();
-      try {
-        return await withDisk(64 * 1024, async (disk) => {
+      return withIrisMetric(async ({ runId, db }) => {
+        return withDisk(64 * 1024, async (disk) => {
           const path = join(disk.dir, 'keep.json');
           await workbench(db, ['export', '--run', String(runId), '--format', 'json', '--out', path]);
           const good = readFileSync(path);
@@ -236,9 +257,7 @@ export const probes: Probe[] = [
             ok: codeOf(run) === 'EXPORT_FAILED' && intact && left.length === 0,
           };
         });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   },
   {
@@ -247,18 +266,15 @@ export const probes: Probe[] = [
     before: 't.csv left with 262,144 B after ENOSPC',
     async run() {
       if (!canMount) return { after: '', ok: false, skipped: NO_MOUNT };
-      const { dir, runId, db } = await irisWithMetric();
-      try {
-        return await withDisk(64 * 1024, async (disk) => {
+      return withIrisMetric(async ({ runId, db }) => {
+        return withDisk(64 * 1024, async (disk) => {
           fill(disk);
           const path = join(disk.dir, 't.csv');
           const run = await workbench(db, ['export', '--run', String(runId), '--format', 'transformed', '--out', path]);
           const left = readdirSync(disk.dir).filter((f) => f !== 'filler');
           return { after: `${outcome(run)}; files left: ${left.length === 0 ? 'none' : left.join(', ')}`, ok: codeOf(run) === 'EXPORT_FAILED' && left.length === 0 };
         });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   },
   {
@@ -266,16 +282,13 @@ export const probes: Probe[] = [
     name: 'npy export whose m_M.npy is a folder',
     before: 'm_L.npy written, then EISDIR (INTERNAL, raw errno)',
     async run() {
-      const { dir, runId, db } = await irisWithMetric();
-      try {
+      return withIrisMetric(async ({ dir, runId, db }) => {
         const out = join(dir, 'out');
         mkdirSync(join(out, 'm_M.npy'), { recursive: true });
         const run = await workbench(db, ['export', '--run', String(runId), '--format', 'npy', '--out', join(out, 'm.npy')]);
         const left = readdirSync(out).filter((f) => f !== 'm_M.npy');
         return { after: `${outcome(run)}; other files: ${left.length === 0 ? 'none' : left.join(', ')}`, ok: codeOf(run) === 'EXPORT_FAILED' && left.length === 0 };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   },
   {
@@ -283,17 +296,12 @@ export const probes: Probe[] = [
     name: 'constraints export into a missing folder',
     before: 'ENOENT (export creates missing folders, constraints export did not)',
     async run() {
-      const dir = mkdtempSync(join(tmpdir(), 'wb-probe-'));
-      try {
-        const db = join(dir, 'w.sqlite');
-        await workbench(db, ['samples', 'add', 'iris']);
+      return withIrisDatabase(async (db, dir) => {
         await workbench(db, ['constraints', 'add', '--dataset', 'iris', '0', '1', 'must']);
         const path = join(dir, 'new', 'folder', 'pairs.csv');
         const run = await workbench(db, ['constraints', 'export', '--dataset', 'iris', path]);
         return { after: `${outcome(run)}; ${existsSync(path) ? `written (${statSync(path).size} B)` : 'missing'}`, ok: run.code === 0 && existsSync(path) };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   },
   {
@@ -301,10 +309,7 @@ export const probes: Probe[] = [
     name: 'constraints add on a database with a damaged page',
     before: 'exit 1 "database disk image is malformed", yet the pair was committed',
     async run() {
-      const dir = mkdtempSync(join(tmpdir(), 'wb-probe-'));
-      try {
-        const db = join(dir, 'w.sqlite');
-        await workbench(db, ['samples', 'add', 'iris']);
+      return withIrisDatabase(async (db) => {
         await workbench(db, ['constraints', 'generate', '--dataset', 'iris', '--pairs', '2000']);
         const listed = JSON.parse((await workbench(db, ['constraints', 'list', '--dataset', 'iris'])).stdout) as { constraints: Array<{ i: number; j: number }> };
         const taken = new Set(listed.constraints.map((c) => `${c.i},${c.j}`));
@@ -320,9 +325,7 @@ export const probes: Probe[] = [
           after: `page ${page} damaged; ${outcome(run)}; pair (${i}, ${j}) ${saved ? 'saved' : 'not saved'}: the report ${consistent ? 'matches' : 'DOES NOT match'} the commit`,
           ok: consistent && codeOf(run) === 'DATABASE_DAMAGED',
         };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   },
   {
@@ -446,18 +449,13 @@ export const probes: Probe[] = [
     name: 'truncated database file',
     before: '"not an SQLite database"',
     async run() {
-      const dir = mkdtempSync(join(tmpdir(), 'wb-probe-'));
-      try {
-        const db = join(dir, 'w.sqlite');
-        await workbench(db, ['samples', 'add', 'iris']);
+      return withIrisDatabase(async (db, dir) => {
         const cut = join(dir, 'cut.sqlite');
         copyFileSync(db, cut);
         truncateDatabase(cut, Math.floor(statSync(db).size / 2));
         const run = await workbench(cut, ['datasets']);
         return { after: outcome(run), ok: codeOf(run) === 'DATABASE_TRUNCATED' };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   },
   {
@@ -465,17 +463,12 @@ export const probes: Probe[] = [
     name: 'damaged (malformed) page',
     before: 'INTERNAL "malformed" (HTTP 500)',
     async run() {
-      const dir = mkdtempSync(join(tmpdir(), 'wb-probe-'));
-      try {
-        const db = join(dir, 'w.sqlite');
-        await workbench(db, ['samples', 'add', 'iris']);
+      return withIrisDatabase(async (db) => {
         await workbench(db, ['constraints', 'generate', '--dataset', 'iris', '--pairs', '2000']);
         damageFirstLeafOf(db, 'constraints');
         const run = await workbench(db, ['constraints', 'list', '--dataset', 'iris']);
         return { after: outcome(run), ok: codeOf(run) === 'DATABASE_DAMAGED' };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   },
   {
@@ -498,16 +491,13 @@ export const probes: Probe[] = [
     before: 'INTERNAL with raw errno text (EACCES, EISDIR, EEXIST, ENOSPC)',
     async run() {
       if (!canMount) return { after: '', ok: false, skipped: NO_MOUNT };
-      const { dir, runId, db } = await irisWithMetric();
-      try {
-        return await withDisk(MiB, async (disk) => {
+      return withIrisMetric(async ({ runId, db }) => {
+        return withDisk(MiB, async (disk) => {
           disk.readOnly();
           const run = await workbench(db, ['export', '--run', String(runId), '--format', 'csv', '--out', join(disk.dir, 'm.csv')]);
           return { after: outcome(run), ok: codeOf(run) === 'EXPORT_FAILED' };
         });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   },
 ];

@@ -22,6 +22,7 @@ import {
   renameSync,
   rmSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { link, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -113,6 +114,20 @@ interface Pending {
 }
 
 /**
+ * The permission bits to keep from what stands at `path` (`existing`: its lstat, null when nothing): null unless a file.
+ * @throws ExportError (EXPORT_FAILED) when a folder stands at `path`.
+ */
+function modeToKeep(path: string, existing: Stats | null): number | null {
+  if (existing?.isDirectory()) throw isFolderError(path);
+  return existing?.isFile() ? existing.mode & 0o7777 : null;
+}
+
+/** The bookkeeping of one file about to be written (`mode`: from {@link modeToKeep}): nothing backed up or renamed yet. */
+function pendingFor(path: string, bytes: Uint8Array, mode: number | null): Pending {
+  return { path, temp: tempPathFor(path), bytes: bytes.byteLength, existed: mode !== null, backup: null, renamed: false };
+}
+
+/**
  * Writes one file atomically (see the module doc). Resolves to the path and the bytes written.
  * @throws ExportError (EXPORT_FAILED) naming the path and the cause; the file at `path`, if any, is unchanged.
  */
@@ -135,13 +150,11 @@ export async function writeFilesAtomic(files: readonly AtomicFile[], options: At
       } catch (error) {
         throw failure(file.path, error, 'folder');
       }
-      const existing = await lstat(file.path).catch(() => null);
-      if (existing?.isDirectory()) throw isFolderError(file.path);
-      modes.push(existing?.isFile() ? existing.mode & 0o7777 : null);
+      modes.push(modeToKeep(file.path, await lstat(file.path).catch(() => null)));
     }
     for (const [k, file] of files.entries()) {
       const bytes = bytesOf(file.content);
-      const entry: Pending = { path: file.path, temp: tempPathFor(file.path), bytes: bytes.byteLength, existed: modes[k] !== null, backup: null, renamed: false };
+      const entry = pendingFor(file.path, bytes, modes[k] ?? null);
       pending.push(entry);
       try {
         const handle = await open(entry.temp, 'wx', options.mode ?? 0o666);
@@ -219,13 +232,11 @@ export function writeFilesAtomicSync(files: readonly AtomicFile[], options: Atom
       } catch (error) {
         throw failure(file.path, error, 'folder');
       }
-      const existing = lstatOrNull(file.path);
-      if (existing?.isDirectory()) throw isFolderError(file.path);
-      modes.push(existing?.isFile() ? existing.mode & 0o7777 : null);
+      modes.push(modeToKeep(file.path, lstatOrNull(file.path)));
     }
     for (const [k, file] of files.entries()) {
       const bytes = bytesOf(file.content);
-      const entry: Pending = { path: file.path, temp: tempPathFor(file.path), bytes: bytes.byteLength, existed: modes[k] !== null, backup: null, renamed: false };
+      const entry = pendingFor(file.path, bytes, modes[k] ?? null);
       pending.push(entry);
       try {
         const fd = openSync(entry.temp, 'wx', options.mode ?? 0o666);

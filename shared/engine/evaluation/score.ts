@@ -179,6 +179,21 @@ function checkStop(hooks: TestSetScoreHooks): void {
 }
 
 /**
+ * Runs `block` over the rows 0…t in blocks of {@link rowsPerBlock} rows (each costing `rowWork` multiply-adds):
+ * `shouldStop` is polled before each block and `onProgress(stage, done, t)` called after it.
+ * @throws JobCancelledError once `shouldStop()` is true.
+ */
+function forEachRowBlock(hooks: TestSetScoreHooks, stage: TestSetStage, t: number, rowWork: number, block: (rows: { first: number; end: number }) => void): void {
+  const rows = rowsPerBlock(hooks, rowWork);
+  for (let first = 0; first < t; first += rows) {
+    checkStop(hooks);
+    const end = Math.min(t, first + rows);
+    block({ first, end });
+    hooks.onProgress?.(stage, end, t);
+  }
+}
+
+/**
  * The kNN prediction of every test row against the training rows ({@link knnPredict}), in row blocks: `shouldStop`
  * is polled and `onProgress('knn', done, t)` called after each block. The predictions are those of one call, bit
  * for bit. @throws JobCancelledError once `shouldStop()` is true.
@@ -187,13 +202,9 @@ export function predictTestSet(plan: TestSetScorePlan, hooks: TestSetScoreHooks 
   const { trainY, trainLabels, testY, m, t, dims, k } = plan;
   const predicted = new Int32Array(t);
   const tiles = createGramDistanceTiles(trainY, m, dims);
-  const rows = rowsPerBlock(hooks, m * dims);
-  for (let first = 0; first < t; first += rows) {
-    checkStop(hooks);
-    const end = Math.min(t, first + rows);
-    predicted.set(knnPredict(trainY, trainLabels, m, testY, t, dims, k, 'lowest-class', { first, end }, tiles), first);
-    hooks.onProgress?.('knn', end, t);
-  }
+  forEachRowBlock(hooks, 'knn', t, m * dims, (rows) => {
+    predicted.set(knnPredict(trainY, trainLabels, m, testY, t, dims, k, 'lowest-class', rows, tiles), rows.first);
+  });
   return predicted;
 }
 
@@ -211,13 +222,9 @@ export function completeTestSetScore(plan: TestSetScorePlan, predicted: Int32Arr
   hooks.onProgress?.('kmeans', t, t);
   const tiles = createGramDistanceTiles(testY, t, dims);
   const parts: ReturnType<typeof retrievalTotals>[] = [];
-  const rows = rowsPerBlock(hooks, t * dims);
-  for (let first = 0; first < t; first += rows) {
-    checkStop(hooks);
-    const end = Math.min(t, first + rows);
-    parts.push(retrievalTotals(testY, testLabels, t, dims, { first, end }, tiles));
-    hooks.onProgress?.('retrieval', end, t);
-  }
+  forEachRowBlock(hooks, 'retrieval', t, t * dims, (rows) => {
+    parts.push(retrievalTotals(testY, testLabels, t, dims, rows, tiles));
+  });
   const retrieval = combineRetrieval(parts);
   return {
     accuracy,
@@ -258,13 +265,10 @@ export function scoreRegressionOnTestSet(
   const testY = transform(metric, test.data.features, t); // (t, dims)
   const tiles = createGramDistanceTiles(trainY, m, dims);
   const predicted = new Float64Array(t);
-  const rows = rowsPerBlock(hooks, m * dims);
-  for (let first = 0; first < t; first += rows) {
-    checkStop(hooks);
-    const end = Math.min(t, first + rows);
-    predicted.set(knnRegress(trainY, train.data.targets, m, testY, t, dims, k, { first, end }, tiles), first);
-    hooks.onProgress?.('knn', end, t);
-  }
+  const trainTargets = train.data.targets;
+  forEachRowBlock(hooks, 'knn', t, m * dims, (rows) => {
+    predicted.set(knnRegress(trainY, trainTargets, m, testY, t, dims, k, rows, tiles), rows.first);
+  });
   return {
     accuracy: null,
     nmi: null,

@@ -89,6 +89,30 @@ export interface RefreshingObjective {
   refresh(): boolean;
 }
 
+/** Iterations before the first re-selection of {@link RefreshInterval}, and the longest interval between two. */
+const FIRST_INTERVAL = 2;
+const MAX_INTERVAL = 16;
+
+/**
+ * The adaptive re-selection interval of the candidate-graph learners (NCA, MLKR): the first re-selection comes after
+ * {@link FIRST_INTERVAL} iterations (the early steps are the largest); afterwards the interval doubles (up to
+ * {@link MAX_INTERVAL}) while the error the replaced graph had gathered stays below 1 % of the budget
+ * max(tol, 10⁻⁶)·max(1, |f|), and halves when it exceeds the budget.
+ */
+export class RefreshInterval {
+  /** Iterations between re-selections now. */
+  current = FIRST_INTERVAL;
+
+  constructor(private readonly tol: number) {}
+
+  /** Adapts the interval after a re-selection: `error` is the replaced graph's measured error at function value `value`. */
+  adapt(error: number, value: number): void {
+    const budget = Math.max(this.tol, 1e-6) * Math.max(1, Math.abs(value));
+    if (error <= 0.01 * budget) this.current = Math.min(2 * this.current, MAX_INTERVAL);
+    else if (error > budget) this.current = Math.max(1, this.current >> 1);
+  }
+}
+
 /** How {@link refreshingLbfgs} ended. */
 export interface DriverResult {
   /** Accepted L-BFGS iterations. */

@@ -12,7 +12,7 @@ import {
 } from '../../math/neighbour-kernels.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
-import { initialComponents, refreshingLbfgs, type RefreshingObjective } from './common.ts';
+import { initialComponents, RefreshInterval, refreshingLbfgs, type RefreshingObjective } from './common.ts';
 import { completePairGraph, EXACT_BELOW, NCA_TRUNCATION, ncaCandidateGraph } from './nca.ts';
 
 /**
@@ -209,15 +209,11 @@ export interface MlkrOptions {
   hooks: LearnerHooks;
 }
 
-/** Iterations before the first candidate refresh, and the longest interval between refreshes (as NCA's). */
-const FIRST_INTERVAL = 2;
-const MAX_INTERVAL = 16;
-
 /**
  * The MLKR optimization from L0 (k, d): L-BFGS on {@link MlkrObjective} through {@link refreshingLbfgs}, on the
- * complete graph below {@link EXACT_BELOW} rows, else on NCA's candidate graph refreshed on NCA's adaptive schedule
- * (the interval doubles while the measured left-out mass stays small, halves when it grows). The objective trace is
- * the loss (minimized).
+ * complete graph below {@link EXACT_BELOW} rows, else on NCA's candidate graph refreshed on NCA's adaptive schedule,
+ * {@link RefreshInterval} (the interval doubles while the measured left-out mass stays small, halves when it grows).
+ * The objective trace is the loss (minimized).
  */
 export function fitMlkr(problem: MlkrProblem, L0: Float64Array, options: MlkrOptions): FitOutcome {
   const { X, n, d, targets, k } = problem;
@@ -250,7 +246,7 @@ export function fitMlkr(problem: MlkrProblem, L0: Float64Array, options: MlkrOpt
   let objective = new MlkrObjective(X, Xt, n, d, k, targets, graph, penalty);
   const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
   const state = new LbfgsState(evaluate, L0);
-  let interval = FIRST_INTERVAL;
+  const interval = new RefreshInterval(tol);
   let ySpread = 0;
   {
     let lo = Number.POSITIVE_INFINITY;
@@ -262,7 +258,7 @@ export function fitMlkr(problem: MlkrProblem, L0: Float64Array, options: MlkrOpt
     ySpread = hi - lo;
   }
   const refreshing: RefreshingObjective = {
-    due: (iteration, sinceRefresh) => !exact && sinceRefresh >= interval && iteration < maxIter,
+    due: (iteration, sinceRefresh) => !exact && sinceRefresh >= interval.current && iteration < maxIter,
     refresh: () => {
       if (exact) return false;
       const before = state.value;
@@ -270,10 +266,7 @@ export function fitMlkr(problem: MlkrProblem, L0: Float64Array, options: MlkrOpt
       objective = new MlkrObjective(X, Xt, n, d, k, targets, graph, penalty);
       state.setObjective(evaluate);
       // Each row's prediction was off by at most ρ_i·(max y − min y): compare that with the error budget.
-      const drift = staleness * ySpread * ySpread;
-      const budget = Math.max(tol, 1e-6) * Math.max(1, Math.abs(state.value));
-      if (drift <= 0.01 * budget) interval = Math.min(2 * interval, MAX_INTERVAL);
-      else if (drift > budget) interval = Math.max(1, interval >> 1);
+      interval.adapt(staleness * ySpread * ySpread, state.value);
       return Math.abs(relativeReduction(before, state.value)) > tol;
     },
   };

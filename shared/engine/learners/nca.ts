@@ -16,7 +16,7 @@ import {
 } from '../../math/neighbour-kernels.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
-import { checkLabeledData, initialComponents, INIT_MODES, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
+import { checkLabeledData, initialComponents, INIT_MODES, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
 
 /**
  * Neighbourhood Components Analysis (Goldberger, Roweis, Hinton & Salakhutdinov, NIPS 2004).
@@ -77,9 +77,6 @@ export const NCA_TRUNCATION: NcaTruncation = { tau: 24, relativeMargin: 0.2, min
 export const EXACT_BELOW = 200;
 /** Pair weights below this fraction of the largest are skipped in the gradient (relative effect ≲ m·10⁻¹²). */
 const WEIGHT_CUTOFF = 1e-12;
-/** Iterations before the first candidate refresh, and the longest interval between refreshes. */
-const FIRST_INTERVAL = 2;
-const MAX_INTERVAL = 16;
 
 /**
  * Exact NCA loss −Σ_i p_i and its gradient with respect to L, in the formulas of the file comment.
@@ -532,8 +529,8 @@ export function ncaSaturated(oneHotRows: number, objective: number, n: number): 
  * The NCA optimization from a starting L0 (k, d): L-BFGS on the truncated objective with candidate refreshes, driven
  * by {@link refreshingLbfgs}, with the two safeguards of issue 12.
  *
- * Refresh schedule: the first refresh comes after `FIRST_INTERVAL` iterations (the early steps are the largest);
- * afterwards the interval doubles (up to `MAX_INTERVAL`) while the measured staleness stays below 1 % of the
+ * Refresh schedule ({@link RefreshInterval}): the first refresh comes after 2 iterations (the early steps are the
+ * largest); afterwards the interval doubles (up to 16) while the measured staleness stays below 1 % of the
  * error budget max(tol, 10⁻⁶)·|f|, and halves when it exceeds the budget. Convergence (relative decrease or
  * gradient ≤ tol) is only accepted right after a refresh that does not move the loss by more than tol.
  *
@@ -577,11 +574,11 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   let state = new LbfgsState(evaluate, L0, lbfgsConfig);
   let evaluations = 0;
   const trace: number[] = [];
-  let interval = FIRST_INTERVAL;
+  const interval = new RefreshInterval(tol);
 
   /** Re-selects the candidates at the current L; returns whether that moved the loss (relatively) by more than tol. */
   const refreshing: RefreshingObjective = {
-    due: (iteration, sinceRefresh) => !exact && sinceRefresh >= interval && iteration < maxIter,
+    due: (iteration, sinceRefresh) => !exact && sinceRefresh >= interval.current && iteration < maxIter,
     refresh: () => {
       if (exact) return false;
       const before = state.value;
@@ -589,10 +586,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
       objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
       state.setObjective(evaluate);
       diagnostics.refreshes++;
-      const staleness = diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0;
-      const budget = Math.max(tol, 1e-6) * Math.max(1, Math.abs(state.value));
-      if (staleness <= 0.01 * budget) interval = Math.min(2 * interval, MAX_INTERVAL);
-      else if (staleness > budget) interval = Math.max(1, interval >> 1);
+      interval.adapt(diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0, state.value);
       return Math.abs(relativeReduction(before, state.value)) > tol;
     },
   };

@@ -5,13 +5,13 @@
  * Mirrors `workbench constraints`.
  */
 import { checkComparison, formatTriple, type Comparison } from '../../../shared/domain/comparisons.ts';
-import { CONSTRAINT_ORIGINS, type ConstraintOrigin } from '../../../shared/domain/constraints.ts';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatTable } from '../format.ts';
 import { datasetByRef } from './datasets.ts';
+import { expectPositionals, optionOnlyFor, originOption, refOf } from './supervision-args.ts';
 
 const USAGE = [
   'workbench comparisons add --dataset ID A B C',
@@ -57,14 +57,8 @@ export const comparisonsCommand: CliCommand = {
   },
   async run(ctx) {
     const sub = ctx.requirePositional(0, 'add|remove|list|import|export|generate|clear');
-    const args = ctx.positionals.slice(1);
-    const expect = (names: string[]): string[] => {
-      if (args.length > names.length) throw new UsageError(`Unexpected argument '${args[names.length]}'.`);
-      return names.map((name, k) => ctx.requirePositional(k + 1, name));
-    };
-    const onlyFor = (option: string, allowed: string) => {
-      if (ctx.option(option) !== undefined && sub !== allowed) throw new UsageError(`--${option} only applies to 'comparisons ${allowed}'.`);
-    };
+    const expect = (names: string[]): string[] => expectPositionals(ctx, names);
+    const onlyFor = (option: string, allowed: string): void => optionOnlyFor(ctx, 'comparisons', sub, option, allowed);
     onlyFor('count', 'generate');
     onlyFor('seed', 'generate');
     onlyFor('origin', 'clear');
@@ -141,14 +135,11 @@ export const comparisonsCommand: CliCommand = {
       }
       case 'clear': {
         expect([]);
-        const origin = ctx.option('origin');
-        if (origin !== undefined && !(CONSTRAINT_ORIGINS as readonly string[]).includes(origin)) {
-          throw new UsageError(`--origin must be one of ${CONSTRAINT_ORIGINS.join(', ')}, got '${origin}'.`);
-        }
+        const origin = originOption(ctx);
         const ref = ctx.requireOption('dataset');
         if (!ctx.flag('yes')) throw new UsageError(`Clearing the comparisons of dataset '${ref}' needs --yes.`);
         const dataset = await datasetByRef(ctx, ref);
-        const { removed } = await ctx.call('comparisons.clear', { datasetId: dataset.id, ...(origin === undefined ? {} : { origin: origin as ConstraintOrigin }) });
+        const { removed } = await ctx.call('comparisons.clear', { datasetId: dataset.id, ...(origin === undefined ? {} : { origin }) });
         ctx.out({ dataset: refOf(dataset), cleared: removed }, `Removed ${removed} ${origin ?? ''}${origin ? ' ' : ''}comparisons from dataset '${dataset.name}'.`);
         return 0;
       }
@@ -172,10 +163,6 @@ async function tripleArgs(ctx: CliContext, a: string, b: string, c: string): Pro
   const dataset = await datasetByRef(ctx, ref);
   const [anchor, closer, farther] = checkComparison(dataset, ...rows);
   return [anchor, closer, farther, dataset];
-}
-
-function refOf(d: { id: number; name: string }): { id: number; name: string } {
-  return { id: d.id, name: d.name };
 }
 
 function sentence(c: Comparison): string {

@@ -3,13 +3,14 @@
  * `datasets.resolve`, then `constraints.set`, `.remove`, `.list`, `.import` (the CSV registered as a file, as a
  * dialog's choice is), `.export` (the CSV text, written here), `.generate` and `.clear`.
  */
-import { CONSTRAINT_ORIGINS, checkPair, type ConstraintOrigin, type PairConstraint } from '../../../shared/domain/constraints.ts';
+import { checkPair, type PairConstraint } from '../../../shared/domain/constraints.ts';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatTable } from '../format.ts';
 import { datasetByRef } from './datasets.ts';
+import { expectPositionals, optionOnlyFor, originOption, refOf } from './supervision-args.ts';
 
 const USAGE = [
   'workbench constraints add --dataset ID I J must|cannot',
@@ -53,14 +54,8 @@ export const constraintsCommand: CliCommand = {
   },
   async run(ctx) {
     const sub = ctx.requirePositional(0, 'add|remove|list|import|export|generate');
-    const args = ctx.positionals.slice(1);
-    const expect = (names: string[]): string[] => {
-      if (args.length > names.length) throw new UsageError(`Unexpected argument '${args[names.length]}'.`);
-      return names.map((name, k) => ctx.requirePositional(k + 1, name));
-    };
-    const onlyFor = (option: string, allowed: string) => {
-      if (ctx.option(option) !== undefined && sub !== allowed) throw new UsageError(`--${option} only applies to 'constraints ${allowed}'.`);
-    };
+    const expect = (names: string[]): string[] => expectPositionals(ctx, names);
+    const onlyFor = (option: string, allowed: string): void => optionOnlyFor(ctx, 'constraints', sub, option, allowed);
     onlyFor('pairs', 'generate');
     onlyFor('seed', 'generate');
     onlyFor('origin', 'clear');
@@ -127,14 +122,11 @@ export const constraintsCommand: CliCommand = {
       }
       case 'clear': {
         expect([]);
-        const origin = ctx.option('origin');
-        if (origin !== undefined && !(CONSTRAINT_ORIGINS as readonly string[]).includes(origin)) {
-          throw new UsageError(`--origin must be one of ${CONSTRAINT_ORIGINS.join(', ')}, got '${origin}'.`);
-        }
+        const origin = originOption(ctx);
         const ref = datasetRef(ctx);
         if (!ctx.flag('yes')) throw new UsageError(`Clearing the constraints of dataset '${ref}' needs --yes.`);
         const dataset = await datasetByRef(ctx, ref);
-        const { removed } = await ctx.call('constraints.clear', { datasetId: dataset.id, ...(origin === undefined ? {} : { origin: origin as ConstraintOrigin }) });
+        const { removed } = await ctx.call('constraints.clear', { datasetId: dataset.id, ...(origin === undefined ? {} : { origin }) });
         ctx.out({ dataset: refOf(dataset), cleared: removed }, `Removed ${removed} ${origin ?? ''}${origin ? ' ' : ''}constraints from dataset '${dataset.name}'.`);
         return 0;
       }
@@ -166,10 +158,6 @@ async function pairArgs(ctx: CliContext, i: string, j: string): Promise<[number,
   const dataset = await datasetByRef(ctx, ref);
   const [lo, hi] = checkPair(dataset, a, b);
   return [lo, hi, dataset];
-}
-
-function refOf(d: { id: number; name: string }): { id: number; name: string } {
-  return { id: d.id, name: d.name };
 }
 
 function formatConstraints(constraints: readonly PairConstraint[], name: string): string {

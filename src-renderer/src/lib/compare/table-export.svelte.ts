@@ -1,7 +1,7 @@
 import { REPORT_FORMATS, type ReportFormat } from '../../../../shared/domain/enums.ts';
 import type { Backend } from '../backend/backend.ts';
-import { errorMessage } from '../backend/backend.ts';
 import { downloadBytes } from '../app/download.ts';
+import { saveOrDownload } from '../export/save-or-download.ts';
 
 /** What each report format is called in the "Export table" control. */
 export const REPORT_FORMAT_TITLES: Record<ReportFormat, string> = {
@@ -33,22 +33,15 @@ export class TableExport {
       this.error = 'Tick at least one evaluation to export.';
       return;
     }
-    this.busy = true;
-    this.error = null;
-    this.message = null;
-    try {
-      if (this.#backend.mode === 'electron') {
-        const result = await this.#backend.call('runs.reportSaveDialog', { runIds: [...runIds], format: this.format });
-        if ('path' in result) this.message = `Saved ${result.path}`;
-        return;
-      }
-      const file = await this.#backend.call('runs.report', { runIds: [...runIds], format: this.format });
-      downloadBytes(new TextEncoder().encode(file.text), file.mimeType, file.fileName);
-      this.message = `Downloaded ${file.fileName} (to your browser's downloads folder unless it asked where to save it).`;
-    } catch (error) {
-      this.error = `Export failed: ${errorMessage(error)}`;
-    } finally {
-      this.busy = false;
-    }
+    await saveOrDownload(
+      this,
+      this.#backend,
+      () => this.#backend.call('runs.reportSaveDialog', { runIds: [...runIds], format: this.format }),
+      async () => {
+        const file = await this.#backend.call('runs.report', { runIds: [...runIds], format: this.format });
+        downloadBytes(new TextEncoder().encode(file.text), file.mimeType, file.fileName);
+        return `Downloaded ${file.fileName} (to your browser's downloads folder unless it asked where to save it).`;
+      },
+    );
   }
 }

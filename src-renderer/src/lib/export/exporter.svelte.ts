@@ -1,8 +1,8 @@
 import type { Backend } from '../backend/backend.ts';
-import { errorMessage } from '../backend/backend.ts';
 import type { ExportFormat } from '../backend/types.ts';
 import { pythonSnippet } from './python-snippet.ts';
 import { downloadBytes } from '../app/download.ts';
+import { saveOrDownload } from './save-or-download.ts';
 
 /** Turns base64 from export.build into bytes. */
 export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
@@ -40,27 +40,22 @@ export class Exporter {
       this.error = 'Choose a run to export first (runs with a learned metric are listed).';
       return;
     }
-    this.busy = true;
-    this.error = null;
-    this.message = null;
-    try {
-      if (this.#backend.mode === 'electron') {
-        const result = await this.#backend.call('export.saveDialog', { runId: this.runId, format: this.format });
-        if ('path' in result) this.message = `Saved ${result.path}`;
-        return;
-      }
-      const file = await this.#backend.call('export.build', { runId: this.runId, format: this.format });
-      this.lastFileName = file.fileName;
-      downloadBytes(base64ToBytes(file.base64), file.mimeType, file.fileName);
-      // A browser gives the page no say over (nor knowledge of) the folder: say where it usually goes.
-      this.message =
-        `Downloaded ${file.fileName} (${sizeText(base64Bytes(file.base64))}): your browser saved it to its downloads folder ` +
-        '(usually Downloads in your home folder; Ctrl+J or ⌘+Shift+J lists recent downloads), unless it asked you where to save it.';
-    } catch (error) {
-      this.error = `Export failed: ${errorMessage(error)}`;
-    } finally {
-      this.busy = false;
-    }
+    const runId = this.runId;
+    await saveOrDownload(
+      this,
+      this.#backend,
+      () => this.#backend.call('export.saveDialog', { runId, format: this.format }),
+      async () => {
+        const file = await this.#backend.call('export.build', { runId, format: this.format });
+        this.lastFileName = file.fileName;
+        downloadBytes(base64ToBytes(file.base64), file.mimeType, file.fileName);
+        // A browser gives the page no say over (nor knowledge of) the folder: say where it usually goes.
+        return (
+          `Downloaded ${file.fileName} (${sizeText(base64Bytes(file.base64))}): your browser saved it to its downloads folder ` +
+          '(usually Downloads in your home folder; Ctrl+J or ⌘+Shift+J lists recent downloads), unless it asked you where to save it.'
+        );
+      },
+    );
   }
 }
 
