@@ -1,5 +1,5 @@
 /**
- * Experiment grids (issue 13): data sets × methods × seeds × constraint counts × parameter values, every cell
+ * Experiment grids: data sets × methods × seeds × constraint counts × parameter values, every cell
  * one evaluation (k-fold CV) plus the metric learned on the whole data set. A grid runs on the local worker
  * pool (`workbench grid run`) or as a Slurm job array (`workbench grid submit --slurm`), and its cells become
  * ordinary runs marked with the grid and where they ran.

@@ -495,7 +495,7 @@ export const RunListItemSchema = z.object({
   r2: z.number().nullable().optional(),
   /** [k, d] of the learned metric (learn, or a grid cell), or null. */
   components: z.tuple([z.number(), z.number()]).nullable(),
-  /** The grid cell this run is, and where it ran (issue 13); null for a run outside a grid. */
+  /** The grid cell this run is, and where it ran; null for a run outside a grid. */
   grid: GridMarkSchema.nullable().optional(),
   /** The latest held-out test-set score of the run's metric (`workbench score`), or null. */
   testScore: z
@@ -560,7 +560,7 @@ export const FoldResultSchema = z.object({
   fitSeconds: z.number(),
   iterations: z.number(),
   converged: z.boolean(),
-  /** Why the fold's fit stopped; folds stored before issue 12 lack it and read as null. */
+  /** Why the fold's fit stopped; folds stored before stop reasons were recorded lack it and read as null. */
   stopReason: StopReasonSchema.nullable().default(null),
   nComponents: z.number(),
   /** Raw feature indices dropped as constant on this fold's training part (always written by the engine). */
@@ -758,7 +758,7 @@ export const RunDetailSchema = z
   })
   .superRefine((run, ctx) => {
     const own = RESULT_OF_KIND[run.kind];
-    // A grid cell (issue 13) is an evaluate run that also stores the metric fitted on the whole data set.
+    // A grid cell is an evaluate run that also stores the metric fitted on the whole data set.
     const gridCell = run.kind === 'evaluate' && run.protocol !== null && typeof run.protocol.grid === 'object' && run.protocol.grid !== null;
     for (const field of RESULT_FIELDS) {
       if (gridCell && field === 'metric') continue;
@@ -787,7 +787,7 @@ export type RunChild = z.output<typeof RunChildSchema>;
 export type RunDetail = z.output<typeof RunDetailSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Grids (issue 13; the types are re-exported by shared/domain/grid.ts)
+// Grids (the types are re-exported by shared/domain/grid.ts)
 // ---------------------------------------------------------------------------------------------
 
 const GridParamValue = z.union([z.number(), z.string().max(LIMITS.name), z.boolean(), z.null()]);

@@ -45,7 +45,7 @@ export interface HandlerDeps {
   /** Fits and scores test-set scores in worker threads; the handlers store run scores on this thread. */
   scores: ScoreWorkers;
   runs: RunsService;
-  /** Experiment grids on the local worker pool (issue 13). */
+  /** Experiment grids on the local worker pool. */
   grids: GridsService;
   files: FileRegistry;
   events: WorkbenchEvents;

@@ -28,7 +28,7 @@ interface StoredPreprocessing {
 }
 
 /**
- * The `metrics.summary` JSON column. `stopReason` and `objective` were added with issue 12 (no schema change: the
+ * The `metrics.summary` JSON column. `stopReason` and `objective` were added later than the column (no schema change: the
  * column is JSON); rows saved before lack them and read back as null.
  */
 interface StoredSummary {

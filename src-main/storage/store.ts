@@ -50,7 +50,7 @@ export class Store {
   readonly metrics: MetricsRepository;
   readonly evaluations: EvaluationsRepository;
   readonly sweeps: SweepsRepository;
-  /** Experiment grids and their cells (issue 13). */
+  /** Experiment grids and their cells. */
   readonly grids: GridsRepository;
   readonly testScores: TestScoresRepository;
   /**

@@ -527,7 +527,7 @@ export function ncaSaturated(oneHotRows: number, objective: number, n: number): 
 
 /**
  * The NCA optimization from a starting L0 (k, d): L-BFGS on the truncated objective with candidate refreshes, driven
- * by {@link refreshingLbfgs}, with the two safeguards of issue 12.
+ * by {@link refreshingLbfgs}, with two safeguards against saturation (below).
  *
  * Refresh schedule ({@link RefreshInterval}): the first refresh comes after 2 iterations (the early steps are the
  * largest); afterwards the interval doubles (up to 16) while the measured staleness stays below 1 % of the

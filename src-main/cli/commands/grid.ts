@@ -1,6 +1,6 @@
 /**
  * `workbench grid run|submit|status|collect|task`: experiment grids (data sets × methods × seeds × constraint
- * counts × parameter values) on the local worker pool or as a Slurm job array (issue 13).
+ * counts × parameter values) on the local worker pool or as a Slurm job array.
  *
  * Data sets are named through the gateway (`datasets.resolve`), and `grid run` is the app's grid: `grids.start`,
  * `grid.progress` events, `grids.cancel` on Ctrl-C. The Slurm side (submit, status, collect, task) works on bundle

@@ -1,5 +1,5 @@
 /**
- * Migration 3: experiment grids (issue 13). A grid is a set of cells, each an ordinary evaluate run (with the
+ * Migration 3: experiment grids. A grid is a set of cells, each an ordinary evaluate run (with the
  * metric learned on the whole data set); `grid_cells` ties a grid's cell index to its run and says where it
  * ran, so collecting a Slurm bundle twice adds nothing (primary key grid id + cell) and a failed cell keeps
  * its error without a run.

@@ -3,7 +3,7 @@ import { errorMessage } from '../backend/backend.ts';
 import type { GridSpec, GridView } from '../backend/types.ts';
 
 /**
- * Grids in the Experiments view (issue 13): the grid form's own fields (data sets, seeds, counts; the methods,
+ * Grids in the Experiments view: the grid form's own fields (data sets, seeds, counts; the methods,
  * their parameter values and the protocol come from the experiment form), starting a grid on the local worker
  * pool, and the list of grids — one entry each, with per-cell status — kept current by `grid.progress` events.
  */
