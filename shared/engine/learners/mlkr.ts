@@ -12,7 +12,7 @@ import {
 } from '../../math/neighbour-kernels.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
-import { initialComponents, RefreshInterval, refreshingLbfgs, type RefreshingObjective } from './common.ts';
+import { initialComponents, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
 import { completePairGraph, EXACT_BELOW, NCA_TRUNCATION, ncaCandidateGraph } from './nca.ts';
 
 /**
@@ -89,7 +89,8 @@ export function fitMlkrLearner(data: TrainingData, params: MlkrParams, seed: num
   if (!targets) throw new ValidationError('mlkr learns from a numeric regression target, but none was given.');
   if (n < 2) throw new ValidationError(`mlkr needs at least 2 training rows, got ${n}.`);
   const k = componentsUpTo('mlkr', params.components, d);
-  const init = params.init === 'auto' ? (k < Math.min(d, n) ? 'pca' : 'identity') : params.init;
+  // No classes (nClasses 0): scikit-learn's 'auto' rule never picks LDA, only 'pca' or 'identity'.
+  const init = resolveInit(params.init, k, d, n, 0);
   const L0 = initialComponents(data, k, init, seed, 'mlkr');
   return fitMlkr({ X: data.X, n, d, targets, k }, L0, { maxIter: params.maxIter, tol: params.tol, shrinkage: params.shrinkage, hooks });
 }

@@ -73,8 +73,8 @@ export const rcaLearner = defineLearner({
   },
 });
 
-/** The within-chunklet covariance C (d, d) of the file comment (bias 1) and the number of rows in chunklets. */
-export function withinChunkletCovariance(X: Float64Array, n: number, d: number, chunklets: Int32Array): { C: Float64Array; rows: number } {
+/** Per chunklet: the sum of its rows, sums (chunks, d) row-major, and its row count; rows with id −1 are left out. */
+function chunkletSums(X: Float64Array, n: number, d: number, chunklets: Int32Array): { sums: Float64Array; counts: Int32Array } {
   let chunks = 0;
   for (const c of chunklets) if (c + 1 > chunks) chunks = c + 1;
   const sums = new Float64Array(chunks * d);
@@ -85,6 +85,12 @@ export function withinChunkletCovariance(X: Float64Array, n: number, d: number, 
     counts[c]!++;
     for (let f = 0; f < d; f++) sums[c * d + f]! += X[i * d + f]!;
   }
+  return { sums, counts };
+}
+
+/** The within-chunklet covariance C (d, d) of the file comment (bias 1) and the number of rows in chunklets. */
+export function withinChunkletCovariance(X: Float64Array, n: number, d: number, chunklets: Int32Array): { C: Float64Array; rows: number } {
+  const { sums, counts } = chunkletSums(X, n, d, chunklets);
   const C = new Float64Array(d * d);
   const centered = new Float64Array(d);
   let rows = 0;
@@ -186,16 +192,7 @@ export function ledoitWolfIntensity(
   rows: number,
   samples: 'degrees-of-freedom' | 'rows' = 'degrees-of-freedom',
 ): number {
-  let chunks = 0;
-  for (const c of chunklets) if (c + 1 > chunks) chunks = c + 1;
-  const sums = new Float64Array(chunks * d);
-  const counts = new Int32Array(chunks);
-  for (let i = 0; i < n; i++) {
-    const c = chunklets[i]!;
-    if (c < 0) continue;
-    counts[c]!++;
-    for (let f = 0; f < d; f++) sums[c * d + f]! += X[i * d + f]!;
-  }
+  const { sums, counts } = chunkletSums(X, n, d, chunklets);
   let normC = 0;
   let traceC = 0;
   for (let t = 0; t < d * d; t++) normC += C[t]! * C[t]!;
