@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Database, Statement } from 'better-sqlite3';
 import type { DatasetTask } from '../../shared/domain/enums.ts';
-import { MAX_DATASET_VALUES, MAX_DATASET_VALUES_TEXT, type DatasetMatrix, type DatasetSummary } from '../../shared/domain/dataset.ts';
+import { datasetTask, MAX_DATASET_VALUES, MAX_DATASET_VALUES_TEXT, type DatasetMatrix, type DatasetSummary } from '../../shared/domain/dataset.ts';
 import { DatasetDamagedError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { encodeMatrixBytes, MATRIX_ENCODINGS, narrowestEncoding, type MatrixEncoding } from '../../shared/ipc/matrix-encoding.ts';
 import { blobToFloat64, blobToInt32, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
@@ -186,7 +186,7 @@ export class DatasetsRepository {
       JSON.stringify(dataset.warnings ?? []),
       datasetContentHash(m),
       new Date().toISOString(),
-      m.targets ? 'regression' : 'classification',
+      datasetTask(m),
       m.targets ? (dataset.targetName ?? 'target') : null,
       targets,
       targets ? crc32(targets) : null,

@@ -152,9 +152,8 @@ export function prepareEvaluation(data: DatasetMatrix, spec: EvaluationSpec): Ev
   const protocol = resolveProtocol(spec);
   const seed = spec.seed ?? protocol.seed;
   const nClasses = task === 'regression' ? 0 : classCount(data);
-  const handLabels = resolveConstraintSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
-  if (handLabels) validateConstraints(handLabels, data.nRows);
-  else if (heldOutPairSource(spec) === 'labeled') validateConstraints(spec.constraints ?? [], data.nRows);
+  // The user's pairs are read when the fit learns from them or pairAuc scores them.
+  if (resolveConstraintSource(spec) === 'labeled' || heldOutPairSource(spec) === 'labeled') validateConstraints(spec.constraints ?? [], data.nRows);
   const splits = task === 'regression' ? kFold(data.nRows, protocol.folds, protocol.seed) : stratifiedKFold(data.labels!, protocol.folds, protocol.seed);
   for (const split of splits) {
     if (protocol.k > split.train.length) {
