@@ -1,7 +1,8 @@
 /**
  * Kinds of supervision, declared once: what a learner learns from (its `input`), what that needs from a dataset,
  * how a fit's part of it is made (from the user's labels, generated from class labels, or suggested by active
- * learning), how it is counted, what the user labels to give it, and how a run's supervision reads in words. Fit
+ * learning), how it is counted, and what the user labels to give it (a run's supervision in words is
+ * shared/domain/supervision.ts's supervisionText). Fit
  * (prepareFit), evaluation (each fold's training part), run planning, sweeps, grids, `workbench methods`, the
  * experiment form and the learner contract test all read {@link SUPERVISION}; none of them tests `learner.input`.
  *
@@ -70,12 +71,6 @@ export interface SupervisionRequest {
 /** The fields of TrainingData a kind fills. */
 export type SupervisionFields = Pick<TrainingData, 'labels' | 'pairs' | 'chunklets' | 'triplets' | 'quadruplets' | 'targets'>;
 
-/** How a run's supervision is described (the run's resolved source and how many items its fit had). */
-export interface SupervisionSummary {
-  source: SweepConstraintSource | null;
-  count: number | null;
-}
-
 export interface SupervisionKind {
   input: LearnerInput;
   /** What it is, plural, in words: "relative comparisons (a is closer to b than to c)". */
@@ -98,25 +93,12 @@ export interface SupervisionKind {
   lacks(method: string, dataset: DatasetSupervision, source: SweepConstraintSource): string | null;
   /** The fit's supervision fields and how many items they hold. @throws ValidationError naming the learner. */
   build(request: SupervisionRequest): { fields: SupervisionFields; count: number };
-  /** A run's supervision in words: "40 labeled comparisons", "chunklets generated from class labels". */
-  describe(summary: SupervisionSummary): string;
 }
 
 const NO_FIELDS: SupervisionFields = { labels: null, pairs: null };
 
 function needsLabels(method: string, dataset: DatasetSupervision, what: string): string | null {
   return dataset.labeled ? null : `${method} learns from ${what}: label some, or use a dataset with class labels to generate them.`;
-}
-
-function countWords(unit: string, count: number | null): string {
-  return count === null ? `${unit}s` : `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
-
-/** "40 labeled comparisons", "comparisons generated from class labels", "30 suggested pairs". */
-function describeCounted(unit: string, { source, count }: SupervisionSummary): string {
-  if (source === 'generated') return `${countWords(unit, count)} generated from class labels`;
-  if (source === 'suggested') return `${countWords(unit, count)} suggested by active learning`;
-  return count === null ? `labeled ${unit}s` : `${count} labeled ${unit}${count === 1 ? '' : 's'}`;
 }
 
 function labeledComparisons(request: SupervisionRequest): Triple[] {
@@ -167,7 +149,6 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
     hasLabeled: () => false,
     lacks: () => null,
     build: (request) => ({ fields: { ...NO_FIELDS, labels: request.labels }, count: 0 }),
-    describe: () => 'no supervision',
   },
   labels: {
     input: 'labels',
@@ -195,7 +176,6 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
       }
       return { fields: { ...NO_FIELDS, labels: request.labels }, count: request.nRows };
     },
-    describe: () => 'class labels',
   },
   pairs: {
     input: 'pairs',
@@ -230,7 +210,6 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
       if (pairs.left.length === 0) throw new ValidationError(`${request.learner}: no pair constraints to learn from.`);
       return { fields: { labels: null, pairs }, count: pairs.left.length };
     },
-    describe: (summary) => describeCounted('pair', summary),
   },
   chunklets: {
     input: 'chunklets',
@@ -263,7 +242,6 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
       for (const c of chunklets) if (c + 1 > count) count = c + 1;
       return { fields: { labels, pairs: null, chunklets }, count };
     },
-    describe: (summary) => describeCounted('chunklet', summary),
   },
   triplets: {
     input: 'triplets',
@@ -301,7 +279,6 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
         request.count === undefined ? knnTriplets(labels, knn, request.warnings) : generateTriplets(labels, request.count, request.seed, { knn }, request.warnings);
       return { fields: { labels, pairs: null, triplets }, count: triplets.length / 3 };
     },
-    describe: (summary) => describeCounted('comparison', summary),
   },
   quadruplets: {
     input: 'quadruplets',
@@ -340,7 +317,6 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
       const quadruplets = generateQuadruplets(labels, request.count, request.seed, request.warnings);
       return { fields: { labels, pairs: null, quadruplets }, count: quadruplets.length / 4 };
     },
-    describe: (summary) => describeCounted('quadruplet', summary),
   },
   targets: {
     input: 'targets',
@@ -361,7 +337,6 @@ export const SUPERVISION: Readonly<Record<LearnerInput, SupervisionKind>> = {
       }
       return { fields: { ...NO_FIELDS, targets: request.targets }, count: request.nRows };
     },
-    describe: () => 'numeric targets',
   },
 };
 

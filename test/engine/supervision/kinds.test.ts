@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Triple } from '../../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../../shared/domain/constraints.ts';
 import { LEARNER_INPUTS } from '../../../shared/domain/enums.ts';
+import { describeSupervision, supervisionText } from '../../../shared/domain/supervision.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { stratifiedKFold } from '../../../shared/engine/evaluation/folds.ts';
@@ -55,7 +56,7 @@ describe('supervision kinds: one declaration per learner input', () => {
       expect(kind.input).toBe(input);
       expect(kind.noun.length).toBeGreaterThan(3);
       expect(kind.whatToLabel.length).toBeGreaterThan(10);
-      expect(kind.describe({ source: 'generated', count: 3 }).length).toBeGreaterThan(3);
+      expect(supervisionText(describeSupervision(input, { source: 'generated', generatedCount: 3 })).length).toBeGreaterThan(3);
     }
     expect(SUPERVISION.pairs.sources).toEqual(['labeled', 'generated', 'suggested']);
     expect(SUPERVISION.triplets.sources).toEqual(['labeled', 'generated', 'suggested']);
@@ -65,9 +66,10 @@ describe('supervision kinds: one declaration per learner input', () => {
     expect(SUPERVISION.triplets.lacks('scml', bare, 'suggested')).toBe('scml: suggested comparisons are labeled from class labels, but the dataset has none.');
     expect(SUPERVISION.triplets.lacks('scml', { ...bare, labeled: true }, 'suggested')).toBeNull();
     expect(SUPERVISION.labels.sources).toEqual([]);
-    expect(SUPERVISION.triplets.describe({ source: 'labeled', count: 40 })).toBe('40 labeled comparisons');
-    expect(SUPERVISION.chunklets.describe({ source: 'generated', count: 1 })).toBe('1 chunklet generated from class labels');
-    expect(SUPERVISION.pairs.describe({ source: 'suggested', count: 30 })).toBe('30 pairs suggested by active learning');
+    // A run's supervision in words comes from the one describer the app shows (shared/domain/supervision.ts).
+    expect(supervisionText(describeSupervision('triplets', { source: 'labeled', labeledCount: 40 }))).toBe('triplets: labeled (40)');
+    expect(supervisionText(describeSupervision('chunklets', { source: 'generated', generatedCount: 1 }))).toBe('chunklets: generated (1)');
+    expect(supervisionText(describeSupervision('pairs', { source: 'suggested', generatedPerFold: 30 }))).toBe('pairs: suggested (30 per fold)');
   });
 
   it("'targets' gives a regression learner the fitting rows' numeric targets, and refuses a dataset without one naming the fix", () => {
