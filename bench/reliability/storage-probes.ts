@@ -8,12 +8,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { canMount, isRoot, mountTmpfs, type Mounted } from '../../test/helpers/fs-faults.ts';
+import { exchange, postHead } from '../../test/helpers/raw-http.ts';
 import { damageFirstLeafOf, truncateDatabase } from '../../test/helpers/sqlite-damage.ts';
 import type { Probe } from './probe.ts';
 
@@ -166,42 +166,9 @@ async function serve(): Promise<Served> {
 }
 
 /** Sends headers and then `chunk` every `everyMs` (0: as fast as accepted) until the server closes; seconds until then. */
-function trickle(served: Served, path: string, token: string | null, length: number, chunk: Buffer, everyMs: number): Promise<{ status: number; seconds: number; sent: number }> {
-  return new Promise((resolve) => {
-    const socket = connect(served.port, '127.0.0.1');
-    const started = performance.now();
-    let response = '';
-    let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const pump = () => {
-      if (closed) return;
-      while (sent < length) {
-        sent += chunk.length;
-        const more = socket.write(chunk);
-        if (everyMs > 0) {
-          timer = setTimeout(pump, everyMs);
-          return;
-        }
-        if (!more) {
-          socket.once('drain', pump);
-          return;
-        }
-      }
-    };
-    socket.on('data', (d: Buffer) => (response += d.toString('latin1')));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      closed = true;
-      clearTimeout(timer);
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0), seconds: (performance.now() - started) / 1000, sent });
-    });
-    socket.write(
-      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n` +
-        `${token ? `Authorization: Bearer ${token}\r\n` : ''}\r\n`,
-      pump,
-    );
-  });
+async function trickle(served: Served, path: string, token: string | null, length: number, chunk: Buffer, everyMs: number): Promise<{ status: number; seconds: number; sent: number }> {
+  const { status, seconds, sent } = await exchange(served.port, postHead(served.port, path, length, token), chunk, everyMs, length);
+  return { status, seconds, sent };
 }
 
 function post(served: Served, channel: string, body: string | Buffer): Promise<{ status: number; body: string }> {

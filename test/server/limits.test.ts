@@ -4,7 +4,7 @@
  * connections are closed but a long answer is not cut, and error messages stay short.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { MAX_ERROR_MESSAGE, JsonKeyCounter, startHttpServer, type RunningServer 
 import { createGateway } from '../../src-main/services/gateway.ts';
 import { createEventHub } from '../../src-main/services/workbench.ts';
 import { createFileRegistry, type FileRegistry } from '../../src-main/services/uploads.ts';
+import { exchange as rawExchange, postHead } from '../helpers/raw-http.ts';
 import { api } from './helpers.ts';
 
 const TOKEN = 'limits-token-0123456789abcdef';
@@ -53,55 +54,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface RawExchange {
-  /** Everything the server sent before it closed the connection. */
-  response: string;
-  /** Body bytes this client managed to send. */
-  sent: number;
-}
-
-/**
- * Opens a connection, sends `head`, then `body` chunks every `everyMs` (0: as fast as the socket takes them) until
- * the server closes the connection; resolves with what the server said.
- */
-function exchange(head: string, chunk: Buffer, everyMs: number, maxBytes = Number.POSITIVE_INFINITY): Promise<RawExchange> {
-  return new Promise((resolve) => {
-    const socket = connect(server.port, '127.0.0.1');
-    let response = '';
-    let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const pump = () => {
-      if (closed) return;
-      while (sent < maxBytes) {
-        sent += chunk.length;
-        const more = socket.write(chunk);
-        if (everyMs > 0) {
-          timer = setTimeout(pump, everyMs);
-          return;
-        }
-        if (!more) {
-          socket.once('drain', pump);
-          return;
-        }
-      }
-    };
-    socket.on('data', (data: Buffer) => {
-      response += data.toString('latin1');
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      closed = true;
-      clearTimeout(timer);
-      resolve({ response, sent });
-    });
-    socket.write(head, pump);
-  });
-}
-
-const head = (path: string, length: number, token: string | null) =>
-  `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n` +
-  `${token ? `Authorization: Bearer ${token}\r\n` : ''}\r\n`;
+const exchange = (head: string, chunk: Buffer, everyMs: number, maxBytes?: number) => rawExchange(server.port, head, chunk, everyMs, maxBytes);
+const head = (path: string, length: number, token: string | null) => postHead(server.port, path, length, token);
 
 const statusOf = (response: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
 const bodyOf = (response: string) => JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
