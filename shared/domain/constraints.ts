@@ -18,6 +18,11 @@ export {
  */
 export type { PairConstraint } from '../ipc/schemas.ts';
 
+/** A stored pair as the contract sends it: origin and time only when the store has them. */
+export function toPairConstraint(c: PairConstraint): PairConstraint {
+  return { i: c.i, j: c.j, kind: c.kind, ...(c.origin ? { origin: c.origin } : {}), ...(c.createdAt ? { createdAt: c.createdAt } : {}), seq: c.seq };
+}
+
 /**
  * The compact form learners consume: three parallel typed arrays, one entry per pair.
  * `similar[p] === 1` for a must-link pair, 0 for a cannot-link pair.

@@ -33,8 +33,10 @@ export interface DatasetMatrix {
   imageShape?: [number, number] | null;
 }
 
+import { columnMeans } from '../math/dense.ts';
+import { columnVariances } from '../math/statistics.ts';
 import type { DatasetTask } from './enums.ts';
-import type { DatasetSummary } from '../ipc/schemas.ts';
+import type { DatasetRecord, DatasetSummary, FeatureStats } from '../ipc/schemas.ts';
 
 /** What lists and the CLI show about a stored dataset (no feature data). */
 export type { DatasetSummary } from '../ipc/schemas.ts';
@@ -50,6 +52,51 @@ export type DatasetInfo = Pick<DatasetSummary, 'id' | 'name' | 'rows' | 'feature
 export function toDatasetInfo(dataset: DatasetSummary): DatasetInfo {
   const info = { id: dataset.id, name: dataset.name, rows: dataset.rows, features: dataset.features, classes: dataset.classes, labeled: dataset.labeled };
   return dataset.task === 'regression' ? { ...info, task: dataset.task, target: dataset.target } : info;
+}
+
+/** The summary fields of a stored dataset (what `datasets.list` shows; extra fields of `dataset` are dropped). */
+export function toDatasetSummary(dataset: DatasetSummary): DatasetSummary {
+  return {
+    id: dataset.id,
+    name: dataset.name,
+    rows: dataset.rows,
+    features: dataset.features,
+    classes: dataset.classes,
+    labeled: dataset.labeled,
+    sourceFile: dataset.sourceFile,
+    sourceSha256: dataset.sourceSha256,
+    contentHash: dataset.contentHash,
+    createdAt: dataset.createdAt,
+    constraintCount: dataset.constraintCount,
+    imageShape: dataset.imageShape ?? null,
+    task: dataset.task,
+    target: dataset.target,
+  };
+}
+
+/** The summary plus the import metadata the store keeps beside it (`datasets.resolve`; no feature data is read). */
+export function toDatasetRecord(dataset: DatasetRecord): DatasetRecord {
+  return { ...toDatasetSummary(dataset), featureNames: dataset.featureNames, format: dataset.format, importOptions: dataset.importOptions, warnings: dataset.warnings };
+}
+
+/** Per-feature mean, population std (ddof 0), min and max (all 0 for an empty dataset); rows per class. */
+export function datasetStatistics(matrix: DatasetMatrix): { stats: FeatureStats[]; classCounts: number[] } {
+  const { nRows: n, nFeatures: d, features } = matrix;
+  const mean = columnMeans(features, n, d);
+  const variance = columnVariances(features, n, d, mean);
+  const stats = matrix.featureNames.map((name, f) => {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const v = features[i * d + f]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return { name, mean: mean[f]!, std: Math.sqrt(variance[f]!), min: n > 0 ? min : 0, max: n > 0 ? max : 0 };
+  });
+  const classCounts = matrix.classNames.map(() => 0);
+  if (matrix.labels) for (const c of matrix.labels) if (c >= 0 && c < classCounts.length) classCounts[c]!++;
+  return { stats, classCounts };
 }
 
 /** Feature value of row i, feature f. */

@@ -48,3 +48,21 @@ export function classScatter(X: Float64Array, n: number, d: number, labels: Int3
   const between = gram(weighted, nClasses, d);
   return { within, between, classCounts: counts };
 }
+
+/**
+ * Column variances of X (n, d) → (d) about `mean` (columnMeans of X), two-pass: Σ_i (x_if − mean_f)² / (n − ddof).
+ * Default ddof = 0 (population variance, numpy's `np.var`). Returns zeros for n ≤ ddof.
+ */
+export function columnVariances(X: Float64Array, n: number, d: number, mean: Float64Array, ddof = 0): Float64Array {
+  const variance = new Float64Array(d);
+  if (n <= ddof) return variance;
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    for (let f = 0; f < d; f++) {
+      const delta = X[row + f]! - mean[f]!;
+      variance[f]! += delta * delta;
+    }
+  }
+  for (let f = 0; f < d; f++) variance[f]! /= n - ddof;
+  return variance;
+}

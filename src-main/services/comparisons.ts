@@ -1,6 +1,6 @@
 /**
- * The relative-comparison application API (plain functions over a {@link Store}): add / remove / list, CSV import
- * and export (columns anchor, closer, farther), generation from class labels, and the comparisons a dataset's
+ * The comparisons service: the `comparisons.*` channels ({@link createComparisonsService}) over plain functions on a
+ * {@link Store}: add / remove / list / clear, CSV import and export (columns anchor, closer, farther), generation from class labels, and the comparisons a dataset's
  * pairs imply. Row indices are 0-based in the order of the imported file. Every rule has one exact message:
  *
  * - `Row index 150 is out of range: dataset 'iris' has 150 rows (valid indices 0…149).`
@@ -13,13 +13,15 @@ import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { checkComparison, formatTriple, type ComparisonAddOutcome, type Triple } from '../../shared/domain/comparisons.ts';
 import type { ConstraintOrigin } from '../../shared/domain/constraints.ts';
-import { ConstraintError, ImportError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ConstraintError, ImportError, ValidationError } from '../../shared/errors.ts';
 import { impliedComparisons } from '../../shared/engine/supervision/derive.ts';
 import { generateTriplets } from '../../shared/engine/supervision/generate.ts';
 import type { ComparisonBulkOutcome, StoredComparison } from '../storage/comparisons-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
 import { resolveDataset } from './datasets.ts';
+import type { Handler } from './ports.ts';
+import type { FileRegistry } from './uploads.ts';
 
 const key = (t: Triple): string => `${t[0]},${t[1]},${t[2]}`;
 
@@ -43,23 +45,19 @@ export function addComparison(
   });
 }
 
-/**
- * Removes the comparison (A, B, C).
- * @throws NotFoundError "Dataset 'iris' has no comparison (3, 7, 9)." when there is none.
- */
-export function removeComparison(
+/** Removes the comparison (A, B, C), if it is stored. */
+function removeComparison(
   store: Store,
   datasetRef: string | number,
   anchor: number | string,
   closer: number | string,
   farther: number | string,
-): { dataset: DatasetDetails; removed: StoredComparison } {
+): { dataset: DatasetDetails; removed: StoredComparison | null } {
   return store.transaction(() => {
     const dataset = resolveDataset(store, datasetRef);
     const t = checkComparison(dataset, anchor, closer, farther);
     const existing = store.comparisons.get(dataset.id, t);
-    if (!existing) throw new NotFoundError(`Dataset '${dataset.name}' has no comparison ${formatTriple(t)}.`);
-    store.comparisons.remove(dataset.id, t);
+    if (existing) store.comparisons.remove(dataset.id, t);
     return { dataset, removed: existing };
   });
 }
@@ -160,7 +158,7 @@ export async function importComparisonsCsv(store: Store, datasetRef: string | nu
 }
 
 /** Removes all of a dataset's comparisons, or those of one origin, in one transaction. @throws NotFoundError. */
-export function clearComparisons(store: Store, datasetRef: string | number, origin?: ConstraintOrigin): { dataset: DatasetDetails; removed: number } {
+function clearComparisons(store: Store, datasetRef: string | number, origin?: ConstraintOrigin): { dataset: DatasetDetails; removed: number } {
   return store.transaction(() => {
     const dataset = resolveDataset(store, datasetRef);
     return { dataset, removed: store.comparisons.clear(dataset.id, origin) };
@@ -168,7 +166,7 @@ export function clearComparisons(store: Store, datasetRef: string | number, orig
 }
 
 /** CSV text of comparisons: header `anchor,closer,farther,origin,created_at`, one per line in labeling order. */
-export function comparisonsToCsv(comparisons: readonly StoredComparison[]): string {
+function comparisonsToCsv(comparisons: readonly StoredComparison[]): string {
   const lines = ['anchor,closer,farther,origin,created_at'];
   for (const c of comparisons) lines.push(`${c.anchor},${c.closer},${c.farther},${c.origin},${c.createdAt}`);
   return `${lines.join('\n')}\n`;
@@ -194,7 +192,7 @@ export interface GenerateComparisonsResult {
  * @throws ValidationError for a bad count or seed; ConstraintError for an unlabeled dataset or fewer than 2 classes;
  *   NotFoundError for an unknown dataset.
  */
-export function generateComparisons(store: Store, datasetRef: string | number, options: { count: number; seed?: number }): GenerateComparisonsResult {
+function generateComparisons(store: Store, datasetRef: string | number, options: { count: number; seed?: number }): GenerateComparisonsResult {
   const { count } = options;
   const seed = options.seed ?? 0;
   if (!Number.isInteger(count) || count < 1) throw new ValidationError(`The number of comparisons must be an integer ≥ 1, got ${count}.`);
@@ -215,4 +213,43 @@ export function generateComparisons(store: Store, datasetRef: string | number, o
     const total = store.comparisons.count(dataset.id);
     return { dataset, count: drawn.length, added: outcome.added, skipped: outcome.unchanged + outcome.skipped, seed, total };
   });
+}
+
+/** The `comparisons.*` channels. */
+export function createComparisonsService({ store, files }: { store: Store; files: FileRegistry }) {
+  const list: Handler<'comparisons.list'> = ({ datasetId }) => ({ comparisons: listComparisons(store, datasetId).comparisons });
+
+  const add: Handler<'comparisons.add'> = ({ datasetId, anchor, closer, farther }) => {
+    const { comparison, outcome } = addComparison(store, datasetId, anchor, closer, farther, 'manual');
+    return { comparison, outcome };
+  };
+
+  const remove: Handler<'comparisons.remove'> = ({ datasetId, anchor, closer, farther }) => {
+    const { removed } = removeComparison(store, datasetId, anchor, closer, farther);
+    return { removed: removed !== null, comparison: removed };
+  };
+
+  const clear: Handler<'comparisons.clear'> = ({ datasetId, origin }) => ({ removed: clearComparisons(store, datasetId, origin).removed });
+
+  const generate: Handler<'comparisons.generate'> = ({ datasetId, count, seed }) => {
+    const result = generateComparisons(store, datasetId, { count, seed });
+    return { count: result.count, added: result.added, skipped: result.skipped, total: result.total, seed: result.seed };
+  };
+
+  const importFromFile: Handler<'comparisons.import'> = async ({ datasetId, fileId }) => {
+    const { total, added, unchanged } = await importComparisonsCsv(store, datasetId, files.resolve(fileId).path);
+    return { total, added, unchanged };
+  };
+
+  const exportCsv: Handler<'comparisons.export'> = ({ datasetId }) => {
+    const { comparisons } = listComparisons(store, datasetId);
+    return { count: comparisons.length, csv: comparisonsToCsv(comparisons) };
+  };
+
+  const derived: Handler<'comparisons.derived'> = ({ datasetId }) => {
+    const { derived: triples, total } = derivedComparisons(store, datasetId);
+    return { derived: triples.map((t) => [t[0], t[1], t[2]] as [number, number, number]), total };
+  };
+
+  return { list, add, remove, clear, generate, import: importFromFile, export: exportCsv, derived };
 }

@@ -1,6 +1,7 @@
 /**
- * The pair-constraint application API (plain functions over a {@link Store}): add / remove / list, CSV import
- * and export (columns i, j, kind), and generation from class labels. Row indices are 0-based in the order of the
+ * The constraints service: the `constraints.*` channels ({@link createConstraintsService}) over plain functions on a
+ * {@link Store}: add / remove / list / clear, CSV import and export (columns i, j, kind), and generation from class
+ * labels. Row indices are 0-based in the order of the
  * imported file. Every rule has one exact message:
  *
  * - `Row index 'x' is not an integer.`
@@ -8,19 +9,22 @@
  * - `A row cannot be paired with itself (i = j = 3).`
  * - `Constraint kind must be 'must' or 'cannot', got 'maybe'.`
  * - unknown dataset: `No dataset with id or name 'x'.` (NOT_FOUND)
+ *
+ * Every change is one transaction that also reads the count the `constraints.changed` event reports.
  */
 import { constants } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
-import { checkPair, parseConstraintKind, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
-import { ConstraintError, ImportError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { checkPair, parseConstraintKind, toPairConstraint, type ConstraintKind, type ConstraintOrigin, type PairConstraint } from '../../shared/domain/constraints.ts';
+import { ConstraintError, ImportError, ValidationError } from '../../shared/errors.ts';
 import { generateConstraintPairs } from '../../shared/engine/pairs.ts';
-import { writeFileAtomic } from '../files/atomic-write.ts';
 import type { BulkOutcome, SetOutcome, StoredConstraint } from '../storage/constraints-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
 import { resolveDataset } from './datasets.ts';
+import type { Handler, Notify } from './ports.ts';
+import type { FileRegistry } from './uploads.ts';
 
 export interface AddConstraintResult {
   dataset: DatasetDetails;
@@ -54,22 +58,18 @@ export function addConstraint(
   });
 }
 
-/**
- * Removes the constraint on the pair {i, j}.
- * @throws NotFoundError "Dataset 'iris' has no constraint on the pair (3, 7)." when there is none.
- */
-export function removeConstraint(
+/** Removes the constraint on the pair {i, j} (either order), if there is one; `total` is the count left. */
+function removeConstraint(
   store: Store,
   datasetRef: string | number,
   i: number | string,
   j: number | string,
-): { dataset: DatasetDetails; removed: StoredConstraint; total: number } {
+): { dataset: DatasetDetails; removed: StoredConstraint | null; total: number } {
   return store.transaction(() => {
     const dataset = resolveDataset(store, datasetRef);
     const [a, b] = checkPair(dataset, i, j);
     const existing = store.constraints.get(dataset.id, a, b);
-    if (!existing) throw new NotFoundError(`Dataset '${dataset.name}' has no constraint on the pair (${a}, ${b}).`);
-    store.constraints.remove(dataset.id, a, b);
+    if (existing) store.constraints.remove(dataset.id, a, b);
     return { dataset, removed: existing, total: store.constraints.count(dataset.id).total };
   });
 }
@@ -166,7 +166,7 @@ export async function importConstraintsCsv(
  * Removes all of a dataset's constraints, or those of one origin, in one transaction; `total` is the count left.
  * @throws NotFoundError.
  */
-export function clearConstraints(store: Store, datasetRef: string | number, origin?: ConstraintOrigin): { dataset: DatasetDetails; removed: number; total: number } {
+function clearConstraints(store: Store, datasetRef: string | number, origin?: ConstraintOrigin): { dataset: DatasetDetails; removed: number; total: number } {
   return store.transaction(() => {
     const dataset = resolveDataset(store, datasetRef);
     const removed = store.constraints.clear(dataset.id, origin);
@@ -175,20 +175,10 @@ export function clearConstraints(store: Store, datasetRef: string | number, orig
 }
 
 /** CSV text of constraints: header `i,j,kind,origin,created_at`, one pair per line in labeling order. */
-export function constraintsToCsv(constraints: readonly StoredConstraint[]): string {
+function constraintsToCsv(constraints: readonly StoredConstraint[]): string {
   const lines = ['i,j,kind,origin,created_at'];
   for (const c of constraints) lines.push(`${c.i},${c.j},${c.kind},${c.origin},${c.createdAt}`);
   return `${lines.join('\n')}\n`;
-}
-
-/**
- * Writes a dataset's constraints to a CSV file that {@link importConstraintsCsv} reads back, atomically and creating
- * a missing folder, as every export does. @throws ExportError (EXPORT_FAILED) naming the path and the cause.
- */
-export async function exportConstraintsCsv(store: Store, datasetRef: string | number, path: string): Promise<{ dataset: DatasetDetails; count: number; path: string }> {
-  const { dataset, constraints } = listConstraints(store, datasetRef);
-  await writeFileAtomic(path, constraintsToCsv(constraints));
-  return { dataset, count: constraints.length, path };
 }
 
 export interface GenerateResult {
@@ -231,4 +221,54 @@ export function generateConstraints(store: Store, datasetRef: string | number, o
     const outcome = store.constraints.bulkInsert(dataset.id, drawn, { origin: 'generated', overwrite: false });
     return { dataset, requested: { must, cannot }, added: outcome.added, total: store.constraints.count(dataset.id).total, skipped: outcome.skipped, seed };
   });
+}
+
+export interface ConstraintsServiceDeps {
+  store: Store;
+  files: FileRegistry;
+  notify: Notify;
+}
+
+/** The `constraints.*` channels; every change is followed by a `constraints.changed` event with the committed count. */
+export function createConstraintsService({ store, files, notify }: ConstraintsServiceDeps) {
+  const changed = (datasetId: number, count: number) => notify('constraints.changed', { datasetId, count });
+
+  const list: Handler<'constraints.list'> = ({ datasetId }) => ({ constraints: listConstraints(store, datasetId).constraints.map(toPairConstraint) });
+
+  const set: Handler<'constraints.set'> = ({ datasetId, i, j, kind }) => {
+    const { dataset, constraint, outcome, total } = addConstraint(store, datasetId, i, j, kind, 'manual');
+    changed(dataset.id, total);
+    return { constraint: toPairConstraint(constraint), outcome };
+  };
+
+  const remove: Handler<'constraints.remove'> = ({ datasetId, i, j }) => {
+    const { dataset, removed, total } = removeConstraint(store, datasetId, i, j);
+    if (removed) changed(dataset.id, total);
+    return { removed: removed !== null, constraint: removed ? toPairConstraint(removed) : null };
+  };
+
+  const clear: Handler<'constraints.clear'> = ({ datasetId, origin }) => {
+    const { dataset, removed, total } = clearConstraints(store, datasetId, origin);
+    if (removed > 0) changed(dataset.id, total);
+    return { removed };
+  };
+
+  const generate: Handler<'constraints.generate'> = ({ datasetId, pairs, seed }) => {
+    const result = generateConstraints(store, datasetId, { pairs, seed });
+    changed(result.dataset.id, result.total);
+    return { added: result.added, total: result.total, must: result.requested.must, cannot: result.requested.cannot, skipped: result.skipped, seed: result.seed };
+  };
+
+  const importFromFile: Handler<'constraints.import'> = async ({ datasetId, fileId }) => {
+    const { dataset, total, added, relabeled, unchanged, count } = await importConstraintsCsv(store, datasetId, files.resolve(fileId).path);
+    changed(dataset.id, count);
+    return { total, added, relabeled, unchanged };
+  };
+
+  const exportCsv: Handler<'constraints.export'> = ({ datasetId }) => {
+    const { constraints } = listConstraints(store, datasetId);
+    return { count: constraints.length, csv: constraintsToCsv(constraints) };
+  };
+
+  return { list, set, remove, clear, generate, import: importFromFile, export: exportCsv };
 }

@@ -15,6 +15,7 @@ import { writeNpz } from '../../shared/export/npz.ts';
 import { writeFilesAtomic } from '../files/atomic-write.ts';
 import type { RunRecord } from '../storage/runs-repository.ts';
 import type { Store } from '../storage/store.ts';
+import { requireDialogs, type Handler, type WorkbenchDialogs } from './ports.ts';
 
 export { EXPORT_FORMATS, type ExportFormat };
 
@@ -62,7 +63,7 @@ function matchingEvaluation(store: Store, run: RunRecord): unknown {
  * @throws NotFoundError for an unknown run; ValidationError when the run has no metric, or (transformed) when the
  *   dataset changed since the run.
  */
-export function buildExportFiles(store: Store, runId: number, format: ExportFormat): ExportFile[] {
+function buildExportFiles(store: Store, runId: number, format: ExportFormat): ExportFile[] {
   if (!EXPORT_FORMATS.includes(format)) {
     throw new ValidationError(`Export format must be one of ${EXPORT_FORMATS.join(', ')}, got '${String(format)}'.`);
   }
@@ -112,7 +113,7 @@ export function buildExportFiles(store: Store, runId: number, format: ExportForm
  * One export file (for a download or a save dialog). For `npy`, `part` picks L (default) or M.
  * @throws see {@link buildExportFiles}.
  */
-export function buildExport(store: Store, runId: number, format: ExportFormat, part: 'L' | 'M' = 'L'): ExportFile {
+function buildExport(store: Store, runId: number, format: ExportFormat, part: 'L' | 'M' = 'L'): ExportFile {
   const files = buildExportFiles(store, runId, format);
   return format === 'npy' ? files[part === 'M' ? 1 : 0]! : files[0]!;
 }
@@ -122,8 +123,29 @@ export function buildExport(store: Store, runId: number, format: ExportFormat, p
  * nothing (src-main/files/atomic-write.ts); returns the files written.
  * @throws ExportError (EXPORT_FAILED) naming the path and the cause; an existing file there is unchanged.
  */
-export async function writeExport(store: Store, runId: number, format: ExportFormat, outPath: string): Promise<Array<{ path: string; bytes: number }>> {
+async function writeExport(store: Store, runId: number, format: ExportFormat, outPath: string): Promise<Array<{ path: string; bytes: number }>> {
   const files = buildExportFiles(store, runId, format);
   const paths = exportPaths(outPath, format);
   return writeFilesAtomic(files.map((file, k) => ({ path: paths[k]!, content: file.bytes })));
+}
+
+/** The `export.build` and `export.saveDialog` channels. */
+export function createExportService({ store, dialogs }: { store: Store; dialogs: WorkbenchDialogs | null }) {
+  const build: Handler<'export.build'> = ({ runId, format, part }) => {
+    const file = buildExport(store, runId, format, part);
+    return { fileName: file.fileName, mimeType: file.mimeType, base64: Buffer.from(file.bytes).toString('base64') };
+  };
+
+  const saveDialog: Handler<'export.saveDialog'> = async ({ runId, format }) => {
+    const native = requireDialogs(dialogs, 'export.saveDialog', "use 'export.build' and save the download");
+    const file = buildExport(store, runId, format);
+    const extension = file.fileName.slice(file.fileName.lastIndexOf('.') + 1);
+    const suggested = format === 'npy' ? file.fileName.replace(/_L\.npy$/, '.npy') : file.fileName;
+    const path = await native.saveFile(suggested, extension);
+    if (path === null) return { cancelled: true as const };
+    const written = await writeExport(store, runId, format, path);
+    return { path: written[0]!.path, paths: written.map((w) => w.path) };
+  };
+
+  return { build, saveDialog };
 }

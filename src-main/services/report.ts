@@ -11,6 +11,7 @@ import { buildComparisonTable, type ReportRun } from '../../shared/report/compar
 import { comparisonCsv, comparisonLatex, comparisonMarkdown, tidyCsv, type ReportFormat } from '../../shared/report/writers.ts';
 import type { RunRecord } from '../storage/runs-repository.ts';
 import type { Store } from '../storage/store.ts';
+import { requireDialogs, type Handler, type WorkbenchDialogs } from './ports.ts';
 import { listItem, runDetail } from './run-records.ts';
 
 export interface ReportFile {
@@ -53,7 +54,7 @@ function evaluateRuns(store: Store, runIds: readonly number[]): RunRecord[] {
  * @throws NotFoundError for an unknown run; ValidationError for a run that is not a finished evaluate or compare run,
  *   runs on different data (dataset content hash) or of different protocols.
  */
-export function buildReport(store: Store, runIds: readonly number[], format: ReportFormat): ReportFile {
+function buildReport(store: Store, runIds: readonly number[], format: ReportFormat): ReportFile {
   const records = evaluateRuns(store, runIds);
   const first = records[0]!;
   for (const run of records) {
@@ -81,8 +82,24 @@ export function buildReport(store: Store, runIds: readonly number[], format: Rep
 }
 
 /** Writes the report to `outPath` (folders made as needed); returns the bytes written. */
-export async function writeReport(store: Store, runIds: readonly number[], format: ReportFormat, outPath: string): Promise<number> {
+async function writeReport(store: Store, runIds: readonly number[], format: ReportFormat, outPath: string): Promise<number> {
   const bytes = new TextEncoder().encode(buildReport(store, runIds, format).text);
   const written = await writeFileAtomic(outPath, bytes);
   return written.bytes;
+}
+
+/** The `runs.report` and `runs.reportSaveDialog` channels. */
+export function createReportService({ store, dialogs }: { store: Store; dialogs: WorkbenchDialogs | null }) {
+  const build: Handler<'runs.report'> = ({ runIds, format }) => buildReport(store, runIds, format);
+
+  const saveDialog: Handler<'runs.reportSaveDialog'> = async ({ runIds, format }) => {
+    const native = requireDialogs(dialogs, 'runs.reportSaveDialog', "use 'runs.report' and save the download");
+    const file = buildReport(store, runIds, format);
+    const path = await native.saveFile(file.fileName, file.fileName.slice(file.fileName.lastIndexOf('.') + 1));
+    if (path === null) return { cancelled: true as const };
+    await writeReport(store, runIds, format, path);
+    return { path };
+  };
+
+  return { build, saveDialog };
 }

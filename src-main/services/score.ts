@@ -15,6 +15,7 @@
  * (`ScoreCallOptions`). A run's score is stored on this thread, in one transaction, only once the worker succeeded:
  * a refused, failed or cancelled score stores nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { ValidationError } from '../../shared/errors.ts';
@@ -27,7 +28,9 @@ import type { ScoreCallOptions, ScoreWorkers } from '../jobs/score-worker.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
 import type { StoredTestScore } from '../storage/test-scores-repository.ts';
+import { createAbortables } from './abortables.ts';
 import { resolveDataset } from './datasets.ts';
+import type { Handler, WorkbenchEvents } from './ports.ts';
 import { expandConstraints, type StoredProtocol } from './run-planning.ts';
 
 /** What `score` returns: the figures plus which metric and datasets they are about. */
@@ -58,7 +61,7 @@ function loadNamed(store: Store, info: DatasetDetails) {
  *   evaluate run, a training dataset changed since the run, different features, unlabeled data or a bad k;
  *   JobCancelledError when `options.signal` aborts it (nothing is stored).
  */
-export async function scoreRun(
+async function scoreRun(
   store: Store,
   scores: ScoreWorkers,
   runId: number,
@@ -125,7 +128,7 @@ export async function scoreRun(
  * @throws NotFoundError / ValidationError as {@link scoreRun} (and for an unknown method or parameter, or a pair
  *   method without pairs); JobCancelledError when `options.signal` aborts it.
  */
-export async function scoreBaseline(
+async function scoreBaseline(
   store: Store,
   scores: ScoreWorkers,
   method: string,
@@ -159,8 +162,54 @@ function report(score: TestSetScore, runId: number | null, method: string, train
   };
 }
 
-/** The stored test-set scores of a run, oldest first. */
-export function listTestScores(store: Store, runId: number): StoredTestScore<TestSetScore>[] {
-  store.runs.require(runId);
-  return store.testScores.list<TestSetScore>(runId);
+export interface ScoresServiceDeps {
+  store: Store;
+  /** Fits and scores in worker threads; run scores are stored on this thread. */
+  scores: ScoreWorkers;
+  events: WorkbenchEvents;
+}
+
+/** The `runs.score`, `methods.score` and `scores.cancel` channels. */
+export function createScoresService({ store, scores, events }: ScoresServiceDeps) {
+  /** Scores running now, by score id, so that `scores.cancel` can stop them. */
+  const running = createAbortables();
+
+  /** A score's call options: its signal, progress as `score.progress` events under its id, its kNN threads. */
+  const scoreCall = <T>(request: { scoreId?: string | undefined; workers?: number | undefined }, work: (call: ScoreCallOptions) => Promise<T>): Promise<T> => {
+    const scoreId = request.scoreId ?? randomUUID();
+    return running.run(scoreId, (signal) =>
+      work({
+        signal,
+        onProgress: (progress) => events.emit('score.progress', { ...progress, scoreId }),
+        ...(request.workers === undefined ? {} : { workers: request.workers }),
+      }),
+    );
+  };
+
+  const run: Handler<'runs.score'> = (request) => {
+    const { runId, testDatasetId, k } = request;
+    return scoreCall(request, async (call) => {
+      const { stored, score } = await scoreRun(store, scores, runId, testDatasetId, { ...(k === undefined ? {} : { k }), ...call });
+      return { record: stored!, score };
+    });
+  };
+
+  const method: Handler<'methods.score'> = (request) => {
+    const { method: name, trainDatasetId, testDatasetId, k, seed, preprocess, params } = request;
+    return scoreCall(request, async (call) => ({
+      score: (
+        await scoreBaseline(store, scores, name, trainDatasetId, testDatasetId, {
+          ...(k === undefined ? {} : { k }),
+          ...(seed === undefined ? {} : { seed }),
+          ...(preprocess === undefined ? {} : { preprocess }),
+          ...(params === undefined ? {} : { params }),
+          ...call,
+        })
+      ).score,
+    }));
+  };
+
+  const cancel: Handler<'scores.cancel'> = ({ scoreId }) => ({ cancelled: running.cancel(scoreId) });
+
+  return { run, method, cancel };
 }

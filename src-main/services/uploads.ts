@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { base64ToBytes } from '../../shared/ipc/base64.ts';
+import { requireDialogs, type Handler, type WorkbenchDialogs } from './ports.ts';
 
 export interface FileRef {
   fileId: string;
@@ -122,4 +124,25 @@ export function createFileRegistry(): FileRegistry {
       dir = null;
     },
   };
+}
+
+/** The `files.*` channels: a file the user chose in the native dialog, or one uploaded as base64. */
+export function createFilesService({ files, dialogs }: { files: FileRegistry; dialogs: WorkbenchDialogs | null }) {
+  const openDialog: Handler<'files.openDialog'> = async ({ purpose }) => {
+    const native = requireDialogs(dialogs, 'files.openDialog', 'choose or drop the file in the page (it is uploaded to POST /api/upload)');
+    const path = await native.openFile(purpose ?? 'dataset');
+    return path === null ? { cancelled: true as const } : files.registerPath(path);
+  };
+
+  const upload: Handler<'files.upload'> = async ({ name, base64 }) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = base64ToBytes(base64);
+    } catch (error) {
+      throw new ValidationError(`files.upload: 'base64' is not valid base64: ${(error as Error).message}`);
+    }
+    return files.storeBytes(name, bytes);
+  };
+
+  return { openDialog, upload };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,14 +6,13 @@ import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import { ConstraintError, NotFoundError, WorkbenchError } from '../../shared/errors.ts';
 import {
   addConstraint,
-  constraintsToCsv,
-  exportConstraintsCsv,
+  createConstraintsService,
   generateConstraints,
   importConstraintsCsv,
   listConstraints,
   parseConstraintsCsv,
-  removeConstraint,
 } from '../../src-main/services/constraints.ts';
+import { createFileRegistry, type FileRegistry } from '../../src-main/services/uploads.ts';
 import { openStore, type Store } from '../../src-main/storage/store.ts';
 
 /** 10 rows, 2 features; rows 0–4 class 0, rows 5–9 class 1. */
@@ -30,13 +29,28 @@ function tenRows(labels: Int32Array | null = Int32Array.from({ length: 10 }, (_,
 
 let dir: string;
 let store: Store;
+let files: FileRegistry;
+/** The `constraints.changed` events the service sent. */
+let changes: Array<{ datasetId: number; count: number }>;
+/** The constraints channels as the handler table runs them. */
+let channels: ReturnType<typeof createConstraintsService>;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'wb-constraints-'));
   store = openStore(join(dir, 'c.sqlite'));
   store.datasets.insert({ name: 'ten', matrix: tenRows() });
+  files = createFileRegistry();
+  changes = [];
+  channels = createConstraintsService({
+    store,
+    files,
+    notify: (event, payload) => {
+      if (event === 'constraints.changed') changes.push(payload as { datasetId: number; count: number });
+    },
+  });
 });
-afterEach(() => {
+afterEach(async () => {
   store.close();
+  await files.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,7 +82,8 @@ describe('constraint rules', () => {
       [() => addConstraint(store, 'ten', 1, 2, 'maybe'), 'CONSTRAINT_INVALID', "Constraint kind must be 'must' or 'cannot', got 'maybe'."],
       [() => addConstraint(store, 'eleven', 1, 2, 'must'), 'NOT_FOUND', "No dataset with id or name 'eleven'."],
       [() => addConstraint(store, 99, 1, 2, 'must'), 'NOT_FOUND', 'No dataset with id 99.'],
-      [() => removeConstraint(store, 'ten', 1, 2), 'NOT_FOUND', "Dataset 'ten' has no constraint on the pair (1, 2)."],
+      [() => channels.remove({ datasetId: 1, i: 1, j: 1 }), 'CONSTRAINT_INVALID', 'A row cannot be paired with itself (i = j = 1).'],
+      [() => channels.remove({ datasetId: 99, i: 1, j: 2 }), 'NOT_FOUND', 'No dataset with id 99.'],
     ];
     for (const [fn, code, message] of cases) {
       const error = errorOf(fn);
@@ -77,10 +92,14 @@ describe('constraint rules', () => {
     expect(store.constraints.count(1).total).toBe(0);
   });
 
-  it('remove a pair given in either order', () => {
+  it('remove a pair given in either order; a pair without a label is not removed and changes nothing', async () => {
     addConstraint(store, 'ten', 1, 2, 'must');
-    expect(removeConstraint(store, 'ten', 2, 1).removed).toMatchObject({ i: 1, j: 2, kind: 'must' });
-    expect(listConstraints(store, 'ten').constraints).toEqual([]);
+    addConstraint(store, 'ten', 3, 4, 'cannot');
+    expect(await channels.remove({ datasetId: 1, i: 2, j: 1 })).toMatchObject({ removed: true, constraint: { i: 1, j: 2, kind: 'must', origin: 'manual' } });
+    expect(changes).toEqual([{ datasetId: 1, count: 1 }]);
+    expect(await channels.remove({ datasetId: 1, i: 2, j: 1 })).toEqual({ removed: false, constraint: null });
+    expect(changes).toHaveLength(1);
+    expect(listConstraints(store, 'ten').constraints.map((c) => [c.i, c.j])).toEqual([[3, 4]]);
   });
 });
 
@@ -114,19 +133,20 @@ describe('constraint CSV', () => {
     addConstraint(store, 'ten', 0, 1, 'must');
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'i,j,kind\n2,3,must\n4,4,must\n');
-    await expect(importConstraintsCsv(store, 'ten', bad)).rejects.toThrow('bad.csv, line 3: A row cannot be paired with itself (i = j = 4).');
+    const fileId = async (path: string) => (await files.registerPath(path)).fileId;
+    await expect(channels.import({ datasetId: 1, fileId: await fileId(bad) })).rejects.toThrow('bad.csv, line 3: A row cannot be paired with itself (i = j = 4).');
     expect(listConstraints(store, 'ten').constraints.map((c) => [c.i, c.j])).toEqual([[0, 1]]);
 
     const good = join(dir, 'good.csv');
     writeFileSync(good, 'i,j,kind\n1,0,cannot\n5,2,must\n0,1,cannot\n');
-    const result = await importConstraintsCsv(store, 'ten', good);
-    expect(result).toMatchObject({ total: 2, added: 1, relabeled: 1, unchanged: 0 });
+    expect(await channels.import({ datasetId: 1, fileId: await fileId(good) })).toEqual({ total: 2, added: 1, relabeled: 1, unchanged: 0 });
+    expect(changes.at(-1)).toEqual({ datasetId: 1, count: 2 });
 
-    const out = join(dir, 'out.csv');
-    expect((await exportConstraintsCsv(store, 'ten', out)).count).toBe(2);
-    const text = readFileSync(out, 'utf8');
-    expect(text).toBe(constraintsToCsv(listConstraints(store, 'ten').constraints));
+    const exported = await channels.export({ datasetId: 1 });
+    expect(exported.count).toBe(2);
+    const text = exported.csv;
     expect(text.split('\n')[0]).toBe('i,j,kind,origin,created_at');
+    expect(text.split('\n').slice(1, 3).map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['0,1,cannot', '2,5,must']);
     expect(parseConstraintsCsv(text, 'out.csv', ten).map(({ i, j, kind }) => ({ i, j, kind }))).toEqual([
       { i: 0, j: 1, kind: 'cannot' },
       { i: 2, j: 5, kind: 'must' },

@@ -8,7 +8,6 @@ import {
   addSample,
   deleteDataset,
   importDataset,
-  listDatasets,
   loadDatasetMatrix,
   renameDataset,
   resolveDataset,
@@ -59,7 +58,7 @@ describe('dataset service', () => {
     const cancelled = importDataset(store, writeCsv('late.csv', 'x,y\n1,2\n3,4\n'), { signal: controller.signal });
     await expect(cancelled).rejects.toBeInstanceOf(JobCancelledError);
     await expect(cancelled).rejects.toThrow('The import was cancelled; nothing was stored.');
-    expect(listDatasets(store).map((d) => d.name)).toEqual(['ok']);
+    expect(store.datasets.list().map((d) => d.name)).toEqual(['ok']);
   });
 
   it('adds bundled samples under their own names', async () => {
@@ -79,7 +78,7 @@ describe('dataset service', () => {
     expect(() => renameDataset(store, 'points', '  ')).toThrow('A dataset name cannot be empty.');
     addConstraint(store, 'points', 0, 2, 'cannot');
     expect(deleteDataset(store, 'points')).toMatchObject({ dataset: { id: 1 }, constraintsRemoved: 1, runsRemoved: 0 });
-    expect(listDatasets(store)).toEqual([]);
+    expect(store.datasets.list()).toEqual([]);
     expect(() => deleteDataset(store, 'points')).toThrow("No dataset with id or name 'points'.");
   });
 });
