@@ -1,5 +1,5 @@
 import { ConstraintError } from '../errors.ts';
-import type { Comparison } from '../ipc/schemas.ts';
+import type { Comparison } from './schemas/datasets.ts';
 import { checkRowIndex, type DatasetSize } from './constraints.ts';
 
 /** What adding a comparison did: 'added' or 'unchanged' (the same ordered triple was stored already). */
@@ -8,9 +8,9 @@ export { COMPARISON_ADD_OUTCOMES, type ComparisonAddOutcome } from './enums.ts';
 /**
  * One relative comparison: row `anchor` is closer to row `closer` than to row `farther` (metric-learn's triplet
  * (a, b, c): d(a, b) < d(a, c)). Stored once per ordered triple; its mirror (anchor, farther, closer) says the
- * opposite and is refused while it is stored. Declared once, as ComparisonSchema in shared/ipc/schemas.ts.
+ * opposite and is refused while it is stored. Declared once, as ComparisonSchema in ./schemas/datasets.ts.
  */
-export type { Comparison } from '../ipc/schemas.ts';
+export type { Comparison } from './schemas/datasets.ts';
 
 /** The three row indices of a comparison, in order. */
 export type Triple = readonly [anchor: number, closer: number, farther: number];

@@ -1,6 +1,6 @@
 import { ConstraintError } from '../errors.ts';
 import type { ConstraintKind } from './enums.ts';
-import type { PairConstraint } from '../ipc/schemas.ts';
+import type { PairConstraint } from './schemas/datasets.ts';
 
 /** must = must-link (similar pair), cannot = cannot-link (dissimilar pair); origins: where a stored constraint came from. */
 export {
@@ -14,9 +14,9 @@ export {
 
 /**
  * One labeled pair of rows. Stored once per unordered pair with i < j; relabeling replaces the kind; `createdAt`
- * (ISO) keeps the order in which pairs were labeled. Declared once, as PairConstraintSchema in shared/ipc/schemas.ts.
+ * (ISO) keeps the order in which pairs were labeled. Declared once, as PairConstraintSchema in ./schemas/datasets.ts.
  */
-export type { PairConstraint } from '../ipc/schemas.ts';
+export type { PairConstraint } from './schemas/datasets.ts';
 
 /** A stored pair as the contract sends it: origin and time only when the store has them. */
 export function toPairConstraint(c: PairConstraint): PairConstraint {

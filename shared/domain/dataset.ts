@@ -36,10 +36,10 @@ export interface DatasetMatrix {
 import { columnMeans } from '../math/dense.ts';
 import { columnVariances } from '../math/statistics.ts';
 import type { DatasetTask } from './enums.ts';
-import type { DatasetRecord, DatasetSummary, FeatureStats } from '../ipc/schemas.ts';
+import type { DatasetRecord, DatasetSummary, FeatureStats } from './schemas/datasets.ts';
 
 /** What lists and the CLI show about a stored dataset (no feature data). */
-export type { DatasetSummary } from '../ipc/schemas.ts';
+export type { DatasetSummary } from './schemas/datasets.ts';
 
 /**
  * The dataset object the CLI prints (`{"dataset": DatasetInfo}`) — a contract scripts rely on; a regression dataset

@@ -1,9 +1,9 @@
 /**
- * The domain's closed vocabularies, as const arrays: the one source of every enum. The zod contract
- * (shared/ipc/schemas.ts) builds its `z.enum(…)`s from these and the domain modules (job.ts, constraints.ts,
+ * The domain's closed vocabularies, as const arrays: the one source of every enum. The domain's zod schemas
+ * (shared/domain/schemas/, and through them the IPC contract) build its `z.enum(…)`s from these and the domain modules (job.ts, constraints.ts,
  * learned-metric.ts, src-main/import/types.ts) re-export them with their literal-union types.
  *
- * A leaf module (no imports): shared/ipc/schemas.ts depends on it, and the domain types that are inferred
+ * A leaf module (no imports): shared/domain/schemas/ depend on it, and the domain types that are inferred
  * from those schemas (SweepResult, Protocol, JobProgress …) depend on the schemas, so the arrays cannot live
  * in the modules that re-export them without an import cycle.
  */

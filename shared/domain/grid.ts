@@ -6,11 +6,11 @@
  *
  * Plain data and pure functions only: the CLI, the main process and the renderer share these.
  */
-import type { GridSpecWire } from '../ipc/schemas.ts';
+import type { GridSpecWire } from './schemas/grids.ts';
 import type { EvaluateJobSpec } from './job.ts';
 
 /**
- * What a grid is made of: declared once, as GridSpecSchema in shared/ipc/schemas.ts. The order of the lists is the
+ * What a grid is made of: declared once, as GridSpecSchema in ./schemas/grids.ts. The order of the lists is the
  * order of the cells (see {@link expandGrid}): `datasets` (ids of the store the grid was started from), `methods`,
  * `seeds` (each seeds the learner, the generated pairs and — unless `protocol.seed` is given — the fold split),
  * `counts` (generated supervision for the methods that count theirs: pairs per kind, or chunklets, comparisons,
@@ -37,7 +37,7 @@ export interface GridCell {
 }
 
 /** Where a collected or local grid cell ran, as stored in the run's protocol (`protocol.grid`): GridMarkSchema. */
-export type { GridMark } from '../ipc/schemas.ts';
+export type { GridMark } from './schemas/grids.ts';
 
 /** Cartesian product of `values`, first key slowest: {a: [1, 2], b: [3]} → [{a: 1, b: 3}, {a: 2, b: 3}]. */
 export function parameterCombinations(values: Record<string, readonly unknown[]>): Array<Record<string, unknown>> {

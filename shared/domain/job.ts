@@ -3,12 +3,12 @@
  * ({@link JobProgress}) and how it ends ({@link JobOutcome}). Plain data only: these values cross worker,
  * IPC and HTTP boundaries unchanged. The const arrays are declared in ./enums.ts; the shapes that cross to
  * the renderer (Protocol, JobProgress, JobInfo, SweepPoint, SweepResult) are declared once, as zod schemas in
- * shared/ipc/schemas.ts, and their types are inferred there and re-exported here.
+ * ./schemas/jobs.ts and ./schemas/runs.ts, and their types are inferred there and re-exported here.
  *
  * A job makes one or more *runs* (rows of the experiment history): learn, evaluate and sweep make one,
  * compare makes one per method. Run ids are known as soon as the job is submitted.
  */
-import type { JobProgress, JobSpec as WireJobSpec, MethodChoice as WireMethodChoice, Protocol } from '../ipc/schemas.ts';
+import type { JobProgress, JobSpec as WireJobSpec, MethodChoice as WireMethodChoice, Protocol } from './schemas/jobs.ts';
 import type { ConstraintSource, JobStatus, PreprocessKind, SweepConstraintSource } from './enums.ts';
 
 /**
@@ -28,19 +28,20 @@ export {
   type JobStatus,
   type SweepConstraintSource,
 } from './enums.ts';
-export type { JobInfo, JobProgress, Protocol, SweepPoint, SweepResult } from '../ipc/schemas.ts';
+export type { JobInfo, JobProgress, Protocol } from './schemas/jobs.ts';
+export type { SweepPoint, SweepResult } from './schemas/runs.ts';
 
 export const DEFAULT_PROTOCOL: Protocol = { folds: 5, k: 3, seed: 0, preprocess: 'zscore' };
 
 /**
  * What a caller asks for: learn | evaluate | compare | sweep, declared once as JobSpecSchema in
- * shared/ipc/schemas.ts (bounds included). Every job has `datasetId`; `seed` (learner and generated pairs,
+ * ./schemas/jobs.ts (bounds included). Every job has `datasetId`; `seed` (learner and generated pairs,
  * default 0); `protocol` (for learn only `preprocess` is used); `constraintSource` (default 'labeled' when the
  * dataset has hand-labeled constraints, otherwise 'generated'; sweeps also take 'suggested'); `pairs` (generated
  * pairs per kind, default metric-learn's 20·c²). A sweep has `counts` (numbers of constraints N, default
  * {@link DEFAULT_SWEEP_COUNTS}) and `seeds` (seeds per N: seed, seed + 1, …; default 3).
  */
-export type { ProtocolOptions } from '../ipc/schemas.ts';
+export type { ProtocolOptions } from './schemas/jobs.ts';
 
 /**
  * Typed code (the runs service, the engine, tests) passes validated params as `Record<string, unknown>` (the

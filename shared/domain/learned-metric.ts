@@ -7,7 +7,7 @@
  *
  * where x and x' are raw feature vectors already mapped by {@link Preprocessing}.
  */
-import type { FitSummary } from '../ipc/schemas.ts';
+import type { FitSummary } from './schemas/runs.ts';
 import type { PreprocessKind, StopReason } from './enums.ts';
 
 export { PREPROCESS_KINDS, STOP_REASONS, type PreprocessKind, type StopReason } from './enums.ts';
@@ -79,8 +79,8 @@ export function formatObjective(value: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? value.toExponential(5) : String(Number(value.toPrecision(6)));
 }
 
-/** How a fit went: declared once, as FitSummarySchema in shared/ipc/schemas.ts (the wire carries it unchanged). */
-export type { FitSummary } from '../ipc/schemas.ts';
+/** How a fit went: declared once, as FitSummarySchema in ./schemas/runs.ts (the wire carries it unchanged). */
+export type { FitSummary } from './schemas/runs.ts';
 
 export interface LearnedMetric {
   method: string;

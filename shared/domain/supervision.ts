@@ -1,12 +1,12 @@
 /**
  * Which supervision a run learned from, and its short text ("pairs: labeled (15)", "pairs: generated (1,960 per
  * fold)", "class labels"): shown wherever a run is named (run history, Compare, job cards, Export, `workbench runs`,
- * report captions). The shape is declared once, as SupervisionSchema in shared/ipc/schemas.ts.
+ * report captions). The shape is declared once, as SupervisionSchema in ./schemas/runs.ts.
  */
-import type { Supervision } from '../ipc/schemas.ts';
+import type { Supervision } from './schemas/runs.ts';
 import type { LearnerInput, SweepConstraintSource } from './enums.ts';
 
-export type { Supervision } from '../ipc/schemas.ts';
+export type { Supervision } from './schemas/runs.ts';
 
 /** What a learner input is called in the short text (plural, as in "pairs: labeled (15)"). */
 const INPUT_WORDS: Record<LearnerInput, string> = {

@@ -8,7 +8,7 @@
  * and HTTP (`POST /api/<channel>` with a bearer token, events as server-sent events on /api/events,
  * see {@link createHttpTransport}).
  */
-import './zod-config.ts';
+import '../domain/zod-config.ts';
 import { fromErrorPayload, isErrorPayload, WorkbenchError, type ErrorPayload } from '../errors.ts';
 import { bytesToBase64 } from './base64.ts';
 import {

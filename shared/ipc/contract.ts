@@ -8,7 +8,7 @@
  * Requests are strict (unknown fields rejected) and bounded; responses strip unknown fields.
  * Errors cross as {@link ErrorPayload} `{ code, message }` with codes from shared/errors.ts.
  */
-import './zod-config.ts';
+import '../domain/zod-config.ts';
 import { z } from 'zod';
 import { APP_MODES } from '../domain/enums.ts';
 import type { ErrorPayload } from '../errors.ts';

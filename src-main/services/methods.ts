@@ -2,7 +2,7 @@
  * The method declarations the UI forms and `workbench methods` show: every learner with its supervision (what it
  * learns from and what to label for it) and its parameters (type,
  * default, range, allowed values) and the human rule its validation errors quote. One implementation for the
- * `methods.list` channel and the CLI; the shape is MethodDeclarationSchema of shared/ipc/schemas.ts.
+ * `methods.list` channel and the CLI; the shape is MethodDeclarationSchema of shared/domain/schemas/methods.ts.
  */
 import type { ParamSpec } from '../../shared/engine/learner.ts';
 import { paramRule } from '../../shared/engine/params.ts';

@@ -1,7 +1,7 @@
 /**
  * Runs in the store: creating a planned job's runs, recording how they end, and mapping stored runs to the
  * wire shapes the history shows (RunListItem, RunDetail, LearnedMetricWire — declared once, as zod schemas in
- * shared/ipc/schemas.ts). Each write is one transaction; only the main thread calls this module.
+ * shared/domain/schemas/runs.ts). Each write is one transaction; only the main thread calls this module.
  */
 import type { GridMark } from '../../shared/domain/grid.ts';
 import { describeSupervision, type Supervision } from '../../shared/domain/supervision.ts';

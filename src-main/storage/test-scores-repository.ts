@@ -10,7 +10,7 @@ import type { TestScoreRecord } from '../../shared/ipc/schemas.ts';
 
 /**
  * A run's score on one test set and k, with the score's own shape `S` (the service stores a TestSetScore):
- * declared once, as TestScoreRecordSchema in shared/ipc/schemas.ts. `testDatasetId` is null once the test
+ * declared once, as TestScoreRecordSchema in shared/domain/schemas/runs.ts. `testDatasetId` is null once the test
  * dataset was deleted (its name is kept).
  */
 export type StoredTestScore<S = Record<string, unknown>> = Omit<TestScoreRecord, 'score'> & { score: S };

@@ -5,7 +5,7 @@ import { createBackend } from './lib/backend/create-backend.ts';
 import type { Backend } from './lib/backend/backend.ts';
 
 // zod's jitless mode (no new Function() under the CSP's script-src 'self') is set by shared/ipc itself
-// (shared/ipc/zod-config.ts, imported first by its schemas, contract and client) before any schema exists.
+// (shared/domain/zod-config.ts, imported first by every module that builds schemas, and by the client) before any schema exists.
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element to mount Metric Workbench into.');

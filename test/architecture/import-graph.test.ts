@@ -9,11 +9,19 @@ describe('the import graph', () => {
   it('reads the sources, type-only and re-export edges included', () => {
     expect(graph.size).toBeGreaterThan(100);
     expect(graph.get('src-main/services/runs.ts')).toContain('src-main/services/run-planning.ts');
-    expect(graph.get('shared/domain/job.ts')).toContain('shared/ipc/schemas.ts'); // `import type` and `export type … from`
+    expect(graph.get('shared/domain/job.ts')).toContain('shared/domain/schemas/jobs.ts'); // `import type` and `export type … from`
   });
 
   it('has no import cycle, type-level included', () => {
     expect(importCycles(graph)).toEqual([]);
+  });
+
+  it('keeps the domain below the transport: shared/domain and shared/engine import nothing from shared/ipc', () => {
+    const offending = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('shared/domain/') || file.startsWith('shared/engine/') ? targets.filter((t) => t.startsWith('shared/ipc/')).map((t) => `${file} → ${t}`) : [],
+    );
+    expect(offending).toEqual([]);
+    expect(graph.get('shared/ipc/schemas.ts')).toContain('shared/domain/schemas/runs.ts');
   });
 
   it('keeps the job runner on its own ports: src-main/jobs imports nothing from src-main/services', () => {

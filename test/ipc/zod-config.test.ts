@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
  * The renderer's CSP (script-src 'self', no 'unsafe-eval') reports zod's `new Function` probe as a
- * violation. shared/ipc must switch zod to jitless before it builds any schema, for every consumer: this
+ * violation. shared/domain/zod-config.ts must switch zod to jitless before it builds any schema, for every consumer: this
  * file imports nothing from zod or shared/ipc statically, so the first schema is built under the trap below.
  */
 describe('zod under the strict CSP', () => {
@@ -41,11 +41,19 @@ describe('zod under the strict CSP', () => {
     expect(constructed).toEqual([]);
   });
 
-  it('configures zod as the first import of every shared/ipc module that builds schemas or is an entry point', () => {
-    for (const file of ['schemas.ts', 'contract.ts', 'client.ts']) {
-      const source = readFileSync(join(import.meta.dirname, '..', '..', 'shared', 'ipc', file), 'utf8');
+  it('configures zod as the first import of every shared module that builds schemas or is an entry point', () => {
+    const shared = join(import.meta.dirname, '..', '..', 'shared');
+    const schemaModules = readdirSync(join(shared, 'domain', 'schemas')).map((file) => join('domain', 'schemas', file));
+    expect(schemaModules.length).toBeGreaterThan(0);
+    for (const [file, expected] of [
+      ...schemaModules.map((file) => [file, "import '../zod-config.ts';"]),
+      ['ipc/schemas.ts', "import '../domain/zod-config.ts';"],
+      ['ipc/contract.ts', "import '../domain/zod-config.ts';"],
+      ['ipc/client.ts', "import '../domain/zod-config.ts';"],
+    ] as const) {
+      const source = readFileSync(join(shared, file), 'utf8');
       const firstImport = /^import\s[^;]*;/m.exec(source)?.[0];
-      expect(firstImport, file).toBe("import './zod-config.ts';");
+      expect(firstImport, file).toBe(expected);
     }
   });
 });

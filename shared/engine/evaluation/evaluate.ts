@@ -29,7 +29,7 @@ import type { Triple } from '../../domain/comparisons.ts';
 import type { ConstraintSource, DatasetTask } from '../../domain/enums.ts';
 import { describeSupervision, type Supervision } from '../../domain/supervision.ts';
 import { datasetTask, selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
-import type { EvaluationResult, FoldResult } from '../../ipc/schemas.ts';
+import type { EvaluationResult, FoldResult } from '../../domain/schemas/runs.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
 import { transform, transformPreprocessed } from '../../metric/mahalanobis.ts';
@@ -80,9 +80,9 @@ export interface EvaluationHooks extends LearnerHooks {
 
 /**
  * One fold's result and the whole evaluation: declared once, as FoldResultSchema / EvaluationSchema in
- * shared/ipc/schemas.ts (stored per fold, shown by `runs.get` and the CLI unchanged).
+ * shared/domain/schemas/runs.ts (stored per fold, shown by `runs.get` and the CLI unchanged).
  */
-export type { EvaluationResult, FoldResult } from '../../ipc/schemas.ts';
+export type { EvaluationResult, FoldResult } from '../../domain/schemas/runs.ts';
 
 /** Arithmetic mean (NaN for an empty list). */
 export function mean(values: readonly number[]): number {

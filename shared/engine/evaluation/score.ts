@@ -29,10 +29,10 @@ import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './cluste
 import { accuracyScore, knnPredict } from './knn.ts';
 import { combineRetrieval, retrievalTotals } from './retrieval.ts';
 import { knnRegress, regressionFigures } from './regression.ts';
-import type { TestSetScore } from '../../ipc/schemas.ts';
+import type { TestSetScore } from '../../domain/schemas/runs.ts';
 
-/** The figures of a metric on a test set: declared once, as TestSetScoreSchema in shared/ipc/schemas.ts. */
-export type { TestSetScore } from '../../ipc/schemas.ts';
+/** The figures of a metric on a test set: declared once, as TestSetScoreSchema in shared/domain/schemas/runs.ts. */
+export type { TestSetScore } from '../../domain/schemas/runs.ts';
 
 /** A dataset with the name used in messages. */
 export interface NamedDataset {

@@ -20,7 +20,7 @@ import type { PairConstraint } from '../../domain/constraints.ts';
 import { toPairSet } from '../../domain/constraints.ts';
 import type { ConstraintSource, LearnerInput, SweepConstraintSource } from '../../domain/enums.ts';
 import { ValidationError } from '../../errors.ts';
-import type { SupervisionDeclaration } from '../../ipc/schemas.ts';
+import type { SupervisionDeclaration } from '../../domain/schemas/methods.ts';
 import type { TrainingData } from '../learner.ts';
 import { distinctLabelCount, generateSupervisedPairs, validateConstraints } from '../pairs.ts';
 import { chunkletsFromPairs, impliedComparisons, quadrupletsFromComparisons, quadrupletsFromPairs } from './derive.ts';
