@@ -12,7 +12,7 @@ import type { LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, Training
 import { validateParams } from './params.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
-import { resolveSupervisionSource, supervisionOf } from './supervision/kinds.ts';
+import { resolveSupervisionSource, supervisionOf, type SupervisionKind } from './supervision/kinds.ts';
 
 import { CONSTRAINT_SOURCES, type ConstraintSource } from '../domain/job.ts';
 
@@ -44,7 +44,29 @@ export interface FitSpec {
   pairCount?: number;
 }
 
-/** The resolved inputs of a fit. */
+/**
+ * A fit resolved once, before any data is read: the learner, its validated parameters, the seed, the preprocessing
+ * kind and the learner's supervision (its kind, and the source it resolved to) with the user's items it learns from.
+ * Immutable: the whole-data fit and every fold of an evaluation receive the same value (a fold only swaps in its
+ * training part's items, {@link foldFitPlan}), so nothing is looked up or checked again.
+ */
+export interface FitPlan {
+  readonly learner: LearnerDefinition;
+  readonly params: ParamValues<ParamSpecs>;
+  readonly seed: number;
+  readonly preprocess: PreprocessKind;
+  /** The learner's kind of supervision (shared/engine/supervision/kinds.ts). */
+  readonly supervision: SupervisionKind;
+  /** Where its supervision comes from; null for learners that take none (labels, targets, none). */
+  readonly source: ConstraintSource | null;
+  /** The user's labeled pairs and comparisons, in row indices of the data being fitted. */
+  readonly constraints: readonly PairConstraint[];
+  readonly comparisons: readonly Triple[];
+  readonly derived: boolean;
+  readonly pairCount: number | undefined;
+}
+
+/** The resolved inputs of a fit on its data. */
 export interface PreparedFit {
   learner: LearnerDefinition;
   params: ParamValues<ParamSpecs>;
@@ -84,39 +106,69 @@ export function resolveConstraintSource(spec: Pick<FitSpec, 'constraintSource' |
 }
 
 /**
- * Validates a spec against the data and builds everything the learner needs, without fitting. With `rows`, the fit
- * is on those rows of `data` (a fold's training part), read in place: the same bits as fitting `selectRows(data,
- * rows)`, without the copy; `spec.constraints` are then in indices of the selection.
+ * Resolves and checks a fit spec once: {@link planFitChecked} after checking its seed and preprocessing kind.
+ * @throws ValidationError for an unknown method, bad parameters, seed, preprocessing or pair count, or a source the
+ *   learner does not take.
+ */
+export function planFit(spec: FitSpec): FitPlan {
+  return planFitChecked(spec, checkSeed(spec.seed ?? 0), checkPreprocessKind(spec.preprocess ?? 'zscore'));
+}
+
+/**
+ * {@link planFit} with the seed and preprocessing kind already checked by the caller (an evaluation's protocol), and
+ * the learner already looked up when the caller has it.
+ * @throws ValidationError as {@link planFit}.
+ */
+export function planFitChecked(spec: FitSpec, seed: number, preprocess: PreprocessKind, learner: LearnerDefinition = getLearner(spec.method)): FitPlan {
+  const params = validateParams(learner.name, learner.params, spec.params ?? {});
+  if (spec.pairCount !== undefined && (!Number.isInteger(spec.pairCount) || spec.pairCount < 1)) {
+    throw new ValidationError(`pairCount must be an integer ≥ 1, got ${JSON.stringify(spec.pairCount)}.`);
+  }
+  const supervision = supervisionOf(learner.input);
+  const derived = spec.derived ?? false;
+  const constraints = spec.constraints ?? [];
+  const comparisons = spec.comparisons ?? [];
+  const source = resolveSupervisionSource(learner.name, supervision, spec.constraintSource, { pairs: constraints, comparisons: comparisons.length, derived });
+  if (source === 'suggested') throw new ValidationError(`${learner.name}: suggested constraints are chosen per fold by a sweep; a fit takes 'labeled' or 'generated'.`);
+  return Object.freeze({ learner, params, seed, preprocess, supervision, source, constraints, comparisons, derived, pairCount: spec.pairCount });
+}
+
+/** A plan's fit on one fold's training part: the same resolution with that part's own items of supervision. */
+export function foldFitPlan(plan: FitPlan, part: Pick<FitPlan, 'source' | 'constraints' | 'comparisons' | 'derived'>): FitPlan {
+  return Object.freeze({ ...plan, ...part });
+}
+
+/**
+ * Validates a spec against the data and builds everything the learner needs, without fitting: {@link planFit}, then
+ * {@link preparePlannedFit}. With `rows`, the fit is on those rows of `data` (see there).
  * @throws ValidationError for an unknown method, bad parameters, seed or preprocessing, a labels-based method on
  *   an unlabeled dataset, or a pair-based method with neither hand-labeled pairs nor class labels.
  * @throws ConstraintError for hand-labeled pairs that do not fit the dataset.
  */
 export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<number>): PreparedFit {
-  const learner = getLearner(spec.method);
-  const params = validateParams(learner.name, learner.params, spec.params ?? {});
-  const seed = checkSeed(spec.seed ?? 0);
-  const kind = checkPreprocessKind(spec.preprocess ?? 'zscore');
+  return preparePlannedFit(data, planFit(spec), rows);
+}
+
+/**
+ * Builds a planned fit's inputs from the data: the preprocessing fitted on the rows, the preprocessed rows, and the
+ * learner's supervision. With `rows`, the fit is on those rows of `data` (a fold's training part), read in place:
+ * the same bits as fitting `selectRows(data, rows)`, without the copy; the plan's items are then in indices of the
+ * selection.
+ * @throws ValidationError for fewer than 2 rows, no feature left, or supervision the data cannot give.
+ * @throws ConstraintError for hand-labeled pairs that do not fit the dataset.
+ */
+export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: ArrayLike<number>): PreparedFit {
+  const { learner, params, seed, supervision, source } = plan;
   const nRows = rows ? rows.length : data.nRows;
   if (nRows < 2) throw new ValidationError(`${learner.name}: needs at least 2 rows, got ${nRows}.`);
-  if (spec.pairCount !== undefined && (!Number.isInteger(spec.pairCount) || spec.pairCount < 1)) {
-    throw new ValidationError(`pairCount must be an integer ≥ 1, got ${JSON.stringify(spec.pairCount)}.`);
-  }
-  const preprocessing = fitPreprocessing(data.features, nRows, data.nFeatures, kind, rows);
+  const preprocessing = fitPreprocessing(data.features, nRows, data.nFeatures, plan.preprocess, rows);
   const d = preprocessing.kept.length;
   if (d === 0) {
-    throw new ValidationError(`${learner.name}: every feature is constant on the fitting rows, so no feature is left after '${kind}' preprocessing.`);
+    throw new ValidationError(`${learner.name}: every feature is constant on the fitting rows, so no feature is left after '${plan.preprocess}' preprocessing.`);
   }
   const X = applyPreprocessing(preprocessing, data.features, nRows, rows);
   const dataLabels = data.labels && rows ? Int32Array.from(rows, (r) => data.labels![r]!) : data.labels;
   const nClasses = classCount({ classNames: data.classNames, labels: dataLabels });
-
-  const supervision = supervisionOf(learner.input);
-  const source = resolveSupervisionSource(learner.name, supervision, spec.constraintSource, {
-    pairs: spec.constraints ?? [],
-    comparisons: spec.comparisons?.length ?? 0,
-    derived: spec.derived ?? false,
-  });
-  if (source === 'suggested') throw new ValidationError(`${learner.name}: suggested constraints are chosen per fold by a sweep; a fit takes 'labeled' or 'generated'.`);
   const warnings: string[] = [];
   const { fields, count } = supervision.build({
     learner: learner.name,
@@ -126,11 +178,11 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
     labels: dataLabels,
     targets: data.targets && rows ? Float64Array.from(rows, (r) => data.targets![r]!) : (data.targets ?? null),
     source: source ?? 'generated',
-    pairs: spec.constraints ?? [],
-    comparisons: spec.comparisons ?? [],
-    derived: spec.derived ?? false,
+    pairs: plan.constraints,
+    comparisons: plan.comparisons,
+    derived: plan.derived,
     seed,
-    count: spec.pairCount,
+    count: plan.pairCount,
     params,
     warnings,
   });
@@ -150,8 +202,7 @@ export function nowMs(): number {
  * @throws see {@link prepareFit}; NumericalError when the learner returns a non-finite or wrongly shaped L.
  */
 export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHooks = {}): LearnedMetric {
-  const prepared = prepareFit(data, spec);
-  return runPreparedFit(prepared, hooks);
+  return runPreparedFit(prepareFit(data, spec), hooks);
 }
 
 /** Runs the learner of a {@link PreparedFit}: the timed part of {@link fitMetric}. */

@@ -30,7 +30,6 @@ import {
 } from '../../shared/engine/evaluation/evaluate.ts';
 import { knnPredict, type KnnTieBreak } from '../../shared/engine/evaluation/knn.ts';
 import type { LearnerHooks } from '../../shared/engine/learner.ts';
-import { getLearner } from '../../shared/engine/registry.ts';
 import {
   assembleSweep,
   evaluateSweepStep,
@@ -143,10 +142,10 @@ export function serveFold(request: FoldRequest, post: (reply: FoldReply) => void
     const plan = prepareEvaluation(request.dataset, request.spec);
     const hooks = iterationHooks(flag, taskId, post);
     if (request.part !== undefined) {
-      post({ type: 'fold-part-result', taskId, part: evaluateFoldPart(request.dataset, request.spec, plan, request.fold, request.part, hooks) });
+      post({ type: 'fold-part-result', taskId, part: evaluateFoldPart(request.dataset, plan, request.fold, request.part, hooks) });
       return;
     }
-    post({ type: 'fold-result', taskId, evaluation: evaluateFold(request.dataset, request.spec, plan, request.fold, hooks) });
+    post({ type: 'fold-result', taskId, evaluation: evaluateFold(request.dataset, plan, request.fold, hooks) });
   } catch (error) {
     post({ type: 'fold-error', taskId, error: toErrorPayload(error) });
   }
@@ -276,7 +275,7 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
   const tasks: Array<{ method: number; fold: number; index: number; part?: 0 | 1 }> = [];
   folds.forEach((f, index) => {
     // Regression folds are scored whole (kNN regression has no part split).
-    const splittable = getLearner(specs[f.method]!.method).trivialFit === true && plans[f.method]!.task === 'classification';
+    const splittable = plans[f.method]!.fit.learner.trivialFit === true && plans[f.method]!.task === 'classification';
     if (index >= folds.length - alone && splittable) tasks.push({ ...f, index, part: 0 }, { ...f, index, part: 1 });
     else tasks.push({ ...f, index });
   });
@@ -320,7 +319,7 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
       options.onFinished?.(++done, folds.length);
     },
   });
-  return plans.map((plan, method) => assembleEvaluation(specs[method]!, plan, outputs[method]!));
+  return plans.map((plan, method) => assembleEvaluation(plan, outputs[method]!));
 }
 
 /** `array` itself when it lives in a SharedArrayBuffer, else a shared copy (so helpers read it without copies). */

@@ -67,8 +67,8 @@ describe('fold pool (folds and methods on several worker threads)', () => {
     const spec = { method: 'euclidean', seed: 3, protocol };
     const plan = prepareEvaluation(wine, spec);
     for (let fold = 0; fold < protocol.folds; fold++) {
-      const whole = evaluateFold(wine, spec, plan, fold);
-      const parts = [evaluateFoldPart(wine, spec, plan, fold, 1), evaluateFoldPart(wine, spec, plan, fold, 0)];
+      const whole = evaluateFold(wine, plan, fold);
+      const parts = [evaluateFoldPart(wine, plan, fold, 1), evaluateFoldPart(wine, plan, fold, 0)];
       expect(parts[1]!.clusters).toBeDefined();
       expect(parts[1]!.retrieval).toBeUndefined();
       expect(parts[0]!.predicted.length + parts[1]!.predicted.length).toBe(whole.result.testSize);

@@ -33,13 +33,13 @@ import type { EvaluationResult, FoldResult } from '../../domain/schemas/runs.ts'
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
 import { rowSquaredDistance } from '../../math/distances.ts';
 import { transform, transformPreprocessed } from '../../metric/mahalanobis.ts';
-import { checkSeed, classCount, prepareFit, resolveConstraintSource, runPreparedFit, type FitSpec } from '../fit.ts';
+import { checkSeed, classCount, foldFitPlan, planFitChecked, preparePlannedFit, resolveConstraintSource, runPreparedFit, type FitPlan, type FitSpec } from '../fit.ts';
 import type { LearnerHooks } from '../learner.ts';
 import { distinctLabelCount, generateSupervisedPairs, restrictPairsToRows, validateConstraints } from '../pairs.ts';
 import { checkPreprocessKind } from '../preprocess.ts';
 import { getLearner } from '../registry.ts';
 import { restrictTriplesToRows } from '../supervision/derive.ts';
-import { resolveSupervisionSource, supervisionOf, takesSource } from '../supervision/kinds.ts';
+import { takesSource } from '../supervision/kinds.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
 import { kFold, stratifiedKFold, type FoldSplit } from './folds.ts';
 import { accuracyScore, knnPredict } from './knn.ts';
@@ -128,15 +128,35 @@ export function resolveProtocol(spec: Pick<EvaluationSpec, 'protocol' | 'seed' |
   return protocol;
 }
 
-/** What every fold of one evaluation shares: validated once by {@link prepareEvaluation}. */
+/** A fold's own supervision, chosen on its training part (a sweep's 'suggested' source), in its row indices. */
+export interface FoldSupervision {
+  pairs?: (train: DatasetMatrix, fold: number) => PairConstraint[];
+  comparisons?: (train: DatasetMatrix, fold: number) => Triple[];
+}
+
+/**
+ * One evaluation resolved once, before anything is fitted ({@link prepareEvaluation}): the protocol, the folds, the
+ * fit (learner, parameters, seed, preprocessing, supervision and its source) and where pairAuc's held-out pairs come
+ * from. Immutable: every fold receives this value and checks nothing again.
+ */
 export interface EvaluationPlan {
-  method: string;
-  protocol: Protocol;
-  seed: number;
+  /** Echoed in the result. */
+  readonly dataset: string | number | null;
+  readonly method: string;
+  readonly protocol: Protocol;
+  readonly seed: number;
   /** Classification: stratified folds, kNN classification; regression: KFold, kNN regression. */
-  task: DatasetTask;
-  nClasses: number;
-  splits: FoldSplit[];
+  readonly task: DatasetTask;
+  readonly nClasses: number;
+  readonly splits: readonly FoldSplit[];
+  /** The fit on the whole data; each fold fits it on its training part with that part's items. */
+  readonly fit: FitPlan;
+  /** The pairs' source as the user's pairs give it (labeled when there are any), as the run records it. */
+  readonly pairSource: ConstraintSource;
+  /** Where pairAuc's held-out pairs come from (see {@link EvaluationSpec.heldOutPairs}). */
+  readonly heldOutPairs: ConstraintSource;
+  /** The per-fold supervision that replaces the user's, when a sweep suggests it for this learner's kind; else null. */
+  readonly perFold: FoldSupervision | null;
 }
 
 /**
@@ -150,17 +170,28 @@ export function prepareEvaluation(data: DatasetMatrix, spec: EvaluationSpec): Ev
     throw new ValidationError('Evaluation needs class labels: kNN accuracy is measured against them, but the dataset has none.');
   }
   const protocol = resolveProtocol(spec);
-  const seed = spec.seed ?? protocol.seed;
+  const seed = spec.seed === undefined ? protocol.seed : checkSeed(spec.seed);
   const nClasses = task === 'regression' ? 0 : classCount(data);
+  const pairSource = resolveConstraintSource(spec);
+  const heldOutPairs = spec.heldOutPairs ?? (pairSource === 'labeled' && (spec.constraints?.length ?? 0) > 0 ? 'labeled' : 'generated');
   // The user's pairs are read when the fit learns from them or pairAuc scores them.
-  if (resolveConstraintSource(spec) === 'labeled' || heldOutPairSource(spec) === 'labeled') validateConstraints(spec.constraints ?? [], data.nRows);
+  if (pairSource === 'labeled' || heldOutPairs === 'labeled') validateConstraints(spec.constraints ?? [], data.nRows);
   const splits = task === 'regression' ? kFold(data.nRows, protocol.folds, protocol.seed) : stratifiedKFold(data.labels!, protocol.folds, protocol.seed);
   for (const split of splits) {
     if (protocol.k > split.train.length) {
       throw new ValidationError(`k (${protocol.k}) cannot be greater than the number of training rows in a fold (${split.train.length}).`);
     }
   }
-  return { method: learner.name, protocol, seed, task, nClasses, splits };
+  const fit = planFitChecked(spec, seed, protocol.preprocess, learner);
+  const kind = fit.supervision;
+  const suggests = kind.sources.includes('suggested');
+  const perFold: FoldSupervision | null =
+    suggests && kind.labeledFrom === 'pairs' && spec.foldConstraints
+      ? { pairs: spec.foldConstraints }
+      : suggests && kind.labeledFrom === 'comparisons' && spec.foldComparisons
+        ? { comparisons: spec.foldComparisons }
+        : null;
+  return Object.freeze({ dataset: spec.dataset ?? null, method: learner.name, protocol, seed, task, nClasses, splits, fit, pairSource, heldOutPairs, perFold });
 }
 
 /** One fold's figures and the parameters its metric was fitted with. */
@@ -170,15 +201,15 @@ export interface FoldEvaluation {
 }
 
 /**
- * Fits and scores fold `fold` of a prepared evaluation (see the module comment). A pure function of (data, spec,
- * plan, fold): folds can run in any order, on any thread, and give the same bits (fitSeconds aside).
+ * Fits and scores fold `fold` of a prepared evaluation (see the module comment). A pure function of (data, plan,
+ * fold): folds can run in any order, on any thread, and give the same bits (fitSeconds aside).
  * @throws JobCancelledError once `hooks.shouldStop()` is true.
  */
-export function evaluateFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks = {}): FoldEvaluation {
-  const f = fitFold(data, spec, plan, fold, hooks);
+export function evaluateFold(data: DatasetMatrix, plan: EvaluationPlan, fold: number, hooks: LearnerHooks = {}): FoldEvaluation {
+  const f = fitFold(data, plan, fold, hooks);
   if (plan.task === 'regression') return regressionFold(f, data.targets!, plan);
   const predicted = knnPredict(f.trainY, f.trainLabels!, f.trainRows, f.testY, f.testRows, f.k, plan.protocol.k);
-  return combineFoldParts([{ first: 0, predicted, head: f.head, params: f.params, clusters: clusterFigures(f, plan), ...heldOutFigures(f, spec, plan) }]);
+  return combineFoldParts([{ first: 0, predicted, head: f.head, params: f.params, clusters: clusterFigures(f, plan), ...heldOutFigures(f, plan) }]);
 }
 
 /**
@@ -238,16 +269,16 @@ export interface FoldPartEvaluation {
 }
 
 /** Part `part` of fold `fold`'s scores; parts 0 and 1 together ({@link combineFoldParts}) are {@link evaluateFold}'s bits. */
-export function evaluateFoldPart(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, part: 0 | 1, hooks: LearnerHooks = {}): FoldPartEvaluation {
+export function evaluateFoldPart(data: DatasetMatrix, plan: EvaluationPlan, fold: number, part: 0 | 1, hooks: LearnerHooks = {}): FoldPartEvaluation {
   if (plan.task === 'regression') throw new RangeError('evaluateFoldPart: regression folds are scored whole (evaluateFold).');
-  const f = fitFold(data, spec, plan, fold, hooks);
+  const f = fitFold(data, plan, fold, hooks);
   const t = f.testRows;
   const split = Math.round(t * FOLD_PART_SPLIT);
   const [first, end] = part === 0 ? [0, split] : [split, t];
   const predicted = knnPredict(f.trainY, f.trainLabels!, f.trainRows, f.testY, t, f.k, plan.protocol.k, undefined, { first, end });
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const base = { first, predicted, head: f.head, params: f.params };
-  return part === 0 ? { ...base, clusters: clusterFigures(f, plan) } : { ...base, ...heldOutFigures(f, spec, plan) };
+  return part === 0 ? { ...base, clusters: clusterFigures(f, plan) } : { ...base, ...heldOutFigures(f, plan) };
 }
 
 /** A fold's result from its parts (one whole part, or parts 0 and 1): the same bits as {@link evaluateFold}. */
@@ -324,38 +355,30 @@ interface FittedFold {
  * place from `data` (no copies of their raw rows); the fit's preprocessed training rows become the mapped training
  * part when the metric is the identity.
  */
-function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan, fold: number, hooks: LearnerHooks): FittedFold {
-  const learner = getLearner(spec.method);
-  const kind = supervisionOf(learner.input);
-  const { protocol, seed } = plan;
+function fitFold(data: DatasetMatrix, plan: EvaluationPlan, fold: number, hooks: LearnerHooks): FittedFold {
+  const { protocol, fit, perFold } = plan;
+  const { learner, supervision: kind, source } = fit;
   const split = plan.splits[fold]!;
-  const source = resolveSupervisionSource(learner.name, kind, spec.constraintSource, {
-    pairs: spec.constraints ?? [],
-    comparisons: spec.comparisons?.length ?? 0,
-    derived: spec.derived ?? false,
-  });
-  const heldOutLabels = heldOutPairSource(spec) === 'labeled' ? (spec.constraints ?? []) : null;
+  const heldOutLabels = plan.heldOutPairs === 'labeled' ? fit.constraints : null;
   if (hooks.shouldStop?.()) throw new JobCancelledError();
-  const suggestsPairs = kind.sources.includes('suggested') && kind.labeledFrom === 'pairs' && spec.foldConstraints !== undefined;
-  const suggestsComparisons = kind.sources.includes('suggested') && kind.labeledFrom === 'comparisons' && spec.foldComparisons !== undefined;
-  const perFold = suggestsPairs || suggestsComparisons;
   // The user's supervision, restricted to the training part (in its row indices), as the fit sees it; or the
   // fold's own suggested supervision, which replaces it.
-  const trainConstraints: PairConstraint[] | undefined = suggestsPairs
-    ? spec.foldConstraints!(selectRows(data, split.train), fold)
-    : suggestsComparisons ? [] : source === 'labeled' && spec.constraints ? restrictPairsToRows(spec.constraints, split.train) : undefined;
-  const trainComparisons: Triple[] | undefined = suggestsComparisons
-    ? spec.foldComparisons!(selectRows(data, split.train), fold)
-    : source === 'labeled' && spec.comparisons ? restrictTriplesToRows(spec.comparisons, split.train) : undefined;
-  if (suggestsPairs && trainConstraints!.length === 0) {
+  const labeled = source === 'labeled';
+  const trainConstraints: readonly PairConstraint[] = perFold?.pairs
+    ? perFold.pairs(selectRows(data, split.train), fold)
+    : !perFold?.comparisons && labeled ? restrictPairsToRows(fit.constraints, split.train) : [];
+  const trainComparisons: readonly Triple[] = perFold?.comparisons
+    ? perFold.comparisons(selectRows(data, split.train), fold)
+    : labeled ? restrictTriplesToRows(fit.comparisons, split.train) : [];
+  if (perFold?.pairs && trainConstraints.length === 0) {
     throw new ValidationError(`${learner.name}: no pair could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
   }
-  if (suggestsComparisons && trainComparisons!.length === 0) {
+  if (perFold?.comparisons && trainComparisons.length === 0) {
     throw new ValidationError(`${learner.name}: no comparison could be chosen inside the training part of fold ${fold + 1} of ${protocol.folds}.`);
   }
-  if (!perFold && source === 'labeled') {
-    const labeled = kind.labeledFrom === 'pairs' ? (trainConstraints?.length ?? 0) : (trainComparisons?.length ?? 0) + (trainConstraints?.length ?? 0);
-    if (labeled === 0) {
+  if (!perFold && labeled) {
+    const count = kind.labeledFrom === 'pairs' ? trainConstraints.length : trainComparisons.length + trainConstraints.length;
+    if (count === 0) {
       const what = kind.labeledFrom === 'pairs' ? 'pairs' : 'comparisons (or pairs)';
       throw new ValidationError(
         `${learner.name}: fold ${fold + 1} of ${protocol.folds} has none of the labeled ${what} inside its training part; label more ${kind.labeledFrom === 'pairs' ? 'pairs' : 'comparisons'} or use generated constraints.`,
@@ -363,21 +386,13 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
     }
   }
   const { onIteration, shouldStop } = hooks;
-  const prepared = prepareFit(
-    data,
-    {
-      method: spec.method,
-      params: spec.params,
-      seed,
-      preprocess: protocol.preprocess,
-      constraintSource: perFold ? 'labeled' : source === null || source === 'suggested' ? undefined : source,
-      constraints: trainConstraints,
-      comparisons: trainComparisons,
-      derived: perFold ? false : spec.derived,
-      pairCount: spec.pairCount,
-    },
-    split.train,
-  );
+  const foldPlan = foldFitPlan(fit, {
+    source: perFold ? 'labeled' : source,
+    constraints: trainConstraints,
+    comparisons: trainComparisons,
+    derived: perFold ? false : fit.derived,
+  });
+  const prepared = preparePlannedFit(data, foldPlan, split.train);
   const metric = runPreparedFit(prepared, { onIteration, shouldStop });
   if (hooks.shouldStop?.()) throw new JobCancelledError();
   const k = metric.nComponents;
@@ -419,11 +434,11 @@ function clusterFigures(f: FittedFold, plan: EvaluationPlan): { nmi: number; ari
 }
 
 /** Retrieval in the test part, and the held-out pairs' distance AUC. */
-function heldOutFigures(f: FittedFold, spec: EvaluationSpec, plan: EvaluationPlan): Pick<FoldPartEvaluation, 'retrieval' | 'pairs'> {
+function heldOutFigures(f: FittedFold, plan: EvaluationPlan): Pick<FoldPartEvaluation, 'retrieval' | 'pairs'> {
   const { testY, k } = f;
   const testLabels = f.testLabels!;
   const retrieval = retrievalScores(testY, testLabels, f.testRows, k);
-  const heldOut = f.heldOutLabels ? handLabeledTestPairs(f) : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), plan.seed, spec.pairCount);
+  const heldOut = f.heldOutLabels ? handLabeledTestPairs(f) : generateSupervisedPairs(testLabels, distinctLabelCount(testLabels), plan.seed, plan.fit.pairCount);
   return {
     retrieval: { precisionAt1: retrieval.precisionAt1, mapAtR: retrieval.mapAtR },
     pairs: heldOutPairAuc(f, heldOut),
@@ -449,7 +464,7 @@ function heldOutPairAuc(f: FittedFold, heldOut: { left: Int32Array; right: Int32
 }
 
 /** Puts the folds of a prepared evaluation (in fold order) together into its result: means, std, medians. */
-export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, folds: readonly FoldEvaluation[]): EvaluationResult {
+export function assembleEvaluation(plan: EvaluationPlan, folds: readonly FoldEvaluation[]): EvaluationResult {
   const foldResults = folds.map((f) => f.result);
   const params = folds.length ? folds[folds.length - 1]!.params : {};
   const fitTimes = foldResults.map((f) => f.fitSeconds);
@@ -459,7 +474,7 @@ export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, f
       return { mean: mean(values), std: populationStd(values), folds: values };
     };
     return {
-      dataset: spec.dataset ?? null,
+      dataset: plan.dataset,
       method: plan.method,
       params,
       protocol: plan.protocol,
@@ -478,7 +493,7 @@ export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, f
   }
   const accuracies = foldResults.map((f) => f.accuracy!);
   return {
-    dataset: spec.dataset ?? null,
+    dataset: plan.dataset,
     method: plan.method,
     params,
     protocol: plan.protocol,
@@ -490,30 +505,21 @@ export function assembleEvaluation(spec: EvaluationSpec, plan: EvaluationPlan, f
     mapAtR: meanOfPresent(foldResults.map((f) => f.mapAtR)),
     pairAuc: meanOfPresent(foldResults.map((f) => f.pairAuc)),
     pairAucPairs: foldResults.reduce((total, f) => total + (f.pairAuc === null ? 0 : f.testPairs), 0),
-    pairAucSource: heldOutPairSource(spec),
-    supervision: evaluationSupervision(spec, foldResults),
+    pairAucSource: plan.heldOutPairs,
+    supervision: evaluationSupervision(plan, foldResults),
     folds: foldResults,
   };
 }
 
-/**
- * Where pairAuc's held-out pairs come from (see {@link EvaluationSpec.heldOutPairs}): the user's pairs when the run
- * learned from labels and there are labeled pairs; a run on the user's comparisons alone is scored on pairs generated
- * from the test labels, as a generated fit is.
- */
-function heldOutPairSource(spec: EvaluationSpec): ConstraintSource {
-  const labeledPairs = resolveConstraintSource(spec) === 'labeled' && (spec.constraints?.length ?? 0) > 0;
-  return spec.heldOutPairs ?? (labeledPairs ? 'labeled' : 'generated');
-}
-
 /** What the method learned from: its input, and for pairs their source and count (generated: per training fold, rounded mean). */
-function evaluationSupervision(spec: EvaluationSpec, folds: readonly FoldResult[]): Supervision {
-  const input = getLearner(spec.method).input;
-  if (!takesSource(supervisionOf(input))) return describeSupervision(input);
+function evaluationSupervision(plan: EvaluationPlan, folds: readonly FoldResult[]): Supervision {
+  const { learner, supervision, constraints, comparisons } = plan.fit;
+  const input = learner.input;
+  if (!takesSource(supervision)) return describeSupervision(input);
   const perFold = folds.length ? Math.round(mean(folds.map((f) => f.trainPairs))) : undefined;
-  if (spec.foldConstraints || spec.foldComparisons) return describeSupervision(input, { source: 'suggested', ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
-  const source = resolveConstraintSource(spec);
-  const labeledCount = input === 'triplets' || input === 'quadruplets' ? (spec.comparisons?.length ?? 0) : (spec.constraints?.length ?? 0);
+  if (plan.perFold) return describeSupervision(input, { source: 'suggested', ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
+  const source = plan.pairSource;
+  const labeledCount = input === 'triplets' || input === 'quadruplets' ? comparisons.length : constraints.length;
   return source === 'labeled'
     ? describeSupervision(input, { source, labeledCount })
     : describeSupervision(input, { source, ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
@@ -534,9 +540,9 @@ export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks:
   for (let fold = 0; fold < plan.splits.length; fold++) {
     if (hooks.shouldStop?.()) throw new JobCancelledError();
     hooks.onFold?.(fold, plan.protocol.folds);
-    folds.push(evaluateFold(data, spec, plan, fold, { ...(onIteration ? { onIteration } : {}), ...(shouldStop ? { shouldStop } : {}) }));
+    folds.push(evaluateFold(data, plan, fold, { ...(onIteration ? { onIteration } : {}), ...(shouldStop ? { shouldStop } : {}) }));
   }
-  return assembleEvaluation(spec, plan, folds);
+  return assembleEvaluation(plan, folds);
 }
 
 export interface CompareOptions extends Omit<EvaluationSpec, 'method' | 'params'> {
