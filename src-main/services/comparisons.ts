@@ -44,6 +44,30 @@ export function addComparison(
 }
 
 /**
+ * Stores (A, B, C) in place of its mirror (A, C, B): the answer the user gives instead of a stored one. Removing the
+ * mirror and adding the new comparison is one transaction, so a failure leaves the stored answer as it was; without a
+ * stored mirror it is an add. `replaced`: the mirror as it was stored, or null.
+ * @throws NotFoundError (dataset) / ConstraintError (row index, a row named twice).
+ */
+export function replaceComparison(
+  store: Store,
+  datasetRef: string | number,
+  anchor: number | string,
+  closer: number | string,
+  farther: number | string,
+): { dataset: DatasetDetails; comparison: StoredComparison; replaced: StoredComparison | null } {
+  return store.transaction(() => {
+    const dataset = resolveDataset(store, datasetRef);
+    const t = checkComparison(dataset, anchor, closer, farther);
+    const mirror: Triple = [t[0], t[2], t[1]];
+    const replaced = store.comparisons.get(dataset.id, mirror);
+    if (replaced) store.comparisons.remove(dataset.id, mirror);
+    store.comparisons.add(dataset.id, t, 'manual');
+    return { dataset, comparison: store.comparisons.get(dataset.id, t)!, replaced };
+  });
+}
+
+/**
  * Removes the comparison (A, B, C).
  * @throws NotFoundError "Dataset 'iris' has no comparison (3, 7, 9)." when there is none.
  */

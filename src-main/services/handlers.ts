@@ -24,7 +24,7 @@ import { APP_VERSION } from '../storage/app-version.ts';
 import type { StoredConstraint } from '../storage/constraints-repository.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
 import type { Store } from '../storage/store.ts';
-import { addComparison, clearComparisons, comparisonsToCsv, derivedComparisons, generateComparisons, importComparisonsCsv, listComparisons } from './comparisons.ts';
+import { addComparison, clearComparisons, comparisonsToCsv, derivedComparisons, generateComparisons, importComparisonsCsv, listComparisons, replaceComparison } from './comparisons.ts';
 import { addConstraint, clearConstraints, constraintsToCsv, generateConstraints, importConstraintsCsv, listConstraints } from './constraints.ts';
 import { addSample, deleteDataset, importDataset, renameDataset, resolveDataset } from './datasets.ts';
 import { buildExport, writeExport } from './export.ts';
@@ -366,6 +366,10 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     'comparisons.add': ({ datasetId, anchor, closer, farther }) => {
       const { comparison, outcome } = addComparison(store, datasetId, anchor, closer, farther, 'manual');
       return { comparison, outcome };
+    },
+    'comparisons.replace': ({ datasetId, anchor, closer, farther }) => {
+      const { comparison, replaced } = replaceComparison(store, datasetId, anchor, closer, farther);
+      return { comparison, replaced };
     },
     'comparisons.remove': ({ datasetId, anchor, closer, farther }) => {
       const existing = store.transaction(() => {
