@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ResponseOf } from '../../shared/ipc/contract.ts';
 import { createWorkbench, type Workbench } from '../../src-main/services/workbench.ts';
 
 let dir: string;
@@ -26,8 +27,9 @@ afterEach(async () => {
 const triples = async () => {
   const listed = await workbench.dispatch('comparisons.list', { datasetId: 1 });
   if (!listed.ok) throw new Error(listed.error.message);
-  return listed.value.comparisons.map((c) => [c.anchor, c.closer, c.farther]);
+  return (listed.value as ResponseOf<'comparisons.list'>).comparisons.map((c) => [c.anchor, c.closer, c.farther]);
 };
+type Replaced = ResponseOf<'comparisons.replace'>;
 
 describe('comparisons.replace', () => {
   it('refuses the contradicting add naming the stored one, then replaces it in one step', async () => {
@@ -44,12 +46,12 @@ describe('comparisons.replace', () => {
     const replaced = await workbench.dispatch('comparisons.replace', { datasetId: 1, anchor: 0, closer: 3, farther: 1 });
     expect(replaced.ok).toBe(true);
     if (!replaced.ok) return;
-    expect(replaced.value.replaced).toMatchObject({ anchor: 0, closer: 1, farther: 3, origin: 'manual', seq: 1 });
-    expect(replaced.value.comparison).toMatchObject({ anchor: 0, closer: 3, farther: 1, origin: 'manual', seq: 3 });
+    expect((replaced.value as Replaced).replaced).toMatchObject({ anchor: 0, closer: 1, farther: 3, origin: 'manual', seq: 1 });
+    expect((replaced.value as Replaced).comparison).toMatchObject({ anchor: 0, closer: 3, farther: 1, origin: 'manual', seq: 3 });
     expect(await triples()).toEqual([[2, 3, 0], [0, 3, 1]]);
     // Without a stored mirror it is an add.
     const plain = await workbench.dispatch('comparisons.replace', { datasetId: 1, anchor: 4, closer: 3, farther: 0 });
-    expect(plain.ok && plain.value.replaced).toBe(null);
+    expect(plain.ok && (plain.value as Replaced).replaced).toBe(null);
     expect(await triples()).toEqual([[2, 3, 0], [0, 3, 1], [4, 3, 0]]);
   });
 
