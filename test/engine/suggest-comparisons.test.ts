@@ -21,7 +21,7 @@ describe('suggestComparisons', () => {
     expect([top!.first, top!.second].sort()).toEqual([1, 2]);
     expect(top!.score).toBeCloseTo(0.01 / 2.01, 12);
     expect(top!.reason).toContain('least sure under the Euclidean metric');
-    expect(top!.reason).toContain('0.5 %');
+    expect(top!.reason).toContain('0.50 % apart');
   });
 
   it('never asks a query answered in either order, nor a closed one, and uses each row once per queue', () => {
