@@ -4,6 +4,7 @@ import App from '../../../src-renderer/src/App.svelte';
 import { WorkbenchError } from '../../../shared/errors.ts';
 import { bytesToBase64 } from '../../../shared/ipc/base64.ts';
 import { backendWithDataset, type FakeBackend } from '../fake-backend.ts';
+import { backendWithRuns, METRICS } from '../compare/runs-fixture.ts';
 
 type Stored = { anchor: number; closer: number; farther: number; origin: 'manual' | 'generated' | 'imported'; seq: number };
 
@@ -189,5 +190,24 @@ describe('Label view: comparisons', () => {
     expect(screen.getByLabelText('Image of row 2')).toBeTruthy();
     expect(screen.getByLabelText('Image of row 4')).toBeTruthy();
     expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it("suggests under the dataset's latest learned metric, and says so", async () => {
+    // Runs #3 (nca) and #5 (mmc, the newest) learned metrics on the toy dataset; #5's L is [[1, −0.5], [0, 1]] on
+    // the raw features (its preprocessing centers at 0 and scales by 1).
+    await openComparisons(withComparisons(backendWithRuns()));
+    await fireEvent.keyDown(window, { key: 'n' });
+    const reason = (await waitFor(() => screen.getByTestId('comparison-reason'))).textContent!;
+    expect(reason).toContain("least sure under run #5's learned metric (mmc)");
+    const features = [[0, 0], [0.1, 0], [0.2, 0.1], [5, 5], [5.1, 5], [5.2, 5.1]];
+    const L = METRICS[5]!.L;
+    const learned = (a: number, b: number) => {
+      const dx = features[a]![0]! - features[b]![0]!, dy = features[a]![1]! - features[b]![1]!;
+      return Math.hypot(L[0]! * dx + L[1]! * dy, L[2]! * dx + L[3]! * dy);
+    };
+    const [, a, d1, b, d2, c] = /row (\d+) is ([\d.]+) from row (\d+) and ([\d.]+) from row (\d+)/.exec(reason)!;
+    expect(d1).toBe(learned(Number(a), Number(b)).toPrecision(4));
+    expect(d2).toBe(learned(Number(a), Number(c)).toPrecision(4));
+    expect(screen.getByText(/computed under run #5's learned metric \(mmc\)/)).toBeTruthy();
   });
 });
