@@ -43,6 +43,8 @@ interface Row {
   p95Ms: number;
   storeMedianMs: number;
   suggestMedianMs: number;
+  /** CPU time of the suggestion pass (this process, one thread): what the wall time would be on an idle core. */
+  suggestCpuMedianMs: number;
 }
 
 async function measure(dbPath: string, datasetName: string): Promise<Row> {
@@ -61,7 +63,7 @@ async function measure(dbPath: string, datasetName: string): Promise<Row> {
     const answered: Triple[] = [];
     const suggest = () => suggestComparisons({ points, n, e, answered, strategy: 'uncertain', count: 20, seed: answered.length, metricName: 'Euclidean' });
     let queue = suggest();
-    const total: number[] = [], store: number[] = [], pass: number[] = [];
+    const total: number[] = [], store: number[] = [], pass: number[] = [], cpu: number[] = [];
     for (let k = 0; k < ANSWERS && queue.length > 0; k++) {
       const q = queue[0]!;
       const [closer, farther] = labels[q.first] === labels[q.anchor] || labels[q.second] !== labels[q.anchor] ? [q.first, q.second] : [q.second, q.first];
@@ -69,8 +71,11 @@ async function measure(dbPath: string, datasetName: string): Promise<Row> {
       await call('comparisons.add', { datasetId: dataset.id, anchor: q.anchor, closer, farther });
       answered.push([q.anchor, closer, farther]);
       const t1 = performance.now();
+      const c0 = process.cpuUsage();
       queue = suggest();
+      const c1 = process.cpuUsage(c0);
       const t2 = performance.now();
+      cpu.push((c1.user + c1.system) / 1000);
       total.push(t2 - t0);
       store.push(t1 - t0);
       pass.push(t2 - t1);
@@ -78,7 +83,7 @@ async function measure(dbPath: string, datasetName: string): Promise<Row> {
     const candidates = Math.min(n, Math.max(2 * CANDIDATE_NEIGHBOURS + 1, Math.floor(SUGGEST_BUDGET / (ANCHORS * e))));
     return {
       dataset: datasetName, shape: `${n.toLocaleString('en')} × ${e}`, candidates, answers: total.length,
-      medianMs: quantile(total, 0.5), p95Ms: quantile(total, 0.95), storeMedianMs: quantile(store, 0.5), suggestMedianMs: quantile(pass, 0.5),
+      medianMs: quantile(total, 0.5), p95Ms: quantile(total, 0.95), storeMedianMs: quantile(store, 0.5), suggestMedianMs: quantile(pass, 0.5), suggestCpuMedianMs: quantile(cpu, 0.5),
     };
   } finally {
     await workbench.close();
@@ -109,8 +114,8 @@ try {
 const ms = (v: number) => v.toFixed(1);
 console.log(`\nAnswer → next suggested comparison (strategy uncertain, ${ANCHORS} anchors, budget ${SUGGEST_BUDGET.toExponential(0)} distance terms per pass)`);
 console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the end\n`);
-console.log('| dataset | rows × features | candidate rows per anchor | answers | median ms | p95 ms | store (median ms) | suggestion pass (median ms) |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| dataset | rows × features | candidate rows per anchor | answers | median ms | p95 ms | store (median ms) | suggestion pass (median ms) | pass CPU time (median ms) |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.dataset} | ${r.shape} | ${r.candidates.toLocaleString('en')} | ${r.answers} | ${ms(r.medianMs)} | ${ms(r.p95Ms)} | ${ms(r.storeMedianMs)} | ${ms(r.suggestMedianMs)} |`);
+  console.log(`| ${r.dataset} | ${r.shape} | ${r.candidates.toLocaleString('en')} | ${r.answers} | ${ms(r.medianMs)} | ${ms(r.p95Ms)} | ${ms(r.storeMedianMs)} | ${ms(r.suggestMedianMs)} | ${ms(r.suggestCpuMedianMs)} |`);
 }

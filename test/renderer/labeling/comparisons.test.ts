@@ -210,4 +210,18 @@ describe('Label view: comparisons', () => {
     expect(d2).toBe(learned(Number(a), Number(c)).toPrecision(4));
     expect(screen.getByText(/computed under run #5's learned metric \(mmc\)/)).toBeTruthy();
   });
+
+  it('turns a refusal from main (the opposite stored from another window) into a conflict it can replace', async () => {
+    const { backend, hook, canvas } = await openComparisons();
+    // Another window stores (0, 3, 1) after this one loaded the list.
+    await backend.call('comparisons.add', { datasetId: 1, anchor: 0, closer: 3, farther: 1 });
+    await clickPoints(hook, canvas, [0, 1, 3]);
+    await fireEvent.keyDown(window, { key: '1' });
+    const alert = await waitFor(() => screen.getByTestId('comparison-conflict'));
+    expect(alert.textContent).toContain('This answer (row 0 is closer to row 1 than to row 3) contradicts your stored comparison #1: row 0 is closer to row 3 than to row 1.');
+    expect(listed()).toEqual(['0: 3 ‹ 1']);
+    await fireEvent.click(screen.getByRole('button', { name: 'Replace the stored answer' }));
+    await waitFor(() => expect(listed()).toEqual(['0: 1 ‹ 3']));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });

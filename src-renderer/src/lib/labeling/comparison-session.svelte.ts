@@ -261,8 +261,30 @@ export class ComparisonSession {
       this.#comparisons = previous;
       if (record) this.#undo = this.#undo.slice(0, -1);
       this.error = `Could not save the comparison for row ${edit.anchor}: ${errorMessage(error)}`;
+      if (after && edit.before === null && (error as { code?: unknown } | null)?.code === 'CONSTRAINT_INVALID') await this.#conflictFromMain(after);
     } finally {
       this.saving = false;
+    }
+  }
+
+  /**
+   * Main refused an answer whose opposite this window did not know of (stored elsewhere since): the comparisons are
+   * read again and, when the stored opposite is there, the query comes back to the card as a conflict to resolve.
+   */
+  async #conflictFromMain(asked: { anchor: number; closer: number; farther: number }): Promise<void> {
+    const datasetId = this.#datasetId;
+    if (datasetId === null) return;
+    try {
+      const { comparisons } = await this.#backend.call('comparisons.list', { datasetId });
+      if (this.#datasetId !== datasetId) return;
+      this.#comparisons = comparisons;
+      const stored = comparisons.find((c) => c.anchor === asked.anchor && c.closer === asked.farther && c.farther === asked.closer);
+      if (!stored) return;
+      this.#pending = [asked.anchor, asked.closer, asked.farther];
+      this.conflict = { asked: [asked.anchor, asked.closer, asked.farther], stored };
+      this.error = null;
+    } catch {
+      // The error already shown stands.
     }
   }
 
