@@ -5,6 +5,7 @@ import { WorkbenchError } from '../../../shared/errors.ts';
 import { bytesToBase64 } from '../../../shared/ipc/base64.ts';
 import { backendWithDataset, type FakeBackend } from '../fake-backend.ts';
 import { backendWithRuns, METRICS } from '../compare/runs-fixture.ts';
+import { ComparisonSession } from '../../../src-renderer/src/lib/labeling/comparison-session.svelte.ts';
 
 type Stored = { anchor: number; closer: number; farther: number; origin: 'manual' | 'generated' | 'imported'; seq: number };
 
@@ -223,5 +224,42 @@ describe('Label view: comparisons', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Replace the stored answer' }));
     await waitFor(() => expect(listed()).toEqual(['0: 1 ‹ 3']));
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('Comparison undo history across a reload', () => {
+  const noSpace = async () => null;
+  const answer = async (session: ComparisonSession, rows: [number, number, number], which: 'first' | 'second') => {
+    for (const r of rows) session.pick(r);
+    await session.answer(which);
+  };
+
+  it('restores both stacks after a reload (a new session on the same tab), and drops a history that no longer fits', async () => {
+    const backend = withComparisons(backendWithDataset());
+    const first = new ComparisonSession(backend, noSpace, () => []);
+    await first.load(1);
+    await answer(first, [0, 1, 3], 'first');
+    await answer(first, [4, 3, 0], 'second');
+    await first.undo();
+    expect(first.comparisons.map((c) => [c.anchor, c.closer, c.farther])).toEqual([[0, 1, 3]]);
+
+    const second = new ComparisonSession(backend, noSpace, () => []);
+    await second.load(1);
+    expect([second.canUndo, second.canRedo]).toEqual([true, true]);
+    await second.redo();
+    expect(second.comparisons.map((c) => [c.anchor, c.closer, c.farther])).toEqual([[0, 1, 3], [4, 0, 3]]);
+    await second.undo();
+    await second.undo();
+    expect(second.comparisons).toEqual([]);
+    expect(second.canUndo).toBe(false);
+
+    // Another window answers (0, 1, 3) since: the stored history's redo would now find it answered, so it is dropped.
+    await backend.call('comparisons.add', { datasetId: 1, anchor: 0, closer: 3, farther: 1 });
+    const third = new ComparisonSession(backend, noSpace, () => []);
+    await third.load(1);
+    expect([third.canUndo, third.canRedo]).toEqual([false, false]);
+    sessionStorage.setItem('metric-workbench.comparison-undo.1', '{not json');
+    await third.load(1);
+    expect(third.canUndo).toBe(false);
   });
 });

@@ -34,6 +34,53 @@ export interface ComparisonConflict {
   stored: Comparison;
 }
 
+/**
+ * Undo history across reloads, per dataset, in sessionStorage (this tab only, as for pairs): `{ undo, redo }` of
+ * {@link ComparisonEdit}, at most this many edits of each stack.
+ */
+const STORED_EDITS = 500;
+const storageKey = (datasetId: number) => `metric-workbench.comparison-undo.${datasetId}`;
+
+function asEdit(value: unknown): ComparisonEdit | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { anchor, b, c, before, after } = value as Record<string, unknown>;
+  const row = (r: unknown): r is number => Number.isSafeInteger(r) && (r as number) >= 0;
+  if (!row(anchor) || !row(b) || !row(c) || !(b < c) || anchor === b || anchor === c) return null;
+  const side = (x: unknown): x is number | null => x === null || x === b || x === c;
+  if (!side(before) || !side(after) || before === after) return null;
+  return { anchor, b, c, before, after };
+}
+
+/**
+ * The stored history of a dataset if it still fits its comparisons: undoing every edit from the newest must find
+ * each query answered as that edit left it, and redoing from now each as the edit found it; else empty stacks.
+ */
+function restoreHistory(datasetId: number, comparisons: readonly Comparison[]): { undo: ComparisonEdit[]; redo: ComparisonEdit[] } {
+  const empty = { undo: [], redo: [] };
+  let parsed: { undo?: unknown; redo?: unknown } | null;
+  try {
+    parsed = JSON.parse(sessionStorage.getItem(storageKey(datasetId)) ?? 'null') as { undo?: unknown; redo?: unknown } | null;
+  } catch {
+    return empty;
+  }
+  if (!Array.isArray(parsed?.undo) || !Array.isArray(parsed.redo)) return empty;
+  const undo = parsed.undo.map(asEdit), redo = parsed.redo.map(asEdit);
+  if (undo.includes(null) || redo.includes(null)) return empty;
+  const current = new Map(comparisons.map((c) => [`${c.anchor}|${Math.min(c.closer, c.farther)}|${Math.max(c.closer, c.farther)}`, c.closer]));
+  const replay = (edits: ComparisonEdit[], from: 'after' | 'before', to: 'after' | 'before'): boolean => {
+    const state = new Map(current);
+    for (const edit of [...edits].reverse()) {
+      const key = `${edit.anchor}|${edit.b}|${edit.c}`;
+      if ((state.get(key) ?? null) !== edit[from]) return false;
+      if (edit[to] === null) state.delete(key);
+      else state.set(key, edit[to]);
+    }
+    return true;
+  };
+  const u = undo as ComparisonEdit[], r = redo as ComparisonEdit[];
+  return replay(u, 'after', 'before') && replay(r, 'before', 'after') ? { undo: u, redo: r } : empty;
+}
+
 const sameQuery = (c: Pick<Comparison, 'anchor' | 'closer' | 'farther'>, anchor: number, b: number, x: number): boolean =>
   c.anchor === anchor && ((c.closer === b && c.farther === x) || (c.closer === x && c.farther === b));
 
@@ -99,7 +146,10 @@ export class ComparisonSession {
     return { anchor, first, second, stored, implied: implied ? implied[1] : null };
   });
 
-  /** Loads a dataset's comparisons and the comparisons its pairs imply (clears selection, queue and history). */
+  /**
+   * Loads a dataset's comparisons and the comparisons its pairs imply (clears selection and queue), with the undo
+   * history this tab kept for it (dropped when it no longer fits the comparisons).
+   */
   async load(datasetId: number): Promise<void> {
     this.#datasetId = datasetId;
     this.#pending = [];
@@ -112,7 +162,10 @@ export class ComparisonSession {
     this.conflict = null;
     try {
       const { comparisons } = await this.#backend.call('comparisons.list', { datasetId });
-      if (this.#datasetId === datasetId) this.#comparisons = comparisons;
+      if (this.#datasetId === datasetId) {
+        this.#comparisons = comparisons;
+        ({ undo: this.#undo, redo: this.#redo } = restoreHistory(datasetId, comparisons));
+      }
       await this.refreshDerived();
       this.error = null;
     } catch (error) {
@@ -227,6 +280,15 @@ export class ComparisonSession {
     await this.#apply(edit, false);
   }
 
+  #saveHistory(): void {
+    if (this.#datasetId === null) return;
+    try {
+      sessionStorage.setItem(storageKey(this.#datasetId), JSON.stringify({ undo: this.#undo.slice(-STORED_EDITS), redo: this.#redo.slice(-STORED_EDITS) }));
+    } catch {
+      // Storage can be unavailable or full: undo then simply starts empty after a reload.
+    }
+  }
+
   #edit(anchor: number, x: number, y: number, before: number | null, after: number | null): ComparisonEdit {
     return { anchor, b: Math.min(x, y), c: Math.max(x, y), before, after };
   }
@@ -247,6 +309,7 @@ export class ComparisonSession {
       this.#undo = [...this.#undo, edit];
       this.#redo = [];
     }
+    this.#saveHistory();
     this.saving = true;
     try {
       if (after) {
@@ -260,6 +323,7 @@ export class ComparisonSession {
     } catch (error) {
       this.#comparisons = previous;
       if (record) this.#undo = this.#undo.slice(0, -1);
+      this.#saveHistory();
       this.error = `Could not save the comparison for row ${edit.anchor}: ${errorMessage(error)}`;
       if (after && edit.before === null && (error as { code?: unknown } | null)?.code === 'CONSTRAINT_INVALID') await this.#conflictFromMain(after);
     } finally {
