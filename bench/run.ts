@@ -21,6 +21,8 @@
  *   concurrency the server, 4 CLI writers, 4 HTTP clients and 3 compare jobs on one database: labels lost, SQLITE_BUSY
  *   regression diabetes 5-fold 3-NN regression (RMSE, R²): Euclidean and MLKR beside metric-learn's MLKR on the same
  *             folds, and the CLI round trip (import --target … export → scikit-learn's KNeighborsRegressor)
+ *   comparison-suggestions the time from an answer (comparisons.add) to the next suggested comparison query on digits
+ *             and on the 60,000 Fashion-MNIST training images: median and p95 over 10 answers
  *
  * Usage: npm run bench [-- only,these] [-- --import-mb 100]
  * Timings are wall-clock on whatever machine runs this; never assert on them in tests.
@@ -48,6 +50,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'reliability', file: 'reliability.ts', args: [] },
   { name: 'concurrency', file: 'concurrency.ts', args: [] },
   { name: 'regression', file: 'regression.ts', args: [] },
+  { name: 'comparison-suggestions', file: 'comparison-suggestions.ts', args: [] },
 ];
 
 let failures = 0;

@@ -194,6 +194,11 @@ export const CHANNELS = {
     z.object({ comparison: ComparisonSchema, outcome: ComparisonAddOutcomeSchema }),
     'Stores "anchor is closer to closer than to farther" (outcome added, or unchanged when stored already); refused, naming the stored one, when it contradicts a stored comparison.',
   ),
+  'comparisons.replace': channel(
+    z.strictObject({ datasetId: Id, anchor: RowIndex, closer: RowIndex, farther: RowIndex }),
+    z.object({ comparison: ComparisonSchema, replaced: ComparisonSchema.nullable() }),
+    'Stores "anchor is closer to closer than to farther" in place of the contradicting stored comparison (anchor, farther, closer), in one transaction; replaced: that one as it was stored, or null when there was none.',
+  ),
   'comparisons.remove': channel(
     z.strictObject({ datasetId: Id, anchor: RowIndex, closer: RowIndex, farther: RowIndex }),
     z.object({ removed: z.boolean(), comparison: ComparisonSchema.nullable() }),

@@ -45,6 +45,30 @@ export function addComparison(
   });
 }
 
+/**
+ * Stores (A, B, C) in place of its mirror (A, C, B): the answer the user gives instead of a stored one. Removing the
+ * mirror and adding the new comparison is one transaction, so a failure leaves the stored answer as it was; without a
+ * stored mirror it is an add. `replaced`: the mirror as it was stored, or null.
+ * @throws NotFoundError (dataset) / ConstraintError (row index, a row named twice).
+ */
+function replaceComparison(
+  store: Store,
+  datasetRef: string | number,
+  anchor: number | string,
+  closer: number | string,
+  farther: number | string,
+): { dataset: DatasetDetails; comparison: StoredComparison; replaced: StoredComparison | null } {
+  return store.transaction(() => {
+    const dataset = resolveDataset(store, datasetRef);
+    const t = checkComparison(dataset, anchor, closer, farther);
+    const mirror: Triple = [t[0], t[2], t[1]];
+    const replaced = store.comparisons.get(dataset.id, mirror);
+    if (replaced) store.comparisons.remove(dataset.id, mirror);
+    store.comparisons.add(dataset.id, t, 'manual');
+    return { dataset, comparison: store.comparisons.get(dataset.id, t)!, replaced };
+  });
+}
+
 /** Removes the comparison (A, B, C), if it is stored. */
 function removeComparison(
   store: Store,
@@ -229,6 +253,11 @@ export function createComparisonsService({ store, files }: { store: Store; files
     return { removed: removed !== null, comparison: removed };
   };
 
+  const replace: Handler<'comparisons.replace'> = ({ datasetId, anchor, closer, farther }) => {
+    const { comparison, replaced } = replaceComparison(store, datasetId, anchor, closer, farther);
+    return { comparison, replaced };
+  };
+
   const clear: Handler<'comparisons.clear'> = ({ datasetId, origin }) => ({ removed: clearComparisons(store, datasetId, origin).removed });
 
   const generate: Handler<'comparisons.generate'> = ({ datasetId, count, seed }) => {
@@ -251,5 +280,5 @@ export function createComparisonsService({ store, files }: { store: Store; files
     return { derived: triples.map((t) => [t[0], t[1], t[2]] as [number, number, number]), total };
   };
 
-  return { list, add, remove, clear, generate, import: importFromFile, export: exportCsv, derived };
+  return { list, add, replace, remove, clear, generate, import: importFromFile, export: exportCsv, derived };
 }

@@ -87,6 +87,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
 
     'comparisons.list': comparisons.list,
     'comparisons.add': comparisons.add,
+    'comparisons.replace': comparisons.replace,
     'comparisons.remove': comparisons.remove,
     'comparisons.clear': comparisons.clear,
     'comparisons.generate': comparisons.generate,

@@ -166,7 +166,7 @@ export function listItem(store: Store, run: RunRecord): RunListItem {
 
 /**
  * A run's supervision from what it stores before it has results (and for learn and sweep runs): the method's
- * input, the pair source and the hand-labeled pairs it was given. Generated counts are known once an evaluation
+ * input, the source and the hand-labeled pairs (comparisons, for a comparison learner) it was given. Generated counts are known once an evaluation
  * is stored (its `supervision`). Null for a compare parent or a method this version does not know.
  */
 function plannedSupervision(run: RunRecord): Supervision | null {
@@ -175,9 +175,11 @@ function plannedSupervision(run: RunRecord): Supervision | null {
   if (!learner) return null;
   const protocol = run.protocol as Partial<StoredProtocol> | null;
   const source = protocol?.constraintSource;
+  // A comparison learner counts the comparisons it was given, a pair learner its pairs.
+  const labeled = learner.input === 'triplets' ? protocol?.comparisons : protocol?.constraints;
   return describeSupervision(learner.input, {
     ...(source === undefined ? {} : { source }),
-    ...(source === 'labeled' && protocol?.constraints ? { labeledCount: protocol.constraints.length } : {}),
+    ...(source === 'labeled' && labeled ? { labeledCount: labeled.length } : {}),
   });
 }
 

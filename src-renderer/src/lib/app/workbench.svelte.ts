@@ -4,6 +4,8 @@ import { DatasetStore } from '../datasets/dataset-store.svelte.ts';
 import { ImportSession } from '../datasets/import-session.svelte.ts';
 import { LabelingSession } from '../labeling/labeling-session.svelte.ts';
 import { LabelSpace } from '../labeling/label-space.svelte.ts';
+import { ComparisonSession } from '../labeling/comparison-session.svelte.ts';
+import { readLabelMode, writeLabelMode, type LabelMode } from '../labeling/label-mode.ts';
 import { JobMonitor } from '../experiments/job-monitor.svelte.ts';
 import { ExperimentPlanner } from '../experiments/experiment-planner.svelte.ts';
 import { RunHistory } from '../experiments/run-history.svelte.ts';
@@ -25,6 +27,7 @@ export class Workbench {
   readonly importer: ImportSession;
   readonly space: LabelSpace;
   readonly labeling: LabelingSession;
+  readonly comparisons: ComparisonSession;
   readonly jobs: JobMonitor;
   readonly planner: ExperimentPlanner;
   readonly history: RunHistory;
@@ -33,6 +36,8 @@ export class Workbench {
   readonly tour: GuidedTour;
   readonly toasts = new Toasts();
   view = $state<ViewName>('Datasets');
+  /** What the Label view asks for: pairs or comparisons (kept across reloads). */
+  labelMode = $state<LabelMode>(readLabelMode());
   ready = $state(false);
   fatal = $state<string | null>(null);
   #unsubscribe: (() => void)[];
@@ -45,6 +50,7 @@ export class Workbench {
     this.history = new RunHistory(backend, this.jobs);
     this.space = new LabelSpace(this.datasets, this.history);
     this.labeling = new LabelingSession(backend, () => this.space.embedding);
+    this.comparisons = new ComparisonSession(backend, () => this.space.metricSpace(), () => this.labeling.constraints);
     this.planner = new ExperimentPlanner(backend, this.jobs);
     this.compare = new CompareBoard(this.history);
     this.exporter = new Exporter(backend);
@@ -63,6 +69,9 @@ export class Workbench {
     registerStateHook('currentDataset', () => this.datasets.currentId);
     registerStateHook('pending', () => this.labeling.pending);
     registerStateHook('constraints', () => this.labeling.constraints.map((c) => ({ i: c.i, j: c.j, kind: c.kind })));
+    registerStateHook('labelMode', () => this.labelMode);
+    registerStateHook('comparisonPending', () => this.comparisons.pending);
+    registerStateHook('comparisons', () => this.comparisons.comparisons.map((c) => [c.anchor, c.closer, c.farther]));
     registerStateHook('jobs', () => this.jobs.jobs.map((j) => ({ jobId: j.jobId, status: j.status, runIds: j.runIds })));
   }
 
@@ -94,7 +103,7 @@ export class Workbench {
     if (this.importer.keptOpen?.openId !== id) this.importer.keptOpen = null;
     await this.datasets.select(id);
     this.space.useRaw();
-    await Promise.all([this.labeling.load(id), this.history.load(id)]);
+    await Promise.all([this.labeling.load(id), this.comparisons.load(id), this.history.load(id)]);
     // Each store resets its own state for the new dataset.
     this.planner.defaultSource(this.labeling.constraints.length);
     this.compare.reset();
@@ -165,6 +174,11 @@ export class Workbench {
     if (view !== this.view) this.toasts.reset();
     this.view = view;
     this.#remember();
+  }
+
+  setLabelMode(mode: LabelMode): void {
+    this.labelMode = mode;
+    writeLabelMode(mode);
   }
 
   /** Opens Compare on the runs of one job: its learned metric (or that of its method) becomes the focus. */

@@ -20,7 +20,7 @@ export interface ScatterScene {
   /** Class index per point, or null: every point gets the first colour. */
   classes: Int32Array | null;
   lines: readonly ScatterLine[];
-  /** Points ringed as selected (the pending pair). */
+  /** Points ringed as selected: the pending pair, or a comparison query (anchor, first, second). */
   selected: readonly number[];
   hovered: number;
   /** 1 where a point lies beyond the robust view and is drawn at its edge (hollow), or null. */
@@ -107,15 +107,20 @@ export function drawBase(ctx: CanvasRenderingContext2D, width: number, height: n
   ctx.globalAlpha = 1;
 }
 
-/** Draws the hovered point, the selected points and the pending pair's dotted line (clears first). */
+/**
+ * Draws the hovered point, the selected points and their dotted lines (clears first): the pending pair joined, or
+ * a comparison query of three (anchor, first, second) with both candidates joined to the anchor and tagged A, 1, 2.
+ */
 export function drawOverlay(ctx: CanvasRenderingContext2D, width: number, height: number, view: Viewport, scene: ScatterScene): void {
   ctx.clearRect(0, 0, width, height);
   const { xs, ys, pointRadius: r } = scene;
   const n = xs.length;
-  if (scene.selected.length === 2) {
-    // The pending pair: a thin neutral dotted line, so both ends are easy to find.
-    const [a, b] = scene.selected as [number, number];
-    if (a < n && b < n) {
+  const triad = scene.selected.length === 3;
+  if (scene.selected.length === 2 || triad) {
+    // Thin neutral dotted lines, so every end is easy to find.
+    const [a, ...others] = scene.selected as [number, ...number[]];
+    for (const b of others) {
+      if (a >= n || b >= n) continue;
       const [ax, ay] = view.toScreen(xs[a]!, ys[a]!);
       const [bx, by] = view.toScreen(xs[b]!, ys[b]!);
       ctx.beginPath();
@@ -140,8 +145,24 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, width: number, height
     ctx.stroke();
   };
   ring(scene.hovered, r + 3, scene.colors.ring, 1.5);
-  for (const i of scene.selected) {
-    ring(i, r + 5, scene.colors.background, 5);
-    ring(i, r + 5, scene.colors.ring, 2.5);
+  scene.selected.forEach((i, k) => {
+    // The anchor of a comparison query gets a wider ring than its candidates.
+    const radius = triad && k === 0 ? r + 8 : r + 5;
+    ring(i, radius, scene.colors.background, 5);
+    ring(i, radius, scene.colors.ring, 2.5);
+  });
+  if (triad) {
+    ctx.font = 'bold 13px system-ui, sans-serif';
+    ctx.textBaseline = 'bottom';
+    ctx.lineWidth = 3;
+    scene.selected.forEach((i, k) => {
+      if (i < 0 || i >= n) return;
+      const [x, y] = view.toScreen(xs[i]!, ys[i]!);
+      const tag = ['A', '1', '2'][k]!;
+      ctx.strokeStyle = scene.colors.background;
+      ctx.strokeText(tag, x + r + 7, y - r - 4);
+      ctx.fillStyle = scene.colors.ring;
+      ctx.fillText(tag, x + r + 7, y - r - 4);
+    });
   }
 }

@@ -25,6 +25,8 @@ export interface TourHost {
   readonly history: Pick<RunHistory, 'runs'>;
   readonly planner: Pick<ExperimentPlanner, 'kind' | 'selected' | 'preprocess' | 'constraintSource' | 'start'>;
   go(view: ViewName): void;
+  /** The tour labels pairs: it opens Label in its Pairs mode. */
+  setLabelMode(mode: 'pairs'): void;
   openDataset(id: number): Promise<void>;
 }
 
@@ -60,7 +62,13 @@ export class GuidedTour {
       text:
         'In Label, click one apple, then another. Press M (must-link) when they are the same variety (same colour in the scatter), ' +
         'C (cannot-link) when they differ. Or press N for a suggested pair. About 6–10 pairs are enough.',
-      action: { label: 'Open Label', run: () => this.#wb.go('Label') },
+      action: {
+        label: 'Open Label',
+        run: () => {
+          this.#wb.setLabelMode('pairs');
+          this.#wb.go('Label');
+        },
+      },
       done: () => this.#wb.labeling.constraints.length >= 6,
     },
     {
