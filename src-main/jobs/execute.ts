@@ -29,7 +29,8 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
   };
 }
 
-type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'comparisons' | 'runIds'> & Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl' | 'cancelFlag'>>;
+type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'comparisons' | 'runIds'> &
+  Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl'>> & { cancelFlag?: SharedArrayBuffer };
 
 /**
  * Runs a job. Evaluate, compare and sweep jobs with `payload.workers` > 1 (and a worker script and cancel flag to
