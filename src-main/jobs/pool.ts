@@ -42,15 +42,24 @@ export class ThreadBudget {
   readonly capacity: number;
   private held = 0;
   private peak = 0;
+  private helpers = 0;
   private readonly waiting: Array<{ grant: () => void; urgent: boolean }> = [];
 
   constructor(capacity: number = availableParallelism()) {
     this.capacity = Math.max(1, Math.floor(capacity));
   }
 
-  /** Tokens held now, and the most ever held at once. */
-  stats(): { capacity: number; busy: number; peak: number } {
-    return { capacity: this.capacity, busy: this.held, peak: this.peak };
+  /**
+   * Tokens held now (an upper bound of the threads computing: a task waiting for its helpers lends its token to
+   * them), the most ever held at once, and how many helper tasks ran on this budget's threads.
+   */
+  stats(): { capacity: number; busy: number; peak: number; helperTasks: number } {
+    return { capacity: this.capacity, busy: this.held, peak: this.peak, helperTasks: this.helpers };
+  }
+
+  /** Counts a helper task that starts on a thread of this budget. */
+  countHelper(): void {
+    this.helpers++;
   }
 
   /** Calls `grant` once a token is free (at once if one is); urgent requests go first. Returns the withdrawal. */
@@ -264,6 +273,7 @@ export class WorkerPool {
 
   private start(entry: Entry): void {
     if (entry.settled) return this.retire(entry);
+    if (entry.parent) this.budget?.countHelper();
     const slot = this.take();
     slot.entry = entry;
     entry.slot = slot;
