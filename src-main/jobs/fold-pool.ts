@@ -32,6 +32,7 @@ import { knnPredict, type KnnTieBreak } from '../../shared/engine/evaluation/knn
 import type { LearnerHooks } from '../../shared/engine/learner.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
 import { assembleSweep, evaluateSweepStep, resolveSweep, sweepSteps, type SweepSpec, type SweepStepOutcome } from '../../shared/engine/sweep.ts';
+import { serveTeam } from './block-team.ts';
 import { sharedPool } from './pool.ts';
 import type { IterationProgress, PortableEvaluationSpec, ResultOf, TaskOf } from './protocol.ts';
 import { helperTasks, type HelperCall, type HelperTasks } from './worker-host.ts';
@@ -41,7 +42,7 @@ export type { PortableEvaluationSpec } from './protocol.ts';
 type HelperTask = TaskOf<'fold' | 'knn' | 'sweep-step'>;
 
 /** Learner hooks of a helper task: the cancel flag, and iterations posted at most ~10 times a second. */
-function iterationHooks(shouldStop: () => boolean, post: (progress: IterationProgress) => void): Required<LearnerHooks> {
+function iterationHooks(shouldStop: () => boolean, post: (progress: IterationProgress) => void): Required<Pick<LearnerHooks, 'onIteration' | 'shouldStop'>> {
   let last = Number.NEGATIVE_INFINITY;
   return {
     shouldStop,
@@ -54,9 +55,15 @@ function iterationHooks(shouldStop: () => boolean, post: (progress: IterationPro
   };
 }
 
-/** Helper side: one fold (or fold part), kNN row block or sweep step, with its iterations reported. */
-export function serveHelperTask(task: HelperTask, shouldStop: () => boolean, onProgress: (progress: IterationProgress) => void): ResultOf<HelperTask> {
+/** Helper side: one fold (or fold part), kNN row block, sweep step or fit team, with its iterations reported. */
+export function serveHelperTask(
+  task: HelperTask | TaskOf<'team'>,
+  shouldStop: () => boolean,
+  onProgress: (progress: IterationProgress) => void,
+): ResultOf<HelperTask | TaskOf<'team'>> {
   switch (task.kind) {
+    case 'team':
+      return serveTeam(task, shouldStop);
     case 'knn':
       return knnPredict(task.train, task.trainLabels, task.m, task.test, task.t, task.dims, task.k, task.tieBreak, { first: task.first, end: task.end });
     case 'sweep-step': {

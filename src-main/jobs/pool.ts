@@ -13,7 +13,7 @@
  *   free tokens, ahead of new top-level tasks.
  */
 import { availableParallelism } from 'node:os';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker, type Transferable, type WorkerOptions } from 'node:worker_threads';
 import { fromErrorPayload, JobCancelledError, toErrorPayload, WorkbenchError } from '../../shared/errors.ts';
 import type { FromWorker, PoolTask, ProgressOf, ResultOf, ToWorker } from './protocol.ts';
 
@@ -121,7 +121,7 @@ export interface RunOptions<T extends PoolTask> {
   /** Progress on this thread; if it throws, the task is cancelled with that error. */
   onProgress?: (progress: ProgressOf<T>) => void;
   /** Input buffers to move rather than copy. */
-  transfer?: ArrayBuffer[];
+  transfer?: Transferable[];
   /** The message of the JobCancelledError an aborted task rejects with. */
   cancelledMessage?: string;
   /** Called once the task no longer occupies a worker (it answered, its worker died or was terminated, or it never started). */
@@ -140,7 +140,7 @@ interface Slot {
 interface Entry {
   id: number;
   task: PoolTask;
-  transfer: ArrayBuffer[];
+  transfer: Transferable[];
   cancelFlag: SharedArrayBuffer;
   cancelledMessage: string | undefined;
   onProgress: ((progress: never) => void) | undefined;
@@ -255,7 +255,7 @@ export class WorkerPool {
   /** Gets `entry` a token (its parent's lent one, a free one, or in turn) and then a worker. */
   private acquire(entry: Entry): void {
     const parent = entry.parent;
-    if (parent?.lentFree) {
+    if (parent?.lentFree && entry.task.kind !== 'team') {
       parent.lentFree = false;
       entry.token = 'lent';
       this.start(entry);
@@ -337,7 +337,7 @@ export class WorkerPool {
       const parent = entry.parent!;
       // A parent that has finished took its token back to the budget already.
       if (parent.token === null) return;
-      const waiting = [...parent.children.values()].find((c) => c.withdraw !== null && !c.settled);
+      const waiting = [...parent.children.values()].find((c) => c.withdraw !== null && !c.settled && c.task.kind !== 'team');
       if (waiting) {
         waiting.withdraw!();
         waiting.withdraw = null;
@@ -352,7 +352,16 @@ export class WorkerPool {
     const parent = entry.parent;
     if (!parent || parent.children.get(entry.childId) !== entry) return;
     parent.children.delete(entry.childId);
-    if (parent.children.size === 0) parent.lentFree = false;
+    if (!this.waitsForHelpers(parent)) parent.lentFree = false;
+  }
+
+  /**
+   * Whether `parent` waits for helper tasks (and so lends them its token). A fit's team helpers (block-team.ts) work
+   * beside their parent, which keeps computing: they never take its token.
+   */
+  private waitsForHelpers(parent: Entry): boolean {
+    for (const child of parent.children.values()) if (child.task.kind !== 'team') return true;
+    return false;
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
@@ -383,8 +392,9 @@ export class WorkerPool {
     const post = (message: ToWorker): void => {
       if (slot.entry === parent && !parent.settled) slot.worker.postMessage(message);
     };
-    if (parent.children.size === 0) parent.lentFree = parent.token !== null;
-    this.submit(task, { onProgress: (progress) => post({ type: 'sub-progress', id, progress }) }, parent, id).then(
+    if (task.kind !== 'team' && !this.waitsForHelpers(parent)) parent.lentFree = parent.token !== null;
+    const transfer = task.kind === 'team' ? [task.port] : [];
+    this.submit(task, { onProgress: (progress) => post({ type: 'sub-progress', id, progress }), transfer }, parent, id).then(
       (result) => post({ type: 'sub-result', id, result }),
       (error: unknown) => post({ type: 'sub-error', id, error: toErrorPayload(error) }),
     );

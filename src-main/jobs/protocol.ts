@@ -11,6 +11,7 @@
  * Cancel is never a message: every task carries `cancelFlag`, an Int32Array(1) over a SharedArrayBuffer (0 = run,
  * non-zero = stop) that main sets with Atomics.store and the worker's code reads at its own checkpoints.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { SweepResult } from '../../shared/domain/job.ts';
 import type { EvaluationSpec, FoldEvaluation, FoldPartEvaluation } from '../../shared/engine/evaluation/evaluate.ts';
@@ -64,6 +65,11 @@ export interface TaskKinds {
   };
   /** Step `step` of a sweep (one (N, seed) cross-validation). */
   'sweep-step': { task: { dataset: DatasetMatrix; spec: SweepSpec; step: number }; progress: IterationProgress; result: SweepStepOutcome };
+  /**
+   * A helper of one fit's row-block products (block-team.ts) until the fit ends: `control` is the team's Int32Array
+   * over shared memory, `port` (transferred) brings the products' descriptions; returns the blocks it ran.
+   */
+  team: { task: { control: SharedArrayBuffer; port: MessagePort }; progress: never; result: number };
 }
 
 export type TaskKind = keyof TaskKinds;

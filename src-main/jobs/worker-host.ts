@@ -11,7 +11,7 @@
  * A task that wants helpers asks the main thread's pool for them through {@link helperTasks} (they run on other
  * threads of the same budget), never by starting threads of its own.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type Transferable } from 'node:worker_threads';
 import { fromErrorPayload, JobCancelledError, toErrorPayload, WorkbenchError } from '../../shared/errors.ts';
 import type { ParsedDataset } from '../import/types.ts';
 import type { FromWorker, PoolTask, ResultOf, TaskOf, ToWorker } from './protocol.ts';
@@ -26,12 +26,12 @@ export type ImportExecutor = (source: ImportSource, shouldStop: () => boolean, o
 /** Scores a metric on a test set (see score-execute.ts); the cancel flag is read here and by the kNN helpers. */
 export type ScoreExecutor = (task: ScoreTask, onProgress: (progress: WorkerProgress) => void, cancelFlag: SharedArrayBuffer) => Promise<ResultOf<TaskOf<'score'>>>;
 
-/** Runs one helper task (a fold, a kNN block, a sweep step: fold-pool.ts `serveHelperTask`). */
+/** Runs one helper task (a fold, a kNN block, a sweep step, a fit's team: fold-pool.ts `serveHelperTask`). */
 export type HelperExecutor = (
-  task: TaskOf<'fold' | 'knn' | 'sweep-step'>,
+  task: TaskOf<'fold' | 'knn' | 'sweep-step' | 'team'>,
   shouldStop: () => boolean,
   onProgress: (progress: unknown) => void,
-) => ResultOf<TaskOf<'fold' | 'knn' | 'sweep-step'>>;
+) => ResultOf<TaskOf<'fold' | 'knn' | 'sweep-step' | 'team'>>;
 
 export interface WorkerHandlers {
   /** Serves import tasks; without it they are answered with an error. */
@@ -51,7 +51,8 @@ export interface HelperCall<T extends PoolTask> {
 }
 
 export interface HelperTasks {
-  run<T extends PoolTask>(task: T, onProgress?: (progress: unknown) => void): HelperCall<T>;
+  /** Asks for `task`; `transfer` moves what it carries (a team's MessagePort). */
+  run<T extends PoolTask>(task: T, onProgress?: (progress: unknown) => void, transfer?: Transferable[]): HelperCall<T>;
 }
 
 let relay: HelperTasks | null = null;
@@ -61,7 +62,7 @@ export function helperTasks(): HelperTasks | null {
   return relay;
 }
 
-type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
+type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
 /** Import progress as the worker posts it: about 10 fractions a second, the last one (1) always. */
 function throttledFractions(post: (fraction: number) => void): (fraction: number) => void {
@@ -122,12 +123,12 @@ function createRelay(post: Post): { tasks: HelperTasks; receive(message: ToWorke
   let nextId = 1;
   return {
     tasks: {
-      run<T extends PoolTask>(task: T, onProgress?: (progress: unknown) => void): HelperCall<T> {
+      run<T extends PoolTask>(task: T, onProgress?: (progress: unknown) => void, transfer: Transferable[] = []): HelperCall<T> {
         const id = nextId++;
         const done = new Promise<ResultOf<T>>((resolve, reject) => {
           pending.set(id, { resolve: resolve as (result: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
         });
-        post({ type: 'sub-run', id, task });
+        post({ type: 'sub-run', id, task }, transfer);
         return {
           done,
           cancel() {
