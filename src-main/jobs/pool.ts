@@ -186,7 +186,7 @@ export class WorkerPool {
     this.graceMs = options.graceMs ?? 2000;
     this.idleMs = options.idleMs ?? 30_000;
     this.maxIdle = Math.max(0, options.maxIdle ?? 1);
-    this.workerName = options.workerName ?? ((task) => (task.kind === 'job' || task.kind === 'import' || task.kind === 'score' ? task.kind : 'fold'));
+    this.workerName = options.workerName ?? ((task) => (task.kind === 'job' || task.kind === 'import' || task.kind === 'score' ? task.kind : 'helper'));
     this.closedMessage = options.closedMessage ?? 'The worker pool is closed.';
   }
 
@@ -392,6 +392,8 @@ export class WorkerPool {
     const post = (message: ToWorker): void => {
       if (slot.entry === parent && !parent.settled) slot.worker.postMessage(message);
     };
+    // A cancelled task's worker is stopping: its late requests are not run.
+    if (parent.settled) return;
     if (task.kind !== 'team' && !this.waitsForHelpers(parent)) parent.lentFree = parent.token !== null;
     const transfer = task.kind === 'team' ? [task.port] : [];
     this.submit(task, { onProgress: (progress) => post({ type: 'sub-progress', id, progress }), transfer }, parent, id).then(
