@@ -42,8 +42,8 @@ describe('fits on a team of threads', () => {
     expect(budget.stats().peak).toBe(3);
     for (const metric of metrics.slice(1)) {
       expect(bytes(metric.L).equals(bytes(metrics[0]!.L))).toBe(true);
-      expect(metric.iterations).toBe(metrics[0]!.iterations);
-      expect(metric.objective).toBe(metrics[0]!.objective);
+      expect(metric.summary.iterations).toBe(metrics[0]!.summary.iterations);
+      expect(metric.summary.objective).toBe(metrics[0]!.summary.objective);
     }
   });
 
