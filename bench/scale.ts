@@ -41,7 +41,7 @@ import { createGramDistanceTiles, TILE_ROWS, tileFlops, type GramDistanceTiles }
 import { createScreeningTiles } from '../shared/math/screening-tiles.ts';
 import { transform } from '../shared/metric/mahalanobis.ts';
 import { evaluateInPool, knnPredictInPool } from '../src-main/jobs/fold-pool.ts';
-import { DEFAULT_WORKER_URL } from '../src-main/jobs/runner.ts';
+import { DEFAULT_WORKER_URL } from '../src-main/jobs/pool.ts';
 import { main as workbench } from '../src-main/cli/main.ts';
 import { findSklearnPython } from './nca.ts';
 

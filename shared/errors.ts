@@ -137,8 +137,21 @@ export function isErrorPayload(value: unknown): value is ErrorPayload {
   );
 }
 
-/** Rebuilds a typed error from a payload (the inverse of {@link toErrorPayload}). */
+/**
+ * Rebuilds a typed error from a payload (the inverse of {@link toErrorPayload}), with its class where the code has
+ * one (a worker's ImportError is an ImportError on the main thread too) and its exact message.
+ */
 export function fromErrorPayload(payload: ErrorPayload): WorkbenchError {
-  if (payload.code === 'JOB_CANCELLED') return new JobCancelledError(payload.message);
-  return new WorkbenchError(payload.code, payload.message);
+  switch (payload.code) {
+    case 'JOB_CANCELLED':
+      return new JobCancelledError(payload.message);
+    case 'IMPORT_FAILED':
+      return new ImportError(payload.message);
+    case 'NOT_FOUND':
+      return new NotFoundError(payload.message);
+    case 'INVALID_ARGUMENT':
+      return new ValidationError(payload.message);
+    default:
+      return new WorkbenchError(payload.code, payload.message);
+  }
 }

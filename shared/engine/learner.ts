@@ -18,6 +18,26 @@ export interface IterationProgress {
 export interface LearnerHooks {
   onIteration?(progress: IterationProgress): void;
   shouldStop?(): boolean;
+  /**
+   * Row-block products the host may spread over threads (the job worker's helper threads); absent: one thread.
+   * The figures are the same bits either way.
+   */
+  products?: BlockProducts;
+}
+
+/**
+ * The host's "parallel map over row blocks" for the learners' big products: `dotRows` over a fixed partition of rows
+ * (by shapes only, never by the number of threads) in which every output entry is computed by one block with the
+ * code of one thread, so there is no reduction across blocks and the result has the same bits for any number of
+ * threads. Helper threads can only read and write memory they share: `shared` and `alloc` give such arrays.
+ */
+export interface BlockProducts {
+  /** `array`, or a copy of it the helper threads can read (the same copy for the same array). */
+  shared(array: Float64Array): Float64Array;
+  /** A zeroed array of `length` entries the helper threads can write. */
+  alloc(length: number): Float64Array;
+  /** out[i·outStride + j] = ⟨A_i, B_j⟩ as neighbour-kernels.ts `dotRows` (not `upper`), over row blocks. */
+  dotRows(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number): void;
 }
 
 /**

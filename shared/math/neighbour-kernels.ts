@@ -107,9 +107,12 @@ export function dotRows(
   }
 }
 
+/** A {@link dotRows} without `upper`: the plain one, or the host's over row blocks on several threads (same bits). */
+export type DotRows = (A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number) => void;
+
 /** Z = X·Lᵀ with X (n, d) and L (k, d) → written into `out` (n, k). Cost O(n·k·d). */
-export function embedInto(X: Float64Array, n: number, d: number, L: Float64Array, k: number, out: Float64Array): void {
-  dotRows(X, n, L, k, d, out, k);
+export function embedInto(X: Float64Array, n: number, d: number, L: Float64Array, k: number, out: Float64Array, dot: DotRows = dotRows): void {
+  dot(X, n, L, k, d, out, k);
 }
 
 /** Aᵀ for A (rows, cols) → `out` (cols, rows). */
@@ -292,6 +295,7 @@ export function smallestIndices(values: ArrayLike<number>, length: number, count
  * `work` must hold at least max(n·d, n·k) + d·n + d·d entries (reused between calls; no allocation).
  * Pairs with |w_p| ≤ `skipBelow` are left out (default 0: only exact zeros), which lets a caller drop the
  * numerically irrelevant tail of a softmax; the error is at most Σ_skipped |w_p|·‖L(x_a − x_b)‖·‖x_a − x_b‖·2.
+ * `dot` computes the final product (the host's row blocks over threads: same bits as {@link dotRows}).
  */
 export function pairScatterGradient(
   X: Float64Array,
@@ -306,6 +310,7 @@ export function pairScatterGradient(
   out: Float64Array,
   work: Float64Array,
   skipBelow = 0,
+  dot: DotRows = dotRows,
 ): void {
   const m = pairs.count;
   const costA = m * d + (n * d * d) / 2 + k * d * d;
@@ -338,7 +343,7 @@ export function pairScatterGradient(
       for (let j = i + 1; j < d; j++) G[j * d + i] = G[i * d + j]!;
     }
     // grad = 2·L·G; G symmetric so row r of L·G = ⟨L_r, G_c⟩ over columns c = rows of G.
-    dotRows(L, k, G, d, d, out, d);
+    dot(L, k, G, d, d, out, d);
     for (let t = 0; t < k * d; t++) out[t]! *= 2;
   } else {
     // (b) B = (D − S)Z (n, k), grad = 2 Bᵀ X = 2 (Bᵀ)(Xᵀ)ᵀ.
@@ -357,7 +362,7 @@ export function pairScatterGradient(
     }
     const Bt = work.subarray(n * k, 2 * n * k);
     transposeInto(B, n, k, Bt);
-    dotRows(Bt, k, Xt, d, n, out, d);
+    dot(Bt, k, Xt, d, n, out, d);
     for (let t = 0; t < k * d; t++) out[t]! *= 2;
   }
 }

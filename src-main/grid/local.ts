@@ -1,6 +1,6 @@
 /**
- * `grid run`: every cell of a grid as jobs on the local worker pool (the job runner of src-main/jobs, with its
- * default concurrency max(1, cores − 1)). A cell is two jobs on the product worker — the cross-validated
+ * `grid run`: every cell of a grid as jobs on the app's job runner (src-main/jobs: its queue, and the worker pool's
+ * thread budget that every job and its fold helpers share, so a grid never runs more threads than the budget). A cell is two jobs on the product worker — the cross-validated
  * evaluation and the fit on the whole data set (see cell.ts) — written to ONE evaluate run through
  * {@link createGridPersistence}, which wraps the runs service: the learn job reuses the cell's run instead of
  * creating its own, and the run becomes `succeeded` only when both parts are in (one transaction).
@@ -17,7 +17,7 @@ import { NotFoundError, ValidationError, toErrorPayload } from '../../shared/err
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
 import { countsSupervision, supervisionOf } from '../../shared/engine/supervision/kinds.ts';
-import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/runner.ts';
+import type { JobRunner } from '../jobs/runner.ts';
 import type { JobPersistence, JobTimings, PreparedJob } from '../jobs/types.ts';
 import { createRunsService, type RunsService } from '../services/runs.ts';
 import type { GridRecord } from '../storage/grids-repository.ts';
@@ -48,15 +48,15 @@ export interface LocalGrid {
   progress(): GridProgress;
   /** Called on every cell status change and on job progress of a cell (with the cell's fraction 0…1). */
   subscribe(listener: (progress: GridProgress, cell: number, fraction: number | null) => void): () => void;
-  /** Resolves when every cell has finished (succeeded, failed or cancelled) and the runner is closed. */
+  /** Resolves when every cell has finished (succeeded, failed or cancelled). */
   done: Promise<GridProgress>;
   /** Cancels every cell not finished yet. */
   cancel(): void;
 }
 
 export interface LocalGridOptions {
-  /** Runner options (concurrency, the worker script of the Electron build …). */
-  runner?: Omit<JobRunnerOptions, 'store' | 'persistence'>;
+  /** The app's job runner: the cells' jobs are submitted to it, each recorded through the grid's persistence. */
+  runner: JobRunner;
 }
 
 interface CellState {
@@ -195,12 +195,12 @@ export function checkGridSpec(store: Store, spec: GridSpec): void {
 }
 
 /**
- * Starts a grid on a job runner of its own over `store` and returns at once; `done` resolves when every cell
+ * Starts a grid on `options.runner` (the app's) over `store` and returns at once; `done` resolves when every cell
  * has finished. The grid and its cells are recorded first (cells `queued`), so a refused cell is `failed` with
  * its error.
  * @throws RangeError / ValidationError for a grid that has no cells (nothing is recorded then).
  */
-export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridOptions = {}): LocalGrid {
+export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridOptions): LocalGrid {
   checkGridSpec(store, spec);
   const cells = expandGrid(spec, methodCountsSupervision);
   const gridId = randomUUID();
@@ -211,7 +211,8 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
   const fractions = new Map<string, { cell: number; part: 0 | 1; fraction: number }>();
   const listeners = new Set<(p: GridProgress, cell: number, fraction: number | null) => void>();
   const jobsOfCell = new Map<number, string[]>();
-  let runner: JobRunner | null = null;
+  const runner = options.runner;
+  let ended = false;
   let resolveDone!: (p: GridProgress) => void;
   const done = new Promise<GridProgress>((res) => (resolveDone = res));
 
@@ -236,10 +237,11 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
   };
   const finished = (): boolean => status.every((s) => s === 'succeeded' || s === 'failed' || s === 'cancelled');
   const maybeDone = (): void => {
-    if (!finished() || !runner) return;
-    const r = runner;
-    runner = null;
-    void r.close().then(() => resolveDone(snapshot()));
+    if (!finished() || ended) return;
+    ended = true;
+    off();
+    persistence.base.dispose();
+    resolveDone(snapshot());
   };
 
   const persistence = createGridPersistence(store, gridId, {
@@ -251,13 +253,12 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
     onCellFinished(cell, end, error) {
       status[cell] = end;
       errors[cell] = error;
-      if (end !== 'succeeded') for (const jobId of jobsOfCell.get(cell) ?? []) runner?.cancel(jobId);
+      if (end !== 'succeeded') for (const jobId of jobsOfCell.get(cell) ?? []) runner.cancel(jobId);
       notify(cell, end === 'succeeded' ? 1 : null);
       queueMicrotask(maybeDone);
     },
   });
-  runner = createJobRunner({ ...options.runner, persistence, recover: false });
-  runner.subscribe((event: JobEvent) => {
+  const off = runner.subscribe((event: JobEvent) => {
     if (event.type !== 'progress') return;
     const entry = fractions.get(event.progress.jobId);
     if (!entry || event.progress.fraction === undefined || event.progress.fraction === null) return;
@@ -274,12 +275,12 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
       // The run, its grid mark and the cell row are written in one transaction (see createGridPersistence); a
       // refused spec writes nothing but the failed cell.
       persistence.nextCell(cell.index);
-      const job = runner.submit(cell.spec);
+      const job = runner.submit(cell.spec, undefined, persistence);
       runIds[cell.index] = job.runIds[0]!;
       jobsOfCell.set(cell.index, [job.jobId]);
       // The learn half reuses the cell's run (and its normalized spec).
       persistence.attachNext(cell.index);
-      const learn = runner.submit(learnSpecOf(cell.spec));
+      const learn = runner.submit(learnSpecOf(cell.spec), undefined, persistence);
       jobsOfCell.get(cell.index)!.push(learn.jobId);
       fractions.set(job.jobId, { cell: cell.index, part: 0, fraction: 0 });
       fractions.set(learn.jobId, { cell: cell.index, part: 1, fraction: 0 });
@@ -304,7 +305,7 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
     },
     done,
     cancel() {
-      for (const ids of jobsOfCell.values()) for (const id of ids) runner?.cancel(id);
+      for (const ids of jobsOfCell.values()) for (const id of ids) runner.cancel(id);
     },
   };
 }

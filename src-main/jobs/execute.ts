@@ -8,7 +8,10 @@ import { JobCancelledError } from '../../shared/errors.ts';
 import { evaluateMethod, type EvaluationResult, type EvaluationSpec } from '../../shared/engine/evaluation/evaluate.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
 import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
+import type { BlockProducts } from '../../shared/engine/learner.ts';
+import { createBlockTeam } from './block-team.ts';
 import { evaluateInPool, sweepInPool } from './fold-pool.ts';
+import { helperTasks } from './worker-host.ts';
 import type { JobReporter } from './reporter.ts';
 import type { JobResult, WorkerJobPayload } from './types.ts';
 
@@ -29,7 +32,8 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
   };
 }
 
-type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'comparisons' | 'runIds'> & Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl' | 'cancelFlag'>>;
+type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'comparisons' | 'runIds'> &
+  Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl'>> & { cancelFlag?: SharedArrayBuffer };
 
 /**
  * Runs a job. Evaluate, compare and sweep jobs with `payload.workers` > 1 (and a worker script and cancel flag to
@@ -67,7 +71,9 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
   switch (spec.kind) {
     case 'learn': {
       reporter.phase('fit', { message: spec.method });
-      const metric = fitMetric(dataset, { ...common, method: spec.method, params: spec.params }, reporter.hooks);
+      const metric = withTeam(payload.workers, (products) =>
+        fitMetric(dataset, { ...common, method: spec.method, params: spec.params }, products ? { ...reporter.hooks, products } : reporter.hooks),
+      );
       if (reporter.shouldStop()) throw new JobCancelledError();
       return { kind: 'learn', metric };
     }
@@ -132,6 +138,21 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
       );
       return { kind: 'sweep', sweep };
     }
+  }
+}
+
+/**
+ * Runs `fit` with the row-block products of a team of `workers` threads (block-team.ts) when this thread is a pool
+ * worker and `workers` > 1, else on this thread alone; the figures are the same bits either way.
+ */
+export function withTeam<T>(workers: number | undefined, fit: (products: BlockProducts | null) => T): T {
+  const helpers = helperTasks();
+  if (!helpers || (workers ?? 1) <= 1) return fit(null);
+  const team = createBlockTeam(helpers, workers!);
+  try {
+    return fit(team);
+  } finally {
+    team.close();
   }
 }
 

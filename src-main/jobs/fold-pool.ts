@@ -1,160 +1,88 @@
 /**
  * Folds on several cores: the folds of an evaluation, and the methods × folds of a compare, run as independent
- * tasks on a pool of helper worker threads; one big kNN kernel is split into row blocks the same way
- * ({@link knnPredictInPool}) (the job worker script itself, serving `{type: 'fold'}` requests), and
- * are put together in fold order with the same code as the one-thread path. Every fold is a pure function of
+ * helper tasks on the pool's threads (pool.ts; asked through the job's own worker when called inside one, so they
+ * draw from the same thread budget); one big kNN kernel is split into row blocks the same way
+ * ({@link knnPredictInPool}), and the results are put together in fold order with the same code as the one-thread path. Every fold is a pure function of
  * (dataset, spec, fold) (see `evaluateFold`), so the result has the same bits whatever the number of workers and
  * whichever worker ran which fold; only the measured `fitSeconds` differ.
  *
  * - Data: the dataset's typed arrays live in SharedArrayBuffers (the runner's copy), so helpers share them, no copy.
- * - Cancel: helpers read the job's cancel flag (the learners' `shouldStop()`); the pool also polls it every 100 ms
- *   and, once set, terminates the helpers and rejects with JobCancelledError, so a cancel never waits for a kernel.
+ * - Cancel: a cancelled job cancels its helper tasks (the pool sets their flags, which the learners' `shouldStop()`
+ *   reads, and terminates them after the grace period); the caller's flag is also polled every 100 ms, and once
+ *   set the helper tasks are withdrawn and the call rejects with JobCancelledError, so a cancel never waits for a kernel.
  * - Progress: each task start and learner iteration is forwarded to the caller.
  * - Failure: the lowest failing task (as one thread running them in order would meet it) rejects the whole pool
  *   with its error (type and message kept).
  */
-import { Worker } from 'node:worker_threads';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
-import { JobCancelledError, WorkbenchError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../../shared/errors.ts';
+import type { SweepResult } from '../../shared/domain/job.ts';
+import { JobCancelledError } from '../../shared/errors.ts';
 import {
   assembleEvaluation,
   combineFoldParts,
   evaluateFold,
   evaluateFoldPart,
   prepareEvaluation,
-  type FoldPartEvaluation,
   type EvaluationPlan,
   type EvaluationResult,
-  type EvaluationSpec,
   type FoldEvaluation,
+  type FoldPartEvaluation,
 } from '../../shared/engine/evaluation/evaluate.ts';
 import { knnPredict, type KnnTieBreak } from '../../shared/engine/evaluation/knn.ts';
 import type { LearnerHooks } from '../../shared/engine/learner.ts';
-import {
-  assembleSweep,
-  evaluateSweepStep,
-  resolveSweep,
-  sweepSteps,
-  type SweepSpec,
-  type SweepStepOutcome,
-} from '../../shared/engine/sweep.ts';
-import type { SweepResult } from '../../shared/domain/job.ts';
-import { workerOptions } from './runner.ts';
+import { assembleSweep, evaluateSweepStep, resolveSweep, sweepSteps, type SweepSpec, type SweepStepOutcome } from '../../shared/engine/sweep.ts';
+import { serveTeam } from './block-team.ts';
+import { sharedPool } from './pool.ts';
+import type { IterationProgress, PortableEvaluationSpec, ResultOf, TaskOf } from './protocol.ts';
+import { helperTasks, type HelperCall, type HelperTasks } from './worker-host.ts';
 
-/** A spec that can cross a thread boundary (no per-fold constraint or comparison callback). */
-export type PortableEvaluationSpec = Omit<EvaluationSpec, 'foldConstraints' | 'foldComparisons'>;
+export type { PortableEvaluationSpec } from './protocol.ts';
 
-/** Job worker → helper: evaluate fold `fold` of `spec` on `dataset`. */
-export interface FoldTaskRequest {
-  type: 'fold';
-  task: 'fold';
-  taskId: number;
-  dataset: DatasetMatrix;
-  spec: PortableEvaluationSpec;
-  fold: number;
-  /** Score only this part of the fold (evaluate.ts `evaluateFoldPart`); the whole fold when absent. */
-  part?: 0 | 1;
-  cancelFlag: SharedArrayBuffer;
-}
+type HelperTask = TaskOf<'fold' | 'knn' | 'sweep-step'>;
 
-/** Job worker → helper: kNN predictions for test rows [first, end) (a row block of one big kernel). */
-export interface KnnTaskRequest {
-  type: 'fold';
-  task: 'knn';
-  taskId: number;
-  train: Float64Array;
-  trainLabels: Int32Array;
-  m: number;
-  test: Float64Array;
-  t: number;
-  dims: number;
-  k: number;
-  tieBreak: KnnTieBreak;
-  first: number;
-  end: number;
-  cancelFlag: SharedArrayBuffer;
-}
-
-/** Job worker → helper: step `step` of a sweep (one (N, seed) cross-validation). */
-export interface SweepStepTaskRequest {
-  type: 'fold';
-  task: 'sweep-step';
-  taskId: number;
-  dataset: DatasetMatrix;
-  spec: SweepSpec;
-  step: number;
-  cancelFlag: SharedArrayBuffer;
-}
-
-/** What a helper is asked to do (all travel as `{type: 'fold'}`, the message kind worker-host routes). */
-export type FoldRequest = FoldTaskRequest | KnnTaskRequest | SweepStepTaskRequest;
-
-/** Helper → job worker. */
-export type FoldReply =
-  | { type: 'fold-progress'; taskId: number; iteration: number; objective: number; elapsedMs: number }
-  | { type: 'fold-result'; taskId: number; evaluation: FoldEvaluation }
-  | { type: 'fold-part-result'; taskId: number; part: FoldPartEvaluation }
-  | { type: 'knn-result'; taskId: number; predictions: Int32Array }
-  | { type: 'sweep-result'; taskId: number; outcome: SweepStepOutcome }
-  | { type: 'fold-error'; taskId: number; error: ErrorPayload };
-
-/** Learner hooks of a helper task: the shared cancel flag, and iterations posted at most ~10 times a second. */
-function iterationHooks(flag: Int32Array, taskId: number, post: (reply: FoldReply) => void): Required<LearnerHooks> {
+/** Learner hooks of a helper task: the cancel flag, and iterations posted at most ~10 times a second. */
+function iterationHooks(shouldStop: () => boolean, post: (progress: IterationProgress) => void): Required<Pick<LearnerHooks, 'onIteration' | 'shouldStop'>> {
   let last = Number.NEGATIVE_INFINITY;
   return {
-    shouldStop: () => Atomics.load(flag, 0) !== 0,
+    shouldStop,
     onIteration(p) {
       const now = performance.now();
       if (now - last < 100) return;
       last = now;
-      post({ type: 'fold-progress', taskId, iteration: p.iteration, objective: p.objective, elapsedMs: p.elapsedMs });
+      post({ iteration: p.iteration, objective: p.objective, elapsedMs: p.elapsedMs });
     },
   };
 }
 
-/** Helper side: evaluates one fold request and posts iterations, then exactly one result or error. */
-export function serveFold(request: FoldRequest, post: (reply: FoldReply) => void): void {
-  const flag = new Int32Array(request.cancelFlag);
-  const { taskId } = request;
-  if (request.task === 'knn') {
-    try {
-      if (Atomics.load(flag, 0) !== 0) throw new JobCancelledError();
-      const r = request;
-      const predictions = knnPredict(r.train, r.trainLabels, r.m, r.test, r.t, r.dims, r.k, r.tieBreak, { first: r.first, end: r.end });
-      post({ type: 'knn-result', taskId, predictions });
-    } catch (error) {
-      post({ type: 'fold-error', taskId, error: toErrorPayload(error) });
+/** Helper side: one fold (or fold part), kNN row block, sweep step or fit team, with its iterations reported. */
+export function serveHelperTask(
+  task: HelperTask | TaskOf<'team'>,
+  shouldStop: () => boolean,
+  onProgress: (progress: IterationProgress) => void,
+): ResultOf<HelperTask | TaskOf<'team'>> {
+  switch (task.kind) {
+    case 'team':
+      return serveTeam(task, shouldStop);
+    case 'knn':
+      return knnPredict(task.train, task.trainLabels, task.m, task.test, task.t, task.dims, task.k, task.tieBreak, { first: task.first, end: task.end });
+    case 'sweep-step': {
+      const resolved = resolveSweep(task.spec);
+      const step = sweepSteps(resolved)[task.step]!;
+      return evaluateSweepStep(task.dataset, task.spec, resolved, step, iterationHooks(shouldStop, onProgress));
     }
-    return;
-  }
-  if (request.task === 'sweep-step') {
-    try {
-      const resolved = resolveSweep(request.spec);
-      const step = sweepSteps(resolved)[request.step]!;
-      const outcome = evaluateSweepStep(request.dataset, request.spec, resolved, step, iterationHooks(flag, taskId, post));
-      post({ type: 'sweep-result', taskId, outcome });
-    } catch (error) {
-      post({ type: 'fold-error', taskId, error: toErrorPayload(error) });
+    case 'fold': {
+      const plan = prepareEvaluation(task.dataset, task.spec);
+      const hooks = iterationHooks(shouldStop, onProgress);
+      if (task.part !== undefined) return { part: evaluateFoldPart(task.dataset, plan, task.fold, task.part, hooks) };
+      return { evaluation: evaluateFold(task.dataset, plan, task.fold, hooks) };
     }
-    return;
-  }
-  try {
-    const plan = prepareEvaluation(request.dataset, request.spec);
-    const hooks = iterationHooks(flag, taskId, post);
-    if (request.part !== undefined) {
-      post({ type: 'fold-part-result', taskId, part: evaluateFoldPart(request.dataset, plan, request.fold, request.part, hooks) });
-      return;
-    }
-    post({ type: 'fold-result', taskId, evaluation: evaluateFold(request.dataset, plan, request.fold, hooks) });
-  } catch (error) {
-    post({ type: 'fold-error', taskId, error: toErrorPayload(error) });
   }
 }
 
 export interface FoldPoolOptions {
   /** Helper threads at most (capped at the number of tasks). */
   workers: number;
-  /** The worker script that serves `{type: 'fold'}` requests (the job worker script). */
+  /** The worker script that serves helper tasks (the job worker script), when called on the main thread. */
   workerUrl: URL | string;
   /** Int32Array(1) over it: non-zero = stop. */
   cancelFlag: SharedArrayBuffer;
@@ -165,32 +93,43 @@ export interface FoldPoolOptions {
   onIteration?(iteration: number, objective: number, elapsedMs: number): void;
 }
 
-interface PoolRun {
+interface PoolRun<T extends HelperTask> {
   workers: number;
   workerUrl: URL | string;
   cancelFlag: SharedArrayBuffer;
-  /** Called before request `taskId` is posted. */
+  /** Called before task `taskId` is handed out. */
   onStart?(taskId: number): void;
   onIteration?(iteration: number, objective: number, elapsedMs: number): void;
-  /** Called with each task's reply (fold-result or knn-result), in completion order. */
-  onResult(taskId: number, reply: Extract<FoldReply, { type: 'fold-result' | 'fold-part-result' | 'knn-result' | 'sweep-result' }>): void;
+  /** Called with each task's result, in completion order. */
+  onResult(taskId: number, result: ResultOf<T>): void;
+}
+
+/** Where helper tasks run: the pool of the main thread, reached through this worker's pool when inside one. */
+function helpersFor(workerUrl: URL | string): HelperTasks {
+  const relay = helperTasks();
+  if (relay) return relay;
+  const pool = sharedPool(workerUrl);
+  return {
+    run(task, onProgress) {
+      const controller = new AbortController();
+      return { done: pool.run(task, { signal: controller.signal, ...(onProgress ? { onProgress } : {}) }), cancel: () => controller.abort() };
+    },
+  };
 }
 
 /**
- * Posts `requests` (each with `taskId` = its index) to up to `workers` helper threads, each helper taking the next
- * request when it finishes one; resolves when every request has a result. Rejects with the lowest failing task's error (code
- * and message kept), with JobCancelledError once the cancel flag is set (polled every 100 ms), or with JOB_FAILED
- * when a helper crashes. Terminates every helper before it settles.
+ * Hands `tasks` to the pool, at most `workers` at a time, each next one when one finishes; resolves when every task
+ * has a result. Rejects with the lowest failing task's error (code and message kept), with JobCancelledError once
+ * the cancel flag is set (polled every 100 ms), or with JOB_FAILED when a helper dies. Withdraws every task still
+ * out before it settles.
  */
-async function runOnHelpers(requests: readonly FoldRequest[], run: PoolRun): Promise<void> {
+async function runOnHelpers<T extends HelperTask>(tasks: readonly T[], run: PoolRun<T>): Promise<void> {
   const flag = new Int32Array(run.cancelFlag);
   if (Atomics.load(flag, 0) !== 0) throw new JobCancelledError();
-  if (requests.length === 0) return;
-  const helpers: Worker[] = [];
-  const count = Math.max(1, Math.min(run.workers, requests.length));
+  if (tasks.length === 0) return;
+  const helpers = helpersFor(run.workerUrl);
+  const out = new Map<number, HelperCall<T>>();
   let poll: ReturnType<typeof setInterval> | null = null;
-  // A URL that crossed a thread boundary as text: Worker takes file:// only as a URL object.
-  const workerUrl = typeof run.workerUrl === 'string' && run.workerUrl.startsWith('file:') ? new URL(run.workerUrl) : run.workerUrl;
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -199,7 +138,7 @@ async function runOnHelpers(requests: readonly FoldRequest[], run: PoolRun): Pro
       // The error reported is that of the lowest failing task, once every task before it has finished: the
       // one a single thread running the tasks in order would have stopped at, whatever the completion order.
       let firstError: { taskId: number; error: Error } | null = null;
-      const finished = new Uint8Array(requests.length);
+      const finished = new Uint8Array(tasks.length);
       const fail = (error: Error): void => {
         if (settled) return;
         settled = true;
@@ -213,47 +152,41 @@ async function runOnHelpers(requests: readonly FoldRequest[], run: PoolRun): Pro
       poll = setInterval(() => {
         if (Atomics.load(flag, 0) !== 0) fail(new JobCancelledError());
       }, 100);
-      const dispatch = (worker: Worker): void => {
-        if (settled || next >= requests.length || firstError) return;
+      const dispatch = (): void => {
+        if (settled || next >= tasks.length || firstError) return;
         const taskId = next++;
         run.onStart?.(taskId);
-        worker.postMessage(requests[taskId]!);
-      };
-      for (let w = 0; w < count; w++) {
-        const worker = new Worker(workerUrl, workerOptions(workerUrl));
-        helpers.push(worker);
-        worker.on('message', (message: FoldReply | { type: 'ready' }) => {
-          if (settled) return;
-          if (message.type === 'ready') dispatch(worker);
-          else if (message.type === 'fold-progress') run.onIteration?.(message.iteration, message.objective, message.elapsedMs);
-          else if (message.type === 'fold-error') {
-            finished[message.taskId] = 1;
-            if (!firstError || message.taskId < firstError.taskId) firstError = { taskId: message.taskId, error: fromErrorPayload(message.error) };
-            failIfDecided();
-          } else {
-            finished[message.taskId] = 1;
-            if (firstError) {
-              failIfDecided();
-              return;
-            }
-            run.onResult(message.taskId, message);
-            done++;
-            if (done === requests.length) {
+        const call = helpers.run(tasks[taskId]!, (progress) => {
+          const p = progress as IterationProgress;
+          if (!settled) run.onIteration?.(p.iteration, p.objective, p.elapsedMs);
+        });
+        out.set(taskId, call);
+        call.done.then(
+          (result) => {
+            out.delete(taskId);
+            finished[taskId] = 1;
+            if (settled) return;
+            if (firstError) return failIfDecided();
+            run.onResult(taskId, result);
+            if (++done === tasks.length) {
               settled = true;
               resolve();
-            } else dispatch(worker);
-          }
-        });
-        worker.on('error', (error) => fail(new WorkbenchError('JOB_FAILED', `A fold worker crashed: ${error.message}`)));
-        worker.on('exit', (code) => fail(new WorkbenchError('JOB_FAILED', `A fold worker exited (code ${code}) before its task was done.`)));
-      }
+            } else dispatch();
+          },
+          (error: Error) => {
+            out.delete(taskId);
+            finished[taskId] = 1;
+            if (settled) return;
+            if (!firstError || taskId < firstError.taskId) firstError = { taskId, error };
+            failIfDecided();
+          },
+        );
+      };
+      for (let w = Math.max(1, Math.min(run.workers, tasks.length)); w > 0; w--) dispatch();
     });
   } finally {
     if (poll) clearInterval(poll);
-    for (const worker of helpers) {
-      worker.removeAllListeners('exit');
-      void worker.terminate();
-    }
+    for (const call of out.values()) call.cancel();
   }
 }
 
@@ -283,15 +216,12 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
   /** The first part to finish of each split fold, until its other part does. */
   const parts: Array<FoldPartEvaluation | undefined> = [];
   const started = new Uint8Array(folds.length);
-  const requests: FoldTaskRequest[] = tasks.map((task, taskId) => ({
-    type: 'fold',
-    task: 'fold',
-    taskId,
+  const requests: Array<TaskOf<'fold'>> = tasks.map((task) => ({
+    kind: 'fold',
     dataset,
     spec: specs[task.method]!,
     fold: task.fold,
     ...(task.part !== undefined ? { part: task.part } : {}),
-    cancelFlag: options.cancelFlag,
   }));
   let done = 0;
   await runOnHelpers(requests, {
@@ -307,15 +237,15 @@ export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly Por
     ...(options.onIteration ? { onIteration: options.onIteration } : {}),
     onResult(taskId, reply) {
       const { method, fold, index } = tasks[taskId]!;
-      if (reply.type === 'fold-result') outputs[method]![fold] = reply.evaluation;
-      else if (reply.type === 'fold-part-result') {
+      if ('evaluation' in reply) outputs[method]![fold] = reply.evaluation;
+      else {
         const other = parts[index];
         if (!other) {
           parts[index] = reply.part;
           return;
         }
         outputs[method]![fold] = combineFoldParts([other, reply.part]);
-      } else return;
+      }
       options.onFinished?.(++done, folds.length);
     },
   });
@@ -351,12 +281,10 @@ export async function knnPredictInPool(
   const sharedTest = sharedCopy(test);
   // About four blocks per worker (load balance), whole tiles of 64 rows.
   const blockRows = Math.max(64, Math.ceil(t / (4 * Math.max(1, options.workers)) / 64) * 64);
-  const requests: KnnTaskRequest[] = [];
+  const requests: Array<TaskOf<'knn'>> = [];
   for (let first = 0; first < t; first += blockRows) {
     requests.push({
-      type: 'fold',
-      task: 'knn',
-      taskId: requests.length,
+      kind: 'knn',
       train: sharedTrain,
       trainLabels: sharedLabels,
       m,
@@ -367,7 +295,6 @@ export async function knnPredictInPool(
       tieBreak: options.tieBreak ?? 'lowest-class',
       first,
       end: Math.min(t, first + blockRows),
-      cancelFlag: options.cancelFlag,
     });
   }
   const predictions = new Int32Array(t);
@@ -376,9 +303,8 @@ export async function knnPredictInPool(
     workers: options.workers,
     workerUrl: options.workerUrl,
     cancelFlag: options.cancelFlag,
-    onResult(taskId, reply) {
-      if (reply.type !== 'knn-result') return;
-      predictions.set(reply.predictions, requests[taskId]!.first);
+    onResult(taskId, block) {
+      predictions.set(block, requests[taskId]!.first);
       options.onFinished?.(++done, requests.length);
     },
   });
@@ -397,15 +323,7 @@ export async function sweepInPool(
 ): Promise<SweepResult> {
   const resolved = resolveSweep(spec);
   const steps = sweepSteps(resolved);
-  const requests: SweepStepTaskRequest[] = steps.map((step) => ({
-    type: 'fold',
-    task: 'sweep-step',
-    taskId: step.index,
-    dataset,
-    spec,
-    step: step.index,
-    cancelFlag: options.cancelFlag,
-  }));
+  const requests: Array<TaskOf<'sweep-step'>> = steps.map((step) => ({ kind: 'sweep-step', dataset, spec, step: step.index }));
   const outcomes: SweepStepOutcome[] = [];
   let done = 0;
   await runOnHelpers(requests, {
@@ -414,9 +332,8 @@ export async function sweepInPool(
     cancelFlag: options.cancelFlag,
     onStart: (taskId) => options.onStart?.(taskId, steps.length, steps[taskId]!.count, steps[taskId]!.seed),
     ...(options.onIteration ? { onIteration: options.onIteration } : {}),
-    onResult(taskId, reply) {
-      if (reply.type !== 'sweep-result') return;
-      outcomes[taskId] = reply.outcome;
+    onResult(taskId, outcome) {
+      outcomes[taskId] = outcome;
       options.onFinished?.(++done, steps.length);
     },
   });

@@ -4,8 +4,8 @@
  * (services/datasets.ts `importDataset` / `addSample`) stores it on the main thread in one transaction, so only
  * the main thread writes SQLite and a refused or cancelled import stores nothing.
  *
- * An import is a worker call (worker-calls.ts: its own worker, cancel with a grace period, errors with their type
- * and message):
+ * An import is a worker call (worker-calls.ts: a task of the worker pool on a worker of its own, outside the thread
+ * budget; cancel with a grace period, errors with their type and message):
  * - Progress: the fraction of bytes read, about 10 messages a second (the last, 1, always).
  * - Cancel (an AbortSignal, or an `onProgress` that throws): the promise rejects at once with
  *   JobCancelledError; the worker's shared flag is set, the parser stops at its next progress report (every
@@ -54,11 +54,11 @@ function workerOptions(options: WorkerImportOptions): Omit<ImportOptions, 'onPro
 export function createImportWorkers(options: ImportWorkersOptions = {}): ImportWorkers {
   const calls = createWorkerCalls(
     'import',
-    { worker: 'import', closed: 'The importer is closed.', cancelled: IMPORT_CANCELLED_MESSAGE },
+    { closed: 'The importer is closed.', cancelled: IMPORT_CANCELLED_MESSAGE },
     options,
   );
   const run = (source: ImportSource, signal: AbortSignal | undefined, onProgress: ((fraction: number) => void) | undefined): Promise<ParsedDataset> =>
-    calls.run(source, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
+    calls.run({ kind: 'import', input: source }, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
   return {
     importFile(path, importOptions = {}) {
       return run({ kind: 'file', path, options: workerOptions(importOptions) }, importOptions.signal, importOptions.onProgress);

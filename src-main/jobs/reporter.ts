@@ -15,7 +15,7 @@ export interface JobReporter {
   /** Work units done so far out of `total` (folds, sweep steps): sets fraction and a linear ETA. */
   units(done: number, total: number): void;
   /** Learner hooks: `onIteration` becomes throttled progress, `shouldStop` reads the cancel flag. */
-  readonly hooks: Required<LearnerHooks>;
+  readonly hooks: Required<Pick<LearnerHooks, 'onIteration' | 'shouldStop'>>;
   /** True once the job was asked to stop. */
   shouldStop(): boolean;
   /** @throws JobCancelledError when the job was asked to stop. */

@@ -22,6 +22,7 @@ import {
   type TestSetStage,
 } from '../../shared/engine/evaluation/score.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
+import { withTeam } from './execute.ts';
 import { knnPredictInPool } from './fold-pool.ts';
 import { createReporter } from './reporter.ts';
 import type { ScoreTask, WorkerProgress } from './types.ts';
@@ -57,7 +58,8 @@ export async function executeScore(
   if (task.metric) metric = task.metric;
   else if (task.fit) {
     reporter.phase('fit', { runId: task.runId, message: `${task.fit.method} fitted on '${task.train.name}' (${task.train.nRows} rows)` });
-    metric = fitMetric(task.train, task.fit, reporter.hooks);
+    const fit = task.fit;
+    metric = withTeam(task.workers, (products) => fitMetric(task.train, fit, products ? { ...reporter.hooks, products } : reporter.hooks));
   } else throw new TypeError('executeScore: the task has neither a metric nor a fit.');
   reporter.throwIfStopped();
   if (task.train.targets) {

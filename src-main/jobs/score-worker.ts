@@ -1,21 +1,22 @@
 /**
  * Held-out test-set scores off the main thread: the fit (when asked) and the score of score-execute.ts run in a
- * worker thread, as a worker call (worker-calls.ts: its own worker, not queued behind learning jobs; cancel with a
- * grace period; errors with their type and message). The caller (services/score.ts) checks the inputs first and
+ * worker thread, as a worker call (worker-calls.ts: a task of the worker pool, not queued behind the runner's jobs
+ * but drawing from the same thread budget; cancel with a grace period; errors with their type and message). The caller (services/score.ts) checks the inputs first and
  * stores the score on the main thread afterwards, so a refused, failed or cancelled score stores nothing.
  *
  * - Data: the datasets' feature and label buffers are transferred to the worker (moved, not copied).
  * - Cores: for a big kNN (at least {@link PARALLEL_MIN_SCORE_WORK} multiply-adds) the worker spreads its row blocks
- *   over `os.availableParallelism()` helpers of the fold pool; the figures are the same bits for every count.
+ *   over up to `os.availableParallelism()` helper tasks of the pool; the figures are the same bits for every count.
  * - Progress: {@link WorkerProgress} (phase fit / knn / kmeans / retrieval / done, `fraction`), ~10 a second.
  * - Cancel: an AbortSignal rejects at once with JobCancelledError ({@link SCORE_CANCELLED_MESSAGE}); the worker
  *   stops at its next row block or learner iteration, or is terminated after `cancelGraceMs`.
  */
 import { availableParallelism } from 'node:os';
 import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
-import { DEFAULT_WORKER_URL } from './runner.ts';
+import { DEFAULT_WORKER_URL } from './pool.ts';
+import { wholeBuffers } from './protocol.ts';
 import type { ScoreTask, WorkerProgress } from './types.ts';
-import { createWorkerCalls, wholeBuffers, type WorkerCallsOptions } from './worker-calls.ts';
+import { createWorkerCalls, type WorkerCallsOptions } from './worker-calls.ts';
 
 /** The message of the JobCancelledError a cancelled score ends with. */
 export const SCORE_CANCELLED_MESSAGE = 'The score was cancelled; nothing was stored.';
@@ -54,12 +55,12 @@ export interface ScoreWorkers {
 
 export function createScoreWorkers(options: WorkerCallsOptions = {}): ScoreWorkers {
   const workerUrl = String(options.workerUrl ?? DEFAULT_WORKER_URL);
-  const calls = createWorkerCalls('score', { worker: 'score', closed: 'The scorer is closed.', cancelled: SCORE_CANCELLED_MESSAGE }, options);
+  const calls = createWorkerCalls('score', { closed: 'The scorer is closed.', cancelled: SCORE_CANCELLED_MESSAGE }, options);
   return {
     score(input, callOptions = {}) {
       const { train, test } = input;
       const task: ScoreTask = { ...input, workers: scoreWorkerCount(callOptions.workers, train.nRows, test.nRows, train.nFeatures), workerUrl };
-      return calls.run(task, {
+      return calls.run({ kind: 'score', input: task }, {
         ...(callOptions.signal ? { signal: callOptions.signal } : {}),
         ...(callOptions.onProgress ? { onProgress: callOptions.onProgress } : {}),
         transfer: wholeBuffers([train.features, train.labels, test.features, test.labels]),

@@ -1,5 +1,5 @@
 /**
- * The job runner's internal contracts: what the main thread sends a worker, what a worker sends back,
+ * The job runner's internal contracts: what a job's worker is given (the wire itself is protocol.ts),
  * what each kind of job returns, and the persistence port the runner writes through ({@link JobPersistence}:
  * declared here, implemented by src-main/services/runs.ts on the SQLite store; only the main thread calls it).
  * Nothing under src-main/jobs imports src-main/services.
@@ -10,10 +10,8 @@ import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
-import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
 import type { FitSpec } from '../../shared/engine/fit.ts';
-import type { ErrorPayload } from '../../shared/errors.ts';
-import type { ImportOptions, ParsedDataset } from '../import/types.ts';
+import type { ImportOptions } from '../import/types.ts';
 
 /** What a job returns, per kind. */
 export type JobResult =
@@ -21,12 +19,6 @@ export type JobResult =
   | { kind: 'evaluate'; evaluation: EvaluationResult }
   | { kind: 'compare'; evaluations: EvaluationResult[] }
   | { kind: 'sweep'; sweep: SweepResult };
-
-/** Main → worker: run this job (a worker runs one job at a time and then waits for the next). */
-export interface WorkerRequest {
-  type: 'job';
-  payload: WorkerJobPayload;
-}
 
 /** Everything a worker needs for one job. Features are backed by a SharedArrayBuffer where possible. */
 export interface WorkerJobPayload {
@@ -39,8 +31,6 @@ export interface WorkerJobPayload {
   constraints: PairConstraint[];
   /** The dataset's relative comparisons, in labeling order (absent: none). */
   comparisons?: Triple[];
-  /** Int32Array(1) over it: 0 = run, 1 = stop. Written by main with Atomics.store, read by `shouldStop()`. */
-  cancelFlag: SharedArrayBuffer;
   /**
    * Threads an evaluate or compare job may use for its folds (1 = this worker alone), and the worker script the
    * helpers run (this job's own script, which serves fold requests). Absent: 1.
@@ -75,42 +65,8 @@ export interface ScoreTask {
   workerUrl: string;
 }
 
-/** What each kind of worker call (worker-calls.ts) takes, reports as progress and returns. */
-export interface WorkerCallKinds {
-  /** Parse a data file or a bundled sample (import-worker.ts); progress is the fraction of bytes read. */
-  import: { input: ImportSource; progress: number; result: ParsedDataset };
-  /** Fit (if asked) and score a metric on a test set (score-worker.ts). */
-  score: { input: ScoreTask; progress: WorkerProgress; result: TestSetScore };
-}
-
-export type WorkerCallKind = keyof WorkerCallKinds;
-
-/**
- * Main → worker: run one call. `cancelFlag` is an Int32Array(1) over a SharedArrayBuffer: 0 = run, 1 = stop, read at
- * every progress report of an import (about every 1 MiB read) and between the row blocks of a score.
- */
-export type WorkerCallRequest = {
-  [K in WorkerCallKind]: { type: 'call'; kind: K; callId: string; input: WorkerCallKinds[K]['input']; cancelFlag: SharedArrayBuffer };
-}[WorkerCallKind];
-
-/**
- * Worker → main messages of a call: progress, then exactly one result or error. A result's large typed-array
- * buffers are transferred (moved), not copied.
- */
-export type WorkerCallMessage<K extends WorkerCallKind = WorkerCallKind> =
-  | { type: 'call-progress'; callId: string; progress: WorkerCallKinds[K]['progress'] }
-  | { type: 'call-result'; callId: string; result: WorkerCallKinds[K]['result'] }
-  | { type: 'call-error'; callId: string; error: ErrorPayload };
-
 /** Progress as a worker reports it (the runner adds jobId and forwards it). */
 export type WorkerProgress = Omit<JobProgress, 'jobId'>;
-
-/** Worker → main messages. */
-export type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'progress'; progress: WorkerProgress }
-  | { type: 'result'; result: JobResult }
-  | { type: 'error'; error: ErrorPayload };
 
 /** Extras for {@link JobPersistence.prepare}, used by re-runs. */
 export interface SubmitOptions {

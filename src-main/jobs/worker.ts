@@ -6,9 +6,9 @@
  * `?modulePath`) and passes that URL as `workerUrl`.
  */
 import { executeJob } from './execute.ts';
-import { serveFold } from './fold-pool.ts';
+import { serveHelperTask } from './fold-pool.ts';
 import { executeImport, parsedTransferList } from './import-execute.ts';
 import { executeScore } from './score-execute.ts';
 import { runWorker } from './worker-host.ts';
 
-runWorker(executeJob, { importer: executeImport, transferList: parsedTransferList, scorer: executeScore, fold: serveFold });
+runWorker(executeJob, { importer: executeImport, transferList: parsedTransferList, scorer: executeScore, helper: serveHelperTask });

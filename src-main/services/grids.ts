@@ -1,8 +1,8 @@
 /**
  * Grids for the app (Experiments view) and the browser mode: start a local grid, list grids with per-cell
- * status, cancel, and push `grid.progress` events. Each started grid runs on a job runner of its own (see
- * src-main/grid/local.ts) with the app's worker script and concurrency; grids collected from Slurm are listed
- * from the store.
+ * status, cancel, and push `grid.progress` events. Every started grid submits its cells to the app's job runner
+ * (see src-main/grid/local.ts), so grids, jobs and their helpers share one thread budget; grids collected from
+ * Slurm are listed from the store.
  */
 import type { GridSpec } from '../../shared/domain/grid.ts';
 import type { HandlerResultOf } from '../../shared/ipc/contract.ts';

@@ -132,10 +132,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const events = createEventHub();
   const stopForwarding = forwardJobEvents(runner, events);
   const grids = createGridsService(store, {
-    runner: {
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
-    },
+    runner,
     emit: (view) => events.emit('grid.progress', view),
   });
   const handlers = createHandlers({ store, runner, imports, scores, runs, grids, files, events, mode: options.mode, dialogs: options.dialogs ?? null, log });

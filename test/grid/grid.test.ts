@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandGrid, parameterCombinations } from '../../shared/domain/grid.ts';
 import { readBundle } from '../../src-main/grid/bundle.ts';
 import { startLocalGrid } from '../../src-main/grid/local.ts';
+import { createJobRunner, type JobRunner } from '../../src-main/jobs/runner.ts';
+import { createRunsService } from '../../src-main/services/runs.ts';
 import { runGridTask } from '../../src-main/grid/task.ts';
 import { openStore, type Store } from '../../src-main/storage/store.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src-main/storage/migrations/index.ts';
@@ -276,9 +278,11 @@ describe('grid run, submit, task, status, collect', () => {
 
   it('a local grid shows its cells running as soon as the pool starts them; cancel stops every cell', async () => {
     const store = openStore(db);
+    let runner: JobRunner | undefined;
     try {
       const iris = store.datasets.getByName('iris')!.id;
-      const g = startLocalGrid(store, { datasets: [iris], methods: ['euclidean', 'lda'], seeds: [0, 1] }, { runner: { concurrency: 1 } });
+      runner = createJobRunner({ persistence: createRunsService(store), concurrency: 1, recover: false });
+      const g = startLocalGrid(store, { datasets: [iris], methods: ['euclidean', 'lda'], seeds: [0, 1] }, { runner });
       expect(g.progress().status).toEqual(['running', 'queued', 'queued', 'queued']);
       expect(store.grids.cells(g.grid.id).map((c) => c.status)).toEqual(['running', 'queued', 'queued', 'queued']);
       g.cancel();
@@ -287,6 +291,7 @@ describe('grid run, submit, task, status, collect', () => {
       expect(end.runIds.map((id) => store.runs.require(id!).status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
       expect(store.grids.cells(g.grid.id).map((c) => c.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     } finally {
+      await runner?.close();
       store.close();
     }
   });

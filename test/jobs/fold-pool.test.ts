@@ -5,7 +5,8 @@ import { JobCancelledError, ValidationError, WorkbenchError } from '../../shared
 import { evaluateInPool, knnPredictInPool, sweepInPool } from '../../src-main/jobs/fold-pool.ts';
 import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
 import { knnPredict } from '../../shared/engine/evaluation/knn.ts';
-import { createJobRunner, DEFAULT_WORKER_URL, foldWorkers, PARALLEL_MIN_CELLS, workerOptions, type JobRunner } from '../../src-main/jobs/runner.ts';
+import { createJobRunner, foldWorkers, PARALLEL_MIN_CELLS, type JobRunner } from '../../src-main/jobs/runner.ts';
+import { DEFAULT_WORKER_URL, workerOptions } from '../../src-main/jobs/pool.ts';
 import { createRunsService } from '../../src-main/services/runs.ts';
 import { addDataset, loadSample, nextEvent, tempStore } from './helpers.ts';
 

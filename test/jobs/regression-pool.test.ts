@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateMethod, type EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { evaluateInPool } from '../../src-main/jobs/fold-pool.ts';
-import { DEFAULT_WORKER_URL } from '../../src-main/jobs/runner.ts';
+import { DEFAULT_WORKER_URL } from '../../src-main/jobs/pool.ts';
 import { loadSample } from '../../src-main/samples/index.ts';
 
 /** Everything but the measured fit times, floats as their exact bit patterns. */

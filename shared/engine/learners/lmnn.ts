@@ -4,6 +4,7 @@ import { LbfgsState, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
 import { BoundedTopK } from '../../math/top-k.ts';
 import {
   distanceRowsBufferLength,
+  dotRows,
   embedInto,
   forEachDistanceRow,
   smallestIndices,
@@ -12,8 +13,9 @@ import {
   pairSquaredDistances,
   squaredDistanceMatrix,
   transposeInto,
+  type DotRows,
 } from '../../math/neighbour-kernels.ts';
-import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
+import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, refreshingLbfgs, resolveInit } from './common.ts';
 
@@ -449,12 +451,19 @@ export class ActiveSetLmnnObjective {
   private readonly dist: Float64Array;
   private readonly weights: Float64Array;
   private readonly work: Float64Array;
+  private readonly X: Float64Array;
+  private readonly Xt: Float64Array;
+  /** The embedding and the gradient's products over the host's row blocks (see {@link BlockProducts}); null: here. */
+  private readonly products: BlockProducts | null;
+  /** L and the gradient where the products' threads can read and write them (with products only). */
+  private readonly sharedL: Float64Array | null;
+  private readonly sharedGradient: Float64Array | null;
   /** Active triplets at the last evaluation. */
   activeTriplets = 0;
 
   constructor(
-    private readonly X: Float64Array,
-    private readonly Xt: Float64Array,
+    X: Float64Array,
+    Xt: Float64Array,
     private readonly n: number,
     private readonly d: number,
     private readonly k: number,
@@ -462,7 +471,13 @@ export class ActiveSetLmnnObjective {
     private readonly impostors: ImpostorLists,
     private readonly mu: number,
     work?: Float64Array,
+    products?: BlockProducts,
   ) {
+    this.products = products ?? null;
+    this.X = products ? products.shared(X) : X;
+    this.Xt = products ? products.shared(Xt) : Xt;
+    this.sharedL = products ? products.alloc(k * d) : null;
+    this.sharedGradient = products ? products.alloc(k * d) : null;
     const nT = targets.index.length;
     const nI = impostors.index.length;
     const a = new Int32Array(nT + nI);
@@ -479,10 +494,10 @@ export class ActiveSetLmnnObjective {
     }
     this.pairs = { count: nT + nI, a, b };
     this.nTargets = nT;
-    this.Z = new Float64Array(n * k);
+    this.Z = products ? products.alloc(n * k) : new Float64Array(n * k);
     this.dist = new Float64Array(nT + nI);
     this.weights = new Float64Array(nT + nI);
-    this.work = work ?? new Float64Array(pairScatterWorkLength(n, d, k));
+    this.work = work ?? (products ? products.alloc(pairScatterWorkLength(n, d, k)) : new Float64Array(pairScatterWorkLength(n, d, k)));
   }
 
   /** The embedding X·Lᵀ (n, k) of the last evaluation (overwritten by the next one). */
@@ -495,8 +510,17 @@ export class ActiveSetLmnnObjective {
 
   /** ε(L) on these lists; writes ∂ε/∂L (k, d) into `gradient`. */
   evaluate(L: Float64Array, gradient: Float64Array): number {
+    if (!this.products) return this.evaluateWith(L, gradient, dotRows);
+    this.sharedL!.set(L);
+    const loss = this.evaluateWith(this.sharedL!, this.sharedGradient!, this.products.dotRows);
+    gradient.set(this.sharedGradient!);
+    return loss;
+  }
+
+  /** {@link evaluate} with the O(n·k·d) products (embedding, gradient) computed by `dot`. */
+  private evaluateWith(L: Float64Array, gradient: Float64Array, dot: DotRows): number {
     const { n, d, k, Z, dist, weights, targets, impostors, mu, nTargets } = this;
-    embedInto(this.X, n, d, L, k, Z);
+    embedInto(this.X, n, d, L, k, Z, dot);
     pairSquaredDistances(Z, k, this.pairs, dist);
     let loss = 0;
     let active = 0;
@@ -527,7 +551,7 @@ export class ActiveSetLmnnObjective {
     this.activeTriplets = active;
     if (!this.lastL) this.lastL = new Float64Array(L.length);
     this.lastL.set(L);
-    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, this.pairs, weights, gradient, this.work);
+    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, this.pairs, weights, gradient, this.work, 0, dot);
     return loss;
   }
 }
@@ -597,14 +621,14 @@ export function fitLmnn(problem: LmnnProblem, L0: Float64Array, options: LmnnOpt
   const start = performance.now();
   const Xt = new Float64Array(n * d);
   transposeInto(X, n, d, Xt);
-  const work = new Float64Array(pairScatterWorkLength(n, d, k));
+  const work = hooks.products ? hooks.products.alloc(pairScatterWorkLength(n, d, k)) : new Float64Array(pairScatterWorkLength(n, d, k));
   const diagnostics: LmnnDiagnostics = { evaluations: 0, refreshes: 0, resets: 1, staleness: [], impostorsPerRow: 0, activeTriplets: 0 };
   const Z = new Float64Array(n * k);
   embedInto(X, n, d, L0, k, Z);
   const reach = new ImpostorReach(n, k, labels);
   reach.reset(Z, targets);
   let impostors = selectImpostors(Z, n, k, labels, targets, mu, reach).impostors;
-  let objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work);
+  let objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work, hooks.products);
   const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
   const state = new LbfgsState(evaluate, L0);
   const trace: number[] = [];
@@ -635,7 +659,7 @@ export function fitLmnn(problem: LmnnProblem, L0: Float64Array, options: LmnnOpt
         diagnostics.staleness.push(selection.staleness);
         diagnostics.activeTriplets = objective.activeTriplets;
         impostors = selection.impostors;
-        objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work);
+        objective = new ActiveSetLmnnObjective(X, Xt, n, d, k, targets, impostors, mu, work, hooks.products);
         const missed = selection.staleness > 0;
         state.setObjective(evaluate, true, missed);
         interval = missed ? MIN_INTERVAL : Math.min(2 * interval, MAX_INTERVAL);

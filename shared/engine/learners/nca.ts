@@ -3,6 +3,7 @@ import { rowSquaredDistance } from '../../math/distances.ts';
 import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
 import { BoundedTopK } from '../../math/top-k.ts';
 import {
+  dotRows,
   embedInto,
   pairGraphFromNeighbours,
   pairScatterGradient,
@@ -12,9 +13,10 @@ import {
   distanceRowsBufferLength,
   forEachDistanceRow,
   transposeInto,
+  type DotRows,
   type PairGraph,
 } from '../../math/neighbour-kernels.ts';
-import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
+import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
 
@@ -177,16 +179,30 @@ export class TruncatedNcaObjective {
    */
   lastOneHotRows = 0;
 
+  private readonly X: Float64Array;
+  private readonly Xt: Float64Array;
+  /** The embedding and the gradient's products over the host's row blocks (see {@link BlockProducts}); null: here. */
+  private readonly products: BlockProducts | null;
+  /** L and the gradient where the products' threads can read and write them (with products only). */
+  private readonly sharedL: Float64Array | null;
+  private readonly sharedGradient: Float64Array | null;
+
   constructor(
-    private readonly X: Float64Array,
-    private readonly Xt: Float64Array,
+    X: Float64Array,
+    Xt: Float64Array,
     private readonly n: number,
     private readonly d: number,
     private readonly k: number,
     labels: Int32Array,
     readonly graph: PairGraph,
+    products?: BlockProducts,
   ) {
-    this.Z = new Float64Array(n * k);
+    this.products = products ?? null;
+    this.X = products ? products.shared(X) : X;
+    this.Xt = products ? products.shared(Xt) : Xt;
+    this.sharedL = products ? products.alloc(k * d) : null;
+    this.sharedGradient = products ? products.alloc(k * d) : null;
+    this.Z = products ? products.alloc(n * k) : new Float64Array(n * k);
     this.dist = new Float64Array(graph.count);
     this.weights = new Float64Array(graph.count);
     this.same = new Uint8Array(graph.count);
@@ -194,14 +210,24 @@ export class TruncatedNcaObjective {
     this.rowExp = new Float64Array(2 * graph.count);
     this.rowMin = new Float64Array(n);
     this.pairExp = new Float64Array(graph.count);
-    this.work = new Float64Array(pairScatterWorkLength(n, d, k));
+    const workLength = pairScatterWorkLength(n, d, k);
+    this.work = products ? products.alloc(workLength) : new Float64Array(workLength);
   }
 
   /** Loss −Σ_i p̃_i at L (k, d); writes ∂loss/∂L into `gradient`. */
   evaluate(L: Float64Array, gradient: Float64Array): number {
+    if (!this.products) return this.evaluateWith(L, gradient, dotRows);
+    this.sharedL!.set(L);
+    const loss = this.evaluateWith(this.sharedL!, this.sharedGradient!, this.products.dotRows);
+    gradient.set(this.sharedGradient!);
+    return loss;
+  }
+
+  /** {@link evaluate} with the O(n·k·d) products (embedding, gradient) computed by `dot`. */
+  private evaluateWith(L: Float64Array, gradient: Float64Array, dot: DotRows): number {
     const { n, d, k, Z, dist, weights, same, rowExp, graph } = this;
     const { rowStart, rowPairs } = graph;
-    embedInto(this.X, n, d, L, k, Z);
+    embedInto(this.X, n, d, L, k, Z, dot);
     pairSquaredDistances(Z, k, graph, dist);
     weights.fill(0);
     // Row minima m_i (the softmax shift of each row).
@@ -259,7 +285,7 @@ export class TruncatedNcaObjective {
       if (a > largest) largest = a;
     }
     // A peaked softmax leaves most pair weights at 10⁻¹² of the largest or less; they cannot move the gradient.
-    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, graph, weights, gradient, this.work, WEIGHT_CUTOFF * largest);
+    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, graph, weights, gradient, this.work, WEIGHT_CUTOFF * largest, dot);
     return -objective;
   }
 }
@@ -568,7 +594,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
     return refreshed.graph;
   };
   graph = selectGraph(L0);
-  let objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+  let objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph, hooks.products);
   const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
   const lbfgsConfig = { maxStepRatio: options.maxStepRatio ?? NCA_MAX_STEP_RATIO };
   let state = new LbfgsState(evaluate, L0, lbfgsConfig);
@@ -583,7 +609,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
       if (exact) return false;
       const before = state.value;
       graph = selectGraph(state.x);
-      objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+      objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph, hooks.products);
       state.setObjective(evaluate);
       diagnostics.refreshes++;
       interval.adapt(diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0, state.value);
@@ -599,7 +625,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   const scaledObjective = (L: Float64Array, c: number): { objective: number } => {
     const scaled = Float64Array.from(L, (v) => c * v);
     const trialGraph = selectGraph(scaled, false);
-    const trial = new TruncatedNcaObjective(X, Xt, n, d, k, labels, trialGraph);
+    const trial = new TruncatedNcaObjective(X, Xt, n, d, k, labels, trialGraph, hooks.products);
     trial.evaluate(scaled, new Float64Array(k * d));
     evaluations++;
     return { objective: trial.lastObjective };
@@ -638,7 +664,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
     diagnostics.rescales.push(bestC);
     const L = Float64Array.from(state.x, (v) => bestC * v);
     graph = selectGraph(L, false);
-    objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+    objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph, hooks.products);
     evaluations += state.evaluations;
     state = new LbfgsState(evaluate, L, lbfgsConfig);
     return 'escaped';

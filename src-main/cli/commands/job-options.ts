@@ -49,8 +49,9 @@ export const COMMON_JOB_HELP = [
 export const CV_HELP = [
   '  --folds F                          cross-validation folds (default 5)',
   '  --k K                              neighbours of the kNN classifier (default 3)',
-  '  --workers N                        threads for the folds (evaluate), methods × folds (compare) or (N, seed)',
-  '                                     steps (sweep); default every core for datasets of 200,000+ cells, else 1.',
+  '  --workers N                        threads for the folds (evaluate), methods × folds (compare), (N, seed)',
+  '                                     steps (sweep) or the fit\'s row-block products (learn: nca, lmnn); default',
+  '                                     every core for datasets of 200,000+ cells, else 1.',
   '                                     Results are identical for every N.',
 ];
 

@@ -1,0 +1,65 @@
+/**
+ * Both cores inside one fit: NCA's and LMNN's products over row blocks on the pool's team helpers (block-team.ts)
+ * give the bits of one thread for 1, 2 and 3 threads, draw their helpers from the thread budget, and cancel as before.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
+import { JobCancelledError } from '../../shared/errors.ts';
+import { ThreadBudget } from '../../src-main/jobs/pool.ts';
+import { createJobRunner, type JobRunner } from '../../src-main/jobs/runner.ts';
+import { createRunsService } from '../../src-main/services/runs.ts';
+import { addDataset, nextEvent, tempStore } from './helpers.ts';
+
+const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+describe('fits on a team of threads', () => {
+  let runner: JobRunner | undefined;
+  let t: ReturnType<typeof tempStore> | undefined;
+  afterEach(async () => {
+    await runner?.close();
+    t?.cleanup();
+  });
+
+  it.each([
+    ['nca', { components: 16, maxIter: 15 }],
+    ['lmnn', { components: 16, maxIter: 8 }],
+  ])('%s learns the same L, bit for bit, on 1, 2 and 3 threads', async (method, params) => {
+    t = tempStore();
+    // digits: 1,797 rows × 64 features, above NCA's exact-objective threshold (the truncated objective runs).
+    const datasetId = addDataset(t.store, 'digits');
+    const budget = new ThreadBudget(3);
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
+    const metrics: LearnedMetric[] = [];
+    const helpers: number[] = [];
+    for (const workers of [1, 2, 3]) {
+      const before = budget.stats().helperTasks;
+      const { result } = await runner.submit({ kind: 'learn', datasetId, method, params, seed: 0 }, { workers }).done;
+      if (result.kind !== 'learn') throw new Error('expected a learned metric');
+      metrics.push(result.metric);
+      helpers.push(budget.stats().helperTasks - before);
+    }
+    expect(helpers).toEqual([0, 1, 2]); // the team helpers came from the budget
+    expect(budget.stats().peak).toBe(3);
+    for (const metric of metrics.slice(1)) {
+      expect(bytes(metric.L).equals(bytes(metrics[0]!.L))).toBe(true);
+      expect(metric.summary.iterations).toBe(metrics[0]!.summary.iterations);
+      expect(metric.summary.objective).toBe(metrics[0]!.summary.objective);
+    }
+  });
+
+  it('cancels a fit on two threads: done rejects, the run is cancelled, every token goes back', async () => {
+    t = tempStore();
+    const datasetId = addDataset(t.store, 'digits');
+    const budget = new ThreadBudget(2);
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
+    let jobId = '';
+    const iterating = nextEvent(runner, (e) => e.type === 'progress' && e.progress.jobId === jobId && e.progress.iteration !== undefined);
+    const job = runner.submit({ kind: 'learn', datasetId, method: 'nca', params: { components: 16, maxIter: 100000, tol: 0 }, seed: 0 }, { workers: 2 });
+    jobId = job.jobId;
+    await iterating;
+    expect(runner.cancel(job.jobId)).toBe(true);
+    await expect(job.done).rejects.toBeInstanceOf(JobCancelledError);
+    expect(t.store.runs.require(job.runIds[0]!).status).toBe('cancelled');
+    await vi.waitFor(() => expect(budget.stats().busy).toBe(0), { timeout: 10_000, interval: 20 });
+  });
+});
