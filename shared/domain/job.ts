@@ -8,7 +8,7 @@
  * A job makes one or more *runs* (rows of the experiment history): learn, evaluate and sweep make one,
  * compare makes one per method. Run ids are known as soon as the job is submitted.
  */
-import type { JobProgress, JobSpec as WireJobSpec, MethodChoice as WireMethodChoice, Protocol } from '../ipc/schemas.ts';
+import type { AnswersSweepResult, JobProgress, JobSpec as WireJobSpec, SweepResult, MethodChoice as WireMethodChoice, Protocol } from '../ipc/schemas.ts';
 import type { ConstraintSource, JobStatus, PreprocessKind, SweepConstraintSource } from './enums.ts';
 
 /**
@@ -28,7 +28,7 @@ export {
   type JobStatus,
   type SweepConstraintSource,
 } from './enums.ts';
-export type { JobInfo, JobProgress, Protocol, SweepPoint, SweepResult } from '../ipc/schemas.ts';
+export type { AnswersSweepCurve, AnswersSweepResult, JobInfo, JobProgress, Protocol, SweepPoint, SweepResult } from '../ipc/schemas.ts';
 
 export const DEFAULT_PROTOCOL: Protocol = { folds: 5, k: 3, seed: 0, preprocess: 'zscore' };
 
@@ -54,7 +54,9 @@ export type MethodChoice = LooseParams<WireMethodChoice>;
 export type JobSpec = WireJobSpec extends infer S
   ? S extends { kind: 'compare' }
     ? Omit<S, 'methods'> & { methods: MethodChoice[] }
-    : LooseParams<S>
+    : S extends { kind: 'sweep' }
+      ? Omit<LooseParams<S>, 'versus'> & { versus?: MethodChoice }
+      : LooseParams<S>
   : never;
 export type LearnJobSpec = Extract<JobSpec, { kind: 'learn' }>;
 export type EvaluateJobSpec = Extract<JobSpec, { kind: 'evaluate' }>;
@@ -62,6 +64,11 @@ export type CompareJobSpec = Extract<JobSpec, { kind: 'compare' }>;
 export type SweepJobSpec = Extract<JobSpec, { kind: 'sweep' }>;
 /** Fields every job has (a sweep's `constraintSource` also takes 'suggested'). */
 export type JobCommon = Omit<LearnJobSpec, 'kind' | 'method' | 'params'>;
+
+/** Whether a sweep run's result is a pairs-vs-comparisons sweep (two curves over answers) rather than one method's curve. */
+export function isAnswersSweep(sweep: SweepResult | AnswersSweepResult): sweep is AnswersSweepResult {
+  return 'curves' in sweep;
+}
 
 export const DEFAULT_SWEEP_COUNTS: readonly number[] = [0, 10, 20, 50, 100, 200, 500];
 export const DEFAULT_SWEEP_SEEDS = 3;

@@ -39,7 +39,8 @@ import {
   type SweepSpec,
   type SweepStepOutcome,
 } from '../../shared/engine/sweep.ts';
-import type { SweepResult } from '../../shared/domain/job.ts';
+import { answersSweepTasks, assembleAnswersSweep, resolveAnswersSweep, type AnswersSweepSpec, type AnswersSweepTask } from '../../shared/engine/answers-sweep.ts';
+import type { AnswersSweepResult, SweepResult } from '../../shared/domain/job.ts';
 import { workerOptions } from './runner.ts';
 
 /** A spec that can cross a thread boundary (no per-fold constraint or comparison callback). */
@@ -398,13 +399,42 @@ export async function sweepInPool(
 ): Promise<SweepResult> {
   const resolved = resolveSweep(spec);
   const steps = sweepSteps(resolved);
-  const requests: SweepStepTaskRequest[] = steps.map((step) => ({
+  const outcomes = await sweepStepsInPool(
+    dataset,
+    steps.map((step) => ({ spec, step: step.index })),
+    { ...options, onStart: (taskId) => options.onStart?.(taskId, steps.length, steps[taskId]!.count, steps[taskId]!.seed) },
+  );
+  return assembleSweep(spec, resolved, outcomes);
+}
+
+/**
+ * A pairs-vs-comparisons sweep (shared/engine/answers-sweep.ts) with its steps (the baseline's, then both curves')
+ * spread over `options.workers` helper threads: the result of `sweepAnswers`, bit for bit.
+ */
+export async function answersSweepInPool(
+  dataset: DatasetMatrix,
+  spec: AnswersSweepSpec,
+  options: Omit<FoldPoolOptions, 'onStart'> & { onStart?(index: number, total: number, task: AnswersSweepTask): void },
+): Promise<AnswersSweepResult> {
+  const resolved = resolveAnswersSweep(spec);
+  const tasks = answersSweepTasks(resolved);
+  const outcomes = await sweepStepsInPool(dataset, tasks, { ...options, onStart: (taskId) => options.onStart?.(taskId, tasks.length, tasks[taskId]!) });
+  return assembleAnswersSweep(resolved, outcomes);
+}
+
+/** Sweep steps (each: step `step` of the sweep `spec`) on helper threads; the outcomes in the order of `steps`. */
+async function sweepStepsInPool(
+  dataset: DatasetMatrix,
+  steps: ReadonlyArray<{ spec: SweepSpec; step: number }>,
+  options: Omit<FoldPoolOptions, 'onStart'> & { onStart?(taskId: number): void },
+): Promise<SweepStepOutcome[]> {
+  const requests: SweepStepTaskRequest[] = steps.map(({ spec, step }, taskId) => ({
     type: 'fold',
     task: 'sweep-step',
-    taskId: step.index,
+    taskId,
     dataset,
     spec,
-    step: step.index,
+    step,
     cancelFlag: options.cancelFlag,
   }));
   const outcomes: SweepStepOutcome[] = [];
@@ -413,7 +443,7 @@ export async function sweepInPool(
     workers: options.workers,
     workerUrl: options.workerUrl,
     cancelFlag: options.cancelFlag,
-    onStart: (taskId) => options.onStart?.(taskId, steps.length, steps[taskId]!.count, steps[taskId]!.seed),
+    ...(options.onStart ? { onStart: options.onStart } : {}),
     ...(options.onIteration ? { onIteration: options.onIteration } : {}),
     onResult(taskId, reply) {
       if (reply.type !== 'sweep-result') return;
@@ -421,5 +451,5 @@ export async function sweepInPool(
       options.onFinished?.(++done, steps.length);
     },
   });
-  return assembleSweep(spec, resolved, outcomes);
+  return outcomes;
 }

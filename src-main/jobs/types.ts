@@ -7,7 +7,7 @@
 import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
-import type { JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.ts';
+import type { AnswersSweepResult, JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
@@ -20,7 +20,7 @@ export type JobResult =
   | { kind: 'learn'; metric: LearnedMetric }
   | { kind: 'evaluate'; evaluation: EvaluationResult }
   | { kind: 'compare'; evaluations: EvaluationResult[] }
-  | { kind: 'sweep'; sweep: SweepResult };
+  | { kind: 'sweep'; sweep: SweepResult | AnswersSweepResult };
 
 /** Main → worker: run this job (a worker runs one job at a time and then waits for the next). */
 export interface WorkerRequest {

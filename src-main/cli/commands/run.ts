@@ -1,4 +1,5 @@
 /** `workbench run show ID` and `workbench run rerun ID`. */
+import { isAnswersSweep } from '../../../shared/domain/job.ts';
 import { describeConvergence, formatObjective } from '../../../shared/domain/learned-metric.ts';
 import type { RunDetail } from '../../../shared/ipc/schemas.ts';
 import type { JobResult } from '../../jobs/types.ts';
@@ -7,7 +8,7 @@ import { formatRecord } from '../format.ts';
 import { comparisonTable, describeEvaluation } from './evaluate.ts';
 import { rerunJobFromCli } from './job-options.ts';
 import { runsTable } from './runs.ts';
-import { sweepTable } from './sweep.ts';
+import { answersSweepTable, sweepTable } from './sweep.ts';
 
 function describeRun(run: RunDetail): string {
   const lines = [
@@ -36,7 +37,7 @@ function describeRun(run: RunDetail): string {
     lines.push(`Final objective: ${m.summary.objective === null ? '—' : formatObjective(m.summary.objective)}`);
   }
   if (run.evaluation && run.kind === 'evaluate') lines.push('', describeEvaluation(run.evaluation));
-  if (run.sweep) lines.push('', sweepTable(run.sweep));
+  if (run.sweep) lines.push('', isAnswersSweep(run.sweep) ? answersSweepTable(run.sweep) : sweepTable(run.sweep));
   if (run.testScores.length) {
     lines.push('', 'Test sets (workbench score):');
     for (const t of run.testScores) {
