@@ -6,8 +6,13 @@
  *
  * Each curve is an ordinary sweep (shared/engine/sweep.ts) with the same answers, seeds, protocol and source
  * (`generated`: drawn at random from the training fold's labels; `suggested`: chosen by active learning,
- * active-pairs.ts and active-comparisons.ts; `labeled`: the first N of the user's own), so a point is the very
- * evaluation `workbench sweep --method M --counts N` gives. The Euclidean baseline (the identity metric under the
+ * active-pairs.ts and active-comparisons.ts; `labeled`: the first N of the user's own). The learner sees the N
+ * answers and nothing else: N/2 must-link and N/2 cannot-link pairs drawn uniformly, or N comparisons drawn
+ * uniformly (an anchor, a row of its class, a row of another; `answersOnly` of the sweep), never the class labels
+ * themselves. (An ordinary `sweep` of a comparison learner on generated comparisons draws nearest-neighbour
+ * triplets from all the training labels and lets scml build its bases from those labels: a fair study of what an
+ * answer is worth cannot.) So scml's bases are triplet differences, which need at least as many comparisons as
+ * features: below that a point is a gap with the reason. The Euclidean baseline (the identity metric under the
  * same protocol, one evaluation per seed) is evaluated once and is both curves' point at 0 answers.
  *
  * The work is a list of sweep steps ({@link answersSweepTasks}): the baseline's, then each curve's steps at N > 0.
@@ -97,7 +102,7 @@ export function resolveAnswersSweep(spec: AnswersSweepSpec): ResolvedAnswersSwee
     comparisons: spec.comparisons ?? [],
   } satisfies Partial<SweepSpec>;
   const curve = (supervision: 'pairs' | 'comparisons', method: string, params: Record<string, unknown> | undefined): ResolvedCurve => {
-    const sweepSpec: SweepSpec = { ...common, method, ...(params === undefined ? {} : { params }), counts: answers };
+    const sweepSpec: SweepSpec = { ...common, method, ...(params === undefined ? {} : { params }), counts: answers, ...(supervision === 'comparisons' ? { answersOnly: true } : {}) };
     return { supervision, spec: sweepSpec, resolved: resolveSweep(sweepSpec) };
   };
   const curves: [ResolvedCurve, ResolvedCurve] = [curve('pairs', pairsLearner.name, spec.pairsParams), curve('comparisons', comparisonsLearner.name, spec.comparisonsParams)];

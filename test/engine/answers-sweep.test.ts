@@ -43,9 +43,19 @@ describe('sweepAnswers (pairs vs comparisons)', () => {
 
   it('gives each curve exactly the points of its own sweep (same folds, seeds and answers)', () => {
     const pairs = sweepConstraints(iris, { method: 'itml', counts: [10, 30], seeds: 2, protocol, constraintSource: 'generated' });
-    const comparisons = sweepConstraints(iris, { method: 'scml', counts: [10, 30], seeds: 2, protocol, constraintSource: 'generated' });
+    const comparisons = sweepConstraints(iris, { method: 'scml', counts: [10, 30], seeds: 2, protocol, constraintSource: 'generated', answersOnly: true });
     expect(sweep.curves[0]!.points.slice(1).map((p) => p.accuracies)).toEqual(pairs.points.map((p) => p.accuracies));
     expect(sweep.curves[1]!.points.slice(1).map((p) => p.accuracies)).toEqual(comparisons.points.map((p) => p.accuracies));
+  });
+
+  it('gives the comparison learner the answers alone: without the class labels scml builds triplet-difference bases, which need as many comparisons as features', () => {
+    const few = sweepAnswers(iris, { ...spec, answers: [3, 10], seeds: 1 });
+    expect(few.curves[1]!.points[0]).toMatchObject({ answers: 3, mean: null, error: "scml: 4 features but only 3 triplets; basis 'triplet_diffs' needs at least as many triplets as features." });
+    expect(few.curves[1]!.points[1]!.mean).not.toBeNull();
+    // An ordinary sweep of scml on generated comparisons reads the labels (its 'lda' bases) and runs at 3.
+    expect(sweepConstraints(iris, { method: 'scml', counts: [3], seeds: 1, protocol }).points[0]!.mean).not.toBeNull();
+    // The pair learner runs at 3 answers (2 must-link and 2 cannot-link pairs).
+    expect(few.curves[0]!.points[0]!.used).toEqual([4]);
   });
 
   it('is reproducible from its seed, and another first seed gives other figures', () => {
