@@ -1,0 +1,71 @@
+/**
+ * `workbench export --with-labels`: the dataset's pairs CSV and comparisons CSV beside the exported metric, written
+ * with it (all files or none), in the format `constraints import` and `comparisons import` read back.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelPaths } from '../../src-main/cli/commands/export.ts';
+import { runCli } from './helpers.ts';
+
+let dir: string;
+let db: string;
+let runId: number;
+const cli = (...args: string[]) => runCli(['--db', db, '--json', ...args], { cwd: dir });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wb-export-labels-'));
+  db = join(dir, 'w.sqlite');
+  expect((await cli('samples', 'add', 'iris')).code).toBe(0);
+  expect((await cli('constraints', 'add', '--dataset', 'iris', '0', '1', 'must')).code).toBe(0);
+  expect((await cli('constraints', 'add', '--dataset', 'iris', '0', '60', 'cannot')).code).toBe(0);
+  expect((await cli('comparisons', 'add', '--dataset', 'iris', '0', '1', '60')).code).toBe(0);
+  expect((await cli('comparisons', 'generate', '--dataset', 'iris', '--count', '4', '--seed', '0')).code).toBe(0);
+  const learned = await cli('learn', '--dataset', 'iris', '--method', 'lda');
+  expect(learned.code, learned.stderr).toBe(0);
+  runId = (learned.json as { run: { id: number } }).run.id;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('export --with-labels', () => {
+  it('names the label files after the export path, without its extension', () => {
+    expect(labelPaths('/x/iris-scml.json')).toEqual({ constraints: '/x/iris-scml-constraints.csv', comparisons: '/x/iris-scml-comparisons.csv' });
+    expect(labelPaths('/x.d/metric')).toEqual({ constraints: '/x.d/metric-constraints.csv', comparisons: '/x.d/metric-comparisons.csv' });
+  });
+
+  it('writes the metric, the pairs CSV and the comparisons CSV, and the CSVs import back to the same labels', async () => {
+    const out = join(dir, 'out', 'iris-scml.json');
+    const r = await cli('export', '--run', String(runId), '--format', 'json', '--out', out, '--with-labels');
+    expect(r.code, r.stderr).toBe(0);
+    const files = (r.json as { exported: { files: Array<{ path: string }> } }).exported.files.map((f) => f.path);
+    expect(files).toEqual([out, join(dir, 'out', 'iris-scml-constraints.csv'), join(dir, 'out', 'iris-scml-comparisons.csv')]);
+    expect(readFileSync(files[1]!, 'utf8').split('\n').slice(0, 3).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(['i,j,kind,origin', '0,1,must,manual', '0,60,cannot,manual']);
+    const comparisons = readFileSync(files[2]!, 'utf8').trim().split('\n');
+    expect(comparisons[0]).toBe('anchor,closer,farther,origin,created_at');
+    expect(comparisons[1]!.split(',').slice(0, 4).join(',')).toBe('0,1,60,manual');
+    expect(comparisons.slice(2).every((l) => l.split(',')[3] === 'generated')).toBe(true);
+    const listed = (await cli('comparisons', 'list', '--dataset', 'iris')).json as { comparisons: unknown[] };
+    expect(comparisons).toHaveLength(1 + listed.comparisons.length);
+
+    // Into a fresh copy of the dataset, the two CSVs give the same pairs and comparisons.
+    expect((await cli('samples', 'add', 'iris', '--name', 'copy')).code).toBe(0);
+    expect((await cli('constraints', 'import', '--dataset', 'copy', files[1]!)).code).toBe(0);
+    expect((await cli('comparisons', 'import', '--dataset', 'copy', files[2]!)).code).toBe(0);
+    const triples = (name: string) => cli('comparisons', 'list', '--dataset', name).then((x) => (x.json as { comparisons: Array<{ anchor: number; closer: number; farther: number }> }).comparisons.map((c) => [c.anchor, c.closer, c.farther]));
+    expect(await triples('copy')).toEqual(await triples('iris'));
+    const pairs = (name: string) => cli('constraints', 'list', '--dataset', name).then((x) => (x.json as { constraints: Array<{ i: number; j: number; kind: string }> }).constraints.map((c) => [c.i, c.j, c.kind]));
+    expect(await pairs('copy')).toEqual(await pairs('iris'));
+  });
+
+  it('writes none of the files when one of them cannot be written (a folder in the way)', async () => {
+    const out = join(dir, 'blocked');
+    mkdirSync(join(out, 'm-comparisons.csv'), { recursive: true });
+    writeFileSync(join(out, 'm.json'), 'earlier');
+    const r = await cli('export', '--run', String(runId), '--format', 'json', '--out', join(out, 'm.json'), '--with-labels');
+    expect(r.code).toBe(1);
+    expect((r.errorJson as { error: { code: string } }).error.code).toBe('EXPORT_FAILED');
+    expect(readFileSync(join(out, 'm.json'), 'utf8')).toBe('earlier');
+    expect(readdirSync(out).sort()).toEqual(['m-comparisons.csv', 'm.json']);
+  });
+});
