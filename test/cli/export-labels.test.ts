@@ -1,6 +1,7 @@
 /**
  * `workbench export --with-labels`: the dataset's pairs CSV and comparisons CSV beside the exported metric, written
- * with it (all files or none), in the format `constraints import` and `comparisons import` read back.
+ * with it (all files or none), in the format `constraints import` and `comparisons import` read back; and `run show`
+ * of a run that learned from the comparisons lists them (count and origin; the list in --json).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,5 +68,26 @@ describe('export --with-labels', () => {
     expect((r.errorJson as { error: { code: string } }).error.code).toBe('EXPORT_FAILED');
     expect(readFileSync(join(out, 'm.json'), 'utf8')).toBe('earlier');
     expect(readdirSync(out).sort()).toEqual(['m-comparisons.csv', 'm.json']);
+  });
+});
+
+describe('run show of a run that learned from your comparisons', () => {
+  it('gives their count and origins, and the list in --json; a run on generated comparisons has none', async () => {
+    const evaluated = await cli('evaluate', '--dataset', 'iris', '--method', 'lsml', '--constraints', 'labeled', '--folds', '2');
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const id = String((evaluated.json as { evaluation: { runId: number } }).evaluation.runId);
+    const listed = ((await cli('comparisons', 'list', '--dataset', 'iris')).json as { comparisons: Array<{ anchor: number; closer: number; farther: number; origin: string }> }).comparisons;
+    const shown = await cli('run', 'show', id);
+    expect((shown.json as { run: { comparisons: unknown } }).run.comparisons).toEqual({
+      count: listed.length,
+      origins: { manual: 1, generated: listed.length - 1 },
+      list: listed.map((c) => [c.anchor, c.closer, c.farther]),
+    });
+    const text = await runCli(['--db', db, 'run', 'show', id], { cwd: dir });
+    expect(text.stdout).toContain(`Comparisons: ${listed.length} of yours (1 manual, ${listed.length - 1} generated)`);
+
+    const generated = await cli('evaluate', '--dataset', 'iris', '--method', 'lsml', '--constraints', 'generated', '--folds', '2');
+    const other = await cli('run', 'show', String((generated.json as { evaluation: { runId: number } }).evaluation.runId));
+    expect((other.json as { run: Record<string, unknown> }).run.comparisons).toBeUndefined();
   });
 });

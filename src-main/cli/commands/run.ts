@@ -10,6 +10,19 @@ import { rerunJobFromCli } from './job-options.ts';
 import { runsTable } from './runs.ts';
 import { answersSweepTable, sweepTable } from './sweep.ts';
 
+/** The hand-labeled comparisons a run learned from (its protocol records them), with their origins; null when it used none. */
+export function comparisonsUsed(run: RunDetail): { count: number; origins: Record<string, number> | null; list: Array<[number, number, number]> } | null {
+  const list = run.protocol?.comparisons;
+  if (!Array.isArray(list)) return null;
+  const origins = run.protocol?.comparisonOrigins;
+  return { count: list.length, origins: origins && typeof origins === 'object' ? (origins as Record<string, number>) : null, list: list as Array<[number, number, number]> };
+}
+
+function describeComparisons(used: NonNullable<ReturnType<typeof comparisonsUsed>>): string {
+  const origins = used.origins ? Object.entries(used.origins).map(([origin, n]) => `${n} ${origin}`).join(', ') : 'origins not recorded (a re-run)';
+  return `Comparisons: ${used.count} of yours (${origins}); the list is in --json (run.comparisons.list).`;
+}
+
 function describeRun(run: RunDetail): string {
   const lines = [
     formatRecord({
@@ -20,7 +33,7 @@ function describeRun(run: RunDetail): string {
       dataset: run.datasetId ?? '',
       datasetHash: run.datasetHash ?? '',
       params: run.params,
-      protocol: run.protocol ? Object.fromEntries(Object.entries(run.protocol).filter(([k]) => k !== 'job' && k !== 'constraints')) : '',
+      protocol: run.protocol ? Object.fromEntries(Object.entries(run.protocol).filter(([k]) => k !== 'job' && k !== 'constraints' && k !== 'comparisons' && k !== 'comparisonOrigins')) : '',
       seed: run.seed ?? '',
       appVersion: run.appVersion,
       createdAt: run.createdAt,
@@ -30,6 +43,8 @@ function describeRun(run: RunDetail): string {
       ...(run.error ? { error: run.error } : {}),
     }),
   ];
+  const used = comparisonsUsed(run);
+  if (used) lines.push('', describeComparisons(used));
   if (run.metric) {
     const m = run.metric;
     lines.push('', `Learned metric: L ${m.shape[0]}×${m.shape[1]}, ${m.summary.iterations} iterations, ${m.summary.converged ? 'converged' : 'not converged'}, ${m.summary.fitSeconds.toFixed(3)} s`);
@@ -89,7 +104,8 @@ export const runCommand: CliCommand = {
     '        ("identical": true; exit 1 when they differ)',
     '',
     'JSON output: show → {"run": {…, "metric": {"L", "shape", "M", "preprocessing", "summary"} | null,',
-    '  "evaluation", "sweep", "children"}}; rerun → {"rerun": {"of", "runIds", "kind", "identical"}, "run": {…}}',
+    '  "evaluation", "sweep", "children", and when it learned from your comparisons "comparisons": {"count",',
+    '  "origins": {"manual", "generated", "imported"}, "list": [[anchor, closer, farther], …]}}}; rerun → {"rerun": {"of", "runIds", "kind", "identical"}, "run": {…}}',
   ].join('\n'),
   async run(ctx) {
     const sub = ctx.requirePositional(0, 'show|rerun');
@@ -101,7 +117,8 @@ export const runCommand: CliCommand = {
     switch (sub) {
       case 'show': {
         const run = await show(id);
-        ctx.out({ run }, describeRun(run));
+        const used = comparisonsUsed(run);
+        ctx.out({ run: used ? { ...run, comparisons: used } : run }, describeRun(run));
         return 0;
       }
       case 'rerun': {
