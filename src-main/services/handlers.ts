@@ -73,6 +73,7 @@ function summary(dataset: DatasetDetails): DatasetSummaryOut {
     contentHash: dataset.contentHash,
     createdAt: dataset.createdAt,
     constraintCount: dataset.constraintCount,
+    comparisonCount: dataset.comparisonCount,
     imageShape: dataset.imageShape ?? null,
     task: dataset.task,
     target: dataset.target,

@@ -71,6 +71,18 @@ describe('export --with-labels', () => {
   });
 });
 
+describe('the dataset summary', () => {
+  it('gives the comparison count beside the pair count: datasets, dataset show (JSON and text)', async () => {
+    const listed = ((await cli('comparisons', 'list', '--dataset', 'iris')).json as { comparisons: unknown[] }).comparisons.length;
+    const datasets = (await cli('datasets')).json as { datasets: Array<{ name: string; constraints: number; comparisons: number }> };
+    expect(datasets.datasets.find((d) => d.name === 'iris')).toMatchObject({ constraints: 2, comparisons: listed });
+    const shown = (await cli('dataset', 'show', 'iris')).json as { dataset: { constraintCount: number; comparisonCount: number } };
+    expect(shown.dataset).toMatchObject({ constraintCount: 2, comparisonCount: listed });
+    const text = await runCli(['--db', db, 'dataset', 'show', 'iris'], { cwd: dir });
+    expect(text.stdout).toMatch(new RegExp(`constraints: +2\\ncomparisons: +${listed}\\n`));
+  });
+});
+
 describe('run show of a run that learned from your comparisons', () => {
   it('gives their count and origins, and the list in --json; a run on generated comparisons has none', async () => {
     const evaluated = await cli('evaluate', '--dataset', 'iris', '--method', 'lsml', '--constraints', 'labeled', '--folds', '2');
