@@ -34,7 +34,7 @@ describe('pairs-vs-comparisons chart data', () => {
   it('answersCurves keeps both curves with their gaps left out, and a single-method sweep curve ignores the run', () => {
     const run = answersRun(7, 'generated');
     const drawn = answersCurves(run)!;
-    expect(drawn.curves.map((c) => [c.supervision, c.method, c.points.map((p) => p.answers)])).toEqual([['pairs', 'itml', [0, 10, 50]], ['comparisons', 'scml', [0, 50]]]);
+    expect(drawn.curves.map((c) => [c.supervision, c.method, c.points.map((p) => p.answers), c.gaps])).toEqual([['pairs', 'itml', [0, 10, 50], []], ['comparisons', 'scml', [0, 50], [10]]]);
     expect(drawn.baseline).toEqual({ mean: 0.91, std: 0.01 });
     expect(sweepCurve(run)).toBeNull();
   });
@@ -59,6 +59,9 @@ describe('pairs-vs-comparisons chart data', () => {
     expect(baseline.borderDash).toEqual([5, 4]);
     expect(baseline.data).toEqual([{ x: 0, y: 91 }, { x: 50, y: 91 }]);
     expect(baseline.borderColor).toBe('#111');
+    // A number of answers without a figure breaks the comparisons line (and its band) instead of bridging it.
+    expect(config.data.datasets[3]!.data).toEqual([{ x: 0, y: 91 }, { x: 10, y: null }, { x: 50, y: 96 }]);
+    expect(config.data.datasets[4]!.data[1]).toEqual({ x: 10, y: null });
     // Suggested curves are told apart by their points.
     expect(config.data.datasets[7]!.pointStyle).toBe('triangle');
     expect(pairs!.pointStyle).toBe('circle');
@@ -68,15 +71,21 @@ describe('pairs-vs-comparisons chart data', () => {
 
 describe('AnswersSweepChart component', () => {
   it('titles the chart, says where the axis starts and lists both curves per number of answers', async () => {
-    const { cleanup, render, screen, within } = await import('@testing-library/svelte');
+    const { cleanup, fireEvent, render, screen, within } = await import('@testing-library/svelte');
     const { default: AnswersSweepChart } = await import('../../../src-renderer/src/components/compare/AnswersSweepChart.svelte');
     render(AnswersSweepChart, { props: { runs: [answersRun(7, 'generated')] } });
     expect(screen.getByText('Pairs or comparisons: kNN accuracy per number of answers (mean ± std over seeds)')).toBeTruthy();
-    expect(screen.getByText(/^The axis starts at 0 %\. Dashed: the Euclidean baseline/)).toBeTruthy();
+    const axis = screen.getByTestId('answers-axis');
+    expect(axis.textContent).toMatch(/^The axis starts at 0 %\. Dashed: the Euclidean baseline/);
+    expect([axis.dataset.min, axis.dataset.max]).toEqual(['0', '100']);
     const table = screen.getByTestId('answers-table');
     expect(within(table).getByText('Run #7: generated answers, Euclidean 91.0%')).toBeTruthy();
     expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['answers', 'pairs (itml)', 'comparisons (scml)']);
     expect(within(table).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(['091.0% ± 1.0%91.0% ± 1.0%', '1094.0% ± 1.0%—', '5096.0% ± 0.0%96.0% ± 2.0%']);
+    // Zoomed on request: 5 points below the lowest whisker (91 − 1 = 90 %), rounded down to a multiple of 5.
+    await fireEvent.click(screen.getByLabelText('Zoom to the differences'));
+    expect(screen.getByTestId('answers-axis').dataset.min).toBe('85');
+    expect(screen.getByTestId('answers-axis').textContent).toMatch(/^Zoomed: the axis starts at 85 %/);
     cleanup();
   });
 });

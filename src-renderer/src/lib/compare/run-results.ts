@@ -85,6 +85,8 @@ export interface AnswersCurve {
   method: string;
   source: string;
   points: Array<{ answers: number; mean: number; std: number }>;
+  /** Numbers of answers that could not be evaluated (the chart breaks the line there rather than bridge them). */
+  gaps: number[];
 }
 
 /** A pairs-vs-comparisons sweep run's two curves and its Euclidean baseline, or null for any other run. */
@@ -98,6 +100,7 @@ export function answersCurves(run: RunDetail): { curves: AnswersCurve[]; baselin
     points: c.points.flatMap((p) =>
       p.mean === null || !Number.isFinite(p.mean) ? [] : [{ answers: p.answers, mean: p.mean, std: p.std !== null && Number.isFinite(p.std) ? p.std : 0 }],
     ),
+    gaps: c.points.filter((p) => p.mean === null || !Number.isFinite(p.mean)).map((p) => p.answers),
   }));
   const { mean, std } = sweep.baseline;
   return { curves, baseline: mean === null || !Number.isFinite(mean) ? null : { mean, std: std ?? 0 }, source: sweep.constraintSource };
