@@ -10,7 +10,6 @@
  */
 import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
-import type { ConstraintOrigin } from '../../shared/domain/enums.ts';
 import { DEFAULT_PROTOCOL, type JobSpec, type MethodChoice, type Protocol, type SweepConstraintSource } from '../../shared/domain/job.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { resolveProtocol } from '../../shared/engine/evaluation/evaluate.ts';
@@ -36,8 +35,6 @@ export interface StoredProtocol extends Partial<Protocol> {
   constraints?: Array<[number, number, 0 | 1]>;
   /** The relative comparisons used, in labeling order, as [anchor, closer, farther]. */
   comparisons?: Array<[number, number, number]>;
-  /** How many of those comparisons were labeled by hand, generated or imported (absent on a re-run: the run it repeats has them). */
-  comparisonOrigins?: Partial<Record<ConstraintOrigin, number>>;
   /** The normalized job spec this run belongs to. */
   job: JobSpec;
   /** Set on a re-run: the run it repeats. */
@@ -106,10 +103,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
   const seed = spec.seed ?? 0;
   const preprocess = spec.protocol?.preprocess ?? DEFAULT_PROTOCOL.preprocess;
   const handLabels: PairConstraint[] = (options.constraints ?? store.constraints.list(dataset.id)).map((c) => ({ i: c.i, j: c.j, kind: c.kind }));
-  const storedComparisons = options.comparisons ? null : store.comparisons.list(dataset.id);
-  const comparisons: Triple[] = options.comparisons ?? storedComparisons!.map((c) => [c.anchor, c.closer, c.farther] as const);
-  const comparisonOrigins: Partial<Record<ConstraintOrigin, number>> = {};
-  for (const c of storedComparisons ?? []) comparisonOrigins[c.origin] = (comparisonOrigins[c.origin] ?? 0) + 1;
+  const comparisons: Triple[] = options.comparisons ?? store.comparisons.list(dataset.id).map((c) => [c.anchor, c.closer, c.farther] as const);
   const derived = spec.derived ?? false;
   const userData = { pairs: handLabels, comparisons: comparisons.length, derived };
   const methodsOf = (s: JobSpec): string[] => (s.kind === 'compare' ? s.methods.map((m) => m.method) : [s.method]);
@@ -212,7 +206,6 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
     ...(usesHand(plan) ? { constraints: compactConstraints(handLabels) } : {}),
     ...(usesHand(plan) && readsComparisons(plan) ? { comparisons: comparisons.map((t) => [t[0], t[1], t[2]] as [number, number, number]) } : {}),
-    ...(usesHand(plan) && readsComparisons(plan) && storedComparisons ? { comparisonOrigins } : {}),
     job: normalized,
     ...(options.rerunOf === undefined ? {} : { rerunOf: options.rerunOf }),
   });

@@ -98,6 +98,12 @@ describe('run show of a run that learned from your comparisons', () => {
     const text = await runCli(['--db', db, 'run', 'show', id], { cwd: dir });
     expect(text.stdout).toContain(`Comparisons: ${listed.length} of yours (1 manual, ${listed.length - 1} generated)`);
 
+    // Origins are the dataset's now: a comparison removed since the run is 'not stored' (the run's list keeps it).
+    expect((await cli('comparisons', 'remove', '--dataset', 'iris', '0', '1', '60')).code).toBe(0);
+    const after = ((await cli('run', 'show', id)).json as { run: { comparisons: { count: number; origins: Record<string, number> } } }).run.comparisons;
+    expect(after).toMatchObject({ count: listed.length, origins: { 'not stored': 1, generated: listed.length - 1 } });
+    expect((await cli('comparisons', 'add', '--dataset', 'iris', '0', '1', '60')).code).toBe(0);
+
     const generated = await cli('evaluate', '--dataset', 'iris', '--method', 'lsml', '--constraints', 'generated', '--folds', '2');
     const other = await cli('run', 'show', String((generated.json as { evaluation: { runId: number } }).evaluation.runId));
     expect((other.json as { run: Record<string, unknown> }).run.comparisons).toBeUndefined();

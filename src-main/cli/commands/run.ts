@@ -3,27 +3,46 @@ import { isAnswersSweep } from '../../../shared/domain/job.ts';
 import { describeConvergence, formatObjective } from '../../../shared/domain/learned-metric.ts';
 import type { RunDetail } from '../../../shared/ipc/schemas.ts';
 import type { JobResult } from '../../jobs/types.ts';
-import { UsageError, type CliCommand } from '../command.ts';
+import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatRecord } from '../format.ts';
 import { comparisonTable, describeEvaluation } from './evaluate.ts';
 import { rerunJobFromCli } from './job-options.ts';
 import { runsTable } from './runs.ts';
 import { answersSweepTable, sweepTable } from './sweep.ts';
 
-/** The hand-labeled comparisons a run learned from (its protocol records them), with their origins; null when it used none. */
-export function comparisonsUsed(run: RunDetail): { count: number; origins: Record<string, number> | null; list: Array<[number, number, number]> } | null {
-  const list = run.protocol?.comparisons;
-  if (!Array.isArray(list)) return null;
-  const origins = run.protocol?.comparisonOrigins;
-  return { count: list.length, origins: origins && typeof origins === 'object' ? (origins as Record<string, number>) : null, list: list as Array<[number, number, number]> };
+/** What `run show` says about the comparisons a run learned from: how many, their origins, the list. */
+export interface ComparisonsUsed {
+  count: number;
+  /** Per origin (manual, generated, imported) as the dataset stores them now; 'not stored' for one since removed. */
+  origins: Record<string, number>;
+  list: Array<[number, number, number]>;
 }
 
-function describeComparisons(used: NonNullable<ReturnType<typeof comparisonsUsed>>): string {
-  const origins = used.origins ? Object.entries(used.origins).map(([origin, n]) => `${n} ${origin}`).join(', ') : 'origins not recorded (a re-run)';
+/**
+ * The hand-labeled comparisons a run learned from (its protocol records them, in labeling order), with the origin
+ * each has in the dataset's comparisons (`comparisons.list`, read now; a comparison removed since counts as
+ * 'not stored'); null when the run used none, or its dataset is gone.
+ */
+async function comparisonsUsed(ctx: CliContext, run: RunDetail): Promise<ComparisonsUsed | null> {
+  const list = run.protocol?.comparisons;
+  if (!Array.isArray(list) || run.datasetId === null) return null;
+  const triples = list as Array<[number, number, number]>;
+  const { comparisons } = await ctx.call('comparisons.list', { datasetId: run.datasetId });
+  const originOf = new Map(comparisons.map((c) => [`${c.anchor},${c.closer},${c.farther}`, c.origin ?? 'unknown']));
+  const origins: Record<string, number> = {};
+  for (const t of triples) {
+    const origin = originOf.get(t.join(',')) ?? 'not stored';
+    origins[origin] = (origins[origin] ?? 0) + 1;
+  }
+  return { count: triples.length, origins, list: triples };
+}
+
+function describeComparisons(used: ComparisonsUsed): string {
+  const origins = Object.entries(used.origins).map(([origin, n]) => `${n} ${origin}`).join(', ');
   return `Comparisons: ${used.count} of yours (${origins}); the list is in --json (run.comparisons.list).`;
 }
 
-function describeRun(run: RunDetail): string {
+function describeRun(run: RunDetail, used: ComparisonsUsed | null): string {
   const lines = [
     formatRecord({
       id: run.id,
@@ -33,7 +52,7 @@ function describeRun(run: RunDetail): string {
       dataset: run.datasetId ?? '',
       datasetHash: run.datasetHash ?? '',
       params: run.params,
-      protocol: run.protocol ? Object.fromEntries(Object.entries(run.protocol).filter(([k]) => k !== 'job' && k !== 'constraints' && k !== 'comparisons' && k !== 'comparisonOrigins')) : '',
+      protocol: run.protocol ? Object.fromEntries(Object.entries(run.protocol).filter(([k]) => k !== 'job' && k !== 'constraints' && k !== 'comparisons')) : '',
       seed: run.seed ?? '',
       appVersion: run.appVersion,
       createdAt: run.createdAt,
@@ -43,7 +62,6 @@ function describeRun(run: RunDetail): string {
       ...(run.error ? { error: run.error } : {}),
     }),
   ];
-  const used = comparisonsUsed(run);
   if (used) lines.push('', describeComparisons(used));
   if (run.metric) {
     const m = run.metric;
@@ -117,8 +135,8 @@ export const runCommand: CliCommand = {
     switch (sub) {
       case 'show': {
         const run = await show(id);
-        const used = comparisonsUsed(run);
-        ctx.out({ run: used ? { ...run, comparisons: used } : run }, describeRun(run));
+        const used = await comparisonsUsed(ctx, run);
+        ctx.out({ run: used ? { ...run, comparisons: used } : run }, describeRun(run, used));
         return 0;
       }
       case 'rerun': {
@@ -135,7 +153,7 @@ export const runCommand: CliCommand = {
               : identical
                 ? `: ${original.kind === 'learn' ? 'the learned L is bit-for-bit identical' : 'the per-fold accuracies are identical'}.`
                 : `: the result DIFFERS from the stored one.`) +
-            `\n\n${describeRun(run)}`,
+            `\n\n${describeRun(run, await comparisonsUsed(ctx, run))}`,
         );
         return identical === false ? 1 : 0;
       }
