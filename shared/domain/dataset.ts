@@ -68,6 +68,7 @@ export function toDatasetSummary(dataset: DatasetSummary): DatasetSummary {
     contentHash: dataset.contentHash,
     createdAt: dataset.createdAt,
     constraintCount: dataset.constraintCount,
+    comparisonCount: dataset.comparisonCount,
     imageShape: dataset.imageShape ?? null,
     task: dataset.task,
     target: dataset.target,

@@ -9,6 +9,7 @@
  * compare makes one per method. Run ids are known as soon as the job is submitted.
  */
 import type { JobProgress, JobSpec as WireJobSpec, MethodChoice as WireMethodChoice, Protocol } from './schemas/jobs.ts';
+import type { AnswersSweepResult, SweepResult } from './schemas/runs.ts';
 import type { ConstraintSource, JobStatus, PreprocessKind, SweepConstraintSource } from './enums.ts';
 
 /**
@@ -29,7 +30,7 @@ export {
   type SweepConstraintSource,
 } from './enums.ts';
 export type { JobInfo, JobProgress, Protocol } from './schemas/jobs.ts';
-export type { SweepPoint, SweepResult } from './schemas/runs.ts';
+export type { AnswersSweepCurve, AnswersSweepResult, SweepPoint, SweepResult } from './schemas/runs.ts';
 
 export const DEFAULT_PROTOCOL: Protocol = { folds: 5, k: 3, seed: 0, preprocess: 'zscore' };
 
@@ -55,7 +56,9 @@ export type MethodChoice = LooseParams<WireMethodChoice>;
 export type JobSpec = WireJobSpec extends infer S
   ? S extends { kind: 'compare' }
     ? Omit<S, 'methods'> & { methods: MethodChoice[] }
-    : LooseParams<S>
+    : S extends { kind: 'sweep' }
+      ? Omit<LooseParams<S>, 'versus'> & { versus?: MethodChoice }
+      : LooseParams<S>
   : never;
 export type LearnJobSpec = Extract<JobSpec, { kind: 'learn' }>;
 export type EvaluateJobSpec = Extract<JobSpec, { kind: 'evaluate' }>;
@@ -63,6 +66,11 @@ export type CompareJobSpec = Extract<JobSpec, { kind: 'compare' }>;
 export type SweepJobSpec = Extract<JobSpec, { kind: 'sweep' }>;
 /** Fields every job has (a sweep's `constraintSource` also takes 'suggested'). */
 export type JobCommon = Omit<LearnJobSpec, 'kind' | 'method' | 'params'>;
+
+/** Whether a sweep run's result is a pairs-vs-comparisons sweep (two curves over answers) rather than one method's curve. */
+export function isAnswersSweep(sweep: SweepResult | AnswersSweepResult): sweep is AnswersSweepResult {
+  return 'curves' in sweep;
+}
 
 export const DEFAULT_SWEEP_COUNTS: readonly number[] = [0, 10, 20, 50, 100, 200, 500];
 export const DEFAULT_SWEEP_SEEDS = 3;

@@ -30,6 +30,7 @@ import { evaluateMethod, mean, populationStd, resolveProtocol, type EvaluationHo
 import { checkSeed } from './fit.ts';
 import { validateParams } from './params.ts';
 import { getLearner, LEARNERS } from './registry.ts';
+import { generateTriplets } from './supervision/generate.ts';
 import { countsSupervision, supervisionOf, type SupervisionKind } from './supervision/kinds.ts';
 
 export interface SweepSpec {
@@ -50,12 +51,22 @@ export interface SweepSpec {
   comparisons?: readonly Triple[];
   /** Comparison and quadruplet learners also use the comparisons the labeled pairs imply. */
   derived?: boolean;
+  /**
+   * Generated comparisons as answers (shared/engine/answers-sweep.ts): N comparisons drawn uniformly from each fold's
+   * training labels (an anchor, a row of its class, a row of another class) and given to the learner alone, without
+   * the class labels, as suggested ones are; otherwise a comparison learner's generated supervision is the
+   * nearest-neighbour triplets of all the training labels, which it may also read (scml's 'lda' bases).
+   */
+  answersOnly?: boolean;
 }
 
 /** What a labeled sweep takes the first N of: the kind's labeled items (shared/engine/supervision/kinds.ts). */
 function labeledItems(kind: SupervisionKind, spec: Pick<SweepSpec, 'constraints' | 'comparisons'>): readonly unknown[] {
   return (kind.labeledFrom === 'comparisons' ? spec.comparisons : spec.constraints) ?? [];
 }
+
+/** Seeds each fold's answers apart: fold f of seed s draws with s + stride·f. */
+const ANSWER_SEED_STRIDE = 7919;
 
 export interface SweepHooks extends EvaluationHooks {
   /** Called before each evaluation: step `step` (0-based) of `steps`, with its N and seed. */
@@ -171,6 +182,14 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
           ? { foldComparisons: (train: DatasetMatrix) => activeSuggestedComparisons(train, active, stop) }
           : { foldConstraints: (train: DatasetMatrix) => activeSuggestedPairs(train, active, stop) };
       const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', ...perFold }, hooks);
+      return { accuracy: sweepAccuracy(evaluation), used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
+    }
+    if (spec.answersOnly && kind.labeledFrom === 'comparisons') {
+      const foldComparisons = (train: DatasetMatrix, fold: number): Triple[] => {
+        const flat = generateTriplets(train.labels!, count, (seed + ANSWER_SEED_STRIDE * fold) >>> 0);
+        return Array.from({ length: flat.length / 3 }, (_, t) => [flat[3 * t]!, flat[3 * t + 1]!, flat[3 * t + 2]!] as const);
+      };
+      const evaluation = evaluateMethod(data, { method: spec.method, params, seed, protocol: stepProtocol, constraintSource: 'generated', foldComparisons }, hooks);
       return { accuracy: sweepAccuracy(evaluation), used: Math.round(mean(evaluation.folds.map((f) => f.trainPairs))) };
     }
     // Pairs are drawn N/2 of each kind; the other kinds draw N items.

@@ -3,14 +3,15 @@
  * progress going to a {@link JobReporter}. Pure computation (no SQLite, no worker API), so the worker runs it
  * and the bench can run it in-process to measure the job overhead.
  */
-import type { JobSpec } from '../../shared/domain/job.ts';
+import type { JobSpec, SweepJobSpec } from '../../shared/domain/job.ts';
 import { JobCancelledError } from '../../shared/errors.ts';
 import { evaluateMethod, type EvaluationResult, type EvaluationSpec } from '../../shared/engine/evaluation/evaluate.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
+import { sweepAnswers, type AnswersSweepSpec, type AnswersSweepTask } from '../../shared/engine/answers-sweep.ts';
 import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
 import type { BlockProducts } from '../../shared/engine/learner.ts';
 import { createBlockTeam } from './block-team.ts';
-import { evaluateInPool, sweepInPool } from './fold-pool.ts';
+import { answersSweepInPool, evaluateInPool, sweepInPool } from './fold-pool.ts';
 import { helperTasks } from './worker-host.ts';
 import type { JobReporter } from './reporter.ts';
 import type { JobResult, WorkerJobPayload } from './types.ts';
@@ -88,6 +89,7 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
       return { kind: 'compare', evaluations };
     }
     case 'sweep': {
+      if (spec.versus) return executeAnswersSweep(payload, spec, parallel, reporter);
       const folds = spec.protocol?.folds ?? 5;
       let stepsTotal = 1;
       let stepIndex = 0;
@@ -154,6 +156,58 @@ export function withTeam<T>(workers: number | undefined, fit: (products: BlockPr
   } finally {
     team.close();
   }
+}
+
+/** A pairs-vs-comparisons sweep: `spec.method` on pairs against `spec.versus` on comparisons, over `counts` answers. */
+function executeAnswersSweep(payload: ExecutePayload, spec: SweepJobSpec, parallel: boolean, reporter: JobReporter): JobResult | Promise<JobResult> {
+  const answersSpec: AnswersSweepSpec = {
+    pairsMethod: spec.method,
+    ...(spec.params === undefined ? {} : { pairsParams: spec.params }),
+    comparisonsMethod: spec.versus!.method,
+    ...(spec.versus!.params === undefined ? {} : { comparisonsParams: spec.versus!.params }),
+    ...(spec.counts === undefined ? {} : { answers: spec.counts }),
+    ...(spec.seeds === undefined ? {} : { seeds: spec.seeds }),
+    seed: spec.seed ?? 0,
+    ...(spec.protocol === undefined ? {} : { protocol: spec.protocol }),
+    ...(spec.constraintSource === undefined ? {} : { constraintSource: spec.constraintSource }),
+    constraints: payload.constraints,
+    ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
+  };
+  const message = (task: AnswersSweepTask): string =>
+    task.curve === 'baseline' ? `euclidean baseline, seed ${task.seed}` : `${task.curve === 'pairs' ? spec.method : spec.versus!.method}, ${task.answers} ${task.curve}, seed ${task.seed}`;
+  if (parallel) {
+    return answersSweepInPool(payload.dataset, answersSpec, {
+      workers: payload.workers!,
+      workerUrl: payload.workerUrl!,
+      cancelFlag: payload.cancelFlag!,
+      onStart(index, total, task) {
+        reporter.phase('sweep', { message: `${message(task)} (step ${index + 1}/${total})` });
+      },
+      onFinished(done, total) {
+        reporter.units(done, total);
+      },
+      onIteration(iteration, objective, elapsedMs) {
+        reporter.hooks.onIteration({ iteration, objective, elapsedMs });
+      },
+    }).then((sweep) => ({ kind: 'sweep', sweep }));
+  }
+  const folds = spec.protocol?.folds ?? 5;
+  let tasksTotal = 1;
+  let taskIndex = 0;
+  const sweep = sweepAnswers(payload.dataset, answersSpec, {
+    ...reporter.hooks,
+    onTask(index, total, task) {
+      tasksTotal = total;
+      taskIndex = index;
+      reporter.units(index, total);
+      reporter.phase('sweep', { message: message(task), fraction: index / total });
+    },
+    onFold(fold, total) {
+      reporter.units(taskIndex * folds + fold, tasksTotal * folds);
+      reporter.phase('sweep', { fold: fold + 1, folds: total });
+    },
+  });
+  return { kind: 'sweep', sweep };
 }
 
 /** Cross-validates one method, reporting folds as units `index·folds + fold` of `total·folds`. */

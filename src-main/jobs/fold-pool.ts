@@ -15,7 +15,7 @@
  *   with its error (type and message kept).
  */
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
-import type { SweepResult } from '../../shared/domain/job.ts';
+import type { AnswersSweepResult, SweepResult } from '../../shared/domain/job.ts';
 import { JobCancelledError } from '../../shared/errors.ts';
 import {
   assembleEvaluation,
@@ -35,6 +35,7 @@ import { serveTeam } from './block-team.ts';
 import { sharedPool } from './pool.ts';
 import type { IterationProgress, PortableEvaluationSpec, ResultOf, TaskOf } from './protocol.ts';
 import { helperTasks, type HelperCall, type HelperTasks } from './worker-host.ts';
+import { answersSweepTasks, assembleAnswersSweep, resolveAnswersSweep, type AnswersSweepSpec, type AnswersSweepTask } from '../../shared/engine/answers-sweep.ts';
 
 export type { PortableEvaluationSpec } from './protocol.ts';
 
@@ -323,19 +324,48 @@ export async function sweepInPool(
 ): Promise<SweepResult> {
   const resolved = resolveSweep(spec);
   const steps = sweepSteps(resolved);
-  const requests: Array<TaskOf<'sweep-step'>> = steps.map((step) => ({ kind: 'sweep-step', dataset, spec, step: step.index }));
+  const outcomes = await sweepStepsInPool(
+    dataset,
+    steps.map((step) => ({ spec, step: step.index })),
+    { ...options, onStart: (taskId) => options.onStart?.(taskId, steps.length, steps[taskId]!.count, steps[taskId]!.seed) },
+  );
+  return assembleSweep(spec, resolved, outcomes);
+}
+
+/**
+ * A pairs-vs-comparisons sweep (shared/engine/answers-sweep.ts) with its steps (the baseline's, then both curves')
+ * spread over `options.workers` helper threads: the result of `sweepAnswers`, bit for bit.
+ */
+export async function answersSweepInPool(
+  dataset: DatasetMatrix,
+  spec: AnswersSweepSpec,
+  options: Omit<FoldPoolOptions, 'onStart'> & { onStart?(index: number, total: number, task: AnswersSweepTask): void },
+): Promise<AnswersSweepResult> {
+  const resolved = resolveAnswersSweep(spec);
+  const tasks = answersSweepTasks(resolved);
+  const outcomes = await sweepStepsInPool(dataset, tasks, { ...options, onStart: (taskId) => options.onStart?.(taskId, tasks.length, tasks[taskId]!) });
+  return assembleAnswersSweep(resolved, outcomes);
+}
+
+/** Sweep steps (each: step `step` of the sweep `spec`) on helper threads; the outcomes in the order of `steps`. */
+async function sweepStepsInPool(
+  dataset: DatasetMatrix,
+  steps: ReadonlyArray<{ spec: SweepSpec; step: number }>,
+  options: Omit<FoldPoolOptions, 'onStart'> & { onStart?(taskId: number): void },
+): Promise<SweepStepOutcome[]> {
+  const requests: Array<TaskOf<'sweep-step'>> = steps.map(({ spec, step }) => ({ kind: 'sweep-step', dataset, spec, step }));
   const outcomes: SweepStepOutcome[] = [];
   let done = 0;
   await runOnHelpers(requests, {
     workers: options.workers,
     workerUrl: options.workerUrl,
     cancelFlag: options.cancelFlag,
-    onStart: (taskId) => options.onStart?.(taskId, steps.length, steps[taskId]!.count, steps[taskId]!.seed),
+    ...(options.onStart ? { onStart: options.onStart } : {}),
     ...(options.onIteration ? { onIteration: options.onIteration } : {}),
     onResult(taskId, outcome) {
       outcomes[taskId] = outcome;
       options.onFinished?.(++done, steps.length);
     },
   });
-  return assembleSweep(spec, resolved, outcomes);
+  return outcomes;
 }

@@ -7,7 +7,7 @@
 import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
-import type { JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.ts';
+import type { AnswersSweepResult, JobProgress, JobSpec, SweepResult } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import type { FitSpec } from '../../shared/engine/fit.ts';
@@ -18,7 +18,7 @@ export type JobResult =
   | { kind: 'learn'; metric: LearnedMetric }
   | { kind: 'evaluate'; evaluation: EvaluationResult }
   | { kind: 'compare'; evaluations: EvaluationResult[] }
-  | { kind: 'sweep'; sweep: SweepResult };
+  | { kind: 'sweep'; sweep: SweepResult | AnswersSweepResult };
 
 /** Everything a worker needs for one job. Features are backed by a SharedArrayBuffer where possible. */
 export interface WorkerJobPayload {

@@ -17,6 +17,7 @@ import type { LearnerDefinition } from '../../shared/engine/learner.ts';
 import { validateParams } from '../../shared/engine/params.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
 import { supervisionOf, takesSource, type DatasetSupervision } from '../../shared/engine/supervision/kinds.ts';
+import { resolveAnswersSweep } from '../../shared/engine/answers-sweep.ts';
 import { checkSweepData, resolveSweep } from '../../shared/engine/sweep.ts';
 import type { SubmitOptions } from '../jobs/types.ts';
 import type { DatasetDetails } from '../storage/datasets-repository.ts';
@@ -107,8 +108,9 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
   const userData = { pairs: handLabels, comparisons: comparisons.length, derived };
   const methodsOf = (s: JobSpec): string[] => (s.kind === 'compare' ? s.methods.map((m) => m.method) : [s.method]);
   // Default: labeled when the user's data gives any of the job's methods its kind of supervision.
+  // A pairs-vs-comparisons sweep defaults to the simulated oracle (generated): labeled pairs alone would leave its comparisons curve empty.
   const source: SweepConstraintSource =
-    spec.constraintSource ?? (methodsOf(spec).some((m) => supervisionOf(getLearner(m).input).hasLabeled(userData)) ? 'labeled' : 'generated');
+    spec.constraintSource ?? (spec.kind === 'sweep' && spec.versus ? 'generated' : null) ?? (methodsOf(spec).some((m) => supervisionOf(getLearner(m).input).hasLabeled(userData)) ? 'labeled' : 'generated');
   const evaluates = spec.kind !== 'learn';
   const protocol: Partial<Protocol> & { preprocess: Protocol['preprocess'] } = evaluates
     ? resolveProtocol({ protocol: spec.protocol, seed, preprocess })
@@ -141,6 +143,34 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     }
     case 'sweep': {
       checkSweepData(dataset.task ?? 'classification');
+      if (spec.versus) {
+        const resolved = resolveAnswersSweep({
+          pairsMethod: spec.method,
+          ...(spec.params === undefined ? {} : { pairsParams: spec.params }),
+          comparisonsMethod: spec.versus.method,
+          ...(spec.versus.params === undefined ? {} : { comparisonsParams: spec.versus.params }),
+          ...(spec.counts === undefined ? {} : { answers: spec.counts }),
+          ...(spec.seeds === undefined ? {} : { seeds: spec.seeds }),
+          seed,
+          protocol,
+          constraintSource: source,
+          constraints: handLabels,
+          comparisons,
+        });
+        const [pairs, versus] = resolved.curves;
+        plans = [pairs, versus].map((curve) => ({ learner: getLearner(curve.spec.method), params: curve.resolved.params }));
+        normalized = {
+          ...common,
+          constraintSource: source,
+          kind: 'sweep',
+          method: pairs.spec.method,
+          params: pairs.resolved.params,
+          counts: resolved.answers,
+          seeds: pairs.resolved.seeds.length,
+          versus: { method: versus.spec.method, params: versus.resolved.params },
+        };
+        break;
+      }
       const resolved = resolveSweep({
         method: spec.method,
         params: spec.params,
@@ -185,7 +215,13 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     params: plan?.params ?? (normalized.kind === 'compare' ? { methods: normalized.methods } : {}),
     protocol: stored(plan),
   });
-  const runs = normalized.kind === 'compare' ? [run('compare', null), ...plans.map((plan) => run('evaluate', plan))] : [run(normalized.kind, plans[0]!)];
+  // A pairs-vs-comparisons sweep is one run (named by its pair learner) that records what both of its methods used.
+  const runs =
+    normalized.kind === 'compare'
+      ? [run('compare', null), ...plans.map((plan) => run('evaluate', plan))]
+      : normalized.kind === 'sweep' && normalized.versus
+        ? [{ ...run('sweep', plans[0]!), protocol: stored(null) }]
+        : [run(normalized.kind, plans[0]!)];
   return { dataset, seed, spec: normalized, runs, constraints: handLabels, comparisons };
 }
 

@@ -48,6 +48,8 @@ export interface DatasetDetails extends DatasetSummary {
   importOptions: Record<string, unknown>;
   warnings: string[];
   constraintCount: number;
+  /** Relative comparisons stored for the dataset. */
+  comparisonCount: number;
 }
 
 interface DatasetRow {
@@ -67,13 +69,15 @@ interface DatasetRow {
   content_hash: string;
   created_at: string;
   constraint_count: number;
+  comparison_count: number;
   task: DatasetTask;
   target_name: string | null;
 }
 
 const SUMMARY_COLUMNS = `d.id, d.name, d.source_file, d.source_sha256, d.source_format, d.feature_names, d.class_names,
   d.n_rows, d.n_features, d.labels IS NOT NULL AS labeled, d.image_shape, d.import_options, d.warnings, d.content_hash, d.created_at,
-  d.task, d.target_name, (SELECT count(*) FROM constraints c WHERE c.dataset_id = d.id) AS constraint_count`;
+  d.task, d.target_name, (SELECT count(*) FROM constraints c WHERE c.dataset_id = d.id) AS constraint_count,
+  (SELECT count(*) FROM comparisons t WHERE t.dataset_id = d.id) AS comparison_count`;
 
 const HASH_PIECE_BYTES = 256 * 1024 * 1024;
 
@@ -406,6 +410,7 @@ function toDetails(row: DatasetRow): DatasetDetails {
     contentHash: row.content_hash,
     createdAt: row.created_at,
     constraintCount: row.constraint_count,
+    comparisonCount: row.comparison_count,
     imageShape: parseJsonColumn<[number, number]>(row.image_shape, 'datasets.image_shape'),
     featureNames: parseJsonColumn<string[]>(row.feature_names, 'datasets.feature_names')!,
     format: row.source_format,

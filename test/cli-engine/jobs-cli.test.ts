@@ -223,6 +223,34 @@ describe('workbench evaluate / compare / sweep', () => {
     expect(badSweep.errorJson).toEqual({ error: { code: 'INVALID_ARGUMENT', message: "--constraints must be 'labeled', 'generated' or 'suggested', got 'active'." } });
   });
 
+  it('sweep --answers --pairs-method --comparisons-method: the contract shape, one curve per supervision, 0 answers = Euclidean', async () => {
+    const args = ['sweep', '--dataset', 'iris', '--answers', '0,10,20', '--pairs-method', 'itml', '--comparisons-method', 'scml', '--constraints', 'generated', '--seeds', '2', '--folds', '3'];
+    const r = await cli(...args);
+    expect(r.code, r.stderr).toBe(0);
+    type Point = { answers: number; mean: number; std: number; accuracies: number[] };
+    type Out = { sweep: { runId: number; curves: Array<{ supervision: string; method: string; source: string; points: Point[] }> } };
+    const sweep = (r.json as Out).sweep;
+    expect(Number.isInteger(sweep.runId)).toBe(true);
+    expect(sweep.curves.map((c) => [c.supervision, c.method, c.source])).toEqual([['pairs', 'itml', 'generated'], ['comparisons', 'scml', 'generated']]);
+    for (const curve of sweep.curves) {
+      expect(curve.points.map((p) => [p.answers, p.accuracies.length, typeof p.mean, typeof p.std])).toEqual([[0, 2, 'number', 'number'], [10, 2, 'number', 'number'], [20, 2, 'number', 'number']]);
+    }
+    const euclidean = await cli('evaluate', '--dataset', 'iris', '--method', 'euclidean', '--folds', '3', '--seed', '1');
+    expect(sweep.curves[1]!.points[0]!.accuracies[1]).toBe((euclidean.json as { evaluation: { accuracy: { mean: number } } }).evaluation.accuracy.mean);
+    // The same figures from the same seeds, and run show prints the stored run.
+    expect(((await cli(...args)).json as Out).sweep.curves).toEqual(sweep.curves);
+    const shown = await runCli(['--db', db, 'run', 'show', String(sweep.runId)], { cwd: dir });
+    expect(shown.stdout).toMatch(/ANSWERS +PAIRS \(itml\) +COMPARISONS \(scml\)/);
+
+    const wrong = await cli('sweep', '--dataset', 'iris', '--answers', '0,10', '--pairs-method', 'scml', '--comparisons-method', 'scml');
+    expect(wrong.code).toBe(1);
+    expect((wrong.errorJson as { error: { message: string } }).error.message).toMatch(/^sweep: --pairs-method must learn from must-link \/ cannot-link pairs/);
+    const mixed = await cli('sweep', '--dataset', 'iris', '--method', 'itml', '--answers', '0,10', '--pairs-method', 'itml', '--comparisons-method', 'scml');
+    expect(mixed.code).toBe(2);
+    const badAnswers = await cli('sweep', '--dataset', 'iris', '--answers', '0,x', '--pairs-method', 'itml', '--comparisons-method', 'scml');
+    expect(badAnswers.errorJson).toEqual({ error: { code: 'INVALID_ARGUMENT', message: "--answers must be a comma-separated list of integers ≥ 0, got '0,x'." } });
+  }, 300_000);
+
   it('rejects an unknown parameter naming the method and the known ones', async () => {
     const r = await cli('learn', '--dataset', 'iris', '--method', 'lda', '--param', 'foo=1');
     expect(r.code).toBe(2);

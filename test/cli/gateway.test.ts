@@ -77,7 +77,7 @@ describe('the CLI data commands through the gateway', () => {
     await withWorkbench(async (workbench) => {
       const list = (await call(workbench, 'datasets.list', {})) as { datasets: Array<Record<string, unknown>> };
       expect((datasets.json as { datasets: unknown[] }).datasets).toEqual(
-        list.datasets.map((d) => ({ id: d.id, name: d.name, rows: d.rows, features: d.features, classes: d.classes, labeled: d.labeled, constraints: d.constraintCount, sourceFile: d.sourceFile, contentHash: d.contentHash, createdAt: d.createdAt })),
+        list.datasets.map((d) => ({ id: d.id, name: d.name, rows: d.rows, features: d.features, classes: d.classes, labeled: d.labeled, constraints: d.constraintCount, comparisons: d.comparisonCount, sourceFile: d.sourceFile, contentHash: d.contentHash, createdAt: d.createdAt })),
       );
       expect(constraints.json).toEqual({ dataset: { id: 1, name: 'iris' }, ...((await call(workbench, 'constraints.list', { datasetId: 1 })) as object) });
       expect(methods.stdout).toBe(`${JSON.stringify(await call(workbench, 'methods.list', {}))}\n`);

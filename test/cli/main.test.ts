@@ -218,8 +218,8 @@ describe('workbench datasets, dataset and constraints', () => {
     await cli('import', join(SAMPLES_DIR, 'iris.csv'));
     await cli('constraints', 'add', '--dataset', 'iris', '0', '1', 'must');
     const datasets = await runCli(['--db', db, 'datasets']);
-    expect(datasets.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+ROWS\s+FEATURES\s+CLASSES\s+CONSTRAINTS\s+SOURCE\s+CREATED$/);
-    expect(datasets.stdout.split('\n')[2]).toMatch(/^ 1\s+iris\s+150\s+4\s+3\s+1\s+iris\.csv\s/);
+    expect(datasets.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+ROWS\s+FEATURES\s+CLASSES\s+CONSTRAINTS\s+COMPARISONS\s+SOURCE\s+CREATED$/);
+    expect(datasets.stdout.split('\n')[2]).toMatch(/^ 1\s+iris\s+150\s+4\s+3\s+1\s+0\s+iris\.csv\s/);
     const constraints = await runCli(['--db', db, 'constraints', 'list', '--dataset', 'iris']);
     expect(constraints.stdout).toContain('1 constraints (1 must-link, 0 cannot-link).');
   });

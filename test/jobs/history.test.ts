@@ -1,6 +1,6 @@
 import { SUPERVISION } from '../../shared/engine/supervision/kinds.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobSpec } from '../../shared/domain/job.ts';
+import { isAnswersSweep, type JobSpec } from '../../shared/domain/job.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
 import { JobInfoSchema, JobProgressSchema, RunDetailSchema, RunListItemSchema } from '../../shared/ipc/schemas.ts';
@@ -135,6 +135,7 @@ describe('experiment history on the real worker', () => {
     const job = runner.submit({ kind: 'sweep', datasetId: iris, method: 'mmc-diagonal', counts: [0, 10, 40], seeds: 2, protocol: { folds: 3 } });
     await job.done;
     const sweep = runs.show(job.runIds[0]!).sweep!;
+    if (isAnswersSweep(sweep)) throw new Error('expected one method\'s sweep curve');
     expect(sweep.constraintSource).toBe('generated');
     expect(sweep.seeds).toEqual([0, 1]);
     expect(sweep.points.map((p) => p.count)).toEqual([0, 10, 40]);

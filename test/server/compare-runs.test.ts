@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAnswersSweep } from '../../shared/domain/job.ts';
 import { createClient, createHttpTransport, type WorkbenchClient } from '../../shared/ipc/client.ts';
 import { CHANNELS, type ResponseOf } from '../../shared/ipc/contract.ts';
 import { serve, type ServeHandle } from '../../src-main/server/main.ts';
@@ -133,6 +134,8 @@ describe('a compare job through the gateway', () => {
     expect(job.status).toBe('succeeded');
     const { run } = await rawGet('runs.get', { runId: job.runIds[0]! });
     expect(run).toMatchObject({ kind: 'sweep', method: 'mmc-diagonal', metric: null, evaluation: null, comparison: null, children: [] });
-    expect(run.sweep!.points.map((p) => p.count)).toEqual([10, 30]);
+    const sweep = run.sweep!;
+    if (isAnswersSweep(sweep)) throw new Error('expected one method\'s sweep curve');
+    expect(sweep.points.map((p) => p.count)).toEqual([10, 30]);
   }, 120_000);
 });

@@ -21,6 +21,8 @@ export const DatasetSummarySchema = z.object({
   contentHash: z.string(),
   createdAt: z.string(),
   constraintCount: z.number().optional(),
+  /** Relative comparisons stored for the dataset (a is closer to b than to c). */
+  comparisonCount: z.number().optional(),
   imageShape: z.tuple([z.number(), z.number()]).nullable().optional(),
   /** 'regression' when the dataset has a numeric target per row (chosen at import), else 'classification' (absent: classification). */
   task: z.enum(DATASET_TASKS).optional(),

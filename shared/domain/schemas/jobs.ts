@@ -53,6 +53,11 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
     params: Params.optional(),
     counts: z.array(z.int().min(0).max(1_000_000)).min(1).max(LIMITS.list).optional(),
     seeds: z.int().min(1).max(100).optional(),
+    /**
+     * Pairs vs comparisons (shared/engine/answers-sweep.ts): a learner of comparisons swept over the same numbers of
+     * answers (`counts`) beside `method`, which is then a learner of pairs; the result is an AnswersSweepResult.
+     */
+    versus: MethodChoiceSchema.optional(),
     ...jobCommon,
     constraintSource: SweepConstraintSourceSchema.optional(),
   }),

@@ -207,6 +207,36 @@ export const SweepResultSchema = z.object({
   points: z.array(SweepPointSchema),
 });
 
+/** One point of a pairs-vs-comparisons curve: the sweep point at N answers (`answers` in place of `count`). */
+export const AnswersSweepPointSchema = SweepPointSchema.omit({ count: true }).extend({
+  /** Number of answers asked for: pairs (must-link or cannot-link) or comparisons (a closer to b than to c). */
+  answers: z.number(),
+});
+
+/** One curve of a pairs-vs-comparisons sweep: a method on one supervision, the same points as its own sweep. */
+export const AnswersSweepCurveSchema = z.object({
+  supervision: z.enum(['pairs', 'comparisons']),
+  method: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  source: SweepConstraintSourceSchema,
+  points: z.array(AnswersSweepPointSchema),
+});
+
+/**
+ * Pairs or comparisons, which gets more per answer (shared/engine/answers-sweep.ts): accuracy against the number
+ * of answers for a pair learner and a comparison learner, same folds and seeds, and the Euclidean baseline
+ * (also both curves' point at 0 answers).
+ */
+export const AnswersSweepResultSchema = z.object({
+  kind: z.literal('answers'),
+  answers: z.array(z.number()),
+  constraintSource: SweepConstraintSourceSchema,
+  protocol: ResolvedProtocolSchema,
+  seeds: z.array(z.number()),
+  baseline: z.object({ method: z.literal('euclidean'), accuracies: z.array(z.number()), mean: z.number().nullable(), std: z.number().nullable() }),
+  curves: z.array(AnswersSweepCurveSchema),
+});
+
 /**
  * One method of a comparison as the compare parent records it (accuracy and fit time; the full
  * evaluation, folds included, is the child run's own `evaluation`).
@@ -314,7 +344,8 @@ export const RunDetailSchema = z
     evaluation: EvaluationSchema.nullable(),
     /** Compare: accuracy and fit time per method, in order (null until the comparison succeeded). */
     comparison: z.array(ComparisonEntrySchema).nullable(),
-    sweep: SweepResultSchema.nullable(),
+    /** A sweep's curve, or a pairs-vs-comparisons sweep's two curves (`kind: 'answers'`). */
+    sweep: z.union([AnswersSweepResultSchema, SweepResultSchema]).nullable(),
     /** Compare: the per-method evaluate runs, in the order of the spec's methods; empty for other kinds. */
     children: z.array(RunChildSchema),
     /** Held-out test-set scores of this run's metric (learn and evaluate runs), oldest first. */
@@ -341,6 +372,8 @@ export type FoldResult = z.output<typeof FoldResultSchema>;
 export type EvaluationResult = z.output<typeof EvaluationSchema>;
 export type SweepPoint = z.output<typeof SweepPointSchema>;
 export type SweepResult = z.output<typeof SweepResultSchema>;
+export type AnswersSweepCurve = z.output<typeof AnswersSweepCurveSchema>;
+export type AnswersSweepResult = z.output<typeof AnswersSweepResultSchema>;
 export type ComparisonEntry = z.output<typeof ComparisonEntrySchema>;
 export type Supervision = z.output<typeof SupervisionSchema>;
 

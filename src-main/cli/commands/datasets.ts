@@ -35,13 +35,13 @@ export const datasetsCommand: CliCommand = {
   name: 'datasets',
   summary: 'List the stored datasets.',
   usage: 'workbench datasets',
-  help: 'JSON output: {"datasets": [{"id", "name", "rows", "features", "classes", "labeled", "constraints", "sourceFile", "createdAt"}]} (a regression dataset also has "task": "regression" and "target")',
+  help: 'JSON output: {"datasets": [{"id", "name", "rows", "features", "classes", "labeled", "constraints", "comparisons", "sourceFile", "createdAt"}]} (a regression dataset also has "task": "regression" and "target")',
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`Unexpected argument '${ctx.positionals[0]}'.`);
     const { datasets } = await ctx.call('datasets.list', {});
     ctx.out(
       {
-        datasets: datasets.map((d) => ({ ...toDatasetInfo(d), constraints: d.constraintCount, sourceFile: d.sourceFile, contentHash: d.contentHash, createdAt: d.createdAt })),
+        datasets: datasets.map((d) => ({ ...toDatasetInfo(d), constraints: d.constraintCount, comparisons: d.comparisonCount, sourceFile: d.sourceFile, contentHash: d.contentHash, createdAt: d.createdAt })),
       },
       formatTable(
         datasets,
@@ -52,6 +52,7 @@ export const datasetsCommand: CliCommand = {
           { header: 'FEATURES', value: (d) => d.features, right: true },
           { header: 'CLASSES', value: (d) => (d.task === 'regression' ? `target ${d.target}` : d.labeled ? d.classes.length : '-'), right: true },
           { header: 'CONSTRAINTS', value: (d) => d.constraintCount, right: true },
+          { header: 'COMPARISONS', value: (d) => d.comparisonCount, right: true },
           { header: 'SOURCE', value: (d) => d.sourceFile ?? '' },
           { header: 'CREATED', value: (d) => d.createdAt.slice(0, 19).replace('T', ' ') },
         ],
@@ -93,6 +94,7 @@ export const datasetCommand: CliCommand = {
           features: d.features,
           classes: d.task === 'regression' ? `(regression target '${d.target}')` : d.labeled ? d.classes : '(unlabeled)',
           constraints: d.constraintCount,
+          comparisons: d.comparisonCount,
           'feature names': shortList(featureNames, 12),
           'image shape': d.imageShape ? `${d.imageShape[0]}×${d.imageShape[1]}` : null,
           source: d.sourceFile,

@@ -1,15 +1,48 @@
 /** `workbench run show ID` and `workbench run rerun ID`. */
+import { isAnswersSweep } from '../../../shared/domain/job.ts';
 import { describeConvergence, formatObjective } from '../../../shared/domain/learned-metric.ts';
 import type { RunDetail } from '../../../shared/ipc/schemas.ts';
 import type { JobResult } from '../../jobs/types.ts';
-import { UsageError, type CliCommand } from '../command.ts';
+import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatRecord } from '../format.ts';
 import { comparisonTable, describeEvaluation } from './evaluate.ts';
 import { rerunJobFromCli } from './job-options.ts';
 import { runsTable } from './runs.ts';
-import { sweepTable } from './sweep.ts';
+import { answersSweepTable, sweepTable } from './sweep.ts';
 
-function describeRun(run: RunDetail): string {
+/** What `run show` says about the comparisons a run learned from: how many, their origins, the list. */
+export interface ComparisonsUsed {
+  count: number;
+  /** Per origin (manual, generated, imported) as the dataset stores them now; 'not stored' for one since removed. */
+  origins: Record<string, number>;
+  list: Array<[number, number, number]>;
+}
+
+/**
+ * The hand-labeled comparisons a run learned from (its protocol records them, in labeling order), with the origin
+ * each has in the dataset's comparisons (`comparisons.list`, read now; a comparison removed since counts as
+ * 'not stored'); null when the run used none, or its dataset is gone.
+ */
+async function comparisonsUsed(ctx: CliContext, run: RunDetail): Promise<ComparisonsUsed | null> {
+  const list = run.protocol?.comparisons;
+  if (!Array.isArray(list) || run.datasetId === null) return null;
+  const triples = list as Array<[number, number, number]>;
+  const { comparisons } = await ctx.call('comparisons.list', { datasetId: run.datasetId });
+  const originOf = new Map(comparisons.map((c) => [`${c.anchor},${c.closer},${c.farther}`, c.origin ?? 'unknown']));
+  const origins: Record<string, number> = {};
+  for (const t of triples) {
+    const origin = originOf.get(t.join(',')) ?? 'not stored';
+    origins[origin] = (origins[origin] ?? 0) + 1;
+  }
+  return { count: triples.length, origins, list: triples };
+}
+
+function describeComparisons(used: ComparisonsUsed): string {
+  const origins = Object.entries(used.origins).map(([origin, n]) => `${n} ${origin}`).join(', ');
+  return `Comparisons: ${used.count} of yours (${origins}); the list is in --json (run.comparisons.list).`;
+}
+
+function describeRun(run: RunDetail, used: ComparisonsUsed | null): string {
   const lines = [
     formatRecord({
       id: run.id,
@@ -19,7 +52,7 @@ function describeRun(run: RunDetail): string {
       dataset: run.datasetId ?? '',
       datasetHash: run.datasetHash ?? '',
       params: run.params,
-      protocol: run.protocol ? Object.fromEntries(Object.entries(run.protocol).filter(([k]) => k !== 'job' && k !== 'constraints')) : '',
+      protocol: run.protocol ? Object.fromEntries(Object.entries(run.protocol).filter(([k]) => k !== 'job' && k !== 'constraints' && k !== 'comparisons')) : '',
       seed: run.seed ?? '',
       appVersion: run.appVersion,
       createdAt: run.createdAt,
@@ -29,6 +62,7 @@ function describeRun(run: RunDetail): string {
       ...(run.error ? { error: run.error } : {}),
     }),
   ];
+  if (used) lines.push('', describeComparisons(used));
   if (run.metric) {
     const m = run.metric;
     lines.push('', `Learned metric: L ${m.shape[0]}×${m.shape[1]}, ${m.summary.iterations} iterations, ${m.summary.converged ? 'converged' : 'not converged'}, ${m.summary.fitSeconds.toFixed(3)} s`);
@@ -36,7 +70,7 @@ function describeRun(run: RunDetail): string {
     lines.push(`Final objective: ${m.summary.objective === null ? '—' : formatObjective(m.summary.objective)}`);
   }
   if (run.evaluation && run.kind === 'evaluate') lines.push('', describeEvaluation(run.evaluation));
-  if (run.sweep) lines.push('', sweepTable(run.sweep));
+  if (run.sweep) lines.push('', isAnswersSweep(run.sweep) ? answersSweepTable(run.sweep) : sweepTable(run.sweep));
   if (run.testScores.length) {
     lines.push('', 'Test sets (workbench score):');
     for (const t of run.testScores) {
@@ -88,7 +122,8 @@ export const runCommand: CliCommand = {
     '        ("identical": true; exit 1 when they differ)',
     '',
     'JSON output: show → {"run": {…, "metric": {"L", "shape", "M", "preprocessing", "summary"} | null,',
-    '  "evaluation", "sweep", "children"}}; rerun → {"rerun": {"of", "runIds", "kind", "identical"}, "run": {…}}',
+    '  "evaluation", "sweep", "children", and when it learned from your comparisons "comparisons": {"count",',
+    '  "origins": {"manual", "generated", "imported"}, "list": [[anchor, closer, farther], …]}}}; rerun → {"rerun": {"of", "runIds", "kind", "identical"}, "run": {…}}',
   ].join('\n'),
   async run(ctx) {
     const sub = ctx.requirePositional(0, 'show|rerun');
@@ -100,7 +135,8 @@ export const runCommand: CliCommand = {
     switch (sub) {
       case 'show': {
         const run = await show(id);
-        ctx.out({ run }, describeRun(run));
+        const used = await comparisonsUsed(ctx, run);
+        ctx.out({ run: used ? { ...run, comparisons: used } : run }, describeRun(run, used));
         return 0;
       }
       case 'rerun': {
@@ -117,7 +153,7 @@ export const runCommand: CliCommand = {
               : identical
                 ? `: ${original.kind === 'learn' ? 'the learned L is bit-for-bit identical' : 'the per-fold accuracies are identical'}.`
                 : `: the result DIFFERS from the stored one.`) +
-            `\n\n${describeRun(run)}`,
+            `\n\n${describeRun(run, await comparisonsUsed(ctx, run))}`,
         );
         return identical === false ? 1 : 0;
       }

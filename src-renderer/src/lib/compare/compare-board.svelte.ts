@@ -1,7 +1,7 @@
 import type { RunDetail, RunSummary } from '../backend/types.ts';
 import type { RunHistory } from '../experiments/run-history.svelte.ts';
 import { regressionOf, type RegressionSummary } from './regression-results.ts';
-import { accuracyOf, sweepCurve, type AccuracySummary } from './run-results.ts';
+import { accuracyOf, answersCurves, sweepCurve, type AccuracySummary } from './run-results.ts';
 
 const isDone = (r: RunSummary): boolean => r.status === 'succeeded';
 
@@ -53,6 +53,10 @@ export class CompareBoard {
   readonly focusedRun = $derived(this.focus !== null ? (this.#details.get(this.focus) ?? null) : null);
   readonly sweepRuns = $derived(
     this.sweeps.map((r) => this.#details.get(r.id)).filter((r): r is RunDetail => !!r && sweepCurve(r) !== null),
+  );
+  /** Pairs-vs-comparisons sweeps (two curves over the number of answers each), newest first. */
+  readonly answersRuns = $derived(
+    this.sweeps.map((r) => this.#details.get(r.id)).filter((r): r is RunDetail => !!r && answersCurves(r) !== null),
   );
 
   detailOf(id: number): RunDetail | undefined {

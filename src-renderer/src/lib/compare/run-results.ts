@@ -1,3 +1,4 @@
+import { isAnswersSweep } from '../../../../shared/domain/job.ts';
 import type { RunDetail } from '../backend/types.ts';
 
 /** Accuracy of one run, as the bar chart draws it (fractions in [0, 1]). */
@@ -67,7 +68,8 @@ export interface SweepCurvePoint {
 /** The sweep curve stored with a sweep run (see shared/domain/job.ts SweepResult), or null. */
 export function sweepCurve(run: RunDetail): SweepCurvePoint[] | null {
   const sweep = run.sweep;
-  if (!sweep) return null;
+  // A pairs-vs-comparisons sweep is two curves over answers: answersCurves draws it.
+  if (!sweep || isAnswersSweep(sweep)) return null;
   const out: SweepCurvePoint[] = [];
   for (const p of sweep.points) {
     // A count that could not be evaluated (mean null) is left out of the curve.
@@ -75,6 +77,38 @@ export function sweepCurve(run: RunDetail): SweepCurvePoint[] | null {
     out.push({ count: p.count, mean: p.mean, std: p.std !== null && Number.isFinite(p.std) ? p.std : 0 });
   }
   return out;
+}
+
+/** One curve of a pairs-vs-comparisons sweep, ready to draw: points with a mean (gaps left out), in percent-free fractions. */
+export interface AnswersCurve {
+  supervision: 'pairs' | 'comparisons';
+  method: string;
+  source: string;
+  points: Array<{ answers: number; mean: number; std: number }>;
+  /** Numbers of answers that could not be evaluated (the chart breaks the line there rather than bridge them). */
+  gaps: number[];
+}
+
+/** A pairs-vs-comparisons sweep run's two curves and its Euclidean baseline, or null for any other run. */
+export function answersCurves(run: RunDetail): { curves: AnswersCurve[]; baseline: { mean: number; std: number } | null; source: string } | null {
+  const sweep = run.sweep;
+  if (!sweep || !isAnswersSweep(sweep)) return null;
+  const curves = sweep.curves.map((c) => ({
+    supervision: c.supervision,
+    method: c.method,
+    source: c.source,
+    points: c.points.flatMap((p) =>
+      p.mean === null || !Number.isFinite(p.mean) ? [] : [{ answers: p.answers, mean: p.mean, std: p.std !== null && Number.isFinite(p.std) ? p.std : 0 }],
+    ),
+    gaps: c.points.filter((p) => p.mean === null || !Number.isFinite(p.mean)).map((p) => p.answers),
+  }));
+  const { mean, std } = sweep.baseline;
+  return { curves, baseline: mean === null || !Number.isFinite(mean) ? null : { mean, std: std ?? 0 }, source: sweep.constraintSource };
+}
+
+/** "itml on random pairs (#12)", "scml on suggested comparisons (active learning) (#12)": a pairs-vs-comparisons curve's legend. */
+export function answersCurveLabel(curve: Pick<AnswersCurve, 'supervision' | 'method' | 'source'>, runId: number): string {
+  return `${curve.method} on ${sweepSourceName(curve.source, curve.supervision)} (#${runId})`;
 }
 
 /** How each constraint source is named beside a sweep curve. */
@@ -93,7 +127,7 @@ export function sweepSourceName(source: string, unit = 'pairs'): string {
  */
 export function sweepLabel(run: Pick<RunDetail, 'id' | 'method' | 'sweep'>, unit?: string): string {
   const source = run.sweep?.constraintSource;
-  const method = run.method ?? run.sweep?.method ?? 'sweep';
+  const method = run.method ?? (run.sweep && !isAnswersSweep(run.sweep) ? run.sweep.method : 'sweep');
   return source ? `${method}, ${sweepSourceName(source, unit)} (#${run.id})` : `${method} (#${run.id})`;
 }
 

@@ -6,7 +6,8 @@ import type { JobSpec, MethodDeclaration } from '../backend/types.ts';
 import type { JobMonitor } from './job-monitor.svelte.ts';
 import { checkForm, defaultText } from './param-form.ts';
 
-export type ExperimentKind = 'compare' | 'sweep' | 'learn';
+/** 'versus': pairs vs comparisons, a pair learner and a comparison learner over the number of answers (one sweep job). */
+export type ExperimentKind = 'compare' | 'sweep' | 'versus' | 'learn';
 export type Preprocess = PreprocessKind;
 export type PairSource = 'labeled' | 'generated';
 
@@ -85,6 +86,28 @@ export class ExperimentPlanner {
     return kind !== undefined && countsSupervision(kind);
   }
 
+  /** Whether method `name` learns from must-link / cannot-link pairs (the pairs side of pairs vs comparisons). */
+  learnsPairs(name: string): boolean {
+    return this.method(name)?.input === 'pairs';
+  }
+
+  /** Whether method `name` learns from relative comparisons (triplets, or the quadruplets (a,b,a,c) of them). */
+  learnsComparisons(name: string): boolean {
+    return this.supervision(name)?.labeledFrom === 'comparisons';
+  }
+
+  /** The ticked pair learner and comparison learner of a pairs-vs-comparisons sweep (undefined where none is ticked). */
+  get versusMethods(): { pairs: string | undefined; comparisons: string | undefined } {
+    return { pairs: this.selected.find((m) => this.learnsPairs(m)), comparisons: this.selected.find((m) => this.learnsComparisons(m)) };
+  }
+
+  /** For pairs vs comparisons: ticks itml and scml where no method of that side is ticked yet. */
+  preselectVersus(): void {
+    const { pairs, comparisons } = this.versusMethods;
+    if (pairs === undefined && this.method('itml')) this.toggle('itml', true);
+    if (comparisons === undefined && this.method('scml')) this.toggle('scml', true);
+  }
+
   /** Whether a ticked method learns from comparisons (so the comparisons implied by pairs can be offered). */
   get readsComparisons(): boolean {
     return this.selected.some((m) => this.supervision(m)?.labeledFrom === 'comparisons');
@@ -106,7 +129,7 @@ export class ExperimentPlanner {
   lacking(name: string, dataset: { labeled: boolean; pairs: { must: number; cannot: number }; regression?: boolean }): { reason: string; whatToLabel: string } | null {
     const kind = this.supervision(name);
     if (!kind) return null;
-    const sources = this.kind === 'sweep' ? [this.constraintSource] : this.kind === 'compare' && this.pairSources.length > 0 ? this.pairSources : [this.plainSource];
+    const sources = this.kind === 'sweep' || this.kind === 'versus' ? [this.constraintSource] : this.kind === 'compare' && this.pairSources.length > 0 ? this.pairSources : [this.plainSource];
     for (const source of sources) {
       const reason = kind.lacks(name, { ...dataset, comparisons: this.comparisonCount }, source);
       if (reason !== null) return { reason, whatToLabel: kind.whatToLabel };
@@ -138,6 +161,17 @@ export class ExperimentPlanner {
         out.push(`A sweep needs exactly one method that learns from constraints (${counted.join(', ')}).`);
       }
       if (this.parsedCounts() === null) out.push('Sweep counts must be whole numbers ≥ 0 separated by commas, e.g. 0, 10, 50.');
+    }
+    if (this.kind === 'versus') {
+      const pairs = this.selected.filter((m) => this.learnsPairs(m));
+      const comparisons = this.selected.filter((m) => this.learnsComparisons(m));
+      if (pairs.length !== 1 || comparisons.length !== 1) {
+        const names = (test: (m: string) => boolean) => this.#methods.filter((m) => test(m.name)).map((m) => m.name).join(', ');
+        out.push(
+          `Pairs vs comparisons needs exactly one ticked method that learns from pairs (${names((m) => this.learnsPairs(m))}) and one that learns from comparisons (${names((m) => this.learnsComparisons(m))}).`,
+        );
+      }
+      if (this.parsedCounts() === null) out.push('Numbers of answers must be whole numbers ≥ 0 separated by commas, e.g. 0, 10, 50.');
     }
     if (this.kind === 'compare' && this.pairSources.length === 0 && this.selected.some((m) => this.counted(m))) {
       out.push('Tick at least one source of pairs for the pair-based methods.');
@@ -228,6 +262,21 @@ export class ExperimentPlanner {
         constraintSource: this.constraintSource,
       };
     }
+    if (this.kind === 'versus') {
+      const { pairs, comparisons } = this.versusMethods;
+      const method = pairs ?? this.selected[0]!;
+      const versus = comparisons ?? this.selected[0]!;
+      return {
+        kind: 'sweep',
+        method,
+        params: params(method),
+        versus: { method: versus, params: params(versus) },
+        counts: this.parsedCounts() ?? undefined,
+        seeds: this.sweepSeeds,
+        ...common,
+        constraintSource: this.constraintSource,
+      };
+    }
     if (this.kind === 'learn') {
       const method = this.learnMethod!;
       return { kind: 'learn', method, params: params(method), ...common };
@@ -288,7 +337,7 @@ export function jobTitle(spec: JobSpec, datasetName: string, items: string | nul
     case 'learn':
       return `learn · ${spec.method} on all rows${pairs ? ` (${pairs})` : ''} · ${datasetName}`;
     case 'sweep':
-      return `sweep · ${spec.method} · ${datasetName}`;
+      return spec.versus ? `pairs vs comparisons · ${spec.method} vs ${spec.versus.method} (${spec.constraintSource ?? 'generated'}) · ${datasetName}` : `sweep · ${spec.method} · ${datasetName}`;
     case 'compare':
       return `compare · ${spec.methods.map((m) => m.method).join(', ')} · ${datasetName}`;
   }
