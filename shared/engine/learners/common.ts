@@ -28,7 +28,8 @@ export function resolveInit(init: InitMode, k: number, d: number, n: number, nCl
 
 /**
  * The starting L (k, d) for an init mode: the leading identity rows, standard normal entries from `seed`, or the
- * PCA / LDA baselines' maps (scikit-learn's conventions: PCA unwhitened, LDA with ρ = 10⁻⁴).
+ * PCA / LDA baselines' maps (scikit-learn's conventions: PCA unwhitened, LDA with ρ = 10⁻⁴ scaled to whiten the
+ * within-class covariance, as scikit-learn's `scalings_`).
  * @throws ValidationError when 'lda' is asked for more than min(d, classes − 1) components.
  */
 export function initialComponents(data: TrainingData, k: number, init: Exclude<InitMode, 'auto'>, seed: number, method: string): Float64Array {
@@ -57,7 +58,13 @@ export function initialComponents(data: TrainingData, k: number, init: Exclude<I
           `${method}: init 'lda' gives at most min(features, classes − 1) = ${maxK} components, but 'components' is ${k}.`,
         );
       }
-      return fitLda(data, k, 1e-4, quiet).L;
+      // fitLda whitens by the within-class scatter S_w (a sum over rows); scikit-learn's LDA scalings_, which its NCA
+      // and metric-learn's LMNN start from, whiten by the within-class covariance S_w / (n − C). The scale of the
+      // start matters (Σ p_i and the L-BFGS path depend on it), so the map is scaled up by √(n − C).
+      const L = fitLda(data, k, 1e-4, quiet).L;
+      const scale = Math.sqrt(Math.max(data.n - seen.size, 1));
+      for (let t = 0; t < L.length; t++) L[t]! *= scale;
+      return L;
     }
   }
 }
