@@ -58,7 +58,8 @@ function cases(wanted: string[], extra: Array<[string, string]>): Case[] {
     ['nca-threshold', () => zscored('nca-threshold', readLabeledCsv(FIXTURE))],
     ...extra.map(([name, path]): [string, () => Case] => [name, () => zscored(name, readLabeledCsv(path))]),
   ];
-  return all.filter(([name]) => wanted.length === 0 || wanted.includes(name) || extra.some(([e]) => e === name)).map(([, load]) => load());
+  const every = wanted.length === 0 && extra.length === 0;
+  return all.filter(([name]) => every || wanted.includes(name) || extra.some(([e]) => e === name)).map(([, load]) => load());
 }
 
 const SKLEARN_SCRIPT = String.raw`
