@@ -38,7 +38,11 @@ export function topSymmetricEigen(S: Float64Array, n: number, k: number): TopEig
   const A = new Float64Array(n * n); // (n, n) working copy, symmetrised
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = 0.5 * (S[i * n + j]! + S[j * n + i]!);
   const { diagonal, offDiagonal, reflectors, betas } = tridiagonalize(A, n);
-  const norm = tridiagonalNorm(diagonal, offDiagonal, n);
+  // T / ‖T‖₁: the pivots and tolerances below then live at unit scale, far from overflow and underflow.
+  const tNorm = tridiagonalNorm(diagonal, offDiagonal, n);
+  for (let i = 0; i < n; i++) diagonal[i]! /= tNorm;
+  for (let i = 0; i < n - 1; i++) offDiagonal[i]! /= tNorm;
+  const norm = 1;
   const values = new Float64Array(k);
   for (let j = 0; j < k; j++) values[j] = bisectEigenvalue(diagonal, offDiagonal, n, n - 1 - j, norm);
   const vectors = new Float64Array(k * n); // (k, n)
@@ -49,6 +53,7 @@ export function topSymmetricEigen(S: Float64Array, n: number, k: number): TopEig
     inverseIteration(diagonal, offDiagonal, n, values[j]!, norm, vectors, cluster, z);
     vectors.set(z, j * n);
   }
+  for (let j = 0; j < k; j++) values[j]! *= tNorm;
   // z lives in T's basis; S's eigenvector is Q·z with Q = H_0·H_1 ⋯ H_{n−3}: apply the reflectors last to first.
   for (let j = 0; j < k; j++) {
     const y = vectors.subarray(j * n, (j + 1) * n);
@@ -121,14 +126,14 @@ function tridiagonalize(A: Float64Array, n: number) {
   return { diagonal, offDiagonal, reflectors, betas };
 }
 
-/** ‖T‖₁ of the tridiagonal (largest absolute column sum); at least the smallest positive normal for T = 0. */
+/** ‖T‖₁ of the tridiagonal (largest absolute column sum); 1 for T = 0 (any scale will do there). */
 function tridiagonalNorm(diagonal: Float64Array, off: Float64Array, n: number): number {
   let norm = 0;
   for (let i = 0; i < n; i++) {
     const s = Math.abs(diagonal[i]!) + (i > 0 ? Math.abs(off[i - 1]!) : 0) + (i < n - 1 ? Math.abs(off[i]!) : 0);
     if (s > norm) norm = s;
   }
-  return Math.max(norm, Number.MIN_VALUE);
+  return norm > 0 ? norm : 1;
 }
 
 /** Number of eigenvalues of T below x (Sturm sequence, pivots kept away from 0 by `pivmin`). */
