@@ -82,6 +82,11 @@ export function checkLabeledData(method: string, data: TrainingData, components:
  * impostor lists): the driver below asks it when a re-selection is due and lets it swap the state's objective.
  */
 export interface RefreshingObjective {
+  /**
+   * True when the working function is never re-selected (NCA's exact objective below its row threshold): the
+   * curvature memory then describes the one function, and a relative-decrease verdict needs no confirming step.
+   */
+  readonly fixed?: boolean;
   /** Called after every step, accepted or failed, before anything else looks at the new point (e.g. to embed it). */
   afterStep?(): void;
   /**
@@ -138,7 +143,7 @@ export interface DriverResult {
  * The refreshing L-BFGS loop NCA and LMNN share. Each iteration takes one {@link LbfgsState.step}; the tolerance
  * test is scipy's — relative decrease (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ `tol` or max |∇f| ≤ `tol` — and is
  * accepted only right after a re-selection that did not move the function (so the answer is judged on fresh lists).
- * A relative decrease ≤ `tol` while max |∇f| > `tol` is confirmed by one more step from a fresh memory
+ * On a re-selected function, a relative decrease ≤ `tol` while max |∇f| > `tol` is confirmed by one more step from a fresh memory
  * ({@link freshStep}), counted as an iteration: when it gains more than `tol` the run goes on.
  * A step that finds no decrease re-selects once (the lists may have been stale) and otherwise ends the run as
  * `stalled` unless the gradient test holds there. After every accepted iteration `trace` gets `report(f)` and
@@ -185,7 +190,7 @@ export function refreshingLbfgs(
     trace.push(value);
     hooks.onIteration?.({ iteration: iterations, objective: value, elapsedMs: performance.now() - startMs });
     if (settled && !changed) {
-      if (maxAbs(state.gradient) <= tol) return { iterations, stopReason: 'tolerance' };
+      if (problem.fixed || maxAbs(state.gradient) <= tol) return { iterations, stopReason: 'tolerance' };
       // An unconfirmed verdict at the iteration limit is not a tolerance stop.
       if (iterations >= maxIter) break;
       const confirming = freshStep(state);

@@ -569,8 +569,9 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   const diagnostics: NcaDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], candidatesPerRow: 0, exact, rescales: [] };
 
   let graph: PairGraph | null = null;
+  const complete = exact ? completePairGraph(n) : null; // the one graph of the exact objective
   const selectGraph = (L: Float64Array, measure = true): PairGraph => {
-    if (exact || !distanceBuffer) return completePairGraph(n);
+    if (complete || !distanceBuffer) return complete ?? completePairGraph(n);
     embedInto(X, n, d, L, k, Z);
     const refreshed = ncaCandidateGraph(Z, n, k, rule, distanceBuffer, measure ? (graph ?? undefined) : undefined);
     if (graph && measure) diagnostics.staleness.push(refreshed.staleness);
@@ -578,7 +579,14 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   };
   graph = selectGraph(L0);
   let objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
-  const evaluate: ObjectiveWithGradient = (x, g) => objective.evaluate(x, g);
+  // The point and objective of the last evaluation, so that a check at the current point can reuse it.
+  const lastPoint = new Float64Array(k * d);
+  let lastEvaluatedBy: TruncatedNcaObjective | null = null;
+  const evaluate: ObjectiveWithGradient = (x, g) => {
+    lastPoint.set(x);
+    lastEvaluatedBy = objective;
+    return objective.evaluate(x, g);
+  };
   const lbfgsConfig = { maxStepRatio: options.maxStepRatio ?? NCA_MAX_STEP_RATIO };
   let state = new LbfgsState(evaluate, L0, lbfgsConfig);
   let evaluations = 0;
@@ -587,6 +595,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
 
   /** Re-selects the candidates at the current L; returns whether that moved the loss (relatively) by more than tol. */
   const refreshing: RefreshingObjective = {
+    fixed: exact,
     due: (iteration, sinceRefresh) => !exact && sinceRefresh >= interval.current && iteration < maxIter,
     refresh: () => {
       if (exact) return false;
@@ -607,8 +616,9 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   /** f(c·L) on a graph selected at c·L (the exact objective below EXACT_BELOW rows). */
   const scaledObjective = (L: Float64Array, c: number): { objective: number } => {
     const scaled = Float64Array.from(L, (v) => c * v);
-    const trialGraph = selectGraph(scaled, false);
-    const trial = new TruncatedNcaObjective(X, Xt, n, d, k, labels, trialGraph);
+    // The exact objective is the same function everywhere; the truncated one needs a graph selected at c·L.
+    const trial = exact ? objective : new TruncatedNcaObjective(X, Xt, n, d, k, labels, selectGraph(scaled, false));
+    lastEvaluatedBy = null;
     trial.evaluate(scaled, new Float64Array(k * d));
     evaluations++;
     return { objective: trial.lastObjective };
@@ -623,9 +633,13 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
    * ('escaped'). Otherwise 'saturated' when {@link ncaSaturated} holds at L, else 'none'.
    */
   const escapeSaturation = (): 'none' | 'escaped' | 'saturated' => {
-    // objective.lastObjective / lastOneHotRows describe the last evaluation, not necessarily state.x: evaluate there.
-    objective.evaluate(state.x, scratch);
-    evaluations++;
+    // objective.lastObjective / lastOneHotRows describe the last evaluation: evaluate at state.x unless that was it.
+    if (lastEvaluatedBy !== objective || !lastPoint.every((v, t) => v === state.x[t])) {
+      objective.evaluate(state.x, scratch);
+      evaluations++;
+      lastPoint.set(state.x);
+      lastEvaluatedBy = objective;
+    }
     const f = objective.lastObjective;
     const oneHot = objective.lastOneHotRows;
     const verdict = ncaSaturated(oneHot, f, n) ? 'saturated' : 'none';
@@ -646,8 +660,10 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
     if (!(bestF > f + tol * Math.max(1, f))) return verdict;
     diagnostics.rescales.push(bestC);
     const L = Float64Array.from(state.x, (v) => bestC * v);
-    graph = selectGraph(L, false);
-    objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+    if (!exact) {
+      graph = selectGraph(L, false);
+      objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph);
+    }
     evaluations += state.evaluations;
     state = new LbfgsState(evaluate, L, lbfgsConfig);
     return 'escaped';
