@@ -78,7 +78,7 @@ async function partOurs(part: string, workers: number): Promise<unknown> {
   const t0 = performance.now();
   let fitSeconds = 0;
   const score = await executeScore(
-    { runId: null, metric: null, fit: { method: 'pca', params: { components: COMPONENTS }, seed: 0, preprocess: 'zscore' }, train, test, k: 3, seed: 0, workers, workerUrl: DEFAULT_WORKER_URL },
+    { runId: null, metric: null, fit: { method: 'pca', params: { components: COMPONENTS }, seed: 0, preprocess: 'zscore' }, train, test, k: 3, seed: 0, workers, workerUrl: String(DEFAULT_WORKER_URL) },
     (progress) => {
       if (progress.phase === 'knn' && fitSeconds === 0) fitSeconds = (performance.now() - t0) / 1000;
     },

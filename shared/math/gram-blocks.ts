@@ -14,6 +14,9 @@ import { dotTilesModule, laneDot } from './distance-tiles.ts';
 
 /** Data rows per block: a 64-row tile of a block is 64·1024 doubles (512 KiB), two of them fit the L2 cache. */
 export const CHUNK_ROWS = 1024;
+/** The module's `dots(q, qRows, r, rRows, cp, out, outStride)` (distance-tiles.ts): byte addresses, row counts. */
+type DotTile = (q: number, qRows: number, r: number, rRows: number, cp: number, out: number, outStride: number) => void;
+
 /** Feature rows of one dot-product tile. */
 const TILE = 64;
 
@@ -34,12 +37,12 @@ export function centeredGram(X: Float64Array, n: number, d: number, mean: Float6
   const module = preferSimd ? dotTilesModule() : null;
   let block: Float64Array; // (dp, cp) the transposed, centered rows of one chunk; zero padding
   let D: Float64Array; // (dp, dp) one chunk's dot products (upper tiles only)
-  let dots: ((q: number, qRows: number, r: number, rRows: number, cp: number, out: number, outStride: number) => void) | null = null;
+  let dots: DotTile | null = null;
   if (module) {
     const doubles = dp * cp + dp * dp;
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    dots = (instance.exports as unknown as { dots: NonNullable<typeof dots> }).dots;
+    dots = (instance.exports as unknown as { dots: DotTile }).dots;
     block = new Float64Array(memory.buffer, 0, dp * cp);
     D = new Float64Array(memory.buffer, block.byteLength, dp * dp);
   } else {
