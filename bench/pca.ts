@@ -15,7 +15,7 @@
  *   node --import tsx bench/pca.ts [--only eval,score] [--workers N] [--dir DIR]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,6 +173,11 @@ async function main(): Promise<void> {
   const part = opt('part');
   if (part) {
     console.log(JSON.stringify(await partOurs(part, workers)));
+    return;
+  }
+  const missing = ['train', 't10k'].flatMap((split) => [`${split}-images-idx3-ubyte.gz`, `${split}-labels-idx1-ubyte.gz`]).filter((f) => !existsSync(join(dir, f)));
+  if (missing.length) {
+    console.log(`pca: skipped, ${missing.join(', ')} not in ${dir} (apt-get install dataset-fashion-mnist, or --dir DIR).`);
     return;
   }
   const python = findSklearnPython();
