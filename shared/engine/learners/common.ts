@@ -107,8 +107,8 @@ const MAX_INTERVAL = 16;
 
 /**
  * The adaptive re-selection interval of the candidate-graph learners (NCA, MLKR): the first re-selection comes after
- * {@link FIRST_INTERVAL} iterations unless the learner says otherwise (the early steps are the largest); afterwards the interval doubles (up to
- * {@link MAX_INTERVAL}) while the error the replaced graph had gathered stays below 1 % of the budget
+ * {@link FIRST_INTERVAL} iterations unless the learner says otherwise (the early steps are the largest); afterwards
+ * the interval doubles (up to {@link MAX_INTERVAL}) while the error the replaced graph had gathered stays below 1 % of the budget
  * max(tol, 10⁻⁶)·max(1, |f|), and halves when it exceeds the budget.
  */
 export class RefreshInterval {
@@ -143,8 +143,8 @@ export interface DriverResult {
  * The refreshing L-BFGS loop NCA and LMNN share. Each iteration takes one {@link LbfgsState.step}; the tolerance
  * test is scipy's — relative decrease (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ `tol` or max |∇f| ≤ `tol` — and is
  * accepted only right after a re-selection that did not move the function (so the answer is judged on fresh lists).
- * On a re-selected function, a relative decrease ≤ `tol` while max |∇f| > `tol` is confirmed by one more step from a fresh memory
- * ({@link freshStep}), counted as an iteration: when it gains more than `tol` the run goes on.
+ * On a re-selected function, a relative decrease ≤ `tol` while max |∇f| > `tol` is confirmed by one more step from a
+ * fresh memory ({@link freshStep}), counted as an iteration: when it gains more than `tol` the run goes on.
  * A step that finds no decrease re-selects once (the lists may have been stale) and otherwise ends the run as
  * `stalled` unless the gradient test holds there. After every accepted iteration `trace` gets `report(f)` and
  * `hooks.onIteration` is called with it. Starts counting at `firstIteration` (for restarts) and stops at `maxIter`.

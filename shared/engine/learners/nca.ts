@@ -537,9 +537,9 @@ export function ncaSaturated(oneHotRows: number, objective: number, n: number): 
  * by {@link refreshingLbfgs}, with two safeguards against saturation (below).
  *
  * Refresh schedule ({@link RefreshInterval}): the first refresh comes after {@link NCA_FIRST_REFRESH} iteration (the
- * first steps are the largest, and the graph selected at the start goes stale fastest); afterwards the interval doubles (up to 16) while the measured staleness stays below 1 % of the
- * error budget max(tol, 10⁻⁶)·|f|, and halves when it exceeds the budget. Convergence (relative decrease or
- * gradient ≤ tol) is only accepted right after a refresh that does not move the loss by more than tol, and a
+ * first steps are the largest, and the graph selected at the start goes stale fastest); afterwards the interval
+ * doubles (up to 16) while the measured staleness stays below 1 % of the error budget max(tol, 10⁻⁶)·|f|, and
+ * halves when it exceeds the budget. Convergence (relative decrease or gradient ≤ tol) is only accepted right after a refresh that does not move the loss by more than tol, and a
  * relative decrease ≤ tol with a gradient above tol only when a step from a fresh memory gains no more either
  * (see {@link refreshingLbfgs}).
  *
