@@ -539,9 +539,9 @@ export function ncaSaturated(oneHotRows: number, objective: number, n: number): 
  * Refresh schedule ({@link RefreshInterval}): the first refresh comes after {@link NCA_FIRST_REFRESH} iteration (the
  * first steps are the largest, and the graph selected at the start goes stale fastest); afterwards the interval
  * doubles (up to 16) while the measured staleness stays below 1 % of the error budget max(tol, 10⁻⁶)·|f|, and
- * halves when it exceeds the budget. Convergence (relative decrease or gradient ≤ tol) is only accepted right after a refresh that does not move the loss by more than tol, and a
- * relative decrease ≤ tol with a gradient above tol only when a step from a fresh memory gains no more either
- * (see {@link refreshingLbfgs}).
+ * halves when it exceeds the budget. Convergence (relative decrease or gradient ≤ tol) is only accepted right after a
+ * refresh that does not move the loss by more than tol, and a relative decrease ≤ tol with a gradient above tol only
+ * when a step from a fresh memory gains no more either (see {@link refreshingLbfgs}).
  *
  * Safeguards. (1) Bounded steps: the strong-Wolfe line search starts the first step of a fresh memory at 1/‖g‖
  * (scipy's L-BFGS-B) and never extrapolates beyond ‖ΔL‖ = {@link NCA_MAX_STEP_RATIO}·max(‖L‖, 1): Σ p_i grows with
