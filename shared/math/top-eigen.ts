@@ -24,6 +24,8 @@ export interface TopEigen {
 }
 
 const EPS = 2 ** -52;
+/** Eigenvalues of T / ‖T‖₁ closer than this form a cluster whose vectors are re-orthogonalized (LAPACK's dstein). */
+const CLUSTER = 1e-3;
 
 /**
  * The `k` largest eigenvalues of the symmetric S (n, n) (symmetrised as (S + Sᵀ)/2) with their unit eigenvectors.
@@ -42,15 +44,14 @@ export function topSymmetricEigen(S: Float64Array, n: number, k: number): TopEig
   const tNorm = tridiagonalNorm(diagonal, offDiagonal, n);
   for (let i = 0; i < n; i++) diagonal[i]! /= tNorm;
   for (let i = 0; i < n - 1; i++) offDiagonal[i]! /= tNorm;
-  const norm = 1;
   const values = new Float64Array(k);
-  for (let j = 0; j < k; j++) values[j] = bisectEigenvalue(diagonal, offDiagonal, n, n - 1 - j, norm);
+  for (let j = 0; j < k; j++) values[j] = bisectEigenvalue(diagonal, offDiagonal, n, n - 1 - j);
   const vectors = new Float64Array(k * n); // (k, n)
   const z = new Float64Array(n);
   for (let j = 0; j < k; j++) {
     const cluster: number[] = [];
-    for (let i = 0; i < j; i++) if (Math.abs(values[i]! - values[j]!) <= 1e-3 * norm) cluster.push(i);
-    inverseIteration(diagonal, offDiagonal, n, values[j]!, norm, vectors, cluster, z);
+    for (let i = 0; i < j; i++) if (Math.abs(values[i]! - values[j]!) <= CLUSTER) cluster.push(i);
+    inverseIteration(diagonal, offDiagonal, n, values[j]!, vectors, cluster, z);
     vectors.set(z, j * n);
   }
   for (let j = 0; j < k; j++) values[j]! *= tNorm;
@@ -151,8 +152,11 @@ function countBelow(diagonal: Float64Array, off: Float64Array, n: number, x: num
   return count;
 }
 
-/** The eigenvalue of index `index` (0 = smallest) of T by bisection on Gershgorin's interval, to the rounding limit. */
-function bisectEigenvalue(diagonal: Float64Array, off: Float64Array, n: number, index: number, norm: number): number {
+/**
+ * The eigenvalue of index `index` (0 = smallest) of T (scaled to ‖T‖₁ = 1) by bisection on Gershgorin's interval, to
+ * the rounding limit.
+ */
+function bisectEigenvalue(diagonal: Float64Array, off: Float64Array, n: number, index: number): number {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
@@ -160,8 +164,8 @@ function bisectEigenvalue(diagonal: Float64Array, off: Float64Array, n: number, 
     lo = Math.min(lo, diagonal[i]! - r);
     hi = Math.max(hi, diagonal[i]! + r);
   }
-  lo -= 2 * EPS * norm;
-  hi += 2 * EPS * norm;
+  lo -= 2 * EPS;
+  hi += 2 * EPS;
   let maxOff2 = 0;
   for (let i = 0; i < n - 1; i++) maxOff2 = Math.max(maxOff2, off[i]! * off[i]!);
   const pivmin = Number.MIN_VALUE * Math.max(1, maxOff2) * 1e10;
@@ -176,15 +180,14 @@ function bisectEigenvalue(diagonal: Float64Array, off: Float64Array, n: number, 
 }
 
 /**
- * Unit eigenvector z of T for the eigenvalue `lambda` by inverse iteration, orthogonal to the rows `cluster` of
- * `found` (k, n) (eigenvectors of T already computed for eigenvalues within 10⁻³·‖T‖₁). Writes z.
+ * Unit eigenvector z of T (scaled to ‖T‖₁ = 1) for the eigenvalue `lambda` by inverse iteration, orthogonal to the rows
+ * `cluster` of `found` (k, n) (eigenvectors of T already computed for eigenvalues within {@link CLUSTER}). Writes z.
  */
 function inverseIteration(
   diagonal: Float64Array,
   off: Float64Array,
   n: number,
   lambda: number,
-  norm: number,
   found: Float64Array,
   cluster: number[],
   z: Float64Array,
@@ -199,7 +202,7 @@ function inverseIteration(
   const u2 = new Float64Array(n);
   const mult = new Float64Array(n);
   const swapped = new Uint8Array(n);
-  const tiny = EPS * norm;
+  const tiny = EPS;
   for (let i = 0; i < n; i++) u0[i] = diagonal[i]! - lambda;
   for (let i = 0; i < n - 1; i++) u1[i] = off[i]!;
   let sub = n > 1 ? off[0]! : 0; // T's sub-diagonal entry below the current pivot
@@ -230,7 +233,7 @@ function inverseIteration(
   // A fixed start with every component nonzero (no random stream: deterministic, and not orthogonal to z by accident
   // except in contrived cases, which the re-orthogonalization and the iterations repair).
   for (let i = 0; i < n; i++) z[i] = 1 + ((i * 7919) % 101) / 1013;
-  const residualTarget = 4 * n * EPS * norm;
+  const residualTarget = 4 * n * EPS;
   for (let it = 0; it < 10; it++) {
     // Solve L·U·x = z (x into z).
     for (let i = 0; i < n - 1; i++) {
