@@ -4,7 +4,7 @@
  * is importable, it fits scikit-learn's NeighborhoodComponentsAnalysis on the same folds and the same z-scored
  * data in the same run and prints the time ratio.
  *
- *   node --import tsx bench/nca.ts [dataset …]
+ *   node --import tsx bench/nca.ts [dataset …] [--repeats R]   (each fold fitted R times, default 5: the fastest counts)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ export interface FoldResult {
 }
 
 /** Our protocol run: per fold, z-score on the training part, fit, map both parts, 3-NN. */
-export function crossValidate(data: LabeledData, learner: LearnerDefinition, rawParams: Record<string, unknown> = {}): FoldResult[] {
+export function crossValidate(data: LabeledData, learner: LearnerDefinition, rawParams: Record<string, unknown> = {}, repeats = 1): FoldResult[] {
   const params = validateParams(learner.name, learner.params, rawParams);
   const out: FoldResult[] = [];
   for (const fold of stratifiedKFold(data.labels, 5, 0)) {
@@ -61,9 +61,14 @@ export function crossValidate(data: LabeledData, learner: LearnerDefinition, raw
     const ytr = Int32Array.from(fold.train, (r) => data.labels[r]!);
     const yte = Int32Array.from(fold.test, (r) => data.labels[r]!);
     const training: TrainingData = { X: Xtr, n: fold.train.length, d, labels: ytr, nClasses: data.nClasses, pairs: null };
-    const t0 = performance.now();
-    const fit = learner.fit(training, params, { seed: 0, hooks: {} });
-    const fitSeconds = (performance.now() - t0) / 1000;
+    // The fastest of `repeats` identical fits: on a loaded machine the minimum is the figure least disturbed by others.
+    let fit = learner.fit(training, params, { seed: 0, hooks: {} });
+    let fitSeconds = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      fit = learner.fit(training, params, { seed: 0, hooks: {} });
+      fitSeconds = Math.min(fitSeconds, (performance.now() - t0) / 1000);
+    }
     const k = fit.nComponents;
     const Ztr = new Float64Array(fold.train.length * k);
     const Zte = new Float64Array(fold.test.length * k);
@@ -120,8 +125,10 @@ for fold in job['folds']:
     Xtr, Xte = Xtr[:, keep], Xte[:, keep]
     mu, sd = Xtr.mean(0), Xtr.std(0)
     Xtr, Xte = (Xtr - mu) / sd, (Xte - mu) / sd
-    nca = NeighborhoodComponentsAnalysis(random_state=0)
-    t = time.perf_counter(); nca.fit(Xtr, y[tr]); s = time.perf_counter() - t
+    s = float('inf')
+    for _ in range(job['repeats']):
+        nca = NeighborhoodComponentsAnalysis(random_state=0)
+        t = time.perf_counter(); nca.fit(Xtr, y[tr]); s = min(s, time.perf_counter() - t)
     knn = KNeighborsClassifier(3).fit(nca.transform(Xtr), y[tr])
     acc = float((knn.predict(nca.transform(Xte)) == y[te]).mean())
     out.append({'accuracy': acc, 'fitSeconds': s, 'iterations': int(nca.n_iter_)})
@@ -129,12 +136,12 @@ print(json.dumps(out))
 `;
 
 /** scikit-learn's NCA on exactly our folds (raw data + fold indices handed over in a temp file). */
-export function sklearnNca(python: string, data: LabeledData): FoldResult[] {
+export function sklearnNca(python: string, data: LabeledData, repeats = 1): FoldResult[] {
   const dir = mkdtempSync(join(tmpdir(), 'nca-bench-'));
   try {
     const folds = stratifiedKFold(data.labels, 5, 0).map((f) => ({ train: Array.from(f.train), test: Array.from(f.test) }));
     const file = join(dir, 'job.json');
-    writeFileSync(file, JSON.stringify({ n: data.n, d: data.d, X: Array.from(data.X), y: Array.from(data.labels), folds }));
+    writeFileSync(file, JSON.stringify({ n: data.n, d: data.d, X: Array.from(data.X), y: Array.from(data.labels), folds, repeats }));
     const script = join(dir, 'nca.py');
     writeFileSync(script, SKLEARN_SCRIPT);
     const stdout = execFileSync(python, [script, file], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -146,16 +153,16 @@ export function sklearnNca(python: string, data: LabeledData): FoldResult[] {
 
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
 
-export function runNcaBench(names: readonly string[] = SAMPLE_DATASETS): void {
+export function runNcaBench(names: readonly string[] = SAMPLE_DATASETS, repeats = 5): void {
   const python = findSklearnPython();
-  console.log(`NCA: 5-fold stratified CV (seed 0), z-score per fold, 3-NN. scikit-learn: ${python ?? 'not found'}`);
+  console.log(`NCA: 5-fold stratified CV (seed 0), z-score per fold, 3-NN; fit time the fastest of ${repeats} per fold, the median over folds. scikit-learn: ${python ?? 'not found'}`);
   warmUp(ncaLearner);
   console.log('dataset        | ours acc %   | ours fit s | ours iters      | sklearn acc % | sklearn fit s | sklearn iters   | time ratio');
   for (const name of names) {
     const data = loadSample(name);
-    const ours = summarize(crossValidate(data, ncaLearner));
+    const ours = summarize(crossValidate(data, ncaLearner, {}, repeats));
     let theirs: ReturnType<typeof summarize> | null = null;
-    if (python) theirs = summarize(sklearnNca(python, data));
+    if (python) theirs = summarize(sklearnNca(python, data, repeats));
     const cells = [
       name.padEnd(14),
       `${fmt(ours.mean)} ± ${fmt(ours.std)}`.padEnd(12),
@@ -171,6 +178,9 @@ export function runNcaBench(names: readonly string[] = SAMPLE_DATASETS): void {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const names = process.argv.slice(2);
-  runNcaBench(names.length ? names : SAMPLE_DATASETS);
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--repeats');
+  const repeats = at >= 0 ? Number(args[at + 1]) : 5;
+  const names = args.filter((a, i) => a !== '--repeats' && i !== at + 1);
+  runNcaBench(names.length ? names : SAMPLE_DATASETS, repeats);
 }

@@ -5,6 +5,8 @@
  *   accuracy  5-fold 3-NN accuracy and median fit time, every method × iris, wine, breast_cancer, digits,
  *             beside the scikit-learn / metric-learn reference figures
  *   nca       our NCA vs scikit-learn's NCA on the same folds (time ratio), where python3 + sklearn exist
+ *   nca-optimum Σ p_i of our NCA vs scikit-learn's on every sample, iris's petal columns and sets around the
+ *             exact/truncated threshold (whole data set, defaults)
  *   lmnn      LMNN fit time and accuracy vs metric-learn's reference
  *   pairs     MMC, MMC-diagonal and ITML vs metric-learn's reference (time ratios)
  *   reference final objective, iterations and stop reason of NCA / LMNN / ITML / MMC beside scikit-learn's and
@@ -16,6 +18,8 @@
  *             against scikit-learn (time, peak RSS, kernel GFLOP/s beside numpy's matmul), LMNN / ITML / MMC on
  *             fm10k, NCA-32 on all 60,000 rows with test-set accuracy; installs dataset-fashion-mnist with apt when
  *             missing (as root), else skipped with one line
+ *   pca       PCA-32 on Fashion-MNIST: fm10k 5-fold evaluation and the fm60k → test score against scikit-learn's
+ *             StandardScaler + PCA(32, full SVD) + the same figures (time ratio); skipped without the dataset
  *   reliability the hostile-environment probes of bench/reliability/*-probes.ts (full disks, read-only and damaged
  *             databases, slow and oversized HTTP clients …): a table item | probe | before | after | ok
  *   concurrency the server, 4 CLI writers, 4 HTTP clients and 3 compare jobs on one database: labels lost, SQLITE_BUSY
@@ -40,6 +44,7 @@ const only = args.find((a) => !a.startsWith('--') && a !== importMb)?.split(',')
 const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'accuracy', file: 'accuracy.ts', args: ['--methods', 'euclidean,covariance,pca,lda'] },
   { name: 'nca', file: 'nca.ts', args: [] },
+  { name: 'nca-optimum', file: 'nca-optimum.ts', args: [] },
   { name: 'lmnn', file: 'lmnn.ts', args: [] },
   { name: 'pairs', file: 'pairs.ts', args: [] },
   { name: 'reference', file: 'learners-vs-reference.ts', args: [] },
@@ -47,6 +52,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'import', file: 'import.ts', args: [importMb] },
   { name: 'ui-scatter', file: 'ui-scatter.ts', args: [] },
   { name: 'scale', file: 'scale.ts', args: [] },
+  { name: 'pca', file: 'pca.ts', args: [] },
   { name: 'reliability', file: 'reliability.ts', args: [] },
   { name: 'concurrency', file: 'concurrency.ts', args: [] },
   { name: 'regression', file: 'regression.ts', args: [] },

@@ -4,7 +4,9 @@ Run from the repository root:  /usr/bin/python3 bench/reference/nca_sklearn.py
 (Debian python3-sklearn, scikit-learn 1.2). The samples are z-scored as shared/engine/preprocess.ts does (mean,
 population std; constant features dropped), the built-to-saturate fixture test/fixtures/nca-saturating.csv (made by
 bench/reference/make-nca-saturating.ts) is fitted as it is (our preprocess 'none'); the whole file is fitted, init='auto', max_iter=50, tol=1e-5
-(our defaults and scikit-learn's), random_state=0. Prints the NCA objective sum_i p_i at the end (the
+(our defaults and scikit-learn's), random_state=0. 'nca-threshold' is test/fixtures/nca-threshold.csv (214 rows, just
+above NCA's exact/truncated threshold; bench/reference/make-nca-threshold.ts), 'iris-petal' iris's last two columns
+(petal length and width), both z-scored. Prints the NCA objective sum_i p_i at the end (the
 expected number of correctly classified points), the iterations and the largest |L| entry.
 """
 import csv
@@ -52,6 +54,8 @@ CASES = [
     ('breast_cancer', 'src-main/samples/data/breast_cancer.csv', 'zscore'),
     ('digits', 'src-main/samples/data/digits.csv', 'zscore'),
     ('nca-saturating', 'test/fixtures/nca-saturating.csv', 'none'),
+    ('nca-threshold', 'test/fixtures/nca-threshold.csv', 'zscore'),
+    ('iris-petal', 'src-main/samples/data/iris.csv', 'zscore', [2, 3]),
 ]
 
 if __name__ == '__main__':
@@ -63,8 +67,10 @@ if __name__ == '__main__':
         path, _, pre = spec.partition(':')
         CASES.append((name, path, pre or 'zscore'))
         wanted.append(name)
-    for name, path, pre in CASES:
+    for name, path, pre, *columns in CASES:
         if wanted and name not in wanted:
             continue
         X, y = load(path)
+        if columns:
+            X = X[:, columns[0]]
         run(name, zscore(X) if pre == 'zscore' else X, y)

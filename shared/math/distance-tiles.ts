@@ -191,6 +191,8 @@ export function tileFlops(count: number, m: number, dims: number): number {
 // Memory is imported as env.memory.
 
 const simdModule = compileOnce(() => assembleModule());
+/** The compiled `dots` module (or null without WebAssembly SIMD), for the other dot-product tiles (gram-blocks.ts). */
+export const dotTilesModule = simdModule;
 
 
 function dotsBody(): number[] {

@@ -1,12 +1,13 @@
 /** Scatter and covariance matrices of row-major data. */
-import { centerRows, columnMeans, gram } from './dense.ts';
+import { columnMeans, gram } from './dense.ts';
+import { centeredGram } from './gram-blocks.ts';
 
 /**
  * Sample covariance of X (n, d) → (d, d): Σ (x_i − x̄)(x_i − x̄)ᵀ / (n − ddof). Default ddof = 1 (numpy's
- * `np.cov`). Cost O(n·d²/2).
+ * `np.cov`). Cost O(n·d²/2), in row blocks ({@link centeredGram}).
  */
 export function covarianceMatrix(X: Float64Array, n: number, d: number, ddof = 1): Float64Array {
-  const C = gram(centerRows(X, n, d, columnMeans(X, n, d)), n, d);
+  const C = centeredGram(X, n, d, columnMeans(X, n, d));
   const denominator = Math.max(n - ddof, 1);
   for (let i = 0; i < C.length; i++) C[i]! /= denominator;
   return C;
@@ -38,7 +39,7 @@ export function classScatter(X: Float64Array, n: number, d: number, labels: Int3
     const c = labels[i]!;
     for (let f = 0; f < d; f++) centered[i * d + f] = X[i * d + f]! - means[c * d + f]!;
   }
-  const within = gram(centered, n, d);
+  const within = centeredGram(centered, n, d, null);
   const overall = columnMeans(X, n, d);
   const weighted = new Float64Array(nClasses * d); // √n_c (μ_c − μ)
   for (let c = 0; c < nClasses; c++) {

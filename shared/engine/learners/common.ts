@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '../../errors.ts';
 import type { StopReason } from '../../domain/learned-metric.ts';
-import { LbfgsState, maxAbs, relativeReduction } from '../../math/lbfgs.ts';
+import { LbfgsState, maxAbs, relativeReduction, type LbfgsStep } from '../../math/lbfgs.ts';
 import { createRng } from '../../math/seeded-random.ts';
 import type { LearnerHooks, TrainingData } from '../learner.ts';
 import { componentsUpTo } from '../params.ts';
@@ -28,7 +28,8 @@ export function resolveInit(init: InitMode, k: number, d: number, n: number, nCl
 
 /**
  * The starting L (k, d) for an init mode: the leading identity rows, standard normal entries from `seed`, or the
- * PCA / LDA baselines' maps (scikit-learn's conventions: PCA unwhitened, LDA with ρ = 10⁻⁴).
+ * PCA / LDA baselines' maps (scikit-learn's conventions: PCA unwhitened, LDA with ρ = 10⁻⁴ scaled to whiten the
+ * within-class covariance, as scikit-learn's `scalings_`).
  * @throws ValidationError when 'lda' is asked for more than min(d, classes − 1) components.
  */
 export function initialComponents(data: TrainingData, k: number, init: Exclude<InitMode, 'auto'>, seed: number, method: string): Float64Array {
@@ -57,7 +58,13 @@ export function initialComponents(data: TrainingData, k: number, init: Exclude<I
           `${method}: init 'lda' gives at most min(features, classes − 1) = ${maxK} components, but 'components' is ${k}.`,
         );
       }
-      return fitLda(data, k, 1e-4, quiet).L;
+      // fitLda whitens by the within-class scatter S_w (a sum over rows); scikit-learn's LDA scalings_, which its NCA
+      // and metric-learn's LMNN start from, whiten by the within-class covariance S_w / (n − C). The scale of the
+      // start matters (Σ p_i and the L-BFGS path depend on it), so the map is scaled up by √(n − C).
+      const L = fitLda(data, k, 1e-4, quiet).L;
+      const scale = Math.sqrt(Math.max(data.n - seen.size, 1));
+      for (let t = 0; t < L.length; t++) L[t]! *= scale;
+      return L;
     }
   }
 }
@@ -75,6 +82,11 @@ export function checkLabeledData(method: string, data: TrainingData, components:
  * impostor lists): the driver below asks it when a re-selection is due and lets it swap the state's objective.
  */
 export interface RefreshingObjective {
+  /**
+   * True when the working function is never re-selected (NCA's exact objective below its row threshold): the
+   * curvature memory then describes the one function, and a relative-decrease verdict needs no confirming step.
+   */
+  readonly fixed?: boolean;
   /** Called after every step, accepted or failed, before anything else looks at the new point (e.g. to embed it). */
   afterStep?(): void;
   /**
@@ -95,15 +107,21 @@ const MAX_INTERVAL = 16;
 
 /**
  * The adaptive re-selection interval of the candidate-graph learners (NCA, MLKR): the first re-selection comes after
- * {@link FIRST_INTERVAL} iterations (the early steps are the largest); afterwards the interval doubles (up to
- * {@link MAX_INTERVAL}) while the error the replaced graph had gathered stays below 1 % of the budget
+ * {@link FIRST_INTERVAL} iterations unless the learner says otherwise (the early steps are the largest); afterwards
+ * the interval doubles (up to {@link MAX_INTERVAL}) while the error the replaced graph had gathered stays below 1 % of the budget
  * max(tol, 10⁻⁶)·max(1, |f|), and halves when it exceeds the budget.
  */
 export class RefreshInterval {
   /** Iterations between re-selections now. */
-  current = FIRST_INTERVAL;
+  current: number;
 
-  constructor(private readonly tol: number) {}
+  /** `first`: iterations before the first re-selection (default {@link FIRST_INTERVAL}). */
+  constructor(
+    private readonly tol: number,
+    first = FIRST_INTERVAL,
+  ) {
+    this.current = first;
+  }
 
   /** Adapts the interval after a re-selection: `error` is the replaced graph's measured error at function value `value`. */
   adapt(error: number, value: number): void {
@@ -125,6 +143,8 @@ export interface DriverResult {
  * The refreshing L-BFGS loop NCA and LMNN share. Each iteration takes one {@link LbfgsState.step}; the tolerance
  * test is scipy's — relative decrease (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ `tol` or max |∇f| ≤ `tol` — and is
  * accepted only right after a re-selection that did not move the function (so the answer is judged on fresh lists).
+ * On a re-selected function, a relative decrease ≤ `tol` while max |∇f| > `tol` is confirmed by one more step from a
+ * fresh memory ({@link freshStep}), counted as an iteration: when it gains more than `tol` the run goes on.
  * A step that finds no decrease re-selects once (the lists may have been stale) and otherwise ends the run as
  * `stalled` unless the gradient test holds there. After every accepted iteration `trace` gets `report(f)` and
  * `hooks.onIteration` is called with it. Starts counting at `firstIteration` (for restarts) and stops at `maxIter`.
@@ -169,7 +189,30 @@ export function refreshingLbfgs(
     const value = report(state.value);
     trace.push(value);
     hooks.onIteration?.({ iteration: iterations, objective: value, elapsedMs: performance.now() - startMs });
-    if (settled && !changed) return { iterations, stopReason: 'tolerance' };
+    if (settled && !changed) {
+      if (problem.fixed || maxAbs(state.gradient) <= tol) return { iterations, stopReason: 'tolerance' };
+      // An unconfirmed verdict at the iteration limit is not a tolerance stop.
+      if (iterations >= maxIter) break;
+      const confirming = freshStep(state);
+      if (confirming.status === 'failed') return { iterations, stopReason: 'tolerance' };
+      iterations++;
+      sinceRefresh++;
+      const confirmed = report(state.value);
+      trace.push(confirmed);
+      hooks.onIteration?.({ iteration: iterations, objective: confirmed, elapsedMs: performance.now() - startMs });
+      if (relativeReduction(confirming.previousValue, confirming.value) <= tol) return { iterations, stopReason: 'tolerance' };
+    }
   }
   return { iterations, stopReason: 'maxIter' };
+}
+
+/**
+ * One step from a fresh memory (steepest descent, scipy's first step 1/‖g‖), to confirm a relative decrease ≤ tol
+ * seen while the gradient is not small: a tiny step under a curvature model gathered on earlier working functions
+ * (previous candidate or impostor lists) says nothing about stationarity, as the model's direction can be nearly
+ * orthogonal to the gradient. The caller counts the step as an iteration when it is taken.
+ */
+function freshStep(state: LbfgsState): LbfgsStep {
+  state.resetMemory();
+  return state.step();
 }
