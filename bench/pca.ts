@@ -23,7 +23,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DatasetMatrix } from '../shared/domain/dataset.ts';
 import { stratifiedFoldAssignment } from '../shared/engine/evaluation/folds.ts';
 import { evaluateInPool } from '../src-main/jobs/fold-pool.ts';
-import { DEFAULT_WORKER_URL } from '../src-main/jobs/runner.ts';
+import { DEFAULT_WORKER_URL } from '../src-main/jobs/pool.ts';
 import { executeScore } from '../src-main/jobs/score-execute.ts';
 import { findSklearnPython } from './nca.ts';
 
