@@ -4,8 +4,8 @@
  */
 import { ConstraintError, ValidationError } from '../errors.ts';
 import { normalizePair, toPairSet, type PairConstraint, type PairSet } from '../domain/constraints.ts';
-import { createMt19937, type Mt19937 } from '../math/mt19937.ts';
-import { createRng, type Rng } from '../math/seeded-random.ts';
+import { createMt19937, type Mt19937 } from '../math/random/index.ts';
+import { createRng, type Rng } from '../math/random/index.ts';
 
 export interface PairGenerationOptions {
   /** Number of must-link (same-class) pairs to draw. */

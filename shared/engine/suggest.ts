@@ -1,6 +1,6 @@
 import type { ConstraintKind, PairConstraint } from '../domain/constraints.ts';
-import { rowSquaredDistance } from '../math/distances.ts';
-import { createRng } from '../math/seeded-random.ts';
+import { rowSquaredDistance } from '../math/distances/index.ts';
+import { createRng } from '../math/random/index.ts';
 import { closeConstraints, impliedKind } from './constraint-closure.ts';
 
 /**

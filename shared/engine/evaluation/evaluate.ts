@@ -31,7 +31,7 @@ import { describeSupervision, type Supervision } from '../../domain/supervision.
 import { datasetTask, selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
 import type { EvaluationResult, FoldResult } from '../../ipc/schemas.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
-import { rowSquaredDistance } from '../../math/distances.ts';
+import { rowSquaredDistance } from '../../math/distances/index.ts';
 import { transform, transformPreprocessed } from '../../metric/mahalanobis.ts';
 import { checkSeed, classCount, prepareFit, resolveConstraintSource, runPreparedFit, type FitSpec } from '../fit.ts';
 import type { LearnerHooks } from '../learner.ts';

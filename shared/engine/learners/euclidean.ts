@@ -1,4 +1,4 @@
-import { identity } from '../../math/dense.ts';
+import { identity } from '../../math/dense/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
 /**

@@ -28,12 +28,12 @@
  * the smallest positive distance between the paired rows, where metric-learn would divide by zero.
  */
 import { ValidationError } from '../../errors.ts';
-import { symmetrize } from '../../math/dense.ts';
-import { inverseSpd } from '../../math/eigen.ts';
-import { componentsFromMetric } from '../../math/psd.ts';
-import { pairDifferences } from '../../math/pair-differences.ts';
-import { createPairKernels, createRowDotKernel, type PairKernels } from '../../math/pair-kernels.ts';
-import { logDeterminantSpd } from '../../math/pair-solve.ts';
+import { symmetrize } from '../../math/dense/index.ts';
+import { inverseSpd } from '../../math/decompositions/index.ts';
+import { componentsFromMetric } from '../../math/decompositions/index.ts';
+import { pairDifferences } from '../../math/dense/index.ts';
+import { createPairKernels, createRowDotKernel, type PairKernels } from '../../math/wasm/index.ts';
+import { logDeterminantSpd } from '../../math/decompositions/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 

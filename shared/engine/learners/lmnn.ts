@@ -1,18 +1,15 @@
 import { ValidationError } from '../../errors.ts';
 import { convergedFor } from '../../domain/learned-metric.ts';
-import { LbfgsState, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
-import { BoundedTopK } from '../../math/top-k.ts';
+import { LbfgsState, type ObjectiveWithGradient } from '../../math/optimisation/index.ts';
+import { BoundedTopK, smallestIndices } from '../../math/neighbours/index.ts';
+import { distanceRowsBufferLength, forEachDistanceRow } from '../../math/distances/index.ts';
 import {
-  distanceRowsBufferLength,
   embedInto,
-  forEachDistanceRow,
-  smallestIndices,
   pairScatterGradient,
   pairScatterWorkLength,
   pairSquaredDistances,
-  squaredDistanceMatrix,
   transposeInto,
-} from '../../math/neighbour-kernels.ts';
+} from '../../math/dense/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, refreshingLbfgs, resolveInit } from './common.ts';

@@ -24,9 +24,9 @@
  * O(cannot·d) per rebuild of the line search (see {@link createRayObjective}), O(cannot) per halving otherwise.
  */
 import { ValidationError } from '../../errors.ts';
-import { solveSymmetricPositive } from '../../math/pair-solve.ts';
-import { pairDifferences, squaredDifferences } from '../../math/pair-differences.ts';
-import { createRowDotKernel, type RowDotKernel } from '../../math/pair-kernels.ts';
+import { solveSymmetricPositive } from '../../math/decompositions/index.ts';
+import { pairDifferences, squaredDifferences } from '../../math/dense/index.ts';
+import { createRowDotKernel, type RowDotKernel } from '../../math/wasm/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 

@@ -27,8 +27,8 @@
  * The result is rescaled so that Σ_cannot ‖δ‖_M = 1 exactly, the paper's constraint.
  */
 import { ValidationError } from '../../errors.ts';
-import { symmetricEigen } from '../../math/eigen.ts';
-import { pairDifferences, weightedOuterProductSum } from '../../math/pair-differences.ts';
+import { symmetricEigen } from '../../math/decompositions/index.ts';
+import { pairDifferences, weightedOuterProductSum } from '../../math/dense/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 

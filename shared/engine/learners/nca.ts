@@ -1,19 +1,15 @@
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
-import { rowSquaredDistance } from '../../math/distances.ts';
-import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
-import { BoundedTopK } from '../../math/top-k.ts';
+import { rowSquaredDistance } from '../../math/distances/index.ts';
+import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/optimisation/index.ts';
+import { BoundedTopK, pairGraphFromNeighbours, smallestIndices, type PairGraph } from '../../math/neighbours/index.ts';
+import { distanceRowsBufferLength, forEachDistanceRow } from '../../math/distances/index.ts';
 import {
   embedInto,
-  pairGraphFromNeighbours,
   pairScatterGradient,
   pairScatterWorkLength,
   pairSquaredDistances,
-  smallestIndices,
-  distanceRowsBufferLength,
-  forEachDistanceRow,
   transposeInto,
-  type PairGraph,
-} from '../../math/neighbour-kernels.ts';
+} from '../../math/dense/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
@@ -362,7 +358,7 @@ function squaredDistancesFromRow(Z: Float64Array, n: number, k: number, i: numbe
 
 /**
  * Indices of the `count` smallest entries of row[0 … n) except `exclude`, nearest first (ties: lower index first),
- * through the one bounded top-k of shared/math/top-k.ts. O(n + count²) worst case, O(n) typically.
+ * through the one bounded top-k of shared/math/neighbours/top-k.ts. O(n + count²) worst case, O(n) typically.
  */
 function nearestByInsertion(row: Float64Array, n: number, count: number, exclude: number): Int32Array {
   const top = new BoundedTopK(count);

@@ -15,10 +15,10 @@ import {
   featureVariances,
 } from '../../../shared/engine/learners/mmc.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
-import { symmetricEigen } from '../../../shared/math/eigen.ts';
-import { isPsd, metricFromComponents } from '../../../shared/math/psd.ts';
-import { pairDifferences, quadraticForms, weightedOuterProductSum } from '../../../shared/math/pair-differences.ts';
-import { createRng } from '../../../shared/math/seeded-random.ts';
+import { symmetricEigen } from '../../../shared/math/decompositions/eigen.ts';
+import { isPsd, metricFromComponents } from '../../../shared/math/decompositions/psd.ts';
+import { pairDifferences, quadraticForms, weightedOuterProductSum } from '../../../shared/math/dense/row-differences.ts';
+import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { generateApples } from '../../../shared/samples/apples.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
 

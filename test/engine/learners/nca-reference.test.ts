@@ -22,7 +22,7 @@ import { fitMetric } from '../../../shared/engine/fit.ts';
 import { fitNca, ncaLossAndGradient, ncaSaturated, SATURATED_FRACTION } from '../../../shared/engine/learners/nca.ts';
 import { applyPreprocessing, fitPreprocessing } from '../../../shared/engine/preprocess.ts';
 import type { PreprocessKind } from '../../../shared/domain/learned-metric.ts';
-import { maxAbs, relativeReduction } from '../../../shared/math/lbfgs.ts';
+import { maxAbs, relativeReduction } from '../../../shared/math/optimisation/lbfgs.ts';
 import { generateApples } from '../../../shared/samples/apples.ts';
 import { csvDataset, sampleDataset } from '../fixtures.ts';
 
