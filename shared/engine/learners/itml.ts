@@ -17,7 +17,7 @@
  * The objective reported after each sweep is D_ld(M, M₀).
  *
  * Speed: the two O(d²) kernels (M·δ with δᵀMδ, and the rank-one update fused with the next constraint's M·δ) run
- * as WebAssembly SIMD (shared/math/pair-kernels.ts, bitwise equal to its TypeScript fallback), and a constraint
+ * as WebAssembly SIMD (shared/math/wasm/rank-one-kernels.ts, bitwise equal to its TypeScript fallback), and a constraint
  * that provably still holds with λ = 0 is skipped without changing the iterates (see createSweep).
  *
  * Bounds: by default u and l are the `mustLinkPercentile`-th and `cannotLinkPercentile`-th percentiles (5 / 95, linear

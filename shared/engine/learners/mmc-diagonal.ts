@@ -20,7 +20,7 @@
  * (On that iris problem the exact minimizer is ≈ diag(0, 0, 3.7e-4, 0) with g ≈ −5.47, so the golden value is not
  * the convex optimum: a solver that finds the optimum would not reproduce metric-learn.)
  *
- * Cost per Newton step: O(cannot·d²) for the Hessian (a SIMD row-dot kernel, shared/math/pair-kernels.ts) and
+ * Cost per Newton step: O(cannot·d²) for the Hessian (a SIMD row-dot kernel, shared/math/wasm/rank-one-kernels.ts) and
  * O(cannot·d) per rebuild of the line search (see {@link createRayObjective}), O(cannot) per halving otherwise.
  */
 import { ValidationError } from '../../errors.ts';

@@ -1,7 +1,7 @@
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { rowSquaredDistance } from '../../math/distances/index.ts';
 import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/optimisation/index.ts';
-import { BoundedTopK, pairGraphFromNeighbours, smallestIndices, type PairGraph } from '../../math/neighbours/index.ts';
+import { pairGraphFromNeighbours, smallestIndices, smallestIndicesSorted, type PairGraph } from '../../math/neighbours/index.ts';
 import { distanceRowsBufferLength, forEachDistanceRow } from '../../math/distances/index.ts';
 import {
   embedInto,
@@ -326,7 +326,7 @@ export function ncaCandidateGraph(
       for (let j = 0; j < n; j++) {
         if (row[j]! <= cut && j !== i) picked[count++] = j;
       }
-      if (count < minC) neighbours[i] = nearestByInsertion(row, n, minC, i);
+      if (count < minC) neighbours[i] = smallestIndicesSorted(row, n, minC, i);
       else if (count > maxC) {
         // The cap is for speed only: keep it when the rows it drops carry no real mass (they are all at least as far
         // as the farthest kept one); with many ties near the front (duplicates, discrete features) keep them all.
@@ -354,16 +354,6 @@ function squaredDistancesFromRow(Z: Float64Array, n: number, k: number, i: numbe
     if (s < min) min = s;
   }
   return min;
-}
-
-/**
- * Indices of the `count` smallest entries of row[0 … n) except `exclude`, nearest first (ties: lower index first),
- * through the one bounded top-k of shared/math/neighbours/top-k.ts. O(n + count²) worst case, O(n) typically.
- */
-function nearestByInsertion(row: Float64Array, n: number, count: number, exclude: number): Int32Array {
-  const top = new BoundedTopK(count);
-  for (let j = 0; j < n; j++) if (j !== exclude) top.offer(row[j]!, j);
-  return top.index;
 }
 
 /** The complete pair graph on n rows: the truncated objective on it is the exact one. */

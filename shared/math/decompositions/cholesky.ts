@@ -1,8 +1,10 @@
 /**
- * Small dense solves used by the pair-based learners (Newton steps of MMC-diagonal): a symmetric positive-definite
- * system H·x = b by Cholesky, O(d³/3), in place on copies.
+ * The one Cholesky factorisation, C·Cᵀ = H for a symmetric positive-definite H (d, d) (the lower triangle is read;
+ * O(d³/3), on a copy), and what is built on it: solves H·x = b (with a growing ridge when H is not numerically
+ * positive definite), log det H, H⁻¹ and the inverse of a triangular factor.
  */
-import { NumericalError } from '../../errors.ts';
+import { NonPsdError, NumericalError } from '../../errors.ts';
+import { symmetrize } from '../dense/matrix.ts';
 
 /**
  * Solves H·x = b for a symmetric positive-definite H (d, d) (only the lower triangle is read). When H is not
@@ -76,4 +78,59 @@ export function logDeterminantSpd(H: Float64Array, d: number): number {
   let s = 0;
   for (let i = 0; i < d; i++) s += Math.log(C[i * d + i]!);
   return 2 * s;
+}
+
+/**
+ * Lower-triangular C (n, n) with C·Cᵀ = S for a symmetric positive-definite S (symmetrised first, (S + Sᵀ)/2, so
+ * rounding asymmetry is harmless). Cost O(n³/3).
+ * @throws NonPsdError "Matrix is not positive definite (Cholesky failed)." when S is not positive definite.
+ */
+export function cholesky(S: Float64Array, n: number): Float64Array {
+  const C = tryCholesky(S, n);
+  if (!C) throw new NonPsdError('Matrix is not positive definite (Cholesky failed).');
+  return C;
+}
+
+/** Like {@link cholesky} but returns null instead of throwing when S is not positive definite. */
+export function tryCholesky(S: Float64Array, n: number): Float64Array | null {
+  if (!Number.isInteger(n) || n < 0 || S.length !== n * n) {
+    throw new RangeError(`cholesky: expected an ${n}×${n} matrix (${n * n} entries), got ${S.length} entries.`);
+  }
+  const C = choleskyLower(symmetrize(S, n), n, 0);
+  if (!C) return null;
+  for (let i = 0; i < C.length; i++) if (!Number.isFinite(C[i]!)) return null;
+  return C;
+}
+
+/**
+ * S⁻¹ for a symmetric positive-definite S (n, n), through its Cholesky factor: S⁻¹ = C⁻ᵀ·C⁻¹. Cost O(n³).
+ * @throws NonPsdError when S is not positive definite.
+ */
+export function inverseSpd(S: Float64Array, n: number): Float64Array {
+  const C = cholesky(S, n);
+  const Cinv = lowerTriangularInverse(C, n);
+  // S⁻¹ = Cinvᵀ·Cinv, symmetric.
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let p = j; p < n; p++) s += Cinv[p * n + i]! * Cinv[p * n + j]!;
+      out[i * n + j] = s;
+      out[j * n + i] = s;
+    }
+  }
+  return out;
+}
+
+/** C⁻¹ (n, n), lower triangular, for a lower-triangular C with a nonzero diagonal: forward substitution on I's columns. */
+export function lowerTriangularInverse(C: Float64Array, n: number): Float64Array {
+  const Cinv = new Float64Array(n * n);
+  for (let col = 0; col < n; col++) {
+    for (let i = col; i < n; i++) {
+      let s = i === col ? 1 : 0;
+      for (let p = col; p < i; p++) s -= C[i * n + p]! * Cinv[p * n + col]!;
+      Cinv[i * n + col] = s / C[i * n + i]!;
+    }
+  }
+  return Cinv;
 }

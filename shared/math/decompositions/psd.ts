@@ -4,7 +4,8 @@
  */
 import { NonPsdError } from '../../errors.ts';
 import { gram } from '../dense/matrix.ts';
-import { reconstructFromEigen, symmetricEigen, tryCholesky } from './eigen.ts';
+import { reconstructFromEigen, symmetricEigen } from './eigen.ts';
+import { tryCholesky } from './cholesky.ts';
 
 /**
  * Euclidean (Frobenius) projection of a symmetric M (n, n) onto {M : M ⪰ minEigenvalue·I}:

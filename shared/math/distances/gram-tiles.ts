@@ -12,7 +12,7 @@
  *
  * The Gram identity is fast (2 flops per column instead of 3, and it blocks) but it is not the exact differencing of
  * {@link rowSquaredDistance}: it loses relative accuracy for near neighbours. {@link gramErrorBound} bounds
- * |g − e| for e the differencing result, so the callers in nearest.ts screen with g and re-rank the few candidates
+ * |g − e| for e the differencing result, so the callers in ../neighbours/nearest.ts screen with g and re-rank the few candidates
  * within the bound by e: results are those of exact differencing, bit for bit.
  */
 import { END, F64_ADD, F64_STORE, I32, I32_ADD, I32_MUL, V128, f64x2Add, f64x2Extract, f64x2Mul, get, i32, set, uleb, v128Load, v128Zero, compileOnce, doWhile, singleFunctionModule } from '../wasm/assembler.ts';

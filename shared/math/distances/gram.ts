@@ -71,7 +71,7 @@ export function forEachDistanceRow(
     return;
   }
   // Beyond the full matrix: blocks of 64 query rows against all n through the shared Gram-identity tiles
-  // (distance-tiles.ts: WebAssembly SIMD, cache-blocked; ≈ 5–8× the plain dotRows blocks on 60,000 rows).
+  // (gram-tiles.ts: WebAssembly SIMD, cache-blocked; ≈ 5–8× the plain dotRows blocks on 60,000 rows).
   const tiles = createGramDistanceTiles(Z, n, k);
   const queryNorms = new Float64Array(TILE_ROWS);
   for (let start = 0; start < n; start += ROW_BLOCK) {

@@ -1,12 +1,12 @@
 /**
- * Single-precision screening tiles ({@link createScreeningTiles}): the Gram identity of distance-tiles.ts with the dot products in binary32
+ * Single-precision screening tiles ({@link createScreeningTiles}): the Gram identity of gram-tiles.ts with the dot products in binary32
  * WebAssembly SIMD (f32x4 lanes, fused multiply-add where the engine has relaxed SIMD), twice the lanes of the binary64
  * tiles and column-blocked so that the reference block being swept stays in the L1 cache.
  *
  *   s_ij = ‖q_i‖² + ‖r_j‖² − 2·dot32(q̃_i, r̃_j)   (clamped at 0; norms and the combination in binary64),
  *
  * with q̃, r̃ the binary32 roundings of the rows. s is only ever a screen: `bound` bounds
- * |s − e| for e the exact differencing {@link rowSquaredDistance} per pair, and every caller in nearest.ts re-ranks
+ * |s − e| for e the exact differencing {@link rowSquaredDistance} per pair, and every caller in ../neighbours/nearest.ts re-ranks
  * the candidates the bound cannot separate by e, so the figures are those of exact brute force whatever s rounds to.
  * (Fused and unfused multiply-adds round differently, so s may differ between machines; the results do not.)
  *

@@ -1,6 +1,6 @@
 /**
  * Exact nearest-neighbour queries, fast: Gram-identity tiles screen every reference row (by default the
- * single-precision tiles of screening-tiles.ts, else the binary64 ones of distance-tiles.ts), and only the candidates
+ * single-precision tiles of ../distances/screening-tiles.ts, else the binary64 ones of ../distances/gram-tiles.ts), and only the candidates
  * that the tiles' rounding bound cannot rule out are re-ranked by the exact differencing {@link rowSquaredDistance}.
  * The answers (indices, order and the squared distances returned) are those of a brute-force loop over
  * `rowSquaredDistance` with ties to the lower index, bit for bit, whatever the tiles' precision or block sizes.

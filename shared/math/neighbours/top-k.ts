@@ -8,6 +8,8 @@
  *   count·log count) expected, for large counts (the top R of MAP@R).
  * - {@link sortIndicesByValue}: sorts indices by (value, index); {@link smallestValue}: the count-th smallest value
  *   alone (a threshold, no indices), quickselect on a scratch copy.
+ * - {@link smallestIndices} / {@link smallestIndicesSorted}: the count smallest of an array, as a new index array,
+ *   unordered (quickselect) or sorted (the bounded top-k).
  */
 
 /** The k smallest (value, index) pairs of a stream; offer indices in increasing order. */
@@ -109,6 +111,16 @@ export function smallestIndices(values: ArrayLike<number>, length: number, count
   if (count >= m) return idx;
   partitionSmallest(values, idx, m, count);
   return idx.slice(0, count);
+}
+
+/**
+ * Indices of the `count` smallest entries of `values[0 … length)` (skipping `exclude`), sorted by (value, index):
+ * one {@link BoundedTopK} pass, O(length + count²) worst case, O(length) typically; the tool for small counts.
+ */
+export function smallestIndicesSorted(values: ArrayLike<number>, length: number, count: number, exclude = -1): Int32Array {
+  const top = new BoundedTopK(count);
+  for (let j = 0; j < length; j++) if (j !== exclude) top.offer(values[j]!, j);
+  return top.size === count ? top.index : top.index.slice(0, top.size);
 }
 
 /**

@@ -12,7 +12,7 @@
  *   gap = tr(S·Θ) − d + λ·Σ_{i≠j}|Θ_ij|,  converged when |gap| ≤ tol.
  * W starts as S with its off-diagonal shrunk by 5 % (scikit-learn's start). Cost O(sweeps·d·(inner passes)·d²).
  */
-import { cholesky, inverseSpd } from '../decompositions/eigen.ts';
+import { cholesky, inverseSpd } from '../decompositions/cholesky.ts';
 
 export interface GraphicalLassoResult {
   /** The precision matrix Θ (d, d), symmetric. */

@@ -2,13 +2,11 @@
  * Limited-memory BFGS (Nocedal & Wright, *Numerical Optimization*, 2nd ed., Alg. 7.4 and 7.5) with a
  * strong-Wolfe line search (Alg. 3.5 "bracket" and 3.6 "zoom", safeguarded cubic interpolation).
  *
- * Two ways to use it:
- * - {@link minimizeLbfgs}: the whole loop, with scipy's stopping rules (relative decrease ≤ `ftol` or
- *   max-abs gradient ≤ `gtol`) and an `onIteration` callback that can stop the run.
- * - {@link LbfgsState}: one iteration at a time, for callers whose objective changes between phases
- *   (e.g. NCA's truncated softmax, whose candidate lists are refreshed every few iterations): call
- *   {@link LbfgsState.setObjective} to switch to the new function at the current point, keeping the
- *   curvature pairs (they describe a nearby function) unless told otherwise.
+ * {@link LbfgsState} runs one iteration at a time; the caller owns the loop and its stopping rules (scipy's relative
+ * reduction, {@link relativeReduction}, and max |∇f|, {@link maxAbs}: see the drivers in engine/learners/common.ts),
+ * which lets an objective change between phases (e.g. NCA's truncated softmax, whose candidate lists are refreshed
+ * every few iterations): call {@link LbfgsState.setObjective} to switch to the new function at the current point,
+ * keeping the curvature pairs (they describe a nearby function) unless told otherwise.
  *
  * An objective writes ∇f(x) into `gradient` and returns f(x); it must not keep references to `x`
  * (the optimizer reuses its buffers). All vectors are flat `Float64Array`s of one length.
@@ -342,61 +340,7 @@ function objectiveValue(f: number): number {
   return Number.isNaN(f) ? Number.POSITIVE_INFINITY : f;
 }
 
-export interface LbfgsOptions extends LbfgsConfig {
-  /** Most iterations (accepted steps); scipy's `maxiter`. */
-  maxIterations: number;
-  /** Stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ ftol (scipy L-BFGS-B's rule). Default 1e-5. */
-  ftol?: number;
-  /** Stop when max |∇f| ≤ gtol. Default 1e-5. */
-  gtol?: number;
-  /** Called after each iteration; returning `true` stops the run (converged: false). */
-  onIteration?: (iteration: number, value: number, x: Float64Array) => boolean | void;
-  /** Checked before each iteration; true stops the run at once (converged: false). */
-  shouldStop?: () => boolean;
-}
-
-export interface LbfgsResult {
-  x: Float64Array;
-  value: number;
-  gradient: Float64Array;
-  iterations: number;
-  evaluations: number;
-  converged: boolean;
-  /** Why it stopped: `ftol`, `gtol`, `max-iterations`, `line-search` (no decrease possible), `stopped`. */
-  reason: 'ftol' | 'gtol' | 'max-iterations' | 'line-search' | 'stopped';
-}
-
 /** scipy's relative-reduction test. */
 export function relativeReduction(previous: number, current: number): number {
   return (previous - current) / Math.max(Math.abs(previous), Math.abs(current), 1);
-}
-
-/**
- * Minimizes `objective` from `x0` with L-BFGS. Stops on scipy L-BFGS-B's rules: relative decrease ≤ `ftol`,
- * max-abs gradient ≤ `gtol`, `maxIterations`, or a line search that finds no decrease (treated as converged:
- * no descent is possible to rounding). Deterministic; allocates O(memory · n).
- */
-export function minimizeLbfgs(objective: ObjectiveWithGradient, x0: Float64Array, options: LbfgsOptions): LbfgsResult {
-  const ftol = options.ftol ?? 1e-5;
-  const gtol = options.gtol ?? 1e-5;
-  const state = new LbfgsState(objective, x0, options);
-  const result = (iterations: number, converged: boolean, reason: LbfgsResult['reason']): LbfgsResult => ({
-    x: Float64Array.from(state.x),
-    value: state.value,
-    gradient: Float64Array.from(state.gradient),
-    iterations,
-    evaluations: state.evaluations,
-    converged,
-    reason,
-  });
-  if (maxAbs(state.gradient) <= gtol) return result(0, true, 'gtol');
-  for (let it = 1; it <= options.maxIterations; it++) {
-    if (options.shouldStop?.()) return result(it - 1, false, 'stopped');
-    const step = state.step();
-    if (step.status === 'failed') return result(it - 1, true, 'line-search');
-    if (options.onIteration?.(it, state.value, state.x) === true) return result(it, false, 'stopped');
-    if (relativeReduction(step.previousValue, step.value) <= ftol) return result(it, true, 'ftol');
-    if (maxAbs(state.gradient) <= gtol) return result(it, true, 'gtol');
-  }
-  return result(options.maxIterations, false, 'max-iterations');
 }

@@ -1,7 +1,8 @@
 /**
- * The few pieces of the WebAssembly binary format our hand-assembled SIMD kernels need (ITML's pair kernels in
- * pair-kernels.ts, the distance tiles in distance-tiles.ts): opcodes, LEB128 integers, locals, f64x2 lanes and
- * sections. Byte values from the WebAssembly core specification (binary format) and its SIMD proposal.
+ * The few pieces of the WebAssembly binary format our hand-assembled SIMD kernels need (the rank-one kernels of
+ * rank-one-kernels.ts, the grouped row sums of grouped-row-sums.ts, the binary64 Gram tiles of
+ * ../distances/gram-tiles.ts and the binary32 screening tiles of ../distances/screening-tiles.ts): opcodes, LEB128
+ * integers, locals, f64x2 lanes and sections. Byte values from the WebAssembly core specification (binary format) and its SIMD proposal.
  */
 
 // Value types and control / memory / numeric opcodes.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NonPsdError } from '../../../shared/errors.ts';
 import { gram, identity, matmul, transpose } from '../../../shared/math/dense/matrix.ts';
-import { cholesky, inverseSpd, pseudoInverseSymmetric, symmetricEigen, tryCholesky } from '../../../shared/math/decompositions/eigen.ts';
+import { cholesky, inverseSpd, tryCholesky } from '../../../shared/math/decompositions/cholesky.ts';
+import { pseudoInverseSymmetric, symmetricEigen } from '../../../shared/math/decompositions/eigen.ts';
 import { maxAbsDiff, randomMatrix } from '../../engine/fixtures.ts';
 
 function randomSymmetric(n: number, seed: number): Float64Array {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inverseSpd } from '../../../shared/math/decompositions/eigen.ts';
+import { inverseSpd } from '../../../shared/math/decompositions/cholesky.ts';
 import { graphicalLasso, graphicalLassoObjective } from '../../../shared/math/optimisation/graphical-lasso.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LbfgsState, maxAbs, minimizeLbfgs, relativeReduction, type ObjectiveWithGradient } from '../../../shared/math/optimisation/lbfgs.ts';
+import { LbfgsState, maxAbs, relativeReduction, type ObjectiveWithGradient } from '../../../shared/math/optimisation/lbfgs.ts';
 
 /** Rosenbrock in n dimensions: Σ 100(x_{i+1} − x_i²)² + (1 − x_i)², minimum 0 at (1, …, 1). */
 const rosenbrock: ObjectiveWithGradient = (x, g) => {
@@ -28,76 +28,44 @@ function quadratic(n: number, b: Float64Array): ObjectiveWithGradient {
   };
 }
 
-describe('minimizeLbfgs', () => {
+/**
+ * Steps `state` until max |∇f| ≤ gtol, a failed line search or `maxIterations` accepted steps; returns the steps taken
+ * and whether the gradient rule was met (the learners' drivers in engine/learners/common.ts stop on the same rules).
+ */
+function stepUntil(state: LbfgsState, maxIterations: number, gtol: number): { iterations: number; gtolMet: boolean } {
+  let iterations = 0;
+  while (iterations < maxIterations && maxAbs(state.gradient) > gtol) {
+    if (state.step().status === 'failed') break;
+    iterations++;
+  }
+  return { iterations, gtolMet: maxAbs(state.gradient) <= gtol };
+}
+
+describe('LbfgsState', () => {
   it('finds the minimum of the 2-D Rosenbrock function from (−1.2, 1)', () => {
-    const r = minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), { maxIterations: 200, ftol: 0, gtol: 1e-8 });
-    expect(r.converged).toBe(true);
-    expect(r.x[0]).toBeCloseTo(1, 5);
-    expect(r.x[1]).toBeCloseTo(1, 5);
-    expect(r.value).toBeLessThan(1e-10);
+    const state = new LbfgsState(rosenbrock, Float64Array.of(-1.2, 1));
+    const r = stepUntil(state, 200, 1e-8);
+    expect(state.x[0]).toBeCloseTo(1, 5);
+    expect(state.x[1]).toBeCloseTo(1, 5);
+    expect(state.value).toBeLessThan(1e-10);
     expect(r.iterations).toBeLessThan(60);
   });
 
   it('finds the minimum of a 10-D Rosenbrock function', () => {
-    const r = minimizeLbfgs(rosenbrock, new Float64Array(10), { maxIterations: 500, ftol: 0, gtol: 1e-7 });
-    expect(r.reason).toBe('gtol');
-    for (const v of r.x) expect(v).toBeCloseTo(1, 4);
+    const state = new LbfgsState(rosenbrock, new Float64Array(10));
+    expect(stepUntil(state, 500, 1e-7).gtolMet).toBe(true);
+    for (const v of state.x) expect(v).toBeCloseTo(1, 4);
   });
 
   it('solves a well-conditioned quadratic: the gradient Ax − b vanishes', () => {
     const n = 30;
     const b = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
     const f = quadratic(n, b);
-    const r = minimizeLbfgs(f, new Float64Array(n), { maxIterations: 100, ftol: 0, gtol: 1e-7 });
+    const state = new LbfgsState(f, new Float64Array(n));
+    expect(stepUntil(state, 100, 1e-7).gtolMet).toBe(true);
     const g = new Float64Array(n);
-    f(r.x, g);
+    f(state.x, g);
     expect(maxAbs(g)).toBeLessThanOrEqual(1e-7);
-    expect(r.reason).toBe('gtol');
-  });
-
-  it('stops on the relative-reduction rule and reports it', () => {
-    const r = minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), { maxIterations: 200, ftol: 1e-2, gtol: 0 });
-    expect(r.reason).toBe('ftol');
-    expect(r.converged).toBe(true);
-    expect(r.iterations).toBeLessThan(40);
-  });
-
-  it('stops at maxIterations with converged false', () => {
-    const r = minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), { maxIterations: 3, ftol: 0, gtol: 0 });
-    expect(r.iterations).toBe(3);
-    expect(r.converged).toBe(false);
-    expect(r.reason).toBe('max-iterations');
-  });
-
-  it('calls onIteration once per iteration with a decreasing value, and stops when it returns true', () => {
-    const values: number[] = [];
-    const r = minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), {
-      maxIterations: 100,
-      ftol: 0,
-      gtol: 0,
-      onIteration: (it, value) => {
-        values.push(value);
-        return it === 5;
-      },
-    });
-    expect(values).toHaveLength(5);
-    for (let i = 1; i < values.length; i++) expect(values[i]!).toBeLessThan(values[i - 1]!);
-    expect(r.iterations).toBe(5);
-    expect(r.reason).toBe('stopped');
-    expect(r.converged).toBe(false);
-  });
-
-  it('returns the start point without evaluating further once shouldStop is true', () => {
-    let evaluations = 0;
-    const counted: ObjectiveWithGradient = (x, g) => {
-      evaluations++;
-      return rosenbrock(x, g);
-    };
-    const r = minimizeLbfgs(counted, Float64Array.of(-1.2, 1), { maxIterations: 100, shouldStop: () => true });
-    expect(r.reason).toBe('stopped');
-    expect(r.iterations).toBe(0);
-    expect(evaluations).toBe(1);
-    expect(Array.from(r.x)).toEqual([-1.2, 1]);
   });
 
   it('accepts only steps that satisfy the sufficient-decrease condition', () => {
@@ -138,8 +106,10 @@ describe('minimizeLbfgs', () => {
   });
 
   it('is deterministic: the same start gives bitwise-identical iterates', () => {
-    const a = minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), { maxIterations: 25 });
-    const b = minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), { maxIterations: 25 });
+    const a = new LbfgsState(rosenbrock, Float64Array.of(-1.2, 1));
+    const b = new LbfgsState(rosenbrock, Float64Array.of(-1.2, 1));
+    stepUntil(a, 25, 0);
+    stepUntil(b, 25, 0);
     expect(Array.from(a.x)).toEqual(Array.from(b.x));
   });
 
