@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, build the renderer (the e2e tests drive the built app), run every Vitest
 // project, and end with the one line CI reads: "N passed, N failed".
-import './require-node.mjs';
+import '../src-main/launcher/require-node.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 

@@ -52,11 +52,6 @@ export function toDatasetInfo(dataset: DatasetSummary): DatasetInfo {
   return dataset.task === 'regression' ? { ...info, task: dataset.task, target: dataset.target } : info;
 }
 
-/** Feature value of row i, feature f. */
-export function featureAt(data: DatasetMatrix, row: number, feature: number): number {
-  return data.features[row * data.nFeatures + feature]!;
-}
-
 /** Copies the rows listed in `rows` (in that order) into a new DatasetMatrix. */
 export function selectRows(data: DatasetMatrix, rows: ArrayLike<number>): DatasetMatrix {
   const d = data.nFeatures;

@@ -22,7 +22,6 @@ import { closeConstraints, impliedKind } from './constraint-closure.ts';
  * anchors (at most `maxAnchors`), n points and e embedded dimensions.
  */
 export type SuggestStrategy = 'uncertain' | 'explore' | 'consolidate';
-export const SUGGEST_STRATEGIES = ['uncertain', 'explore', 'consolidate'] as const;
 
 export interface SuggestInput {
   /** (n, e) row-major: the points in the space of the current metric (X·Lᵀ, or preprocessed X). */

@@ -460,8 +460,8 @@ export const SupervisionSchema = z.object({
   perFold: z.number().optional(),
 });
 
-export const RunStatusSchema = JobStatusSchema;
-export const RunKindSchema = JobKindSchema;
+const RunStatusSchema = JobStatusSchema;
+const RunKindSchema = JobKindSchema;
 
 /** A grid cell's mark on its run: grid id, cell index, where it ran (shared/domain/grid.ts GridMark). */
 export const GridMarkSchema = z.object({
@@ -771,8 +771,6 @@ export const RunDetailSchema = z
     }
   });
 
-export const ErrorPayloadSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
-
 export type FitSummary = z.output<typeof FitSummarySchema>;
 export type LearnedMetricWire = z.output<typeof LearnedMetricWireSchema>;
 export type FoldResult = z.output<typeof FoldResultSchema>;
@@ -783,7 +781,6 @@ export type ComparisonEntry = z.output<typeof ComparisonEntrySchema>;
 export type Supervision = z.output<typeof SupervisionSchema>;
 
 export type RunListItem = z.output<typeof RunListItemSchema>;
-export type RunChild = z.output<typeof RunChildSchema>;
 export type RunDetail = z.output<typeof RunDetailSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -805,7 +802,7 @@ export const GridSpecSchema = z.strictObject({
   derived: z.boolean().optional(),
 });
 
-export const GridCellStatusSchema = JobStatusSchema;
+const GridCellStatusSchema = JobStatusSchema;
 
 /** One grid as the Experiments view lists it: one entry, per-cell status and progress. */
 export const GridViewSchema = z.object({

@@ -43,27 +43,6 @@ export function addComparison(
   });
 }
 
-/**
- * Removes the comparison (A, B, C).
- * @throws NotFoundError "Dataset 'iris' has no comparison (3, 7, 9)." when there is none.
- */
-export function removeComparison(
-  store: Store,
-  datasetRef: string | number,
-  anchor: number | string,
-  closer: number | string,
-  farther: number | string,
-): { dataset: DatasetDetails; removed: StoredComparison } {
-  return store.transaction(() => {
-    const dataset = resolveDataset(store, datasetRef);
-    const t = checkComparison(dataset, anchor, closer, farther);
-    const existing = store.comparisons.get(dataset.id, t);
-    if (!existing) throw new NotFoundError(`Dataset '${dataset.name}' has no comparison ${formatTriple(t)}.`);
-    store.comparisons.remove(dataset.id, t);
-    return { dataset, removed: existing };
-  });
-}
-
 /** A dataset's comparisons in labeling order. @throws NotFoundError. */
 export function listComparisons(store: Store, datasetRef: string | number): { dataset: DatasetDetails; comparisons: StoredComparison[] } {
   const dataset = resolveDataset(store, datasetRef);

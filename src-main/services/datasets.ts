@@ -54,11 +54,6 @@ export function listDatasets(store: Store): DatasetDetails[] {
   return store.datasets.list();
 }
 
-/** One dataset's details. @throws NotFoundError. */
-export function getDataset(store: Store, ref: string | number): DatasetDetails {
-  return resolveDataset(store, ref);
-}
-
 /** The feature matrix and labels of a dataset, bit-exact. @throws NotFoundError. */
 export function loadDatasetMatrix(store: Store, ref: string | number): DatasetMatrix {
   return store.datasets.loadMatrix(resolveDataset(store, ref).id);

@@ -159,8 +159,3 @@ function report(score: TestSetScore, runId: number | null, method: string, train
   };
 }
 
-/** The stored test-set scores of a run, oldest first. */
-export function listTestScores(store: Store, runId: number): StoredTestScore<TestSetScore>[] {
-  store.runs.require(runId);
-  return store.testScores.list<TestSetScore>(runId);
-}

@@ -122,26 +122,11 @@ export function symmetrize(A: Float64Array, n: number): Float64Array {
   return S;
 }
 
-/** A diagonal matrix (n, n) with `values` on its diagonal. */
-export function diagonalMatrix(values: ArrayLike<number>): Float64Array {
-  const n = values.length;
-  const D = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) D[i * n + i] = values[i]!;
-  return D;
-}
-
 /** Sum of the diagonal of a square A (n, n). */
 export function trace(A: Float64Array, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += A[i * n + i]!;
   return s;
-}
-
-/** Frobenius norm √(Σ a²). */
-export function frobeniusNorm(A: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < A.length; i++) s += A[i]! * A[i]!;
-  return Math.sqrt(s);
 }
 
 /** Column means of X (n, d) → (d). Returns zeros for n = 0. */

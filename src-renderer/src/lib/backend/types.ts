@@ -26,12 +26,10 @@ import type {
 
 export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
 export type DatasetDetail = z.infer<typeof DatasetDetailSchema>;
-export type DatasetData = z.infer<typeof DatasetDataSchema>;
 export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;
 export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
 export type FileRef = z.infer<typeof FileRefSchema>;
 export type Sample = z.infer<typeof SampleSchema>;
-export type WirePairConstraint = z.infer<typeof PairConstraintSchema>;
 export type MethodDeclaration = z.infer<typeof MethodDeclarationSchema>;
 export type ParamDeclaration = z.infer<typeof ParamDeclarationSchema>;
 export type JobSpec = z.infer<typeof JobSpecSchema>;
