@@ -9,7 +9,7 @@
  * compare makes one per method. Run ids are known as soon as the job is submitted.
  */
 import type { JobProgress, JobSpec as WireJobSpec, MethodChoice as WireMethodChoice, Protocol } from '../ipc/schemas.ts';
-import type { ConstraintSource, JobStatus, PreprocessKind, SweepConstraintSource } from './enums.ts';
+import type { JobStatus } from './enums.ts';
 
 /**
  * Kinds of job; where a pair-based learner's constraints come from (the user's labels, or pairs generated from

@@ -245,7 +245,7 @@ async function runOnHelpers(requests: readonly FoldRequest[], run: PoolRun): Pro
             } else dispatch(worker);
           }
         });
-        worker.on('error', (error) => fail(new WorkbenchError('JOB_FAILED', `A fold worker crashed: ${error.message}`)));
+        worker.on('error', (error: Error) => fail(new WorkbenchError('JOB_FAILED', `A fold worker crashed: ${error.message}`)));
         worker.on('exit', (code) => fail(new WorkbenchError('JOB_FAILED', `A fold worker exited (code ${code}) before its task was done.`)));
       }
     });

@@ -323,7 +323,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (message.type === 'ready') markReady();
       else onWorkerMessage(pooled, message);
     });
-    worker.on('error', (error) => {
+    worker.on('error', (error: Error) => {
       pooled.dead = true;
       const job = pooled.job;
       if (job) finalize(job, { status: 'failed', error: { code: 'JOB_FAILED', message: `The job worker crashed: ${error.message}` } });

@@ -180,7 +180,7 @@ export function createWorkerCalls<K extends WorkerCallKind>(kind: K, words: Work
     const slot: Slot = { worker, call: null, dead: false, idleTimer: null, killTimer: null };
     all.add(slot);
     worker.on('message', (message: WorkerCallMessage<K> | { type: string }) => onMessage(slot, message));
-    worker.on('error', (error) => {
+    worker.on('error', (error: Error) => {
       slot.dead = true;
       if (slot.call) settle(slot.call, { error: new WorkbenchError('JOB_FAILED', `The ${words.worker} worker crashed: ${error.message}`) });
     });

@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { checkComparison, formatTriple, type ComparisonAddOutcome, type Triple } from '../../shared/domain/comparisons.ts';
 import type { ConstraintOrigin } from '../../shared/domain/constraints.ts';
-import { ConstraintError, ImportError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { ConstraintError, ImportError, ValidationError } from '../../shared/errors.ts';
 import { impliedComparisons } from '../../shared/engine/supervision/derive.ts';
 import { generateTriplets } from '../../shared/engine/supervision/generate.ts';
 import type { ComparisonBulkOutcome, StoredComparison } from '../storage/comparisons-repository.ts';

@@ -207,7 +207,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       platform: process.platform,
     }),
 
-    'samples.list': async () => ({ samples: await listSamples() }),
+    'samples.list': async () => ({ samples: listSamples() }),
     'samples.add': async ({ name, datasetName }) => {
       const { dataset, warnings } = await addSample(store, name, {
         ...(datasetName === undefined ? {} : { name: datasetName }),

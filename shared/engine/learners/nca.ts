@@ -291,7 +291,7 @@ export function ncaCandidateGraph(
   buffer?: Float64Array,
   previous?: PairGraph,
 ): CandidateRefresh {
-  const neighbours: Int32Array[] = new Array(n);
+  const neighbours: Int32Array[] = new Array<Int32Array>(n);
   const minC = Math.min(rule.minCandidates, n - 1);
   const maxC = Math.min(rule.maxCandidates, n - 1);
   const member = previous ? new Int32Array(n).fill(-1) : null;
@@ -358,7 +358,7 @@ function squaredDistancesFromRow(Z: Float64Array, n: number, k: number, i: numbe
 
 /** The complete pair graph on n rows: the truncated objective on it is the exact one. */
 export function completePairGraph(n: number): PairGraph {
-  const neighbours: Int32Array[] = new Array(n);
+  const neighbours: Int32Array[] = new Array<Int32Array>(n);
   for (let i = 0; i < n; i++) {
     const list = new Int32Array(n - 1 - i);
     for (let j = i + 1; j < n; j++) list[j - i - 1] = j;

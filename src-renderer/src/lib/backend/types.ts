@@ -3,7 +3,6 @@
  */
 import type { z } from 'zod';
 import type {
-  DatasetDataSchema,
   DatasetDetailSchema,
   DatasetPreviewSchema,
   DatasetSummarySchema,
@@ -16,7 +15,6 @@ import type {
   JobSpecSchema,
   LearnedMetricWireSchema,
   MethodDeclarationSchema,
-  PairConstraintSchema,
   ParamDeclarationSchema,
   RunDetailSchema,
   RunListItemSchema,
