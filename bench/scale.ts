@@ -1,5 +1,5 @@
 /**
- * Real-size data (issue 10): Fashion-MNIST (Zalando; 784 pixel features, 10 classes, 60,000 + 10,000 images), ours
+ * Real-size data: Fashion-MNIST (Zalando; 784 pixel features, 10 classes, 60,000 + 10,000 images), ours
  * against scikit-learn in the same run where a python3 with scikit-learn exists:
  *
  *   import   the 60,000-row training IDX (images .gz + labels .gz) imported by `workbench import … --labels-file …`

@@ -1,5 +1,5 @@
 /**
- * Writes test/fixtures/nca-saturating.csv, the NCA data set built to saturate (issue 12):
+ * Writes test/fixtures/nca-saturating.csv, the NCA data set built to saturate:
  *
  *   node --import tsx bench/reference/make-nca-saturating.ts
  *

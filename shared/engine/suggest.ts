@@ -1,6 +1,7 @@
 import type { ConstraintKind, PairConstraint } from '../domain/constraints.ts';
 import { rowSquaredDistance } from '../math/distances/index.ts';
 import { createRng } from '../math/random/index.ts';
+import { median } from '../math/statistics/index.ts';
 import { closeConstraints, impliedKind } from './constraint-closure.ts';
 
 /**
@@ -45,12 +46,6 @@ export interface PairSuggestion {
   reason: string;
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return 1;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /** @throws RangeError if `points` does not hold n·e numbers or count is negative. */
 export function suggestPairs(input: SuggestInput): PairSuggestion[] {
   const { points, n, e, constraints, strategy } = input;
@@ -92,7 +87,7 @@ export function suggestPairs(input: SuggestInput): PairSuggestion[] {
     if (fromLabels) theta = (mean(must) + mean(cannot)) / 2;
     else {
       const sample = anchors.slice(0, 50).flatMap((a) => anchors.slice(0, 50).filter((b) => b > a).map((b) => dist(a, b)));
-      theta = median(sample) / 2;
+      theta = (sample.length > 0 ? median(sample) : 1) / 2;
     }
     theta = Math.max(theta, 1e-12);
     const candidates: PairSuggestion[] = [];

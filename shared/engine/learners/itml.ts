@@ -34,6 +34,7 @@ import { componentsFromMetric } from '../../math/decompositions/index.ts';
 import { pairDifferences } from '../../math/dense/index.ts';
 import { createPairKernels, createRowDotKernel, type PairKernels } from '../../math/wasm/index.ts';
 import { logDeterminantSpd } from '../../math/decompositions/index.ts';
+import { columnMeanAndVariance } from '../../math/statistics/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
@@ -195,9 +196,7 @@ export function kthSmallest(values: Float64Array, k: number): number {
 function priorMetric(prior: 'identity' | 'covariance', X: Float64Array, d: number, rows: Int32Array): { M0: Float64Array; M0inverse: Float64Array } {
   if (prior === 'identity') return { M0: identityMatrix(d), M0inverse: identityMatrix(d) };
   const r = rows.length;
-  const mean = new Float64Array(d);
-  for (const i of rows) for (let f = 0; f < d; f++) mean[f]! += X[i * d + f]!;
-  for (let f = 0; f < d; f++) mean[f]! /= Math.max(r, 1);
+  const { mean } = columnMeanAndVariance(X, r, d, rows);
   const C = new Float64Array(d * d);
   const centered = new Float64Array(d);
   for (const i of rows) {

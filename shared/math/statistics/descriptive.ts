@@ -1,4 +1,4 @@
-/** Scatter and covariance matrices of row-major data. */
+/** Descriptive statistics of row-major data: column means and variances, covariance and scatter matrices, the median. */
 import { centerRows, columnMeans, gram } from '../dense/matrix.ts';
 
 /**
@@ -47,4 +47,38 @@ export function classScatter(X: Float64Array, n: number, d: number, labels: Int3
   }
   const between = gram(weighted, nClasses, d);
   return { within, between, classCounts: counts };
+}
+
+/**
+ * Column means and population variances (ddof 0, two passes: Σ(x − mean)² / n) of n rows of X (·, d): its first n
+ * rows, or the rows listed in `rows` (n entries) → { mean (d), variance (d) }, both zero when n = 0. Cost O(n·d).
+ */
+export function columnMeanAndVariance(X: Float64Array, n: number, d: number, rows?: ArrayLike<number> | null): { mean: Float64Array; variance: Float64Array } {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const row = (rows ? rows[i]! : i) * d;
+    for (let f = 0; f < d; f++) mean[f]! += X[row + f]!;
+  }
+  for (let f = 0; f < d; f++) mean[f]! /= Math.max(n, 1);
+  const variance = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const row = (rows ? rows[i]! : i) * d;
+    for (let f = 0; f < d; f++) {
+      const t = X[row + f]! - mean[f]!;
+      variance[f]! += t * t;
+    }
+  }
+  for (let f = 0; f < d; f++) variance[f]! /= Math.max(n, 1);
+  return { mean, variance };
+}
+
+/**
+ * The median: the middle value of the sorted values for an odd count, the mean of the two middle values for an even
+ * count (numpy's `np.median`). NaN for no values.
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

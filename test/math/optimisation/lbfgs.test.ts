@@ -127,7 +127,7 @@ describe('relativeReduction', () => {
   });
 });
 
-describe('LbfgsState maxStepRatio (the bounded line search of issue 12)', () => {
+describe('LbfgsState maxStepRatio (the bounded line search)', () => {
   // f(x) = −x₀ + 10⁻⁹·x₀²: steep and nearly linear far out, so an unbounded search keeps extrapolating (×2…×4).
   const nearlyLinear: ObjectiveWithGradient = (x, g) => {
     g.fill(0);
