@@ -85,3 +85,6 @@ export const PARAM_TYPES = ['int', 'float', 'enum', 'bool'] as const;
 
 /** Where a grid cell runs: the worker pool of the app or CLI, or a Slurm array task (src-main/grid). */
 export const GRID_LOCATIONS = ['local', 'slurm'] as const;
+
+/** The Euclidean baseline's method name (M = I): every comparison includes it; charts, reports and tests measure against it. */
+export const BASELINE_METHOD = 'euclidean';

@@ -505,12 +505,12 @@ function evaluationSupervision(spec: EvaluationSpec, folds: readonly FoldResult[
   const input = getLearner(spec.method).input;
   if (!takesSource(supervisionOf(input))) return describeSupervision(input);
   const perFold = folds.length ? Math.round(mean(folds.map((f) => f.trainPairs))) : undefined;
-  if (spec.foldConstraints || spec.foldComparisons) return describeSupervision(input, { source: 'suggested', ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
+  if (spec.foldConstraints || spec.foldComparisons) return describeSupervision(input, { source: 'suggested', generatedPerFold: perFold });
   const source = resolveConstraintSource(spec);
   const labeledCount = input === 'triplets' || input === 'quadruplets' ? (spec.comparisons?.length ?? 0) : (spec.constraints?.length ?? 0);
   return source === 'labeled'
     ? describeSupervision(input, { source, labeledCount })
-    : describeSupervision(input, { source, ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
+    : describeSupervision(input, { source, generatedPerFold: perFold });
 }
 
 /**
