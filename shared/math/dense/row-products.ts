@@ -22,7 +22,7 @@ export function dotRows(
   B: Float64Array,
   mb: number,
   len: number,
-  out: Float64Array | Float32Array,
+  out: Float64Array,
   outStride = mb,
   upper = false,
 ): void {
