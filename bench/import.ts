@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '../shared/math/seeded-random.ts';
+import { createRng } from '../shared/math/random/index.ts';
 import { importFile } from '../src-main/import/index.ts';
 
 const FEATURES = 12;

@@ -39,7 +39,7 @@ import { applyPreprocessing } from '../shared/engine/preprocess.ts';
 import { lsmlLossAndGradient, quadrupletDifferences } from '../shared/engine/learners/lsml.ts';
 import { scmlObjective } from '../shared/engine/learners/scml.ts';
 import { sdmlProblem } from '../shared/engine/learners/sdml.ts';
-import { graphicalLassoObjective } from '../shared/math/graphical-lasso.ts';
+import { graphicalLassoObjective } from '../shared/math/optimisation/index.ts';
 import { logDetDivergence } from '../shared/engine/learners/itml.ts';
 import { lmnnLossAndGradient, selectTargets } from '../shared/engine/learners/lmnn.ts';
 import { ncaLossAndGradient } from '../shared/engine/learners/nca.ts';

@@ -16,7 +16,7 @@ import { validateParams } from '../shared/engine/params.ts';
 import { applyPreprocessing, fitPreprocessing } from '../shared/engine/preprocess.ts';
 import { stratifiedKFold } from '../shared/engine/evaluation/folds.ts';
 import { accuracyScore, knnPredict } from '../shared/engine/evaluation/knn.ts';
-import { embedInto } from '../shared/math/neighbour-kernels.ts';
+import { embedInto } from '../shared/math/dense/index.ts';
 import { ncaLearner } from '../shared/engine/learners/nca.ts';
 import { readSample, SAMPLE_DATASETS } from './common.ts';
 

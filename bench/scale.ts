@@ -1,5 +1,5 @@
 /**
- * Real-size data (issue 10): Fashion-MNIST (Zalando; 784 pixel features, 10 classes, 60,000 + 10,000 images), ours
+ * Real-size data: Fashion-MNIST (Zalando; 784 pixel features, 10 classes, 60,000 + 10,000 images), ours
  * against scikit-learn in the same run where a python3 with scikit-learn exists:
  *
  *   import   the 60,000-row training IDX (images .gz + labels .gz) imported by `workbench import … --labels-file …`
@@ -37,8 +37,8 @@ import { evaluateMethod } from '../shared/engine/evaluation/evaluate.ts';
 import { stratifiedFoldAssignment } from '../shared/engine/evaluation/folds.ts';
 import { accuracyScore, knnPredict } from '../shared/engine/evaluation/knn.ts';
 import { fitMetric } from '../shared/engine/fit.ts';
-import { createGramDistanceTiles, TILE_ROWS, tileFlops, type GramDistanceTiles } from '../shared/math/distance-tiles.ts';
-import { createScreeningTiles } from '../shared/math/screening-tiles.ts';
+import { createGramDistanceTiles, TILE_ROWS, tileFlops, type GramDistanceTiles } from '../shared/math/distances/index.ts';
+import { createScreeningTiles } from '../shared/math/distances/index.ts';
 import { transform } from '../shared/metric/mahalanobis.ts';
 import { evaluateInPool, knnPredictInPool } from '../src-main/jobs/fold-pool.ts';
 import { DEFAULT_WORKER_URL } from '../src-main/jobs/pool.ts';
@@ -369,7 +369,7 @@ async function main(): Promise<void> {
     console.log(row('ours', ours));
     if (theirs) {
       console.log(row('scikit-learn', theirs));
-      console.log(`time ratio ours/scikit-learn: ${((ours.seconds as number) / (theirs.seconds as number)).toFixed(2)}×; accuracy equal: ${ours.accuracy === theirs.accuracy ? 'yes' : `NO (${ours.accuracy} vs ${theirs.accuracy})`}; folds equal to StratifiedKFold(5, shuffle=True, random_state=0): ${theirs.sameFolds ? 'yes' : 'NO'}`);
+      console.log(`time ratio ours/scikit-learn: ${((ours.seconds as number) / (theirs.seconds as number)).toFixed(2)}×; accuracy equal: ${ours.accuracy === theirs.accuracy ? 'yes' : `NO (${String(ours.accuracy)} vs ${String(theirs.accuracy)})`}; folds equal to StratifiedKFold(5, shuffle=True, random_state=0): ${theirs.sameFolds ? 'yes' : 'NO'}`);
       console.log(`per-fold accuracy ours ${(ours.folds as number[]).map(f3).join(' ')}; scikit-learn ${(theirs.folds as number[]).map(f3).join(' ')}`);
     }
     console.log(`distance kernels, one thread, 2000×8000×784: binary64 ${s1(ours.kernelGflops)} GFLOP/s (${ours.simd ? 'WebAssembly SIMD' : 'TypeScript'}), the ${(ours.screenPrecision as unknown) === 'f32' ? 'binary32' : 'binary64 (no SIMD)'} screen the evaluation uses ${s1(ours.screenGflops)} GFLOP/s${theirs ? `; numpy matmul, same shape: ${s1(theirs.matmulGflops)} GFLOP/s` : ''}`);
@@ -400,7 +400,7 @@ async function main(): Promise<void> {
   if (only.includes('nca60k')) {
     const ours = child('nca60k-ours', ['--workers', String(workers)]);
     console.log(`\nNCA-32 on all 60,000 training rows (z-scored), 3-NN on the official 10,000-row test set (load average after: ${load()})`);
-    console.log(`fit ${s1(ours.seconds)} s, ${ours.iterations} iterations; peak RSS through the fit ${s1(ours.fitPeakRssMb)} MB (60,000 + 10,000 rows loaded as float64, z-scored copy, NCA), whole process ${s1(ours.maxRssMb)} MB (with both test-set 3-NN runs on ${workers} workers)`);
+    console.log(`fit ${s1(ours.seconds)} s, ${String(ours.iterations)} iterations; peak RSS through the fit ${s1(ours.fitPeakRssMb)} MB (60,000 + 10,000 rows loaded as float64, z-scored copy, NCA), whole process ${s1(ours.maxRssMb)} MB (with both test-set 3-NN runs on ${workers} workers)`);
     console.log(`test-set 3-NN accuracy: NCA-32 ${f3(ours.ncaAccuracy)}, Euclidean ${f3(ours.euclideanAccuracy)} (Euclidean 3-NN took ${s1(ours.euclideanKnnSeconds)} s)`);
   }
 }

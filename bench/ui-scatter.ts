@@ -11,7 +11,7 @@
  *
  * The data: 60,000 synthetic 4×4 ubyte images in 10 classes (seeded), written as an IDX file pair and imported
  * through the browser-mode upload path (so the import, the image layout and the pair card's thumbnails are
- * exercised at that size). Targets (issue 10): draw in under 500 ms, answer a click in under 50 ms.
+ * exercised at that size). Targets: draw in under 500 ms, answer a click in under 50 ms.
  * Screenshots: test-output/screenshots/ui-scatter-datasets.png, ui-scatter-label.png.
  *
  * Usage: node --import tsx bench/ui-scatter.ts [--rows 60000] [--clicks 10] [--fashion]

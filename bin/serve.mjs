@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run serve`: Metric Workbench in the browser. Like bin/workbench.mjs it runs the TypeScript
 // sources through tsx, so it works right after `npm ci` (the renderer is built on first use).
-import '../scripts/require-node.mjs';
+import '../src-main/launcher/require-node.mjs';
 import { register } from 'tsx/esm/api';
 
 register();

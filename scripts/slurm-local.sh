@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A single-node Slurm cluster on this machine, for the grid tests (issue 13) and for trying `workbench grid submit`.
+# A single-node Slurm cluster on this machine, for the grid tests and for trying `workbench grid submit`.
 #
 #   scripts/slurm-local.sh start    install slurm-wlm + munge with apt when missing, start munged, slurmctld, slurmd;
 #                                   wait until `sinfo` shows this host idle

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: open the desktop app, installing Electron's binary first when it is missing; fall back to
 // the browser mode in one line that says why. The logic is typed and tested in src-main/launcher/.
-import './require-node.mjs';
+import '../src-main/launcher/require-node.mjs';
 import { register } from 'tsx/esm/api';
 
 register();

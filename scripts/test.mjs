@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, build the renderer (the e2e tests drive the built app), run every Vitest
-// project, and end with the one line CI reads: "N passed, N failed".
-import './require-node.mjs';
+// `npm test`: typecheck, lint (eslint.config.js), check for dead code (knip.jsonc), build the renderer (the e2e tests
+// drive the built app), run every Vitest project, and end with the one line CI reads: "N passed, N failed".
+import '../src-main/launcher/require-node.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
@@ -10,15 +10,22 @@ const run = (cmd, args, env = {}) => {
   return spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32', env: { ...process.env, ...env } }).status ?? 1;
 };
 
-let failedSteps = 0; // typecheck and build steps count as one failure each
-for (const [cmd, args, env] of [
-  ['npx', ['tsc', '-p', 'tsconfig.node.json']],
-  ['npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']],
+const failedSteps = []; // typecheck, lint, dead-code and build steps count as one failure each
+for (const [name, cmd, args, env] of [
+  ['typecheck (main, shared, tests)', 'npx', ['tsc', '-p', 'tsconfig.node.json']],
+  ['typecheck (renderer)', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']],
+  // typescript-eslint's type-aware recommended rules and the project's own (eslint.config.js); no warnings allowed.
+  ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
+  // Unused files, exports and dependencies (knip.jsonc).
+  ['dead code', 'npx', ['knip', '--no-progress']],
   // The app's renderer (no test hooks), and the end-to-end build the e2e specs drive (out/renderer-e2e).
-  ['npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { WORKBENCH_TEST_HOOKS: '0' }],
-  ['npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { WORKBENCH_TEST_HOOKS: '1' }],
+  ['renderer build', 'npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { WORKBENCH_TEST_HOOKS: '0' }],
+  ['renderer build (e2e)', 'npx', ['vite', 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], { WORKBENCH_TEST_HOOKS: '1' }],
 ]) {
-  if (run(cmd, args, env) !== 0) failedSteps++;
+  if (run(cmd, args, env) !== 0) {
+    failedSteps.push(name);
+    console.log(`${name}: FAILED`);
+  } else console.log(`${name}: ok`);
 }
 
 const report = 'vitest-report.json';
@@ -39,7 +46,8 @@ if (existsSync(report)) {
 } else {
   failed = 1;
 }
-failed += failedSteps;
+failed += failedSteps.length;
 if (vitestStatus !== 0 && failed === 0) failed = 1;
+if (failedSteps.length > 0) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

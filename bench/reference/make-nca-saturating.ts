@@ -1,5 +1,5 @@
 /**
- * Writes test/fixtures/nca-saturating.csv, the NCA data set built to saturate (issue 12):
+ * Writes test/fixtures/nca-saturating.csv, the NCA data set built to saturate:
  *
  *   node --import tsx bench/reference/make-nca-saturating.ts
  *
@@ -11,7 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '../../shared/math/seeded-random.ts';
+import { createRng } from '../../shared/math/random/index.ts';
 
 const CLASSES = 6;
 const PER_CLASS = 36;

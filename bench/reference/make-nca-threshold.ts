@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '../../shared/math/seeded-random.ts';
+import { createRng } from '../../shared/math/random/index.ts';
 
 const COUNTS = [70, 76, 17, 13, 9, 29];
 const FEATURES = 9;

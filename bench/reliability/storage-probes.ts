@@ -469,4 +469,3 @@ export const probes: Probe[] = [
   },
 ];
 
-export default probes;

@@ -36,13 +36,3 @@ export function checkComparison(dataset: DatasetSize, anchor: number | string, c
   return t;
 }
 
-/** The flattened (anchor, closer, farther) form learners read (TrainingData.triplets). */
-export function toTripletArray(comparisons: readonly Pick<Comparison, 'anchor' | 'closer' | 'farther'>[]): Int32Array {
-  const out = new Int32Array(3 * comparisons.length);
-  comparisons.forEach((c, t) => {
-    out[3 * t] = c.anchor;
-    out[3 * t + 1] = c.closer;
-    out[3 * t + 2] = c.farther;
-  });
-  return out;
-}

@@ -90,6 +90,3 @@ export function toPairSet(constraints: readonly PairConstraint[]): PairSet {
   return set;
 }
 
-export function pairSetSize(pairs: PairSet): number {
-  return pairs.left.length;
-}

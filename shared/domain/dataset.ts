@@ -33,8 +33,7 @@ export interface DatasetMatrix {
   imageShape?: [number, number] | null;
 }
 
-import { columnMeans } from '../math/dense.ts';
-import { columnVariances } from '../math/statistics.ts';
+import { columnMeanAndVariance } from '../math/statistics/index.ts';
 import type { DatasetTask } from './enums.ts';
 import type { DatasetRecord, DatasetSummary, FeatureStats } from './schemas/datasets.ts';
 
@@ -83,8 +82,7 @@ export function toDatasetRecord(dataset: DatasetRecord): DatasetRecord {
 /** Per-feature mean, population std (ddof 0), min and max (all 0 for an empty dataset); rows per class. */
 export function datasetStatistics(matrix: DatasetMatrix): { stats: FeatureStats[]; classCounts: number[] } {
   const { nRows: n, nFeatures: d, features } = matrix;
-  const mean = columnMeans(features, n, d);
-  const variance = columnVariances(features, n, d, mean);
+  const { mean, variance } = columnMeanAndVariance(features, n, d);
   const stats = matrix.featureNames.map((name, f) => {
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;

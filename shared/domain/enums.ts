@@ -82,8 +82,9 @@ export type AppMode = (typeof APP_MODES)[number];
 
 /** Kinds of learner parameter (shared/engine/learner.ts ParamSpec). */
 export const PARAM_TYPES = ['int', 'float', 'enum', 'bool'] as const;
-export type ParamType = (typeof PARAM_TYPES)[number];
 
 /** Where a grid cell runs: the worker pool of the app or CLI, or a Slurm array task (src-main/grid). */
 export const GRID_LOCATIONS = ['local', 'slurm'] as const;
-export type GridLocation = (typeof GRID_LOCATIONS)[number];
+
+/** The Euclidean baseline's method name (M = I): every comparison includes it; charts, reports and tests measure against it. */
+export const BASELINE_METHOD = 'euclidean';

@@ -62,7 +62,6 @@ export type JobSpec = WireJobSpec extends infer S
   : never;
 export type LearnJobSpec = Extract<JobSpec, { kind: 'learn' }>;
 export type EvaluateJobSpec = Extract<JobSpec, { kind: 'evaluate' }>;
-export type CompareJobSpec = Extract<JobSpec, { kind: 'compare' }>;
 export type SweepJobSpec = Extract<JobSpec, { kind: 'sweep' }>;
 /** Fields every job has (a sweep's `constraintSource` also takes 'suggested'). */
 export type JobCommon = Omit<LearnJobSpec, 'kind' | 'method' | 'params'>;

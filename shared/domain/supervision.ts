@@ -5,6 +5,7 @@
  */
 import type { Supervision } from './schemas/runs.ts';
 import type { LearnerInput, SweepConstraintSource } from './enums.ts';
+import { definedFields } from '../objects.ts';
 
 export type { Supervision } from './schemas/runs.ts';
 
@@ -32,13 +33,8 @@ export function describeSupervision(
 ): Supervision {
   if (input === 'none' || input === 'labels') return { kind: input };
   const source = options.source ?? 'generated';
-  if (source === 'labeled') return { kind: input, source, ...(options.labeledCount === undefined ? {} : { count: options.labeledCount }) };
-  return {
-    kind: input,
-    source,
-    ...(options.generatedPerFold === undefined ? {} : { perFold: options.generatedPerFold }),
-    ...(options.generatedCount === undefined ? {} : { count: options.generatedCount }),
-  };
+  if (source === 'labeled') return { kind: input, source, ...definedFields({ count: options.labeledCount }) };
+  return { kind: input, source, ...definedFields({ perFold: options.generatedPerFold, count: options.generatedCount }) };
 }
 
 /**

@@ -22,9 +22,9 @@
 import type { Triple } from '../domain/comparisons.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
 import { ValidationError } from '../errors.ts';
-import { rowSquaredDistance } from '../math/distances.ts';
-import { createRng } from '../math/seeded-random.ts';
-import { selectSmallestSorted } from '../math/top-k.ts';
+import { rowSquaredDistance } from '../math/distances/index.ts';
+import { createRng } from '../math/random/index.ts';
+import { selectSmallestSorted } from '../math/neighbours/index.ts';
 import { mappedSpace, oracleLabels, type ActivePairsSpec } from './active-pairs.ts';
 import type { LearnerHooks } from './learner.ts';
 

@@ -3,9 +3,9 @@
  * run on a labeled dataset), validating hand-labeled pairs, and restricting pairs to the rows of a fold.
  */
 import { ConstraintError, ValidationError } from '../errors.ts';
-import { normalizePair, toPairSet, type PairConstraint, type PairSet } from '../domain/constraints.ts';
-import { createMt19937, type Mt19937 } from '../math/mt19937.ts';
-import { createRng, type Rng } from '../math/seeded-random.ts';
+import { normalizePair, type PairConstraint, type PairSet } from '../domain/constraints.ts';
+import { createMt19937, type Mt19937 } from '../math/random/index.ts';
+import { createRng, type Rng } from '../math/random/index.ts';
 
 export interface PairGenerationOptions {
   /** Number of must-link (same-class) pairs to draw. */

@@ -12,6 +12,7 @@
  */
 import { ValidationError } from '../errors.ts';
 import { PREPROCESS_KINDS, type PreprocessKind, type Preprocessing } from '../domain/learned-metric.ts';
+import { columnMeanAndVariance } from '../math/statistics/index.ts';
 
 /** @throws ValidationError "preprocess must be one of 'zscore', 'minmax', 'none', got 'x'." */
 export function checkPreprocessKind(kind: unknown): PreprocessKind {
@@ -67,17 +68,14 @@ export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: Pr
   if (n === 0) throw new ValidationError('Cannot fit preprocessing on 0 rows.');
   const min = new Float64Array(d).fill(Infinity);
   const max = new Float64Array(d).fill(-Infinity);
-  const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const row = (source ? source[i]! : i) * d;
     for (let f = 0; f < d; f++) {
       const v = X[row + f]!;
       if (v < min[f]!) min[f] = v;
       if (v > max[f]!) max[f] = v;
-      mean[f]! += v;
     }
   }
-  for (let f = 0; f < d; f++) mean[f]! /= n;
   const kept: number[] = [];
   const dropped: number[] = [];
   for (let f = 0; f < d; f++) (max[f]! > min[f]! ? kept : dropped).push(f);
@@ -89,18 +87,11 @@ export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: Pr
       scale[c] = max[f]! - min[f]!;
     });
   } else {
-    // Two-pass population variance (ddof = 0): Σ(x − mean)² / n.
-    const sq = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      const row = (source ? source[i]! : i) * d;
-      for (let f = 0; f < d; f++) {
-        const t = X[row + f]! - mean[f]!;
-        sq[f]! += t * t;
-      }
-    }
+    // Population variance (ddof = 0), two passes.
+    const { mean, variance } = columnMeanAndVariance(X, n, d, source);
     kept.forEach((f, c) => {
       center[c] = mean[f]!;
-      const std = Math.sqrt(sq[f]! / n);
+      const std = Math.sqrt(variance[f]!);
       // A non-constant feature can still have a std that underflows; fall back to its range.
       scale[c] = std > 0 ? std : max[f]! - min[f]!;
     });

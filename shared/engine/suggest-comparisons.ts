@@ -1,7 +1,7 @@
 import type { Triple } from '../domain/comparisons.ts';
-import { rowSquaredDistance } from '../math/distances.ts';
-import { createRng } from '../math/seeded-random.ts';
-import { selectSmallestSorted } from '../math/top-k.ts';
+import { rowSquaredDistance } from '../math/distances/index.ts';
+import { createRng } from '../math/random/index.ts';
+import { selectSmallestSorted } from '../math/neighbours/index.ts';
 
 /**
  * Which comparison should the researcher answer next ("is row a closer to b or to c?")? The comparisons

@@ -1,6 +1,7 @@
 import type { ConstraintKind, PairConstraint } from '../domain/constraints.ts';
-import { rowSquaredDistance } from '../math/distances.ts';
-import { createRng } from '../math/seeded-random.ts';
+import { rowSquaredDistance } from '../math/distances/index.ts';
+import { createRng } from '../math/random/index.ts';
+import { median } from '../math/statistics/index.ts';
 import { closeConstraints, impliedKind } from './constraint-closure.ts';
 
 /**
@@ -22,7 +23,6 @@ import { closeConstraints, impliedKind } from './constraint-closure.ts';
  * anchors (at most `maxAnchors`), n points and e embedded dimensions.
  */
 export type SuggestStrategy = 'uncertain' | 'explore' | 'consolidate';
-export const SUGGEST_STRATEGIES = ['uncertain', 'explore', 'consolidate'] as const;
 
 export interface SuggestInput {
   /** (n, e) row-major: the points in the space of the current metric (X·Lᵀ, or preprocessed X). */
@@ -44,12 +44,6 @@ export interface PairSuggestion {
   score: number;
   distance: number;
   reason: string;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return 1;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** @throws RangeError if `points` does not hold n·e numbers or count is negative. */
@@ -93,7 +87,7 @@ export function suggestPairs(input: SuggestInput): PairSuggestion[] {
     if (fromLabels) theta = (mean(must) + mean(cannot)) / 2;
     else {
       const sample = anchors.slice(0, 50).flatMap((a) => anchors.slice(0, 50).filter((b) => b > a).map((b) => dist(a, b)));
-      theta = median(sample) / 2;
+      theta = (sample.length > 0 ? median(sample) : 1) / 2;
     }
     theta = Math.max(theta, 1e-12);
     const candidates: PairSuggestion[] = [];

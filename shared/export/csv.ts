@@ -1,6 +1,6 @@
 import type { DatasetMatrix } from '../domain/dataset.ts';
 import type { LearnedMetric } from '../domain/learned-metric.ts';
-import { matmulTransB } from '../math/dense.ts';
+import { matmulTransB } from '../math/dense/index.ts';
 import { metricMatrix } from './metric-record.ts';
 
 /** RFC 4180 field: quoted when it holds a comma, a quote, CR or LF; quotes doubled. */

@@ -1,5 +1,5 @@
 import type { LearnedMetric, StopReason } from '../domain/learned-metric.ts';
-import { matmulTransA } from '../math/dense.ts';
+import { matmulTransA } from '../math/dense/index.ts';
 import type { NamedArray } from './npz.ts';
 
 /** The schema id and version every exported JSON carries (docs/export-format.md). */

@@ -394,6 +394,3 @@ export function isEventName(name: string): name is EventName {
 
 /** The one IPC channel main uses to push events; the message is `{ event, payload }`. */
 export const EVENT_CHANNEL = 'workbench:event';
-
-/** Channels that only make sense in the desktop app (they open native dialogs). */
-export const DESKTOP_ONLY_CHANNELS: readonly Channel[] = ['files.openDialog', 'export.saveDialog', 'runs.reportSaveDialog'];

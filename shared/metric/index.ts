@@ -10,4 +10,4 @@ export {
   transformPreprocessed,
   type MetricComponents,
 } from './mahalanobis.ts';
-export { componentsFromMetric, isPsd, metricFromComponents, projectOntoPsdCone } from '../math/psd.ts';
+export { componentsFromMetric, isPsd, metricFromComponents, projectOntoPsdCone } from '../math/decompositions/index.ts';

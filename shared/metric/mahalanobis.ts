@@ -9,9 +9,9 @@
  */
 import type { LearnedMetric } from '../domain/learned-metric.ts';
 import { applyPreprocessing } from '../engine/preprocess.ts';
-import { matmulTransB } from '../math/dense.ts';
-import { crossSquaredDistances, squaredDistanceMatrix } from '../math/distances.ts';
-import { metricFromComponents } from '../math/psd.ts';
+import { matmulTransB } from '../math/dense/index.ts';
+import { crossSquaredDistances, exactSquaredDistanceMatrix } from '../math/distances/index.ts';
+import { metricFromComponents } from '../math/decompositions/index.ts';
 
 /** The part of a metric that maps preprocessed rows: L (k, d). */
 export type MetricComponents = Pick<LearnedMetric, 'L' | 'nComponents' | 'nFeatures'>;
@@ -99,7 +99,7 @@ export function pairScore(metric: LearnedMetric, a: ArrayLike<number>, b: ArrayL
 
 /** D[i][j] = d_M(x_i, x_j)² for raw rows X (n, inputFeatures) → (n, n), symmetric, zero diagonal. Cost O(n²·k). */
 export function pairwiseSquaredDistances(metric: LearnedMetric, X: Float64Array, n: number): Float64Array {
-  return squaredDistanceMatrix(transform(metric, X, n), n, metric.nComponents);
+  return exactSquaredDistanceMatrix(transform(metric, X, n), n, metric.nComponents);
 }
 
 /** D[i][j] = d_M(x_i, x_j) for raw rows X (n, inputFeatures) → (n, n). */

@@ -8,6 +8,7 @@
  * they share (same protocol seed, same fold: the very same test rows): the corrected resampled t-test always
  * (at least 2 shared results), the Wilcoxon signed-rank test from {@link WILCOXON_MIN_PAIRS} shared results.
  */
+import { BASELINE_METHOD } from '../domain/enums.ts';
 import { supervisionText, type Supervision } from '../domain/supervision.ts';
 import { ValidationError } from '../errors.ts';
 import type { EvaluationResult } from '../ipc/schemas.ts';
@@ -205,7 +206,7 @@ export function buildComparisonTable(runs: readonly ReportRun[], dataset: string
   rows.forEach((row, i) => {
     if (row.accuracy.mean > rows[best]!.accuracy.mean) best = i;
   });
-  const euclideanIndex = rows.findIndex((r) => r.method === 'euclidean');
+  const euclideanIndex = rows.findIndex((r) => r.method === BASELINE_METHOD);
   const euclidean = euclideanIndex >= 0 ? euclideanIndex : null;
   rows.forEach((row, i) => {
     if (i !== best) row.vsBest = pairedTests(row, rows[best]!, best);

@@ -1,5 +1,5 @@
 import type { DatasetMatrix } from '../domain/dataset.ts';
-import { createRng, type Rng } from '../math/seeded-random.ts';
+import { createRng, type Rng } from '../math/random/index.ts';
 
 /** The apple varieties, in class-index order; each has its own typical color. */
 export const APPLE_VARIETIES = ['Granny Smith', 'Golden Delicious', 'Red Delicious'] as const;

@@ -323,14 +323,6 @@ export async function decodeIdx(
   return { ...decoder.finish(), gzip };
 }
 
-/** Decodes IDX bytes already in memory (raw or gzip); see {@link decodeIdx}. */
-export async function decodeIdxBytes(fileName: string, bytes: Uint8Array, checkDims?: (header: IdxHeader) => void) {
-  async function* once() {
-    yield bytes;
-  }
-  return decodeIdx(fileName, once(), checkDims);
-}
-
 /**
  * Checks that an IDX data file is 2-D (rows, features) or 3-D (rows, height, width).
  * @throws ImportError otherwise, saying that a 1-D file holds labels.

@@ -8,7 +8,6 @@
  * A file imported from disk whose labels are the class indices 0…k−1 takes its class names from a
  * `manifest.json` beside it when that lists the file (see {@link classNamesFromManifest}).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ImportError } from '../../shared/errors.ts';
 import { parseCell, quote } from './cells.ts';

@@ -15,7 +15,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { BlockProducts } from '../../shared/engine/learner.ts';
-import { dotRows } from '../../shared/math/neighbour-kernels.ts';
+import { dotRows } from '../../shared/math/dense/index.ts';
 import type { TaskOf } from './protocol.ts';
 import type { HelperCall, HelperTasks } from './worker-host.ts';
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { definedFields } from '../../shared/objects.ts';
 import { defaultDatabasePath } from '../storage/paths.ts';
 import { createWorkbench, type Workbench } from '../services/workbench.ts';
 import { isLoopbackHost, startHttpServer, type RunningServer } from './http-server.ts';
@@ -81,7 +82,7 @@ export function parseServeArgs(argv: readonly string[], env: Readonly<Record<str
     dbPath: resolve(values.db ?? (env[DATABASE_ENV] || defaultDatabasePath())),
     token,
     rendererDir: resolve(values.renderer ?? DEFAULT_RENDERER_DIR),
-    ...(concurrency === undefined ? {} : { concurrency }),
+    ...definedFields({ concurrency }),
   };
 }
 
@@ -127,7 +128,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const workbench = await createWorkbench({
     dbPath: options.dbPath,
     mode: 'browser',
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...definedFields({ concurrency: options.concurrency }),
   });
   let server: RunningServer;
   try {

@@ -44,7 +44,7 @@ export function addConstraint(
   datasetRef: string | number,
   i: number | string,
   j: number | string,
-  kind: ConstraintKind | string,
+  kind: string,
   origin: ConstraintOrigin = 'manual',
 ): AddConstraintResult {
   return store.transaction(() => {

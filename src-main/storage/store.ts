@@ -157,7 +157,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       }
     } else {
       if (!memory) db.pragma('journal_mode = WAL');
-      migrate(db, { path, ...(options.targetVersion === undefined ? {} : { target: options.targetVersion }) });
+      migrate(db, { path, target: options.targetVersion });
     }
   } catch (error) {
     db.close();

@@ -10,7 +10,7 @@ import { LEARNER_INPUTS, type LearnerDefinition, type ParamSpec } from '../../sh
 import { paramRule, validateParams } from '../../shared/engine/params.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
 import { SUPERVISION } from '../../shared/engine/supervision/kinds.ts';
-import { isPsd } from '../../shared/math/psd.ts';
+import { isPsd } from '../../shared/math/decompositions/psd.ts';
 import { mahalanobisMatrix, pairDistance, pairwiseDistances, transform } from '../../shared/metric/index.ts';
 import { blobs } from './fixtures.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { TrainingData } from '../../shared/engine/learner.ts';
-import { createRng } from '../../shared/math/seeded-random.ts';
+import { createRng } from '../../shared/math/random/seeded-random.ts';
 
 /**
  * `perClass` rows per class around class centers spaced `separation` apart along alternating axes, Gaussian

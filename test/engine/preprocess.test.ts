@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from '../../shared/engine/preprocess.ts';
-import { columnMeans } from '../../shared/math/dense.ts';
+import { columnMeans } from '../../shared/math/dense/matrix.ts';
 
 // (4, 3): feature 1 is constant.
 const X = Float64Array.from([1, 7, 10, 2, 7, 20, 3, 7, 30, 6, 7, 40]);

@@ -6,7 +6,6 @@ import { readNpyHeader } from '../../src-main/import/npy.ts';
 
 // The fixtures were written by NumPy itself (test/fixtures/import/make_npy.py).
 const GOOD = join(import.meta.dirname, '..', 'fixtures', 'import', 'good');
-const BAD = join(import.meta.dirname, '..', 'fixtures', 'import', 'bad');
 const good = (name: string) => join(GOOD, name);
 
 describe('NumPy .npy import', () => {

@@ -176,7 +176,8 @@ describe('test-set scores in the score worker', () => {
     });
     const envelope = await workbench.dispatch('runs.score', { runId, testDatasetId: ids['big-test'], scoreId: 'cancel-me' });
     expect(envelope).toEqual({ ok: false, error: { code: 'JOB_CANCELLED', message: SCORE_CANCELLED_MESSAGE } });
-    expect(await cancelAnswer).toEqual({ cancelled: true });
+    // Assigned in the event handler, which TypeScript's narrowing of the `null` above does not see.
+    expect(await (cancelAnswer as Promise<{ cancelled: boolean }> | null)).toEqual({ cancelled: true });
     expect(await dispatch('scores.cancel', { scoreId: 'cancel-me' })).toEqual({ cancelled: false });
     expect(temp.store.testScores.list(runId)).toEqual([]);
     expect(temp.store.db.prepare('SELECT count(*) AS n FROM test_scores').get()).toEqual(before);

@@ -3,7 +3,7 @@ import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import { JobCancelledError } from '../../shared/errors.ts';
 import { evaluateMethod } from '../../shared/engine/evaluation/evaluate.ts';
 import { sweepConstraints } from '../../shared/engine/sweep.ts';
-import { createRng } from '../../shared/math/seeded-random.ts';
+import { createRng } from '../../shared/math/random/seeded-random.ts';
 import { loadSample } from './helpers.ts';
 
 const iris = loadSample('iris');

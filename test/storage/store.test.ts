@@ -10,7 +10,7 @@ import { INTERRUPTED_MESSAGE } from '../../src-main/storage/runs-repository.ts';
 import { openStore, type Store } from '../../src-main/storage/store.ts';
 
 /** Values whose bits a careless round trip (text, JSON, float32) would change. */
-const EDGE_VALUES = [0, -0, 1, -1, 1e-308, 5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, -Number.MAX_VALUE, Number.EPSILON, 0.1, 1 / 3, Math.PI, 123456789.123456789];
+const EDGE_VALUES = [0, -0, 1, -1, 1e-308, 5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, -Number.MAX_VALUE, Number.EPSILON, 0.1, 1 / 3, Math.PI, 123456789.12345679];
 
 function bits(values: Float64Array): string[] {
   return Array.from(new BigUint64Array(values.buffer, values.byteOffset, values.length), (b) => b.toString(16));

@@ -1,10 +1,10 @@
 import { JobCancelledError } from '../../errors.ts';
-import { rowSquaredDistance, rowSquaredDistancesTo } from '../../math/distances.ts';
-import { TILE_ROWS } from '../../math/distance-tiles.ts';
-import { assignNearestCentersBatch } from '../../math/nearest.ts';
-import { createRowSums } from '../../math/row-sums.ts';
-import { createScreeningTiles } from '../../math/screening-tiles.ts';
-import { createRng, type Rng } from '../../math/seeded-random.ts';
+import { rowSquaredDistance, rowSquaredDistancesTo } from '../../math/distances/index.ts';
+import { TILE_ROWS } from '../../math/distances/index.ts';
+import { assignNearestCentersBatch } from '../../math/neighbours/index.ts';
+import { createRowSums } from '../../math/wasm/index.ts';
+import { createScreeningTiles } from '../../math/distances/index.ts';
+import { createRng, type Rng } from '../../math/random/index.ts';
 
 export interface KMeansOptions {
   seed: number;

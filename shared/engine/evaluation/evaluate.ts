@@ -31,7 +31,8 @@ import { describeSupervision, type Supervision } from '../../domain/supervision.
 import { datasetTask, selectRows, type DatasetMatrix } from '../../domain/dataset.ts';
 import type { EvaluationResult, FoldResult } from '../../domain/schemas/runs.ts';
 import { DEFAULT_PROTOCOL, type Protocol } from '../../domain/job.ts';
-import { rowSquaredDistance } from '../../math/distances.ts';
+import { rowSquaredDistance } from '../../math/distances/index.ts';
+import { median } from '../../math/statistics/index.ts';
 import { transform, transformPreprocessed } from '../../metric/mahalanobis.ts';
 import { checkSeed, classCount, foldFitPlan, planFitChecked, preparePlannedFit, resolveConstraintSource, runPreparedFit, type FitPlan, type FitSpec } from '../fit.ts';
 import type { LearnerHooks } from '../learner.ts';
@@ -93,13 +94,6 @@ export function mean(values: readonly number[]): number {
 export function populationStd(values: readonly number[]): number {
   const m = mean(values);
   return Math.sqrt(values.reduce((s, v) => s + (v - m) * (v - m), 0) / values.length);
-}
-
-/** Median (mean of the two middle values for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function meanOfPresent(values: ReadonlyArray<number | null>): number | null {
@@ -522,7 +516,7 @@ function evaluationSupervision(plan: EvaluationPlan, folds: readonly FoldResult[
   const labeledCount = input === 'triplets' || input === 'quadruplets' ? comparisons.length : constraints.length;
   return source === 'labeled'
     ? describeSupervision(input, { source, labeledCount })
-    : describeSupervision(input, { source, ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
+    : describeSupervision(input, { source, generatedPerFold: perFold });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors.ts';
-import { createMt19937 } from '../../math/mt19937.ts';
+import { createMt19937 } from '../../math/random/index.ts';
 
 /** One split of a cross-validation: row indices (ascending) of the training and test parts. */
 export interface FoldSplit {

@@ -1,8 +1,8 @@
 import { ValidationError } from '../../errors.ts';
-import { rowSquaredDistance } from '../../math/distances.ts';
-import type { GramDistanceTiles } from '../../math/distance-tiles.ts';
-import { nearestNeighbours, type QueryRange } from '../../math/nearest.ts';
-import { BoundedTopK } from '../../math/top-k.ts';
+import { rowSquaredDistance } from '../../math/distances/index.ts';
+import type { GramDistanceTiles } from '../../math/distances/index.ts';
+import { nearestNeighbours, type QueryRange } from '../../math/neighbours/index.ts';
+import { BoundedTopK } from '../../math/neighbours/index.ts';
 
 /**
  * The k nearest reference rows of one query: indices into the reference rows and their squared distances,

@@ -8,8 +8,8 @@
  * ({@link nearestNeighbours}: screening tiles, exact re-ranking), so predictions are those of brute force.
  */
 import { ValidationError } from '../../errors.ts';
-import type { GramDistanceTiles } from '../../math/distance-tiles.ts';
-import { nearestNeighbours, type QueryRange } from '../../math/nearest.ts';
+import type { GramDistanceTiles } from '../../math/distances/index.ts';
+import { nearestNeighbours, type QueryRange } from '../../math/neighbours/index.ts';
 
 /**
  * Predicted target of every test row (rows [first, end) with a `range`): the mean of the targets of its k nearest

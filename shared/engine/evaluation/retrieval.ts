@@ -1,5 +1,5 @@
-import type { GramDistanceTiles } from '../../math/distance-tiles.ts';
-import { forEachRanking, type QueryRange } from '../../math/nearest.ts';
+import type { GramDistanceTiles } from '../../math/distances/index.ts';
+import { forEachRanking, type QueryRange } from '../../math/neighbours/index.ts';
 
 export interface RetrievalScores {
   /** Fraction of queries whose nearest other row has the query's class. null when no query qualifies. */

@@ -22,7 +22,7 @@
 import { JobCancelledError, ValidationError } from '../../errors.ts';
 import type { DatasetMatrix } from '../../domain/dataset.ts';
 import type { LearnedMetric } from '../../domain/learned-metric.ts';
-import { createGramDistanceTiles, TILE_ROWS } from '../../math/distance-tiles.ts';
+import { createGramDistanceTiles, TILE_ROWS } from '../../math/distances/index.ts';
 import { transform } from '../../metric/mahalanobis.ts';
 import { checkSeed } from '../fit.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';

@@ -10,7 +10,7 @@
  *
  * Both are checked against scipy 1.10 on fixed inputs (test/engine/evaluation/significance.test.ts).
  */
-import { normalSf, studentTSf } from '../../math/distributions.ts';
+import { normalSf, studentTSf } from '../../math/statistics/index.ts';
 
 /** The tests a comparison names: 'corrected-t' (Nadeau & Bengio) and 'wilcoxon' (signed-rank). */
 export const SIGNIFICANCE_TESTS = ['corrected-t', 'wilcoxon'] as const;

@@ -4,8 +4,8 @@
  */
 import { ValidationError } from '../../errors.ts';
 import type { StopReason } from '../../domain/learned-metric.ts';
-import { LbfgsState, maxAbs, relativeReduction, type LbfgsStep } from '../../math/lbfgs.ts';
-import { createRng } from '../../math/seeded-random.ts';
+import { LbfgsState, maxAbs, relativeReduction, type LbfgsStep } from '../../math/optimisation/index.ts';
+import { createRng } from '../../math/random/index.ts';
 import type { LearnerHooks, TrainingData } from '../learner.ts';
 import { componentsUpTo } from '../params.ts';
 import { fitLda } from './lda.ts';

@@ -1,5 +1,5 @@
-import { symmetricEigen } from '../../math/eigen.ts';
-import { covarianceMatrix } from '../../math/statistics.ts';
+import { symmetricEigen } from '../../math/decompositions/index.ts';
+import { covarianceMatrix } from '../../math/statistics/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { identity } from '../../math/dense.ts';
+import { BASELINE_METHOD } from '../../domain/enums.ts';
+import { identity } from '../../math/dense/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
 /**
@@ -13,7 +14,7 @@ export function fitEuclidean(data: TrainingData, hooks: LearnerHooks): FitOutcom
 }
 
 export const euclideanLearner = defineLearner({
-  name: 'euclidean',
+  name: BASELINE_METHOD,
   title: 'Euclidean',
   description:
     'Baseline: the identity metric (M = I) on the preprocessed features. Nothing is learned; every other method is compared with it.',

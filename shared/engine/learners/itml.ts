@@ -17,7 +17,7 @@
  * The objective reported after each sweep is D_ld(M, M₀).
  *
  * Speed: the two O(d²) kernels (M·δ with δᵀMδ, and the rank-one update fused with the next constraint's M·δ) run
- * as WebAssembly SIMD (shared/math/pair-kernels.ts, bitwise equal to its TypeScript fallback), and a constraint
+ * as WebAssembly SIMD (shared/math/wasm/rank-one-kernels.ts, bitwise equal to its TypeScript fallback), and a constraint
  * that provably still holds with λ = 0 is skipped without changing the iterates (see createSweep).
  *
  * Bounds: by default u and l are the `mustLinkPercentile`-th and `cannotLinkPercentile`-th percentiles (5 / 95, linear
@@ -28,12 +28,13 @@
  * the smallest positive distance between the paired rows, where metric-learn would divide by zero.
  */
 import { ValidationError } from '../../errors.ts';
-import { symmetrize } from '../../math/dense.ts';
-import { inverseSpd } from '../../math/eigen.ts';
-import { componentsFromMetric } from '../../math/psd.ts';
-import { pairDifferences } from '../../math/pair-differences.ts';
-import { createPairKernels, createRowDotKernel, type PairKernels } from '../../math/pair-kernels.ts';
-import { logDeterminantSpd } from '../../math/pair-solve.ts';
+import { symmetrize } from '../../math/dense/index.ts';
+import { inverseSpd } from '../../math/decompositions/index.ts';
+import { componentsFromMetric } from '../../math/decompositions/index.ts';
+import { pairDifferences } from '../../math/dense/index.ts';
+import { createPairKernels, createRowDotKernel, type PairKernels } from '../../math/wasm/index.ts';
+import { logDeterminantSpd } from '../../math/decompositions/index.ts';
+import { columnMeanAndVariance } from '../../math/statistics/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
@@ -195,9 +196,7 @@ export function kthSmallest(values: Float64Array, k: number): number {
 function priorMetric(prior: 'identity' | 'covariance', X: Float64Array, d: number, rows: Int32Array): { M0: Float64Array; M0inverse: Float64Array } {
   if (prior === 'identity') return { M0: identityMatrix(d), M0inverse: identityMatrix(d) };
   const r = rows.length;
-  const mean = new Float64Array(d);
-  for (const i of rows) for (let f = 0; f < d; f++) mean[f]! += X[i * d + f]!;
-  for (let f = 0; f < d; f++) mean[f]! /= Math.max(r, 1);
+  const { mean } = columnMeanAndVariance(X, r, d, rows);
   const C = new Float64Array(d * d);
   const centered = new Float64Array(d);
   for (const i of rows) {

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../errors.ts';
-import { symmetricEigen } from '../../math/eigen.ts';
-import { classScatter } from '../../math/statistics.ts';
+import { symmetricEigen } from '../../math/decompositions/index.ts';
+import { classScatter } from '../../math/statistics/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 

@@ -18,9 +18,10 @@
  * the retained λ. Closed form; cost O(Σ n_c²·d·3/2 + n·d² + d³).
  */
 import { ValidationError } from '../../errors.ts';
-import { dotRows, squaredDistanceMatrix, transposeInto } from '../../math/neighbour-kernels.ts';
-import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/eigen.ts';
-import { smallestValue } from '../../math/top-k.ts';
+import { dotRows, transposeInto } from '../../math/dense/index.ts';
+import { gramSquaredDistanceMatrix } from '../../math/distances/index.ts';
+import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/decompositions/index.ts';
+import { smallestValue } from '../../math/neighbours/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 
@@ -88,7 +89,7 @@ export function lfdaScatters(X: Float64Array, n: number, d: number, labels: Int3
     const kc = Math.min(k, nc - 1);
     for (let t = 0; t < nc; t++) Xc.set(X.subarray(rows[t]! * d, rows[t]! * d + d), t * d);
     transposeInto(Xc.subarray(0, nc * d), nc, d, XcT);
-    const dist = squaredDistanceMatrix(Xc.subarray(0, nc * d), nc, d, W.subarray(0, nc * nc)); // (nc, nc)
+    const dist = gramSquaredDistanceMatrix(Xc.subarray(0, nc * d), nc, d, W.subarray(0, nc * nc)); // (nc, nc)
     sigma.fill(0);
     for (let a = 0; a < nc && kc > 0; a++) {
       row.set(dist.subarray(a * nc, a * nc + nc));

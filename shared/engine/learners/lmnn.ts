@@ -1,20 +1,17 @@
 import { ValidationError } from '../../errors.ts';
 import { convergedFor } from '../../domain/learned-metric.ts';
-import { LbfgsState, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
-import { BoundedTopK } from '../../math/top-k.ts';
+import { LbfgsState, type ObjectiveWithGradient } from '../../math/optimisation/index.ts';
+import { BoundedTopK, smallestIndices } from '../../math/neighbours/index.ts';
+import { distanceRowsBufferLength, forEachDistanceRow, rowSquaredDistance } from '../../math/distances/index.ts';
 import {
-  distanceRowsBufferLength,
   dotRows,
   embedInto,
-  forEachDistanceRow,
-  smallestIndices,
   pairScatterGradient,
   pairScatterWorkLength,
   pairSquaredDistances,
-  squaredDistanceMatrix,
   transposeInto,
   type DotRows,
-} from '../../math/neighbour-kernels.ts';
+} from '../../math/dense/index.ts';
 import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, refreshingLbfgs, resolveInit } from './common.ts';
@@ -100,14 +97,7 @@ export function lmnnLossAndGradient(
   if (flatL.length !== k * d) throw new RangeError(`lmnnLossAndGradient: L must have ${k}×${d} entries, got ${flatL.length}.`);
   const Z = new Float64Array(n * k);
   embedInto(X, n, d, flatL, k, Z);
-  const dist = (a: number, b: number): number => {
-    let s = 0;
-    for (let r = 0; r < k; r++) {
-      const u = Z[a * k + r]! - Z[b * k + r]!;
-      s += u * u;
-    }
-    return s;
-  };
+  const dist = (a: number, b: number): number => rowSquaredDistance(Z, a, Z, b, k);
   const pa: number[] = [];
   const pb: number[] = [];
   const w: number[] = [];
@@ -154,22 +144,11 @@ export interface ImpostorLists {
   index: Int32Array;
 }
 
-function squaredDistance(Z: Float64Array, k: number, i: number, j: number): number {
-  const a = i * k;
-  const b = j * k;
-  let s = 0;
-  for (let r = 0; r < k; r++) {
-    const u = Z[a + r]! - Z[b + r]!;
-    s += u * u;
-  }
-  return s;
-}
-
 /** Margin of every row at Z (n, k): max_{j∈T(i)} d_ij + 1 → `out` (n). O(n·|T|·k). */
 function rowMargins(Z: Float64Array, n: number, k: number, targets: { start: Int32Array; index: Int32Array }, out: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) {
     let reach = 0;
-    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) reach = Math.max(reach, squaredDistance(Z, k, i, targets.index[t]!));
+    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) reach = Math.max(reach, rowSquaredDistance(Z, i, Z, targets.index[t]!, k));
     out[i] = reach + 1;
   }
   return out;
@@ -300,14 +279,7 @@ export class ImpostorReach {
    */
   updateMovement(Z: Float64Array): number {
     const { n, k, Z0, movement } = this;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let r = 0; r < k; r++) {
-        const u = Z[i * k + r]! - Z0[i * k + r]!;
-        s += u * u;
-      }
-      movement[i] = Math.sqrt(s) * (1 + 2 ** -40);
-    }
+    for (let i = 0; i < n; i++) movement[i] = Math.sqrt(rowSquaredDistance(Z, i, Z0, i, k)) * (1 + 2 ** -40);
     const count = Math.min(MOVERS, n);
     const top = count > 0 ? smallestIndices(Float64Array.from(movement, (m) => -m), n, count) : new Int32Array(0);
     this.isMover.fill(0);
@@ -382,7 +354,7 @@ export function selectImpostors(
     const nT = targets.start[i + 1]! - t0;
     let farthest = 0;
     for (let t = 0; t < nT; t++) {
-      const v = squaredDistance(Z, k, i, targets.index[t0 + t]!);
+      const v = rowSquaredDistance(Z, i, Z, targets.index[t0 + t]!, k);
       targetDist[t] = v;
       if (v > farthest) farthest = v;
     }
@@ -696,7 +668,7 @@ export function scaleToMargin(L: Float64Array, X: Float64Array, n: number, d: nu
   embedInto(X, n, d, L, k, Z);
   const dist = new Float64Array(targets.index.length);
   for (let i = 0; i < n; i++) {
-    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) dist[t] = squaredDistance(Z, k, i, targets.index[t]!);
+    for (let t = targets.start[i]!; t < targets.start[i + 1]!; t++) dist[t] = rowSquaredDistance(Z, i, Z, targets.index[t]!, k);
   }
   dist.sort();
   const median = dist.length ? dist[dist.length >> 1]! : 0;

@@ -21,9 +21,9 @@
  * accepted points.
  */
 import { ValidationError } from '../../errors.ts';
-import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/eigen.ts';
-import { dotRows, transposeInto } from '../../math/neighbour-kernels.ts';
-import { covarianceMatrix } from '../../math/statistics.ts';
+import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/decompositions/index.ts';
+import { dotRows, transposeInto } from '../../math/dense/index.ts';
+import { covarianceMatrix } from '../../math/statistics/index.ts';
 import type { StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 

@@ -1,15 +1,15 @@
 import { convergedFor } from '../../domain/learned-metric.ts';
 import { ValidationError } from '../../errors.ts';
-import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
+import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/optimisation/index.ts';
+import { distanceRowsBufferLength } from '../../math/distances/index.ts';
+import { type PairGraph } from '../../math/neighbours/index.ts';
 import {
-  distanceRowsBufferLength,
   embedInto,
   pairScatterGradient,
   pairScatterWorkLength,
   pairSquaredDistances,
   transposeInto,
-  type PairGraph,
-} from '../../math/neighbour-kernels.ts';
+} from '../../math/dense/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 import { initialComponents, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';

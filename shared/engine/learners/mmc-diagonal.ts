@@ -20,13 +20,13 @@
  * (On that iris problem the exact minimizer is ≈ diag(0, 0, 3.7e-4, 0) with g ≈ −5.47, so the golden value is not
  * the convex optimum: a solver that finds the optimum would not reproduce metric-learn.)
  *
- * Cost per Newton step: O(cannot·d²) for the Hessian (a SIMD row-dot kernel, shared/math/pair-kernels.ts) and
+ * Cost per Newton step: O(cannot·d²) for the Hessian (a SIMD row-dot kernel, shared/math/wasm/rank-one-kernels.ts) and
  * O(cannot·d) per rebuild of the line search (see {@link createRayObjective}), O(cannot) per halving otherwise.
  */
 import { ValidationError } from '../../errors.ts';
-import { solveSymmetricPositive } from '../../math/pair-solve.ts';
-import { pairDifferences, squaredDifferences } from '../../math/pair-differences.ts';
-import { createRowDotKernel, type RowDotKernel } from '../../math/pair-kernels.ts';
+import { solveSymmetricPositive } from '../../math/decompositions/index.ts';
+import { pairDifferences, squaredDifferences } from '../../math/dense/index.ts';
+import { createRowDotKernel, type RowDotKernel } from '../../math/wasm/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 

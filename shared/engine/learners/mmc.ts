@@ -27,8 +27,9 @@
  * The result is rescaled so that Σ_cannot ‖δ‖_M = 1 exactly, the paper's constraint.
  */
 import { ValidationError } from '../../errors.ts';
-import { symmetricEigen } from '../../math/eigen.ts';
-import { pairDifferences, weightedOuterProductSum } from '../../math/pair-differences.ts';
+import { symmetricEigen } from '../../math/decompositions/index.ts';
+import { pairDifferences, weightedOuterProductSum } from '../../math/dense/index.ts';
+import { columnMeanAndVariance } from '../../math/statistics/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
@@ -162,22 +163,6 @@ export function shrunkMustLinkScatter(must: Float64Array, mustCount: number, d: 
   return out;
 }
 
-/** Population variance of each column of X (n, d) → (d). O(n·d). */
-export function featureVariances(X: Float64Array, n: number, d: number): Float64Array {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f]! += X[i * d + f]!;
-  for (let f = 0; f < d; f++) mean[f]! /= Math.max(n, 1);
-  const variance = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let f = 0; f < d; f++) {
-      const t = X[i * d + f]! - mean[f]!;
-      variance[f]! += t * t;
-    }
-  }
-  for (let f = 0; f < d; f++) variance[f]! /= Math.max(n, 1);
-  return variance;
-}
-
 /** softmax(z) into `out` (shifted by max z, so it cannot overflow). */
 function softmaxInto(z: Float64Array, out: Float64Array): void {
   let max = Number.NEGATIVE_INFINITY;
@@ -266,7 +251,7 @@ export function fitMmc(data: TrainingData, rawParams: MmcParams, hooks: LearnerH
   const start = performance.now();
 
   // Whitening W = S_ρ^(−½) (d, d), symmetric; eigenvalues floored so a singular S (shrinkage 0) stays usable.
-  const scatter = shrunkMustLinkScatter(diffs.must, diffs.mustCount, d, shrinkage, featureVariances(X, n, d));
+  const scatter = shrunkMustLinkScatter(diffs.must, diffs.mustCount, d, shrinkage, columnMeanAndVariance(X, n, d).variance);
   const scatterEigen = symmetricEigen(scatter, d);
   const floor = 1e-12 / d;
   const invSqrt = new Float64Array(d);

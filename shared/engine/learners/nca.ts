@@ -1,21 +1,17 @@
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
-import { rowSquaredDistance } from '../../math/distances.ts';
-import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/lbfgs.ts';
-import { BoundedTopK } from '../../math/top-k.ts';
+import { rowSquaredDistance } from '../../math/distances/index.ts';
+import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/optimisation/index.ts';
+import { pairGraphFromNeighbours, smallestIndices, smallestIndicesSorted, type PairGraph } from '../../math/neighbours/index.ts';
+import { distanceRowsBufferLength, forEachDistanceRow } from '../../math/distances/index.ts';
 import {
   dotRows,
   embedInto,
-  pairGraphFromNeighbours,
   pairScatterGradient,
   pairScatterWorkLength,
   pairSquaredDistances,
-  smallestIndices,
-  distanceRowsBufferLength,
-  forEachDistanceRow,
   transposeInto,
   type DotRows,
-  type PairGraph,
-} from '../../math/neighbour-kernels.ts';
+} from '../../math/dense/index.ts';
 import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
@@ -321,7 +317,7 @@ export function ncaCandidateGraph(
   buffer?: Float64Array,
   previous?: PairGraph,
 ): CandidateRefresh {
-  const neighbours: Int32Array[] = new Array(n);
+  const neighbours: Int32Array[] = new Array<Int32Array>(n);
   const minC = Math.min(rule.minCandidates, n - 1);
   const maxC = Math.min(rule.maxCandidates, n - 1);
   const member = previous ? new Int32Array(n).fill(-1) : null;
@@ -356,7 +352,7 @@ export function ncaCandidateGraph(
       for (let j = 0; j < n; j++) {
         if (row[j]! <= cut && j !== i) picked[count++] = j;
       }
-      if (count < minC) neighbours[i] = nearestByInsertion(row, n, minC, i);
+      if (count < minC) neighbours[i] = smallestIndicesSorted(row, n, minC, i);
       else if (count > maxC) {
         // The cap is for speed only: keep it when the rows it drops carry no real mass (they are all at least as far
         // as the farthest kept one); with many ties near the front (duplicates, discrete features) keep them all.
@@ -386,19 +382,9 @@ function squaredDistancesFromRow(Z: Float64Array, n: number, k: number, i: numbe
   return min;
 }
 
-/**
- * Indices of the `count` smallest entries of row[0 … n) except `exclude`, nearest first (ties: lower index first),
- * through the one bounded top-k of shared/math/top-k.ts. O(n + count²) worst case, O(n) typically.
- */
-function nearestByInsertion(row: Float64Array, n: number, count: number, exclude: number): Int32Array {
-  const top = new BoundedTopK(count);
-  for (let j = 0; j < n; j++) if (j !== exclude) top.offer(row[j]!, j);
-  return top.index;
-}
-
 /** The complete pair graph on n rows: the truncated objective on it is the exact one. */
 export function completePairGraph(n: number): PairGraph {
-  const neighbours: Int32Array[] = new Array(n);
+  const neighbours: Int32Array[] = new Array<Int32Array>(n);
   for (let i = 0; i < n; i++) {
     const list = new Int32Array(n - 1 - i);
     for (let j = i + 1; j < n; j++) list[j - i - 1] = j;

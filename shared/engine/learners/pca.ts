@@ -1,5 +1,5 @@
-import { topSymmetricEigen } from '../../math/top-eigen.ts';
-import { covarianceMatrix } from '../../math/statistics.ts';
+import { topSymmetricEigen } from '../../math/decompositions/index.ts';
+import { covarianceMatrix } from '../../math/statistics/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 

@@ -31,8 +31,8 @@
  * where k-NN needs every direction, so the default is 'all'. Closed form; cost O(N·d² + d³).
  */
 import { ValidationError } from '../../errors.ts';
-import { symmetricEigen } from '../../math/eigen.ts';
-import { covarianceMatrix } from '../../math/statistics.ts';
+import { symmetricEigen } from '../../math/decompositions/index.ts';
+import { covarianceMatrix } from '../../math/statistics/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 

@@ -26,10 +26,10 @@
  */
 import { ValidationError } from '../../errors.ts';
 import type { StopReason } from '../../domain/learned-metric.ts';
-import { symmetricEigen, tryCholesky } from '../../math/eigen.ts';
-import { componentsFromMetric } from '../../math/psd.ts';
-import { createRng, type Rng } from '../../math/seeded-random.ts';
-import { selectSmallestSorted } from '../../math/top-k.ts';
+import { symmetricEigen, tryCholesky } from '../../math/decompositions/index.ts';
+import { componentsFromMetric } from '../../math/decompositions/index.ts';
+import { createRng, type Rng } from '../../math/random/index.ts';
+import { selectSmallestSorted } from '../../math/neighbours/index.ts';
 import { kMeans } from '../evaluation/clustering.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 

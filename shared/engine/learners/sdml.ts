@@ -17,10 +17,10 @@
  * (with the η used). Stop reason: `tolerance` when the graphical lasso's duality gap is ≤ `tol`.
  */
 import { ValidationError } from '../../errors.ts';
-import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/eigen.ts';
-import { graphicalLasso, graphicalLassoObjective } from '../../math/graphical-lasso.ts';
-import { componentsFromMetric, projectOntoPsdCone } from '../../math/psd.ts';
-import { covarianceMatrix } from '../../math/statistics.ts';
+import { lowerTriangularInverse, symmetricEigen, tryCholesky } from '../../math/decompositions/index.ts';
+import { graphicalLasso, graphicalLassoObjective } from '../../math/optimisation/index.ts';
+import { componentsFromMetric, projectOntoPsdCone } from '../../math/decompositions/index.ts';
+import { covarianceMatrix } from '../../math/statistics/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
 export const SDML_PRIORS = ['identity', 'covariance'] as const;

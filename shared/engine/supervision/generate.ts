@@ -6,8 +6,8 @@
  * pushed to `warnings` (never an error while a smaller result exists).
  */
 import { ValidationError } from '../../errors.ts';
-import { createRng, type Rng } from '../../math/seeded-random.ts';
-import { selectSmallestSorted } from '../../math/top-k.ts';
+import { createRng, type Rng } from '../../math/random/index.ts';
+import { selectSmallestSorted } from '../../math/neighbours/index.ts';
 import { distinctLabelCount, generateSupervisedPairs } from '../pairs.ts';
 
 /** metric-learn's RCA_Supervised defaults: 100 chunks of 2 rows. */

@@ -7,6 +7,7 @@
 import { checkComparison, formatTriple, type Comparison } from '../../../shared/domain/comparisons.ts';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
+import { definedFields } from '../../../shared/objects.ts';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatTable } from '../format.ts';
@@ -139,7 +140,7 @@ export const comparisonsCommand: CliCommand = {
         const ref = ctx.requireOption('dataset');
         if (!ctx.flag('yes')) throw new UsageError(`Clearing the comparisons of dataset '${ref}' needs --yes.`);
         const dataset = await datasetByRef(ctx, ref);
-        const { removed } = await ctx.call('comparisons.clear', { datasetId: dataset.id, ...(origin === undefined ? {} : { origin }) });
+        const { removed } = await ctx.call('comparisons.clear', { datasetId: dataset.id, ...definedFields({ origin }) });
         ctx.out({ dataset: refOf(dataset), cleared: removed }, `Removed ${removed} ${origin ?? ''}${origin ? ' ' : ''}comparisons from dataset '${dataset.name}'.`);
         return 0;
       }

@@ -7,6 +7,7 @@ import { checkPair, type PairConstraint } from '../../../shared/domain/constrain
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { writeFileAtomic } from '../../files/atomic-write.ts';
+import { definedFields } from '../../../shared/objects.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatTable } from '../format.ts';
 import { datasetByRef } from './datasets.ts';
@@ -126,7 +127,7 @@ export const constraintsCommand: CliCommand = {
         const ref = datasetRef(ctx);
         if (!ctx.flag('yes')) throw new UsageError(`Clearing the constraints of dataset '${ref}' needs --yes.`);
         const dataset = await datasetByRef(ctx, ref);
-        const { removed } = await ctx.call('constraints.clear', { datasetId: dataset.id, ...(origin === undefined ? {} : { origin }) });
+        const { removed } = await ctx.call('constraints.clear', { datasetId: dataset.id, ...definedFields({ origin }) });
         ctx.out({ dataset: refOf(dataset), cleared: removed }, `Removed ${removed} ${origin ?? ''}${origin ? ' ' : ''}constraints from dataset '${dataset.name}'.`);
         return 0;
       }

@@ -5,7 +5,7 @@ import type { RunDetail } from '../../../shared/ipc/schemas.ts';
 import type { JobResult } from '../../jobs/types.ts';
 import { UsageError, type CliCommand, type CliContext } from '../command.ts';
 import { formatRecord } from '../format.ts';
-import { comparisonTable, describeEvaluation } from './evaluate.ts';
+import { describeEvaluation } from './evaluate.ts';
 import { rerunJobFromCli } from './job-options.ts';
 import { runsTable } from './runs.ts';
 import { answersSweepTable, sweepTable } from './sweep.ts';

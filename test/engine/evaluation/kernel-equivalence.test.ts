@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { kMeans, seedCenters } from '../../../shared/engine/evaluation/clustering.ts';
 import { knnPredict } from '../../../shared/engine/evaluation/knn.ts';
 import { combineRetrieval, retrievalScores, retrievalTotals } from '../../../shared/engine/evaluation/retrieval.ts';
-import { rowSquaredDistance } from '../../../shared/math/distances.ts';
-import { createRng, type Rng } from '../../../shared/math/seeded-random.ts';
+import { rowSquaredDistance } from '../../../shared/math/distances/exact.ts';
+import { createRng, type Rng } from '../../../shared/math/random/seeded-random.ts';
 
 /** Small-integer rows (many exactly equal distances) with duplicated rows. */
 function tied(n: number, dims: number, seed: number): Float64Array {

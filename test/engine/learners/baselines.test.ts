@@ -6,8 +6,8 @@ import { euclideanLearner } from '../../../shared/engine/learners/euclidean.ts';
 import { ldaLearner } from '../../../shared/engine/learners/lda.ts';
 import { pcaLearner } from '../../../shared/engine/learners/pca.ts';
 import type { TrainingData } from '../../../shared/engine/learner.ts';
-import { gram, identity, matmul, matmulTransB } from '../../../shared/math/dense.ts';
-import { covarianceMatrix, classScatter } from '../../../shared/math/statistics.ts';
+import { gram, identity, matmul, matmulTransB } from '../../../shared/math/dense/matrix.ts';
+import { covarianceMatrix, classScatter } from '../../../shared/math/statistics/descriptive.ts';
 import { mahalanobisMatrix, transform } from '../../../shared/metric/index.ts';
 import { blobs, maxAbsDiff, randomMatrix } from '../fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { refreshingLbfgs, type RefreshingObjective } from '../../../shared/engine/learners/common.ts';
-import { LbfgsState, type ObjectiveWithGradient } from '../../../shared/math/lbfgs.ts';
+import { LbfgsState, type ObjectiveWithGradient } from '../../../shared/math/optimisation/lbfgs.ts';
 
 /** f(x) = ½·Σ w_i (x_i − c_i)², a quadratic whose centre c a "refresh" can move (as a re-selection changes NCA/LMNN). */
 function movingQuadratic(weights: number[]) {

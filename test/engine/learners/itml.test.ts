@@ -5,11 +5,10 @@ import { prepareFit, fitMetric } from '../../../shared/engine/fit.ts';
 import type { FitOutcome, TrainingData } from '../../../shared/engine/learner.ts';
 import { itmlLearner, kthSmallest, logDetDivergence, pairwiseDistancePercentiles, smallestPositiveDistance } from '../../../shared/engine/learners/itml.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
-import { inverseSpd } from '../../../shared/math/eigen.ts';
-import { isPsd, metricFromComponents } from '../../../shared/math/psd.ts';
-import { pairDifferences, quadraticForms } from '../../../shared/math/pair-differences.ts';
-import { logDeterminantSpd } from '../../../shared/math/pair-solve.ts';
-import { createRng } from '../../../shared/math/seeded-random.ts';
+import { isPsd, metricFromComponents } from '../../../shared/math/decompositions/psd.ts';
+import { pairDifferences, quadraticForms } from '../../../shared/math/dense/row-differences.ts';
+import { inverseSpd, logDeterminantSpd } from '../../../shared/math/decompositions/cholesky.ts';
+import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { blobs } from '../fixtures.ts';
 
 function fitItml(data: TrainingData, raw: Record<string, unknown> = {}, hooks = {}): FitOutcome {

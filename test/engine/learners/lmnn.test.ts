@@ -11,8 +11,8 @@ import {
 } from '../../../shared/engine/learners/lmnn.ts';
 import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
-import { embedInto, transposeInto } from '../../../shared/math/neighbour-kernels.ts';
-import { createRng } from '../../../shared/math/seeded-random.ts';
+import { embedInto, transposeInto } from '../../../shared/math/dense/row-products.ts';
+import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { gaussianClasses, randomL, relativeError, sampleDataset } from '../fixtures.ts';
 
 function identityL(d: number): Float64Array {

@@ -4,8 +4,8 @@ import { completePairGraph, ncaCandidateGraph } from '../../../shared/engine/lea
 import { fitMlkr, MlkrObjective, mlkrLearner, mlkrLossAndGradient } from '../../../shared/engine/learners/mlkr.ts';
 import type { TrainingData } from '../../../shared/engine/learner.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
-import { embedInto, transposeInto } from '../../../shared/math/neighbour-kernels.ts';
-import { createRng } from '../../../shared/math/seeded-random.ts';
+import { embedInto, transposeInto } from '../../../shared/math/dense/row-products.ts';
+import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { loadSample } from '../../../src-main/samples/index.ts';
 import { randomL, relativeError, sampleDataset } from '../fixtures.ts';
 

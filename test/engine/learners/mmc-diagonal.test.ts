@@ -11,8 +11,8 @@ import {
   mmcDiagonalLearner,
 } from '../../../shared/engine/learners/mmc-diagonal.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
-import { pairDifferences } from '../../../shared/math/pair-differences.ts';
-import { createRng } from '../../../shared/math/seeded-random.ts';
+import { pairDifferences } from '../../../shared/math/dense/row-differences.ts';
+import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { APPLE_FEATURES, generateApples } from '../../../shared/samples/apples.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
 

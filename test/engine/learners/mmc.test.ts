@@ -12,13 +12,12 @@ import {
   mmcLearner,
   mmcSimilarity,
   shrunkMustLinkScatter,
-  featureVariances,
 } from '../../../shared/engine/learners/mmc.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
-import { symmetricEigen } from '../../../shared/math/eigen.ts';
-import { isPsd, metricFromComponents } from '../../../shared/math/psd.ts';
-import { pairDifferences, quadraticForms, weightedOuterProductSum } from '../../../shared/math/pair-differences.ts';
-import { createRng } from '../../../shared/math/seeded-random.ts';
+import { symmetricEigen } from '../../../shared/math/decompositions/eigen.ts';
+import { isPsd, metricFromComponents } from '../../../shared/math/decompositions/psd.ts';
+import { pairDifferences, quadraticForms, weightedOuterProductSum } from '../../../shared/math/dense/row-differences.ts';
+import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { generateApples } from '../../../shared/samples/apples.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
 
@@ -124,10 +123,6 @@ describe('mmc: objective parts', () => {
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expect(scaled[i * d + j]! / (shrunk[i * d + j]! * c[i]! * c[j]!)).toBeCloseTo(ratio, 10);
   });
 
-  it('computes population variances per feature', () => {
-    const X = Float64Array.from([1, 10, 3, 10, 5, 10]); // (3, 2)
-    expect(Array.from(featureVariances(X, 3, 2))).toEqual([8 / 3, 0]);
-  });
 });
 
 describe('mmc: the learned metric', () => {

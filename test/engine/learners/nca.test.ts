@@ -11,8 +11,8 @@ import {
 import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { resolveInit } from '../../../shared/engine/learners/common.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
-import { embedInto, transposeInto } from '../../../shared/math/neighbour-kernels.ts';
-import { createRng } from '../../../shared/math/seeded-random.ts';
+import { embedInto, transposeInto } from '../../../shared/math/dense/row-products.ts';
+import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { gaussianClasses, randomL, relativeError, sampleDataset } from '../fixtures.ts';
 
 /** Central finite differences of the loss, with step h. */

@@ -3,7 +3,7 @@ import { fitMetric, prepareFit } from '../../../shared/engine/fit.ts';
 import type { TrainingData } from '../../../shared/engine/learner.ts';
 import { fitLfda } from '../../../shared/engine/learners/lfda.ts';
 import { fitRca, ledoitWolfIntensity, withinChunkletCovariance } from '../../../shared/engine/learners/rca.ts';
-import { metricFromComponents } from '../../../shared/math/psd.ts';
+import { metricFromComponents } from '../../../shared/math/decompositions/psd.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
 
 /**

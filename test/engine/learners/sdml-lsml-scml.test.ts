@@ -5,9 +5,9 @@ import type { TrainingData } from '../../../shared/engine/learner.ts';
 import { fitLsml, lsmlLossAndGradient, quadrupletDifferences } from '../../../shared/engine/learners/lsml.ts';
 import { fitScml, scmlBatchLossAndGradient, scmlLearner, scmlObjective } from '../../../shared/engine/learners/scml.ts';
 import { fitSdml } from '../../../shared/engine/learners/sdml.ts';
-import { symmetricEigen } from '../../../shared/math/eigen.ts';
-import { metricFromComponents } from '../../../shared/math/psd.ts';
-import { createRng } from '../../../shared/math/seeded-random.ts';
+import { symmetricEigen } from '../../../shared/math/decompositions/eigen.ts';
+import { metricFromComponents } from '../../../shared/math/decompositions/psd.ts';
+import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
 
 const iris = sampleDataset('iris');

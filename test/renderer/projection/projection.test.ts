@@ -1,4 +1,4 @@
-import { symmetricEigen } from '../../../shared/math/eigen.ts';
+import { symmetricEigen } from '../../../shared/math/decompositions/eigen.ts';
 import { describe, expect, it } from 'vitest';
 import { applyPreprocessing, learnedEmbedding, pca2d, topEigenpairs, zscoreColumns } from '../../../src-renderer/src/lib/projection/projection.ts';
 

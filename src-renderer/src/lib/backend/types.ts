@@ -3,7 +3,6 @@
  */
 import type { z } from 'zod';
 import type {
-  DatasetDataSchema,
   DatasetDetailSchema,
   DatasetPreviewSchema,
   DatasetSummarySchema,
@@ -16,7 +15,6 @@ import type {
   JobSpecSchema,
   LearnedMetricWireSchema,
   MethodDeclarationSchema,
-  PairConstraintSchema,
   ParamDeclarationSchema,
   RunDetailSchema,
   RunListItemSchema,
@@ -26,12 +24,10 @@ import type {
 
 export type DatasetSummary = z.infer<typeof DatasetSummarySchema>;
 export type DatasetDetail = z.infer<typeof DatasetDetailSchema>;
-export type DatasetData = z.infer<typeof DatasetDataSchema>;
 export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;
 export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
 export type FileRef = z.infer<typeof FileRefSchema>;
 export type Sample = z.infer<typeof SampleSchema>;
-export type WirePairConstraint = z.infer<typeof PairConstraintSchema>;
 export type MethodDeclaration = z.infer<typeof MethodDeclarationSchema>;
 export type ParamDeclaration = z.infer<typeof ParamDeclarationSchema>;
 export type JobSpec = z.infer<typeof JobSpecSchema>;

@@ -1,6 +1,6 @@
 import type { Preprocessing } from '../../../../shared/domain/learned-metric.ts';
-import { matmulTransB } from '../../../../shared/math/dense.ts';
-import { symmetricEigen } from '../../../../shared/math/eigen.ts';
+import { matmulTransB } from '../../../../shared/math/dense/index.ts';
+import { symmetricEigen } from '../../../../shared/math/decompositions/index.ts';
 
 /** A 2-D view of a dataset: one (x, y) per row, plus how much variance the two axes keep. */
 export interface Projection2D {

@@ -1,0 +1,5 @@
+/** Decompositions of symmetric matrices: eigen, Cholesky (solves, inverses, log-determinants), the PSD cone and M ↔ L. */
+export * from './eigen.ts';
+export * from './cholesky.ts';
+export * from './psd.ts';
+export * from './top-eigen.ts';
