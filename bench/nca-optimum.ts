@@ -95,14 +95,15 @@ export function runNcaOptimumBench(wanted: string[], extra: Array<[string, strin
     const fit = fitNcaLearner({ X: c.X, n: c.n, d: c.d, labels: c.labels, nClasses: c.nClasses, pairs: null }, params, 0, {});
     return { fit, seconds: (performance.now() - t0) / 1000 };
   });
-  let theirs: Array<{ L: number[]; seconds: number; iterations: number; fromOurs: number[] }> | null = null;
+  type SklearnFit = { L: number[]; seconds: number; iterations: number; fromOurs: number[] };
+  let theirs: SklearnFit[] | null = null;
   if (python) {
     const dir = mkdtempSync(join(tmpdir(), 'nca-optimum-'));
     try {
       const job = list.map((c, i) => ({ n: c.n, d: c.d, X: Array.from(c.X), y: Array.from(c.labels), L: Array.from(ours[i]!.fit.L), k: ours[i]!.fit.nComponents }));
       writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
       writeFileSync(join(dir, 'nca.py'), SKLEARN_SCRIPT);
-      theirs = JSON.parse(execFileSync(python, [join(dir, 'nca.py'), join(dir, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+      theirs = <SklearnFit[]>JSON.parse(execFileSync(python, [join(dir, 'nca.py'), join(dir, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 28 }));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -149,7 +149,7 @@ function sklearn(python: string, part: string): Record<string, number> {
     const assignment = part === 'eval' ? Array.from(stratifiedFoldAssignment(loadSplit('train', 10_000).labels!, 5, 0)) : [];
     writeFileSync(join(tmp, 'job.json'), JSON.stringify({ dir, part, assignment }));
     writeFileSync(join(tmp, 'pca.py'), SKLEARN_SCRIPT);
-    return JSON.parse(execFileSync(python, [join(tmp, 'pca.py'), join(tmp, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!);
+    return <Record<string, number>>JSON.parse(execFileSync(python, [join(tmp, 'pca.py'), join(tmp, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -162,7 +162,7 @@ function child(part: string, workers: number): Record<string, number> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (result.status !== 0) throw new Error(`bench part ${part} failed (exit ${result.status}): ${result.stdout}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop()!);
+  return <Record<string, number>>JSON.parse(result.stdout.trim().split('\n').pop()!);
 }
 
 const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');

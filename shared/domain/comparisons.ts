@@ -1,5 +1,4 @@
 import { ConstraintError } from '../errors.ts';
-import type { Comparison } from './schemas/datasets.ts';
 import { checkRowIndex, type DatasetSize } from './constraints.ts';
 
 /** What adding a comparison did: 'added' or 'unchanged' (the same ordered triple was stored already). */

@@ -98,11 +98,6 @@ export function datasetStatistics(matrix: DatasetMatrix): { stats: FeatureStats[
   return { stats, classCounts };
 }
 
-/** Feature value of row i, feature f. */
-export function featureAt(data: DatasetMatrix, row: number, feature: number): number {
-  return data.features[row * data.nFeatures + feature]!;
-}
-
 /** Copies the rows listed in `rows` (in that order) into a new DatasetMatrix. */
 export function selectRows(data: DatasetMatrix, rows: ArrayLike<number>): DatasetMatrix {
   const d = data.nFeatures;

@@ -10,7 +10,7 @@
  */
 import type { JobProgress, JobSpec as WireJobSpec, MethodChoice as WireMethodChoice, Protocol } from './schemas/jobs.ts';
 import type { AnswersSweepResult, SweepResult } from './schemas/runs.ts';
-import type { ConstraintSource, JobStatus, PreprocessKind, SweepConstraintSource } from './enums.ts';
+import type { JobStatus } from './enums.ts';
 
 /**
  * Kinds of job; where a pair-based learner's constraints come from (the user's labels, or pairs generated from

@@ -22,7 +22,6 @@ import { selectSmallestSorted } from '../math/neighbours/index.ts';
  * anchors against 3,986 rows).
  */
 export type ComparisonStrategy = 'uncertain' | 'explore';
-export const COMPARISON_STRATEGIES = ['uncertain', 'explore'] as const;
 
 /** Nearest rows of an anchor among which its two candidates are chosen. */
 export const CANDIDATE_NEIGHBOURS = 10;

@@ -139,4 +139,3 @@ export const DatasetPreviewSchema = ImportPreviewSchema.extend({
 
 export type ImportPreview = z.output<typeof ImportPreviewSchema>;
 
-export const ErrorPayloadSchema = z.object({ code: ErrorCodeSchema, message: z.string() });

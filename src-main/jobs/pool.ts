@@ -411,7 +411,7 @@ export class WorkerPool {
       if (message.type === 'ready') markReady();
       this.onMessage(slot, message);
     });
-    worker.on('error', (error) => {
+    worker.on('error', (error: Error) => {
       slot.dead = true;
       if (slot.entry) this.settle(slot.entry, { error: new WorkbenchError('JOB_FAILED', `The ${this.workerName(slot.entry.task)} worker crashed: ${error.message}`) });
     });

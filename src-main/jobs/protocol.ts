@@ -13,7 +13,6 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
-import type { SweepResult } from '../../shared/domain/job.ts';
 import type { EvaluationSpec, FoldEvaluation, FoldPartEvaluation } from '../../shared/engine/evaluation/evaluate.ts';
 import type { KnnTieBreak } from '../../shared/engine/evaluation/knn.ts';
 import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';

@@ -206,7 +206,7 @@ export function createDatasetsService({ store, imports, files, events, notify }:
   /** Imports running now, by file id, so that `datasets.cancelImport` can stop them. */
   const runningImports = createAbortables();
 
-  const samples: Handler<'samples.list'> = async () => ({ samples: await listSamples() });
+  const samples: Handler<'samples.list'> = () => ({ samples: listSamples() });
 
   const sample: Handler<'samples.add'> = async ({ name, datasetName }) => {
     const { dataset, warnings } = await addSample(store, name, {

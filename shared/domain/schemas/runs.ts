@@ -6,7 +6,7 @@
 import '../zod-config.ts';
 import { z } from 'zod';
 import { GRID_LOCATIONS, LEARNER_INPUTS } from '../enums.ts';
-import { PreprocessSchema, StopReasonSchema, count } from './values.ts';
+import { PreprocessSchema, StopReasonSchema } from './values.ts';
 import { ConstraintSourceSchema, JobKindSchema, JobStatusSchema, ResolvedProtocolSchema, SweepConstraintSourceSchema } from './jobs.ts';
 import { DatasetRefSchema } from './datasets.ts';
 
@@ -378,7 +378,6 @@ export type ComparisonEntry = z.output<typeof ComparisonEntrySchema>;
 export type Supervision = z.output<typeof SupervisionSchema>;
 
 export type RunListItem = z.output<typeof RunListItemSchema>;
-export type RunChild = z.output<typeof RunChildSchema>;
 export type RunDetail = z.output<typeof RunDetailSchema>;
 
 export type TestSetScore = z.output<typeof TestSetScoreSchema>;

@@ -31,8 +31,6 @@ export const LIMITS = {
 // Scalars
 // ---------------------------------------------------------------------------------------------
 
-/** A non-negative safe integer (rejects NaN, Infinity, fractions and negatives). */
-export const count = () => z.int().min(0);
 /** Database ids (datasets, runs) are positive integers. */
 export const Id = z.int().min(1);
 export const RowIndex = z.int().min(0).max(LIMITS.rowIndex);

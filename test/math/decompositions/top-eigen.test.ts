@@ -91,7 +91,7 @@ describe("topSymmetricEigen: the k largest eigenpairs, against ml-matrix's full 
     const D = new Float64Array(36);
     [3, 1, 3, 0, 2, 3].forEach((v, i) => (D[i * 6 + i] = v));
     const top = topSymmetricEigen(D, 6, 4);
-    expect(Array.from(top.values)).toEqual([3, 3, 3, 2].map((v) => expect.closeTo(v, 14)));
+    expect(Array.from(top.values)).toEqual([3, 3, 3, 2].map((v): unknown => expect.closeTo(v, 14)));
     const { residual, orthogonality } = quality(D, 6, top.values, top.vectors);
     expect(residual).toBeLessThan(1e-13);
     expect(orthogonality).toBeLessThan(1e-13);
