@@ -67,7 +67,9 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
   switch (spec.kind) {
     case 'learn': {
       reporter.phase('fit', { message: spec.method });
-      const metric = fitMetric(dataset, { ...common, method: spec.method, params: spec.params }, reporter.hooks);
+      const subsample = spec.subsample === undefined ? {} : { subsample: spec.subsample };
+      if (spec.subsample !== undefined) reporter.phase('fit', { message: `${spec.method} on ${spec.subsample} of ${dataset.nRows} rows` });
+      const metric = fitMetric(dataset, { ...common, method: spec.method, params: spec.params, ...subsample }, reporter.hooks);
       if (reporter.shouldStop()) throw new JobCancelledError();
       return { kind: 'learn', metric };
     }

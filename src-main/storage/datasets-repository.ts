@@ -273,11 +273,13 @@ export class DatasetsRepository {
 
   /**
    * The feature matrix and labels, bit-exact as stored, each block and the labels checked against their CRC-32.
+   * With `shared`, the features and labels are read straight into SharedArrayBuffers, which worker threads receive
+   * without a copy (the job runner's dataset; no second, private copy of the matrix on the way).
    * @throws NotFoundError for an unknown id.
    * @throws DatasetDamagedError naming the dataset when a checksum, a block's size or the blocks' coverage of the
    * rows does not match what was written.
    */
-  loadMatrix(id: number): DatasetMatrix {
+  loadMatrix(id: number, options: { shared?: boolean } = {}): DatasetMatrix {
     const row = this.#prepare(
       'SELECT name, n_rows, n_features, labels, labels_crc32, targets, targets_crc32, feature_names, class_names, image_shape FROM datasets WHERE id = ?',
     ).get(id) as
@@ -297,7 +299,8 @@ export class DatasetsRepository {
     if (!row) throw new NotFoundError(`No dataset with id ${id}.`);
     const dataset = { id, name: row.name };
     const d = row.n_features;
-    const features = new Float64Array(row.n_rows * d);
+    const Backing = options.shared ? SharedArrayBuffer : ArrayBuffer;
+    const features = new Float64Array(new Backing(8 * row.n_rows * d)); // (n, d)
     let nextRow = 0;
     let expectedIndex = 0;
     const blocks = this.#prepare(
@@ -319,7 +322,7 @@ export class DatasetsRepository {
       if (crc32(row.labels) !== row.labels_crc32 || row.labels.length !== 4 * row.n_rows) {
         throw new DatasetDamagedError(dataset, 'its labels fail their checksum');
       }
-      labels = blobToInt32(row.labels, `datasets.labels of dataset ${id}`);
+      labels = blobToInt32(row.labels, `datasets.labels of dataset ${id}`, options.shared);
     }
     let targets: Float64Array | null = null;
     if (row.targets) {
