@@ -9,6 +9,7 @@ import type { PairConstraint } from '../domain/constraints.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
 import { convergedFor, type LearnedMetric, type PreprocessKind, type Preprocessing } from '../domain/learned-metric.ts';
 import type { LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, TrainingData } from './learner.ts';
+import { createRng } from '../math/random/index.ts';
 import { validateParams } from './params.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
@@ -42,6 +43,13 @@ export interface FitSpec {
    * quadruplets, what their kind's `generatedCount` says (shared/engine/supervision/kinds.ts).
    */
   pairCount?: number;
+  /**
+   * Fit on this many rows drawn at random without replacement (seeded by `seed`, kept in dataset order) instead of
+   * every row: preprocessing and learner see only them (for datasets too big to fit on whole; the metric then maps
+   * every row). Needs class labels or generated supervision: hand-labeled pairs and comparisons name rows of the whole
+   * dataset. Must be at least 2 and below the dataset's rows.
+   */
+  subsample?: number;
 }
 
 /**
@@ -202,7 +210,39 @@ export function nowMs(): number {
  * @throws see {@link prepareFit}; NumericalError when the learner returns a non-finite or wrongly shaped L.
  */
 export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHooks = {}): LearnedMetric {
-  return runPreparedFit(prepareFit(data, spec), hooks);
+  if (spec.subsample === undefined) return runPreparedFit(prepareFit(data, spec), hooks);
+  const learner = getLearner(spec.method);
+  const supervision = supervisionOf(learner.input);
+  const source = resolveSupervisionSource(learner.name, supervision, spec.constraintSource, {
+    pairs: spec.constraints ?? [],
+    comparisons: spec.comparisons?.length ?? 0,
+    derived: spec.derived ?? false,
+  });
+  if (source === 'labeled') {
+    throw new ValidationError(`${learner.name}: a subsample fit learns from class labels or generated ${supervision.noun}; the hand-labeled ones name rows of the whole dataset.`);
+  }
+  const rows = subsampleRows(data.nRows, spec.subsample, checkSeed(spec.seed ?? 0));
+  // The rows' own labels drive generated supervision; no hand-labeled row index reaches the selection.
+  return runPreparedFit(prepareFit(data, { ...spec, constraints: [], comparisons: [] }, rows), hooks);
+}
+
+/**
+ * `count` distinct rows of 0 … n − 1 drawn by a seeded partial Fisher–Yates shuffle, in ascending order.
+ * @throws ValidationError unless 2 ≤ count < n.
+ */
+export function subsampleRows(n: number, count: number, seed: number): Int32Array {
+  if (!Number.isInteger(count) || count < 2 || count >= n) {
+    throw new ValidationError(`subsample must be an integer from 2 to the dataset's rows − 1 (${n - 1}), got ${JSON.stringify(count)}.`);
+  }
+  const rng = createRng(seed);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.int(n - i);
+    const tmp = order[i]!;
+    order[i] = order[j]!;
+    order[j] = tmp;
+  }
+  return order.slice(0, count).sort();
 }
 
 /** Runs the learner of a {@link PreparedFit}: the timed part of {@link fitMetric}. */

@@ -72,8 +72,10 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
   switch (spec.kind) {
     case 'learn': {
       reporter.phase('fit', { message: spec.method });
+      const subsample = spec.subsample === undefined ? {} : { subsample: spec.subsample };
+      if (spec.subsample !== undefined) reporter.phase('fit', { message: `${spec.method} on ${spec.subsample} of ${dataset.nRows} rows` });
       const metric = withTeam(payload.workers, (products) =>
-        fitMetric(dataset, { ...common, method: spec.method, params: spec.params }, products ? { ...reporter.hooks, products } : reporter.hooks),
+        fitMetric(dataset, { ...common, method: spec.method, params: spec.params, ...subsample }, products ? { ...reporter.hooks, products } : reporter.hooks),
       );
       if (reporter.shouldStop()) throw new JobCancelledError();
       return { kind: 'learn', metric };

@@ -16,8 +16,8 @@
  *   on the same script, so only the first jobs pay the worker start; a worker that was terminated, crashed or
  *   exited is replaced.
  * - Only this (main) thread writes SQLite, through {@link JobPersistence}, one transaction per change.
- * - The dataset's features go to workers in a SharedArrayBuffer, copied once per dataset content and shared by
- *   every job on it.
+ * - The dataset's features go to workers in a SharedArrayBuffer (read from storage straight into it by the runs
+ *   service, else copied once per dataset content), shared by every job on it.
  *
  * No Electron import: the CLI, the desktop app and the browser-mode server all use this module.
  */
@@ -129,7 +129,10 @@ interface JobState {
 
 const MAX_IDLE_DATASETS = 4;
 
-/** Copies features (and labels) into SharedArrayBuffers so workers read them without a copy. */
+/**
+ * Features and labels in SharedArrayBuffers, so workers read them without a copy: as given when the persistence
+ * loaded them there already (the runs service does), else copied once.
+ */
 function shareDataset(data: DatasetMatrix): DatasetMatrix {
   if (data.features.buffer instanceof SharedArrayBuffer && (!data.labels || data.labels.buffer instanceof SharedArrayBuffer)) return data;
   const features = new Float64Array(new SharedArrayBuffer(data.features.byteLength));

@@ -72,6 +72,8 @@ export async function executeScore(
     reporter.phase('done', { runId: task.runId });
     return score;
   }
+  // Mapping the rows takes a while on big training sets (600,000 × 784 → 32 dimensions: tens of seconds): say so.
+  reporter.phase('knn', { runId: task.runId, message: `mapping ${task.train.nRows} training and ${task.test.nRows} test rows` });
   const plan = prepareTestSetScore(metric, { name: task.train.name, data: task.train }, { name: task.test.name, data: task.test }, { k: task.k, seed: task.seed });
   const weights = stageWeights(plan, task.test.classNames.length);
   const report = (stage: TestSetStage, done: number, total: number): void => {

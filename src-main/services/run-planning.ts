@@ -31,6 +31,8 @@ export interface StoredProtocol extends Partial<Protocol> {
   constraintSource?: SweepConstraintSource;
   /** Generated pairs per kind, when given. */
   pairs?: number;
+  /** A learn run fitted on this many rows drawn at random, when given. */
+  subsample?: number;
   /** The hand-labeled pairs used, in labeling order, as [i, j, 1 = must | 0 = cannot]. */
   constraints?: Array<[number, number, 0 | 1]>;
   /** The relative comparisons used, in labeling order, as [anchor, closer, farther]. */
@@ -132,7 +134,11 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     case 'evaluate': {
       const plan = planMethod(spec.method, spec.params);
       plans = [plan];
-      normalized = { ...common, kind: spec.kind, method: plan.learner.name, params: plan.params };
+      if (spec.kind === 'learn' && spec.subsample !== undefined && spec.subsample >= dataset.rows) {
+        throw new ValidationError(`subsample must be below the dataset's ${dataset.rows} rows, got ${spec.subsample}: to fit on every row, leave it out.`);
+      }
+      const subsample = spec.kind === 'learn' && spec.subsample !== undefined ? { subsample: spec.subsample } : {};
+      normalized = { ...common, kind: spec.kind, method: plan.learner.name, params: plan.params, ...subsample };
       break;
     }
     case 'compare': {
@@ -195,6 +201,10 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     regression: dataset.task === 'regression',
   };
   for (const plan of plans) checkInputs(plan, held, source, evaluates);
+  const subsample = normalized.kind === 'learn' ? normalized.subsample : undefined;
+  if (subsample !== undefined && source === 'labeled' && plans.some((plan) => takesSource(supervisionOf(plan.learner.input)))) {
+    throw new ValidationError(`A subsample fit learns from class labels or generated constraints: the hand-labeled ones name rows of the whole dataset (use --constraints generated).`);
+  }
   // A run records its source, and the exact pairs and comparisons it learned from when they are the user's.
   const takes = (plan: MethodPlan): boolean => takesSource(supervisionOf(plan.learner.input));
   const usesHand = (plan: MethodPlan | null): boolean => source === 'labeled' && (plan === null ? plans.some(takes) : takes(plan));
@@ -204,6 +214,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
     ...protocol,
     ...(plan === null || takes(plan) ? { constraintSource: source } : {}),
     ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
+    ...(subsample === undefined ? {} : { subsample }),
     ...(usesHand(plan) ? { constraints: compactConstraints(handLabels) } : {}),
     ...(usesHand(plan) && readsComparisons(plan) ? { comparisons: comparisons.map((t) => [t[0], t[1], t[2]] as [number, number, number]) } : {}),
     job: normalized,

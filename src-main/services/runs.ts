@@ -65,7 +65,8 @@ export function createRunsService(store: Store): RunsService {
         dataset: { id: dataset.id, name: dataset.name, contentHash: dataset.contentHash },
         constraints: plan.constraints,
         comparisons: plan.comparisons,
-        loadDataset: (): DatasetMatrix => store.datasets.loadMatrix(dataset.id),
+        // Read straight into shared memory: the runner hands it to the job's worker without a copy.
+        loadDataset: (): DatasetMatrix => store.datasets.loadMatrix(dataset.id, { shared: true }),
       };
     },
     markRunning: (runIds) => markRunning(store, runIds),

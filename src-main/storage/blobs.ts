@@ -23,10 +23,13 @@ export function blobToFloat64(blob: Uint8Array, what = 'BLOB'): Float64Array {
   return new Float64Array(bytes.buffer);
 }
 
-/** Copies a BLOB into a new, aligned Int32Array. @throws RangeError if the length is not a multiple of 4. */
-export function blobToInt32(blob: Uint8Array, what = 'BLOB'): Int32Array {
+/**
+ * Copies a BLOB into a new, aligned Int32Array (over a SharedArrayBuffer with `shared`).
+ * @throws RangeError if the length is not a multiple of 4.
+ */
+export function blobToInt32(blob: Uint8Array, what = 'BLOB', shared = false): Int32Array {
   if (blob.byteLength % 4 !== 0) throw new RangeError(`${what} has ${blob.byteLength} bytes, not a multiple of 4 (Int32).`);
-  const bytes = new Uint8Array(blob.byteLength);
+  const bytes = new Uint8Array(shared ? new SharedArrayBuffer(blob.byteLength) : new ArrayBuffer(blob.byteLength));
   bytes.set(blob);
   return new Int32Array(bytes.buffer);
 }

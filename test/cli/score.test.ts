@@ -129,6 +129,31 @@ describe('workbench score', () => {
     }
   });
 
+  it('learn --subsample N fits on N drawn rows and records it; score --run maps every training row', async () => {
+    const learned = await cli('learn', '--dataset', 'wine-train', '--method', 'lda', '--subsample', '60', '--seed', '2');
+    expect(learned.code).toBe(0);
+    const runId = runIdOf(learned.json);
+    const shown = await cli('run', 'show', String(runId));
+    expect((shown.json as { run: { protocol: Record<string, unknown> } }).run.protocol).toMatchObject({ subsample: 60, job: { subsample: 60, seed: 2 } });
+    const r = await cli('score', '--run', String(runId), '--dataset', 'wine-test');
+    expect(r.code).toBe(0);
+    expect((r.json as { score: Score }).score).toMatchObject({ runId, trainRows: 118, testRows: 60 });
+    // A re-run draws the same rows: the same L, bit for bit; another seed draws other rows.
+    const again = await cli('run', 'rerun', String(runId));
+    expect(again.code).toBe(0);
+    expect((again.json as { rerun: { identical: boolean } }).rerun.identical).toBe(true);
+    const other = await cli('learn', '--dataset', 'wine-train', '--method', 'lda', '--subsample', '60', '--seed', '3');
+    const store = openStore(db);
+    try {
+      expect(Array.from(store.metrics.get(runIdOf(other.json))!.L)).not.toEqual(Array.from(store.metrics.get(runId)!.L));
+    } finally {
+      store.close();
+    }
+    const whole = await cli('learn', '--dataset', 'wine-train', '--method', 'lda', '--subsample', '118');
+    expect(whole.code).toBe(1);
+    expect(whole.stderr).toContain("subsample must be below the dataset's 118 rows, got 118");
+  });
+
   it('--run ID on an evaluate run fits its method once on the run\'s whole dataset (same metric as learn)', async () => {
     const evaluated = await cli('evaluate', '--dataset', 'wine-train', '--method', 'lda', '--folds', '3');
     expect(evaluated.code).toBe(0);

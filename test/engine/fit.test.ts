@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConstraintError, ValidationError } from '../../shared/errors.ts';
-import { fitMetric, prepareFit } from '../../shared/engine/fit.ts';
+import { fitMetric, prepareFit, subsampleRows } from '../../shared/engine/fit.ts';
 import { selectRows } from '../../shared/domain/dataset.ts';
 import { blobs } from './fixtures.ts';
 
@@ -115,5 +115,40 @@ describe('fitMetric', () => {
     expect(() => fitMetric(data, { method: 'itml', constraints: [{ i: 0, j: 99, kind: 'must' }] })).toThrow(
       new ConstraintError('Constraint 0 (0, 99): row 99 is outside 0…23.'),
     );
+  });
+});
+
+describe('fitting on a subsample of the rows', () => {
+  const data = blobs();
+
+  it('draws distinct rows in ascending order, the same for a seed and different for another', () => {
+    const rows = subsampleRows(1000, 100, 4);
+    expect(rows.length).toBe(100);
+    expect(new Set(rows).size).toBe(100);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!).toBeGreaterThan(rows[i - 1]!);
+    expect(rows[0]!).toBeGreaterThanOrEqual(0);
+    expect(rows.at(-1)!).toBeLessThan(1000);
+    expect(subsampleRows(1000, 100, 4)).toEqual(rows);
+    expect(subsampleRows(1000, 100, 5)).not.toEqual(rows);
+    expect(() => subsampleRows(10, 10, 0)).toThrow(ValidationError);
+    expect(() => subsampleRows(10, 1, 0)).toThrow(ValidationError);
+  });
+
+  it('is the fit on a copy of the drawn rows, bit for bit (labels and generated pairs)', () => {
+    const count = Math.floor(data.nRows / 2);
+    const copy = selectRows(data, subsampleRows(data.nRows, count, 3));
+    for (const method of ['nca', 'itml', 'pca']) {
+      const sub = fitMetric(data, { method, seed: 3, subsample: count, params: method === 'nca' ? { maxIter: 5 } : {} });
+      const whole = fitMetric(copy, { method, seed: 3, params: method === 'nca' ? { maxIter: 5 } : {} });
+      expect(Array.from(sub.L)).toEqual(Array.from(whole.L));
+      expect(sub.preprocessing).toEqual(whole.preprocessing);
+    }
+  });
+
+  it('refuses hand-labeled pairs, whose row indices are of the whole dataset', () => {
+    const hand = [{ i: 0, j: 1, kind: 'must' as const }, { i: 0, j: data.nRows - 1, kind: 'cannot' as const }];
+    expect(() => fitMetric(data, { method: 'itml', constraints: hand, subsample: 20 })).toThrow(/hand-labeled ones name rows of the whole dataset/);
+    // A learner of class labels ignores the dataset's pairs.
+    expect(fitMetric(data, { method: 'lda', constraints: hand, subsample: 20 }).nFeatures).toBe(data.nFeatures);
   });
 });

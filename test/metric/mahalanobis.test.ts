@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
-import { fitPreprocessing } from '../../shared/engine/preprocess.ts';
+import { applyPreprocessing, fitPreprocessing } from '../../shared/engine/preprocess.ts';
+import { matmulTransB } from '../../shared/math/dense/index.ts';
 import {
   crossPairwiseSquaredDistances,
   mahalanobisMatrix,
@@ -42,6 +43,25 @@ describe('using a learned metric', () => {
       expect(Y[i * 2]).toBeCloseTo(2 * z0 + z1, 12);
       expect(Y[i * 2 + 1]).toBeCloseTo(3 * z1, 12);
     }
+  });
+
+  it('transform maps many rows in row blocks with the bits of one product over the whole preprocessed matrix, in place and through row indices', () => {
+    // 3,000 rows of 784 features span three of transform's row blocks; column 5 is constant (dropped).
+    const n = 3000;
+    const input = 784;
+    const X = randomMatrix(n, input, 7);
+    for (let i = 0; i < n; i++) X[i * input + 5] = 1;
+    const preprocessing = fitPreprocessing(X, n, input, 'zscore');
+    const d = preprocessing.kept.length;
+    const k = 5;
+    const metric: LearnedMetric = { ...exampleMetric().metric, L: randomMatrix(k, d, 8), nComponents: k, nFeatures: d, preprocessing };
+    const whole = matmulTransB(applyPreprocessing(preprocessing, X, n), n, d, metric.L, k);
+    expect(transform(metric, X, n)).toEqual(whole);
+    const rows = Int32Array.from({ length: 2500 }, (_, i) => (i * 7) % n);
+    const picked = matmulTransB(applyPreprocessing(preprocessing, X, rows.length, rows), rows.length, d, metric.L, k);
+    expect(transform(metric, X, rows.length, rows)).toEqual(picked);
+    expect(() => transform(metric, X, n - 1)).toThrow(RangeError);
+    expect(() => transform(metric, X, 10, rows)).toThrow(RangeError);
   });
 
   it('pairDistance equals √((z − z′)ᵀM(z − z′)) and the Euclidean distance of the mapped rows', () => {

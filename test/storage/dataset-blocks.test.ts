@@ -71,6 +71,13 @@ describe('dataset feature blocks', () => {
     expect(Object.is(loaded.features[12], -0)).toBe(true);
     expect(Array.from(loaded.labels!)).toEqual(Array.from(matrix.labels!));
     expect(saved.contentHash).toBe(datasetContentHash(matrix));
+    // Read into shared memory (what the job runner hands its workers): the same bits, backed by SharedArrayBuffers.
+    const shared = store.datasets.loadMatrix(saved.id, { shared: true });
+    expect(shared.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.labels!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(loaded.features.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(bits(shared.features)).toEqual(bits(matrix.features));
+    expect(Array.from(shared.labels!)).toEqual(Array.from(matrix.labels!));
   });
 
   it('delete their blocks with the dataset', () => {
@@ -97,9 +104,11 @@ describe('dataset feature blocks', () => {
     file.fill(0x5a, at, at + 64);
     writeFileSync(path, file);
     store = openStore(path);
-    const load = () => store.datasets.loadMatrix(saved.id);
-    expect(load).toThrow(DatasetDamagedError);
-    expect(load).toThrow(`The stored data of dataset 'fragile' (id ${saved.id}) is damaged (block 2, rows 100…149 fails its checksum); re-import it.`);
+    for (const shared of [false, true]) {
+      const load = () => store.datasets.loadMatrix(saved.id, { shared });
+      expect(load).toThrow(DatasetDamagedError);
+      expect(load).toThrow(`The stored data of dataset 'fragile' (id ${saved.id}) is damaged (block 2, rows 100…149 fails its checksum); re-import it.`);
+    }
   });
 
   it('refuse damaged labels and a missing block', () => {
@@ -107,6 +116,7 @@ describe('dataset feature blocks', () => {
     const saved = repo.insert({ name: 'mixed', matrix: mixedMatrix() });
     store.db.prepare('UPDATE datasets SET labels = ? WHERE id = ?').run(Buffer.from(Int32Array.from({ length: 11 }, () => 1).buffer), saved.id);
     expect(() => repo.loadMatrix(saved.id)).toThrow(`dataset 'mixed' (id ${saved.id}) is damaged (its labels fail their checksum)`);
+    expect(() => repo.loadMatrix(saved.id, { shared: true })).toThrow(`dataset 'mixed' (id ${saved.id}) is damaged (its labels fail their checksum)`);
     const other = repo.insert({ name: 'other', matrix: mixedMatrix() });
     store.db.prepare('DELETE FROM dataset_blocks WHERE dataset_id = ? AND block_index = 3').run(other.id);
     expect(() => repo.loadMatrix(other.id)).toThrow(`dataset 'other' (id ${other.id}) is damaged (its blocks hold 9 of its 11 rows)`);

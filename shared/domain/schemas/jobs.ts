@@ -44,7 +44,14 @@ const jobCommon = {
 };
 
 export const JobSpecSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('learn'), method: MethodName, params: Params.optional(), ...jobCommon }),
+  z.strictObject({
+    kind: z.literal('learn'),
+    method: MethodName,
+    params: Params.optional(),
+    ...jobCommon,
+    /** Fit on this many rows drawn at random (seeded by `seed`) instead of every row (shared/engine/fit.ts FitSpec.subsample). */
+    subsample: z.int().min(2).optional(),
+  }),
   z.strictObject({ kind: z.literal('evaluate'), method: MethodName, params: Params.optional(), ...jobCommon }),
   z.strictObject({ kind: z.literal('compare'), methods: z.array(MethodChoiceSchema).min(1).max(LIMITS.list), ...jobCommon }),
   z.strictObject({

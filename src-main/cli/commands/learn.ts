@@ -7,21 +7,32 @@ import { COMMON_JOB_HELP, COMMON_JOB_OPTIONS, commonSpec, parseParams, runJobFro
 export const learnCommand: CliCommand = {
   name: 'learn',
   summary: 'Learn a metric on a whole dataset (a background job) and store it as a run.',
-  usage: 'workbench learn --dataset ID --method M [--param key=value]… [--seed S] [--preprocess zscore|minmax|none] [--constraints labeled|generated]',
+  usage:
+    'workbench learn --dataset ID --method M [--param key=value]… [--seed S] [--preprocess zscore|minmax|none] [--constraints labeled|generated] [--subsample N]',
   help: [
     'Options:',
     '  --method M                         euclidean, covariance, pca, lda, nca, mmc, mmc-diagonal, itml, lmnn',
     ...COMMON_JOB_HELP,
+    '  --subsample N                      fit on N rows drawn at random (seeded by --seed) instead of every row, for',
+    '                                     datasets too big to fit on whole: preprocessing and learner see only them;',
+    '                                     the stored metric maps every row (score --run uses all rows as reference)',
     '',
     'Progress goes to stderr; Ctrl-C cancels the job and records the run as cancelled (exit 130).',
     'JSON output: {"run": {"id", "method", "params", "fitSeconds", "iterations", "converged", "stopReason", "objective", "components": [k, d]}}',
     'stopReason: tolerance | projections (converged), maxIter | saturated | stalled (not converged), null (closed form).',
   ].join('\n'),
-  options: { ...COMMON_JOB_OPTIONS, method: { type: 'string', short: 'm' } },
+  options: { ...COMMON_JOB_OPTIONS, method: { type: 'string', short: 'm' }, subsample: { type: 'string' } },
   async run(ctx) {
     const method = getLearner(ctx.requireOption('method')).name;
     const params = parseParams(method, getLearner(method).params, stringList(ctx, 'param'));
-    const spec = { kind: 'learn' as const, method, params, ...(await commonSpec(ctx, false)) };
+    const subsample = ctx.option('subsample');
+    const spec = {
+      kind: 'learn' as const,
+      method,
+      params,
+      ...(await commonSpec(ctx, false)),
+      ...(subsample === undefined ? {} : { subsample: ctx.integer(subsample, '--subsample', { min: 2 }) }),
+    };
     const { outcome, job } = await runJobFromCli(ctx, spec, `learn ${method}`);
     if (outcome.result.kind !== 'learn') throw new Error('learn: unexpected job result');
     const m = outcome.result.metric;
