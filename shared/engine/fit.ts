@@ -10,6 +10,7 @@ import type { DatasetMatrix } from '../domain/dataset.ts';
 import { convergedFor, type LearnedMetric, type PreprocessKind, type Preprocessing } from '../domain/learned-metric.ts';
 import type { LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, TrainingData } from './learner.ts';
 import { validateParams } from './params.ts';
+import { fitPca } from './learners/pca.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
 import { resolveSupervisionSource, supervisionOf } from './supervision/kinds.ts';
@@ -25,6 +26,12 @@ export interface FitSpec {
   seed?: number;
   /** Default `zscore`. */
   preprocess?: PreprocessKind;
+  /**
+   * PCA first: the preprocessed fitting rows are projected onto their top `reduce` principal directions before the
+   * supervision is built and the learner runs; the learned L (k, reduce) is returned composed with the projection,
+   * L·P (k, features kept), so the metric applies to preprocessed rows as every other one does. Default: no PCA.
+   */
+  reduce?: number;
   /**
    * For pair-based learners: `labeled` uses `constraints` (the user's own pairs), `generated` draws pairs from
    * the class labels (metric-learn's supervised convention). Default: `labeled` when `constraints` is non-empty,
@@ -57,6 +64,8 @@ export interface PreparedFit {
   supervisionCount: number;
   /** What preparing the supervision had to change (fewer chunklets than asked …), in words. */
   warnings: string[];
+  /** With {@link FitSpec.reduce}: the PCA projection P (reduce, features kept) that `training.X` went through. */
+  projection: Float64Array | null;
 }
 
 /** Number of classes of a labeled dataset: its class names, or max label + 1 when larger. */
@@ -106,7 +115,10 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
   if (d === 0) {
     throw new ValidationError(`${learner.name}: every feature is constant on the fitting rows, so no feature is left after '${kind}' preprocessing.`);
   }
-  const X = applyPreprocessing(preprocessing, data.features, nRows, rows);
+  const preprocessed = applyPreprocessing(preprocessing, data.features, nRows, rows);
+  const projection = spec.reduce === undefined ? null : principalProjection(preprocessed, nRows, d, checkReduce(spec.reduce, d, kind));
+  const X = projection ? projectRows(preprocessed, nRows, d, projection) : preprocessed;
+  const dims = projection ? spec.reduce! : d;
   const dataLabels = data.labels && rows ? Int32Array.from(rows, (r) => data.labels![r]!) : data.labels;
   const nClasses = classCount({ classNames: data.classNames, labels: dataLabels });
 
@@ -121,7 +133,7 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
   const { fields, count } = supervision.build({
     learner: learner.name,
     X,
-    d,
+    d: dims,
     nRows,
     labels: dataLabels,
     targets: data.targets && rows ? Float64Array.from(rows, (r) => data.targets![r]!) : (data.targets ?? null),
@@ -134,8 +146,51 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
     params,
     warnings,
   });
-  const training: TrainingData = { X, n: nRows, d, nClasses, ...fields };
-  return { learner, params, seed, preprocessing, training, constraintSource: source, supervisionCount: count, warnings };
+  const training: TrainingData = { X, n: nRows, d: dims, nClasses, ...fields };
+  return { learner, params, seed, preprocessing, training, constraintSource: source, supervisionCount: count, warnings, projection };
+}
+
+/** @throws ValidationError naming `reduce` when it is not an integer in 1 … the features left after preprocessing. */
+export function checkReduce(reduce: unknown, features: number, kind: PreprocessKind): number {
+  if (typeof reduce !== 'number' || !Number.isInteger(reduce) || reduce < 1 || reduce > features) {
+    throw new ValidationError(
+      `reduce must be an integer from 1 to ${features} (the features left after '${kind}' preprocessing on the fitting rows), got ${JSON.stringify(reduce) ?? String(reduce)}.`,
+    );
+  }
+  return reduce;
+}
+
+/** The top `components` principal directions of the rows X (n, d), as the `pca` learner finds them: P (components, d). */
+function principalProjection(X: Float64Array, n: number, d: number, components: number): Float64Array {
+  return fitPca({ X, n, d, nClasses: 0, labels: null, pairs: null }, components, false, {}).L;
+}
+
+/** X·Pᵀ (n, k) for X (n, d) and P (k, d). */
+function projectRows(X: Float64Array, n: number, d: number, P: Float64Array): Float64Array {
+  const k = P.length / d;
+  const Y = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < k; r++) {
+      let s = 0;
+      for (let f = 0; f < d; f++) s += X[i * d + f]! * P[r * d + f]!;
+      Y[i * k + r] = s;
+    }
+  }
+  return Y;
+}
+
+/** L·P (k, d) for L (k, m) and P (m, d): the learner's map after the projection, over the preprocessed features. */
+function composeProjection(L: Float64Array, k: number, P: Float64Array, d: number): Float64Array {
+  const m = P.length / d;
+  const out = new Float64Array(k * d);
+  for (let r = 0; r < k; r++) {
+    for (let j = 0; j < m; j++) {
+      const l = L[r * m + j]!;
+      if (l === 0) continue;
+      for (let f = 0; f < d; f++) out[r * d + f]! += l * P[j * d + f]!;
+    }
+  }
+  return out;
 }
 
 /** Wall-clock milliseconds (performance.now exists in Node, workers and browsers). */
@@ -174,13 +229,14 @@ export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}):
       `${learner.name}: the learner reported converged = ${outcome.converged} with stop reason ${JSON.stringify(outcome.stopReason)}; converged must mean the tolerance was met.`,
     );
   }
+  const features = preprocessing.kept.length;
   return {
     method: learner.name,
     params,
     seed,
-    L,
+    L: prepared.projection ? composeProjection(L, nComponents, prepared.projection, features) : L,
     nComponents,
-    nFeatures: training.d,
+    nFeatures: features,
     preprocessing,
     summary: {
       iterations: outcome.iterations,

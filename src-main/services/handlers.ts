@@ -397,13 +397,14 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
 
     'methods.list': () => ({ methods: methodDeclarations() }),
     'methods.score': (request) => {
-      const { method, trainDatasetId, testDatasetId, k, seed, preprocess, params } = request;
+      const { method, trainDatasetId, testDatasetId, k, seed, preprocess, reduce, params } = request;
       return scoreCall(request, async (call) => ({
         score: (
           await scoreBaseline(store, scores, method, trainDatasetId, testDatasetId, {
             ...(k === undefined ? {} : { k }),
             ...(seed === undefined ? {} : { seed }),
             ...(preprocess === undefined ? {} : { preprocess }),
+            ...(reduce === undefined ? {} : { reduce }),
             ...(params === undefined ? {} : { params }),
             ...call,
           })

@@ -108,17 +108,22 @@ function meanOfPresent(values: ReadonlyArray<number | null>): number | null {
 }
 
 /**
- * Fills in and checks a protocol. `preprocess` falls back to `spec.preprocess`, `seed` to `spec.seed`.
+ * Fills in and checks a protocol. `preprocess` falls back to `spec.preprocess`, `reduce` to `spec.reduce`, `seed` to
+ * `spec.seed`.
  * @throws ValidationError naming the field, its value and the rule.
  */
-export function resolveProtocol(spec: Pick<EvaluationSpec, 'protocol' | 'seed' | 'preprocess'>): Protocol {
+export function resolveProtocol(spec: Pick<EvaluationSpec, 'protocol' | 'seed' | 'preprocess' | 'reduce'>): Protocol {
   const p = spec.protocol ?? {};
   const protocol: Protocol = {
     folds: p.folds ?? DEFAULT_PROTOCOL.folds,
     k: p.k ?? DEFAULT_PROTOCOL.k,
     seed: checkSeed(p.seed ?? spec.seed ?? DEFAULT_PROTOCOL.seed),
     preprocess: checkPreprocessKind(p.preprocess ?? spec.preprocess ?? DEFAULT_PROTOCOL.preprocess),
+    ...((p.reduce ?? spec.reduce) === undefined ? {} : { reduce: p.reduce ?? spec.reduce }),
   };
+  if (protocol.reduce !== undefined && (!Number.isInteger(protocol.reduce) || protocol.reduce < 1)) {
+    throw new ValidationError(`reduce must be an integer ≥ 1, got ${JSON.stringify(protocol.reduce)}.`);
+  }
   if (!Number.isInteger(protocol.folds) || protocol.folds < 2) {
     throw new ValidationError(`folds must be an integer ≥ 2, got ${JSON.stringify(protocol.folds)}.`);
   }
@@ -370,6 +375,7 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
       params: spec.params,
       seed,
       preprocess: protocol.preprocess,
+      ...(protocol.reduce === undefined ? {} : { reduce: protocol.reduce }),
       constraintSource: perFold ? 'labeled' : source === null || source === 'suggested' ? undefined : source,
       constraints: trainConstraints,
       comparisons: trainComparisons,
