@@ -66,6 +66,8 @@ export interface PreparedFit {
   warnings: string[];
   /** With {@link FitSpec.reduce}: the PCA projection P (reduce, features kept) that `training.X` went through. */
   projection: Float64Array | null;
+  /** The fitting rows after the preprocessing (n, features kept), what the returned metric applies to: `training.X` without a projection. */
+  preprocessed: Float64Array;
 }
 
 /** Number of classes of a labeled dataset: its class names, or max label + 1 when larger. */
@@ -147,7 +149,7 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
     warnings,
   });
   const training: TrainingData = { X, n: nRows, d: dims, nClasses, ...fields };
-  return { learner, params, seed, preprocessing, training, constraintSource: source, supervisionCount: count, warnings, projection };
+  return { learner, params, seed, preprocessing, training, constraintSource: source, supervisionCount: count, warnings, projection, preprocessed };
 }
 
 /** @throws ValidationError naming `reduce` when it is not an integer in 1 … the features left after preprocessing. */

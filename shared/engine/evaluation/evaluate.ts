@@ -395,7 +395,7 @@ function fitFold(data: DatasetMatrix, spec: EvaluationSpec, plan: EvaluationPlan
     testRows: split.test.length,
     trainLabels,
     testLabels,
-    trainY: transformPreprocessed(metric, prepared.training.X, split.train.length, true), // (nTrain, k)
+    trainY: transformPreprocessed(metric, prepared.preprocessed, split.train.length, true), // (nTrain, k)
     testY: transform(metric, data.features, split.test.length, split.test), // (nTest, k)
     k,
     heldOutLabels,
