@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateMethod } from '../../shared/engine/evaluation/evaluate.ts';
+import { sweepConstraints } from '../../shared/engine/sweep.ts';
 import { fitMetric, prepareFit, runPreparedFit } from '../../shared/engine/fit.ts';
 import { buildMetricDocument } from '../../shared/export/metric-record.ts';
 import { ProtocolSchema } from '../../shared/ipc/schemas.ts';
@@ -70,5 +71,14 @@ describe('PCA first (reduce)', () => {
     const b = evaluateMethod(wine, { method: 'itml', seed: 3, protocol: { reduce: 4 } });
     expect(b.accuracy).toEqual(a.accuracy);
     expect(Array.from(fitMetric(wine, { method: 'itml', seed: 3, reduce: 4 }).L)).toEqual(Array.from(fitMetric(wine, { method: 'itml', seed: 3, reduce: 4 }).L));
+  });
+
+  it('reaches a sweep, suggested (active) pairs included: every point is evaluated after the same PCA', () => {
+    const sweep = sweepConstraints(wine, { method: 'itml', counts: [0, 10], seeds: 1, protocol: { reduce: 3, folds: 3 }, constraintSource: 'suggested' });
+    expect(sweep.protocol.reduce).toBe(3);
+    // N = 0 is the Euclidean metric after PCA to 3: the same figures as evaluating it directly.
+    const direct = evaluateMethod(wine, { method: 'euclidean', protocol: { reduce: 3, folds: 3 } });
+    expect(sweep.points[0]!.accuracies).toEqual([direct.accuracy!.mean]);
+    expect(sweep.points[1]!.mean).not.toBeNull();
   });
 });
