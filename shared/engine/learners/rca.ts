@@ -41,7 +41,6 @@
 import { ValidationError } from '../../errors.ts';
 import { symmetricEigen } from '../../math/eigen.ts';
 import { covarianceMatrix } from '../../math/statistics.ts';
-import { knnPredict } from '../evaluation/knn.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 
@@ -196,7 +195,8 @@ const INNER_NEIGHBOURS = 3;
  * labelled rows only, never anything outside `X`): each inner fold holds out whole chunklets (id mod 3) and a third
  * of the rows in no chunklet, estimates C from the other chunklets and scores every α of `VALIDATED_ALPHAS` and
  * `ledoitWolf` on the held-out rows. Ties go to the α nearest Ledoit–Wolf's (the label-free estimate), then to the
- * smaller. Shrinking keeps C's eigenvectors, so each fold needs one eigen-decomposition and one rotation of the rows.
+ * smaller. Shrinking keeps C's eigenvectors, so each fold needs one eigen-decomposition, one rotation of the rows and
+ * one pass over the row pairs for every α (`nearestVotes`).
  * Returns null where the validation cannot run (fewer than 3 chunklets, or an inner training part smaller than k).
  * Why: k-NN accuracy, not the covariance estimate, decides how far whitening the within-chunklet variation helps;
  * on digits whitening even a well-estimated within-class covariance (every training row in a chunklet) classifies
@@ -238,17 +238,13 @@ export function validatedShrinkage(X: Float64Array, n: number, d: number, labels
     };
     const trainY = rotate(trainRows);
     const testY = rotate(testRows);
-    const trainLabels = Int32Array.from(trainRows, (r) => labels[r]!);
-    const scaledTrain = new Float64Array(trainY.length);
-    const scaledTest = new Float64Array(testY.length);
+    const squaredWeights = new Float64Array(candidates.length * d); // (candidates, d): 1/((1 − α)·λ_j + α·μ), floored
     candidates.forEach((alpha, c) => {
-      const w = values.map((v) => 1 / Math.sqrt(Math.max((1 - alpha) * v + alpha * mu, rho * mu)));
-      for (let t = 0; t < trainY.length; t++) scaledTrain[t] = trainY[t]! * w[t % d]!;
-      for (let t = 0; t < testY.length; t++) scaledTest[t] = testY[t]! * w[t % d]!;
-      const predicted = knnPredict(scaledTrain, trainLabels, trainRows.length, scaledTest, testRows.length, d, INNER_NEIGHBOURS);
-      testRows.forEach((r, t) => {
-        if (predicted[t] === labels[r]) right[c]!++;
-      });
+      for (let j = 0; j < d; j++) squaredWeights[c * d + j] = 1 / Math.max((1 - alpha) * values[j]! + alpha * mu, rho * mu);
+    });
+    const predicted = nearestVotes(trainY, Int32Array.from(trainRows, (r) => labels[r]!), testY, d, squaredWeights, candidates.length);
+    testRows.forEach((r, t) => {
+      for (let c = 0; c < candidates.length; c++) if (predicted[t * candidates.length + c] === labels[r]) right[c]!++;
     });
   }
   let best = 0;
@@ -258,6 +254,57 @@ export function validatedShrinkage(X: Float64Array, n: number, d: number, labels
     if (right[c]! > right[best]! || (right[c] === right[best] && (Math.abs(a - ledoitWolf) < Math.abs(b - ledoitWolf) || (Math.abs(a - ledoitWolf) === Math.abs(b - ledoitWolf) && a < b)))) best = c;
   }
   return candidates[best]!;
+}
+
+/**
+ * 3-NN classes of the `testY` rows (t, d) among the `trainY` rows (m, d) under each of `count` diagonal metrics
+ * (squaredWeights (count, d)), in one pass over the row pairs: a pair's squared differences are formed once and
+ * weighted for every metric, where `knnPredict` per metric would form them `count` times and pay its fixed costs
+ * each time (the validation is most of an RCA fit on small data). The rules are knnPredict's: exact squared
+ * distances by differencing, the nearest first with ties to the lower row, then the most votes with ties to the
+ * lowest class. Returns (t, count).
+ */
+function nearestVotes(trainY: Float64Array, trainLabels: Int32Array, testY: Float64Array, d: number, squaredWeights: Float64Array, count: number): Int32Array {
+  const m = trainLabels.length;
+  const t = testY.length / d;
+  const K = Math.min(INNER_NEIGHBOURS, m);
+  let classes = 0;
+  for (const c of trainLabels) classes = Math.max(classes, c + 1);
+  const out = new Int32Array(t * count);
+  const diff = new Float64Array(d);
+  const bestDistance = new Float64Array(count * K); // per metric, its K nearest so far in ascending order
+  const bestLabel = new Int32Array(count * K);
+  const votes = new Int32Array(classes);
+  for (let q = 0; q < t; q++) {
+    bestDistance.fill(Infinity);
+    for (let r = 0; r < m; r++) {
+      for (let j = 0; j < d; j++) {
+        const v = testY[q * d + j]! - trainY[r * d + j]!;
+        diff[j] = v * v;
+      }
+      for (let c = 0; c < count; c++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += squaredWeights[c * d + j]! * diff[j]!;
+        let slot = c * K + K - 1;
+        if (!(s < bestDistance[slot]!)) continue;
+        while (slot > c * K && s < bestDistance[slot - 1]!) {
+          bestDistance[slot] = bestDistance[slot - 1]!;
+          bestLabel[slot] = bestLabel[slot - 1]!;
+          slot--;
+        }
+        bestDistance[slot] = s;
+        bestLabel[slot] = trainLabels[r]!;
+      }
+    }
+    for (let c = 0; c < count; c++) {
+      votes.fill(0);
+      for (let s = 0; s < K; s++) votes[bestLabel[c * K + s]!]!++;
+      let winner = 0;
+      for (let k = 1; k < classes; k++) if (votes[k]! > votes[winner]!) winner = k;
+      out[q * count + c] = winner;
+    }
+  }
+  return out;
 }
 
 /**
