@@ -259,8 +259,8 @@ export function validatedShrinkage(X: Float64Array, n: number, d: number, labels
 /**
  * 3-NN classes of the `testY` rows (t, d) among the `trainY` rows (m, d) under each of `count` diagonal metrics
  * (squaredWeights (count, d)), in one pass over the row pairs: a pair's squared differences are formed once and
- * weighted for every metric, where `knnPredict` per metric would form them `count` times and pay its fixed costs
- * each time (the validation is most of an RCA fit on small data). The rules are knnPredict's: exact squared
+ * weighted for every metric (a sum stops once it cannot enter that metric's K nearest), where `knnPredict` per metric
+ * would form them `count` times and pay its fixed costs each time (the validation is most of an RCA fit on small data). The rules are knnPredict's: exact squared
  * distances by differencing, the nearest first with ties to the lower row, then the most votes with ties to the
  * lowest class. Returns (t, count).
  */
@@ -283,10 +283,12 @@ function nearestVotes(trainY: Float64Array, trainLabels: Int32Array, testY: Floa
         diff[j] = v * v;
       }
       for (let c = 0; c < count; c++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += squaredWeights[c * d + j]! * diff[j]!;
+        // Partial sums only grow: stop once the sum cannot enter this metric's K nearest.
         let slot = c * K + K - 1;
-        if (!(s < bestDistance[slot]!)) continue;
+        const bound = bestDistance[slot]!;
+        let s = 0;
+        for (let j = 0; j < d && s < bound; j++) s += squaredWeights[c * d + j]! * diff[j]!;
+        if (!(s < bound)) continue;
         while (slot > c * K && s < bestDistance[slot - 1]!) {
           bestDistance[slot] = bestDistance[slot - 1]!;
           bestLabel[slot] = bestLabel[slot - 1]!;
