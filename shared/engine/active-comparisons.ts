@@ -98,7 +98,7 @@ export function activeSuggestedComparisons(train: DatasetMatrix, spec: ActiveCom
   const n = train.nRows;
   const taken = new Set<number>();
   const batch = Math.max(5, Math.ceil(spec.count / 4));
-  let space = mappedSpace(train, { method: 'euclidean', seed: spec.seed, preprocess: spec.preprocess }, hooks);
+  let space = mappedSpace(train, { method: 'euclidean', seed: spec.seed, preprocess: spec.preprocess, reduce: spec.reduce }, hooks);
   for (let round = 0; triples.length < spec.count; round++) {
     if (hooks.shouldStop?.()) break;
     const chosen = chooseRound(space.points, space.e, labels, taken, Math.min(batch, spec.count - triples.length), (spec.seed + round) >>> 0);
@@ -111,7 +111,7 @@ export function activeSuggestedComparisons(train: DatasetMatrix, spec: ActiveCom
     try {
       space = mappedSpace(
         train,
-        { method: spec.method, params: spec.params, seed: spec.seed, preprocess: spec.preprocess, constraintSource: 'labeled', constraints: [], comparisons: triples },
+        { method: spec.method, params: spec.params, seed: spec.seed, preprocess: spec.preprocess, reduce: spec.reduce, constraintSource: 'labeled', constraints: [], comparisons: triples },
         hooks,
       );
     } catch (e) {

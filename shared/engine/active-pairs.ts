@@ -33,6 +33,8 @@ export interface ActivePairsSpec {
   params?: Record<string, unknown>;
   seed: number;
   preprocess: PreprocessKind;
+  /** PCA first (FitSpec.reduce), as the evaluation's fits. */
+  reduce?: number;
   /** Number of pairs wanted (fewer come back when the training part runs out of open pairs). */
   count: number;
 }
@@ -65,7 +67,7 @@ export function activeSuggestedPairs(train: DatasetMatrix, spec: ActivePairsSpec
   const pairs: PairConstraint[] = [];
   if (spec.count === 0) return pairs;
   const batch = Math.max(5, Math.ceil(spec.count / 4));
-  let space = mappedSpace(train, { method: 'euclidean', seed: spec.seed, preprocess: spec.preprocess }, hooks);
+  let space = mappedSpace(train, { method: 'euclidean', seed: spec.seed, preprocess: spec.preprocess, reduce: spec.reduce }, hooks);
   let bothKinds = false;
   for (let round = 0; pairs.length < spec.count; round++) {
     if (hooks.shouldStop?.()) break;
@@ -85,7 +87,7 @@ export function activeSuggestedPairs(train: DatasetMatrix, spec: ActivePairsSpec
     if (bothKinds) {
       space = mappedSpace(
         train,
-        { method: spec.method, params: spec.params, seed: spec.seed, preprocess: spec.preprocess, constraintSource: 'labeled', constraints: pairs },
+        { method: spec.method, params: spec.params, seed: spec.seed, preprocess: spec.preprocess, reduce: spec.reduce, constraintSource: 'labeled', constraints: pairs },
         hooks,
       );
     }

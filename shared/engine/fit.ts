@@ -11,6 +11,7 @@ import { convergedFor, type LearnedMetric, type PreprocessKind, type Preprocessi
 import type { LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, TrainingData } from './learner.ts';
 import { createRng } from '../math/random/index.ts';
 import { validateParams } from './params.ts';
+import { fitPca } from './learners/pca.ts';
 import { applyPreprocessing, checkPreprocessKind, fitPreprocessing } from './preprocess.ts';
 import { getLearner } from './registry.ts';
 import { resolveSupervisionSource, supervisionOf, type SupervisionKind } from './supervision/kinds.ts';
@@ -26,6 +27,12 @@ export interface FitSpec {
   seed?: number;
   /** Default `zscore`. */
   preprocess?: PreprocessKind;
+  /**
+   * PCA first: the preprocessed fitting rows are projected onto their top `reduce` principal directions before the
+   * supervision is built and the learner runs; the learned L (k, reduce) is returned composed with the projection,
+   * L·P (k, features kept), so the metric applies to preprocessed rows as every other one does. Default: no PCA.
+   */
+  reduce?: number;
   /**
    * For pair-based learners: `labeled` uses `constraints` (the user's own pairs), `generated` draws pairs from
    * the class labels (metric-learn's supervised convention). Default: `labeled` when `constraints` is non-empty,
@@ -72,6 +79,8 @@ export interface FitPlan {
   readonly comparisons: readonly Triple[];
   readonly derived: boolean;
   readonly pairCount: number | undefined;
+  /** PCA first: the number of principal directions the preprocessed rows are projected onto ({@link FitSpec.reduce}). */
+  readonly reduce: number | undefined;
 }
 
 /** The resolved inputs of a fit on its data. */
@@ -87,6 +96,10 @@ export interface PreparedFit {
   supervisionCount: number;
   /** What preparing the supervision had to change (fewer chunklets than asked …), in words. */
   warnings: string[];
+  /** With {@link FitSpec.reduce}: the PCA projection P (reduce, features kept) that `training.X` went through. */
+  projection: Float64Array | null;
+  /** The fitting rows after the preprocessing (n, features kept), what the returned metric applies to: `training.X` without a projection. */
+  preprocessed: Float64Array;
 }
 
 /** Number of classes of a labeled dataset: its class names, or max label + 1 when larger. */
@@ -138,7 +151,7 @@ export function planFitChecked(spec: FitSpec, seed: number, preprocess: Preproce
   const comparisons = spec.comparisons ?? [];
   const source = resolveSupervisionSource(learner.name, supervision, spec.constraintSource, { pairs: constraints, comparisons: comparisons.length, derived });
   if (source === 'suggested') throw new ValidationError(`${learner.name}: suggested constraints are chosen per fold by a sweep; a fit takes 'labeled' or 'generated'.`);
-  return Object.freeze({ learner, params, seed, preprocess, supervision, source, constraints, comparisons, derived, pairCount: spec.pairCount });
+  return Object.freeze({ learner, params, seed, preprocess, supervision, source, constraints, comparisons, derived, pairCount: spec.pairCount, reduce: spec.reduce });
 }
 
 /** A plan's fit on one fold's training part: the same resolution with that part's own items of supervision. */
@@ -174,14 +187,17 @@ export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: Arr
   if (d === 0) {
     throw new ValidationError(`${learner.name}: every feature is constant on the fitting rows, so no feature is left after '${plan.preprocess}' preprocessing.`);
   }
-  const X = applyPreprocessing(preprocessing, data.features, nRows, rows);
+  const preprocessed = applyPreprocessing(preprocessing, data.features, nRows, rows);
+  const projection = plan.reduce === undefined ? null : principalProjection(preprocessed, nRows, d, checkReduce(plan.reduce, d, plan.preprocess));
+  const X = projection ? projectRows(preprocessed, nRows, d, projection) : preprocessed;
+  const dims = projection ? plan.reduce! : d;
   const dataLabels = data.labels && rows ? Int32Array.from(rows, (r) => data.labels![r]!) : data.labels;
   const nClasses = classCount({ classNames: data.classNames, labels: dataLabels });
   const warnings: string[] = [];
   const { fields, count } = supervision.build({
     learner: learner.name,
     X,
-    d,
+    d: dims,
     nRows,
     labels: dataLabels,
     targets: data.targets && rows ? Float64Array.from(rows, (r) => data.targets![r]!) : (data.targets ?? null),
@@ -194,8 +210,51 @@ export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: Arr
     params,
     warnings,
   });
-  const training: TrainingData = { X, n: nRows, d, nClasses, ...fields };
-  return { learner, params, seed, preprocessing, training, constraintSource: source, supervisionCount: count, warnings };
+  const training: TrainingData = { X, n: nRows, d: dims, nClasses, ...fields };
+  return { learner, params, seed, preprocessing, training, constraintSource: source, supervisionCount: count, warnings, projection, preprocessed };
+}
+
+/** @throws ValidationError naming `reduce` when it is not an integer in 1 … the features left after preprocessing. */
+export function checkReduce(reduce: unknown, features: number, kind: PreprocessKind): number {
+  if (typeof reduce !== 'number' || !Number.isInteger(reduce) || reduce < 1 || reduce > features) {
+    throw new ValidationError(
+      `reduce must be an integer from 1 to ${features} (the features left after '${kind}' preprocessing on the fitting rows), got ${JSON.stringify(reduce) ?? String(reduce)}.`,
+    );
+  }
+  return reduce;
+}
+
+/** The top `components` principal directions of the rows X (n, d), as the `pca` learner finds them: P (components, d). */
+function principalProjection(X: Float64Array, n: number, d: number, components: number): Float64Array {
+  return fitPca({ X, n, d, nClasses: 0, labels: null, pairs: null }, components, false, {}).L;
+}
+
+/** X·Pᵀ (n, k) for X (n, d) and P (k, d). */
+function projectRows(X: Float64Array, n: number, d: number, P: Float64Array): Float64Array {
+  const k = P.length / d;
+  const Y = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < k; r++) {
+      let s = 0;
+      for (let f = 0; f < d; f++) s += X[i * d + f]! * P[r * d + f]!;
+      Y[i * k + r] = s;
+    }
+  }
+  return Y;
+}
+
+/** L·P (k, d) for L (k, m) and P (m, d): the learner's map after the projection, over the preprocessed features. */
+function composeProjection(L: Float64Array, k: number, P: Float64Array, d: number): Float64Array {
+  const m = P.length / d;
+  const out = new Float64Array(k * d);
+  for (let r = 0; r < k; r++) {
+    for (let j = 0; j < m; j++) {
+      const l = L[r * m + j]!;
+      if (l === 0) continue;
+      for (let f = 0; f < d; f++) out[r * d + f]! += l * P[j * d + f]!;
+    }
+  }
+  return out;
 }
 
 /** Wall-clock milliseconds (performance.now exists in Node, workers and browsers). */
@@ -265,13 +324,14 @@ export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}):
       `${learner.name}: the learner reported converged = ${outcome.converged} with stop reason ${JSON.stringify(outcome.stopReason)}; converged must mean the tolerance was met.`,
     );
   }
+  const features = preprocessing.kept.length;
   return {
     method: learner.name,
     params,
     seed,
-    L,
+    L: prepared.projection ? composeProjection(L, nComponents, prepared.projection, features) : L,
     nComponents,
-    nFeatures: training.d,
+    nFeatures: features,
     preprocessing,
     summary: {
       iterations: outcome.iterations,

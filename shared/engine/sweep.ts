@@ -176,7 +176,7 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
     }
     if (source === 'suggested') {
       const stop = hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {};
-      const active = { method: spec.method, params, seed, preprocess: protocol.preprocess, count };
+      const active = { method: spec.method, params, seed, preprocess: protocol.preprocess, reduce: protocol.reduce, count };
       const perFold =
         kind.labeledFrom === 'comparisons'
           ? { foldComparisons: (train: DatasetMatrix) => activeSuggestedComparisons(train, active, stop) }

@@ -28,7 +28,7 @@ export function learnSpecOf(spec: JobSpec): LearnJobSpec {
     method: spec.method,
     ...(spec.params === undefined ? {} : { params: spec.params }),
     ...(spec.seed === undefined ? {} : { seed: spec.seed }),
-    protocol: { preprocess: spec.protocol?.preprocess ?? 'zscore' },
+    protocol: { preprocess: spec.protocol?.preprocess ?? 'zscore', ...(spec.protocol?.reduce === undefined ? {} : { reduce: spec.protocol.reduce }) },
     ...(spec.constraintSource === undefined ? {} : { constraintSource: spec.constraintSource }),
     ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
     ...(spec.derived === undefined ? {} : { derived: spec.derived }),

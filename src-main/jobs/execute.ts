@@ -21,6 +21,7 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
   return {
     seed: spec.seed ?? 0,
     preprocess: spec.protocol?.preprocess ?? 'zscore',
+    ...(spec.protocol?.reduce === undefined ? {} : { reduce: spec.protocol.reduce }),
     protocol: spec.protocol,
     // 'suggested' exists for sweeps only, which pass their own source to the engine.
     constraintSource: spec.constraintSource === 'suggested' ? undefined : spec.constraintSource,

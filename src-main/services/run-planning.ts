@@ -116,7 +116,7 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
   const evaluates = spec.kind !== 'learn';
   const protocol: Partial<Protocol> & { preprocess: Protocol['preprocess'] } = evaluates
     ? resolveProtocol({ protocol: spec.protocol, seed, preprocess })
-    : { preprocess };
+    : { preprocess, ...(spec.protocol?.reduce === undefined ? {} : { reduce: spec.protocol.reduce }) };
   const common = {
     datasetId: dataset.id,
     seed,

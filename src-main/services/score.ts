@@ -103,6 +103,7 @@ async function scoreRun(
             params: run.params,
             seed: run.seed ?? 0,
             preprocess: protocol?.preprocess ?? DEFAULT_PROTOCOL.preprocess,
+            ...(protocol?.reduce === undefined ? {} : { reduce: protocol.reduce }),
             ...(protocol?.constraintSource === 'labeled' || protocol?.constraintSource === 'generated'
               ? { constraintSource: protocol.constraintSource }
               : {}),
@@ -123,7 +124,7 @@ async function scoreRun(
 }
 
 /**
- * Fits `method` with its defaults (seed 0 unless given, `preprocess` default zscore) on dataset `trainRef` and
+ * Fits `method` with its defaults (seed 0 unless given, `preprocess` default zscore, PCA first with `reduce`) on dataset `trainRef` and
  * scores it on `testRef`, in a worker; nothing is stored. `k` defaults to 3.
  * @throws NotFoundError / ValidationError as {@link scoreRun} (and for an unknown method or parameter, or a pair
  *   method without pairs); JobCancelledError when `options.signal` aborts it.
@@ -134,9 +135,9 @@ async function scoreBaseline(
   method: string,
   trainRef: string | number,
   testRef: string | number,
-  options: { k?: number; seed?: number; preprocess?: string; params?: Record<string, unknown> } & ScoreCallOptions = {},
+  options: { k?: number; seed?: number; preprocess?: string; reduce?: number; params?: Record<string, unknown> } & ScoreCallOptions = {},
 ): Promise<ScoreOutcome> {
-  const { k: kOption, seed: seedOption, preprocess: preprocessOption, params: paramsOption, ...call } = options;
+  const { k: kOption, seed: seedOption, preprocess: preprocessOption, reduce, params: paramsOption, ...call } = options;
   const learner = getLearner(method);
   const params = validateParams(learner.name, learner.params, paramsOption ?? {});
   const trainInfo = resolveDataset(store, trainRef);
@@ -147,7 +148,7 @@ async function scoreBaseline(
   const train = loadNamed(store, trainInfo);
   const test = loadNamed(store, testInfo);
   checkTestSetInputs({ name: train.name, data: train }, { name: test.name, data: test }, k);
-  const score = await scores.score({ runId: null, metric: null, fit: { method: learner.name, params, seed, preprocess }, train, test, k, seed }, call);
+  const score = await scores.score({ runId: null, metric: null, fit: { method: learner.name, params, seed, preprocess, ...(reduce === undefined ? {} : { reduce }) }, train, test, k, seed }, call);
   return { score: report(score, null, learner.name, trainInfo, testInfo), stored: null };
 }
 
@@ -195,13 +196,14 @@ export function createScoresService({ store, scores, events }: ScoresServiceDeps
   };
 
   const method: Handler<'methods.score'> = (request) => {
-    const { method: name, trainDatasetId, testDatasetId, k, seed, preprocess, params } = request;
+    const { method: name, trainDatasetId, testDatasetId, k, seed, preprocess, reduce, params } = request;
     return scoreCall(request, async (call) => ({
       score: (
         await scoreBaseline(store, scores, name, trainDatasetId, testDatasetId, {
           ...(k === undefined ? {} : { k }),
           ...(seed === undefined ? {} : { seed }),
           ...(preprocess === undefined ? {} : { preprocess }),
+          ...(reduce === undefined ? {} : { reduce }),
           ...(params === undefined ? {} : { params }),
           ...call,
         })

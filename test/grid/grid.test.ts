@@ -182,6 +182,22 @@ describe('grid run, submit, task, status, collect', () => {
     expect(withStore((s) => s.runs.list().length)).toBe(before);
   });
 
+  it('PCA first (--reduce) reaches every cell, locally and through a bundle task: composed metrics, bitwise the same', async () => {
+    const args = ['--datasets', 'wine', '--methods', 'itml', '--seeds', '0', '--reduce', '3', '--folds', '3', '--param', 'itml.maxIter=40'];
+    const here = ((await cli('grid', 'run', ...args)).json as { grid: { runs: number[] } }).grid;
+    const out = join(dir, 'reduce-bundle');
+    const submitted = await cli('grid', 'submit', ...args, '--slurm', '--out', out);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(runGridTask(out, 0, { SLURM_ARRAY_JOB_ID: '4243', SLURM_ARRAY_TASK_ID: '0' }).status).toBe('succeeded');
+    const c = ((await cli('grid', 'collect', '--bundle', out)).json as { grid: { runs: number[] } }).grid;
+    withStore((s) => {
+      expectSameCell(s, here.runs[0]!, c.runs[0]!);
+      const m = s.metrics.get(here.runs[0]!)!;
+      expect([m.nComponents, m.nFeatures]).toEqual([3, 13]);
+      expect((s.runs.require(here.runs[0]!).protocol as { reduce?: number }).reduce).toBe(3);
+    });
+  });
+
   it('collects into another store too: the data sets come from the bundle, L and figures are still bitwise the same', async () => {
     const otherDb = join(dir, 'other.sqlite');
     const r = await runCli(['--db', otherDb, '--json', 'grid', 'collect', '--bundle', bundle], { cwd: dir, env: { PATH: fakeBin } });

@@ -13,6 +13,8 @@ export const ProtocolSchema = z.strictObject({
   k: z.int().min(1).max(100).optional(),
   seed: Seed.optional(),
   preprocess: PreprocessSchema.optional(),
+  /** PCA first: to this many components, fitted on each training part after the preprocessing, before the learner. */
+  reduce: z.int().min(1).max(1_000_000).optional(),
 });
 
 /** The protocol with defaults filled in, as stored with a run (and used by shared/engine/evaluation). */
@@ -23,6 +25,8 @@ export const ResolvedProtocolSchema = z.object({
   /** Seeds the fold split (the learner's seed is the job's `seed`, defaulting to this one). */
   seed: z.number(),
   preprocess: PreprocessSchema,
+  /** PCA first (see ProtocolSchema); absent: none. */
+  reduce: z.number().optional(),
 });
 
 export const JobKindSchema = z.enum(JOB_KINDS);

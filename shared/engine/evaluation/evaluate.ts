@@ -102,17 +102,22 @@ function meanOfPresent(values: ReadonlyArray<number | null>): number | null {
 }
 
 /**
- * Fills in and checks a protocol. `preprocess` falls back to `spec.preprocess`, `seed` to `spec.seed`.
+ * Fills in and checks a protocol. `preprocess` falls back to `spec.preprocess`, `reduce` to `spec.reduce`, `seed` to
+ * `spec.seed`.
  * @throws ValidationError naming the field, its value and the rule.
  */
-export function resolveProtocol(spec: Pick<EvaluationSpec, 'protocol' | 'seed' | 'preprocess'>): Protocol {
+export function resolveProtocol(spec: Pick<EvaluationSpec, 'protocol' | 'seed' | 'preprocess' | 'reduce'>): Protocol {
   const p = spec.protocol ?? {};
   const protocol: Protocol = {
     folds: p.folds ?? DEFAULT_PROTOCOL.folds,
     k: p.k ?? DEFAULT_PROTOCOL.k,
     seed: checkSeed(p.seed ?? spec.seed ?? DEFAULT_PROTOCOL.seed),
     preprocess: checkPreprocessKind(p.preprocess ?? spec.preprocess ?? DEFAULT_PROTOCOL.preprocess),
+    ...((p.reduce ?? spec.reduce) === undefined ? {} : { reduce: p.reduce ?? spec.reduce }),
   };
+  if (protocol.reduce !== undefined && (!Number.isInteger(protocol.reduce) || protocol.reduce < 1)) {
+    throw new ValidationError(`reduce must be an integer ≥ 1, got ${JSON.stringify(protocol.reduce)}.`);
+  }
   if (!Number.isInteger(protocol.folds) || protocol.folds < 2) {
     throw new ValidationError(`folds must be an integer ≥ 2, got ${JSON.stringify(protocol.folds)}.`);
   }
@@ -176,7 +181,8 @@ export function prepareEvaluation(data: DatasetMatrix, spec: EvaluationSpec): Ev
       throw new ValidationError(`k (${protocol.k}) cannot be greater than the number of training rows in a fold (${split.train.length}).`);
     }
   }
-  const fit = planFitChecked(spec, seed, protocol.preprocess, learner);
+  // The protocol's `reduce` (PCA first) is part of every fold's fit and of the whole-data fit.
+  const fit = planFitChecked(protocol.reduce === undefined ? spec : { ...spec, reduce: protocol.reduce }, seed, protocol.preprocess, learner);
   const kind = fit.supervision;
   const suggests = kind.sources.includes('suggested');
   const perFold: FoldSupervision | null =
@@ -398,7 +404,7 @@ function fitFold(data: DatasetMatrix, plan: EvaluationPlan, fold: number, hooks:
     testRows: split.test.length,
     trainLabels,
     testLabels,
-    trainY: transformPreprocessed(metric, prepared.training.X, split.train.length, true), // (nTrain, k)
+    trainY: transformPreprocessed(metric, prepared.preprocessed, split.train.length, true), // (nTrain, k)
     testY: transform(metric, data.features, split.test.length, split.test), // (nTest, k)
     k,
     heldOutLabels,

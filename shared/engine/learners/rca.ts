@@ -9,15 +9,23 @@
  * features on digits), and it is singular when a feature is constant or features are collinear inside every
  * chunklet, or when there are fewer chunklet degrees of freedom than features (metric-learn then returns NaN).
  * Two safeguards, both documented rules:
- * 1. `shrinkage` 'ledoit-wolf' (default): C is replaced by (1 − α)·C + α·μ·I, μ = tr(C)/d, with Ledoit & Wolf's
+ * 1. `shrinkage` 'validated' (default): C is replaced by (1 − α)·C + α·μ·I, μ = tr(C)/d, with the α among 0 (RCA
+ *    itself), ¼, ½, ¾, 0.9, 1 (the Euclidean metric, up to scale) and Ledoit–Wolf's estimate below that classifies the
+ *    fitting rows best by 3-NN in a 3-fold inner validation on those rows only (`validatedShrinkage`). A better
+ *    covariance estimate alone does not decide it: on digits, whitening even the within-class covariance of every
+ *    training row (all rows in chunklets) classifies fewer rows right than Euclidean (96.9 % against 97.6 %), while
+ *    unshrunk RCA is best on iris and wine; the inner validation measures what the metric is for. It needs class
+ *    labels, so chunklets from the user's must-links (no labels) use Ledoit–Wolf's α. 5-fold 3-NN, z-scored:
+ *    digits 97.6 % (Euclidean 97.6, Ledoit–Wolf 97.4), iris 96.7, wine 98.3, breast cancer 95.8 (Ledoit–Wolf 93.7).
+ *    'ledoit-wolf': C is replaced by (1 − α)·C + α·μ·I, μ = tr(C)/d, with Ledoit & Wolf's
  *    (2004) estimate α = min(1, β/δ), δ = ‖C − μI‖²_F, β = Σ_i ‖z_i z_iᵀ − C‖²_F / (N·(N − K)) over the N centered
  *    chunklet rows z_i. Ledoit–Wolf's β is the variance of C's estimate, Σ_i ‖z_i z_iᵀ − C‖²_F / m² for m independent
  *    rows; the centered rows of a chunklet sum to zero, so the N rows carry N − K degrees of freedom (a chunklet of 2
  *    gives one difference vector, counted twice among the rows), and β uses m = N − K in one factor. 'ledoit-wolf-rows'
  *    counts the N rows as independent (scikit-learn's `ledoit_wolf` with assume_centered), which halves α for
  *    chunklets of 2. 'none' whitens C itself (metric-learn's RCA). Shrinking moves M toward the Euclidean metric
- *    where C is poorly estimated (digits: 95.0 % 3-NN unshrunk, 97.3 % with 'ledoit-wolf-rows', 97.4 % with the
- *    default).
+ *    where C is poorly estimated (digits: 95.0 % 3-NN unshrunk, 97.3 % with 'ledoit-wolf-rows', 97.4 % with
+ *    'ledoit-wolf').
  * 2. The eigenvalues are floored at ρ·μ (ρ = `regularization`): a direction with less within-chunklet variance is
  *    weighted as if it had the floor's, and a warning says how many were. So the metric is finite for any data.
  *
@@ -40,16 +48,16 @@ export const rcaLearner = defineLearner({
   name: 'rca',
   title: 'RCA (chunklets)',
   description:
-    "Relevant Components Analysis (Bar-Hillel et al. 2005): whitens the variation inside chunklets (groups of rows known to share a class), so what varies within a class counts less; the chunklet covariance is shrunk by Ledoit–Wolf with the chunklets' degrees of freedom.",
+    "Relevant Components Analysis (Bar-Hillel et al. 2005): whitens the variation inside chunklets (groups of rows known to share a class), so what varies within a class counts less; the chunklet covariance is shrunk toward the identity by the amount an inner 3-NN validation on the fitting rows chooses.",
   input: 'chunklets',
   params: {
     components: componentsParam('Output dimension k ≤ features (null = every feature).'),
     shrinkage: {
       type: 'enum',
-      values: ['ledoit-wolf', 'ledoit-wolf-rows', 'none'],
-      default: 'ledoit-wolf',
+      values: ['validated', 'ledoit-wolf', 'ledoit-wolf-rows', 'none'],
+      default: 'validated',
       description:
-        "Shrink the within-chunklet covariance toward a scaled identity by Ledoit–Wolf's estimate with the chunklets' N − K degrees of freedom ('ledoit-wolf'), with the N rows counted as independent ('ledoit-wolf-rows'), or not ('none', metric-learn's RCA).",
+        "Shrink the within-chunklet covariance toward a scaled identity: by the intensity α that classifies the fitting rows best in a 3-fold inner 3-NN validation among 0, ¼, ½, ¾, 0.9, 1 and Ledoit–Wolf's α, when the chunklets come with class labels (generated), else by Ledoit–Wolf ('validated'); by Ledoit–Wolf's estimate with the chunklets' N − K degrees of freedom ('ledoit-wolf'), with the N rows counted as independent ('ledoit-wolf-rows'); or not ('none', metric-learn's RCA).",
     },
     directions: {
       type: 'enum',
@@ -120,7 +128,7 @@ export function fitRca(
   components: number | null,
   rho: number,
   hooks: LearnerHooks,
-  shrinkage: 'ledoit-wolf' | 'ledoit-wolf-rows' | 'none' = 'ledoit-wolf',
+  shrinkage: RcaShrinkage = 'validated',
   directions: 'all' | 'informative' = 'all',
 ): FitOutcome {
   const start = performance.now();
@@ -146,25 +154,159 @@ export function fitRca(
     k = Math.max(kept, 1);
   }
   const mu = traceC / d;
-  const alpha = shrinkage === 'none' ? 0 : ledoitWolfIntensity(X, n, d, chunklets, C, rows, shrinkage === 'ledoit-wolf' ? 'degrees-of-freedom' : 'rows');
+  let alpha = shrinkage === 'none' ? 0 : ledoitWolfIntensity(X, n, d, chunklets, C, rows, shrinkage === 'ledoit-wolf-rows' ? 'rows' : 'degrees-of-freedom');
+  // With components k < d the shrunk C is whitened inside a span chosen from the unshrunk one; the validation scores
+  // full-rank metrics, so it runs for k = d only and Ledoit–Wolf's α stands otherwise.
+  const validated = shrinkage === 'validated' && data.labels && k === d ? validatedShrinkage(X, n, d, data.labels, chunklets, rho, alpha) : null;
+  if (validated !== null) alpha = validated;
+  // α = 1 leaves no trace of C's eigenvalues in the shrunk matrix; the warning counts them from C itself.
+  const unshrunkSingular = alpha === 1 ? symmetricEigen(C, d).values.filter((v) => v < floor).length : 0;
   if (alpha > 0) for (let f = 0; f < d; f++) for (let g = 0; g < d; g++) C[f * d + g] = (1 - alpha) * C[f * d + g]! + (f === g ? alpha * mu : 0);
   let L: Float64Array;
   if (k === d) {
     const { values, vectors } = symmetricEigen(C, d);
     // Shrinking keeps the eigenvectors: the unshrunk eigenvalue of each is (value − αμ)/(1 − α).
     let singular = 0;
-    for (let j = 0; j < d; j++) if (alpha === 1 || (values[j]! - alpha * mu) / (1 - alpha) < floor) singular++;
+    if (alpha === 1) singular = unshrunkSingular;
+    else for (let j = 0; j < d; j++) if ((values[j]! - alpha * mu) / (1 - alpha) < floor) singular++;
     L = new Float64Array(d * d); // (d, d): rows w_j^(−½)·v_jᵀ, smallest variance (largest weight) first
     for (let j = 0; j < d; j++) {
       const w = 1 / Math.sqrt(Math.max(values[j]!, floor));
       for (let f = 0; f < d; f++) L[j * d + f] = w * vectors[f * d + j]!;
     }
-    if (singular > 0) warnings.push(rcaSingularWarning(singular, d, alpha > 0 ? `shrunk toward the scaled identity (Ledoit–Wolf α = ${alpha.toPrecision(3)})` : `their variance was floored at ${rho} × the mean variance`));
+    if (singular > 0) warnings.push(rcaSingularWarning(singular, d, alpha > 0 ? `shrunk toward the scaled identity (${validated === null ? 'Ledoit–Wolf' : 'validated'} α = ${alpha.toPrecision(3)})` : `their variance was floored at ${rho} × the mean variance`));
   } else {
     L = reducedRca(basis ?? relevantDirections(X, n, d, chunklets, C, rho), C, d, k, floor, warnings, rho);
   }
   hooks.onIteration?.({ iteration: 1, objective: 0, elapsedMs: performance.now() - start });
   return { L, nComponents: k, iterations: 1, converged: true, stopReason: null, objective: null, objectiveTrace: [0], warnings };
+}
+
+export type RcaShrinkage = 'validated' | 'ledoit-wolf' | 'ledoit-wolf-rows' | 'none';
+
+/** The shrinkage intensities an inner validation compares, besides Ledoit–Wolf's estimate: 0 is RCA itself, 1 Euclidean. */
+export const VALIDATED_ALPHAS = [0, 0.25, 0.5, 0.75, 0.9, 1] as const;
+/** Inner folds and neighbours of the validation (the evaluation's default k). */
+const INNER_FOLDS = 3;
+const INNER_NEIGHBOURS = 3;
+
+/**
+ * The shrinkage intensity α whose metric classifies the fitting rows best by 3-NN in a 3-fold inner validation (the
+ * labelled rows only, never anything outside `X`): each inner fold holds out whole chunklets (id mod 3) and a third
+ * of the rows in no chunklet, estimates C from the other chunklets and scores every α of `VALIDATED_ALPHAS` and
+ * `ledoitWolf` on the held-out rows. Ties go to the α nearest Ledoit–Wolf's (the label-free estimate), then to the
+ * smaller. Shrinking keeps C's eigenvectors, so each fold needs one eigen-decomposition, one rotation of the rows and
+ * one pass over the row pairs for every α (`nearestVotes`).
+ * Returns null where the validation cannot run (fewer than 3 chunklets, or an inner training part smaller than k).
+ * Why: k-NN accuracy, not the covariance estimate, decides how far whitening the within-chunklet variation helps;
+ * on digits whitening even a well-estimated within-class covariance (every training row in a chunklet) classifies
+ * fewer rows right than the Euclidean metric, on iris and wine unshrunk RCA classifies most.
+ */
+export function validatedShrinkage(X: Float64Array, n: number, d: number, labels: Int32Array, chunklets: Int32Array, rho: number, ledoitWolf: number): number | null {
+  const candidates = [...new Set([...VALIDATED_ALPHAS, ledoitWolf])];
+  const foldOf = new Int32Array(n);
+  let loose = 0;
+  let chunks = 0;
+  for (let i = 0; i < n; i++) {
+    const c = chunklets[i]!;
+    if (c >= 0) chunks = Math.max(chunks, c + 1);
+    foldOf[i] = c >= 0 ? c % INNER_FOLDS : loose++ % INNER_FOLDS;
+  }
+  if (chunks < INNER_FOLDS) return null;
+  const right = new Float64Array(candidates.length);
+  for (let f = 0; f < INNER_FOLDS; f++) {
+    const inner = chunklets.map((c, i) => (foldOf[i] === f ? -1 : c));
+    const { C, rows } = withinChunkletCovariance(X, n, d, inner);
+    let trace = 0;
+    for (let a = 0; a < d; a++) trace += C[a * d + a]!;
+    const trainRows: number[] = [];
+    const testRows: number[] = [];
+    for (let i = 0; i < n; i++) (foldOf[i] === f ? testRows : trainRows).push(i);
+    if (rows < 2 || !(trace > 0) || trainRows.length < INNER_NEIGHBOURS || testRows.length === 0) return null;
+    const mu = trace / d;
+    const { values, vectors } = symmetricEigen(C, d);
+    const rotate = (list: number[]): Float64Array => {
+      const Y = new Float64Array(list.length * d); // (rows, d): the rows in C's eigenbasis
+      list.forEach((r, t) => {
+        for (let j = 0; j < d; j++) {
+          let s = 0;
+          for (let a = 0; a < d; a++) s += X[r * d + a]! * vectors[a * d + j]!;
+          Y[t * d + j] = s;
+        }
+      });
+      return Y;
+    };
+    const trainY = rotate(trainRows);
+    const testY = rotate(testRows);
+    const squaredWeights = new Float64Array(candidates.length * d); // (candidates, d): 1/((1 − α)·λ_j + α·μ), floored
+    candidates.forEach((alpha, c) => {
+      for (let j = 0; j < d; j++) squaredWeights[c * d + j] = 1 / Math.max((1 - alpha) * values[j]! + alpha * mu, rho * mu);
+    });
+    const predicted = nearestVotes(trainY, Int32Array.from(trainRows, (r) => labels[r]!), testY, d, squaredWeights, candidates.length);
+    testRows.forEach((r, t) => {
+      for (let c = 0; c < candidates.length; c++) if (predicted[t * candidates.length + c] === labels[r]) right[c]!++;
+    });
+  }
+  let best = 0;
+  for (let c = 1; c < candidates.length; c++) {
+    const a = candidates[c]!;
+    const b = candidates[best]!;
+    if (right[c]! > right[best]! || (right[c] === right[best] && (Math.abs(a - ledoitWolf) < Math.abs(b - ledoitWolf) || (Math.abs(a - ledoitWolf) === Math.abs(b - ledoitWolf) && a < b)))) best = c;
+  }
+  return candidates[best]!;
+}
+
+/**
+ * 3-NN classes of the `testY` rows (t, d) among the `trainY` rows (m, d) under each of `count` diagonal metrics
+ * (squaredWeights (count, d)), in one pass over the row pairs: a pair's squared differences are formed once and
+ * weighted for every metric (a sum stops once it cannot enter that metric's K nearest), where `knnPredict` per metric
+ * would form them `count` times and pay its fixed costs each time (the validation is most of an RCA fit on small data). The rules are knnPredict's: exact squared
+ * distances by differencing, the nearest first with ties to the lower row, then the most votes with ties to the
+ * lowest class. Returns (t, count).
+ */
+function nearestVotes(trainY: Float64Array, trainLabels: Int32Array, testY: Float64Array, d: number, squaredWeights: Float64Array, count: number): Int32Array {
+  const m = trainLabels.length;
+  const t = testY.length / d;
+  const K = Math.min(INNER_NEIGHBOURS, m);
+  let classes = 0;
+  for (const c of trainLabels) classes = Math.max(classes, c + 1);
+  const out = new Int32Array(t * count);
+  const diff = new Float64Array(d);
+  const bestDistance = new Float64Array(count * K); // per metric, its K nearest so far in ascending order
+  const bestLabel = new Int32Array(count * K);
+  const votes = new Int32Array(classes);
+  for (let q = 0; q < t; q++) {
+    bestDistance.fill(Infinity);
+    for (let r = 0; r < m; r++) {
+      for (let j = 0; j < d; j++) {
+        const v = testY[q * d + j]! - trainY[r * d + j]!;
+        diff[j] = v * v;
+      }
+      for (let c = 0; c < count; c++) {
+        // Partial sums only grow: stop once the sum cannot enter this metric's K nearest.
+        let slot = c * K + K - 1;
+        const bound = bestDistance[slot]!;
+        let s = 0;
+        for (let j = 0; j < d && s < bound; j++) s += squaredWeights[c * d + j]! * diff[j]!;
+        if (!(s < bound)) continue;
+        while (slot > c * K && s < bestDistance[slot - 1]!) {
+          bestDistance[slot] = bestDistance[slot - 1]!;
+          bestLabel[slot] = bestLabel[slot - 1]!;
+          slot--;
+        }
+        bestDistance[slot] = s;
+        bestLabel[slot] = trainLabels[r]!;
+      }
+    }
+    for (let c = 0; c < count; c++) {
+      votes.fill(0);
+      for (let s = 0; s < K; s++) votes[bestLabel[c * K + s]!]!++;
+      let winner = 0;
+      for (let k = 1; k < classes; k++) if (votes[k]! > votes[winner]!) winner = k;
+      out[q * count + c] = winner;
+    }
+  }
+  return out;
 }
 
 /**

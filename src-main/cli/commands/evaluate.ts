@@ -11,7 +11,7 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 
 /** One line per metric for the human output. */
 export function describeEvaluation(e: EvaluationResult, runId?: number): string {
-  const head = `${runId === undefined ? '' : `Run ${runId}: `}${e.method}, ${e.protocol.folds}-fold ${e.protocol.k}-NN, seed ${e.protocol.seed}, ${e.protocol.preprocess}${e.supervision ? `, ${supervisionText(e.supervision)}` : ''}`;
+  const head = `${runId === undefined ? '' : `Run ${runId}: `}${e.method}, ${e.protocol.folds}-fold ${e.protocol.k}-NN, seed ${e.protocol.seed}, ${e.protocol.preprocess}${e.protocol.reduce === undefined ? '' : `, PCA to ${e.protocol.reduce} first`}${e.supervision ? `, ${supervisionText(e.supervision)}` : ''}`;
   if (e.accuracy === null) return describeRegression(e, head);
   return [
     head,

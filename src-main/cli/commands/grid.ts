@@ -84,6 +84,8 @@ async function gridSpec(ctx: CliContext): Promise<GridSpecWire> {
     if (!(PREPROCESS_KINDS as readonly string[]).includes(preprocess)) throw new UsageError(`--preprocess must be one of ${PREPROCESS_KINDS.join(', ')}, got '${preprocess}'.`);
     protocol.preprocess = preprocess as PreprocessKind;
   }
+  const reduce = ctx.option('reduce');
+  if (reduce !== undefined) protocol.reduce = ctx.integer(reduce, '--reduce', { min: 1 });
   const folds = ctx.option('folds');
   const k = ctx.option('k');
   if (folds !== undefined) protocol.folds = ctx.integer(folds, '--folds', { min: 2 });
@@ -226,7 +228,7 @@ export const gridCommand: CliCommand = {
   name: 'grid',
   summary: 'Experiment grids (data sets × methods × seeds × counts × parameters), locally or as a Slurm job array.',
   usage: [
-    'workbench grid run --datasets A,B --methods m1,m2 [--seeds 0,1] [--counts N1,N2] [--derived] [--param method.name=v1,v2]… [--folds F] [--k K] [--preprocess zscore|minmax|none]',
+    'workbench grid run --datasets A,B --methods m1,m2 [--seeds 0,1] [--counts N1,N2] [--derived] [--param method.name=v1,v2]… [--folds F] [--k K] [--preprocess zscore|minmax|none] [--reduce K]',
     'workbench grid submit … --slurm --out DIR [--partition P] [--time HH:MM:SS] [--cpus-per-task N] [--max-parallel M] [--workbench CMD]',
     'workbench grid status --bundle DIR',
     'workbench grid collect --bundle DIR',
@@ -244,6 +246,7 @@ export const gridCommand: CliCommand = {
     '                        kind, or chunklets, comparisons, quadruplets (see `workbench methods`)',
     '  --param m.name=v1,v2  values to try (repeatable; name=v1,v2 applies to every method with that parameter);',
     '                        a value out of range fails its cells only, with the error',
+    '  --reduce K            PCA first, to K components fitted on each training part (as `evaluate --reduce`)',
     'submit --slurm writes a self-contained bundle to DIR (data sets as files, grid.json, grid.sbatch with',
     '  --array=0-(cells-1)%M) and runs sbatch. --workbench CMD is the command that runs the workbench on the nodes',
     '  (default: this Node and this installation). Each task runs `workbench grid task DIR INDEX` and writes',
@@ -262,6 +265,7 @@ export const gridCommand: CliCommand = {
     folds: { type: 'string' },
     k: { type: 'string' },
     preprocess: { type: 'string' },
+    reduce: { type: 'string' },
     slurm: { type: 'boolean' },
     out: { type: 'string' },
     partition: { type: 'string' },

@@ -20,6 +20,7 @@ export const COMMON_JOB_OPTIONS: Record<string, CliOptionSpec> = {
   param: { type: 'string', multiple: true },
   seed: { type: 'string' },
   preprocess: { type: 'string' },
+  reduce: { type: 'string' },
   constraints: { type: 'string' },
   pairs: { type: 'string' },
   derived: { type: 'boolean' },
@@ -36,6 +37,9 @@ export const COMMON_JOB_HELP = [
   '  --param key=value                  a method parameter (repeatable); see `workbench methods`',
   '  --seed S                           seed of the learner, generated pairs and folds (default 0)',
   '  --preprocess zscore|minmax|none    feature preprocessing (default zscore)',
+  '  --reduce K                         PCA first: to K components fitted on the training part after the',
+  '                                     preprocessing, before the learner; the metric is stored composed (one L over',
+  '                                     the preprocessed features)',
   '  --constraints labeled|generated    supervision of the methods that learn from pairs, chunklets, comparisons',
   '                                     or quadruplets (see `workbench methods`): yours (labeled pairs; chunklets',
   '                                     from must-links; comparisons; quadruplets from comparisons and pairs), or',
@@ -134,6 +138,8 @@ async function commonSpecWith(
   }
   const protocol: ProtocolOptions = {};
   if (preprocess !== undefined) protocol.preprocess = preprocess as PreprocessKind;
+  const reduce = ctx.option('reduce');
+  if (reduce !== undefined) protocol.reduce = ctx.integer(reduce, '--reduce', { min: 1 });
   if (withCv) {
     const folds = ctx.option('folds');
     const k = ctx.option('k');

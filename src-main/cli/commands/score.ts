@@ -75,6 +75,7 @@ export const scoreCommand: CliCommand = {
     "  --k K             neighbours of the kNN classifier (default: the run's k, else 3)",
     '  --seed S          with --method: seed of the fit and of k-means (default 0)',
     '  --preprocess P    with --method: zscore|minmax|none (default zscore)',
+    '  --reduce K        with --method: PCA first, to K components fitted on TRAIN after the preprocessing',
     '  --param key=value with --method: a method parameter (repeatable)',
     '  --workers N       threads for the kNN (default: every core when train rows × test rows × features ≥ 2·10⁹,',
     '                    else 1); the figures are identical for every N',
@@ -95,6 +96,7 @@ export const scoreCommand: CliCommand = {
     k: { type: 'string' },
     seed: { type: 'string' },
     preprocess: { type: 'string' },
+    reduce: { type: 'string' },
     param: { type: 'string', multiple: true },
     workers: { type: 'string' },
   },
@@ -110,7 +112,7 @@ export const scoreCommand: CliCommand = {
     let score: ScoreReport;
     if (runText !== undefined) {
       if (method !== undefined || ctx.option('train') !== undefined) throw new UsageError('Give either --run, or --method with --train, not both.');
-      for (const name of ['seed', 'preprocess'] as const) {
+      for (const name of ['seed', 'preprocess', 'reduce'] as const) {
         if (ctx.option(name) !== undefined) throw new UsageError(`--${name} goes with --method; a run keeps its own.`);
       }
       if (stringList(ctx, 'param').length > 0) throw new UsageError('--param goes with --method; a run keeps its own.');
@@ -130,6 +132,8 @@ export const scoreCommand: CliCommand = {
         throw new UsageError(`--preprocess must be one of ${PREPROCESS_KINDS.join(', ')}, got '${preprocess}'.`);
       }
       const seed = seedText === undefined ? undefined : ctx.integer(seedText, '--seed', { min: 0, max: 0xffffffff });
+      const reduceText = ctx.option('reduce');
+      const reduce = reduceText === undefined ? undefined : ctx.integer(reduceText, '--reduce', { min: 1 });
       const trainDataset = await datasetByRef(ctx, train);
       const testDataset = await datasetByRef(ctx, test);
       score = await followScore(ctx, `Fitting ${name} on '${trainDataset.name}' and scoring it on '${testDataset.name}'`, (scoreId) =>
@@ -140,6 +144,7 @@ export const scoreCommand: CliCommand = {
           ...(k === undefined ? {} : { k }),
           ...(seed === undefined ? {} : { seed }),
           ...(preprocess === undefined ? {} : { preprocess: preprocess as PreprocessKind }),
+          ...(reduce === undefined ? {} : { reduce }),
           params,
           scoreId,
           ...workers,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fitMetric, prepareFit } from '../../../shared/engine/fit.ts';
 import type { TrainingData } from '../../../shared/engine/learner.ts';
 import { fitLfda } from '../../../shared/engine/learners/lfda.ts';
-import { fitRca, ledoitWolfIntensity, withinChunkletCovariance } from '../../../shared/engine/learners/rca.ts';
+import { fitRca, ledoitWolfIntensity, VALIDATED_ALPHAS, validatedShrinkage, withinChunkletCovariance } from '../../../shared/engine/learners/rca.ts';
 import { metricFromComponents } from '../../../shared/math/decompositions/psd.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
 
@@ -99,8 +99,11 @@ describe('rca', () => {
     const pairs = Int32Array.from({ length: 150 }, (_, i) => (i < 90 ? Math.floor(i / 2) : -1));
     const { C, rows } = withinChunkletCovariance(irisTraining.X, 150, 4, pairs);
     expect(ledoitWolfIntensity(irisTraining.X, 150, 4, pairs, C, rows)).toBeCloseTo(0.10836417249756482, 12);
-    const fit = fitRca({ ...irisTraining, chunklets: pairs }, null, 1e-3, quiet);
+    const fit = fitRca({ ...irisTraining, chunklets: pairs }, null, 1e-3, quiet, 'ledoit-wolf');
     expectClose(metricFromComponents(fit.L, 4, 4), golden, 1e-9);
+    // Without class labels (chunklets from must-links) the default shrinks by this same Ledoit–Wolf α.
+    const unlabeled = fitRca({ ...irisTraining, labels: null, chunklets: pairs }, null, 1e-3, quiet);
+    expect(Array.from(unlabeled.L)).toEqual(Array.from(fit.L));
   });
 
   it("with directions 'informative' drops the directions in which the chunklets carry no class information", () => {
@@ -148,13 +151,42 @@ describe('rca', () => {
     }
     const few = Int32Array.from({ length: 150 }, (_, i) => (i < 6 ? Math.floor(i / 2) : -1)); // 3 chunklets of 2: rank ≤ 3
     for (const [data, ch] of [[{ ...irisTraining, X, d: 5 }, chunklets], [irisTraining, few]] as const) {
-      for (const shrinkage of ['none', 'ledoit-wolf', 'ledoit-wolf-rows'] as const) {
+      for (const shrinkage of ['none', 'ledoit-wolf', 'ledoit-wolf-rows', 'validated'] as const) {
         const fit = fitRca({ ...data, chunklets: ch }, null, 1e-3, quiet, shrinkage);
         for (const v of fit.L) expect(Number.isFinite(v)).toBe(true);
         expect(fit.warnings).toHaveLength(1);
-        expect(fit.warnings![0]).toMatch(shrinkage === 'none' ? /singular.*floored/ : /singular.*Ledoit/);
+        expect(fit.warnings![0]).toMatch(shrinkage === 'none' ? /singular.*floored/ : /singular.*(Ledoit|validated|floored)/);
       }
     }
+  });
+
+  it('by default shrinks by the α an inner 3-NN validation on the fitting rows chooses: none on wine, to Euclidean on digits', () => {
+    // What the app runs (fitMetric with the defaults, chunklets generated from the labels, seed 0). On wine unshrunk
+    // RCA classifies the held-out inner rows best, so the metric is metric-learn's RCA ('none') bit for bit; on digits
+    // whitening the within-chunklet covariance of 100 pairs loses to the Euclidean end, α = 1, M ∝ I.
+    const wine = sampleDataset('wine');
+    const wineFit = fitMetric(wine, { method: 'rca', seed: 0 });
+    expect(wineFit.params).toMatchObject({ shrinkage: 'validated' });
+    const wineTraining = prepareFit(wine, { method: 'rca', seed: 0 }).training;
+    const { C, rows } = withinChunkletCovariance(wineTraining.X, wineTraining.n, wineTraining.d, wineTraining.chunklets!);
+    const lw = ledoitWolfIntensity(wineTraining.X, wineTraining.n, wineTraining.d, wineTraining.chunklets!, C, rows);
+    expect(lw).toBeGreaterThan(0.2);
+    expect(validatedShrinkage(wineTraining.X, wineTraining.n, wineTraining.d, wineTraining.labels!, wineTraining.chunklets!, 1e-3, lw)).toBe(0);
+    expect(Array.from(wineFit.L)).toEqual(Array.from(fitRca(wineTraining, null, 1e-3, quiet, 'none').L));
+
+    const digits = fitMetric(sampleDataset('digits'), { method: 'rca', seed: 0 });
+    const d = digits.nComponents;
+    const M = metricFromComponents(digits.L, d, d);
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) expect(Math.abs(M[a * d + b]! - (a === b ? M[0]! : 0))).toBeLessThan(1e-9 * M[0]!);
+    expect(digits.summary.warnings!.at(-1)).toMatch(/singular or nearly so in \d+ of 61 directions.*validated α = 1\.00/);
+  });
+
+  it('validates among the fixed grid and Ledoit–Wolf’s α, and cannot validate with fewer than 3 chunklets', () => {
+    const pairs = Int32Array.from({ length: 150 }, (_, i) => (i < 90 ? Math.floor(i / 2) : -1));
+    const alpha = validatedShrinkage(irisTraining.X, 150, 4, irisTraining.labels!, pairs, 1e-3, 0.123);
+    expect([...VALIDATED_ALPHAS, 0.123]).toContain(alpha);
+    const two = Int32Array.from({ length: 150 }, (_, i) => (i < 4 ? Math.floor(i / 2) : -1));
+    expect(validatedShrinkage(irisTraining.X, 150, 4, irisTraining.labels!, two, 1e-3, 0.123)).toBeNull();
   });
 
   it("fits from chunklets generated from the labels (metric-learn's defaults reduced to what iris allows)", () => {

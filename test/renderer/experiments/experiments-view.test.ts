@@ -55,6 +55,29 @@ describe('Experiments view', () => {
   });
 });
 
+describe('Experiments view: PCA first in the Protocol box', () => {
+  afterEach(() => cleanup());
+
+  it("puts reduce in every job's protocol when a number of components is given, and refuses 0", async () => {
+    let nextJob = 0;
+    const backend = backendWithDataset()
+      .handle('methods.list', () => ({ methods }))
+      .handle('jobs.start', () => ({ jobId: `job-${++nextJob}`, runIds: [nextJob] }));
+    render(App, { props: { backend } });
+    await waitFor(() => screen.getByRole('heading', { name: 'toy' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Experiments' }));
+    const reduce = (await waitFor(() => screen.getByLabelText(/PCA first/))) as HTMLInputElement;
+    await fireEvent.input(reduce, { target: { value: '0' } });
+    expect(screen.getAllByText('PCA first must be a whole number of components ≥ 1, or empty for none.').length).toBeGreaterThan(0);
+    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(reduce, { target: { value: '2' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(backend.callsTo('jobs.start')).toHaveLength(3));
+    const specs = backend.callsTo('jobs.start').map((r) => (r as { spec: { protocol: Record<string, unknown> } }).spec);
+    for (const spec of specs) expect(spec.protocol).toMatchObject({ preprocess: 'zscore', reduce: 2 });
+  });
+});
+
 describe('Experiments view: a finished learn job says whether it converged and why', () => {
   afterEach(() => cleanup());
 

@@ -28,6 +28,8 @@ export class ExperimentPlanner {
   k = $state(3);
   seed = $state(0);
   preprocess = $state<Preprocess>('zscore');
+  /** PCA first: components fitted on each training part before the learner; null (an empty field) = no PCA. */
+  reduce = $state<number | null>(null);
   /** 'suggested' (active-learning pairs or comparisons, oracle-labeled from the training classes) applies to sweeps only. */
   constraintSource = $state<'labeled' | 'generated' | 'suggested'>('generated');
   /**
@@ -179,6 +181,7 @@ export class ExperimentPlanner {
     if (!(Number.isInteger(this.folds) && this.folds >= 2 && this.folds <= 50)) out.push('Folds must be an integer from 2 to 50.');
     if (!(Number.isInteger(this.k) && this.k >= 1 && this.k <= 100)) out.push('k must be an integer from 1 to 100.');
     if (!(Number.isInteger(this.seed) && this.seed >= 0)) out.push('Seed must be an integer ≥ 0.');
+    if (this.reduce != null && !(Number.isInteger(this.reduce) && this.reduce >= 1)) out.push('PCA first must be a whole number of components ≥ 1, or empty for none.');
     for (const [name, check] of Object.entries(this.checked)) {
       for (const message of Object.values(check.errors)) out.push(message || `${name}: invalid parameter`);
     }
@@ -245,8 +248,13 @@ export class ExperimentPlanner {
     return this.constraintSource === 'suggested' ? 'generated' : this.constraintSource;
   }
 
+  /** The protocol's `reduce` field when PCA first is asked for, else nothing. */
+  get reduceOption(): { reduce?: number } {
+    return this.reduce == null ? {} : { reduce: this.reduce };
+  }
+
   buildSpec(datasetId: number): JobSpec {
-    const protocol = { folds: this.folds, k: this.k, seed: this.seed, preprocess: this.preprocess };
+    const protocol = { folds: this.folds, k: this.k, seed: this.seed, preprocess: this.preprocess, ...this.reduceOption };
     const derived = this.derived && this.usesLabeledPairs && this.readsComparisons;
     const common = { datasetId, seed: this.seed, protocol, constraintSource: this.plainSource, ...(derived ? { derived: true } : {}) };
     const params = (name: string) => this.checked[name]?.params ?? {};
