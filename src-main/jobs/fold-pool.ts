@@ -153,8 +153,15 @@ async function runOnHelpers<T extends HelperTask>(tasks: readonly T[], run: Pool
       poll = setInterval(() => {
         if (Atomics.load(flag, 0) !== 0) fail(new JobCancelledError());
       }, 100);
+      // The flag is also read at every task boundary, so a cancel is honoured even when the tasks finish within
+      // one poll interval.
+      const cancelled = (): boolean => {
+        if (Atomics.load(flag, 0) === 0) return false;
+        fail(new JobCancelledError());
+        return true;
+      };
       const dispatch = (): void => {
-        if (settled || next >= tasks.length || firstError) return;
+        if (settled || next >= tasks.length || firstError || cancelled()) return;
         const taskId = next++;
         run.onStart?.(taskId);
         const call = helpers.run(tasks[taskId]!, (progress) => {
@@ -166,7 +173,7 @@ async function runOnHelpers<T extends HelperTask>(tasks: readonly T[], run: Pool
           (result) => {
             out.delete(taskId);
             finished[taskId] = 1;
-            if (settled) return;
+            if (settled || cancelled()) return;
             if (firstError) return failIfDecided();
             run.onResult(taskId, result);
             if (++done === tasks.length) {
