@@ -25,7 +25,8 @@
  *    Ledoit–Wolf's α where C is not well determined. With the default 100 chunklets of 2 on 5-fold training parts,
  *    z-scored: C is well determined on every fold of iris, wine and breast cancer (λ_min/λ_max ≥ 7.9·10⁻⁶, N − K =
  *    60–100 ≥ d) and singular on every fold of digits (λ_min/λ_max ≈ −10⁻¹⁷ although N − K = 100 ≥ 61), so only
- *    digits is validated.
+ *    digits is validated. 5-fold 3-NN: iris 96.7 %, wine 98.3, breast cancer 91.6 (metric-learn 90.7), digits 97.6
+ *    (Euclidean 97.6; metric-learn's metric is non-finite).
  *    'ledoit-wolf': C is replaced by (1 − α)·C + α·μ·I, μ = tr(C)/d, with Ledoit & Wolf's
  *    (2004) estimate α = min(1, β/δ), δ = ‖C − μI‖²_F, β = Σ_i ‖z_i z_iᵀ − C‖²_F / (N·(N − K)) over the N centered
  *    chunklet rows z_i. Ledoit–Wolf's β is the variance of C's estimate, Σ_i ‖z_i z_iᵀ − C‖²_F / m² for m independent
