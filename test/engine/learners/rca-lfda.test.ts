@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fitMetric, prepareFit } from '../../../shared/engine/fit.ts';
 import type { TrainingData } from '../../../shared/engine/learner.ts';
 import { fitLfda } from '../../../shared/engine/learners/lfda.ts';
-import { fitRca, ledoitWolfIntensity, VALIDATED_ALPHAS, validatedShrinkage, withinChunkletCovariance } from '../../../shared/engine/learners/rca.ts';
+import { fitRca, ledoitWolfIntensity, VALIDATED_ALPHAS, validatedShrinkage, wellDetermined, withinChunkletCovariance } from '../../../shared/engine/learners/rca.ts';
+import { symmetricEigen } from '../../../shared/math/decompositions/index.ts';
 import { metricFromComponents } from '../../../shared/math/decompositions/psd.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
 
@@ -27,6 +28,23 @@ function expectClose(actual: ArrayLike<number>, expected: number[], relTol: numb
   const scale = Math.max(...expected.map(Math.abs));
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(relTol * scale);
+}
+
+/** The rows (n, 4) with a fifth feature 2·x₀ − x₁, collinear with two others: (n, 5). */
+function withCollinearFeature(X: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * 5);
+  for (let i = 0; i < n; i++) {
+    out.set(X.subarray(i * 4, i * 4 + 4), i * 5);
+    out[i * 5 + 4] = 2 * X[i * 4]! - X[i * 4 + 1]!;
+  }
+  return out;
+}
+
+/** The within-chunklet covariance of a training set and whether 'validated' whitens it unshrunk. */
+function conditionOf(t: TrainingData): { C: Float64Array; rows: number; wellDetermined: boolean } {
+  const { C, rows } = withinChunkletCovariance(t.X, t.n, t.d, t.chunklets!);
+  const chunks = new Set(Array.from(t.chunklets!).filter((c) => c >= 0)).size;
+  return { C, rows, wellDetermined: wellDetermined(symmetricEigen(C, t.d).values, rows - chunks) };
 }
 
 const iris = sampleDataset('iris');
@@ -101,9 +119,12 @@ describe('rca', () => {
     expect(ledoitWolfIntensity(irisTraining.X, 150, 4, pairs, C, rows)).toBeCloseTo(0.10836417249756482, 12);
     const fit = fitRca({ ...irisTraining, chunklets: pairs }, null, 1e-3, quiet, 'ledoit-wolf');
     expectClose(metricFromComponents(fit.L, 4, 4), golden, 1e-9);
-    // Without class labels (chunklets from must-links) the default shrinks by this same Ledoit–Wolf α.
+    // Without class labels (chunklets from must-links) the default whitens this full-rank C unshrunk, and shrinks a
+    // singular one (a fifth feature collinear with two others) by Ledoit–Wolf's α, there being no labels to validate.
     const unlabeled = fitRca({ ...irisTraining, labels: null, chunklets: pairs }, null, 1e-3, quiet);
-    expect(Array.from(unlabeled.L)).toEqual(Array.from(fit.L));
+    expect(Array.from(unlabeled.L)).toEqual(Array.from(fitRca({ ...irisTraining, chunklets: pairs }, null, 1e-3, quiet, 'none').L));
+    const collinear = { ...irisTraining, X: withCollinearFeature(irisTraining.X, 150), d: 5, labels: null, chunklets: pairs };
+    expect(Array.from(fitRca(collinear, null, 1e-3, quiet).L)).toEqual(Array.from(fitRca(collinear, null, 1e-3, quiet, 'ledoit-wolf').L));
   });
 
   it("with directions 'informative' drops the directions in which the chunklets carry no class information", () => {
@@ -144,41 +165,59 @@ describe('rca', () => {
   });
 
   it('gives a finite metric and a warning for a singular within-chunklet covariance (collinear feature, too few chunklets)', () => {
-    const X = new Float64Array(150 * 5);
-    for (let i = 0; i < 150; i++) {
-      X.set(irisTraining.X.subarray(i * 4, i * 4 + 4), i * 5);
-      X[i * 5 + 4] = 2 * X[i * 5]! - X[i * 5 + 1]!; // collinear
-    }
+    const X = withCollinearFeature(irisTraining.X, 150);
     const few = Int32Array.from({ length: 150 }, (_, i) => (i < 6 ? Math.floor(i / 2) : -1)); // 3 chunklets of 2: rank ≤ 3
     for (const [data, ch] of [[{ ...irisTraining, X, d: 5 }, chunklets], [irisTraining, few]] as const) {
       for (const shrinkage of ['none', 'ledoit-wolf', 'ledoit-wolf-rows', 'validated'] as const) {
         const fit = fitRca({ ...data, chunklets: ch }, null, 1e-3, quiet, shrinkage);
         for (const v of fit.L) expect(Number.isFinite(v)).toBe(true);
         expect(fit.warnings).toHaveLength(1);
-        expect(fit.warnings![0]).toMatch(shrinkage === 'none' ? /singular.*floored/ : /singular.*(Ledoit|validated|floored)/);
+        expect(fit.warnings![0]).toMatch(shrinkage === 'none' ? /singular.*floored/ : shrinkage === 'validated' ? /singular.*validated α/ : /singular.*(Ledoit|floored)/);
       }
     }
   });
 
-  it('by default shrinks by the α an inner 3-NN validation on the fitting rows chooses: none on wine, to Euclidean on digits', () => {
-    // What the app runs (fitMetric with the defaults, chunklets generated from the labels, seed 0). On wine unshrunk
-    // RCA classifies the held-out inner rows best, so the metric is metric-learn's RCA ('none') bit for bit; on digits
-    // whitening the within-chunklet covariance of 100 pairs loses to the Euclidean end, α = 1, M ∝ I.
+  it('by default whitens a well-determined covariance unshrunk (wine: metric-learn’s RCA) and validates α where it is singular (digits)', () => {
+    // What the app runs (fitMetric with the defaults, chunklets generated from the labels, seed 0). On wine C has full
+    // rank and 70 degrees of freedom for 13 features: the metric is 'none' (metric-learn's RCA) bit for bit. On digits
+    // C is singular (100 pairs, 61 features, λ_min ≈ 0): the inner validation chooses α = 1, M ∝ I, with a warning.
     const wine = sampleDataset('wine');
     const wineFit = fitMetric(wine, { method: 'rca', seed: 0 });
     expect(wineFit.params).toMatchObject({ shrinkage: 'validated' });
     const wineTraining = prepareFit(wine, { method: 'rca', seed: 0 }).training;
-    const { C, rows } = withinChunkletCovariance(wineTraining.X, wineTraining.n, wineTraining.d, wineTraining.chunklets!);
-    const lw = ledoitWolfIntensity(wineTraining.X, wineTraining.n, wineTraining.d, wineTraining.chunklets!, C, rows);
-    expect(lw).toBeGreaterThan(0.2);
-    expect(validatedShrinkage(wineTraining.X, wineTraining.n, wineTraining.d, wineTraining.labels!, wineTraining.chunklets!, 1e-3, lw)).toBe(0);
+    expect(conditionOf(wineTraining).wellDetermined).toBe(true);
     expect(Array.from(wineFit.L)).toEqual(Array.from(fitRca(wineTraining, null, 1e-3, quiet, 'none').L));
 
-    const digits = fitMetric(sampleDataset('digits'), { method: 'rca', seed: 0 });
+    const digitsData = sampleDataset('digits');
+    const digitsTraining = prepareFit(digitsData, { method: 'rca', seed: 0 }).training;
+    expect(conditionOf(digitsTraining).wellDetermined).toBe(false);
+    const digits = fitMetric(digitsData, { method: 'rca', seed: 0 });
     const d = digits.nComponents;
     const M = metricFromComponents(digits.L, d, d);
     for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) expect(Math.abs(M[a * d + b]! - (a === b ? M[0]! : 0))).toBeLessThan(1e-9 * M[0]!);
     expect(digits.summary.warnings!.at(-1)).toMatch(/singular or nearly so in \d+ of 61 directions.*validated α = 1\.00/);
+  });
+
+  it('does not validate a full-rank covariance even where the validation would shrink it (breast cancer)', () => {
+    // On breast cancer (30 features, 100 pairs) the inner validation would choose α = 1 (Euclidean); C has full rank
+    // (λ_min/λ_max ≈ 1.7·10⁻⁵) and 100 degrees of freedom, so the default is unshrunk RCA.
+    const data = sampleDataset('breast_cancer');
+    const training = prepareFit(data, { method: 'rca', seed: 0 }).training;
+    const { C, rows, wellDetermined: well } = conditionOf(training);
+    expect(well).toBe(true);
+    const lw = ledoitWolfIntensity(training.X, training.n, training.d, training.chunklets!, C, rows);
+    expect(validatedShrinkage(training.X, training.n, training.d, training.labels!, training.chunklets!, 1e-3, lw)).toBeGreaterThan(0);
+    const fit = fitMetric(data, { method: 'rca', seed: 0 });
+    expect(Array.from(fit.L)).toEqual(Array.from(fitRca(training, null, 1e-3, quiet, 'none').L));
+  });
+
+  it('calls a covariance well determined only with full rank above rounding and at least d degrees of freedom', () => {
+    const eps = Number.EPSILON;
+    expect(wellDetermined(Float64Array.from([0.01, 0.5, 1]), 3)).toBe(true);
+    expect(wellDetermined(Float64Array.from([0.01, 0.5, 1]), 2)).toBe(false); // fewer degrees of freedom than features
+    expect(wellDetermined(Float64Array.from([3 * eps, 0.5, 1]), 10)).toBe(false); // λ_min at d·ε·λ_max: rounding
+    expect(wellDetermined(Float64Array.from([4 * eps, 0.5, 1]), 10)).toBe(true);
+    expect(wellDetermined(Float64Array.from([-1e-17, 0.5, 1]), 10)).toBe(false);
   });
 
   it('validates among the fixed grid and Ledoit–Wolf’s α, and cannot validate with fewer than 3 chunklets', () => {
