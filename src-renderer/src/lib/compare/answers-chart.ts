@@ -52,7 +52,7 @@ export function answersChartConfig(
     if (drawn.baseline && !baselines.has(drawn.baseline.mean)) {
       baselines.add(drawn.baseline.mean);
       const y = drawn.baseline.mean * 100;
-      datasets.push({ label: baselineLabel(drawn.baseline.mean), data: [{ x: left, y }, { x: right, y }], borderColor: text, backgroundColor: text, borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0 });
+      datasets.push({ label: baselineLabel(drawn.baseline.mean), data: [{ x: left, y }, { x: right, y }], borderColor: text, backgroundColor: 'transparent', borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0 });
     }
   });
   return {
