@@ -84,6 +84,7 @@ describe('Label view: comparisons', () => {
 
   it('poses a query from three clicks, shows the anchor and both candidates with their most different features, and stores the answer of 1', async () => {
     const { backend, hook, canvas } = await openComparisons();
+    expect(screen.queryByTestId('comparison-count')).toBeNull(); // the header counts comparisons once there are some
     await clickPoints(hook, canvas, [0]);
     await waitFor(() => screen.getByText(/Anchor: row 0 \(a\)\. Now click the first candidate\./));
     await clickPoints(hook, canvas, [1, 3]);
@@ -102,6 +103,7 @@ describe('Label view: comparisons', () => {
     await waitFor(() => expect(listed()).toEqual(['0: 1 ‹ 3']));
     expect(backend.callsTo('comparisons.add')).toEqual([{ datasetId: 1, anchor: 0, closer: 1, farther: 3 }]);
     expect(screen.getByTestId('comparison-counts').textContent).toBe('1 comparison: 1 manual');
+    expect(screen.getByTestId('comparison-count').textContent).toBe('· 1 comparison');
   });
 
   it('answers with ← and →, even while the scatter has the focus, and undoes and redoes with Ctrl+Z and Ctrl+Shift+Z', async () => {
