@@ -293,15 +293,7 @@ export function subsampleRows(n: number, count: number, seed: number): Int32Arra
   if (!Number.isInteger(count) || count < 2 || count >= n) {
     throw new ValidationError(`subsample must be an integer from 2 to the dataset's rows − 1 (${n - 1}), got ${JSON.stringify(count)}.`);
   }
-  const rng = createRng(seed);
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < count; i++) {
-    const j = i + rng.int(n - i);
-    const tmp = order[i]!;
-    order[i] = order[j]!;
-    order[j] = tmp;
-  }
-  return order.slice(0, count).sort();
+  return createRng(seed).sortedSubset(n, count);
 }
 
 /** Runs the learner of a {@link PreparedFit}: the timed part of {@link fitMetric}. */

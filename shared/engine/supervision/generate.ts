@@ -124,16 +124,8 @@ export function generateTriplets(labels: Int32Array, count: number, seed: number
       if (total < count) warnings.push(`Only ${total} nearest-neighbour triplets exist (${count} asked).`);
       return all;
     }
-    const pick = new Int32Array(total);
-    for (let t = 0; t < total; t++) pick[t] = t;
-    // Partial Fisher–Yates: the first `count` entries are a uniform subset; sorted to keep the anchors' order.
-    for (let t = 0; t < count; t++) {
-      const s = t + rng.int(total - t);
-      const tmp = pick[t]!;
-      pick[t] = pick[s]!;
-      pick[s] = tmp;
-    }
-    const chosen = pick.subarray(0, count).sort();
+    // A uniform subset, sorted to keep the anchors' order.
+    const chosen = rng.sortedSubset(total, count);
     const out = new Int32Array(3 * count);
     for (let t = 0; t < count; t++) out.set(all.subarray(3 * chosen[t]!, 3 * chosen[t]! + 3), 3 * t);
     return out;

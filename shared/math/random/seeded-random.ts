@@ -13,6 +13,11 @@ export interface Rng {
   /** Fisher–Yates shuffle of `values` in place; returns it. */
   shuffle<T>(values: T[]): T[];
   shuffleInPlace(values: Int32Array | Float64Array | Uint32Array): void;
+  /**
+   * `count` distinct integers of 0 … n − 1, uniformly, in ascending order: the first `count` steps of a Fisher–Yates
+   * shuffle (entry t swapped with t + int(n − t)), then sorted. @throws RangeError unless 0 ≤ count ≤ n.
+   */
+  sortedSubset(n: number, count: number): Int32Array;
 }
 
 export function createRng(seed: number): Rng {
@@ -55,6 +60,17 @@ export function createRng(seed: number): Rng {
         values[i] = values[j]!;
         values[j] = tmp;
       }
+    },
+    sortedSubset(n: number, count: number): Int32Array {
+      if (!(count >= 0 && count <= n)) throw new RangeError(`sortedSubset: count must be in 0…${n}, got ${count}`);
+      const order = Int32Array.from({ length: n }, (_, i) => i);
+      for (let t = 0; t < count; t++) {
+        const s = t + int(n - t);
+        const tmp = order[t]!;
+        order[t] = order[s]!;
+        order[s] = tmp;
+      }
+      return order.slice(0, count).sort();
     },
   };
 }
