@@ -269,20 +269,15 @@ export function nowMs(): number {
  * @throws see {@link prepareFit}; NumericalError when the learner returns a non-finite or wrongly shaped L.
  */
 export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHooks = {}): LearnedMetric {
-  if (spec.subsample === undefined) return runPreparedFit(prepareFit(data, spec), hooks);
-  const learner = getLearner(spec.method);
-  const supervision = supervisionOf(learner.input);
-  const source = resolveSupervisionSource(learner.name, supervision, spec.constraintSource, {
-    pairs: spec.constraints ?? [],
-    comparisons: spec.comparisons?.length ?? 0,
-    derived: spec.derived ?? false,
-  });
-  if (source === 'labeled') {
-    throw new ValidationError(`${learner.name}: a subsample fit learns from class labels or generated ${supervision.noun}; the hand-labeled ones name rows of the whole dataset.`);
+  const plan = planFit(spec);
+  if (spec.subsample === undefined) return runPreparedFit(preparePlannedFit(data, plan), hooks);
+  if (plan.source === 'labeled') {
+    throw new ValidationError(`${plan.learner.name}: a subsample fit learns from class labels or generated ${plan.supervision.noun}; the hand-labeled ones name rows of the whole dataset.`);
   }
-  const rows = subsampleRows(data.nRows, spec.subsample, checkSeed(spec.seed ?? 0));
+  const rows = subsampleRows(data.nRows, spec.subsample, plan.seed);
   // The rows' own labels drive generated supervision; no hand-labeled row index reaches the selection.
-  return runPreparedFit(prepareFit(data, { ...spec, constraints: [], comparisons: [] }, rows), hooks);
+  const onRows = foldFitPlan(plan, { source: plan.source, constraints: [], comparisons: [], derived: plan.derived });
+  return runPreparedFit(preparePlannedFit(data, onRows, rows), hooks);
 }
 
 /**
