@@ -1,6 +1,7 @@
 import type { PairSet } from '../domain/constraints.ts';
 import type { LearnerInput } from '../domain/enums.ts';
 import type { StopReason } from '../domain/learned-metric.ts';
+import type { BlockKernelArgs, BlockKernelName, BlockKernelPart } from './block-kernels.ts';
 
 /** One row of the verbose table: sklearn's `Iteration | Objective Value | Time(s)`. */
 export interface IterationProgress {
@@ -25,19 +26,30 @@ export interface LearnerHooks {
   products?: BlockProducts;
 }
 
+/** The typed arrays a team of threads can share (see {@link BlockProducts.shared}). */
+export type SharedTypedArray = Float64Array | Int32Array | Uint8Array;
+
 /**
- * The host's "parallel map over row blocks" for the learners' big products: `dotRows` over a fixed partition of rows
- * (by shapes only, never by the number of threads) in which every output entry is computed by one block with the
- * code of one thread, so there is no reduction across blocks and the result has the same bits for any number of
- * threads. Helper threads can only read and write memory they share: `shared` and `alloc` give such arrays.
+ * The host's "parallel map over blocks" for the learners' big kernels: `dotRows` and the kernels of block-kernels.ts,
+ * each over a fixed partition (by shapes only, never by the number of threads) in which every output entry is
+ * computed by one block with the code of one thread, so there is no reduction across blocks and the result has the
+ * same bits for any number of threads. Helper threads can only read and write memory they share: `shared`, `alloc`
+ * and `allocInt32` give such arrays.
  */
 export interface BlockProducts {
   /** `array`, or a copy of it the helper threads can read (the same copy for the same array). */
-  shared(array: Float64Array): Float64Array;
+  shared<T extends SharedTypedArray>(array: T): T;
   /** A zeroed array of `length` entries the helper threads can write. */
   alloc(length: number): Float64Array;
-  /** out[i·outStride + j] = ⟨A_i, B_j⟩ as neighbour-kernels.ts `dotRows` (not `upper`), over row blocks. */
+  /** A zeroed Int32Array of `length` entries the helper threads can write. */
+  allocInt32(length: number): Int32Array;
+  /** out[i·outStride + j] = ⟨A_i, B_j⟩ as dense/row-products.ts `dotRows` (not `upper`), over row blocks. */
   dotRows(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number): void;
+  /**
+   * Runs blocks 0 … blocks − 1 of the named kernel over the team (its typed arrays shared: else on this thread alone),
+   * and returns the parts the blocks handed back, in block order: the same bits as `runBlocksHere` (block-kernel.ts).
+   */
+  runBlocks<K extends BlockKernelName>(kernel: K, args: BlockKernelArgs<K>, blocks: number): Array<BlockKernelPart<K>>;
 }
 
 /**

@@ -9,6 +9,8 @@ import { ThreadBudget } from '../../src-main/jobs/pool.ts';
 import { createJobRunner, type JobRunner } from '../../src-main/jobs/runner.ts';
 import { createRunsService } from '../../src-main/services/runs.ts';
 import { addDataset, nextEvent, tempStore } from './helpers.ts';
+import { gaussianClasses } from '../engine/fixtures.ts';
+import { FULL_MATRIX_ROWS } from '../../shared/math/distances/index.ts';
 
 const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -45,6 +47,31 @@ describe('fits on a team of threads', () => {
       expect(metric.summary.iterations).toBe(metrics[0]!.summary.iterations);
       expect(metric.summary.objective).toBe(metrics[0]!.summary.objective);
     }
+  });
+
+  it("shares NCA's candidate refreshes beyond the full distance matrix out over the team: the same L on 1 and 2 threads", async () => {
+    t = tempStore();
+    // 4,300 rows: beyond FULL_MATRIX_ROWS, so every refresh runs in row blocks (the 'ncaCandidates' kernel).
+    const data = gaussianClasses(FULL_MATRIX_ROWS + 204, 6, 4, 3);
+    const matrix = {
+      nRows: data.n,
+      nFeatures: data.d,
+      features: data.X,
+      featureNames: Array.from({ length: data.d }, (_, f) => `f${f}`),
+      labels: data.labels,
+      classNames: ['a', 'b', 'c', 'd'],
+    };
+    const datasetId = t.store.datasets.insert({ name: 'blobs', matrix, format: 'sample' }).id;
+    const budget = new ThreadBudget(2);
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
+    const metrics: LearnedMetric[] = [];
+    for (const workers of [1, 2]) {
+      const { result } = await runner.submit({ kind: 'learn', datasetId, method: 'nca', params: { components: 3, maxIter: 6 }, seed: 0 }, { workers }).done;
+      if (result.kind !== 'learn') throw new Error('expected a learned metric');
+      metrics.push(result.metric);
+    }
+    expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
+    expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);
   });
 
   it('cancels a fit on two threads: done rejects, the run is cancelled, every token goes back', async () => {

@@ -13,7 +13,8 @@ import {
 import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 import { initialComponents, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
-import { completePairGraph, EXACT_BELOW, NCA_TRUNCATION, ncaCandidateGraph } from './nca.ts';
+import { completePairGraph, EXACT_BELOW } from './nca.ts';
+import { NCA_TRUNCATION, ncaCandidateGraph } from './nca-candidates.ts';
 
 /**
  * Metric Learning for Kernel Regression (Weinberger & Tesauro, AISTATS 2007).

@@ -1,8 +1,8 @@
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
 import { rowSquaredDistance } from '../../math/distances/index.ts';
 import { LbfgsState, relativeReduction, type ObjectiveWithGradient } from '../../math/optimisation/index.ts';
-import { pairGraphFromNeighbours, smallestIndices, smallestIndicesSorted, type PairGraph } from '../../math/neighbours/index.ts';
-import { distanceRowsBufferLength, forEachDistanceRow } from '../../math/distances/index.ts';
+import { pairGraphFromNeighbours, type PairGraph } from '../../math/neighbours/index.ts';
+import { FULL_MATRIX_ROWS } from '../../math/distances/index.ts';
 import {
   dotRows,
   embedInto,
@@ -14,6 +14,7 @@ import {
 } from '../../math/dense/index.ts';
 import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
+import { NCA_TRUNCATION, ncaCandidateGraph } from './nca-candidates.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
 
 /**
@@ -55,21 +56,6 @@ import { checkLabeledData, initialComponents, INIT_MODES, RefreshInterval, refre
  * Below {@link EXACT_BELOW} rows the complete graph is used (exact NCA). In the gradient, pair weights below
  * 10⁻¹² of the largest are skipped: a peaked softmax leaves most of them far below that.
  */
-
-/** The truncation rule (see the file comment). Fixed constants, documented, not user parameters. */
-export interface NcaTruncation {
-  /** Candidates of i: every j with d_ij ≤ max(d_i,min + tau, (1 + relativeMargin)·d_i,min). */
-  tau: number;
-  /**
-   * For far-out rows (large d_i,min) a small relative change of L moves distances by more than tau; the relative
-   * margin keeps the neighbours that such a change could bring to the front.
-   */
-  relativeMargin: number;
-  minCandidates: number;
-  maxCandidates: number;
-}
-
-export const NCA_TRUNCATION: NcaTruncation = { tau: 24, relativeMargin: 0.2, minCandidates: 10, maxCandidates: 160 };
 
 /** Below this many rows the exact objective is cheap enough: no truncation at all. */
 export const EXACT_BELOW = 200;
@@ -286,86 +272,8 @@ export class TruncatedNcaObjective {
   }
 }
 
-/** A candidate refresh: the new pair graph and how stale the previous one had become. */
-export interface CandidateRefresh {
-  graph: PairGraph;
-  /**
-   * Σ_i ρ_i of the *previous* graph at this embedding: the softmax mass it was missing when it was replaced
-   * (an upper bound on |f − f̃| at the end of the previous phase). 0 without a previous graph.
-   */
-  staleness: number;
-}
-
 /** Largest spread of the row minima for which one exponential per pair is shared by its two rows. */
 const SHARED_EXP_SPREAD = 500;
-/** The candidate cap applies only while the mass it could drop from a row is below this (relative to the nearest). */
-const CAP_MASS = 1e-9;
-
-/** Beyond this gap above a row's nearest distance, e^{−gap} < 5·10⁻¹⁸ is treated as 0 in the staleness sum. */
-const NEGLIGIBLE_GAP = 40;
-
-/**
- * Candidate pair graph for the truncated softmax in the embedding Z (n, k), by the rule of {@link NcaTruncation}.
- * Cost O(n²·k/2) for the distances plus O(n²) for the selection; memory O(n²) up to 4096 rows, O(n) beyond (see
- * {@link forEachDistanceRow}; pass `buffer` to reuse one). With `previous`, also measures that graph's staleness.
- */
-export function ncaCandidateGraph(
-  Z: Float64Array,
-  n: number,
-  k: number,
-  rule: NcaTruncation = NCA_TRUNCATION,
-  buffer?: Float64Array,
-  previous?: PairGraph,
-): CandidateRefresh {
-  const neighbours: Int32Array[] = new Array<Int32Array>(n);
-  const minC = Math.min(rule.minCandidates, n - 1);
-  const maxC = Math.min(rule.maxCandidates, n - 1);
-  const member = previous ? new Int32Array(n).fill(-1) : null;
-  const picked = new Int32Array(n);
-  let staleness = 0;
-  forEachDistanceRow(
-    Z,
-    n,
-    k,
-    (i, row) => {
-      let min = Number.POSITIVE_INFINITY;
-      for (let j = 0; j < n; j++) if (j !== i && row[j]! < min) min = row[j]!;
-      if (previous && member) {
-        for (let t = previous.rowStart[i]!; t < previous.rowStart[i + 1]!; t++) {
-          const p = previous.rowPairs[t]!;
-          member[previous.a[p] === i ? previous.b[p]! : previous.a[p]!] = i;
-        }
-        const far = min + NEGLIGIBLE_GAP;
-        let total = 0;
-        let outside = 0;
-        for (let j = 0; j < n; j++) {
-          const v = row[j]!;
-          if (j === i || v > far) continue;
-          const e = Math.exp(min - v);
-          total += e;
-          if (member[j] !== i) outside += e;
-        }
-        staleness += outside / total;
-      }
-      const cut = Math.max(min + rule.tau, min * (1 + rule.relativeMargin));
-      let count = 0;
-      for (let j = 0; j < n; j++) {
-        if (row[j]! <= cut && j !== i) picked[count++] = j;
-      }
-      if (count < minC) neighbours[i] = smallestIndicesSorted(row, n, minC, i);
-      else if (count > maxC) {
-        // The cap is for speed only: keep it when the rows it drops carry no real mass (they are all at least as far
-        // as the farthest kept one); with many ties near the front (duplicates, discrete features) keep them all.
-        const kept = smallestIndices(row, n, maxC, i);
-        let farthest = 0;
-        for (const j of kept) if (row[j]! > farthest) farthest = row[j]!;
-        neighbours[i] = (count - maxC) * Math.exp(min - farthest) <= CAP_MASS ? kept : picked.slice(0, count);
-      } else neighbours[i] = picked.slice(0, count);
-    },
-    buffer,
-  );
-  return { graph: pairGraphFromNeighbours(n, neighbours), staleness };
-}
 
 /**
  * Writes ‖z_i − z_j‖² for every row j ≠ i of Z (n, k) into `row[j]` (row[i] is left as it is) and returns the
@@ -481,7 +389,7 @@ export interface NcaDiagnostics {
   evaluations: number;
   /** Candidate refreshes after the first selection. */
   refreshes: number;
-  /** Staleness (Σρ_i of the replaced graph) at each refresh; see {@link CandidateRefresh}. */
+  /** Staleness (Σρ_i of the replaced graph) at each refresh; see nca-candidates.ts `CandidateRefresh`. */
   staleness: number[];
   /** Mean candidates per row of the last graph. */
   candidatesPerRow: number;
@@ -576,16 +484,22 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   transposeInto(X, n, d, Xt);
   const rule = NCA_TRUNCATION;
   const exact = n < EXACT_BELOW;
-  const Z = new Float64Array(n * k); // (n, k)
-  const distanceBuffer = exact ? null : new Float64Array(distanceRowsBufferLength(n)); // reused by every refresh
+  const products = hooks.products ?? null;
+  const Z = products ? products.alloc(n * k) : new Float64Array(n * k); // (n, k)
+  // The full distance matrix of a refresh up to FULL_MATRIX_ROWS rows, reused by every refresh (row blocks beyond).
+  const distanceBuffer = exact || n > FULL_MATRIX_ROWS ? null : new Float64Array(n * n);
+  const refreshL = products ? products.alloc(k * d) : null; // the L of a refresh's embedding, where the team reads it
   const diagnostics: NcaDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], candidatesPerRow: 0, exact, rescales: [] };
 
   let graph: PairGraph | null = null;
   const complete = exact ? completePairGraph(n) : null; // the one graph of the exact objective
   const selectGraph = (L: Float64Array, measure = true): PairGraph => {
-    if (complete || !distanceBuffer) return complete ?? completePairGraph(n);
-    embedInto(X, n, d, L, k, Z);
-    const refreshed = ncaCandidateGraph(Z, n, k, rule, distanceBuffer, measure ? (graph ?? undefined) : undefined);
+    if (complete) return complete;
+    if (products) {
+      refreshL!.set(L);
+      embedInto(products.shared(X), n, d, refreshL!, k, Z, products.dotRows);
+    } else embedInto(X, n, d, L, k, Z);
+    const refreshed = ncaCandidateGraph(Z, n, k, rule, distanceBuffer ?? undefined, measure ? (graph ?? undefined) : undefined, products);
     if (graph && measure) diagnostics.staleness.push(refreshed.staleness);
     return refreshed.graph;
   };

@@ -4,7 +4,7 @@
  * learners' candidate and impostor lists), never enter an objective. The exact differencing is in exact.ts.
  */
 import { dotRows } from '../dense/row-products.ts';
-import { createGramDistanceTiles, TILE_ROWS } from './gram-tiles.ts';
+import { createGramDistanceTiles, TILE_ROWS, type GramDistanceTiles } from './gram-tiles.ts';
 
 /**
  * Full matrix of squared distances ‖z_i − z_j‖² for Z (n, k) → (n, n), through the Gram trick
@@ -42,11 +42,12 @@ export function gramSquaredDistanceMatrix(Z: Float64Array, n: number, k: number,
 
 /** Up to this many rows, {@link forEachDistanceRow} fills one symmetric n×n matrix (half the flops). */
 export const FULL_MATRIX_ROWS = 4096;
-const ROW_BLOCK = TILE_ROWS;
+/** Rows per block of {@link forEachDistanceRow} beyond {@link FULL_MATRIX_ROWS} (and of {@link distanceRowBlock}). */
+export const DISTANCE_ROW_BLOCK = TILE_ROWS;
 
 /** Length of the buffer {@link forEachDistanceRow} needs for n rows. */
 export function distanceRowsBufferLength(n: number): number {
-  return n <= FULL_MATRIX_ROWS ? n * n : ROW_BLOCK * n;
+  return n <= FULL_MATRIX_ROWS ? n * n : DISTANCE_ROW_BLOCK * n;
 }
 
 /**
@@ -74,16 +75,29 @@ export function forEachDistanceRow(
   // (gram-tiles.ts: WebAssembly SIMD, cache-blocked; ≈ 5–8× the plain dotRows blocks on 60,000 rows).
   const tiles = createGramDistanceTiles(Z, n, k);
   const queryNorms = new Float64Array(TILE_ROWS);
-  for (let start = 0; start < n; start += ROW_BLOCK) {
-    const rows = Math.min(ROW_BLOCK, n - start);
+  for (let start = 0; start < n; start += DISTANCE_ROW_BLOCK) {
+    const rows = Math.min(DISTANCE_ROW_BLOCK, n - start);
     const block = buf.subarray(0, rows * n);
-    const tile = tiles.distances(Z, start, rows, block, queryNorms);
-    if (tile !== block) block.set(tile.subarray(0, rows * n)); // the rows are written below
-    for (let r = 0; r < rows; r++) {
-      const i = start + r;
-      const row = block.subarray(r * n, (r + 1) * n);
-      row[i] = 0;
-      visit(i, row);
-    }
+    distanceRowBlock(tiles, Z, n, start, rows, block, queryNorms);
+    for (let r = 0; r < rows; r++) visit(start + r, block.subarray(r * n, (r + 1) * n));
   }
+}
+
+/**
+ * Rows start … start + rows − 1 (rows ≤ {@link DISTANCE_ROW_BLOCK}) of the squared distance matrix of Z (n, k) by the
+ * Gram identity on `tiles` (createGramDistanceTiles(Z, n, k)), into `block` (rows, n), with row[i] = 0 on the
+ * diagonal. The same bits whichever thread computes the block and whatever blocks it computed before.
+ */
+export function distanceRowBlock(
+  tiles: GramDistanceTiles,
+  Z: Float64Array,
+  n: number,
+  start: number,
+  rows: number,
+  block: Float64Array,
+  queryNorms: Float64Array,
+): void {
+  const tile = tiles.distances(Z, start, rows, block, queryNorms);
+  if (tile !== block) block.set(tile.subarray(0, rows * n));
+  for (let r = 0; r < rows; r++) block[r * n + start + r] = 0;
 }

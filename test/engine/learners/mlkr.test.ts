@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitMetric } from '../../../shared/engine/fit.ts';
-import { completePairGraph, ncaCandidateGraph } from '../../../shared/engine/learners/nca.ts';
+import { completePairGraph } from '../../../shared/engine/learners/nca.ts';
+import { ncaCandidateGraph } from '../../../shared/engine/learners/nca-candidates.ts';
 import { fitMlkr, MlkrObjective, mlkrLearner, mlkrLossAndGradient } from '../../../shared/engine/learners/mlkr.ts';
 import type { TrainingData } from '../../../shared/engine/learner.ts';
 import { validateParams } from '../../../shared/engine/params.ts';

@@ -2,12 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   completePairGraph,
   fitNca,
-  ncaCandidateGraph,
   ncaLearner,
   ncaLossAndGradient,
   ncaTruncationError,
   TruncatedNcaObjective,
 } from '../../../shared/engine/learners/nca.ts';
+import { ncaCandidateGraph } from '../../../shared/engine/learners/nca-candidates.ts';
 import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { resolveInit } from '../../../shared/engine/learners/common.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
