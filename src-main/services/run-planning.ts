@@ -138,7 +138,8 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
         throw new ValidationError(`subsample must be below the dataset's ${dataset.rows} rows, got ${spec.subsample}: to fit on every row, leave it out.`);
       }
       const subsample = spec.kind === 'learn' && spec.subsample !== undefined ? { subsample: spec.subsample } : {};
-      normalized = { ...common, kind: spec.kind, method: plan.learner.name, params: plan.params, ...subsample };
+      const fitAllRows = spec.kind === 'evaluate' && spec.fitAllRows === true ? { fitAllRows: true } : {};
+      normalized = { ...common, kind: spec.kind, method: plan.learner.name, params: plan.params, ...subsample, ...fitAllRows };
       break;
     }
     case 'compare': {

@@ -79,6 +79,7 @@ export function saveResult(store: Store, runIds: readonly number[], result: JobR
         break;
       case 'evaluate':
         saveEvaluation(runIds[0]!, result.evaluation);
+        if (result.metric) store.metrics.save(runIds[0]!, result.metric);
         store.runs.setStatus(runIds[0]!, 'succeeded', { timings: { ...times, fitSeconds: sum(result.evaluation.fitSeconds.folds) } });
         break;
       case 'compare': {

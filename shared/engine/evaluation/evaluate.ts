@@ -534,7 +534,11 @@ function evaluationSupervision(plan: EvaluationPlan, folds: readonly FoldResult[
  * @throws ValidationError for an unlabeled dataset, a bad protocol, method or parameters.
  */
 export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks: EvaluationHooks = {}): EvaluationResult {
-  const plan = prepareEvaluation(data, spec);
+  return evaluatePlan(data, prepareEvaluation(data, spec), hooks);
+}
+
+/** Fits and scores every fold of a prepared evaluation on this thread, in fold order, and assembles the result. */
+export function evaluatePlan(data: DatasetMatrix, plan: EvaluationPlan, hooks: EvaluationHooks = {}): EvaluationResult {
   const folds: FoldEvaluation[] = [];
   const { onIteration, shouldStop } = hooks;
   for (let fold = 0; fold < plan.splits.length; fold++) {
