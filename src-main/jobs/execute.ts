@@ -5,6 +5,7 @@
  */
 import type { JobSpec, SweepJobSpec } from '../../shared/domain/job.ts';
 import { JobCancelledError } from '../../shared/errors.ts';
+import { definedFields } from '../../shared/objects.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { evaluatePlan, prepareEvaluation, type EvaluationPlan, type EvaluationResult, type EvaluationSpec } from '../../shared/engine/evaluation/evaluate.ts';
 import { fitMetric, fitPlanned } from '../../shared/engine/fit.ts';
@@ -22,14 +23,11 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
   return {
     seed: spec.seed ?? 0,
     preprocess: spec.protocol?.preprocess ?? 'zscore',
-    ...(spec.protocol?.reduce === undefined ? {} : { reduce: spec.protocol.reduce }),
     protocol: spec.protocol,
     // 'suggested' exists for sweeps only, which pass their own source to the engine.
     constraintSource: spec.constraintSource === 'suggested' ? undefined : spec.constraintSource,
     constraints: payload.constraints,
-    ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
-    ...(spec.derived === undefined ? {} : { derived: spec.derived }),
-    ...(spec.pairs === undefined ? {} : { pairCount: spec.pairs }),
+    ...definedFields({ reduce: spec.protocol?.reduce, comparisons: payload.comparisons, derived: spec.derived, pairCount: spec.pairs }),
     // One set of held-out pairs for every method of the job (a comparison's pair AUCs are comparable).
     ...(spec.constraintSource === 'labeled' || spec.constraintSource === 'generated' ? { heldOutPairs: spec.constraintSource } : {}),
   };
@@ -81,7 +79,7 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
   switch (spec.kind) {
     case 'learn': {
       reporter.phase('fit', { message: spec.method });
-      const subsample = spec.subsample === undefined ? {} : { subsample: spec.subsample };
+      const subsample = definedFields({ subsample: spec.subsample });
       if (spec.subsample !== undefined) reporter.phase('fit', { message: `${spec.method} on ${spec.subsample} of ${dataset.nRows} rows` });
       const metric = withTeam(payload.workers, (products) => fitMetric(dataset, { ...common, method: spec.method, params: spec.params, ...subsample }, teamHooks(reporter, products)));
       if (reporter.shouldStop()) throw new JobCancelledError();
@@ -113,8 +111,7 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
         protocol: spec.protocol,
         constraintSource: spec.constraintSource,
         constraints: payload.constraints,
-        ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
-        ...(spec.derived === undefined ? {} : { derived: spec.derived }),
+        ...definedFields({ comparisons: payload.comparisons, derived: spec.derived }),
       };
       if (parallel) {
         return sweepInPool(dataset, sweepSpec, {
@@ -189,16 +186,18 @@ export function withTeam<T>(workers: number | undefined, fit: (products: BlockPr
 function executeAnswersSweep(payload: ExecutePayload, spec: SweepJobSpec, parallel: boolean, reporter: JobReporter): JobResult | Promise<JobResult> {
   const answersSpec: AnswersSweepSpec = {
     pairsMethod: spec.method,
-    ...(spec.params === undefined ? {} : { pairsParams: spec.params }),
     comparisonsMethod: spec.versus!.method,
-    ...(spec.versus!.params === undefined ? {} : { comparisonsParams: spec.versus!.params }),
-    ...(spec.counts === undefined ? {} : { answers: spec.counts }),
-    ...(spec.seeds === undefined ? {} : { seeds: spec.seeds }),
     seed: spec.seed ?? 0,
-    ...(spec.protocol === undefined ? {} : { protocol: spec.protocol }),
-    ...(spec.constraintSource === undefined ? {} : { constraintSource: spec.constraintSource }),
     constraints: payload.constraints,
-    ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
+    ...definedFields({
+      pairsParams: spec.params,
+      comparisonsParams: spec.versus!.params,
+      answers: spec.counts,
+      seeds: spec.seeds,
+      protocol: spec.protocol,
+      constraintSource: spec.constraintSource,
+      comparisons: payload.comparisons,
+    }),
   };
   const message = (task: AnswersSweepTask): string =>
     task.curve === 'baseline' ? `euclidean baseline, seed ${task.seed}` : `${task.curve === 'pairs' ? spec.method : spec.versus!.method}, ${task.answers} ${task.curve}, seed ${task.seed}`;

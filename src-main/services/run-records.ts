@@ -5,6 +5,7 @@
  */
 import type { GridMark } from '../../shared/domain/grid.ts';
 import { describeSupervision, type Supervision } from '../../shared/domain/supervision.ts';
+import { definedFields } from '../../shared/objects.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
@@ -179,7 +180,7 @@ function plannedSupervision(run: RunRecord): Supervision | null {
   // A comparison learner counts the comparisons it was given, a pair learner its pairs.
   const labeled = learner.input === 'triplets' ? protocol?.comparisons : protocol?.constraints;
   return describeSupervision(learner.input, {
-    ...(source === undefined ? {} : { source }),
+    ...definedFields({ source }),
     ...(source === 'labeled' && labeled ? { labeledCount: labeled.length } : {}),
   });
 }
