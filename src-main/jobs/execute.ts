@@ -161,6 +161,8 @@ function teamHooks(reporter: JobReporter, products: BlockProducts | null): Learn
  * same spec resolves, so the metric is that job's, bit for bit), as the last unit of the job.
  */
 function fitOnAllRows(payload: ExecutePayload, plan: EvaluationPlan, reporter: JobReporter): LearnedMetric {
+  const folds = plan.splits.length;
+  reporter.units(folds, folds + 1);
   reporter.phase('fit', { runId: payload.runIds[0] ?? null, message: `${plan.method} on all rows` });
   const metric = withTeam(payload.workers, (products) => fitPlanned(payload.dataset, plan.fit, teamHooks(reporter, products)));
   if (reporter.shouldStop()) throw new JobCancelledError();

@@ -91,8 +91,11 @@ describe('one resolution per grid cell', () => {
         const evaluated = await runner.submit(cell.spec, { workers: 1 }).done;
         expectSameMetric(t.store.metrics.get(runId)!, t.store.metrics.get(learned.runIds[0]!)!);
         expect(figures(t.store, runId)).toEqual(figures(t.store, evaluated.runIds[0]!));
-        // The plain evaluate job stores no metric; the cell's run does.
+        // The plain evaluate job stores no metric; the cell's run does, and so does any evaluate job with fitAllRows.
         expect(t.store.metrics.get(evaluated.runIds[0]!)).toBeNull();
+        const both = await runner.submit({ ...cell.spec, fitAllRows: true }).done;
+        expectSameMetric(t.store.metrics.get(both.runIds[0]!)!, t.store.metrics.get(learned.runIds[0]!)!);
+        expect(figures(t.store, both.runIds[0]!)).toEqual(figures(t.store, evaluated.runIds[0]!));
         expect(t.store.runs.require(runId)).toMatchObject({ kind: 'evaluate', status: 'succeeded' });
       }
     });
