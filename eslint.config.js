@@ -44,6 +44,21 @@ export default tseslint.config(
     },
   },
   {
+    // The domain, the engine and the metric are what the IPC contract carries: they never import the transport layer.
+    files: ['shared/domain/**/*.ts', 'shared/engine/**/*.ts', 'shared/metric/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'electron', 'electron/*', 'svelte', 'svelte/*'], message: 'shared/ stays pure: no node:*, electron or svelte imports.' },
+            { group: ['**/ipc/**'], message: 'The transport layer (shared/ipc) imports the domain, never the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The math library knows no consumer: it never imports the engine, metrics, IPC, exports, reports or samples.
     files: ['shared/math/**/*.ts'],
     rules: {

@@ -21,6 +21,7 @@
  */
 import type { Triple } from '../domain/comparisons.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
+import { BASELINE_METHOD } from '../domain/enums.ts';
 import { ValidationError } from '../errors.ts';
 import { rowSquaredDistance } from '../math/distances/index.ts';
 import { createRng } from '../math/random/index.ts';
@@ -98,7 +99,7 @@ export function activeSuggestedComparisons(train: DatasetMatrix, spec: ActiveCom
   const n = train.nRows;
   const taken = new Set<number>();
   const batch = Math.max(5, Math.ceil(spec.count / 4));
-  let space = mappedSpace(train, { method: 'euclidean', seed: spec.seed, preprocess: spec.preprocess, reduce: spec.reduce }, hooks);
+  let space = mappedSpace(train, { method: BASELINE_METHOD, seed: spec.seed, preprocess: spec.preprocess, reduce: spec.reduce }, hooks);
   for (let round = 0; triples.length < spec.count; round++) {
     if (hooks.shouldStop?.()) break;
     const chosen = chooseRound(space.points, space.e, labels, taken, Math.min(batch, spec.count - triples.length), (spec.seed + round) >>> 0);

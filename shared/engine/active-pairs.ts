@@ -20,6 +20,7 @@
  */
 import type { PairConstraint } from '../domain/constraints.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
+import { BASELINE_METHOD } from '../domain/enums.ts';
 import type { PreprocessKind } from '../domain/learned-metric.ts';
 import { ValidationError } from '../errors.ts';
 import { transform } from '../metric/mahalanobis.ts';
@@ -67,7 +68,7 @@ export function activeSuggestedPairs(train: DatasetMatrix, spec: ActivePairsSpec
   const pairs: PairConstraint[] = [];
   if (spec.count === 0) return pairs;
   const batch = Math.max(5, Math.ceil(spec.count / 4));
-  let space = mappedSpace(train, { method: 'euclidean', seed: spec.seed, preprocess: spec.preprocess, reduce: spec.reduce }, hooks);
+  let space = mappedSpace(train, { method: BASELINE_METHOD, seed: spec.seed, preprocess: spec.preprocess, reduce: spec.reduce }, hooks);
   let bothKinds = false;
   for (let round = 0; pairs.length < spec.count; round++) {
     if (hooks.shouldStop?.()) break;

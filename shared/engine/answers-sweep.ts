@@ -21,7 +21,8 @@
  */
 import type { Triple } from '../domain/comparisons.ts';
 import type { PairConstraint } from '../domain/constraints.ts';
-import type { SweepConstraintSource } from '../domain/enums.ts';
+import { BASELINE_METHOD, type SweepConstraintSource } from '../domain/enums.ts';
+import { definedFields } from '../objects.ts';
 import { datasetTask, type DatasetMatrix } from '../domain/dataset.ts';
 import type { AnswersSweepCurve, AnswersSweepResult, SweepResult } from '../domain/job.ts';
 import { JobCancelledError, ValidationError } from '../errors.ts';
@@ -102,7 +103,7 @@ export function resolveAnswersSweep(spec: AnswersSweepSpec): ResolvedAnswersSwee
     comparisons: spec.comparisons ?? [],
   } satisfies Partial<SweepSpec>;
   const curve = (supervision: 'pairs' | 'comparisons', method: string, params: Record<string, unknown> | undefined): ResolvedCurve => {
-    const sweepSpec: SweepSpec = { ...common, method, ...(params === undefined ? {} : { params }), counts: answers, ...(supervision === 'comparisons' ? { answersOnly: true } : {}) };
+    const sweepSpec: SweepSpec = { ...common, method, ...definedFields({ params }), counts: answers, ...(supervision === 'comparisons' ? { answersOnly: true } : {}) };
     return { supervision, spec: sweepSpec, resolved: resolveSweep(sweepSpec) };
   };
   const curves: [ResolvedCurve, ResolvedCurve] = [curve('pairs', pairsLearner.name, spec.pairsParams), curve('comparisons', comparisonsLearner.name, spec.comparisonsParams)];
@@ -141,7 +142,7 @@ export function assembleAnswersSweep(resolved: ResolvedAnswersSweep, outcomes: R
     constraintSource: source,
     protocol,
     seeds,
-    baseline: { method: 'euclidean', accuracies, mean: mean(accuracies), std: populationStd(accuracies) },
+    baseline: { method: BASELINE_METHOD, accuracies, mean: mean(accuracies), std: populationStd(accuracies) },
     curves,
   };
 }

@@ -270,7 +270,7 @@ export function nowMs(): number {
  */
 export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHooks = {}): LearnedMetric {
   const plan = planFit(spec);
-  if (spec.subsample === undefined) return runPreparedFit(preparePlannedFit(data, plan), hooks);
+  if (spec.subsample === undefined) return fitPlanned(data, plan, hooks);
   if (plan.source === 'labeled') {
     throw new ValidationError(`${plan.learner.name}: a subsample fit learns from class labels or generated ${plan.supervision.noun}; the hand-labeled ones name rows of the whole dataset.`);
   }
@@ -278,6 +278,15 @@ export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHook
   // The rows' own labels drive generated supervision; no hand-labeled row index reaches the selection.
   const onRows = foldFitPlan(plan, { source: plan.source, constraints: [], comparisons: [], derived: plan.derived });
   return runPreparedFit(preparePlannedFit(data, onRows, rows), hooks);
+}
+
+/**
+ * Fits a plan on every row of `data`: what {@link fitMetric} returns for the spec it was planned from (an
+ * evaluation's plan gives the metric of its method on the whole dataset without resolving anything again).
+ * @throws see {@link preparePlannedFit} and {@link runPreparedFit}.
+ */
+export function fitPlanned(data: DatasetMatrix, plan: FitPlan, hooks: LearnerHooks = {}): LearnedMetric {
+  return runPreparedFit(preparePlannedFit(data, plan), hooks);
 }
 
 /**

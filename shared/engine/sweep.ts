@@ -20,7 +20,8 @@
  */
 import type { Triple } from '../domain/comparisons.ts';
 import type { PairConstraint } from '../domain/constraints.ts';
-import type { DatasetTask, LearnerInput } from '../domain/enums.ts';
+import { BASELINE_METHOD, type DatasetTask, type LearnerInput } from '../domain/enums.ts';
+import { definedFields } from '../objects.ts';
 import { datasetTask, type DatasetMatrix } from '../domain/dataset.ts';
 import { DEFAULT_SWEEP_COUNTS, DEFAULT_SWEEP_SEEDS, SWEEP_CONSTRAINT_SOURCES, type SweepConstraintSource, type SweepPoint, type SweepResult } from '../domain/job.ts';
 import { JobCancelledError, ValidationError } from '../errors.ts';
@@ -161,7 +162,7 @@ export function evaluateSweepStep(data: DatasetMatrix, spec: SweepSpec, resolved
   const stepProtocol = { ...protocol, seed: protocol.seed + s };
   try {
     if (count === 0) {
-      const evaluation = evaluateMethod(data, { method: 'euclidean', seed, protocol: stepProtocol }, hooks);
+      const evaluation = evaluateMethod(data, { method: BASELINE_METHOD, seed, protocol: stepProtocol }, hooks);
       return { accuracy: sweepAccuracy(evaluation), used: 0 };
     }
     const kind = supervisionOf(getLearner(spec.method).input);
@@ -231,7 +232,7 @@ export function assembleSweep(spec: SweepSpec, resolved: ResolvedSweep, outcomes
       accuracies,
       mean: error === undefined ? mean(accuracies) : null,
       std: error === undefined ? populationStd(accuracies) : null,
-      ...(error === undefined ? {} : { error }),
+      ...definedFields({ error }),
     });
   }
   return { method: spec.method, params, constraintSource: source, protocol, seeds, points };

@@ -3,36 +3,27 @@
  * array task (task.ts) and collect (collect.ts), so that a cell gives bit for bit the same L and figures
  * wherever it ran:
  *
- * - the cell's evaluate spec is normalized by the runs service's `prepare` (defaults filled in, parameters
- *   validated) — against the real store locally, against an in-memory copy of the bundle's data set on Slurm;
- * - the evaluation is `executeJob` of that spec; the metric is `executeJob` of {@link learnSpecOf} it (the same
- *   method, parameters, seed, preprocessing and constraints, fitted on the whole data set);
+ * - the cell's evaluate spec ({@link cellJobSpec}: with `fitAllRows`) is normalized by the runs service's `prepare`
+ *   (defaults filled in, parameters validated) — against the real store locally, against an in-memory copy of the
+ *   bundle's data set on Slurm;
+ * - the cell is ONE job, `executeJob` of that spec: the method, its parameters, seed, preprocessing and supervision
+ *   are resolved once (one EvaluationPlan), the folds are evaluated from it, and the same plan is fitted on the whole
+ *   data set — the metric a learn job of the same spec gives, bit for bit;
  * - the run is an ordinary evaluate run that also stores that metric (so Export works on it), with
  *   `protocol.grid` = {@link GridMark}.
  */
 import { hostname } from 'node:os';
-import type { EvaluateJobSpec, JobSpec, LearnJobSpec } from '../../shared/domain/job.ts';
+import type { EvaluateJobSpec } from '../../shared/domain/job.ts';
 import type { GridMark } from '../../shared/domain/grid.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
-import type { JobTimings } from '../jobs/types.ts';
+import type { JobResult, JobTimings } from '../jobs/types.ts';
 import type { Store } from '../storage/store.ts';
 
-/** The learn job of a cell: its evaluate spec (normalized) fitted once on the whole data set. */
-export function learnSpecOf(spec: JobSpec): LearnJobSpec {
-  if (spec.kind !== 'evaluate') throw new ValidationError(`A grid cell is an evaluate job, got kind '${spec.kind}'.`);
-  return {
-    kind: 'learn',
-    datasetId: spec.datasetId,
-    method: spec.method,
-    ...(spec.params === undefined ? {} : { params: spec.params }),
-    ...(spec.seed === undefined ? {} : { seed: spec.seed }),
-    protocol: { preprocess: spec.protocol?.preprocess ?? 'zscore', ...(spec.protocol?.reduce === undefined ? {} : { reduce: spec.protocol.reduce }) },
-    ...(spec.constraintSource === undefined ? {} : { constraintSource: spec.constraintSource }),
-    ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
-    ...(spec.derived === undefined ? {} : { derived: spec.derived }),
-  };
+/** The job of a cell: its evaluate spec, also fitted on every row. */
+export function cellJobSpec(spec: EvaluateJobSpec): EvaluateJobSpec {
+  return { ...spec, fitAllRows: true };
 }
 
 /** This machine's short host name. */
@@ -59,7 +50,7 @@ export interface CellOutcome {
  */
 export function saveCell(
   store: Store,
-  complete: (runIds: number[], result: { kind: 'evaluate'; evaluation: EvaluationResult }, timings: JobTimings) => void,
+  complete: (runIds: number[], result: Extract<JobResult, { kind: 'evaluate' }>, timings: JobTimings) => void,
   gridId: string,
   cell: number,
   runId: number,
@@ -67,8 +58,7 @@ export function saveCell(
   mark: GridMark,
 ): void {
   store.transaction(() => {
-    store.metrics.save(runId, outcome.metric);
-    complete([runId], { kind: 'evaluate', evaluation: outcome.evaluation }, outcome.timings);
+    complete([runId], { kind: 'evaluate', evaluation: outcome.evaluation, metric: outcome.metric }, outcome.timings);
     markRun(store, runId, mark);
     store.grids.setCell({ gridId, cell, runId, status: 'succeeded', error: null, ranOn: mark });
   });
@@ -138,16 +128,5 @@ export function metricFromFile(f: MetricFile, what: string): LearnedMetric {
       scale: base64ToFloat64(p.scale, `${what}: metric.preprocessing.scale`),
     },
     summary: f.summary,
-  };
-}
-
-/** Timings of a cell from those of its two jobs (evaluate and learn). */
-export function mergeTimings(a: JobTimings, b: JobTimings): JobTimings {
-  const min = (x: string | null, y: string | null): string | null => (x === null ? y : y === null ? x : x < y ? x : y);
-  return {
-    queuedAt: a.queuedAt < b.queuedAt ? a.queuedAt : b.queuedAt,
-    startedAt: min(a.startedAt, b.startedAt),
-    finishedAt: a.finishedAt > b.finishedAt ? a.finishedAt : b.finishedAt,
-    runMs: a.runMs + b.runMs,
   };
 }

@@ -1,9 +1,9 @@
 /**
  * `grid run`: every cell of a grid as jobs on the app's job runner (src-main/jobs: its queue, and the worker pool's
- * thread budget that every job and its fold helpers share, so a grid never runs more threads than the budget). A cell is two jobs on the product worker — the cross-validated
- * evaluation and the fit on the whole data set (see cell.ts) — written to ONE evaluate run through
- * {@link createGridPersistence}, which wraps the runs service: the learn job reuses the cell's run instead of
- * creating its own, and the run becomes `succeeded` only when both parts are in (one transaction).
+ * thread budget that every job and its fold helpers share, so a grid never runs more threads than the budget). A cell
+ * is ONE job on the product worker — the cross-validated evaluation that also fits the method on the whole data set
+ * from the same resolution (see cell.ts) — written to one evaluate run through {@link createGridPersistence}, which
+ * wraps the runs service so that the run, its grid mark and the cell row change together.
  *
  * A cell whose spec is refused (a bad parameter value, say) is recorded as failed with the error and no run;
  * the other cells run.
@@ -12,17 +12,15 @@ import { randomUUID } from 'node:crypto';
 import type { GridCell, GridMark, GridSpec } from '../../shared/domain/grid.ts';
 import { expandGrid } from '../../shared/domain/grid.ts';
 import type { JobEvent } from '../../shared/domain/job.ts';
-import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { NotFoundError, ValidationError, toErrorPayload } from '../../shared/errors.ts';
-import type { EvaluationResult } from '../../shared/engine/evaluation/evaluate.ts';
 import { getLearner } from '../../shared/engine/registry.ts';
 import { countsSupervision, supervisionOf } from '../../shared/engine/supervision/kinds.ts';
 import type { JobRunner } from '../jobs/runner.ts';
-import type { JobPersistence, JobTimings, PreparedJob } from '../jobs/types.ts';
+import type { JobPersistence } from '../jobs/types.ts';
 import { createRunsService, type RunsService } from '../services/runs.ts';
 import type { GridRecord } from '../storage/grids-repository.ts';
 import type { Store } from '../storage/store.ts';
-import { hostName, learnSpecOf, markRun, mergeTimings, saveCell } from './cell.ts';
+import { cellJobSpec, hostName, markRun, saveCell } from './cell.ts';
 
 /** Cell status as a grid reports it. */
 export type GridCellStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -60,20 +58,15 @@ export interface LocalGridOptions {
 }
 
 interface CellState {
-  prepared: PreparedJob;
-  evaluation?: EvaluationResult;
-  evalTimings?: JobTimings;
-  metric?: LearnedMetric;
-  learnTimings?: JobTimings;
+  cell: number;
   finished: boolean;
 }
 
 /**
- * The runs service as the grid's jobs see it. `nextCell(index)` says which cell the next evaluate `prepare` is
- * for: its run, the run's grid mark and the cell row are then written in the same transaction as the run.
- * `attachNext(index)` makes the next `prepare` (the learn job of that cell) answer with the cell's existing run
- * instead of creating one. `complete` keeps the first half and stores the cell when both halves are in; a failure
- * of either half fails the cell's run. The hooks are told when a cell starts and when it ends.
+ * The runs service as the grid's jobs see it. `nextCell(index)` says which cell the next `prepare` is for: its run,
+ * the run's grid mark and the cell row are then written in the same transaction as the run. `complete` stores the
+ * cell (its evaluation and the metric fitted on every row); a failure fails the cell's run. The hooks are told when
+ * a cell starts and when it ends.
  */
 export function createGridPersistence(
   store: Store,
@@ -82,13 +75,12 @@ export function createGridPersistence(
     onCellRunning(cell: number): void;
     onCellFinished(cell: number, status: 'succeeded' | 'failed' | 'cancelled', error: string | null): void;
   },
-): JobPersistence & { nextCell(cell: number): void; attachNext(cell: number): void; runOf(cell: number): number | null; base: RunsService } {
+): JobPersistence & { nextCell(cell: number): void; runOf(cell: number): number | null; base: RunsService } {
   const base = createRunsService(store);
-  const states = new Map<number, CellState & { cell: number; running: boolean }>();
+  const states = new Map<number, CellState>();
   const cells = new Map<number, number>(); // cell index → run id
   const host = hostName();
   let next: number | null = null;
-  let attach: number | null = null;
   const mark = (cell: number): GridMark => ({ id: gridId, cell, where: 'local', host });
 
   return {
@@ -96,20 +88,10 @@ export function createGridPersistence(
     nextCell(cell) {
       next = cell;
     },
-    attachNext(cell) {
-      attach = cell;
-    },
     runOf(cell) {
       return cells.get(cell) ?? null;
     },
     prepare(spec, options) {
-      if (attach !== null) {
-        const runId = cells.get(attach);
-        attach = null;
-        const state = runId === undefined ? undefined : states.get(runId);
-        if (runId === undefined || !state) throw new Error(`Grid ${gridId}: the cell of this learn job has no run.`);
-        return { ...state.prepared, spec: learnSpecOf(state.prepared.spec), runIds: [runId] };
-      }
       const cell = next;
       next = null;
       if (cell === null) throw new Error(`Grid ${gridId}: a job was submitted without its cell.`);
@@ -118,15 +100,14 @@ export function createGridPersistence(
         const runId = prepared.runIds[0]!;
         markRun(store, runId, mark(cell));
         store.grids.setCell({ gridId, cell, runId, status: 'queued', error: null, ranOn: null });
-        states.set(runId, { prepared, finished: false, cell, running: false });
+        states.set(runId, { finished: false, cell });
         cells.set(cell, runId);
         return prepared;
       });
     },
     markRunning(runIds, startedAt) {
       const state = states.get(runIds[0]!);
-      if (!state || state.finished || state.running) return;
-      state.running = true;
+      if (!state || state.finished) return;
       store.transaction(() => {
         base.markRunning(runIds, startedAt);
         store.grids.setCell({ gridId, cell: state.cell, runId: runIds[0]!, status: 'running', error: null, ranOn: null });
@@ -137,15 +118,8 @@ export function createGridPersistence(
       const runId = runIds[0]!;
       const state = states.get(runId);
       if (!state || state.finished) return;
-      if (result.kind === 'learn') {
-        state.metric = result.metric;
-        state.learnTimings = timings;
-      } else if (result.kind === 'evaluate') {
-        state.evaluation = result.evaluation;
-        state.evalTimings = timings;
-      }
-      if (!state.metric || !state.evaluation) return;
-      saveCell(store, base.complete, gridId, state.cell, runId, { evaluation: state.evaluation, metric: state.metric, timings: mergeTimings(state.evalTimings!, state.learnTimings!) }, mark(state.cell));
+      if (result.kind !== 'evaluate' || !result.metric) throw new Error(`Grid ${gridId}: cell ${state.cell} did not return its evaluation and its metric.`);
+      saveCell(store, base.complete, gridId, state.cell, runId, { evaluation: result.evaluation, metric: result.metric, timings }, mark(state.cell));
       state.finished = true;
       hooks.onCellFinished(state.cell, 'succeeded', null);
     },
@@ -208,9 +182,8 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
   const status: GridCellStatus[] = cells.map(() => 'queued');
   const runIds: Array<number | null> = cells.map(() => null);
   const errors: Array<string | null> = cells.map(() => null);
-  const fractions = new Map<string, { cell: number; part: 0 | 1; fraction: number }>();
   const listeners = new Set<(p: GridProgress, cell: number, fraction: number | null) => void>();
-  const jobsOfCell = new Map<number, string[]>();
+  const cellOfJob = new Map<string, number>();
   const runner = options.runner;
   let ended = false;
   let resolveDone!: (p: GridProgress) => void;
@@ -253,21 +226,17 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
     onCellFinished(cell, end, error) {
       status[cell] = end;
       errors[cell] = error;
-      if (end !== 'succeeded') for (const jobId of jobsOfCell.get(cell) ?? []) runner.cancel(jobId);
       notify(cell, end === 'succeeded' ? 1 : null);
       queueMicrotask(maybeDone);
     },
   });
   const off = runner.subscribe((event: JobEvent) => {
     if (event.type !== 'progress') return;
-    const entry = fractions.get(event.progress.jobId);
-    if (!entry || event.progress.fraction === undefined || event.progress.fraction === null) return;
-    entry.fraction = event.progress.fraction;
-    const both = [...fractions.values()].filter((f) => f.cell === entry.cell);
-    // The evaluation is k fits, the final fit one more: weigh them k : 1.
-    const folds = spec.protocol?.folds ?? 5;
-    const sum = both.reduce((s, f) => s + (f.part === 0 ? folds : 1) * f.fraction, 0);
-    notify(entry.cell, sum / (folds + 1));
+    const cell = cellOfJob.get(event.progress.jobId);
+    const fraction = event.progress.fraction;
+    // The job counts its folds and the fit on every row (k + 1 units).
+    if (cell === undefined || fraction === undefined || fraction === null) return;
+    notify(cell, fraction);
   });
 
   for (const cell of cells) {
@@ -275,22 +244,15 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
       // The run, its grid mark and the cell row are written in one transaction (see createGridPersistence); a
       // refused spec writes nothing but the failed cell.
       persistence.nextCell(cell.index);
-      const job = runner.submit(cell.spec, undefined, persistence);
+      const job = runner.submit(cellJobSpec(cell.spec), undefined, persistence);
       runIds[cell.index] = job.runIds[0]!;
-      jobsOfCell.set(cell.index, [job.jobId]);
-      // The learn half reuses the cell's run (and its normalized spec).
-      persistence.attachNext(cell.index);
-      const learn = runner.submit(learnSpecOf(cell.spec), undefined, persistence);
-      jobsOfCell.get(cell.index)!.push(learn.jobId);
-      fractions.set(job.jobId, { cell: cell.index, part: 0, fraction: 0 });
-      fractions.set(learn.jobId, { cell: cell.index, part: 1, fraction: 0 });
+      cellOfJob.set(job.jobId, cell.index);
     } catch (error) {
       if (status[cell.index] === 'queued') {
         status[cell.index] = 'failed';
         errors[cell.index] = toErrorPayload(error).message;
         store.grids.setCell({ gridId, cell: cell.index, runId: persistence.runOf(cell.index), status: 'failed', error: errors[cell.index] ?? null, ranOn: null });
       }
-      for (const jobId of jobsOfCell.get(cell.index) ?? []) runner.cancel(jobId);
     }
   }
   queueMicrotask(maybeDone);
@@ -305,7 +267,7 @@ export function startLocalGrid(store: Store, spec: GridSpec, options: LocalGridO
     },
     done,
     cancel() {
-      for (const ids of jobsOfCell.values()) for (const id of ids) runner.cancel(id);
+      for (const id of cellOfJob.keys()) runner.cancel(id);
     },
   };
 }

@@ -2,8 +2,8 @@
  * `workbench grid task DIR INDEX`: what one Slurm array task runs. It needs no store: the cell's data set comes
  * from the bundle (hash-checked), its spec is normalized and validated by the runs service against an
  * in-memory store holding that data set (the same code as a local run), and the evaluation and the metric are
- * computed in this process with the same executor the job workers use. The result (or the error) is written
- * atomically to DIR/results/cell-NNNNN.json.
+ * computed in this process by one job (the evaluation that also fits on every row, cell.ts) with the same executor
+ * the job workers use. The result (or the error) is written atomically to DIR/results/cell-NNNNN.json.
  */
 import { join } from 'node:path';
 import type { EvaluateJobSpec } from '../../shared/domain/job.ts';
@@ -16,7 +16,7 @@ import { APP_VERSION } from '../storage/app-version.ts';
 import { openStore } from '../storage/store.ts';
 import { writeFileAtomicSync } from '../files/atomic-write.ts';
 import { loadBundleDataset, readBundle, resultFileName } from './bundle.ts';
-import { hostName, learnSpecOf, metricToFile, type MetricFile } from './cell.ts';
+import { cellJobSpec, hostName, metricToFile, type MetricFile } from './cell.ts';
 import type { JobResult, JobTimings } from '../jobs/types.ts';
 
 export const RESULT_FORMAT = 'metric-workbench-grid-result';
@@ -89,7 +89,7 @@ export function runGridTask(dir: string, index: number, env: Readonly<Record<str
     let spec: EvaluateJobSpec;
     try {
       const local = memory.datasets.insert({ name: manifest.datasets[cell.dataset]!.name, matrix, targetName: manifest.datasets[cell.dataset]!.target ?? null });
-      const prepared = runs.prepare({ ...cell.spec, datasetId: local.id }, { constraints, comparisons });
+      const prepared = runs.prepare({ ...cellJobSpec(cell.spec), datasetId: local.id }, { constraints, comparisons });
       spec = { ...(prepared.spec as EvaluateJobSpec), datasetId: cell.spec.datasetId };
     } finally {
       runs.dispose();
@@ -97,10 +97,9 @@ export function runGridTask(dir: string, index: number, env: Readonly<Record<str
     }
     const reporter = createReporter({ post: () => {}, cancelFlag: null });
     const payload = { dataset: { ...matrix, name: manifest.datasets[cell.dataset]!.name }, constraints, comparisons, runIds: [] as number[] };
-    const evaluated = inThisThread(executeJob({ ...payload, spec }, reporter));
-    const learned = inThisThread(executeJob({ ...payload, spec: learnSpecOf(spec) }, reporter));
-    if (evaluated.kind !== 'evaluate' || learned.kind !== 'learn') throw new Error('grid task: unexpected job result');
-    result = { ...head, status: 'succeeded', spec, seed: spec.seed ?? 0, evaluation: evaluated.evaluation, metric: metricToFile(learned.metric), timings: timings() };
+    const outcome = inThisThread(executeJob({ ...payload, spec }, reporter));
+    if (outcome.kind !== 'evaluate' || !outcome.metric) throw new Error('grid task: the cell did not return its evaluation and its metric');
+    result = { ...head, status: 'succeeded', spec, seed: spec.seed ?? 0, evaluation: outcome.evaluation, metric: metricToFile(outcome.metric), timings: timings() };
   } catch (error) {
     result = { ...head, status: 'failed', error: toErrorPayload(error), timings: timings() };
   }

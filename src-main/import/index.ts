@@ -10,6 +10,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ImportError } from '../../shared/errors.ts';
+import { definedFields } from '../../shared/objects.ts';
 import { parseCell, quote } from './cells.ts';
 import { parseArff, previewArff } from './arff.ts';
 import { classesInRows, fieldIndexAt, parseCsv, sniffCsv } from './csv.ts';
@@ -154,7 +155,7 @@ async function idxTable(source: ByteSource, pieces: AsyncIterable<Uint8Array>, o
  * in, named from the layout sniffed on a lenient decoding of the file's start.
  */
 function textOptions(source: ByteSource, options: ImportOptions, format: ImportFormat): TextOptions {
-  const encoding = options.encoding === undefined ? {} : { encoding: options.encoding };
+  const encoding = definedFields({ encoding: options.encoding });
   if (format !== 'csv' && format !== 'tsv') return encoding;
   return {
     ...encoding,

@@ -5,13 +5,15 @@
  */
 import type { JobSpec, SweepJobSpec } from '../../shared/domain/job.ts';
 import { JobCancelledError } from '../../shared/errors.ts';
-import { evaluateMethod, type EvaluationResult, type EvaluationSpec } from '../../shared/engine/evaluation/evaluate.ts';
-import { fitMetric } from '../../shared/engine/fit.ts';
+import { definedFields } from '../../shared/objects.ts';
+import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
+import { evaluatePlan, prepareEvaluation, type EvaluationPlan, type EvaluationResult, type EvaluationSpec } from '../../shared/engine/evaluation/evaluate.ts';
+import { fitMetric, fitPlanned } from '../../shared/engine/fit.ts';
 import { sweepAnswers, type AnswersSweepSpec, type AnswersSweepTask } from '../../shared/engine/answers-sweep.ts';
 import { sweepConstraints, type SweepSpec } from '../../shared/engine/sweep.ts';
-import type { BlockProducts } from '../../shared/engine/learner.ts';
+import type { BlockProducts, LearnerHooks } from '../../shared/engine/learner.ts';
 import { createBlockTeam } from './block-team.ts';
-import { answersSweepInPool, evaluateInPool, sweepInPool } from './fold-pool.ts';
+import { answersSweepInPool, evaluatePlansInPool, sweepInPool } from './fold-pool.ts';
 import { helperTasks } from './worker-host.ts';
 import type { JobReporter } from './reporter.ts';
 import type { JobResult, WorkerJobPayload } from './types.ts';
@@ -21,14 +23,11 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
   return {
     seed: spec.seed ?? 0,
     preprocess: spec.protocol?.preprocess ?? 'zscore',
-    ...(spec.protocol?.reduce === undefined ? {} : { reduce: spec.protocol.reduce }),
     protocol: spec.protocol,
     // 'suggested' exists for sweeps only, which pass their own source to the engine.
     constraintSource: spec.constraintSource === 'suggested' ? undefined : spec.constraintSource,
     constraints: payload.constraints,
-    ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
-    ...(spec.derived === undefined ? {} : { derived: spec.derived }),
-    ...(spec.pairs === undefined ? {} : { pairCount: spec.pairs }),
+    ...definedFields({ reduce: spec.protocol?.reduce, comparisons: payload.comparisons, derived: spec.derived, pairCount: spec.pairs }),
     // One set of held-out pairs for every method of the job (a comparison's pair AUCs are comparable).
     ...(spec.constraintSource === 'labeled' || spec.constraintSource === 'generated' ? { heldOutPairs: spec.constraintSource } : {}),
   };
@@ -49,8 +48,11 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
   if (parallel && (spec.kind === 'evaluate' || spec.kind === 'compare')) {
     const choices = spec.kind === 'evaluate' ? [{ method: spec.method, params: spec.params }] : spec.methods;
     const specs = choices.map((choice) => ({ ...common, method: choice.method, params: choice.params, dataset: spec.datasetId }));
+    const plans = specs.map((s) => prepareEvaluation(dataset, s));
     const folds = spec.protocol?.folds ?? 5;
-    return evaluateInPool(dataset, specs, {
+    // An evaluate job that also fits on every row counts that fit as one more unit after its folds.
+    const fitsAllRows = spec.kind === 'evaluate' && spec.fitAllRows === true;
+    return evaluatePlansInPool(dataset, specs, plans, {
       workers: payload.workers!,
       workerUrl: payload.workerUrl!,
       cancelFlag: payload.cancelFlag!,
@@ -63,31 +65,35 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
         });
       },
       onFinished(done, total) {
-        reporter.units(done, total);
+        reporter.units(done, fitsAllRows ? total + 1 : total);
       },
       onIteration(iteration, objective, elapsedMs) {
         reporter.hooks.onIteration({ iteration, objective, elapsedMs });
       },
-    }).then((evaluations) => (spec.kind === 'evaluate' ? { kind: 'evaluate', evaluation: evaluations[0]! } : { kind: 'compare', evaluations }));
+    }).then((evaluations): JobResult => {
+      if (spec.kind !== 'evaluate') return { kind: 'compare', evaluations };
+      const evaluation = evaluations[0]!;
+      return fitsAllRows ? { kind: 'evaluate', evaluation, metric: fitOnAllRows(payload, plans[0]!, reporter) } : { kind: 'evaluate', evaluation };
+    });
   }
   switch (spec.kind) {
     case 'learn': {
       reporter.phase('fit', { message: spec.method });
-      const subsample = spec.subsample === undefined ? {} : { subsample: spec.subsample };
+      const subsample = definedFields({ subsample: spec.subsample });
       if (spec.subsample !== undefined) reporter.phase('fit', { message: `${spec.method} on ${spec.subsample} of ${dataset.nRows} rows` });
-      const metric = withTeam(payload.workers, (products) =>
-        fitMetric(dataset, { ...common, method: spec.method, params: spec.params, ...subsample }, products ? { ...reporter.hooks, products } : reporter.hooks),
-      );
+      const metric = withTeam(payload.workers, (products) => fitMetric(dataset, { ...common, method: spec.method, params: spec.params, ...subsample }, teamHooks(reporter, products)));
       if (reporter.shouldStop()) throw new JobCancelledError();
       return { kind: 'learn', metric };
     }
     case 'evaluate': {
-      const evaluation = evaluateOne(payload, spec.method, spec.params, 0, 1, reporter);
-      return { kind: 'evaluate', evaluation };
+      const plan = prepareEvaluation(dataset, { ...common, method: spec.method, params: spec.params, dataset: spec.datasetId });
+      const fitsAllRows = spec.fitAllRows === true;
+      const evaluation = evaluateOne(payload, plan, 0, 1, fitsAllRows ? 1 : 0, reporter);
+      return fitsAllRows ? { kind: 'evaluate', evaluation, metric: fitOnAllRows(payload, plan, reporter) } : { kind: 'evaluate', evaluation };
     }
     case 'compare': {
       const evaluations = spec.methods.map((choice, index) =>
-        evaluateOne(payload, choice.method, choice.params, index, spec.methods.length, reporter),
+        evaluateOne(payload, prepareEvaluation(dataset, { ...common, method: choice.method, params: choice.params, dataset: spec.datasetId }), index, spec.methods.length, 0, reporter),
       );
       return { kind: 'compare', evaluations };
     }
@@ -105,8 +111,7 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
         protocol: spec.protocol,
         constraintSource: spec.constraintSource,
         constraints: payload.constraints,
-        ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
-        ...(spec.derived === undefined ? {} : { derived: spec.derived }),
+        ...definedFields({ comparisons: payload.comparisons, derived: spec.derived }),
       };
       if (parallel) {
         return sweepInPool(dataset, sweepSpec, {
@@ -146,6 +151,24 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
   }
 }
 
+/** The reporter's learner hooks, with a team's row-block products when there is one. */
+function teamHooks(reporter: JobReporter, products: BlockProducts | null): LearnerHooks {
+  return products ? { ...reporter.hooks, products } : reporter.hooks;
+}
+
+/**
+ * The evaluated method fitted on every row, from the evaluation's own plan (its fit is what the learn job of the
+ * same spec resolves, so the metric is that job's, bit for bit), as the last unit of the job.
+ */
+function fitOnAllRows(payload: ExecutePayload, plan: EvaluationPlan, reporter: JobReporter): LearnedMetric {
+  const folds = plan.splits.length;
+  reporter.units(folds, folds + 1);
+  reporter.phase('fit', { runId: payload.runIds[0] ?? null, message: `${plan.method} on all rows` });
+  const metric = withTeam(payload.workers, (products) => fitPlanned(payload.dataset, plan.fit, teamHooks(reporter, products)));
+  if (reporter.shouldStop()) throw new JobCancelledError();
+  return metric;
+}
+
 /**
  * Runs `fit` with the row-block products of a team of `workers` threads (block-team.ts) when this thread is a pool
  * worker and `workers` > 1, else on this thread alone; the figures are the same bits either way.
@@ -165,16 +188,18 @@ export function withTeam<T>(workers: number | undefined, fit: (products: BlockPr
 function executeAnswersSweep(payload: ExecutePayload, spec: SweepJobSpec, parallel: boolean, reporter: JobReporter): JobResult | Promise<JobResult> {
   const answersSpec: AnswersSweepSpec = {
     pairsMethod: spec.method,
-    ...(spec.params === undefined ? {} : { pairsParams: spec.params }),
     comparisonsMethod: spec.versus!.method,
-    ...(spec.versus!.params === undefined ? {} : { comparisonsParams: spec.versus!.params }),
-    ...(spec.counts === undefined ? {} : { answers: spec.counts }),
-    ...(spec.seeds === undefined ? {} : { seeds: spec.seeds }),
     seed: spec.seed ?? 0,
-    ...(spec.protocol === undefined ? {} : { protocol: spec.protocol }),
-    ...(spec.constraintSource === undefined ? {} : { constraintSource: spec.constraintSource }),
     constraints: payload.constraints,
-    ...(payload.comparisons ? { comparisons: payload.comparisons } : {}),
+    ...definedFields({
+      pairsParams: spec.params,
+      comparisonsParams: spec.versus!.params,
+      answers: spec.counts,
+      seeds: spec.seeds,
+      protocol: spec.protocol,
+      constraintSource: spec.constraintSource,
+      comparisons: payload.comparisons,
+    }),
   };
   const message = (task: AnswersSweepTask): string =>
     task.curve === 'baseline' ? `euclidean baseline, seed ${task.seed}` : `${task.curve === 'pairs' ? spec.method : spec.versus!.method}, ${task.answers} ${task.curve}, seed ${task.seed}`;
@@ -213,26 +238,24 @@ function executeAnswersSweep(payload: ExecutePayload, spec: SweepJobSpec, parall
   return { kind: 'sweep', sweep };
 }
 
-/** Cross-validates one method, reporting folds as units `index·folds + fold` of `total·folds`. */
+/**
+ * Cross-validates one prepared method, reporting folds as units `index·folds + fold` of `total·folds + after` (`after`:
+ * units the job still has to do once the folds are done).
+ */
 function evaluateOne(
-  payload: Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'comparisons' | 'runIds'>,
-  method: string,
-  params: Record<string, unknown> | undefined,
+  payload: Pick<WorkerJobPayload, 'dataset' | 'runIds'>,
+  plan: EvaluationPlan,
   index: number,
   total: number,
+  after: number,
   reporter: JobReporter,
 ): EvaluationResult {
-  const common = engineOptions(payload.spec, payload);
   const runId = payload.runIds[index] ?? null;
-  return evaluateMethod(
-    payload.dataset,
-    { ...common, method, params, dataset: payload.spec.datasetId },
-    {
-      ...reporter.hooks,
-      onFold(fold, folds) {
-        reporter.units(index * folds + fold, total * folds);
-        reporter.phase('evaluate', { runId, fold: fold + 1, folds, message: `${method}, fold ${fold + 1}/${folds}` });
-      },
+  return evaluatePlan(payload.dataset, plan, {
+    ...reporter.hooks,
+    onFold(fold, folds) {
+      reporter.units(index * folds + fold, total * folds + after);
+      reporter.phase('evaluate', { runId, fold: fold + 1, folds, message: `${plan.method}, fold ${fold + 1}/${folds}` });
     },
-  );
+  });
 }

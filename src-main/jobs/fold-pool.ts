@@ -207,7 +207,21 @@ async function runOnHelpers<T extends HelperTask>(tasks: readonly T[], run: Pool
  * helper starts. `onStart(method, fold)` is called when a fold's first task starts, `onFinished` counts folds.
  */
 export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly PortableEvaluationSpec[], options: FoldPoolOptions): Promise<EvaluationResult[]> {
-  const plans: EvaluationPlan[] = specs.map((spec) => prepareEvaluation(dataset, spec));
+  const plans = specs.map((spec) => prepareEvaluation(dataset, spec));
+  return await evaluatePlansInPool(dataset, specs, plans, options);
+}
+
+/**
+ * {@link evaluateInPool} of specs the caller has prepared already (`plans[i]` = `prepareEvaluation(dataset, specs[i])`),
+ * so that it can go on from the same plans (an evaluate job's fit on every row). Each helper prepares its fold's
+ * spec itself: a plan holds the learner's functions, which do not cross a thread boundary.
+ */
+export async function evaluatePlansInPool(
+  dataset: DatasetMatrix,
+  specs: readonly PortableEvaluationSpec[],
+  plans: readonly EvaluationPlan[],
+  options: FoldPoolOptions,
+): Promise<EvaluationResult[]> {
   const folds: Array<{ method: number; fold: number }> = [];
   plans.forEach((plan, method) => plan.splits.forEach((_, fold) => folds.push({ method, fold })));
   const workers = Math.max(1, Math.min(options.workers, folds.length));

@@ -82,7 +82,7 @@ export interface SubmittedJob {
 export interface JobRunner {
   /**
    * Validates the spec, records its runs as `queued` and queues it. `persistence` records this job's runs instead
-   * of the runner's own (a local grid writes each cell's two jobs into one run).
+   * of the runner's own (a local grid writes each cell's job into its run and the grid's cell row).
    * @throws ValidationError / NotFoundError (from the persistence layer) with nothing recorded.
    */
   submit(spec: JobSpec, options?: SubmitOptions, persistence?: JobPersistence): SubmittedJob;

@@ -16,7 +16,8 @@ import type { ImportOptions } from '../import/types.ts';
 /** What a job returns, per kind. */
 export type JobResult =
   | { kind: 'learn'; metric: LearnedMetric }
-  | { kind: 'evaluate'; evaluation: EvaluationResult }
+  /** `metric`: the method fitted on every row, for an evaluate job with `fitAllRows`. */
+  | { kind: 'evaluate'; evaluation: EvaluationResult; metric?: LearnedMetric }
   | { kind: 'compare'; evaluations: EvaluationResult[] }
   | { kind: 'sweep'; sweep: SweepResult | AnswersSweepResult };
 

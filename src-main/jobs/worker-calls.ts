@@ -15,6 +15,7 @@
  *
  * No Electron import: the desktop app, the browser-mode server and the CLI all use it (services/workbench.ts).
  */
+import { definedFields } from '../../shared/objects.ts';
 import { WorkerPool, type ThreadBudget } from './pool.ts';
 import type { ProgressOf, ResultOf, TaskKind, TaskOf } from './protocol.ts';
 
@@ -59,7 +60,7 @@ export interface WorkerCalls<K extends CallKind> {
 
 export function createWorkerCalls<K extends CallKind>(kind: K, words: WorkerCallWords, options: WorkerCallsOptions = {}): WorkerCalls<K> {
   const pool = new WorkerPool({
-    ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+    ...definedFields({ workerUrl: options.workerUrl }),
     // Imports mostly wait on the disk and must never queue behind computations.
     ...(kind === 'import' ? { budget: null } : options.budget ? { budget: options.budget } : {}),
     graceMs: options.cancelGraceMs ?? 2000,

@@ -85,7 +85,8 @@ async function runJob(executor: JobExecutor, payload: WorkerJobPayload, cancelFl
   reporter.throwIfStopped();
   reporter.units(1, 1);
   reporter.phase('done');
-  const transfer = result.kind === 'learn' && result.metric.L.buffer instanceof ArrayBuffer ? [result.metric.L.buffer] : [];
+  const metric = result.kind === 'learn' || result.kind === 'evaluate' ? result.metric : undefined;
+  const transfer = metric && metric.L.buffer instanceof ArrayBuffer ? [metric.L.buffer] : [];
   return { result, transfer };
 }
 

@@ -5,6 +5,7 @@
  */
 import { datasetStatistics, toDatasetRecord, toDatasetSummary, type DatasetMatrix } from '../../shared/domain/dataset.ts';
 import { JobCancelledError, NotFoundError, ValidationError, WorkbenchError } from '../../shared/errors.ts';
+import { definedFields } from '../../shared/objects.ts';
 import { encodeMatrixBytes, narrowestEncoding } from '../../shared/ipc/matrix-encoding.ts';
 import { importFile, previewFile } from '../import/index.ts';
 import { InvalidTextError } from '../import/text-encoding.ts';
@@ -210,7 +211,7 @@ export function createDatasetsService({ store, imports, files, events, notify }:
 
   const sample: Handler<'samples.add'> = async ({ name, datasetName }) => {
     const { dataset, warnings } = await addSample(store, name, {
-      ...(datasetName === undefined ? {} : { name: datasetName }),
+      ...definedFields({ name: datasetName }),
       load: (which) => imports.loadSample(which),
     });
     const out = toDatasetSummary(dataset);
@@ -296,7 +297,7 @@ export function createDatasetsService({ store, imports, files, events, notify }:
     return runningImports.run(fileId, async (signal) => {
       const { dataset, warnings, droppedRows } = await importDataset(store, file.path, {
         ...toImportOptions(options, files),
-        ...(name === undefined ? {} : { name }),
+        ...definedFields({ name }),
         signal,
         parse: (path, parseOptions) => imports.importFile(path, parseOptions),
         onProgress: (fraction) => events.emit('import.progress', { fileId, bytesRead: Math.round(fraction * file.size), totalBytes: file.size }),

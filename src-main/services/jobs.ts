@@ -2,6 +2,7 @@
  * The jobs service: the `jobs.*` channels and the run history (`runs.list`, `runs.get`, `runs.rerun`) over the job
  * runner and the runs service. Outcomes reach the renderer as `job.finished` events, not through these calls.
  */
+import { definedFields } from '../../shared/objects.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Store } from '../storage/store.ts';
 import { resolveDataset } from './datasets.ts';
@@ -21,7 +22,7 @@ function submitted(job: ReturnType<JobRunner['submit']>): { jobId: string; runId
 }
 
 export function createJobsService({ store, runner, runs }: JobsServiceDeps) {
-  const start: Handler<'jobs.start'> = ({ spec, workers }) => submitted(runner.submit(spec, workers === undefined ? {} : { workers }));
+  const start: Handler<'jobs.start'> = ({ spec, workers }) => submitted(runner.submit(spec, definedFields({ workers })));
 
   const cancel: Handler<'jobs.cancel'> = ({ jobId }) => ({ cancelled: runner.cancel(jobId) });
 
@@ -30,7 +31,7 @@ export function createJobsService({ store, runner, runs }: JobsServiceDeps) {
   const listRuns: Handler<'runs.list'> = ({ datasetId, includeChildren, limit }) => {
     if (datasetId !== undefined) resolveDataset(store, datasetId);
     return {
-      runs: runs.list({ ...(datasetId === undefined ? {} : { datasetId }), ...(includeChildren ? { includeChildren } : {}), ...(limit === undefined ? {} : { limit }) }),
+      runs: runs.list({ ...definedFields({ datasetId, limit }), ...(includeChildren ? { includeChildren } : {}) }),
     };
   };
 

@@ -12,6 +12,7 @@ import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import { DEFAULT_PROTOCOL, type JobSpec, type MethodChoice, type Protocol, type SweepConstraintSource } from '../../shared/domain/job.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { definedFields } from '../../shared/objects.ts';
 import { resolveProtocol } from '../../shared/engine/evaluation/evaluate.ts';
 import type { LearnerDefinition } from '../../shared/engine/learner.ts';
 import { validateParams } from '../../shared/engine/params.ts';
@@ -116,15 +117,14 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
   const evaluates = spec.kind !== 'learn';
   const protocol: Partial<Protocol> & { preprocess: Protocol['preprocess'] } = evaluates
     ? resolveProtocol({ protocol: spec.protocol, seed, preprocess })
-    : { preprocess, ...(spec.protocol?.reduce === undefined ? {} : { reduce: spec.protocol.reduce }) };
+    : { preprocess, ...definedFields({ reduce: spec.protocol?.reduce }) };
   const common = {
     datasetId: dataset.id,
     seed,
     protocol,
     // Learn, evaluate and compare never carry 'suggested' (JobSpecSchema allows it for sweeps only).
     constraintSource: source as Exclude<SweepConstraintSource, 'suggested'>,
-    ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
-    ...(spec.derived === undefined ? {} : { derived: spec.derived }),
+    ...definedFields({ pairs: spec.pairs, derived: spec.derived }),
   };
 
   let normalized: JobSpec;
@@ -138,7 +138,8 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
         throw new ValidationError(`subsample must be below the dataset's ${dataset.rows} rows, got ${spec.subsample}: to fit on every row, leave it out.`);
       }
       const subsample = spec.kind === 'learn' && spec.subsample !== undefined ? { subsample: spec.subsample } : {};
-      normalized = { ...common, kind: spec.kind, method: plan.learner.name, params: plan.params, ...subsample };
+      const fitAllRows = spec.kind === 'evaluate' && spec.fitAllRows === true ? { fitAllRows: true } : {};
+      normalized = { ...common, kind: spec.kind, method: plan.learner.name, params: plan.params, ...subsample, ...fitAllRows };
       break;
     }
     case 'compare': {
@@ -152,11 +153,8 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
       if (spec.versus) {
         const resolved = resolveAnswersSweep({
           pairsMethod: spec.method,
-          ...(spec.params === undefined ? {} : { pairsParams: spec.params }),
           comparisonsMethod: spec.versus.method,
-          ...(spec.versus.params === undefined ? {} : { comparisonsParams: spec.versus.params }),
-          ...(spec.counts === undefined ? {} : { answers: spec.counts }),
-          ...(spec.seeds === undefined ? {} : { seeds: spec.seeds }),
+          ...definedFields({ pairsParams: spec.params, comparisonsParams: spec.versus.params, answers: spec.counts, seeds: spec.seeds }),
           seed,
           protocol,
           constraintSource: source,
@@ -213,12 +211,11 @@ export function planJob(store: Store, spec: JobSpec, options: SubmitOptions = {}
   const stored = (plan: MethodPlan | null): StoredProtocol => ({
     ...protocol,
     ...(plan === null || takes(plan) ? { constraintSource: source } : {}),
-    ...(spec.pairs === undefined ? {} : { pairs: spec.pairs }),
-    ...(subsample === undefined ? {} : { subsample }),
+    ...definedFields({ pairs: spec.pairs, subsample }),
     ...(usesHand(plan) ? { constraints: compactConstraints(handLabels) } : {}),
     ...(usesHand(plan) && readsComparisons(plan) ? { comparisons: comparisons.map((t) => [t[0], t[1], t[2]] as [number, number, number]) } : {}),
     job: normalized,
-    ...(options.rerunOf === undefined ? {} : { rerunOf: options.rerunOf }),
+    ...definedFields({ rerunOf: options.rerunOf }),
   });
   const run = (kind: RunKind, plan: MethodPlan | null): PlannedRun => ({
     kind,

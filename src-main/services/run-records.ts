@@ -5,6 +5,7 @@
  */
 import type { GridMark } from '../../shared/domain/grid.ts';
 import { describeSupervision, type Supervision } from '../../shared/domain/supervision.ts';
+import { definedFields } from '../../shared/objects.ts';
 import { LEARNERS } from '../../shared/engine/registry.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
@@ -79,6 +80,7 @@ export function saveResult(store: Store, runIds: readonly number[], result: JobR
         break;
       case 'evaluate':
         saveEvaluation(runIds[0]!, result.evaluation);
+        if (result.metric) store.metrics.save(runIds[0]!, result.metric);
         store.runs.setStatus(runIds[0]!, 'succeeded', { timings: { ...times, fitSeconds: sum(result.evaluation.fitSeconds.folds) } });
         break;
       case 'compare': {
@@ -178,7 +180,7 @@ function plannedSupervision(run: RunRecord): Supervision | null {
   // A comparison learner counts the comparisons it was given, a pair learner its pairs.
   const labeled = learner.input === 'triplets' ? protocol?.comparisons : protocol?.constraints;
   return describeSupervision(learner.input, {
-    ...(source === undefined ? {} : { source }),
+    ...definedFields({ source }),
     ...(source === 'labeled' && labeled ? { labeledCount: labeled.length } : {}),
   });
 }

@@ -18,6 +18,7 @@ import type { Triple } from '../../shared/domain/comparisons.ts';
 import type { PairConstraint } from '../../shared/domain/constraints.ts';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
 import type { JobSpec, JobStatus } from '../../shared/domain/job.ts';
+import { definedFields } from '../../shared/objects.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import type { RunDetail, RunListItem } from '../../shared/ipc/schemas.ts';
 import type { JobPersistence, PreparedJob, SubmitOptions } from '../jobs/types.ts';
@@ -76,9 +77,8 @@ export function createRunsService(store: Store): RunsService {
 
     list(filter = {}) {
       const runs = store.runs.list({
-        ...(filter.datasetId === undefined ? {} : { datasetId: filter.datasetId }),
+        ...definedFields({ datasetId: filter.datasetId, limit: filter.limit }),
         ...(filter.includeChildren ? {} : { parentRunId: null }),
-        ...(filter.limit === undefined ? {} : { limit: filter.limit }),
       });
       return runs.map((run) => listItem(store, run));
     },

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/job.ts';
 import type { LearnedMetric } from '../../shared/domain/learned-metric.ts';
 import { ValidationError } from '../../shared/errors.ts';
+import { definedFields } from '../../shared/objects.ts';
 import type { ScoreReport } from '../../shared/ipc/schemas.ts';
 import { checkTestSetInputs, type TestSetScore } from '../../shared/engine/evaluation/score.ts';
 import { validateParams } from '../../shared/engine/params.ts';
@@ -103,7 +104,7 @@ async function scoreRun(
             params: run.params,
             seed: run.seed ?? 0,
             preprocess: protocol?.preprocess ?? DEFAULT_PROTOCOL.preprocess,
-            ...(protocol?.reduce === undefined ? {} : { reduce: protocol.reduce }),
+            ...definedFields({ reduce: protocol?.reduce }),
             ...(protocol?.constraintSource === 'labeled' || protocol?.constraintSource === 'generated'
               ? { constraintSource: protocol.constraintSource }
               : {}),
@@ -148,7 +149,7 @@ async function scoreBaseline(
   const train = loadNamed(store, trainInfo);
   const test = loadNamed(store, testInfo);
   checkTestSetInputs({ name: train.name, data: train }, { name: test.name, data: test }, k);
-  const score = await scores.score({ runId: null, metric: null, fit: { method: learner.name, params, seed, preprocess, ...(reduce === undefined ? {} : { reduce }) }, train, test, k, seed }, call);
+  const score = await scores.score({ runId: null, metric: null, fit: { method: learner.name, params, seed, preprocess, ...definedFields({ reduce }) }, train, test, k, seed }, call);
   return { score: report(score, null, learner.name, trainInfo, testInfo), stored: null };
 }
 
@@ -182,7 +183,7 @@ export function createScoresService({ store, scores, events }: ScoresServiceDeps
       work({
         signal,
         onProgress: (progress) => events.emit('score.progress', { ...progress, scoreId }),
-        ...(request.workers === undefined ? {} : { workers: request.workers }),
+        ...definedFields({ workers: request.workers }),
       }),
     );
   };
@@ -190,7 +191,7 @@ export function createScoresService({ store, scores, events }: ScoresServiceDeps
   const run: Handler<'runs.score'> = (request) => {
     const { runId, testDatasetId, k } = request;
     return scoreCall(request, async (call) => {
-      const { stored, score } = await scoreRun(store, scores, runId, testDatasetId, { ...(k === undefined ? {} : { k }), ...call });
+      const { stored, score } = await scoreRun(store, scores, runId, testDatasetId, { ...definedFields({ k }), ...call });
       return { record: stored!, score };
     });
   };
@@ -200,11 +201,7 @@ export function createScoresService({ store, scores, events }: ScoresServiceDeps
     return scoreCall(request, async (call) => ({
       score: (
         await scoreBaseline(store, scores, name, trainDatasetId, testDatasetId, {
-          ...(k === undefined ? {} : { k }),
-          ...(seed === undefined ? {} : { seed }),
-          ...(preprocess === undefined ? {} : { preprocess }),
-          ...(reduce === undefined ? {} : { reduce }),
-          ...(params === undefined ? {} : { params }),
+          ...definedFields({ k, seed, preprocess, reduce, params }),
           ...call,
         })
       ).score,

@@ -6,6 +6,7 @@
  */
 import type { AppMode } from '../../shared/domain/enums.ts';
 import type { JobEvent } from '../../shared/domain/job.ts';
+import { definedFields } from '../../shared/objects.ts';
 import type { EventName, EventOf, HandlerMap } from '../../shared/ipc/contract.ts';
 import { parseEvent } from '../../shared/ipc/validate.ts';
 import { createImportWorkers, type ImportWorkers } from '../jobs/import-worker.ts';
@@ -117,8 +118,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     runs = createRunsService(store);
     runner = createJobRunner({
       persistence: runs,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+      ...definedFields({ concurrency: options.concurrency, workerUrl: options.workerUrl }),
     });
   } catch (error) {
     runs?.dispose();
@@ -126,7 +126,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     throw error;
   }
   const files = createFileRegistry();
-  const workerCalls = options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl };
+  const workerCalls = definedFields({ workerUrl: options.workerUrl });
   const imports = createImportWorkers(workerCalls);
   const scores = createScoreWorkers(workerCalls);
   const events = createEventHub();

@@ -56,7 +56,17 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
     /** Fit on this many rows drawn at random (seeded by `seed`) instead of every row (shared/engine/fit.ts FitSpec.subsample). */
     subsample: z.int().min(2).optional(),
   }),
-  z.strictObject({ kind: z.literal('evaluate'), method: MethodName, params: Params.optional(), ...jobCommon }),
+  z.strictObject({
+    kind: z.literal('evaluate'),
+    method: MethodName,
+    params: Params.optional(),
+    ...jobCommon,
+    /**
+     * Also fit the method on every row, from the evaluation's own resolution of the method, parameters and
+     * supervision: the run stores that metric beside its evaluation (a grid cell is one such job).
+     */
+    fitAllRows: z.boolean().optional(),
+  }),
   z.strictObject({ kind: z.literal('compare'), methods: z.array(MethodChoiceSchema).min(1).max(LIMITS.list), ...jobCommon }),
   z.strictObject({
     kind: z.literal('sweep'),

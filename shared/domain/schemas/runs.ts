@@ -5,7 +5,7 @@
  */
 import '../zod-config.ts';
 import { z } from 'zod';
-import { GRID_LOCATIONS, LEARNER_INPUTS } from '../enums.ts';
+import { BASELINE_METHOD, GRID_LOCATIONS, LEARNER_INPUTS } from '../enums.ts';
 import { PreprocessSchema, StopReasonSchema } from './values.ts';
 import { ConstraintSourceSchema, JobKindSchema, JobStatusSchema, ResolvedProtocolSchema, SweepConstraintSourceSchema } from './jobs.ts';
 import { DatasetRefSchema } from './datasets.ts';
@@ -233,7 +233,7 @@ export const AnswersSweepResultSchema = z.object({
   constraintSource: SweepConstraintSourceSchema,
   protocol: ResolvedProtocolSchema,
   seeds: z.array(z.number()),
-  baseline: z.object({ method: z.literal('euclidean'), accuracies: z.array(z.number()), mean: z.number().nullable(), std: z.number().nullable() }),
+  baseline: z.object({ method: z.literal(BASELINE_METHOD), accuracies: z.array(z.number()), mean: z.number().nullable(), std: z.number().nullable() }),
   curves: z.array(AnswersSweepCurveSchema),
 });
 

@@ -24,6 +24,7 @@
  * figures (accuracy, NMI, ARI, P@1, MAP@R) are null there; pairAuc is measured on held-out hand-labeled pairs only.
  */
 import { JobCancelledError, ValidationError } from '../../errors.ts';
+import { definedFields } from '../../objects.ts';
 import type { PairConstraint } from '../../domain/constraints.ts';
 import type { Triple } from '../../domain/comparisons.ts';
 import type { ConstraintSource, DatasetTask } from '../../domain/enums.ts';
@@ -113,7 +114,7 @@ export function resolveProtocol(spec: Pick<EvaluationSpec, 'protocol' | 'seed' |
     k: p.k ?? DEFAULT_PROTOCOL.k,
     seed: checkSeed(p.seed ?? spec.seed ?? DEFAULT_PROTOCOL.seed),
     preprocess: checkPreprocessKind(p.preprocess ?? spec.preprocess ?? DEFAULT_PROTOCOL.preprocess),
-    ...((p.reduce ?? spec.reduce) === undefined ? {} : { reduce: p.reduce ?? spec.reduce }),
+    ...definedFields({ reduce: p.reduce ?? spec.reduce }),
   };
   if (protocol.reduce !== undefined && (!Number.isInteger(protocol.reduce) || protocol.reduce < 1)) {
     throw new ValidationError(`reduce must be an integer ≥ 1, got ${JSON.stringify(protocol.reduce)}.`);
@@ -517,7 +518,7 @@ function evaluationSupervision(plan: EvaluationPlan, folds: readonly FoldResult[
   const input = learner.input;
   if (!takesSource(supervision)) return describeSupervision(input);
   const perFold = folds.length ? Math.round(mean(folds.map((f) => f.trainPairs))) : undefined;
-  if (plan.perFold) return describeSupervision(input, { source: 'suggested', ...(perFold === undefined ? {} : { generatedPerFold: perFold }) });
+  if (plan.perFold) return describeSupervision(input, { source: 'suggested', ...definedFields({ generatedPerFold: perFold }) });
   const source = plan.pairSource;
   const labeledCount = input === 'triplets' || input === 'quadruplets' ? comparisons.length : constraints.length;
   return source === 'labeled'
@@ -534,7 +535,11 @@ function evaluationSupervision(plan: EvaluationPlan, folds: readonly FoldResult[
  * @throws ValidationError for an unlabeled dataset, a bad protocol, method or parameters.
  */
 export function evaluateMethod(data: DatasetMatrix, spec: EvaluationSpec, hooks: EvaluationHooks = {}): EvaluationResult {
-  const plan = prepareEvaluation(data, spec);
+  return evaluatePlan(data, prepareEvaluation(data, spec), hooks);
+}
+
+/** Fits and scores every fold of a prepared evaluation on this thread, in fold order, and assembles the result. */
+export function evaluatePlan(data: DatasetMatrix, plan: EvaluationPlan, hooks: EvaluationHooks = {}): EvaluationResult {
   const folds: FoldEvaluation[] = [];
   const { onIteration, shouldStop } = hooks;
   for (let fold = 0; fold < plan.splits.length; fold++) {

@@ -5,6 +5,7 @@
  * `constraints import` and `comparisons import` read back (`constraints.export`, `comparisons.export`).
  */
 import { EXPORT_FORMATS, exportPaths, type ExportFormat } from '../../../shared/export/formats.ts';
+import { definedFields } from '../../../shared/objects.ts';
 import { writeFilesAtomic } from '../../files/atomic-write.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 
@@ -42,7 +43,7 @@ export const exportCommand: CliCommand = {
     const parts = format === 'npy' ? (['L', 'M'] as const) : ([undefined] as const);
     const built = [];
     for (const part of parts) {
-      const file = await ctx.call('export.build', { runId, format: format as ExportFormat, ...(part === undefined ? {} : { part }) });
+      const file = await ctx.call('export.build', { runId, format: format as ExportFormat, ...definedFields({ part }) });
       built.push(Buffer.from(file.base64, 'base64'));
     }
     const writes = built.map((bytes, k) => ({ path: paths[k]!, content: bytes as Uint8Array | string }));

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandGrid } from '../../../shared/domain/grid.ts';
 import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
+import { definedFields } from '../../../shared/objects.ts';
 import type { ProtocolOptions } from '../../../shared/domain/job.ts';
 import { JobCancelledError, WorkbenchError, type ErrorCode } from '../../../shared/errors.ts';
 import { coerceParamString } from '../../../shared/engine/params.ts';
@@ -169,8 +170,7 @@ async function submit(ctx: CliContext): Promise<number> {
   const slurm = {
     maxParallel: maxParallelText === undefined ? cells.length : ctx.integer(maxParallelText, '--max-parallel', { min: 1 }),
     ...(cpusText === undefined ? {} : { cpusPerTask: ctx.integer(cpusText, '--cpus-per-task', { min: 1 }) }),
-    ...(partition === undefined ? {} : { partition }),
-    ...(time === undefined ? {} : { time }),
+    ...definedFields({ partition, time }),
     workbench: ctx.option('workbench') ?? defaultWorkbenchCommand(),
   };
   const gridId = randomUUID();

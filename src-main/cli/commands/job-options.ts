@@ -7,6 +7,7 @@
 import type { JobCommon, JobOutcome, JobProgress, JobSpec, ProtocolOptions, SweepConstraintSource } from '../../../shared/domain/job.ts';
 import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
 import { JobCancelledError, fromErrorPayload, type ErrorPayload } from '../../../shared/errors.ts';
+import { definedFields } from '../../../shared/objects.ts';
 import type { ParamSpecs } from '../../../shared/engine/learner.ts';
 import { coerceParamString } from '../../../shared/engine/params.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
@@ -201,7 +202,7 @@ export function runJobFromCli(ctx: CliContext, spec: JobSpec, label: string): Pr
   const workersText = ctx.option('workers');
   const workers = workersText === undefined ? undefined : ctx.integer(workersText, '--workers', { min: 1, max: 1024 });
   return followJob(ctx, label, (call) =>
-    call('jobs.start', { spec: spec as RequestOf<'jobs.start'>['spec'], ...(workers === undefined ? {} : { workers }) }),
+    call('jobs.start', { spec: spec as RequestOf<'jobs.start'>['spec'], ...definedFields({ workers }) }),
   );
 }
 

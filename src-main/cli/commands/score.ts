@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PREPROCESS_KINDS, type PreprocessKind } from '../../../shared/domain/learned-metric.ts';
+import { definedFields } from '../../../shared/objects.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
 import { JobCancelledError } from '../../../shared/errors.ts';
 import type { ScoreReport } from '../../../shared/ipc/schemas.ts';
@@ -119,7 +120,7 @@ export const scoreCommand: CliCommand = {
       const runId = ctx.integer(runText, '--run', { min: 1 });
       const testDataset = await datasetByRef(ctx, test);
       score = await followScore(ctx, `Scoring run ${runId} on '${testDataset.name}'`, (scoreId) =>
-        ctx.call('runs.score', { runId, testDatasetId: testDataset.id, ...(k === undefined ? {} : { k }), scoreId, ...workers }),
+        ctx.call('runs.score', { runId, testDatasetId: testDataset.id, ...definedFields({ k }), scoreId, ...workers }),
       );
     } else {
       if (method === undefined) throw new UsageError('Give --run ID, or --method M with --train TRAIN.');
@@ -141,10 +142,7 @@ export const scoreCommand: CliCommand = {
           method: name,
           trainDatasetId: trainDataset.id,
           testDatasetId: testDataset.id,
-          ...(k === undefined ? {} : { k }),
-          ...(seed === undefined ? {} : { seed }),
-          ...(preprocess === undefined ? {} : { preprocess: preprocess as PreprocessKind }),
-          ...(reduce === undefined ? {} : { reduce }),
+          ...definedFields({ k, seed, preprocess: preprocess as PreprocessKind | undefined, reduce }),
           params,
           scoreId,
           ...workers,

@@ -1,3 +1,4 @@
+import { BASELINE_METHOD } from '../../../../shared/domain/enums.ts';
 import type { RunDetail, RunSummary } from '../backend/types.ts';
 import type { RunHistory } from '../experiments/run-history.svelte.ts';
 import { regressionOf, type RegressionSummary } from './regression-results.ts';
@@ -32,12 +33,12 @@ export class CompareBoard {
   readonly learned = $derived.by(() => this.#history.runs.filter((r) => isDone(r) && r.components !== null));
   readonly sweeps = $derived.by(() => this.#history.runs.filter((r) => isDone(r) && r.kind === 'sweep'));
   /** The newest finished Euclidean run: always drawn as the baseline. */
-  readonly baseline = $derived(this.candidates.find((r) => r.method === 'euclidean') ?? null);
+  readonly baseline = $derived(this.candidates.find((r) => r.method === BASELINE_METHOD) ?? null);
 
   /** Runs drawn in the bars: the baseline first, then the chosen ones (newest first if none chosen). */
   readonly shown = $derived.by(() => {
     const latestPerMethod = new Map<string, number>();
-    for (const r of this.candidates) if (r.method && r.method !== 'euclidean' && !latestPerMethod.has(r.method)) latestPerMethod.set(r.method, r.id);
+    for (const r of this.candidates) if (r.method && r.method !== BASELINE_METHOD && !latestPerMethod.has(r.method)) latestPerMethod.set(r.method, r.id);
     const chosen = this.chosen.length > 0 ? this.chosen : [...latestPerMethod.values()].slice(0, 6);
     const ids = this.baseline ? [this.baseline.id, ...chosen.filter((id) => id !== this.baseline!.id)] : chosen;
     return ids;
@@ -129,7 +130,7 @@ export class CompareBoard {
       }
       for (const id of [...this.shown, ...this.sweeps.map((r) => r.id)]) await this.#fetch(id);
       if (this.focus === null || !this.learned.some((r) => r.id === this.focus)) {
-        const pick = this.learned.find((r) => r.method !== 'euclidean') ?? this.learned[0];
+        const pick = this.learned.find((r) => r.method !== BASELINE_METHOD) ?? this.learned[0];
         this.focus = pick?.id ?? null;
         for (const listener of this.#focusListeners) listener();
       }

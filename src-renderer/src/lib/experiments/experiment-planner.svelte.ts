@@ -1,4 +1,5 @@
 import type { PreprocessKind } from '../../../../shared/domain/learned-metric.ts';
+import { BASELINE_METHOD } from '../../../../shared/domain/enums.ts';
 import { countsSupervision, SUPERVISION, type SupervisionKind } from '../../../../shared/engine/supervision/kinds.ts';
 import type { Backend } from '../backend/backend.ts';
 import { errorMessage } from '../backend/backend.ts';
@@ -20,7 +21,7 @@ export class ExperimentPlanner {
   #backend: Backend;
   #monitor: JobMonitor;
   #methods = $state.raw<MethodDeclaration[]>([]);
-  selected = $state.raw<string[]>(['euclidean', 'nca']);
+  selected = $state.raw<string[]>([BASELINE_METHOD, 'nca']);
   /** Field texts per method, keyed by parameter name. */
   texts = $state<Record<string, Record<string, string>>>({});
   kind = $state<ExperimentKind>('compare');
@@ -231,7 +232,7 @@ export class ExperimentPlanner {
       (this.counted(method) ? sources : [sources[0]!]).map((constraintSource) => ({ method, params, constraintSource })),
     );
     const evaluations: JobSpec[] = runs.map((r) => ({ kind: 'evaluate', ...r, ...common }));
-    const learns: JobSpec[] = this.alsoLearn ? runs.filter((r) => r.method !== 'euclidean').map((r) => ({ kind: 'learn', ...r, ...common })) : [];
+    const learns: JobSpec[] = this.alsoLearn ? runs.filter((r) => r.method !== BASELINE_METHOD).map((r) => ({ kind: 'learn', ...r, ...common })) : [];
     return [...evaluations, ...learns];
   }
 
@@ -240,7 +241,7 @@ export class ExperimentPlanner {
    * nothing to learn and is ticked by default), or euclidean when it is the only one.
    */
   get learnMethod(): string | undefined {
-    return this.selected.find((m) => m !== 'euclidean') ?? this.selected[0];
+    return this.selected.find((m) => m !== BASELINE_METHOD) ?? this.selected[0];
   }
 
   /** The source a non-sweep job gets: 'suggested' exists for sweeps only, so those use generated pairs. */
@@ -289,7 +290,7 @@ export class ExperimentPlanner {
       const method = this.learnMethod!;
       return { kind: 'learn', method, params: params(method), ...common };
     }
-    const names = this.selected.includes('euclidean') ? this.selected : ['euclidean', ...this.selected];
+    const names = this.selected.includes(BASELINE_METHOD) ? this.selected : [BASELINE_METHOD, ...this.selected];
     return { kind: 'compare', methods: names.map((method) => ({ method, params: params(method) })), ...common };
   }
 

@@ -1,3 +1,4 @@
+import { BASELINE_METHOD } from '../../../../shared/domain/enums.ts';
 import type { PreprocessKind, Preprocessing } from '../../../../shared/domain/learned-metric.ts';
 import type { DatasetStore } from '../datasets/dataset-store.svelte.ts';
 import { errorMessage } from '../backend/backend.ts';
@@ -58,7 +59,7 @@ export class LabelSpace {
       return { ...this.#learned.embedding, name: `run #${this.#learned.runId}'s learned metric (${method})` };
     }
     const latest = runs
-      .filter((r) => r.status === 'succeeded' && r.components !== null && r.method !== 'euclidean' && r.components[1] === data.d)
+      .filter((r) => r.status === 'succeeded' && r.components !== null && r.method !== BASELINE_METHOD && r.components[1] === data.d)
       .reduce<(typeof runs)[number] | null>((best, r) => (!best || r.id > best.id ? r : best), null);
     const euclidean = { points: data.standardized, n: data.n, e: data.d, name: 'the Euclidean metric (z-scored features)' };
     if (!latest) return euclidean;

@@ -1,3 +1,4 @@
+import { BASELINE_METHOD } from '../../../../shared/domain/enums.ts';
 import type { ViewName } from '../app/views.ts';
 import type { DatasetStore } from '../datasets/dataset-store.svelte.ts';
 import type { ExperimentPlanner } from '../experiments/experiment-planner.svelte.ts';
@@ -130,7 +131,7 @@ export class GuidedTour {
     const dataset = wb.datasets.current;
     if (!dataset) return;
     wb.planner.kind = 'compare';
-    wb.planner.selected = ['euclidean', 'mmc-diagonal'];
+    wb.planner.selected = [BASELINE_METHOD, 'mmc-diagonal'];
     wb.planner.preprocess = 'zscore';
     wb.planner.constraintSource = wb.labeling.constraints.length > 0 ? 'labeled' : 'generated';
     wb.go('Experiments');
