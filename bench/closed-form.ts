@@ -7,8 +7,9 @@
  *               (from METRIC_LEARN_PATH, default /tmp/metric-learn)
  *
  * Each fit is timed as the fastest of --repeats (default 2) after the data are in memory, the preprocessing
- * included on both sides. Ours is broken down into its parts (scatter / covariance products, eigen-decompositions),
- * and the symmetric eigensolvers are timed alone on random symmetric matrices of order 100, 300 and 784.
+ * included on both sides. Ours is broken down into its parts (scatter / covariance products, Cholesky factor,
+ * eigen-decompositions), and the symmetric eigensolvers — ml-matrix's (eigen.ts), ours (tridiagonal-ql.ts) and
+ * numpy's eigh — are timed alone on random symmetric matrices of order 100, 300 and 784.
  *
  *   node --import tsx bench/closed-form.ts [--repeats R] [--dir DIR]
  */
@@ -17,7 +18,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitMetric, prepareFit } from '../shared/engine/fit.ts';
-import { symmetricEigen } from '../shared/math/decompositions/index.ts';
+import { cholesky, symmetricEigen, symmetricEigenQl } from '../shared/math/decompositions/index.ts';
 import { classScatter, covarianceMatrix } from '../shared/math/statistics/index.ts';
 import { FASHION_MNIST_DIR, loadSplit } from './fashion-mnist.ts';
 import { findSklearnPython } from './nca.ts';
@@ -121,11 +122,13 @@ function main(): void {
     ['covarianceMatrix', best(() => covarianceMatrix(X, n, d, 1))],
   ];
   const cov = covarianceMatrix(X, n, d, 1);
-  parts.push([`symmetricEigen (ml-matrix), d = ${d}`, best(() => symmetricEigen(cov, d))]);
-  const solvers: Array<[number, number]> = [];
+  parts.push([`cholesky (the covariance), d = ${d}`, best(() => cholesky(cov, d))]);
+  parts.push([`symmetricEigen (ml-matrix) of the covariance, d = ${d}`, best(() => symmetricEigen(cov, d))]);
+  parts.push([`symmetricEigenQl of the covariance, d = ${d}`, best(() => symmetricEigenQl(cov, d))]);
+  const solvers: Array<[number, number, number]> = [];
   for (const size of [100, 300, 784]) {
     const S = randomSymmetric(size, size);
-    solvers.push([size, best(() => symmetricEigen(S, size))]);
+    solvers.push([size, best(() => symmetricEigen(S, size)), best(() => symmetricEigenQl(S, size))]);
   }
   const ref = reference();
   console.log(`load average after: ${load()}`);
@@ -134,8 +137,10 @@ function main(): void {
   console.log(`| covariance | ${f3(ours.covariance)} | ${ref ? f3(ref.covariance) : '–'} | ${ref ? (ours.covariance / ref.covariance).toFixed(2) + '×' : ''} |`);
   console.log('\n| our part | s |\n|---|---|');
   for (const [name, s] of parts) console.log(`| ${name} | ${f3(s)} |`);
-  console.log('\n| order | ml-matrix s | numpy eigh s |\n|---|---|---|');
-  for (const [size, s] of solvers) console.log(`| ${size} | ${f3(s)} | ${ref ? f3(ref.eigh[String(size)]!) : '–'} |`);
+  console.log('\n| order | ml-matrix s | symmetricEigenQl s | ratio | numpy eigh s |\n|---|---|---|---|---|');
+  for (const [size, ml, ql] of solvers) {
+    console.log(`| ${size} | ${f3(ml)} | ${f3(ql)} | ${(ql / ml).toFixed(2)}× | ${ref ? f3(ref.eigh[String(size)]!) : '–'} |`);
+  }
 }
 
 main();

@@ -43,6 +43,13 @@ describe('covariance', () => {
     expect(maxAbsDiff(matmul(gram(out.L, 3, 3), 3, 3, S, 3), identity(3))).toBeLessThan(1e-10);
   });
 
+  it('M = Σ⁻¹ at the size where the eigen-decomposition runs in WebAssembly (70 features)', () => {
+    const X = randomMatrix(200, 70, 9);
+    const out = covarianceLearner.fit(training(X, 200, 70), { regularization: 0 }, context);
+    const M = gram(out.L, 70, 70);
+    expect(maxAbsDiff(matmul(M, 70, 70, covarianceMatrix(X, 200, 70), 70), identity(70))).toBeLessThan(1e-10);
+  });
+
   it('falls back to the pseudo-inverse when Σ is singular (Σ·M·Σ = Σ, M·Σ·M = M)', () => {
     const base = randomMatrix(10, 2, 6);
     const X = new Float64Array(30); // (10, 3), third feature = first + second
