@@ -48,6 +48,13 @@ describe('covariance', () => {
     const out = covarianceLearner.fit(training(X, 200, 70), { regularization: 0 }, context);
     const M = gram(out.L, 70, 70);
     expect(maxAbsDiff(matmul(M, 70, 70, covarianceMatrix(X, 200, 70), 70), identity(70))).toBeLessThan(1e-10);
+    // Rows by decreasing 1/s (increasing row norm), each with its entry of largest magnitude positive.
+    for (let r = 0; r < 70; r++) {
+      const row = Array.from(out.L.subarray(r * 70, (r + 1) * 70));
+      const largest = row.reduce((best, v) => (Math.abs(v) > Math.abs(best) ? v : best), 0);
+      expect(largest).toBeGreaterThan(0);
+      if (r > 0) expect(Math.hypot(...row)).toBeLessThanOrEqual(Math.hypot(...out.L.subarray((r - 1) * 70, r * 70)) * (1 + 1e-12));
+    }
   });
 
   it('falls back to the pseudo-inverse when Σ is singular (Σ·M·Σ = Σ, M·Σ·M = M)', () => {
