@@ -13,9 +13,9 @@
  * WebAssembly SIMD is unavailable. The one sum (dotAxpy's) adds the segment's even entries in lane 0 and its odd ones
  * in lane 1, each in order, then lane₀ + lane₁, then an odd last entry. Offsets and lengths are in doubles; segments
  * may start anywhere (v128 loads need no alignment) and an odd last entry is done in TypeScript. rotateChain runs
- * down each group of 4 columns with the running row in registers (one load and one store per entry and rotation,
+ * down each group of 8 columns with the running row in registers (one load and one store per entry and rotation,
  * instead of two of each rotating whole rows); the TypeScript path rotates whole rows, one rotation after the other:
- * the same operations on every entry, so the same bits. Columns past the last multiple of 4 are done in TypeScript.
+ * the same operations on every entry, so the same bits. Columns past the last multiple of 8 are done in TypeScript.
  */
 import { BLOCK, BR_IF, END, F64, F64_ADD, F64_LOAD, I32, I32_ADD, I32_MUL, I32_GE_U, LOOP, V128, compileOnce, f64x2Add, f64x2Extract, f64x2Mul, f64x2Splat, get, i32, name, section, set, simd, tee, uleb, v128Load, v128Store, v128Zero } from './assembler.ts';
 
@@ -73,9 +73,9 @@ export function createEigenKernels(doubles: number, preferSimd = true): EigenKer
         if (pairs < len) rank2Scalar(data, a + pairs, x + pairs, y + pairs, 1, alpha, beta);
       },
       rotateChain(z, n, l, m, c, s) {
-        const quads = n & ~3;
-        if (quads > 0) exports.rotate_chain(z * 8, n * 8, l, m, c * 8, s * 8, quads * 8);
-        if (quads < n) rotateChainScalar(data, z + quads, n, n - quads, l, m, c, s);
+        const octets = n & ~7;
+        if (octets > 0) exports.rotate_chain(z * 8, n * 8, l, m, c * 8, s * 8, octets * 8);
+        if (octets < n) rotateChainScalar(data, z + octets, n, n - octets, l, m, c, s);
       },
       axpy(y, x, len, alpha) {
         const pairs = len & ~1;
@@ -202,12 +202,12 @@ function rank2Body(): number[] {
 }
 
 /**
- * rotate_chain(z, rowBytes, l, m, c, s, colBytes): params 0 … 6; locals k, p, i (i32), cv, sv, za, zb, ca, cb (v128).
- * For each group of 4 columns (two v128 lanes pairs a, b) at byte offset k < colBytes: the carries start as row m,
+ * rotate_chain(z, rowBytes, l, m, c, s, colBytes): params 0 … 6; locals k, p, i (i32), cv, sv, value, c0 … c3 (v128).
+ * For each group of 8 columns (four f64x2 carries) at byte offset k < colBytes: the carries start as row m,
  * then for i = m − 1 down to l: row i + 1 ← s_i·z_i + c_i·carry, carry ← c_i·z_i − s_i·carry; row l ← carry.
  */
 function rotateChainBody(): number[] {
-  const [z, rowBytes, l, m, c, s, colBytes, k, p, i, cv, sv, za, zb, ca, cb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const [z, rowBytes, l, m, c, s, colBytes, k, p, i, cv, sv, value, c0, c1, c2, c3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
   const step = (lane: number, carry: number, value: number): number[] => [
     ...get(p), ...v128Load(lane), ...set(value),
     // row i + 1 ← s·z_i + c·carry
@@ -216,25 +216,31 @@ function rotateChainBody(): number[] {
     ...get(cv), ...get(value), ...f64x2Mul, ...get(sv), ...get(carry), ...f64x2Mul, ...f64x2Sub, ...set(carry),
   ];
   const code = [
-    2, 3, I32, 6, V128,
+    2, 3, I32, 7, V128,
     ...i32(0), ...set(k),
     BLOCK, 0x40, LOOP, 0x40,
     // p = z + m·rowBytes + k; carries = row m
-    ...get(z), ...get(m), ...get(rowBytes), I32_MUL, I32_ADD, ...get(k), I32_ADD, ...tee(p), ...v128Load(0), ...set(ca),
-    ...get(p), ...v128Load(16), ...set(cb),
+    ...get(z), ...get(m), ...get(rowBytes), I32_MUL, I32_ADD, ...get(k), I32_ADD, ...tee(p), ...v128Load(0), ...set(c0),
+    ...get(p), ...v128Load(16), ...set(c1),
+    ...get(p), ...v128Load(32), ...set(c2),
+    ...get(p), ...v128Load(48), ...set(c3),
     ...get(m), ...set(i),
     LOOP, 0x40,
     ...get(i), ...i32(1), I32_SUB, ...set(i),
     ...get(p), ...get(rowBytes), I32_SUB, ...set(p),
     ...get(c), ...get(i), ...i32(8), I32_MUL, I32_ADD, F64_LOAD, 3, 0, ...f64x2Splat, ...set(cv),
     ...get(s), ...get(i), ...i32(8), I32_MUL, I32_ADD, F64_LOAD, 3, 0, ...f64x2Splat, ...set(sv),
-    ...step(0, ca, za),
-    ...step(16, cb, zb),
+    ...step(0, c0, value),
+    ...step(16, c1, value),
+    ...step(32, c2, value),
+    ...step(48, c3, value),
     ...get(i), ...get(l), I32_GT_U, BR_IF, 0,
     END,
-    ...get(p), ...get(ca), ...v128Store(0),
-    ...get(p), ...get(cb), ...v128Store(16),
-    ...get(k), ...i32(32), I32_ADD, ...tee(k), ...get(colBytes), I32_GE_U, BR_IF, 1,
+    ...get(p), ...get(c0), ...v128Store(0),
+    ...get(p), ...get(c1), ...v128Store(16),
+    ...get(p), ...get(c2), ...v128Store(32),
+    ...get(p), ...get(c3), ...v128Store(48),
+    ...get(k), ...i32(64), I32_ADD, ...tee(k), ...get(colBytes), I32_GE_U, BR_IF, 1,
     0x0c, 0, // br 0 (continue)
     END, END,
     END,
