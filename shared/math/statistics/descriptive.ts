@@ -35,12 +35,7 @@ export function classScatter(X: Float64Array, n: number, d: number, labels: Int3
     if (counts[c] === 0) continue;
     for (let f = 0; f < d; f++) means[c * d + f]! /= counts[c]!;
   }
-  const centered = new Float64Array(n * d); // (n, d): x_i − μ_{label(i)}
-  for (let i = 0; i < n; i++) {
-    const c = labels[i]!;
-    for (let f = 0; f < d; f++) centered[i * d + f] = X[i * d + f]! - means[c * d + f]!;
-  }
-  const within = centeredGram(centered, n, d, null);
+  const within = centeredGram(X, n, d, { of: labels, means }); // rows centered by their class mean
   const overall = columnMeans(X, n, d);
   const betweenFactor = new Float64Array(nClasses * d); // (nClasses, d): √n_c (μ_c − μ)
   for (let c = 0; c < nClasses; c++) {
