@@ -7,7 +7,7 @@
  *               (from METRIC_LEARN_PATH, default /tmp/metric-learn)
  *
  * Each fit is timed as the fastest of --repeats (default 2) after the data are in memory, the preprocessing
- * included on both sides. Ours is broken down into its parts (scatter / covariance products, Cholesky factor,
+ * included on both sides; our first run (JIT compilation and WebAssembly tier-up included) is shown beside it. Ours is broken down into its parts (scatter / covariance products, Cholesky factor,
  * eigen-decompositions), and the symmetric eigensolvers — ml-matrix's (eigen.ts), ours (tridiagonal-ql.ts) and
  * numpy's eigh — are timed alone on random symmetric matrices of order 100, 300 and 784.
  *
@@ -34,13 +34,21 @@ const ROWS = 10_000;
 
 /** The fastest of `repeats` runs of `f`, in seconds. */
 function best(f: () => void, times = repeats): number {
+  return timed(f, times).fastest;
+}
+
+/** The first (cold: JIT compilation and WebAssembly tier-up included) and the fastest of `times` runs, in seconds. */
+function timed(f: () => void, times = repeats): { first: number; fastest: number } {
+  let first = 0;
   let fastest = Infinity;
   for (let r = 0; r < times; r++) {
     const t0 = performance.now();
     f();
-    fastest = Math.min(fastest, (performance.now() - t0) / 1000);
+    const seconds = (performance.now() - t0) / 1000;
+    if (r === 0) first = seconds;
+    fastest = Math.min(fastest, seconds);
   }
-  return fastest;
+  return { first, fastest };
 }
 
 /** A random symmetric matrix (n, n) with entries uniform in [−1, 1], from a fixed linear congruential stream. */
@@ -111,8 +119,8 @@ function main(): void {
   const data = loadSplit(dir, 'train', ROWS);
   console.log(`fm10k (${data.nRows} × ${data.nFeatures}, z-scored), fastest of ${repeats}; load average before: ${load()}`);
   const ours = {
-    lda: best(() => fitMetric(data, { method: 'lda', preprocess: 'zscore' })),
-    covariance: best(() => fitMetric(data, { method: 'covariance', preprocess: 'zscore' })),
+    lda: timed(() => fitMetric(data, { method: 'lda', preprocess: 'zscore' })),
+    covariance: timed(() => fitMetric(data, { method: 'covariance', preprocess: 'zscore' })),
   };
   const { training } = prepareFit(data, { method: 'lda', preprocess: 'zscore' });
   const { X, n, d, labels, nClasses } = training;
@@ -132,9 +140,12 @@ function main(): void {
   }
   const ref = reference();
   console.log(`load average after: ${load()}`);
-  console.log('\n| fit (s) | ours | reference | ratio |\n|---|---|---|---|');
-  console.log(`| lda | ${f3(ours.lda)} | ${ref ? f3(ref.lda) : '–'} | ${ref ? (ours.lda / ref.lda).toFixed(2) + '×' : ''} |`);
-  console.log(`| covariance | ${f3(ours.covariance)} | ${ref ? f3(ref.covariance) : '–'} | ${ref ? (ours.covariance / ref.covariance).toFixed(2) + '×' : ''} |`);
+  console.log('\n| fit (s) | ours, first run | ours | reference | ratio |\n|---|---|---|---|---|');
+  for (const method of ['lda', 'covariance'] as const) {
+    const mine = ours[method];
+    const theirs = ref ? ref[method] : null;
+    console.log(`| ${method} | ${f3(mine.first)} | ${f3(mine.fastest)} | ${theirs ? f3(theirs) : '–'} | ${theirs ? (mine.fastest / theirs).toFixed(2) + '×' : ''} |`);
+  }
   console.log('\n| our part | s |\n|---|---|');
   for (const [name, s] of parts) console.log(`| ${name} | ${f3(s)} |`);
   console.log('\n| order | ml-matrix s | symmetricEigenQl s | ratio | numpy eigh s |\n|---|---|---|---|---|');
