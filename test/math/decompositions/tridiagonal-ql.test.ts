@@ -132,6 +132,19 @@ describe("symmetricEigenQl: the complete decomposition, against ml-matrix's Eige
     expect(symmetricEigenQl(new Float64Array(0), 0)).toEqual({ values: new Float64Array(0), vectors: new Float64Array(0) });
   });
 
+  it('scales: S·10^±150 has the eigenvalues of S times 10^±150; a non-finite entry gives NaN, not a hang', () => {
+    const n = 12;
+    const S = randomSymmetric(n, 8);
+    const base = symmetricEigenQl(S, n).values;
+    for (const factor of [1e-150, 1e150]) {
+      const scaled = symmetricEigenQl(S.map((v) => v * factor), n).values;
+      for (let j = 0; j < n; j++) expect(Math.abs(scaled[j]! / factor - base[j]!)).toBeLessThan(1e-12 * maxAbs(base));
+    }
+    const broken = S.slice();
+    broken[5] = broken[n * 5] = Number.NaN;
+    expect(symmetricEigenQl(broken, n).values.some(Number.isNaN)).toBe(true);
+  });
+
   it('symmetrises its input, and leaves it unchanged', () => {
     const S = randomSymmetric(5, 2);
     const skewed = S.slice();
