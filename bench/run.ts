@@ -20,6 +20,8 @@
  *             missing (as root), else skipped with one line
  *   pca       PCA-32 on Fashion-MNIST: fm10k 5-fold evaluation and the fm60k → test score against scikit-learn's
  *             StandardScaler + PCA(32, full SVD) + the same figures (time ratio); skipped without the dataset
+ *   closed-form LDA and the inverse covariance fitted on fm10k (z-scored) against scikit-learn's LDA and metric-learn's
+ *             Covariance (time ratio), their parts, and the symmetric eigensolvers at order 100 / 300 / 784
  *   reliability the hostile-environment probes of bench/reliability/*-probes.ts (full disks, read-only and damaged
  *             databases, slow and oversized HTTP clients …): a table item | probe | before | after | ok
  *   concurrency the server, 4 CLI writers, 4 HTTP clients and 3 compare jobs on one database: labels lost, SQLITE_BUSY
@@ -53,6 +55,7 @@ const BENCHES: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'ui-scatter', file: 'ui-scatter.ts', args: [] },
   { name: 'scale', file: 'scale.ts', args: [] },
   { name: 'pca', file: 'pca.ts', args: [] },
+  { name: 'closed-form', file: 'closed-form.ts', args: [] },
   { name: 'reliability', file: 'reliability.ts', args: [] },
   { name: 'concurrency', file: 'concurrency.ts', args: [] },
   { name: 'regression', file: 'regression.ts', args: [] },

@@ -28,11 +28,10 @@
  * else runs on it; never assert on them in tests.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import type { DatasetMatrix } from '../shared/domain/dataset.ts';
 import { evaluateMethod } from '../shared/engine/evaluation/evaluate.ts';
 import { stratifiedFoldAssignment } from '../shared/engine/evaluation/folds.ts';
@@ -44,46 +43,18 @@ import { transform } from '../shared/metric/mahalanobis.ts';
 import { evaluateInPool, knnPredictInPool } from '../src-main/jobs/fold-pool.ts';
 import { DEFAULT_WORKER_URL } from '../src-main/jobs/pool.ts';
 import { main as workbench } from '../src-main/cli/main.ts';
+import { FASHION_MNIST_DIR, loadSplit as loadFashionMnist } from './fashion-mnist.ts';
 import { findSklearnPython } from './nca.ts';
 
-const DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const dir = opt('dir') ?? DEFAULT_DIR;
-
-/** Minimal IDX reader for the bench (ubyte images/labels, gzip): magic 0x0000 08 NDIM, big-endian sizes. */
-function readIdx(path: string): { dims: number[]; data: Uint8Array } {
-  const raw = gunzipSync(readFileSync(path));
-  if (raw[0] !== 0 || raw[1] !== 0 || raw[2] !== 0x08) throw new Error(`${path}: not an unsigned-byte IDX file.`);
-  const ndim = raw[3]!;
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
-  const offset = 4 + 4 * ndim;
-  const count = dims.reduce((a, b) => a * b, 1);
-  if (raw.length < offset + count) throw new Error(`${path}: truncated (${raw.length - offset} of ${count} bytes).`);
-  return { dims, data: raw.subarray(offset, offset + count) };
-}
+const dir = opt('dir') ?? FASHION_MNIST_DIR;
 
 /** The first `rows` rows (all when omitted) of the `train` or `t10k` split as a dataset. */
-function loadSplit(split: 'train' | 't10k', rows?: number): DatasetMatrix {
-  const images = readIdx(join(dir, `${split}-images-idx3-ubyte.gz`));
-  const labels = readIdx(join(dir, `${split}-labels-idx1-ubyte.gz`));
-  const d = images.dims[1]! * images.dims[2]!;
-  const n = Math.min(rows ?? images.dims[0]!, images.dims[0]!);
-  const features = new Float64Array(n * d);
-  for (let t = 0; t < n * d; t++) features[t] = images.data[t]!;
-  return {
-    nRows: n,
-    nFeatures: d,
-    features,
-    featureNames: Array.from({ length: d }, (_, f) => `px${f}`),
-    labels: Int32Array.from(labels.data.subarray(0, n)),
-    classNames: Array.from({ length: 10 }, (_, c) => String(c)),
-  };
-}
+const loadSplit = (split: 'train' | 't10k', rows?: number): DatasetMatrix => loadFashionMnist(dir, split, rows);
 
 const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
@@ -342,7 +313,7 @@ async function main(): Promise<void> {
   }
   const files = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
   const missingFiles = (): string[] => files.filter((f) => !existsSync(join(dir, f)));
-  if (missingFiles().length && dir === DEFAULT_DIR && !args.includes('--no-install') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  if (missingFiles().length && dir === FASHION_MNIST_DIR && !args.includes('--no-install') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     console.log('scale: Fashion-MNIST is not installed; installing Debian\'s dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist) …');
     const apt = spawnSync('apt-get', ['install', '-y', 'dataset-fashion-mnist'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (apt.status !== 0) console.log(`scale: apt-get exited ${apt.status}.`);

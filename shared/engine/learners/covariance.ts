@@ -1,4 +1,4 @@
-import { symmetricEigen } from '../../math/decompositions/index.ts';
+import { symmetricEigenQl } from '../../math/decompositions/index.ts';
 import { covarianceMatrix } from '../../math/statistics/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
@@ -9,7 +9,10 @@ import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } 
  * L is computed from the eigen-decomposition Σ + λI = V·diag(s)·Vᵀ as L = diag(1/√s)·Vᵀ (the whitening map),
  * so LᵀL = V·diag(1/s)·Vᵀ = (Σ + λI)⁻¹ without inverting an ill-conditioned matrix. Directions with
  * s ≤ d·ε·s_max (a singular Σ, e.g. more features than rows) get a zero row: that is the pseudo-inverse, as
- * metric-learn's `Covariance` computes with `pinvh`. Rows are ordered by decreasing 1/s. Cost O(n·d² + d³).
+ * metric-learn's `Covariance` computes with `pinvh`. Rows are ordered by decreasing 1/s, and each row's entry of
+ * largest magnitude is positive (an eigenvector's sign is the solver's choice; this makes L the solver's no more). Cost O(n·d²/2) for the
+ * covariance (in row blocks, shared/math/dense/gram-blocks.ts) + ≈ (8/3)·d³ flops and about d² plane rotations of
+ * length d for the eigen-decomposition (shared/math/decompositions/tridiagonal-ql.ts, WebAssembly SIMD).
  */
 export const covarianceLearner = defineLearner({
   name: 'covariance',
@@ -36,7 +39,7 @@ export function fitCovariance(data: TrainingData, lambda: number, hooks: Learner
   const { X, n, d } = data;
   const cov = covarianceMatrix(X, n, d, 1); // (d, d)
   for (let f = 0; f < d; f++) cov[f * d + f]! += lambda;
-  const { values, vectors } = symmetricEigen(cov, d); // ascending
+  const { values, vectors } = symmetricEigenQl(cov, d); // ascending
   const largest = Math.max(values[d - 1]!, 0);
   const cutoff = d * Number.EPSILON * largest;
   const L = new Float64Array(d * d); // (d, d)
@@ -44,7 +47,9 @@ export function fitCovariance(data: TrainingData, lambda: number, hooks: Learner
   for (let r = 0; r < d; r++) {
     const s = values[r]!;
     if (!(s > cutoff)) continue;
-    const w = 1 / Math.sqrt(s);
+    let pivot = 0;
+    for (let f = 1; f < d; f++) if (Math.abs(vectors[f * d + r]!) > Math.abs(vectors[pivot * d + r]!)) pivot = f;
+    const w = (vectors[pivot * d + r]! < 0 ? -1 : 1) / Math.sqrt(s);
     for (let f = 0; f < d; f++) L[r * d + f] = w * vectors[f * d + r]!;
   }
   hooks.onIteration?.({ iteration: 1, objective: 0, elapsedMs: performance.now() - start });

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors.ts';
-import { symmetricEigen } from '../../math/decompositions/index.ts';
+import { cholesky, symmetricEigen } from '../../math/decompositions/index.ts';
 import { classScatter } from '../../math/statistics/index.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
@@ -11,10 +11,16 @@ import { componentsParam } from '../params.ts';
  * S_b w = λ S_w w. S_w is regularized first, S̃_w = S_w + ρ·(tr S_w / d)·I, so constant or collinear
  * directions are harmless.
  *
- * Solved by whitening: S̃_w = U·diag(s)·Uᵀ, W = U·diag(1/√s) (so WᵀS̃_w W = I); the eigenvectors E of WᵀS_b W
- * with the k largest eigenvalues give L = (W·E)ᵀ (k, d). Then LS̃_wLᵀ = I: distances are measured in units of the
- * (regularized) within-class spread, as scikit-learn's LDA transform does. S_b has rank ≤ C − 1, so k ≤ C − 1.
- * The objective reported is the sum of the k retained Fisher ratios. Cost O(n·d² + d³).
+ * Solved by whitening with the Cholesky factor S̃_w = R·Rᵀ: W = R⁻ᵀ has WᵀS̃_w W = I and turns the problem into the
+ * symmetric eigenproblem of B = WᵀS_b W = (G·W)ᵀ(G·W), S_b = GᵀG with G (C, d) the weighted class-mean offsets. B
+ * has rank < C, so its eigenpairs come from the C × C matrix K = (G·W)(G·W)ᵀ: K·u = λ·u gives B·e = λ·e with
+ * e = (G·W)ᵀu/√λ. The eigenvectors e of the k largest eigenvalues give L = (W·E)ᵀ (k, d): the generalized
+ * eigenvectors with lS̃_wlᵀ = 1, whatever whitening finds them. Then LS̃_wLᵀ = I: distances are measured in units of
+ * the (regularized) within-class spread, as scikit-learn's LDA transform does. S_b has rank ≤ C − 1, so k ≤ C − 1;
+ * where it has less (collinear class means), the rows past its rank take directions with λ = 0 (an orthonormal
+ * completion in the whitened space). Each row's entry of largest magnitude is positive. The objective reported is
+ * the sum of the k retained Fisher ratios. Cost O(n·d²/2) for the scatter (in row blocks) + d³/6 multiply-adds for
+ * the Cholesky factor + O(C·d²).
  */
 export const ldaLearner = defineLearner({
   name: 'lda',
@@ -41,7 +47,7 @@ export function fitLda(data: TrainingData, components: number | null, rho: numbe
   const start = performance.now();
   const { X, n, d, labels, nClasses } = data;
   if (!labels) throw new ValidationError('lda learns from class labels, but none were given.');
-  const { within, between, classCounts } = classScatter(X, n, d, labels, nClasses);
+  const { within, betweenFactor: G, classCounts } = classScatter(X, n, d, labels, nClasses);
   let present = 0;
   for (const c of classCounts) if (c > 0) present++;
   const maxK = Math.min(d, present - 1);
@@ -58,45 +64,105 @@ export function fitLda(data: TrainingData, components: number | null, rho: numbe
   // A tiny absolute floor keeps S̃_w invertible even when ρ = 0 or S_w = 0.
   const shift = rho * (traceW / d) + 1e-12 * Math.max(traceW / d, 1);
   for (let f = 0; f < d; f++) within[f * d + f]! += shift;
-  const w = symmetricEigen(within, d);
-  const W = new Float64Array(d * d); // (d, d): U·diag(1/√s)
-  for (let j = 0; j < d; j++) {
-    const s = Math.max(w.values[j]!, shift);
-    const scale = 1 / Math.sqrt(s);
-    for (let f = 0; f < d; f++) W[f * d + j] = w.vectors[f * d + j]! * scale;
-  }
-  // B = Wᵀ S_b W (d, d)
-  const SbW = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let p = 0; p < d; p++) {
-      const a = between[i * d + p]!;
-      if (a === 0) continue;
-      for (let j = 0; j < d; j++) SbW[i * d + j]! += a * W[p * d + j]!;
-    }
-  }
-  const B = new Float64Array(d * d);
-  for (let p = 0; p < d; p++) {
-    for (let i = 0; i < d; i++) {
-      const a = W[p * d + i]!;
-      if (a === 0) continue;
-      for (let j = 0; j < d; j++) B[i * d + j]! += a * SbW[p * d + j]!;
-    }
-  }
-  const e = symmetricEigen(B, d); // ascending
-  const L = new Float64Array(k * d); // (k, d): row r = (W·e_{d−1−r})ᵀ
-  let objective = 0;
-  for (let r = 0; r < k; r++) {
-    const j = d - 1 - r;
-    objective += Math.max(e.values[j]!, 0);
-    for (let f = 0; f < d; f++) {
+  // S̃_w is positive definite by construction (shift > 0); the factor only fails for non-finite data.
+  const R = cholesky(within, d); // (d, d) lower triangular: S̃_w = R·Rᵀ
+  const C = nClasses;
+  const M = new Float64Array(C * d); // (C, d): G·W = G·R⁻ᵀ, row c = R⁻¹·g_c
+  for (let c = 0; c < C; c++) forwardSubstitute(R, d, G.subarray(c * d, (c + 1) * d), M.subarray(c * d, (c + 1) * d));
+  const K = new Float64Array(C * C); // (C, C): M·Mᵀ
+  for (let a = 0; a < C; a++) {
+    for (let b = a; b < C; b++) {
       let s = 0;
-      for (let p = 0; p < d; p++) s += W[f * d + p]! * e.vectors[p * d + j]!;
-      L[r * d + f] = s;
+      for (let f = 0; f < d; f++) s += M[a * d + f]! * M[b * d + f]!;
+      K[a * C + b] = s;
+      K[b * C + a] = s;
     }
+  }
+  const eigen = symmetricEigen(K, C); // ascending
+  const largest = Math.max(eigen.values[C - 1]!, 0);
+  const E = new Float64Array(k * d); // (k, d): row r = unit eigenvector of B for its r-th largest eigenvalue
+  let objective = 0;
+  let found = 0;
+  for (let r = 0; r < k; r++) {
+    const j = C - 1 - r;
+    const lambda = eigen.values[j]!;
+    // Below C·ε·λ_max, λ is rounding noise of a zero eigenvalue: (G·W)ᵀu/√λ would be noise too.
+    if (!(lambda > C * Number.EPSILON * largest)) break;
+    objective += lambda;
+    const e = E.subarray(r * d, (r + 1) * d);
+    const scale = 1 / Math.sqrt(lambda);
+    for (let c = 0; c < C; c++) {
+      const u = eigen.vectors[c * C + j]! * scale;
+      if (u === 0) continue;
+      for (let f = 0; f < d; f++) e[f]! += u * M[c * d + f]!;
+    }
+    found++;
+  }
+  completeOrthonormal(E, found, k, d);
+  const L = new Float64Array(k * d); // (k, d): row r = (W·e_r)ᵀ = (R⁻ᵀ·e_r)ᵀ
+  for (let r = 0; r < k; r++) {
+    const row = L.subarray(r * d, (r + 1) * d);
+    backSubstitute(R, d, E.subarray(r * d, (r + 1) * d), row);
     let pivot = 0;
-    for (let f = 1; f < d; f++) if (Math.abs(L[r * d + f]!) > Math.abs(L[r * d + pivot]!)) pivot = f;
-    if (L[r * d + pivot]! < 0) for (let f = 0; f < d; f++) L[r * d + f] = -L[r * d + f]!;
+    for (let f = 1; f < d; f++) if (Math.abs(row[f]!) > Math.abs(row[pivot]!)) pivot = f;
+    if (row[pivot]! < 0) for (let f = 0; f < d; f++) row[f] = -row[f]!;
   }
   hooks.onIteration?.({ iteration: 1, objective, elapsedMs: performance.now() - start });
   return { L, nComponents: k, iterations: 1, converged: true, stopReason: null, objective, objectiveTrace: [objective] };
+}
+
+/** out = R⁻¹·x (d) for the lower-triangular R (d, d): forward substitution on R's contiguous rows. */
+function forwardSubstitute(R: Float64Array, d: number, x: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < d; i++) {
+    let s = x[i]!;
+    const row = i * d;
+    for (let p = 0; p < i; p++) s -= R[row + p]! * out[p]!;
+    out[i] = s / R[row + i]!;
+  }
+}
+
+/** out = R⁻ᵀ·x (d) for the lower-triangular R (d, d): backward substitution, subtracting along R's contiguous rows. */
+function backSubstitute(R: Float64Array, d: number, x: Float64Array, out: Float64Array): void {
+  out.set(x);
+  for (let i = d - 1; i >= 0; i--) {
+    const row = i * d;
+    const xi = out[i]! / R[row + i]!;
+    out[i] = xi;
+    for (let p = 0; p < i; p++) out[p]! -= R[row + p]! * xi;
+  }
+}
+
+/**
+ * Fills rows `from` … k − 1 of E (k, d), whose rows 0 … from − 1 are orthonormal, with unit vectors orthogonal to every
+ * row before them: each the standard basis vector with the largest part outside their span (the first such on ties),
+ * orthogonalized twice (Gram–Schmidt) and normalized. Deterministic.
+ */
+function completeOrthonormal(E: Float64Array, from: number, k: number, d: number): void {
+  for (let r = from; r < k; r++) {
+    let best = 0;
+    let bestResidual = -1;
+    for (let f = 0; f < d; f++) {
+      let inside = 0;
+      for (let q = 0; q < r; q++) inside += E[q * d + f]! ** 2;
+      if (1 - inside > bestResidual) {
+        bestResidual = 1 - inside;
+        best = f;
+      }
+    }
+    const e = E.subarray(r * d, (r + 1) * d);
+    e.fill(0);
+    e[best] = 1;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let q = 0; q < r; q++) {
+        const other = E.subarray(q * d, (q + 1) * d);
+        let s = 0;
+        for (let f = 0; f < d; f++) s += other[f]! * e[f]!;
+        for (let f = 0; f < d; f++) e[f]! -= s * other[f]!;
+      }
+    }
+    let norm = 0;
+    for (let f = 0; f < d; f++) norm += e[f]! * e[f]!;
+    const inv = 1 / Math.sqrt(norm);
+    for (let f = 0; f < d; f++) e[f]! *= inv;
+  }
 }

@@ -4,7 +4,8 @@
  * every eigenvector through strided column updates.
  *
  *   1. Householder tridiagonalisation S = Q·T·Qᵀ (Golub & Van Loan, *Matrix Computations*, 4th ed., Alg. 8.3.1), on
- *      contiguous rows: a symmetric mat-vec and a rank-2 update per column, ≈ (4/3)·n³ flops, the reflectors kept.
+ *      contiguous rows: a symmetric mat-vec and a rank-2 update of the lower triangle per column, ≈ (4/3)·n³ flops, in
+ *      WebAssembly SIMD (../wasm/eigen-kernels.ts), the reflectors kept.
  *   2. The k largest eigenvalues of T by Sturm-sequence bisection (G&VL §8.4.1), to the rounding limit of the
  *      interval arithmetic: O(n·k·60).
  *   3. Their eigenvectors of T by inverse iteration (G&VL §8.2.2, as LAPACK's dstein): tridiagonal LU with partial
@@ -14,6 +15,8 @@
  *
  * Deterministic (no random start), so a fit reproduces bit for bit.
  */
+
+import { createEigenKernels, SIMD_MIN_ORDER, type EigenKernels } from '../wasm/eigen-kernels.ts';
 
 /** The k largest eigenpairs, descending: S·v_j = λ_j·v_j, the v_j orthonormal. */
 export interface TopEigen {
@@ -37,9 +40,10 @@ export function topSymmetricEigen(S: Float64Array, n: number, k: number): TopEig
     throw new RangeError(`topSymmetricEigen: expected an ${n}×${n} matrix (${n * n} entries), got ${S.length} entries.`);
   }
   if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`topSymmetricEigen: k must be in [0, ${n}], got ${k}.`);
-  const A = new Float64Array(n * n); // (n, n) working copy, symmetrised
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = 0.5 * (S[i * n + j]! + S[j * n + i]!);
-  const { diagonal, offDiagonal, reflectors, betas } = tridiagonalize(A, n);
+  const kernels = createEigenKernels(2 * n * n + n, n >= SIMD_MIN_ORDER); // A (n, n), the reflectors (n, n), scratch (n)
+  const A = kernels.data; // the lower triangle of the working copy, symmetrised
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = 0.5 * (S[i * n + j]! + S[j * n + i]!);
+  const { diagonal, offDiagonal, reflectors, betas } = tridiagonalize(kernels, n);
   // T / ‖T‖₁: the pivots and tolerances below then live at unit scale, far from overflow and underflow.
   const tNorm = tridiagonalNorm(diagonal, offDiagonal, n);
   for (let i = 0; i < n; i++) diagonal[i]! /= tNorm;
@@ -72,56 +76,64 @@ export function topSymmetricEigen(S: Float64Array, n: number, k: number): TopEig
 }
 
 /**
- * Householder reduction of the symmetric A (n, n, overwritten) to tridiagonal form. Reflector c is
- * H_c = I − β_c·v_c·v_cᵀ with v_c (stored in row c of `reflectors`, entries c+1 … n−1) and zeroes column c below
- * the sub-diagonal. Returns T's diagonal (n) and off-diagonal (n − 1; entry i couples i and i + 1).
+ * Householder reduction of a symmetric A (n, n) to tridiagonal form, in the kernels' buffer (at least 2·n² + n
+ * doubles): A's lower triangle is read from and overwritten in entries 0 … n² − 1 (row-major; the upper triangle is not
+ * read), the reflectors are written to entries n² … 2·n² − 1, and the last n are scratch. Reflector c is
+ * H_c = I − β_c·v_c·v_cᵀ with v_c (row c of the reflectors, entries c+1 … n−1), and zeroes column c below the
+ * sub-diagonal. Each step is a symmetric mat-vec and a rank-2 update of the trailing block's lower triangle, on
+ * contiguous row segments through the kernels: ≈ (4/3)·n³ flops. Returns T's diagonal (n), off-diagonal (n − 1; entry
+ * i couples i and i + 1), the β_c (n − 2) and a view of the reflectors (n, n).
  */
-function tridiagonalize(A: Float64Array, n: number) {
-  const reflectors = new Float64Array(n * n); // (n, n)
+export function tridiagonalize(kernels: EigenKernels, n: number) {
+  const A = kernels.data;
+  const R = n * n; // reflectors (n, n)
+  const P = 2 * n * n; // scratch p (n)
+  const reflectors = A.subarray(R, R + n * n);
+  reflectors.fill(0);
   const betas = new Float64Array(Math.max(n - 2, 0));
   const offDiagonal = new Float64Array(Math.max(n - 1, 0));
-  const p = new Float64Array(n);
   for (let c = 0; c + 2 < n; c++) {
-    const v = reflectors.subarray(c * n, (c + 1) * n);
-    // x = A[c+1…n−1, c] = row c's entries past the diagonal (A is symmetric).
+    const V = R + c * n; // v_c
+    // x = A[c+1…n−1, c], column c below the diagonal.
     let scale = 0;
-    for (let i = c + 1; i < n; i++) scale = Math.max(scale, Math.abs(A[c * n + i]!));
+    for (let i = c + 1; i < n; i++) scale = Math.max(scale, Math.abs(A[i * n + c]!));
     if (scale === 0) {
       offDiagonal[c] = 0;
       continue;
     }
     let sigma = 0;
     for (let i = c + 1; i < n; i++) {
-      const x = A[c * n + i]! / scale;
-      v[i] = x;
+      const x = A[i * n + c]! / scale;
+      A[V + i] = x;
       sigma += x * x;
     }
-    const x0 = v[c + 1]!;
+    const x0 = A[V + c + 1]!;
     const alpha = -(x0 >= 0 ? 1 : -1) * Math.sqrt(sigma); // H·x = alpha·scale·e₁, sign against cancellation
-    v[c + 1] = x0 - alpha;
-    const vv = sigma - x0 * x0 + v[c + 1]! * v[c + 1]!;
+    A[V + c + 1] = x0 - alpha;
+    const vv = sigma - x0 * x0 + A[V + c + 1]! * A[V + c + 1]!;
     const beta = 2 / vv;
     betas[c] = beta;
     offDiagonal[c] = alpha * scale;
-    // p = β·A'·v, w = p − (β·pᵀv/2)·v, A' ← A' − v·wᵀ − w·vᵀ on the trailing block A' = A[c+1…, c+1…].
+    // p = β·A'·v from the lower triangle of the trailing block A' = A[c+1…, c+1…]: row i's entries left of the diagonal
+    // give p_i their dot product with v and add A'_ij·v_i to p_j.
+    const lo = c + 1;
+    A.fill(0, P + lo, P + n);
+    for (let i = lo; i < n; i++) {
+      const vi = A[V + i]!;
+      const s = kernels.dotAxpy(i * n + lo, V + lo, P + lo, i - lo, vi);
+      A[P + i]! += s + A[i * n + i]! * vi;
+    }
     let pv = 0;
-    for (let i = c + 1; i < n; i++) {
-      let s = 0;
-      const row = i * n;
-      for (let j = c + 1; j < n; j++) s += A[row + j]! * v[j]!;
-      p[i] = beta * s;
-      pv += p[i]! * v[i]!;
+    for (let i = lo; i < n; i++) {
+      A[P + i]! *= beta;
+      pv += A[P + i]! * A[V + i]!;
     }
+    // w = p − (β·pᵀv/2)·v, A' ← A' − (v·wᵀ + w·vᵀ) on the lower triangle.
     const half = 0.5 * beta * pv;
-    for (let i = c + 1; i < n; i++) p[i]! -= half * v[i]!; // p now holds w
-    for (let i = c + 1; i < n; i++) {
-      const row = i * n;
-      const vi = v[i]!;
-      const wi = p[i]!;
-      for (let j = c + 1; j < n; j++) A[row + j]! -= vi * p[j]! + wi * v[j]!;
-    }
+    for (let i = lo; i < n; i++) A[P + i]! -= half * A[V + i]!; // p now holds w
+    for (let i = lo; i < n; i++) kernels.rank2(i * n + lo, P + lo, V + lo, i - lo + 1, A[V + i]!, A[P + i]!);
   }
-  if (n >= 2) offDiagonal[n - 2] = A[(n - 2) * n + n - 1]!;
+  if (n >= 2) offDiagonal[n - 2] = A[(n - 1) * n + n - 2]!;
   const diagonal = new Float64Array(n);
   for (let i = 0; i < n; i++) diagonal[i] = A[i * n + i]!;
   return { diagonal, offDiagonal, reflectors, betas };

@@ -17,18 +17,37 @@ export const CHUNK_ROWS = 1024;
 /** The module's `dots(q, qRows, r, rRows, cp, out, outStride)` (distance-tiles.ts): byte addresses, row counts. */
 type DotTile = (q: number, qRows: number, r: number, rRows: number, cp: number, out: number, outStride: number) => void;
 
+/** A mean per group of rows: row i is centered by row `of[i]` of `means` (groups, d). */
+export interface GroupMeans {
+  of: Int32Array;
+  means: Float64Array;
+}
+
 /** Feature rows of one dot-product tile. */
 const TILE = 64;
 
 /**
- * G = Σ_i (x_i − μ)(x_i − μ)ᵀ (d, d), symmetric, for X (n, d) row-major; μ (d) or null for no centering.
- * Cost O(n·d²/2); memory O(d·{@link CHUNK_ROWS} + d²). `preferSimd: false` forces the TypeScript path (tests).
+ * G = Σ_i (x_i − μ_i)(x_i − μ_i)ᵀ (d, d), symmetric, for X (n, d) row-major, where μ_i is `mean` (d) for every row,
+ * row `groups.of[i]` of `groups.means` (·, d) (e.g. each row's class mean: the within-class scatter, without a
+ * centered copy of X), or 0 for `null`. Cost O(n·d²/2); memory O(d·{@link CHUNK_ROWS} + d²). `preferSimd: false`
+ * forces the TypeScript path (tests).
  */
-export function centeredGram(X: Float64Array, n: number, d: number, mean: Float64Array | null, preferSimd = true): Float64Array {
+export function centeredGram(
+  X: Float64Array,
+  n: number,
+  d: number,
+  mean: Float64Array | GroupMeans | null,
+  preferSimd = true,
+): Float64Array {
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(d) || d < 0 || X.length < n * d) {
     throw new RangeError(`centeredGram: expected ${n}×${d} entries, got ${X.length}.`);
   }
-  if (mean && mean.length !== d) throw new RangeError(`centeredGram: the mean has ${mean.length} entries for ${d} features.`);
+  if (mean instanceof Float64Array && mean.length !== d) {
+    throw new RangeError(`centeredGram: the mean has ${mean.length} entries for ${d} features.`);
+  }
+  if (mean && !(mean instanceof Float64Array) && (mean.of.length < n || mean.means.length % Math.max(d, 1) !== 0)) {
+    throw new RangeError(`centeredGram: the group means need ${n} group indices and rows of ${d} entries.`);
+  }
   const G = new Float64Array(d * d); // (d, d)
   if (n === 0 || d === 0) return G;
   const chunk = Math.min(CHUNK_ROWS, n + (n & 1));
@@ -54,8 +73,13 @@ export function centeredGram(X: Float64Array, n: number, d: number, mean: Float6
     block.fill(0);
     for (let t = 0; t < rows; t++) {
       const src = (r0 + t) * d;
-      if (mean) for (let a = 0; a < d; a++) block[a * cp + t] = X[src + a]! - mean[a]!;
-      else for (let a = 0; a < d; a++) block[a * cp + t] = X[src + a]!;
+      if (mean === null) {
+        for (let a = 0; a < d; a++) block[a * cp + t] = X[src + a]!;
+      } else {
+        const mu = mean instanceof Float64Array ? mean : mean.means;
+        const at = mean instanceof Float64Array ? 0 : mean.of[r0 + t]! * d;
+        for (let a = 0; a < d; a++) block[a * cp + t] = X[src + a]! - mu[at + a]!;
+      }
     }
     if (dots) {
       const rowBytes = cp * 8;

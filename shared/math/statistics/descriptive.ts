@@ -1,5 +1,5 @@
 /** Descriptive statistics of row-major data: column means and variances, covariance and scatter matrices, the median. */
-import { columnMeans, gram } from '../dense/matrix.ts';
+import { columnMeans } from '../dense/matrix.ts';
 import { centeredGram } from '../dense/gram-blocks.ts';
 
 /**
@@ -15,12 +15,13 @@ export function covarianceMatrix(X: Float64Array, n: number, d: number, ddof = 1
 
 /**
  * Within-class and between-class scatter of labeled X (n, d), labels in [0, nClasses):
- *   S_w = Σ_c Σ_{i∈c} (x_i − μ_c)(x_i − μ_c)ᵀ,   S_b = Σ_c n_c (μ_c − μ)(μ_c − μ)ᵀ.
- * Both (d, d); S_w + S_b is the total scatter. Cost O(n·d²).
+ *   S_w = Σ_c Σ_{i∈c} (x_i − μ_c)(x_i − μ_c)ᵀ (d, d),   S_b = Σ_c n_c (μ_c − μ)(μ_c − μ)ᵀ = GᵀG,
+ * S_b given by its factor G (nClasses, d), row c = √n_c·(μ_c − μ): S_b has rank < nClasses, so products with it
+ * cost O(nClasses·d) a vector through G. S_w + S_b is the total scatter. Cost O(n·d²/2), in row blocks.
  */
 export function classScatter(X: Float64Array, n: number, d: number, labels: Int32Array, nClasses: number): {
   within: Float64Array;
-  between: Float64Array;
+  betweenFactor: Float64Array;
   classCounts: Int32Array;
 } {
   const counts = new Int32Array(nClasses);
@@ -34,20 +35,14 @@ export function classScatter(X: Float64Array, n: number, d: number, labels: Int3
     if (counts[c] === 0) continue;
     for (let f = 0; f < d; f++) means[c * d + f]! /= counts[c]!;
   }
-  const centered = new Float64Array(n * d); // (n, d): x_i − μ_{label(i)}
-  for (let i = 0; i < n; i++) {
-    const c = labels[i]!;
-    for (let f = 0; f < d; f++) centered[i * d + f] = X[i * d + f]! - means[c * d + f]!;
-  }
-  const within = centeredGram(centered, n, d, null);
+  const within = centeredGram(X, n, d, { of: labels, means }); // rows centered by their class mean
   const overall = columnMeans(X, n, d);
-  const weighted = new Float64Array(nClasses * d); // √n_c (μ_c − μ)
+  const betweenFactor = new Float64Array(nClasses * d); // (nClasses, d): √n_c (μ_c − μ)
   for (let c = 0; c < nClasses; c++) {
     const w = Math.sqrt(counts[c]!);
-    for (let f = 0; f < d; f++) weighted[c * d + f] = w * (means[c * d + f]! - overall[f]!);
+    for (let f = 0; f < d; f++) betweenFactor[c * d + f] = w * (means[c * d + f]! - overall[f]!);
   }
-  const between = gram(weighted, nClasses, d);
-  return { within, between, classCounts: counts };
+  return { within, betweenFactor, classCounts: counts };
 }
 
 /**

@@ -23,6 +23,21 @@ describe('centeredGram: (X − 1μᵀ)ᵀ(X − 1μᵀ) in row blocks', () => {
     for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) expect(simd[a * d + b]).toBe(simd[b * d + a]);
   });
 
+  it('with group means, each row centered by its group mean: the same bits as the gram of a centered copy', () => {
+    const [n, d] = [CHUNK_ROWS + 9, 11];
+    const X = randomMatrix(n, d, 4);
+    const of = Int32Array.from({ length: n }, (_, i) => (i * 7) % 3);
+    const means = randomMatrix(3, d, 5);
+    const centered = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) centered[i * d + f] = X[i * d + f]! - means[of[i]! * d + f]!;
+    for (const preferSimd of [true, false]) {
+      expect(Array.from(centeredGram(X, n, d, { of, means }, preferSimd))).toEqual(Array.from(centeredGram(centered, n, d, null, preferSimd)));
+    }
+    expect(() => centeredGram(X, n, d, { of: of.subarray(1), means })).toThrow(
+      new RangeError(`centeredGram: the group means need ${n} group indices and rows of ${d} entries.`),
+    );
+  });
+
   it('without a mean it is XᵀX; empty data give zeros; a wrong length is refused', () => {
     const X = Float64Array.of(1, 2, 3, 4, 5, 6); // (3, 2)
     expect(Array.from(centeredGram(X, 3, 2, null))).toEqual([35, 44, 44, 56]);
