@@ -4,6 +4,7 @@
  * This is what `workbench learn` runs on the whole dataset and what evaluation runs on each training part.
  */
 import { ValidationError, NumericalError } from '../errors.ts';
+import { definedFields } from '../objects.ts';
 import type { Triple } from '../domain/comparisons.ts';
 import type { PairConstraint } from '../domain/constraints.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
@@ -304,8 +305,10 @@ export function subsampleRows(n: number, count: number, seed: number): Int32Arra
 export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}): LearnedMetric {
   const { learner, params, seed, preprocessing, training } = prepared;
   const start = nowMs();
+  const cpuStart = hooks.cpuSeconds?.();
   const outcome = learner.fit(training, params, { seed, hooks });
   const fitSeconds = (nowMs() - start) / 1000;
+  const fitCpuSeconds = cpuStart === undefined ? undefined : hooks.cpuSeconds!() - cpuStart;
   const { L, nComponents } = outcome;
   if (!Number.isInteger(nComponents) || nComponents < 1 || L.length !== nComponents * training.d) {
     throw new NumericalError(
@@ -336,6 +339,7 @@ export function runPreparedFit(prepared: PreparedFit, hooks: LearnerHooks = {}):
       objective: outcome.objective,
       objectiveTrace: outcome.objectiveTrace,
       fitSeconds,
+      ...definedFields({ fitCpuSeconds }),
       ...withWarnings([...prepared.warnings, ...(outcome.warnings ?? [])]),
     },
   };

@@ -24,6 +24,12 @@ export interface LearnerHooks {
    * The figures are the same bits either way.
    */
   products?: BlockProducts;
+  /**
+   * The host's CPU clock in seconds: the CPU time of every thread of the process (the fit's team included), read
+   * before and after the learner so that the summary's `fitCpuSeconds / fitSeconds` says how many cores the fit kept
+   * busy. Absent: no CPU time is reported.
+   */
+  cpuSeconds?(): number;
 }
 
 /** The typed arrays a team of threads can share (see {@link BlockProducts.shared}). */

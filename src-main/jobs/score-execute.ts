@@ -22,7 +22,7 @@ import {
   type TestSetStage,
 } from '../../shared/engine/evaluation/score.ts';
 import { fitMetric } from '../../shared/engine/fit.ts';
-import { withTeam } from './execute.ts';
+import { teamHooks, withTeam } from './execute.ts';
 import { knnPredictInPool } from './fold-pool.ts';
 import { createReporter } from './reporter.ts';
 import type { ScoreTask, WorkerProgress } from './types.ts';
@@ -59,7 +59,7 @@ export async function executeScore(
   else if (task.fit) {
     reporter.phase('fit', { runId: task.runId, message: `${task.fit.method} fitted on '${task.train.name}' (${task.train.nRows} rows)` });
     const fit = task.fit;
-    metric = withTeam(task.workers, (products) => fitMetric(task.train, fit, products ? { ...reporter.hooks, products } : reporter.hooks));
+    metric = withTeam(task.workers, (products) => fitMetric(task.train, fit, teamHooks(reporter, products)));
   } else throw new TypeError('executeScore: the task has neither a metric nor a fit.');
   reporter.throwIfStopped();
   if (task.train.targets) {

@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { STOP_REASONS, type LearnedMetric, type PreprocessKind, type StopReason } from '../../shared/domain/learned-metric.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { definedFields } from '../../shared/objects.ts';
 import { blobToFloat64, parseJsonColumn, typedArrayToBlob } from './blobs.ts';
 import { statementCache } from './statements.ts';
 
@@ -35,6 +36,8 @@ interface StoredSummary {
   iterations: number;
   converged: boolean;
   fitSeconds: number;
+  /** Added later than the column: absent in older rows and where the host had no CPU clock. */
+  fitCpuSeconds?: number;
   stopReason?: StopReason | null;
   objective?: number | null;
 }
@@ -70,6 +73,7 @@ export class MetricsRepository {
       iterations: metric.summary.iterations,
       converged: metric.summary.converged,
       fitSeconds: metric.summary.fitSeconds,
+      ...definedFields({ fitCpuSeconds: metric.summary.fitCpuSeconds }),
       stopReason: metric.summary.stopReason,
       objective: metric.summary.objective,
     };
@@ -120,6 +124,7 @@ export class MetricsRepository {
         stopReason: storedStopReason(summary.stopReason),
         objective: typeof summary.objective === 'number' ? summary.objective : null,
         fitSeconds: summary.fitSeconds,
+        ...(typeof summary.fitCpuSeconds === 'number' ? { fitCpuSeconds: summary.fitCpuSeconds } : {}),
         objectiveTrace: Array.from(blobToFloat64(row.objective_trace, `metrics.objective_trace of run ${runId}`)),
       },
     };

@@ -66,9 +66,13 @@ describe('fits on a team of threads', () => {
     runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
     const metrics: LearnedMetric[] = [];
     for (const workers of [1, 2]) {
-      const { result } = await runner.submit({ kind: 'learn', datasetId, method: 'nca', params: { components: 3, maxIter: 6 }, seed: 0 }, { workers }).done;
+      const job = runner.submit({ kind: 'learn', datasetId, method: 'nca', params: { components: 3, maxIter: 6 }, seed: 0 }, { workers });
+      const { result } = await job.done;
       if (result.kind !== 'learn') throw new Error('expected a learned metric');
       metrics.push(result.metric);
+      // The fit's CPU time over all the process's threads is measured and stored with the metric.
+      expect(result.metric.summary.fitCpuSeconds).toBeGreaterThan(0);
+      expect(t.store.metrics.get(job.runIds[0]!)!.summary.fitCpuSeconds).toBe(result.metric.summary.fitCpuSeconds);
     }
     expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
     expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);

@@ -82,6 +82,8 @@ export const FitSummarySchema = z.object({
    */
   objective: z.number().nullable(),
   fitSeconds: z.number(),
+  /** CPU seconds of the process's threads during the fit (absent where the host has no CPU clock): ÷ fitSeconds = cores busy. */
+  fitCpuSeconds: z.number().optional(),
   /** Objective after each iteration (may be empty for closed-form methods). */
   objectiveTrace: z.array(z.number()),
   /** What the fit had to change to give a finite metric (fewer chunklets than asked, a regularised covariance …). */

@@ -1,8 +1,15 @@
 /** `workbench learn`: fits a metric on the whole dataset in a background job and stores it as a run. */
 import { describeConvergence, formatObjective } from '../../../shared/domain/learned-metric.ts';
 import { getLearner } from '../../../shared/engine/registry.ts';
+import { definedFields } from '../../../shared/objects.ts';
 import type { CliCommand } from '../command.ts';
 import { COMMON_JOB_HELP, COMMON_JOB_OPTIONS, commonSpec, parseParams, runJobFromCli, stringList } from './job-options.ts';
+
+/** " (CPU 22.9 s, 1.86 cores busy)" where the fit's CPU time is known. */
+function cpuNote(summary: { fitSeconds: number; fitCpuSeconds?: number }): string {
+  if (summary.fitCpuSeconds === undefined || !(summary.fitSeconds > 0)) return '';
+  return ` (CPU ${summary.fitCpuSeconds.toFixed(1)} s, ${(summary.fitCpuSeconds / summary.fitSeconds).toFixed(2)} cores busy)`;
+}
 
 export const learnCommand: CliCommand = {
   name: 'learn',
@@ -44,6 +51,7 @@ export const learnCommand: CliCommand = {
       seed: m.seed,
       preprocess: m.preprocessing.kind,
       fitSeconds: m.summary.fitSeconds,
+      ...definedFields({ fitCpuSeconds: m.summary.fitCpuSeconds }),
       iterations: m.summary.iterations,
       converged: m.summary.converged,
       stopReason: m.summary.stopReason,
@@ -53,7 +61,7 @@ export const learnCommand: CliCommand = {
     };
     ctx.out(
       { run },
-      `Run ${run.id}: ${m.method} learned L ${m.nComponents}×${m.nFeatures} in ${m.summary.fitSeconds.toFixed(3)} s, ` +
+      `Run ${run.id}: ${m.method} learned L ${m.nComponents}×${m.nFeatures} in ${m.summary.fitSeconds.toFixed(3)} s${cpuNote(m.summary)}, ` +
         `${m.summary.iterations} iteration${m.summary.iterations === 1 ? '' : 's'}, ${describeConvergence(m.summary)}` +
         (m.summary.objective === null ? '.' : `; objective ${formatObjective(m.summary.objective)}.`),
     );
