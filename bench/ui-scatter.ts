@@ -1,6 +1,8 @@
 /**
  * The Datasets and Label scatters at 60,000 points, measured in headless Chromium (Debian's /usr/bin/chromium
- * through playwright-core, as the e2e tests drive it) with the User Timing marks ScatterCanvas sets:
+ * through playwright-core, as the e2e tests drive it) with the User Timing marks ScatterCanvas sets. The page is
+ * the end-to-end build (out/renderer-e2e, rebuilt when stale): the bench finds and clicks exact points through
+ * its window.__workbench scatter hooks, which the app's own build (out/renderer) does not have.
  *
  *   draw        the drawBase call (every point and constraint line), JavaScript time
  *   draw-frame  from the start of that draw to the next animation frame (the points on screen)
@@ -12,20 +14,20 @@
  * The data: 60,000 synthetic 4×4 ubyte images in 10 classes (seeded), written as an IDX file pair and imported
  * through the browser-mode upload path (so the import, the image layout and the pair card's thumbnails are
  * exercised at that size). Targets: draw in under 500 ms, answer a click in under 50 ms.
- * Screenshots: test-output/screenshots/ui-scatter-datasets.png, ui-scatter-label.png.
+ * Screenshots: test-output/screenshots/ui-scatter-datasets.png, ui-scatter-label.png; when the page does not get
+ * to a scatter, the bench stops with the step it missed and test-output/screenshots/ui-scatter-failed.png.
  *
  * Usage: node --import tsx bench/ui-scatter.ts [--rows 60000] [--clicks 10] [--fashion]
  * Wall-clock figures of this machine; never asserted in tests.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { bytesToBase64 } from '../shared/ipc/base64.ts';
 import type { Envelope } from '../shared/ipc/contract.ts';
-import { DEFAULT_RENDERER_DIR, serve } from '../src-main/server/main.ts';
+import { E2E_RENDERER_DIR, ensureRendererBuilt, serve } from '../src-main/server/main.ts';
 import type {} from '../src-renderer/src/lib/app/test-hooks.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -69,25 +71,34 @@ function syntheticImages(n: number): { images: Uint8Array; labels: Uint8Array } 
   return { images: idx([n, 4, 4], pixels), labels: idx([n], labels) };
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+/**
+ * Runs one step of reaching a scatter (a click, a wait). When it fails, saves a screenshot and throws an error
+ * that says which step failed, where the screenshot is, whether the page has the test hooks at all (only the
+ * end-to-end build has them), which scatters it registered and what it reported (page and console errors).
+ */
+async function step(page: Page, what: string, problems: readonly string[], action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const shot = join(SCREENSHOTS, 'ui-scatter-failed.png');
+    const saved = await page.screenshot({ path: shot }).then(
+      () => shot,
+      (e: Error) => `none (${e.message.split('\n')[0]})`,
+    );
+    const state = await page
+      .evaluate(() => ({ hooks: window.__workbench !== undefined, scatters: Object.keys(window.__workbench?.scatters ?? {}) }))
+      .catch(() => ({ hooks: false, scatters: [] as string[] }));
+    const lines = [
+      `ui-scatter: the page did not get to ${what}: ${(error as Error).message.split('\n')[0]}`,
+      state.hooks
+        ? `  registered scatters: [${state.scatters.join(', ')}]`
+        : `  window.__workbench is missing: the page is not the end-to-end build (WORKBENCH_TEST_HOOKS=1, ${E2E_RENDERER_DIR})`,
+      `  page and console errors: ${problems.length ? problems.join('; ') : 'none'}`,
+      `  screenshot: ${saved}`,
+    ];
+    throw new Error(lines.join('\n'), { cause: error });
   }
-  return newest;
-}
-
-/** Builds the renderer when it is missing or older than its sources (the marks live in ScatterCanvas). */
-function buildRendererIfStale(): void {
-  const index = join(DEFAULT_RENDERER_DIR, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(join(ROOT, 'src-renderer'))) return;
-  console.log('building the renderer (vite) …');
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error('vite build of the renderer failed');
 }
 
 const median = (values: number[]) => {
@@ -101,10 +112,11 @@ async function main(): Promise<void> {
     console.log(`ui-scatter: ${CHROMIUM} is missing (apt-get install chromium); skipped.`);
     return;
   }
-  buildRendererIfStale();
+  // The end-to-end build: the scatters' window.__workbench hooks (point count, point positions) exist only there.
+  ensureRendererBuilt(E2E_RENDERER_DIR, (line) => console.log(line));
   const dir = mkdtempSync(join(tmpdir(), 'bench-ui-scatter-'));
   const token = randomBytes(18).toString('base64url');
-  const handle = await serve({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'db.sqlite'), token, rendererDir: DEFAULT_RENDERER_DIR, concurrency: 1 });
+  const handle = await serve({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'db.sqlite'), token, rendererDir: E2E_RENDERER_DIR, concurrency: 1 });
   const call = async <T>(channel: string, request: unknown): Promise<T> => {
     const envelope = (await handle.workbench.dispatch(channel, request)) as Envelope<T>;
     if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.message}`);
@@ -133,14 +145,21 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
     const opened = Date.now();
-    await page.goto(handle.server.url, { waitUntil: 'load' });
+    await step(page, 'the start page', problems, () => page.goto(handle.server.url, { waitUntil: 'load' }));
     const skip = page.getByRole('button', { name: 'Skip the example' });
     if (await skip.isVisible().catch(() => false)) await skip.click();
-    await page.getByRole('tab', { name: 'Datasets', exact: true }).click();
-    await page.getByRole('button', { name: new RegExp(`^${dataset.name}\\b`) }).first().click();
-    await page.waitForFunction((n) => window.__workbench?.scatters.dataset?.count() === n, ROWS, { timeout: 120_000 });
-    await page.waitForFunction(() => performance.getEntriesByName('scatter:dataset:draw-frame').length > 0);
+    await step(page, 'the Datasets tab', problems, () => page.getByRole('tab', { name: 'Datasets', exact: true }).click());
+    await step(page, `the dataset '${dataset.name}' in the list`, problems, () => page.getByRole('button', { name: new RegExp(`^${dataset.name}\\b`) }).first().click());
+    await step(page, `the Datasets scatter with ${ROWS} points`, problems, () =>
+      page.waitForFunction((n) => window.__workbench?.scatters.dataset?.count() === n, ROWS, { timeout: 120_000 }),
+    );
+    await step(page, "the Datasets scatter's first frame", problems, () =>
+      page.waitForFunction(() => performance.getEntriesByName('scatter:dataset:draw-frame').length > 0),
+    );
     const openMs = Date.now() - opened;
 
     const measures = (prefix: string) =>
@@ -167,9 +186,13 @@ async function main(): Promise<void> {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-scatter-datasets.png') });
 
-    await page.getByRole('tab', { name: 'Label', exact: true }).click();
-    await page.waitForFunction((n) => window.__workbench?.scatters.label?.count() === n, ROWS);
-    await page.waitForFunction(() => performance.getEntriesByName('scatter:label:draw-frame').length > 0);
+    await step(page, 'the Label tab', problems, () => page.getByRole('tab', { name: 'Label', exact: true }).click());
+    await step(page, `the Label scatter with ${ROWS} points`, problems, () =>
+      page.waitForFunction((n) => window.__workbench?.scatters.label?.count() === n, ROWS, { timeout: 120_000 }),
+    );
+    await step(page, "the Label scatter's first frame", problems, () =>
+      page.waitForFunction(() => performance.getEntriesByName('scatter:label:draw-frame').length > 0),
+    );
     for (let k = 0; k < CLICKS; k++) {
       const row = (k * 104729 + 17) % ROWS;
       const point = await page.evaluate((i) => window.__workbench!.scatters.label!.pointToClient(i), row);
