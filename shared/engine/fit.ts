@@ -9,7 +9,7 @@ import type { Triple } from '../domain/comparisons.ts';
 import type { PairConstraint } from '../domain/constraints.ts';
 import type { DatasetMatrix } from '../domain/dataset.ts';
 import { convergedFor, type LearnedMetric, type PreprocessKind, type Preprocessing } from '../domain/learned-metric.ts';
-import type { LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, TrainingData } from './learner.ts';
+import type { BlockProducts, LearnerDefinition, LearnerHooks, ParamValues, ParamSpecs, TrainingData } from './learner.ts';
 import { createRng } from '../math/random/index.ts';
 import { validateParams } from './params.ts';
 import { fitPca } from './learners/pca.ts';
@@ -175,11 +175,11 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
  * Builds a planned fit's inputs from the data: the preprocessing fitted on the rows, the preprocessed rows, and the
  * learner's supervision. With `rows`, the fit is on those rows of `data` (a fold's training part), read in place:
  * the same bits as fitting `selectRows(data, rows)`, without the copy; the plan's items are then in indices of the
- * selection.
+ * selection. With `products`, the preprocessed rows are written where the fit's team of threads can read them.
  * @throws ValidationError for fewer than 2 rows, no feature left, or supervision the data cannot give.
  * @throws ConstraintError for hand-labeled pairs that do not fit the dataset.
  */
-export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: ArrayLike<number>): PreparedFit {
+export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: ArrayLike<number>, products?: BlockProducts): PreparedFit {
   const { learner, params, seed, supervision, source } = plan;
   const nRows = rows ? rows.length : data.nRows;
   if (nRows < 2) throw new ValidationError(`${learner.name}: needs at least 2 rows, got ${nRows}.`);
@@ -188,7 +188,8 @@ export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: Arr
   if (d === 0) {
     throw new ValidationError(`${learner.name}: every feature is constant on the fitting rows, so no feature is left after '${plan.preprocess}' preprocessing.`);
   }
-  const preprocessed = applyPreprocessing(preprocessing, data.features, nRows, rows);
+  // With a team of threads, the rows the learner reads go where the team can read them (no later shared copy).
+  const preprocessed = applyPreprocessing(preprocessing, data.features, nRows, rows, products?.alloc(nRows * d));
   const projection = plan.reduce === undefined ? null : principalProjection(preprocessed, nRows, d, checkReduce(plan.reduce, d, plan.preprocess));
   const X = projection ? projectRows(preprocessed, nRows, d, projection) : preprocessed;
   const dims = projection ? plan.reduce! : d;
@@ -278,7 +279,7 @@ export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHook
   const rows = subsampleRows(data.nRows, spec.subsample, plan.seed);
   // The rows' own labels drive generated supervision; no hand-labeled row index reaches the selection.
   const onRows = foldFitPlan(plan, { source: plan.source, constraints: [], comparisons: [], derived: plan.derived });
-  return runPreparedFit(preparePlannedFit(data, onRows, rows), hooks);
+  return runPreparedFit(preparePlannedFit(data, onRows, rows, hooks.products), hooks);
 }
 
 /**
@@ -287,7 +288,7 @@ export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHook
  * @throws see {@link preparePlannedFit} and {@link runPreparedFit}.
  */
 export function fitPlanned(data: DatasetMatrix, plan: FitPlan, hooks: LearnerHooks = {}): LearnedMetric {
-  return runPreparedFit(preparePlannedFit(data, plan), hooks);
+  return runPreparedFit(preparePlannedFit(data, plan, undefined, hooks.products), hooks);
 }
 
 /**

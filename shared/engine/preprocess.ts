@@ -100,15 +100,17 @@ export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: Pr
 }
 
 /**
- * Applies a fitted preprocessing to X (n, inputFeatures) → new (n, kept.length); with `rows`, to the n rows
- * rows[0 … n) of X (output row i is source row rows[i]). Cost O(n·d).
+ * Applies a fitted preprocessing to X (n, inputFeatures) → new (n, kept.length), or into `into` (that many entries:
+ * a fit's threads share it); with `rows`, to the n rows rows[0 … n) of X (output row i is source row rows[i]).
+ * Cost O(n·d).
  * @throws RangeError when X does not have `inputFeatures` columns.
  */
-export function applyPreprocessing(p: Preprocessing, X: Float64Array, n: number, rows?: ArrayLike<number>): Float64Array {
+export function applyPreprocessing(p: Preprocessing, X: Float64Array, n: number, rows?: ArrayLike<number>, into?: Float64Array): Float64Array {
   const d = p.inputFeatures;
   const source = sourceRows('applyPreprocessing', X, n, d, rows);
   const out = p.kept.length;
-  const Z = new Float64Array(n * out); // (n, kept)
+  const Z = into ?? new Float64Array(n * out); // (n, kept)
+  if (Z.length !== n * out) throw new RangeError(`applyPreprocessing: the output must hold ${n}×${out} entries, got ${Z.length}.`);
   // Typed copies of the (small) parameter lists keep the inner loop monomorphic; the arithmetic is unchanged.
   const kept = Int32Array.from(p.kept);
   const center = Float64Array.from(p.center);

@@ -591,7 +591,7 @@ export function fitLmnn(problem: LmnnProblem, L0: Float64Array, options: LmnnOpt
   const { X, n, d, labels, targets, k } = problem;
   const { mu, maxIter, tol, hooks } = options;
   const start = performance.now();
-  const Xt = new Float64Array(n * d);
+  const Xt = hooks.products ? hooks.products.alloc(n * d) : new Float64Array(n * d); // (d, n), where the fit's threads read it
   transposeInto(X, n, d, Xt);
   const work = hooks.products ? hooks.products.alloc(pairScatterWorkLength(n, d, k)) : new Float64Array(pairScatterWorkLength(n, d, k));
   const diagnostics: LmnnDiagnostics = { evaluations: 0, refreshes: 0, resets: 1, staleness: [], impostorsPerRow: 0, activeTriplets: 0 };

@@ -480,11 +480,11 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   const { maxIter, tol, hooks } = options;
   const maxRescales = options.maxRescales ?? NCA_MAX_RESCALES;
   const start = performance.now();
-  const Xt = new Float64Array(n * d); // (d, n)
+  const products = hooks.products ?? null;
+  const Xt = products ? products.alloc(n * d) : new Float64Array(n * d); // (d, n), where the fit's threads read it
   transposeInto(X, n, d, Xt);
   const rule = NCA_TRUNCATION;
   const exact = n < EXACT_BELOW;
-  const products = hooks.products ?? null;
   const Z = products ? products.alloc(n * k) : new Float64Array(n * k); // (n, k)
   // The full distance matrix of a refresh up to FULL_MATRIX_ROWS rows, reused by every refresh (row blocks beyond).
   const distanceBuffer = exact || n > FULL_MATRIX_ROWS ? null : new Float64Array(n * n);
