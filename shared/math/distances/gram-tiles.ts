@@ -76,11 +76,16 @@ export function laneDot(A: Float64Array, a: number, B: Float64Array, b: number, 
   return even + odd;
 }
 
+/** The WebAssembly memory of SIMD tiles, so that tiles of a later reference of the same shape can take it over. */
+const tileMemories = new WeakMap<GramDistanceTiles, { memory: WebAssembly.Memory; instance: WebAssembly.Instance; doubles: number }>();
+
 /**
  * Loads R (m, dims) and returns its distance tile. `preferSimd: false` forces the TypeScript path (tests compare the
- * two). Memory: (m rounded up to 2)·(dims rounded up to 2) + TILE_ROWS·(dims + m + 2) doubles.
+ * two). Memory: (m rounded up to 2)·(dims rounded up to 2) + TILE_ROWS·(dims + m + 2) doubles. With `reuse`, the
+ * tiles of an earlier reference of the same shape, these take over its memory (46 MB at 60,000 × 32) instead of
+ * allocating their own; `reuse` must not be used again. The distances are the same bits either way.
  */
-export function createGramDistanceTiles(R: Float64Array, m: number, dims: number, preferSimd = true): GramDistanceTiles {
+export function createGramDistanceTiles(R: Float64Array, m: number, dims: number, preferSimd = true, reuse?: GramDistanceTiles): GramDistanceTiles {
   if (!Number.isInteger(m) || m < 0 || !Number.isInteger(dims) || dims < 1 || R.length < m * dims) {
     throw new RangeError(`createGramDistanceTiles: expected a reference of ${m}×${dims} entries, got ${R.length}.`);
   }
@@ -116,8 +121,9 @@ export function createGramDistanceTiles(R: Float64Array, m: number, dims: number
   };
   if (module && m > 0) {
     const doubles = mp * cp + qp * cp + qp * mp;
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const previous = reuse ? tileMemories.get(reuse) : undefined;
+    const memory = previous && previous.doubles === doubles ? previous.memory : new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
+    const instance = previous?.memory === memory ? previous.instance : new WebAssembly.Instance(module, { env: { memory } });
     const dotTile = (instance.exports as unknown as { dots(q: number, qRows: number, r: number, rRows: number, cp: number, out: number, outStride: number): void }).dots;
     const buffer = memory.buffer;
     const Rp = new Float64Array(buffer, 0, mp * cp);
@@ -125,7 +131,7 @@ export function createGramDistanceTiles(R: Float64Array, m: number, dims: number
     const D = new Float64Array(buffer, Qp.byteOffset + Qp.byteLength, qp * mp);
     if (cp === dims) Rp.set(R.subarray(0, m * dims));
     else for (let j = 0; j < m; j++) Rp.set(R.subarray(j * dims, (j + 1) * dims), j * cp);
-    return {
+    const tiles: GramDistanceTiles = {
       simd: true,
       precision: 'f64',
       rows: m,
@@ -151,6 +157,8 @@ export function createGramDistanceTiles(R: Float64Array, m: number, dims: number
         return out;
       },
     };
+    tileMemories.set(tiles, { memory, instance, doubles });
+    return tiles;
   }
   const dots = new Float64Array(TILE_ROWS * Math.max(m, 1));
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distanceRowsBufferLength, forEachDistanceRow, FULL_MATRIX_ROWS, gramSquaredDistanceMatrix } from '../../../shared/math/distances/gram.ts';
+import { createGramDistanceTiles, TILE_ROWS, type GramDistanceTiles } from '../../../shared/math/distances/gram-tiles.ts';
 import { createRng } from '../../../shared/math/random/seeded-random.ts';
 
 function random(length: number, seed: number): Float64Array {
@@ -47,5 +48,29 @@ describe('forEachDistanceRow', () => {
       expect(seen.every((v, t) => v === t)).toBe(true);
       expect(distanceRowsBufferLength(n)).toBe(n <= FULL_MATRIX_ROWS ? n * n : 64 * n);
     }
+  });
+});
+
+describe('createGramDistanceTiles with reuse', () => {
+  it('gives the same bits as fresh tiles when it takes over the memory of tiles of the same shape', () => {
+    const rng = createRng(4);
+    const m = 301;
+    const dims = 7;
+    const first = Float64Array.from({ length: m * dims }, () => rng.normal());
+    const second = Float64Array.from({ length: m * dims }, () => 3 * rng.normal());
+    const rows = 40;
+    const distances = (tiles: GramDistanceTiles): Float64Array => {
+      const out = new Float64Array(rows * m);
+      return Float64Array.from(tiles.distances(second, 100, rows, out, new Float64Array(TILE_ROWS)));
+    };
+    const fresh = distances(createGramDistanceTiles(second, m, dims));
+    const earlier = createGramDistanceTiles(first, m, dims);
+    earlier.distances(first, 0, rows, new Float64Array(rows * m), new Float64Array(TILE_ROWS));
+    const reused = distances(createGramDistanceTiles(second, m, dims, true, earlier));
+    expect(Buffer.from(reused.buffer).equals(Buffer.from(fresh.buffer))).toBe(true);
+    // A different shape cannot be taken over: fresh memory, the same figures as fresh tiles.
+    const head = second.subarray(0, 200 * dims);
+    const of200 = (tiles: GramDistanceTiles): Buffer => Buffer.from(Float64Array.from(tiles.distances(second, 0, rows, new Float64Array(rows * 200), new Float64Array(TILE_ROWS))).buffer);
+    expect(of200(createGramDistanceTiles(head, 200, dims, true, createGramDistanceTiles(first, m, dims))).equals(of200(createGramDistanceTiles(head, 200, dims)))).toBe(true);
   });
 });
