@@ -11,7 +11,6 @@
  */
 import type { BlockKernel } from '../block-kernel.ts';
 import { runBlocksHere } from '../block-kernel.ts';
-import type { BlockProducts } from '../learner.ts';
 import {
   createGramDistanceTiles,
   distanceRowBlock,
@@ -193,10 +192,20 @@ export const ncaCandidateKernel: BlockKernel<CandidateBlocksArgs, CandidateBlock
 };
 
 /**
+ * How a refresh's row blocks run over a fit's team of threads (the fit's `BlockProducts`, learner.ts, with this
+ * kernel's name): arrays the threads can share, and the run, whose parts come back in block order.
+ */
+export interface CandidateTeam {
+  shared<T extends Float64Array | Int32Array>(array: T): T;
+  alloc(length: number): Float64Array;
+  runBlocks(args: CandidateBlocksArgs, blocks: number): Int32Array[];
+}
+
+/**
  * Candidate pair graph for the truncated softmax in the embedding Z (n, k), by the rule of {@link NcaTruncation}.
  * Cost O(n²·k/2) for the distances plus O(n²) for the selection; memory O(n²) up to {@link FULL_MATRIX_ROWS} rows
  * (pass `buffer`, n² entries, to reuse one), O(64·n) per thread beyond. With `previous`, also measures that graph's
- * staleness. With `products`, the row blocks beyond {@link FULL_MATRIX_ROWS} rows are shared out over the fit's
+ * staleness. With `team`, the row blocks beyond {@link FULL_MATRIX_ROWS} rows are shared out over the fit's
  * threads (the same graph and staleness, bit for bit).
  */
 export function ncaCandidateGraph(
@@ -206,7 +215,7 @@ export function ncaCandidateGraph(
   rule: NcaTruncation = NCA_TRUNCATION,
   buffer?: Float64Array,
   previous?: PairGraph,
-  products?: BlockProducts | null,
+  team?: CandidateTeam | null,
 ): CandidateRefresh {
   const neighbours: Int32Array[] = new Array<Int32Array>(n);
   let staleness = 0;
@@ -225,17 +234,17 @@ export function ncaCandidateGraph(
     );
     return { graph: pairGraphFromNeighbours(n, neighbours), staleness };
   }
-  const share = <T extends Float64Array | Int32Array>(a: T): T => (products ? products.shared(a) : a);
+  const share = <T extends Float64Array | Int32Array>(a: T): T => (team ? team.shared(a) : a);
   const args: CandidateBlocksArgs = {
     Z: share(Z),
     n,
     k,
     ...rule,
     previous: previous ? { rowStart: share(previous.rowStart), rowPairs: share(previous.rowPairs), a: share(previous.a), b: share(previous.b) } : null,
-    rho: products ? products.alloc(n) : new Float64Array(n),
+    rho: team ? team.alloc(n) : new Float64Array(n),
   };
   const blocks = Math.ceil(n / DISTANCE_ROW_BLOCK);
-  const parts = products ? products.runBlocks('ncaCandidates', args, blocks) : runBlocksHere(ncaCandidateKernel, args, blocks);
+  const parts = team ? team.runBlocks(args, blocks) : runBlocksHere(ncaCandidateKernel, args, blocks);
   parts.forEach((part, b) => {
     const start = b * DISTANCE_ROW_BLOCK;
     const rows = Math.min(DISTANCE_ROW_BLOCK, n - start);

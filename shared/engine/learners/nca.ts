@@ -14,7 +14,7 @@ import {
 } from '../../math/dense/index.ts';
 import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
-import { NCA_TRUNCATION, ncaCandidateGraph } from './nca-candidates.ts';
+import { NCA_TRUNCATION, ncaCandidateGraph, type CandidateTeam } from './nca-candidates.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, RefreshInterval, refreshingLbfgs, resolveInit, type RefreshingObjective } from './common.ts';
 
 /**
@@ -489,6 +489,9 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   // The full distance matrix of a refresh up to FULL_MATRIX_ROWS rows, reused by every refresh (row blocks beyond).
   const distanceBuffer = exact || n > FULL_MATRIX_ROWS ? null : new Float64Array(n * n);
   const refreshL = products ? products.alloc(k * d) : null; // the L of a refresh's embedding, where the team reads it
+  const candidateTeam: CandidateTeam | null = products
+    ? { shared: (a) => products.shared(a), alloc: (length) => products.alloc(length), runBlocks: (args, blocks) => products.runBlocks('ncaCandidates', args, blocks) }
+    : null;
   const diagnostics: NcaDiagnostics = { evaluations: 0, refreshes: 0, staleness: [], candidatesPerRow: 0, exact, rescales: [] };
 
   let graph: PairGraph | null = null;
@@ -499,7 +502,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
       refreshL!.set(L);
       embedInto(products.shared(X), n, d, refreshL!, k, Z, products.dotRows);
     } else embedInto(X, n, d, L, k, Z);
-    const refreshed = ncaCandidateGraph(Z, n, k, rule, distanceBuffer ?? undefined, measure ? (graph ?? undefined) : undefined, products);
+    const refreshed = ncaCandidateGraph(Z, n, k, rule, distanceBuffer ?? undefined, measure ? (graph ?? undefined) : undefined, candidateTeam);
     if (graph && measure) diagnostics.staleness.push(refreshed.staleness);
     return refreshed.graph;
   };

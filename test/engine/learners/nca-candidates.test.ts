@@ -4,10 +4,7 @@
  * more ties than the cap kept whole; the staleness as the exact measure says.
  */
 import { describe, expect, it } from 'vitest';
-import { runBlocksHere, type BlockKernel } from '../../../shared/engine/block-kernel.ts';
-import { BLOCK_KERNELS, dotRowsBlocks, dotRowsKernel } from '../../../shared/engine/block-kernels.ts';
-import type { BlockProducts } from '../../../shared/engine/learner.ts';
-import { ncaCandidateGraph, type NcaTruncation } from '../../../shared/engine/learners/nca-candidates.ts';
+import { ncaCandidateGraph, ncaCandidateKernel, type CandidateBlocksArgs, type CandidateTeam, type NcaTruncation } from '../../../shared/engine/learners/nca-candidates.ts';
 import { ncaTruncationError } from '../../../shared/engine/learners/nca.ts';
 import { embedInto } from '../../../shared/math/dense/row-products.ts';
 import { FULL_MATRIX_ROWS } from '../../../shared/math/distances/index.ts';
@@ -19,23 +16,20 @@ import { gaussianClasses, randomL } from '../fixtures.ts';
  * A team of `threads` simulated threads: each has its own kernel state, and the blocks run last to first, dealt
  * round-robin — another schedule than one thread's, over the same partition.
  */
-function scheduledTeam(threads: number): BlockProducts & { blocksRun: Map<string, number> } {
-  const blocksRun = new Map<string, number>();
-  return {
-    blocksRun,
-    shared: (array) => array,
-    alloc: (length) => new Float64Array(length),
-    allocInt32: (length) => new Int32Array(length),
-    dotRows: (A, ma, B, mb, len, out, outStride) => runBlocksHere(dotRowsKernel, { A, ma, B, mb, len, out, outStride }, dotRowsBlocks(ma, mb)),
-    runBlocks(kernel, args, blocks) {
-      const code = BLOCK_KERNELS[kernel] as BlockKernel<typeof args, unknown, Int32Array | void>;
-      const states = Array.from({ length: threads }, () => code.prepare(args));
-      const parts = new Array<ReturnType<typeof code.run>>(blocks);
-      for (let b = blocks - 1; b >= 0; b--) parts[b] = code.run(states[b % threads], b);
-      blocksRun.set(kernel, (blocksRun.get(kernel) ?? 0) + blocks);
-      return parts as never;
+function scheduledTeam(threads: number): CandidateTeam & { blocksRun: number } {
+  const team = {
+    blocksRun: 0,
+    shared: <T extends Float64Array | Int32Array>(array: T): T => array,
+    alloc: (length: number) => new Float64Array(length),
+    runBlocks(args: CandidateBlocksArgs, blocks: number): Int32Array[] {
+      const states = Array.from({ length: threads }, () => ncaCandidateKernel.prepare(args));
+      const parts = new Array<Int32Array>(blocks);
+      for (let b = blocks - 1; b >= 0; b--) parts[b] = ncaCandidateKernel.run(states[b % threads]!, b);
+      team.blocksRun += blocks;
+      return parts;
     },
   };
+  return team;
 }
 
 const RULE: NcaTruncation = { tau: 4, relativeMargin: 0, minCandidates: 4, maxCandidates: 40 };
@@ -68,7 +62,7 @@ describe('ncaCandidateGraph in row blocks', () => {
       const team = scheduledTeam(threads);
       const teamFirst = ncaCandidateGraph(first.Z, N, 4, RULE, undefined, undefined, team);
       const teamRefreshed = ncaCandidateGraph(second.Z, N, 4, RULE, undefined, teamFirst.graph, team);
-      expect(team.blocksRun.get('ncaCandidates')).toBe(2 * Math.ceil(N / 64));
+      expect(team.blocksRun).toBe(2 * Math.ceil(N / 64));
       expectSameGraph(teamFirst.graph, alone.graph);
       expectSameGraph(teamRefreshed.graph, refreshed.graph);
       expect(Object.is(teamRefreshed.staleness, refreshed.staleness)).toBe(true);
