@@ -8,7 +8,7 @@ import type { BlockKernel } from './block-kernel.ts';
 import { ncaCandidateKernel } from './learners/nca-candidates.ts';
 
 /** out[i·outStride + j] = ⟨A_i, B_j⟩ for A (ma, len) and B (mb, len), as `dotRows` (not `upper`). */
-export interface DotRowsArgs {
+interface DotRowsArgs {
   A: Float64Array;
   ma: number;
   B: Float64Array;
@@ -28,7 +28,7 @@ export function dotRowsBlocks(ma: number, mb: number): number {
 }
 
 /** Block b: a slice of A's rows (or of B's) against all of the other, with `dotRows`' own code. */
-export const dotRowsKernel: BlockKernel<DotRowsArgs, DotRowsArgs> = {
+const dotRowsKernel: BlockKernel<DotRowsArgs, DotRowsArgs> = {
   prepare: (args) => args,
   run({ A, ma, B, mb, len, out, outStride }, b) {
     if (ma >= mb) {
