@@ -52,7 +52,7 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
     const folds = spec.protocol?.folds ?? 5;
     // An evaluate job that also fits on every row counts that fit as one more unit after its folds.
     const fitsAllRows = spec.kind === 'evaluate' && spec.fitAllRows === true;
-    return evaluatePlansInPool(dataset, specs, plans, {
+    return evaluatePlansInPool(dataset, plans, {
       workers: payload.workers!,
       workerUrl: payload.workerUrl!,
       cancelFlag: payload.cancelFlag!,

@@ -22,6 +22,8 @@ import {
   combineFoldParts,
   evaluateFold,
   evaluateFoldPart,
+  planFromPortable,
+  portablePlan,
   prepareEvaluation,
   type EvaluationPlan,
   type EvaluationResult,
@@ -72,7 +74,7 @@ export function serveHelperTask(
       return evaluateSweepStep(task.dataset, task.spec, resolved, step, iterationHooks(shouldStop, onProgress));
     }
     case 'fold': {
-      const plan = prepareEvaluation(task.dataset, task.spec);
+      const plan = planFromPortable(task.plan);
       const hooks = iterationHooks(shouldStop, onProgress);
       if (task.part !== undefined) return { part: evaluateFoldPart(task.dataset, plan, task.fold, task.part, hooks) };
       return { evaluation: evaluateFold(task.dataset, plan, task.fold, hooks) };
@@ -208,17 +210,16 @@ async function runOnHelpers<T extends HelperTask>(tasks: readonly T[], run: Pool
  */
 export async function evaluateInPool(dataset: DatasetMatrix, specs: readonly PortableEvaluationSpec[], options: FoldPoolOptions): Promise<EvaluationResult[]> {
   const plans = specs.map((spec) => prepareEvaluation(dataset, spec));
-  return await evaluatePlansInPool(dataset, specs, plans, options);
+  return await evaluatePlansInPool(dataset, plans, options);
 }
 
 /**
- * {@link evaluateInPool} of specs the caller has prepared already (`plans[i]` = `prepareEvaluation(dataset, specs[i])`),
- * so that it can go on from the same plans (an evaluate job's fit on every row). Each helper prepares its fold's
- * spec itself: a plan holds the learner's functions, which do not cross a thread boundary.
+ * {@link evaluateInPool} of plans the caller has prepared already (`prepareEvaluation`), so that it can go on from the
+ * same plans (an evaluate job's fit on every row). Each fold task carries its plan across (`portablePlan`): a helper
+ * looks the learner up by name and resolves nothing again.
  */
 export async function evaluatePlansInPool(
   dataset: DatasetMatrix,
-  specs: readonly PortableEvaluationSpec[],
   plans: readonly EvaluationPlan[],
   options: FoldPoolOptions,
 ): Promise<EvaluationResult[]> {
@@ -238,10 +239,11 @@ export async function evaluatePlansInPool(
   /** The first part to finish of each split fold, until its other part does. */
   const parts: Array<FoldPartEvaluation | undefined> = [];
   const started = new Uint8Array(folds.length);
+  const portable = plans.map(portablePlan);
   const requests: Array<TaskOf<'fold'>> = tasks.map((task) => ({
     kind: 'fold',
     dataset,
-    spec: specs[task.method]!,
+    plan: portable[task.method]!,
     fold: task.fold,
     ...(task.part !== undefined ? { part: task.part } : {}),
   }));

@@ -13,7 +13,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DatasetMatrix } from '../../shared/domain/dataset.ts';
-import type { EvaluationSpec, FoldEvaluation, FoldPartEvaluation } from '../../shared/engine/evaluation/evaluate.ts';
+import type { EvaluationSpec, FoldEvaluation, FoldPartEvaluation, PortableEvaluationPlan } from '../../shared/engine/evaluation/evaluate.ts';
 import type { KnnTieBreak } from '../../shared/engine/evaluation/knn.ts';
 import type { TestSetScore } from '../../shared/engine/evaluation/score.ts';
 import type { SweepSpec, SweepStepOutcome } from '../../shared/engine/sweep.ts';
@@ -39,9 +39,12 @@ export interface TaskKinds {
   import: { task: { input: ImportSource }; progress: number; result: ParsedDataset };
   /** Fit (if asked) and score a metric on a test set (score-execute.ts). */
   score: { task: { input: ScoreTask }; progress: WorkerProgress; result: TestSetScore };
-  /** Evaluate fold `fold` of `spec` on `dataset` (or only `part` of it: evaluate.ts `evaluateFoldPart`). */
+  /**
+   * Evaluate fold `fold` of the plan on `dataset` (or only `part` of it: evaluate.ts `evaluateFoldPart`): the plan the
+   * caller resolved once, carried across (evaluate.ts `portablePlan`), never resolved again on the helper.
+   */
   fold: {
-    task: { dataset: DatasetMatrix; spec: PortableEvaluationSpec; fold: number; part?: 0 | 1 };
+    task: { dataset: DatasetMatrix; plan: PortableEvaluationPlan; fold: number; part?: 0 | 1 };
     progress: IterationProgress;
     result: { evaluation: FoldEvaluation } | { part: FoldPartEvaluation };
   };

@@ -41,7 +41,7 @@ import { distinctLabelCount, generateSupervisedPairs, restrictPairsToRows, valid
 import { checkPreprocessKind } from '../preprocess.ts';
 import { getLearner } from '../registry.ts';
 import { restrictTriplesToRows } from '../supervision/derive.ts';
-import { takesSource } from '../supervision/kinds.ts';
+import { supervisionOf, takesSource } from '../supervision/kinds.ts';
 import { adjustedRandIndex, kMeans, normalizedMutualInformation } from './clustering.ts';
 import { kFold, stratifiedKFold, type FoldSplit } from './folds.ts';
 import { accuracyScore, knnPredict } from './knn.ts';
@@ -193,6 +193,32 @@ export function prepareEvaluation(data: DatasetMatrix, spec: EvaluationSpec): Ev
         ? { comparisons: spec.foldComparisons }
         : null;
   return Object.freeze({ dataset: spec.dataset ?? null, method: learner.name, protocol, seed, task, nClasses, splits, fit, pairSource, heldOutPairs, perFold });
+}
+
+/**
+ * An {@link EvaluationPlan} that can cross a thread boundary (to a fold helper): the same resolution with its learner
+ * named instead of held (a learner and its kind of supervision hold functions, which a message cannot carry).
+ */
+export interface PortableEvaluationPlan extends Omit<EvaluationPlan, 'fit' | 'perFold'> {
+  readonly fit: Omit<FitPlan, 'learner' | 'supervision'> & { readonly learner: string };
+}
+
+/**
+ * `plan` for another thread. A plan with per-fold supervision (a sweep's suggested source, chosen by functions of the
+ * fold) stays on its thread: sweeps hand out whole steps instead.
+ * @throws Error for such a plan (a programming error).
+ */
+export function portablePlan(plan: EvaluationPlan): PortableEvaluationPlan {
+  if (plan.perFold) throw new Error(`portablePlan: the plan of ${plan.method} chooses its supervision per fold and cannot leave its thread.`);
+  const { learner, supervision: _supervision, ...fit } = plan.fit;
+  const { perFold: _perFold, ...rest } = plan;
+  return { ...rest, fit: { ...fit, learner: learner.name } };
+}
+
+/** A {@link portablePlan} back on a thread: its learner looked up by name; nothing is checked or resolved again. */
+export function planFromPortable(portable: PortableEvaluationPlan): EvaluationPlan {
+  const learner = getLearner(portable.fit.learner);
+  return Object.freeze({ ...portable, fit: Object.freeze({ ...portable.fit, learner, supervision: supervisionOf(learner.input) }), perFold: null });
 }
 
 /** One fold's figures and the parameters its metric was fitted with. */

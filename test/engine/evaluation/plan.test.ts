@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PairConstraint } from '../../../shared/domain/constraints.ts';
 import { ValidationError } from '../../../shared/errors.ts';
-import { assembleEvaluation, evaluateFold, evaluateMethod, prepareEvaluation } from '../../../shared/engine/evaluation/evaluate.ts';
+import { assembleEvaluation, evaluateFold, evaluateMethod, planFromPortable, portablePlan, prepareEvaluation } from '../../../shared/engine/evaluation/evaluate.ts';
 import { blobs } from '../fixtures.ts';
 
 const data = blobs({ perClass: 12, seed: 3 });
@@ -46,5 +46,27 @@ describe('the evaluation plan', () => {
     const whole = evaluateMethod(data, spec);
     expect({ ...assembleEvaluation(plan, folds), fitSeconds: null, folds: null }).toEqual({ ...whole, fitSeconds: null, folds: null });
     expect(folds.map((f) => ({ ...f.result, fitSeconds: 0 }))).toEqual(whole.folds.map((f) => ({ ...f, fitSeconds: 0 })));
+  });
+});
+
+describe('a plan carried to another thread', () => {
+  it('crosses a structured clone (as a fold task does) and gives every fold the same bits, its learner looked up by name', () => {
+    const plan = prepareEvaluation(data, { method: 'itml', params: { gamma: 2 }, seed: 4, constraints: pairs, protocol: { folds: 3 } });
+    const carried = planFromPortable(structuredClone(portablePlan(plan)));
+    expect(Object.isFrozen(carried)).toBe(true);
+    expect(carried.fit.learner).toBe(plan.fit.learner);
+    expect(carried.fit.supervision).toBe(plan.fit.supervision);
+    expect({ ...carried, fit: { ...carried.fit } }).toEqual({ ...plan, fit: { ...plan.fit } });
+    for (let fold = 0; fold < plan.splits.length; fold++) {
+      const { fitSeconds: _a, ...here } = evaluateFold(data, plan, fold).result;
+      const { fitSeconds: _b, ...there } = evaluateFold(data, carried, fold).result;
+      expect(JSON.stringify(there)).toBe(JSON.stringify(here));
+    }
+  });
+
+  it('refuses a plan whose supervision is chosen per fold (it stays on its thread)', () => {
+    const plan = prepareEvaluation(data, { method: 'itml', foldConstraints: () => pairs, protocol: { folds: 3 } });
+    expect(plan.perFold).not.toBeNull();
+    expect(() => portablePlan(plan)).toThrow(/cannot leave its thread/);
   });
 });
