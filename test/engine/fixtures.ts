@@ -99,3 +99,25 @@ export function relativeError(a: Float64Array, b: Float64Array): number {
   }
   return Math.sqrt(num / den);
 }
+
+/** Q·diag(values)·Qᵀ for a seeded random orthogonal Q (Gram–Schmidt, twice over, of a normal matrix). */
+export function withSpectrum(values: number[], seed: number): Float64Array {
+  const n = values.length;
+  const rng = createRng(seed);
+  const Q = new Float64Array(n * n); // columns orthonormal
+  for (let j = 0; j < n; j++) {
+    const v = Float64Array.from({ length: n }, () => rng.normal());
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < j; p++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += Q[i * n + p]! * v[i]!;
+        for (let i = 0; i < n; i++) v[i]! -= s * Q[i * n + p]!;
+      }
+    }
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < n; i++) Q[i * n + j] = v[i]! / norm;
+  }
+  const S = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let p = 0; p < n; p++) S[i * n + j]! += Q[i * n + p]! * values[p]! * Q[j * n + p]!;
+  return S;
+}

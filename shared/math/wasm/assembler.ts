@@ -90,21 +90,35 @@ export function doWhile(ptr: number, step: number[], limit: number[], body: numb
   return [LOOP, 0x40, ...body, ...get(ptr), ...step, I32_ADD, ...set(ptr), ...get(ptr), ...limit, I32_LT_U, BR_IF, 0, END];
 }
 
+/** One exported function of a {@link kernelModule}: its signature after 0x60 (params, types, results, types). */
+export interface KernelFunction {
+  name: string;
+  signature: number[];
+  /** The function's code entry (size, locals, instructions). */
+  body: number[];
+}
+
 /**
- * A module that imports its memory as env.memory and exports one function `exportName` taking `params` i32
+ * A module of `kernels` over one imported memory (env.memory), each exported under its name, function i of type i.
+ */
+export function kernelModule(kernels: readonly KernelFunction[]): Uint8Array<ArrayBuffer> {
+  const count = uleb(kernels.length);
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [...count, ...kernels.flatMap((k) => [0x60, ...k.signature])]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1]),
+    ...section(3, [...count, ...kernels.map((_, i) => i)]),
+    ...section(7, [...count, ...kernels.flatMap((k, i) => [...name(k.name), 0, i])]),
+    ...section(10, [...count, ...kernels.flatMap((k) => k.body)]),
+  ]);
+}
+
+/**
+ * A module with one exported function `exportName` over the imported memory (env.memory), taking `params` i32
  * parameters and returning nothing; `body` is the function's code entry (size, locals, instructions).
  */
 export function singleFunctionModule(exportName: string, params: number, body: number[]): Uint8Array<ArrayBuffer> {
-  const types = [1, 0x60, params, ...new Array<number>(params).fill(I32), 0];
-  const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name(exportName), 0, 0]),
-    ...section(10, [1, ...body]),
-  ]);
+  return kernelModule([{ name: exportName, signature: [params, ...new Array<number>(params).fill(I32), 0], body }]);
 }
 
 /**

@@ -17,7 +17,7 @@
  * instead of two of each rotating whole rows); the TypeScript path rotates whole rows, one rotation after the other:
  * the same operations on every entry, so the same bits. Columns past the last multiple of 8 are done in TypeScript.
  */
-import { BLOCK, BR_IF, END, F64, F64_ADD, F64_LOAD, I32, I32_ADD, I32_MUL, I32_GE_U, LOOP, V128, compileOnce, f64x2Add, f64x2Extract, f64x2Mul, f64x2Splat, get, i32, name, section, set, simd, tee, uleb, v128Load, v128Store, v128Zero } from './assembler.ts';
+import { BLOCK, BR_IF, END, F64, F64_ADD, F64_LOAD, I32, I32_ADD, I32_MUL, I32_GE_U, LOOP, V128, compileOnce, f64x2Add, f64x2Extract, f64x2Mul, f64x2Splat, get, i32, kernelModule, set, simd, tee, uleb, v128Load, v128Store, v128Zero } from './assembler.ts';
 
 export interface EigenKernels {
   /** True when the WebAssembly SIMD path is in use. */
@@ -265,23 +265,10 @@ function axpyBody(): number[] {
 }
 
 function assembleModule(): Uint8Array<ArrayBuffer> {
-  const types = [
-    4,
-    0x60, 5, I32, I32, I32, I32, F64, 1, F64, // dot_axpy
-    0x60, 6, I32, I32, I32, I32, F64, F64, 0, // rank2
-    0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0, // rotate_chain
-    0x60, 4, I32, I32, I32, F64, 0, // axpy
-  ];
-  const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
-  const functions = [4, 0, 1, 2, 3];
-  const exports = [4, ...name('dot_axpy'), 0, 0, ...name('rank2'), 0, 1, ...name('rotate_chain'), 0, 2, ...name('axpy'), 0, 3];
-  const code = [4, ...dotAxpyBody(), ...rank2Body(), ...rotateChainBody(), ...axpyBody()];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, functions),
-    ...section(7, exports),
-    ...section(10, code),
+  return kernelModule([
+    { name: 'dot_axpy', signature: [5, I32, I32, I32, I32, F64, 1, F64], body: dotAxpyBody() },
+    { name: 'rank2', signature: [6, I32, I32, I32, I32, F64, F64, 0], body: rank2Body() },
+    { name: 'rotate_chain', signature: [7, I32, I32, I32, I32, I32, I32, I32, 0], body: rotateChainBody() },
+    { name: 'axpy', signature: [4, I32, I32, I32, F64, 0], body: axpyBody() },
   ]);
 }

@@ -14,7 +14,7 @@
  * All arrays live in one buffer (the WebAssembly memory when available); {@link createPairKernels} hands out
  * Float64Array views of it.
  */
-import { BLOCK, BR_IF, END, F64, F64_ADD, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_GE_U, I32_MUL, LOOP, V128, f64Zero, f64x2Add, f64x2Extract, f64x2Mul, f64x2Splat, get, i32, name, section, set, tee, uleb, v128Load, v128Store, v128Zero, compileOnce } from './assembler.ts';
+import { BLOCK, BR_IF, END, F64, F64_ADD, F64_LOAD, F64_MUL, F64_STORE, I32, I32_ADD, I32_GE_U, I32_MUL, LOOP, V128, f64Zero, f64x2Add, f64x2Extract, f64x2Mul, f64x2Splat, get, i32, kernelModule, set, tee, uleb, v128Load, v128Store, v128Zero, compileOnce } from './assembler.ts';
 
 export interface PairKernels {
   /** True when the WebAssembly SIMD path is in use. */
@@ -346,23 +346,10 @@ function kernelBody(kind: 'matvec' | 'update_matvec' | 'update' | 'rowdots'): nu
 }
 
 function assembleModule(): Uint8Array<ArrayBuffer> {
-  const types = [
-    4,
-    0x60, 4, I32, I32, I32, I32, 1, F64, // matvec
-    0x60, 6, I32, I32, F64, I32, I32, I32, 1, F64, // update_matvec
-    0x60, 4, I32, I32, F64, I32, 0, // update
-    0x60, 5, I32, I32, I32, I32, I32, 0, // rowdots
-  ];
-  const imports = [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1];
-  const functions = [4, 0, 1, 2, 3];
-  const exports = [4, ...name('matvec'), 0, 0, ...name('update_matvec'), 0, 1, ...name('update'), 0, 2, ...name('rowdots'), 0, 3];
-  const code = [4, ...kernelBody('matvec'), ...kernelBody('update_matvec'), ...kernelBody('update'), ...kernelBody('rowdots')];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, functions),
-    ...section(7, exports),
-    ...section(10, code),
+  return kernelModule([
+    { name: 'matvec', signature: [4, I32, I32, I32, I32, 1, F64], body: kernelBody('matvec') },
+    { name: 'update_matvec', signature: [6, I32, I32, F64, I32, I32, I32, 1, F64], body: kernelBody('update_matvec') },
+    { name: 'update', signature: [4, I32, I32, F64, I32, 0], body: kernelBody('update') },
+    { name: 'rowdots', signature: [5, I32, I32, I32, I32, I32, 0], body: kernelBody('rowdots') },
   ]);
 }

@@ -2,33 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../../shared/math/decompositions/eigen.ts';
 import { topSymmetricEigen } from '../../../shared/math/decompositions/top-eigen.ts';
 import { createRng } from '../../../shared/math/random/seeded-random.ts';
-import { randomMatrix } from '../../engine/fixtures.ts';
+import { randomMatrix, withSpectrum } from '../../engine/fixtures.ts';
 
 /** XᵀX for X (n + 3, n) standard normal: a covariance-like SPD matrix with spread-out eigenvalues. */
 function wishart(n: number, seed: number): Float64Array {
   const X = randomMatrix(n + 3, n, seed);
   const S = new Float64Array(n * n);
   for (let r = 0; r < n + 3; r++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) S[i * n + j]! += X[r * n + i]! * X[r * n + j]!;
-  return S;
-}
-
-/** Q·diag(values)·Qᵀ for a seeded random orthogonal Q (Gram–Schmidt of a normal matrix). */
-function withSpectrum(values: number[], seed: number): Float64Array {
-  const n = values.length;
-  const rng = createRng(seed);
-  const Q = new Float64Array(n * n); // columns orthonormal
-  for (let j = 0; j < n; j++) {
-    const v = Float64Array.from({ length: n }, () => rng.normal());
-    for (let p = 0; p < j; p++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += Q[i * n + p]! * v[i]!;
-      for (let i = 0; i < n; i++) v[i]! -= s * Q[i * n + p]!;
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) Q[i * n + j] = v[i]! / norm;
-  }
-  const S = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let p = 0; p < n; p++) S[i * n + j]! += Q[i * n + p]! * values[p]! * Q[j * n + p]!;
   return S;
 }
 

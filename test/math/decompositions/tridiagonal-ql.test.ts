@@ -3,34 +3,13 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { symmetricEigenQl } from '../../../shared/math/decompositions/tridiagonal-ql.ts';
 import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { SIMD_MIN_ORDER } from '../../../shared/math/wasm/eigen-kernels.ts';
+import { withSpectrum } from '../../engine/fixtures.ts';
 
 /** A symmetric (n, n) with standard normal entries. */
 function randomSymmetric(n: number, seed: number): Float64Array {
   const rng = createRng(seed);
   const S = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) S[i * n + j] = S[j * n + i] = rng.normal();
-  return S;
-}
-
-/** Q·diag(values)·Qᵀ for a seeded random orthogonal Q (Gram–Schmidt of a normal matrix). */
-function withSpectrum(values: number[], seed: number): Float64Array {
-  const n = values.length;
-  const rng = createRng(seed);
-  const Q = new Float64Array(n * n); // columns orthonormal
-  for (let j = 0; j < n; j++) {
-    const v = Float64Array.from({ length: n }, () => rng.normal());
-    for (let pass = 0; pass < 2; pass++) {
-      for (let p = 0; p < j; p++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += Q[i * n + p]! * v[i]!;
-        for (let i = 0; i < n; i++) v[i]! -= s * Q[i * n + p]!;
-      }
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) Q[i * n + j] = v[i]! / norm;
-  }
-  const S = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let p = 0; p < n; p++) S[i * n + j]! += Q[i * n + p]! * values[p]! * Q[j * n + p]!;
   return S;
 }
 
