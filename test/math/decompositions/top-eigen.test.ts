@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../../shared/math/decompositions/eigen.ts';
 import { topSymmetricEigen } from '../../../shared/math/decompositions/top-eigen.ts';
-import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { randomMatrix, withSpectrum } from '../../engine/fixtures.ts';
 
 /** XᵀX for X (n + 3, n) standard normal: a covariance-like SPD matrix with spread-out eigenvalues. */
