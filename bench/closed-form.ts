@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fitMetric, prepareFit } from '../shared/engine/fit.ts';
 import { cholesky, symmetricEigen, symmetricEigenQl } from '../shared/math/decompositions/index.ts';
 import { classScatter, covarianceMatrix } from '../shared/math/statistics/index.ts';
-import { FASHION_MNIST_DIR, loadSplit } from './fashion-mnist.ts';
+import { FASHION_MNIST_DIR, loadSplit, PYTHON_IDX_READER } from './fashion-mnist.ts';
 import { findSklearnPython } from './nca.ts';
 
 const args = process.argv.slice(2);
@@ -70,11 +70,7 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.preprocessing import StandardScaler
 from metric_learn import Covariance
 job = json.load(open(sys.argv[1]))
-def idx(path):
-    raw = gzip.open(path).read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+${PYTHON_IDX_READER}
 X = idx(job['dir'] + '/train-images-idx3-ubyte.gz')[:job['rows']].reshape(job['rows'], -1).astype(np.float64)
 y = idx(job['dir'] + '/train-labels-idx1-ubyte.gz')[:job['rows']].astype(np.int64)
 def best(f):

@@ -36,3 +36,10 @@ export function loadSplit(dir: string, split: 'train' | 't10k', rows?: number): 
     classNames: Array.from({ length: 10 }, (_, c) => String(c)),
   };
 }
+
+/** The same reader in Python for the reference scripts: `idx(path)` → a uint8 numpy array of the file's shape. */
+export const PYTHON_IDX_READER = String.raw`def idx(path):
+    raw = gzip.open(path).read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)`;

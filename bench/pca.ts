@@ -25,6 +25,7 @@ import { stratifiedFoldAssignment } from '../shared/engine/evaluation/folds.ts';
 import { evaluateInPool } from '../src-main/jobs/fold-pool.ts';
 import { DEFAULT_WORKER_URL } from '../src-main/jobs/pool.ts';
 import { executeScore } from '../src-main/jobs/score-execute.ts';
+import { PYTHON_IDX_READER } from './fashion-mnist.ts';
 import { findSklearnPython } from './nca.ts';
 
 const args = process.argv.slice(2);
@@ -97,11 +98,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score, adjusted_rand_score
 from sklearn.metrics.pairwise import euclidean_distances
 job = json.load(open(sys.argv[1]))
-def idx(path):
-    raw = gzip.open(path).read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+${PYTHON_IDX_READER}
 def load(split, rows=None):
     X = idx(job['dir'] + '/' + split + '-images-idx3-ubyte.gz').reshape(-1, 784).astype(float)
     y = idx(job['dir'] + '/' + split + '-labels-idx1-ubyte.gz').astype(int)

@@ -43,7 +43,7 @@ import { transform } from '../shared/metric/mahalanobis.ts';
 import { evaluateInPool, knnPredictInPool } from '../src-main/jobs/fold-pool.ts';
 import { DEFAULT_WORKER_URL } from '../src-main/jobs/pool.ts';
 import { main as workbench } from '../src-main/cli/main.ts';
-import { FASHION_MNIST_DIR, loadSplit as loadFashionMnist, readIdx } from './fashion-mnist.ts';
+import { FASHION_MNIST_DIR, loadSplit as loadFashionMnist, PYTHON_IDX_READER, readIdx } from './fashion-mnist.ts';
 import { findSklearnPython } from './nca.ts';
 
 const args = process.argv.slice(2);
@@ -118,66 +118,52 @@ function writeIdxHead(split: 'train' | 't10k', rows: number, into: string): { im
   return out;
 }
 
-/** `workbench --db DB --json ARGS…` in this process; its JSON answer. */
-async function cli(db: string, argv: string[]): Promise<Record<string, unknown>> {
-  const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  let code: number;
-  try {
-    code = await workbench(['--db', db, '--json', ...argv]);
-  } finally {
-    process.stdout.write = write;
-  }
-  if (code !== 0) throw new Error(`workbench ${argv.join(' ')} exited ${code}`);
-  return JSON.parse(lines.join('')) as Record<string, unknown>;
+/**
+ * `workbench --db DB --json ARGS…` in its own process, as a researcher runs it; with `timed`, under GNU time, adding
+ * the whole process's peak RSS, wall and CPU seconds to its JSON answer.
+ */
+function cli(db: string, argv: string[], timed = false): Record<string, unknown> {
+  const command = [process.execPath, join(ROOT, 'bin/workbench.mjs'), '--db', db, '--json', ...argv];
+  const timeFile = `${db}.time`;
+  const [program, ...rest] = timed ? ['/usr/bin/time', '-o', timeFile, '-f', '%M %e %U %S', ...command] : command;
+  const result = spawnSync(program!, rest, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`workbench ${argv.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
+  const answer = JSON.parse(result.stdout) as Record<string, unknown>;
+  if (!timed) return answer;
+  const [maxRssKb, wall, user, system] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-4).map(Number);
+  return { ...answer, processPeakRssMb: maxRssKb! / 1024, processSeconds: wall, processCpuSeconds: user! + system! };
 }
 
-/**
- * `workbench learn` NCA-32 as a researcher runs it, in its own process under GNU time: the job worker fits with its
- * team of threads (both cores inside the fit). Returns the run's JSON, the fit's CPU seconds over all threads, and
- * the whole process's peak RSS and wall time.
- */
-function learnUnderTime(db: string, dataset: string): Record<string, unknown> {
-  const timeFile = join(db + '.time');
-  const result = spawnSync(
-    '/usr/bin/time',
-    ['-o', timeFile, '-f', '%M %e %U %S', process.execPath, join(ROOT, 'bin/workbench.mjs'), '--db', db, '--json', 'learn', '--dataset', dataset, '--method', 'nca', '--param', 'components=32', '--seed', '0'],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  if (result.status !== 0) throw new Error(`workbench learn exited ${result.status}: ${result.stderr.slice(-2000)}`);
-  const [maxRssKb, wall, user, system] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-4).map(Number);
-  const run = (JSON.parse(result.stdout) as { run: Record<string, unknown> }).run;
-  return { ...run, processPeakRssMb: maxRssKb! / 1024, processSeconds: wall, processCpuSeconds: user! + system! };
+/** `workbench learn` NCA-32 under GNU time: the job worker fits with its team of threads (both cores inside the fit). */
+function learnNca32(db: string, dataset: string): Record<string, unknown> {
+  const { run, ...measured } = cli(db, ['learn', '--dataset', dataset, '--method', 'nca', '--param', 'components=32', '--seed', '0'], true);
+  return { ...(run as Record<string, unknown>), ...measured };
 }
 
 /** NCA-32 on fm10k through `workbench learn` (import first, not timed). */
-async function partNcaOurs(): Promise<unknown> {
+function partNcaOurs(): unknown {
   const tmp = mkdtempSync(join(tmpdir(), 'fm-nca-'));
   try {
     const db = join(tmp, 'bench.sqlite');
     const files = writeIdxHead('train', 10_000, tmp);
-    await cli(db, ['import', files.images, '--labels-file', files.labels, '--name', 'fm10k']);
-    return learnUnderTime(db, 'fm10k');
+    cli(db, ['import', files.images, '--labels-file', files.labels, '--name', 'fm10k']);
+    return learnNca32(db, 'fm10k');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
 /** NCA-32 on all 60,000 training rows through `workbench learn`, then `workbench score` on the official test set. */
-async function partNca60kOurs(): Promise<unknown> {
+function partNca60kOurs(): unknown {
   const tmp = mkdtempSync(join(tmpdir(), 'fm-nca60k-'));
   try {
     const db = join(tmp, 'bench.sqlite');
-    await cli(db, ['import', join(dir, 'train-images-idx3-ubyte.gz'), '--labels-file', join(dir, 'train-labels-idx1-ubyte.gz'), '--name', 'fm60k']);
-    await cli(db, ['import', join(dir, 't10k-images-idx3-ubyte.gz'), '--labels-file', join(dir, 't10k-labels-idx1-ubyte.gz'), '--name', 'fm-test']);
-    const learned = learnUnderTime(db, 'fm60k');
-    const nca = (await cli(db, ['score', '--run', String(learned.id), '--dataset', 'fm-test', '--k', '3'])).score as { accuracy: number };
+    cli(db, ['import', join(dir, 'train-images-idx3-ubyte.gz'), '--labels-file', join(dir, 'train-labels-idx1-ubyte.gz'), '--name', 'fm60k']);
+    cli(db, ['import', join(dir, 't10k-images-idx3-ubyte.gz'), '--labels-file', join(dir, 't10k-labels-idx1-ubyte.gz'), '--name', 'fm-test']);
+    const learned = learnNca32(db, 'fm60k');
+    const nca = cli(db, ['score', '--run', String(learned.id), '--dataset', 'fm-test', '--k', '3']).score as { accuracy: number };
     const e0 = performance.now();
-    const euclidean = (await cli(db, ['score', '--method', 'euclidean', '--train', 'fm60k', '--dataset', 'fm-test', '--k', '3'])).score as { accuracy: number };
+    const euclidean = cli(db, ['score', '--method', 'euclidean', '--train', 'fm60k', '--dataset', 'fm-test', '--k', '3']).score as { accuracy: number };
     return { ...learned, ncaAccuracy: nca.accuracy, euclideanAccuracy: euclidean.accuracy, euclideanScoreSeconds: (performance.now() - e0) / 1000 };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -238,11 +224,7 @@ const SKLEARN_SCRIPT = String.raw`
 import gzip, json, resource, sys, time
 import numpy as np
 job = json.load(open(sys.argv[1]))
-def idx(path):
-    raw = gzip.open(path).read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+${PYTHON_IDX_READER}
 part = job['part']
 if part != 'import':
     X = idx(job['dir'] + '/train-images-idx3-ubyte.gz')[:10000].reshape(10000, -1).astype(float)
@@ -351,12 +333,12 @@ async function main(): Promise<void> {
       part === 'eval-ours'
         ? await partEvalOurs(workers)
         : part === 'nca-ours'
-          ? await partNcaOurs()
+          ? partNcaOurs()
           : part === 'import-ours'
             ? await partImportOurs()
             : part === 'learner-ours'
               ? await partLearnerOurs(opt('method')!, workers)
-              : await partNca60kOurs();
+              : partNca60kOurs();
     console.log(JSON.stringify(value));
     return;
   }
