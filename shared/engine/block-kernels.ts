@@ -3,7 +3,7 @@
  * every thread of the team looks the code up here (src-main/jobs/block-team.ts). Each kernel's partition and
  * outputs follow the rule of {@link BlockKernel}: the same bits for any number of threads.
  */
-import { dotRows } from '../math/dense/index.ts';
+import { dotRows, timesRowsBlock, timesRowsScratch } from '../math/dense/index.ts';
 import type { BlockKernel } from './block-kernel.ts';
 import { ncaCandidateKernel } from './learners/nca-candidates.ts';
 
@@ -43,8 +43,27 @@ const dotRowsKernel: BlockKernel<DotRowsArgs, DotRowsArgs> = {
   },
 };
 
+/** out (ma, d) = A (ma, n)·X (n, d) as `timesRows`, a block of X's columns per block (`timesRowsBlocks`). */
+interface TimesRowsArgs {
+  A: Float64Array;
+  ma: number;
+  X: Float64Array;
+  n: number;
+  d: number;
+  out: Float64Array;
+}
+
+/** Each thread gathers its blocks' columns of X into its own buffer (columns, n). */
+const timesRowsKernel: BlockKernel<TimesRowsArgs, { args: TimesRowsArgs; columns: Float64Array }> = {
+  prepare: (args) => ({ args, columns: timesRowsScratch(args.n) }),
+  run({ args: { A, ma, X, n, d, out }, columns }, block) {
+    timesRowsBlock(A, ma, X, n, d, out, block, columns);
+  },
+};
+
 export const BLOCK_KERNELS = {
   dotRows: dotRowsKernel,
+  timesRows: timesRowsKernel,
   ncaCandidates: ncaCandidateKernel,
 } as const;
 

@@ -51,6 +51,8 @@ export interface BlockProducts {
   allocInt32(length: number): Int32Array;
   /** out[i·outStride + j] = ⟨A_i, B_j⟩ as dense/row-products.ts `dotRows` (not `upper`), over row blocks. */
   dotRows(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number): void;
+  /** out (ma, d) = A (ma, n)·X (n, d) as dense/row-products.ts `timesRows`, over blocks of X's columns. */
+  timesRows(A: Float64Array, ma: number, X: Float64Array, n: number, d: number, out: Float64Array): void;
   /**
    * Runs blocks 0 … blocks − 1 of the named kernel over the team (its typed arrays shared: else on this thread alone),
    * and returns the parts the blocks handed back, in block order: the same bits as `runBlocksHere` (block-kernel.ts).

@@ -2,7 +2,7 @@
  * Both cores inside one fit: the host side of {@link BlockProducts} (shared/engine/learner.ts). A learner's fit is
  * synchronous, so its kernels cannot await helper tasks; instead the fitting thread (a job worker) asks the pool for
  * up to `threads − 1` "team" helper tasks, which join whenever the thread budget gives them a token, and every
- * kernel run (a `dotRows` product, an NCA candidate refresh: shared/engine/block-kernels.ts) is shared out in blocks
+ * kernel run (a `dotRows` or `timesRows` product, an NCA candidate refresh: shared/engine/block-kernels.ts) is shared out in blocks
  * over shared memory:
  *
  * - Control (Int32Array over a SharedArrayBuffer): CLAIM = generation << 16 | next block, DONE = finished blocks.
@@ -18,6 +18,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { BLOCK_KERNELS, dotRowsBlocks, type BlockKernelArgs, type BlockKernelName, type BlockKernelPart } from '../../shared/engine/block-kernels.ts';
 import { runBlocksHere, type BlockKernel } from '../../shared/engine/block-kernel.ts';
+import { timesRowsBlocks } from '../../shared/math/dense/index.ts';
 import type { BlockProducts, SharedTypedArray } from '../../shared/engine/learner.ts';
 import type { TaskOf } from './protocol.ts';
 import type { HelperCall, HelperTasks } from './worker-host.ts';
@@ -119,6 +120,9 @@ export function createBlockTeam(helpers: HelperTasks, threads: number): BlockTea
     },
     dotRows(A, ma, B, mb, len, out, outStride) {
       team.runBlocks('dotRows', { A, ma, B, mb, len, out, outStride }, dotRowsBlocks(ma, mb));
+    },
+    timesRows(A, ma, X, n, d, out) {
+      team.runBlocks('timesRows', { A, ma, X, n, d, out }, timesRowsBlocks(d));
     },
     runBlocks<K extends BlockKernelName>(kernel: K, args: BlockKernelArgs<K>, blocks: number): Array<BlockKernelPart<K>> {
       if (ports.length === 0 || blocks < 2 || blocks > MAX_BLOCKS || !allShared(args)) {

@@ -7,10 +7,13 @@ import {
   dotRows,
   embedInto,
   pairScatterGradient,
+  pairScatterUsesTranspose,
   pairScatterWorkLength,
   pairSquaredDistances,
+  timesRows,
   transposeInto,
   type DotRows,
+  type TimesRows,
 } from '../../math/dense/index.ts';
 import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
@@ -139,20 +142,67 @@ export function ncaLossAndGradient(
 }
 
 /**
+ * The work buffers of {@link TruncatedNcaObjective} evaluations over one fit's rows, kept across the fit's candidate
+ * refreshes (each refresh is a new objective on a new graph): the row-sized ones are allocated once, the pair-sized
+ * ones grow when a graph has more pairs than any before. Every buffer is scratch that an evaluation writes before it
+ * reads, so the objectives of one fit (and a trial objective beside the current one) can share them.
+ */
+export class NcaScratch {
+  readonly X: Float64Array;
+  /** Xᵀ (d, n), only where the pair scatter can use it (see {@link ncaTranspose}). */
+  readonly Xt: Float64Array | null;
+  /** The embedding and the gradient's products over the host's row blocks (see {@link BlockProducts}); null: here. */
+  readonly products: BlockProducts | null;
+  /** L and the gradient where the products' threads can read and write them (with products only). */
+  readonly sharedL: Float64Array | null;
+  readonly sharedGradient: Float64Array | null;
+  readonly Z: Float64Array; // (n, k)
+  readonly rowMin: Float64Array; // (n)
+  readonly work: Float64Array;
+  /** Per-pair buffers, `capacity` pairs each (rowExp: two entries per pair, one in each of its rows). */
+  private capacity = 0;
+  private pairBuffers = { dist: new Float64Array(0), weights: new Float64Array(0), pairExp: new Float64Array(0), rowExp: new Float64Array(0) };
+
+  constructor(
+    X: Float64Array,
+    Xt: Float64Array | null,
+    readonly n: number,
+    readonly d: number,
+    readonly k: number,
+    products?: BlockProducts,
+  ) {
+    this.products = products ?? null;
+    this.X = products ? products.shared(X) : X;
+    this.Xt = products && Xt ? products.shared(Xt) : Xt;
+    this.sharedL = products ? products.alloc(k * d) : null;
+    this.sharedGradient = products ? products.alloc(k * d) : null;
+    this.Z = products ? products.alloc(n * k) : new Float64Array(n * k);
+    this.rowMin = new Float64Array(n);
+    const workLength = pairScatterWorkLength(n, d, k);
+    this.work = products ? products.alloc(workLength) : new Float64Array(workLength);
+  }
+
+  /** The per-pair buffers as views of `count` pairs (`rowExp`: 2·count). */
+  pairs(count: number): { dist: Float64Array; weights: Float64Array; pairExp: Float64Array; rowExp: Float64Array } {
+    if (count > this.capacity) {
+      // A little room above the largest graph so far: later refreshes select a few more pairs as often as fewer.
+      this.capacity = Math.ceil(count * 1.125);
+      const c = this.capacity;
+      this.pairBuffers = { dist: new Float64Array(c), weights: new Float64Array(c), pairExp: new Float64Array(c), rowExp: new Float64Array(2 * c) };
+    }
+    const { dist, weights, pairExp, rowExp } = this.pairBuffers;
+    return { dist: dist.subarray(0, count), weights: weights.subarray(0, count), pairExp: pairExp.subarray(0, count), rowExp: rowExp.subarray(0, 2 * count) };
+  }
+}
+
+/**
  * The truncated NCA objective over a fixed candidate pair graph: the softmax of row i runs over the pairs that
- * touch i only. With the complete graph it equals {@link ncaLossAndGradient} (to rounding). Holds its own work
- * buffers, so an evaluation allocates nothing. Cost per evaluation O(n·k·d) (embedding) + O(m·k) (distances)
- * + 2m exponentials + the pair scatter (see {@link pairScatterGradient}).
+ * touch i only. With the complete graph it equals {@link ncaLossAndGradient} (to rounding). Works in the buffers of
+ * its {@link NcaScratch}, so an evaluation allocates nothing. Cost per evaluation O(n·k·d) (embedding) + O(m·k)
+ * (distances) + 2m exponentials + the pair scatter (see {@link pairScatterGradient}).
  */
 export class TruncatedNcaObjective {
-  private readonly Z: Float64Array;
-  private readonly dist: Float64Array;
-  private readonly weights: Float64Array;
   private readonly same: Uint8Array;
-  private readonly rowExp: Float64Array;
-  private readonly rowMin: Float64Array;
-  private readonly pairExp: Float64Array;
-  private readonly work: Float64Array;
   /** Σ_i p̃_i at the last evaluation. */
   lastObjective = 0;
   /**
@@ -161,59 +211,35 @@ export class TruncatedNcaObjective {
    */
   lastOneHotRows = 0;
 
-  private readonly X: Float64Array;
-  private readonly Xt: Float64Array;
-  /** The embedding and the gradient's products over the host's row blocks (see {@link BlockProducts}); null: here. */
-  private readonly products: BlockProducts | null;
-  /** L and the gradient where the products' threads can read and write them (with products only). */
-  private readonly sharedL: Float64Array | null;
-  private readonly sharedGradient: Float64Array | null;
-
   constructor(
-    X: Float64Array,
-    Xt: Float64Array,
-    private readonly n: number,
-    private readonly d: number,
-    private readonly k: number,
+    private readonly scratch: NcaScratch,
     labels: Int32Array,
     readonly graph: PairGraph,
-    products?: BlockProducts,
   ) {
-    this.products = products ?? null;
-    this.X = products ? products.shared(X) : X;
-    this.Xt = products ? products.shared(Xt) : Xt;
-    this.sharedL = products ? products.alloc(k * d) : null;
-    this.sharedGradient = products ? products.alloc(k * d) : null;
-    this.Z = products ? products.alloc(n * k) : new Float64Array(n * k);
-    this.dist = new Float64Array(graph.count);
-    this.weights = new Float64Array(graph.count);
     this.same = new Uint8Array(graph.count);
     for (let p = 0; p < graph.count; p++) this.same[p] = labels[graph.a[p]!] === labels[graph.b[p]!] ? 1 : 0;
-    this.rowExp = new Float64Array(2 * graph.count);
-    this.rowMin = new Float64Array(n);
-    this.pairExp = new Float64Array(graph.count);
-    const workLength = pairScatterWorkLength(n, d, k);
-    this.work = products ? products.alloc(workLength) : new Float64Array(workLength);
   }
 
   /** Loss −Σ_i p̃_i at L (k, d); writes ∂loss/∂L into `gradient`. */
   evaluate(L: Float64Array, gradient: Float64Array): number {
-    if (!this.products) return this.evaluateWith(L, gradient, dotRows);
-    this.sharedL!.set(L);
-    const loss = this.evaluateWith(this.sharedL!, this.sharedGradient!, this.products.dotRows);
-    gradient.set(this.sharedGradient!);
+    const { products, sharedL, sharedGradient } = this.scratch;
+    if (!products) return this.evaluateWith(L, gradient, dotRows, timesRows);
+    sharedL!.set(L);
+    const loss = this.evaluateWith(sharedL!, sharedGradient!, products.dotRows, products.timesRows);
+    gradient.set(sharedGradient!);
     return loss;
   }
 
-  /** {@link evaluate} with the O(n·k·d) products (embedding, gradient) computed by `dot`. */
-  private evaluateWith(L: Float64Array, gradient: Float64Array, dot: DotRows): number {
-    const { n, d, k, Z, dist, weights, same, rowExp, graph } = this;
+  /** {@link evaluate} with the O(n·k·d) products (embedding, gradient) computed by `dot` and `times`. */
+  private evaluateWith(L: Float64Array, gradient: Float64Array, dot: DotRows, times: TimesRows): number {
+    const { same, graph } = this;
+    const { X, Xt, n, d, k, Z, rowMin, work } = this.scratch;
+    const { dist, weights, pairExp, rowExp } = this.scratch.pairs(graph.count);
     const { rowStart, rowPairs } = graph;
-    embedInto(this.X, n, d, L, k, Z, dot);
+    embedInto(X, n, d, L, k, Z, dot);
     pairSquaredDistances(Z, k, graph, dist);
     weights.fill(0);
     // Row minima m_i (the softmax shift of each row).
-    const rowMin = this.rowMin;
     let lowest = Number.POSITIVE_INFINITY;
     let highest = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) {
@@ -230,7 +256,6 @@ export class TruncatedNcaObjective {
     // e^{m_i − d_p} = e^{m_i − c}·e^{c − d_p} with c = min_i m_i, where e^{c − d_p} ≤ 1 and e^{m_i − c} ≤ e^{500}; a
     // factor e^{c − d_p} that underflows belongs to a term below e^{−200} of its row's largest.
     const shared = highest - lowest <= SHARED_EXP_SPREAD;
-    const pairExp = this.pairExp;
     if (shared) for (let p = 0; p < graph.count; p++) pairExp[p] = Math.exp(lowest - dist[p]!);
     let objective = 0;
     let oneHot = 0;
@@ -267,7 +292,7 @@ export class TruncatedNcaObjective {
       if (a > largest) largest = a;
     }
     // A peaked softmax leaves most pair weights at 10⁻¹² of the largest or less; they cannot move the gradient.
-    pairScatterGradient(this.X, this.Xt, n, d, L, Z, k, graph, weights, gradient, this.work, WEIGHT_CUTOFF * largest, dot);
+    pairScatterGradient(X, Xt, n, d, L, Z, k, graph, weights, gradient, work, WEIGHT_CUTOFF * largest, dot, times);
     return -objective;
   }
 }
@@ -453,6 +478,18 @@ export function ncaSaturated(oneHotRows: number, objective: number, n: number): 
 }
 
 /**
+ * Xᵀ (d, n) of the fit's rows where the pair scatter can use it (few features: d < 2k), in memory the fit's threads
+ * read; else null, and the gradient takes its products from X itself (`timesRows`): at 60,000 × 784 that leaves out
+ * a second 376 MB copy of the rows.
+ */
+function ncaTranspose(X: Float64Array, n: number, d: number, k: number, products: BlockProducts | null): Float64Array | null {
+  if (!pairScatterUsesTranspose(d, k)) return null;
+  const Xt = products ? products.alloc(n * d) : new Float64Array(n * d); // (d, n)
+  transposeInto(X, n, d, Xt);
+  return Xt;
+}
+
+/**
  * The NCA optimization from a starting L0 (k, d): L-BFGS on the truncated objective with candidate refreshes, driven
  * by {@link refreshingLbfgs}, with two safeguards against saturation (below).
  *
@@ -481,8 +518,6 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   const maxRescales = options.maxRescales ?? NCA_MAX_RESCALES;
   const start = performance.now();
   const products = hooks.products ?? null;
-  const Xt = products ? products.alloc(n * d) : new Float64Array(n * d); // (d, n), where the fit's threads read it
-  transposeInto(X, n, d, Xt);
   const rule = NCA_TRUNCATION;
   const exact = n < EXACT_BELOW;
   const Z = products ? products.alloc(n * k) : new Float64Array(n * k); // (n, k)
@@ -507,7 +542,8 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
     return refreshed.graph;
   };
   graph = selectGraph(L0);
-  let objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph, hooks.products);
+  const buffers = new NcaScratch(X, ncaTranspose(X, n, d, k, products), n, d, k, hooks.products);
+  let objective = new TruncatedNcaObjective(buffers, labels, graph);
   // The point and objective of the last evaluation, so that a check at the current point can reuse it.
   const lastPoint = new Float64Array(k * d);
   let lastEvaluatedBy: TruncatedNcaObjective | null = null;
@@ -530,7 +566,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
       if (exact) return false;
       const before = state.value;
       graph = selectGraph(state.x);
-      objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph, hooks.products);
+      objective = new TruncatedNcaObjective(buffers, labels, graph);
       state.setObjective(evaluate);
       diagnostics.refreshes++;
       interval.adapt(diagnostics.staleness[diagnostics.staleness.length - 1] ?? 0, state.value);
@@ -546,7 +582,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
   const scaledObjective = (L: Float64Array, c: number): { objective: number } => {
     const scaled = Float64Array.from(L, (v) => c * v);
     // The exact objective is the same function everywhere; the truncated one needs a graph selected at c·L.
-    const trial = exact ? objective : new TruncatedNcaObjective(X, Xt, n, d, k, labels, selectGraph(scaled, false), hooks.products);
+    const trial = exact ? objective : new TruncatedNcaObjective(buffers, labels, selectGraph(scaled, false));
     lastEvaluatedBy = null;
     trial.evaluate(scaled, new Float64Array(k * d));
     evaluations++;
@@ -591,7 +627,7 @@ export function fitNca(problem: NcaProblem, L0: Float64Array, options: NcaOption
     const L = Float64Array.from(state.x, (v) => bestC * v);
     if (!exact) {
       graph = selectGraph(L, false);
-      objective = new TruncatedNcaObjective(X, Xt, n, d, k, labels, graph, hooks.products);
+      objective = new TruncatedNcaObjective(buffers, labels, graph);
     }
     evaluations += state.evaluations;
     state = new LbfgsState(evaluate, L, lbfgsConfig);

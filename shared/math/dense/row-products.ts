@@ -109,6 +109,44 @@ export function dotRows(
 /** A {@link dotRows} without `upper`: the plain one, or the host's over row blocks on several threads (same bits). */
 export type DotRows = (A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number) => void;
 
+/** Columns of X per block of {@link timesRowsBlock}: fixed, never by thread count. */
+const TIMES_ROWS_COLUMNS = 16;
+
+/** Number of blocks of {@link timesRowsBlock} for X with `d` columns. */
+export function timesRowsBlocks(d: number): number {
+  return Math.ceil(d / TIMES_ROWS_COLUMNS);
+}
+
+/** The gather buffer one thread needs for {@link timesRowsBlock} over X with `n` rows. */
+export function timesRowsScratch(n: number): Float64Array {
+  return new Float64Array(TIMES_ROWS_COLUMNS * n); // (columns, n)
+}
+
+/**
+ * Block `block` of out (ma, d) = A (ma, n)·X (n, d): the block's {@link TIMES_ROWS_COLUMNS} columns of X are gathered
+ * into `columns` as rows of Xᵀ, and {@link dotRows} takes A against them. So every entry has the bits of
+ * dotRows(A, ma, Xᵀ, d, n, out, d) (dotRows sums each entry in row order, whatever the rows around it), without the
+ * (d, n) transpose of a large X ever being stored: the gather reads n·d entries per product, as the product itself does.
+ */
+export function timesRowsBlock(A: Float64Array, ma: number, X: Float64Array, n: number, d: number, out: Float64Array, block: number, columns: Float64Array): void {
+  const first = block * TIMES_ROWS_COLUMNS;
+  const width = Math.min(TIMES_ROWS_COLUMNS, d - first);
+  for (let i = 0; i < n; i++) {
+    const row = i * d + first;
+    for (let c = 0; c < width; c++) columns[c * n + i] = X[row + c]!;
+  }
+  dotRows(A, ma, columns, width, n, out.subarray(first), d);
+}
+
+/** out (ma, d) = A (ma, n)·X (n, d) on this thread, block by block: the bits of {@link timesRowsBlock} over every block. */
+export function timesRows(A: Float64Array, ma: number, X: Float64Array, n: number, d: number, out: Float64Array): void {
+  const columns = timesRowsScratch(n);
+  for (let block = 0, blocks = timesRowsBlocks(d); block < blocks; block++) timesRowsBlock(A, ma, X, n, d, out, block, columns);
+}
+
+/** A {@link timesRows}: the plain one, or the host's over column blocks on several threads (same bits). */
+export type TimesRows = (A: Float64Array, ma: number, X: Float64Array, n: number, d: number, out: Float64Array) => void;
+
 /** Z = X·Lᵀ with X (n, d) and L (k, d) → written into `out` (n, k). Cost O(n·k·d). */
 export function embedInto(X: Float64Array, n: number, d: number, L: Float64Array, k: number, out: Float64Array, dot: DotRows = dotRows): void {
   dot(X, n, L, k, d, out, k);
@@ -129,15 +167,17 @@ export function transposeInto(A: Float64Array, rows: number, cols: number, out: 
  * gradient directly, choosing the cheaper of two equal formulas:
  *   (a) B = (D − S)·X (n, d), G = XᵀB (d, d, symmetric: half computed), grad = 2·L·G: O(m·d + n·d²/2 + k·d²);
  *   (b) B = (D − S)·Z (n, k), grad = 2·Bᵀ·X: O(m·k + n·k·d),
- * with m pairs, Z = X·Lᵀ (n, k), `Xt` = Xᵀ (d, n) precomputed by the caller. Writes grad (k, d) into `out`.
+ * with m pairs, Z = X·Lᵀ (n, k), `Xt` = Xᵀ (d, n) precomputed by the caller, or null where (a) can never be the
+ * cheaper ({@link pairScatterUsesTranspose}: (b) then takes Bᵀ·X by `times`, with the bits of Bᵀ·(Xᵀ)ᵀ by `dot`).
+ * Writes grad (k, d) into `out`.
  * `work` must hold at least max(n·d, n·k) + d·n + d·d entries (reused between calls; no allocation).
  * Pairs with |w_p| ≤ `skipBelow` are left out (default 0: only exact zeros), which lets a caller drop the
  * numerically irrelevant tail of a softmax; the error is at most Σ_skipped |w_p|·‖L(x_a − x_b)‖·‖x_a − x_b‖·2.
- * `dot` computes the final product (the host's row blocks over threads: same bits as {@link dotRows}).
+ * `dot` and `times` compute the final product (the host's blocks over threads: same bits as {@link dotRows}).
  */
 export function pairScatterGradient(
   X: Float64Array,
-  Xt: Float64Array,
+  Xt: Float64Array | null,
   n: number,
   d: number,
   L: Float64Array,
@@ -149,15 +189,16 @@ export function pairScatterGradient(
   work: Float64Array,
   skipBelow = 0,
   dot: DotRows = dotRows,
+  times: TimesRows = timesRows,
 ): void {
   const m = pairs.count;
   const costA = m * d + (n * d * d) / 2 + k * d * d;
   const costB = m * k + n * k * d;
-  // (a) also needs room for (n, d), (d, n) and (d, d): a buffer sized for (b) alone (see pairScatterWorkLength) means (b).
+  // (a) also needs Xᵀ and room for (n, d), (d, n) and (d, d): a buffer sized for (b) alone (see pairScatterWorkLength) means (b).
   const roomForA = work.length >= 2 * n * d + d * d;
   const pa = pairs.a;
   const pb = pairs.b;
-  if (costA < costB && roomForA) {
+  if (costA < costB && roomForA && Xt) {
     // (a) B = (D − S)X: B_a += w (x_a − x_b), B_b += w (x_b − x_a).
     const B = work.subarray(0, n * d);
     B.fill(0);
@@ -200,7 +241,8 @@ export function pairScatterGradient(
     }
     const Bt = work.subarray(n * k, 2 * n * k);
     transposeInto(B, n, k, Bt);
-    dot(Bt, k, Xt, d, n, out, d);
+    if (Xt) dot(Bt, k, Xt, d, n, out, d);
+    else times(Bt, k, X, n, d, out);
     for (let t = 0; t < k * d; t++) out[t]! *= 2;
   }
 }
@@ -211,7 +253,12 @@ export function pairScatterGradient(
  * entries are needed: for NCA to 32 components on 60,000 × 784 that is 31 MB instead of 757 MB.
  */
 export function pairScatterWorkLength(n: number, d: number, k: number): number {
-  return d >= 2 * k ? 2 * n * k : 2 * n * Math.max(d, k) + d * d;
+  return pairScatterUsesTranspose(d, k) ? 2 * n * Math.max(d, k) + d * d : 2 * n * k;
+}
+
+/** Whether {@link pairScatterGradient} can take formula (a), which needs Xᵀ: only where d < 2k (see above). */
+export function pairScatterUsesTranspose(d: number, k: number): boolean {
+  return d < 2 * k;
 }
 
 /** ‖z_a − z_b‖² for every pair → `out` (m). Cost O(m·k). */

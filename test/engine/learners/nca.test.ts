@@ -5,6 +5,7 @@ import {
   ncaLearner,
   ncaLossAndGradient,
   ncaTruncationError,
+  NcaScratch,
   TruncatedNcaObjective,
 } from '../../../shared/engine/learners/nca.ts';
 import { ncaCandidateGraph } from '../../../shared/engine/learners/nca-candidates.ts';
@@ -71,7 +72,7 @@ describe('TruncatedNcaObjective', () => {
     const L = randomL(k, 6, 9);
     const Xt = new Float64Array(data.n * data.d);
     transposeInto(data.X, data.n, data.d, Xt);
-    const objective = new TruncatedNcaObjective(data.X, Xt, data.n, data.d, k, data.labels!, completePairGraph(data.n));
+    const objective = new TruncatedNcaObjective(new NcaScratch(data.X, Xt, data.n, data.d, k), data.labels!, completePairGraph(data.n));
     const gradient = new Float64Array(k * data.d);
     const loss = objective.evaluate(L, gradient);
     const exact = ncaLossAndGradient(L, data.X, data.n, data.d, k, data.labels!);
@@ -88,7 +89,7 @@ describe('TruncatedNcaObjective', () => {
     const L = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
     const Xt = new Float64Array(30 * 3);
     transposeInto(X, 30, 3, Xt);
-    const objective = new TruncatedNcaObjective(X, Xt, 30, 3, 3, data.labels!, completePairGraph(30));
+    const objective = new TruncatedNcaObjective(new NcaScratch(X, Xt, 30, 3, 3), data.labels!, completePairGraph(30));
     const gradient = new Float64Array(9);
     const loss = objective.evaluate(L, gradient);
     const exact = ncaLossAndGradient(L, X, 30, 3, 3, data.labels!);
@@ -107,7 +108,7 @@ describe('TruncatedNcaObjective', () => {
     expect(graph.count).toBeLessThan((data.n * (data.n - 1)) / 2); // really truncated
     const Xt = new Float64Array(data.n * data.d);
     transposeInto(data.X, data.n, data.d, Xt);
-    const objective = new TruncatedNcaObjective(data.X, Xt, data.n, data.d, k, data.labels!, graph);
+    const objective = new TruncatedNcaObjective(new NcaScratch(data.X, Xt, data.n, data.d, k), data.labels!, graph);
     const gradient = new Float64Array(k * data.d);
     const loss = objective.evaluate(L, gradient);
     const exact = ncaLossAndGradient(L, data.X, data.n, data.d, k, data.labels!);

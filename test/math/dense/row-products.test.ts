@@ -3,8 +3,13 @@ import {
   dotRows,
   embedInto,
   pairScatterGradient,
+  pairScatterUsesTranspose,
   pairScatterWorkLength,
   pairSquaredDistances,
+  timesRows,
+  timesRowsBlock,
+  timesRowsBlocks,
+  timesRowsScratch,
   transposeInto,
 } from '../../../shared/math/dense/row-products.ts';
 import { createRng } from '../../../shared/math/random/seeded-random.ts';
@@ -42,6 +47,37 @@ describe('dotRows', () => {
         else expect(out[i * n + j]).toBeNaN();
       }
     }
+  });
+});
+
+describe('timesRows', () => {
+  // Shapes around the 16-column blocks and dotRows' 4 × 2 register blocks.
+  const shapes = [[32, 50, 37], [3, 7, 16], [5, 1, 33], [4, 20, 15]] as const;
+
+  it('has the bits of dotRows against the explicit transpose, A·X = A·(Xᵀ)ᵀ', () => {
+    for (const [ma, n, d] of shapes) {
+      const A = random(ma * n, ma + n);
+      const X = random(n * d, d);
+      const Xt = new Float64Array(n * d);
+      transposeInto(X, n, d, Xt);
+      const expected = new Float64Array(ma * d);
+      dotRows(A, ma, Xt, d, n, expected, d);
+      const out = new Float64Array(ma * d).fill(Number.NaN);
+      timesRows(A, ma, X, n, d, out);
+      expect(Buffer.from(out.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    }
+  });
+
+  it('gives the same bits block by block in any order, each thread with its own gather buffer', () => {
+    const [ma, n, d] = [6, 30, 50];
+    const A = random(ma * n, 1);
+    const X = random(n * d, 2);
+    const whole = new Float64Array(ma * d);
+    timesRows(A, ma, X, n, d, whole);
+    const out = new Float64Array(ma * d).fill(Number.NaN);
+    const threads = [timesRowsScratch(n), timesRowsScratch(n)];
+    for (let block = timesRowsBlocks(d) - 1; block >= 0; block--) timesRowsBlock(A, ma, X, n, d, out, block, threads[block % 2]!);
+    expect(Buffer.from(out.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
   });
 });
 
@@ -94,6 +130,30 @@ describe('pairScatterGradient', () => {
       }
     });
   }
+});
+
+describe('pairScatterGradient without Xᵀ', () => {
+  it('where route (a) can never be the cheaper (d ≥ 2k), gives the same bits from X alone as with Xᵀ', () => {
+    const [n, d, k] = [40, 24, 4];
+    expect(pairScatterUsesTranspose(d, k)).toBe(false);
+    const X = random(n * d, 17);
+    const L = random(k * d, 18);
+    const rng = createRng(19);
+    const m = 200;
+    const a = Int32Array.from({ length: m }, () => rng.int(n));
+    const b = Int32Array.from(a, (v) => (v + 1 + rng.int(n - 1)) % n);
+    const w = Float64Array.from({ length: m }, () => rng.normal());
+    const Xt = new Float64Array(n * d);
+    transposeInto(X, n, d, Xt);
+    const Z = new Float64Array(n * k);
+    embedInto(X, n, d, L, k, Z);
+    const withXt = new Float64Array(k * d);
+    const withoutXt = new Float64Array(k * d);
+    pairScatterGradient(X, Xt, n, d, L, Z, k, { count: m, a, b }, w, withXt, new Float64Array(pairScatterWorkLength(n, d, k)));
+    pairScatterGradient(X, null, n, d, L, Z, k, { count: m, a, b }, w, withoutXt, new Float64Array(pairScatterWorkLength(n, d, k)));
+    expect(withoutXt.some((v) => v !== 0)).toBe(true);
+    expect(Buffer.from(withoutXt.buffer).equals(Buffer.from(withXt.buffer))).toBe(true);
+  });
 });
 
 describe('pairScatterWorkLength', () => {
