@@ -179,7 +179,7 @@ export function prepareFit(data: DatasetMatrix, spec: FitSpec, rows?: ArrayLike<
  * @throws ValidationError for fewer than 2 rows, no feature left, or supervision the data cannot give.
  * @throws ConstraintError for hand-labeled pairs that do not fit the dataset.
  */
-export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: ArrayLike<number>, products?: BlockProducts): PreparedFit {
+export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: ArrayLike<number>, products?: BlockProducts, placement: RowPlacement = {}): PreparedFit {
   const { learner, params, seed, supervision, source } = plan;
   const nRows = rows ? rows.length : data.nRows;
   if (nRows < 2) throw new ValidationError(`${learner.name}: needs at least 2 rows, got ${nRows}.`);
@@ -188,8 +188,10 @@ export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: Arr
   if (d === 0) {
     throw new ValidationError(`${learner.name}: every feature is constant on the fitting rows, so no feature is left after '${plan.preprocess}' preprocessing.`);
   }
-  // With a team of threads, the rows the learner reads go where the team can read them (no later shared copy).
-  const preprocessed = applyPreprocessing(preprocessing, data.features, nRows, rows, products?.alloc(nRows * d));
+  // Over the raw rows when the caller lets go of them; else, with a team of threads, where the team can read them
+  // (no later shared copy).
+  const into = placement.overwriteFeatures && !rows ? data.features.subarray(0, nRows * d) : products?.alloc(nRows * d);
+  const preprocessed = applyPreprocessing(preprocessing, data.features, nRows, rows, into);
   const projection = plan.reduce === undefined ? null : principalProjection(preprocessed, nRows, d, checkReduce(plan.reduce, d, plan.preprocess));
   const X = projection ? projectRows(preprocessed, nRows, d, projection) : preprocessed;
   const dims = projection ? plan.reduce! : d;
@@ -270,9 +272,9 @@ export function nowMs(): number {
  * `fitSeconds` times the learner only, not preprocessing or pair generation.
  * @throws see {@link prepareFit}; NumericalError when the learner returns a non-finite or wrongly shaped L.
  */
-export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHooks = {}): LearnedMetric {
+export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHooks = {}, placement: RowPlacement = {}): LearnedMetric {
   const plan = planFit(spec);
-  if (spec.subsample === undefined) return fitPlanned(data, plan, hooks);
+  if (spec.subsample === undefined) return runPreparedFit(preparePlannedFit(data, plan, undefined, hooks.products, placement), hooks);
   if (plan.source === 'labeled') {
     throw new ValidationError(`${plan.learner.name}: a subsample fit learns from class labels or generated ${plan.supervision.noun}; the hand-labeled ones name rows of the whole dataset.`);
   }
@@ -300,6 +302,15 @@ export function subsampleRows(n: number, count: number, seed: number): Int32Arra
     throw new ValidationError(`subsample must be an integer from 2 to the dataset's rows − 1 (${n - 1}), got ${JSON.stringify(count)}.`);
   }
   return createRng(seed).sortedSubset(n, count);
+}
+
+/** Where a fit on every row may put its preprocessed rows. */
+export interface RowPlacement {
+  /**
+   * The caller never reads `data.features` again (nor does anyone else): the preprocessed rows are written over the
+   * raw ones, the first n·(features kept) entries, instead of into a copy of the data.
+   */
+  overwriteFeatures?: boolean;
 }
 
 /** Runs the learner of a {@link PreparedFit}: the timed part of {@link fitMetric}. */

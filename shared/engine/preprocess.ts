@@ -102,6 +102,8 @@ export function fitPreprocessing(X: Float64Array, n: number, d: number, kind: Pr
 /**
  * Applies a fitted preprocessing to X (n, inputFeatures) → new (n, kept.length), or into `into` (that many entries:
  * a fit's threads share it); with `rows`, to the n rows rows[0 … n) of X (output row i is source row rows[i]).
+ * Without `rows`, `into` may be the start of X itself (the rows transformed in place): output entry i·kept + c is
+ * written after input entry i·inputFeatures + kept[c] ≥ it is read, and every later read lies beyond both.
  * Cost O(n·d).
  * @throws RangeError when X does not have `inputFeatures` columns.
  */

@@ -34,7 +34,7 @@ function engineOptions(spec: JobSpec, payload: Pick<WorkerJobPayload, 'constrain
 }
 
 type ExecutePayload = Pick<WorkerJobPayload, 'spec' | 'dataset' | 'constraints' | 'comparisons' | 'runIds'> &
-  Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl'>> & { cancelFlag?: SharedArrayBuffer };
+  Partial<Pick<WorkerJobPayload, 'workers' | 'workerUrl' | 'ownsFeatures'>> & { cancelFlag?: SharedArrayBuffer };
 
 /**
  * Runs a job. Evaluate, compare and sweep jobs with `payload.workers` > 1 (and a worker script and cancel flag to
@@ -81,7 +81,9 @@ export function executeJob(payload: ExecutePayload, reporter: JobReporter): JobR
       reporter.phase('fit', { message: spec.method });
       const subsample = definedFields({ subsample: spec.subsample });
       if (spec.subsample !== undefined) reporter.phase('fit', { message: `${spec.method} on ${spec.subsample} of ${dataset.nRows} rows` });
-      const metric = withTeam(payload.workers, (products) => fitMetric(dataset, { ...common, method: spec.method, params: spec.params, ...subsample }, teamHooks(reporter, products)));
+      const fitSpec = { ...common, method: spec.method, params: spec.params, ...subsample };
+      const placement = { overwriteFeatures: payload.ownsFeatures === true };
+      const metric = withTeam(payload.workers, (products) => fitMetric(dataset, fitSpec, teamHooks(reporter, products), placement));
       if (reporter.shouldStop()) throw new JobCancelledError();
       return { kind: 'learn', metric };
     }

@@ -122,6 +122,8 @@ interface JobState {
   /** Resolves once the job no longer holds a worker (finished, stopped after cancel, or its worker exited). */
   exited: Promise<void>;
   markExited: () => void;
+  /** Whether the running job has a dataset matrix of its own, outside the shared cache (see acquireDataset). */
+  ownsDataset: boolean;
   finalized: boolean;
   resolve: (value: Awaited<SubmittedJob['done']>) => void;
   reject: (error: Error) => void;
@@ -204,6 +206,7 @@ class Runner implements JobRunner {
       startMs: 0,
       exited,
       markExited,
+      ownsDataset: false,
       finalized: false,
       resolve,
       reject,
@@ -318,7 +321,7 @@ class Runner implements JobRunner {
     let dataset: DatasetMatrix;
     try {
       job.persistence.markRunning(job.info.runIds, job.startedAt);
-      dataset = this.acquireDataset(job.prepared);
+      dataset = this.acquireDataset(job);
     } catch (error) {
       this.running.delete(job);
       this.fail(job, toErrorPayload(error));
@@ -335,6 +338,7 @@ class Runner implements JobRunner {
       ...(job.prepared.comparisons ? { comparisons: job.prepared.comparisons } : {}),
       workers: foldWorkers(job.workers, dataset.nRows, dataset.nFeatures),
       workerUrl: String(job.workerUrl),
+      ...(job.ownsDataset ? { ownsFeatures: true } : {}),
     };
     this.poolFor(job.workerUrl)
       .run(
@@ -361,7 +365,7 @@ class Runner implements JobRunner {
   /** The job no longer holds a worker: its dataset is let go, and the next job may start. */
   private end(job: JobState): void {
     if (!this.running.delete(job)) return;
-    this.releaseDataset(job.prepared);
+    this.releaseDataset(job);
     job.markExited();
     this.pump();
   }
@@ -419,9 +423,21 @@ class Runner implements JobRunner {
     return `${p.dataset.id}:${p.dataset.contentHash}`;
   }
 
-  private acquireDataset(p: PreparedJob): DatasetMatrix {
+  /**
+   * The matrix a starting job reads. Jobs share one cached matrix per dataset content, except a learn job when no
+   * other job is reading it: a learn job fits on the rows once and never reads them raw again, so it gets the matrix
+   * for itself (the idle cached one, taken out of the cache, or a fresh load) and its fit preprocesses the rows in
+   * place (`ownsFeatures`): one copy of the data less while it fits. Later jobs load the dataset again.
+   */
+  private acquireDataset(job: JobState): DatasetMatrix {
+    const p = job.prepared;
     const key = this.datasetKey(p);
     let entry = this.datasets.get(key);
+    job.ownsDataset = job.spec.kind === 'learn' && (!entry || entry.users === 0);
+    if (job.ownsDataset) {
+      this.datasets.delete(key);
+      return entry?.matrix ?? shareDataset(p.loadDataset());
+    }
     if (!entry) {
       entry = { matrix: shareDataset(p.loadDataset()), users: 0 };
       this.datasets.set(key, entry);
@@ -430,8 +446,8 @@ class Runner implements JobRunner {
     return entry.matrix;
   }
 
-  private releaseDataset(p: PreparedJob): void {
-    const entry = this.datasets.get(this.datasetKey(p));
+  private releaseDataset(job: JobState): void {
+    const entry = job.ownsDataset ? undefined : this.datasets.get(this.datasetKey(job.prepared));
     if (entry) entry.users--;
     const idle = [...this.datasets.entries()].filter(([, e]) => e.users <= 0);
     for (const [key] of idle.slice(0, Math.max(0, idle.length - MAX_IDLE_DATASETS))) this.datasets.delete(key);

@@ -38,6 +38,11 @@ export interface WorkerJobPayload {
    */
   workers?: number;
   workerUrl?: string;
+  /**
+   * The job has `dataset.features` to itself (no other job reads them, now or later): a learn job's fit writes its
+   * preprocessed rows over them instead of into a copy. Absent: the features are shared and read-only.
+   */
+  ownsFeatures?: boolean;
 }
 
 /** What an import worker parses: a data file on disk (with the import options) or a bundled sample. */

@@ -32,6 +32,24 @@ describe('fitMetric', () => {
     expect(fitMetric(withConstant, { method: 'euclidean', preprocess: 'none' }).nFeatures).toBe(5);
   });
 
+  it('with overwriteFeatures, preprocesses over the raw rows and learns the same metric, bit for bit', () => {
+    const withConstant = { ...data, nFeatures: 5, featureNames: [...data.featureNames, 'c'], features: new Float64Array(data.nRows * 5) };
+    for (let i = 0; i < data.nRows; i++) {
+      withConstant.features.set(data.features.subarray(i * 4, i * 4 + 4), i * 5);
+      withConstant.features[i * 5 + 4] = 3;
+    }
+    const spec = { method: 'nca', params: { components: 2, maxIter: 20 } };
+    const onCopy = fitMetric({ ...withConstant, features: Float64Array.from(withConstant.features) }, spec);
+    const raw = withConstant.features;
+    const overwritten = fitMetric(withConstant, spec, {}, { overwriteFeatures: true });
+    expect(Array.from(overwritten.L)).toEqual(Array.from(onCopy.L));
+    expect(overwritten.summary.objective).toBe(onCopy.summary.objective);
+    // The raw rows now hold the z-scored ones (the constant feature dropped), as the metric's preprocessing maps them.
+    const first = (data.features[0]! - overwritten.preprocessing.center[0]!) / overwritten.preprocessing.scale[0]!;
+    expect(raw[0]).toBe(first);
+    expect(raw[4]).toBe((data.features[4]! - overwritten.preprocessing.center[0]!) / overwritten.preprocessing.scale[0]!);
+  });
+
   it('fits on selected rows read in place exactly as on a copy of them (labels, pairs, preprocessing, X)', () => {
     const rows = Array.from({ length: data.nRows }, (_, i) => (i * 7) % data.nRows).filter((_, i) => i % 3 !== 0);
     const copy = selectRows(data, rows);

@@ -23,6 +23,17 @@ describe('preprocessing', () => {
     expect(sq / 4).toBeCloseTo(1, 14);
   });
 
+  it('transforms the rows in place (into X itself) with the bits of a copy, constant features dropped', () => {
+    for (const kind of ['zscore', 'minmax', 'none'] as const) {
+      const p = fitPreprocessing(X, 4, 3, kind);
+      const copy = applyPreprocessing(p, X, 4);
+      const rows = Float64Array.from(X);
+      const inPlace = applyPreprocessing(p, rows, 4, undefined, rows.subarray(0, 4 * p.kept.length));
+      expect(inPlace.buffer).toBe(rows.buffer);
+      expect(Array.from(inPlace)).toEqual(Array.from(copy));
+    }
+  });
+
   it('minmax maps the fitting rows onto [0, 1]', () => {
     const p = fitPreprocessing(X, 4, 3, 'minmax');
     expect(Array.from(applyPreprocessing(p, X, 4))).toEqual([0, 0, 0.2, 1 / 3, 0.4, 2 / 3, 1, 1]);
