@@ -117,9 +117,16 @@ export function timesRowsBlocks(d: number): number {
   return Math.ceil(d / TIMES_ROWS_COLUMNS);
 }
 
-/** The gather buffer one thread needs for {@link timesRowsBlock} over X with `n` rows. */
+/** This thread's last gather buffer: a fit's every product has the same n, so one buffer serves them all. */
+let lastScratch: Float64Array | null = null;
+
+/**
+ * The gather buffer this thread needs for {@link timesRowsBlock} over X with `n` rows: the one of its last product
+ * when n is the same (a product runs to its end before the next starts on a thread), else a new one.
+ */
 export function timesRowsScratch(n: number): Float64Array {
-  return new Float64Array(TIMES_ROWS_COLUMNS * n); // (columns, n)
+  if (lastScratch?.length !== TIMES_ROWS_COLUMNS * n) lastScratch = new Float64Array(TIMES_ROWS_COLUMNS * n); // (columns, n)
+  return lastScratch;
 }
 
 /**

@@ -75,7 +75,7 @@ describe('timesRows', () => {
     const whole = new Float64Array(ma * d);
     timesRows(A, ma, X, n, d, whole);
     const out = new Float64Array(ma * d).fill(Number.NaN);
-    const threads = [timesRowsScratch(n), timesRowsScratch(n)];
+    const threads = [timesRowsScratch(n), new Float64Array(timesRowsScratch(n).length)];
     for (let block = timesRowsBlocks(d) - 1; block >= 0; block--) timesRowsBlock(A, ma, X, n, d, out, block, threads[block % 2]!);
     expect(Buffer.from(out.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
   });
