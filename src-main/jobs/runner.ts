@@ -17,7 +17,8 @@
  *   exited is replaced.
  * - Only this (main) thread writes SQLite, through {@link JobPersistence}, one transaction per change.
  * - The dataset's features go to workers in a SharedArrayBuffer (read from storage straight into it by the runs
- *   service, else copied once per dataset content), shared by every job on it.
+ *   service, else copied once per dataset content), shared by every job on it; a learn job that no other job is
+ *   reading beside gets one of its own and preprocesses it in place (see `acquireDataset`).
  *
  * No Electron import: the CLI, the desktop app and the browser-mode server all use this module.
  */
