@@ -3,7 +3,7 @@
  * every thread of the team looks the code up here (src-main/jobs/block-team.ts). Each kernel's partition and
  * outputs follow the rule of {@link BlockKernel}: the same bits for any number of threads.
  */
-import { dotRows } from '../math/dense/index.ts';
+import { centeredGramKernel, dotRows } from '../math/dense/index.ts';
 import type { BlockKernel } from './block-kernel.ts';
 import { ncaCandidateKernel } from './learners/nca-candidates.ts';
 
@@ -46,6 +46,7 @@ const dotRowsKernel: BlockKernel<DotRowsArgs, DotRowsArgs> = {
 export const BLOCK_KERNELS = {
   dotRows: dotRowsKernel,
   ncaCandidates: ncaCandidateKernel,
+  centeredGram: centeredGramKernel,
 } as const;
 
 export type BlockKernelName = keyof typeof BLOCK_KERNELS;

@@ -1,5 +1,6 @@
 import { symmetricEigenQl } from '../../math/decompositions/index.ts';
 import { covarianceMatrix } from '../../math/statistics/index.ts';
+import { gramTeam } from '../gram-team.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
 /**
@@ -37,7 +38,7 @@ export const covarianceLearner = defineLearner({
 export function fitCovariance(data: TrainingData, lambda: number, hooks: LearnerHooks): FitOutcome {
   const start = performance.now();
   const { X, n, d } = data;
-  const cov = covarianceMatrix(X, n, d, 1); // (d, d)
+  const cov = covarianceMatrix(X, n, d, 1, gramTeam(hooks.products)); // (d, d)
   for (let f = 0; f < d; f++) cov[f * d + f]! += lambda;
   const { values, vectors } = symmetricEigenQl(cov, d); // ascending
   const largest = Math.max(values[d - 1]!, 0);
