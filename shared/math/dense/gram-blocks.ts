@@ -32,6 +32,8 @@ export interface GroupMeans {
 
 /** Feature rows of one dot-product tile. */
 const TILE = 64;
+/** Data rows transposed together: 8 doubles, one cache line of a panel row. */
+const TRANSPOSE_ROWS = 8;
 
 /**
  * One run of {@link centeredGramKernel}: X (n, d), its centering, and the chunks `first` … `first` + blocks − 1, block b
@@ -69,6 +71,9 @@ interface GramState {
   /** (dp, dp): one chunk's dot products (upper tiles only). */
   D: Float64Array;
   dots: DotTile | null;
+  /** Scratch of the transpose: X's offset and the mean's offset of each of its rows. */
+  src: Float64Array;
+  at: Float64Array;
 }
 
 function prepareGram(args: CenteredGramArgs): GramState {
@@ -83,9 +88,9 @@ function prepareGram(args: CenteredGramArgs): GramState {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const dots = (instance.exports as unknown as { dots: DotTile }).dots;
     const block = new Float64Array(memory.buffer, 0, dp * cp);
-    return { args, chunk, cp, dp, block, D: new Float64Array(memory.buffer, block.byteLength, dp * dp), dots };
+    return { args, chunk, cp, dp, block, D: new Float64Array(memory.buffer, block.byteLength, dp * dp), dots, src: new Float64Array(TRANSPOSE_ROWS), at: new Float64Array(TRANSPOSE_ROWS) };
   }
-  return { args, chunk, cp, dp, block: new Float64Array(dp * cp), D: new Float64Array(dp * dp), dots: null };
+  return { args, chunk, cp, dp, block: new Float64Array(dp * cp), D: new Float64Array(dp * dp), dots: null, src: new Float64Array(TRANSPOSE_ROWS), at: new Float64Array(TRANSPOSE_ROWS) };
 }
 
 /** Chunk `c`'s products Σ_{i in c} (x_i − μ_i)(x_i − μ_i)ᵀ into the upper tiles of the state's D (dp, dp). */
@@ -94,15 +99,21 @@ function chunkProducts(state: GramState, c: number): void {
   const { chunk, cp, dp, block, D, dots } = state;
   const r0 = c * chunk;
   const rows = Math.min(chunk, n - r0);
-  block.fill(0);
-  for (let t = 0; t < rows; t++) {
-    const src = (r0 + t) * d;
-    if (mean === null) {
-      for (let a = 0; a < d; a++) block[a * cp + t] = X[src + a]!;
+  if (rows < cp) block.fill(0);
+  // Eight rows at a time, so that each feature's eight entries fill one cache line of the panel (row by row, every
+  // entry would land on another page).
+  const mu = mean === null ? null : mean instanceof Float64Array ? mean : mean.means;
+  const { src, at } = state;
+  for (let t0 = 0; t0 < rows; t0 += TRANSPOSE_ROWS) {
+    const count = Math.min(TRANSPOSE_ROWS, rows - t0);
+    for (let u = 0; u < count; u++) {
+      src[u] = (r0 + t0 + u) * d;
+      at[u] = mean === null || mean instanceof Float64Array ? 0 : mean.of[r0 + t0 + u]! * d;
+    }
+    if (mu === null) {
+      for (let a = 0; a < d; a++) for (let u = 0; u < count; u++) block[a * cp + t0 + u] = X[src[u]! + a]!;
     } else {
-      const mu = mean instanceof Float64Array ? mean : mean.means;
-      const at = mean instanceof Float64Array ? 0 : mean.of[r0 + t]! * d;
-      for (let a = 0; a < d; a++) block[a * cp + t] = X[src + a]! - mu[at + a]!;
+      for (let a = 0; a < d; a++) for (let u = 0; u < count; u++) block[a * cp + t0 + u] = X[src[u]! + a]! - mu[at[u]! + a]!;
     }
   }
   if (dots) {
