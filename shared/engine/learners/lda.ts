@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors.ts';
 import { cholesky, symmetricEigen } from '../../math/decompositions/index.ts';
 import { classScatter } from '../../math/statistics/index.ts';
-import { gramTeam } from '../gram-team.ts';
+import { gramTeam } from '../math-teams.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 

@@ -1,6 +1,6 @@
 import { topSymmetricEigen } from '../../math/decompositions/index.ts';
 import { covarianceMatrix } from '../../math/statistics/index.ts';
-import { gramTeam } from '../gram-team.ts';
+import { gramTeam } from '../math-teams.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 
