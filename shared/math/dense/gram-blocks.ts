@@ -13,7 +13,7 @@
  * On a team of threads ({@link GramTeam}) the chunks are taken {@link RUN_CHUNKS} at a time: each chunk is one block
  * of {@link centeredGramKernel} that writes its products into its own (d, d) slot, and the caller adds the slots into G
  * in chunk order, so every entry of G is the same sum in the same order as on one thread: the same bits for any number
- * of threads. Extra memory: d·chunk + d² doubles per thread, and {@link RUN_CHUNKS}·d² shared doubles on a team.
+ * of threads. Extra memory: d·chunk + 64² doubles per thread, and {@link RUN_CHUNKS}·d² shared doubles on a team.
  */
 import { dotTilesModule, laneDot } from '../distances/gram-tiles.ts';
 
@@ -68,7 +68,7 @@ interface GramState {
   dp: number;
   /** (dp, cp): one chunk's centered rows, transposed; zero padding. */
   block: Float64Array;
-  /** (dp, dp): one chunk's dot products (upper tiles only). */
+  /** (TILE, TILE): one tile of a chunk's dot products. */
   D: Float64Array;
   dots: DotTile | null;
   /** Scratch of the transpose: X's offset and the mean's offset of each of its rows. */
@@ -83,18 +83,21 @@ function prepareGram(args: CenteredGramArgs): GramState {
   const dp = d + ((4 - (d & 3)) & 3); // panel rows, a multiple of 4 (the tiles take 4 query rows per step)
   const module = preferSimd ? dotTilesModule() : null;
   if (module) {
-    const doubles = dp * cp + dp * dp;
+    const doubles = dp * cp + TILE * TILE;
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const dots = (instance.exports as unknown as { dots: DotTile }).dots;
     const block = new Float64Array(memory.buffer, 0, dp * cp);
-    return { args, chunk, cp, dp, block, D: new Float64Array(memory.buffer, block.byteLength, dp * dp), dots, src: new Float64Array(TRANSPOSE_ROWS), at: new Float64Array(TRANSPOSE_ROWS) };
+    return { args, chunk, cp, dp, block, D: new Float64Array(memory.buffer, block.byteLength, TILE * TILE), dots, src: new Float64Array(TRANSPOSE_ROWS), at: new Float64Array(TRANSPOSE_ROWS) };
   }
-  return { args, chunk, cp, dp, block: new Float64Array(dp * cp), D: new Float64Array(dp * dp), dots: null, src: new Float64Array(TRANSPOSE_ROWS), at: new Float64Array(TRANSPOSE_ROWS) };
+  return { args, chunk, cp, dp, block: new Float64Array(dp * cp), D: new Float64Array(TILE * TILE), dots: null, src: new Float64Array(TRANSPOSE_ROWS), at: new Float64Array(TRANSPOSE_ROWS) };
 }
 
-/** Chunk `c`'s products Σ_{i in c} (x_i − μ_i)(x_i − μ_i)ᵀ into the upper tiles of the state's D (dp, dp). */
-function chunkProducts(state: GramState, c: number): void {
+/**
+ * Chunk `c`'s products Σ_{i in c} (x_i − μ_i)(x_i − μ_i)ᵀ, upper triangle, into `out` (·, d) from entry `offset`: added to
+ * its entries with `add`, else written; tile by tile of 64 × 64 (its dot products in the state's D).
+ */
+function chunkProducts(state: GramState, c: number, out: Float64Array, offset: number, add: boolean): void {
   const { X, n, d, mean } = state.args;
   const { chunk, cp, dp, block, D, dots } = state;
   const r0 = c * chunk;
@@ -116,16 +119,24 @@ function chunkProducts(state: GramState, c: number): void {
       for (let a = 0; a < d; a++) for (let u = 0; u < count; u++) block[a * cp + t0 + u] = X[src[u]! + a]! - mu[at[u]! + a]!;
     }
   }
-  if (dots) {
-    const rowBytes = cp * 8;
-    for (let i0 = 0; i0 < dp; i0 += TILE) {
-      const qRows = Math.min(TILE, dp - i0);
-      for (let j0 = i0; j0 < dp; j0 += TILE) {
-        dots(block.byteOffset + i0 * rowBytes, qRows, block.byteOffset + j0 * rowBytes, Math.min(TILE, dp - j0), cp, D.byteOffset + (i0 * dp + j0) * 8, dp * 8);
+  const rowBytes = cp * 8;
+  for (let i0 = 0; i0 < dp; i0 += TILE) {
+    const qRows = Math.min(TILE, dp - i0);
+    const aEnd = Math.min(d, i0 + TILE);
+    for (let j0 = i0; j0 < dp; j0 += TILE) {
+      const bEnd = Math.min(d, j0 + TILE);
+      if (dots) {
+        dots(block.byteOffset + i0 * rowBytes, qRows, block.byteOffset + j0 * rowBytes, Math.min(TILE, dp - j0), cp, D.byteOffset, TILE * 8);
+      } else {
+        for (let a = i0; a < aEnd; a++) for (let b = Math.max(a, j0); b < bEnd; b++) D[(a - i0) * TILE + b - j0] = laneDot(block, a * cp, block, b * cp, cp);
+      }
+      for (let a = i0; a < aEnd; a++) {
+        const row = offset + a * d;
+        const tile = (a - i0) * TILE - j0;
+        if (add) for (let b = Math.max(a, j0); b < bEnd; b++) out[row + b]! += D[tile + b]!;
+        else for (let b = Math.max(a, j0); b < bEnd; b++) out[row + b] = D[tile + b]!;
       }
     }
-  } else {
-    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) D[a * dp + b] = laneDot(block, a * cp, block, b * cp, cp);
   }
 }
 
@@ -134,22 +145,20 @@ export const centeredGramKernel = {
   prepare: prepareGram,
   run(state: GramState, block: number): void {
     const { d, first, slots } = state.args;
-    const { D, dp } = state;
-    chunkProducts(state, first + block);
-    for (let a = 0; a < d; a++) slots.set(D.subarray(a * dp + a, a * dp + d), (block * d + a) * d + a);
+    chunkProducts(state, first + block, slots, block * d * d, false);
   },
 };
 
-/** G's upper triangle (d, d) += the upper triangle of `products` (·, stride) from entry `at`. */
-function addUpper(G: Float64Array, d: number, products: Float64Array, at: number, stride: number): void {
-  for (let a = 0; a < d; a++) for (let b = a; b < d; b++) G[a * d + b]! += products[at + a * stride + b]!;
+/** G's upper triangle (d, d) += the upper triangle of `products` (·, d) from entry `at`. */
+function addUpper(G: Float64Array, d: number, products: Float64Array, at: number): void {
+  for (let a = 0; a < d; a++) for (let b = a; b < d; b++) G[a * d + b]! += products[at + a * d + b]!;
 }
 
 /**
  * G = Σ_i (x_i − μ_i)(x_i − μ_i)ᵀ (d, d), symmetric, for X (n, d) row-major, where μ_i is `mean` (d) for every row,
  * row `groups.of[i]` of `groups.means` (·, d) (e.g. each row's class mean: the within-class scatter, without a
  * centered copy of X), or 0 for `null`. With `team`, the chunks are shared out over its threads: the same bits.
- * Cost O(n·d²/2); memory O(d·{@link CHUNK_ROWS} + d²) per thread. `preferSimd: false` forces the TypeScript path (tests).
+ * Cost O(n·d²/2); memory O(d·{@link CHUNK_ROWS}) per thread, and G. `preferSimd: false` forces the TypeScript path (tests).
  */
 export function centeredGram(
   X: Float64Array,
@@ -178,14 +187,11 @@ export function centeredGram(
     for (let first = 0; first < chunks; first += RUN_CHUNKS) {
       const blocks = Math.min(RUN_CHUNKS, chunks - first);
       team.runBlocks({ ...args, first }, blocks);
-      for (let b = 0; b < blocks; b++) addUpper(G, d, slots, b * d * d, d);
+      for (let b = 0; b < blocks; b++) addUpper(G, d, slots, b * d * d);
     }
   } else {
     const state = prepareGram({ X, n, d, mean, first: 0, slots: new Float64Array(0), preferSimd });
-    for (let c = 0; c < chunks; c++) {
-      chunkProducts(state, c);
-      addUpper(G, d, state.D, 0, state.dp);
-    }
+    for (let c = 0; c < chunks; c++) chunkProducts(state, c, G, 0, true);
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) G[a * d + b] = G[b * d + a]!;
   return G;
