@@ -52,7 +52,7 @@ export interface RotationTeam {
   runBlocks(args: QlRotationArgs, blocks: number): void;
 }
 
-/** One thread's kernels: a (n, ROTATION_COLUMNS) block of Z at 0, then every cosine, then every sine. */
+/** One thread's kernels: a (n, ROTATION_COLUMNS) block of Z at 0, then one sweep's cosines and sines (n each). */
 interface RotationState {
   args: QlRotationArgs;
   kernels: EigenKernels;
@@ -63,19 +63,19 @@ interface RotationState {
 /** Blocks of {@link qlRotationKernel} for order n. */
 export const qlRotationBlocks = (n: number): number => Math.ceil(n / ROTATION_COLUMNS);
 
-/** Block b: columns b·{@link ROTATION_COLUMNS} … of Z, copied in, rotated by every sweep in order, copied back. */
+/**
+ * Block b: columns b·{@link ROTATION_COLUMNS} … of Z, copied in, rotated by every sweep in order (each sweep's cosines
+ * and sines copied in before it: far less memory than all of them, about n² each), copied back.
+ */
 export const qlRotationKernel = {
   prepare(args: QlRotationArgs): RotationState {
-    const { n, cosines: c, sines: s, preferSimd } = args;
+    const { n, preferSimd } = args;
     const cosines = n * ROTATION_COLUMNS;
-    const sines = cosines + c.length;
-    const kernels = createEigenKernels(sines + s.length, preferSimd && n >= SIMD_MIN_ORDER);
-    kernels.data.set(c, cosines);
-    kernels.data.set(s, sines);
-    return { args, kernels, cosines, sines };
+    const sines = cosines + n;
+    return { args, kernels: createEigenKernels(sines + n, preferSimd && n >= SIMD_MIN_ORDER), cosines, sines };
   },
   run(state: RotationState, block: number): void {
-    const { Z, n, bounds } = state.args;
+    const { Z, n, bounds, cosines: c, sines: s } = state.args;
     const { kernels, cosines, sines } = state;
     const data = kernels.data;
     const c0 = block * ROTATION_COLUMNS;
@@ -85,8 +85,10 @@ export const qlRotationKernel = {
     for (let k = 0; k < bounds.length; k += 2) {
       const l = bounds[k]!;
       const m = bounds[k + 1]!;
-      // Offsets with i ≥ l added stay ≥ 0: cosines ≥ n·w ≥ l.
-      kernels.rotateChain(0, w, l, m, cosines + start - l, sines + start - l);
+      // Rotation i of the sweep at entry i of the kernels' cosines and sines, as rotateChain reads them.
+      data.set(c.subarray(start, start + m - l), cosines + l);
+      data.set(s.subarray(start, start + m - l), sines + l);
+      kernels.rotateChain(0, w, l, m, cosines, sines);
       start += m - l;
     }
     for (let i = 0; i < n; i++) Z.set(data.subarray(i * w, (i + 1) * w), i * n + c0);
@@ -117,12 +119,13 @@ export function symmetricEigenQl(S: Float64Array, n: number, preferSimd = true, 
   // Z (n, n) = Qᵀ, then rotated: row j becomes the eigenvector of diagonal[j].
   let Z = kernels.data;
   if (team && qlRotationBlocks(n) > 1) {
-    const { bounds, cosines, sines } = tql2(diagonal, e, n, null);
+    // The rotations are recorded where the team's threads read them (about n² of each: no second copy).
+    const { bounds, cosines, sines } = tql2(diagonal, e, n, null, (length) => team.alloc(length));
     Z = team.alloc(n * n);
     Z.set(kernels.data.subarray(0, n * n));
-    team.runBlocks({ Z, n, bounds: team.shared(bounds), cosines: team.shared(cosines), sines: team.shared(sines), preferSimd }, qlRotationBlocks(n));
+    team.runBlocks({ Z, n, bounds: team.shared(bounds), cosines, sines, preferSimd }, qlRotationBlocks(n));
   } else {
-    tql2(diagonal, e, n, kernels);
+    tql2(diagonal, e, n, kernels, null);
   }
   // Ascending order, ties by index (a stable sort: deterministic).
   const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => diagonal[a]! - diagonal[b]! || a - b);
@@ -175,15 +178,24 @@ function accumulateReflectors(reflectors: Float64Array, betas: Float64Array, n: 
  * Implicit QL on the tridiagonal (d, e) (EISPACK tql2, as in JAMA): d becomes the eigenvalues (unsorted). Each sweep's
  * plane rotations, applied to the rows of a matrix Z, combine them so that row j ends as Z's rows combined by column j
  * of T's eigenvector matrix: with `kernels`, they are applied to Z (n, n, the kernels' first n² entries) after each
- * sweep (through the kernels' buffer); without, they are recorded and returned (see {@link QlRotationArgs}).
+ * sweep (through the kernels' buffer); without, they are recorded in arrays from `alloc` and returned (see
+ * {@link QlRotationArgs}: views of their first entries).
  */
-function tql2(d: Float64Array, e: Float64Array, n: number, kernels: EigenKernels | null): { bounds: Int32Array; cosines: Float64Array; sines: Float64Array } {
+function tql2(
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  kernels: EigenKernels | null,
+  alloc: ((length: number) => Float64Array) | null,
+): { bounds: Int32Array; cosines: Float64Array; sines: Float64Array } {
   const Z = kernels ? kernels.data : null; // (n, n) at offset 0; a sweep's cosines and sines at C and S
   const C = 2 * n * n + n;
   const S = C + n;
   const bounds: number[] = [];
-  let cosines: Float64Array = new Float64Array(kernels ? 0 : 4 * n);
-  let sines: Float64Array = new Float64Array(kernels ? 0 : 4 * n);
+  // About 0.9·n² rotations at order 784: room for n² (untouched pages cost nothing), doubled when more come.
+  const fresh = alloc ?? ((length: number) => new Float64Array(length));
+  let cosines = fresh(kernels ? 0 : Math.max(4 * n, n * n));
+  let sines = fresh(kernels ? 0 : Math.max(4 * n, n * n));
   let rotations = 0;
   let f = 0;
   let tst1 = 0;
@@ -208,8 +220,8 @@ function tql2(d: Float64Array, e: Float64Array, n: number, kernels: EigenKernels
         // the kernels' buffer), all applied after it.
         if (!Z && rotations + m - l > cosines.length) {
           const grown = Math.max(2 * cosines.length, rotations + m - l);
-          cosines = grow(cosines, grown);
-          sines = grow(sines, grown);
+          cosines = grow(cosines, fresh(grown));
+          sines = grow(sines, fresh(grown));
         }
         const at = rotations - l;
         p = d[m]!;
@@ -253,12 +265,11 @@ function tql2(d: Float64Array, e: Float64Array, n: number, kernels: EigenKernels
     d[l] = d[l]! + f;
     e[l] = 0;
   }
-  return { bounds: Int32Array.from(bounds), cosines: cosines.slice(0, rotations), sines: sines.slice(0, rotations) };
+  return { bounds: Int32Array.from(bounds), cosines: cosines.subarray(0, rotations), sines: sines.subarray(0, rotations) };
 }
 
-/** `array`'s entries in a longer array of `length`. */
-function grow(array: Float64Array, length: number): Float64Array {
-  const out = new Float64Array(length);
-  out.set(array);
-  return out;
+/** `longer` with `array`'s entries first. */
+function grow(array: Float64Array, longer: Float64Array): Float64Array {
+  longer.set(array);
+  return longer;
 }

@@ -76,6 +76,29 @@ interface GramState {
   at: Float64Array;
 }
 
+/**
+ * This thread's SIMD scratch memory and its `dots`, kept for the next state: a team prepares a state per thread for
+ * every run (four chunks), and fresh memory costs a page fault per 4 KiB on first touch. A state's buffers are scratch
+ * within one block (nothing is kept from one block to the next), and a thread runs one block at a time, so every state
+ * of a thread can use the same memory. Kept up to {@link SPARE_BYTES}.
+ */
+let spare: { memory: WebAssembly.Memory; dots: DotTile } | null = null;
+const SPARE_BYTES = 64 * 2 ** 20;
+
+/** SIMD scratch memory of at least `bytes`, with the `dots` of an instance over it: this thread's spare when it fits. */
+function scratchMemory(module: WebAssembly.Module, bytes: number): { memory: WebAssembly.Memory; dots: DotTile } {
+  if (spare && bytes <= SPARE_BYTES) {
+    const missing = Math.ceil((bytes - spare.memory.buffer.byteLength) / 65536);
+    if (missing > 0) spare.memory.grow(missing);
+    return spare;
+  }
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const scratch = { memory, dots: (instance.exports as unknown as { dots: DotTile }).dots };
+  if (bytes <= SPARE_BYTES) spare = scratch;
+  return scratch;
+}
+
 function prepareGram(args: CenteredGramArgs): GramState {
   const { n, d, preferSimd } = args;
   const chunk = Math.min(CHUNK_ROWS, n + (n & 1));
@@ -83,11 +106,9 @@ function prepareGram(args: CenteredGramArgs): GramState {
   const dp = d + ((4 - (d & 3)) & 3); // panel rows, a multiple of 4 (the tiles take 4 query rows per step)
   const module = preferSimd ? dotTilesModule() : null;
   if (module) {
-    const doubles = dp * cp + TILE * TILE;
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const dots = (instance.exports as unknown as { dots: DotTile }).dots;
+    const { memory, dots } = scratchMemory(module, (dp * cp + TILE * TILE) * 8);
     const block = new Float64Array(memory.buffer, 0, dp * cp);
+    block.fill(0); // the padding rows past d stay zero; an earlier state may have left data there
     return { args, chunk, cp, dp, block, D: new Float64Array(memory.buffer, block.byteLength, TILE * TILE), dots, src: new Float64Array(TRANSPOSE_ROWS), at: new Float64Array(TRANSPOSE_ROWS) };
   }
   return { args, chunk, cp, dp, block: new Float64Array(dp * cp), D: new Float64Array(TILE * TILE), dots: null, src: new Float64Array(TRANSPOSE_ROWS), at: new Float64Array(TRANSPOSE_ROWS) };
