@@ -13,7 +13,8 @@
  * On a team of threads ({@link GramTeam}) the chunks are taken {@link RUN_CHUNKS} at a time: each chunk is one block
  * of {@link centeredGramKernel} that writes its products into its own (d, d) slot, and the caller adds the slots into G
  * in chunk order, so every entry of G is the same sum in the same order as on one thread: the same bits for any number
- * of threads. Extra memory: d·chunk + 64² doubles per thread, and {@link RUN_CHUNKS}·d² shared doubles on a team.
+ * of threads. Extra memory: d·chunk + 64² doubles per thread (kept for its next Gram product), and
+ * {@link RUN_CHUNKS}·d² shared doubles on a team.
  */
 import { dotTilesModule, laneDot } from '../distances/gram-tiles.ts';
 
