@@ -3,7 +3,8 @@
  * every thread of the team looks the code up here (src-main/jobs/block-team.ts). Each kernel's partition and
  * outputs follow the rule of {@link BlockKernel}: the same bits for any number of threads.
  */
-import { dotRows, timesRowsBlock, timesRowsScratch } from '../math/dense/index.ts';
+import { qlRotationKernel } from '../math/decompositions/index.ts';
+import { centeredGramKernel, dotRows, timesRowsBlock, timesRowsScratch } from '../math/dense/index.ts';
 import type { BlockKernel } from './block-kernel.ts';
 import { ncaCandidateKernel } from './learners/nca-candidates.ts';
 
@@ -65,6 +66,8 @@ export const BLOCK_KERNELS = {
   dotRows: dotRowsKernel,
   timesRows: timesRowsKernel,
   ncaCandidates: ncaCandidateKernel,
+  centeredGram: centeredGramKernel,
+  qlRotations: qlRotationKernel,
 } as const;
 
 export type BlockKernelName = keyof typeof BLOCK_KERNELS;

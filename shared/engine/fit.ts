@@ -192,7 +192,7 @@ export function preparePlannedFit(data: DatasetMatrix, plan: FitPlan, rows?: Arr
   // (no later shared copy).
   const into = placement.overwriteFeatures && !rows ? data.features.subarray(0, nRows * d) : products?.alloc(nRows * d);
   const preprocessed = applyPreprocessing(preprocessing, data.features, nRows, rows, into);
-  const projection = plan.reduce === undefined ? null : principalProjection(preprocessed, nRows, d, checkReduce(plan.reduce, d, plan.preprocess));
+  const projection = plan.reduce === undefined ? null : principalProjection(preprocessed, nRows, d, checkReduce(plan.reduce, d, plan.preprocess), products);
   const X = projection ? projectRows(preprocessed, nRows, d, projection) : preprocessed;
   const dims = projection ? plan.reduce! : d;
   const dataLabels = data.labels && rows ? Int32Array.from(rows, (r) => data.labels![r]!) : data.labels;
@@ -228,9 +228,12 @@ export function checkReduce(reduce: unknown, features: number, kind: PreprocessK
   return reduce;
 }
 
-/** The top `components` principal directions of the rows X (n, d), as the `pca` learner finds them: P (components, d). */
-function principalProjection(X: Float64Array, n: number, d: number, components: number): Float64Array {
-  return fitPca({ X, n, d, nClasses: 0, labels: null, pairs: null }, components, false, {}).L;
+/**
+ * The top `components` principal directions of the rows X (n, d), as the `pca` learner finds them: P (components, d);
+ * its covariance on the fit's team of threads with `products` (the same bits).
+ */
+function principalProjection(X: Float64Array, n: number, d: number, components: number, products?: BlockProducts): Float64Array {
+  return fitPca({ X, n, d, nClasses: 0, labels: null, pairs: null }, components, false, products ? { products } : {}).L;
 }
 
 /** X·Pᵀ (n, k) for X (n, d) and P (k, d). */

@@ -49,6 +49,51 @@ describe('fits on a team of threads', () => {
     }
   });
 
+  it.each([
+    ['pca', { components: 16 }],
+    ['lda', {}],
+    ['covariance', {}],
+  ])('%s: its Gram products over the team give the same L, bit for bit, on 1, 2 and 3 threads', async (method, params) => {
+    t = tempStore();
+    // digits: 1,797 rows, two chunks of the Gram product: two blocks that the team's threads share.
+    const datasetId = addDataset(t.store, 'digits');
+    const budget = new ThreadBudget(3);
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
+    const metrics: LearnedMetric[] = [];
+    for (const workers of [1, 2, 3]) {
+      const { result } = await runner.submit({ kind: 'learn', datasetId, method, params, seed: 0 }, { workers }).done;
+      if (result.kind !== 'learn') throw new Error('expected a learned metric');
+      metrics.push(result.metric);
+    }
+    for (const metric of metrics.slice(1)) {
+      expect(bytes(metric.L).equals(bytes(metrics[0]!.L))).toBe(true);
+      expect(metric.summary.objective).toBe(metrics[0]!.summary.objective);
+    }
+  });
+
+  it("covariance beyond 64 features: its Gram product and its eigen-decomposition's rotations over the team, the same L on 1 and 2 threads", async () => {
+    t = tempStore();
+    // 1,100 rows × 130 features: two chunks of the Gram product, three column blocks of the QL rotations.
+    const data = gaussianClasses(1100, 130, 3, 7);
+    const matrix = {
+      nRows: data.n,
+      nFeatures: data.d,
+      features: data.X,
+      featureNames: Array.from({ length: data.d }, (_, f) => `f${f}`),
+      labels: data.labels,
+      classNames: ['a', 'b', 'c'],
+    };
+    const datasetId = t.store.datasets.insert({ name: 'blobs', matrix, format: 'sample' }).id;
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget: new ThreadBudget(2) });
+    const metrics: LearnedMetric[] = [];
+    for (const workers of [1, 2]) {
+      const { result } = await runner.submit({ kind: 'learn', datasetId, method: 'covariance', params: {}, seed: 0 }, { workers }).done;
+      if (result.kind !== 'learn') throw new Error('expected a learned metric');
+      metrics.push(result.metric);
+    }
+    expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
+  });
+
   it("shares NCA's candidate refreshes beyond the full distance matrix out over the team: the same L on 1 and 2 threads", async () => {
     t = tempStore();
     // 4,300 rows: beyond FULL_MATRIX_ROWS, so every refresh runs in row blocks (the 'ncaCandidates' kernel).

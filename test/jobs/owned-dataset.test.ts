@@ -24,7 +24,7 @@ describe('a learn job owns its dataset matrix', () => {
     const evaluateRaw = async (): Promise<number> => {
       const { result } = await runner!.submit({ kind: 'evaluate', datasetId, method: 'euclidean', protocol: { preprocess: 'none' } }).done;
       if (result.kind !== 'evaluate') throw new Error('expected an evaluation');
-      return result.evaluation.accuracy.mean;
+      return result.evaluation.accuracy!.mean;
     };
     const before = await evaluateRaw(); // leaves the raw matrix idle in the runner's cache
     const { result } = await runner.submit({ kind: 'learn', datasetId, method: 'nca', params: { components: 2, maxIter: 30 }, seed: 0 }).done;
@@ -34,7 +34,7 @@ describe('a learn job owns its dataset matrix', () => {
 
     const zscored = await runner.submit({ kind: 'evaluate', datasetId, method: 'euclidean' }).done;
     if (zscored.result.kind !== 'evaluate') throw new Error('expected an evaluation');
-    expect(zscored.result.evaluation.accuracy.mean - before).toBeGreaterThan(0.2); // raw rows really were raw
+    expect(zscored.result.evaluation.accuracy!.mean - before).toBeGreaterThan(0.2); // raw rows really were raw
 
     const onCopy = fitMetric(t.store.datasets.loadMatrix(datasetId), { method: 'nca', params: { components: 2, maxIter: 30 }, seed: 0 });
     expect(Array.from(result.metric.L)).toEqual(Array.from(onCopy.L));

@@ -6,7 +6,7 @@ import { ValidationError } from '../../errors.ts';
 import type { StopReason } from '../../domain/learned-metric.ts';
 import { LbfgsState, maxAbs, relativeReduction, type LbfgsStep } from '../../math/optimisation/index.ts';
 import { createRng } from '../../math/random/index.ts';
-import type { LearnerHooks, TrainingData } from '../learner.ts';
+import type { BlockProducts, LearnerHooks, TrainingData } from '../learner.ts';
 import { componentsUpTo } from '../params.ts';
 import { fitLda } from './lda.ts';
 import { fitPca } from './pca.ts';
@@ -29,12 +29,20 @@ export function resolveInit(init: InitMode, k: number, d: number, n: number, nCl
 /**
  * The starting L (k, d) for an init mode: the leading identity rows, standard normal entries from `seed`, or the
  * PCA / LDA baselines' maps (scikit-learn's conventions: PCA unwhitened, LDA with ρ = 10⁻⁴ scaled to whiten the
- * within-class covariance, as scikit-learn's `scalings_`).
+ * within-class covariance, as scikit-learn's `scalings_`). With `products`, their Gram products run on the fit's team
+ * of threads (the same bits).
  * @throws ValidationError when 'lda' is asked for more than min(d, classes − 1) components.
  */
-export function initialComponents(data: TrainingData, k: number, init: Exclude<InitMode, 'auto'>, seed: number, method: string): Float64Array {
+export function initialComponents(
+  data: TrainingData,
+  k: number,
+  init: Exclude<InitMode, 'auto'>,
+  seed: number,
+  method: string,
+  products?: BlockProducts,
+): Float64Array {
   const { d } = data;
-  const quiet: LearnerHooks = {};
+  const quiet: LearnerHooks = products ? { products } : {};
   switch (init) {
     case 'identity': {
       const L = new Float64Array(k * d);

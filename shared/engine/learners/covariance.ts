@@ -1,5 +1,6 @@
 import { symmetricEigenQl } from '../../math/decompositions/index.ts';
 import { covarianceMatrix } from '../../math/statistics/index.ts';
+import { gramTeam, rotationTeam } from '../math-teams.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 
 /**
@@ -12,7 +13,8 @@ import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } 
  * metric-learn's `Covariance` computes with `pinvh`. Rows are ordered by decreasing 1/s, and each row's entry of
  * largest magnitude is positive (an eigenvector's sign is the solver's choice; this makes L the solver's no more). Cost O(n·d²/2) for the
  * covariance (in row blocks, shared/math/dense/gram-blocks.ts) + ≈ (8/3)·d³ flops and about d² plane rotations of
- * length d for the eigen-decomposition (shared/math/decompositions/tridiagonal-ql.ts, WebAssembly SIMD).
+ * length d for the eigen-decomposition (shared/math/decompositions/tridiagonal-ql.ts, WebAssembly SIMD); with a team of
+ * threads (`hooks.products`) the covariance product and the plane rotations are shared out over it, with the same bits.
  */
 export const covarianceLearner = defineLearner({
   name: 'covariance',
@@ -37,9 +39,9 @@ export const covarianceLearner = defineLearner({
 export function fitCovariance(data: TrainingData, lambda: number, hooks: LearnerHooks): FitOutcome {
   const start = performance.now();
   const { X, n, d } = data;
-  const cov = covarianceMatrix(X, n, d, 1); // (d, d)
+  const cov = covarianceMatrix(X, n, d, 1, gramTeam(hooks.products)); // (d, d)
   for (let f = 0; f < d; f++) cov[f * d + f]! += lambda;
-  const { values, vectors } = symmetricEigenQl(cov, d); // ascending
+  const { values, vectors } = symmetricEigenQl(cov, d, true, rotationTeam(hooks.products)); // ascending
   const largest = Math.max(values[d - 1]!, 0);
   const cutoff = d * Number.EPSILON * largest;
   const L = new Float64Array(d * d); // (d, d)

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors.ts';
 import { cholesky, symmetricEigen } from '../../math/decompositions/index.ts';
 import { classScatter } from '../../math/statistics/index.ts';
+import { gramTeam } from '../math-teams.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 
@@ -47,7 +48,7 @@ export function fitLda(data: TrainingData, components: number | null, rho: numbe
   const start = performance.now();
   const { X, n, d, labels, nClasses } = data;
   if (!labels) throw new ValidationError('lda learns from class labels, but none were given.');
-  const { within, betweenFactor: G, classCounts } = classScatter(X, n, d, labels, nClasses);
+  const { within, betweenFactor: G, classCounts } = classScatter(X, n, d, labels, nClasses, gramTeam(hooks.products));
   let present = 0;
   for (const c of classCounts) if (c > 0) present++;
   const maxK = Math.min(d, present - 1);

@@ -723,7 +723,7 @@ export const lmnnLearner = defineLearner({
 export function fitLmnnLearner(data: TrainingData, params: LmnnParams, seed: number, hooks: LearnerHooks): FitOutcome {
   const { labels, k } = checkLabeledData('lmnn', data, params.components);
   const init = resolveInit(params.init, k, data.d, data.n, data.nClasses);
-  const L0 = initialComponents(data, k, init, seed, 'lmnn');
+  const L0 = initialComponents(data, k, init, seed, 'lmnn', hooks.products);
   const targets = selectTargets(data.X, data.n, data.d, labels, params.k);
   if (targets.index.length === 0) {
     throw new ValidationError('lmnn needs at least one class with 2 or more training rows to choose target neighbours.');

@@ -92,7 +92,7 @@ export function fitMlkrLearner(data: TrainingData, params: MlkrParams, seed: num
   const k = componentsUpTo('mlkr', params.components, d);
   // No classes (nClasses 0): scikit-learn's 'auto' rule never picks LDA, only 'pca' or 'identity'.
   const init = resolveInit(params.init, k, d, n, 0);
-  const L0 = initialComponents(data, k, init, seed, 'mlkr');
+  const L0 = initialComponents(data, k, init, seed, 'mlkr', hooks.products);
   return fitMlkr({ X: data.X, n, d, targets, k }, L0, { maxIter: params.maxIter, tol: params.tol, shrinkage: params.shrinkage, hooks });
 }
 

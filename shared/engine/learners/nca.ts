@@ -405,7 +405,7 @@ export const ncaLearner = defineLearner({
 export function fitNcaLearner(data: TrainingData, params: NcaParams, seed: number, hooks: LearnerHooks): FitOutcome {
   const { labels, k } = checkLabeledData('nca', data, params.components);
   const init = resolveInit(params.init, k, data.d, data.n, data.nClasses);
-  const L0 = initialComponents(data, k, init, seed, 'nca');
+  const L0 = initialComponents(data, k, init, seed, 'nca', hooks.products);
   return fitNca({ X: data.X, n: data.n, d: data.d, labels, k }, L0, { maxIter: params.maxIter, tol: params.tol, hooks }).outcome;
 }
 

@@ -1,5 +1,6 @@
 import { topSymmetricEigen } from '../../math/decompositions/index.ts';
 import { covarianceMatrix } from '../../math/statistics/index.ts';
+import { gramTeam } from '../math-teams.ts';
 import { defineLearner, type FitOutcome, type LearnerHooks, type TrainingData } from '../learner.ts';
 import { componentsParam, componentsUpTo } from '../params.ts';
 
@@ -34,7 +35,7 @@ export function fitPca(data: TrainingData, components: number | null, whiten: bo
   const start = performance.now();
   const { X, n, d } = data;
   const k = componentsUpTo('pca', components, d);
-  const covariance = covarianceMatrix(X, n, d, 1); // (d, d)
+  const covariance = covarianceMatrix(X, n, d, 1, gramTeam(hooks.products)); // (d, d)
   const { values, vectors } = topSymmetricEigen(covariance, d, k); // largest first; vectors (k, d)
   const largest = k > 0 ? Math.max(values[0]!, 0) : 0;
   const cutoff = d * Number.EPSILON * largest;

@@ -1,13 +1,13 @@
 /** Descriptive statistics of row-major data: column means and variances, covariance and scatter matrices, the median. */
 import { columnMeans } from '../dense/matrix.ts';
-import { centeredGram } from '../dense/gram-blocks.ts';
+import { centeredGram, type GramTeam } from '../dense/gram-blocks.ts';
 
 /**
  * Sample covariance of X (n, d) → (d, d): Σ (x_i − x̄)(x_i − x̄)ᵀ / (n − ddof). Default ddof = 1 (numpy's
- * `np.cov`). Cost O(n·d²/2), in row blocks ({@link centeredGram}).
+ * `np.cov`). Cost O(n·d²/2), in row blocks ({@link centeredGram}), shared out over `team`'s threads when given (the same bits).
  */
-export function covarianceMatrix(X: Float64Array, n: number, d: number, ddof = 1): Float64Array {
-  const C = centeredGram(X, n, d, columnMeans(X, n, d));
+export function covarianceMatrix(X: Float64Array, n: number, d: number, ddof = 1, team?: GramTeam): Float64Array {
+  const C = centeredGram(X, n, d, columnMeans(X, n, d), true, team);
   const denominator = Math.max(n - ddof, 1);
   for (let i = 0; i < C.length; i++) C[i]! /= denominator;
   return C;
@@ -17,9 +17,9 @@ export function covarianceMatrix(X: Float64Array, n: number, d: number, ddof = 1
  * Within-class and between-class scatter of labeled X (n, d), labels in [0, nClasses):
  *   S_w = Σ_c Σ_{i∈c} (x_i − μ_c)(x_i − μ_c)ᵀ (d, d),   S_b = Σ_c n_c (μ_c − μ)(μ_c − μ)ᵀ = GᵀG,
  * S_b given by its factor G (nClasses, d), row c = √n_c·(μ_c − μ): S_b has rank < nClasses, so products with it
- * cost O(nClasses·d) a vector through G. S_w + S_b is the total scatter. Cost O(n·d²/2), in row blocks.
+ * cost O(nClasses·d) a vector through G. S_w + S_b is the total scatter. Cost O(n·d²/2), in row blocks, shared out over `team`'s threads when given (the same bits).
  */
-export function classScatter(X: Float64Array, n: number, d: number, labels: Int32Array, nClasses: number): {
+export function classScatter(X: Float64Array, n: number, d: number, labels: Int32Array, nClasses: number, team?: GramTeam): {
   within: Float64Array;
   betweenFactor: Float64Array;
   classCounts: Int32Array;
@@ -35,7 +35,7 @@ export function classScatter(X: Float64Array, n: number, d: number, labels: Int3
     if (counts[c] === 0) continue;
     for (let f = 0; f < d; f++) means[c * d + f]! /= counts[c]!;
   }
-  const within = centeredGram(X, n, d, { of: labels, means }); // rows centered by their class mean
+  const within = centeredGram(X, n, d, { of: labels, means }, true, team); // rows centered by their class mean
   const overall = columnMeans(X, n, d);
   const betweenFactor = new Float64Array(nClasses * d); // (nClasses, d): √n_c (μ_c − μ)
   for (let c = 0; c < nClasses; c++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { symmetricEigenQl } from '../../../shared/math/decompositions/tridiagonal-ql.ts';
+import { qlRotationBlocks, qlRotationKernel, symmetricEigenQl, type QlRotationArgs, type RotationTeam } from '../../../shared/math/decompositions/tridiagonal-ql.ts';
 import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { SIMD_MIN_ORDER } from '../../../shared/math/wasm/eigen-kernels.ts';
 import { withSpectrum } from '../../engine/fixtures.ts';
@@ -37,6 +37,26 @@ function quality(S: Float64Array, n: number, values: Float64Array, vectors: Floa
   }
   return { reconstruction, orthogonality };
 }
+
+/**
+ * A team of `threads` simulated threads: each has its own kernel state, and the blocks run last to first, dealt
+ * round-robin — another schedule than one thread's, over the same partition.
+ */
+function scheduledTeam(threads: number): RotationTeam & { blocksRun: number } {
+  const team = {
+    blocksRun: 0,
+    shared: <T extends Float64Array | Int32Array>(array: T): T => array,
+    alloc: (length: number) => new Float64Array(length),
+    runBlocks(args: QlRotationArgs, blocks: number): void {
+      const states = Array.from({ length: threads }, () => qlRotationKernel.prepare(args));
+      for (let b = blocks - 1; b >= 0; b--) qlRotationKernel.run(states[b % threads]!, b);
+      team.blocksRun += blocks;
+    },
+  };
+  return team;
+}
+
+const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 const maxAbs = (a: ArrayLike<number>): number => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
@@ -147,5 +167,19 @@ describe("symmetricEigenQl: the complete decomposition, against ml-matrix's Eige
 
   it('rejects a matrix of the wrong size', () => {
     expect(() => symmetricEigenQl(new Float64Array(5), 2)).toThrow(new RangeError('symmetricEigenQl: expected an 2×2 matrix (4 entries), got 5 entries.'));
+  });
+
+  it.each([130, 201])('n = %i: the rotations over column blocks on a team of 1, 2 and 3 threads give the bits of one thread', (n) => {
+    const S = randomSymmetric(n, 3 * n);
+    for (const preferSimd of [true, false]) {
+      const alone = symmetricEigenQl(S, n, preferSimd);
+      for (const threads of [1, 2, 3]) {
+        const team = scheduledTeam(threads);
+        const shared = symmetricEigenQl(S, n, preferSimd, team);
+        expect(team.blocksRun).toBe(qlRotationBlocks(n));
+        expect(bytes(shared.values).equals(bytes(alone.values))).toBe(true);
+        expect(bytes(shared.vectors).equals(bytes(alone.vectors))).toBe(true);
+      }
+    }
   });
 });
