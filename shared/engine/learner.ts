@@ -49,8 +49,11 @@ export interface BlockProducts {
   alloc(length: number): Float64Array;
   /** A zeroed Int32Array of `length` entries the helper threads can write. */
   allocInt32(length: number): Int32Array;
-  /** out[i·outStride + j] = ⟨A_i, B_j⟩ as dense/row-products.ts `dotRows` (not `upper`), over row blocks. */
-  dotRows(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number): void;
+  /**
+   * out[i·outStride + j] = ⟨A_i, B_j⟩ as dense/row-products.ts `dotRows`, over row blocks; with `upper` (ma = mb), only
+   * j ≥ i, as `dotRows` with `upper`.
+   */
+  dotRows(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number, upper?: boolean): void;
   /**
    * Runs blocks 0 … blocks − 1 of the named kernel over the team (its typed arrays shared: else on this thread alone),
    * and returns the parts the blocks handed back, in block order: the same bits as `runBlocksHere` (block-kernel.ts).

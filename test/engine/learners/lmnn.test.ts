@@ -3,12 +3,11 @@ import type { TrainingData } from '../../../shared/engine/learner.ts';
 import {
   ActiveSetLmnnObjective,
   fitLmnn,
-  ImpostorReach,
   lmnnLearner,
   lmnnLossAndGradient,
-  selectImpostors,
   selectTargets,
 } from '../../../shared/engine/learners/lmnn.ts';
+import { ImpostorReach, selectImpostors } from '../../../shared/engine/learners/lmnn-impostors.ts';
 import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { embedInto, transposeInto } from '../../../shared/math/dense/row-products.ts';
