@@ -5,7 +5,7 @@
  */
 import { dotRows, pairSquaredDistances } from '../math/dense/index.ts';
 import type { BlockKernel } from './block-kernel.ts';
-import { lmnnImpostorKernel, lmnnReachKernel } from './learners/lmnn-impostors.ts';
+import { lmnnImpostorKernel, lmnnReachKernel, lmnnTargetKernel } from './learners/lmnn-neighbours.ts';
 import { ncaCandidateKernel } from './learners/nca-candidates.ts';
 
 /** out[i·outStride + j] = ⟨A_i, B_j⟩ for A (ma, len) and B (mb, len), as `dotRows` (not `upper`). */
@@ -176,6 +176,7 @@ const pairScatterRowsKernel: BlockKernel<PairScatterRowsArgs, { args: PairScatte
 export const BLOCK_KERNELS = {
   dotRows: dotRowsKernel,
   ncaCandidates: ncaCandidateKernel,
+  lmnnTargets: lmnnTargetKernel,
   lmnnReach: lmnnReachKernel,
   lmnnImpostors: lmnnImpostorKernel,
   dotRowsUpper: dotRowsUpperKernel,

@@ -78,6 +78,36 @@ describe('fits on a team of threads', () => {
     expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);
   });
 
+  it("shares LMNN's target, reset and impostor passes beyond the full distance matrix out over the team: the same L on 1 and 2 threads", async () => {
+    t = tempStore();
+    // 4,300 rows: beyond FULL_MATRIX_ROWS, so the targets and every reach-list reset run in row blocks ('lmnnTargets',
+    // 'lmnnReach'), as every selection does ('lmnnImpostors'); the pair distances and the scatter too.
+    const data = gaussianClasses(FULL_MATRIX_ROWS + 204, 6, 4, 3);
+    const matrix = {
+      nRows: data.n,
+      nFeatures: data.d,
+      features: data.X,
+      featureNames: Array.from({ length: data.d }, (_, f) => `f${f}`),
+      labels: data.labels,
+      classNames: ['a', 'b', 'c', 'd'],
+    };
+    const datasetId = t.store.datasets.insert({ name: 'blobs', matrix, format: 'sample' }).id;
+    const budget = new ThreadBudget(2);
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
+    const metrics: LearnedMetric[] = [];
+    for (const workers of [1, 2]) {
+      const before = budget.stats().helperTasks;
+      const { result } = await runner.submit({ kind: 'learn', datasetId, method: 'lmnn', params: { maxIter: 12 }, seed: 0 }, { workers }).done;
+      if (result.kind !== 'learn') throw new Error('expected a learned metric');
+      metrics.push(result.metric);
+      expect(budget.stats().helperTasks - before).toBe(workers - 1);
+    }
+    expect(metrics[0]!.summary.iterations).toBeGreaterThan(2);
+    expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
+    expect(metrics[1]!.summary.iterations).toBe(metrics[0]!.summary.iterations);
+    expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);
+  });
+
   it('cancels a fit on two threads: done rejects, the run is cancelled, every token goes back', async () => {
     t = tempStore();
     const datasetId = addDataset(t.store, 'digits');

@@ -1,8 +1,7 @@
 import { ValidationError } from '../../errors.ts';
 import { convergedFor } from '../../domain/learned-metric.ts';
 import { LbfgsState, type ObjectiveWithGradient } from '../../math/optimisation/index.ts';
-import { BoundedTopK } from '../../math/neighbours/index.ts';
-import { forEachDistanceRow, rowSquaredDistance } from '../../math/distances/index.ts';
+import { rowSquaredDistance } from '../../math/distances/index.ts';
 import {
   dotRows,
   embedInto,
@@ -18,7 +17,7 @@ import { pairDistancesBlocks, pairIncidence, pairScatterRowsBlocks } from '../bl
 import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 import { componentsParam } from '../params.ts';
 import { checkLabeledData, initialComponents, INIT_MODES, refreshingLbfgs, resolveInit } from './common.ts';
-import { ImpostorReach, selectImpostors, type ImpostorLists, type ImpostorTeam } from './lmnn-impostors.ts';
+import { ImpostorReach, selectImpostors, selectTargets, type ImpostorLists, type LmnnTeam } from './lmnn-neighbours.ts';
 
 /**
  * Large Margin Nearest Neighbor (Weinberger & Saul, JMLR 2009), in metric-learn's formulation.
@@ -39,7 +38,7 @@ import { ImpostorReach, selectImpostors, type ImpostorLists, type ImpostorTeam }
  *
  * Active set. Only impostors within reach matter: l can violate a margin of i only if d_il < max_j d_ij + 1. The
  * objective is evaluated over candidate lists holding the other-class rows with d_il < (1 + η)·(max_j d_ij + 1)
- * (η = `IMPOSTOR_SLACK`, lmnn-impostors.ts), which costs O(n·k·d) for the embedding plus O(n·|T|·|I|) for the triplets per
+ * (η = `IMPOSTOR_SLACK`, lmnn-neighbours.ts), which costs O(n·k·d) for the embedding plus O(n·|T|·|I|) for the triplets per
  * evaluation instead of O(n²·k). The lists are re-selected *exactly* at accepted iterates: the triangle-inequality
  * bound of {@link ImpostorReach} (‖z_i − z_l‖ ≥ r⁰_il − m_i − m_l, from a reference embedding and each row's
  * movement since) rules out almost every pair without computing it, and a full O(n²·k/2) reset of the reference is
@@ -55,28 +54,6 @@ import { ImpostorReach, selectImpostors, type ImpostorLists, type ImpostorTeam }
  * host's row blocks (`hooks.products`) when it gives them, with the same bits for any number of threads; the learner
  * itself never touches threads.
  */
-
-/**
- * Target neighbours: for each row, the `k` nearest rows of the same class (squared Euclidean in X (n, d); ties by
- * lower index). A class with c ≤ k rows gives each of its rows its c − 1 classmates. Returned as CSR:
- * targets of i are `index[start[i] … start[i+1])`. Cost O(n²·d) time (see {@link forEachDistanceRow} for memory).
- */
-export function selectTargets(X: Float64Array, n: number, d: number, labels: Int32Array, k: number): { start: Int32Array; index: Int32Array } {
-  const start = new Int32Array(n + 1);
-  const lists: Int32Array[] = [];
-  const top = new BoundedTopK(k);
-  forEachDistanceRow(X, n, d, (i, row) => {
-    top.clear();
-    const yi = labels[i];
-    for (let j = 0; j < n; j++) if (j !== i && labels[j] === yi) top.offer(row[j]!, j);
-    const size = top.size;
-    lists.push(top.index.slice(0, size));
-    start[i + 1] = start[i]! + size;
-  });
-  const index = new Int32Array(start[n]!);
-  lists.forEach((list, i) => index.set(list, start[i]!));
-  return { start, index };
-}
 
 /**
  * Exact LMNN loss and gradient (every impostor considered). Pure; O(n²·(k + |T|) + n·d²) time. For tests and
@@ -268,14 +245,15 @@ export class ActiveSetLmnnObjective {
   }
 }
 
-/** The impostor passes' row blocks (lmnn-impostors.ts) on the fit's team of threads. */
-function impostorTeam(products: BlockProducts): ImpostorTeam {
+/** The row passes of lmnn-neighbours.ts on the fit's team of threads. */
+function lmnnTeam(products: BlockProducts): LmnnTeam {
   return {
     shared: (array) => products.shared(array),
     alloc: (length) => products.alloc(length),
     allocInt32: (length) => products.allocInt32(length),
     runReach: (args, blocks) => products.runBlocks('lmnnReach', args, blocks),
     runImpostors: (args, blocks) => products.runBlocks('lmnnImpostors', args, blocks),
+    runTargets: (args, blocks) => products.runBlocks('lmnnTargets', args, blocks),
   };
 }
 
@@ -346,7 +324,7 @@ export function fitLmnn(problem: LmnnProblem, L0: Float64Array, options: LmnnOpt
   transposeInto(X, n, d, Xt);
   const work = hooks.products ? hooks.products.alloc(pairScatterWorkLength(n, d, k)) : new Float64Array(pairScatterWorkLength(n, d, k));
   const diagnostics: LmnnDiagnostics = { evaluations: 0, refreshes: 0, resets: 1, staleness: [], impostorsPerRow: 0, activeTriplets: 0 };
-  const team = hooks.products ? impostorTeam(hooks.products) : null;
+  const team = hooks.products ? lmnnTeam(hooks.products) : null;
   const Z = team ? team.alloc(n * k) : new Float64Array(n * k); // (n, k), where the fit's threads read it
   const products = hooks.products;
   const sharedX = products ? products.shared(X) : X;
@@ -497,7 +475,7 @@ export function fitLmnnLearner(data: TrainingData, params: LmnnParams, seed: num
   const { labels, k } = checkLabeledData('lmnn', data, params.components);
   const init = resolveInit(params.init, k, data.d, data.n, data.nClasses);
   const L0 = initialComponents(data, k, init, seed, 'lmnn');
-  const targets = selectTargets(data.X, data.n, data.d, labels, params.k);
+  const targets = selectTargets(data.X, data.n, data.d, labels, params.k, hooks.products ? lmnnTeam(hooks.products) : null);
   if (targets.index.length === 0) {
     throw new ValidationError('lmnn needs at least one class with 2 or more training rows to choose target neighbours.');
   }

@@ -5,9 +5,8 @@ import {
   fitLmnn,
   lmnnLearner,
   lmnnLossAndGradient,
-  selectTargets,
 } from '../../../shared/engine/learners/lmnn.ts';
-import { ImpostorReach, selectImpostors } from '../../../shared/engine/learners/lmnn-impostors.ts';
+import { ImpostorReach, selectImpostors, selectTargets } from '../../../shared/engine/learners/lmnn-neighbours.ts';
 import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { embedInto, transposeInto } from '../../../shared/math/dense/row-products.ts';

@@ -1,13 +1,15 @@
 /**
- * LMNN's candidate impostors (lmnn.ts): for each row i, the other-class rows l within (1 + η) times its margin, and
- * the reach lists ({@link ImpostorReach}) that make re-selecting them exact and cheap.
+ * LMNN's row passes (lmnn.ts): the target neighbours of every row ({@link selectTargets}), its candidate impostors
+ * (the other-class rows within (1 + η) times its margin, {@link selectImpostors}), and the reach lists
+ * ({@link ImpostorReach}) that make re-selecting them exact and cheap.
  *
- * Both passes go row by row and are named block kernels (block-kernels.ts) that a fit's team of threads shares out:
- * the reach lists' reset beyond {@link FULL_MATRIX_ROWS} rows ({@link lmnnReachKernel}, O(n²·k/2) → blocks of
- * {@link DISTANCE_ROW_BLOCK} rows on the Gram distance tiles) and every selection ({@link lmnnImpostorKernel}, blocks of
- * {@link IMPOSTOR_ROW_BLOCK} rows). Each block hands back its rows' lists as one Int32Array part (with its rows'
- * counts), the caller joins the parts in block order, and the sums over rows (staleness, exact distances, full
- * scans) are taken in row order: the lists, the staleness and so the fit have the same bits for any number of threads.
+ * Each pass goes row by row and is a named block kernel (block-kernels.ts) that a fit's team of threads shares out:
+ * the targets and the reach lists' reset beyond {@link FULL_MATRIX_ROWS} rows ({@link lmnnTargetKernel},
+ * {@link lmnnReachKernel}: O(n²·d) and O(n²·k) in blocks of {@link DISTANCE_ROW_BLOCK} rows on the Gram distance tiles)
+ * and every selection ({@link lmnnImpostorKernel}, blocks of {@link IMPOSTOR_ROW_BLOCK} rows). Each block hands back
+ * its rows' lists as one Int32Array part (with its rows' counts), the caller joins the parts in block order, and the
+ * sums over rows (staleness, exact distances, full scans) are taken in row order: the lists, the staleness and so the
+ * fit have the same bits for any number of threads.
  */
 import type { BlockKernel } from '../block-kernel.ts';
 import { runBlocksHere } from '../block-kernel.ts';
@@ -22,7 +24,7 @@ import {
   TILE_ROWS,
   type GramDistanceTiles,
 } from '../../math/distances/index.ts';
-import { smallestIndices } from '../../math/neighbours/index.ts';
+import { BoundedTopK, smallestIndices } from '../../math/neighbours/index.ts';
 
 /** Relative slack η of the impostor radius (see lmnn.ts). */
 export const IMPOSTOR_SLACK = 0.5;
@@ -40,16 +42,108 @@ interface TargetLists {
 }
 
 /**
- * How the row blocks of a reset and of a selection run over a fit's team of threads (the fit's `BlockProducts`,
- * learner.ts, with these kernels' names): arrays the threads can share, and the runs, whose parts come back in block
- * order. Absent: every block on this thread.
+ * How the row blocks of these passes run over a fit's team of threads (the fit's `BlockProducts`, learner.ts, with
+ * these kernels' names): arrays the threads can share, and the runs, whose parts come back in block order. Absent:
+ * every block on this thread.
  */
-export interface ImpostorTeam {
+export interface LmnnTeam {
   shared<T extends Float64Array | Int32Array>(array: T): T;
   alloc(length: number): Float64Array;
   allocInt32(length: number): Int32Array;
+  runTargets(args: TargetBlocksArgs, blocks: number): Int32Array[];
   runReach(args: ReachBlocksArgs, blocks: number): Int32Array[];
   runImpostors(args: ImpostorBlocksArgs, blocks: number): Int32Array[];
+}
+
+/** Row i's same-class rows offered to `top` (cleared first) from its distance row; returns how many it kept. */
+function targetsOfRow(i: number, row: Float64Array, n: number, labels: Int32Array, top: BoundedTopK): number {
+  top.clear();
+  const yi = labels[i];
+  for (let j = 0; j < n; j++) if (j !== i && labels[j] === yi) top.offer(row[j]!, j);
+  return top.size;
+}
+
+/**
+ * The arguments of the targets' row blocks (beyond {@link FULL_MATRIX_ROWS} rows): X (n, d), the labels and k. Block
+ * b hands back [count of each of its rows …, the lists one after the other].
+ */
+export interface TargetBlocksArgs {
+  X: Float64Array;
+  n: number;
+  d: number;
+  labels: Int32Array;
+  k: number;
+}
+
+interface TargetBlocksState {
+  args: TargetBlocksArgs;
+  tiles: GramDistanceTiles;
+  block: Float64Array;
+  queryNorms: Float64Array;
+  top: BoundedTopK;
+}
+
+/** Block b: rows b·{@link DISTANCE_ROW_BLOCK} … of the targets, their distance rows on this thread's tiles of X. */
+export const lmnnTargetKernel: BlockKernel<TargetBlocksArgs, TargetBlocksState, Int32Array> = {
+  prepare: (args) => ({
+    args,
+    tiles: createGramDistanceTiles(args.X, args.n, args.d),
+    block: new Float64Array(DISTANCE_ROW_BLOCK * args.n),
+    queryNorms: new Float64Array(TILE_ROWS),
+    top: new BoundedTopK(args.k),
+  }),
+  run(state, b) {
+    const { X, n, labels, k } = state.args;
+    const start = b * DISTANCE_ROW_BLOCK;
+    const rows = Math.min(DISTANCE_ROW_BLOCK, n - start);
+    distanceRowBlock(state.tiles, X, n, start, rows, state.block, state.queryNorms);
+    const part = new Int32Array(rows + rows * k);
+    let at = rows;
+    for (let r = 0; r < rows; r++) {
+      const size = targetsOfRow(start + r, state.block.subarray(r * n, (r + 1) * n), n, labels, state.top);
+      part[r] = size;
+      part.set(state.top.index.subarray(0, size), at);
+      at += size;
+    }
+    return part.slice(0, at);
+  },
+};
+
+/**
+ * Target neighbours: for each row, the `k` nearest rows of the same class (squared Euclidean in X (n, d) by the Gram
+ * identity; ties by lower index). A class with c ≤ k rows gives each of its rows its c − 1 classmates. Returned as
+ * CSR: targets of i are `index[start[i] … start[i+1])`. Cost O(n²·d) time (see {@link forEachDistanceRow} for
+ * memory); beyond {@link FULL_MATRIX_ROWS} rows in row blocks, over the threads of `team` when it is given (the same
+ * lists, bit for bit).
+ */
+export function selectTargets(X: Float64Array, n: number, d: number, labels: Int32Array, k: number, team?: LmnnTeam | null): TargetLists {
+  const start = new Int32Array(n + 1);
+  const lists: Int32Array[] = [];
+  if (n <= FULL_MATRIX_ROWS) {
+    const top = new BoundedTopK(k);
+    forEachDistanceRow(X, n, d, (i, row) => {
+      const size = targetsOfRow(i, row, n, labels, top);
+      lists.push(top.index.slice(0, size));
+      start[i + 1] = start[i]! + size;
+    });
+  } else {
+    const args: TargetBlocksArgs = { X: team ? team.shared(X) : X, n, d, labels: team ? team.shared(labels) : labels, k };
+    const blocks = Math.ceil(n / DISTANCE_ROW_BLOCK);
+    const parts = team ? team.runTargets(args, blocks) : runBlocksHere(lmnnTargetKernel, args, blocks);
+    parts.forEach((part, b) => {
+      const first = b * DISTANCE_ROW_BLOCK;
+      const rows = Math.min(DISTANCE_ROW_BLOCK, n - first);
+      let at = rows;
+      for (let r = 0; r < rows; r++) {
+        lists.push(part.subarray(at, at + part[r]!));
+        at += part[r]!;
+        start[first + r + 1] = start[first + r]! + part[r]!;
+      }
+    });
+  }
+  const index = new Int32Array(start[n]!);
+  lists.forEach((list, i) => index.set(list, start[i]!));
+  return { start, index };
 }
 
 /** Margin of every row at Z (n, k): max_{j∈T(i)} d_ij + 1 → `out` (n). O(n·|T|·k). */
@@ -360,7 +454,7 @@ export class ImpostorReach {
     readonly n: number,
     readonly k: number,
     labels: Int32Array,
-    private readonly team: ImpostorTeam | null = null,
+    private readonly team: LmnnTeam | null = null,
   ) {
     const alloc = (length: number): Float64Array => (team ? team.alloc(length) : new Float64Array(length));
     const allocInt32 = (length: number): Int32Array => (team ? team.allocInt32(length) : new Int32Array(length));
@@ -497,7 +591,7 @@ export function selectImpostors(
   mu: number,
   reach?: ImpostorReach,
   previous?: ImpostorLists,
-  team?: ImpostorTeam | null,
+  team?: LmnnTeam | null,
 ): { impostors: ImpostorLists; staleness: number; exact: number; fullRows: number } {
   if (!reach) {
     reach = new ImpostorReach(n, k, labels, team);
