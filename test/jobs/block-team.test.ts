@@ -1,5 +1,5 @@
 /**
- * Both cores inside one fit: NCA's and LMNN's products over row blocks on the pool's team helpers (block-team.ts)
+ * Both cores inside one fit: NCA's, LMNN's and MMC's products over row blocks on the pool's team helpers (block-team.ts)
  * give the bits of one thread for 1, 2 and 3 threads, draw their helpers from the thread budget, and cancel as before.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -105,6 +105,25 @@ describe('fits on a team of threads', () => {
     expect(metrics[0]!.summary.iterations).toBeGreaterThan(2);
     expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
     expect(metrics[1]!.summary.iterations).toBe(metrics[0]!.summary.iterations);
+    expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);
+  });
+
+  it("shares MMC's products out over the team: the same L on 1 and 2 threads", async () => {
+    t = tempStore();
+    // digits with generated pairs: 1,000 cannot-link rows × 64 features in E·Y, over the 'dotRows' blocks.
+    const datasetId = addDataset(t.store, 'digits');
+    const budget = new ThreadBudget(2);
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
+    const metrics: LearnedMetric[] = [];
+    for (const workers of [1, 2]) {
+      const before = budget.stats().helperTasks;
+      const { result } = await runner.submit({ kind: 'learn', datasetId, method: 'mmc', params: { maxIter: 20, tol: 0 }, seed: 0 }, { workers }).done;
+      if (result.kind !== 'learn') throw new Error('expected a learned metric');
+      metrics.push(result.metric);
+      expect(budget.stats().helperTasks - before).toBe(workers - 1);
+    }
+    expect(metrics[0]!.summary.iterations).toBe(20);
+    expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
     expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);
   });
 
