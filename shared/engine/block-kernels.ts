@@ -5,6 +5,7 @@
  */
 import { dotRows, pairSquaredDistances } from '../math/dense/index.ts';
 import type { BlockKernel } from './block-kernel.ts';
+import { itmlDistanceKernel } from './learners/itml.ts';
 import { lmnnImpostorKernel, lmnnReachKernel, lmnnTargetKernel } from './learners/lmnn-neighbours.ts';
 import { ncaCandidateKernel } from './learners/nca-candidates.ts';
 
@@ -182,6 +183,7 @@ export const BLOCK_KERNELS = {
   dotRowsUpper: dotRowsUpperKernel,
   pairDistances: pairDistancesKernel,
   pairScatterRows: pairScatterRowsKernel,
+  itmlDistances: itmlDistanceKernel,
 } as const;
 
 export type BlockKernelName = keyof typeof BLOCK_KERNELS;
