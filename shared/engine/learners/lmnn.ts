@@ -38,8 +38,8 @@ import { ImpostorReach, selectImpostors, selectTargets, type ImpostorLists, type
  *
  * Active set. Only impostors within reach matter: l can violate a margin of i only if d_il < max_j d_ij + 1. The
  * objective is evaluated over candidate lists holding the other-class rows with d_il < (1 + η)·(max_j d_ij + 1)
- * (η = `IMPOSTOR_SLACK`, lmnn-neighbours.ts), which costs O(n·k·d) for the embedding plus O(n·|T|·|I|) for the triplets per
- * evaluation instead of O(n²·k). The lists are re-selected *exactly* at accepted iterates: the triangle-inequality
+ * (η = `IMPOSTOR_SLACK`, lmnn-neighbours.ts), which costs O(n·k·d) for the embedding plus O(n·|T|·|I|) for the
+ * triplets per evaluation instead of O(n²·k). The lists are re-selected *exactly* at accepted iterates: the triangle-inequality
  * bound of {@link ImpostorReach} (‖z_i − z_l‖ ≥ r⁰_il − m_i − m_l, from a reference embedding and each row's
  * movement since) rules out almost every pair without computing it, and a full O(n²·k/2) reset of the reference is
  * only needed while the embedding still moves a lot (see {@link fitLmnn} for the schedule). When a re-selection finds
@@ -50,9 +50,9 @@ import { ImpostorReach, selectImpostors, selectTargets, type ImpostorLists, type
  * Starting scale: L0 (from `init`, scikit-learn's rule) is multiplied by a scalar so that the median target distance
  * is 1, the margin's size ({@link scaleToMargin}); on z-scored data this halves the iterations.
  *
- * Threads: the embedding and gradient products, the impostor selections and the reach lists' resets run over the
- * host's row blocks (`hooks.products`) when it gives them, with the same bits for any number of threads; the learner
- * itself never touches threads.
+ * Threads: the target search, the reach lists' resets, the impostor selections (lmnn-neighbours.ts), the embedding,
+ * the pair distances and the gradient's scatter and products run over the host's row blocks (`hooks.products`) when
+ * it gives them, with the same bits for any number of threads; the learner itself never touches threads.
  */
 
 /**
