@@ -482,9 +482,10 @@ export class ImpostorReach {
     for (let i = 0; i < n * k; i++) largest = Math.max(largest, Math.abs(Z[i]!));
     // Gram-trick rounding is about (k + 2)·ε·(‖z_i‖² + ‖z_j‖²): subtract a safe multiple before the root.
     const slack = 1e-12 * (k + 2) * 2 * k * largest * largest;
-    let out: ReachAppender;
+    const allocInt32 = (length: number): Int32Array => (team ? team.allocInt32(length) : new Int32Array(length));
+    const alloc = (length: number): Float64Array => (team ? team.alloc(length) : new Float64Array(length));
     if (n <= FULL_MATRIX_ROWS) {
-      out = reachAppender(8 * n);
+      const out = reachAppender(8 * n);
       this.buffer ??= new Float64Array(distanceRowsBufferLength(n));
       const candidates = new Int32Array(n);
       forEachDistanceRow(
@@ -497,35 +498,35 @@ export class ImpostorReach {
         },
         this.buffer,
       );
+      this.index = allocInt32(out.count);
+      this.index.set(out.index.subarray(0, out.count));
+      this.root = alloc(out.count);
+      this.root.set(out.root.subarray(0, out.count));
     } else {
       const args: ReachBlocksArgs = { Z, n, k, labels, cap, slack };
       const blocks = Math.ceil(n / DISTANCE_ROW_BLOCK);
       const parts = team ? team.runReach(args, blocks) : runBlocksHere(lmnnReachKernel, args, blocks);
-      let total = 0;
       parts.forEach((part, b) => {
         const first = b * DISTANCE_ROW_BLOCK;
         const rows = Math.min(DISTANCE_ROW_BLOCK, n - first);
         for (let r = 0; r < rows; r++) this.start[first + r + 1] = this.start[first + r]! + part[r]!;
-        total += this.start[first + rows]! - this.start[first]!;
       });
-      out = { index: new Int32Array(total), root: new Float64Array(total), count: 0 };
+      // The lists go straight from the parts into their final arrays (up to n·MAX_REACH entries: no third copy).
+      this.index = allocInt32(this.start[n]!);
+      this.root = alloc(this.start[n]!);
       parts.forEach((part, b) => {
         const first = b * DISTANCE_ROW_BLOCK;
         const rows = Math.min(DISTANCE_ROW_BLOCK, n - first);
-        const count = this.start[first + rows]! - this.start[first]!;
-        out.index.set(part.subarray(rows, rows + count), out.count);
-        out.root.set(new Float64Array(part.buffer, part.byteOffset + 4 * rootsAt(rows, count), count), out.count);
-        out.count += count;
+        const at = this.start[first]!;
+        const count = this.start[first + rows]! - at;
+        this.index.set(part.subarray(rows, rows + count), at);
+        this.root.set(new Float64Array(part.buffer, part.byteOffset + 4 * rootsAt(rows, count), count), at);
       });
     }
-    this.index = team ? team.allocInt32(out.count) : new Int32Array(out.count);
-    this.index.set(out.index.subarray(0, out.count));
-    this.root = team ? team.alloc(out.count) : new Float64Array(out.count);
-    this.root.set(out.root.subarray(0, out.count));
     this.Z0.set(Z.subarray(0, n * k));
     this.movement.fill(0);
     this.maxMovement = 0;
-    this.movers = team ? team.allocInt32(0) : new Int32Array(0);
+    this.movers = allocInt32(0);
     this.isMover.fill(0);
   }
 
