@@ -41,7 +41,8 @@ import { scmlObjective } from '../shared/engine/learners/scml.ts';
 import { sdmlProblem } from '../shared/engine/learners/sdml.ts';
 import { graphicalLassoObjective } from '../shared/math/optimisation/index.ts';
 import { logDetDivergence } from '../shared/engine/learners/itml.ts';
-import { lmnnLossAndGradient, selectTargets } from '../shared/engine/learners/lmnn.ts';
+import { lmnnLossAndGradient } from '../shared/engine/learners/lmnn.ts';
+import { selectTargets } from '../shared/engine/learners/lmnn-neighbours.ts';
 import { ncaLossAndGradient } from '../shared/engine/learners/nca.ts';
 import { option, readSample, SAMPLE_DATASETS, secs } from './common.ts';
 

@@ -49,8 +49,11 @@ export interface BlockProducts {
   alloc(length: number): Float64Array;
   /** A zeroed Int32Array of `length` entries the helper threads can write. */
   allocInt32(length: number): Int32Array;
-  /** out[i·outStride + j] = ⟨A_i, B_j⟩ as dense/row-products.ts `dotRows` (not `upper`), over row blocks. */
-  dotRows(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number): void;
+  /**
+   * out[i·outStride + j] = ⟨A_i, B_j⟩ as dense/row-products.ts `dotRows`, over row blocks; with `upper` (ma = mb), only
+   * j ≥ i, as `dotRows` with `upper`.
+   */
+  dotRows(A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number, upper?: boolean): void;
   /** out (ma, d) = A (ma, n)·X (n, d) as dense/row-products.ts `timesRows`, over blocks of X's columns. */
   timesRows(A: Float64Array, ma: number, X: Float64Array, n: number, d: number, out: Float64Array): void;
   /**

@@ -16,7 +16,7 @@
  * - End: `close()` sets CLAIM to −1 and withdraws the helper tasks, so each helper returns and its token goes back.
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { BLOCK_KERNELS, dotRowsBlocks, type BlockKernelArgs, type BlockKernelName, type BlockKernelPart } from '../../shared/engine/block-kernels.ts';
+import { BLOCK_KERNELS, dotRowsBlocks, dotRowsUpperBlocks, type BlockKernelArgs, type BlockKernelName, type BlockKernelPart } from '../../shared/engine/block-kernels.ts';
 import { runBlocksHere, type BlockKernel } from '../../shared/engine/block-kernel.ts';
 import { timesRowsBlocks } from '../../shared/math/dense/index.ts';
 import type { BlockProducts, SharedTypedArray } from '../../shared/engine/learner.ts';
@@ -118,8 +118,9 @@ export function createBlockTeam(helpers: HelperTasks, threads: number): BlockTea
     allocInt32(length) {
       return new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT));
     },
-    dotRows(A, ma, B, mb, len, out, outStride) {
-      team.runBlocks('dotRows', { A, ma, B, mb, len, out, outStride }, dotRowsBlocks(ma, mb));
+    dotRows(A, ma, B, mb, len, out, outStride, upper) {
+      if (upper) team.runBlocks('dotRowsUpper', { A, ma, B, mb, len, out, outStride }, dotRowsUpperBlocks(ma));
+      else team.runBlocks('dotRows', { A, ma, B, mb, len, out, outStride }, dotRowsBlocks(ma, mb));
     },
     timesRows(A, ma, X, n, d, out) {
       team.runBlocks('timesRows', { A, ma, X, n, d, out }, timesRowsBlocks(d));

@@ -1,5 +1,5 @@
 /**
- * Both cores inside one fit: NCA's and LMNN's products over row blocks on the pool's team helpers (block-team.ts)
+ * Both cores inside one fit: NCA's, LMNN's and MMC's products over row blocks on the pool's team helpers (block-team.ts)
  * give the bits of one thread for 1, 2 and 3 threads, draw their helpers from the thread budget, and cancel as before.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -119,6 +119,55 @@ describe('fits on a team of threads', () => {
       expect(result.metric.summary.fitCpuSeconds).toBeGreaterThan(0);
       expect(t.store.metrics.get(job.runIds[0]!)!.summary.fitCpuSeconds).toBe(result.metric.summary.fitCpuSeconds);
     }
+    expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
+    expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);
+  });
+
+  it("shares LMNN's target, reset and impostor passes beyond the full distance matrix out over the team: the same L on 1 and 2 threads", async () => {
+    t = tempStore();
+    // 4,300 rows: beyond FULL_MATRIX_ROWS, so the targets and every reach-list reset run in row blocks ('lmnnTargets',
+    // 'lmnnReach'), as every selection does ('lmnnImpostors'); the pair distances and the scatter too.
+    const data = gaussianClasses(FULL_MATRIX_ROWS + 204, 6, 4, 3);
+    const matrix = {
+      nRows: data.n,
+      nFeatures: data.d,
+      features: data.X,
+      featureNames: Array.from({ length: data.d }, (_, f) => `f${f}`),
+      labels: data.labels,
+      classNames: ['a', 'b', 'c', 'd'],
+    };
+    const datasetId = t.store.datasets.insert({ name: 'blobs', matrix, format: 'sample' }).id;
+    const budget = new ThreadBudget(2);
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
+    const metrics: LearnedMetric[] = [];
+    for (const workers of [1, 2]) {
+      const before = budget.stats().helperTasks;
+      const { result } = await runner.submit({ kind: 'learn', datasetId, method: 'lmnn', params: { maxIter: 12 }, seed: 0 }, { workers }).done;
+      if (result.kind !== 'learn') throw new Error('expected a learned metric');
+      metrics.push(result.metric);
+      expect(budget.stats().helperTasks - before).toBe(workers - 1);
+    }
+    expect(metrics[0]!.summary.iterations).toBeGreaterThan(2);
+    expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
+    expect(metrics[1]!.summary.iterations).toBe(metrics[0]!.summary.iterations);
+    expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);
+  });
+
+  it("shares MMC's products out over the team: the same L on 1 and 2 threads", async () => {
+    t = tempStore();
+    // digits with generated pairs: 1,000 cannot-link rows × 64 features in E·Y, over the 'dotRows' blocks.
+    const datasetId = addDataset(t.store, 'digits');
+    const budget = new ThreadBudget(2);
+    runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
+    const metrics: LearnedMetric[] = [];
+    for (const workers of [1, 2]) {
+      const before = budget.stats().helperTasks;
+      const { result } = await runner.submit({ kind: 'learn', datasetId, method: 'mmc', params: { maxIter: 20, tol: 0 }, seed: 0 }, { workers }).done;
+      if (result.kind !== 'learn') throw new Error('expected a learned metric');
+      metrics.push(result.metric);
+      expect(budget.stats().helperTasks - before).toBe(workers - 1);
+    }
+    expect(metrics[0]!.summary.iterations).toBe(20);
     expect(bytes(metrics[1]!.L).equals(bytes(metrics[0]!.L))).toBe(true);
     expect(metrics[1]!.summary.objective).toBe(metrics[0]!.summary.objective);
   });

@@ -32,11 +32,12 @@ import { symmetrize } from '../../math/dense/index.ts';
 import { inverseSpd } from '../../math/decompositions/index.ts';
 import { componentsFromMetric } from '../../math/decompositions/index.ts';
 import { pairDifferences } from '../../math/dense/index.ts';
-import { createPairKernels, createRowDotKernel, type PairKernels } from '../../math/wasm/index.ts';
+import { createPairKernels, createRowDotKernel, type PairKernels, type RowDotKernel } from '../../math/wasm/index.ts';
 import { logDeterminantSpd } from '../../math/decompositions/index.ts';
 import { columnMeanAndVariance } from '../../math/statistics/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
-import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
+import { runBlocksHere, type BlockKernel } from '../block-kernel.ts';
+import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
 /** ITML's parameters. */
 export const ITML_PARAMS = {
@@ -92,37 +93,76 @@ function pairedRows(left: Int32Array, right: Int32Array, n: number): Int32Array 
 }
 
 /**
- * The q-th percentiles (0–100, linear interpolation between order statistics, numpy's default) of the Euclidean
- * distances between every ordered pair of the given rows of X, self-pairs included. O(r²·d) for r rows.
+ * The distances of {@link pairwiseDistancePercentiles} in row blocks: the rows `rows` of X (n, d), their squared norms
+ * `norms` (r), and `distances` (r(r − 1)/2), where row a's distances to the later rows b > a go, in b order, from
+ * a·(r − 1) − a(a − 1)/2 on. Each block writes its rows' entries only.
  */
-export function pairwiseDistancePercentiles(X: Float64Array, d: number, rows: Int32Array, percentiles: readonly number[]): number[] {
+export interface ItmlDistanceBlocksArgs {
+  X: Float64Array;
+  d: number;
+  rows: Int32Array;
+  norms: Float64Array;
+  distances: Float64Array;
+}
+
+/** Rows per block of {@link itmlDistanceKernel}: fixed, never by thread count. */
+const DISTANCE_ROWS = 64;
+
+/**
+ * Block b: rows b·{@link DISTANCE_ROWS} … against every later row, on this thread's SIMD row-dot kernel holding the r
+ * rows (each dot product summed as that kernel sums it wherever it starts): the same bits on any thread.
+ */
+export const itmlDistanceKernel: BlockKernel<ItmlDistanceBlocksArgs, { args: ItmlDistanceBlocksArgs; kernel: RowDotKernel }> = {
+  prepare(args) {
+    const { X, d, rows } = args;
+    const kernel = createRowDotKernel(rows.length, d);
+    for (let a = 0; a < rows.length; a++) kernel.A.set(X.subarray(rows[a]! * d, rows[a]! * d + d), a * kernel.cp);
+    return { args, kernel };
+  },
+  run({ args, kernel }, block) {
+    const { norms, distances } = args;
+    const { A, x, out, cp } = kernel;
+    const r = norms.length;
+    const first = block * DISTANCE_ROWS;
+    const end = Math.min(r, first + DISTANCE_ROWS);
+    for (let a = first; a < end; a++) {
+      x.set(A.subarray(a * cp, a * cp + cp));
+      kernel.rowDots(a + 1, r - a - 1);
+      const na = norms[a]!;
+      let k = a * (r - 1) - (a * (a - 1)) / 2;
+      for (let b = a + 1; b < r; b++) {
+        const squared = na + norms[b]! - 2 * out[b]!;
+        distances[k++] = squared > 0 ? Math.sqrt(squared) : 0;
+      }
+    }
+  },
+};
+
+/**
+ * The q-th percentiles (0–100, linear interpolation between order statistics, numpy's default) of the Euclidean
+ * distances between every ordered pair of the given rows of X, self-pairs included. O(r²·d) for r rows, in row
+ * blocks ({@link itmlDistanceKernel}) over the `products`' threads when given (the same distances, bit for bit).
+ */
+export function pairwiseDistancePercentiles(X: Float64Array, d: number, rows: Int32Array, percentiles: readonly number[], products?: BlockProducts): number[] {
   const r = rows.length;
   // ‖xa − xb‖² = ‖xa‖² + ‖xb‖² − 2·xa·xb (as scikit-learn's euclidean_distances, which metric-learn uses), with
   // the dot products of each row against the later ones from the SIMD row-dot kernel. O(r²·d).
-  const kernel = createRowDotKernel(r, d);
-  const { A, x, out, cp } = kernel;
-  const norms = new Float64Array(r);
+  const norms = products ? products.alloc(r) : new Float64Array(r);
   for (let a = 0; a < r; a++) {
     const source = rows[a]! * d;
     let s = 0;
     for (let f = 0; f < d; f++) {
       const v = X[source + f]!;
-      A[a * cp + f] = v;
       s += v * v;
     }
     norms[a] = s;
   }
-  const distances = new Float64Array((r * (r - 1)) / 2);
-  let k = 0;
-  for (let a = 0; a < r; a++) {
-    x.set(A.subarray(a * cp, a * cp + cp));
-    kernel.rowDots(a + 1, r - a - 1);
-    const na = norms[a]!;
-    for (let b = a + 1; b < r; b++) {
-      const squared = na + norms[b]! - 2 * out[b]!;
-      distances[k++] = squared > 0 ? Math.sqrt(squared) : 0;
-    }
-  }
+  const length = (r * (r - 1)) / 2;
+  const distances = products ? products.alloc(length) : new Float64Array(length);
+  const args: ItmlDistanceBlocksArgs = { X: products ? products.shared(X) : X, d, rows: products ? products.shared(rows) : rows, norms, distances };
+  const blocks = Math.ceil(r / DISTANCE_ROWS);
+  if (products) products.runBlocks('itmlDistances', args, blocks);
+  else runBlocksHere(itmlDistanceKernel, args, blocks);
   // The full r×r matrix holds r zeros and every off-diagonal distance twice: sorted position t of that multiset.
   // Only a few order statistics are needed, so select them (O(r²) on average) instead of sorting.
   const total = r * r;
@@ -259,7 +299,7 @@ export function fitItml(data: TrainingData, rawParams: ItmlParams, hooks: Learne
   const diffs = pairDifferences('itml', X, n, d, pairs);
   const rows = pairedRows(pairs.left, pairs.right, n);
   // The paper's u (must-link pairs: d_M ≤ u) and l (cannot-link pairs: d_M ≥ l).
-  const [percentileU, lowerBound] = pairwiseDistancePercentiles(X, d, rows, [mustLinkPercentile, cannotLinkPercentile]) as [number, number];
+  const [percentileU, lowerBound] = pairwiseDistancePercentiles(X, d, rows, [mustLinkPercentile, cannotLinkPercentile], hooks.products) as [number, number];
   // With few paired rows the zero self-distances fill the low percentiles, and u = 0 would demand a singular M
   // (metric-learn divides by it and returns NaN): fall back to the smallest positive distance between them.
   const upperBound = percentileU > 0 ? percentileU : smallestPositiveDistance(X, d, rows);

@@ -23,15 +23,17 @@
  *
  * With whitening W = S_ρ^(−½) and M = W·N·W the slice becomes the spectraplex {N ≻ 0, tr N = 1}, and F is
  * maximized there by exponentiated-gradient (mirror) ascent: log N ← log N + η·∇F(N), renormalized to trace 1, with
- * an adaptive step η (grown ×1.5 after a success, halved until F rises). Every iteration costs O(d³ + cannot·d²).
+ * an adaptive step η (grown ×1.5 after a success, halved until F rises). Every iteration costs O(d³ + cannot·d²); its
+ * products (E·Y, V·Y and the gradient's Σ w·e·eᵀ) run over the host's row blocks when it gives them (`hooks.products`),
+ * with the same bits; the eigendecompositions run on the fitting thread.
  * The result is rescaled so that Σ_cannot ‖δ‖_M = 1 exactly, the paper's constraint.
  */
 import { ValidationError } from '../../errors.ts';
 import { symmetricEigen } from '../../math/decompositions/index.ts';
-import { pairDifferences, weightedOuterProductSum } from '../../math/dense/index.ts';
+import { pairDifferences, transposeInto, weightedOuterProductSum } from '../../math/dense/index.ts';
 import { columnMeanAndVariance } from '../../math/statistics/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
-import { defineLearner, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
+import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
 /** MMC's parameters. */
 export const MMC_PARAMS = {
@@ -223,6 +225,50 @@ function squareProduct(A: Float64Array, B: Float64Array, rows: number, d: number
   return C;
 }
 
+/** The fit's O(count·d²) and O(d³) products: C = A·B, and Σ_p w_p·e_p·e_pᵀ over the rows of E. */
+interface MmcProducts {
+  /** C = A·B for A (rows, d) and B (d, d), with the bits of {@link squareProduct}. */
+  product(A: Float64Array, B: Float64Array, rows: number, d: number): Float64Array;
+  /** Σ_p w_p·e_p·e_pᵀ (d, d) over the rows of E (count, d), with the bits of {@link weightedOuterProductSum}. */
+  outerSum(E: Float64Array, count: number, d: number, w: Float64Array): Float64Array;
+}
+
+const productsHere: MmcProducts = { product: squareProduct, outerSum: weightedOuterProductSum };
+
+/**
+ * The products over the host's row blocks (`BlockProducts.dotRows`). Every entry of both is one sum over k (or p) in
+ * order of the same products as the one-thread code, so the same bits: C_ij = Σ_k A_ik·B_kj is ⟨A_i, (Bᵀ)_j⟩, and
+ * G_ij = Σ_p (w_p·e_pi)·e_pj is ⟨(W·E)ᵀ_i, Eᵀ_j⟩ on the upper triangle, mirrored (terms the one-thread code skips
+ * for a zero factor add ±0, which changes no sum).
+ */
+function productsOnTeam(products: BlockProducts): MmcProducts {
+  return {
+    product(A, B, rows, d) {
+      const Bt = products.alloc(d * d); // (d, d)
+      transposeInto(B, d, d, Bt);
+      const C = products.alloc(rows * d); // (rows, d)
+      products.dotRows(products.shared(A), rows, Bt, d, d, C, d);
+      return C;
+    },
+    outerSum(E, count, d, w) {
+      const Et = products.alloc(d * count); // (d, count)
+      const WEt = products.alloc(d * count); // (d, count): w_p·e_pi at (i, p)
+      for (let p = 0; p < count; p++) {
+        const weight = w[p]!;
+        for (let i = 0; i < d; i++) {
+          const v = E[p * d + i]!;
+          Et[i * count + p] = v;
+          WEt[i * count + p] = weight * v;
+        }
+      }
+      const G = products.alloc(d * d); // (d, d)
+      products.dotRows(WEt, d, Et, d, count, G, d, true);
+      for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) G[i * d + j] = G[j * d + i]!;
+      return G;
+    },
+  };
+}
+
 export const mmcLearner = defineLearner({
   name: 'mmc',
   title: 'MMC',
@@ -266,7 +312,8 @@ export function fitMmc(data: TrainingData, rawParams: MmcParams, hooks: LearnerH
     }
   }
   // Whitened cannot-link differences E = D·W (count, d); N starts at I/d, i.e. V = I and P = E.
-  const E = squareProduct(diffs.cannot, W, count, d);
+  const { product, outerSum } = hooks.products ? productsOnTeam(hooks.products) : productsHere;
+  const E = product(diffs.cannot, W, count, d);
   const V0 = new Float64Array(d * d);
   for (let i = 0; i < d; i++) V0[i * d + i] = 1;
   const q0 = new Float64Array(count);
@@ -288,7 +335,7 @@ export function fitMmc(data: TrainingData, rawParams: MmcParams, hooks: LearnerH
       const qp = state.q[p]!;
       weights[p] = qp > 0 ? 0.5 / (Math.sqrt(qp) * state.h) : 0;
     }
-    const G = weightedOuterProductSum(state.P, count, d, weights);
+    const G = outerSum(state.P, count, d, weights);
     if (barrier > 0) for (let j = 0; j < d; j++) G[j * d + j]! += barrier / (d * state.l[j]!);
     // Mirror step: log N + η·∇F in the eigenbasis is diag(log l) + η·Ĝ; halve η until F rises.
     let next: AscentState | null = null;
@@ -300,11 +347,11 @@ export function fitMmc(data: TrainingData, rawParams: MmcParams, hooks: LearnerH
       const l = new Float64Array(d);
       softmaxInto(values, l);
       for (let j = 0; j < d; j++) if (!(l[j]! > 0)) l[j] = Number.MIN_VALUE;
-      const P = squareProduct(state.P, Y, count, d);
+      const P = product(state.P, Y, count, d);
       const q = new Float64Array(count);
       const value = evaluateState(P, count, d, l, barrier, q);
       if (value.objective >= state.objective) {
-        next = { V: squareProduct(state.V, Y, d, d), l, P, q, ...value };
+        next = { V: product(state.V, Y, d, d), l, P, q, ...value };
         break;
       }
       eta /= 2;

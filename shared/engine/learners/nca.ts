@@ -7,6 +7,7 @@ import {
   dotRows,
   embedInto,
   pairScatterGradient,
+  pairScatterRows,
   pairScatterUsesTranspose,
   pairScatterWorkLength,
   pairSquaredDistances,
@@ -292,7 +293,7 @@ export class TruncatedNcaObjective {
       if (a > largest) largest = a;
     }
     // A peaked softmax leaves most pair weights at 10⁻¹² of the largest or less; they cannot move the gradient.
-    pairScatterGradient(X, Xt, n, d, L, Z, k, graph, weights, gradient, work, WEIGHT_CUTOFF * largest, dot, times);
+    pairScatterGradient(X, Xt, n, d, L, Z, k, graph, weights, gradient, work, WEIGHT_CUTOFF * largest, dot, pairScatterRows, times);
     return -objective;
   }
 }

@@ -106,8 +106,8 @@ export function dotRows(
   }
 }
 
-/** A {@link dotRows} without `upper`: the plain one, or the host's over row blocks on several threads (same bits). */
-export type DotRows = (A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number) => void;
+/** A {@link dotRows}: the plain one, or the host's over row blocks on several threads (same bits). */
+export type DotRows = (A: Float64Array, ma: number, B: Float64Array, mb: number, len: number, out: Float64Array, outStride: number, upper?: boolean) => void;
 
 /** Columns of X per block of {@link timesRowsBlock}: fixed, never by thread count. */
 const TIMES_ROWS_COLUMNS = 16;
@@ -168,6 +168,51 @@ export function transposeInto(A: Float64Array, rows: number, cols: number, out: 
 }
 
 /**
+ * Bᵀ (width, n) for B = (D − S)·V, V (n, width): B_a += w_p (v_a − v_b) and B_b −= w_p (v_a − v_b) for every pair p
+ * with |w_p| > `skipBelow`, in increasing p, so each row of B sums its pairs' terms in pair order. The serial
+ * {@link pairScatterRows} builds B in `B` (n·width, scratch) and transposes it; a host's version over row blocks
+ * (each row gathering its own pairs in that order) gives the same bits.
+ */
+export type PairScatterRows = (
+  V: Float64Array,
+  n: number,
+  width: number,
+  pairs: { count: number; a: Int32Array; b: Int32Array },
+  weights: Float64Array,
+  skipBelow: number,
+  Bt: Float64Array,
+  B: Float64Array,
+) => void;
+
+/** {@link PairScatterRows} on this thread: O(m·width + n·width). */
+export function pairScatterRows(
+  V: Float64Array,
+  n: number,
+  width: number,
+  pairs: { count: number; a: Int32Array; b: Int32Array },
+  weights: Float64Array,
+  skipBelow: number,
+  Bt: Float64Array,
+  B: Float64Array,
+): void {
+  const pa = pairs.a;
+  const pb = pairs.b;
+  B.fill(0);
+  for (let p = 0; p < pairs.count; p++) {
+    const w = weights[p]!;
+    if (!(Math.abs(w) > skipBelow)) continue;
+    const ra = pa[p]! * width;
+    const rb = pb[p]! * width;
+    for (let f = 0; f < width; f++) {
+      const diff = w * (V[ra + f]! - V[rb + f]!);
+      B[ra + f]! += diff;
+      B[rb + f]! -= diff;
+    }
+  }
+  transposeInto(B, n, width, Bt);
+}
+
+/**
  * The weighted pair scatter G = Σ_p w_p (x_{a_p} − x_{b_p})(x_{a_p} − x_{b_p})ᵀ = Xᵀ(D − S)X, where S is the
  * symmetric n×n matrix with S_ab = S_ba = w_p and D = diag(row sums of S). Every pairwise loss of the form
  * ℓ(L) = Σ_p φ_p(‖L(x_a − x_b)‖²) has gradient ∂ℓ/∂L = 2·L·G with w_p = φ_p'. This function returns that
@@ -180,7 +225,9 @@ export function transposeInto(A: Float64Array, rows: number, cols: number, out: 
  * `work` must hold at least max(n·d, n·k) + d·n + d·d entries (reused between calls; no allocation).
  * Pairs with |w_p| ≤ `skipBelow` are left out (default 0: only exact zeros), which lets a caller drop the
  * numerically irrelevant tail of a softmax; the error is at most Σ_skipped |w_p|·‖L(x_a − x_b)‖·‖x_a − x_b‖·2.
- * `dot` and `times` compute the final product (the host's blocks over threads: same bits as {@link dotRows}).
+ * `dot` computes the products XᵀB (upper) and L·G, or Bᵀ·Xᵀᵀ, `times` the product Bᵀ·X from X when there is no Xᵀ,
+ * and `scatter` the rows of B (the host's blocks over threads: same bits as {@link dotRows}, {@link timesRows} and
+ * {@link pairScatterRows}).
  */
 export function pairScatterGradient(
   X: Float64Array,
@@ -196,6 +243,7 @@ export function pairScatterGradient(
   work: Float64Array,
   skipBelow = 0,
   dot: DotRows = dotRows,
+  scatter: PairScatterRows = pairScatterRows,
   times: TimesRows = timesRows,
 ): void {
   const m = pairs.count;
@@ -203,28 +251,13 @@ export function pairScatterGradient(
   const costB = m * k + n * k * d;
   // (a) also needs Xᵀ and room for (n, d), (d, n) and (d, d): a buffer sized for (b) alone (see pairScatterWorkLength) means (b).
   const roomForA = work.length >= 2 * n * d + d * d;
-  const pa = pairs.a;
-  const pb = pairs.b;
   if (costA < costB && roomForA && Xt) {
     // (a) B = (D − S)X: B_a += w (x_a − x_b), B_b += w (x_b − x_a).
-    const B = work.subarray(0, n * d);
-    B.fill(0);
-    for (let p = 0; p < m; p++) {
-      const w = weights[p]!;
-      if (!(Math.abs(w) > skipBelow)) continue;
-      const ra = pa[p]! * d;
-      const rb = pb[p]! * d;
-      for (let f = 0; f < d; f++) {
-        const diff = w * (X[ra + f]! - X[rb + f]!);
-        B[ra + f]! += diff;
-        B[rb + f]! -= diff;
-      }
-    }
     const Bt = work.subarray(n * d, 2 * n * d);
-    transposeInto(B, n, d, Bt);
+    scatter(X, n, d, pairs, weights, skipBelow, Bt, work.subarray(0, n * d));
     const G = work.subarray(2 * n * d, 2 * n * d + d * d); // (d, d)
     // G = Xᵀ B is symmetric in exact arithmetic: compute the upper triangle of (Xᵀ)·(Bᵀ)ᵀ, then mirror.
-    dotRows(Xt, d, Bt, d, n, G, d, true);
+    dot(Xt, d, Bt, d, n, G, d, true);
     for (let i = 0; i < d; i++) {
       for (let j = i + 1; j < d; j++) G[j * d + i] = G[i * d + j]!;
     }
@@ -233,21 +266,8 @@ export function pairScatterGradient(
     for (let t = 0; t < k * d; t++) out[t]! *= 2;
   } else {
     // (b) B = (D − S)Z (n, k), grad = 2 Bᵀ X = 2 (Bᵀ)(Xᵀ)ᵀ.
-    const B = work.subarray(0, n * k);
-    B.fill(0);
-    for (let p = 0; p < m; p++) {
-      const w = weights[p]!;
-      if (!(Math.abs(w) > skipBelow)) continue;
-      const ra = pa[p]! * k;
-      const rb = pb[p]! * k;
-      for (let f = 0; f < k; f++) {
-        const diff = w * (Z[ra + f]! - Z[rb + f]!);
-        B[ra + f]! += diff;
-        B[rb + f]! -= diff;
-      }
-    }
     const Bt = work.subarray(n * k, 2 * n * k);
-    transposeInto(B, n, k, Bt);
+    scatter(Z, n, k, pairs, weights, skipBelow, Bt, work.subarray(0, n * k));
     if (Xt) dot(Bt, k, Xt, d, n, out, d);
     else times(Bt, k, X, n, d, out);
     for (let t = 0; t < k * d; t++) out[t]! *= 2;

@@ -10,6 +10,7 @@ import { pairDifferences, quadraticForms } from '../../../shared/math/dense/row-
 import { inverseSpd, logDeterminantSpd } from '../../../shared/math/decompositions/cholesky.ts';
 import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { blobs } from '../fixtures.ts';
+import { scheduledProducts } from '../scheduled-products.ts';
 
 function fitItml(data: TrainingData, raw: Record<string, unknown> = {}, hooks = {}): FitOutcome {
   return itmlLearner.fit(data, validateParams('itml', itmlLearner.params, raw), { seed: 0, hooks });
@@ -41,6 +42,22 @@ describe('itml: distance bounds', () => {
     const qs = [0, 5, 37.5, 50, 95, 100];
     const got = pairwiseDistancePercentiles(X, d, Int32Array.from(rows), qs);
     qs.forEach((q, i) => expect(got[i]).toBeCloseTo(naivePercentile(X, d, rows, q), 12));
+  });
+
+  it("computes the distances in row blocks with the same bits when a team's simulated threads run them", () => {
+    const rng = createRng(7);
+    const d = 9;
+    const n = 400;
+    const X = Float64Array.from({ length: n * d }, () => rng.normal());
+    const rows = Int32Array.from({ length: 230 }, (_, a) => (a * 7) % n); // 230 rows: four blocks of 64
+    const qs = [3, 5, 50, 95, 99.5];
+    const alone = pairwiseDistancePercentiles(X, d, rows, qs);
+    for (const threads of [2, 3]) {
+      const products = scheduledProducts(threads);
+      expect(pairwiseDistancePercentiles(X, d, rows, qs, products)).toEqual(alone);
+      expect(products.runs.itmlDistances).toBe(1);
+    }
+    qs.forEach((q, i) => expect(alone[i]).toBeCloseTo(naivePercentile(X, d, Array.from(rows), q), 12));
   });
 
   it('selects the k-th smallest value like a sort would, duplicates included', () => {

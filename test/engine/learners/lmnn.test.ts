@@ -3,16 +3,15 @@ import type { TrainingData } from '../../../shared/engine/learner.ts';
 import {
   ActiveSetLmnnObjective,
   fitLmnn,
-  ImpostorReach,
   lmnnLearner,
   lmnnLossAndGradient,
-  selectImpostors,
-  selectTargets,
 } from '../../../shared/engine/learners/lmnn.ts';
+import { ImpostorReach, selectImpostors, selectTargets } from '../../../shared/engine/learners/lmnn-neighbours.ts';
 import { evaluateMethod } from '../../../shared/engine/evaluation/evaluate.ts';
 import { validateParams } from '../../../shared/engine/params.ts';
 import { embedInto, transposeInto } from '../../../shared/math/dense/row-products.ts';
 import { createRng } from '../../../shared/math/random/seeded-random.ts';
+import { scheduledProducts } from '../scheduled-products.ts';
 import { gaussianClasses, randomL, relativeError, sampleDataset } from '../fixtures.ts';
 
 function identityL(d: number): Float64Array {
@@ -192,6 +191,26 @@ describe('fitLmnn', () => {
     // The reported objective is the exact loss at the returned L (the last lists were fresh).
     expect(outcome.objectiveTrace[outcome.objectiveTrace.length - 1]!).toBeCloseTo(after, 6);
     expect(diagnostics.refreshes).toBeGreaterThan(0);
+  });
+});
+
+describe('fitLmnn over row blocks', () => {
+  it("gives the same bits when its passes and products run over a team's row blocks (simulated 2- and 3-thread schedules)", () => {
+    // Full rank (k = d) with n > 2d: the gradient's scatter gathers rows of X and takes the upper product XᵀB.
+    const data = gaussianClasses(400, 6, 3, 23, 1);
+    const targets = selectTargets(data.X, data.n, data.d, data.labels!, 3);
+    const problem = { X: data.X, n: data.n, d: data.d, labels: data.labels!, targets, k: 6 };
+    const options = { mu: 0.5, maxIter: 25, tol: 1e-6 };
+    const alone = fitLmnn(problem, identityL(6), { ...options, hooks: {} });
+    expect(alone.diagnostics.refreshes).toBeGreaterThan(1);
+    for (const threads of [2, 3]) {
+      const products = scheduledProducts(threads);
+      const shared = fitLmnn(problem, identityL(6), { ...options, hooks: { products } });
+      for (const kernel of ['lmnnImpostors', 'pairDistances', 'pairScatterRows', 'dotRowsUpper', 'dotRows'] as const) expect(products.runs[kernel]).toBeGreaterThan(0);
+      expect(Buffer.from(shared.outcome.L.buffer).equals(Buffer.from(alone.outcome.L.buffer))).toBe(true);
+      expect(shared.outcome.objectiveTrace).toEqual(alone.outcome.objectiveTrace);
+      expect(shared.diagnostics).toEqual(alone.diagnostics);
+    }
   });
 });
 

@@ -20,6 +20,7 @@ import { pairDifferences, quadraticForms, weightedOuterProductSum } from '../../
 import { createRng } from '../../../shared/math/random/seeded-random.ts';
 import { generateApples } from '../../../shared/samples/apples.ts';
 import { blobs, sampleDataset } from '../fixtures.ts';
+import { scheduledProducts } from '../scheduled-products.ts';
 
 function fitMmc(data: TrainingData, raw: Record<string, unknown> = {}, hooks = {}): FitOutcome {
   return mmcLearner.fit(data, validateParams('mmc', mmcLearner.params, raw), { seed: 0, hooks });
@@ -201,6 +202,23 @@ describe('mmc: the learned metric', () => {
     const a = fitMetric(data, { method: 'mmc', seed: 3 });
     const b = fitMetric(data, { method: 'mmc', seed: 3 });
     expect(Array.from(a.L)).toEqual(Array.from(b.L));
+  });
+
+  it("gives the same bits when its products run over a team's row blocks (simulated 2- and 3-thread schedules)", () => {
+    // 90 features and 4 classes: the products span several blocks (64 rows of A each), E·Y has 60 cannot-link rows.
+    const wide = blobs({ classes: 4, perClass: 10, features: 90, seed: 5 });
+    const prepared = prepareFit(wide, { method: 'mmc', params: { maxIter: 6, tol: 0 } });
+    const params = validateParams(mmcLearner.name, mmcLearner.params, prepared.params);
+    const alone = mmcLearner.fit(prepared.training, params, { seed: 0, hooks: {} });
+    expect(alone.iterations).toBe(6);
+    for (const threads of [2, 3]) {
+      const products = scheduledProducts(threads);
+      const shared = mmcLearner.fit(prepared.training, params, { seed: 0, hooks: { products } });
+      expect(products.runs.dotRowsUpper).toBeGreaterThanOrEqual(6); // the gradient's Σ w·e·eᵀ, once per iteration
+      expect(products.runs.dotRows).toBeGreaterThan(6); // E·Y per step tried, V·Y per step taken
+      expect(Buffer.from(shared.L.buffer).equals(Buffer.from(alone.L.buffer))).toBe(true);
+      expect(shared.objectiveTrace).toEqual(alone.objectiveTrace);
+    }
   });
 
   it('stops after maxIter without claiming convergence', () => {
