@@ -234,8 +234,9 @@ describe('runner with fold workers', () => {
 describe('workerOptions', () => {
   it('drops an inherited --import tsx for the default worker (it registers tsx itself) and keeps every other flag', () => {
     const parent = ['--import', 'tsx', '--max-old-space-size=4096', '--import=tsx', '--import', './other.mjs'];
-    expect(workerOptions(DEFAULT_WORKER_URL, parent)).toEqual({ stdout: false, stderr: false, execArgv: ['--max-old-space-size=4096', '--import', './other.mjs'] });
+    const resourceLimits = { maxYoungGenerationSizeMb: 12 };
+    expect(workerOptions(DEFAULT_WORKER_URL, parent)).toEqual({ stdout: false, stderr: false, resourceLimits, execArgv: ['--max-old-space-size=4096', '--import', './other.mjs'] });
     // Any other worker script (the Electron bundle, test fixtures) inherits the parent's flags as Node does by default.
-    expect(workerOptions(new URL('file:///app/worker.js'), parent)).toEqual({ stdout: false, stderr: false });
+    expect(workerOptions(new URL('file:///app/worker.js'), parent)).toEqual({ stdout: false, stderr: false, resourceLimits });
   });
 });
