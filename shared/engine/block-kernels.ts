@@ -6,7 +6,7 @@
 import { qlRotationKernel } from '../math/decompositions/index.ts';
 import { centeredGramKernel, dotRows, pairSquaredDistances, timesRowsBlock, timesRowsScratch } from '../math/dense/index.ts';
 import type { BlockKernel } from './block-kernel.ts';
-import { itmlDistanceKernel } from './learners/itml.ts';
+import { itmlDistanceKernel } from './learners/itml-distances.ts';
 import { lmnnImpostorKernel, lmnnReachKernel, lmnnTargetKernel } from './learners/lmnn-neighbours.ts';
 import { ncaCandidateKernel } from './learners/nca-candidates.ts';
 

@@ -32,11 +32,12 @@ import { symmetrize } from '../../math/dense/index.ts';
 import { inverseSpd } from '../../math/decompositions/index.ts';
 import { componentsFromMetric } from '../../math/decompositions/index.ts';
 import { pairDifferences } from '../../math/dense/index.ts';
-import { createPairKernels, createRowDotKernel, type PairKernels, type RowDotKernel } from '../../math/wasm/index.ts';
+import { createPairKernels, type PairKernels } from '../../math/wasm/index.ts';
 import { logDeterminantSpd } from '../../math/decompositions/index.ts';
 import { columnMeanAndVariance } from '../../math/statistics/index.ts';
 import { convergedFor, type StopReason } from '../../domain/learned-metric.ts';
-import { runBlocksHere, type BlockKernel } from '../block-kernel.ts';
+import { runBlocksHere } from '../block-kernel.ts';
+import { itmlDistanceBlocks, itmlDistanceKernel, type ItmlDistanceBlocksArgs } from './itml-distances.ts';
 import { defineLearner, type BlockProducts, type FitOutcome, type LearnerHooks, type ParamSpecs, type ParamValues, type TrainingData } from '../learner.ts';
 
 /** ITML's parameters. */
@@ -93,52 +94,6 @@ function pairedRows(left: Int32Array, right: Int32Array, n: number): Int32Array 
 }
 
 /**
- * The distances of {@link pairwiseDistancePercentiles} in row blocks: the rows `rows` of X (n, d), their squared norms
- * `norms` (r), and `distances` (r(r − 1)/2), where row a's distances to the later rows b > a go, in b order, from
- * a·(r − 1) − a(a − 1)/2 on. Each block writes its rows' entries only.
- */
-export interface ItmlDistanceBlocksArgs {
-  X: Float64Array;
-  d: number;
-  rows: Int32Array;
-  norms: Float64Array;
-  distances: Float64Array;
-}
-
-/** Rows per block of {@link itmlDistanceKernel}: fixed, never by thread count. */
-const DISTANCE_ROWS = 64;
-
-/**
- * Block b: rows b·{@link DISTANCE_ROWS} … against every later row, on this thread's SIMD row-dot kernel holding the r
- * rows (each dot product summed as that kernel sums it wherever it starts): the same bits on any thread.
- */
-export const itmlDistanceKernel: BlockKernel<ItmlDistanceBlocksArgs, { args: ItmlDistanceBlocksArgs; kernel: RowDotKernel }> = {
-  prepare(args) {
-    const { X, d, rows } = args;
-    const kernel = createRowDotKernel(rows.length, d);
-    for (let a = 0; a < rows.length; a++) kernel.A.set(X.subarray(rows[a]! * d, rows[a]! * d + d), a * kernel.cp);
-    return { args, kernel };
-  },
-  run({ args, kernel }, block) {
-    const { norms, distances } = args;
-    const { A, x, out, cp } = kernel;
-    const r = norms.length;
-    const first = block * DISTANCE_ROWS;
-    const end = Math.min(r, first + DISTANCE_ROWS);
-    for (let a = first; a < end; a++) {
-      x.set(A.subarray(a * cp, a * cp + cp));
-      kernel.rowDots(a + 1, r - a - 1);
-      const na = norms[a]!;
-      let k = a * (r - 1) - (a * (a - 1)) / 2;
-      for (let b = a + 1; b < r; b++) {
-        const squared = na + norms[b]! - 2 * out[b]!;
-        distances[k++] = squared > 0 ? Math.sqrt(squared) : 0;
-      }
-    }
-  },
-};
-
-/**
  * The q-th percentiles (0–100, linear interpolation between order statistics, numpy's default) of the Euclidean
  * distances between every ordered pair of the given rows of X, self-pairs included. O(r²·d) for r rows, in row
  * blocks ({@link itmlDistanceKernel}) over the `products`' threads when given (the same distances, bit for bit).
@@ -160,7 +115,7 @@ export function pairwiseDistancePercentiles(X: Float64Array, d: number, rows: In
   const length = (r * (r - 1)) / 2;
   const distances = products ? products.alloc(length) : new Float64Array(length);
   const args: ItmlDistanceBlocksArgs = { X: products ? products.shared(X) : X, d, rows: products ? products.shared(rows) : rows, norms, distances };
-  const blocks = Math.ceil(r / DISTANCE_ROWS);
+  const blocks = itmlDistanceBlocks(r);
   if (products) products.runBlocks('itmlDistances', args, blocks);
   else runBlocksHere(itmlDistanceKernel, args, blocks);
   // The full r×r matrix holds r zeros and every off-diagonal distance twice: sorted position t of that multiset.
