@@ -318,4 +318,17 @@ describe('workbench evaluate / compare / sweep --workers', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--workers/);
   });
+
+  it('learn: the same metric on 1 and 2 threads of the fit', async () => {
+    const learn = async (workers: string) => {
+      const r = await cli('learn', '--dataset', 'iris', '--method', 'nca', '--param', 'maxIter=30', '--workers', workers);
+      expect(r.code).toBe(0);
+      const { objective, iterations, stopReason } = (r.json as { run: Record<string, unknown> }).run;
+      return { objective, iterations, stopReason };
+    };
+    const one = await learn('1');
+    expect(typeof one.objective).toBe('number');
+    expect(await learn('2')).toEqual(one);
+    expect((await cli('learn', '--dataset', 'iris', '--method', 'nca', '--workers', '0')).code).toBe(2);
+  });
 });
