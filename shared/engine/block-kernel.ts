@@ -23,3 +23,20 @@ export function runBlocksHere<Args, State, Part extends Int32Array | void>(kerne
   for (let block = 0; block < blocks; block++) parts.push(kernel.run(state, block));
   return parts;
 }
+
+/**
+ * Reads back the variable-length row lists of a row-block kernel whose block b covers rows b·rowsPerBlock … (n rows in
+ * all) and hands back one part laid out as [each of its rows' list length | the rows' lists, in row order]: calls
+ * `each(row, list)` for every row in order, the list a view of its part.
+ */
+export function forEachRowList(parts: readonly Int32Array[], n: number, rowsPerBlock: number, each: (row: number, list: Int32Array) => void): void {
+  parts.forEach((part, b) => {
+    const first = b * rowsPerBlock;
+    const rows = Math.min(rowsPerBlock, n - first);
+    let at = rows;
+    for (let r = 0; r < rows; r++) {
+      each(first + r, part.subarray(at, at + part[r]!));
+      at += part[r]!;
+    }
+  });
+}

@@ -277,7 +277,7 @@ export function nowMs(): number {
  */
 export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHooks = {}, placement: RowPlacement = {}): LearnedMetric {
   const plan = planFit(spec);
-  if (spec.subsample === undefined) return runPreparedFit(preparePlannedFit(data, plan, undefined, hooks.products, placement), hooks);
+  if (spec.subsample === undefined) return fitPlanned(data, plan, hooks, placement);
   if (plan.source === 'labeled') {
     throw new ValidationError(`${plan.learner.name}: a subsample fit learns from class labels or generated ${plan.supervision.noun}; the hand-labeled ones name rows of the whole dataset.`);
   }
@@ -292,8 +292,8 @@ export function fitMetric(data: DatasetMatrix, spec: FitSpec, hooks: LearnerHook
  * evaluation's plan gives the metric of its method on the whole dataset without resolving anything again).
  * @throws see {@link preparePlannedFit} and {@link runPreparedFit}.
  */
-export function fitPlanned(data: DatasetMatrix, plan: FitPlan, hooks: LearnerHooks = {}): LearnedMetric {
-  return runPreparedFit(preparePlannedFit(data, plan, undefined, hooks.products), hooks);
+export function fitPlanned(data: DatasetMatrix, plan: FitPlan, hooks: LearnerHooks = {}, placement: RowPlacement = {}): LearnedMetric {
+  return runPreparedFit(preparePlannedFit(data, plan, undefined, hooks.products, placement), hooks);
 }
 
 /**

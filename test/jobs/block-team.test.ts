@@ -8,11 +8,26 @@ import { JobCancelledError } from '../../shared/errors.ts';
 import { ThreadBudget } from '../../src-main/jobs/pool.ts';
 import { createJobRunner, type JobRunner } from '../../src-main/jobs/runner.ts';
 import { createRunsService } from '../../src-main/services/runs.ts';
+import type { Store } from '../../src-main/storage/store.ts';
 import { addDataset, nextEvent, tempStore } from './helpers.ts';
 import { gaussianClasses } from '../engine/fixtures.ts';
 import { FULL_MATRIX_ROWS } from '../../shared/math/distances/index.ts';
 
 const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** 4,300 rows of 4 Gaussian classes in 6 features: beyond FULL_MATRIX_ROWS, so the row passes run in row blocks. */
+function addBlobsBeyondFullMatrix(store: Store): number {
+  const data = gaussianClasses(FULL_MATRIX_ROWS + 204, 6, 4, 3);
+  const matrix = {
+    nRows: data.n,
+    nFeatures: data.d,
+    features: data.X,
+    featureNames: Array.from({ length: data.d }, (_, f) => `f${f}`),
+    labels: data.labels,
+    classNames: ['a', 'b', 'c', 'd'],
+  };
+  return store.datasets.insert({ name: 'blobs', matrix, format: 'sample' }).id;
+}
 
 describe('fits on a team of threads', () => {
   let runner: JobRunner | undefined;
@@ -97,16 +112,7 @@ describe('fits on a team of threads', () => {
   it("shares NCA's candidate refreshes beyond the full distance matrix out over the team: the same L on 1 and 2 threads", async () => {
     t = tempStore();
     // 4,300 rows: beyond FULL_MATRIX_ROWS, so every refresh runs in row blocks (the 'ncaCandidates' kernel).
-    const data = gaussianClasses(FULL_MATRIX_ROWS + 204, 6, 4, 3);
-    const matrix = {
-      nRows: data.n,
-      nFeatures: data.d,
-      features: data.X,
-      featureNames: Array.from({ length: data.d }, (_, f) => `f${f}`),
-      labels: data.labels,
-      classNames: ['a', 'b', 'c', 'd'],
-    };
-    const datasetId = t.store.datasets.insert({ name: 'blobs', matrix, format: 'sample' }).id;
+    const datasetId = addBlobsBeyondFullMatrix(t.store);
     const budget = new ThreadBudget(2);
     runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
     const metrics: LearnedMetric[] = [];
@@ -127,16 +133,7 @@ describe('fits on a team of threads', () => {
     t = tempStore();
     // 4,300 rows: beyond FULL_MATRIX_ROWS, so the targets and every reach-list reset run in row blocks ('lmnnTargets',
     // 'lmnnReach'), as every selection does ('lmnnImpostors'); the pair distances and the scatter too.
-    const data = gaussianClasses(FULL_MATRIX_ROWS + 204, 6, 4, 3);
-    const matrix = {
-      nRows: data.n,
-      nFeatures: data.d,
-      features: data.X,
-      featureNames: Array.from({ length: data.d }, (_, f) => `f${f}`),
-      labels: data.labels,
-      classNames: ['a', 'b', 'c', 'd'],
-    };
-    const datasetId = t.store.datasets.insert({ name: 'blobs', matrix, format: 'sample' }).id;
+    const datasetId = addBlobsBeyondFullMatrix(t.store);
     const budget = new ThreadBudget(2);
     runner = createJobRunner({ persistence: createRunsService(t.store), concurrency: 1, budget });
     const metrics: LearnedMetric[] = [];

@@ -12,7 +12,7 @@
  * fit have the same bits for any number of threads.
  */
 import type { BlockKernel } from '../block-kernel.ts';
-import { runBlocksHere } from '../block-kernel.ts';
+import { forEachRowList, runBlocksHere } from '../block-kernel.ts';
 import {
   createGramDistanceTiles,
   distanceRowBlock,
@@ -130,15 +130,9 @@ export function selectTargets(X: Float64Array, n: number, d: number, labels: Int
     const args: TargetBlocksArgs = { X: team ? team.shared(X) : X, n, d, labels: team ? team.shared(labels) : labels, k };
     const blocks = Math.ceil(n / DISTANCE_ROW_BLOCK);
     const parts = team ? team.runTargets(args, blocks) : runBlocksHere(lmnnTargetKernel, args, blocks);
-    parts.forEach((part, b) => {
-      const first = b * DISTANCE_ROW_BLOCK;
-      const rows = Math.min(DISTANCE_ROW_BLOCK, n - first);
-      let at = rows;
-      for (let r = 0; r < rows; r++) {
-        lists.push(part.subarray(at, at + part[r]!));
-        at += part[r]!;
-        start[first + r + 1] = start[first + r]! + part[r]!;
-      }
+    forEachRowList(parts, n, DISTANCE_ROW_BLOCK, (row, list) => {
+      lists.push(list);
+      start[row + 1] = start[row]! + list.length;
     });
   }
   const index = new Int32Array(start[n]!);

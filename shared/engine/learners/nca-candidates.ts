@@ -10,7 +10,7 @@
  * order, so the graph and its staleness have the same bits for any number of threads.
  */
 import type { BlockKernel } from '../block-kernel.ts';
-import { runBlocksHere } from '../block-kernel.ts';
+import { forEachRowList, runBlocksHere } from '../block-kernel.ts';
 import {
   createGramDistanceTiles,
   distanceRowBlock,
@@ -245,15 +245,7 @@ export function ncaCandidateGraph(
   };
   const blocks = Math.ceil(n / DISTANCE_ROW_BLOCK);
   const parts = team ? team.runBlocks(args, blocks) : runBlocksHere(ncaCandidateKernel, args, blocks);
-  parts.forEach((part, b) => {
-    const start = b * DISTANCE_ROW_BLOCK;
-    const rows = Math.min(DISTANCE_ROW_BLOCK, n - start);
-    let at = rows;
-    for (let r = 0; r < rows; r++) {
-      neighbours[start + r] = part.subarray(at, at + part[r]!);
-      at += part[r]!;
-    }
-  });
+  forEachRowList(parts, n, DISTANCE_ROW_BLOCK, (row, list) => (neighbours[row] = list));
   for (let i = 0; i < n; i++) staleness += args.rho[i]!;
   return { graph: pairGraphFromNeighbours(n, neighbours), staleness };
 }

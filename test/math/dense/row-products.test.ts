@@ -25,6 +25,21 @@ function naiveDot(A: Float64Array, i: number, B: Float64Array, j: number, len: n
   return s;
 }
 
+/** X (n, d), L (k, d), m random pairs with normal weights, Xᵀ and Z = X·Lᵀ: a pair-scatter problem from `seed`. */
+function pairProblem(n: number, d: number, k: number, m: number, seed: number) {
+  const X = random(n * d, seed);
+  const L = random(k * d, seed + 1);
+  const rng = createRng(seed + 2);
+  const a = Int32Array.from({ length: m }, () => rng.int(n));
+  const b = Int32Array.from(a, (v) => (v + 1 + rng.int(n - 1)) % n);
+  const w = Float64Array.from({ length: m }, () => rng.normal());
+  const Xt = new Float64Array(n * d);
+  transposeInto(X, n, d, Xt);
+  const Z = new Float64Array(n * k);
+  embedInto(X, n, d, L, k, Z);
+  return { X, L, Xt, Z, pairs: { count: m, a, b }, w };
+}
+
 describe('dotRows', () => {
   it('equals the naive row dot products for shapes that are not multiples of the 4×2 block', () => {
     for (const [ma, mb, len] of [[7, 5, 3], [4, 2, 9], [1, 1, 1], [9, 11, 6]] as const) {
@@ -136,21 +151,11 @@ describe('pairScatterGradient without Xᵀ', () => {
   it('where route (a) can never be the cheaper (d ≥ 2k), gives the same bits from X alone as with Xᵀ', () => {
     const [n, d, k] = [40, 24, 4];
     expect(pairScatterUsesTranspose(d, k)).toBe(false);
-    const X = random(n * d, 17);
-    const L = random(k * d, 18);
-    const rng = createRng(19);
-    const m = 200;
-    const a = Int32Array.from({ length: m }, () => rng.int(n));
-    const b = Int32Array.from(a, (v) => (v + 1 + rng.int(n - 1)) % n);
-    const w = Float64Array.from({ length: m }, () => rng.normal());
-    const Xt = new Float64Array(n * d);
-    transposeInto(X, n, d, Xt);
-    const Z = new Float64Array(n * k);
-    embedInto(X, n, d, L, k, Z);
+    const { X, L, Xt, Z, pairs, w } = pairProblem(n, d, k, 200, 17);
     const withXt = new Float64Array(k * d);
     const withoutXt = new Float64Array(k * d);
-    pairScatterGradient(X, Xt, n, d, L, Z, k, { count: m, a, b }, w, withXt, new Float64Array(pairScatterWorkLength(n, d, k)));
-    pairScatterGradient(X, null, n, d, L, Z, k, { count: m, a, b }, w, withoutXt, new Float64Array(pairScatterWorkLength(n, d, k)));
+    pairScatterGradient(X, Xt, n, d, L, Z, k, pairs, w, withXt, new Float64Array(pairScatterWorkLength(n, d, k)));
+    pairScatterGradient(X, null, n, d, L, Z, k, pairs, w, withoutXt, new Float64Array(pairScatterWorkLength(n, d, k)));
     expect(withoutXt.some((v) => v !== 0)).toBe(true);
     expect(Buffer.from(withoutXt.buffer).equals(Buffer.from(withXt.buffer))).toBe(true);
   });
@@ -163,21 +168,11 @@ describe('pairScatterWorkLength', () => {
     const k = 3;
     expect(pairScatterWorkLength(n, d, k)).toBe(2 * n * k);
     expect(pairScatterWorkLength(n, 5, 5)).toBe(2 * n * 5 + 25);
-    const X = random(n * d, 7);
-    const L = random(k * d, 8);
-    const rng = createRng(9);
-    const m = 300;
-    const a = Int32Array.from({ length: m }, () => rng.int(n));
-    const b = Int32Array.from(a, (v) => (v + 1 + rng.int(n - 1)) % n);
-    const w = Float64Array.from({ length: m }, () => rng.normal());
-    const Xt = new Float64Array(n * d);
-    transposeInto(X, n, d, Xt);
-    const Z = new Float64Array(n * k);
-    embedInto(X, n, d, L, k, Z);
+    const { X, L, Xt, Z, pairs, w } = pairProblem(n, d, k, 300, 7);
     const small = new Float64Array(k * d);
     const large = new Float64Array(k * d);
-    pairScatterGradient(X, Xt, n, d, L, Z, k, { count: m, a, b }, w, small, new Float64Array(pairScatterWorkLength(n, d, k)));
-    pairScatterGradient(X, Xt, n, d, L, Z, k, { count: m, a, b }, w, large, new Float64Array(2 * n * d + d * d));
+    pairScatterGradient(X, Xt, n, d, L, Z, k, pairs, w, small, new Float64Array(pairScatterWorkLength(n, d, k)));
+    pairScatterGradient(X, Xt, n, d, L, Z, k, pairs, w, large, new Float64Array(2 * n * d + d * d));
     expect(Array.from(small)).toEqual(Array.from(large));
   });
 });
